@@ -1,0 +1,3 @@
+from pregon.cli import main
+
+main()

@@ -1,0 +1,44 @@
+"""Access control for views: every logged-in view says which role it needs."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from pregon.accounts.models import Role
+
+View = Callable[..., HttpResponse]
+
+
+def authorize(role: Role) -> Callable[[View], View]:
+    """Require a logged-in user with ``role`` or above, past two-factor if they enabled it.
+
+    Anonymous users go to the login page; a user whose role is too low gets a 403 page.
+    """
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if needs_second_factor(request):
+                return redirect("accounts:verify")
+            if not user.has_role(role):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def needs_second_factor(request: HttpRequest) -> bool:
+    """True if the user enabled two-factor but has not passed it in this session."""
+    from django_otp import user_has_device
+
+    user = request.user
+    return user_has_device(user, confirmed=True) and not user.is_verified()

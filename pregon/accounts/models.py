@@ -1,0 +1,158 @@
+import hashlib
+import secrets
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """What a user may do. Each role includes everything the roles below it may do."""
+
+    ANALYST = "analyst", _("Analyst")
+    EDITOR = "editor", _("Editor")
+    ADMIN = "admin", _("Administrator")
+
+
+ROLE_RANK = {Role.ANALYST: 0, Role.EDITOR: 1, Role.ADMIN: 2}
+
+
+class UserManager(BaseUserManager["User"]):
+    def create_user(self, email: str, password: str | None = None, **fields: object) -> "User":
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)  # None gives an unusable password (invited users).
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: object) -> "User":
+        fields["role"] = Role.ADMIN
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser):
+    """A member of staff who logs in with an email address (R14: the address may change)."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(_("email address"), unique=True)
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.EDITOR)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("user")
+
+    def __str__(self) -> str:
+        return self.email
+
+    def has_role(self, role: str) -> bool:
+        """True if this user's role is ``role`` or above it."""
+        return self.is_active and ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(role)]
+
+    @property
+    def is_admin(self) -> bool:
+        return self.has_role(Role.ADMIN)
+
+    @property
+    def is_editor(self) -> bool:
+        return self.has_role(Role.EDITOR)
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API. Only its SHA-256 is stored; the token is shown once."""
+
+    PREFIX = "pgn_"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str) -> tuple["ApiToken", str]:
+        """Create a token for ``user``; return it and the raw secret, which is never stored."""
+        raw = cls.PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, digest=cls.hash(raw), hint=raw[:8])
+        return token, raw
+
+    @classmethod
+    def authenticate(cls, raw: str) -> User | None:
+        """Return the active user behind ``raw``, or None; records when the token was used."""
+        token = (
+            cls.objects.select_related("user")
+            .filter(digest=cls.hash(raw), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if token is None:
+            return None
+        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user
+
+    def revoke(self) -> None:
+        ApiToken.objects.filter(pk=self.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("Login")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGOUT = "logout", _("Logout")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    EMAIL_CHANGED = "email_changed", _("Email address changed")
+    TWO_FACTOR_ENABLED = "2fa_enabled", _("Two-factor enabled")
+    TWO_FACTOR_DISABLED = "2fa_disabled", _("Two-factor disabled")
+    USER_INVITED = "user_invited", _("User invited")
+    ROLE_CHANGED = "role_changed", _("Role changed")
+    USER_DEACTIVATED = "user_deactivated", _("User deactivated")
+    TOKEN_CREATED = "token_created", _("API token created")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    EXPORT = "export", _("Export")
+    IMPORT = "import", _("Import")
+    DELETION = "deletion", _("Deletion")
+
+
+class AuditEntry(models.Model):
+    """One security-relevant action: who, what, on what, from where, when. Append-only."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor_email = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=32, choices=AuditAction.choices)
+    target = models.CharField(max_length=255, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email} {self.action} {self.target}"

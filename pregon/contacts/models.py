@@ -1,0 +1,231 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    SUBSCRIBED = "subscribed", _("Subscribed")
+    UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+    BOUNCED = "bounced", _("Bounced")
+    COMPLAINED = "complained", _("Complained")
+
+
+class ConsentSource(models.TextChoices):
+    FORM = "form", _("Subscription form")
+    IMPORT = "import", _("Import")
+    API = "api", _("API")
+    MANUAL = "manual", _("Entered by staff")
+
+
+class MailingList(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("list")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FieldType(models.TextChoices):
+    TEXT = "text", _("Text")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    BOOLEAN = "bool", _("Yes/no")
+
+
+class Field(models.Model):
+    """A custom field the user defines. Values live in ``Contact.attributes[key]`` as JSON:
+    text as a string, number as a number, date as an ISO ``YYYY-MM-DD`` string (so that
+    string comparison is date order), yes/no as a boolean."""
+
+    key = models.SlugField(_("key"), max_length=50, unique=True)
+    label = models.CharField(_("label"), max_length=100)
+    type = models.CharField(_("type"), max_length=8, choices=FieldType.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["label"]
+        verbose_name = _("custom field")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Contact(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Stored trimmed and lower-cased: see pregon.contacts.normalize.normalize_email.
+    email = models.EmailField(_("email address"), max_length=254, unique=True)
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    # E.164 (+51987654321), or empty.
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SUBSCRIBED
+    )
+    attributes = models.JSONField(_("custom fields"), default=dict, blank=True)
+    lists = models.ManyToManyField(MailingList, through="Subscription", related_name="contacts")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="contacts")
+    # Consent, as Peru's Ley 29733 on personal data expects: where, when, from which
+    # address, and the exact wording the person agreed to.
+    consent_source = models.CharField(
+        _("consent source"), max_length=16, choices=ConsentSource.choices, blank=True
+    )
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    consent_ip = models.GenericIPAddressField(_("consent IP address"), null=True, blank=True)
+    consent_text = models.TextField(_("consent wording"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("contact")
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Subscription(models.Model):
+    """A contact's membership of a list."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE)
+    mailing_list = models.ForeignKey(MailingList, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mailing_list", "contact"], name="unique_subscription")
+        ]
+        indexes = [models.Index(fields=["contact"])]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} in {self.mailing_list_id}"
+
+
+class SuppressionReason(models.TextChoices):
+    MANUAL = "manual", _("Added by staff")
+    UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+    BOUNCED = "bounced", _("Hard bounce")
+    COMPLAINED = "complained", _("Complaint")
+
+
+class Suppression(models.Model):
+    """An address that must never be mailed, whether or not it is a contact."""
+
+    email = models.EmailField(_("email address"), max_length=254, unique=True)
+    reason = models.CharField(
+        _("reason"), max_length=16, choices=SuppressionReason.choices, default="manual"
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("suppressed address")
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Segment(models.Model):
+    """A saved audience: ``rules`` is data (see pregon.contacts.segments), never SQL."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    rules = models.JSONField(_("rules"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("segment")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Waiting for column mapping")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("Failed")
+
+
+class Import(models.Model):
+    """One uploaded CSV/XLSX file and the progress of bringing it into the contacts."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    file = models.FileField(upload_to="imports/")
+    original_name = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=8)  # "csv" or "xlsx"
+    encoding = models.CharField(max_length=32, blank=True)
+    delimiter = models.CharField(max_length=1, blank=True)
+    header = models.JSONField(default=list)
+    # Column index (as a string) -> target ("email", "first_name", "field:<key>", …).
+    mapping = models.JSONField(default=dict, blank=True)
+    update_existing = models.BooleanField(default=True)
+    mailing_list = models.ForeignKey(MailingList, null=True, blank=True, on_delete=models.SET_NULL)
+    tags = models.ManyToManyField(Tag, blank=True)
+    consent_text = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=16, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    rejected_count = models.PositiveIntegerField(default=0)
+    report = models.FileField(upload_to="imports/reports/", blank=True)
+    error = models.TextField(blank=True)
+    # A worker holds the import while its lease is fresh; the scheduler's reaper requeues an
+    # import whose worker died (django-tasks-db never retries a task on its own).
+    leased_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 100 if self.status == ImportStatus.DONE else 0
+        return min(100, self.processed_rows * 100 // self.total_rows)

@@ -1,0 +1,236 @@
+"""Pregón settings: one file, every deploy-time knob read from the environment here.
+
+Nothing else in the code base reads ``os.environ``. See ``.env.example`` for the knobs.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def envbool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def envint(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def envstr(name: str, default: str = "") -> str:
+    return os.environ.get(name) or default
+
+
+def envsecret(name: str, default: str = "") -> str:
+    """Read a secret from NAME, or from the file named by NAME_FILE (Docker/systemd style)."""
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        return Path(path).read_text().strip()
+    return os.environ.get(name) or default
+
+
+VAR_DIR = Path(envstr("PREGON_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = envbool("PREGON_DEBUG", False)
+SECRET_KEY = envsecret("PREGON_SECRET_KEY")
+SECRET_KEY_FROM_ENV = bool(SECRET_KEY)
+if not SECRET_KEY:
+    # A fresh install gets a random key kept under var/, so `make run` needs no setup and
+    # sessions survive restarts. Production sets PREGON_SECRET_KEY (checked by pregon.W001).
+    _key_file = VAR_DIR / "secret_key"
+    if not _key_file.exists():
+        from secrets import token_urlsafe
+
+        _key_file.write_text(token_urlsafe(50))
+        _key_file.chmod(0o600)
+    SECRET_KEY = _key_file.read_text().strip()
+
+SITE_URL = envstr("PREGON_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+ALLOWED_HOSTS = envstr("PREGON_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+CSRF_TRUSTED_ORIGINS = [SITE_URL]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "pregon",
+    "pregon.accounts",
+    "pregon.contacts",
+    "pregon.reports",
+    "pregon.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "pregon.urls"
+WSGI_APPLICATION = "pregon.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Database: SQLite (WAL) under var/ by default; PREGON_DATABASE_URL=postgresql://… for scale-out.
+DATABASE_URL = envsecret("PREGON_DATABASE_URL", f"sqlite:///{VAR_DIR / 'pregon.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # IMMEDIATE takes the write lock at BEGIN, so two writers queue on busy_timeout
+        # instead of one failing with "database is locked" when it upgrades its lock.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            " PRAGMA cache_size=-64000; PRAGMA temp_store=MEMORY;"
+        ),
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Login throttling (django-axes): lock an address+IP pair after repeated failures.
+AXES_FAILURE_LIMIT = envint("PREGON_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_VERBOSE = False
+
+# Secure session and cookie settings. HTTPS-only flags follow the site URL's scheme.
+_https = SITE_URL.startswith("https://")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = _https
+SESSION_COOKIE_AGE = 60 * 60 * 12
+CSRF_COOKIE_SECURE = _https
+SECURE_SSL_REDIRECT = envbool("PREGON_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = 31536000 if _https else 0
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _https else None
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "es"
+LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "pregon_language"
+TIME_ZONE = envstr("PREGON_TIME_ZONE", "America/Lima")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+MEDIA_ROOT = VAR_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# Uploads: imports stream to disk; the web process never holds a whole file in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+IMPORT_MAX_BYTES = envint("PREGON_IMPORT_MAX_MB", 250) * 1024 * 1024
+
+# System mail (password resets, invitations). Campaign traffic never goes through this.
+EMAIL_BACKEND = envstr("PREGON_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = envstr("PREGON_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("PREGON_EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("PREGON_EMAIL_USER")
+EMAIL_HOST_PASSWORD = envsecret("PREGON_EMAIL_PASSWORD")
+EMAIL_USE_TLS = envbool("PREGON_EMAIL_TLS", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = envstr("PREGON_DEFAULT_FROM_EMAIL", "Pregón <pregon@localhost>")
+
+ADMIN_EMAIL = envstr("PREGON_ADMIN_EMAIL")
+ADMIN_PASSWORD = envsecret("PREGON_ADMIN_PASSWORD")
+
+# `pregon run`: where the web server listens and how many processes it starts.
+BIND = envstr("PREGON_BIND", "127.0.0.1:8000")
+WEB_WORKERS = envint("PREGON_WEB_WORKERS", 2)
+TASK_WORKERS = envint("PREGON_TASK_WORKERS", 1)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": envstr("PREGON_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
+NINJA_PAGINATION_PER_PAGE = 100

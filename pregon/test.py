@@ -1,0 +1,25 @@
+"""Shared test scaffolding: three users, one per role."""
+
+from django.test import TestCase
+
+from pregon.accounts.models import Role, User
+
+PASSWORD = "correct horse battery staple"
+
+
+class BaseTestCase(TestCase):
+    """alice is an administrator, bob an editor and charlie an analyst (read-only).
+
+    Pages are in English here, so that assertions read the msgids; Spanish, the default,
+    is checked where it matters with ``use_spanish()`` and by the catalogue test.
+    """
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.cookies["pregon_language"] = "en"
+        self.alice = User.objects.create_user("alice@example.org", PASSWORD, role=Role.ADMIN)
+        self.bob = User.objects.create_user("bob@example.org", PASSWORD, role=Role.EDITOR)
+        self.charlie = User.objects.create_user("charlie@example.org", PASSWORD, role=Role.ANALYST)
+
+    def use_spanish(self) -> None:
+        self.client.cookies["pregon_language"] = "es"

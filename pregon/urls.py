@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from pregon.reports import views as report_views
+
+urlpatterns = [
+    path("", report_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("cuenta/", include("pregon.accounts.urls")),
+    path("contactos/", include("pregon.contacts.urls")),
+    path("api/v1/", include("pregon.api.urls")),
+]

@@ -1,0 +1,71 @@
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float) -> int:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+                return response.status
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
+    reason="starts a fresh embedded (SQLite) install",
+)
+def test_setup_then_run_serves_the_login_page_and_stops_on_sigterm(tmp_path: Path) -> None:
+    """`pregon setup` then `pregon run` on an empty var dir: the two steps of `make run`."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "PREGON_VAR_DIR": str(tmp_path),
+        "PREGON_BIND": f"127.0.0.1:{port}",
+        "PREGON_SITE_URL": f"http://127.0.0.1:{port}",
+        "PREGON_ADMIN_EMAIL": "admin@example.org",
+        "PREGON_ADMIN_PASSWORD": "a long enough password",
+        "PREGON_WEB_WORKERS": "1",
+    }
+    env.pop("PREGON_DATABASE_URL", None)
+    pregon = [sys.executable, "-m", "pregon"]
+    setup = subprocess.run([*pregon, "setup"], env=env, capture_output=True, text=True, timeout=120)  # noqa: S603
+    assert setup.returncode == 0, setup.stderr
+    assert "admin@example.org" in setup.stdout
+
+    run = subprocess.Popen(
+        [*pregon, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )  # noqa: S603
+    try:
+        assert wait_for(f"http://127.0.0.1:{port}/cuenta/entrar/", 60) == 200
+        children = subprocess.run(  # noqa: S603
+            ["ps", "--ppid", str(run.pid), "-o", "args="],
+            capture_output=True,
+            text=True,  # noqa: S607
+        ).stdout
+        assert "gunicorn" in children
+        assert "db_worker" in children
+        assert "runscheduler" in children
+    finally:
+        run.send_signal(signal.SIGTERM)
+        output = run.communicate(timeout=40)[0].decode()
+    assert run.returncode == 0, output
+    assert "Stopped." in output

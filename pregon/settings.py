@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja's templates and static files: the API docs page uses the Swagger UI it
+    # ships instead of a CDN, because the users' machines have no internet access.
+    "ninja",
     "pregon",
     "pregon.accounts",
     "pregon.contacts",
@@ -168,6 +171,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
+
+# Two-factor (django-otp): the name authenticator apps show next to the user's email.
+OTP_TOTP_ISSUER = "Pregón"
 
 # Secure session and cookie settings. HTTPS-only flags follow the site URL's scheme.
 _https = SITE_URL.startswith("https://")

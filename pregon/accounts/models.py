@@ -59,6 +59,15 @@ class User(AbstractBaseUser):
         """True if this user's role is ``role`` or above it."""
         return self.is_active and ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(role)]
 
+    def is_last_admin(self) -> bool:
+        """True if this is the only active administrator, who must stay one.
+
+        Call it inside ``transaction.atomic``: it locks every active administrator's row, so
+        two administrators demoting each other at the same moment cannot both succeed.
+        """
+        admins = User.objects.select_for_update().filter(role=Role.ADMIN, is_active=True)
+        return list(admins.values_list("pk", flat=True)) == [self.pk]
+
     @property
     def is_admin(self) -> bool:
         return self.has_role(Role.ADMIN)
@@ -130,6 +139,7 @@ class AuditAction(models.TextChoices):
     USER_INVITED = "user_invited", _("User invited")
     ROLE_CHANGED = "role_changed", _("Role changed")
     USER_DEACTIVATED = "user_deactivated", _("User deactivated")
+    USER_REACTIVATED = "user_reactivated", _("User reactivated")
     TOKEN_CREATED = "token_created", _("API token created")
     TOKEN_REVOKED = "token_revoked", _("API token revoked")
     EXPORT = "export", _("Export")

@@ -1,17 +1,52 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, reverse_lazy
 
 from pregon.accounts import views
+from pregon.accounts.forms import PasswordResetForm
 
 app_name = "accounts"
 
+password_reset = auth_views.PasswordResetView.as_view(
+    form_class=PasswordResetForm,
+    template_name="accounts/password_reset.html",
+    subject_template_name="emails/password-reset-subject.html",
+    email_template_name="emails/password-reset-body-text.html",
+    html_email_template_name="emails/password-reset-body-html.html",
+    # Links in mail use the configured public address, never the request's Host header.
+    extra_email_context={"site_url": settings.SITE_URL},
+    success_url=reverse_lazy("accounts:password_reset_done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_done.html"
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)
+
 urlpatterns = [
-    path("entrar/", auth_views.LoginView.as_view(), name="login"),
-    path("salir/", auth_views.LogoutView.as_view(), name="logout"),
-    path("perfil/", views.temporary, name="profile"),
-    path("verificar/", views.temporary, name="verify"),
-    path("tokens/", views.temporary, name="tokens"),
-    path("usuarios/", views.temporary, name="users"),
-    path("auditoria/", views.temporary, name="audit"),
-    path("restablecer/<uidb64>/<token>/", views.temporary, name="password_reset_confirm"),
+    path("entrar/", views.login, name="login"),
+    path("verificar/", views.verify, name="verify"),
+    path("salir/", views.logout, name="logout"),
+    path("perfil/", views.profile, name="profile"),
+    path("perfil/contrasena/", views.password_change, name="password_change"),
+    path("perfil/correo/", views.email_change, name="email_change"),
+    path("perfil/correo/<str:token>/", views.email_confirm, name="email_confirm"),
+    path("perfil/dos-pasos/", views.two_factor, name="two_factor"),
+    path("perfil/dos-pasos/desactivar/", views.two_factor_disable, name="two_factor_disable"),
+    path("contrasena/olvidada/", password_reset, name="password_reset"),
+    path("contrasena/enviada/", password_reset_done, name="password_reset_done"),
+    path("contrasena/lista/", password_reset_complete, name="password_reset_complete"),
+    path(
+        "restablecer/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:pk>/revocar/", views.token_revoke, name="token_revoke"),
+    path("usuarios/", views.users, name="users"),
+    path("usuarios/<uuid:code>/rol/", views.user_role, name="user_role"),
+    path("usuarios/<uuid:code>/desactivar/", views.user_deactivate, name="user_deactivate"),
+    path("usuarios/<uuid:code>/reactivar/", views.user_reactivate, name="user_reactivate"),
+    path("auditoria/", views.audit_log, name="audit"),
 ]

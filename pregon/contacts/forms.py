@@ -1,10 +1,14 @@
 """Forms shared by the contact screens and the REST API, so both validate alike."""
 
 import datetime
+import re
+import uuid
 from typing import Any
 
 from django import forms
+from django.db.models import TextChoices
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from pregon.contacts.models import Contact, Field, FieldType, MailingList, Tag
@@ -133,3 +137,203 @@ class ContactForm(forms.ModelForm):
             ]
             contact.tags.set(tags)
         return contact
+
+
+def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
+    """Give every widget of ``form`` its Bootstrap 5 class; return the form."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+    return form
+
+
+class MailingListForm(forms.ModelForm):
+    class Meta:
+        model = MailingList
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        # The database only refuses exact duplicates; "Cursos" and "cursos" would confuse too.
+        others = MailingList.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(
+                _("A list named “%(name)s” already exists. Choose another name."),
+                params={"name": others[0].name},
+            )
+        return name
+
+
+class TagForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Write a name for the tag."))
+        if "," in name:
+            raise forms.ValidationError(_("A tag name cannot contain commas."))
+        return name
+
+
+# Names the export, the import and segments use for a contact's own columns; a custom
+# field with one of these keys would be ambiguous.
+RESERVED_KEYS = frozenset(
+    {
+        "id",
+        "code",
+        "email",
+        "first_name",
+        "last_name",
+        "phone",
+        "status",
+        "lists",
+        "tags",
+        "attributes",
+        "consent_source",
+        "consent_at",
+        "consent_ip",
+        "consent_text",
+        "created_at",
+        "updated_at",
+    }
+)
+
+
+def field_key(label: str) -> str:
+    """The key for a custom field labelled ``label``.
+
+    "Fecha de nacimiento" gives "fecha_de_nacimiento": ASCII, with underscores, so that it
+    reads as a column name and as a merge tag.
+    """
+    return slugify(label).replace("-", "_")[:50].strip("_")
+
+
+class FieldForm(forms.ModelForm):
+    """Create a custom field (label and type; the key comes from the label) or rename one.
+
+    The key and type are fixed once created: stored values depend on them.
+    """
+
+    class Meta:
+        model = Field
+        fields = ["label", "type"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["type"].disabled = True
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        label = cleaned.get("label", "").strip()
+        cleaned["label"] = label
+        if self.instance.pk or not label:
+            return cleaned
+        key = field_key(label)
+        if not key:
+            self.add_error("label", _("Use at least one letter or digit in the label."))
+        elif key in RESERVED_KEYS:
+            self.add_error(
+                "label",
+                _("“%(key)s” is a built-in contact column; choose another label.") % {"key": key},
+            )
+        elif Field.objects.filter(key=key).exists():
+            self.add_error(
+                "label",
+                _("A custom field with the key “%(key)s” already exists; choose another label.")
+                % {"key": key},
+            )
+        else:
+            self.instance.key = key
+        return cleaned
+
+
+def split_addresses(text: str) -> tuple[list[str], list[tuple[int, str, str]]]:
+    """Read addresses typed one per line or separated by commas or semicolons.
+
+    Returns the valid addresses, normalised and without repeats, and the invalid ones as
+    (line number, value, message).
+    """
+    valid: dict[str, None] = {}
+    invalid = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for value in re.split(r"[,;]", line):
+            if not value.strip():
+                continue
+            try:
+                valid[normalize_email(value)] = None
+            except ValueError as error:
+                invalid.append((number, value.strip(), str(error)))
+    return list(valid), invalid
+
+
+class SuppressionForm(forms.Form):
+    addresses = forms.CharField(
+        label=_("Addresses"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line, or separated by commas."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+
+class BulkAction(TextChoices):
+    ADD_TO_LIST = "add_to_list", _("Add to list")
+    REMOVE_FROM_LIST = "remove_from_list", _("Remove from list")
+    ADD_TAG = "add_tag", _("Add tag")
+    UNSUBSCRIBE = "unsubscribe", _("Unsubscribe")
+    DELETE = "delete", _("Delete")
+
+
+class MultipleUUIDField(forms.Field):
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[uuid.UUID]:
+        try:
+            return [uuid.UUID(str(item)) for item in value or []]
+        except ValueError:
+            raise forms.ValidationError(_("The selection is not valid; reload the page.")) from None
+
+
+class BulkActionForm(forms.Form):
+    """One action on the contacts ticked on the page, or on all that match the filter."""
+
+    SELECTED = "selected"
+    ALL = "all"
+
+    action = forms.ChoiceField(label=_("Action"), choices=BulkAction.choices)
+    scope = forms.ChoiceField(
+        label=_("Apply to"),
+        choices=[(SELECTED, _("Selected contacts")), (ALL, _("All matching contacts"))],
+    )
+    contacts = MultipleUUIDField(required=False)
+    mailing_list = forms.ModelChoiceField(
+        label=_("List"), queryset=MailingList.objects.all(), to_field_name="code", required=False
+    )
+    tag_name = forms.CharField(label=_("Tag"), max_length=100, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        selection_failed = "contacts" in self.errors
+        if (
+            cleaned.get("scope") == self.SELECTED
+            and not selection_failed
+            and not cleaned.get("contacts")
+        ):
+            raise forms.ValidationError(_("Select at least one contact first."))
+        needs_list = action in {BulkAction.ADD_TO_LIST, BulkAction.REMOVE_FROM_LIST}
+        if needs_list and not cleaned.get("mailing_list"):
+            raise forms.ValidationError(_("Choose a list for this action."))
+        if action == BulkAction.ADD_TAG:
+            cleaned["tag_name"] = cleaned.get("tag_name", "").strip()
+            if not cleaned["tag_name"] or "," in cleaned["tag_name"]:
+                raise forms.ValidationError(_("Write the name of the tag to add (no commas)."))
+        return cleaned

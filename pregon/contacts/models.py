@@ -214,6 +214,10 @@ class Import(models.Model):
     # import whose worker died (django-tasks-db never retries a task on its own).
     leased_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The task result id of the latest attempt, so the reaper can tell a lost task.
+    task_id = models.CharField(max_length=64, blank=True)
+    # The uploader's language: the report's reasons are written in it.
+    language = models.CharField(max_length=8, default=settings.LANGUAGE_CODE)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

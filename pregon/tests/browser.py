@@ -60,7 +60,7 @@ def database_url() -> str:
 def task_worker() -> Iterator[subprocess.Popen]:
     """A real `pregon db_worker` process working on the test database."""
     env = {**os.environ, "PREGON_DATABASE_URL": database_url()}
-    worker = subprocess.Popen(  # noqa: S603
+    worker = subprocess.Popen(
         [
             sys.executable,
             "-m",

@@ -47,19 +47,19 @@ def test_setup_then_run_serves_the_login_page_and_stops_on_sigterm(tmp_path: Pat
     }
     env.pop("PREGON_DATABASE_URL", None)
     pregon = [sys.executable, "-m", "pregon"]
-    setup = subprocess.run([*pregon, "setup"], env=env, capture_output=True, text=True, timeout=120)  # noqa: S603
+    setup = subprocess.run([*pregon, "setup"], env=env, capture_output=True, text=True, timeout=120)
     assert setup.returncode == 0, setup.stderr
     assert "admin@example.org" in setup.stdout
 
     run = subprocess.Popen(
         [*pregon, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )  # noqa: S603
+    )
     try:
         assert wait_for(f"http://127.0.0.1:{port}/cuenta/entrar/", 60) == 200
-        children = subprocess.run(  # noqa: S603
+        children = subprocess.run(
             ["ps", "--ppid", str(run.pid), "-o", "args="],
             capture_output=True,
-            text=True,  # noqa: S607
+            text=True,
         ).stdout
         assert "gunicorn" in children
         assert "db_worker" in children

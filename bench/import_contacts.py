@@ -1,0 +1,183 @@
+"""Benchmark: import a generated 1,000,000-row CSV (target: >= 50,000 rows/s on each engine).
+
+    .venv/bin/python bench/import_contacts.py [--rows 1000000]
+
+Builds its own database from scratch: on PostgreSQL (when PREGON_DATABASE_URL points at
+one) a database named pregon_bench_imports on that server, dropped and created again; else
+a new SQLite file in a temporary folder, which also holds the uploads. Generates a CSV like
+the ones the training office gets (email, first name, two last names, a phone for about
+half, a region, about 3 % bad rows), then times the whole path from the file on disk to
+committed contacts, list memberships and tags: ``create_import`` (what the upload does),
+``start_import`` and ``run_import`` (what the background task does). Prints
+``BENCH import_rows_per_s_<engine> <value> rows/s`` and the seconds it took.
+"""
+
+import argparse
+import csv
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+# Run from anywhere: import this checkout's pregon, whatever the venv's install points at.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+BENCH_DATABASE = "pregon_bench_imports"
+FIRST = ["Ana", "Luis", "Rosa", "José", "María", "Carlos", "Lucía", "Jorge", "Elena", "Óscar"]
+LAST = ["Quispe", "Mamani", "Flores", "Rodríguez", "García", "Huamán", "Chávez", "Peña"]
+REGIONS = ["Lima", "Cusco", "Arequipa", "Piura", "Loreto", "Junín", "Puno", "Áncash"]
+DOMAINS = ["gmail.com", "hotmail.com", "outlook.com", "yahoo.es", "minedu.gob.pe"]
+
+
+def database_url() -> tuple[str, str]:
+    """The bench database's URL and engine; never the database the settings point at."""
+    url = os.environ.get("PREGON_DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return "", "sqlite"
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + BENCH_DATABASE)), "postgresql"
+
+
+def recreate_postgres(url: str) -> None:
+    import psycopg
+
+    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+
+
+def ascii_only(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def generate_csv(path: Path, rows: int) -> int:
+    """Write ``rows`` contacts to ``path``; return how many of them are bad on purpose."""
+    rng = random.Random(42)
+    bad = 0
+    previous = ""
+    with open(path, "w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["Correo electrónico", "Nombres", "Apellidos", "Celular", "Región"])
+        for n in range(rows):
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            email = ascii_only(f"{first}.{last}{n}@{rng.choice(DOMAINS)}")
+            phone = ""
+            dice = rng.random()
+            if dice < 0.45:
+                phone = f"9{rng.randrange(10**8):08d}"
+            elif dice < 0.50:
+                phone = (
+                    f"9{rng.randrange(100):02d} {rng.randrange(1000):03d} {rng.randrange(1000):03d}"
+                )
+            elif dice < 0.51:
+                phone = f"(01) {rng.randrange(2, 8)}{rng.randrange(10**6):06d}"
+            dice = rng.random()
+            if dice < 0.015:
+                email, bad = email.replace("@", " "), bad + 1
+            elif dice < 0.020:
+                email, bad = "", bad + 1
+            elif dice < 0.025:
+                phone, bad = "12345", bad + 1
+            elif dice < 0.030 and previous:
+                email, bad = previous, bad + 1  # The same person twice in a row.
+            previous = email
+            writer.writerow(
+                [email, first, f"{last} {rng.choice(LAST)}", phone, rng.choice(REGIONS)]
+            )
+    return bad
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+
+    var_dir = tempfile.mkdtemp(prefix="pregon-bench-imports-")
+    try:
+        url, engine = database_url()
+        if engine == "postgresql":
+            recreate_postgres(url)
+        else:
+            url = f"sqlite:///{var_dir}/{BENCH_DATABASE}.sqlite3"
+        os.environ["PREGON_DATABASE_URL"] = url
+        os.environ["PREGON_VAR_DIR"] = var_dir
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pregon.settings")
+        return run(engine, args.rows, Path(var_dir))
+    finally:
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+def run(engine: str, rows: int, var_dir: Path) -> int:
+    import django
+
+    django.setup()
+    from django.core.files import File
+    from django.core.management import call_command
+
+    from pregon.contacts import imports
+    from pregon.contacts.models import (
+        Contact,
+        Field,
+        FieldType,
+        ImportStatus,
+        MailingList,
+        Subscription,
+    )
+
+    call_command("migrate", verbosity=0)
+    Field.objects.create(key="region", label="Región", type=FieldType.TEXT)
+    course = MailingList.objects.create(name="Curso virtual 2025")
+    path = var_dir / "contactos.csv"
+    started = time.perf_counter()
+    bad = generate_csv(path, rows)
+    size = path.stat().st_size
+    print(
+        f"# {engine}: generated {rows:,} rows ({size / 1e6:.0f} MB, {bad:,} bad) in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+
+    started = time.perf_counter()
+    with open(path, "rb") as file:
+        imp = imports.create_import(File(file, name=path.name), user=None, language="es")
+    uploaded = time.perf_counter()
+    imports.start_import(
+        imp,
+        imports.suggest_mapping(imp),
+        update_existing=True,
+        mailing_list=course,
+        tags=["Importado"],
+        consent_text="Acepto recibir información de los cursos.",
+    )
+    imports.run_import(imp.pk, 1)
+    elapsed = time.perf_counter() - started
+
+    imp.refresh_from_db()
+    if imp.status != ImportStatus.DONE:
+        print(f"# the import did not finish: {imp.status} {imp.error}", file=sys.stderr)
+        return 1
+    contacts = Contact.objects.count()
+    members = Subscription.objects.filter(mailing_list=course).count()
+    tagged = Contact.tags.through.objects.count()
+    print(f"# mapping: {imp.mapping}")
+    print(
+        f"# upload {uploaded - started:.1f} s; created {imp.created_count:,}, rejected "
+        f"{imp.rejected_count:,}; {contacts:,} contacts, {members:,} in the list, "
+        f"{tagged:,} tagged"
+    )
+    if not (imp.created_count == contacts == members == tagged == rows - imp.rejected_count):
+        print("# the counts do not add up", file=sys.stderr)
+        return 1
+    print("# load average (1, 5, 15 min): " + ", ".join(f"{n:.1f}" for n in os.getloadavg()))
+    print(f"BENCH import_rows_per_s_{engine} {rows / elapsed:.0f} rows/s")
+    print(f"BENCH import_seconds_{engine} {elapsed:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,513 @@
+"""The REST API, /api/v1/: one route table over the functions and forms the UI also uses.
+
+Every endpoint needs an API token (``Authorization: Bearer <token>``) of an editor or an
+administrator, because contacts are personal data. The one exception is the count of a
+saved segment, which an analyst may read: it is a figure, not a person.
+"""
+
+import json
+import uuid
+from typing import Annotated, Any
+
+from django.db import transaction
+from django.db.models import Count, Exists, Model, OuterRef, QuerySet
+from django.forms import ModelForm
+from django.http import FileResponse, HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from ninja import File, Form, NinjaAPI, Query, Status
+from ninja.files import UploadedFile
+from ninja.openapi.docs import Swagger
+from ninja.pagination import PageNumberPagination, paginate
+
+from pregon.accounts import audit
+from pregon.accounts.models import AuditAction
+from pregon.api import auth, errors
+from pregon.api.contacts import bulk_upsert, save_contact
+from pregon.api.errors import ErrorOut, form_errors, invalid, not_found
+from pregon.api.schemas import (
+    BulkIn,
+    BulkOut,
+    ContactIn,
+    ContactOut,
+    ContactPatch,
+    CountOut,
+    FieldIn,
+    FieldOut,
+    FieldPatch,
+    ImportOut,
+    ListIn,
+    ListOut,
+    ListPatch,
+    RulesIn,
+    SegmentIn,
+    SegmentOut,
+    SegmentPatch,
+    TagIn,
+    TagOut,
+)
+from pregon.contacts import bulk, imports, segments
+from pregon.contacts.forms import FieldForm, MailingListForm, TagForm
+from pregon.contacts.models import (
+    Contact,
+    Field,
+    Import,
+    MailingList,
+    Segment,
+    Subscription,
+    Tag,
+)
+from pregon.contacts.models import Status as ContactStatus
+from pregon.contacts.views.contacts import search
+from pregon.contacts.views.segments import SegmentForm
+
+api = NinjaAPI(
+    title="Pregón API",
+    version="1",
+    description=__doc__,
+    urls_namespace="api",
+    auth=auth.EDITOR,
+    # Swagger UI from django-ninja's own static files; no validator badge, which would
+    # call swagger.io: the users' machines have no internet access.
+    docs=Swagger(settings={"validatorUrl": None}),
+)
+errors.install(api)
+
+# The error answers every endpoint may give, for the OpenAPI document.
+ERRORS = {frozenset({400, 401, 403, 404, 422}): ErrorOut}
+
+
+def _get(queryset: QuerySet, **lookup: Any) -> Any:
+    """The one object matching ``lookup``, or a 404; a malformed code is simply unknown."""
+    if "code" in lookup:
+        try:
+            lookup["code"] = uuid.UUID(str(lookup["code"]))
+        except ValueError:
+            raise not_found() from None
+    found = queryset.filter(**lookup).first()
+    if found is None:
+        raise not_found()
+    return found
+
+
+def _save(form_class: type[ModelForm], instance: Model, data: dict[str, Any]) -> Any:
+    form = form_class(data, instance=instance)
+    if not form.is_valid():
+        raise invalid(form_errors(form))
+    return form.save()
+
+
+def _deleted(request: HttpRequest, kind: str, target: str, **detail: object) -> None:
+    """Audit a deletion with the words the UI's deletions use."""
+    audit.record(request, AuditAction.DELETION, target, kind=kind, **detail)
+
+
+# Contacts.
+
+
+def _contacts() -> QuerySet[Contact]:
+    return Contact.objects.prefetch_related("lists", "tags")
+
+
+@api.get("/contacts", response=list[ContactOut], tags=["contacts"])
+@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+def contact_list(
+    request: HttpRequest,
+    q: str = Query("", description="Words to find in the email address, name or phone."),
+    status: ContactStatus | None = None,
+    list_code: str | None = Query(None, alias="list", description="Code of a list."),
+    tag: str | None = Query(None, description="Name of a tag."),
+    segment: str | None = Query(None, description="Code of a saved segment."),
+) -> QuerySet[Contact]:
+    """Contacts, newest first, searched and filtered as on the contact list; all filters
+    combine. A list, tag or segment that does not exist is a 404."""
+    contacts = search(_contacts(), q)
+    if status:
+        contacts = contacts.filter(status=status)
+    if list_code:
+        member = Subscription.objects.filter(
+            contact=OuterRef("pk"), mailing_list=_get(MailingList.objects, code=list_code)
+        )
+        contacts = contacts.filter(Exists(member))
+    if tag:
+        tagged = bulk.ContactTag.objects.filter(
+            contact=OuterRef("pk"), tag=_get(Tag.objects, name=tag)
+        )
+        contacts = contacts.filter(Exists(tagged))
+    if segment:
+        rules = _get(Segment.objects, code=segment).rules
+        try:
+            contacts = segments.filter_contacts(rules, contacts)
+        except ValueError as error:  # The segment names a list or field deleted since.
+            raise invalid({"segment": [str(error)]}) from None
+    return contacts
+
+
+@api.post("/contacts", response={201: ContactOut, **ERRORS}, tags=["contacts"])
+def contact_create(request: HttpRequest, payload: ContactIn) -> Status[Contact]:
+    """Create a contact. Validated like the contact form: email, phone, lists, custom fields."""
+    contact = save_contact(payload.dict(), None, replace=True)
+    return Status(201, _get(_contacts(), pk=contact.pk))
+
+
+@api.post("/contacts/bulk", response={200: BulkOut, **ERRORS}, tags=["contacts"])
+def contact_bulk(request: HttpRequest, payload: BulkIn) -> dict[str, int]:
+    """Create or update up to 1,000 contacts matched by email, all or nothing.
+
+    If any item is invalid the answer is a 422 with errors keyed ``contacts.<index>.<field>``
+    and nothing is written. An existing contact changes only in the keys its item sends.
+    """
+    items = [item.dict(exclude_unset=True) for item in payload.contacts]
+    created, updated = bulk_upsert(items, payload.add_to_lists, payload.add_tags)
+    return {"created": created, "updated": updated}
+
+
+@api.get("/contacts/{code}", response={200: ContactOut, **ERRORS}, tags=["contacts"])
+def contact_detail(request: HttpRequest, code: str) -> Contact:
+    return _get(_contacts(), code=code)
+
+
+@api.put("/contacts/{code}", response={200: ContactOut, **ERRORS}, tags=["contacts"])
+def contact_replace(request: HttpRequest, code: str, payload: ContactIn) -> Contact:
+    """Replace a contact: keys left out take their defaults, except consent, which stays."""
+    contact = save_contact(payload.dict(), _get(_contacts(), code=code), replace=True)
+    return _get(_contacts(), pk=contact.pk)
+
+
+@api.patch("/contacts/{code}", response={200: ContactOut, **ERRORS}, tags=["contacts"])
+def contact_update(request: HttpRequest, code: str, payload: ContactPatch) -> Contact:
+    """Change only the keys sent."""
+    contact = _get(_contacts(), code=code)
+    contact = save_contact(payload.dict(exclude_unset=True), contact, replace=False)
+    return _get(_contacts(), pk=contact.pk)
+
+
+@api.delete("/contacts/{code}", response={204: None, **ERRORS}, tags=["contacts"])
+def contact_delete(request: HttpRequest, code: str) -> Status[None]:
+    """Delete a contact for good (recorded in the audit log)."""
+    contact = _get(Contact.objects, code=code)
+    with transaction.atomic():
+        contact.delete()
+        _deleted(request, "contact", contact.email)
+    return Status(204, None)
+
+
+# Lists.
+
+
+def _lists() -> QuerySet[MailingList]:
+    # Django drops Meta.ordering from GROUP BY queries, so it is repeated here.
+    return MailingList.objects.annotate(contact_count=Count("subscription")).order_by("name")
+
+
+@api.get("/lists", response=list[ListOut], tags=["lists"])
+def list_index(request: HttpRequest) -> QuerySet[MailingList]:
+    return _lists()
+
+
+@api.post("/lists", response={201: ListOut, **ERRORS}, tags=["lists"])
+def list_create(request: HttpRequest, payload: ListIn) -> Status[MailingList]:
+    mailing_list = _save(MailingListForm, MailingList(), payload.dict())
+    return Status(201, _get(_lists(), pk=mailing_list.pk))
+
+
+@api.get("/lists/{code}", response={200: ListOut, **ERRORS}, tags=["lists"])
+def list_detail(request: HttpRequest, code: str) -> MailingList:
+    return _get(_lists(), code=code)
+
+
+@api.patch("/lists/{code}", response={200: ListOut, **ERRORS}, tags=["lists"])
+def list_update(request: HttpRequest, code: str, payload: ListPatch) -> MailingList:
+    mailing_list = _get(MailingList.objects, code=code)
+    data = {"name": mailing_list.name, "description": mailing_list.description}
+    data.update(payload.dict(exclude_unset=True, exclude_none=True))
+    _save(MailingListForm, mailing_list, data)
+    return _get(_lists(), pk=mailing_list.pk)
+
+
+@api.delete("/lists/{code}", response={204: None, **ERRORS}, tags=["lists"])
+def list_delete(request: HttpRequest, code: str) -> Status[None]:
+    """Delete a list; its contacts stay, outside it."""
+    mailing_list = _get(_lists(), code=code)
+    with transaction.atomic():
+        mailing_list.delete()
+        _deleted(request, "list", mailing_list.name, members=mailing_list.contact_count)
+    return Status(204, None)
+
+
+# Tags, named by their name in paths (URL-encoded; a name may hold a slash).
+
+
+def _tags() -> QuerySet[Tag]:
+    return Tag.objects.annotate(contact_count=Count("contacts")).order_by("name")
+
+
+def _tag_name(payload: TagIn) -> str:
+    form = TagForm({"name": payload.name})
+    if not form.is_valid():
+        raise invalid(form_errors(form))
+    return form.cleaned_data["name"]
+
+
+@api.get("/tags", response=list[TagOut], tags=["tags"])
+def tag_index(request: HttpRequest) -> QuerySet[Tag]:
+    return _tags()
+
+
+@api.post("/tags", response={201: TagOut, **ERRORS}, tags=["tags"])
+def tag_create(request: HttpRequest, payload: TagIn) -> Status[Tag]:
+    name = _tag_name(payload)
+    if Tag.objects.filter(name__iexact=name).exists():
+        raise invalid({"name": [_("A tag with this name already exists.")]})
+    tag = Tag.objects.create(name=name)
+    return Status(201, _get(_tags(), pk=tag.pk))
+
+
+@api.patch("/tags/{path:name}", response={200: TagOut, **ERRORS}, tags=["tags"])
+def tag_rename(request: HttpRequest, name: str, payload: TagIn) -> Tag:
+    """Rename a tag. Renaming it to another tag's name merges the two, as in the UI."""
+    tag = _get(Tag.objects, name=name)
+    new_name = _tag_name(payload)
+    target = Tag.objects.filter(name__iexact=new_name).exclude(pk=tag.pk).first()
+    with transaction.atomic():
+        if target is None:
+            tag.name = new_name
+            tag.save(update_fields=["name"])
+        else:
+            bulk.merge_tag(tag, target)
+            tag = target
+    return _get(_tags(), pk=tag.pk)
+
+
+@api.delete("/tags/{path:name}", response={204: None, **ERRORS}, tags=["tags"])
+def tag_delete(request: HttpRequest, name: str) -> Status[None]:
+    """Delete a tag; its contacts stay, without it."""
+    tag = _get(_tags(), name=name)
+    with transaction.atomic():
+        tag.delete()
+        _deleted(request, "tag", tag.name, tagged=tag.contact_count)
+    return Status(204, None)
+
+
+# Custom fields, named by their key.
+
+
+@api.get("/fields", response=list[FieldOut], tags=["fields"])
+def field_index(request: HttpRequest) -> QuerySet[Field]:
+    return Field.objects.all()
+
+
+@api.post("/fields", response={201: FieldOut, **ERRORS}, tags=["fields"])
+def field_create(request: HttpRequest, payload: FieldIn) -> Status[Field]:
+    """Create a custom field. Its key comes from the label ("Fecha de inicio" -> fecha_de_inicio),
+    as in the UI, and is fixed from then on, like its type."""
+    return Status(201, _save(FieldForm, Field(), payload.dict()))
+
+
+@api.get("/fields/{key}", response={200: FieldOut, **ERRORS}, tags=["fields"])
+def field_detail(request: HttpRequest, key: str) -> Field:
+    return _get(Field.objects, key=key)
+
+
+@api.patch("/fields/{key}", response={200: FieldOut, **ERRORS}, tags=["fields"])
+def field_update(request: HttpRequest, key: str, payload: FieldPatch) -> Field:
+    """Change a field's label. Its key and type stay, because stored values depend on them."""
+    field = _get(Field.objects, key=key)
+    return _save(FieldForm, field, {"label": payload.label, "type": field.type})
+
+
+@api.delete("/fields/{key}", response={204: None, **ERRORS}, tags=["fields"])
+def field_delete(request: HttpRequest, key: str) -> Status[None]:
+    """Delete a custom field and every contact's value in it."""
+    field = _get(Field.objects, key=key)
+    with transaction.atomic():
+        cleared = bulk.remove_attribute(field.key)
+        field.delete()
+        _deleted(request, "field", field.key, values_removed=cleared)
+    return Status(204, None)
+
+
+# Segments. Rules are validated (and lists and tags in them stored by id) by the same
+# form and functions as the segment builder.
+
+
+@api.get("/segments", response=list[SegmentOut], tags=["segments"])
+def segment_index(request: HttpRequest) -> QuerySet[Segment]:
+    return Segment.objects.all()
+
+
+@api.post("/segments", response={201: SegmentOut, **ERRORS}, tags=["segments"])
+def segment_create(request: HttpRequest, payload: SegmentIn) -> Status[Segment]:
+    """Save a segment. Lists may be named by code and tags by name; they are stored by id."""
+    segment = _save(SegmentForm, Segment(created_by=request.user), payload.dict())
+    return Status(201, segment)
+
+
+@api.post("/segments/count", response={200: CountOut, **ERRORS}, tags=["segments"])
+def segment_count_rules(request: HttpRequest, payload: RulesIn) -> dict[str, int]:
+    """Count the contacts that match ``rules``, without saving them (the builder's live count).
+
+    Editors only: arbitrary rules could tell whether a given person is a contact.
+    """
+    return {"count": _count(payload.rules)}
+
+
+@api.get("/segments/{code}", response={200: SegmentOut, **ERRORS}, tags=["segments"])
+def segment_detail(request: HttpRequest, code: str) -> Segment:
+    return _get(Segment.objects, code=code)
+
+
+@api.patch("/segments/{code}", response={200: SegmentOut, **ERRORS}, tags=["segments"])
+def segment_update(request: HttpRequest, code: str, payload: SegmentPatch) -> Segment:
+    segment = _get(Segment.objects, code=code)
+    data = {"name": segment.name, "rules": segment.rules}
+    data.update(payload.dict(exclude_unset=True, exclude_none=True))
+    segment.updated_at = timezone.now()
+    return _save(SegmentForm, segment, data)
+
+
+@api.delete("/segments/{code}", response={204: None, **ERRORS}, tags=["segments"])
+def segment_delete(request: HttpRequest, code: str) -> Status[None]:
+    segment = _get(Segment.objects, code=code)
+    with transaction.atomic():
+        segment.delete()
+        _deleted(request, "segment", segment.name, code=str(segment.code))
+    return Status(204, None)
+
+
+@api.get(
+    "/segments/{code}/count",
+    response={200: CountOut, **ERRORS},
+    tags=["segments"],
+    auth=auth.ANALYST,
+)
+def segment_count(request: HttpRequest, code: str) -> dict[str, int]:
+    """How many contacts a saved segment has now. Analysts may read this: it is a figure,
+    and the segment's rules were written by an editor."""
+    return {"count": _count(_get(Segment.objects, code=code).rules)}
+
+
+def _count(rules: dict[str, Any]) -> int:
+    try:
+        return segments.count_contacts(rules)
+    except ValueError as error:
+        raise invalid({"rules": [str(error)]}) from None
+
+
+# Imports: the same upload, mapping check and background run as the import screens.
+
+
+def _import_out(request: HttpRequest, imp: Import) -> dict[str, Any]:
+    report_url = None
+    if imp.report:
+        report_url = request.build_absolute_uri(
+            reverse("api:import_report", kwargs={"code": str(imp.code)})
+        )
+    fields = [
+        "code",
+        "status",
+        "mapping",
+        "total_rows",
+        "processed_rows",
+        "percent",
+        "created_count",
+        "updated_count",
+        "skipped_count",
+        "rejected_count",
+        "error",
+        "created_at",
+        "finished_at",
+    ]
+    return {
+        **{name: getattr(imp, name) for name in fields},
+        "file_name": imp.original_name,
+        "report_url": report_url,
+    }
+
+
+def _column_mapping(imp: Import, mapping: dict[str, Any]) -> dict[str, str]:
+    """Columns named by header (or by number, from 0) -> targets, as start_import takes them."""
+    by_name = {name: str(index) for index, name in enumerate(imp.header)}
+    columns = {}
+    for column, target in mapping.items():
+        index = by_name.get(column, column)
+        if not isinstance(target, str) or not index.isdigit():
+            raise ValueError(_("The file has no column “%(column)s”.") % {"column": column})
+        columns[index] = target
+    return columns
+
+
+MAPPING_HELP = (
+    'JSON: column name (or number, from 0) -> target: "email", "first_name", "last_name", '
+    '"phone", "status" or "field:<key>". Left out, columns are matched by name and by what '
+    "the same column name got last time, as the import screen suggests."
+)
+
+
+@api.post("/imports", response={202: ImportOut, **ERRORS}, tags=["imports"])
+def import_start(
+    request: HttpRequest,
+    file: Annotated[UploadedFile, File(description="A CSV (any common encoding) or XLSX file.")],
+    mapping: Annotated[str, Form(description=MAPPING_HELP)] = "",
+    update_existing: Annotated[
+        bool, Form(description="Update contacts already there, or skip.")
+    ] = True,
+    list_code: Annotated[str, Form(alias="list", description="Code of a list to add all to.")] = "",
+    tags: Annotated[str, Form(description="Tag names to put on all, separated by commas.")] = "",
+    consent_text: Annotated[str, Form(description="The wording these people agreed to.")] = "",
+) -> Status[dict[str, Any]]:
+    """Upload a file and start importing it in the background; poll GET /imports/{code}.
+
+    A bad file, mapping or option is a 422 and leaves nothing behind.
+    """
+    try:
+        columns = json.loads(mapping) if mapping.strip() else None
+    except ValueError:
+        columns = []
+    if columns is not None and not isinstance(columns, dict):
+        raise invalid({"mapping": [_("Send the mapping as a JSON object.")]})
+    mailing_list = _get(MailingList.objects, code=list_code) if list_code else None
+    try:
+        imp = imports.create_import(file, user=request.user, language=get_language())
+    except ValueError as error:
+        raise invalid({"file": [str(error)]}) from None
+    try:
+        columns = imports.suggest_mapping(imp) if columns is None else _column_mapping(imp, columns)
+        imports.start_import(
+            imp,
+            columns,
+            update_existing=update_existing,
+            mailing_list=mailing_list,
+            tags=tags.split(","),
+            consent_text=consent_text,
+            request=request,
+        )
+    except ValueError as error:
+        imp.file.delete(save=False)
+        imp.delete()
+        raise invalid({"mapping": [str(error)]}) from None
+    return Status(202, _import_out(request, imp))
+
+
+@api.get("/imports/{code}", response={200: ImportOut, **ERRORS}, tags=["imports"])
+def import_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+    """An import's progress and, once it has run, its counts and report of rejected rows."""
+    return _import_out(request, _get(Import.objects, code=code))
+
+
+@api.get(
+    "/imports/{code}/report",
+    response={200: None, **ERRORS},
+    tags=["imports"],
+    url_name="import_report",
+)
+def import_report(request: HttpRequest, code: str) -> FileResponse:
+    """The CSV of every rejected row and why (bad email, bad phone, duplicate…)."""
+    imp = _get(Import.objects, code=code)
+    if not imp.report:
+        raise not_found()
+    return FileResponse(
+        imp.report.open("rb"), as_attachment=True, filename=f"import-{imp.code}-report.csv"
+    )

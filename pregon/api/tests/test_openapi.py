@@ -1,0 +1,68 @@
+from html.parser import HTMLParser
+
+from django.contrib.staticfiles import finders
+from django.test import TestCase
+
+
+class _Links(HTMLParser):
+    """Collects every URL a page would load: src and href attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.urls += [value for name, value in attrs if name in {"src", "href"} and value]
+
+
+class OpenApiTestCase(TestCase):
+    def test_it_serves_the_openapi_document_without_a_token(self) -> None:
+        response = self.client.get("/api/v1/openapi.json")
+        self.assertEqual(response.status_code, 200)
+        document = response.json()
+        self.assertEqual(document["info"]["title"], "Pregón API")
+        for path in [
+            "/api/v1/contacts",
+            "/api/v1/contacts/bulk",
+            "/api/v1/contacts/{code}",
+            "/api/v1/lists",
+            "/api/v1/lists/{code}",
+            "/api/v1/tags",
+            "/api/v1/tags/{name}",
+            "/api/v1/fields",
+            "/api/v1/fields/{key}",
+            "/api/v1/segments",
+            "/api/v1/segments/count",
+            "/api/v1/segments/{code}",
+            "/api/v1/segments/{code}/count",
+            "/api/v1/imports",
+            "/api/v1/imports/{code}",
+        ]:
+            self.assertTrue(path in document["paths"], path)
+        self.assertEqual(
+            document["components"]["securitySchemes"]["BearerToken"],
+            {"type": "http", "scheme": "bearer"},
+        )
+        contact = document["paths"]["/api/v1/contacts/{code}"]
+        self.assertEqual(sorted(contact), ["delete", "get", "patch", "put"])
+
+    def test_the_docs_page_loads_nothing_from_other_sites(self) -> None:
+        response = self.client.get("/api/v1/docs")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "swagger-ui")
+        parser = _Links()
+        parser.feed(response.content.decode())
+        self.assertTrue(parser.urls)
+        for url in parser.urls:
+            self.assertTrue(url.startswith("/") and not url.startswith("//"), url)
+            if url.startswith("/static/"):
+                self.assertIsNotNone(finders.find(url.removeprefix("/static/")), url)
+        # Swagger UI would otherwise ask validator.swagger.io to check the document.
+        self.assertContains(response, '"validatorUrl": null')
+        self.assertNotContains(response, "cdn.")
+
+    def test_an_unknown_address_is_a_json_404(self) -> None:
+        for path in ["/api/v1/", "/api/v1/contactos", "/api/v1/contacts/x/y"]:
+            response = self.client.get(path)
+            self.assertEqual(response.status_code, 404)
+            self.assertIn("/api/v1/docs", response.json()["detail"])

@@ -1,0 +1,234 @@
+"""Reading uploaded spreadsheets: CSV (any encoding and delimiter Excel writes) and XLSX.
+
+Everything here streams: a file is read in blocks or row by row, never whole. Nothing here
+knows about contacts; ``pregon.contacts.imports`` decides what the rows mean.
+"""
+
+import codecs
+import csv
+import datetime
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from django.utils.translation import gettext as _
+
+BLOCK = 1 << 20
+SAMPLE = 64 * 1024
+DELIMITERS = ",;\t"
+XLSX_MAGIC = b"PK\x03\x04"
+# Old binary Excel (.xls) files are OLE2 compound documents.
+XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+CP1252_UNDEFINED = re.compile(b"[\x81\x8d\x8f\x90\x9d]")
+
+# csv refuses fields over 128 KB by default; a spreadsheet cell holds up to 32,767
+# characters, so anything much longer is a broken file, not data.
+csv.field_size_limit(1 << 20)
+
+
+class UnreadableFile(ValueError):
+    """The file is not a spreadsheet we can read; the message says what to do."""
+
+
+def sniff_format(head: bytes, name: str) -> str:
+    """Return "xlsx" or "csv" from the first bytes of a file (and its name, for the message).
+
+    Raises UnreadableFile for an old .xls workbook or another binary file.
+    """
+    if head.startswith(XLSX_MAGIC):
+        return "xlsx"
+    if head.startswith(XLS_MAGIC) or name.lower().endswith(".xls"):
+        raise UnreadableFile(
+            _(
+                "Old Excel files (.xls) cannot be read. Save the file as .xlsx or as CSV "
+                "and upload it again."
+            )
+        )
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise UnreadableFile(
+            _("This CSV file is saved as UTF-16. Save it again as “CSV UTF-8” or as .xlsx.")
+        )
+    if b"\x00" in head:
+        raise UnreadableFile(
+            _("This file is not a CSV or XLSX spreadsheet. Save it from Excel as CSV or .xlsx.")
+        )
+    return "csv"
+
+
+def detect_encoding(file: BinaryIO) -> str:
+    """Return the Python codec of a CSV file.
+
+    UTF-8 (with or without a byte order mark) if every byte decodes as UTF-8; otherwise
+    Windows-1252, which is what Excel on a Spanish-language Windows writes. Latin-1 files
+    read the same under cp1252 except for five bytes cp1252 leaves undefined, so a file
+    that holds one of those is read as latin-1. The whole file is checked (at disk speed),
+    so an accent on its last row cannot break an import halfway.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    is_utf8 = True
+    has_latin1_controls = False
+    head = b""
+    for block in read_blocks(file):
+        head = head or block[:3]
+        if is_utf8:
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError:
+                is_utf8 = False
+        has_latin1_controls = has_latin1_controls or bool(CP1252_UNDEFINED.search(block))
+    if is_utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            is_utf8 = False
+    if is_utf8:
+        return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+    return "latin-1" if has_latin1_controls else "cp1252"
+
+
+def detect_delimiter(sample: str) -> str:
+    """Return the delimiter (comma, semicolon or tab) of a CSV text sample.
+
+    csv.Sniffer restricted to those three does most files; when it cannot decide (one
+    column, or quotes it does not understand) the most frequent of them on the first line
+    wins, and a file with none of them is one column, read with a comma.
+    """
+    lines = sample.splitlines()
+    # Drop a last line that the sample may have cut in half.
+    if len(lines) > 1 and not sample.endswith(("\n", "\r")):
+        lines = lines[:-1]
+    text = "\n".join(lines)
+    try:
+        return csv.Sniffer().sniff(text, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        first = lines[0] if lines else ""
+        counts = {d: first.count(d) for d in DELIMITERS}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] else ","
+
+
+def csv_rows(path: str, encoding: str, delimiter: str) -> Iterator[list[str]]:
+    """Yield the rows of a CSV file as lists of strings, streaming.
+
+    Raises UnreadableFile if the text does not decode with ``encoding``.
+    """
+    with open(path, encoding=encoding, newline="") as file:
+        reader = csv.reader(file, delimiter=delimiter)
+        try:
+            yield from reader
+        except UnicodeDecodeError:
+            raise UnreadableFile(
+                _(
+                    "Row %(row)s of the file could not be read as %(encoding)s. Save the file "
+                    "again as “CSV UTF-8” and upload it again."
+                )
+                % {"row": reader.line_num + 1, "encoding": encoding}
+            ) from None
+        except csv.Error as error:
+            raise UnreadableFile(
+                _("Row %(row)s of the file is not valid CSV (%(error)s).")
+                % {"row": reader.line_num, "error": error}
+            ) from None
+
+
+def xlsx_rows(file: str | BinaryIO) -> Iterator[list[str]]:
+    """Yield the rows of the first sheet of an XLSX workbook as lists of strings, streaming.
+
+    Raises UnreadableFile if it is not a workbook openpyxl can read.
+    """
+    workbook = _open_workbook(file)
+    try:
+        for values in workbook.worksheets[0].iter_rows(values_only=True):
+            yield [cell_text(value) for value in values]
+    finally:
+        workbook.close()
+
+
+def xlsx_head(file: str | BinaryIO, limit: int) -> tuple[list[list[str]], int]:
+    """The first ``limit`` rows of an XLSX workbook's first sheet, and how many rows the
+    sheet says it has (Excel records it; 0 if the file does not say)."""
+    workbook = _open_workbook(file)
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for values in sheet.iter_rows(values_only=True):
+            rows.append([cell_text(value) for value in values])
+            if len(rows) >= limit:
+                break
+        return rows, sheet.max_row or 0
+    finally:
+        workbook.close()
+
+
+def _open_workbook(file: str | BinaryIO) -> Any:
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(file, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        raise UnreadableFile(
+            _("The file could not be read as an Excel workbook. Save it again as .xlsx or CSV.")
+        ) from None
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as the text a person would type: 987654321, not 987654321.0."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value)
+
+
+def count_lines(file: BinaryIO) -> int:
+    """The number of lines in a text file, counted in blocks (quoted newlines included)."""
+    lines = 0
+    last = b"\n"
+    for block in read_blocks(file):
+        lines += block.count(b"\n")
+        last = block[-1:]
+    return lines + (last != b"\n")
+
+
+def read_blocks(file: BinaryIO) -> Iterator[bytes]:
+    """Yield ``file`` in blocks of 1 MB from its start."""
+    file.seek(0)
+    while block := file.read(BLOCK):
+        yield block
+
+
+def text_sample(file: BinaryIO, encoding: str) -> str:
+    """The first 64 KB of ``file`` as text (a character cut in half at the end is dropped)."""
+    file.seek(0)
+    return codecs.getincrementaldecoder(encoding)(errors="ignore").decode(file.read(SAMPLE))
+
+
+def first_csv_rows(file: BinaryIO, encoding: str, delimiter: str, limit: int) -> list[list[str]]:
+    """The first ``limit`` rows of a CSV file object (for the header and a preview)."""
+    file.seek(0)
+    text = io.TextIOWrapper(file, encoding=encoding, newline="", errors="replace")
+    try:
+        rows = []
+        for row in csv.reader(text, delimiter=delimiter):
+            rows.append(row)
+            if len(rows) >= limit:
+                break
+        return rows
+    except csv.Error as error:
+        raise UnreadableFile(
+            _("The file is not valid CSV (%(error)s).") % {"error": error}
+        ) from None
+    finally:
+        text.detach()

@@ -17,6 +17,11 @@ from pregon.contacts.normalize import normalize_email, normalize_phone
 CUSTOM_PREFIX = "field_"
 
 
+def split_tag_names(raw: str) -> list[str]:
+    """Tag names typed as "a, b, c": stripped, cut to 100 characters, sorted, no repeats."""
+    return sorted({name.strip()[:100] for name in raw.split(",") if name.strip()})
+
+
 def custom_form_field(field: Field) -> forms.Field:
     """The Django form field that edits the custom field ``field``."""
     common: dict[str, Any] = {"label": field.label, "required": False}
@@ -104,9 +109,7 @@ class ContactForm(forms.ModelForm):
             raise forms.ValidationError(str(error)) from None
 
     def clean_tag_names(self) -> list[str]:
-        raw = self.cleaned_data.get("tag_names", "")
-        names = {name.strip()[:100] for name in raw.split(",") if name.strip()}
-        return sorted(names)
+        return split_tag_names(self.cleaned_data.get("tag_names", ""))
 
     def custom_values(self) -> dict[str, object]:
         """The custom field values from this form, as stored in ``Contact.attributes``."""
@@ -143,7 +146,9 @@ def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
     """Give every widget of ``form`` its Bootstrap 5 class; return the form."""
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+        if isinstance(
+            widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect
+        ):
             css = "form-check-input"
         elif isinstance(widget, forms.Select):
             css = "form-select"
@@ -337,3 +342,88 @@ class BulkActionForm(forms.Form):
             if not cleaned["tag_name"] or "," in cleaned["tag_name"]:
                 raise forms.ValidationError(_("Write the name of the tag to add (no commas)."))
         return cleaned
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or Excel file"),
+        help_text=_(
+            "A spreadsheet saved as CSV (comma or semicolon) or XLSX, with a header row and "
+            "an email column."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
+        # imports.create_import says what is wrong with an empty file, in our words.
+        allow_empty_file=True,
+    )
+
+
+class ImportOptionsForm(forms.Form):
+    """Where each column of an uploaded file goes, and what to do with the contacts.
+
+    One ``column_<n>`` choice per column of the file's header; the choices come from
+    ``imports.target_choices``, so the screen and the API accept the same targets.
+    """
+
+    update_existing = forms.TypedChoiceField(
+        label=_("Contacts already in Pregón"),
+        choices=[
+            ("1", _("Update them with the file's values (blank cells change nothing)")),
+            ("0", _("Leave them as they are")),
+        ],
+        coerce=lambda value: value == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+    )
+    mailing_list = forms.ModelChoiceField(
+        label=_("Add every contact to the list"),
+        queryset=MailingList.objects.all(),
+        required=False,
+        empty_label=_("No list"),
+        to_field_name="code",
+    )
+    tag_names = forms.CharField(
+        label=_("Tag every contact with"),
+        required=False,
+        help_text=_("Separate tags with commas; new tags are created."),
+    )
+    consent_text = forms.CharField(
+        label=_("How these people agreed to receive mail"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Kept with each new contact as proof of consent, for example: “Registered for the "
+            "2025 virtual course on public procurement and accepted the privacy notice”."
+        ),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        header: list[str],
+        targets: list[tuple[str, str]],
+        suggested: dict[str, str],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.columns = []
+        for index, name in enumerate(header):
+            key = f"column_{index}"
+            self.fields[key] = forms.ChoiceField(
+                label=name or _("Column %(number)s") % {"number": index + 1},
+                choices=targets,
+                required=False,
+                initial=suggested.get(str(index), ""),
+            )
+            self.columns.append(key)
+
+    def column_fields(self) -> list[forms.BoundField]:
+        """The bound column choices, in the file's order (for the preview table)."""
+        return [self[key] for key in self.columns]
+
+    def mapping(self) -> dict[str, str]:
+        """Column index (as a string) -> target, as ``imports.start_import`` takes it."""
+        return {key.removeprefix("column_"): self.cleaned_data[key] for key in self.columns}
+
+    def clean_tag_names(self) -> list[str]:
+        return split_tag_names(self.cleaned_data.get("tag_names", ""))

@@ -229,6 +229,11 @@ class Import(models.Model):
         return self.original_name
 
     @property
+    def is_in_progress(self) -> bool:
+        """Started and not finished yet: a worker has it or will take it."""
+        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+    @property
     def percent(self) -> int:
         if not self.total_rows:
             return 100 if self.status == ImportStatus.DONE else 0

@@ -29,6 +29,10 @@ urlpatterns = [
     path("supresion/<int:pk>/quitar/", suppressions.suppression_delete, name="suppression_delete"),
     # Imports (views/imports.py).
     path("importar/", imports.import_index, name="imports"),
+    path("importar/<uuid:code>/", imports.import_detail, name="import_detail"),
+    path("importar/<uuid:code>/progreso/", imports.import_progress, name="import_progress"),
+    path("importar/<uuid:code>/rechazados/", imports.import_report, name="import_report"),
+    path("importar/<uuid:code>/descartar/", imports.import_discard, name="import_discard"),
     # Segments (views/segments.py).
     path("segmentos/", segments.segment_index, name="segments"),
     path("segmentos/nuevo/", segments.segment_create, name="segment_create"),

@@ -1,9 +1,122 @@
-from django.http import HttpRequest, HttpResponse
+"""Import screens: upload a file, map its columns, follow the background run, get the report.
+
+The work itself (reading, checking, staging, applying) is ``pregon.contacts.imports``; these
+views only move the user through its steps, as the REST API does.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import Role
+from pregon.contacts import imports
+from pregon.contacts.forms import ImportOptionsForm, ImportUploadForm, bootstrap
+from pregon.contacts.models import Import, ImportStatus
+
+RECENT_IMPORTS = 20
 
 
 @authorize(Role.EDITOR)
 def import_index(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("TEMPORARY: being written")
+    """The upload form and the latest imports; a good upload goes on to its column mapping."""
+    is_post = request.method == "POST"
+    form = ImportUploadForm(request.POST, request.FILES) if is_post else ImportUploadForm()
+    if is_post and form.is_valid():
+        try:
+            imp = imports.create_import(
+                form.cleaned_data["file"], user=request.user, language=get_language()
+            )
+        except ValueError as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("contacts:import_detail", code=imp.code)
+    recent = Import.objects.select_related("created_by", "mailing_list")[:RECENT_IMPORTS]
+    context = {"form": bootstrap(form), "imports": recent}
+    return render(
+        request, "contacts/import_index.html", context, status=400 if form.errors else 200
+    )
+
+
+@authorize(Role.EDITOR)
+def import_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Column mapping and options while the file waits; afterwards, progress and results."""
+    imp = get_object_or_404(Import.objects.select_related("mailing_list"), code=code)
+    if imp.status != ImportStatus.UPLOADED:
+        if request.method == "POST":
+            messages.info(request, _("This import has already been started."))
+            return redirect("contacts:import_detail", code=imp.code)
+        return render(request, "contacts/import_detail.html", {"import": imp})
+
+    targets = imports.target_choices()
+    form = ImportOptionsForm(
+        request.POST if request.method == "POST" else None,
+        header=imp.header,
+        targets=targets,
+        suggested=imports.suggest_mapping(imp),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            imports.start_import(
+                imp,
+                form.mapping(),
+                update_existing=form.cleaned_data["update_existing"],
+                mailing_list=form.cleaned_data["mailing_list"],
+                tags=form.cleaned_data["tag_names"],
+                consent_text=form.cleaned_data["consent_text"],
+                request=request,
+            )
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("contacts:import_detail", code=imp.code)
+    context = {
+        "import": imp,
+        "form": bootstrap(form),
+        "preview": imports.preview(imp),
+    }
+    return render(
+        request, "contacts/import_mapping.html", context, status=400 if form.errors else 200
+    )
+
+
+@authorize(Role.EDITOR)
+@require_GET
+def import_progress(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """The progress card alone, which the detail page polls with htmx until the run ends."""
+    imp = get_object_or_404(Import.objects.select_related("mailing_list"), code=code)
+    return render(request, "contacts/import_progress.html", {"import": imp})
+
+
+@authorize(Role.EDITOR)
+@require_GET
+def import_report(request: HttpRequest, code: uuid.UUID) -> FileResponse:
+    """The CSV of rejected rows, each with its reason, as a download."""
+    imp = get_object_or_404(Import, code=code)
+    if not imp.report:
+        raise Http404
+    return FileResponse(
+        imp.report.open("rb"),
+        as_attachment=True,
+        filename=_("import-%(code)s-rejected-rows.csv") % {"code": imp.code},
+    )
+
+
+@authorize(Role.EDITOR)
+@require_POST
+def import_discard(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Throw away an uploaded file that was never started."""
+    imp = get_object_or_404(Import, code=code, status=ImportStatus.UPLOADED)
+    # Conditional, so that an import started meanwhile in another tab is left alone.
+    deleted, _rows = Import.objects.filter(pk=imp.pk, status=ImportStatus.UPLOADED).delete()
+    if not deleted:
+        messages.info(request, _("This import has already been started."))
+        return redirect("contacts:import_detail", code=imp.code)
+    imp.file.delete(save=False)
+    messages.info(request, _("The file “%(name)s” was discarded.") % {"name": imp.original_name})
+    return redirect("contacts:imports")

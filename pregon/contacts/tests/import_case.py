@@ -1,0 +1,40 @@
+"""Scaffolding for the import screen tests: uploads kept in a temporary MEDIA_ROOT."""
+
+import tempfile
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
+from django.test import override_settings
+
+from pregon.contacts.models import Import
+from pregon.test import BaseTestCase
+
+# Semicolons and Windows-1252, as Excel saves a CSV on a Spanish-language Windows.
+CSV = (
+    "Correo;Nombres;Apellidos;Celular\n"
+    "ana@example.pe;Ana;Peña;987654321\n"
+    "no-es-un-correo;Luis;Quispe;987654322\n"
+    "rosa@example.pe;<script>alert(1)</script>;Muñoz;\n"
+).encode("cp1252")
+
+
+class ImportCase(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        media = tempfile.TemporaryDirectory()
+        self.addCleanup(media.cleanup)
+        self.media_root = media.name
+        settings = override_settings(MEDIA_ROOT=media.name)
+        settings.enable()
+        self.addCleanup(settings.disable)
+
+    def upload(self, content: bytes = CSV, name: str = "alumnos.csv") -> HttpResponse:
+        file = SimpleUploadedFile(name, content, content_type="text/csv")
+        return self.client.post("/contactos/importar/", {"file": file})
+
+    def uploaded(self, content: bytes = CSV) -> Import:
+        """An import waiting for its mapping, uploaded by bob through the screen."""
+        self.client.force_login(self.bob)
+        response = self.upload(content)
+        assert response.status_code == 302, response.content
+        return Import.objects.get(code=response["Location"].split("/")[-2])

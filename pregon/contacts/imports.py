@@ -359,8 +359,12 @@ def data_rows(imp: Import) -> Iterator[tuple[int, list[str]]]:
         rows = csvfile.xlsx_rows(path)
     else:
         rows = csvfile.csv_rows(path, imp.encoding, imp.delimiter)
-    next(rows, None)
-    yield from enumerate(rows, start=2)
+    numbered = enumerate(rows, start=1)
+    # The header is the first row that is not blank, as create_import reads it.
+    for _row_no, cells in numbered:
+        if any(cell.strip() for cell in cells):
+            break
+    yield from numbered
 
 
 Row = tuple[str, str, str, str, str, str]  # email, first, last, phone, status, attributes
@@ -569,7 +573,7 @@ def _check_rows(
 
     Returns (rows, rejected rows); blank rows count as neither.
     """
-    report.writerow([_("Row"), *imp.header, _("Reason")])
+    report.writerow([_("Row"), *(neutralise(cell) for cell in imp.header), _("Reason")])
     duplicate = _("The same email address is on an earlier row of the file.")
     seen: set[str] = set()
     chunk: list[tuple] = []
@@ -864,9 +868,12 @@ def _retry(imp: Import, now: datetime.datetime) -> int:
                     "The import was interrupted %(count)s times, and nothing was imported. "
                     "Try again later; if it happens again, tell your administrator."
                 ) % {"count": imp.attempts}
-            return same.update(
+            failed = same.update(
                 status=ImportStatus.FAILED, error=message, leased_until=None, finished_at=now
             )
+            if failed:  # The dead worker may have begun a report; nothing will point to it.
+                _report_path(imp).unlink(missing_ok=True)
+            return failed
         requeued = same.update(
             status=ImportStatus.QUEUED,
             attempts=F("attempts") + 1,

@@ -1,0 +1,487 @@
+import csv
+import datetime
+import io
+import tempfile
+from pathlib import Path
+from unittest import mock
+
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.utils import translation
+from openpyxl import Workbook
+
+from pregon.contacts import imports
+from pregon.contacts.models import (
+    ConsentSource,
+    Contact,
+    Field,
+    FieldType,
+    Import,
+    ImportStatus,
+    MailingList,
+    Status,
+    Subscription,
+    Tag,
+)
+from pregon.test import BaseTestCase
+
+NOW = datetime.datetime(2025, 3, 10, 15, 0, tzinfo=datetime.UTC)
+DUPLICATE = "The same email address is on an earlier row of the file."
+
+
+class ImportRunTestCase(BaseTestCase):
+    """start_import and run_import, called as the view and then the worker do."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        media = tempfile.TemporaryDirectory()
+        self.addCleanup(media.cleanup)
+        self.media = Path(media.name)
+        settings = override_settings(MEDIA_ROOT=media.name)
+        settings.enable()
+        self.addCleanup(settings.disable)
+        self.enterContext(translation.override("en"))
+        self.courses = MailingList.objects.create(name="Cursos virtuales")
+        self.ana = Contact.objects.create(
+            email="ana@example.pe",
+            first_name="Ana",
+            last_name="Quispe",
+            phone="+51987654321",
+            attributes={"region": "Cusco", "hours": 3},
+            consent_source=ConsentSource.FORM,
+            consent_text="Formulario web",
+        )
+        self.luis = Contact.objects.create(
+            email="luis@example.pe", first_name="Luis", status=Status.UNSUBSCRIBED
+        )
+
+    def upload(self, content: str | bytes, name: str = "alumnos.csv") -> Import:
+        if isinstance(content, str):
+            content = content.encode()
+        return imports.create_import(
+            SimpleUploadedFile(name, content), user=self.bob, language="en"
+        )
+
+    def start(self, imp: Import, mapping: dict[str, str], **options: object) -> None:
+        options.setdefault("update_existing", True)
+        with self.captureOnCommitCallbacks(execute=False) as callbacks:
+            imports.start_import(imp, mapping, **options)
+        self.assertEqual(len(callbacks), 1)  # The task, which these tests run themselves.
+
+    def run_import(
+        self, content: str | bytes, mapping: dict[str, str], **options: object
+    ) -> Import:
+        imp = self.upload(content)
+        self.start(imp, mapping, **options)
+        imports.run_import(imp.id, 1)  # What the worker does.
+        imp.refresh_from_db()
+        return imp
+
+    def report(self, imp: Import) -> list[list[str]]:
+        with open(imp.report.path, encoding="utf-8-sig", newline="") as file:
+            return list(csv.reader(file))
+
+    def counts(self, imp: Import) -> tuple[int, int, int, int]:
+        return imp.created_count, imp.updated_count, imp.skipped_count, imp.rejected_count
+
+    def test_good_rows_become_contacts_with_normalised_values(self) -> None:
+        content = (
+            "Correo;Nombres;Apellido paterno;Apellido materno;Celular\r\n"
+            " Rosa.Huaman@Example.PE ;Rosa;Huamán;Mamani;987 654 322\r\n"
+            "pedro@example.pe;Pedro;Peña;;+51 912-345-678\r\n"
+            "carmen@example.pe;Carmen;;;(01) 411-1111\r\n"
+            "jordi@example.es;Jordi;;;+34 612 345 678\r\n"
+            "sara@example.pe;Sara;;;\r\n"
+        )
+        mapping = {
+            "0": "email",
+            "1": "first_name",
+            "2": "last_name",
+            "3": "last_name",
+            "4": "phone",
+        }
+        with time_machine.travel(NOW, tick=False):
+            imp = self.run_import(content, mapping, consent_text="  Acepto recibir novedades  ")
+
+        self.assertEqual(imp.status, ImportStatus.DONE)
+        self.assertEqual(self.counts(imp), (5, 0, 0, 0))
+        self.assertEqual((imp.total_rows, imp.processed_rows, imp.percent), (5, 5, 100))
+        self.assertEqual((imp.error, imp.report.name, imp.leased_until), ("", "", None))
+        self.assertEqual(imp.finished_at, NOW)
+        self.assertFalse((self.media / "imports" / "reports" / f"{imp.code}.csv").exists())
+        new = Contact.objects.exclude(pk__in=[self.ana.pk, self.luis.pk]).order_by("email")
+        self.assertEqual(
+            [(c.email, c.first_name, c.last_name, c.phone, c.status) for c in new],
+            [
+                ("carmen@example.pe", "Carmen", "", "+5114111111", Status.SUBSCRIBED),
+                ("jordi@example.es", "Jordi", "", "+34612345678", Status.SUBSCRIBED),
+                ("pedro@example.pe", "Pedro", "Peña", "+51912345678", Status.SUBSCRIBED),
+                (
+                    "rosa.huaman@example.pe",
+                    "Rosa",
+                    "Huamán Mamani",
+                    "+51987654322",
+                    Status.SUBSCRIBED,
+                ),
+                ("sara@example.pe", "Sara", "", "", Status.SUBSCRIBED),
+            ],
+        )
+        for contact in new:
+            self.assertEqual(
+                (contact.consent_source, contact.consent_at, contact.consent_text),
+                (ConsentSource.IMPORT, NOW, "Acepto recibir novedades"),
+            )
+            self.assertEqual((contact.attributes, contact.created_at), ({}, NOW))
+        self.assertEqual(len({c.code for c in new}), 5)
+
+    def test_exactly_the_bad_rows_are_rejected_and_reported(self) -> None:
+        rows = [[f"persona{i}@example.pe", f"Persona {i}", f"9{i:08d}"] for i in range(200)]
+        bad = {
+            10: (["no-es-correo", "Rosa", ""], "“no-es-correo” is not a valid email address."),
+            40: (["p40@example.pe", "Luis", "12345"], "“12345” is not a valid phone number."),
+            70: (["", "Sin correo", "987654321"], "The email address is missing."),
+            100: (["PERSONA5@Example.pe", "Otra vez", ""], DUPLICATE),
+            120: (
+                ["ana@@example.pe", "Ana", ""],
+                "“ana@@example.pe” is not a valid email address.",
+            ),
+            150: (["p150@example.pe", "Pedro", "abc"], "“abc” is not a valid phone number."),
+            170: (["persona3@example.pe", "Repetida", ""], DUPLICATE),
+            180: (
+                ["p180@example", "Sin dominio", ""],
+                "“p180@example” is not a valid email address.",
+            ),
+            190: (["   ", "Blanco", ""], "The email address is missing."),
+            199: (
+                ['=HYPERLINK("x")', "Fórmula", ""],
+                '“=HYPERLINK("x")” is not a valid email address.',
+            ),
+        }
+        for i, (cells, _reason) in bad.items():
+            rows[i] = cells
+        content = io.StringIO()
+        csv.writer(content).writerows([["Correo", "Nombre", "Celular"], *rows])
+        imp = self.run_import(content.getvalue(), {"0": "email", "1": "first_name", "2": "phone"})
+
+        self.assertEqual(imp.status, ImportStatus.DONE)
+        self.assertEqual(self.counts(imp), (190, 0, 0, 10))
+        self.assertEqual((imp.total_rows, imp.processed_rows), (200, 200))
+        self.assertEqual(Contact.objects.count(), 2 + 190)
+        self.assertFalse(Contact.objects.filter(email="p40@example.pe").exists())
+        self.assertEqual(Contact.objects.get(email="persona5@example.pe").first_name, "Persona 5")
+        self.assertEqual(imp.report.name, f"imports/reports/{imp.code}.csv")
+        expected = [[str(i + 2), *cells, reason] for i, (cells, reason) in sorted(bad.items())]
+        expected[-1][1] = '\'=HYPERLINK("x")'  # A formula is made inert in the report.
+        self.assertEqual(
+            self.report(imp), [["Row", "Correo", "Nombre", "Celular", "Reason"], *expected]
+        )
+
+    def test_blank_rows_are_ignored_but_keep_row_numbers(self) -> None:
+        content = (
+            "Correo;Nombre\r\n"
+            "\r\n"
+            "rosa@example.pe;Rosa\r\n"
+            ";\r\n"
+            " ; \r\n"
+            "mal-correo;Pedro\r\n"
+            "\r\n"
+            ";;;\r\n"
+        )
+        imp = self.run_import(content, {"0": "email", "1": "first_name"})
+        self.assertEqual(self.counts(imp), (1, 0, 0, 1))
+        self.assertEqual((imp.total_rows, imp.processed_rows), (2, 2))
+        self.assertEqual(
+            self.report(imp),
+            [
+                ["Row", "Correo", "Nombre", "Reason"],
+                ["6", "mal-correo", "Pedro", "“mal-correo” is not a valid email address."],
+            ],
+        )
+
+    def test_blank_rows_above_the_header_are_not_data(self) -> None:
+        content = "\r\n;\r\nCorreo;Nombre\r\nrosa@example.pe;Rosa\r\nmal;Pedro\r\n"
+        imp = self.run_import(content, {"0": "email", "1": "first_name"})
+        self.assertEqual(self.counts(imp), (1, 0, 0, 1))
+        self.assertEqual(
+            self.report(imp)[1:], [["5", "mal", "Pedro", "“mal” is not a valid email address."]]
+        )
+
+    def test_the_report_makes_formulas_in_the_header_inert(self) -> None:
+        content = 'Correo;=HYPERLINK("http://example.com")\r\nmal;x\r\n'
+        imp = self.run_import(content, {"0": "email"})
+        self.assertEqual(
+            self.report(imp)[0], ["Row", "Correo", '\'=HYPERLINK("http://example.com")', "Reason"]
+        )
+
+    def test_updating_changes_names_but_blank_cells_change_nothing(self) -> None:
+        Field.objects.create(key="region", label="Región", type=FieldType.TEXT)
+        Field.objects.create(key="hours", label="Horas", type=FieldType.NUMBER)
+        content = (
+            "Correo;Nombre;Apellido;Celular;Región;Horas\r\n"
+            "ANA@example.pe;Ana María;;;;5\r\n"
+            "nuevo@example.pe;Nuevo;;;;\r\n"
+        )
+        mapping = {
+            "0": "email",
+            "1": "first_name",
+            "2": "last_name",
+            "3": "phone",
+            "4": "field:region",
+            "5": "field:hours",
+        }
+        imp = self.run_import(content, mapping, update_existing=True)
+        self.assertEqual(self.counts(imp), (1, 1, 0, 0))
+        self.ana.refresh_from_db()
+        self.assertEqual(
+            (self.ana.first_name, self.ana.last_name, self.ana.phone, self.ana.attributes),
+            ("Ana María", "Quispe", "+51987654321", {"region": "Cusco", "hours": 5}),
+        )
+        # Consent is where the contact first gave it, not the import.
+        self.assertEqual(
+            (self.ana.consent_source, self.ana.consent_text), (ConsentSource.FORM, "Formulario web")
+        )
+
+    def test_updating_never_resubscribes_a_contact(self) -> None:
+        content = (
+            "Correo;Nombre;Estado\r\n"
+            "luis@example.pe;Luis Alberto;Suscrito\r\n"
+            "ana@example.pe;;Baja\r\n"
+            "nueva@example.pe;Nueva;Desuscrita\r\n"
+        )
+        imp = self.run_import(content, {"0": "email", "1": "first_name", "2": "status"})
+        self.assertEqual(self.counts(imp), (1, 2, 0, 0))
+        self.luis.refresh_from_db()
+        self.assertEqual(
+            (self.luis.first_name, self.luis.status), ("Luis Alberto", Status.UNSUBSCRIBED)
+        )
+        self.ana.refresh_from_db()
+        self.assertEqual((self.ana.first_name, self.ana.status), ("Ana", Status.UNSUBSCRIBED))
+        self.assertEqual(Contact.objects.get(email="nueva@example.pe").status, Status.UNSUBSCRIBED)
+
+    def test_an_unknown_status_is_rejected(self) -> None:
+        imp = self.run_import(
+            "Correo;Estado\r\nrosa@example.pe;Tal vez\r\n", {"0": "email", "1": "status"}
+        )
+        self.assertEqual(self.counts(imp), (0, 0, 0, 1))
+        self.assertEqual(
+            self.report(imp)[1][-1], "“Tal vez” is not a status; use subscribed or unsubscribed."
+        )
+
+    def test_without_updating_existing_contacts_are_left_alone_and_skipped(self) -> None:
+        content = (
+            "Correo;Nombre;Celular\r\n"
+            "ana@example.pe;Otra Ana;912345678\r\n"
+            "Luis@Example.pe;Otro Luis;\r\n"
+            "rosa@example.pe;Rosa;\r\n"
+        )
+        imp = self.run_import(
+            content,
+            {"0": "email", "1": "first_name", "2": "phone"},
+            update_existing=False,
+            mailing_list=self.courses,
+            tags=["2025"],
+        )
+        self.assertEqual(self.counts(imp), (1, 0, 2, 0))
+        self.ana.refresh_from_db()
+        self.assertEqual((self.ana.first_name, self.ana.phone), ("Ana", "+51987654321"))
+        self.luis.refresh_from_db()
+        self.assertEqual(self.luis.first_name, "Luis")
+        # Left alone means left out of the list and the tags too.
+        self.assertEqual(
+            list(self.courses.contacts.values_list("email", flat=True)), ["rosa@example.pe"]
+        )
+        self.assertEqual(
+            list(Tag.objects.get(name="2025").contacts.all()),
+            [Contact.objects.get(email="rosa@example.pe")],
+        )
+
+    def test_the_list_and_tags_are_applied(self) -> None:
+        Tag.objects.create(name="alumnos")
+        Subscription.objects.create(contact=self.ana, mailing_list=self.courses)
+        content = "Correo\r\nana@example.pe\r\nrosa@example.pe\r\nmal\r\n"
+        imp = self.run_import(
+            content,
+            {"0": "email"},
+            mailing_list=self.courses,
+            tags=[" alumnos", "2025 ", "", "alumnos"],
+        )
+        self.assertEqual(self.counts(imp), (1, 1, 0, 1))
+        self.assertEqual(sorted(imp.tags.values_list("name", flat=True)), ["2025", "alumnos"])
+        self.assertEqual(Tag.objects.count(), 2)
+        self.assertEqual(
+            sorted(self.courses.contacts.values_list("email", flat=True)),
+            ["ana@example.pe", "rosa@example.pe"],
+        )
+        self.assertEqual(Subscription.objects.count(), 2)  # Ana's membership is not doubled.
+        for name in ["2025", "alumnos"]:
+            self.assertEqual(
+                sorted(Tag.objects.get(name=name).contacts.values_list("email", flat=True)),
+                ["ana@example.pe", "rosa@example.pe"],
+            )
+        self.assertFalse(self.luis.lists.exists())
+
+    def test_custom_fields_are_parsed_by_type(self) -> None:
+        Field.objects.create(key="region", label="Región", type=FieldType.TEXT)
+        Field.objects.create(key="hours", label="Horas", type=FieldType.NUMBER)
+        Field.objects.create(key="birthday", label="Nacimiento", type=FieldType.DATE)
+        Field.objects.create(key="alumni", label="Egresado", type=FieldType.BOOLEAN)
+        content = (
+            "Correo;Región;Horas;Nacimiento;Egresado\r\n"
+            "rosa@example.pe;San Martín;1.234,5;31/12/2024;sí\r\n"
+            "pedro@example.pe;Puno;-3;2024-02-29;No\r\n"
+            "carmen@example.pe;;12;;\r\n"
+        )
+        mapping = {"0": "email", "1": "field:region", "2": "field:hours"}
+        mapping |= {"3": "field:birthday", "4": "field:alumni"}
+        imp = self.run_import(content, mapping)
+        self.assertEqual(self.counts(imp), (3, 0, 0, 0))
+        attributes = dict(Contact.objects.values_list("email", "attributes"))
+        self.assertEqual(
+            attributes["rosa@example.pe"],
+            {"region": "San Martín", "hours": 1234.5, "birthday": "2024-12-31", "alumni": True},
+        )
+        self.assertEqual(
+            attributes["pedro@example.pe"],
+            {"region": "Puno", "hours": -3, "birthday": "2024-02-29", "alumni": False},
+        )
+        self.assertEqual(attributes["carmen@example.pe"], {"hours": 12})
+
+    def test_a_bad_custom_value_is_rejected_with_the_field_label(self) -> None:
+        Field.objects.create(key="hours", label="Horas", type=FieldType.NUMBER)
+        Field.objects.create(key="birthday", label="Nacimiento", type=FieldType.DATE)
+        Field.objects.create(key="alumni", label="Egresado", type=FieldType.BOOLEAN)
+        content = (
+            "Correo;Horas;Nacimiento;Egresado\r\n"
+            "rosa@example.pe;mil;;\r\n"
+            "pedro@example.pe;;31/02/2024;\r\n"
+            "carmen@example.pe;;diciembre;\r\n"
+            "jorge@example.pe;;;quizás\r\n"
+            "sara@example.pe;2;01/03/2024;x\r\n"
+        )
+        mapping = {"0": "email", "1": "field:hours", "2": "field:birthday", "3": "field:alumni"}
+        imp = self.run_import(content, mapping)
+        self.assertEqual(self.counts(imp), (1, 0, 0, 4))
+        self.assertEqual(
+            [row[-1] for row in self.report(imp)[1:]],
+            [
+                "Horas: “mil” is not a number.",
+                "Nacimiento: “31/02/2024” is not a date that exists.",
+                "Nacimiento: “diciembre” is not a date; write it as 31/12/2024.",
+                "Egresado: “quizás” is not yes or no.",
+            ],
+        )
+        self.assertEqual(
+            Contact.objects.get(email="sara@example.pe").attributes,
+            {"hours": 2, "birthday": "2024-03-01", "alumni": True},
+        )
+
+    def test_script_tags_in_names_are_stored_as_text(self) -> None:
+        content = (
+            "Correo,Nombre,Apellido\n"
+            'rosa@example.pe,<script>alert(1)</script>,"<b>Peña</b> & ""hijos"""\n'
+        )
+        imp = self.run_import(content, {"0": "email", "1": "first_name", "2": "last_name"})
+        self.assertEqual(self.counts(imp), (1, 0, 0, 0))
+        rosa = Contact.objects.get(email="rosa@example.pe")
+        self.assertEqual(
+            (rosa.first_name, rosa.last_name),
+            ("<script>alert(1)</script>", '<b>Peña</b> & "hijos"'),
+        )
+
+    def test_it_imports_xlsx_numbers_and_dates(self) -> None:
+        Field.objects.create(key="birthday", label="Nacimiento", type=FieldType.DATE)
+        Field.objects.create(key="hours", label="Horas", type=FieldType.NUMBER)
+        workbook = Workbook()
+        workbook.active.append(["Correo", "Nombre", "Celular", "Nacimiento", "Horas"])
+        workbook.active.append(
+            ["rosa@example.pe", "Rosa", 987654322, datetime.date(1990, 3, 15), 40]
+        )
+        workbook.active.append(["pedro@example.pe", "Pedro", None, None, 2.5])
+        workbook.active.append(["mal", "Mal", None, None, None])
+        content = io.BytesIO()
+        workbook.save(content)
+        mapping = {"0": "email", "1": "first_name", "2": "phone"}
+        mapping |= {"3": "field:birthday", "4": "field:hours"}
+        imp = self.upload(content.getvalue(), name="alumnos.xlsx")
+        self.start(imp, mapping)
+        imports.run_import(imp.id, 1)
+        imp.refresh_from_db()
+
+        self.assertEqual(self.counts(imp), (2, 0, 0, 1))
+        rosa = Contact.objects.get(email="rosa@example.pe")
+        self.assertEqual(rosa.phone, "+51987654322")
+        self.assertEqual(rosa.attributes, {"birthday": "1990-03-15", "hours": 40})
+        self.assertEqual(Contact.objects.get(email="pedro@example.pe").attributes, {"hours": 2.5})
+        self.assertEqual(self.report(imp)[1][0], "4")
+
+    def test_a_missing_file_fails_and_leaves_nothing(self) -> None:
+        imp = self.upload("Correo\r\nrosa@example.pe\r\n")
+        self.start(imp, {"0": "email"}, mailing_list=self.courses, tags=["2025"])
+        Path(imp.file.path).unlink()
+        imports.run_import(imp.id, 1)
+        imp.refresh_from_db()
+        self.assertEqual(imp.status, ImportStatus.FAILED)
+        self.assertEqual(
+            imp.error,
+            "The import stopped because of an unexpected error, and nothing was imported. "
+            "Try again; if it happens again, tell your administrator.",
+        )
+        self.assertEqual(self.counts(imp), (0, 0, 0, 0))
+        self.assertIsNone(imp.leased_until)
+        self.assertIsNotNone(imp.finished_at)
+        self.assertEqual(Contact.objects.count(), 2)
+        self.assertFalse(self.courses.contacts.exists())
+        self.assertFalse((self.media / "imports" / "reports" / f"{imp.code}.csv").exists())
+
+    def test_a_broken_row_halfway_fails_and_leaves_nothing(self) -> None:
+        # Row 152 opens a quote that never closes: the rest of the file becomes one cell,
+        # over the csv module's limit, after three chunks of rows have been checked.
+        rows = "".join(f"persona{i}@example.pe;Persona {i}\r\n" for i in range(150))
+        rest = "".join(f"mas{i}@example.pe;Más {i}\r\n" for i in range(60_000))  # > 1 MB
+        content = f'Correo;Nombre\r\n{rows}mal@example.pe;"Sin cierre\r\n{rest}'
+        imp = self.upload(content)
+        self.start(imp, {"0": "email", "1": "first_name"}, mailing_list=self.courses)
+        with mock.patch.object(imports, "CHUNK_ROWS", 50):
+            imports.run_import(imp.id, 1)
+        imp.refresh_from_db()
+
+        self.assertEqual(imp.status, ImportStatus.FAILED)
+        self.assertRegex(imp.error, r"^Row \d+ of the file is not valid CSV \(.*field limit")
+        self.assertEqual(imp.processed_rows, 150)  # Progress of the chunks it checked.
+        self.assertEqual(self.counts(imp), (0, 0, 0, 0))
+        self.assertEqual(Contact.objects.count(), 2)
+        self.assertFalse(Subscription.objects.exists())
+        self.assertFalse((self.media / "imports" / "reports" / f"{imp.code}.csv").exists())
+
+        # Nothing of the failed run is left over for the next import on this connection.
+        imp = self.run_import("Correo\r\nrosa@example.pe\r\n", {"0": "email"})
+        self.assertEqual(self.counts(imp), (1, 0, 0, 0))
+        self.assertEqual(Contact.objects.count(), 3)
+
+    def test_a_stale_attempt_does_nothing(self) -> None:
+        imp = self.upload("Correo\r\nrosa@example.pe\r\n")
+        self.start(imp, {"0": "email"})
+        imports.run_import(imp.id, 2)
+        imp.refresh_from_db()
+        self.assertEqual((imp.status, imp.attempts), (ImportStatus.QUEUED, 1))
+        self.assertIsNone(imp.started_at)
+        self.assertFalse(Contact.objects.filter(email="rosa@example.pe").exists())
+
+    def test_a_second_run_of_the_same_attempt_does_nothing(self) -> None:
+        imp = self.run_import(
+            "Correo;Nombre\r\nrosa@example.pe;Rosa\r\n", {"0": "email", "1": "first_name"}
+        )
+        Contact.objects.filter(email="rosa@example.pe").update(first_name="Rosa Elena")
+        imports.run_import(imp.id, 1)
+        imp.refresh_from_db()
+        self.assertEqual((imp.status, self.counts(imp)), (ImportStatus.DONE, (1, 0, 0, 0)))
+        self.assertEqual(Contact.objects.get(email="rosa@example.pe").first_name, "Rosa Elena")
+
+    def test_an_import_cannot_be_started_twice(self) -> None:
+        imp = self.upload("Correo\r\nrosa@example.pe\r\n")
+        self.start(imp, {"0": "email"})
+        with self.assertRaisesMessage(ValueError, "This import has already been started."):
+            imports.start_import(imp, {"0": "email"}, update_existing=False)
+        imp.refresh_from_db()
+        self.assertTrue(imp.update_existing)

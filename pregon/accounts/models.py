@@ -142,9 +142,9 @@ class AuditAction(models.TextChoices):
     USER_REACTIVATED = "user_reactivated", _("User reactivated")
     TOKEN_CREATED = "token_created", _("API token created")
     TOKEN_REVOKED = "token_revoked", _("API token revoked")
-    EXPORT = "export", _("Export")
-    IMPORT = "import", _("Import")
-    DELETION = "deletion", _("Deletion")
+    EXPORT = "export", _("Contacts exported")
+    IMPORT = "import", _("Contacts imported")
+    DELETION = "deletion", _("Deleted")
 
 
 class AuditEntry(models.Model):

@@ -143,7 +143,9 @@ def rows(contacts: QuerySet[Contact]) -> Iterator[list[list[Cell]]]:
 
 def filename(extension: str) -> str:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return f"{_('contacts')}-{stamp}.{extension}"
+    # A plain call, not inside the f-string, so that makemessages finds the msgid.
+    name = _("contacts")
+    return f"{name}-{stamp}.{extension}"
 
 
 def csv_text(cell: Cell) -> str:

@@ -52,6 +52,9 @@ class ContactForm(forms.ModelForm):
     Tags are given by name and created if new. Custom fields appear as ``field_<key>``.
     """
 
+    # A CharField, so that clean_email's message (shared with imports and the API) is the
+    # one people see, not Django's generic "Enter a valid email address".
+    email = forms.CharField(label=_("Email address"), max_length=254, widget=forms.EmailInput)
     tag_names = forms.CharField(
         label=_("Tags"),
         required=False,

@@ -25,7 +25,7 @@ class AuditLogTestCase(BaseTestCase):
         response = self.client.get("/cuenta/auditoria/")
         # 15:04 UTC is 10:04 in Lima (UTC-5).
         self.assertContains(response, "2026-03-02 10:04:05")
-        self.assertContains(response, "Export")
+        self.assertContains(response, "Contacts exported")
         self.assertContains(response, "10.0.0.7")
         self.assertContains(response, "&lt;b&gt;Lista&lt;/b&gt;")
         self.assertContains(response, "Failed login")

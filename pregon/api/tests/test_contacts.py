@@ -150,7 +150,7 @@ class ContactsTestCase(ApiTestCase):
         body = response.json()
         self.assertTrue(body["detail"])
         errors = body["errors"]
-        self.assertEqual(errors["email"], ["Enter a valid email address."])
+        self.assertEqual(errors["email"], ["“not-an-address” is not a valid email address."])
         self.assertEqual(errors["phone"], ["“123” is not a valid phone number."])
         self.assertEqual(len(errors["lists"]), 1)
         self.assertEqual(errors["fields.birthday"], ["Enter a valid date."])

@@ -70,7 +70,7 @@ class ContactFormTestCase(BaseTestCase):
         self.assertContains(response, "Another contact already has this email address.")
         self.assertContains(response, "“12” is not a valid phone number.")
         response = self.client.post(NEW_URL, self.valid_data(email="no es correo"))
-        self.assertContains(response, "Enter a valid email address.")
+        self.assertContains(response, "“no es correo” is not a valid email address.")
         self.assertEqual(Contact.objects.count(), 1)
 
     def test_it_edits_a_contact(self) -> None:

@@ -81,6 +81,7 @@ def task_worker() -> Iterator[subprocess.Popen]:
         worker.wait(timeout=30)
 
 
-def screenshot(page: object, name: str) -> None:
+def screenshot(page: object, name: str, full_page: bool = True) -> None:
+    """Save docs/screenshots/<name>.png; ``full_page=False`` keeps a long page to one screen."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)

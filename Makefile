@@ -36,7 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 messages: $(STAMP)
-	$(BIN)/pregon makemessages -l es --ignore='.venv/*' --ignore='var/*' --ignore='static/vendor/*' --no-location
+	$(BIN)/pregon makemessages -l es --ignore='.venv/*' --ignore='var/*' --ignore='static/vendor/*' --no-location --no-obsolete
 	$(BIN)/pregon compilemessages --ignore='.venv/*'
 
 clean:

@@ -1,10 +1,21 @@
 """Shared test scaffolding: three users, one per role."""
 
-from django.test import TestCase
+from django.conf import settings
+from django.test import Client, TestCase
 
 from pregon.accounts.models import Role, User
 
 PASSWORD = "correct horse battery staple"
+
+
+class LanguageKeepingClient(Client):
+    """A test client whose logout() keeps the language cookie (Django's clears every cookie)."""
+
+    def logout(self) -> None:
+        language = self.cookies.get(settings.LANGUAGE_COOKIE_NAME)
+        super().logout()
+        if language is not None:
+            self.cookies[settings.LANGUAGE_COOKIE_NAME] = language.value
 
 
 class BaseTestCase(TestCase):
@@ -13,6 +24,8 @@ class BaseTestCase(TestCase):
     Pages are in English here, so that assertions read the msgids; Spanish, the default,
     is checked where it matters with ``use_spanish()`` and by the catalogue test.
     """
+
+    client_class = LanguageKeepingClient
 
     def setUp(self) -> None:
         super().setUp()

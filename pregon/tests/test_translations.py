@@ -1,5 +1,6 @@
 """The Spanish interface is complete: every msgid in the code has a Spanish translation."""
 
+import gettext
 import os
 import shutil
 import subprocess
@@ -12,21 +13,28 @@ ROOT = Path(settings.BASE_DIR)
 
 
 def catalogue_entries(po_file: Path) -> dict[str, str]:
-    """msgid -> msgstr of a .po file (plural forms keyed by their singular), fuzzy marked."""
+    """msgid -> msgstr of a .po file, "" when fuzzy. Plural forms are keyed by their singular
+    with their msgstrs joined; a msgid with a context is keyed "context\x04msgid", as in a .mo."""
     entries: dict[str, str] = {}
     text = po_file.read_text(encoding="utf-8")
     for block in text.split("\n\n"):
         lines = [line for line in block.splitlines() if not line.startswith("#~")]
         fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
-        msgid, msgstr, current = [], [], None
+        msgctxt: list[str] = []
+        msgid: list[str] = []
+        msgstr: list[str] = []
+        current = None
         for line in lines:
-            if line.startswith("msgid "):
+            if line.startswith("msgctxt "):
+                current = msgctxt
+                line = line[len("msgctxt ") :]
+            elif line.startswith("msgid "):
                 current = msgid
                 line = line[len("msgid ") :]
             elif line.startswith("msgstr"):
                 current = msgstr
                 line = line.split(" ", 1)[1]
-            elif line.startswith("msgid_plural") or line.startswith("msgctxt"):
+            elif line.startswith("msgid_plural"):
                 current = None
                 continue
             elif not line.startswith('"'):
@@ -35,14 +43,40 @@ def catalogue_entries(po_file: Path) -> dict[str, str]:
                 current.append(line.strip()[1:-1])
         key = "".join(msgid)
         if key:
+            if msgctxt:
+                key = "".join(msgctxt) + "\x04" + key
             entries[key] = "" if fuzzy else "".join(msgstr)
     return entries
+
+
+def compiled_entries(mo_file: Path) -> dict[str, str]:
+    """The entries of a .mo file in the shape catalogue_entries gives them (escaped again)."""
+    with mo_file.open("rb") as f:
+        catalog = gettext.GNUTranslations(f)._catalog  # type: ignore[attr-defined]
+    entries: dict[str, str] = {}
+    for key in sorted(catalog, key=lambda k: k if isinstance(k, tuple) else (k, 0)):
+        msgid = key[0] if isinstance(key, tuple) else key
+        if msgid:
+            entries[escape(msgid)] = entries.get(escape(msgid), "") + escape(catalog[key])
+    return entries
+
+
+def escape(text: str) -> str:
+    """A .po file's spelling of a string: backslashes, quotes and newlines escaped."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
 
 
 def spanish_catalogues(root: Path) -> list[Path]:
     return sorted(
         p for p in root.glob("**/locale/es/LC_MESSAGES/django*.po") if ".venv" not in p.parts
     )
+
+
+def test_there_is_one_catalogue_for_the_whole_project() -> None:
+    # Per-app locale/ directories would split the msgids: makemessages fills the nearest one.
+    assert [p.relative_to(ROOT) for p in spanish_catalogues(ROOT)] == [
+        Path("locale/es/LC_MESSAGES/django.po")
+    ]
 
 
 def test_every_spanish_msgid_is_translated() -> None:
@@ -84,3 +118,15 @@ def test_catalogues_hold_every_msgid_in_the_code(tmp_path: Path) -> None:
             f"{committed.relative_to(ROOT)}: {m!r}" for m in catalogue_entries(po) if m not in known
         ]
     assert missing == [], "run `make messages` and translate the new strings"
+
+
+def test_compiled_catalogues_match_their_po_files() -> None:
+    """The .mo files are committed (a fresh machine may have no msgfmt): keep them current."""
+    stale = []
+    for po in spanish_catalogues(ROOT):
+        mo = po.with_suffix(".mo")
+        expected = {msgid: msgstr for msgid, msgstr in catalogue_entries(po).items() if msgstr}
+        compiled = compiled_entries(mo) if mo.exists() else {}
+        if compiled != expected:
+            stale.append(str(mo.relative_to(ROOT)))
+    assert stale == [], "run `make messages` to compile the catalogues again"

@@ -166,3 +166,43 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email} {self.action} {self.target}"
+
+    def detail_items(self) -> list[tuple[str, str]]:
+        """The details as (label, text) pairs for people: known keys translated, values
+        written out (yes/no, lists joined, a mapping as "column → target")."""
+        return [
+            (DETAIL_LABELS.get(key, key), _detail_text(value)) for key, value in self.detail.items()
+        ]
+
+
+DETAIL_LABELS = {
+    "kind": _("what"),
+    "members": _("contacts on it"),
+    "reason": _("reason"),
+    "code": _("code"),
+    "rows": _("rows"),
+    "columns": _("columns"),
+    "update_existing": _("update existing contacts"),
+    "list": _("list"),
+    "tags": _("tags"),
+    "old": _("before"),
+    "new": _("after"),
+    "role": _("role"),
+    "locked": _("account locked"),
+    "format": _("format"),
+    "filter": _("filter"),
+    "count": _("how many"),
+    "via": _("through"),
+}
+
+
+def _detail_text(value: object) -> str:
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{key} → {_detail_text(item)}" for key, item in value.items())
+    if isinstance(value, list):
+        return ", ".join(_detail_text(item) for item in value)
+    return str(value)

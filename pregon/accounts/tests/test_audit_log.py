@@ -30,6 +30,23 @@ class AuditLogTestCase(BaseTestCase):
         self.assertContains(response, "&lt;b&gt;Lista&lt;/b&gt;")
         self.assertContains(response, "Failed login")
 
+    def test_it_writes_details_out_for_people(self) -> None:
+        AuditEntry.objects.create(
+            actor=self.bob,
+            action=AuditAction.IMPORT,
+            target="alumnos.csv",
+            detail={"columns": {"Correo": "email"}, "update_existing": True, "tags": ["a", "b"]},
+        )
+        self.client.force_login(self.alice)
+        response = self.client.get("/cuenta/auditoria/")
+        self.assertContains(response, "columns:</span> Correo → email")
+        self.assertContains(response, "update existing contacts:</span> yes")
+        self.assertContains(response, "tags:</span> a, b")
+        self.use_spanish()
+        response = self.client.get("/cuenta/auditoria/")
+        self.assertContains(response, "Correo → email")
+        self.assertNotContains(response, "update_existing")
+
     def test_it_filters_by_action(self) -> None:
         self.client.force_login(self.alice)
         response = self.client.get("/cuenta/auditoria/", {"action": "login_failed"})

@@ -15,6 +15,13 @@ class LoginTestCase(BaseTestCase):
         self.assertContains(response, 'name="email"')
         self.assertContains(response, "Forgot your password?")
 
+    def test_passwords_are_stored_with_argon2id(self) -> None:
+        from pregon import settings as production_settings
+
+        self.assertIn("Argon2", production_settings.PASSWORD_HASHERS[0])
+        self.alice.refresh_from_db()
+        self.assertTrue(self.alice.password.startswith("argon2$argon2id$"))
+
     def test_it_logs_in_with_email_and_password(self) -> None:
         response = self.login("alice@example.org", PASSWORD)
         self.assertRedirects(response, "/", fetch_redirect_response=False)

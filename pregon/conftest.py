@@ -1,0 +1,19 @@
+"""pytest setup shared by every test."""
+
+import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
+from pytest_django.fixtures import Settings
+
+
+class QuickArgon2PasswordHasher(Argon2PasswordHasher):
+    """Argon2, as in production, with the smallest cost: most tests create three users,
+    and the production cost (~0.2 s a hash here) would be most of the suite's time."""
+
+    time_cost = 1
+    memory_cost = 64
+    parallelism = 1
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(settings: Settings) -> None:
+    settings.PASSWORD_HASHERS = ["pregon.conftest.QuickArgon2PasswordHasher"]

@@ -185,7 +185,10 @@ def create_import(uploaded_file: UploadedFile, *, user: User | None, language: s
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f}" if size >= 1024 * 1024 else f"{size / (1024 * 1024):.2f}"
+    # One decimal below 100 MB, so that a file just over a small limit does not read as
+    # the same size as the limit.
+    megabytes = size / (1024 * 1024)
+    return f"{megabytes:.0f}" if megabytes >= 100 else f"{megabytes:.1f}"
 
 
 def preview(imp: Import, limit: int = PREVIEW_ROWS) -> list[list[str]]:
@@ -639,7 +642,7 @@ def _apply(imp: Import, attempt: int, total: int, rejected: int, report_name: st
         if imp.update_existing:
             updated, skipped = _update_existing(cursor, at), 0
         else:
-            updated, skipped = 0, _drop_existing(cursor)
+            updated, skipped = 0, _count_existing(cursor)
         created = _insert_new(cursor, at, imp.consent_text)
         mailing_list = MailingList.objects.filter(pk=imp.mailing_list_id).first()
         tag_ids = list(imp.tags.values_list("pk", flat=True))
@@ -678,7 +681,9 @@ def _report_path(imp: Import) -> Path:
 
 
 def _report_name(imp: Import) -> str:
-    return f"imports/reports/{imp.code}.csv"
+    # One report per attempt: a stale worker that wakes up again never writes into, or
+    # deletes, the report of the attempt that replaced it.
+    return f"imports/reports/{imp.code}-{imp.attempts}.csv"
 
 
 # Set-based SQL, one small function per statement and database --------------------------------
@@ -780,10 +785,14 @@ def _update_existing(cursor: Any, at: object) -> int:
     return cursor.rowcount
 
 
-def _drop_existing(cursor: Any) -> int:
-    """Take the contacts already in the database out of staging; return how many."""
-    cursor.execute(f"DELETE FROM {STAGING} WHERE email IN (SELECT email FROM {CONTACT})")  # noqa: S608
-    return cursor.rowcount
+def _count_existing(cursor: Any) -> int:
+    """How many staged rows are contacts already in the database.
+
+    They stay in staging: ``_insert_new`` leaves them alone, and the list and tags of the
+    import still apply to them, as people expect of "add everyone in this file to the list".
+    """
+    cursor.execute(f"SELECT count(*) FROM {STAGING} WHERE email IN (SELECT email FROM {CONTACT})")  # noqa: S608
+    return cursor.fetchone()[0]
 
 
 def _insert_new(cursor: Any, at: object, consent_text: str) -> int:

@@ -51,10 +51,14 @@ def sniff_format(head: bytes, name: str) -> str:
             _("This CSV file is saved as UTF-16. Save it again as “CSV UTF-8” or as .xlsx.")
         )
     if b"\x00" in head:
-        raise UnreadableFile(
-            _("This file is not a CSV or XLSX spreadsheet. Save it from Excel as CSV or .xlsx.")
-        )
+        raise _not_a_spreadsheet()
     return "csv"
+
+
+def _not_a_spreadsheet() -> UnreadableFile:
+    return UnreadableFile(
+        _("This file is not a CSV or XLSX spreadsheet. Save it from Excel as CSV or .xlsx.")
+    )
 
 
 def detect_encoding(file: BinaryIO) -> str:
@@ -64,13 +68,17 @@ def detect_encoding(file: BinaryIO) -> str:
     Windows-1252, which is what Excel on a Spanish-language Windows writes. Latin-1 files
     read the same under cp1252 except for five bytes cp1252 leaves undefined, so a file
     that holds one of those is read as latin-1. The whole file is checked (at disk speed),
-    so an accent on its last row cannot break an import halfway.
+    so an accent on its last row cannot break an import halfway. Raises UnreadableFile if
+    the file holds a NUL byte anywhere: no spreadsheet writes one into a CSV, and
+    PostgreSQL cannot store one in text.
     """
     decoder = codecs.getincrementaldecoder("utf-8")()
     is_utf8 = True
     has_latin1_controls = False
     head = b""
     for block in read_blocks(file):
+        if b"\x00" in block:
+            raise _not_a_spreadsheet()
         head = head or block[:3]
         if is_utf8:
             try:
@@ -103,7 +111,7 @@ def detect_delimiter(sample: str) -> str:
     try:
         return csv.Sniffer().sniff(text, delimiters=DELIMITERS).delimiter
     except csv.Error:
-        first = lines[0] if lines else ""
+        first = next((line for line in lines if line.strip(" ,;\t")), "")
         counts = {d: first.count(d) for d in DELIMITERS}
         best = max(counts, key=lambda d: counts[d])
         return best if counts[best] else ","
@@ -115,9 +123,14 @@ def csv_rows(path: str, encoding: str, delimiter: str) -> Iterator[list[str]]:
     Raises UnreadableFile if the text does not decode with ``encoding``.
     """
     with open(path, encoding=encoding, newline="") as file:
-        reader = csv.reader(file, delimiter=delimiter)
+        # strict: a quotation mark that is never closed is an error, instead of a cell that
+        # silently swallows the rest of the file.
+        reader = csv.reader(file, delimiter=delimiter, strict=True)
+        row_start = 1
         try:
-            yield from reader
+            for row in reader:
+                yield row
+                row_start = reader.line_num + 1
         except UnicodeDecodeError:
             raise UnreadableFile(
                 _(
@@ -126,10 +139,13 @@ def csv_rows(path: str, encoding: str, delimiter: str) -> Iterator[list[str]]:
                 )
                 % {"row": reader.line_num + 1, "encoding": encoding}
             ) from None
-        except csv.Error as error:
+        except csv.Error:
             raise UnreadableFile(
-                _("Row %(row)s of the file is not valid CSV (%(error)s).")
-                % {"row": reader.line_num, "error": error}
+                _(
+                    'Row %(row)s of the file has a quotation mark (") that is not closed, or '
+                    "text right after a closing one. Correct that row and upload the file again."
+                )
+                % {"row": row_start}
             ) from None
 
 

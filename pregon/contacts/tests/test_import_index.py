@@ -51,11 +51,11 @@ class ImportIndexTestCase(ImportCase):
         self.assertEqual(response.status_code, 400)
         self.assertFalse(Import.objects.exists())
 
-    @override_settings(IMPORT_MAX_BYTES=1024)
+    @override_settings(IMPORT_MAX_BYTES=2 * 1024 * 1024)
     def test_a_file_over_the_limit_is_refused_with_the_limit(self) -> None:
         self.client.force_login(self.bob)
-        response = self.upload(b"Correo\n" + b"ana@example.pe\n" * 100)
-        self.assertContains(response, "the limit is 0.00 MB", status_code=400)
+        response = self.upload(b"Correo\n" + b"persona@example.pe\n" * 130_000)
+        self.assertContains(response, "The file is 2.4 MB; the limit is 2.0 MB.", status_code=400)
         self.assertFalse(Import.objects.exists())
 
     def test_a_missing_file_is_asked_for(self) -> None:

@@ -112,7 +112,7 @@ class ImportReaperTestCase(BaseTestCase):
     def test_giving_up_deletes_the_report_the_dead_worker_began(self) -> None:
         self.start()
         self.worker_died(attempts=3)
-        report = Path(settings.MEDIA_ROOT) / "imports" / "reports" / f"{self.imp.code}.csv"
+        report = Path(settings.MEDIA_ROOT) / "imports" / "reports" / f"{self.imp.code}-3.csv"
         report.parent.mkdir(parents=True)
         report.write_text("Row,Correo,Nombre,Reason\n42,mal-correo,Mal,…\n", encoding="utf-8-sig")
         with time_machine.travel(timezone.now() + LATER):
@@ -172,7 +172,7 @@ class ImportReaperTestCase(BaseTestCase):
         self.assertEqual((self.imp.status, self.imp.file.name), (ImportStatus.DONE, ""))
         self.assertFalse(source.exists())
         self.assertTrue(report.exists())
-        self.assertEqual(self.imp.report.name, f"imports/reports/{self.imp.code}.csv")
+        self.assertEqual(self.imp.report.name, f"imports/reports/{self.imp.code}-1.csv")
 
     def test_a_failed_import_loses_its_file_after_a_day(self) -> None:
         self.start()

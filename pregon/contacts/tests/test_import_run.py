@@ -109,7 +109,7 @@ class ImportRunTestCase(BaseTestCase):
         self.assertEqual((imp.total_rows, imp.processed_rows, imp.percent), (5, 5, 100))
         self.assertEqual((imp.error, imp.report.name, imp.leased_until), ("", "", None))
         self.assertEqual(imp.finished_at, NOW)
-        self.assertFalse((self.media / "imports" / "reports" / f"{imp.code}.csv").exists())
+        self.assertFalse((self.media / "imports" / "reports" / f"{imp.code}-1.csv").exists())
         new = Contact.objects.exclude(pk__in=[self.ana.pk, self.luis.pk]).order_by("email")
         self.assertEqual(
             [(c.email, c.first_name, c.last_name, c.phone, c.status) for c in new],
@@ -170,7 +170,7 @@ class ImportRunTestCase(BaseTestCase):
         self.assertEqual(Contact.objects.count(), 2 + 190)
         self.assertFalse(Contact.objects.filter(email="p40@example.pe").exists())
         self.assertEqual(Contact.objects.get(email="persona5@example.pe").first_name, "Persona 5")
-        self.assertEqual(imp.report.name, f"imports/reports/{imp.code}.csv")
+        self.assertEqual(imp.report.name, f"imports/reports/{imp.code}-1.csv")
         expected = [[str(i + 2), *cells, reason] for i, (cells, reason) in sorted(bad.items())]
         expected[-1][1] = '\'=HYPERLINK("x")'  # A formula is made inert in the report.
         self.assertEqual(
@@ -268,7 +268,7 @@ class ImportRunTestCase(BaseTestCase):
             self.report(imp)[1][-1], "“Tal vez” is not a status; use subscribed or unsubscribed."
         )
 
-    def test_without_updating_existing_contacts_are_left_alone_and_skipped(self) -> None:
+    def test_without_updating_existing_contacts_keep_their_values_and_join_the_list(self) -> None:
         content = (
             "Correo;Nombre;Celular\r\n"
             "ana@example.pe;Otra Ana;912345678\r\n"
@@ -287,13 +287,12 @@ class ImportRunTestCase(BaseTestCase):
         self.assertEqual((self.ana.first_name, self.ana.phone), ("Ana", "+51987654321"))
         self.luis.refresh_from_db()
         self.assertEqual(self.luis.first_name, "Luis")
-        # Left alone means left out of the list and the tags too.
+        # Their values stay, but "add everyone in the file to the list" includes them.
+        everyone = ["ana@example.pe", "luis@example.pe", "rosa@example.pe"]
+        self.assertEqual(sorted(self.courses.contacts.values_list("email", flat=True)), everyone)
         self.assertEqual(
-            list(self.courses.contacts.values_list("email", flat=True)), ["rosa@example.pe"]
-        )
-        self.assertEqual(
-            list(Tag.objects.get(name="2025").contacts.all()),
-            [Contact.objects.get(email="rosa@example.pe")],
+            sorted(Tag.objects.get(name="2025").contacts.values_list("email", flat=True)),
+            everyone,
         )
 
     def test_the_list_and_tags_are_applied(self) -> None:
@@ -432,7 +431,7 @@ class ImportRunTestCase(BaseTestCase):
         self.assertIsNotNone(imp.finished_at)
         self.assertEqual(Contact.objects.count(), 2)
         self.assertFalse(self.courses.contacts.exists())
-        self.assertFalse((self.media / "imports" / "reports" / f"{imp.code}.csv").exists())
+        self.assertFalse((self.media / "imports" / "reports" / f"{imp.code}-1.csv").exists())
 
     def test_a_broken_row_halfway_fails_and_leaves_nothing(self) -> None:
         # Row 152 opens a quote that never closes: the rest of the file becomes one cell,
@@ -447,17 +446,29 @@ class ImportRunTestCase(BaseTestCase):
         imp.refresh_from_db()
 
         self.assertEqual(imp.status, ImportStatus.FAILED)
-        self.assertRegex(imp.error, r"^Row \d+ of the file is not valid CSV \(.*field limit")
+        self.assertEqual(
+            imp.error,
+            'Row 152 of the file has a quotation mark (") that is not closed, or text right '
+            "after a closing one. Correct that row and upload the file again.",
+        )
         self.assertEqual(imp.processed_rows, 150)  # Progress of the chunks it checked.
         self.assertEqual(self.counts(imp), (0, 0, 0, 0))
         self.assertEqual(Contact.objects.count(), 2)
         self.assertFalse(Subscription.objects.exists())
-        self.assertFalse((self.media / "imports" / "reports" / f"{imp.code}.csv").exists())
+        self.assertFalse((self.media / "imports" / "reports" / f"{imp.code}-1.csv").exists())
 
         # Nothing of the failed run is left over for the next import on this connection.
         imp = self.run_import("Correo\r\nrosa@example.pe\r\n", {"0": "email"})
         self.assertEqual(self.counts(imp), (1, 0, 0, 0))
         self.assertEqual(Contact.objects.count(), 3)
+
+    def test_a_quote_that_never_closes_fails_instead_of_swallowing_the_rest(self) -> None:
+        rows = "".join(f"persona{i}@example.pe;Persona {i}\r\n" for i in range(50))
+        content = f'Correo;Nombre\r\n{rows}mal@example.pe;"Sin cierre\r\n{rows}'
+        imp = self.run_import(content, {"0": "email", "1": "first_name"})
+        self.assertEqual(imp.status, ImportStatus.FAILED)
+        self.assertTrue(imp.error.startswith("Row 52 of the file has a quotation mark"))
+        self.assertEqual(Contact.objects.count(), 2)
 
     def test_a_stale_attempt_does_nothing(self) -> None:
         imp = self.upload("Correo\r\nrosa@example.pe\r\n")

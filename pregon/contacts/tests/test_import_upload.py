@@ -203,6 +203,16 @@ class ImportUploadTestCase(BaseTestCase):
         self.assertIn(b"\x00", garbage[:4096])
         self.assert_refused(garbage, "This file is not a CSV or XLSX spreadsheet.")
 
+    def test_a_nul_byte_deep_in_the_file_is_refused(self) -> None:
+        rows = b"".join(b"persona%d@example.pe;Persona\r\n" % i for i in range(1000))
+        content = b"Correo;Nombre\r\n" + rows + b"mal@example.pe;Nu\x00l\r\n"
+        self.assertGreater(len(content), 4096)
+        self.assert_refused(content, "This file is not a CSV or XLSX spreadsheet.")
+
+    def test_a_blank_first_line_does_not_decide_the_delimiter(self) -> None:
+        imp = self.upload(b"\r\n;;\r\nCorreo;Nombre\r\nana@example.pe;Ana\r\n")
+        self.assertEqual((imp.delimiter, imp.header), (";", ["Correo", "Nombre"]))
+
     def test_an_old_excel_file_is_refused(self) -> None:
         ole2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
         self.assert_refused(ole2, "Old Excel files (.xls) cannot be read.", name="alumnos.xls")
@@ -227,7 +237,7 @@ class ImportUploadTestCase(BaseTestCase):
         with override_settings(IMPORT_MAX_BYTES=2 * 1024 * 1024):
             self.assert_refused(
                 content,
-                "The file is 4 MB; the limit is 2 MB. Split it into smaller files.",
+                "The file is 3.6 MB; the limit is 2.0 MB. Split it into smaller files.",
             )
 
     def test_a_file_exactly_at_the_limit_is_accepted(self) -> None:

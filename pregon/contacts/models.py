@@ -15,7 +15,7 @@ class Status(models.TextChoices):
 
 class ConsentSource(models.TextChoices):
     FORM = "form", _("Subscription form")
-    IMPORT = "import", _("Import")
+    IMPORT = "import", _("Imported from a file")
     API = "api", _("API")
     MANUAL = "manual", _("Entered by staff")
 

@@ -117,6 +117,7 @@ NO = {"no", "n", "false", "falso", "0"}
 DATE_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 DATE_YMD = re.compile(r"(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})(?:[ T][\d:.]+)?")
 NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+THOUSANDS_COMMAS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+")
 TEXT_MAX = 1000
 NAME_MAX = Contact._meta.get_field("first_name").max_length
 EMAIL_MAX = Contact._meta.get_field("email").max_length
@@ -477,9 +478,16 @@ def parse_text(raw: str) -> str:
 
 
 def parse_number(raw: str) -> int | float:
-    """A number as people type it: 1234, -3.5, 3,5 or 1.234,5 (a lone comma is decimal)."""
+    """A number as people type it: 1234, -3.5, 3,5, 1,200, 1.234,5 or 1,234.5.
+
+    Peru's Excel writes 1,200.50, and people also type 3,5: so commas that group thousands
+    (1,200 or 1,234,567) are thousands, any other lone comma is the decimal point, and when
+    both marks appear the last one is the decimal point.
+    """
     text = raw.replace(" ", "").replace("\u00a0", "")
-    if "," in text and "." in text:
+    if THOUSANDS_COMMAS.fullmatch(text):
+        text = text.replace(",", "")
+    elif "," in text and "." in text:
         thousands = "." if text.rfind(",") > text.rfind(".") else ","
         text = text.replace(thousands, "")
     text = text.replace(",", ".")
@@ -572,7 +580,10 @@ def _run(imp: Import, attempt: int) -> None:
     report_path.parent.mkdir(parents=True, exist_ok=True)
     with _staging_table():
         with open(report_path, "w", encoding="utf-8-sig", newline="") as report:
-            total, rejected = _check_rows(imp, attempt, clean, csv.writer(report))
+            # The uploaded file's delimiter, so that the report opens in the same Excel
+            # and can be corrected and imported again.
+            writer = csv.writer(report, delimiter=imp.delimiter or ",")
+            total, rejected = _check_rows(imp, attempt, clean, writer)
         if not rejected:
             report_path.unlink()
             report_name = ""

@@ -307,7 +307,8 @@ class FoundationBrowserTestCase(StaticLiveServerTestCase):
                 card.locator(f"a[href='/contactos/importar/{imp.code}/rechazados/']").click()
             download = download_info.value
             self.assertTrue(download.suggested_filename.endswith(".csv"))
-            report = list(csv.reader(Path(download.path()).read_text("utf-8-sig").splitlines()))
+            text = Path(download.path()).read_text("utf-8-sig")
+            report = list(csv.reader(text.splitlines(), delimiter=";"))  # As the upload.
             self.assertEqual(report[0][1:-1], HEADER)
             self.assertEqual([int(row[0]) for row in report[1:]], sorted(bad_rows.values()), report)
             by_row = {int(row[0]): row for row in report[1:]}

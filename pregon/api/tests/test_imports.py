@@ -73,7 +73,8 @@ class ImportsTestCase(ApiTestCase):
             body["report_url"], headers={"Authorization": f"Bearer {self.token}"}
         )
         self.assertEqual(report.status_code, 200)
-        rows = list(csv.reader(io.StringIO(b"".join(report.streaming_content).decode("utf-8-sig"))))
+        text = b"".join(report.streaming_content).decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text), delimiter=";"))  # As the uploaded file.
         self.assertEqual(len(rows), 2)
         self.assertIn("no-es-correo", rows[1])
 

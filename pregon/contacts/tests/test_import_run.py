@@ -80,7 +80,7 @@ class ImportRunTestCase(BaseTestCase):
 
     def report(self, imp: Import) -> list[list[str]]:
         with open(imp.report.path, encoding="utf-8-sig", newline="") as file:
-            return list(csv.reader(file))
+            return list(csv.reader(file, delimiter=imp.delimiter or ","))
 
     def counts(self, imp: Import) -> tuple[int, int, int, int]:
         return imp.created_count, imp.updated_count, imp.skipped_count, imp.rejected_count
@@ -330,12 +330,18 @@ class ImportRunTestCase(BaseTestCase):
             "rosa@example.pe;San Martín;1.234,5;31/12/2024;sí\r\n"
             "pedro@example.pe;Puno;-3;2024-02-29;No\r\n"
             "carmen@example.pe;;12;;\r\n"
+            "jose@example.pe;;1,200;;\r\n"
+            "lucia@example.pe;;3,5;;\r\n"
+            "mario@example.pe;;1,234.5;;\r\n"
         )
         mapping = {"0": "email", "1": "field:region", "2": "field:hours"}
         mapping |= {"3": "field:birthday", "4": "field:alumni"}
         imp = self.run_import(content, mapping)
-        self.assertEqual(self.counts(imp), (3, 0, 0, 0))
+        self.assertEqual(self.counts(imp), (6, 0, 0, 0))
         attributes = dict(Contact.objects.values_list("email", "attributes"))
+        self.assertEqual(attributes["jose@example.pe"], {"hours": 1200})
+        self.assertEqual(attributes["lucia@example.pe"], {"hours": 3.5})
+        self.assertEqual(attributes["mario@example.pe"], {"hours": 1234.5})
         self.assertEqual(
             attributes["rosa@example.pe"],
             {"region": "San Martín", "hours": 1234.5, "birthday": "2024-12-31", "alumni": True},

@@ -193,6 +193,7 @@ DETAIL_LABELS = {
     "filter": _("filter"),
     "count": _("how many"),
     "via": _("through"),
+    "resent": _("sent again"),
 }
 
 

@@ -48,5 +48,11 @@ urlpatterns = [
     path("usuarios/<uuid:code>/rol/", views.user_role, name="user_role"),
     path("usuarios/<uuid:code>/desactivar/", views.user_deactivate, name="user_deactivate"),
     path("usuarios/<uuid:code>/reactivar/", views.user_reactivate, name="user_reactivate"),
+    path("usuarios/<uuid:code>/reinvitar/", views.user_reinvite, name="user_reinvite"),
+    path(
+        "usuarios/<uuid:code>/dos-pasos/desactivar/",
+        views.user_two_factor_reset,
+        name="user_two_factor_reset",
+    ),
     path("auditoria/", views.audit_log, name="audit"),
 ]

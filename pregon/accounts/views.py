@@ -14,6 +14,7 @@ from django.contrib.auth import views as auth_views
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
@@ -357,13 +358,7 @@ def users(request: HttpRequest) -> HttpResponse:
                     data["email"], None, name=data["name"], role=data["role"]
                 )
                 audit.record(request, AuditAction.USER_INVITED, user.email, role=user.role)
-                context = {
-                    "inviter": request.user,
-                    "account": user,
-                    "role": user.get_role_display(),
-                    "url": emails.set_password_url(user),
-                }
-                emails.send("invitation", user.email, context)
+                _send_invitation(request, user)
         except IntegrityError:
             form.add_error("email", _("A user with this email address already exists."))
         except (smtplib.SMTPException, OSError):
@@ -374,8 +369,63 @@ def users(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
             return redirect("accounts:users")
-    context = {"form": form, "users": User.objects.all(), "roles": Role.choices}
+    confirmed_device = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    accounts = User.objects.annotate(has_two_factor=Exists(confirmed_device))
+    context = {"form": form, "users": accounts, "roles": Role.choices}
     return render(request, "accounts/users.html", context)
+
+
+def _send_invitation(request: HttpRequest, user: User) -> None:
+    """Email ``user`` a link to choose their password; raises what smtplib raises."""
+    context = {
+        "inviter": request.user,
+        "account": user,
+        "role": user.get_role_display(),
+        "url": emails.set_password_url(user),
+    }
+    emails.send("invitation", user.email, context)
+
+
+@authorize(Role.ADMIN)
+@require_POST
+def user_reinvite(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Send a fresh invitation to a user who never chose a password (links last 3 days)."""
+    user = get_object_or_404(User, code=code, is_active=True)
+    if user.has_usable_password():
+        messages.info(
+            request,
+            _("%(email)s already has a password; “Forgot your password?” on the login page helps.")
+            % {"email": user.email},
+        )
+        return redirect("accounts:users")
+    try:
+        _send_invitation(request, user)
+    except (smtplib.SMTPException, OSError):
+        messages.error(request, _("The mail server refused the invitation. Try again."))
+        return redirect("accounts:users")
+    audit.record(request, AuditAction.USER_INVITED, user.email, role=user.role, resent=True)
+    messages.success(request, _("A new invitation was sent to %(email)s.") % {"email": user.email})
+    return redirect("accounts:users")
+
+
+@authorize(Role.ADMIN)
+@require_POST
+def user_two_factor_reset(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Turn off another user's two-factor, for someone who lost their phone."""
+    user = get_object_or_404(User, code=code)
+    with transaction.atomic():
+        removed, _removed_by_type = TOTPDevice.objects.filter(user=user).delete()
+        if removed:
+            audit.record(request, AuditAction.TWO_FACTOR_DISABLED, user.email)
+    messages.success(
+        request,
+        _(
+            "Two-factor authentication is off for %(email)s: they log in with their password "
+            "until they turn it on again."
+        )
+        % {"email": user.email},
+    )
+    return redirect("accounts:users")
 
 
 def _refuse_last_admin(request: HttpRequest, user: User) -> HttpResponse:

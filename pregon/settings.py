@@ -171,6 +171,7 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "pregon.lib.proxy.client_ip"
 
 # Two-factor (django-otp): the name authenticator apps show next to the user's email.
 OTP_TOTP_ISSUER = "Pregón"
@@ -187,6 +188,8 @@ SECURE_HSTS_SECONDS = 31536000 if _https else 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _https else None
+# Reverse proxies in front of the web server whose X-Forwarded-For is trusted (0: none).
+PROXY_COUNT = envint("PREGON_PROXY_COUNT", 0)
 X_FRAME_OPTIONS = "DENY"
 
 LANGUAGE_CODE = "es"

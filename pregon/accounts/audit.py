@@ -3,12 +3,7 @@
 from django.http import HttpRequest
 
 from pregon.accounts.models import AuditAction, AuditEntry, User
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+from pregon.lib.proxy import client_ip
 
 
 def record(
@@ -27,6 +22,6 @@ def record(
         actor_email=actor.email if actor else str(detail.pop("email", "")),
         action=action,
         target=str(target)[:255],
-        ip=client_ip(request),
+        ip=client_ip(request) if request is not None else None,
         detail=detail,
     )

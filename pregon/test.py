@@ -1,7 +1,10 @@
 """Shared test scaffolding: three users, one per role."""
 
+import tempfile
+from pathlib import Path
+
 from django.conf import settings
-from django.test import Client, TestCase
+from django.test import Client, TestCase, override_settings
 
 from pregon.accounts.models import Role, User
 
@@ -36,3 +39,10 @@ class BaseTestCase(TestCase):
 
     def use_spanish(self) -> None:
         self.client.cookies["pregon_language"] = "es"
+
+    def use_temporary_media(self) -> Path:
+        """Keep uploads and reports in a MEDIA_ROOT of this test's own, deleted after it."""
+        media = tempfile.TemporaryDirectory()
+        self.addCleanup(media.cleanup)
+        self.enterContext(override_settings(MEDIA_ROOT=media.name))
+        return Path(media.name)

@@ -1,10 +1,8 @@
 import csv
 import io
-import tempfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
-from django.test import override_settings
 
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.api.tests.base import ApiTestCase
@@ -22,11 +20,7 @@ CSV = (
 class ImportsTestCase(ApiTestCase):
     def setUp(self) -> None:
         super().setUp()
-        media = tempfile.TemporaryDirectory()
-        self.addCleanup(media.cleanup)
-        settings = override_settings(MEDIA_ROOT=media.name)
-        settings.enable()
-        self.addCleanup(settings.disable)
+        self.use_temporary_media()
         self.courses = MailingList.objects.create(name="Cursos virtuales")
 
     def upload(self, data: dict, content: bytes = CSV, token: str | None = None) -> HttpResponse:

@@ -1,10 +1,7 @@
 """Scaffolding for the import screen tests: uploads kept in a temporary MEDIA_ROOT."""
 
-import tempfile
-
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
-from django.test import override_settings
 
 from pregon.contacts.models import Import
 from pregon.test import BaseTestCase
@@ -21,12 +18,7 @@ CSV = (
 class ImportCase(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
-        media = tempfile.TemporaryDirectory()
-        self.addCleanup(media.cleanup)
-        self.media_root = media.name
-        settings = override_settings(MEDIA_ROOT=media.name)
-        settings.enable()
-        self.addCleanup(settings.disable)
+        self.media_root = self.use_temporary_media()
 
     def upload(self, content: bytes = CSV, name: str = "alumnos.csv") -> HttpResponse:
         file = SimpleUploadedFile(name, content, content_type="text/csv")

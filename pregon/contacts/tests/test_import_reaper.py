@@ -1,11 +1,9 @@
 import datetime
-import tempfile
 from pathlib import Path
 
 import time_machine
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
 from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
@@ -27,11 +25,7 @@ class ImportReaperTestCase(BaseTestCase):
 
     def setUp(self) -> None:
         super().setUp()
-        media = tempfile.TemporaryDirectory()
-        self.addCleanup(media.cleanup)
-        media_root = override_settings(MEDIA_ROOT=media.name)
-        media_root.enable()
-        self.addCleanup(media_root.disable)
+        self.use_temporary_media()
         self.enterContext(translation.override("en"))
         self.courses = MailingList.objects.create(name="Cursos virtuales")
         self.imp = imports.create_import(

@@ -1,13 +1,11 @@
 import csv
 import datetime
 import io
-import tempfile
 from pathlib import Path
 from unittest import mock
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
 from django.utils import translation
 from openpyxl import Workbook
 
@@ -35,12 +33,7 @@ class ImportRunTestCase(BaseTestCase):
 
     def setUp(self) -> None:
         super().setUp()
-        media = tempfile.TemporaryDirectory()
-        self.addCleanup(media.cleanup)
-        self.media = Path(media.name)
-        settings = override_settings(MEDIA_ROOT=media.name)
-        settings.enable()
-        self.addCleanup(settings.disable)
+        self.media = self.use_temporary_media()
         self.enterContext(translation.override("en"))
         self.courses = MailingList.objects.create(name="Cursos virtuales")
         self.ana = Contact.objects.create(

@@ -1,7 +1,6 @@
 import datetime
 import io
 import random
-import tempfile
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -35,12 +34,7 @@ class ImportUploadTestCase(BaseTestCase):
 
     def setUp(self) -> None:
         super().setUp()
-        media = tempfile.TemporaryDirectory()
-        self.addCleanup(media.cleanup)
-        self.media = Path(media.name)
-        settings = override_settings(MEDIA_ROOT=media.name)
-        settings.enable()
-        self.addCleanup(settings.disable)
+        self.media = self.use_temporary_media()
         self.enterContext(translation.override("en"))  # The uploader's language.
 
     def upload(self, content: bytes, name: str = "alumnos.csv") -> Import:

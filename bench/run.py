@@ -14,6 +14,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 HERE = Path(__file__).resolve().parent
+# Scripts that run more than once, with these arguments each time.
+VARIANTS = {"import_contacts.py": [[], ["--list-and-tag"]]}
 POSTGRES = os.environ.get(
     "PREGON_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/pregon_bench"
 )
@@ -41,12 +43,16 @@ def main() -> int:
         if script.name == "run.py":
             continue
         for engine, url in engines:
-            env = {**os.environ, "PREGON_DATABASE_URL": url}
-            env.pop("PREGON_DATABASE_URL_FILE", None)
-            print(f"# {script.name} on {engine}", flush=True)
-            result = subprocess.run([sys.executable, str(script)], env=env, check=False)  # noqa: S603
-            if result.returncode != 0:
-                failed.append(f"{script.name} ({engine})")
+            for arguments in VARIANTS.get(script.name, [[]]):
+                env = {**os.environ, "PREGON_DATABASE_URL": url}
+                env.pop("PREGON_DATABASE_URL_FILE", None)
+                command = " ".join([script.name, *arguments])
+                print(f"# {command} on {engine}", flush=True)
+                result = subprocess.run(  # noqa: S603
+                    [sys.executable, str(script), *arguments], env=env, check=False
+                )
+                if result.returncode != 0:
+                    failed.append(f"{command} ({engine})")
     if failed:
         print("failed:", ", ".join(failed), file=sys.stderr)
     return 1 if failed else 0

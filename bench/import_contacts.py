@@ -24,34 +24,17 @@ import tempfile
 import time
 import unicodedata
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 # Run from anywhere: import this checkout's pregon, whatever the venv's install points at.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchdb import database_url, recreate_postgres
 
 BENCH_DATABASE = "pregon_bench_imports"
 FIRST = ["Ana", "Luis", "Rosa", "José", "María", "Carlos", "Lucía", "Jorge", "Elena", "Óscar"]
 LAST = ["Quispe", "Mamani", "Flores", "Rodríguez", "García", "Huamán", "Chávez", "Peña"]
 REGIONS = ["Lima", "Cusco", "Arequipa", "Piura", "Loreto", "Junín", "Puno", "Áncash"]
 DOMAINS = ["gmail.com", "hotmail.com", "outlook.com", "yahoo.es", "minedu.gob.pe"]
-
-
-def database_url() -> tuple[str, str]:
-    """The bench database's URL and engine; never the database the settings point at."""
-    url = os.environ.get("PREGON_DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        return "", "sqlite"
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/" + BENCH_DATABASE)), "postgresql"
-
-
-def recreate_postgres(url: str) -> None:
-    import psycopg
-
-    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
 
 
 def ascii_only(text: str) -> str:
@@ -108,7 +91,7 @@ def main() -> int:
 
     var_dir = tempfile.mkdtemp(prefix="pregon-bench-imports-")
     try:
-        url, engine = database_url()
+        url, engine = database_url(BENCH_DATABASE)
         if engine == "postgresql":
             recreate_postgres(url)
         else:

@@ -24,34 +24,16 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 # Run from anywhere: import this checkout's pregon, whatever the venv's install points at.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchdb import database_url, recreate_postgres
 
 BENCH_DATABASE = "pregon_bench_segments"
 LISTS = [("Curso virtual A", 0.40), ("Boletín", 0.10), ("Curso B", 0.01)]
 TAGS = [("egresado", 0.20), ("docente", 0.05)]
 CITIES = ["Lima", "Cusco", "Arequipa", "Piura", "Trujillo"]
-
-
-def database_url() -> tuple[str, str]:
-    """The bench database's URL and engine; never the database the settings point at."""
-    url = os.environ.get("PREGON_DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        return "", "sqlite"
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/" + BENCH_DATABASE)), "postgresql"
-
-
-def recreate_postgres(url: str) -> None:
-    """Drop and create the bench database, connected to the server's `postgres` database."""
-    import psycopg
-
-    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
 
 
 def fill_postgres(cursor: object, contacts: int, lists: list[int], tags: list[int]) -> None:
@@ -126,7 +108,7 @@ def main() -> int:
 
     var_dir = tempfile.mkdtemp(prefix="pregon-bench-segments-")
     try:
-        url, engine = database_url()
+        url, engine = database_url(BENCH_DATABASE)
         if engine == "postgresql":
             recreate_postgres(url)
         else:

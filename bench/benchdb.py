@@ -3,24 +3,42 @@
 Imported by the benchmark scripts (not a benchmark itself: `run.py` skips it).
 """
 
+import contextlib
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 
-def database_url(name: str) -> tuple[str, str]:
-    """The URL of database ``name`` on PREGON_DATABASE_URL's server, and the engine.
+@contextlib.contextmanager
+def own_database(name: str) -> Iterator[tuple[str, Path]]:
+    """Point the settings at a fresh database ``name`` and a temporary var folder.
 
-    Returns ("", "sqlite") when PREGON_DATABASE_URL is not PostgreSQL: the script then
-    makes a new SQLite file of its own.
+    On PREGON_DATABASE_URL's PostgreSQL server the database ``name`` is dropped and made
+    again; otherwise a new SQLite file in the temporary folder. Yields (engine, folder);
+    the folder is deleted afterwards. Call before django.setup().
     """
-    url = os.environ.get("PREGON_DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        return "", "sqlite"
-    return urlunsplit(urlsplit(url)._replace(path="/" + name)), "postgresql"
+    var_dir = tempfile.mkdtemp(prefix=f"{name}-")
+    try:
+        url = os.environ.get("PREGON_DATABASE_URL", "")
+        if url.startswith("postgres"):
+            engine, url = "postgresql", urlunsplit(urlsplit(url)._replace(path="/" + name))
+            _recreate_postgres(url)
+        else:
+            engine, url = "sqlite", f"sqlite:///{var_dir}/{name}.sqlite3"
+        # The settings would read a URL from PREGON_DATABASE_URL_FILE before this one.
+        os.environ.pop("PREGON_DATABASE_URL_FILE", None)
+        os.environ["PREGON_DATABASE_URL"] = url
+        os.environ["PREGON_VAR_DIR"] = var_dir
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pregon.settings")
+        yield engine, Path(var_dir)
+    finally:
+        shutil.rmtree(var_dir, ignore_errors=True)
 
 
-def recreate_postgres(url: str) -> None:
-    """Drop and create the database ``url`` names, connected to the server's `postgres`."""
+def _recreate_postgres(url: str) -> None:
     import psycopg
 
     name = urlsplit(url).path.lstrip("/")

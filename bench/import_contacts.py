@@ -18,9 +18,7 @@ import argparse
 import csv
 import os
 import random
-import shutil
 import sys
-import tempfile
 import time
 import unicodedata
 from pathlib import Path
@@ -28,7 +26,7 @@ from pathlib import Path
 # Run from anywhere: import this checkout's pregon, whatever the venv's install points at.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchdb import database_url, recreate_postgres
+from benchdb import own_database
 
 BENCH_DATABASE = "pregon_bench_imports"
 FIRST = ["Ana", "Luis", "Rosa", "José", "María", "Carlos", "Lucía", "Jorge", "Elena", "Óscar"]
@@ -89,21 +87,8 @@ def main() -> int:
     parser.add_argument("--list-and-tag", action="store_true")
     args = parser.parse_args()
 
-    var_dir = tempfile.mkdtemp(prefix="pregon-bench-imports-")
-    try:
-        url, engine = database_url(BENCH_DATABASE)
-        if engine == "postgresql":
-            recreate_postgres(url)
-        else:
-            url = f"sqlite:///{var_dir}/{BENCH_DATABASE}.sqlite3"
-        # The settings would read a URL from PREGON_DATABASE_URL_FILE before this one.
-        os.environ.pop("PREGON_DATABASE_URL_FILE", None)
-        os.environ["PREGON_DATABASE_URL"] = url
-        os.environ["PREGON_VAR_DIR"] = var_dir
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pregon.settings")
-        return run(engine, args.rows, Path(var_dir), args.list_and_tag)
-    finally:
-        shutil.rmtree(var_dir, ignore_errors=True)
+    with own_database(BENCH_DATABASE) as (engine, var_dir):
+        return run(engine, args.rows, var_dir, args.list_and_tag)
 
 
 def run(engine: str, rows: int, var_dir: Path, list_and_tag: bool) -> int:

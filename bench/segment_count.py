@@ -18,17 +18,15 @@ tags of 20 and 5 %; a city and an age in the custom fields), (VACUUM) ANALYZEs, 
 import argparse
 import json
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 # Run from anywhere: import this checkout's pregon, whatever the venv's install points at.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchdb import database_url, recreate_postgres
+from benchdb import own_database
 
 BENCH_DATABASE = "pregon_bench_segments"
 LISTS = [("Curso virtual A", 0.40), ("Boletín", 0.10), ("Curso B", 0.01)]
@@ -106,21 +104,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
 
-    var_dir = tempfile.mkdtemp(prefix="pregon-bench-segments-")
-    try:
-        url, engine = database_url(BENCH_DATABASE)
-        if engine == "postgresql":
-            recreate_postgres(url)
-        else:
-            url = f"sqlite:///{var_dir}/{BENCH_DATABASE}.sqlite3"
-        # The settings would read a URL from PREGON_DATABASE_URL_FILE before this one.
-        os.environ.pop("PREGON_DATABASE_URL_FILE", None)
-        os.environ["PREGON_DATABASE_URL"] = url
-        os.environ["PREGON_VAR_DIR"] = var_dir
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pregon.settings")
+    with own_database(BENCH_DATABASE) as (engine, _var_dir):
         return run(engine, args.contacts, args.runs)
-    finally:
-        shutil.rmtree(var_dir, ignore_errors=True)
 
 
 def run(engine: str, contacts: int, runs: int) -> int:

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "pregon",
     "pregon.accounts",
     "pregon.contacts",
+    "pregon.content",
     "pregon.reports",
     "pregon.api",
 ]
@@ -215,6 +216,7 @@ WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = envint("PREGON_IMPORT_MAX_MB", 250) * 1024 * 1024
+IMAGE_MAX_BYTES = envint("PREGON_IMAGE_MAX_MB", 5) * 1024 * 1024
 
 # System mail (password resets, invitations). Campaign traffic never goes through this.
 EMAIL_BACKEND = envstr("PREGON_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -7,5 +7,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("cuenta/", include("pregon.accounts.urls")),
     path("contactos/", include("pregon.contacts.urls")),
+    path("", include("pregon.content.urls")),
     path("api/v1/", include("pregon.api.urls")),
 ]

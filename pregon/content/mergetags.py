@@ -1,0 +1,144 @@
+"""Merge tags: the personalisation language of templates and subjects (R9).
+
+A merge tag is Jinja, ``{{ nombre }}`` or ``{{ nombre | default("colega") }}``, rendered in
+Jinja's ``SandboxedEnvironment``. On top of the sandbox, a template may only use what a
+mailing needs: names of contact data, a few text filters and ``{% if %}``. Loops, attribute
+access, calls, imports and assignments are refused when the template is saved, with the line
+they are on, so a template that passed ``problems()`` cannot run for long, read Python
+internals or reach other templates.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from jinja2 import TemplateSyntaxError, nodes
+from jinja2.sandbox import SandboxedEnvironment
+
+
+@dataclass(frozen=True)
+class MergeTag:
+    """One built-in merge tag: its Spanish name, its English alias and what it holds."""
+
+    name: str
+    alias: str
+    label: Promise
+
+
+BUILT_IN = [
+    MergeTag("nombre", "first_name", gettext_lazy("First name")),
+    MergeTag("apellido", "last_name", gettext_lazy("Last name")),
+    MergeTag("nombre_completo", "full_name", gettext_lazy("Full name")),
+    MergeTag("email", "email_address", gettext_lazy("Email address")),
+    MergeTag("telefono", "phone", gettext_lazy("Phone")),
+    MergeTag("enlace_baja", "unsubscribe_url", gettext_lazy("Unsubscribe link")),
+]
+BUILT_IN_NAMES = frozenset(name for tag in BUILT_IN for name in (tag.name, tag.alias))
+UNSUBSCRIBE_NAMES = frozenset({"enlace_baja", "unsubscribe_url"})
+
+FILTERS = {
+    # Empty values take the fallback too: a contact imported without a first name has "".
+    "default": lambda value, fallback="": value if value else fallback,
+    "upper": str.upper,
+    "lower": str.lower,
+    "title": str.title,
+    "capitalize": str.capitalize,
+    "trim": str.strip,
+}
+FILTERS["d"] = FILTERS["default"]
+
+# The Jinja nodes a template may contain; anything else is refused at save time.
+ALLOWED_NODES = (
+    nodes.Template,
+    nodes.Output,
+    nodes.TemplateData,
+    nodes.Name,
+    nodes.Const,
+    nodes.Filter,
+    nodes.If,
+    nodes.Not,
+    nodes.And,
+    nodes.Or,
+    nodes.Compare,
+    nodes.Operand,
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a template cannot be saved, and the line of its source to look at (or None)."""
+
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.message
+        return _("Line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
+
+
+def environment(html: bool) -> SandboxedEnvironment:
+    """The sandbox templates render in; ``html`` escapes contact data (HTML bodies)."""
+    env = SandboxedEnvironment(autoescape=html, keep_trailing_newline=True)
+    env.filters = dict(FILTERS)
+    env.globals = {}
+    return env
+
+
+_CHECKER = environment(html=False)
+
+
+def problems(source: str, known_names: Iterable[str]) -> list[Problem]:
+    """What stops ``source`` from being used: syntax errors, unknown names, forbidden parts.
+
+    ``known_names`` are the custom field keys; the built-in tags are always known.
+    """
+    try:
+        tree = _CHECKER.parse(source)
+    except TemplateSyntaxError as error:
+        detail = _("the merge tags are not written correctly (%(detail)s).") % {
+            "detail": error.message
+        }
+        return [Problem(detail, error.lineno)]
+    known = BUILT_IN_NAMES | set(known_names)
+    found: list[Problem] = []
+    for node in _walk(tree):
+        line = getattr(node, "lineno", None)
+        if not isinstance(node, ALLOWED_NODES):
+            found.append(Problem(_forbidden_message(node), line))
+        elif isinstance(node, nodes.Filter) and node.name not in FILTERS:
+            found.append(
+                Problem(
+                    _("the filter “%(name)s” does not exist; use one of: %(filters)s.")
+                    % {"name": node.name, "filters": ", ".join(sorted(FILTERS))},
+                    line,
+                )
+            )
+        elif isinstance(node, nodes.Name) and node.name not in known:
+            found.append(
+                Problem(
+                    _("there is no field “%(name)s”. Use one of: %(names)s.")
+                    % {"name": node.name, "names": ", ".join(sorted(known))},
+                    line,
+                )
+            )
+    return found
+
+
+def _walk(node: nodes.Node) -> Iterable[nodes.Node]:
+    yield node
+    if isinstance(node, ALLOWED_NODES):
+        for child in node.iter_child_nodes():
+            yield from _walk(child)
+
+
+def _forbidden_message(node: nodes.Node) -> str:
+    if isinstance(node, nodes.For):
+        return _("loops cannot be used in a message.")
+    if isinstance(node, nodes.Getattr | nodes.Getitem):
+        return _("a field's parts cannot be read; write just the field's name.")
+    if isinstance(node, nodes.Import | nodes.FromImport | nodes.Include | nodes.Extends):
+        return _("a message cannot include other templates.")
+    return _("only merge tags such as {{ nombre }}, their filters and {% if %} can be used here.")

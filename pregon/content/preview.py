@@ -1,0 +1,44 @@
+"""Previews: a template's HTML personalised for a contact, or for a sample person."""
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.templatetags.static import static
+
+from pregon.contacts.models import Contact, Field
+from pregon.content.render import Personaliser, context_for
+
+# The preview shows a user's HTML inside our pages: no script may run, no form may post,
+# and it may load images from anywhere, as a mail client would.
+PREVIEW_POLICY = "sandbox; default-src 'none'; img-src * data:; style-src 'unsafe-inline'"
+PREVIEW_UNSUBSCRIBE_URL = "#"
+
+
+def gallery_images_url() -> str:
+    """The absolute URL of the gallery's images, as mail clients will load them."""
+    return settings.SITE_URL + static("content/gallery").rstrip("/")
+
+
+def sample_contact() -> Contact:
+    """The person a preview shows when no contact is chosen."""
+    return Contact(
+        email="maria.quispe@example.org",
+        first_name="María",
+        last_name="Quispe Mamani",
+        phone="+51987654321",
+        attributes={},
+    )
+
+
+def personalised_html(html: str, contact: Contact | None) -> str:
+    """``html`` with its merge tags filled for ``contact`` (the sample person if None)."""
+    field_keys = list(Field.objects.values_list("key", flat=True))
+    context = context_for(contact or sample_contact(), PREVIEW_UNSUBSCRIBE_URL, field_keys)
+    return Personaliser("", html, "").render(context).html
+
+
+def preview_response(html: str, contact: Contact | None) -> HttpResponse:
+    """An HTTP response with the personalised ``html``, safe to show in an iframe of ours."""
+    response = HttpResponse(personalised_html(html, contact))
+    response["Content-Security-Policy"] = PREVIEW_POLICY
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    return response

@@ -1,0 +1,124 @@
+"""The two editors of a template: visual (GrapesJS with MJML) and code (CodeMirror).
+
+Both save through ``EmailTemplate.set_source``; the visual editor and the code editor's live
+check talk JSON, and the code editor's form also works without JavaScript.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pregon.accounts.decorators import authorize
+from pregon.accounts.models import Role
+from pregon.contacts.models import Field
+from pregon.content import mergetags
+from pregon.content import render as compiler
+from pregon.content.models import EmailTemplate
+from pregon.content.render import InvalidTemplate
+
+
+def merge_tag_menu() -> list[dict[str, str]]:
+    """The tags the editors' insert menus offer: built-in ones, then custom fields."""
+    tags = [{"tag": f"{{{{ {tag.name} }}}}", "label": str(tag.label)} for tag in mergetags.BUILT_IN]
+    tags.insert(
+        1, {"tag": '{{ nombre | default("colega") }}', "label": _("First name, or “colega”")}
+    )
+    for field in Field.objects.all():
+        tags.append({"tag": f"{{{{ {field.key} }}}}", "label": field.label})
+    return tags
+
+
+def _problems_json(problems: list[mergetags.Problem]) -> list[dict[str, object]]:
+    return [{"line": problem.line, "message": str(problem)} for problem in problems]
+
+
+def _editor_config(request: HttpRequest, template: EmailTemplate, **extra: object) -> dict:
+    return {
+        "csrfToken": get_token(request),
+        "language": request.LANGUAGE_CODE,
+        "mergeTags": merge_tag_menu(),
+        "saveUrl": reverse("content:save", args=[template.code]),
+        "checkUrl": reverse("content:check", args=[template.code]),
+        "assetsUrl": reverse("content:asset_list"),
+        "uploadUrl": reverse("content:asset_upload"),
+        "messages": {
+            "saved": _("Saved"),
+            "saving": _("Saving…"),
+            "error": _("Could not save; see the problems below."),
+            "network": _("Could not reach the server; try again."),
+            "insertTag": _("Insert field"),
+            "unsaved": _("There are unsaved changes."),
+        },
+        **extra,
+    }
+
+
+@authorize(Role.EDITOR)
+def template_visual(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    template = get_object_or_404(EmailTemplate, code=code)
+    if not template.is_mjml:
+        messages.info(request, _("HTML templates are edited as code."))
+        return redirect("content:code", template.code)
+    config = _editor_config(request, template, source=template.source)
+    return render(request, "content/template_visual.html", {"template": template, "config": config})
+
+
+@authorize(Role.EDITOR)
+def template_code(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """The source as text. Without JavaScript it is a plain form; with it, CodeMirror."""
+    template = get_object_or_404(EmailTemplate, code=code)
+    source, problems = template.source, []
+    if request.method == "POST":
+        source = request.POST.get("source", "")
+        try:
+            template.set_source(source)
+        except InvalidTemplate as error:
+            problems = error.problems
+        else:
+            template.updated_at = timezone.now()
+            template.save()
+            messages.success(request, _("Template saved."))
+            return redirect(template)
+    config = _editor_config(
+        request,
+        template,
+        mode="mjml" if template.is_mjml else "html",
+        errors=_problems_json(problems),
+    )
+    context = {"template": template, "source": source, "problems": problems, "config": config}
+    return render(request, "content/template_code.html", context, status=422 if problems else 200)
+
+
+@authorize(Role.EDITOR)
+@require_POST
+def template_save(request: HttpRequest, code: uuid.UUID) -> JsonResponse:
+    """Save the source the visual editor posts; answer with the checks or the problems."""
+    template = get_object_or_404(EmailTemplate, code=code)
+    try:
+        template.set_source(request.POST.get("source", ""))
+    except InvalidTemplate as error:
+        return JsonResponse({"ok": False, "errors": _problems_json(error.problems)}, status=422)
+    template.updated_at = timezone.now()
+    template.save()
+    preview_url = reverse("content:preview", args=[template.code])
+    return JsonResponse({"ok": True, "checks": template.checks, "previewUrl": preview_url})
+
+
+@authorize(Role.EDITOR)
+@require_POST
+def template_check(request: HttpRequest, code: uuid.UUID) -> JsonResponse:
+    """The problems of a source being typed in the code editor; nothing is saved."""
+    template = get_object_or_404(EmailTemplate, code=code)
+    field_keys = Field.objects.values_list("key", flat=True)
+    try:
+        compiler.compile_source(template.is_mjml, request.POST.get("source", ""), field_keys)
+    except InvalidTemplate as error:
+        return JsonResponse({"errors": _problems_json(error.problems)})
+    return JsonResponse({"errors": []})

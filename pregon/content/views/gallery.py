@@ -1,0 +1,42 @@
+"""The gallery of pre-designed templates, and a preview of each with the brand kit applied."""
+
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from pregon.accounts.decorators import authorize
+from pregon.accounts.models import Role
+from pregon.contacts.models import Field
+from pregon.content import gallery
+from pregon.content.models import BrandKit
+from pregon.content.preview import gallery_images_url, preview_response
+from pregon.content.render import compile_source
+
+
+def _entry(key: str) -> gallery.GalleryTemplate:
+    entry = gallery.get(key)
+    if entry is None:
+        raise Http404
+    return entry
+
+
+@authorize(Role.EDITOR)
+def gallery_index(request: HttpRequest) -> HttpResponse:
+    entries = [
+        (entry, bool(finders.find(f"content/gallery/previews/{entry.key}.png")))
+        for entry in gallery.GALLERY
+    ]
+    return render(request, "content/gallery_index.html", {"entries": entries})
+
+
+@authorize(Role.EDITOR)
+def gallery_detail(request: HttpRequest, key: str) -> HttpResponse:
+    return render(request, "content/gallery_detail.html", {"entry": _entry(key)})
+
+
+@authorize(Role.EDITOR)
+def gallery_preview(request: HttpRequest, key: str) -> HttpResponse:
+    entry = _entry(key)
+    source = gallery.instantiate(entry.key, BrandKit.load().as_context(), gallery_images_url())
+    field_keys = Field.objects.values_list("key", flat=True)
+    return preview_response(compile_source(True, source, field_keys).html, None)

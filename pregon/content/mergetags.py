@@ -31,7 +31,7 @@ BUILT_IN = [
     MergeTag("nombre", "first_name", gettext_lazy("First name")),
     MergeTag("apellido", "last_name", gettext_lazy("Last name")),
     MergeTag("nombre_completo", "full_name", gettext_lazy("Full name")),
-    MergeTag("email", "email_address", gettext_lazy("Email address")),
+    MergeTag("email", "correo", gettext_lazy("Email address")),
     MergeTag("telefono", "phone", gettext_lazy("Phone")),
     MergeTag("enlace_baja", "unsubscribe_url", gettext_lazy("Unsubscribe link")),
 ]

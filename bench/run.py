@@ -16,6 +16,8 @@ from urllib.parse import urlsplit, urlunsplit
 HERE = Path(__file__).resolve().parent
 # Scripts that run more than once, with these arguments each time.
 VARIANTS = {"import_contacts.py": [[], ["--list-and-tag"]]}
+# Scripts that touch no database: they run once, not once per engine.
+NO_DATABASE = {"render_message.py"}
 POSTGRES = os.environ.get(
     "PREGON_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/pregon_bench"
 )
@@ -42,7 +44,7 @@ def main() -> int:
     for script in sorted(HERE.glob("*.py")):
         if script.name in ("run.py", "benchdb.py"):
             continue
-        for engine, url in engines:
+        for engine, url in engines[:1] if script.name in NO_DATABASE else engines:
             for arguments in VARIANTS.get(script.name, [[]]):
                 env = {**os.environ, "PREGON_DATABASE_URL": url}
                 env.pop("PREGON_DATABASE_URL_FILE", None)

@@ -53,7 +53,9 @@ def compile_source(is_mjml: bool, source: str, field_keys: Iterable[str]) -> Com
     html = source
     if is_mjml:
         try:
-            html = mjml.mjml2html(source)
+            # No fonts: MJML's default adds an @import of Google Fonts to every message,
+            # which would tell Google about each recipient who opens it.
+            html = mjml.mjml2html(source, fonts={})
         except ValueError as error:
             detail = _("The MJML could not be compiled (%(detail)s).") % {"detail": error}
             raise InvalidTemplate([Problem(detail)]) from None

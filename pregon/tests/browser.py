@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import connection
 
 CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "correct horse battery staple"
 SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 # Without these flags Chromium tries to reach Google's servers, which this network refuses.
 CHROMIUM_ARGS = [
@@ -85,3 +86,38 @@ def screenshot(page: object, name: str, full_page: bool = True) -> None:
     """Save docs/screenshots/<name>.png; ``full_page=False`` keeps a long page to one screen."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+
+
+def login(page: object, base: str, email: str) -> None:
+    page.goto(f"{base}/cuenta/entrar/")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def fits_width(page: object) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def watch(page: object) -> list[str]:
+    """Collect what would show a broken screen: JS errors, dialogs, failed requests."""
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"JS error: {error}"))
+    page.on(
+        "console",
+        lambda message: message.type == "error" and problems.append(f"console: {message.text}"),
+    )
+
+    def on_dialog(dialog: object) -> None:
+        problems.append(f"dialog: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400 and problems.append(f"{response.status} {response.url}")
+        ),
+    )
+    return problems

@@ -30,9 +30,16 @@ from pregon.contacts.models import (
     SuppressionReason,
     Tag,
 )
-from pregon.tests.browser import chromium_page, screenshot, task_worker
+from pregon.tests.browser import (
+    PASSWORD,
+    chromium_page,
+    fits_width,
+    login,
+    screenshot,
+    task_worker,
+    watch,
+)
 
-PASSWORD = "correct horse battery staple"
 EDITOR = "editora@example.pe"
 ADMIN = "admin@example.pe"
 PHONE = {"width": 375, "height": 812}
@@ -80,23 +87,11 @@ def import_file() -> tuple[bytes, dict[str, int]]:
     return text.getvalue().encode("cp1252"), numbers
 
 
-def login(page: object, base: str, email: str) -> None:
-    page.goto(f"{base}/cuenta/entrar/")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 def open_menu_item(page: object, href: str) -> None:
     """Follow a link of the navigation bar that sits in a dropdown menu."""
     page.click(f"#main-nav .dropdown:has(a[href='{href}']) > .dropdown-toggle")
     page.click(f"#main-nav a.dropdown-item[href='{href}']")
     page.wait_for_url(f"**{href}")
-
-
-def fits_width(page: object) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 class SlowFile:
@@ -203,28 +198,6 @@ class FoundationBrowserTestCase(StaticLiveServerTestCase):
             if imp.report:
                 imp.report.delete(save=False)
 
-    def watch(self, page: object) -> list[str]:
-        """Collect what would show a broken screen: JS errors, dialogs, failed requests."""
-        problems: list[str] = []
-        page.on("pageerror", lambda error: problems.append(f"JS error: {error}"))
-        page.on(
-            "console",
-            lambda message: message.type == "error" and problems.append(f"console: {message.text}"),
-        )
-
-        def on_dialog(dialog: object) -> None:
-            problems.append(f"dialog: {dialog.message}")
-            dialog.dismiss()
-
-        page.on("dialog", on_dialog)
-        page.on(
-            "response",
-            lambda response: (
-                response.status >= 400 and problems.append(f"{response.status} {response.url}")
-            ),
-        )
-        return problems
-
     def expected_segment_count(self) -> int:
         """Subscribed, on "Alumnos 2025", and tagged "Egresados" or living in Arequipa."""
         on_list = set(self.alumnos.contacts.values_list("pk", flat=True))
@@ -243,7 +216,7 @@ class FoundationBrowserTestCase(StaticLiveServerTestCase):
         base = self.live_server_url
         content, bad_rows = import_file()
         with chromium_page() as page:
-            problems = self.watch(page)
+            problems = watch(page)
 
             # Log in, land on the dashboard, in Spanish.
             page.goto(f"{base}/")
@@ -435,7 +408,7 @@ class FoundationBrowserTestCase(StaticLiveServerTestCase):
         base = self.live_server_url
         content, _bad_rows = import_file()
         with chromium_page(**PHONE) as page:
-            problems = self.watch(page)
+            problems = watch(page)
             login(page, base, EDITOR)
             self.assertTrue(fits_width(page), "dashboard")
 

@@ -1,18 +1,21 @@
 """The REST API, /api/v1/: one route table over the functions and forms the UI also uses.
 
 Every endpoint needs an API token (``Authorization: Bearer <token>``) of an editor or an
-administrator, because contacts are personal data. The one exception is the count of a
-saved segment, which an analyst may read: it is a figure, not a person.
+administrator, because contacts are personal data and a template can be previewed as any
+contact. The one exception is the count of a saved segment, which an analyst may read: it is
+a figure, not a person.
 """
 
 import json
 import uuid
 from typing import Annotated, Any
 
+from django.contrib.staticfiles import finders
 from django.db import transaction
 from django.db.models import Count, Exists, Model, OuterRef, QuerySet
 from django.forms import ModelForm
 from django.http import FileResponse, HttpRequest
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -26,10 +29,12 @@ from pregon.accounts import audit
 from pregon.accounts.models import AuditAction
 from pregon.api import auth, errors
 from pregon.api.contacts import bulk_upsert, save_contact
-from pregon.api.errors import ErrorOut, form_errors, invalid, not_found
+from pregon.api.errors import ApiError, ErrorOut, Errors, form_errors, invalid, not_found
 from pregon.api.schemas import (
     BulkIn,
     BulkOut,
+    CompileIn,
+    CompileOut,
     ContactIn,
     ContactOut,
     ContactPatch,
@@ -37,16 +42,23 @@ from pregon.api.schemas import (
     FieldIn,
     FieldOut,
     FieldPatch,
+    GalleryDetailOut,
+    GalleryOut,
     ImportOut,
     ListIn,
     ListOut,
     ListPatch,
+    PreviewOut,
     RulesIn,
     SegmentIn,
     SegmentOut,
     SegmentPatch,
     TagIn,
     TagOut,
+    TemplateIn,
+    TemplateOut,
+    TemplatePatch,
+    TemplateSummaryOut,
 )
 from pregon.contacts import bulk, imports, segments
 from pregon.contacts.forms import FieldForm, MailingListForm, TagForm
@@ -62,6 +74,11 @@ from pregon.contacts.models import (
 from pregon.contacts.models import Status as ContactStatus
 from pregon.contacts.views.contacts import search
 from pregon.contacts.views.segments import SegmentForm
+from pregon.content import gallery
+from pregon.content.forms import TemplateNameForm
+from pregon.content.models import BrandKit, EmailTemplate, Format
+from pregon.content.preview import gallery_images_url, personalised
+from pregon.content.render import InvalidTemplate
 
 api = NinjaAPI(
     title="Pregón API",
@@ -511,3 +528,200 @@ def import_report(request: HttpRequest, code: str) -> FileResponse:
     return FileResponse(
         imp.report.open("rb"), as_attachment=True, filename=f"import-{imp.code}-report.csv"
     )
+
+
+# Templates, saved through EmailTemplate.set_source and set_text as the editors save them.
+
+
+def _problems(error: InvalidTemplate) -> list[str]:
+    """Each problem of an unusable source, with its line where known ("Line 3: …")."""
+    return [str(problem) for problem in error.problems]
+
+
+def _name_errors(template: EmailTemplate, name: str) -> Errors:
+    """Set ``template``'s name if the rename form accepts it; return the form's errors."""
+    form = TemplateNameForm({"name": name}, instance=template)
+    return {} if form.is_valid() else form_errors(form)
+
+
+def _new_template(payload: TemplateIn) -> tuple[EmailTemplate, str]:
+    """The unsaved template ``payload`` asks for, named as in the UI, and the source to set."""
+    sent = [
+        key
+        for key, value in [
+            ("source", payload.source),
+            ("gallery", payload.gallery),
+            ("copy", payload.copy_of),
+        ]
+        if value is not None
+    ]
+    if len(sent) > 1:
+        raise invalid({key: [_("Send only one of source, gallery and copy.")] for key in sent})
+    if payload.source is not None:
+        if payload.format is None:
+            raise invalid({"format": [_("This field is required.")]})
+        return EmailTemplate(format=payload.format), payload.source
+    if payload.format is not None:
+        raise invalid({"format": [_("Send a format only together with a source.")]})
+    brand = BrandKit.load().as_context()
+    if payload.gallery is not None:
+        entry = gallery.get(payload.gallery)
+        if entry is None:
+            message = _("The gallery has no design with the key “%(key)s”.")
+            raise invalid({"gallery": [message % {"key": payload.gallery}]})
+        template = EmailTemplate(name=str(entry.name), format=Format.MJML, gallery_key=entry.key)
+        return template, gallery.instantiate(entry.key, brand, gallery_images_url())
+    if payload.copy_of is not None:
+        # A code in the body that names nothing is a 422, like a list code in a contact.
+        try:
+            original = _get(EmailTemplate.objects, code=payload.copy_of)
+        except ApiError:
+            message = _("There is no template with the code “%(code)s”.")
+            raise invalid({"copy": [message % {"code": payload.copy_of}]}) from None
+        name = _("Copy of %(name)s") % {"name": original.name}
+        template = EmailTemplate(
+            name=name[:150],
+            format=original.format,
+            gallery_key=original.gallery_key,
+            text=original.text,
+            is_text_custom=original.is_text_custom,
+        )
+        return template, original.source
+    template = EmailTemplate(name=_("Untitled message"), format=Format.MJML)
+    return template, gallery.instantiate("blank", brand, gallery_images_url())
+
+
+@api.get("/templates", response=list[TemplateSummaryOut], tags=["templates"])
+@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+def template_list(
+    request: HttpRequest,
+    q: str = Query("", description="Words to find in the name."),
+) -> QuerySet[EmailTemplate]:
+    """Templates, most recently changed first. Without source, HTML and text, which can be
+    large: GET /templates/{code} has them."""
+    templates = EmailTemplate.objects.defer("source", "html", "text")
+    for word in q.split():
+        templates = templates.filter(name__icontains=word)
+    return templates
+
+
+@api.post("/templates", response={201: TemplateOut, **ERRORS}, tags=["templates"])
+def template_create(request: HttpRequest, payload: TemplateIn) -> Status[EmailTemplate]:
+    """Create a template from ``source`` and ``format``, from a gallery design (``gallery``,
+    filled with the brand kit like "Use this design"), as a copy of another (``copy``), or,
+    with none of these, from the blank MJML design.
+
+    An unusable source is a 422 whose ``errors.source`` names each problem and its line.
+    """
+    template, source = _new_template(payload)
+    template.created_by = request.user
+    errors = _name_errors(template, payload.name) if payload.name is not None else {}
+    try:
+        template.set_source(source)
+    except InvalidTemplate as error:
+        errors["source"] = _problems(error)
+    if errors:
+        raise invalid(errors)
+    template.save()
+    return Status(201, template)
+
+
+@api.post("/templates/compile", response={200: CompileOut, **ERRORS}, tags=["templates"])
+def template_compile(request: HttpRequest, payload: CompileIn) -> EmailTemplate:
+    """Compile a source as saving it would, without saving: the HTML (merge tags left in),
+    the plain text and the pre-flight checks. An unusable source is a 422, as when saving."""
+    template = EmailTemplate(format=payload.format)
+    try:
+        template.set_source(payload.source)
+    except InvalidTemplate as error:
+        raise invalid({"source": _problems(error)}) from None
+    return template
+
+
+@api.get("/templates/{code}", response={200: TemplateOut, **ERRORS}, tags=["templates"])
+def template_detail(request: HttpRequest, code: str) -> EmailTemplate:
+    return _get(EmailTemplate.objects, code=code)
+
+
+@api.patch("/templates/{code}", response={200: TemplateOut, **ERRORS}, tags=["templates"])
+def template_update(request: HttpRequest, code: str, payload: TemplatePatch) -> EmailTemplate:
+    """Change only the keys sent. A new ``source`` is compiled and checked again; ``text``
+    replaces the plain-text version, and "" goes back to the one made from the HTML."""
+    template = _get(EmailTemplate.objects, code=code)
+    errors = _name_errors(template, payload.name) if payload.name is not None else {}
+    try:
+        if payload.source is not None:
+            template.set_source(payload.source)
+    except InvalidTemplate as error:
+        errors["source"] = _problems(error)
+    else:
+        try:
+            if payload.text is not None:
+                template.set_text(payload.text)
+        except InvalidTemplate as error:
+            errors["text"] = _problems(error)
+    if errors:
+        raise invalid(errors)
+    template.updated_at = timezone.now()
+    template.save()
+    return template
+
+
+@api.delete("/templates/{code}", response={204: None, **ERRORS}, tags=["templates"])
+def template_delete(request: HttpRequest, code: str) -> Status[None]:
+    """Delete a template for good (recorded in the audit log)."""
+    template = _get(EmailTemplate.objects, code=code)
+    with transaction.atomic():
+        template.delete()
+        _deleted(request, "template", template.name)
+    return Status(204, None)
+
+
+@api.get("/templates/{code}/preview", response={200: PreviewOut, **ERRORS}, tags=["templates"])
+def template_preview(
+    request: HttpRequest,
+    code: str,
+    contact: str = Query("", description="Code or email address; left out, a sample person."),
+) -> dict[str, str]:
+    """The HTML and text with their merge tags filled for a contact, as sent (but with "#"
+    for the unsubscribe link). Contact data is escaped in the HTML, not in the text. An
+    unknown contact is a 404."""
+    template = _get(EmailTemplate.objects, code=code)
+    person = None
+    if contact := contact.strip():
+        if "@" in contact:
+            person = _get(Contact.objects, email=contact.lower())
+        else:
+            person = _get(Contact.objects, code=contact)
+    rendered = personalised(template.html, template.text, person)
+    return {"html": rendered.html, "text": rendered.text}
+
+
+# The gallery of designs a template can start from, named in the request's language.
+
+
+def _gallery_out(request: HttpRequest, entry: gallery.GalleryTemplate) -> dict[str, Any]:
+    image = f"content/gallery/previews/{entry.key}.png"
+    return {
+        "key": entry.key,
+        "name": str(entry.name),
+        "description": str(entry.description),
+        "category": str(entry.category),
+        "preview_url": request.build_absolute_uri(static(image)) if finders.find(image) else None,
+    }
+
+
+@api.get("/gallery", response=list[GalleryOut], tags=["gallery"])
+def gallery_index(request: HttpRequest) -> list[dict[str, Any]]:
+    """The designs; POST /templates with ``gallery`` set to a key starts a template from one."""
+    return [_gallery_out(request, entry) for entry in gallery.GALLERY]
+
+
+@api.get("/gallery/{key}", response={200: GalleryDetailOut, **ERRORS}, tags=["gallery"])
+def gallery_detail(request: HttpRequest, key: str) -> dict[str, Any]:
+    """A design and its MJML with the brand kit applied, as a template made from it starts."""
+    entry = gallery.get(key)
+    if entry is None:
+        raise not_found()
+    source = gallery.instantiate(entry.key, BrandKit.load().as_context(), gallery_images_url())
+    return {**_gallery_out(request, entry), "source": source}

@@ -20,6 +20,7 @@ from pregon.contacts.models import (
     Segment,
     Status,
 )
+from pregon.content.models import Format
 
 BULK_LIMIT = 1000
 
@@ -225,3 +226,76 @@ class ImportOut(Schema):
     )
     created_at: datetime.datetime
     finished_at: datetime.datetime | None
+
+
+class CheckOut(Schema):
+    code: str = SchemaField(..., description="unsubscribe, alt, links, text or size.")
+    level: str = SchemaField(..., description="error (the template cannot be sent) or warning.")
+    message: str
+
+
+class TemplateIn(InputSchema):
+    name: str | None = SchemaField(
+        None, description="Left out: the design's name, “Copy of …” or “Untitled message”."
+    )
+    format: Format | None = SchemaField(None, description="Required with source.")
+    source: str | None = SchemaField(None, description="MJML or HTML, with merge tags.")
+    gallery: str | None = SchemaField(
+        None, description="Key of a gallery design, to start from it with the brand kit."
+    )
+    # "copy" would shadow pydantic's BaseModel.copy, so the attribute has another name.
+    copy_of: str | None = SchemaField(None, alias="copy", description="Code of a template.")
+
+
+class TemplatePatch(InputSchema):
+    name: str | None = None
+    source: str | None = None
+    text: str | None = SchemaField(
+        None, description='The plain-text version; "" goes back to the one made from the HTML.'
+    )
+
+
+class TemplateSummaryOut(Schema):
+    code: UUID
+    name: str
+    format: str
+    is_text_custom: bool = SchemaField(..., description="False while the text follows the HTML.")
+    checks: list[CheckOut] = SchemaField(..., description="Pre-flight checks, errors first.")
+    is_ready: bool = SchemaField(..., description="True if no check is an error.")
+    gallery_key: str = SchemaField(..., description='The gallery design it started from, or "".')
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+
+class TemplateOut(TemplateSummaryOut):
+    source: str
+    html: str = SchemaField(..., description="Compiled, CSS inlined, merge tags left in.")
+    text: str
+
+
+class CompileIn(InputSchema):
+    format: Format
+    source: str
+
+
+class CompileOut(Schema):
+    html: str
+    text: str
+    checks: list[CheckOut]
+
+
+class PreviewOut(Schema):
+    html: str
+    text: str
+
+
+class GalleryOut(Schema):
+    key: str
+    name: str
+    description: str
+    category: str
+    preview_url: str | None = SchemaField(..., description="A PNG of the design, if there is one.")
+
+
+class GalleryDetailOut(GalleryOut):
+    source: str = SchemaField(..., description="The MJML, with the brand kit applied.")

@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.templatetags.static import static
 
 from pregon.contacts.models import Contact, Field
-from pregon.content.render import Personaliser, context_for
+from pregon.content.render import Personaliser, Rendered, context_for
 
 # The preview shows a user's HTML inside our pages: no script may run, no form may post,
 # and it may load images from anywhere, as a mail client would.
@@ -29,11 +29,17 @@ def sample_contact() -> Contact:
     )
 
 
-def personalised_html(html: str, contact: Contact | None) -> str:
-    """``html`` with its merge tags filled for ``contact`` (the sample person if None)."""
+def personalised(html: str, text: str, contact: Contact | None) -> Rendered:
+    """``html`` and ``text`` with their merge tags filled for ``contact`` (the sample person
+    if None); contact data is escaped in the HTML only."""
     field_keys = list(Field.objects.values_list("key", flat=True))
     context = context_for(contact or sample_contact(), PREVIEW_UNSUBSCRIBE_URL, field_keys)
-    return Personaliser("", html, "").render(context).html
+    return Personaliser("", html, text).render(context)
+
+
+def personalised_html(html: str, contact: Contact | None) -> str:
+    """``html`` with its merge tags filled for ``contact`` (the sample person if None)."""
+    return personalised(html, "", contact).html
 
 
 def preview_response(html: str, contact: Contact | None) -> HttpResponse:

@@ -37,6 +37,12 @@ class OpenApiTestCase(TestCase):
             "/api/v1/segments/{code}/count",
             "/api/v1/imports",
             "/api/v1/imports/{code}",
+            "/api/v1/templates",
+            "/api/v1/templates/compile",
+            "/api/v1/templates/{code}",
+            "/api/v1/templates/{code}/preview",
+            "/api/v1/gallery",
+            "/api/v1/gallery/{key}",
         ]:
             self.assertTrue(path in document["paths"], path)
         self.assertEqual(
@@ -45,6 +51,10 @@ class OpenApiTestCase(TestCase):
         )
         contact = document["paths"]["/api/v1/contacts/{code}"]
         self.assertEqual(sorted(contact), ["delete", "get", "patch", "put"])
+        template = document["paths"]["/api/v1/templates/{code}"]
+        self.assertEqual(sorted(template), ["delete", "get", "patch"])
+        self.assertEqual(template["get"]["tags"], ["templates"])
+        self.assertEqual(document["paths"]["/api/v1/gallery"]["get"]["tags"], ["gallery"])
 
     def test_the_docs_page_loads_nothing_from_other_sites(self) -> None:
         response = self.client.get("/api/v1/docs")

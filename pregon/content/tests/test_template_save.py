@@ -32,10 +32,27 @@ class TemplateSaveTestCase(BaseTestCase):
         self.assertIn("Después", self.template.html)
         self.assertFalse(self.template.is_ready)
 
+    def test_it_lays_the_editor_s_one_line_mjml_out_for_the_code_editor(self) -> None:
+        self.client.post(self.url, {"source": SOURCE.format(text="<p>Uno</p>\n<p>Dos</p>")})
+        self.template.refresh_from_db()
+        self.assertEqual(
+            self.template.source,
+            "<mjml>\n"
+            "  <mj-body>\n"
+            "    <mj-section>\n"
+            "      <mj-column>\n"
+            "        <mj-text><p>Uno</p>\n<p>Dos</p></mj-text>\n"
+            '        <mj-text><a href="{{ enlace_baja }}">Baja</a></mj-text>\n'
+            "      </mj-column>\n"
+            "    </mj-section>\n"
+            "  </mj-body>\n"
+            "</mjml>\n",
+        )
+
     def test_it_refuses_a_bad_source_with_lines(self) -> None:
         response = self.client.post(self.url, {"source": SOURCE.format(text="{{ x.y }}")})
         self.assertEqual(response.status_code, 422)
-        self.assertEqual(response.json()["errors"][0]["line"], 1)
+        self.assertEqual(response.json()["errors"][0]["line"], 5)
         self.template.refresh_from_db()
         self.assertIn("Antes", self.template.html)
 

@@ -20,6 +20,7 @@ from pregon.accounts.models import Role
 from pregon.contacts.models import Field
 from pregon.content import mergetags
 from pregon.content import render as compiler
+from pregon.content.indent import indent_mjml
 from pregon.content.models import EmailTemplate
 from pregon.content.render import InvalidTemplate
 
@@ -102,7 +103,7 @@ def template_save(request: HttpRequest, code: uuid.UUID) -> JsonResponse:
     """Save the source the visual editor posts; answer with the checks or the problems."""
     template = get_object_or_404(EmailTemplate, code=code)
     try:
-        template.set_source(request.POST.get("source", ""))
+        template.set_source(indent_mjml(request.POST.get("source", "")))
     except InvalidTemplate as error:
         return JsonResponse({"ok": False, "errors": _problems_json(error.problems)}, status=422)
     template.updated_at = timezone.now()

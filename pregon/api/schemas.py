@@ -228,6 +228,11 @@ class ImportOut(Schema):
     finished_at: datetime.datetime | None
 
 
+def _checks(template: Any) -> list[dict[str, Any]]:
+    """A template's stored checks, worded in the request's language."""
+    return [check.as_dict() for check in template.check_results()]
+
+
 class CheckOut(Schema):
     code: str = SchemaField(..., description="unsubscribe, alt, links, text or size.")
     level: str = SchemaField(..., description="error (the template cannot be sent) or warning.")
@@ -266,6 +271,8 @@ class TemplateSummaryOut(Schema):
     created_at: datetime.datetime
     updated_at: datetime.datetime
 
+    resolve_checks = staticmethod(_checks)
+
 
 class TemplateOut(TemplateSummaryOut):
     source: str
@@ -282,6 +289,8 @@ class CompileOut(Schema):
     html: str
     text: str
     checks: list[CheckOut]
+
+    resolve_checks = staticmethod(_checks)
 
 
 class PreviewOut(Schema):

@@ -5,7 +5,7 @@ template from being used in a campaign; a warning is advice.
 """
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
@@ -25,12 +25,69 @@ ACCEPTED_HREF = re.compile(r"^(https?://[^\s/]+|mailto:|tel:|\{\{)", re.IGNORECA
 
 @dataclass(frozen=True)
 class Check:
+    """A failed check. It is stored as data (code, level, params) and worded when read, so
+    that each person reads it in their own language."""
+
     code: str
     level: str
-    message: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return MESSAGES[self.code](self.params)
+
+    def stored(self) -> dict[str, Any]:
+        return asdict(self)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The check for people and API clients: code, level and message."""
+        return {"code": self.code, "level": self.level, "message": self.message}
+
+
+def _unsubscribe_message(params: dict[str, Any]) -> str:
+    return _(
+        "There is no unsubscribe link. Add a link whose address is {{ enlace_baja }}, "
+        "as in the footer of the gallery templates."
+    )
+
+
+def _alt_message(params: dict[str, Any]) -> str:
+    return ngettext(
+        "%(count)d image has no alternative text; describe it for people who do not "
+        "see images.",
+        "%(count)d images have no alternative text; describe them for people who do "
+        "not see images.",
+        params["count"],
+    ) % {"count": params["count"]}
+
+
+def _links_message(params: dict[str, Any]) -> str:
+    shown = ", ".join(f"“{href}”" if href else _("(empty)") for href in params["links"])
+    return ngettext(
+        "%(count)d link is not a full web address starting with https:// : %(links)s.",
+        "%(count)d links are not full web addresses starting with https:// : %(links)s.",
+        params["count"],
+    ) % {"count": params["count"], "links": shown}
+
+
+def _text_message(params: dict[str, Any]) -> str:
+    return _("The plain-text version is empty; write it or generate it again.")
+
+
+def _size_message(params: dict[str, Any]) -> str:
+    return _(
+        "The message weighs %(size)d KB; Gmail cuts messages above 102 KB. Remove "
+        "content or split it into two messages."
+    ) % {"size": params["size"] // 1024}
+
+
+MESSAGES = {
+    "unsubscribe": _unsubscribe_message,
+    "alt": _alt_message,
+    "links": _links_message,
+    "text": _text_message,
+    "size": _size_message,
+}
 
 
 class _LinksAndImages(HTMLParser):
@@ -53,36 +110,14 @@ def preflight(html: str, text: str) -> list[Check]:
     parser.close()
     found: list[Check] = []
     if not any(UNSUBSCRIBE_HREF.match(href) for href in parser.hrefs):
-        message = _(
-            "There is no unsubscribe link. Add a link whose address is {{ enlace_baja }}, "
-            "as in the footer of the gallery templates."
-        )
-        found.append(Check("unsubscribe", ERROR, message))
+        found.append(Check("unsubscribe", ERROR))
     if missing_alt := [image for image in parser.images if not (image.get("alt") or "").strip()]:
-        message = ngettext(
-            "%(count)d image has no alternative text; describe it for people who do not "
-            "see images.",
-            "%(count)d images have no alternative text; describe them for people who do "
-            "not see images.",
-            len(missing_alt),
-        ) % {"count": len(missing_alt)}
-        found.append(Check("alt", ERROR, message))
+        found.append(Check("alt", ERROR, {"count": len(missing_alt)}))
     if bad_links := [href for href in parser.hrefs if not ACCEPTED_HREF.match(href)]:
-        shown = ", ".join(f"“{href}”" if href else _("(empty)") for href in bad_links[:3])
-        message = ngettext(
-            "%(count)d link is not a full web address starting with https:// : %(links)s.",
-            "%(count)d links are not full web addresses starting with https:// : %(links)s.",
-            len(bad_links),
-        ) % {"count": len(bad_links), "links": shown}
-        found.append(Check("links", ERROR, message))
+        found.append(Check("links", ERROR, {"count": len(bad_links), "links": bad_links[:3]}))
     if not text.strip():
-        message = _("The plain-text version is empty; write it or generate it again.")
-        found.append(Check("text", ERROR, message))
+        found.append(Check("text", ERROR))
     size = len(html.encode())
     if size > GMAIL_CLIP_BYTES:
-        message = _(
-            "The message weighs %(size)d KB; Gmail cuts messages above 102 KB. Remove "
-            "content or split it into two messages."
-        ) % {"size": size // 1024}
-        found.append(Check("size", WARNING, message))
+        found.append(Check("size", WARNING, {"size": size}))
     return found

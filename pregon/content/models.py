@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pregon.contacts.models import Field
 from pregon.content import mergetags, render
-from pregon.content.checks import ERROR, preflight
+from pregon.content.checks import ERROR, Check, preflight
 
 
 class Format(models.TextChoices):
@@ -31,7 +31,7 @@ class EmailTemplate(models.Model):
     text = models.TextField(_("plain-text version"), blank=True)
     # False while the text follows the HTML; True once a person wrote it by hand.
     is_text_custom = models.BooleanField(default=False)
-    # The pre-flight checks of the last save: [{"code", "level", "message"}].
+    # The pre-flight checks the last save failed: [{"code", "level", "params"}] (checks.Check).
     checks = models.JSONField(default=list, editable=False)
     # The gallery template it started from, if any.
     gallery_key = models.CharField(max_length=50, blank=True)
@@ -89,7 +89,11 @@ class EmailTemplate(models.Model):
         self.run_checks()
 
     def run_checks(self) -> None:
-        self.checks = [check.as_dict() for check in preflight(self.html, self.text)]
+        self.checks = [check.stored() for check in preflight(self.html, self.text)]
+
+    def check_results(self) -> list[Check]:
+        """The pre-flight checks the last save failed, worded in the current language."""
+        return [Check(**stored) for stored in self.checks]
 
 
 class Asset(models.Model):
@@ -165,5 +169,6 @@ class BrandKit(models.Model):
             "text_color": self.text_color,
             "background_color": self.background_color,
             "address": self.address,
-            "website_url": self.website_url or settings.SITE_URL,
+            # Templates append paths to it ("[[ brand.website_url ]]/cursos"): no trailing slash.
+            "website_url": (self.website_url or settings.SITE_URL).rstrip("/"),
         }

@@ -39,8 +39,11 @@ def asset_index(request: HttpRequest) -> HttpResponse:
 @authorize(Role.EDITOR)
 @require_POST
 def asset_upload(request: HttpRequest) -> HttpResponse:
-    """Store one image (field ``file``); JSON for the visual editor, a redirect for the page."""
-    wants_json = "application/json" in request.headers.get("Accept", "") or request.htmx
+    """Store one image (field ``file``); JSON for the visual editor (``?format=json`` or
+    ``Accept: application/json``), a redirect for the library page."""
+    wants_json = request.GET.get("format") == "json" or "application/json" in request.headers.get(
+        "Accept", ""
+    )
     upload = request.FILES.get("file")
     try:
         if upload is None:

@@ -37,7 +37,8 @@ def merge_tag_menu() -> list[dict[str, str]]:
 
 
 def _problems_json(problems: list[mergetags.Problem]) -> list[dict[str, object]]:
-    return [{"line": problem.line, "message": str(problem)} for problem in problems]
+    # Without "Line n:": the editors show the line themselves.
+    return [{"line": problem.line, "message": problem.message} for problem in problems]
 
 
 def _editor_config(request: HttpRequest, template: EmailTemplate, **extra: object) -> dict:
@@ -48,14 +49,14 @@ def _editor_config(request: HttpRequest, template: EmailTemplate, **extra: objec
         "saveUrl": reverse("content:save", args=[template.code]),
         "checkUrl": reverse("content:check", args=[template.code]),
         "assetsUrl": reverse("content:asset_list"),
-        "uploadUrl": reverse("content:asset_upload"),
+        "uploadUrl": reverse("content:asset_upload") + "?format=json",
         "messages": {
             "saved": _("Saved"),
             "saving": _("Saving…"),
             "error": _("Could not save; see the problems below."),
-            "network": _("Could not reach the server; try again."),
             "insertTag": _("Insert field"),
-            "unsaved": _("There are unsaved changes."),
+            "uploadError": _("The image could not be uploaded."),
+            "line": _("Line"),
         },
         **extra,
     }
@@ -109,7 +110,8 @@ def template_save(request: HttpRequest, code: uuid.UUID) -> JsonResponse:
     template.updated_at = timezone.now()
     template.save()
     preview_url = reverse("content:preview", args=[template.code])
-    return JsonResponse({"ok": True, "checks": template.checks, "previewUrl": preview_url})
+    checks = [check.as_dict() for check in template.check_results()]
+    return JsonResponse({"ok": True, "checks": checks, "previewUrl": preview_url})
 
 
 @authorize(Role.EDITOR)

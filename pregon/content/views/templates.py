@@ -18,6 +18,7 @@ from pregon.accounts.models import AuditAction, Role
 from pregon.contacts.forms import bootstrap
 from pregon.contacts.models import Contact
 from pregon.content import gallery, mergetags
+from pregon.content.checks import ERROR
 from pregon.content.forms import HtmlImportForm, TemplateNameForm
 from pregon.content.models import BrandKit, EmailTemplate, Format
 from pregon.content.preview import gallery_images_url, preview_response
@@ -113,8 +114,8 @@ def template_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         "template": template,
         "contact": contact,
         "preview_url": preview_url,
-        "errors": [check for check in template.checks if check["level"] == "error"],
-        "warnings": [check for check in template.checks if check["level"] != "error"],
+        "errors": [check for check in template.check_results() if check.level == ERROR],
+        "warnings": [check for check in template.check_results() if check.level != ERROR],
     }
     return render(request, "content/template_detail.html", context)
 

@@ -61,7 +61,7 @@ class MergeTagProblemsTestCase(SimpleTestCase):
 
         with translation.override("es"):
             found = problems("\n{{ apelido }}", known_names=[])
-            self.assertIn("Línea 2: no hay ningún campo «apelido»", str(found[0]))
+            self.assertIn("Línea 2: no hay ningún campo “apelido”", str(found[0]))
 
 
 class SandboxTestCase(SimpleTestCase):

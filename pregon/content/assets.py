@@ -41,7 +41,9 @@ def store_image(upload: UploadedFile, user: object | None = None) -> Asset:
             raise UnidentifiedImageError
         if image.width * image.height > MAX_PIXELS:
             raise ValidationError(_("The image is too large in pixels; make it smaller first."))
-        animated = getattr(image, "is_animated", False)
+        # An animated GIF or PNG is kept as it came (mail clients that cannot play it show its
+        # first frame); an animated WebP becomes a PNG of its first frame, like any WebP.
+        animated = getattr(image, "is_animated", False) and image_format in ("GIF", "PNG")
         if not animated:
             image = ImageOps.exif_transpose(image)
             image.load()
@@ -51,9 +53,9 @@ def store_image(upload: UploadedFile, user: object | None = None) -> Asset:
         ) from None
     stem = PurePath(upload.name or "imagen").stem[:200] or "imagen"
     if animated:
-        # Re-encoding would lose the animation, so an animated GIF is kept as it came.
+        # Re-encoding would lose the animation, so an animated image is kept as it came.
         upload.seek(0)
-        data, extension = upload.read(), "gif"
+        data, extension = upload.read(), image_format.lower()
     else:
         data, extension = _encode(image, image_format)
     asset = Asset(

@@ -1,0 +1,95 @@
+from pregon.content import gallery
+from pregon.content.models import BrandKit
+from pregon.test import BaseTestCase
+
+
+class GalleryIndexTestCase(BaseTestCase):
+    url = "/plantillas/galeria/"
+
+    def test_it_redirects_anonymous_users_to_login(self) -> None:
+        response = self.client.get(self.url)
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("/cuenta/", response["Location"])
+
+    def test_analysts_may_not_see_it(self) -> None:
+        self.client.force_login(self.charlie)
+        self.assertEqual(self.client.get(self.url).status_code, 403)
+
+    def test_it_lists_the_twelve_designs(self) -> None:
+        self.client.force_login(self.bob)
+        response = self.client.get(self.url)
+        self.assertContains(response, "data-gallery=", count=12)
+        self.assertContains(response, 'name="gallery" value=', count=12)
+        for name in (
+            "Course announcement",
+            "Monthly course catalogue",
+            "Webinar invitation",
+            "Reminder before the start",
+            "Last seats",
+            "Certificate available",
+            "Welcome",
+            "Survey",
+            "Event agenda",
+            "Newsletter",
+            "Institutional notice",
+            "Plain letter",
+        ):
+            self.assertContains(response, f'<h2 class="h6 card-title">{name}</h2>', html=False)
+        for entry in gallery.GALLERY:
+            self.assertContains(response, f'data-gallery="{entry.key}"')
+            self.assertContains(response, f'href="/plantillas/galeria/{entry.key}/"')
+
+    def test_it_names_the_designs_in_spanish(self) -> None:
+        self.use_spanish()
+        self.client.force_login(self.bob)
+        response = self.client.get(self.url)
+        for name in ("Anuncio de curso", "Catálogo mensual de cursos", "Carta sencilla"):
+            self.assertContains(response, f'<h2 class="h6 card-title">{name}</h2>')
+        self.assertNotContains(response, "Course announcement")
+
+
+class GalleryDetailTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.force_login(self.bob)
+
+    def test_it_shows_one_design_with_its_preview(self) -> None:
+        response = self.client.get("/plantillas/galeria/webinar/")
+        self.assertContains(response, '<h1 class="h3 mb-0 me-auto">Webinar invitation</h1>')
+        self.assertContains(response, "Invite people to a live online session")
+        self.assertContains(response, 'src="/plantillas/galeria/webinar/vista-previa/"')
+        self.assertContains(response, '<input type="hidden" name="gallery" value="webinar">')
+
+    def test_an_unknown_design_is_not_found(self) -> None:
+        for key in ("no-existe", "blank", "_footer"):
+            with self.subTest(key):
+                self.assertEqual(self.client.get(f"/plantillas/galeria/{key}/").status_code, 404)
+                url = f"/plantillas/galeria/{key}/vista-previa/"
+                self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_analysts_may_not_see_it(self) -> None:
+        self.client.force_login(self.charlie)
+        self.assertEqual(self.client.get("/plantillas/galeria/webinar/").status_code, 403)
+        url = "/plantillas/galeria/webinar/vista-previa/"
+        self.assertEqual(self.client.get(url).status_code, 403)
+
+
+class GalleryPreviewTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.force_login(self.bob)
+
+    def test_it_answers_sandboxed_html_with_the_brand_and_a_sample_person(self) -> None:
+        brand = BrandKit.load()
+        brand.name = "Capacitación & Desarrollo"
+        brand.primary_color = "#8a1538"
+        brand.save()
+        response = self.client.get("/plantillas/galeria/curso/vista-previa/")
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response["Content-Type"].startswith("text/html"))
+        self.assertIn("sandbox", response["Content-Security-Policy"].split(";"))
+        self.assertEqual(response["X-Frame-Options"], "SAMEORIGIN")
+        self.assertContains(response, "Capacitación &amp; Desarrollo")
+        self.assertContains(response, "#8a1538")
+        self.assertContains(response, "Hola, María:")  # Merge tags filled for the sample.
+        self.assertNotContains(response, "{{")

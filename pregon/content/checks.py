@@ -53,8 +53,7 @@ def _unsubscribe_message(params: dict[str, Any]) -> str:
 
 def _alt_message(params: dict[str, Any]) -> str:
     return ngettext(
-        "%(count)d image has no alternative text; describe it for people who do not "
-        "see images.",
+        "%(count)d image has no alternative text; describe it for people who do not see images.",
         "%(count)d images have no alternative text; describe them for people who do "
         "not see images.",
         params["count"],

@@ -49,7 +49,15 @@
     // GrapesJS would add Font Awesome from a CDN; the page links vendor/font-awesome instead.
     cssIcons: "",
     i18n: i18n,
-    plugins: [(editor) => mjmlPlugin(editor, { i18n: mjmlI18n, imagePlaceholderSrc: imagePlaceholder })],
+    plugins: [
+      (editor) => mjmlPlugin(editor, { i18n: mjmlI18n, imagePlaceholderSrc: imagePlaceholder }),
+      // An <mj-image> with no src (the defaults inside <mj-attributes>) would get GrapesJS's
+      // placeholder, an inline <svg> that the canvas requests as a relative URL.
+      (editor) =>
+        editor.Components.addType("mj-image", {
+          model: { defaults: { src: imagePlaceholder } },
+        }),
+    ],
     assetManager: {
       upload: config.uploadUrl || false,
       uploadName: "file",
@@ -170,8 +178,14 @@
   let typedSinceSave = false;
   let saving = false;
 
+  // The MJML to save, without the placeholder src an <mj-image> without one was given.
+  const placeholderSrc = new RegExp(` src="${imagePlaceholder.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"`, "g");
+  function currentMjml() {
+    return editor.getHtml().replace(placeholderSrc, "");
+  }
+
   function hasUnsavedChanges() {
-    return typedSinceSave || (savedSource !== null && editor.getHtml() !== savedSource);
+    return typedSinceSave || (savedSource !== null && currentMjml() !== savedSource);
   }
 
   // Text being typed lives in the canvas until GrapesJS copies it into its model when the
@@ -195,7 +209,7 @@
     try {
       await finishTextEditing();
       typedSinceSave = false;
-      const source = editor.getHtml();
+      const source = currentMjml();
       const response = await fetch(config.saveUrl, {
         method: "POST",
         credentials: "same-origin",
@@ -225,7 +239,7 @@
     addMergeTagAction();
     loadAssets();
     // The MJML as GrapesJS writes it back, so that loading alone changes nothing.
-    savedSource = editor.getHtml();
+    savedSource = currentMjml();
   });
   editor.on("component:input", () => {
     typedSinceSave = true;

@@ -22,6 +22,8 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import escape
 
+from pregon.content.mjmlattributes import inline_attributes
+
 FOLDER = Path(__file__).resolve().parent
 HEX_COLOR = re.compile(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
@@ -167,10 +169,12 @@ def instantiate(key: str, brand: Mapping[str, str], images: str) -> str:
 
     ``brand`` holds name, logo_url, primary_color, accent_color, text_color, background_color,
     address and website_url; ``images`` is the absolute URL of the gallery's image folder.
+    The ``<mj-attributes>`` defaults come written on each element (see ``mjmlattributes``).
     Merge tags such as ``{{ nombre }}`` are left as they are. Raises KeyError for an unknown
     key, jinja2.UndefinedError for a missing brand value and ValueError for a bad colour.
     """
     if key != "blank" and get(key) is None:
         raise KeyError(key)
     template = _environment.get_template(f"{key}.mjml")
-    return template.render(brand=dict(brand), images=images.rstrip("/"))
+    # Written out on each element, so that the visual editor shows the design as it is sent.
+    return inline_attributes(template.render(brand=dict(brand), images=images.rstrip("/")))

@@ -103,10 +103,11 @@ class PersonaliseTestCase(SimpleTestCase):
         context = context_for(contact, "https://x.example/baja/1", ["curso", "entidad"])
         source = (
             "{{ nombre }} {{ first_name }} {{ apellido }} {{ last_name }} {{ nombre_completo }} "
-            "{{ email }} {{ correo }} {{ telefono }} {{ curso }} [{{ entidad }}] {{ unsubscribe_url }}"
+            "{{ email }} {{ correo }} {{ telefono }} {{ curso }} [{{ entidad }}] "
+            "{{ unsubscribe_url }}"
         )
         self.assertEqual(
             render_html(source, **context),
-            "Rosa Rosa Huamán Huamán Rosa Huamán rosa@example.org rosa@example.org +51911111111 SIAF [] "
-            "https://x.example/baja/1",
+            "Rosa Rosa Huamán Huamán Rosa Huamán rosa@example.org rosa@example.org "
+            "+51911111111 SIAF [] https://x.example/baja/1",
         )

@@ -176,5 +176,7 @@ def instantiate(key: str, brand: Mapping[str, str], images: str) -> str:
     if key != "blank" and get(key) is None:
         raise KeyError(key)
     template = _environment.get_template(f"{key}.mjml")
+    # The addresses go into attributes everywhere: escaped once here, not at every use.
+    brand = {**brand, **{name: str(escape(brand[name])) for name in ("logo_url", "website_url")}}
     # Written out on each element, so that the visual editor shows the design as it is sent.
-    return inline_attributes(template.render(brand=dict(brand), images=images.rstrip("/")))
+    return inline_attributes(template.render(brand=brand, images=images.rstrip("/")))

@@ -92,6 +92,15 @@ class TemplateCreateTestCase(BaseTestCase):
         # The accent colour is for designs with a second kind of call to action.
         self.assertIn("#00a19a", EmailTemplate.objects.get(gallery_key="ultimas-vacantes").html)
 
+    def test_brand_addresses_cannot_break_out_of_their_attributes(self) -> None:
+        brand = BrandKit.load()
+        brand.website_url = 'https://x.example/"onmouseover="alert(1)'
+        brand.save()
+        self.client.post(self.url, {"gallery": "curso"})
+        html = EmailTemplate.objects.get().html
+        self.assertNotIn('"onmouseover="', html)
+        self.assertTrue("https://x.example/&quot;onmouseover=&quot;alert(1)" in html)
+
     def test_it_copies_a_template(self) -> None:
         original = EmailTemplate(name="Aviso", format=Format.HTML, gallery_key="aviso")
         original.set_source('<p>Hola {{ nombre }}</p><a href="{{ enlace_baja }}">Baja</a>')

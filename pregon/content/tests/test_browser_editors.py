@@ -62,7 +62,7 @@ class EditorsBrowserTestCase(StaticLiveServerTestCase):
             expect(paragraph).to_be_visible(timeout=20_000)
             paragraph.dblclick()
             expect(canvas.locator('[contenteditable="true"]')).to_be_focused()
-            page.keyboard.press("End")
+            page.keyboard.press("Control+End")
             page.keyboard.type(f" {NEW_TEXT}")
             with page.expect_response("**/guardar/") as saved:
                 page.click("#editor-save")

@@ -46,7 +46,7 @@ class GalleryTestCase(ApiTestCase):
 
     def test_it_gets_a_design_with_the_brand_kit_applied(self) -> None:
         brand = BrandKit.load()
-        brand.name, brand.accent_color = "Escuela de Gobierno", "#c0ffee"
+        brand.name, brand.primary_color = "Escuela de Gobierno", "#c0ffee"
         brand.save()
         response = self.call("GET", "/gallery/curso")
         self.assertEqual(response.status_code, 200)

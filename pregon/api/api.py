@@ -74,10 +74,10 @@ from pregon.contacts.models import (
 from pregon.contacts.models import Status as ContactStatus
 from pregon.contacts.views.contacts import search
 from pregon.contacts.views.segments import SegmentForm
-from pregon.content import gallery
+from pregon.content import gallery, starts
 from pregon.content.forms import TemplateNameForm
-from pregon.content.models import BrandKit, EmailTemplate, Format
-from pregon.content.preview import gallery_images_url, personalised
+from pregon.content.models import EmailTemplate
+from pregon.content.preview import personalised
 from pregon.content.render import InvalidTemplate
 
 api = NinjaAPI(
@@ -563,14 +563,12 @@ def _new_template(payload: TemplateIn) -> tuple[EmailTemplate, str]:
         return EmailTemplate(format=payload.format), payload.source
     if payload.format is not None:
         raise invalid({"format": [_("Send a format only together with a source.")]})
-    brand = BrandKit.load().as_context()
     if payload.gallery is not None:
         entry = gallery.get(payload.gallery)
         if entry is None:
             message = _("The gallery has no design with the key “%(key)s”.")
             raise invalid({"gallery": [message % {"key": payload.gallery}]})
-        template = EmailTemplate(name=str(entry.name), format=Format.MJML, gallery_key=entry.key)
-        return template, gallery.instantiate(entry.key, brand, gallery_images_url())
+        return starts.from_gallery(entry)
     if payload.copy_of is not None:
         # A code in the body that names nothing is a 422, like a list code in a contact.
         try:
@@ -578,17 +576,8 @@ def _new_template(payload: TemplateIn) -> tuple[EmailTemplate, str]:
         except ApiError:
             message = _("There is no template with the code “%(code)s”.")
             raise invalid({"copy": [message % {"code": payload.copy_of}]}) from None
-        name = _("Copy of %(name)s") % {"name": original.name}
-        template = EmailTemplate(
-            name=name[:150],
-            format=original.format,
-            gallery_key=original.gallery_key,
-            text=original.text,
-            is_text_custom=original.is_text_custom,
-        )
-        return template, original.source
-    template = EmailTemplate(name=_("Untitled message"), format=Format.MJML)
-    return template, gallery.instantiate("blank", brand, gallery_images_url())
+        return starts.copy_of(original)
+    return starts.blank()
 
 
 @api.get("/templates", response=list[TemplateSummaryOut], tags=["templates"])
@@ -723,5 +712,5 @@ def gallery_detail(request: HttpRequest, key: str) -> dict[str, Any]:
     entry = gallery.get(key)
     if entry is None:
         raise not_found()
-    source = gallery.instantiate(entry.key, BrandKit.load().as_context(), gallery_images_url())
+    source = starts.branded_source(entry.key)
     return {**_gallery_out(request, entry), "source": source}

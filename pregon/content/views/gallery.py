@@ -7,9 +7,8 @@ from django.shortcuts import render
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import Role
 from pregon.contacts.models import Field
-from pregon.content import gallery
-from pregon.content.models import BrandKit
-from pregon.content.preview import gallery_images_url, preview_response
+from pregon.content import gallery, starts
+from pregon.content.preview import preview_response
 from pregon.content.render import compile_source
 
 
@@ -37,6 +36,6 @@ def gallery_detail(request: HttpRequest, key: str) -> HttpResponse:
 @authorize(Role.EDITOR)
 def gallery_preview(request: HttpRequest, key: str) -> HttpResponse:
     entry = _entry(key)
-    source = gallery.instantiate(entry.key, BrandKit.load().as_context(), gallery_images_url())
+    source = starts.branded_source(entry.key)
     field_keys = Field.objects.values_list("key", flat=True)
     return preview_response(compile_source(True, source, field_keys).html, None)

@@ -17,11 +17,11 @@ from pregon.accounts.decorators import authorize
 from pregon.accounts.models import AuditAction, Role
 from pregon.contacts.forms import bootstrap
 from pregon.contacts.models import Contact
-from pregon.content import gallery, mergetags
+from pregon.content import gallery, mergetags, starts
 from pregon.content.checks import ERROR
 from pregon.content.forms import HtmlImportForm, TemplateNameForm
-from pregon.content.models import BrandKit, EmailTemplate, Format
-from pregon.content.preview import gallery_images_url, preview_response
+from pregon.content.models import EmailTemplate, Format
+from pregon.content.preview import preview_response
 from pregon.content.render import InvalidTemplate
 
 
@@ -35,27 +35,15 @@ def template_index(request: HttpRequest) -> HttpResponse:
 @require_POST
 def template_create(request: HttpRequest) -> HttpResponse:
     """Start a template from a gallery entry (``gallery``), a copy (``copy``) or blank."""
-    brand = BrandKit.load().as_context()
     if key := request.POST.get("gallery"):
         entry = gallery.get(key)
         if entry is None:
             raise Http404
-        name, source = str(entry.name), gallery.instantiate(key, brand, gallery_images_url())
-        template = EmailTemplate(name=name, format=Format.MJML, gallery_key=key)
+        template, source = starts.from_gallery(entry)
     elif code := request.POST.get("copy"):
-        original = get_object_or_404(EmailTemplate, code=_uuid(code))
-        name = _("Copy of %(name)s") % {"name": original.name}
-        template = EmailTemplate(
-            name=name[:150],
-            format=original.format,
-            gallery_key=original.gallery_key,
-            text=original.text,
-            is_text_custom=original.is_text_custom,
-        )
-        source = original.source
+        template, source = starts.copy_of(get_object_or_404(EmailTemplate, code=_uuid(code)))
     else:
-        source = gallery.instantiate("blank", brand, gallery_images_url())
-        template = EmailTemplate(name=_("Untitled message"), format=Format.MJML)
+        template, source = starts.blank()
     template.created_by = request.user
     try:
         template.set_source(source)

@@ -63,8 +63,8 @@ def _alt_message(params: dict[str, Any]) -> str:
 def _links_message(params: dict[str, Any]) -> str:
     shown = ", ".join(f"“{href}”" if href else _("(empty)") for href in params["links"])
     return ngettext(
-        "%(count)d link is not a full web address starting with https:// : %(links)s.",
-        "%(count)d links are not full web addresses starting with https:// : %(links)s.",
+        "%(count)d link is not a full web address (https://…): %(links)s.",
+        "%(count)d links are not full web addresses (https://…): %(links)s.",
         params["count"],
     ) % {"count": params["count"], "links": shown}
 

@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from pregon.content.models import BrandKit, EmailTemplate
@@ -54,7 +55,6 @@ class BrandKitForm(forms.ModelForm):
         label=_("New logo"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/gif"}),
-        help_text=_("PNG or JPEG, at most 5 MB; shown 180 pixels wide at most."),
     )
 
     class Meta:
@@ -75,6 +75,12 @@ class BrandKitForm(forms.ModelForm):
             "background_color": forms.TextInput(attrs={"type": "color"}),
             "address": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["logo_file"].help_text = _(
+            "PNG or JPEG, at most %(limit)s MB; shown 180 pixels wide at most."
+        ) % {"limit": settings.IMAGE_MAX_BYTES // 1024 // 1024}
 
     def clean(self) -> dict:
         data = super().clean()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from jinja2 import TemplateSyntaxError, nodes
+from jinja2 import TemplateSyntaxError, Undefined, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 
@@ -38,14 +38,23 @@ BUILT_IN = [
 BUILT_IN_NAMES = frozenset(name for tag in BUILT_IN for name in (tag.name, tag.alias))
 UNSUBSCRIBE_NAMES = frozenset({"enlace_baja", "unsubscribe_url"})
 
+
+def _default(value: object, fallback: object = "") -> object:
+    """The value, or ``fallback`` when it is missing or empty: a contact imported without a
+    first name has "", and should still be greeted. A 0 or a "no" is a value."""
+    if value is None or value == "" or isinstance(value, Undefined):
+        return fallback
+    return value
+
+
 FILTERS = {
-    # Empty values take the fallback too: a contact imported without a first name has "".
-    "default": lambda value, fallback="": value if value else fallback,
-    "upper": str.upper,
-    "lower": str.lower,
-    "title": str.title,
-    "capitalize": str.capitalize,
-    "trim": str.strip,
+    "default": _default,
+    # Custom fields may hold numbers or yes/no, so the text filters take any value.
+    "upper": lambda value: str(value).upper(),
+    "lower": lambda value: str(value).lower(),
+    "title": lambda value: str(value).title(),
+    "capitalize": lambda value: str(value).capitalize(),
+    "trim": lambda value: str(value).strip(),
 }
 FILTERS["d"] = FILTERS["default"]
 

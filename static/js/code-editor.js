@@ -76,7 +76,13 @@
     autoCloseTags: true,
     gutters: ["CodeMirror-lint-markers"],
     lint: { getAnnotations: checkSource, async: true, delay: 600, highlightLines: true },
+    // Ctrl+S (⌘+S) saves, as in the visual editor: the form submits with the text.
+    extraKeys: { "Ctrl-S": submit, "Cmd-S": submit },
   });
+
+  function submit() {
+    textarea.form.requestSubmit();
+  }
 
   const tagSelect = document.getElementById("insert-tag");
   if (tagSelect) {

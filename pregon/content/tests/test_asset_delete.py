@@ -4,7 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.content.assets import store_image
-from pregon.content.models import Asset
+from pregon.content.models import Asset, BrandKit, EmailTemplate, Format
 from pregon.content.tests.images import png
 from pregon.test import BaseTestCase
 
@@ -43,6 +43,20 @@ class AssetDeleteTestCase(BaseTestCase):
         self.assertContains(response, 'href="/plantillas/imagenes/"')
         self.assertTrue(Asset.objects.exists())
         self.assertTrue(self.file.exists())
+
+    def test_it_names_the_templates_that_show_it_and_the_logo(self) -> None:
+        template = EmailTemplate(name="Boletín de marzo", format=Format.HTML)
+        template.set_source(
+            f'<img src="{self.asset.url}" alt="x"><a href="{{{{ enlace_baja }}}}">b</a>'
+        )
+        template.save()
+        brand = BrandKit.load()
+        brand.logo = self.asset
+        brand.save()
+        self.client.force_login(self.bob)
+        response = self.client.get(self.url)
+        self.assertContains(response, "Templates that show it: Boletín de marzo.")
+        self.assertContains(response, "It is the brand kit&#x27;s logo")
 
     def test_it_deletes_the_image_and_its_file_after_commit_and_audits(self) -> None:
         self.client.force_login(self.bob)

@@ -95,13 +95,13 @@ class EditorsBrowserTestCase(StaticLiveServerTestCase):
             page.goto(f"{base}/plantillas/{template.code}/codigo/")
             expect(page.locator(".CodeMirror")).to_be_visible()
             page.evaluate(
-                "document.querySelector('.CodeMirror').CodeMirror"
-                ".replaceRange('{{ apodo }}\\n', {line: 3, ch: 0})"
+                "const cm = document.querySelector('.CodeMirror').CodeMirror;"
+                "cm.replaceRange('{{ apodo }}\\n', {line: 3, ch: 0}); cm.focus();"
             )
             marker = page.locator(".CodeMirror-lint-marker-error, .CodeMirror-lint-marker")
             expect(marker.first).to_be_visible(timeout=10_000)
             screenshot(page, "template-code-editor", full_page=False)
-            page.click("#code-form button[type=submit]")
+            page.keyboard.press("Control+s")
             expect(page.locator("[data-problems]")).to_contain_text("Línea 4")
             template.refresh_from_db()
             self.assertNotIn("apodo", template.source)

@@ -1,6 +1,7 @@
 """The merge-tag language: what is refused at save time, and how values are rendered."""
 
 from django.test import SimpleTestCase
+from django.utils import translation
 from jinja2.sandbox import SecurityError
 
 from pregon.contacts.models import Contact
@@ -13,6 +14,10 @@ def render_html(source: str, **values: str) -> str:
 
 
 class MergeTagProblemsTestCase(SimpleTestCase):
+    def setUp(self) -> None:
+        # Messages are asserted in English, whatever language an earlier test left active.
+        self.enterContext(translation.override("en"))
+
     def assertRefused(self, source: str, line: int, words: str) -> None:
         found = problems(source, known_names=["curso"])
         self.assertEqual(len(found), 1, found)
@@ -57,8 +62,6 @@ class MergeTagProblemsTestCase(SimpleTestCase):
         self.assertRefused("{{ nombre | attr('x') }}", 1, "the filter “attr” does not exist")
 
     def test_it_says_it_in_spanish(self) -> None:
-        from django.utils import translation
-
         with translation.override("es"):
             found = problems("\n{{ apelido }}", known_names=[])
             self.assertIn("Línea 2: no hay ningún campo “apelido”", str(found[0]))
@@ -87,6 +90,12 @@ class PersonaliseTestCase(SimpleTestCase):
         source = '{{ nombre | default("colega") }}/{{ nombre | d("x") }}'
         self.assertEqual(render_html(source, nombre=""), "colega/x")
         self.assertEqual(render_html(source, nombre="Rosa"), "Rosa/Rosa")
+        self.assertEqual(render_html(source), "colega/x")
+        self.assertEqual(render_html('{{ nota | default("-") }}', nota=0), "0")
+
+    def test_text_filters_take_numbers_and_yes_no_values(self) -> None:
+        source = "{{ horas | upper }} {{ colegiado | title }} {{ nota | trim }}"
+        self.assertEqual(render_html(source, horas=40, colegiado=True, nota=17.5), "40 True 17.5")
 
     def test_a_subject_stays_on_one_line(self) -> None:
         rendered = Personaliser("Hola {{ nombre }}", "", "").render({"nombre": "Ana\r\nBcc: x"})

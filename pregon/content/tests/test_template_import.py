@@ -57,7 +57,7 @@ class TemplateImportTestCase(BaseTestCase):
         self.assertIn('{{ nombre | default("colega") }}', template.html)
         self.assertIn("empieza el curso de ética pública", template.text)
         self.assertTrue(template.is_ready, template.checks)
-        self.assertContains(response, "Template imported. Check the results below.")
+        self.assertContains(response, "Template imported; see its checks before sending it.")
 
     def test_it_imports_an_uploaded_file(self) -> None:
         upload = SimpleUploadedFile("curso.html", DESIGN.encode("utf-8-sig"), "text/html")

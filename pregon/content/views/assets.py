@@ -14,7 +14,7 @@ from pregon.accounts import audit
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import AuditAction, Role
 from pregon.content.assets import store_image
-from pregon.content.models import Asset
+from pregon.content.models import Asset, BrandKit, EmailTemplate
 
 # Images in sent messages must keep loading for years: a year of caching is safe because a
 # library image never changes under its address (a new upload gets a new code).
@@ -77,10 +77,17 @@ def asset_delete(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             transaction.on_commit(lambda: asset.file.delete(save=False))
         messages.success(request, _("Image “%(name)s” deleted.") % {"name": asset.name})
         return redirect("content:assets")
+    warnings = [_("Messages already sent that show it will show an empty box instead.")]
+    if names := list(
+        EmailTemplate.objects.filter(source__contains=asset.url).values_list("name", flat=True)[:10]
+    ):
+        warnings.append(_("Templates that show it: %(names)s.") % {"names": ", ".join(names)})
+    if BrandKit.objects.filter(logo=asset).exists():
+        warnings.append(_("It is the brand kit's logo; new messages would start without one."))
     context = {
         "title": _("Delete image"),
         "question": _("Delete the image “%(name)s”?") % {"name": asset.name},
-        "warning": _("Messages already sent that show it will show an empty box instead."),
+        "warning": " ".join(warnings),
         "button": _("Delete"),
         "cancel_url": redirect("content:assets").url,
     }

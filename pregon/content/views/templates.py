@@ -80,7 +80,7 @@ def template_import(request: HttpRequest) -> HttpResponse:
                 form.add_error("html", str(problem))
         else:
             template.save()
-            messages.success(request, _("Template imported. Check the results below."))
+            messages.success(request, _("Template imported; see its checks before sending it."))
             return redirect(template)
     context = {"form": bootstrap(form), "cancel_url": reverse("content:index")}
     return render(request, "content/template_import.html", context)

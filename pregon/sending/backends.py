@@ -1,0 +1,661 @@
+"""Delivery transports: where the sending engine hands a finished message.
+
+The engine builds every message itself (bytes, already DKIM-signed) and gives a transport the
+envelope and those bytes. A transport answers with a `Result` that says exactly what happened,
+because billing and retries follow from it: only `Outcome.SENT` is billed, `Outcome.RETRY` is
+tried again later, and `Outcome.FAILED` is final for that recipient.
+
+Three transports share one shape (`Transport`): `SmtpTransport` (one reused SMTP connection),
+`SmtpPool` (several of them shared by threads) and `FileSink` (writes ``.eml`` files, for trials
+without a relay). Provider APIs go through django-anymail elsewhere, not through this module.
+
+A transport never resends a message on its own: when a connection breaks after the message may
+have reached the server, it reports RETRY and the engine decides. Secrets never appear in a
+`Result`, a ``repr`` or an exception text raised from here.
+"""
+
+import base64
+import json
+import os
+import queue
+import re
+import secrets
+import smtplib
+import socket
+import ssl
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email import policy
+from email.message import Message
+from email.parser import BytesHeaderParser
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Literal, Protocol
+
+
+class Outcome(StrEnum):
+    """What became of one message handed to a transport."""
+
+    SENT = "sent"  # The server accepted it (2xx after DATA): billed.
+    RETRY = "retry"  # Temporary (4xx, connection or TLS trouble): try again later, not billed.
+    FAILED = "failed"  # Permanent (5xx) for this recipient: not billed, not retried.
+
+
+@dataclass(frozen=True)
+class Result:
+    """A transport's answer for one message (or for a connection check).
+
+    ``code`` is the SMTP reply code, or None when no reply was had (refused, timeout, file
+    sink). ``reply`` is the server's text (or our explanation when there was none), meant for
+    the user's report. ``mailbox_unknown`` is True when the reply says the address does not
+    exist, so that the engine can mark the contact as bounced.
+    """
+
+    outcome: Outcome
+    code: int | None
+    reply: str
+    mailbox_unknown: bool = False
+
+
+class Transport(Protocol):
+    """What the engine needs from a delivery transport."""
+
+    def send(self, mail_from: str, recipient: str, data: bytes) -> Result:
+        """Deliver `data` from the return path `mail_from` to `recipient`; never raises."""
+        ...
+
+    def close(self) -> None:
+        """Release connections; the transport reconnects if it is used again."""
+        ...
+
+
+# Enhanced status codes (RFC 3463) that mean "this address does not exist": 5.1.1 bad mailbox,
+# 5.1.0 other address status (what several providers use for unknown users), 5.1.3 bad
+# mailbox syntax, 5.1.10 null MX (RFC 7505).
+UNKNOWN_MAILBOX_STATUSES = frozenset({"5.1.1", "5.1.0", "5.1.3", "5.1.10"})
+_ENHANCED_STATUS = re.compile(r"\s*([245]\.\d{1,3}\.\d{1,3})\b")
+_UNKNOWN_MAILBOX_TEXT = re.compile(
+    r"user unknown|unknown user|no such (user|mailbox|recipient|address)|"
+    r"mailbox (unavailable|not found|does not exist)|does ?n[o']t exist|"
+    r"recipient address rejected|unknown recipient|invalid recipient|"
+    r"not a valid (mailbox|recipient)|unrouteable address",
+    re.IGNORECASE,
+)
+# Words that put a rejection down to policy rather than to the address. Marking a real contact
+# as bounced loses them for good, while missing a dead address only costs another rejection next
+# time, so any doubt counts against "unknown".
+_POLICY_TEXT = re.compile(
+    r"spam|block|black ?list|deny ?list|denied|policy|reputation|abuse|rate limit|too many",
+    re.IGNORECASE,
+)
+
+
+def is_unknown_mailbox(code: int, reply: str) -> bool:
+    """Whether an SMTP rejection (code and text) means the recipient's mailbox doesn't exist.
+
+    Only 550, 551 and 553 qualify. An enhanced status code decides when it is specific: 5.1.1
+    and its kin say yes; 5.2.x (mailbox full or disabled), 5.3.x, 5.4.x and 5.7.x (policy, spam)
+    say no. Otherwise (no code, or a vague 5.0.0 or 5.5.0 as Outlook sends with "mailbox
+    unavailable") the text decides.
+    """
+    if code not in (550, 551, 553):
+        return False
+    match = _ENHANCED_STATUS.match(reply)
+    if match:
+        status = match.group(1)
+        if status in UNKNOWN_MAILBOX_STATUSES:
+            return True
+        if status.split(".")[1] in ("2", "3", "4", "7"):
+            return False
+    return bool(_UNKNOWN_MAILBOX_TEXT.search(reply)) and not _POLICY_TEXT.search(reply)
+
+
+Security = Literal["none", "starttls", "tls"]
+_DEFAULT_PORTS: dict[str, int] = {"none": 25, "starttls": 587, "tls": 465}
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """How to reach one SMTP relay.
+
+    ``security`` is "starttls" (upgrade a plain connection, and refuse to go on if the server
+    doesn't offer it), "tls" (implicit TLS, usually port 465) or "none". ``port`` defaults to
+    587, 465 or 25 accordingly. Certificates are verified unless ``verify_certificate`` is
+    False; ``tls_context`` replaces the default context altogether (tests pass one that trusts
+    their own certificate). ``timeout`` applies to each network operation, not to a whole
+    message. ``local_hostname`` is the name given in EHLO; by default the machine's FQDN.
+    """
+
+    host: str
+    port: int | None = None
+    security: Security = "starttls"
+    username: str = ""
+    password: str = field(default="", repr=False)
+    timeout: float = 30.0
+    local_hostname: str | None = None
+    verify_certificate: bool = True
+    tls_context: ssl.SSLContext | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.security not in _DEFAULT_PORTS:
+            raise ValueError(f"security must be none, starttls or tls, not {self.security!r}")
+
+    @property
+    def address(self) -> str:
+        """host:port, as shown in messages."""
+        return f"{self.host}:{self.port or _DEFAULT_PORTS[self.security]}"
+
+
+@cache
+def _fqdn() -> str:
+    # smtplib calls socket.getfqdn() for every connection when no local_hostname is given, and
+    # that reverse lookup can hang for seconds when DNS is unwell. Once per process is enough.
+    return socket.getfqdn()
+
+
+class _Unavailable(Exception):
+    """The connection could not be set up; carries the Result that explains why."""
+
+    def __init__(self, result: Result) -> None:
+        super().__init__(result.reply)
+        self.result = result
+
+
+# The stages of one SMTP transaction, named as the protocol does, for messages.
+_MAIL, _RCPT, _DATA, _BODY = "MAIL FROM", "RCPT TO", "DATA", "the end of the message"
+_BARE_LF = re.compile(rb"\r?\n")
+
+
+class SmtpTransport:
+    """One SMTP connection, opened on first use and reused for the messages that follow.
+
+    Not thread-safe: one thread at a time (`SmtpPool` shares several between threads).
+    """
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+        self._smtp: smtplib.SMTP | None = None
+        self._context: ssl.SSLContext | None = None
+
+    def __repr__(self) -> str:
+        return f"<SmtpTransport {self.settings.address}>"
+
+    def send(self, mail_from: str, recipient: str, data: bytes) -> Result:
+        """Deliver one message over the kept connection, opening it if needed.
+
+        Returns SENT with the final reply (which often carries the relay's queue id), RETRY
+        for 4xx replies and connection trouble, FAILED for 5xx. Never raises for network
+        errors and never sends the same message twice.
+        """
+        for address in (mail_from, recipient):
+            if any(c in address for c in "\r\n<>"):
+                # smtplib raises ValueError on a line break; brackets would forge the command.
+                return Result(Outcome.FAILED, None, f"Not a valid address: {address!r}")
+        try:
+            result = self._attempt(mail_from, recipient, data)
+            if result is None:
+                # The kept connection had died while idle (servers close idle sessions, or
+                # after so many messages) and nothing of this message had been transmitted, so
+                # a fresh connection can't cause a duplicate.
+                result = self._attempt(mail_from, recipient, data)
+        except BaseException:
+            # A bug or an interrupt half-way through a transaction leaves the session in an
+            # unknown state: never reuse it.
+            self._drop()
+            raise
+        assert result is not None  # A fresh connection always answers.
+        return result
+
+    def check(self) -> Result:
+        """Test the settings: connect, secure, log in, NOOP and QUIT on a separate connection.
+
+        Returns SENT when everything worked, FAILED when the server rejected us with a 5xx
+        (such as 535, bad credentials) and RETRY for network or TLS trouble; ``reply`` says
+        which. Never raises.
+        """
+        try:
+            smtp = self._open()
+        except _Unavailable as error:
+            result = error.result
+            if result.code is not None and result.code >= 500:
+                return Result(Outcome.FAILED, result.code, result.reply)
+            return result
+        try:
+            code, text = smtp.noop()
+            smtp.quit()
+        except OSError as error:
+            return Result(Outcome.RETRY, None, self._redact(f"Connection lost: {error}"))
+        finally:
+            smtp.close()
+        if not 200 <= code < 300:
+            return Result(Outcome.RETRY, code, f"NOOP answered {code} {_text(text)}")
+        s = self.settings
+        how = {"none": "without encryption", "starttls": "with STARTTLS", "tls": "with TLS"}
+        login = f", logged in as {s.username}" if s.username else ""
+        reply = f"Connected to {s.address} {how[s.security]}{login}; NOOP: {code} {_text(text)}"
+        return Result(Outcome.SENT, code, self._redact(reply))
+
+    def close(self) -> None:
+        """QUIT and close the connection, if one is open."""
+        smtp, self._smtp = self._smtp, None
+        if smtp is None:
+            return
+        try:
+            smtp.quit()
+        except OSError:
+            pass  # The server went first; closing our end below is all that is left.
+        finally:
+            smtp.close()
+
+    def _attempt(self, mail_from: str, recipient: str, data: bytes) -> Result | None:
+        """One try at a transaction; None if a kept connection turned out dead before MAIL."""
+        reused = self._smtp is not None
+        try:
+            smtp = self._connection()
+        except _Unavailable as error:
+            return error.result
+        sender, sender_utf8 = _smtp_address(mail_from)
+        rcpt, rcpt_utf8 = _smtp_address(recipient)
+        options = []
+        if smtp.does_esmtp:
+            if smtp.has_extn("size"):
+                options.append(f"SIZE={len(data)}")
+            if not data.isascii() and smtp.has_extn("8bitmime"):
+                options.append("BODY=8BITMIME")
+        if sender_utf8 or rcpt_utf8:
+            if not smtp.has_extn("smtputf8"):
+                return Result(
+                    Outcome.FAILED,
+                    None,
+                    f"The address {recipient if rcpt_utf8 else mail_from} has non-ASCII "
+                    "characters and the server does not support SMTPUTF8.",
+                )
+            options.append("SMTPUTF8")
+        stage = _MAIL
+        try:
+            code, text = smtp.mail(sender, options)
+            if reused and code == 421:
+                self._drop()
+                return None
+            if not 200 <= code < 300:
+                return self._rejected(stage, code, text)
+            stage = _RCPT
+            code, text = smtp.rcpt(rcpt)
+            if not 200 <= code < 300:
+                return self._rejected(stage, code, text)
+            stage = _DATA
+            code, text = smtp.docmd("DATA")
+            if code != 354:
+                return self._rejected(stage, code, text)
+            stage = _BODY
+            smtp.send(_wire_format(data))
+            code, text = smtp.getreply()
+        except OSError as error:
+            # smtplib's own errors (SMTPServerDisconnected…) are OSErrors too, as are
+            # timeouts, resets and TLS errors.
+            self._drop()
+            if reused and stage == _MAIL:
+                return None
+            why = f"no answer within {self.settings.timeout:g} s" if _timed_out(error) else error
+            if stage == _BODY:
+                reply = (
+                    "Connection lost after the message was sent, before the server answered; "
+                    f"it may have been accepted ({why})."
+                )
+            else:
+                reply = f"Connection lost at {stage} ({why})."
+            return Result(Outcome.RETRY, None, self._redact(reply))
+        if 200 <= code < 300:
+            return Result(Outcome.SENT, code, _text(text))
+        return self._rejected(stage, code, text)
+
+    def _rejected(self, stage: str, code: int, text: bytes) -> Result:
+        """The Result for a non-2xx reply at `stage`, leaving the connection usable if it is."""
+        reply = _text(text)
+        if code == 421 or not 400 <= code < 600:
+            # 421: the server is closing the session (RFC 5321 §3.8). Anything else outside
+            # 4xx/5xx here is a protocol error, after which the session can't be trusted.
+            self._drop()
+            return Result(Outcome.RETRY, code, reply)
+        if stage != _BODY:
+            # A transaction rejected half-way must be reset, or the next MAIL FROM gets "503
+            # nested MAIL command". After the final reply the transaction is already over.
+            try:
+                self._smtp.rset()  # type: ignore[union-attr]
+            except OSError:
+                self._drop()
+        if code < 500 or code in (530, 535):
+            # 530/535 (authentication required or refused) are about our settings, not this
+            # message: it must wait for them to be fixed, not be written off.
+            return Result(Outcome.RETRY, code, reply)
+        unknown = stage != _MAIL and is_unknown_mailbox(code, reply)
+        return Result(Outcome.FAILED, code, reply, mailbox_unknown=unknown)
+
+    def _connection(self) -> smtplib.SMTP:
+        if self._smtp is None:
+            self._smtp = self._open()
+        return self._smtp
+
+    def _drop(self) -> None:
+        """Forget the connection without QUIT: it is broken or the server is closing it."""
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            smtp.close()
+
+    def _open(self) -> smtplib.SMTP:
+        """A connected, secured and authenticated session; raises _Unavailable otherwise."""
+        s = self.settings
+        port = s.port or _DEFAULT_PORTS[s.security]
+        local_hostname = s.local_hostname or _fqdn()
+        try:
+            if s.security == "tls":
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                    s.host, port, local_hostname, timeout=s.timeout, context=self._tls_context()
+                )
+            else:
+                smtp = smtplib.SMTP(s.host, port, local_hostname, timeout=s.timeout)
+        except (OSError, smtplib.SMTPException) as error:
+            raise _Unavailable(self._connect_failure(error)) from None
+        try:
+            smtp.ehlo_or_helo_if_needed()
+            if s.security == "starttls":
+                # smtplib's starttls() without a context doesn't verify the certificate at
+                # all, so a context is always passed. Never fall back to plain text when the
+                # server lacks STARTTLS: that is exactly what a downgrade attack looks like.
+                if not smtp.has_extn("starttls"):
+                    raise _Unavailable(
+                        Result(Outcome.RETRY, None, f"{s.address} does not offer STARTTLS.")
+                    )
+                smtp.starttls(context=self._tls_context())
+                smtp.ehlo()
+            if s.username:
+                _login(smtp, s.username, s.password)
+        except _Unavailable:
+            smtp.close()
+            raise
+        except (OSError, smtplib.SMTPException) as error:
+            smtp.close()
+            raise _Unavailable(self._connect_failure(error)) from None
+        return smtp
+
+    def _tls_context(self) -> ssl.SSLContext:
+        if self._context is None:
+            if self.settings.tls_context is not None:
+                self._context = self.settings.tls_context
+            else:
+                self._context = ssl.create_default_context()
+                if not self.settings.verify_certificate:
+                    self._context.check_hostname = False
+                    self._context.verify_mode = ssl.CERT_NONE
+        return self._context
+
+    def _connect_failure(self, error: BaseException) -> Result:
+        """A RETRY Result explaining why a connection could not be set up."""
+        s = self.settings
+        code: int | None = None
+        if isinstance(error, smtplib.SMTPAuthenticationError):
+            code = error.smtp_code
+            reply = f"Login as {s.username} refused: {code} {_text(error.smtp_error)}"
+        elif isinstance(error, smtplib.SMTPResponseException):
+            # SMTPConnectError (a greeting other than 220), SMTPHeloError, a refused STARTTLS.
+            code = error.smtp_code
+            reply = f"{s.address} answered {code} {_text(error.smtp_error)}"
+        elif isinstance(error, smtplib.SMTPNotSupportedError):
+            reply = f"{s.address} does not offer login (no AUTH with a mechanism we support)."
+        elif _timed_out(error):
+            reply = f"No answer from {s.address} within {s.timeout:g} s."
+        elif isinstance(error, smtplib.SMTPServerDisconnected):
+            reply = f"{s.address} closed the connection while setting up the session."
+        elif isinstance(error, ssl.SSLCertVerificationError):
+            reply = f"TLS failed: {s.host}'s certificate is not trusted ({error.verify_message})."
+        elif isinstance(error, ssl.SSLError):
+            reply = f"TLS failed with {s.address}: {error.reason or error}."
+        elif isinstance(error, ConnectionRefusedError):
+            reply = f"Connection refused by {s.address}: nothing is listening there."
+        elif isinstance(error, socket.gaierror):
+            reply = f"Could not find the host {s.host} ({error.strerror})."
+        elif isinstance(error, OSError):
+            reply = f"Could not connect to {s.address}: {error.strerror or error}."
+        else:
+            reply = f"Could not set up the session with {s.address}: {error}."
+        return Result(Outcome.RETRY, code, self._redact(reply))
+
+    def _redact(self, text: str) -> str:
+        # A server has no reason to echo the password, but a reply is shown to users and kept
+        # in reports, so make sure.
+        password = self.settings.password
+        return text.replace(password, "********") if password else text
+
+
+def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
+    """Authenticate; raises SMTPAuthenticationError or SMTPNotSupportedError."""
+    if (username + password).isascii() or not smtp.has_extn("auth"):
+        smtp.login(username, password)
+        return
+    # smtplib encodes credentials as ASCII and fails with UnicodeEncodeError on "contraseña".
+    # AUTH PLAIN is defined over UTF-8 (RFC 4616), so we speak it ourselves for such
+    # credentials. docmd() sends only base64, and nothing is logged unless debuglevel is set.
+    if "PLAIN" not in smtp.esmtp_features["auth"].upper().split():
+        raise smtplib.SMTPNotSupportedError("The server offers no AUTH PLAIN for UTF-8 logins.")
+    token = base64.b64encode(b"\0" + username.encode() + b"\0" + password.encode()).decode()
+    code, text = smtp.docmd("AUTH", "PLAIN " + token)
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, text)
+
+
+def _smtp_address(address: str) -> tuple[str, bool]:
+    """The address as written in MAIL/RCPT, and whether it needs SMTPUTF8.
+
+    A non-ASCII domain is written in its ASCII (IDNA) form, so only a non-ASCII local part
+    needs the server's SMTPUTF8 support.
+    """
+    if address.isascii():
+        return address, False
+    local, at, domain = address.rpartition("@")
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        pass  # Not a valid IDNA name: leave it as is and let SMTPUTF8 carry it.
+    address = local + at + domain
+    return address, not address.isascii()
+
+
+def _wire_format(data: bytes) -> bytes:
+    """The message as sent after DATA: CRLF line ends, dot-stuffed, ending with CRLF.CRLF."""
+    # smtplib fixes line ends only for str messages and sends bytes as they are; servers may
+    # reject a bare LF (Postfix's smtpd_forbid_bare_newline, against SMTP smuggling). The
+    # engine builds CRLF messages, so this is normally two counts (20 µs for 20 KB), no copy.
+    if data.count(b"\n") != data.count(b"\r\n"):
+        data = _BARE_LF.sub(b"\r\n", data)
+    # Dot-stuffing (RFC 5321 §4.5.2) with bytes.replace: with CRLF ends every line but the
+    # first starts after "\n", and this is five times faster than a multiline regex.
+    if data.startswith(b"."):
+        data = b"." + data
+    data = data.replace(b"\n.", b"\n..")
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    return data + b".\r\n"
+
+
+def _timed_out(error: BaseException) -> bool:
+    """Whether `error` is a timeout, which smtplib reports as SMTPServerDisconnected."""
+    # smtplib's getreply() turns any OSError while reading, timeouts included, into
+    # SMTPServerDisconnected("Connection unexpectedly closed: timed out"), raised inside the
+    # except block, so the timeout survives only as the exception's context.
+    return isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError)
+
+
+def _text(text: bytes | str) -> str:
+    """A reply's text as str: servers may send any bytes, and a report must show something."""
+    if isinstance(text, bytes):
+        return text.decode("utf-8", errors="replace")
+    return text
+
+
+class SmtpPool:
+    """Up to `size` `SmtpTransport`s to one relay, shared by threads.
+
+    Each send borrows a transport (waiting while all are busy) and gives it back. A transport
+    whose connection broke has already forgotten it and reconnects for its next message.
+    """
+
+    def __init__(self, settings: SmtpSettings, size: int) -> None:
+        if size < 1:
+            raise ValueError("An SMTP pool needs at least one connection.")
+        self.settings = settings
+        self.size = size
+        # Last in, first out: under light load the same few connections do all the work and
+        # the rest are never opened, instead of every connection being kept barely alive.
+        self._idle: queue.LifoQueue[SmtpTransport] = queue.LifoQueue()
+        for _ in range(size):
+            self._idle.put(SmtpTransport(settings))
+
+    def __repr__(self) -> str:
+        return f"<SmtpPool {self.settings.address} size={self.size}>"
+
+    def send(self, mail_from: str, recipient: str, data: bytes) -> Result:
+        """Deliver one message over a borrowed connection; see `SmtpTransport.send`."""
+        transport = self._idle.get()
+        try:
+            return transport.send(mail_from, recipient, data)
+        finally:
+            self._idle.put(transport)
+
+    def close(self) -> None:
+        """Close every connection, first waiting for the sends in progress to finish.
+
+        The pool stays usable: transports reconnect on their next message. Call it from the
+        sending loop, not from a signal handler, which could be waiting on its own thread.
+        """
+        # Borrowing all of them is what makes this safe against concurrent sends.
+        transports = [self._idle.get() for _ in range(self.size)]
+        try:
+            for transport in transports:
+                transport.close()
+        finally:
+            for transport in transports:
+                self._idle.put(transport)
+
+
+@dataclass(frozen=True)
+class SinkedMessage:
+    """A message that `FileSink` kept instead of sending, as listed for the UI."""
+
+    name: str
+    path: Path
+    sent_at: datetime
+    mail_from: str
+    recipient: str
+    subject: str
+    from_header: str
+    to_header: str
+
+
+# <UTC time to the microsecond>-<12 hex digits>.eml: sorting names sorts by time, and a name
+# can't hold a path separator, which is what lets read() refuse everything else.
+_SINK_NAME = re.compile(r"\d{8}T\d{6}\.\d{6}Z-[0-9a-f]{12}\.eml")
+_HEADER_BYTES = 64 * 1024
+
+
+class FileSink:
+    """Writes each message to `directory` instead of sending it, for trials without a relay.
+
+    Each message is ``<time>-<random>.eml`` holding exactly the bytes that would have been
+    sent, and the envelope (which is not part of those bytes) goes in a sidecar
+    ``<time>-<random>.json``: ``{"mail_from": …, "recipient": …}``. The sidecar is written first
+    and both by rename, so a listed ``.eml`` is always complete and has its envelope.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+
+    def __repr__(self) -> str:
+        return f"<FileSink {self.directory}>"
+
+    def send(self, mail_from: str, recipient: str, data: bytes) -> Result:
+        """Keep the message; SENT, or RETRY if the disk refused (full, permissions)."""
+        now = datetime.now(UTC)
+        stem = f"{now:%Y%m%dT%H%M%S.%fZ}-{secrets.token_hex(6)}"
+        envelope = json.dumps({"mail_from": mail_from, "recipient": recipient}).encode()
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            _write_atomically(self.directory / f"{stem}.json", envelope)
+            _write_atomically(self.directory / f"{stem}.eml", data)
+        except OSError as error:
+            return Result(Outcome.RETRY, None, f"Could not write to {self.directory}: {error}")
+        return Result(Outcome.SENT, None, f"Kept as {stem}.eml")
+
+    def close(self) -> None:
+        """Nothing to release; here for the `Transport` interface."""
+
+    def messages(self, limit: int = 50) -> list[SinkedMessage]:
+        """The newest `limit` kept messages, newest first, with envelope and main headers."""
+        try:
+            names = [e.name for e in os.scandir(self.directory) if _SINK_NAME.fullmatch(e.name)]
+        except FileNotFoundError:
+            return []
+        names.sort(reverse=True)
+        return [self._describe(name) for name in names[:limit]]
+
+    def read(self, name: str) -> bytes:
+        """The bytes of the kept message `name` (as listed by `messages`).
+
+        Raises ValueError for a name this sink could not have written (such as a path that
+        leads out of the directory) and FileNotFoundError for one that isn't there.
+        """
+        if not _SINK_NAME.fullmatch(name):
+            raise ValueError(f"Not a message name: {name!r}")
+        path = self.directory / name
+        # The name can't contain a separator, but the file itself could be a symlink.
+        if path.resolve().parent != self.directory.resolve():
+            raise ValueError(f"Not a message in {self.directory}: {name!r}")
+        return path.read_bytes()
+
+    def _describe(self, name: str) -> SinkedMessage:
+        path = self.directory / name
+        try:
+            envelope = json.loads(path.with_suffix(".json").read_bytes())
+        except (OSError, ValueError):
+            envelope = {}  # Written by something else, or its sidecar was deleted.
+        try:
+            with path.open("rb") as f:
+                head = f.read(_HEADER_BYTES)
+        except OSError:
+            head = b""
+        headers = BytesHeaderParser(policy=policy.default).parsebytes(head)
+        return SinkedMessage(
+            name=name,
+            path=path,
+            sent_at=datetime.strptime(name[:23], "%Y%m%dT%H%M%S.%fZ").replace(tzinfo=UTC),
+            mail_from=envelope.get("mail_from", ""),
+            recipient=envelope.get("recipient", ""),
+            subject=_header(headers, "subject"),
+            from_header=_header(headers, "from"),
+            to_header=_header(headers, "to"),
+        )
+
+
+def _header(headers: Message, name: str) -> str:
+    try:
+        return str(headers.get(name, ""))
+    except Exception:
+        # The email package can still raise on some malformed headers; a listing must not.
+        return ""
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that readers see the whole file or none of it.
+
+    Not fsynced: this is a trial mailbox, where losing the last messages in a power cut is
+    acceptable and a disk flush per message is not.
+    """
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,20 +1,27 @@
 """The periodic tick that `pregon runscheduler` runs every few seconds.
 
-Work that must happen without a user (recovering work whose worker died, and later,
-starting scheduled campaigns) is called from here. This module sits at the top of the
-project, beside urls.py, so it may call every app.
+Work that must happen without a user (recovering work whose worker died, starting
+scheduled campaigns, following their progress) is called from here. This module sits at
+the top of the project, beside urls.py, so it may call every app.
 """
 
 import logging
 
+from pregon.campaigns import scheduling
 from pregon.contacts import imports
+from pregon.sending import engine
 
 log = logging.getLogger(__name__)
 
 
 def tick() -> None:
     """Run each periodic job once; one job failing does not stop the others."""
-    for job in (imports.reap_stale_imports,):
+    for job in (
+        imports.reap_stale_imports,
+        engine.reclaim_expired_leases,
+        scheduling.start_due_campaigns,
+        scheduling.follow_mailings,
+    ):
         try:
             job()
         except Exception:

@@ -53,6 +53,9 @@ if not SECRET_KEY:
         _key_file.chmod(0o600)
     SECRET_KEY = _key_file.read_text().strip()
 
+# Encrypts stored secrets (relay passwords, API keys, DKIM keys): see pregon/lib/vault.py.
+ENCRYPTION_KEY = envsecret("PREGON_ENCRYPTION_KEY") or SECRET_KEY
+
 SITE_URL = envstr("PREGON_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = envstr("PREGON_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [SITE_URL]
@@ -77,6 +80,10 @@ INSTALLED_APPS = [
     "pregon.accounts",
     "pregon.contacts",
     "pregon.content",
+    "pregon.domains",
+    "pregon.sending",
+    "pregon.tracking",
+    "pregon.campaigns",
     "pregon.reports",
     "pregon.api",
 ]
@@ -218,6 +225,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = envint("PREGON_IMPORT_MAX_MB", 250) * 1024 * 1024
 IMAGE_MAX_BYTES = envint("PREGON_IMAGE_MAX_MB", 5) * 1024 * 1024
 
+# The plan (R4): messages a month, for how many months, from which day (YYYY-MM-DD; empty:
+# the month the plan was first set up). See pregon/sending/quota.py.
+QUOTA_MONTHLY = envint("PREGON_QUOTA_MONTHLY", 50_000)
+QUOTA_MONTHS = envint("PREGON_QUOTA_MONTHS", 12)
+QUOTA_START = envstr("PREGON_QUOTA_START")
+# Seconds before each new try of a message the relay deferred; then it fails.
+SENDING_RETRY_DELAYS = [60, 300, 900, 3600, 10800]
+# The domain of the return path (VERP) and of the List-Unsubscribe mailto; empty: the
+# sender's own domain.
+RETURN_PATH_DOMAIN = envstr("PREGON_RETURN_PATH_DOMAIN")
+
 # System mail (password resets, invitations). Campaign traffic never goes through this.
 EMAIL_BACKEND = envstr("PREGON_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = envstr("PREGON_EMAIL_HOST", "localhost")
@@ -235,6 +253,8 @@ ADMIN_PASSWORD = envsecret("PREGON_ADMIN_PASSWORD")
 BIND = envstr("PREGON_BIND", "127.0.0.1:8000")
 WEB_WORKERS = envint("PREGON_WEB_WORKERS", 2)
 TASK_WORKERS = envint("PREGON_TASK_WORKERS", 1)
+# Sending processes (`pregon runsender`): one per core is a good start.
+SENDER_WORKERS = envint("PREGON_SENDER_WORKERS", 1)
 
 LOGGING = {
     "version": 1,

@@ -8,5 +8,6 @@ urlpatterns = [
     path("cuenta/", include("pregon.accounts.urls")),
     path("contactos/", include("pregon.contacts.urls")),
     path("", include("pregon.content.urls")),
+    path("", include("pregon.tracking.urls")),
     path("api/v1/", include("pregon.api.urls")),
 ]

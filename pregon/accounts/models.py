@@ -145,6 +145,8 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("Contacts exported")
     IMPORT = "import", _("Contacts imported")
     DELETION = "deletion", _("Deleted")
+    UNSUBSCRIBE = "unsubscribe", _("Unsubscribed from mailings")
+    QUOTA_CREDIT = "quota_credit", _("Messages credited back")
 
 
 class AuditEntry(models.Model):
@@ -194,6 +196,8 @@ DETAIL_LABELS = {
     "count": _("how many"),
     "via": _("through"),
     "resent": _("sent again"),
+    "mailing": _("mailing"),
+    "messages": _("messages"),
 }
 
 

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Start the whole platform: web server, task worker(s) and scheduler, until stopped."
+    help = "Start the whole platform: web, task workers, senders and scheduler, until stopped."
 
     def add_arguments(self, parser: object) -> None:
         parser.add_argument("--bind", default=settings.BIND, help="address:port of the web server")
@@ -34,6 +34,8 @@ class Command(BaseCommand):
         }
         for n in range(settings.TASK_WORKERS):
             commands[f"worker-{n + 1}"] = [*pregon, "db_worker", "--queue-name", "*"]
+        for n in range(settings.SENDER_WORKERS):
+            commands[f"sender-{n + 1}"] = [*pregon, "runsender"]
         Supervisor(commands, self.stdout).run()
         self.stdout.write("Stopped.")
 

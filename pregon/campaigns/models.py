@@ -1,0 +1,171 @@
+import datetime
+import uuid
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pregon.contacts import segments
+from pregon.contacts.models import Contact, MailingList, Segment, Status, Subscription, Suppression
+from pregon.content.models import EmailTemplate
+from pregon.sending.models import Mailing, MailingStatus, SenderIdentity
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SCHEDULED = "scheduled", _("Scheduled")
+    SENDING = "sending", _("Sending")
+    PAUSED = "paused", _("Paused")
+    SENT = "sent", _("Sent")
+    CANCELLED = "cancelled", _("Cancelled")
+    FAILED = "failed", _("Failed")
+
+
+# The moves a campaign may make: target status -> the statuses it may come from.
+TRANSITIONS = {
+    CampaignStatus.SCHEDULED: {CampaignStatus.DRAFT},
+    CampaignStatus.DRAFT: {CampaignStatus.SCHEDULED},
+    CampaignStatus.SENDING: {CampaignStatus.DRAFT, CampaignStatus.SCHEDULED, CampaignStatus.PAUSED},
+    CampaignStatus.PAUSED: {CampaignStatus.SENDING},
+    CampaignStatus.SENT: {CampaignStatus.SENDING},
+    CampaignStatus.CANCELLED: {
+        CampaignStatus.DRAFT,
+        CampaignStatus.SCHEDULED,
+        CampaignStatus.SENDING,
+        CampaignStatus.PAUSED,
+    },
+    CampaignStatus.FAILED: {CampaignStatus.SENDING},
+}
+
+
+class IllegalTransition(Exception):
+    """The campaign is not in a status it may leave for the one asked."""
+
+
+class Campaign(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=150)
+    subject = models.CharField(_("subject"), max_length=255)
+    preheader = models.CharField(
+        _("preheader"),
+        max_length=255,
+        blank=True,
+        help_text=_("The line inbox lists show after the subject."),
+    )
+    sender = models.ForeignKey(
+        SenderIdentity, verbose_name=_("sender"), on_delete=models.PROTECT, null=True
+    )
+    template = models.ForeignKey(
+        EmailTemplate, verbose_name=_("template"), on_delete=models.SET_NULL, null=True
+    )
+    include_lists = models.ManyToManyField(
+        MailingList, blank=True, related_name="+", verbose_name=_("send to lists")
+    )
+    include_segments = models.ManyToManyField(
+        Segment, blank=True, related_name="+", verbose_name=_("send to segments")
+    )
+    exclude_lists = models.ManyToManyField(
+        MailingList, blank=True, related_name="+", verbose_name=_("leave out lists")
+    )
+    exclude_segments = models.ManyToManyField(
+        Segment, blank=True, related_name="+", verbose_name=_("leave out segments")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
+    )
+    scheduled_at = models.DateTimeField(_("send at"), null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    mailing = models.OneToOneField(Mailing, null=True, blank=True, on_delete=models.PROTECT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("campaign")
+        indexes = [models.Index(fields=["status", "scheduled_at"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def move(self, to: CampaignStatus, **changes: object) -> None:
+        """Change the status to ``to`` with a conditional UPDATE, with ``changes``.
+
+        Raises ``IllegalTransition`` if the campaign (as stored, not as in memory) is not in
+        a status that may move to ``to``: two people pressing buttons at once cannot both win.
+        """
+        changes = {"status": to, "updated_at": timezone.now(), **changes}
+        moved = Campaign.objects.filter(pk=self.pk, status__in=TRANSITIONS[to]).update(**changes)
+        if not moved:
+            raise IllegalTransition(f"{self.status} -> {to}")
+        for name, value in changes.items():
+            setattr(self, name, value)
+
+    def audience(self) -> QuerySet[Contact]:
+        """The contacts the campaign goes to: on an included list or in an included segment,
+        on no excluded list and in no excluded segment, subscribed and not suppressed."""
+        included = Q(pk__in=[])
+        list_ids = list(self.include_lists.values_list("pk", flat=True))
+        if list_ids:
+            on_lists = Subscription.objects.filter(
+                contact=OuterRef("pk"), mailing_list_id__in=list_ids
+            )
+            included |= Q(Exists(on_lists))
+        for segment in self.include_segments.all():
+            included |= segments.to_q(segment.rules)
+        contacts = Contact.objects.filter(included, status=Status.SUBSCRIBED)
+        excluded_lists = list(self.exclude_lists.values_list("pk", flat=True))
+        if excluded_lists:
+            contacts = contacts.exclude(
+                Exists(
+                    Subscription.objects.filter(
+                        contact=OuterRef("pk"), mailing_list_id__in=excluded_lists
+                    )
+                )
+            )
+        for segment in self.exclude_segments.all():
+            contacts = contacts.exclude(segments.to_q(segment.rules))
+        return contacts.exclude(Exists(Suppression.objects.filter(email=OuterRef("email"))))
+
+    def schedule(self, at: datetime.datetime) -> None:
+        """Send at ``at`` (now or later): the scheduler's next tick after it starts it."""
+        self.move(CampaignStatus.SCHEDULED, scheduled_at=at)
+
+    def unschedule(self) -> None:
+        self.move(CampaignStatus.DRAFT, scheduled_at=None)
+
+    def pause(self) -> None:
+        with transaction.atomic():
+            self.move(CampaignStatus.PAUSED)
+            Mailing.objects.filter(pk=self.mailing_id).update(status=MailingStatus.PAUSED)
+
+    def resume(self) -> None:
+        with transaction.atomic():
+            self.move(CampaignStatus.SENDING)
+            Mailing.objects.filter(pk=self.mailing_id).update(status=MailingStatus.ACTIVE)
+
+    def cancel(self) -> None:
+        """Stop for good: messages not sent yet never will be."""
+        with transaction.atomic():
+            self.move(CampaignStatus.CANCELLED, finished_at=timezone.now())
+            if self.mailing_id:
+                Mailing.objects.filter(pk=self.mailing_id).update(status=MailingStatus.CANCELLED)
+
+    def duplicate(self, user: object) -> "Campaign":
+        """A new draft with the same content, sender and audience."""
+        copy = Campaign.objects.create(
+            name=str(_("Copy of %(name)s") % {"name": self.name})[:150],
+            subject=self.subject,
+            preheader=self.preheader,
+            sender=self.sender,
+            template=self.template,
+            created_by=user,
+        )
+        for relation in ("include_lists", "include_segments", "exclude_lists", "exclude_segments"):
+            getattr(copy, relation).set(getattr(self, relation).all())
+        return copy

@@ -1,0 +1,84 @@
+"""Starting campaigns on time and keeping their status in step with their mailing.
+
+The scheduler's tick (pregon/scheduler.py) calls ``start_due_campaigns`` and
+``follow_mailings`` every few seconds. "Send now" schedules a campaign for now, so every
+start goes through here: a restart between a campaign's time and its start only delays it
+to the next tick.
+"""
+
+import html
+import logging
+import re
+
+from django.db import transaction
+from django.utils import timezone
+
+from pregon.campaigns.models import Campaign, CampaignStatus, IllegalTransition
+from pregon.sending import engine
+from pregon.sending.models import Mailing, MailingStatus, MessageStatus
+
+log = logging.getLogger(__name__)
+
+BODY_OPEN = re.compile(r"<body[^>]*>", re.IGNORECASE)
+# Hidden text that inbox lists show after the subject, as MJML's mj-preview writes it.
+PREHEADER = (
+    '<div style="display:none;font-size:1px;color:#ffffff;line-height:1px;max-height:0px;'
+    'max-width:0px;opacity:0;overflow:hidden;">{}</div>'
+)
+
+
+def start(campaign: Campaign) -> int:
+    """Freeze the campaign's content into a mailing and queue its audience; return the count.
+
+    Raises ``IllegalTransition`` if the campaign is not draft or scheduled any more.
+    """
+    template = campaign.template
+    body = template.html
+    if campaign.preheader:
+        preheader = PREHEADER.format(html.escape(campaign.preheader))
+        body = BODY_OPEN.sub(lambda tag: tag.group(0) + preheader, body, count=1)
+    with transaction.atomic():
+        campaign.move(CampaignStatus.SENDING, started_at=timezone.now())
+        mailing = Mailing.objects.create(
+            subject=campaign.subject,
+            html=body,
+            text=template.text,
+            sender=campaign.sender,
+            list_id=f"{campaign.name[:60]} <{campaign.code.hex}.{campaign.sender.domain.name}>",
+            feedback_id=f"{campaign.pk}:campaign:pregon",
+        )
+        campaign.mailing = mailing
+        campaign.save(update_fields=["mailing"])
+        return engine.enqueue(mailing, campaign.audience())
+
+
+def start_due_campaigns() -> int:
+    """Start every scheduled campaign whose time has come; return how many started."""
+    started = 0
+    due = Campaign.objects.filter(
+        status=CampaignStatus.SCHEDULED, scheduled_at__lte=timezone.now()
+    ).select_related("template", "sender__domain")
+    for campaign in due:
+        try:
+            count = start(campaign)
+        except IllegalTransition:
+            continue  # Cancelled, or started by another scheduler, meanwhile.
+        log.info("campaign %s started with %s messages", campaign.pk, count)
+        started += 1
+    return started
+
+
+def follow_mailings() -> None:
+    """Mark sent the campaigns with nothing left to send, and paused those whose mailing
+    the engine paused (the quota ran out)."""
+    sending = Campaign.objects.filter(status=CampaignStatus.SENDING).select_related("mailing")
+    for campaign in sending:
+        mailing = campaign.mailing
+        if mailing.status == MailingStatus.PAUSED:
+            campaign.move(CampaignStatus.PAUSED)
+            continue
+        left = mailing.messages.filter(status__in=[MessageStatus.QUEUED, MessageStatus.SENDING])
+        if not left.exists():
+            with transaction.atomic():
+                campaign.move(CampaignStatus.SENT, finished_at=timezone.now())
+                Mailing.objects.filter(pk=mailing.pk).update(status=MailingStatus.DONE)

@@ -1,0 +1,293 @@
+"""The sending engine: queue a mailing's messages, then claim, build, sign, send, record.
+
+``enqueue`` turns an audience into one ``Message`` row per recipient with one
+``INSERT … SELECT``. Workers (``pregon runsender``) call ``send_batch`` in a loop: it claims
+due messages under a lease, builds and signs each one, hands it to the transport and records
+every outcome. A worker that dies leaves its messages leased; ``reclaim_expired_leases``
+(the scheduler's tick) queues them again after the lease, so nothing is lost, and at most
+the messages in flight at the crash can go out twice.
+"""
+
+import datetime
+import logging
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pregon.contacts.models import Contact, Field, Status, Suppression, SuppressionReason
+from pregon.content.render import Personaliser, context_for
+from pregon.lib import signing
+from pregon.sending import quota
+from pregon.sending.backends import Outcome, Result, Transport
+from pregon.sending.mime import MessageBuilder
+from pregon.sending.models import (
+    Mailing,
+    MailingStatus,
+    Message,
+    MessageStatus,
+    QuotaDebit,
+    SenderIdentity,
+)
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 100
+# Long enough for a batch to be built and sent through a slow relay; a dead worker's
+# messages wait this long before another worker takes them.
+LEASE = datetime.timedelta(minutes=2)
+
+
+def enqueue(mailing: Mailing, contacts: QuerySet[Contact]) -> int:
+    """Queue one message per contact of ``contacts`` for ``mailing``; return how many.
+
+    One set-based statement, whatever the audience's size. Running it twice queues nobody
+    twice (the unique mailing-and-contact constraint, and ON CONFLICT DO NOTHING).
+    """
+    select_sql, params = contacts.order_by().values("pk", "email").query.sql_with_params()
+    table = Message._meta.db_table
+    # Only our table's name and the ORM's own SQL are formatted in; values go as parameters.
+    sql = (
+        f"INSERT INTO {table} (mailing_id, contact_id, email, status, attempts, send_after, "  # noqa: S608
+        f"reply) SELECT %s, audience.id, audience.email, %s, 0, %s, '' "
+        f"FROM ({select_sql}) AS audience ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [mailing.pk, MessageStatus.QUEUED, timezone.now(), *params])
+        return cursor.rowcount
+
+
+def reclaim_expired_leases() -> int:
+    """Queue again the messages whose worker's lease ran out (it died, or hangs)."""
+    return Message.objects.filter(
+        status=MessageStatus.SENDING, leased_until__lt=timezone.now()
+    ).update(status=MessageStatus.QUEUED, lease=None, leased_until=None)
+
+
+def _claim(size: int) -> tuple[uuid.UUID, list[Message]]:
+    """Lease up to ``size`` due messages of active mailings, within the quota balance."""
+    lease = uuid.uuid4()
+    now = timezone.now()
+    with transaction.atomic():
+        size = min(size, quota.available_for_claim())
+        if size <= 0:
+            _pause_for_quota()
+            return lease, []
+        due = (
+            Message.objects.filter(
+                status=MessageStatus.QUEUED,
+                send_after__lte=now,
+                mailing__status=MailingStatus.ACTIVE,
+            )
+            .order_by("pk")
+            # PostgreSQL: workers on other machines skip the rows this one locks. SQLite
+            # has one writer at a time (BEGIN IMMEDIATE), which serialises claims anyway.
+            .select_for_update(skip_locked=True, of=("self",))
+        )
+        ids = list(due.values_list("pk", flat=True)[:size])
+        Message.objects.filter(pk__in=ids, status=MessageStatus.QUEUED).update(
+            status=MessageStatus.SENDING, lease=lease, leased_until=now + LEASE
+        )
+    messages = list(
+        Message.objects.filter(lease=lease, status=MessageStatus.SENDING)
+        .select_related("mailing__sender__domain", "contact")
+        .order_by("pk")
+    )
+    return lease, messages
+
+
+def _pause_for_quota() -> None:
+    """With the balance at zero, pause the mailings that still have messages to send."""
+    waiting = Message.objects.filter(status=MessageStatus.QUEUED).values("mailing_id")
+    Mailing.objects.filter(status=MailingStatus.ACTIVE, pk__in=waiting).update(
+        status=MailingStatus.PAUSED
+    )
+
+
+@dataclass
+class Composer:
+    """What a worker keeps per mailing: the personaliser, the MIME builder, the signers."""
+
+    personaliser: Personaliser
+    builder: MessageBuilder
+    signers: list
+    domain: str
+    field_keys: list[str] = field(default_factory=list)
+
+
+class Worker:
+    """One sending loop's state: a transport and the composers of the mailings it met."""
+
+    def __init__(self, transport: Transport) -> None:
+        self.transport = transport
+        self.composers: dict[int, Composer] = {}
+
+    def composer(self, mailing: Mailing) -> Composer:
+        if mailing.pk not in self.composers or mailing.pk is None:
+            sender = mailing.sender
+            self.composers[mailing.pk] = Composer(
+                personaliser=Personaliser(mailing.subject, mailing.html, mailing.text),
+                builder=MessageBuilder(
+                    from_name=sender.from_name,
+                    from_address=sender.from_email,
+                    reply_to=sender.reply_to or None,
+                    list_id=mailing.list_id,
+                    feedback_id=mailing.feedback_id,
+                ),
+                signers=sender.domain.signers(),
+                domain=settings.RETURN_PATH_DOMAIN or sender.domain.name,
+                field_keys=list(Field.objects.values_list("key", flat=True)),
+            )
+        return self.composers[mailing.pk]
+
+    def build(self, message: Message) -> tuple[str, bytes]:
+        """The return path and the signed bytes of ``message``."""
+        composer = self.composer(message.mailing)
+        token = signing.sign("unsubscribe", message.pk)
+        unsubscribe_url = settings.SITE_URL + reverse("tracking:unsubscribe", args=[token])
+        contact = message.contact or Contact(email=message.email)
+        rendered = composer.personaliser.render(
+            context_for(contact, unsubscribe_url, composer.field_keys)
+        )
+        data = composer.builder.build(
+            to_address=message.email,
+            to_name=contact.full_name,
+            subject=rendered.subject,
+            html=rendered.html,
+            text=rendered.text,
+            message_id=f"{message.mailing.code.hex}.{message.pk}@{composer.domain}",
+            list_unsubscribe_url=unsubscribe_url,
+            list_unsubscribe_mailto=f"mailto:baja+{token}@{composer.domain}?subject=baja",
+        )
+        headers = b"".join(signer.sign(data) for signer in composer.signers)
+        return_path = f"rebote+{signing.sign('bounce', message.pk)}@{composer.domain}"
+        return return_path, headers + data
+
+
+class Draft(Protocol):
+    """What a test send needs of a campaign (pregon.campaigns.models.Campaign)."""
+
+    subject: str
+    template: Any
+    sender: SenderIdentity
+
+
+def send_tests(draft: Draft, addresses: list[str]) -> list[tuple[str, Result]]:
+    """Send ``draft`` now to each of ``addresses``, as its first recipient would get it.
+
+    Test messages (R19) carry "[Prueba]" in the subject, are not queued, have no Message
+    row and are never debited (R20): the quota ledger only counts queued messages accepted.
+    """
+    from pregon.sending.transports import open_transport
+
+    subject = f"[{_('Test')}] {draft.subject}"
+    mailing = Mailing(
+        subject=subject,
+        html=draft.template.html,
+        text=draft.template.text,
+        sender=draft.sender,
+        list_id=f"test <test.{draft.sender.domain.name}>",
+        feedback_id="test:pregon",
+    )
+    worker = Worker(open_transport())
+    results = []
+    try:
+        for address in addresses:
+            contact = Contact.objects.filter(email=address.lower()).first()
+            message = Message(pk=0, mailing=mailing, email=address, contact=contact)
+            return_path, data = worker.build(message)
+            results.append((address, worker.transport.send(return_path, address, data)))
+    finally:
+        worker.transport.close()
+    return results
+
+
+def send_batch(worker: Worker, size: int = BATCH_SIZE) -> bool:
+    """Claim, send and record one batch; False when nothing was due (the loop sleeps)."""
+    lease, messages = _claim(size)
+    if not messages:
+        return False
+    results: list[tuple[Message, Result]] = []
+    for message in messages:
+        try:
+            return_path, data = worker.build(message)
+        except Exception as error:
+            # A message that cannot be built will not build next time either.
+            log.exception("message %s could not be built", message.pk)
+            results.append((message, Result(Outcome.FAILED, None, str(error)[:500], False)))
+            continue
+        results.append((message, worker.transport.send(return_path, message.email, data)))
+    record(lease, results)
+    return True
+
+
+def record(lease: uuid.UUID, results: list[tuple[Message, Result]]) -> None:
+    """Write each outcome, and debit the accepted messages, in one transaction.
+
+    Only messages still held by ``lease`` change: if this worker was so slow that its lease
+    ran out and another took a message, the other's outcome is the one on record.
+    """
+    now = timezone.now()
+    mine = Message.objects.filter(lease=lease, status=MessageStatus.SENDING)
+    sent = [message.pk for message, result in results if result.outcome == Outcome.SENT]
+    with transaction.atomic():
+        sent_by_mailing = Counter(mine.filter(pk__in=sent).values_list("mailing_id", flat=True))
+        mine.filter(pk__in=sent).update(
+            status=MessageStatus.SENT,
+            sent_at=now,
+            lease=None,
+            leased_until=None,
+            smtp_code=250,
+            reply="",
+        )
+        QuotaDebit.objects.bulk_create(
+            QuotaDebit(at=now, count=count, mailing_id=mailing_id)
+            for mailing_id, count in sent_by_mailing.items()
+        )
+        for message, result in results:
+            if result.outcome == Outcome.RETRY:
+                _retry_later(mine.filter(pk=message.pk), message, result, now)
+            elif result.outcome == Outcome.FAILED:
+                _fail(mine.filter(pk=message.pk), message, result)
+
+
+def _retry_later(row: QuerySet, message: Message, result: Result, now: datetime.datetime) -> None:
+    delays = settings.SENDING_RETRY_DELAYS
+    attempts = message.attempts + 1
+    if attempts > len(delays):
+        _fail(row, message, result)
+        return
+    row.update(
+        status=MessageStatus.QUEUED,
+        attempts=attempts,
+        send_after=now + datetime.timedelta(seconds=delays[attempts - 1]),
+        lease=None,
+        leased_until=None,
+        smtp_code=result.code,
+        reply=result.reply[:500],
+    )
+
+
+def _fail(row: QuerySet, message: Message, result: Result) -> None:
+    changed = row.update(
+        status=MessageStatus.FAILED,
+        attempts=message.attempts + 1,
+        lease=None,
+        leased_until=None,
+        smtp_code=result.code,
+        reply=result.reply[:500],
+    )
+    if changed and result.mailbox_unknown:
+        # The address does not exist: never mail it again (a hard bounce).
+        Contact.objects.filter(email=message.email).update(status=Status.BOUNCED)
+        Suppression.objects.get_or_create(
+            email=message.email,
+            defaults={"reason": SuppressionReason.BOUNCED, "note": result.reply[:255]},
+        )

@@ -1,0 +1,33 @@
+import signal
+import time
+
+from django.core.management.base import BaseCommand
+
+from pregon.sending import engine
+from pregon.sending.transports import open_transport
+
+
+class Command(BaseCommand):
+    help = "Send queued messages until stopped; run as many as the relays and cores allow."
+
+    def add_arguments(self, parser: object) -> None:
+        parser.add_argument("--idle", type=float, default=1.0, help="seconds to wait when idle")
+        parser.add_argument("--batch", type=int, default=engine.BATCH_SIZE)
+
+    def handle(self, *args: object, idle: float, batch: int, **options: object) -> None:
+        stopping = False
+
+        def stop(signum: int, frame: object) -> None:
+            # Finish the batch in hand, so that its outcomes are recorded, then leave.
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        worker = engine.Worker(open_transport())
+        try:
+            while not stopping:
+                if not engine.send_batch(worker, batch):
+                    time.sleep(idle)
+        finally:
+            worker.transport.close()

@@ -1,0 +1,185 @@
+import uuid
+from email.utils import formataddr
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pregon.contacts.models import Contact
+from pregon.domains.models import SendingDomain
+
+
+class SenderIdentity(models.Model):
+    """Who a message is from: a name and an address on a sending domain, and a reply-to."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    from_name = models.CharField(_("sender name"), max_length=100)
+    from_email = models.EmailField(_("sender address"), unique=True)
+    reply_to = models.EmailField(_("reply-to address"), blank=True)
+    domain = models.ForeignKey(SendingDomain, on_delete=models.PROTECT, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["from_name"]
+        verbose_name = _("sender identity")
+
+    def __str__(self) -> str:
+        return formataddr((self.from_name, self.from_email))
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.domain = SendingDomain.for_address(self.from_email)
+        super().save(*args, **kwargs)
+
+
+class MailingStatus(models.TextChoices):
+    ACTIVE = "active", _("Sending")
+    PAUSED = "paused", _("Paused")
+    CANCELLED = "cancelled", _("Cancelled")
+    DONE = "done", _("Done")
+
+
+class Mailing(models.Model):
+    """What is being sent: a subject, a body and a sender, frozen when sending starts.
+
+    A campaign makes one when it starts (and automation, later, one per step), so that the
+    engine needs nothing but this app, and editing the template afterwards changes nothing
+    that is already on its way. Workers only take messages of an active mailing.
+    """
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    subject = models.CharField(max_length=255)
+    html = models.TextField()
+    text = models.TextField()
+    sender = models.ForeignKey(SenderIdentity, on_delete=models.PROTECT)
+    # List-Id (RFC 2919) and Feedback-ID, which mailbox providers group complaints by.
+    list_id = models.CharField(max_length=255)
+    feedback_id = models.CharField(max_length=255)
+    status = models.CharField(
+        max_length=12, choices=MailingStatus.choices, default=MailingStatus.ACTIVE
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Message(models.Model):
+    """One email to one person: the unit of sending, tracking and billing.
+
+    A worker holds a batch of messages while ``leased_until`` is in the future; ``lease``
+    names its claim, so that only the worker that claimed a message records its outcome.
+    """
+
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="messages")
+    contact = models.ForeignKey(Contact, null=True, on_delete=models.SET_NULL)
+    # Copied when the audience is fixed, so the address sent to stays on record.
+    email = models.EmailField(max_length=254)
+    status = models.CharField(
+        max_length=8, choices=MessageStatus.choices, default=MessageStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    send_after = models.DateTimeField(default=timezone.now)
+    lease = models.UUIDField(null=True, blank=True)
+    leased_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # The last reply of the server, for the report: "250 2.0.0 Ok", "550 5.1.1 …".
+    smtp_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    reply = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mailing", "contact"], name="unique_mailing_contact")
+        ]
+        indexes = [models.Index(fields=["status", "send_after"], name="message_due")]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.status})"
+
+
+class QuotaGrant(models.Model):
+    """Messages the account may send within a period: a month of the plan, or a credit.
+
+    Unused messages expire with their period, as with Brevo's monthly plans.
+    """
+
+    PLAN = "plan"
+    CREDIT = "credit"
+
+    kind = models.CharField(
+        max_length=8, choices=[(PLAN, _("Monthly plan")), (CREDIT, _("Credit for an incident"))]
+    )
+    amount = models.PositiveIntegerField(_("messages"))
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["starts_at", "ends_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} {self.starts_at:%Y-%m-%d}"
+
+
+class QuotaDebit(models.Model):
+    """Messages a relay accepted, written in the same transaction that marks them sent."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    count = models.PositiveIntegerField()
+    mailing = models.ForeignKey(
+        Mailing, null=True, on_delete=models.SET_NULL, related_name="debits"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.count} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class BackendKind(models.TextChoices):
+    SMTP = "smtp", _("SMTP relay")
+    FILE = "file", _("Test mailbox (nothing leaves this server)")
+
+
+class Security(models.TextChoices):
+    STARTTLS = "starttls", _("STARTTLS")
+    TLS = "tls", _("TLS from the start")
+    NONE = "none", _("None (loopback only)")
+
+
+class Backend(models.Model):
+    """Where messages are handed over: an SMTP relay, or the test mailbox on disk.
+
+    The relay's password is stored encrypted (pregon.lib.vault) and never shown again.
+    """
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=8, choices=BackendKind.choices)
+    host = models.CharField(_("host"), max_length=253, blank=True)
+    port = models.PositiveIntegerField(_("port"), default=587)
+    security = models.CharField(
+        _("encryption"), max_length=8, choices=Security.choices, default=Security.STARTTLS
+    )
+    username = models.CharField(_("user"), max_length=255, blank=True)
+    password = models.TextField(blank=True, editable=False)
+    max_connections = models.PositiveSmallIntegerField(_("connections at once"), default=4)
+    is_active = models.BooleanField(_("in use"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("delivery backend")
+
+    def __str__(self) -> str:
+        return self.name

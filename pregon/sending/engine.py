@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,13 +51,16 @@ def enqueue(mailing: Mailing, contacts: QuerySet[Contact]) -> int:
     One set-based statement, whatever the audience's size. Running it twice queues nobody
     twice (the unique mailing-and-contact constraint, and ON CONFLICT DO NOTHING).
     """
-    select_sql, params = contacts.order_by().values("pk", "email").query.sql_with_params()
+    # Named columns: SQLite does not name a subquery's "table"."id" column "id".
+    audience = contacts.order_by().values(audience_id=F("pk"), audience_email=F("email"))
+    select_sql, params = audience.query.sql_with_params()
     table = Message._meta.db_table
     # Only our table's name and the ORM's own SQL are formatted in; values go as parameters.
     sql = (
         f"INSERT INTO {table} (mailing_id, contact_id, email, status, attempts, send_after, "  # noqa: S608
-        f"reply) SELECT %s, audience.id, audience.email, %s, 0, %s, '' "
-        f"FROM ({select_sql}) AS audience ON CONFLICT DO NOTHING"
+        f"reply) SELECT %s, audience.audience_id, audience.audience_email, %s, 0, %s, '' "
+        # "WHERE true": SQLite would otherwise read ON CONFLICT as a join's ON clause.
+        f"FROM ({select_sql}) AS audience WHERE true ON CONFLICT DO NOTHING"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [mailing.pk, MessageStatus.QUEUED, timezone.now(), *params])

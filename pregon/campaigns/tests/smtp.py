@@ -1,0 +1,81 @@
+"""A real SMTP server for the sending tests: aiosmtpd in the test process, on loopback."""
+
+import asyncio
+import email
+import email.policy
+import socket
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from pregon.sending.models import Backend, BackendKind, Security
+
+
+@dataclass
+class Received:
+    mail_from: str
+    recipient: str
+    data: bytes
+
+    def parsed(self) -> email.message.EmailMessage:
+        return email.message_from_bytes(self.data, policy=email.policy.default)
+
+
+class Mailbox:
+    """Takes every message, unless ``answer`` (recipient, attempt) says otherwise.
+
+    ``answer`` returns None to accept, an SMTP reply ("451 …") to refuse, or "drop" to
+    close the connection without a reply. ``attempts`` counts each recipient's tries.
+    """
+
+    def __init__(self, answer: Callable[[str, int], str | None] | None = None) -> None:
+        self.answer = answer or (lambda recipient, attempt: None)
+        self.received: list[Received] = []
+        self.attempts: Counter[str] = Counter()
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        recipient = envelope.rcpt_tos[0]
+        with self.lock:
+            self.attempts[recipient] += 1
+            answer = self.answer(recipient, self.attempts[recipient])
+        if answer == "drop":
+            server.transport.close()
+            return "421 closing"
+        if answer:
+            return answer
+        with self.lock:
+            self.received.append(Received(envelope.mail_from, recipient, envelope.original_content))
+        return "250 2.0.0 Ok: queued"
+
+    def count(self) -> Counter[str]:
+        return Counter(message.recipient for message in self.received)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def smtp_server(mailbox: Mailbox) -> Iterator[Backend]:
+    """Run ``mailbox`` on loopback and make it the backend in use; yield the backend."""
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port, loop=asyncio.new_event_loop())
+    controller.start()
+    try:
+        yield Backend.objects.create(
+            name="Relé de prueba",
+            kind=BackendKind.SMTP,
+            host="127.0.0.1",
+            port=port,
+            security=Security.NONE,
+        )
+    finally:
+        controller.stop()

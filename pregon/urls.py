@@ -8,6 +8,8 @@ urlpatterns = [
     path("cuenta/", include("pregon.accounts.urls")),
     path("contactos/", include("pregon.contacts.urls")),
     path("", include("pregon.content.urls")),
+    path("campanas/", include("pregon.campaigns.urls")),
+    path("envio/", include("pregon.sending.urls")),
     path("", include("pregon.tracking.urls")),
     path("api/v1/", include("pregon.api.urls")),
 ]

@@ -1,0 +1,343 @@
+"""Campaign screens: list, create and edit drafts, the detail page with its buttons (send
+now, schedule, unschedule, pause, resume, cancel, duplicate, test send) and live progress."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
+
+from pregon.accounts.decorators import authorize
+from pregon.accounts.models import Role
+from pregon.campaigns.forms import CampaignForm, ScheduleForm, TestSendForm, unready_templates
+from pregon.campaigns.models import TRANSITIONS, Campaign, CampaignStatus, IllegalTransition
+from pregon.contacts.forms import bootstrap
+from pregon.sending import engine, quota
+from pregon.sending.models import MessageStatus
+
+# Statuses after which nothing changes any more: the progress stops polling.
+FINAL = {CampaignStatus.SENT, CampaignStatus.CANCELLED, CampaignStatus.FAILED}
+PAGE_SIZE = 50
+# The "send now" form sits beside the scheduling one, so its ids need another prefix.
+NOW_ID = "now_%s"
+EDITABLE_FIELDS = ["name", "subject", "preheader", "sender", "template", "updated_at"]
+
+
+def _changed_meanwhile(request: HttpRequest) -> None:
+    messages.error(request, _("The campaign already changed; reload to see its state."))
+
+
+def _detail_url(campaign: Campaign) -> str:
+    return reverse("campaigns:detail", args=[campaign.code])
+
+
+@authorize(Role.EDITOR)
+def campaign_index(request: HttpRequest) -> HttpResponse:
+    """Every campaign, newest first. A campaign not started yet shows its audience as it
+    would be now; a started one, the messages it queued."""
+    campaigns = Campaign.objects.annotate(
+        message_count=Count("mailing__messages"),
+        sent_count=Count("mailing__messages", filter=Q(mailing__messages__status="sent")),
+    ).order_by("-created_at", "-pk")
+    page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = []
+    for campaign in page:
+        if campaign.mailing_id:
+            rows.append((campaign, campaign.message_count))
+        elif campaign.status in (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED):
+            rows.append((campaign, _audience_count(campaign)[0]))
+        else:
+            rows.append((campaign, None))
+    context = {"page": page, "rows": rows, "time_zone": timezone.get_current_timezone_name()}
+    return render(request, "campaigns/campaign_index.html", context)
+
+
+@authorize(Role.EDITOR)
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        campaign = form.save(commit=False)
+        campaign.created_by = request.user
+        with transaction.atomic():
+            campaign.save()
+            form.save_m2m()
+        messages.success(request, _("Campaign “%(name)s” created.") % {"name": campaign.name})
+        return redirect(_detail_url(campaign))
+    return _form_page(request, form, None)
+
+
+@authorize(Role.EDITOR)
+def campaign_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, code=code)
+    if campaign.status != CampaignStatus.DRAFT:
+        messages.error(request, _("Only a draft can be edited; unschedule it first."))
+        return redirect(_detail_url(campaign))
+    form = CampaignForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            # The status is read again under a lock and left out of the UPDATE: the campaign
+            # may have been scheduled while this form was open, and saving every column would
+            # quietly turn it back into a draft.
+            locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+            if locked.status != CampaignStatus.DRAFT:
+                _changed_meanwhile(request)
+                return redirect(_detail_url(campaign))
+            campaign = form.save(commit=False)
+            campaign.updated_at = timezone.now()
+            campaign.save(update_fields=EDITABLE_FIELDS)
+            form.save_m2m()
+        messages.success(request, _("Changes saved."))
+        return redirect(_detail_url(campaign))
+    return _form_page(request, form, campaign)
+
+
+def _form_page(request: HttpRequest, form: CampaignForm, campaign: Campaign | None) -> HttpResponse:
+    context = {
+        "form": bootstrap(form),
+        "campaign": campaign,
+        "unready_templates": unready_templates(),
+        "title": _("Edit campaign") if campaign else _("New campaign"),
+        "cancel_url": _detail_url(campaign) if campaign else reverse("campaigns:index"),
+    }
+    return render(request, "campaigns/campaign_form.html", context)
+
+
+def _audience_count(campaign: Campaign) -> tuple[int | None, str]:
+    """How many contacts the campaign would go to now, or None and why it can't be told."""
+    try:
+        return campaign.audience().count(), ""
+    except ValueError as error:
+        # A segment whose rules name a list, tag or field that was deleted since.
+        return None, str(error)
+
+
+def _blockers(campaign: Campaign, count: int | None, error: str) -> list[str]:
+    """What stops the campaign from being sent, worded for the person who can fix it."""
+    found = []
+    if campaign.sender_id is None:
+        found.append(_("Choose a sender."))
+    if campaign.template_id is None:
+        found.append(_("Choose a template."))
+    elif not campaign.template.is_ready:
+        found.append(
+            _("The template “%(name)s” has errors to fix before it can be sent.")
+            % {"name": campaign.template.name}
+        )
+    if count is None:
+        found.append(_("The audience cannot be counted: %(error)s") % {"error": error})
+    elif count == 0:
+        found.append(
+            _("Nobody would receive it: choose lists or segments with subscribed contacts.")
+        )
+    return found
+
+
+def _balance() -> int:
+    # The plan's monthly grants are created when first needed; this is idempotent.
+    quota.ensure_plan()
+    return quota.balance()
+
+
+def _detail_page(
+    request: HttpRequest,
+    campaign: Campaign,
+    schedule_form: ScheduleForm | None = None,
+    now_form: ScheduleForm | None = None,
+    test_form: TestSendForm | None = None,
+    test_results: list | None = None,
+) -> HttpResponse:
+    count, error = (None, "")
+    blockers: list[str] = []
+    balance = _balance()
+    if campaign.status in (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED):
+        count, error = _audience_count(campaign)
+        blockers = _blockers(campaign, count, error)
+    short = count is not None and count > balance
+    context = {
+        "campaign": campaign,
+        "count": count,
+        "count_error": error,
+        "blockers": blockers,
+        "balance": balance,
+        "short": short,
+        "schedule_form": bootstrap(schedule_form or ScheduleForm(short=short)),
+        "now_form": bootstrap(now_form or ScheduleForm(now=True, short=short, auto_id=NOW_ID)),
+        "test_form": bootstrap(test_form or TestSendForm()),
+        "test_results": test_results,
+        "progress": _progress(campaign),
+        "can_cancel": campaign.status in TRANSITIONS[CampaignStatus.CANCELLED],
+        "time_zone": timezone.get_current_timezone_name(),
+    }
+    return render(request, "campaigns/campaign_detail.html", context)
+
+
+def _campaign(code: uuid.UUID) -> Campaign:
+    return get_object_or_404(
+        Campaign.objects.select_related("sender", "template", "mailing"), code=code
+    )
+
+
+@authorize(Role.EDITOR)
+def campaign_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    return _detail_page(request, _campaign(code))
+
+
+@authorize(Role.EDITOR)
+@require_POST
+def campaign_send_now(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    return _schedule(request, _campaign(code), now=True)
+
+
+@authorize(Role.EDITOR)
+@require_POST
+def campaign_schedule(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    return _schedule(request, _campaign(code), now=False)
+
+
+def _schedule(request: HttpRequest, campaign: Campaign, now: bool) -> HttpResponse:
+    """Schedule for the time posted, or for now; the scheduler's next tick starts it."""
+    if campaign.status != CampaignStatus.DRAFT:
+        _changed_meanwhile(request)
+        return redirect(_detail_url(campaign))
+    count, error = _audience_count(campaign)
+    blockers = _blockers(campaign, count, error)
+    if blockers:
+        for blocker in blockers:
+            messages.error(request, blocker)
+        return redirect(_detail_url(campaign))
+    short = count > _balance()
+    form = ScheduleForm(request.POST, now=now, short=short, auto_id=NOW_ID if now else "id_%s")
+    if not form.is_valid():
+        if now:
+            return _detail_page(request, campaign, now_form=form)
+        return _detail_page(request, campaign, schedule_form=form)
+    at = timezone.now() if now else form.cleaned_data["at"]
+    try:
+        campaign.schedule(at)
+    except IllegalTransition:
+        _changed_meanwhile(request)
+        return redirect(_detail_url(campaign))
+    if now:
+        messages.success(request, _("The campaign starts within a few seconds."))
+    else:
+        local = timezone.localtime(at)
+        messages.success(
+            request,
+            _("The campaign will be sent on %(date)s at %(time)s.")
+            % {"date": f"{local:%d/%m/%Y}", "time": f"{local:%H:%M}"},
+        )
+    return redirect(_detail_url(campaign))
+
+
+def _transition(request: HttpRequest, code: uuid.UUID, method: str, done: str) -> HttpResponse:
+    campaign = _campaign(code)
+    try:
+        getattr(campaign, method)()
+    except IllegalTransition:
+        _changed_meanwhile(request)
+    else:
+        messages.success(request, done)
+    return redirect(_detail_url(campaign))
+
+
+@authorize(Role.EDITOR)
+@require_POST
+def campaign_unschedule(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    return _transition(request, code, "unschedule", _("Back to draft: it won't be sent."))
+
+
+@authorize(Role.EDITOR)
+@require_POST
+def campaign_pause(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    return _transition(
+        request, code, "pause", _("Paused: messages already handed over still arrive.")
+    )
+
+
+@authorize(Role.EDITOR)
+@require_POST
+def campaign_resume(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    return _transition(request, code, "resume", _("Sending again."))
+
+
+@authorize(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def campaign_cancel(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    if request.method == "POST":
+        return _transition(
+            request, code, "cancel", _("Campaign cancelled: nothing more will be sent.")
+        )
+    campaign = _campaign(code)
+    context = {
+        "title": _("Cancel campaign"),
+        "question": _(
+            "Cancel the campaign “%(name)s”? Messages not sent yet never will be, "
+            "and this cannot be undone."
+        )
+        % {"name": campaign.name},
+        "button": _("Cancel the campaign"),
+        "cancel_url": _detail_url(campaign),
+    }
+    return render(request, "contacts/confirm.html", context)
+
+
+@authorize(Role.EDITOR)
+@require_POST
+def campaign_duplicate(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    copy = _campaign(code).duplicate(request.user)
+    messages.success(request, _("Copy created as a draft; change what you need."))
+    return redirect(reverse("campaigns:edit", args=[copy.code]))
+
+
+@authorize(Role.EDITOR)
+@require_POST
+def campaign_test(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Send the campaign as it stands to up to five addresses, and show each outcome."""
+    campaign = _campaign(code)
+    form = TestSendForm(request.POST)
+    if form.is_valid():
+        if campaign.sender_id is None or campaign.template_id is None:
+            form.add_error(None, _("Choose a sender and a template before sending a test."))
+        else:
+            results = engine.send_tests(campaign, form.cleaned_data["addresses"])
+            return _detail_page(request, campaign, test_results=results)
+    return _detail_page(request, campaign, test_form=form)
+
+
+def _progress(campaign: Campaign) -> dict[str, object]:
+    """Counts of the campaign's messages by status, and the share already dealt with."""
+    counts = {status: 0 for status in MessageStatus.values}
+    if campaign.mailing_id:
+        rows = campaign.mailing.messages.values_list("status").annotate(n=Count("id"))
+        counts.update(dict(rows))
+    total = sum(counts.values())
+    done = counts[MessageStatus.SENT] + counts[MessageStatus.FAILED]
+    return {
+        "counts": counts,
+        "total": total,
+        "percent": done * 100 // total if total else 0,
+        "polling": campaign.status not in FINAL,
+    }
+
+
+@authorize(Role.EDITOR)
+def campaign_progress(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """The progress card alone, which the detail page polls every 2 seconds.
+
+    When the status is no longer the one the page shows (``?shown=``), the whole page is
+    reloaded instead, so that its buttons match the status.
+    """
+    campaign = _campaign(code)
+    shown = request.GET.get("shown")
+    if request.htmx and shown and shown != campaign.status:
+        return HttpResponseClientRefresh()
+    context = {"campaign": campaign, "progress": _progress(campaign)}
+    return render(request, "campaigns/progress.html", context)

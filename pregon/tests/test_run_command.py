@@ -64,6 +64,7 @@ def test_setup_then_run_serves_the_login_page_and_stops_on_sigterm(tmp_path: Pat
         assert "gunicorn" in children
         assert "db_worker" in children
         assert "runscheduler" in children
+        assert "runsender" in children
     finally:
         run.send_signal(signal.SIGTERM)
         output = run.communicate(timeout=40)[0].decode()

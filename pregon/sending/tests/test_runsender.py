@@ -1,0 +1,113 @@
+"""`pregon runsender` processes on one campaign: killed with SIGKILL mid-campaign and
+restarted, nothing is lost; two at once send nothing twice. Real processes, a real SMTP
+server, the real database (so a TransactionTestCase: the processes must see the rows)."""
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from django.db.models import Sum
+from django.test import TransactionTestCase
+
+from pregon.campaigns import scheduling
+from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
+from pregon.campaigns.tests.smtp import Mailbox, smtp_server
+from pregon.sending import engine
+from pregon.sending.models import Message, MessageStatus, QuotaDebit
+from pregon.tests.browser import database_url
+
+BATCH = 20
+
+
+class SlowMailbox(Mailbox):
+    """Takes a few milliseconds per message, so that a worker can be killed mid-campaign."""
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        await asyncio.sleep(0.004)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def start_sender() -> subprocess.Popen:
+    env = {**os.environ, "PREGON_DATABASE_URL": database_url()}
+    command = [sys.executable, "-m", "pregon", "runsender", "--idle", "0.1", "--batch", str(BATCH)]
+    return subprocess.Popen(command, env=env)  # noqa: S603
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.05)
+
+
+def left_to_send() -> int:
+    return Message.objects.filter(status__in=[MessageStatus.QUEUED, MessageStatus.SENDING]).count()
+
+
+class RunSenderTestCase(TransactionTestCase):
+    def setUp(self) -> None:
+        self.mailing_list = contacts_on_a_list(600)
+
+    def assertLedgerMatches(self) -> None:
+        sent = Message.objects.filter(status=MessageStatus.SENT).count()
+        self.assertEqual(QuotaDebit.objects.aggregate(total=Sum("count"))["total"], sent)
+
+    def test_a_worker_killed_mid_campaign_loses_nothing(self) -> None:
+        mailbox = SlowMailbox()
+        with smtp_server(mailbox):
+            campaign_to(self.mailing_list)
+            scheduling.start_due_campaigns()
+            sender = start_sender()
+            try:
+                wait_until(lambda: len(mailbox.received) >= 150)
+                os.kill(sender.pid, signal.SIGKILL)
+            finally:
+                sender.wait(timeout=30)
+            in_flight = Message.objects.filter(status=MessageStatus.SENDING).count()
+            self.assertLessEqual(in_flight, BATCH)
+            self.assertGreater(left_to_send(), 0)
+
+            # Its lease runs out (here: is made to), the scheduler queues its batch again,
+            # and a new worker finishes the campaign.
+            Message.objects.filter(status=MessageStatus.SENDING).update(
+                leased_until="2000-01-01T00:00:00Z"
+            )
+            self.assertEqual(engine.reclaim_expired_leases(), in_flight)
+            sender = start_sender()
+            try:
+                wait_until(lambda: left_to_send() == 0)
+            finally:
+                sender.terminate()
+                sender.wait(timeout=30)
+
+        counts = mailbox.count()
+        self.assertEqual(len(counts), 600)  # Nobody lost.
+        duplicates = sum(count - 1 for count in counts.values())
+        self.assertLessEqual(duplicates, in_flight)  # At most the batch in flight, twice.
+        self.assertEqual(Message.objects.filter(status=MessageStatus.SENT).count(), 600)
+        self.assertLedgerMatches()
+
+    def test_two_workers_on_one_campaign_send_nothing_twice(self) -> None:
+        mailbox = SlowMailbox()
+        with smtp_server(mailbox):
+            campaign_to(self.mailing_list)
+            scheduling.start_due_campaigns()
+            senders = [start_sender(), start_sender()]
+            try:
+                wait_until(lambda: left_to_send() == 0)
+            finally:
+                for sender in senders:
+                    sender.send_signal(signal.SIGTERM)
+                for sender in senders:
+                    self.assertEqual(sender.wait(timeout=30), 0)
+
+        counts = mailbox.count()
+        self.assertEqual(len(counts), 600)
+        self.assertEqual(set(counts.values()), {1})
+        self.assertLedgerMatches()

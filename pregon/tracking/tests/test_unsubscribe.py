@@ -1,0 +1,49 @@
+from django.test import Client
+
+from pregon.accounts.models import AuditAction, AuditEntry
+from pregon.campaigns import scheduling
+from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
+from pregon.contacts.models import Contact, Status
+from pregon.lib import signing
+from pregon.sending.models import Message
+from pregon.test import BaseTestCase
+
+
+class UnsubscribeTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        campaign_to(contacts_on_a_list(2))
+        scheduling.start_due_campaigns()
+        self.message = Message.objects.order_by("pk").first()
+        self.url = f"/t/baja/{signing.sign('unsubscribe', self.message.pk)}/"
+        # Mail clients post with no cookie and no CSRF token.
+        self.client = Client(enforce_csrf_checks=True)
+
+    def test_the_page_asks_first(self) -> None:
+        response = self.client.get(self.url, HTTP_ACCEPT_LANGUAGE="es")
+        self.assertContains(response, self.message.email)
+        self.assertEqual(Contact.objects.get(email=self.message.email).status, Status.SUBSCRIBED)
+
+    def test_one_click_unsubscribes_at_once_without_a_redirect(self) -> None:
+        response = self.client.post(self.url, {"List-Unsubscribe": "One-Click"})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "data-unsubscribed")
+        self.assertEqual(Contact.objects.get(email=self.message.email).status, Status.UNSUBSCRIBED)
+        other = Message.objects.exclude(pk=self.message.pk).get()
+        self.assertEqual(Contact.objects.get(email=other.email).status, Status.SUBSCRIBED)
+        entry = AuditEntry.objects.get(action=AuditAction.UNSUBSCRIBE)
+        self.assertEqual(
+            (entry.actor_email, entry.detail["via"]), (self.message.email, "one-click")
+        )
+
+    def test_a_second_click_changes_nothing_more(self) -> None:
+        self.client.post(self.url)
+        self.client.post(self.url)
+        self.assertEqual(AuditEntry.objects.filter(action=AuditAction.UNSUBSCRIBE).count(), 1)
+
+    def test_a_forged_or_altered_token_is_not_found(self) -> None:
+        forged = f"/t/baja/{signing.sign('bounce', self.message.pk)}/"
+        for url in (forged, self.url[:-3] + "aa/", "/t/baja/1-abc/"):
+            with self.subTest(url):
+                self.assertEqual(self.client.post(url).status_code, 404)
+        self.assertEqual(Contact.objects.filter(status=Status.UNSUBSCRIBED).count(), 0)

@@ -1,0 +1,146 @@
+from django.urls import reverse
+
+from pregon.lib import vault
+from pregon.sending.models import Backend, BackendKind, Security
+from pregon.test import BaseTestCase
+
+PASSWORD = "s3creto-Relé"
+
+
+class BackendCreateTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.url = reverse("sending:backend_create", args=["smtp"])
+        self.client.force_login(self.alice)
+
+    def data(self, **changes: object) -> dict[str, object]:
+        return {
+            "name": "Relé institucional",
+            "host": "smtp.example.gob.pe",
+            "port": "587",
+            "security": "starttls",
+            "username": "pregon",
+            "password": PASSWORD,
+            "max_connections": "4",
+            "is_active": "on",
+            **changes,
+        }
+
+    def test_only_administrators_may_create(self) -> None:
+        for user in (self.bob, self.charlie):
+            self.client.force_login(user)
+            self.assertEqual(self.client.get(self.url).status_code, 403)
+            self.assertEqual(self.client.post(self.url, self.data()).status_code, 403)
+        self.assertFalse(Backend.objects.exists())
+
+    def test_an_unknown_kind_is_not_found(self) -> None:
+        self.assertEqual(self.client.get("/envio/servidores/nuevo/sendgrid/").status_code, 404)
+
+    def test_it_creates_an_smtp_relay_with_the_password_encrypted(self) -> None:
+        response = self.client.post(self.url, self.data(), follow=True)
+        self.assertRedirects(response, "/envio/servidores/")
+        self.assertContains(response, "Delivery backend “Relé institucional” saved.")
+        backend = Backend.objects.get()
+        self.assertEqual(backend.kind, BackendKind.SMTP)
+        self.assertEqual(backend.security, Security.STARTTLS)
+        self.assertNotEqual(backend.password, PASSWORD)
+        self.assertEqual(vault.decrypt(backend.password), PASSWORD)
+        self.assertNotContains(response, PASSWORD)
+        self.assertNotContains(response, backend.password)
+
+    def test_bad_input_is_refused_without_echoing_the_password(self) -> None:
+        for changes, field, message in (
+            ({"host": ""}, "host", "This field is required."),
+            ({"port": "70000"}, "port", "Ensure this value is less than or equal to 65535."),
+            ({"port": "0"}, "port", "Ensure this value is greater than or equal to 1."),
+            ({"max_connections": "0"}, "max_connections", "greater than or equal to 1"),
+            ({"security": "ssl3"}, "security", "Select a valid choice."),
+            ({"username": ""}, "username", "A password needs a user name."),
+        ):
+            with self.subTest(changes=changes):
+                response = self.client.post(self.url, self.data(**changes))
+                self.assertEqual(response.status_code, 200)
+                self.assertIn(message, response.context["form"].errors[field][0])
+                self.assertNotContains(response, PASSWORD)
+        self.assertFalse(Backend.objects.exists())
+
+    def test_a_relay_without_login_has_no_password(self) -> None:
+        self.client.post(self.url, self.data(username="", password=""))
+        self.assertEqual(Backend.objects.get().password, "")
+
+    def test_it_creates_a_test_mailbox_with_a_name_only(self) -> None:
+        url = reverse("sending:backend_create", args=["file"])
+        response = self.client.get(url)
+        self.assertContains(response, "New test mailbox")
+        self.assertNotContains(response, 'name="host"')
+        self.client.post(url, {"name": "Buzón de prueba", "is_active": "on"})
+        backend = Backend.objects.get()
+        self.assertEqual(backend.kind, BackendKind.FILE)
+        self.assertEqual(backend.host, "")
+
+
+class BackendEditTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.backend = Backend.objects.create(
+            name="Relé institucional",
+            kind=BackendKind.SMTP,
+            host="smtp.example.gob.pe",
+            username="pregon",
+            password=vault.encrypt(PASSWORD),
+        )
+        self.url = reverse("sending:backend_edit", args=[self.backend.code])
+        self.client.force_login(self.alice)
+
+    def data(self, **changes: object) -> dict[str, object]:
+        return {
+            "name": "Relé institucional",
+            "host": "smtp2.example.gob.pe",
+            "port": "465",
+            "security": "tls",
+            "username": "pregon",
+            "password": "",
+            "max_connections": "8",
+            **changes,
+        }
+
+    def test_editors_may_not_edit(self) -> None:
+        self.client.force_login(self.bob)
+        self.assertEqual(self.client.get(self.url).status_code, 403)
+        self.assertEqual(self.client.post(self.url, self.data()).status_code, 403)
+
+    def test_the_password_is_never_shown(self) -> None:
+        response = self.client.get(self.url)
+        self.assertContains(response, 'value="smtp.example.gob.pe"')
+        self.assertContains(response, "A password is stored. Leave this blank to keep it.")
+        self.assertContains(response, '<input type="password" name="password"')
+        self.assertNotContains(response, PASSWORD)
+        self.assertNotContains(response, self.backend.password)
+
+    def test_a_blank_password_keeps_the_stored_one(self) -> None:
+        response = self.client.post(self.url, self.data())
+        self.assertRedirects(response, "/envio/servidores/")
+        self.backend.refresh_from_db()
+        self.assertEqual(self.backend.host, "smtp2.example.gob.pe")
+        self.assertEqual(self.backend.security, Security.TLS)
+        self.assertEqual(self.backend.is_active, False)
+        self.assertEqual(vault.decrypt(self.backend.password), PASSWORD)
+
+    def test_a_new_password_replaces_it(self) -> None:
+        self.client.post(self.url, self.data(password="otra-clave"))
+        self.backend.refresh_from_db()
+        self.assertEqual(vault.decrypt(self.backend.password), "otra-clave")
+
+    def test_removing_the_user_removes_the_password(self) -> None:
+        self.client.post(self.url, self.data(username=""))
+        self.backend.refresh_from_db()
+        self.assertEqual(self.backend.password, "")
+
+    def test_an_error_keeps_everything_as_it_was(self) -> None:
+        response = self.client.post(self.url, self.data(port="x", password="otra-clave"))
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "otra-clave")
+        self.assertNotContains(response, PASSWORD)
+        self.backend.refresh_from_db()
+        self.assertEqual(self.backend.host, "smtp.example.gob.pe")
+        self.assertEqual(vault.decrypt(self.backend.password), PASSWORD)

@@ -1,0 +1,286 @@
+"""Sending screens: sender identities, delivery backends, the test mailbox and the quota."""
+
+import uuid
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import ProtectedError, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pregon.accounts import audit
+from pregon.accounts.decorators import authorize
+from pregon.accounts.models import AuditAction, Role
+from pregon.contacts.forms import bootstrap
+from pregon.content.preview import PREVIEW_POLICY
+from pregon.lib import vault
+from pregon.sending import quota, transports
+from pregon.sending.backends import Outcome
+from pregon.sending.forms import CreditForm, FileBackendForm, SenderIdentityForm, SmtpBackendForm
+from pregon.sending.models import Backend, BackendKind, QuotaDebit, QuotaGrant, SenderIdentity
+
+OUTBOX_LIMIT = 100
+
+
+@authorize(Role.EDITOR)
+def sender_index(request: HttpRequest) -> HttpResponse:
+    senders = SenderIdentity.objects.select_related("domain")
+    return render(request, "sending/sender_index.html", {"senders": senders})
+
+
+@authorize(Role.EDITOR)
+def sender_create(request: HttpRequest) -> HttpResponse:
+    form = SenderIdentityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        sender = form.save()
+        messages.success(request, _("Sender “%(sender)s” created.") % {"sender": sender.from_email})
+        return redirect("sending:senders")
+    context = {
+        "form": bootstrap(form),
+        "cancel_url": reverse("sending:senders"),
+        "title": _("New sender identity"),
+    }
+    return render(request, "contacts/simple_form.html", context)
+
+
+@authorize(Role.EDITOR)
+def sender_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    sender = get_object_or_404(SenderIdentity, code=code)
+    form = SenderIdentityForm(request.POST or None, instance=sender)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Changes saved."))
+        return redirect("sending:senders")
+    context = {
+        "form": bootstrap(form),
+        "cancel_url": reverse("sending:senders"),
+        "title": _("Edit sender identity"),
+    }
+    return render(request, "contacts/simple_form.html", context)
+
+
+@authorize(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def sender_delete(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    sender = get_object_or_404(SenderIdentity, code=code)
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                sender.delete()
+                audit.record(request, AuditAction.DELETION, sender.from_email, kind="sender")
+        except ProtectedError:
+            messages.error(
+                request,
+                _(
+                    "“%(sender)s” can't be deleted: campaigns use it, including ones already "
+                    "sent, which keep it on record. Choose another sender in any draft first."
+                )
+                % {"sender": sender.from_email},
+            )
+            return redirect("sending:senders")
+        messages.success(request, _("Sender “%(sender)s” deleted.") % {"sender": sender.from_email})
+        return redirect("sending:senders")
+    context = {
+        "title": _("Delete sender identity"),
+        "question": _("Delete the sender identity “%(sender)s”?") % {"sender": sender.from_email},
+        "button": _("Delete"),
+        "cancel_url": reverse("sending:senders"),
+    }
+    return render(request, "contacts/confirm.html", context)
+
+
+@authorize(Role.ADMIN)
+def backend_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "sending/backend_index.html", {"backends": Backend.objects.all()})
+
+
+BACKEND_FORMS = {BackendKind.SMTP: SmtpBackendForm, BackendKind.FILE: FileBackendForm}
+
+
+@authorize(Role.ADMIN)
+def backend_create(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in BACKEND_FORMS:
+        raise Http404
+    form = BACKEND_FORMS[kind](request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        backend = form.save()
+        messages.success(request, _("Delivery backend “%(name)s” saved.") % {"name": backend})
+        return redirect("sending:backends")
+    title = _("New SMTP relay") if kind == BackendKind.SMTP else _("New test mailbox")
+    return _backend_form_page(request, form, title)
+
+
+@authorize(Role.ADMIN)
+def backend_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    backend = get_object_or_404(Backend, code=code)
+    form = BACKEND_FORMS[backend.kind](request.POST or None, instance=backend)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Changes saved."))
+        return redirect("sending:backends")
+    return _backend_form_page(request, form, _("Edit delivery backend"))
+
+
+def _backend_form_page(request: HttpRequest, form: object, title: str) -> HttpResponse:
+    context = {"form": bootstrap(form), "cancel_url": reverse("sending:backends"), "title": title}
+    return render(request, "contacts/simple_form.html", context)
+
+
+@authorize(Role.ADMIN)
+@require_POST
+def backend_check(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Connect to the backend, log in and leave; show what the server answered."""
+    backend = get_object_or_404(Backend, code=code)
+    try:
+        result = transports.check_backend(backend)
+    except vault.InvalidToken:
+        messages.error(
+            request,
+            _(
+                "The stored password can no longer be read (the encryption key changed); "
+                "enter it again."
+            ),
+        )
+        return redirect("sending:backends")
+    if result.outcome == Outcome.SENT:
+        messages.success(
+            request, _("“%(name)s” works: %(reply)s") % {"name": backend, "reply": result.reply}
+        )
+    elif result.outcome == Outcome.RETRY:
+        messages.warning(
+            request,
+            _("Could not reach “%(name)s”: %(reply)s") % {"name": backend, "reply": result.reply},
+        )
+    else:
+        messages.error(
+            request,
+            _("“%(name)s” refused the connection: %(reply)s")
+            % {"name": backend, "reply": result.reply},
+        )
+    return redirect("sending:backends")
+
+
+@authorize(Role.EDITOR)
+def outbox_index(request: HttpRequest) -> HttpResponse:
+    """What was kept in the test mailbox instead of being sent, newest first."""
+    context = {"sunk": transports.outbox().messages(OUTBOX_LIMIT), "limit": OUTBOX_LIMIT}
+    return render(request, "sending/outbox_index.html", context)
+
+
+def _outbox_message(name: str) -> bytes:
+    try:
+        return transports.outbox().read(name)
+    except (ValueError, FileNotFoundError):
+        raise Http404 from None
+
+
+def _html_part(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("html",))
+    return part.get_content() if part is not None else ""
+
+
+@authorize(Role.EDITOR)
+def outbox_detail(request: HttpRequest, name: str) -> HttpResponse:
+    data = _outbox_message(name)
+    message = BytesParser(policy=policy.default).parsebytes(data)
+    text = message.get_body(preferencelist=("plain",))
+    context = {
+        "name": name,
+        "message": message,
+        "headers": [(key, str(value)) for key, value in message.items()],
+        "has_html": message.get_body(preferencelist=("html",)) is not None,
+        "text": text.get_content() if text is not None else "",
+        "source": data.decode("utf-8", errors="replace"),
+    }
+    return render(request, "sending/outbox_detail.html", context)
+
+
+@authorize(Role.EDITOR)
+def outbox_html(request: HttpRequest, name: str) -> HttpResponse:
+    """The HTML part of a kept message, for the sandboxed frame of the page above."""
+    message = BytesParser(policy=policy.default).parsebytes(_outbox_message(name))
+    response = HttpResponse(_html_part(message))
+    response["Content-Security-Policy"] = PREVIEW_POLICY
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+def _months() -> list[dict[str, object]]:
+    """The plan's months, each with messages granted (plan and credits), used and left."""
+    now = timezone.now()
+    months = []
+    for start, end in quota.plan_periods():
+        granted = QuotaGrant.objects.filter(starts_at__gte=start, starts_at__lt=end)
+        debited = QuotaDebit.objects.filter(at__gte=start, at__lt=end)
+        total = granted.aggregate(total=Sum("amount"))["total"] or 0
+        used = debited.aggregate(total=Sum("count"))["total"] or 0
+        months.append(
+            {
+                "start": start,
+                "end": end,
+                "granted": total,
+                "used": used,
+                "left": max(total - used, 0),
+                "is_current": start <= now < end,
+                "is_past": end <= now,
+            }
+        )
+    return months
+
+
+@authorize(Role.ANALYST)
+def quota_index(request: HttpRequest) -> HttpResponse:
+    """The balance for everyone; the months, credits and the credit form for administrators."""
+    # The plan's monthly grants are created when first needed; this is idempotent.
+    quota.ensure_plan()
+    is_admin = request.user.has_role(Role.ADMIN)
+    form = CreditForm(request.POST or None)
+    if request.method == "POST":
+        if not is_admin:
+            raise PermissionDenied
+        if form.is_valid():
+            amount, reason = form.cleaned_data["amount"], form.cleaned_data["reason"]
+            try:
+                with transaction.atomic():
+                    quota.credit(amount, reason, request.user)
+                    audit.record(
+                        request,
+                        AuditAction.QUOTA_CREDIT,
+                        str(amount),
+                        reason=reason,
+                        messages=amount,
+                    )
+            except ValueError:
+                form.add_error(None, _("The plan has no current month: nothing can be credited."))
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(amount)s message credited back until the end of the month.",
+                        "%(amount)s messages credited back until the end of the month.",
+                        amount,
+                    )
+                    % {"amount": amount},
+                )
+                return redirect("sending:quota")
+    context = {
+        "balance": quota.balance(),
+        "period": quota.current_period(),
+        "is_admin": is_admin,
+    }
+    if is_admin:
+        context["months"] = _months()
+        context["credits"] = QuotaGrant.objects.filter(kind=QuotaGrant.CREDIT).select_related(
+            "created_by"
+        )
+        context["form"] = bootstrap(form)
+    return render(request, "sending/quota_index.html", context)

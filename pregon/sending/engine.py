@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from pregon.contacts.models import Contact, Field, Status, Suppression, SuppressionReason
 from pregon.content.render import Personaliser, context_for
 from pregon.lib import signing
-from pregon.sending import quota
+from pregon.sending import limits, quota
 from pregon.sending.backends import Outcome, Result, Transport
 from pregon.sending.mime import MessageBuilder
 from pregon.sending.models import (
@@ -83,6 +83,9 @@ def _claim(size: int) -> tuple[uuid.UUID, list[Message]]:
         if size <= 0:
             _pause_for_quota()
             return lease, []
+        size = limits.allowed_now(size, now)
+        if size <= 0:
+            return lease, []
         due = (
             Message.objects.filter(
                 status=MessageStatus.QUEUED,
@@ -94,10 +97,13 @@ def _claim(size: int) -> tuple[uuid.UUID, list[Message]]:
             # has one writer at a time (BEGIN IMMEDIATE), which serialises claims anyway.
             .select_for_update(skip_locked=True, of=("self",))
         )
-        ids = list(due.values_list("pk", flat=True)[:size])
-        Message.objects.filter(pk__in=ids, status=MessageStatus.QUEUED).update(
+        # More candidates than needed, so that a domain at its limit leaves room for others.
+        candidates = list(due.values_list("pk", "email")[: size * 5])
+        ids = limits.within_domain_limits(candidates, size, now)
+        claimed = Message.objects.filter(pk__in=ids, status=MessageStatus.QUEUED).update(
             status=MessageStatus.SENDING, lease=lease, leased_until=now + LEASE
         )
+        limits.spend(claimed, now)
     messages = list(
         Message.objects.filter(lease=lease, status=MessageStatus.SENDING)
         .select_related("mailing__sender__domain", "contact")

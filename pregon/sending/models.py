@@ -98,7 +98,11 @@ class Message(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["mailing", "contact"], name="unique_mailing_contact")
         ]
-        indexes = [models.Index(fields=["status", "send_after"], name="message_due")]
+        indexes = [
+            models.Index(fields=["status", "send_after"], name="message_due"),
+            # Domain limits count what went out in the last minute.
+            models.Index(fields=["sent_at"], name="message_sent_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} ({self.status})"
@@ -183,3 +187,39 @@ class Backend(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SendingLimits(models.Model):
+    """Speed limits all workers share (one row): a global rate, and per recipient domain
+    (``DomainLimit``). Receivers defer or reject mail that comes faster than they accept."""
+
+    per_second = models.PositiveIntegerField(
+        _("messages per second"), default=0, help_text=_("0: as fast as the relays take them.")
+    )
+    # When the next message may go out under per_second: the workers' shared pace.
+    next_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("sending limits")
+
+    def __str__(self) -> str:
+        return f"{self.per_second}/s"
+
+    @classmethod
+    def load(cls) -> "SendingLimits":
+        limits, _created = cls.objects.get_or_create(pk=1)
+        return limits
+
+
+class DomainLimit(models.Model):
+    """At most ``per_minute`` messages a minute to addresses at ``domain``."""
+
+    domain = models.CharField(_("recipient domain"), max_length=253, unique=True)
+    per_minute = models.PositiveIntegerField(_("messages per minute"))
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = _("domain limit")
+
+    def __str__(self) -> str:
+        return f"{self.domain}: {self.per_minute}/min"

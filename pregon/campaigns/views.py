@@ -237,9 +237,17 @@ def _schedule(request: HttpRequest, campaign: Campaign, now: bool) -> HttpRespon
     return redirect(_detail_url(campaign))
 
 
-def _transition(request: HttpRequest, code: uuid.UUID, method: str, done: str) -> HttpResponse:
+def _transition(
+    request: HttpRequest,
+    code: uuid.UUID,
+    method: str,
+    done: str,
+    only_from: CampaignStatus | None = None,
+) -> HttpResponse:
     campaign = _campaign(code)
     try:
+        if only_from is not None and campaign.status != only_from:
+            raise IllegalTransition(f"{campaign.status} -> {method}")
         getattr(campaign, method)()
     except IllegalTransition:
         _changed_meanwhile(request)
@@ -265,7 +273,11 @@ def campaign_pause(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 @authorize(Role.EDITOR)
 @require_POST
 def campaign_resume(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
-    return _transition(request, code, "resume", _("Sending again."))
+    # The model lets a draft move to "sending" too (that is how the scheduler starts it);
+    # resuming means leaving "paused" only.
+    return _transition(
+        request, code, "resume", _("Sending again."), only_from=CampaignStatus.PAUSED
+    )
 
 
 @authorize(Role.EDITOR)

@@ -1,0 +1,116 @@
+import asyncio
+import email
+import email.policy
+import socket
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from django.urls import reverse
+
+from pregon.campaigns.models import Campaign
+from pregon.campaigns.tests import drafts
+from pregon.sending.models import Backend, BackendKind, Message, QuotaDebit, Security
+from pregon.test import BaseTestCase
+
+
+class Inbox:
+    """An SMTP server's handler that keeps what it accepts, and refuses "rechazo@"."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[str, bytes]] = []
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list
+    ) -> str:
+        if address.startswith("rechazo@"):
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.received.append((envelope.rcpt_tos[0], envelope.original_content))
+        return "250 2.0.0 Ok: queued as 4XyZ"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class CampaignTestSendTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.campaign = drafts.draft(to=drafts.mailing_list())
+        self.url = reverse("campaigns:test", args=[self.campaign.code])
+        self.client.force_login(self.bob)
+
+    def serve(self) -> Inbox:
+        """A real SMTP server on loopback, made the delivery backend in use."""
+        inbox, port, loop = Inbox(), free_port(), asyncio.new_event_loop()
+        controller = Controller(inbox, hostname="127.0.0.1", port=port, loop=loop)
+        controller.start()
+        self.addCleanup(loop.close)
+        self.addCleanup(controller.stop)
+        Backend.objects.create(
+            name="Relé local",
+            kind=BackendKind.SMTP,
+            host="127.0.0.1",
+            port=port,
+            security=Security.NONE,
+        )
+        return inbox
+
+    def test_it_rejects_get(self) -> None:
+        self.assertEqual(self.client.get(self.url).status_code, 405)
+
+    def test_analysts_may_not_send_tests(self) -> None:
+        inbox = self.serve()
+        self.client.force_login(self.charlie)
+        self.assertEqual(
+            self.client.post(self.url, {"addresses": "jefa@example.pe"}).status_code, 403
+        )
+        self.assertEqual(inbox.received, [])
+
+    def test_it_sends_and_shows_each_outcome(self) -> None:
+        inbox = self.serve()
+        data = {"addresses": "jefa@example.pe, rechazo@example.pe\nJEFA@example.pe"}
+        response = self.client.post(self.url, data)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, 'data-address="jefa@example.pe" data-outcome="sent"')
+        self.assertContains(response, 'data-address="rechazo@example.pe" data-outcome="failed"')
+        self.assertContains(response, "No such user")
+        self.assertEqual([to for to, _ in inbox.received], ["jefa@example.pe"])
+        message = email.message_from_bytes(inbox.received[0][1], policy=email.policy.default)
+        self.assertEqual(message["Subject"].strip(), "[Test] Hola")
+        self.assertFalse(Message.objects.exists())
+        self.assertFalse(QuotaDebit.objects.exists())
+
+    def test_it_works_in_any_status(self) -> None:
+        inbox = self.serve()
+        Campaign.objects.filter(pk=self.campaign.pk).update(status="sent")
+        response = self.client.post(self.url, {"addresses": "jefa@example.pe"})
+        self.assertContains(response, 'data-outcome="sent"')
+        self.assertEqual(len(inbox.received), 1)
+
+    def test_bad_addresses_are_refused_and_nothing_is_sent(self) -> None:
+        inbox = self.serve()
+        for addresses, message in (
+            ("jefa@example.pe, no-es-correo", "“no-es-correo” is not a valid email address."),
+            (", ,", "Write at least one address."),
+            ("", "This field is required."),
+            (" ".join(f"p{n}@example.pe" for n in range(6)), "Send a test to 5 addresses at most."),
+        ):
+            with self.subTest(addresses=addresses):
+                response = self.client.post(self.url, {"addresses": addresses})
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, message)
+                self.assertNotContains(response, 'id="test-results"')
+        self.assertEqual(inbox.received, [])
+
+    def test_it_needs_a_sender_and_a_template(self) -> None:
+        inbox = self.serve()
+        Campaign.objects.filter(pk=self.campaign.pk).update(template=None)
+        response = self.client.post(self.url, {"addresses": "jefa@example.pe"})
+        self.assertContains(response, "Choose a sender and a template before sending a test.")
+        self.assertEqual(inbox.received, [])

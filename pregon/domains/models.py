@@ -24,7 +24,8 @@ class SendingDomain(models.Model):
     @classmethod
     def for_address(cls, address: str) -> "SendingDomain":
         """The domain of ``address``, created with fresh DKIM keys the first time."""
-        name = address.rpartition("@")[2].lower()
+        # DKIM names domains in ASCII: an internationalised domain is kept in punycode.
+        name = address.rpartition("@")[2].lower().encode("idna").decode()
         domain, created = cls.objects.get_or_create(name=name)
         if created:
             domain.add_keys()

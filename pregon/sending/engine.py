@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from pregon.contacts.models import Contact, Field, Status, Suppression, SuppressionReason
 from pregon.content.render import Personaliser, context_for
-from pregon.lib import signing
+from pregon.lib import dkim, signing
 from pregon.sending import limits, quota
 from pregon.sending.backends import Outcome, Result, Transport
 from pregon.sending.mime import MessageBuilder
@@ -175,9 +175,8 @@ class Worker:
             list_unsubscribe_url=unsubscribe_url,
             list_unsubscribe_mailto=f"mailto:baja+{token}@{composer.domain}?subject=baja",
         )
-        headers = b"".join(signer.sign(data) for signer in composer.signers)
         return_path = f"rebote+{signing.sign('bounce', message.pk)}@{composer.domain}"
-        return return_path, headers + data
+        return return_path, dkim.sign_message(data, composer.signers)
 
 
 class Draft(Protocol):

@@ -9,7 +9,7 @@ import logging
 
 from pregon.campaigns import scheduling
 from pregon.contacts import imports
-from pregon.sending import engine
+from pregon.sending import engine, quota
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +18,8 @@ def tick() -> None:
     """Run each periodic job once; one job failing does not stop the others."""
     for job in (
         imports.reap_stale_imports,
+        # The plan's monthly grants: on a fresh install, and when the plan is made longer.
+        quota.ensure_plan,
         engine.reclaim_expired_leases,
         scheduling.start_due_campaigns,
         scheduling.follow_mailings,

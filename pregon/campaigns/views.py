@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
@@ -232,7 +232,7 @@ def _schedule(request: HttpRequest, campaign: Campaign, now: bool) -> HttpRespon
         messages.success(
             request,
             _("The campaign will be sent on %(date)s at %(time)s.")
-            % {"date": f"{local:%d/%m/%Y}", "time": f"{local:%H:%M}"},
+            % {"date": formats.date_format(local, "DATE_FORMAT"), "time": f"{local:%H:%M}"},
         )
     return redirect(_detail_url(campaign))
 

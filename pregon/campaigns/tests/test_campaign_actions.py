@@ -111,7 +111,7 @@ class ScheduleTestCase(CampaignActionTestCase):
     def test_the_time_is_read_in_the_accounts_time_zone(self) -> None:
         response = self.client.post(self.url("schedule"), {"at": "2026-12-01T18:00"}, follow=True)
         self.assertRedirects(response, self.detail)
-        self.assertContains(response, "The campaign will be sent on 01/12/2026 at 18:00.")
+        self.assertContains(response, "The campaign will be sent on Dec. 1, 2026 at 18:00.")
         self.assertEqual(self.status(), CampaignStatus.SCHEDULED)
         self.assertEqual(
             self.campaign.scheduled_at, datetime.datetime(2026, 12, 1, 23, 0, tzinfo=datetime.UTC)

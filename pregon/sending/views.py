@@ -1,5 +1,6 @@
 """Sending screens: sender identities, delivery backends, the test mailbox and the quota."""
 
+import datetime
 import uuid
 from email import policy
 from email.message import EmailMessage
@@ -227,6 +228,8 @@ def _months() -> list[dict[str, object]]:
             {
                 "start": start,
                 "end": end,
+                # Periods end at midnight; people read a month as ending on its last day.
+                "last_day": end - datetime.timedelta(days=1),
                 "granted": total,
                 "used": used,
                 "left": max(total - used, 0),
@@ -272,9 +275,10 @@ def quota_index(request: HttpRequest) -> HttpResponse:
                     % {"amount": amount},
                 )
                 return redirect("sending:quota")
+    period = quota.current_period()
     context = {
         "balance": quota.balance(),
-        "period": quota.current_period(),
+        "last_day": period[1] - datetime.timedelta(days=1) if period else None,
         "is_admin": is_admin,
     }
     if is_admin:

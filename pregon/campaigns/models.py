@@ -93,14 +93,18 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def move(self, to: CampaignStatus, **changes: object) -> None:
+    def move(
+        self, to: CampaignStatus, allowed: set[str] | None = None, **changes: object
+    ) -> None:
         """Change the status to ``to`` with a conditional UPDATE, with ``changes``.
 
-        Raises ``IllegalTransition`` if the campaign (as stored, not as in memory) is not in
-        a status that may move to ``to``: two people pressing buttons at once cannot both win.
+        ``allowed`` narrows the statuses it may come from. Raises ``IllegalTransition`` if
+        the campaign (as stored, not as in memory) is not in one of them: two people pressing
+        buttons at once cannot both win.
         """
+        sources = TRANSITIONS[to] & (allowed or TRANSITIONS[to])
         changes = {"status": to, "updated_at": timezone.now(), **changes}
-        moved = Campaign.objects.filter(pk=self.pk, status__in=TRANSITIONS[to]).update(**changes)
+        moved = Campaign.objects.filter(pk=self.pk, status__in=sources).update(**changes)
         if not moved:
             raise IllegalTransition(f"{self.status} -> {to}")
         for name, value in changes.items():
@@ -146,7 +150,7 @@ class Campaign(models.Model):
 
     def resume(self) -> None:
         with transaction.atomic():
-            self.move(CampaignStatus.SENDING)
+            self.move(CampaignStatus.SENDING, allowed={CampaignStatus.PAUSED})
             Mailing.objects.filter(pk=self.mailing_id).update(status=MailingStatus.ACTIVE)
 
     def cancel(self) -> None:

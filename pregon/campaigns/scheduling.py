@@ -38,7 +38,11 @@ def start(campaign: Campaign) -> int:
         preheader = PREHEADER.format(html.escape(campaign.preheader))
         body = BODY_OPEN.sub(lambda tag: tag.group(0) + preheader, body, count=1)
     with transaction.atomic():
-        campaign.move(CampaignStatus.SENDING, started_at=timezone.now())
+        campaign.move(
+            CampaignStatus.SENDING,
+            allowed={CampaignStatus.DRAFT, CampaignStatus.SCHEDULED},
+            started_at=timezone.now(),
+        )
         mailing = Mailing.objects.create(
             subject=campaign.subject,
             html=body,

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db import NotSupportedError, connections
-from django.db.models import DateTimeField, F, Func, JSONField, Model, QuerySet, Value
+from django.db.models import SET_NULL, DateTimeField, F, Func, JSONField, Model, QuerySet, Value
 from django.utils import timezone
 
 from pregon.contacts.models import Contact, MailingList, Status, Subscription, Tag
@@ -95,28 +95,46 @@ def unsubscribe(contacts: QuerySet[Contact]) -> int:
 
 def dependent_tables() -> set[type[Model]]:
     """The models whose rows point at a contact (reverse relations, hidden ones included)."""
-    return {
-        relation.related_model
+    return {relation.related_model for relation in _reverse_relations()}
+
+
+def _reverse_relations() -> list:
+    return [
+        relation
         for relation in Contact._meta.get_fields(include_hidden=True)
         if relation.auto_created and not relation.concrete
-    }
+    ]
+
+
+def _kept_on_delete() -> list[tuple[type[Model], str]]:
+    """(model, field) of the rows that outlive their contact with the field set to NULL,
+    such as a sent message, whose record the reports keep."""
+    return [
+        (relation.related_model, relation.field.name)
+        for relation in _reverse_relations()
+        if relation.on_delete is SET_NULL
+    ]
 
 
 def delete_contacts(contacts: QuerySet[Contact]) -> int:
     """Delete ``contacts`` with their list memberships and tags; return how many.
 
-    Set-based, a chunk of ids at a time: three DELETE statements per chunk. Django's
+    Set-based, a chunk of ids at a time: three DELETE statements per chunk, and an UPDATE
+    for each table whose rows keep a NULL instead (messages sent to the contact). Django's
     ``delete()`` would instead load and cascade each contact in Python (about 85 µs a
     contact, so 85 s for a million). Raises NotSupportedError if some other table has come
     to point at contacts: this function must then be taught what happens to its rows.
     """
-    unknown = dependent_tables() - {Subscription, ContactTag}
+    kept = _kept_on_delete()
+    unknown = dependent_tables() - {Subscription, ContactTag} - {model for model, _ in kept}
     if unknown:
         raise NotSupportedError(f"delete_contacts() does not know {unknown}.")
     count = 0
     for chunk in id_chunks(contacts):
         Subscription.objects.filter(contact_id__in=chunk).delete()
         ContactTag.objects.filter(contact_id__in=chunk).delete()
+        for model, field in kept:
+            model.objects.filter(**{f"{field}__in": chunk}).update(**{field: None})
         # _raw_delete is the single DELETE that Django's own collector issues once it knows
         # nothing cascades further; the two statements above made that so.
         count += Contact.objects.filter(id__in=chunk)._raw_delete(contacts.db)

@@ -1,5 +1,4 @@
 import uuid
-from email.utils import formataddr
 
 from django.conf import settings
 from django.db import models
@@ -25,7 +24,7 @@ class SenderIdentity(models.Model):
         verbose_name = _("sender identity")
 
     def __str__(self) -> str:
-        return formataddr((self.from_name, self.from_email))
+        return f"{self.from_name} <{self.from_email}>"
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.domain = SendingDomain.for_address(self.from_email)

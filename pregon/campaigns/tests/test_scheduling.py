@@ -87,6 +87,8 @@ class SchedulingTestCase(TestCase):
     def test_illegal_moves_are_refused(self) -> None:
         with self.assertRaises(IllegalTransition):
             self.campaign.pause()  # A draft is not sending.
+        with self.assertRaises(IllegalTransition):
+            self.campaign.resume()  # Nor paused: only the scheduler starts a campaign.
         self.campaign.schedule(timezone.now())
         stale = type(self.campaign).objects.get(pk=self.campaign.pk)
         scheduling.start_due_campaigns()

@@ -44,7 +44,7 @@ class QuotaPageTestCase(BaseTestCase):
         self.assertEqual(current[0]["start"], datetime.datetime(2026, 12, 1, tzinfo=LIMA))
         self.assertEqual((current[0]["used"], current[0]["left"]), (1_200, 48_800))
         self.assertTrue(months[0]["is_past"])
-        self.assertContains(response, "Dec. 1, 2026 – Dec. 31, 2026")
+        self.assertContains(response, "Dec. 1, 2026 – Dec. 31, 2026")  # noqa: RUF001
         self.assertContains(response, "at the end of Dec. 31, 2026.")
         self.assertContains(response, 'data-used="1200"')
         self.assertContains(response, 'data-left="48800"')

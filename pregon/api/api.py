@@ -2,18 +2,19 @@
 
 Every endpoint needs an API token (``Authorization: Bearer <token>``) of an editor or an
 administrator, because contacts are personal data and a template can be previewed as any
-contact. The one exception is the count of a saved segment, which an analyst may read: it is
-a figure, not a person.
+contact. Analysts may read two figures: the count of a saved segment and the quota.
+Delivery backends and quota credits are for administrators, as in the UI.
+
+The table has two halves: contacts and content here, and campaigns, sender identities,
+delivery backends and the quota in routes_sending.py, added below as a router.
 """
 
 import json
-import uuid
 from typing import Annotated, Any
 
 from django.contrib.staticfiles import finders
 from django.db import transaction
-from django.db.models import Count, Exists, Model, OuterRef, QuerySet
-from django.forms import ModelForm
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import FileResponse, HttpRequest
 from django.templatetags.static import static
 from django.urls import reverse
@@ -27,9 +28,18 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from pregon.accounts import audit
 from pregon.accounts.models import AuditAction
-from pregon.api import auth, errors
+from pregon.api import auth, errors, routes_sending
 from pregon.api.contacts import bulk_upsert, save_contact
-from pregon.api.errors import ApiError, ErrorOut, Errors, form_errors, invalid, not_found
+from pregon.api.errors import (
+    ERRORS,
+    ApiError,
+    Errors,
+    form_errors,
+    get_or_404,
+    invalid,
+    not_found,
+    save_form,
+)
 from pregon.api.schemas import (
     BulkIn,
     BulkOut,
@@ -91,29 +101,7 @@ api = NinjaAPI(
     docs=Swagger(settings={"validatorUrl": None}),
 )
 errors.install(api)
-
-# The error answers every endpoint may give, for the OpenAPI document.
-ERRORS = {frozenset({400, 401, 403, 404, 422}): ErrorOut}
-
-
-def _get(queryset: QuerySet, **lookup: Any) -> Any:
-    """The one object matching ``lookup``, or a 404; a malformed code is simply unknown."""
-    if "code" in lookup:
-        try:
-            lookup["code"] = uuid.UUID(str(lookup["code"]))
-        except ValueError:
-            raise not_found() from None
-    found = queryset.filter(**lookup).first()
-    if found is None:
-        raise not_found()
-    return found
-
-
-def _save(form_class: type[ModelForm], instance: Model, data: dict[str, Any]) -> Any:
-    form = form_class(data, instance=instance)
-    if not form.is_valid():
-        raise invalid(form_errors(form))
-    return form.save()
+api.add_router("", routes_sending.router)
 
 
 def _deleted(request: HttpRequest, kind: str, target: str, **detail: object) -> None:
@@ -145,16 +133,16 @@ def contact_list(
         contacts = contacts.filter(status=status)
     if list_code:
         member = Subscription.objects.filter(
-            contact=OuterRef("pk"), mailing_list=_get(MailingList.objects, code=list_code)
+            contact=OuterRef("pk"), mailing_list=get_or_404(MailingList.objects, code=list_code)
         )
         contacts = contacts.filter(Exists(member))
     if tag:
         tagged = bulk.ContactTag.objects.filter(
-            contact=OuterRef("pk"), tag=_get(Tag.objects, name=tag)
+            contact=OuterRef("pk"), tag=get_or_404(Tag.objects, name=tag)
         )
         contacts = contacts.filter(Exists(tagged))
     if segment:
-        rules = _get(Segment.objects, code=segment).rules
+        rules = get_or_404(Segment.objects, code=segment).rules
         try:
             contacts = segments.filter_contacts(rules, contacts)
         except ValueError as error:  # The segment names a list or field deleted since.
@@ -166,7 +154,7 @@ def contact_list(
 def contact_create(request: HttpRequest, payload: ContactIn) -> Status[Contact]:
     """Create a contact. Validated like the contact form: email, phone, lists, custom fields."""
     contact = save_contact(payload.dict(), None, replace=True)
-    return Status(201, _get(_contacts(), pk=contact.pk))
+    return Status(201, get_or_404(_contacts(), pk=contact.pk))
 
 
 @api.post("/contacts/bulk", response={200: BulkOut, **ERRORS}, tags=["contacts"])
@@ -183,28 +171,28 @@ def contact_bulk(request: HttpRequest, payload: BulkIn) -> dict[str, int]:
 
 @api.get("/contacts/{code}", response={200: ContactOut, **ERRORS}, tags=["contacts"])
 def contact_detail(request: HttpRequest, code: str) -> Contact:
-    return _get(_contacts(), code=code)
+    return get_or_404(_contacts(), code=code)
 
 
 @api.put("/contacts/{code}", response={200: ContactOut, **ERRORS}, tags=["contacts"])
 def contact_replace(request: HttpRequest, code: str, payload: ContactIn) -> Contact:
     """Replace a contact: keys left out take their defaults, except consent, which stays."""
-    contact = save_contact(payload.dict(), _get(_contacts(), code=code), replace=True)
-    return _get(_contacts(), pk=contact.pk)
+    contact = save_contact(payload.dict(), get_or_404(_contacts(), code=code), replace=True)
+    return get_or_404(_contacts(), pk=contact.pk)
 
 
 @api.patch("/contacts/{code}", response={200: ContactOut, **ERRORS}, tags=["contacts"])
 def contact_update(request: HttpRequest, code: str, payload: ContactPatch) -> Contact:
     """Change only the keys sent."""
-    contact = _get(_contacts(), code=code)
+    contact = get_or_404(_contacts(), code=code)
     contact = save_contact(payload.dict(exclude_unset=True), contact, replace=False)
-    return _get(_contacts(), pk=contact.pk)
+    return get_or_404(_contacts(), pk=contact.pk)
 
 
 @api.delete("/contacts/{code}", response={204: None, **ERRORS}, tags=["contacts"])
 def contact_delete(request: HttpRequest, code: str) -> Status[None]:
     """Delete a contact for good (recorded in the audit log)."""
-    contact = _get(Contact.objects, code=code)
+    contact = get_or_404(Contact.objects, code=code)
     with transaction.atomic():
         contact.delete()
         _deleted(request, "contact", contact.email)
@@ -226,28 +214,28 @@ def list_index(request: HttpRequest) -> QuerySet[MailingList]:
 
 @api.post("/lists", response={201: ListOut, **ERRORS}, tags=["lists"])
 def list_create(request: HttpRequest, payload: ListIn) -> Status[MailingList]:
-    mailing_list = _save(MailingListForm, MailingList(), payload.dict())
-    return Status(201, _get(_lists(), pk=mailing_list.pk))
+    mailing_list = save_form(MailingListForm, MailingList(), payload.dict())
+    return Status(201, get_or_404(_lists(), pk=mailing_list.pk))
 
 
 @api.get("/lists/{code}", response={200: ListOut, **ERRORS}, tags=["lists"])
 def list_detail(request: HttpRequest, code: str) -> MailingList:
-    return _get(_lists(), code=code)
+    return get_or_404(_lists(), code=code)
 
 
 @api.patch("/lists/{code}", response={200: ListOut, **ERRORS}, tags=["lists"])
 def list_update(request: HttpRequest, code: str, payload: ListPatch) -> MailingList:
-    mailing_list = _get(MailingList.objects, code=code)
+    mailing_list = get_or_404(MailingList.objects, code=code)
     data = {"name": mailing_list.name, "description": mailing_list.description}
     data.update(payload.dict(exclude_unset=True, exclude_none=True))
-    _save(MailingListForm, mailing_list, data)
-    return _get(_lists(), pk=mailing_list.pk)
+    save_form(MailingListForm, mailing_list, data)
+    return get_or_404(_lists(), pk=mailing_list.pk)
 
 
 @api.delete("/lists/{code}", response={204: None, **ERRORS}, tags=["lists"])
 def list_delete(request: HttpRequest, code: str) -> Status[None]:
     """Delete a list; its contacts stay, outside it."""
-    mailing_list = _get(_lists(), code=code)
+    mailing_list = get_or_404(_lists(), code=code)
     with transaction.atomic():
         mailing_list.delete()
         _deleted(request, "list", mailing_list.name, members=mailing_list.contact_count)
@@ -279,13 +267,13 @@ def tag_create(request: HttpRequest, payload: TagIn) -> Status[Tag]:
     if Tag.objects.filter(name__iexact=name).exists():
         raise invalid({"name": [_("A tag with this name already exists.")]})
     tag = Tag.objects.create(name=name)
-    return Status(201, _get(_tags(), pk=tag.pk))
+    return Status(201, get_or_404(_tags(), pk=tag.pk))
 
 
 @api.patch("/tags/{path:name}", response={200: TagOut, **ERRORS}, tags=["tags"])
 def tag_rename(request: HttpRequest, name: str, payload: TagIn) -> Tag:
     """Rename a tag. Renaming it to another tag's name merges the two, as in the UI."""
-    tag = _get(Tag.objects, name=name)
+    tag = get_or_404(Tag.objects, name=name)
     new_name = _tag_name(payload)
     target = Tag.objects.filter(name__iexact=new_name).exclude(pk=tag.pk).first()
     with transaction.atomic():
@@ -295,13 +283,13 @@ def tag_rename(request: HttpRequest, name: str, payload: TagIn) -> Tag:
         else:
             bulk.merge_tag(tag, target)
             tag = target
-    return _get(_tags(), pk=tag.pk)
+    return get_or_404(_tags(), pk=tag.pk)
 
 
 @api.delete("/tags/{path:name}", response={204: None, **ERRORS}, tags=["tags"])
 def tag_delete(request: HttpRequest, name: str) -> Status[None]:
     """Delete a tag; its contacts stay, without it."""
-    tag = _get(_tags(), name=name)
+    tag = get_or_404(_tags(), name=name)
     with transaction.atomic():
         tag.delete()
         _deleted(request, "tag", tag.name, tagged=tag.contact_count)
@@ -320,25 +308,25 @@ def field_index(request: HttpRequest) -> QuerySet[Field]:
 def field_create(request: HttpRequest, payload: FieldIn) -> Status[Field]:
     """Create a custom field. Its key comes from the label ("Fecha de inicio" -> fecha_de_inicio),
     as in the UI, and is fixed from then on, like its type."""
-    return Status(201, _save(FieldForm, Field(), payload.dict()))
+    return Status(201, save_form(FieldForm, Field(), payload.dict()))
 
 
 @api.get("/fields/{key}", response={200: FieldOut, **ERRORS}, tags=["fields"])
 def field_detail(request: HttpRequest, key: str) -> Field:
-    return _get(Field.objects, key=key)
+    return get_or_404(Field.objects, key=key)
 
 
 @api.patch("/fields/{key}", response={200: FieldOut, **ERRORS}, tags=["fields"])
 def field_update(request: HttpRequest, key: str, payload: FieldPatch) -> Field:
     """Change a field's label. Its key and type stay, because stored values depend on them."""
-    field = _get(Field.objects, key=key)
-    return _save(FieldForm, field, {"label": payload.label, "type": field.type})
+    field = get_or_404(Field.objects, key=key)
+    return save_form(FieldForm, field, {"label": payload.label, "type": field.type})
 
 
 @api.delete("/fields/{key}", response={204: None, **ERRORS}, tags=["fields"])
 def field_delete(request: HttpRequest, key: str) -> Status[None]:
     """Delete a custom field and every contact's value in it."""
-    field = _get(Field.objects, key=key)
+    field = get_or_404(Field.objects, key=key)
     with transaction.atomic():
         cleared = bulk.remove_attribute(field.key)
         field.delete()
@@ -358,7 +346,7 @@ def segment_index(request: HttpRequest) -> QuerySet[Segment]:
 @api.post("/segments", response={201: SegmentOut, **ERRORS}, tags=["segments"])
 def segment_create(request: HttpRequest, payload: SegmentIn) -> Status[Segment]:
     """Save a segment. Lists may be named by code and tags by name; they are stored by id."""
-    segment = _save(SegmentForm, Segment(created_by=request.user), payload.dict())
+    segment = save_form(SegmentForm, Segment(created_by=request.user), payload.dict())
     return Status(201, segment)
 
 
@@ -373,21 +361,21 @@ def segment_count_rules(request: HttpRequest, payload: RulesIn) -> dict[str, int
 
 @api.get("/segments/{code}", response={200: SegmentOut, **ERRORS}, tags=["segments"])
 def segment_detail(request: HttpRequest, code: str) -> Segment:
-    return _get(Segment.objects, code=code)
+    return get_or_404(Segment.objects, code=code)
 
 
 @api.patch("/segments/{code}", response={200: SegmentOut, **ERRORS}, tags=["segments"])
 def segment_update(request: HttpRequest, code: str, payload: SegmentPatch) -> Segment:
-    segment = _get(Segment.objects, code=code)
+    segment = get_or_404(Segment.objects, code=code)
     data = {"name": segment.name, "rules": segment.rules}
     data.update(payload.dict(exclude_unset=True, exclude_none=True))
     segment.updated_at = timezone.now()
-    return _save(SegmentForm, segment, data)
+    return save_form(SegmentForm, segment, data)
 
 
 @api.delete("/segments/{code}", response={204: None, **ERRORS}, tags=["segments"])
 def segment_delete(request: HttpRequest, code: str) -> Status[None]:
-    segment = _get(Segment.objects, code=code)
+    segment = get_or_404(Segment.objects, code=code)
     with transaction.atomic():
         segment.delete()
         _deleted(request, "segment", segment.name, code=str(segment.code))
@@ -403,7 +391,7 @@ def segment_delete(request: HttpRequest, code: str) -> Status[None]:
 def segment_count(request: HttpRequest, code: str) -> dict[str, int]:
     """How many contacts a saved segment has now. Analysts may read this: it is a figure,
     and the segment's rules were written by an editor."""
-    return {"count": _count(_get(Segment.objects, code=code).rules)}
+    return {"count": _count(get_or_404(Segment.objects, code=code).rules)}
 
 
 def _count(rules: dict[str, Any]) -> int:
@@ -485,7 +473,7 @@ def import_start(
         columns = []
     if columns is not None and not isinstance(columns, dict):
         raise invalid({"mapping": [_("Send the mapping as a JSON object.")]})
-    mailing_list = _get(MailingList.objects, code=list_code) if list_code else None
+    mailing_list = get_or_404(MailingList.objects, code=list_code) if list_code else None
     try:
         imp = imports.create_import(file, user=request.user, language=get_language())
     except ValueError as error:
@@ -511,7 +499,7 @@ def import_start(
 @api.get("/imports/{code}", response={200: ImportOut, **ERRORS}, tags=["imports"])
 def import_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     """An import's progress and, once it has run, its counts and report of rejected rows."""
-    return _import_out(request, _get(Import.objects, code=code))
+    return _import_out(request, get_or_404(Import.objects, code=code))
 
 
 @api.get(
@@ -522,7 +510,7 @@ def import_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 )
 def import_report(request: HttpRequest, code: str) -> FileResponse:
     """The CSV of every rejected row and why (bad email, bad phone, duplicate…)."""
-    imp = _get(Import.objects, code=code)
+    imp = get_or_404(Import.objects, code=code)
     if not imp.report:
         raise not_found()
     return FileResponse(
@@ -572,7 +560,7 @@ def _new_template(payload: TemplateIn) -> tuple[EmailTemplate, str]:
     if payload.copy_of is not None:
         # A code in the body that names nothing is a 422, like a list code in a contact.
         try:
-            original = _get(EmailTemplate.objects, code=payload.copy_of)
+            original = get_or_404(EmailTemplate.objects, code=payload.copy_of)
         except ApiError:
             message = _("There is no template with the code “%(code)s”.")
             raise invalid({"copy": [message % {"code": payload.copy_of}]}) from None
@@ -629,14 +617,14 @@ def template_compile(request: HttpRequest, payload: CompileIn) -> EmailTemplate:
 
 @api.get("/templates/{code}", response={200: TemplateOut, **ERRORS}, tags=["templates"])
 def template_detail(request: HttpRequest, code: str) -> EmailTemplate:
-    return _get(EmailTemplate.objects, code=code)
+    return get_or_404(EmailTemplate.objects, code=code)
 
 
 @api.patch("/templates/{code}", response={200: TemplateOut, **ERRORS}, tags=["templates"])
 def template_update(request: HttpRequest, code: str, payload: TemplatePatch) -> EmailTemplate:
     """Change only the keys sent. A new ``source`` is compiled and checked again; ``text``
     replaces the plain-text version, and "" goes back to the one made from the HTML."""
-    template = _get(EmailTemplate.objects, code=code)
+    template = get_or_404(EmailTemplate.objects, code=code)
     errors = _name_errors(template, payload.name) if payload.name is not None else {}
     try:
         if payload.source is not None:
@@ -659,7 +647,7 @@ def template_update(request: HttpRequest, code: str, payload: TemplatePatch) -> 
 @api.delete("/templates/{code}", response={204: None, **ERRORS}, tags=["templates"])
 def template_delete(request: HttpRequest, code: str) -> Status[None]:
     """Delete a template for good (recorded in the audit log)."""
-    template = _get(EmailTemplate.objects, code=code)
+    template = get_or_404(EmailTemplate.objects, code=code)
     with transaction.atomic():
         template.delete()
         _deleted(request, "template", template.name)
@@ -675,13 +663,13 @@ def template_preview(
     """The HTML and text with their merge tags filled for a contact, as sent (but with "#"
     for the unsubscribe link). Contact data is escaped in the HTML, not in the text. An
     unknown contact is a 404."""
-    template = _get(EmailTemplate.objects, code=code)
+    template = get_or_404(EmailTemplate.objects, code=code)
     person = None
     if contact := contact.strip():
         if "@" in contact:
-            person = _get(Contact.objects, email=contact.lower())
+            person = get_or_404(Contact.objects, email=contact.lower())
         else:
-            person = _get(Contact.objects, code=contact)
+            person = get_or_404(Contact.objects, code=contact)
     rendered = personalised(template.html, template.text, person)
     return {"html": rendered.html, "text": rendered.text}
 

@@ -31,3 +31,4 @@ class BearerToken(HttpBearer):
 
 EDITOR = BearerToken(Role.EDITOR)
 ANALYST = BearerToken(Role.ANALYST)
+ADMIN = BearerToken(Role.ADMIN)

@@ -3,12 +3,17 @@
 Every 4xx answer has ``detail``, a sentence for a person, and ``errors``, a message list per
 field (empty when no field is to blame). Field names are the API's own, dotted for nested
 values: ``phone``, ``fields.birthday``, ``consent.source``, ``contacts.3.email``.
+
+``get_or_404`` and ``save_form`` are the two ways an endpoint of either half of the route
+table (api.py, routes_sending.py) turns a missing object or an invalid form into an answer.
 """
 
+import uuid
 from typing import Any
 
 from django import forms
 from django.db import IntegrityError
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -21,6 +26,10 @@ Errors = dict[str, list[str]]
 class ErrorOut(Schema):
     detail: str
     errors: Errors = {}
+
+
+# The error answers every endpoint may give, for the OpenAPI document.
+ERRORS = {frozenset({400, 401, 403, 404, 422}): ErrorOut}
 
 
 class ApiError(Exception):
@@ -40,6 +49,27 @@ def invalid(errors: Errors) -> ApiError:
 
 def not_found() -> ApiError:
     return ApiError(404, _("Nothing here has this code or name."))
+
+
+def get_or_404(queryset: QuerySet, **lookup: Any) -> Any:
+    """The one object matching ``lookup``, or a 404; a malformed code is simply unknown."""
+    if "code" in lookup:
+        try:
+            lookup["code"] = uuid.UUID(str(lookup["code"]))
+        except ValueError:
+            raise not_found() from None
+    found = queryset.filter(**lookup).first()
+    if found is None:
+        raise not_found()
+    return found
+
+
+def save_form(form_class: type[forms.ModelForm], instance: Model, data: dict[str, Any]) -> Any:
+    """Save ``instance`` through the UI's form with ``data``; raise a 422 with its errors."""
+    form = form_class(data, instance=instance)
+    if not form.is_valid():
+        raise invalid(form_errors(form))
+    return form.save()
 
 
 def form_errors(

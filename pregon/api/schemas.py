@@ -12,6 +12,7 @@ from ninja import Field as SchemaField
 from ninja import Schema
 from pydantic import ConfigDict, IPvAnyAddress
 
+from pregon.campaigns.models import Campaign, CampaignStatus
 from pregon.contacts.models import (
     ConsentSource,
     Contact,
@@ -21,6 +22,7 @@ from pregon.contacts.models import (
     Status,
 )
 from pregon.content.models import Format
+from pregon.sending.models import Backend, BackendKind, Security, SenderIdentity
 
 BULK_LIMIT = 1000
 
@@ -308,3 +310,248 @@ class GalleryOut(Schema):
 
 class GalleryDetailOut(GalleryOut):
     source: str = SchemaField(..., description="The MJML, with the brand kit applied.")
+
+
+class CampaignIn(InputSchema):
+    name: str
+    subject: str = SchemaField(..., description="May use merge tags, such as {{ nombre }}.")
+    preheader: str = SchemaField("", description="The line inbox lists show after the subject.")
+    sender: str | None = SchemaField(
+        None, description="Code of a sender identity; it may wait until scheduling."
+    )
+    template: str | None = SchemaField(
+        None, description="Code of a template that passed its checks; it may wait too."
+    )
+    include_lists: list[str] = SchemaField([], description="Codes of the lists to send to.")
+    exclude_lists: list[str] = SchemaField([], description="Codes of the lists to leave out.")
+    include_segments: list[str] = SchemaField([], description="Codes of segments to send to.")
+    exclude_segments: list[str] = SchemaField([], description="Codes of segments to leave out.")
+
+
+class CampaignPatch(InputSchema):
+    """Like CampaignIn, but only the keys sent change; a null sender or template clears it."""
+
+    name: str | None = None
+    subject: str | None = None
+    preheader: str | None = None
+    sender: str | None = None
+    template: str | None = None
+    include_lists: list[str] | None = None
+    exclude_lists: list[str] | None = None
+    include_segments: list[str] | None = None
+    exclude_segments: list[str] | None = None
+
+
+def _codes(related: Any) -> list[UUID]:
+    return [item.code for item in related.all()]
+
+
+class CampaignOut(Schema):
+    code: UUID
+    name: str
+    subject: str
+    preheader: str
+    sender: UUID | None
+    template: UUID | None
+    include_lists: list[UUID]
+    exclude_lists: list[UUID]
+    include_segments: list[UUID]
+    exclude_segments: list[UUID]
+    status: str = SchemaField(
+        ..., description="draft, scheduled, sending, paused, sent, cancelled or failed."
+    )
+    scheduled_at: datetime.datetime | None
+    started_at: datetime.datetime | None
+    finished_at: datetime.datetime | None
+    recipient_count: int | None = SchemaField(
+        ...,
+        description="Before sending, the audience as it is now; once started, the messages "
+        "queued. null if a segment can no longer be read, or if cancelled before starting.",
+    )
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+    # The queries that read campaigns select the sender and template and prefetch the rest.
+    @staticmethod
+    def resolve_sender(campaign: Campaign) -> UUID | None:
+        return campaign.sender.code if campaign.sender_id else None
+
+    @staticmethod
+    def resolve_template(campaign: Campaign) -> UUID | None:
+        return campaign.template.code if campaign.template_id else None
+
+    @staticmethod
+    def resolve_include_lists(campaign: Campaign) -> list[UUID]:
+        return _codes(campaign.include_lists)
+
+    @staticmethod
+    def resolve_exclude_lists(campaign: Campaign) -> list[UUID]:
+        return _codes(campaign.exclude_lists)
+
+    @staticmethod
+    def resolve_include_segments(campaign: Campaign) -> list[UUID]:
+        return _codes(campaign.include_segments)
+
+    @staticmethod
+    def resolve_exclude_segments(campaign: Campaign) -> list[UUID]:
+        return _codes(campaign.exclude_segments)
+
+    @staticmethod
+    def resolve_recipient_count(campaign: Campaign) -> int | None:
+        if campaign.mailing_id:
+            count = getattr(campaign, "message_count", None)
+            return campaign.mailing.messages.count() if count is None else count
+        if campaign.status not in (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED):
+            return None
+        try:
+            return campaign.audience().count()
+        except ValueError:  # A segment names a list, tag or field deleted since.
+            return None
+
+
+class ScheduleIn(InputSchema):
+    at: datetime.datetime | None = SchemaField(
+        None,
+        description="When to send, in the future; null or left out: now. Without an offset, "
+        "the time is read in the account's time zone.",
+    )
+    confirm: bool = SchemaField(
+        False,
+        description="Required as true when fewer messages are left this period than "
+        "recipients: sending then stops at zero.",
+    )
+
+
+class ProgressOut(Schema):
+    status: str
+    counts: dict[str, int] = SchemaField(
+        ..., description="Messages by status: queued, sending, sent and failed."
+    )
+    total: int
+    percent: int = SchemaField(..., description="Sent and failed messages, as a share of total.")
+
+
+class TestSendIn(InputSchema):
+    addresses: list[str] = SchemaField(..., description="Up to 5 email addresses.")
+
+
+class TestResultOut(Schema):
+    address: str
+    outcome: str = SchemaField(
+        ..., description="sent (accepted), retry (a temporary refusal) or failed."
+    )
+    code: int | None = SchemaField(..., description="The server's SMTP reply code, if any.")
+    reply: str
+
+
+class SenderIn(InputSchema):
+    from_name: str
+    from_email: str = SchemaField(..., description="An address on a domain of yours.")
+    reply_to: str = ""
+
+
+class SenderPatch(InputSchema):
+    from_name: str | None = None
+    from_email: str | None = None
+    reply_to: str | None = None
+
+
+class SenderOut(Schema):
+    code: UUID
+    from_name: str
+    from_email: str
+    reply_to: str
+    domain: str = SchemaField(..., description="The sending domain, which signs with DKIM.")
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_domain(sender: SenderIdentity) -> str:
+        return sender.domain.name
+
+
+class BackendIn(InputSchema):
+    name: str
+    kind: BackendKind = SchemaField(
+        ..., description="smtp (a relay) or file (the test mailbox: nothing leaves the server)."
+    )
+    host: str | None = None
+    port: int | None = SchemaField(None, description="587 if left out.")
+    security: Security | None = SchemaField(None, description="starttls if left out.")
+    username: str | None = None
+    password: str | None = SchemaField(
+        None, description="Write-only: stored encrypted and never sent back."
+    )
+    max_connections: int | None = SchemaField(None, description="4 if left out.")
+    is_active: bool = True
+
+
+class BackendPatch(InputSchema):
+    """The kind stays. Without a password, the stored one stays; without a user, it goes."""
+
+    name: str | None = None
+    host: str | None = None
+    port: int | None = None
+    security: Security | None = None
+    username: str | None = None
+    password: str | None = SchemaField(
+        None, description="Write-only; left out or empty, the stored password stays."
+    )
+    max_connections: int | None = None
+    is_active: bool | None = None
+
+
+class BackendOut(Schema):
+    code: UUID
+    name: str
+    kind: str
+    host: str
+    port: int
+    security: str
+    username: str
+    has_password: bool = SchemaField(..., description="Whether a password is stored.")
+    max_connections: int
+    is_active: bool
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_has_password(backend: Backend) -> bool:
+        return bool(backend.password)
+
+
+class CheckOutcomeOut(Schema):
+    outcome: str = SchemaField(
+        ..., description="sent (it works), retry (could not reach it) or failed (refused)."
+    )
+    code: int | None
+    reply: str
+
+
+class PeriodOut(Schema):
+    start: datetime.datetime
+    end: datetime.datetime
+
+
+class QuotaMonthOut(PeriodOut):
+    amount: int = SchemaField(..., description="Messages the plan grants this month.")
+    credited: int = SchemaField(..., description="Messages credited back for incidents.")
+    used: int = SchemaField(..., description="Messages relays accepted.")
+
+
+class QuotaOut(Schema):
+    months: list[QuotaMonthOut]
+    period: PeriodOut | None = SchemaField(..., description="The current month; null outside.")
+    balance: int = SchemaField(..., description="Messages that may still be sent this period.")
+    used: int = SchemaField(..., description="Messages relays accepted this period.")
+
+
+class CreditIn(InputSchema):
+    amount: int
+    reason: str = SchemaField(..., description="Such as the incident; it goes to the audit log.")
+
+
+class CreditOut(Schema):
+    amount: int
+    reason: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    balance: int = SchemaField(..., description="The balance after the credit.")

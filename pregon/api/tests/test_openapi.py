@@ -43,6 +43,23 @@ class OpenApiTestCase(TestCase):
             "/api/v1/templates/{code}/preview",
             "/api/v1/gallery",
             "/api/v1/gallery/{key}",
+            "/api/v1/campaigns",
+            "/api/v1/campaigns/{code}",
+            "/api/v1/campaigns/{code}/schedule",
+            "/api/v1/campaigns/{code}/unschedule",
+            "/api/v1/campaigns/{code}/pause",
+            "/api/v1/campaigns/{code}/resume",
+            "/api/v1/campaigns/{code}/cancel",
+            "/api/v1/campaigns/{code}/duplicate",
+            "/api/v1/campaigns/{code}/send-test",
+            "/api/v1/campaigns/{code}/progress",
+            "/api/v1/senders",
+            "/api/v1/senders/{code}",
+            "/api/v1/backends",
+            "/api/v1/backends/{code}",
+            "/api/v1/backends/{code}/check",
+            "/api/v1/quota",
+            "/api/v1/quota/credits",
         ]:
             self.assertTrue(path in document["paths"], path)
         self.assertEqual(
@@ -55,6 +72,20 @@ class OpenApiTestCase(TestCase):
         self.assertEqual(sorted(template), ["delete", "get", "patch"])
         self.assertEqual(template["get"]["tags"], ["templates"])
         self.assertEqual(document["paths"]["/api/v1/gallery"]["get"]["tags"], ["gallery"])
+        campaign = document["paths"]["/api/v1/campaigns/{code}"]
+        self.assertEqual(sorted(campaign), ["delete", "get", "patch"])
+        self.assertIn("409", campaign["patch"]["responses"])
+        for path, tag in [
+            ("/api/v1/campaigns/{code}/progress", "campaigns"),
+            ("/api/v1/senders", "senders"),
+            ("/api/v1/backends", "backends"),
+            ("/api/v1/quota", "quota"),
+        ]:
+            self.assertEqual(document["paths"][path]["get"]["tags"], [tag])
+        # The relay password may be written, never read.
+        schemas = document["components"]["schemas"]
+        self.assertIn("password", schemas["BackendIn"]["properties"])
+        self.assertNotIn("password", schemas["BackendOut"]["properties"])
 
     def test_the_docs_page_loads_nothing_from_other_sites(self) -> None:
         response = self.client.get("/api/v1/docs")

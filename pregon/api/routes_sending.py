@@ -1,0 +1,617 @@
+"""The sending half of the API's route table: campaigns, sender identities, delivery backends
+and the quota. api.py adds this router to its API, so both halves share one authentication,
+one error shape and one OpenAPI document.
+
+Campaigns are checked by the campaign screens' forms (CampaignForm, ScheduleForm,
+TestSendForm) and change status only through the model's methods, so the API and the UI
+agree on what a campaign may do. A move its status does not allow is a 409, and so is editing
+or deleting a campaign that is no longer a draft: the request is well formed, but the
+campaign is not in a state to take it.
+"""
+
+import datetime
+import uuid
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Model, ProtectedError, QuerySet, Sum
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from ninja import Router, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from pregon.accounts import audit
+from pregon.accounts.models import AuditAction
+from pregon.api import auth
+from pregon.api.errors import (
+    ApiError,
+    ErrorOut,
+    Errors,
+    form_errors,
+    get_or_404,
+    invalid,
+    save_form,
+)
+from pregon.api.schemas import (
+    BackendIn,
+    BackendOut,
+    BackendPatch,
+    CampaignIn,
+    CampaignOut,
+    CampaignPatch,
+    CheckOutcomeOut,
+    CreditIn,
+    CreditOut,
+    ProgressOut,
+    QuotaOut,
+    ScheduleIn,
+    SenderIn,
+    SenderOut,
+    SenderPatch,
+    TestResultOut,
+    TestSendIn,
+)
+from pregon.campaigns.forms import CampaignForm, ScheduleForm, TestSendForm
+from pregon.campaigns.models import Campaign, CampaignStatus, IllegalTransition
+from pregon.contacts.models import MailingList, Segment
+from pregon.content.models import EmailTemplate
+from pregon.lib import vault
+from pregon.sending import engine, quota, transports
+from pregon.sending.forms import CreditForm, FileBackendForm, SenderIdentityForm, SmtpBackendForm
+from pregon.sending.models import (
+    Backend,
+    BackendKind,
+    Message,
+    MessageStatus,
+    QuotaDebit,
+    QuotaGrant,
+    SenderIdentity,
+)
+
+router = Router()
+
+# The error answers of these endpoints, for the OpenAPI document: api.py's, plus the 409 of
+# a campaign whose status does not allow the request (or a sender that campaigns use).
+ERRORS = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
+
+
+def _deleted(request: HttpRequest, kind: str, target: str) -> None:
+    """Audit a deletion with the words the UI's deletions use."""
+    audit.record(request, AuditAction.DELETION, target, kind=kind)
+
+
+# Campaigns.
+
+# How each status is said, and what a campaign in it cannot do, in the 409 answers:
+# "The campaign is sending; it cannot be scheduled."
+STATES = {
+    CampaignStatus.DRAFT: gettext_lazy("The campaign is a draft"),
+    CampaignStatus.SCHEDULED: gettext_lazy("The campaign is scheduled"),
+    CampaignStatus.SENDING: gettext_lazy("The campaign is sending"),
+    CampaignStatus.PAUSED: gettext_lazy("The campaign is paused"),
+    CampaignStatus.SENT: gettext_lazy("The campaign has been sent"),
+    CampaignStatus.CANCELLED: gettext_lazy("The campaign was cancelled"),
+    CampaignStatus.FAILED: gettext_lazy("The campaign failed"),
+}
+REFUSALS = {
+    "schedule": gettext_lazy("it cannot be scheduled"),
+    "unschedule": gettext_lazy("it cannot be unscheduled"),
+    "pause": gettext_lazy("it cannot be paused"),
+    "resume": gettext_lazy("it cannot be resumed"),
+    "cancel": gettext_lazy("it cannot be cancelled"),
+    "edit": gettext_lazy("only a draft can be edited"),
+    "delete": gettext_lazy("only a draft can be deleted"),
+}
+
+# Campaign fields the API names by code: the model, and the error for a code it lacks.
+RELATED: dict[str, tuple[type[Model], Any]] = {
+    "sender": (
+        SenderIdentity,
+        gettext_lazy("There is no sender identity with the code “%(code)s”."),
+    ),
+    "template": (EmailTemplate, gettext_lazy("There is no template with the code “%(code)s”.")),
+    "include_lists": (MailingList, gettext_lazy("There is no list with the code “%(code)s”.")),
+    "exclude_lists": (MailingList, gettext_lazy("There is no list with the code “%(code)s”.")),
+    "include_segments": (Segment, gettext_lazy("There is no segment with the code “%(code)s”.")),
+    "exclude_segments": (Segment, gettext_lazy("There is no segment with the code “%(code)s”.")),
+}
+AUDIENCE_FIELDS = ["include_lists", "exclude_lists", "include_segments", "exclude_segments"]
+# The columns an edit writes: never the status, which another request may have changed.
+EDITABLE_FIELDS = ["name", "subject", "preheader", "sender", "template", "updated_at"]
+
+
+def _refused(campaign: Campaign, action: str) -> ApiError:
+    """The 409 for ``action`` on ``campaign`` in its present status."""
+    detail = _("%(state)s; %(refusal)s.") % {
+        "state": STATES[CampaignStatus(campaign.status)],
+        "refusal": REFUSALS[action],
+    }
+    return ApiError(409, detail)
+
+
+def _campaigns() -> QuerySet[Campaign]:
+    # Django drops Meta.ordering from GROUP BY queries, so it is repeated here.
+    return (
+        Campaign.objects.select_related("sender", "template", "mailing")
+        .prefetch_related(*AUDIENCE_FIELDS)
+        .annotate(message_count=Count("mailing__messages"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def _pk(name: str, code: str, errors: Errors) -> int | None:
+    """The primary key of the ``name`` object with ``code``; None, noted in ``errors``, if none."""
+    model, message = RELATED[name]
+    try:
+        found = model.objects.filter(code=uuid.UUID(str(code))).values_list("pk", flat=True)
+        pk = found.first()
+    except ValueError:  # A malformed code is as unknown as a well-formed one.
+        pk = None
+    if pk is None:
+        errors.setdefault(name, []).append(message % {"code": code})
+    return pk
+
+
+def _campaign_form(campaign: Campaign, changes: dict[str, Any]) -> CampaignForm:
+    """The campaign form, valid, for ``campaign`` with ``changes`` (API names, codes).
+
+    Raises a 422 with the form's errors and those of codes that name nothing or a template
+    whose checks found an error.
+    """
+    data: dict[str, Any] = {
+        "name": campaign.name,
+        "subject": campaign.subject,
+        "preheader": campaign.preheader,
+        "sender": campaign.sender_id,
+        "template": campaign.template_id,
+    }
+    for name in AUDIENCE_FIELDS:
+        data[name] = (
+            list(getattr(campaign, name).values_list("pk", flat=True)) if campaign.pk else []
+        )
+    errors: Errors = {}
+    for name, value in changes.items():
+        if name in AUDIENCE_FIELDS:
+            codes = value or []  # null empties the list, as [] does.
+            data[name] = [pk for code in codes if (pk := _pk(name, code, errors)) is not None]
+        elif name in RELATED and value is not None:
+            pk = _pk(name, value, errors)
+            if name == "template" and pk is not None and pk != campaign.template_id:
+                template = EmailTemplate.objects.get(pk=pk)
+                if not template.is_ready:
+                    message = _("The template “%(name)s” has errors to fix before it can be sent.")
+                    errors["template"] = [message % {"name": template.name}]
+                    pk = None
+            if pk is not None:
+                data[name] = pk
+        else:
+            data[name] = value
+    form = CampaignForm(data, instance=campaign)
+    if not form.is_valid() or errors:
+        raise invalid({**form_errors(form), **errors})
+    return form
+
+
+def _blockers(campaign: Campaign) -> tuple[Errors, int | None]:
+    """What stops ``campaign`` from being scheduled, by field, as its page lists it, and the
+    size of its audience (None if a segment can no longer be read)."""
+    errors: Errors = {}
+    if campaign.sender_id is None:
+        errors["sender"] = [_("Choose a sender.")]
+    if campaign.template_id is None:
+        errors["template"] = [_("Choose a template.")]
+    elif not campaign.template.is_ready:
+        message = _("The template “%(name)s” has errors to fix before it can be sent.")
+        errors["template"] = [message % {"name": campaign.template.name}]
+    try:
+        count = campaign.audience().count()
+    except ValueError as error:  # A segment names a list, tag or field deleted since.
+        errors["audience"] = [_("The audience cannot be counted: %(error)s") % {"error": error}]
+        return errors, None
+    if count == 0:
+        errors["audience"] = [
+            _("Nobody would receive it: choose lists or segments with subscribed contacts.")
+        ]
+    return errors, count
+
+
+def _move(code: str, action: str) -> Campaign:
+    """Call the campaign's ``action`` method (pause, resume…); a 409 if its status refuses."""
+    campaign = get_or_404(Campaign.objects, code=code)
+    try:
+        getattr(campaign, action)()
+    except IllegalTransition:
+        campaign.refresh_from_db(fields=["status"])
+        raise _refused(campaign, action) from None
+    return get_or_404(_campaigns(), pk=campaign.pk)
+
+
+@router.get("/campaigns", response=list[CampaignOut], tags=["campaigns"])
+@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+def campaign_list(request: HttpRequest, status: CampaignStatus | None = None) -> QuerySet:
+    """Campaigns, newest first, optionally of one status."""
+    campaigns = _campaigns()
+    return campaigns.filter(status=status) if status else campaigns
+
+
+@router.post("/campaigns", response={201: CampaignOut, **ERRORS}, tags=["campaigns"])
+def campaign_create(request: HttpRequest, payload: CampaignIn) -> Status[Campaign]:
+    """Create a draft, checked like the campaign form: merge tags in the subject, a template
+    that passed its checks, no list or segment both included and left out."""
+    form = _campaign_form(Campaign(), payload.dict())
+    campaign = form.save(commit=False)
+    campaign.created_by = request.user
+    with transaction.atomic():
+        campaign.save()
+        form.save_m2m()
+    return Status(201, get_or_404(_campaigns(), pk=campaign.pk))
+
+
+@router.get("/campaigns/{code}", response={200: CampaignOut, **ERRORS}, tags=["campaigns"])
+def campaign_detail(request: HttpRequest, code: str) -> Campaign:
+    return get_or_404(_campaigns(), code=code)
+
+
+@router.patch("/campaigns/{code}", response={200: CampaignOut, **ERRORS}, tags=["campaigns"])
+def campaign_update(request: HttpRequest, code: str, payload: CampaignPatch) -> Campaign:
+    """Change only the keys sent, of a draft; any other status is a 409 (unschedule first)."""
+    campaign = get_or_404(Campaign.objects.select_related("template"), code=code)
+    if campaign.status != CampaignStatus.DRAFT:
+        raise _refused(campaign, "edit")
+    form = _campaign_form(campaign, payload.dict(exclude_unset=True))
+    with transaction.atomic():
+        # Read the status again under a lock: the campaign may have been scheduled since,
+        # and saving it would quietly turn it back into a draft.
+        locked = get_or_404(Campaign.objects.select_for_update(), pk=campaign.pk)
+        if locked.status != CampaignStatus.DRAFT:
+            raise _refused(locked, "edit")
+        campaign = form.save(commit=False)
+        campaign.updated_at = timezone.now()
+        campaign.save(update_fields=EDITABLE_FIELDS)
+        form.save_m2m()
+    return get_or_404(_campaigns(), pk=campaign.pk)
+
+
+@router.delete("/campaigns/{code}", response={204: None, **ERRORS}, tags=["campaigns"])
+def campaign_delete(request: HttpRequest, code: str) -> Status[None]:
+    """Delete a draft (recorded in the audit log); any other status is a 409."""
+    campaign = get_or_404(Campaign.objects, code=code)
+    with transaction.atomic():
+        # Conditional, so that a campaign scheduled a moment ago is not deleted.
+        deleted, _rows = Campaign.objects.filter(
+            pk=campaign.pk, status=CampaignStatus.DRAFT
+        ).delete()
+        if not deleted:
+            raise _refused(get_or_404(Campaign.objects, pk=campaign.pk), "delete")
+        _deleted(request, "campaign", campaign.name)
+    return Status(204, None)
+
+
+@router.post(
+    "/campaigns/{code}/schedule", response={200: CampaignOut, **ERRORS}, tags=["campaigns"]
+)
+def campaign_schedule(request: HttpRequest, code: str, payload: ScheduleIn) -> Campaign:
+    """Schedule a draft for ``at``, or for now: the scheduler starts it within seconds of
+    its time. It needs a sender, a template that passed its checks and somebody to send to;
+    what is missing is a 422, by field (``sender``, ``template``, ``audience``, ``at``).
+    With fewer messages left this period than recipients, ``confirm`` must be true."""
+    campaign = get_or_404(Campaign.objects.select_related("template"), code=code)
+    if campaign.status != CampaignStatus.DRAFT:
+        raise _refused(campaign, "schedule")
+    errors, count = _blockers(campaign)
+    quota.ensure_plan()
+    short = count is not None and count > quota.balance()
+    now = payload.at is None
+    data = {"confirm": payload.confirm} if now else {"at": payload.at, "confirm": payload.confirm}
+    form = ScheduleForm(data, now=now, short=short)
+    if not form.is_valid() or errors:
+        raise invalid({**form_errors(form), **errors})
+    try:
+        campaign.schedule(timezone.now() if now else form.cleaned_data["at"])
+    except IllegalTransition:
+        campaign.refresh_from_db(fields=["status"])
+        raise _refused(campaign, "schedule") from None
+    return get_or_404(_campaigns(), pk=campaign.pk)
+
+
+@router.post(
+    "/campaigns/{code}/unschedule", response={200: CampaignOut, **ERRORS}, tags=["campaigns"]
+)
+def campaign_unschedule(request: HttpRequest, code: str) -> Campaign:
+    """Back to draft: it won't be sent."""
+    return _move(code, "unschedule")
+
+
+@router.post("/campaigns/{code}/pause", response={200: CampaignOut, **ERRORS}, tags=["campaigns"])
+def campaign_pause(request: HttpRequest, code: str) -> Campaign:
+    """Stop handing messages over; those already handed over still arrive."""
+    return _move(code, "pause")
+
+
+@router.post("/campaigns/{code}/resume", response={200: CampaignOut, **ERRORS}, tags=["campaigns"])
+def campaign_resume(request: HttpRequest, code: str) -> Campaign:
+    """Send a paused campaign again."""
+    return _move(code, "resume")
+
+
+@router.post("/campaigns/{code}/cancel", response={200: CampaignOut, **ERRORS}, tags=["campaigns"])
+def campaign_cancel(request: HttpRequest, code: str) -> Campaign:
+    """Stop for good: messages not sent yet never will be. This cannot be undone."""
+    return _move(code, "cancel")
+
+
+@router.post(
+    "/campaigns/{code}/duplicate", response={201: CampaignOut, **ERRORS}, tags=["campaigns"]
+)
+def campaign_duplicate(request: HttpRequest, code: str) -> Status[Campaign]:
+    """A new draft with the same content, sender and audience, whatever the status."""
+    copy = get_or_404(Campaign.objects, code=code).duplicate(request.user)
+    return Status(201, get_or_404(_campaigns(), pk=copy.pk))
+
+
+@router.post(
+    "/campaigns/{code}/send-test",
+    response={200: list[TestResultOut], **ERRORS},
+    tags=["campaigns"],
+)
+def campaign_send_test(
+    request: HttpRequest, code: str, payload: TestSendIn
+) -> list[dict[str, Any]]:
+    """Send the campaign as it stands to up to 5 addresses, now, with "[Prueba]" before the
+    subject; never queued nor counted against the quota. Answers each address's outcome."""
+    campaign = get_or_404(Campaign.objects.select_related("sender__domain", "template"), code=code)
+    form = TestSendForm({"addresses": "\n".join(payload.addresses)})
+    errors = {} if form.is_valid() else form_errors(form)
+    if campaign.sender_id is None:
+        errors["sender"] = [_("Choose a sender.")]
+    if campaign.template_id is None:
+        errors["template"] = [_("Choose a template.")]
+    if errors:
+        raise invalid(errors)
+    try:
+        results = engine.send_tests(campaign, form.cleaned_data["addresses"])
+    except vault.InvalidToken:
+        raise _unreadable_password() from None
+    return [
+        {"address": address, "outcome": result.outcome, "code": result.code, "reply": result.reply}
+        for address, result in results
+    ]
+
+
+@router.get("/campaigns/{code}/progress", response={200: ProgressOut, **ERRORS}, tags=["campaigns"])
+def campaign_progress(request: HttpRequest, code: str) -> dict[str, Any]:
+    """The campaign's messages by status, and the share already dealt with (sent or failed).
+    All zero until the scheduler has started it."""
+    campaign = get_or_404(Campaign.objects, code=code)
+    counts = {status: 0 for status in MessageStatus.values}
+    if campaign.mailing_id:
+        rows = Message.objects.filter(mailing_id=campaign.mailing_id).values_list("status")
+        counts.update(dict(rows.annotate(n=Count("id"))))
+    total = sum(counts.values())
+    done = counts[MessageStatus.SENT] + counts[MessageStatus.FAILED]
+    return {
+        "status": campaign.status,
+        "counts": counts,
+        "total": total,
+        "percent": done * 100 // total if total else 0,
+    }
+
+
+# Sender identities.
+
+
+def _senders() -> QuerySet[SenderIdentity]:
+    return SenderIdentity.objects.select_related("domain")
+
+
+@router.get("/senders", response=list[SenderOut], tags=["senders"])
+def sender_index(request: HttpRequest) -> QuerySet[SenderIdentity]:
+    return _senders()
+
+
+@router.post("/senders", response={201: SenderOut, **ERRORS}, tags=["senders"])
+def sender_create(request: HttpRequest, payload: SenderIn) -> Status[SenderIdentity]:
+    """Create a sender identity. Its domain is set up with new DKIM keys the first time."""
+    sender = save_form(SenderIdentityForm, SenderIdentity(), payload.dict())
+    return Status(201, get_or_404(_senders(), pk=sender.pk))
+
+
+@router.get("/senders/{code}", response={200: SenderOut, **ERRORS}, tags=["senders"])
+def sender_detail(request: HttpRequest, code: str) -> SenderIdentity:
+    return get_or_404(_senders(), code=code)
+
+
+@router.patch("/senders/{code}", response={200: SenderOut, **ERRORS}, tags=["senders"])
+def sender_update(request: HttpRequest, code: str, payload: SenderPatch) -> SenderIdentity:
+    sender = get_or_404(SenderIdentity.objects, code=code)
+    data = {"from_name": sender.from_name, "from_email": sender.from_email}
+    data["reply_to"] = sender.reply_to
+    data.update(payload.dict(exclude_unset=True, exclude_none=True))
+    save_form(SenderIdentityForm, sender, data)
+    return get_or_404(_senders(), pk=sender.pk)
+
+
+@router.delete("/senders/{code}", response={204: None, **ERRORS}, tags=["senders"])
+def sender_delete(request: HttpRequest, code: str) -> Status[None]:
+    """Delete a sender identity that no campaign uses (those already sent included): 409."""
+    sender = get_or_404(SenderIdentity.objects, code=code)
+    try:
+        with transaction.atomic():
+            sender.delete()
+            _deleted(request, "sender", sender.from_email)
+    except ProtectedError:
+        detail = _(
+            "“%(sender)s” can't be deleted: campaigns use it, including ones already "
+            "sent, which keep it on record. Choose another sender in any draft first."
+        )
+        raise ApiError(409, detail % {"sender": sender.from_email}) from None
+    return Status(204, None)
+
+
+# Delivery backends, for administrators: they hold the relays' passwords. A password is
+# written through the UI's form (encrypted with pregon.lib.vault) and never read back.
+
+BACKEND_FORMS = {BackendKind.SMTP: SmtpBackendForm, BackendKind.FILE: FileBackendForm}
+FILE_BACKEND_FIELDS = {"name", "is_active"}
+
+
+def _save_backend(backend: Backend, changes: dict[str, Any]) -> Backend:
+    """Save ``backend`` with ``changes`` through its kind's form; raise a 422 if invalid."""
+    if backend.kind == BackendKind.FILE:
+        unused = _("The test mailbox has no such setting: only a name and whether it is in use.")
+        extra = sorted(set(changes) - FILE_BACKEND_FIELDS)
+        if extra:
+            raise invalid({name: [unused] for name in extra})
+    data = {
+        "name": backend.name,
+        "host": backend.host,
+        "port": backend.port,
+        "security": backend.security,
+        "username": backend.username,
+        "password": "",  # Left empty, the form keeps the stored password.
+        "max_connections": backend.max_connections,
+        "is_active": backend.is_active,
+        **changes,
+    }
+    return save_form(BACKEND_FORMS[BackendKind(backend.kind)], backend, data)
+
+
+def _unreadable_password() -> ApiError:
+    detail = _(
+        "The stored password can no longer be read (the encryption key changed); enter it again."
+    )
+    return ApiError(409, detail)
+
+
+@router.get("/backends", response=list[BackendOut], tags=["backends"], auth=auth.ADMIN)
+def backend_index(request: HttpRequest) -> QuerySet[Backend]:
+    """The backends; messages go out through the first one in use, oldest first."""
+    return Backend.objects.all()
+
+
+@router.post("/backends", response={201: BackendOut, **ERRORS}, tags=["backends"], auth=auth.ADMIN)
+def backend_create(request: HttpRequest, payload: BackendIn) -> Status[Backend]:
+    """Add an SMTP relay (``host`` required; a password needs a ``username``) or a test
+    mailbox (only ``name`` and ``is_active``)."""
+    changes = payload.dict(exclude_unset=True, exclude_none=True)
+    backend = Backend(kind=changes.pop("kind"))
+    return Status(201, _save_backend(backend, changes))
+
+
+@router.get(
+    "/backends/{code}", response={200: BackendOut, **ERRORS}, tags=["backends"], auth=auth.ADMIN
+)
+def backend_detail(request: HttpRequest, code: str) -> Backend:
+    return get_or_404(Backend.objects, code=code)
+
+
+@router.patch(
+    "/backends/{code}", response={200: BackendOut, **ERRORS}, tags=["backends"], auth=auth.ADMIN
+)
+def backend_update(request: HttpRequest, code: str, payload: BackendPatch) -> Backend:
+    """Change only the keys sent. The kind stays; without a password, so does the stored
+    one; an empty ``username`` removes both."""
+    backend = get_or_404(Backend.objects, code=code)
+    return _save_backend(backend, payload.dict(exclude_unset=True, exclude_none=True))
+
+
+@router.delete(
+    "/backends/{code}", response={204: None, **ERRORS}, tags=["backends"], auth=auth.ADMIN
+)
+def backend_delete(request: HttpRequest, code: str) -> Status[None]:
+    """Delete a backend (recorded in the audit log). With none in use, messages are kept in
+    the test mailbox instead of being sent."""
+    backend = get_or_404(Backend.objects, code=code)
+    with transaction.atomic():
+        backend.delete()
+        _deleted(request, "backend", backend.name)
+    return Status(204, None)
+
+
+@router.post(
+    "/backends/{code}/check",
+    response={200: CheckOutcomeOut, **ERRORS},
+    tags=["backends"],
+    auth=auth.ADMIN,
+)
+def backend_check(request: HttpRequest, code: str) -> dict[str, Any]:
+    """Connect, log in and leave, as the "Test connection" button does; the server's reply."""
+    backend = get_or_404(Backend.objects, code=code)
+    try:
+        result = transports.check_backend(backend)
+    except vault.InvalidToken:
+        raise _unreadable_password() from None
+    return {"outcome": result.outcome, "code": result.code, "reply": result.reply}
+
+
+# The quota: figures an analyst may read, as on the quota page; credits for administrators.
+
+
+def _total(queryset: QuerySet, field: str) -> int:
+    return queryset.aggregate(total=Sum(field))["total"] or 0
+
+
+def _utc(at: datetime.datetime) -> datetime.datetime:
+    # The plan's months are built in the account's time zone; the API answers in UTC, as
+    # it does for every time read from the database.
+    return at.astimezone(datetime.UTC)
+
+
+@router.get("/quota", response=QuotaOut, tags=["quota"], auth=auth.ANALYST)
+def quota_detail(request: HttpRequest) -> dict[str, Any]:
+    """The plan's months (messages granted, credited back and used), the current month, the
+    messages left in it and those used. Analysts may read this: it holds only figures."""
+    # The plan's monthly grants are created when first needed; this is idempotent.
+    quota.ensure_plan()
+    months = []
+    for start, end in quota.plan_periods():
+        grants = QuotaGrant.objects.filter(starts_at__gte=start, starts_at__lt=end)
+        months.append(
+            {
+                "start": _utc(start),
+                "end": _utc(end),
+                "amount": _total(grants.filter(kind=QuotaGrant.PLAN), "amount"),
+                "credited": _total(grants.filter(kind=QuotaGrant.CREDIT), "amount"),
+                "used": _total(QuotaDebit.objects.filter(at__gte=start, at__lt=end), "count"),
+            }
+        )
+    period = quota.current_period()
+    used = 0
+    if period is not None:
+        used = _total(QuotaDebit.objects.filter(at__gte=period[0], at__lt=period[1]), "count")
+    return {
+        "months": months,
+        "period": {"start": _utc(period[0]), "end": _utc(period[1])} if period else None,
+        "balance": quota.balance(),
+        "used": used,
+    }
+
+
+@router.post("/quota/credits", response={201: CreditOut, **ERRORS}, tags=["quota"], auth=auth.ADMIN)
+def quota_credit(request: HttpRequest, payload: CreditIn) -> Status[dict[str, Any]]:
+    """Credit messages back for an incident, until the current month ends (audited).
+    Outside the plan's term there is no month to credit: 409."""
+    form = CreditForm(payload.dict())
+    if not form.is_valid():
+        raise invalid(form_errors(form))
+    amount, reason = form.cleaned_data["amount"], form.cleaned_data["reason"]
+    quota.ensure_plan()
+    try:
+        with transaction.atomic():
+            grant = quota.credit(amount, reason, request.user)
+            audit.record(
+                request, AuditAction.QUOTA_CREDIT, str(amount), reason=reason, messages=amount
+            )
+    except ValueError:
+        detail = _("The plan has no current month: nothing can be credited.")
+        raise ApiError(409, detail) from None
+    out = {
+        "amount": grant.amount,
+        "reason": grant.reason,
+        "starts_at": _utc(grant.starts_at),
+        "ends_at": _utc(grant.ends_at),
+        "balance": quota.balance(),
+    }
+    return Status(201, out)

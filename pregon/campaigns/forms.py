@@ -32,11 +32,6 @@ def unready_templates() -> list[EmailTemplate]:
     return [template for template in templates if not template.is_ready]
 
 
-def sender_label(sender: SenderIdentity) -> str:
-    """“Name <address>”, as people read it."""
-    return f"{sender.from_name} <{sender.from_email}>"
-
-
 class CampaignForm(forms.ModelForm):
     """A draft's content and audience. Sender and template may wait: scheduling asks."""
 
@@ -68,8 +63,6 @@ class CampaignForm(forms.ModelForm):
         self.fields["sender"].required = False
         self.fields["sender"].queryset = SenderIdentity.objects.all()
         self.fields["sender"].empty_label = _("Choose later")
-        # str(SenderIdentity) is a header value, RFC 2047-encoded when the name has accents.
-        self.fields["sender"].label_from_instance = sender_label
         # Only templates that passed their checks may be chosen; the one a draft already
         # has stays choosable, so that renaming the draft doesn't lose it.
         ready = [template.pk for template in ready_templates()]

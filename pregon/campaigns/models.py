@@ -93,9 +93,7 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def move(
-        self, to: CampaignStatus, allowed: set[str] | None = None, **changes: object
-    ) -> None:
+    def move(self, to: CampaignStatus, allowed: set[str] | None = None, **changes: object) -> None:
         """Change the status to ``to`` with a conditional UPDATE, with ``changes``.
 
         ``allowed`` narrows the statuses it may come from. Raises ``IllegalTransition`` if

@@ -195,7 +195,7 @@ def send_tests(draft: Draft, addresses: list[str]) -> list[tuple[str, Result]]:
     """
     from pregon.sending.transports import open_transport
 
-    subject = f"[{_('Test')}] {draft.subject}"
+    subject = _("[Test] %(subject)s") % {"subject": draft.subject}
     mailing = Mailing(
         subject=subject,
         html=draft.template.html,

@@ -149,3 +149,41 @@ class CreditForm(forms.Form):
         if not reason:
             raise forms.ValidationError(_("Say why the messages are credited back."))
         return reason
+
+
+class LimitsForm(forms.Form):
+    """The global rate, and one "domain messages-per-minute" line per limited domain."""
+
+    per_second = forms.IntegerField(
+        label=_("Messages per second, all senders together"),
+        min_value=0,
+        max_value=100_000,
+        help_text=_("0: as fast as the relays take them."),
+    )
+    domains = forms.CharField(
+        label=_("Limits per recipient domain"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "gmail.com 600\nhotmail.com 300"}),
+        help_text=_("One per line: the domain, a space, and the messages per minute."),
+    )
+
+    def clean_domains(self) -> dict[str, int]:
+        limits: dict[str, int] = {}
+        for number, line in enumerate(self.cleaned_data["domains"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = line.split()
+            domain = parts[0].lower().removeprefix("@") if parts else ""
+            if (
+                len(parts) != 2
+                or not parts[1].isdigit()
+                or int(parts[1]) < 1
+                or "." not in domain
+                or "@" in domain
+            ):
+                raise forms.ValidationError(
+                    _("Line %(line)s: write a domain and a number of messages, as gmail.com 600.")
+                    % {"line": number}
+                )
+            limits[domain] = int(parts[1])
+        return limits

@@ -13,6 +13,7 @@ urlpatterns = [
     path("servidores/nuevo/<slug:kind>/", views.backend_create, name="backend_create"),
     path("servidores/<uuid:code>/editar/", views.backend_edit, name="backend_edit"),
     path("servidores/<uuid:code>/probar/", views.backend_check, name="backend_check"),
+    path("limites/", views.limits_edit, name="limits"),
     path("buzon-de-prueba/", views.outbox_index, name="outbox"),
     path("buzon-de-prueba/<str:name>/", views.outbox_detail, name="outbox_detail"),
     path("buzon-de-prueba/<str:name>/html/", views.outbox_html, name="outbox_html"),

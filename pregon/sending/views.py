@@ -26,8 +26,22 @@ from pregon.content.preview import PREVIEW_POLICY
 from pregon.lib import vault
 from pregon.sending import quota, transports
 from pregon.sending.backends import Outcome
-from pregon.sending.forms import CreditForm, FileBackendForm, SenderIdentityForm, SmtpBackendForm
-from pregon.sending.models import Backend, BackendKind, QuotaDebit, QuotaGrant, SenderIdentity
+from pregon.sending.forms import (
+    CreditForm,
+    FileBackendForm,
+    LimitsForm,
+    SenderIdentityForm,
+    SmtpBackendForm,
+)
+from pregon.sending.models import (
+    Backend,
+    BackendKind,
+    DomainLimit,
+    QuotaDebit,
+    QuotaGrant,
+    SenderIdentity,
+    SendingLimits,
+)
 
 OUTBOX_LIMIT = 100
 
@@ -129,6 +143,39 @@ def backend_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         messages.success(request, _("Changes saved."))
         return redirect("sending:backends")
     return _backend_form_page(request, form, _("Edit delivery backend"))
+
+
+@authorize(Role.ADMIN)
+def limits_edit(request: HttpRequest) -> HttpResponse:
+    """The speed limits all senders share (pregon/sending/limits.py)."""
+    limits = SendingLimits.load()
+    current = "\n".join(f"{limit.domain} {limit.per_minute}" for limit in DomainLimit.objects.all())
+    form = LimitsForm(
+        request.POST or None, initial={"per_second": limits.per_second, "domains": current}
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            SendingLimits.objects.filter(pk=limits.pk).update(
+                per_second=form.cleaned_data["per_second"]
+            )
+            domains = form.cleaned_data["domains"]
+            DomainLimit.objects.exclude(domain__in=domains).delete()
+            for domain, per_minute in domains.items():
+                DomainLimit.objects.update_or_create(
+                    domain=domain, defaults={"per_minute": per_minute}
+                )
+        messages.success(request, _("Sending limits saved; every sender follows them at once."))
+        return redirect("sending:limits")
+    context = {
+        "form": bootstrap(form),
+        "cancel_url": reverse("sending:backends"),
+        "title": _("Sending limits"),
+        "help": _(
+            "Mailbox providers defer or refuse mail that comes faster than they accept. "
+            "These limits hold for every sender process together."
+        ),
+    }
+    return render(request, "contacts/simple_form.html", context)
 
 
 def _backend_form_page(request: HttpRequest, form: object, title: str) -> HttpResponse:

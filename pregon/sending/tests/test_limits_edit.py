@@ -1,0 +1,38 @@
+from django.urls import reverse
+
+from pregon.sending.models import DomainLimit, SendingLimits
+from pregon.test import BaseTestCase
+
+
+class LimitsEditTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.url = reverse("sending:limits")
+        self.client.force_login(self.alice)
+
+    def test_it_saves_the_rate_and_the_domain_limits(self) -> None:
+        DomainLimit.objects.create(domain="yahoo.com", per_minute=10)
+        data = {"per_second": "40", "domains": "gmail.com 600\n\n@Hotmail.com 300\n"}
+        response = self.client.post(self.url, data)
+        self.assertRedirects(response, self.url)
+        self.assertEqual(SendingLimits.load().per_second, 40)
+        self.assertEqual(
+            list(DomainLimit.objects.values_list("domain", "per_minute")),
+            [("gmail.com", 600), ("hotmail.com", 300)],
+        )
+        response = self.client.get(self.url)
+        self.assertContains(response, "gmail.com 600\nhotmail.com 300")
+
+    def test_a_bad_line_is_named_and_nothing_saved(self) -> None:
+        for line in ("gmail.com", "gmail.com muchos", "gmail 600", "ana@gmail.com 5", "x.pe 0"):
+            with self.subTest(line):
+                data = {"per_second": "5", "domains": f"hotmail.com 300\n{line}"}
+                response = self.client.post(self.url, data)
+                self.assertContains(response, "Line 2: write a domain and a number of messages")
+        self.assertFalse(DomainLimit.objects.exists())
+        self.assertEqual(SendingLimits.load().per_second, 0)
+
+    def test_only_administrators(self) -> None:
+        self.client.force_login(self.bob)
+        self.assertEqual(self.client.get(self.url).status_code, 403)
+        self.assertEqual(self.client.post(self.url, {"per_second": "1"}).status_code, 403)

@@ -152,6 +152,21 @@ class QuotaDebit(models.Model):
 class BackendKind(models.TextChoices):
     SMTP = "smtp", _("SMTP relay")
     FILE = "file", _("Test mailbox (nothing leaves this server)")
+    AMAZON_SES = "amazon_ses", "Amazon SES"
+    BREVO = "brevo", "Brevo"
+    MAILGUN = "mailgun", "Mailgun"
+    POSTMARK = "postmark", "Postmark"
+    SENDGRID = "sendgrid", "SendGrid"
+
+
+# Providers reached through their HTTP APIs (django-anymail), not SMTP.
+PROVIDER_KINDS = {
+    BackendKind.AMAZON_SES,
+    BackendKind.BREVO,
+    BackendKind.MAILGUN,
+    BackendKind.POSTMARK,
+    BackendKind.SENDGRID,
+}
 
 
 class Security(models.TextChoices):
@@ -168,15 +183,27 @@ class Backend(models.Model):
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=8, choices=BackendKind.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=BackendKind.choices)
     host = models.CharField(_("host"), max_length=253, blank=True)
     port = models.PositiveIntegerField(_("port"), default=587)
     security = models.CharField(
         _("encryption"), max_length=8, choices=Security.choices, default=Security.STARTTLS
     )
     username = models.CharField(_("user"), max_length=255, blank=True)
+    # The relay's password or the provider's API key (secret key for Amazon SES), encrypted.
     password = models.TextField(blank=True, editable=False)
-    max_connections = models.PositiveSmallIntegerField(_("connections at once"), default=4)
+    # A provider's other settings: region, sender domain, API address (not secret).
+    options = models.JSONField(default=dict, blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"),
+        default=1,
+        help_text=_("With several in use, each takes a share of the messages in this proportion."),
+    )
+    max_connections = models.PositiveSmallIntegerField(
+        _("connections at once"),
+        default=4,
+        help_text=_("How many senders may use it at the same time, on all servers together."),
+    )
     is_active = models.BooleanField(_("in use"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -222,3 +249,22 @@ class DomainLimit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.domain}: {self.per_minute}/min"
+
+
+class BackendSlot(models.Model):
+    """One of a backend's ``max_connections``: a sender holds a slot while it sends through
+    the backend, and renews it; a slot whose holder died frees itself when ``held_until``
+    passes. This is how every sender, on every machine, keeps to the limit together."""
+
+    backend = models.ForeignKey(Backend, on_delete=models.CASCADE, related_name="slots")
+    number = models.PositiveSmallIntegerField()
+    holder = models.UUIDField(null=True, blank=True)
+    held_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["backend", "number"], name="unique_backend_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.backend_id}#{self.number}"

@@ -50,13 +50,16 @@ class Result:
     ``code`` is the SMTP reply code, or None when no reply was had (refused, timeout, file
     sink). ``reply`` is the server's text (or our explanation when there was none), meant for
     the user's report. ``mailbox_unknown`` is True when the reply says the address does not
-    exist, so that the engine can mark the contact as bounced.
+    exist, so that the engine can mark the contact as bounced. ``may_have_arrived`` is True
+    for a RETRY after the whole message went out but before the reply: trying it through
+    another relay now could deliver it twice.
     """
 
     outcome: Outcome
     code: int | None
     reply: str
     mailbox_unknown: bool = False
+    may_have_arrived: bool = False
 
 
 class Transport(Protocol):
@@ -306,7 +309,7 @@ class SmtpTransport:
                 )
             else:
                 reply = f"Connection lost at {stage} ({why})."
-            return Result(Outcome.RETRY, None, self._redact(reply))
+            return Result(Outcome.RETRY, None, self._redact(reply), may_have_arrived=stage == _BODY)
         if 200 <= code < 300:
             return Result(Outcome.SENT, code, _text(text))
         return self._rejected(stage, code, text)

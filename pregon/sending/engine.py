@@ -36,6 +36,7 @@ from pregon.sending.models import (
     QuotaDebit,
     SenderIdentity,
 )
+from pregon.sending.transports import Relays, open_transport
 
 log = logging.getLogger(__name__)
 
@@ -193,8 +194,6 @@ def send_tests(draft: Draft, addresses: list[str]) -> list[tuple[str, Result]]:
     Test messages (R19) carry "[Prueba]" in the subject, are not queued, have no Message
     row and are never debited (R20): the quota ledger only counts queued messages accepted.
     """
-    from pregon.sending.transports import open_transport
-
     subject = _("[Test] %(subject)s") % {"subject": draft.subject}
     mailing = Mailing(
         subject=subject,
@@ -218,7 +217,10 @@ def send_tests(draft: Draft, addresses: list[str]) -> list[tuple[str, Result]]:
 
 
 def send_batch(worker: Worker, size: int = BATCH_SIZE) -> bool:
-    """Claim, send and record one batch; False when nothing was due (the loop sleeps)."""
+    """Claim, send and record one batch; False when nothing was due, or this worker may not
+    send now (every backend at its connection limit): the loop sleeps."""
+    if isinstance(worker.transport, Relays) and not worker.transport.ready():
+        return False
     lease, messages = _claim(size)
     if not messages:
         return False

@@ -1,10 +1,19 @@
 """The transport a sending worker uses, made from the delivery backends set up in the UI.
 
-With no backend in use, messages go to the test mailbox under var/outbox (``make run``'s
-default), so a trial sends nothing to anybody.
+With several backends in use, each message goes to one chosen by weight, and to the next
+if that one defers it without having taken it (failover). A worker sends through a backend
+only while it holds one of the backend's ``max_connections`` slots, shared in the database
+by every sender on every machine. With no backend in use, messages go to the test mailbox
+under var/outbox (``make run``'s default), so a trial sends nothing to anybody.
 """
 
+import datetime
+import random
+import uuid
+
 from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 
 from pregon.lib import vault
 from pregon.sending.backends import (
@@ -15,7 +24,10 @@ from pregon.sending.backends import (
     SmtpTransport,
     Transport,
 )
-from pregon.sending.models import Backend, BackendKind
+from pregon.sending.models import PROVIDER_KINDS, Backend, BackendKind, BackendSlot
+
+# A slot's holder renews it while it sends; one that died frees it after this long.
+SLOT_LEASE = datetime.timedelta(minutes=2)
 
 
 def outbox() -> FileSink:
@@ -33,16 +45,116 @@ def smtp_settings(backend: Backend) -> SmtpSettings:
     )
 
 
-def open_transport() -> Transport:
-    """The first backend in use (an SMTP relay, or the test mailbox)."""
-    backend = Backend.objects.filter(is_active=True).order_by("pk").first()
-    if backend is None or backend.kind == BackendKind.FILE:
+def transport_for(backend: Backend) -> Transport:
+    """A connection to one backend (opened lazily by the transport itself)."""
+    if backend.kind in PROVIDER_KINDS:
+        from pregon.sending.providers import provider_transport
+
+        return provider_transport(backend)
+    if backend.kind == BackendKind.FILE:
         return outbox()
     return SmtpTransport(smtp_settings(backend))
+
+
+def open_transport() -> Transport:
+    """What a worker sends through: the backends in use, or the test mailbox."""
+    backends = list(Backend.objects.filter(is_active=True).exclude(kind=BackendKind.FILE))
+    if not backends:
+        return outbox()
+    return Relays(backends)
 
 
 def check_backend(backend: Backend) -> Result:
     """Connect, log in and leave: what the "Test connection" button shows."""
     if backend.kind == BackendKind.FILE:
         return Result(Outcome.SENT, None, f"Messages are kept in {outbox().directory}")
+    if backend.kind in PROVIDER_KINDS:
+        from pregon.sending.providers import check_provider
+
+        return check_provider(backend)
     return SmtpTransport(smtp_settings(backend)).check()
+
+
+def take_slot(backend: Backend, holder: uuid.UUID) -> datetime.datetime | None:
+    """Hold one of ``backend``'s connection slots for ``holder``; when it ends, or None if
+    every slot is held by a living sender."""
+    now = timezone.now()
+    until = now + SLOT_LEASE
+    wanted = set(range(1, backend.max_connections + 1))
+    existing = set(BackendSlot.objects.filter(backend=backend).values_list("number", flat=True))
+    BackendSlot.objects.bulk_create(
+        [BackendSlot(backend=backend, number=n) for n in wanted - existing], ignore_conflicts=True
+    )
+    free = Q(holder__isnull=True) | Q(held_until__lt=now) | Q(holder=holder)
+    slots = BackendSlot.objects.filter(backend=backend, number__in=wanted)
+    for pk in slots.filter(free).order_by("number").values_list("pk", flat=True):
+        # Conditional: another sender may have taken it since the SELECT.
+        if slots.filter(free, pk=pk).update(holder=holder, held_until=until):
+            return until
+    return None
+
+
+def release_slots(holder: uuid.UUID) -> None:
+    BackendSlot.objects.filter(holder=holder).update(holder=None, held_until=None)
+
+
+class Relays:
+    """The backends in use, as one transport: weighted choice, failover, shared slots."""
+
+    def __init__(self, backends: list[Backend]) -> None:
+        self.backends = backends
+        self.holder = uuid.uuid4()
+        self.transports: dict[int, Transport] = {}
+        self.held_until: dict[int, datetime.datetime] = {}
+
+    def _order(self) -> list[Backend]:
+        """The backends, the first chosen at random in proportion to the weights."""
+        weights = [max(backend.weight, 1) for backend in self.backends]
+        first = random.choices(self.backends, weights=weights)[0]
+        return [first, *(backend for backend in self.backends if backend is not first)]
+
+    def _transport(self, backend: Backend) -> Transport | None:
+        """The connection to ``backend``, if this worker holds (or gets) one of its slots."""
+        held = self.held_until.get(backend.pk)
+        if held is None or held - timezone.now() < SLOT_LEASE / 2:
+            until = take_slot(backend, self.holder)
+            if until is None:
+                self._drop(backend)
+                return None
+            self.held_until[backend.pk] = until
+        if backend.pk not in self.transports:
+            self.transports[backend.pk] = transport_for(backend)
+        return self.transports[backend.pk]
+
+    def _drop(self, backend: Backend) -> None:
+        self.held_until.pop(backend.pk, None)
+        transport = self.transports.pop(backend.pk, None)
+        if transport is not None:
+            transport.close()
+
+    def ready(self) -> bool:
+        """True if this worker holds (or could take) a slot on some backend: a worker that
+        cannot send must not claim messages, or they would only wait for a retry."""
+        return any(self._transport(backend) is not None for backend in self._order())
+
+    def send(self, mail_from: str, recipient: str, data: bytes) -> Result:
+        result = Result(
+            Outcome.RETRY,
+            None,
+            "Every delivery backend is busy (at its connection limit) or failing.",
+        )
+        for backend in self._order():
+            transport = self._transport(backend)
+            if transport is None:
+                continue
+            result = transport.send(mail_from, recipient, data)
+            # Deferred without having taken it: another backend may take it now. A message
+            # that may have arrived waits for its retry instead, so as not to go twice.
+            if result.outcome != Outcome.RETRY or result.may_have_arrived:
+                return result
+        return result
+
+    def close(self) -> None:
+        for backend in list(self.backends):
+            self._drop(backend)
+        release_slots(self.holder)

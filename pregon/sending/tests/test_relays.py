@@ -1,0 +1,86 @@
+"""Several delivery backends at once: shares by weight, failover, and connection slots
+that every sender shares."""
+
+import random
+from contextlib import ExitStack
+
+from django.test import TestCase
+
+from pregon.campaigns import scheduling
+from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
+from pregon.campaigns.tests.smtp import Mailbox, free_port, smtp_server
+from pregon.sending import engine
+from pregon.sending.models import Backend, BackendKind, Message, MessageStatus, Security
+from pregon.sending.transports import open_transport
+
+
+def send_all() -> None:
+    worker = engine.Worker(open_transport())
+    try:
+        while engine.send_batch(worker):
+            pass
+    finally:
+        worker.transport.close()
+
+
+class RelaysTestCase(TestCase):
+    def setUp(self) -> None:
+        self.stack = ExitStack()
+        self.addCleanup(self.stack.close)
+        random.seed(20261125)
+
+    def relay(self, mailbox: Mailbox, **fields: object) -> Backend:
+        backend = self.stack.enter_context(smtp_server(mailbox))
+        Backend.objects.filter(pk=backend.pk).update(**fields)
+        backend.refresh_from_db()
+        return backend
+
+    def test_messages_are_shared_by_weight(self) -> None:
+        heavy, light = Mailbox(), Mailbox()
+        self.relay(heavy, weight=3)
+        self.relay(light, weight=1)
+        campaign_to(contacts_on_a_list(400))
+        scheduling.start_due_campaigns()
+        send_all()
+        self.assertEqual(len(heavy.received) + len(light.received), 400)
+        self.assertAlmostEqual(len(heavy.received) / 400, 0.75, delta=0.07)
+
+    def test_a_relay_that_is_down_or_defers_hands_over_to_the_next(self) -> None:
+        Backend.objects.create(
+            name="Caído", kind=BackendKind.SMTP, host="127.0.0.1", port=free_port(),
+            security=Security.NONE, weight=5,
+        )  # fmt: skip
+        deferring = Mailbox(lambda to, attempt: "451 4.3.0 Try later")
+        working = Mailbox()
+        self.relay(deferring, weight=5)
+        self.relay(working, weight=1)
+        campaign_to(contacts_on_a_list(30))
+        scheduling.start_due_campaigns()
+        send_all()
+        self.assertEqual(len(working.count()), 30)
+        self.assertEqual(set(working.count().values()), {1})
+        self.assertEqual(Message.objects.filter(status=MessageStatus.SENT).count(), 30)
+
+    def test_a_message_that_may_have_arrived_is_not_sent_again_elsewhere_at_once(self) -> None:
+        vanishing = Mailbox(lambda to, attempt: "drop" if "0003" in to else None)
+        other = Mailbox()
+        self.relay(vanishing, weight=1000)
+        self.relay(other, weight=1)
+        campaign_to(contacts_on_a_list(5))
+        scheduling.start_due_campaigns()
+        send_all()
+        self.assertNotIn("persona0003@example.pe", other.count())
+        waiting = Message.objects.get(email="persona0003@example.pe")
+        self.assertEqual((waiting.status, waiting.attempts), (MessageStatus.QUEUED, 1))
+
+    def test_a_backend_s_connection_limit_holds_for_every_sender(self) -> None:
+        self.relay(Mailbox(), max_connections=1)
+        campaign_to(contacts_on_a_list(10))
+        scheduling.start_due_campaigns()
+        first, second = engine.Worker(open_transport()), engine.Worker(open_transport())
+        self.assertTrue(engine.send_batch(first, size=2))
+        self.assertFalse(engine.send_batch(second, size=2))  # No free connection: it waits.
+        self.assertEqual(Message.objects.filter(status=MessageStatus.QUEUED).count(), 8)
+        first.transport.close()
+        self.assertTrue(engine.send_batch(second, size=2))
+        second.transport.close()

@@ -47,9 +47,13 @@ class RelaysTestCase(TestCase):
 
     def test_a_relay_that_is_down_or_defers_hands_over_to_the_next(self) -> None:
         Backend.objects.create(
-            name="Caído", kind=BackendKind.SMTP, host="127.0.0.1", port=free_port(),
-            security=Security.NONE, weight=5,
-        )  # fmt: skip
+            name="Caído",
+            kind=BackendKind.SMTP,
+            host="127.0.0.1",
+            port=free_port(),
+            security=Security.NONE,
+            weight=5,
+        )
         deferring = Mailbox(lambda to, attempt: "451 4.3.0 Try later")
         working = Mailbox()
         self.relay(deferring, weight=5)

@@ -36,7 +36,7 @@ TRANSITIONS = {
         CampaignStatus.SENDING,
         CampaignStatus.PAUSED,
     },
-    CampaignStatus.FAILED: {CampaignStatus.SENDING},
+    CampaignStatus.FAILED: {CampaignStatus.SCHEDULED, CampaignStatus.SENDING},
 }
 
 
@@ -149,7 +149,9 @@ class Campaign(models.Model):
     def resume(self) -> None:
         with transaction.atomic():
             self.move(CampaignStatus.SENDING, allowed={CampaignStatus.PAUSED})
-            Mailing.objects.filter(pk=self.mailing_id).update(status=MailingStatus.ACTIVE)
+            Mailing.objects.filter(pk=self.mailing_id).update(
+                status=MailingStatus.ACTIVE, pause_reason=""
+            )
 
     def cancel(self) -> None:
         """Stop for good: messages not sent yet never will be."""

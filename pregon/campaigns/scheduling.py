@@ -14,10 +14,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from pregon.campaigns.models import Campaign, CampaignStatus, IllegalTransition
-from pregon.sending import engine
+from pregon.sending import engine, quota
 from pregon.sending.models import Mailing, MailingStatus, MessageStatus
 
 log = logging.getLogger(__name__)
+
+
+class CannotStart(Exception):
+    """Something the campaign needs to start is missing (its sender or a ready template)."""
+
 
 BODY_OPEN = re.compile(r"<body[^>]*>", re.IGNORECASE)
 # Hidden text that inbox lists show after the subject, as MJML's mj-preview writes it.
@@ -30,9 +35,12 @@ PREHEADER = (
 def start(campaign: Campaign) -> int:
     """Freeze the campaign's content into a mailing and queue its audience; return the count.
 
-    Raises ``IllegalTransition`` if the campaign is not draft or scheduled any more.
+    Raises ``IllegalTransition`` if the campaign is not draft or scheduled any more, and
+    ``CannotStart`` if something it needs went missing since it was scheduled.
     """
     template = campaign.template
+    if campaign.sender is None or template is None or not template.is_ready:
+        raise CannotStart("no sender, or no template ready to send")
     body = template.html
     if campaign.preheader:
         preheader = PREHEADER.format(html.escape(campaign.preheader))
@@ -67,14 +75,33 @@ def start_due_campaigns() -> int:
             count = start(campaign)
         except IllegalTransition:
             continue  # Cancelled, or started by another scheduler, meanwhile.
+        except Exception:
+            # A template deleted or a segment broken since it was scheduled: this campaign
+            # fails, visibly, and the others due in the same tick still start.
+            log.exception("campaign %s could not start", campaign.pk)
+            try:
+                campaign.move(CampaignStatus.FAILED, finished_at=timezone.now())
+            except IllegalTransition:
+                pass
+            continue
         log.info("campaign %s started with %s messages", campaign.pk, count)
         started += 1
     return started
 
 
 def follow_mailings() -> None:
-    """Mark sent the campaigns with nothing left to send, and paused those whose mailing
-    the engine paused (the quota ran out)."""
+    """Mark sent the campaigns with nothing left to send; pause those whose mailing the
+    engine paused (the quota ran out), and resume them once messages are available again
+    (a new month, or a credit)."""
+    waiting = Campaign.objects.filter(
+        status=CampaignStatus.PAUSED, mailing__pause_reason="quota"
+    ).select_related("mailing")
+    if waiting and quota.balance() > 0:
+        for campaign in waiting:
+            try:
+                campaign.resume()
+            except IllegalTransition:
+                continue
     sending = Campaign.objects.filter(status=CampaignStatus.SENDING).select_related("mailing")
     for campaign in sending:
         mailing = campaign.mailing

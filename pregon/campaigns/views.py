@@ -331,7 +331,7 @@ def _progress(campaign: Campaign) -> dict[str, object]:
         rows = campaign.mailing.messages.values_list("status").annotate(n=Count("id"))
         counts.update(dict(rows))
     total = sum(counts.values())
-    done = counts[MessageStatus.SENT] + counts[MessageStatus.FAILED]
+    done = counts[MessageStatus.SENT] + counts[MessageStatus.FAILED] + counts[MessageStatus.SKIPPED]
     return {
         "counts": counts,
         "total": total,

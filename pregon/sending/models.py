@@ -57,6 +57,9 @@ class Mailing(models.Model):
     status = models.CharField(
         max_length=12, choices=MailingStatus.choices, default=MailingStatus.ACTIVE
     )
+    # Why the engine paused it: "quota" when the month's messages ran out. A pause of the
+    # engine's own ends by itself when messages are available again; a person's does not.
+    pause_reason = models.CharField(max_length=16, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -68,6 +71,8 @@ class MessageStatus(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    # The contact unsubscribed, bounced or was suppressed after the campaign started.
+    SKIPPED = "skipped", _("Not sent: no longer subscribed")
 
 
 class Message(models.Model):

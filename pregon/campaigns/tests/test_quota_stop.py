@@ -21,6 +21,16 @@ def send_all() -> None:
 
 @override_settings(QUOTA_MONTHLY=30)
 class QuotaStopTestCase(TestCase):
+    def test_a_pause_of_a_person_s_own_does_not_end_by_itself(self) -> None:
+        with smtp_server(Mailbox()):
+            campaign = campaign_to(contacts_on_a_list(5))
+            tick()
+            campaign.refresh_from_db()
+            campaign.pause()
+            tick()
+            campaign.refresh_from_db()
+        self.assertEqual(campaign.status, CampaignStatus.PAUSED)
+
     def test_it_stops_at_zero_and_a_credit_lets_it_finish(self) -> None:
         mailbox = Mailbox()
         with smtp_server(mailbox):
@@ -33,8 +43,11 @@ class QuotaStopTestCase(TestCase):
             campaign.refresh_from_db()
             self.assertEqual(campaign.status, CampaignStatus.PAUSED)
 
+            # A credit (or a new month) lets it go on by itself at the next tick.
             quota.credit(20, "Mensajes de la prueba de carga", None)
-            campaign.resume()
+            tick()
+            campaign.refresh_from_db()
+            self.assertEqual(campaign.status, CampaignStatus.SENDING)
             send_all()
             tick()
         self.assertEqual(len(mailbox.received), 50)

@@ -47,6 +47,17 @@ class SchedulingTestCase(TestCase):
         self.campaign.refresh_from_db()
         self.assertEqual(self.campaign.status, CampaignStatus.SENDING)
 
+    def test_a_campaign_that_lost_its_template_fails_and_the_others_still_start(self) -> None:
+        self.campaign.schedule(timezone.now())
+        other = campaign_to(self.mailing_list)
+        self.campaign.template.delete()
+        tick()
+        self.campaign.refresh_from_db()
+        other.refresh_from_db()
+        self.assertEqual(self.campaign.status, CampaignStatus.FAILED)
+        self.assertFalse(self.campaign.mailing_id)
+        self.assertEqual(other.status, CampaignStatus.SENDING)
+
     def test_a_cancelled_campaign_never_sends(self) -> None:
         mailbox = Mailbox()
         with smtp_server(mailbox):

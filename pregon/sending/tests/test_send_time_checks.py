@@ -1,0 +1,51 @@
+"""What the engine checks when a message's turn comes, not only when the campaign starts."""
+
+import tempfile
+from pathlib import Path
+
+from django.test import TestCase, override_settings
+
+from pregon.campaigns import scheduling
+from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
+from pregon.campaigns.tests.smtp import Mailbox, smtp_server
+from pregon.contacts.models import Contact, Status, Suppression
+from pregon.sending import engine
+from pregon.sending.models import Message, MessageStatus, QuotaDebit
+from pregon.sending.transports import open_transport, outbox
+
+
+def send_all() -> None:
+    worker = engine.Worker(open_transport())
+    while engine.send_batch(worker):
+        pass
+    worker.transport.close()
+
+
+class SendTimeChecksTestCase(TestCase):
+    def test_contacts_who_left_after_the_start_get_nothing(self) -> None:
+        mailbox = Mailbox()
+        with smtp_server(mailbox):
+            campaign_to(contacts_on_a_list(5))
+            scheduling.start_due_campaigns()
+            Contact.objects.filter(email="persona0001@example.pe").update(
+                status=Status.UNSUBSCRIBED
+            )
+            Suppression.objects.create(email="persona0002@example.pe")
+            Contact.objects.filter(email="persona0003@example.pe").delete()
+            send_all()
+        self.assertEqual(
+            sorted(mailbox.count()), ["persona0000@example.pe", "persona0004@example.pe"]
+        )
+        skipped = Message.objects.filter(status=MessageStatus.SKIPPED)
+        self.assertEqual(skipped.count(), 3)
+        self.assertEqual(sum(QuotaDebit.objects.values_list("count", flat=True)), 2)
+
+    def test_the_test_mailbox_is_not_billed(self) -> None:
+        folder = self.enterContext(tempfile.TemporaryDirectory())
+        with override_settings(VAR_DIR=Path(folder)):
+            campaign_to(contacts_on_a_list(3))
+            scheduling.start_due_campaigns()
+            send_all()
+            self.assertEqual(len(outbox().messages()), 3)
+        self.assertEqual(Message.objects.filter(status=MessageStatus.SENT).count(), 3)
+        self.assertFalse(QuotaDebit.objects.exists())

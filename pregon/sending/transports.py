@@ -56,6 +56,13 @@ def transport_for(backend: Backend) -> Transport:
     return SmtpTransport(smtp_settings(backend))
 
 
+def configuration() -> list[tuple]:
+    """What the backends in use are set to: when it changes, workers open new transports."""
+    fields = ("pk", "kind", "host", "port", "security", "username", "password", "options")
+    backends = Backend.objects.filter(is_active=True).order_by("pk")
+    return list(backends.values_list(*fields, "weight", "max_connections"))
+
+
 def open_transport() -> Transport:
     """What a worker sends through: the backends in use, or the test mailbox."""
     backends = list(Backend.objects.filter(is_active=True).exclude(kind=BackendKind.FILE))

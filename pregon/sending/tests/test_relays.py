@@ -11,7 +11,7 @@ from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
 from pregon.campaigns.tests.smtp import Mailbox, free_port, smtp_server
 from pregon.sending import engine
 from pregon.sending.models import Backend, BackendKind, Message, MessageStatus, Security
-from pregon.sending.transports import open_transport
+from pregon.sending.transports import configuration, open_transport
 
 
 def send_all() -> None:
@@ -88,3 +88,14 @@ class RelaysTestCase(TestCase):
         first.transport.close()
         self.assertTrue(engine.send_batch(second, size=2))
         second.transport.close()
+
+    def test_senders_notice_a_changed_backend(self) -> None:
+        backend = self.relay(Mailbox())
+        before = configuration()
+        self.assertEqual(configuration(), before)
+        Backend.objects.filter(pk=backend.pk).update(weight=7)
+        self.assertNotEqual(configuration(), before)
+        changed = configuration()
+        Backend.objects.filter(pk=backend.pk).update(is_active=False)
+        self.assertEqual(configuration(), [])
+        self.assertNotEqual(changed, [])

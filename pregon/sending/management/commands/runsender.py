@@ -4,7 +4,10 @@ import time
 from django.core.management.base import BaseCommand
 
 from pregon.sending import engine
-from pregon.sending.transports import open_transport
+from pregon.sending.transports import configuration, open_transport
+
+# How often a sender looks for changed delivery backends.
+RECHECK_SECONDS = 10
 
 
 class Command(BaseCommand):
@@ -25,9 +28,17 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         worker = engine.Worker(open_transport())
+        settings, checked = configuration(), time.monotonic()
         try:
             while not stopping:
                 if not engine.send_batch(worker, batch):
                     time.sleep(idle)
+                # Backends changed in the UI take effect without a restart.
+                if time.monotonic() - checked > RECHECK_SECONDS:
+                    checked = time.monotonic()
+                    if (latest := configuration()) != settings:
+                        worker.transport.close()
+                        worker = engine.Worker(open_transport())
+                        settings = latest
         finally:
             worker.transport.close()

@@ -217,7 +217,7 @@ def send_tests(draft: Draft, addresses: list[str]) -> list[tuple[str, Result]]:
         list_id=f"test <test.{draft.sender.domain.name}>",
         feedback_id="test:pregon",
     )
-    worker = Worker(open_transport())
+    worker = Worker(open_transport(for_tests=True))
     results = []
     try:
         for address in addresses:

@@ -7,9 +7,11 @@ from contextlib import ExitStack
 from django.test import TestCase
 
 from pregon.campaigns import scheduling
+from pregon.campaigns.models import Campaign
 from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
 from pregon.campaigns.tests.smtp import Mailbox, free_port, smtp_server
 from pregon.sending import engine
+from pregon.sending.backends import Outcome
 from pregon.sending.models import Backend, BackendKind, Message, MessageStatus, Security
 from pregon.sending.transports import configuration, open_transport
 
@@ -85,6 +87,9 @@ class RelaysTestCase(TestCase):
         self.assertTrue(engine.send_batch(first, size=2))
         self.assertFalse(engine.send_batch(second, size=2))  # No free connection: it waits.
         self.assertEqual(Message.objects.filter(status=MessageStatus.QUEUED).count(), 8)
+        # A person's test send still goes out at once.
+        outcomes = engine.send_tests(Campaign.objects.get(), ["jefa@example.pe"])
+        self.assertEqual(outcomes[0][1].outcome, Outcome.SENT)
         first.transport.close()
         self.assertTrue(engine.send_batch(second, size=2))
         second.transport.close()

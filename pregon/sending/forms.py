@@ -1,9 +1,9 @@
 """Forms of the sending screens: sender identities, delivery backends, quota credits."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from pregon.contacts.normalize import normalize_email
@@ -79,26 +79,39 @@ class SmtpBackendForm(forms.ModelForm):
         "security",
         "username",
         "password",
+        "weight",
         "max_connections",
         "is_active",
     ]
 
     class Meta:
         model = Backend
-        fields = ["name", "host", "port", "security", "username", "max_connections", "is_active"]
+        fields = [
+            "name",
+            "host",
+            "port",
+            "security",
+            "username",
+            "weight",
+            "max_connections",
+            "is_active",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["host"].required = True
         self.fields["port"].validators += [MinValueValidator(1), MaxValueValidator(65535)]
-        self.fields["max_connections"].validators += [
-            MinValueValidator(1),
-            MaxValueValidator(50),
-        ]
+        _limit_shares(self)
+        # Optional here: the REST API saves relays through this form and may leave it out.
+        self.fields["weight"].required = False
         if self.instance.password:
             self.fields["password"].help_text = _(
                 "A password is stored. Leave this blank to keep it."
             )
+
+    def clean_weight(self) -> int:
+        weight = self.cleaned_data.get("weight")
+        return self.instance.weight if weight is None else weight
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -117,6 +130,178 @@ class SmtpBackendForm(forms.ModelForm):
         if commit:
             backend.save()
         return backend
+
+
+def _limit_shares(form: forms.ModelForm) -> None:
+    """Weight 1 to 1000 and 1 to 50 connections at once, on every backend form."""
+    form.fields["weight"].validators += [MinValueValidator(1), MaxValueValidator(1000)]
+    form.fields["max_connections"].validators += [MinValueValidator(1), MaxValueValidator(50)]
+
+
+# An AWS region name, such as us-east-1 or ap-southeast-2.
+_AWS_REGION = RegexValidator(
+    r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$", _("Write an AWS region, such as us-east-1.")
+)
+# A domain name: dot-separated labels of letters, digits and hyphens.
+_DOMAIN = RegexValidator(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$",
+    _("Write a domain name, such as mg.example.gob.pe."),
+)
+
+
+class ProviderBackendForm(forms.ModelForm):
+    """A provider reached through its API (pregon.sending.providers), one subclass each.
+
+    The API key is write-only, like an SMTP password: required when the backend is new, left
+    blank on edit to keep the stored one, stored encrypted and never put back into a page.
+    The fields in ``option_fields`` are kept in ``Backend.options``; other options there (such
+    as ``api_url``) are left as they are.
+    """
+
+    kind: ClassVar[str]
+    option_fields: ClassVar[tuple[str, ...]] = ()
+
+    api_key = forms.CharField(
+        label=_("API key"),
+        required=False,
+        strip=True,
+        max_length=1000,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+
+    class Meta:
+        model = Backend
+        fields = ["name", "weight", "max_connections", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _limit_shares(self)
+        options = self.instance.options or {}
+        for name in self.option_fields:
+            if name in options:
+                self.fields[name].initial = options[name]
+        if self.instance.password:
+            self.fields["api_key"].help_text = _(
+                "An API key is stored. Leave this blank to keep it."
+            )
+        self.order_fields(
+            ["name", "username", "api_key", *self.option_fields, "weight", "max_connections"]
+        )
+
+    def clean_api_key(self) -> str:
+        key = self.cleaned_data.get("api_key", "")
+        if not key and not self.instance.password:
+            raise forms.ValidationError(_("This field is required."))
+        return key
+
+    def save(self, commit: bool = True) -> Backend:
+        backend = super().save(commit=False)
+        backend.kind = self.kind
+        backend.options = {
+            **(backend.options or {}),
+            **{name: self.cleaned_data[name] for name in self.option_fields},
+        }
+        if self.cleaned_data.get("api_key"):
+            backend.password = vault.encrypt(self.cleaned_data["api_key"])
+        if commit:
+            backend.save()
+        return backend
+
+
+class AmazonSesBackendForm(ProviderBackendForm):
+    kind = BackendKind.AMAZON_SES
+    option_fields = ("region",)
+
+    region = forms.CharField(
+        label=_("Region"),
+        max_length=30,
+        initial="us-east-1",
+        help_text=_("Where your SES identities are verified, such as us-east-1 or sa-east-1."),
+    )
+
+    class Meta(ProviderBackendForm.Meta):
+        fields = ["name", "username", "weight", "max_connections", "is_active"]
+        labels = {"username": _("Access key ID")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].required = True
+        self.fields["username"].help_text = _("Such as AKIAIOSFODNN7EXAMPLE.")
+        self.fields["api_key"].label = _("Secret access key")
+        self.fields["api_key"].help_text = self.fields["api_key"].help_text or _(
+            "Of an IAM user that may only send email (ses:SendEmail, ses:SendRawEmail)."
+        )
+
+    def clean_region(self) -> str:
+        region = self.cleaned_data["region"].strip().lower()
+        _AWS_REGION(region)
+        return region
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip()
+
+
+class BrevoBackendForm(ProviderBackendForm):
+    kind = BackendKind.BREVO
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["api_key"].help_text = self.fields["api_key"].help_text or _(
+            "A v3 API key (xkeysib-…), under SMTP & API in Brevo."
+        )
+
+
+class MailgunBackendForm(ProviderBackendForm):
+    kind = BackendKind.MAILGUN
+    option_fields = ("sender_domain", "region")
+
+    sender_domain = forms.CharField(
+        label=_("Sending domain"),
+        max_length=253,
+        help_text=_("The domain as verified in Mailgun, such as mg.example.gob.pe."),
+    )
+    region = forms.ChoiceField(
+        label=_("Region"),
+        choices=[
+            ("us", _("United States (api.mailgun.net)")),
+            ("eu", _("EU (api.eu.mailgun.net)")),
+        ],
+        initial="us",
+        help_text=_("Where the domain was created in Mailgun."),
+    )
+
+    def clean_sender_domain(self) -> str:
+        domain = self.cleaned_data["sender_domain"].strip().lower().rstrip(".")
+        _DOMAIN(domain)
+        return domain
+
+
+class PostmarkBackendForm(ProviderBackendForm):
+    kind = BackendKind.POSTMARK
+    option_fields = ("message_stream",)
+
+    message_stream = forms.SlugField(
+        label=_("Message stream"),
+        max_length=100,
+        initial="broadcast",
+        help_text=_("A Broadcasts stream of the server: Postmark keeps campaigns apart."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["api_key"].label = _("Server API token")
+
+
+class SendGridBackendForm(ProviderBackendForm):
+    kind = BackendKind.SENDGRID
+    option_fields = ("region",)
+
+    region = forms.ChoiceField(
+        label=_("Region"),
+        choices=[("global", _("Global (api.sendgrid.com)")), ("eu", _("EU (api.eu.sendgrid.com)"))],
+        initial="global",
+        help_text=_("EU only for an EU regional subuser."),
+    )
 
 
 class FileBackendForm(forms.ModelForm):

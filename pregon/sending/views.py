@@ -27,13 +27,19 @@ from pregon.lib import vault
 from pregon.sending import quota, transports
 from pregon.sending.backends import Outcome
 from pregon.sending.forms import (
+    AmazonSesBackendForm,
+    BrevoBackendForm,
     CreditForm,
     FileBackendForm,
     LimitsForm,
+    MailgunBackendForm,
+    PostmarkBackendForm,
     SenderIdentityForm,
+    SendGridBackendForm,
     SmtpBackendForm,
 )
 from pregon.sending.models import (
+    PROVIDER_KINDS,
     Backend,
     BackendKind,
     DomainLimit,
@@ -113,12 +119,41 @@ def sender_delete(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     return render(request, "contacts/confirm.html", context)
 
 
+def _where(backend: Backend) -> str:
+    """The list's "Server" column for a provider: its region, domain or stream."""
+    options = backend.options or {}
+    if backend.kind == BackendKind.AMAZON_SES:
+        return options.get("region", "")
+    if backend.kind == BackendKind.MAILGUN:
+        region = str(options.get("region", "us")).upper()
+        return f"{options.get('sender_domain', '')} ({region})"
+    if backend.kind == BackendKind.POSTMARK:
+        return _("stream %(stream)s") % {"stream": options.get("message_stream", "")}
+    if backend.kind == BackendKind.SENDGRID and options.get("region") == "eu":
+        return "EU"
+    return ""
+
+
 @authorize(Role.ADMIN)
 def backend_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "sending/backend_index.html", {"backends": Backend.objects.all()})
+    backends = list(Backend.objects.all())
+    for backend in backends:
+        backend.is_provider = backend.kind in PROVIDER_KINDS
+        backend.where = _where(backend) if backend.is_provider else ""
+    providers = [(kind.value, kind.label) for kind in BackendKind if kind in PROVIDER_KINDS]
+    context = {"backends": backends, "providers": providers}
+    return render(request, "sending/backend_index.html", context)
 
 
-BACKEND_FORMS = {BackendKind.SMTP: SmtpBackendForm, BackendKind.FILE: FileBackendForm}
+BACKEND_FORMS = {
+    BackendKind.SMTP: SmtpBackendForm,
+    BackendKind.FILE: FileBackendForm,
+    BackendKind.AMAZON_SES: AmazonSesBackendForm,
+    BackendKind.BREVO: BrevoBackendForm,
+    BackendKind.MAILGUN: MailgunBackendForm,
+    BackendKind.POSTMARK: PostmarkBackendForm,
+    BackendKind.SENDGRID: SendGridBackendForm,
+}
 
 
 @authorize(Role.ADMIN)
@@ -130,7 +165,12 @@ def backend_create(request: HttpRequest, kind: str) -> HttpResponse:
         backend = form.save()
         messages.success(request, _("Delivery backend “%(name)s” saved.") % {"name": backend})
         return redirect("sending:backends")
-    title = _("New SMTP relay") if kind == BackendKind.SMTP else _("New test mailbox")
+    if kind == BackendKind.SMTP:
+        title = _("New SMTP relay")
+    elif kind == BackendKind.FILE:
+        title = _("New test mailbox")
+    else:
+        title = _("New %(provider)s account") % {"provider": BackendKind(kind).label}
     return _backend_form_page(request, form, title)
 
 
@@ -191,13 +231,17 @@ def backend_check(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     try:
         result = transports.check_backend(backend)
     except vault.InvalidToken:
-        messages.error(
-            request,
-            _(
+        if backend.kind in PROVIDER_KINDS:
+            text = _(
+                "The stored API key can no longer be read (the encryption key changed); "
+                "enter it again."
+            )
+        else:
+            text = _(
                 "The stored password can no longer be read (the encryption key changed); "
                 "enter it again."
-            ),
-        )
+            )
+        messages.error(request, text)
         return redirect("sending:backends")
     if result.outcome == Outcome.SENT:
         messages.success(

@@ -21,6 +21,7 @@ class BackendCreateTestCase(BaseTestCase):
             "security": "starttls",
             "username": "pregon",
             "password": PASSWORD,
+            "weight": "3",
             "max_connections": "4",
             "is_active": "on",
             **changes,
@@ -34,7 +35,7 @@ class BackendCreateTestCase(BaseTestCase):
         self.assertFalse(Backend.objects.exists())
 
     def test_an_unknown_kind_is_not_found(self) -> None:
-        self.assertEqual(self.client.get("/envio/servidores/nuevo/sendgrid/").status_code, 404)
+        self.assertEqual(self.client.get("/envio/servidores/nuevo/mailchimp/").status_code, 404)
 
     def test_it_creates_an_smtp_relay_with_the_password_encrypted(self) -> None:
         response = self.client.post(self.url, self.data(), follow=True)
@@ -43,6 +44,7 @@ class BackendCreateTestCase(BaseTestCase):
         backend = Backend.objects.get()
         self.assertEqual(backend.kind, BackendKind.SMTP)
         self.assertEqual(backend.security, Security.STARTTLS)
+        self.assertEqual((backend.weight, backend.max_connections), (3, 4))
         self.assertNotEqual(backend.password, PASSWORD)
         self.assertEqual(vault.decrypt(backend.password), PASSWORD)
         self.assertNotContains(response, PASSWORD)
@@ -54,6 +56,8 @@ class BackendCreateTestCase(BaseTestCase):
             ({"port": "70000"}, "port", "Ensure this value is less than or equal to 65535."),
             ({"port": "0"}, "port", "Ensure this value is greater than or equal to 1."),
             ({"max_connections": "0"}, "max_connections", "greater than or equal to 1"),
+            ({"max_connections": "51"}, "max_connections", "less than or equal to 50"),
+            ({"weight": "0"}, "weight", "greater than or equal to 1"),
             ({"security": "ssl3"}, "security", "Select a valid choice."),
             ({"username": ""}, "username", "A password needs a user name."),
         ):
@@ -100,6 +104,7 @@ class BackendEditTestCase(BaseTestCase):
             "security": "tls",
             "username": "pregon",
             "password": "",
+            "weight": "2",
             "max_connections": "8",
             **changes,
         }
@@ -124,6 +129,7 @@ class BackendEditTestCase(BaseTestCase):
         self.assertEqual(self.backend.host, "smtp2.example.gob.pe")
         self.assertEqual(self.backend.security, Security.TLS)
         self.assertEqual(self.backend.is_active, False)
+        self.assertEqual((self.backend.weight, self.backend.max_connections), (2, 8))
         self.assertEqual(vault.decrypt(self.backend.password), PASSWORD)
 
     def test_a_new_password_replaces_it(self) -> None:

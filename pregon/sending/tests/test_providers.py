@@ -93,14 +93,17 @@ class FakeProvider:
                 payload = answer.body
                 if not isinstance(payload, bytes):
                     payload = json.dumps(payload).encode()
-                self.send_response(answer.status)
-                for name, value in (answer.headers or {}).items():
-                    self.send_header(name, value)
-                if answer.headers is None or "Content-Type" not in answer.headers:
-                    self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    self.send_response(answer.status)
+                    for name, value in (answer.headers or {}).items():
+                        self.send_header(name, value)
+                    if answer.headers is None or "Content-Type" not in answer.headers:
+                        self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # The client gave up waiting (timeout tests).
 
             do_GET = do_POST = _handle
 

@@ -52,7 +52,8 @@ class Result:
     the user's report. ``mailbox_unknown`` is True when the reply says the address does not
     exist, so that the engine can mark the contact as bounced. ``may_have_arrived`` is True
     for a RETRY after the whole message went out but before the reply: trying it through
-    another relay now could deliver it twice.
+    another relay now could deliver it twice. ``provider_id`` is the id a provider's API
+    gave the accepted message, which its webhooks name it by.
     """
 
     outcome: Outcome
@@ -60,6 +61,7 @@ class Result:
     reply: str
     mailbox_unknown: bool = False
     may_have_arrived: bool = False
+    provider_id: str = ""
 
 
 class Transport(Protocol):

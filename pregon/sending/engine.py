@@ -59,7 +59,8 @@ def enqueue(mailing: Mailing, contacts: QuerySet[Contact]) -> int:
     # Only our table's name and the ORM's own SQL are formatted in; values go as parameters.
     sql = (
         f"INSERT INTO {table} (mailing_id, contact_id, email, status, attempts, send_after, "  # noqa: S608
-        f"reply) SELECT %s, audience.audience_id, audience.audience_email, %s, 0, %s, '' "
+        f"reply, provider_message_id) "
+        f"SELECT %s, audience.audience_id, audience.audience_email, %s, 0, %s, '', '' "
         # "WHERE true": SQLite would otherwise read ON CONFLICT as a join's ON clause.
         f"FROM ({select_sql}) AS audience WHERE true ON CONFLICT DO NOTHING"
     )
@@ -284,7 +285,11 @@ def record(lease: uuid.UUID, results: list[tuple[Message, Result]], billable: bo
                 for mailing_id, count in sent_by_mailing.items()
             )
         for message, result in results:
-            if result.outcome == Outcome.RETRY:
+            if result.outcome == Outcome.SENT and result.provider_id:
+                Message.objects.filter(pk=message.pk, status=MessageStatus.SENT).update(
+                    provider_message_id=result.provider_id
+                )
+            elif result.outcome == Outcome.RETRY:
                 _retry_later(mine.filter(pk=message.pk), message, result, now)
             elif result.outcome == Outcome.FAILED:
                 _fail(mine.filter(pk=message.pk), message, result)

@@ -97,6 +97,8 @@ class Message(models.Model):
     # The last reply of the server, for the report: "250 2.0.0 Ok", "550 5.1.1 …".
     smtp_code = models.PositiveSmallIntegerField(null=True, blank=True)
     reply = models.CharField(max_length=500, blank=True)
+    # The id a provider's API gave it (anymail), so that the provider's webhooks find it.
+    provider_message_id = models.CharField(max_length=255, blank=True, db_index=True)
 
     class Meta:
         constraints = [

@@ -311,7 +311,9 @@ class ProviderTransport:
         )
         name = self.settings.esp_name
         reply = f"{name} accepted it: {message_id}" if message_id else f"{name} accepted it."
-        return Result(Outcome.SENT, None, self._redact(reply))
+        return Result(
+            Outcome.SENT, None, self._redact(reply), provider_id=str(message_id or "")[:255]
+        )
 
     def close(self) -> None:
         """Close the HTTP session (or boto3 client); it is opened again on the next send."""

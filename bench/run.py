@@ -3,11 +3,13 @@
 Each benchmark is a script that sets up its own database and prints lines
 `BENCH <name> <value> <unit>`. They run once on the embedded default (SQLite) and, when
 PostgreSQL answers at PREGON_BENCH_POSTGRES_URL's server, once on PostgreSQL. Each script
-makes and drops a database of its own there (pregon_bench_imports, pregon_bench_segments);
-the database the URL names is only a place to connect to.
+makes and drops a database of its own there (pregon_bench_imports, pregon_bench_segments,
+pregon_bench_send); the database the URL names is only a place to connect to. A script that
+needs a program the machine lacks (send_campaign.py: Postfix's smtp-sink) is skipped, saying so.
 """
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +20,8 @@ HERE = Path(__file__).resolve().parent
 VARIANTS = {"import_contacts.py": [[], ["--list-and-tag"]]}
 # Scripts that touch no database: they run once, not once per engine.
 NO_DATABASE = {"render_message.py"}
+# Scripts that need a program beside Python, and where it comes from.
+NEEDS = {"send_campaign.py": ("smtp-sink", "install Debian's postfix package")}
 POSTGRES = os.environ.get(
     "PREGON_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/pregon_bench"
 )
@@ -44,6 +48,12 @@ def main() -> int:
     for script in sorted(HERE.glob("*.py")):
         if script.name in ("run.py", "benchdb.py"):
             continue
+        if script.name in NEEDS:
+            program, source = NEEDS[script.name]
+            # Postfix's tools live in /usr/sbin, often not on a user's PATH.
+            if not (shutil.which(program) or shutil.which(program, path="/usr/sbin")):
+                print(f"# {script.name} skipped: no {program} ({source})", flush=True)
+                continue
         for engine, url in engines[:1] if script.name in NO_DATABASE else engines:
             for arguments in VARIANTS.get(script.name, [[]]):
                 env = {**os.environ, "PREGON_DATABASE_URL": url}

@@ -59,8 +59,9 @@ from pregon.contacts.models import MailingList, Segment
 from pregon.content.models import EmailTemplate
 from pregon.lib import vault
 from pregon.sending import engine, quota, transports
-from pregon.sending.forms import CreditForm, FileBackendForm, SenderIdentityForm, SmtpBackendForm
+from pregon.sending.forms import BACKEND_FORMS, CreditForm, SenderIdentityForm
 from pregon.sending.models import (
+    PROVIDER_KINDS,
     Backend,
     BackendKind,
     Message,
@@ -450,51 +451,76 @@ def sender_delete(request: HttpRequest, code: str) -> Status[None]:
     return Status(204, None)
 
 
-# Delivery backends, for administrators: they hold the relays' passwords. A password is
-# written through the UI's form (encrypted with pregon.lib.vault) and never read back.
-
-BACKEND_FORMS = {BackendKind.SMTP: SmtpBackendForm, BackendKind.FILE: FileBackendForm}
-FILE_BACKEND_FIELDS = {"name", "is_active"}
+# Delivery backends, for administrators: they hold the relays' passwords and the providers'
+# API keys. Both are written through the UI's forms (encrypted with pregon.lib.vault) and
+# never read back.
 
 
 def _save_backend(backend: Backend, changes: dict[str, Any]) -> Backend:
-    """Save ``backend`` with ``changes`` through its kind's form; raise a 422 if invalid."""
-    if backend.kind == BackendKind.FILE:
-        unused = _("The test mailbox has no such setting: only a name and whether it is in use.")
-        extra = sorted(set(changes) - FILE_BACKEND_FIELDS)
-        if extra:
-            raise invalid({name: [unused] for name in extra})
-    data = {
-        "name": backend.name,
-        "host": backend.host,
-        "port": backend.port,
-        "security": backend.security,
-        "username": backend.username,
-        "password": "",  # Left empty, the form keeps the stored password.
-        "max_connections": backend.max_connections,
-        "is_active": backend.is_active,
-        **changes,
-    }
-    return save_form(BACKEND_FORMS[BackendKind(backend.kind)], backend, data)
+    """Save ``backend`` with ``changes`` through its kind's form, as the UI's screens do.
+
+    Raises a 422 for each field the kind does not use, or with the form's errors.
+    """
+    form_class = BACKEND_FORMS[backend.kind]
+    fields = form_class.base_fields
+    extra = sorted(set(changes) - set(fields))
+    if extra:
+        if backend.kind == BackendKind.FILE:
+            unused = _(
+                "The test mailbox has no such setting: only a name and whether it is in use."
+            )
+        else:
+            unused = _("A “%(kind)s” backend has no such setting; it takes %(fields)s.") % {
+                "kind": backend.kind,
+                "fields": ", ".join(sorted(fields)),
+            }
+        raise invalid({name: [unused] for name in extra})
+    # The form is given the whole backend: what the request leaves out keeps its stored
+    # value, or, for a new provider's option, the value the UI's form starts with.
+    options = backend.options or {}
+    option_fields = getattr(form_class, "option_fields", ())
+    data: dict[str, Any] = {}
+    for name, field in fields.items():
+        if name in ("password", "api_key"):
+            data[name] = ""  # Left empty, the form keeps the stored secret.
+        elif name in option_fields:
+            data[name] = options.get(name, field.initial)
+        else:
+            data[name] = getattr(backend, name)
+    return save_form(form_class, backend, {**data, **changes})
 
 
-def _unreadable_password() -> ApiError:
-    detail = _(
-        "The stored password can no longer be read (the encryption key changed); enter it again."
-    )
+def _unreadable_password(backend: Backend | None = None) -> ApiError:
+    """The 409 for a secret that the encryption key no longer opens; ``backend`` if known."""
+    if backend is None:  # A test send: any backend in use may hold it.
+        detail = _(
+            "A delivery backend's stored password or API key can no longer be read (the "
+            "encryption key changed); enter it again."
+        )
+    elif backend.kind in PROVIDER_KINDS:
+        detail = _(
+            "The stored API key can no longer be read (the encryption key changed); enter it again."
+        )
+    else:
+        detail = _(
+            "The stored password can no longer be read (the encryption key changed); "
+            "enter it again."
+        )
     return ApiError(409, detail)
 
 
 @router.get("/backends", response=list[BackendOut], tags=["backends"], auth=auth.ADMIN)
 def backend_index(request: HttpRequest) -> QuerySet[Backend]:
-    """The backends; messages go out through the first one in use, oldest first."""
+    """The backends, by name. Messages are shared among those in use by their weights."""
     return Backend.objects.all()
 
 
 @router.post("/backends", response={201: BackendOut, **ERRORS}, tags=["backends"], auth=auth.ADMIN)
 def backend_create(request: HttpRequest, payload: BackendIn) -> Status[Backend]:
-    """Add an SMTP relay (``host`` required; a password needs a ``username``) or a test
-    mailbox (only ``name`` and ``is_active``)."""
+    """Add an SMTP relay (``host`` required; a password needs a ``username``), a test
+    mailbox (only ``name`` and ``is_active``) or a provider's account (``api_key`` required;
+    Amazon SES also needs ``username``, the access key ID; Mailgun, ``sender_domain``).
+    Checked by the form of the kind's screen; a field the kind does not use is a 422."""
     changes = payload.dict(exclude_unset=True, exclude_none=True)
     backend = Backend(kind=changes.pop("kind"))
     return Status(201, _save_backend(backend, changes))
@@ -511,8 +537,8 @@ def backend_detail(request: HttpRequest, code: str) -> Backend:
     "/backends/{code}", response={200: BackendOut, **ERRORS}, tags=["backends"], auth=auth.ADMIN
 )
 def backend_update(request: HttpRequest, code: str, payload: BackendPatch) -> Backend:
-    """Change only the keys sent. The kind stays; without a password, so does the stored
-    one; an empty ``username`` removes both."""
+    """Change only the keys sent. The kind stays; without a password or API key, so does
+    the stored one; for a relay, an empty ``username`` removes user and password."""
     backend = get_or_404(Backend.objects, code=code)
     return _save_backend(backend, payload.dict(exclude_unset=True, exclude_none=True))
 
@@ -537,12 +563,13 @@ def backend_delete(request: HttpRequest, code: str) -> Status[None]:
     auth=auth.ADMIN,
 )
 def backend_check(request: HttpRequest, code: str) -> dict[str, Any]:
-    """Connect, log in and leave, as the "Test connection" button does; the server's reply."""
+    """Connect, log in and leave, as the "Test connection" button does (for a provider,
+    read the account, domain or stream through its API); the server's reply."""
     backend = get_or_404(Backend.objects, code=code)
     try:
         result = transports.check_backend(backend)
     except vault.InvalidToken:
-        raise _unreadable_password() from None
+        raise _unreadable_password(backend) from None
     return {"outcome": result.outcome, "code": result.code, "reply": result.reply}
 
 

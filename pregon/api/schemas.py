@@ -469,24 +469,60 @@ class SenderOut(Schema):
         return sender.domain.name
 
 
+# The options a backend shows: an allow-list, so that nothing secret stored there later
+# leaks. ``api_url`` stays out too: no form sets it (it points a provider's API at a proxy
+# or the tests' fake provider), and such an address may name internal hosts.
+SHOWN_OPTIONS = ("region", "sender_domain", "message_stream")
+
+
 class BackendIn(InputSchema):
+    """A field that the kind does not use is a 422: each field says which kinds use it."""
+
     name: str
     kind: BackendKind = SchemaField(
-        ..., description="smtp (a relay) or file (the test mailbox: nothing leaves the server)."
+        ...,
+        description="smtp (a relay), file (the test mailbox: nothing leaves the server), or "
+        "a provider's API: amazon_ses, brevo, mailgun, postmark or sendgrid.",
     )
-    host: str | None = None
-    port: int | None = SchemaField(None, description="587 if left out.")
-    security: Security | None = SchemaField(None, description="starttls if left out.")
-    username: str | None = None
+    host: str | None = SchemaField(None, description="smtp: required.")
+    port: int | None = SchemaField(None, description="smtp: 587 if left out.")
+    security: Security | None = SchemaField(None, description="smtp: starttls if left out.")
+    username: str | None = SchemaField(
+        None, description="smtp: the login. amazon_ses: the access key ID (required)."
+    )
     password: str | None = SchemaField(
-        None, description="Write-only: stored encrypted and never sent back."
+        None, description="smtp: write-only, stored encrypted and never sent back."
     )
-    max_connections: int | None = SchemaField(None, description="4 if left out.")
+    api_key: str | None = SchemaField(
+        None,
+        description="Providers: required; write-only, stored encrypted and never sent back. "
+        "amazon_ses: the secret access key; postmark: the server API token.",
+    )
+    region: str | None = SchemaField(
+        None,
+        description="amazon_ses: an AWS region, us-east-1 if left out. mailgun: us or eu, us "
+        "if left out. sendgrid: global or eu, global if left out.",
+    )
+    sender_domain: str | None = SchemaField(
+        None, description="mailgun: required, the domain as verified in Mailgun."
+    )
+    message_stream: str | None = SchemaField(
+        None, description="postmark: a Broadcasts stream, broadcast if left out."
+    )
+    weight: int | None = SchemaField(
+        None,
+        description="All but file: with several in use, each takes a share of the messages in "
+        "this proportion (1 to 1000); 1 if left out.",
+    )
+    max_connections: int | None = SchemaField(
+        None, description="All but file: senders at once (1 to 50); 4 if left out."
+    )
     is_active: bool = True
 
 
 class BackendPatch(InputSchema):
-    """The kind stays. Without a password, the stored one stays; without a user, it goes."""
+    """The kind stays. Without a password or API key, the stored one stays; for smtp, an
+    empty username removes the password too. A field the kind does not use is a 422."""
 
     name: str | None = None
     host: str | None = None
@@ -494,9 +530,16 @@ class BackendPatch(InputSchema):
     security: Security | None = None
     username: str | None = None
     password: str | None = SchemaField(
-        None, description="Write-only; left out or empty, the stored password stays."
+        None, description="smtp: write-only; left out or empty, the stored password stays."
     )
-    max_connections: int | None = None
+    api_key: str | None = SchemaField(
+        None, description="Providers: write-only; left out or empty, the stored key stays."
+    )
+    region: str | None = SchemaField(None, description="amazon_ses, mailgun and sendgrid.")
+    sender_domain: str | None = SchemaField(None, description="mailgun.")
+    message_stream: str | None = SchemaField(None, description="postmark.")
+    weight: int | None = SchemaField(None, description="All but file.")
+    max_connections: int | None = SchemaField(None, description="All but file.")
     is_active: bool | None = None
 
 
@@ -507,8 +550,18 @@ class BackendOut(Schema):
     host: str
     port: int
     security: str
-    username: str
-    has_password: bool = SchemaField(..., description="Whether a password is stored.")
+    username: str = SchemaField(
+        ..., description="smtp: the login; amazon_ses: the access key ID; others: empty."
+    )
+    has_password: bool = SchemaField(
+        ..., description="Whether a password (smtp) or an API key (providers) is stored."
+    )
+    options: dict[str, str] = SchemaField(
+        ...,
+        description="A provider's settings: region, sender_domain (mailgun), message_stream "
+        "(postmark); {} for smtp and file.",
+    )
+    weight: int
     max_connections: int
     is_active: bool
     created_at: datetime.datetime
@@ -516,6 +569,11 @@ class BackendOut(Schema):
     @staticmethod
     def resolve_has_password(backend: Backend) -> bool:
         return bool(backend.password)
+
+    @staticmethod
+    def resolve_options(backend: Backend) -> dict[str, str]:
+        options = backend.options or {}
+        return {name: str(options[name]) for name in SHOWN_OPTIONS if name in options}
 
 
 class CheckOutcomeOut(Schema):

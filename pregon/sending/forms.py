@@ -319,6 +319,19 @@ class FileBackendForm(forms.ModelForm):
         return backend
 
 
+# The form of each kind of backend: the UI's screens and the REST API both save through it,
+# so that a backend is checked alike whichever way it comes.
+BACKEND_FORMS: dict[str, type[forms.ModelForm]] = {
+    BackendKind.SMTP: SmtpBackendForm,
+    BackendKind.FILE: FileBackendForm,
+    BackendKind.AMAZON_SES: AmazonSesBackendForm,
+    BackendKind.BREVO: BrevoBackendForm,
+    BackendKind.MAILGUN: MailgunBackendForm,
+    BackendKind.POSTMARK: PostmarkBackendForm,
+    BackendKind.SENDGRID: SendGridBackendForm,
+}
+
+
 class CreditForm(forms.Form):
     amount = forms.IntegerField(
         label=_("Messages to credit back"), min_value=1, max_value=10_000_000

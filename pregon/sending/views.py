@@ -26,18 +26,7 @@ from pregon.content.preview import PREVIEW_POLICY
 from pregon.lib import vault
 from pregon.sending import quota, transports
 from pregon.sending.backends import Outcome
-from pregon.sending.forms import (
-    AmazonSesBackendForm,
-    BrevoBackendForm,
-    CreditForm,
-    FileBackendForm,
-    LimitsForm,
-    MailgunBackendForm,
-    PostmarkBackendForm,
-    SenderIdentityForm,
-    SendGridBackendForm,
-    SmtpBackendForm,
-)
+from pregon.sending.forms import BACKEND_FORMS, CreditForm, LimitsForm, SenderIdentityForm
 from pregon.sending.models import (
     PROVIDER_KINDS,
     Backend,
@@ -143,17 +132,6 @@ def backend_index(request: HttpRequest) -> HttpResponse:
     providers = [(kind.value, kind.label) for kind in BackendKind if kind in PROVIDER_KINDS]
     context = {"backends": backends, "providers": providers}
     return render(request, "sending/backend_index.html", context)
-
-
-BACKEND_FORMS = {
-    BackendKind.SMTP: SmtpBackendForm,
-    BackendKind.FILE: FileBackendForm,
-    BackendKind.AMAZON_SES: AmazonSesBackendForm,
-    BackendKind.BREVO: BrevoBackendForm,
-    BackendKind.MAILGUN: MailgunBackendForm,
-    BackendKind.POSTMARK: PostmarkBackendForm,
-    BackendKind.SENDGRID: SendGridBackendForm,
-}
 
 
 @authorize(Role.ADMIN)

@@ -5,8 +5,11 @@ from pregon.api.tests.base import ApiTestCase
 from pregon.campaigns.tests.smtp import Mailbox, free_port, smtp_server
 from pregon.lib import vault
 from pregon.sending.models import Backend, BackendKind, Security
+from pregon.sending.tests.test_providers import FakeProvider, closed_port
 
 PASSWORD = "s3cret-relay-pass"
+API_KEY = "key-3ax6xnjp29jd6fds4gc373sgvjxteol0"
+SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
 
 class BackendsTestCase(ApiTestCase):
@@ -28,6 +31,8 @@ class BackendsTestCase(ApiTestCase):
         self.assertNotIn(PASSWORD, content)
         self.assertNotIn("otra-clave", content)
         self.assertNotIn('"password"', content)
+        for secret in (API_KEY, SECRET_KEY, "otra-llave", "api_url"):
+            self.assertNotIn(secret, content)
         for backend in Backend.objects.exclude(password=""):
             self.assertNotIn(backend.password, content)
 
@@ -46,6 +51,8 @@ class BackendsTestCase(ApiTestCase):
                     "security": "starttls",
                     "username": "pregon",
                     "has_password": True,
+                    "options": {},
+                    "weight": 1,
                     "max_connections": 4,
                     "is_active": True,
                     "created_at": response.json()[0]["created_at"],
@@ -130,6 +137,172 @@ class BackendsTestCase(ApiTestCase):
         self.assertFalse(response.json()["has_password"])
         self.relay.refresh_from_db()
         self.assertEqual(self.relay.password, "")
+
+    def test_a_relay_takes_a_weight(self) -> None:
+        response = self.call("PATCH", self.url, {"weight": 5, "max_connections": 2})
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual((response.json()["weight"], response.json()["max_connections"]), (5, 2))
+        response = self.call("PATCH", self.url, {"weight": 0})
+        self.assertEqual(list(response.json()["errors"]), ["weight"])
+        response = self.call("PATCH", self.url, {"api_key": API_KEY, "region": "eu"})
+        self.assertEqual(response.status_code, 422)
+        self.assertEqual(list(response.json()["errors"]), ["api_key", "region"])
+        self.assertIn("no such setting", response.json()["errors"]["region"][0])
+        self.assertNoPassword(response)
+
+    def test_it_creates_and_changes_a_mailgun_backend(self) -> None:
+        payload = {
+            "name": "Mailgun",
+            "kind": "mailgun",
+            "api_key": API_KEY,
+            "sender_domain": "MG.Example.gob.pe.",
+            "weight": 3,
+        }
+        response = self.call("POST", "/backends", payload)
+        self.assertEqual(response.status_code, 201, response.content)
+        self.assertNoPassword(response)
+        body = response.json()
+        self.assertEqual(
+            (body["kind"], body["has_password"], body["weight"], body["max_connections"]),
+            ("mailgun", True, 3, 4),
+        )
+        self.assertEqual(body["options"], {"region": "us", "sender_domain": "mg.example.gob.pe"})
+        backend = Backend.objects.get(code=body["code"])
+        self.assertEqual(vault.decrypt(backend.password), API_KEY)
+        # An API address set outside the forms stays, and is not shown.
+        backend.options["api_url"] = "http://127.0.0.1:1/v3"
+        backend.save()
+        url = f"/backends/{backend.code}"
+
+        response = self.call("PATCH", url, {"region": "eu", "api_key": "", "is_active": False})
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertNoPassword(response)
+        self.assertEqual(
+            response.json()["options"], {"region": "eu", "sender_domain": "mg.example.gob.pe"}
+        )
+        self.assertFalse(response.json()["is_active"])
+        self.assertNoPassword(self.call("GET", url))
+        self.assertNoPassword(self.call("GET", "/backends"))
+        backend.refresh_from_db()
+        self.assertEqual(vault.decrypt(backend.password), API_KEY)
+        self.assertEqual(backend.options["api_url"], "http://127.0.0.1:1/v3")
+
+        response = self.call("PATCH", url, {"api_key": "otra-llave"})
+        self.assertNoPassword(response)
+        backend.refresh_from_db()
+        self.assertEqual(vault.decrypt(backend.password), "otra-llave")
+
+        response = self.call("PATCH", url, {"sender_domain": "no es un dominio", "region": "ap"})
+        self.assertEqual(sorted(response.json()["errors"]), ["region", "sender_domain"])
+
+    def test_it_creates_and_changes_an_amazon_ses_backend(self) -> None:
+        payload = {"name": "SES", "kind": "amazon_ses", "api_key": SECRET_KEY}
+        response = self.call("POST", "/backends", payload)
+        self.assertEqual(response.status_code, 422)
+        self.assertEqual(list(response.json()["errors"]), ["username"])
+        self.assertNoPassword(response)
+        payload["username"] = " AKIAIOSFODNN7EXAMPLE "
+        response = self.call("POST", "/backends", payload)
+        self.assertEqual(response.status_code, 201, response.content)
+        self.assertNoPassword(response)
+        body = response.json()
+        self.assertEqual(body["username"], "AKIAIOSFODNN7EXAMPLE")
+        self.assertEqual(body["options"], {"region": "us-east-1"})
+        self.assertTrue(body["has_password"])
+        url = f"/backends/{body['code']}"
+
+        response = self.call("PATCH", url, {"region": "SA-East-1", "weight": 2})
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(
+            (response.json()["options"], response.json()["weight"]),
+            ({"region": "sa-east-1"}, 2),
+        )
+        response = self.call("PATCH", url, {"region": "Lima"})
+        self.assertEqual(
+            response.json()["errors"], {"region": ["Write an AWS region, such as us-east-1."]}
+        )
+        response = self.call("PATCH", url, {"password": "x", "sender_domain": "x.pe"})
+        self.assertEqual(sorted(response.json()["errors"]), ["password", "sender_domain"])
+        message = response.json()["errors"]["password"][0]
+        self.assertIn("“amazon_ses” backend has no such setting", message)
+        self.assertIn("api_key", message)
+        backend = Backend.objects.get(code=body["code"])
+        self.assertEqual(vault.decrypt(backend.password), SECRET_KEY)
+
+    def test_every_provider_kind_can_be_created(self) -> None:
+        cases = [
+            ("brevo", {}, {}),
+            ("postmark", {}, {"message_stream": "broadcast"}),
+            ("postmark", {"message_stream": "boletines"}, {"message_stream": "boletines"}),
+            ("sendgrid", {}, {"region": "global"}),
+            ("sendgrid", {"region": "eu"}, {"region": "eu"}),
+        ]
+        for kind, fields, options in cases:
+            with self.subTest(kind=kind, fields=fields):
+                payload = {"name": kind, "kind": kind, "api_key": API_KEY, **fields}
+                response = self.call("POST", "/backends", payload)
+                self.assertEqual(response.status_code, 201, response.content)
+                self.assertEqual(response.json()["options"], options)
+                self.assertNoPassword(response)
+
+    def test_a_provider_needs_its_fields_and_no_others(self) -> None:
+        cases = [
+            ({"name": "X", "kind": "brevo"}, ["api_key"]),
+            ({"name": "X", "kind": "brevo", "api_key": "  "}, ["api_key"]),
+            ({"name": "X", "kind": "mailgun", "api_key": API_KEY}, ["sender_domain"]),
+            ({"name": "X", "kind": "brevo", "api_key": API_KEY, "region": "eu"}, ["region"]),
+            (
+                {"name": "X", "kind": "postmark", "api_key": API_KEY, "host": "h", "port": 25},
+                ["host", "port"],
+            ),
+            ({"name": "X", "kind": "sendgrid", "api_key": API_KEY, "password": "p"}, ["password"]),
+            ({"name": "X", "kind": "mailgun", "api_key": API_KEY, "username": "u"}, ["username"]),
+            ({"name": "X", "kind": "brevo", "api_key": API_KEY, "weight": 1001}, ["weight"]),
+            ({"name": "X", "kind": "brevo", "api_key": API_KEY, "api_url": "x"}, ["api_url"]),
+            ({"name": "X", "kind": "file", "weight": 2}, ["weight"]),
+        ]
+        for payload, fields in cases:
+            with self.subTest(payload=payload):
+                response = self.call("POST", "/backends", payload)
+                self.assertEqual(response.status_code, 422)
+                self.assertEqual(list(response.json()["errors"]), fields)
+                self.assertNotIn(API_KEY, response.content.decode())
+        self.assertEqual(Backend.objects.count(), 1)
+
+    def test_the_check_reads_a_providers_account(self) -> None:
+        fake = FakeProvider()
+        self.addCleanup(fake.stop)
+        backend = Backend.objects.create(
+            name="Mailgun",
+            kind=BackendKind.MAILGUN,
+            password=vault.encrypt(API_KEY),
+            options={"sender_domain": "mg.example.gob.pe", "api_url": fake.url + "/v3"},
+        )
+        fake.answer(200, {"domain": {"name": "mg.example.gob.pe", "state": "active"}})
+        response = self.call("POST", f"/backends/{backend.code}/check")
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(response.json()["outcome"], "sent")
+        self.assertIn("mg.example.gob.pe is active", response.json()["reply"])
+        self.assertNoPassword(response)
+        (request,) = fake.received
+        self.assertEqual(request.path, "/v3/domains/mg.example.gob.pe")
+
+        fake.answer(401, {"message": f"Invalid private key {API_KEY}"})
+        response = self.call("POST", f"/backends/{backend.code}/check")
+        self.assertEqual(response.json()["outcome"], "failed")
+        self.assertIn("HTTP 401", response.json()["reply"])
+        self.assertNoPassword(response)
+
+        backend.options["api_url"] = f"http://127.0.0.1:{closed_port()}/v3"
+        backend.save()
+        response = self.call("POST", f"/backends/{backend.code}/check")
+        self.assertEqual(response.json()["outcome"], "retry")
+        self.assertNoPassword(response)
+
+        with override_settings(ENCRYPTION_KEY="another key"):
+            response = self.call("POST", f"/backends/{backend.code}/check")
+        self.assertEqual(response.status_code, 409)
+        self.assertIn("stored API key", response.json()["detail"])
 
     def test_the_kind_cannot_change(self) -> None:
         response = self.call("PATCH", self.url, {"kind": "file"})

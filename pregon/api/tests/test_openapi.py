@@ -82,10 +82,20 @@ class OpenApiTestCase(TestCase):
             ("/api/v1/quota", "quota"),
         ]:
             self.assertEqual(document["paths"][path]["get"]["tags"], [tag])
-        # The relay password may be written, never read.
+        # The relay password and the provider's API key may be written, never read.
         schemas = document["components"]["schemas"]
-        self.assertIn("password", schemas["BackendIn"]["properties"])
-        self.assertNotIn("password", schemas["BackendOut"]["properties"])
+        for name in ("BackendIn", "BackendPatch"):
+            for field in ("password", "api_key", "region", "sender_domain", "message_stream"):
+                self.assertIn(field, schemas[name]["properties"], (name, field))
+            self.assertIn("weight", schemas[name]["properties"])
+        out = schemas["BackendOut"]["properties"]
+        self.assertNotIn("password", out)
+        self.assertNotIn("api_key", out)
+        self.assertIn("weight", out)
+        self.assertIn("options", out)
+        kind = schemas["BackendIn"]["properties"]["kind"]["description"]
+        for value in ("smtp", "file", "amazon_ses", "brevo", "mailgun", "postmark", "sendgrid"):
+            self.assertIn(value, kind)
 
     def test_the_docs_page_loads_nothing_from_other_sites(self) -> None:
         response = self.client.get("/api/v1/docs")

@@ -109,6 +109,8 @@ def _claim(size: int) -> tuple[uuid.UUID, list[Message]]:
     messages = list(
         Message.objects.filter(lease=lease, status=MessageStatus.SENDING)
         .select_related("mailing__sender__domain", "contact")
+        # The body is read once per mailing (Worker.composer), not with each of the rows.
+        .defer("mailing__html", "mailing__text")
         .order_by("pk")
     )
     return lease, messages

@@ -8,7 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from pregon.contacts.normalize import normalize_email
 from pregon.lib import vault
-from pregon.sending.models import Backend, BackendKind, SenderIdentity
+from pregon.sending.models import Backend, BackendKind, Security, SenderIdentity
+
+# Where a relay may be reached without encryption: only on this same server.
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 
 class SenderIdentityForm(forms.ModelForm):
@@ -117,6 +120,14 @@ class SmtpBackendForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("password") and not cleaned.get("username"):
             self.add_error("username", _("A password needs a user name."))
+        host = (cleaned.get("host") or "").strip().lower()
+        if cleaned.get("security") == Security.NONE and host not in LOOPBACK_HOSTS:
+            # Without encryption, the password and every message would cross the network
+            # readable by anyone on the way.
+            self.add_error(
+                "security",
+                _("Without encryption only a relay on this same server may be used."),
+            )
         return cleaned
 
     def save(self, commit: bool = True) -> Backend:

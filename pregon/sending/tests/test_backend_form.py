@@ -60,6 +60,7 @@ class BackendCreateTestCase(BaseTestCase):
             ({"weight": "0"}, "weight", "greater than or equal to 1"),
             ({"security": "ssl3"}, "security", "Select a valid choice."),
             ({"username": ""}, "username", "A password needs a user name."),
+            ({"security": "none"}, "security", "Without encryption only a relay on this same"),
         ):
             with self.subTest(changes=changes):
                 response = self.client.post(self.url, self.data(**changes))
@@ -67,6 +68,11 @@ class BackendCreateTestCase(BaseTestCase):
                 self.assertIn(message, response.context["form"].errors[field][0])
                 self.assertNotContains(response, PASSWORD)
         self.assertFalse(Backend.objects.exists())
+
+    def test_a_relay_on_this_server_may_go_without_encryption(self) -> None:
+        data = self.data(host="127.0.0.1", port="25", security="none", username="", password="")
+        self.client.post(self.url, data)
+        self.assertEqual(Backend.objects.get().security, Security.NONE)
 
     def test_a_relay_without_login_has_no_password(self) -> None:
         self.client.post(self.url, self.data(username="", password=""))

@@ -1,12 +1,14 @@
-"""Data the sending tests share: contacts on a list, a ready template, a campaign."""
+"""What the sending tests share: contacts on a list, a ready template, a campaign, and a
+sender process's loop."""
 
 from django.utils import timezone
 
 from pregon.campaigns.models import Campaign
 from pregon.contacts.models import Contact, MailingList, Subscription
 from pregon.content.models import EmailTemplate, Format
-from pregon.sending import quota
+from pregon.sending import engine, quota
 from pregon.sending.models import SenderIdentity
+from pregon.sending.transports import open_transport
 
 HTML = (
     "<html><body><p>Hola {{ nombre | default('colega') }}, te escribe la Escuela.</p>"
@@ -52,3 +54,13 @@ def campaign_to(mailing_list: MailingList, subject: str = "Hola {{ nombre }}") -
     campaign.include_lists.add(mailing_list)
     campaign.schedule(timezone.now())
     return campaign
+
+
+def send_all(batch: int = engine.BATCH_SIZE) -> None:
+    """What a sender process does, until nothing is due: claim, send, record."""
+    worker = engine.Worker(open_transport())
+    try:
+        while engine.send_batch(worker, batch):
+            pass
+    finally:
+        worker.transport.close()

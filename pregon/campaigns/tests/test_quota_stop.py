@@ -4,19 +4,11 @@ from django.db.models import Sum
 from django.test import TestCase, override_settings
 
 from pregon.campaigns.models import CampaignStatus
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
+from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list, send_all
 from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.scheduler import tick
-from pregon.sending import engine, quota
+from pregon.sending import quota
 from pregon.sending.models import QuotaDebit
-from pregon.sending.transports import open_transport
-
-
-def send_all() -> None:
-    worker = engine.Worker(open_transport())
-    while engine.send_batch(worker, size=7):
-        pass
-    worker.transport.close()
 
 
 @override_settings(QUOTA_MONTHLY=30)
@@ -36,7 +28,7 @@ class QuotaStopTestCase(TestCase):
         with smtp_server(mailbox):
             campaign = campaign_to(contacts_on_a_list(50))
             tick()
-            send_all()
+            send_all(batch=7)
             tick()
             self.assertEqual(len(mailbox.received), 30)
             self.assertEqual(quota.balance(), 0)
@@ -48,7 +40,7 @@ class QuotaStopTestCase(TestCase):
             tick()
             campaign.refresh_from_db()
             self.assertEqual(campaign.status, CampaignStatus.SENDING)
-            send_all()
+            send_all(batch=7)
             tick()
         self.assertEqual(len(mailbox.received), 50)
         self.assertEqual(len(mailbox.count()), 50)

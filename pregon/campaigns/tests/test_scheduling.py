@@ -8,19 +8,10 @@ from django.utils import timezone, translation
 
 from pregon.campaigns import scheduling
 from pregon.campaigns.models import CampaignStatus, IllegalTransition
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
+from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list, send_all
 from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.scheduler import tick
-from pregon.sending import engine
 from pregon.sending.models import MailingStatus, Message
-from pregon.sending.transports import open_transport
-
-
-def send_all() -> None:
-    worker = engine.Worker(open_transport())
-    while engine.send_batch(worker):
-        pass
-    worker.transport.close()
 
 
 class SchedulingTestCase(TestCase):

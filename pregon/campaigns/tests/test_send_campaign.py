@@ -9,25 +9,18 @@ from django.test import TestCase, override_settings
 
 from pregon.campaigns import scheduling
 from pregon.campaigns.models import CampaignStatus
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
+from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list, send_all
 from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.contacts.models import Contact, Status, Suppression
 from pregon.domains.models import DkimKey
 from pregon.lib import signing
-from pregon.sending import engine
 from pregon.sending.models import Message, MessageStatus, QuotaDebit
-from pregon.sending.transports import open_transport
 
 
 def send_everything() -> None:
     """What the scheduler and a sender process do, until nothing is left."""
     scheduling.start_due_campaigns()
-    worker = engine.Worker(open_transport())
-    try:
-        while engine.send_batch(worker):
-            pass
-    finally:
-        worker.transport.close()
+    send_all()
     scheduling.follow_mailings()
 
 

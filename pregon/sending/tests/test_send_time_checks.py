@@ -6,19 +6,11 @@ from pathlib import Path
 from django.test import TestCase, override_settings
 
 from pregon.campaigns import scheduling
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
+from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list, send_all
 from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.contacts.models import Contact, Status, Suppression
-from pregon.sending import engine
 from pregon.sending.models import Message, MessageStatus, QuotaDebit
-from pregon.sending.transports import open_transport, outbox
-
-
-def send_all() -> None:
-    worker = engine.Worker(open_transport())
-    while engine.send_batch(worker):
-        pass
-    worker.transport.close()
+from pregon.sending.transports import outbox
 
 
 class SendTimeChecksTestCase(TestCase):

@@ -47,6 +47,8 @@ class CampaignForm(forms.ModelForm):
             "include_segments",
             "exclude_lists",
             "exclude_segments",
+            "track_opens",
+            "track_clicks",
         ]
         widgets = {
             "include_lists": forms.CheckboxSelectMultiple,

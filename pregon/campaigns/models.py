@@ -72,6 +72,16 @@ class Campaign(models.Model):
     exclude_segments = models.ManyToManyField(
         Segment, blank=True, related_name="+", verbose_name=_("leave out segments")
     )
+    track_opens = models.BooleanField(
+        _("count opens"),
+        default=True,
+        help_text=_("An invisible image tells when the message is opened."),
+    )
+    track_clicks = models.BooleanField(
+        _("count clicks"),
+        default=True,
+        help_text=_("Links pass through Pregón, which counts each click and sends the person on."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
     )
@@ -168,6 +178,8 @@ class Campaign(models.Model):
             preheader=self.preheader,
             sender=self.sender,
             template=self.template,
+            track_opens=self.track_opens,
+            track_clicks=self.track_clicks,
             created_by=user,
         )
         for relation in ("include_lists", "include_segments", "exclude_lists", "exclude_segments"):

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pregon.campaigns.models import Campaign, CampaignStatus, IllegalTransition
-from pregon.sending import engine, quota
+from pregon.sending import engine, links, quota
 from pregon.sending.models import Mailing, MailingStatus, MessageStatus
 
 log = logging.getLogger(__name__)
@@ -51,9 +51,12 @@ def start(campaign: Campaign) -> int:
             allowed={CampaignStatus.DRAFT, CampaignStatus.SCHEDULED},
             started_at=timezone.now(),
         )
+        body, urls = links.prepare(body, clicks=campaign.track_clicks, opens=campaign.track_opens)
         mailing = Mailing.objects.create(
             subject=campaign.subject,
             html=body,
+            links=urls,
+            track_opens=campaign.track_opens,
             text=template.text,
             sender=campaign.sender,
             list_id=f"{campaign.name[:60]} <{campaign.code.hex}.{campaign.sender.domain.name}>",

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from pregon.contacts.models import Contact, Field, Status, Suppression, SuppressionReason
 from pregon.content.render import Personaliser, context_for
 from pregon.lib import dkim, signing
-from pregon.sending import limits, quota
+from pregon.sending import limits, links, quota
 from pregon.sending.backends import FileSink, Outcome, Result, Transport
 from pregon.sending.mime import MessageBuilder
 from pregon.sending.models import (
@@ -180,9 +180,9 @@ class Worker:
         token = signing.sign("unsubscribe", message.pk)
         unsubscribe_url = settings.SITE_URL + reverse("tracking:unsubscribe", args=[token])
         contact = message.contact or Contact(email=message.email)
-        rendered = composer.personaliser.render(
-            context_for(contact, unsubscribe_url, composer.field_keys)
-        )
+        values = context_for(contact, unsubscribe_url, composer.field_keys)
+        values.update(links.context(message.pk, len(message.mailing.links)))
+        rendered = composer.personaliser.render(values)
         data = composer.builder.build(
             to_address=message.email,
             to_name=contact.full_name,

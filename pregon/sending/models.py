@@ -57,6 +57,10 @@ class Mailing(models.Model):
     status = models.CharField(
         max_length=12, choices=MailingStatus.choices, default=MailingStatus.ACTIVE
     )
+    # The web links of the HTML, in order; the HTML holds {{ tracking_link_N }} in their
+    # place (pregon.sending.links), which click tokens name by position.
+    links = models.JSONField(default=list, blank=True)
+    track_opens = models.BooleanField(default=False)
     # Why the engine paused it: "quota" when the month's messages ran out. A pause of the
     # engine's own ends by itself when messages are available again; a person's does not.
     pause_reason = models.CharField(max_length=16, blank=True)

@@ -6,4 +6,6 @@ app_name = "tracking"
 
 urlpatterns = [
     path("t/baja/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("t/o/<str:token>.gif", views.opened, name="open"),
+    path("t/c/<str:token>", views.clicked, name="click"),
 ]

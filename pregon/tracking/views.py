@@ -1,7 +1,11 @@
-"""The pages a recipient reaches from inside a message. Public: no login, no cookie."""
+"""What a recipient reaches from inside a message: the open pixel, tracked links and the
+unsubscribe page. Public: no login, no cookie. A token we did not sign gets a 404 and
+records nothing; a click never goes anywhere but the mailing's own link."""
+
+import base64
 
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -11,7 +15,55 @@ from pregon.accounts import audit
 from pregon.accounts.models import AuditAction
 from pregon.contacts.models import Contact, Status
 from pregon.lib import signing
+from pregon.lib.proxy import client_ip
+from pregon.sending import links
 from pregon.sending.models import Message
+from pregon.tracking.models import Event, EventKind, hash_ip
+
+# The smallest transparent GIF.
+PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+NO_STORE = "no-store, no-cache, must-revalidate, max-age=0"
+
+
+def _record(request: HttpRequest, kind: str, message_id: int, link: int | None = None) -> None:
+    Event.objects.create(
+        kind=kind,
+        message_id=message_id,
+        link=link,
+        user_agent=request.headers.get("User-Agent", "")[:500],
+        ip_hash=hash_ip(client_ip(request)),
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def opened(request: HttpRequest, token: str) -> HttpResponse:
+    """The open pixel: records an open and answers with a one-pixel transparent GIF."""
+    try:
+        message_id = signing.unsign("open", token)
+    except signing.BadToken:
+        raise Http404 from None
+    if Message.objects.filter(pk=message_id).exists():
+        _record(request, EventKind.OPENED, message_id)
+    response = HttpResponse(PIXEL, content_type="image/gif")
+    response["Cache-Control"] = NO_STORE
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def clicked(request: HttpRequest, token: str) -> HttpResponse:
+    """A tracked link: records the click and sends the person to the mailing's own link."""
+    try:
+        message_id, position = links.read_click(token)
+    except signing.BadToken:
+        raise Http404 from None
+    message = Message.objects.select_related("mailing").filter(pk=message_id).first()
+    urls = message.mailing.links if message else []
+    if position >= len(urls):
+        raise Http404
+    _record(request, EventKind.CLICKED, message_id, position)
+    response = HttpResponseRedirect(urls[position])
+    response["Cache-Control"] = NO_STORE
+    return response
 
 
 def _message(token: str) -> Message:

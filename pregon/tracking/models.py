@@ -1,0 +1,41 @@
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pregon.sending.models import Message
+
+
+class EventKind(models.TextChoices):
+    # anymail's EventType words, so that providers' webhooks and our own views agree.
+    OPENED = "opened", _("Opened")
+    CLICKED = "clicked", _("Clicked")
+
+
+class Event(models.Model):
+    """One thing a recipient did with a message: opened it, or clicked one of its links."""
+
+    kind = models.CharField(max_length=16, choices=EventKind.choices)
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    # The link's position in the mailing's links (clicks only).
+    link = models.PositiveSmallIntegerField(null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+    # A keyed hash, so that the same address can be recognised without being kept.
+    ip_hash = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["message", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.message_id}"
+
+
+def hash_ip(address: str | None) -> str:
+    """A short keyed hash of an IP address ("" without one)."""
+    if not address:
+        return ""
+    key = f"pregon-ip:{settings.SECRET_KEY}:{address}".encode()
+    return hashlib.sha256(key).hexdigest()[:16]

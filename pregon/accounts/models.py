@@ -147,6 +147,9 @@ class AuditAction(models.TextChoices):
     DELETION = "deletion", _("Deleted")
     UNSUBSCRIBE = "unsubscribe", _("Unsubscribed from mailings")
     QUOTA_CREDIT = "quota_credit", _("Messages credited back")
+    CAMPAIGN_SENT = "campaign_sent", _("Campaign sent or scheduled")
+    CAMPAIGN_STOPPED = "campaign_stopped", _("Campaign paused or cancelled")
+    BACKEND_CHANGED = "backend_changed", _("Delivery backend changed")
 
 
 class AuditEntry(models.Model):
@@ -179,6 +182,8 @@ class AuditEntry(models.Model):
 
 DETAIL_LABELS = {
     "kind": _("what"),
+    "what": _("what"),
+    "at": _("send at"),
     "members": _("contacts on it"),
     "reason": _("reason"),
     "code": _("code"),

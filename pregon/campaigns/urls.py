@@ -9,6 +9,7 @@ urlpatterns = [
     path("nueva/", views.campaign_create, name="create"),
     path("<uuid:code>/", views.campaign_detail, name="detail"),
     path("<uuid:code>/editar/", views.campaign_edit, name="edit"),
+    path("<uuid:code>/eliminar/", views.campaign_delete, name="delete"),
     path("<uuid:code>/progreso/", views.campaign_progress, name="progress"),
     path("<uuid:code>/enviar-ahora/", views.campaign_send_now, name="send_now"),
     path("<uuid:code>/programar/", views.campaign_schedule, name="schedule"),

@@ -1,5 +1,6 @@
-"""Campaign screens: list, create and edit drafts, the detail page with its buttons (send
-now, schedule, unschedule, pause, resume, cancel, duplicate, test send) and live progress."""
+"""Campaign screens: list, create, edit and delete drafts, the detail page with its buttons
+(send now, schedule, unschedule, pause, resume, cancel, duplicate, test send) and live
+progress."""
 
 import uuid
 
@@ -15,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from pregon.accounts import audit
 from pregon.accounts.decorators import authorize
-from pregon.accounts.models import Role
+from pregon.accounts.models import AuditAction, Role
 from pregon.campaigns.forms import CampaignForm, ScheduleForm, TestSendForm, unready_templates
 from pregon.campaigns.models import TRANSITIONS, Campaign, CampaignStatus, IllegalTransition
 from pregon.contacts.forms import bootstrap
@@ -97,6 +99,35 @@ def campaign_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         messages.success(request, _("Changes saved."))
         return redirect(_detail_url(campaign))
     return _form_page(request, form, campaign)
+
+
+@authorize(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def campaign_delete(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, code=code)
+    if campaign.status != CampaignStatus.DRAFT:
+        _changed_meanwhile(request)
+        return redirect(_detail_url(campaign))
+    if request.method == "POST":
+        with transaction.atomic():
+            # Conditional, so that a draft scheduled since the page was read is not deleted.
+            deleted, _rows = Campaign.objects.filter(
+                pk=campaign.pk, status=CampaignStatus.DRAFT
+            ).delete()
+            if not deleted:
+                _changed_meanwhile(request)
+                return redirect(_detail_url(campaign))
+            audit.record(request, AuditAction.DELETION, campaign.name, kind="campaign")
+        messages.success(request, _("Campaign “%(name)s” deleted.") % {"name": campaign.name})
+        return redirect("campaigns:index")
+    context = {
+        "title": _("Delete campaign"),
+        "question": _("Delete the draft “%(name)s”? This cannot be undone.")
+        % {"name": campaign.name},
+        "button": _("Delete"),
+        "cancel_url": _detail_url(campaign),
+    }
+    return render(request, "contacts/confirm.html", context)
 
 
 def _form_page(request: HttpRequest, form: CampaignForm, campaign: Campaign | None) -> HttpResponse:
@@ -221,7 +252,14 @@ def _schedule(request: HttpRequest, campaign: Campaign, now: bool) -> HttpRespon
         return _detail_page(request, campaign, schedule_form=form)
     at = timezone.now() if now else form.cleaned_data["at"]
     try:
-        campaign.schedule(at)
+        with transaction.atomic():
+            campaign.schedule(at)
+            audit.record(
+                request,
+                AuditAction.CAMPAIGN_SENT,
+                campaign.name,
+                at=timezone.localtime(at).isoformat(timespec="minutes"),
+            )
     except IllegalTransition:
         _changed_meanwhile(request)
         return redirect(_detail_url(campaign))
@@ -243,12 +281,18 @@ def _transition(
     method: str,
     done: str,
     only_from: CampaignStatus | None = None,
+    stopped: str = "",
 ) -> HttpResponse:
+    """Call the campaign's ``method``; a ``stopped`` campaign ("paused", "cancelled") is
+    recorded in the audit log."""
     campaign = _campaign(code)
     try:
         if only_from is not None and campaign.status != only_from:
             raise IllegalTransition(f"{campaign.status} -> {method}")
-        getattr(campaign, method)()
+        with transaction.atomic():
+            getattr(campaign, method)()
+            if stopped:
+                audit.record(request, AuditAction.CAMPAIGN_STOPPED, campaign.name, what=stopped)
     except IllegalTransition:
         _changed_meanwhile(request)
     else:
@@ -266,7 +310,11 @@ def campaign_unschedule(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 @require_POST
 def campaign_pause(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     return _transition(
-        request, code, "pause", _("Paused: messages already handed over still arrive.")
+        request,
+        code,
+        "pause",
+        _("Paused: messages already handed over still arrive."),
+        stopped="paused",
     )
 
 
@@ -285,7 +333,11 @@ def campaign_resume(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 def campaign_cancel(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     if request.method == "POST":
         return _transition(
-            request, code, "cancel", _("Campaign cancelled: nothing more will be sent.")
+            request,
+            code,
+            "cancel",
+            _("Campaign cancelled: nothing more will be sent."),
+            stopped="cancelled",
         )
     campaign = _campaign(code)
     context = {

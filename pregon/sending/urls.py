@@ -12,6 +12,7 @@ urlpatterns = [
     path("servidores/", views.backend_index, name="backends"),
     path("servidores/nuevo/<slug:kind>/", views.backend_create, name="backend_create"),
     path("servidores/<uuid:code>/editar/", views.backend_edit, name="backend_edit"),
+    path("servidores/<uuid:code>/eliminar/", views.backend_delete, name="backend_delete"),
     path("servidores/<uuid:code>/probar/", views.backend_check, name="backend_check"),
     path("limites/", views.limits_edit, name="limits"),
     path("buzon-de-prueba/", views.outbox_index, name="outbox"),

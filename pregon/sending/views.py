@@ -140,7 +140,9 @@ def backend_create(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404
     form = BACKEND_FORMS[kind](request.POST or None)
     if request.method == "POST" and form.is_valid():
-        backend = form.save()
+        with transaction.atomic():
+            backend = form.save()
+            _backend_changed(request, backend)
         messages.success(request, _("Delivery backend “%(name)s” saved.") % {"name": backend})
         return redirect("sending:backends")
     if kind == BackendKind.SMTP:
@@ -157,10 +159,51 @@ def backend_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     backend = get_object_or_404(Backend, code=code)
     form = BACKEND_FORMS[backend.kind](request.POST or None, instance=backend)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            _backend_changed(request, backend)
         messages.success(request, _("Changes saved."))
         return redirect("sending:backends")
     return _backend_form_page(request, form, _("Edit delivery backend"))
+
+
+def _backend_changed(request: HttpRequest, backend: Backend) -> None:
+    # Only the name and kind: the audit log must never hold the password or API key.
+    audit.record(request, AuditAction.BACKEND_CHANGED, backend.name, kind=backend.kind)
+
+
+@authorize(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def backend_delete(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    backend = get_object_or_404(Backend, code=code)
+    if request.method == "POST":
+        with transaction.atomic():
+            backend.delete()
+            audit.record(request, AuditAction.DELETION, backend.name, kind="delivery backend")
+        messages.success(
+            request, _("Delivery backend “%(name)s” deleted.") % {"name": backend.name}
+        )
+        return redirect("sending:backends")
+    # A test mailbox in use sends nothing, so it does not count (see transports.open_transport).
+    others = Backend.objects.filter(is_active=True).exclude(kind=BackendKind.FILE)
+    is_last = (
+        backend.is_active
+        and backend.kind != BackendKind.FILE
+        and not others.exclude(pk=backend.pk).exists()
+    )
+    context = {
+        "title": _("Delete delivery backend"),
+        "question": _("Delete the delivery backend “%(name)s”? This cannot be undone.")
+        % {"name": backend.name},
+        "button": _("Delete"),
+        "cancel_url": reverse("sending:backends"),
+    }
+    if is_last:
+        context["warning"] = _(
+            "It is the only delivery backend in use: once it is deleted, campaign messages "
+            "will be kept in the test mailbox and reach nobody."
+        )
+    return render(request, "contacts/confirm.html", context)
 
 
 @authorize(Role.ADMIN)

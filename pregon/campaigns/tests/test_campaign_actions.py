@@ -6,6 +6,7 @@ import time_machine
 from django.test import override_settings
 from django.urls import reverse
 
+from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.campaigns.models import Campaign, CampaignStatus, IllegalTransition
 from pregon.campaigns.tests import drafts
 from pregon.sending.models import Mailing, MailingStatus
@@ -28,6 +29,10 @@ class CampaignActionTestCase(BaseTestCase):
     def status(self) -> str:
         self.campaign.refresh_from_db()
         return self.campaign.status
+
+    def audited(self, action: AuditAction) -> list[tuple[str, str, dict]]:
+        entries = AuditEntry.objects.filter(action=action)
+        return [(entry.actor_email, entry.target, entry.detail) for entry in entries]
 
     def start(self) -> None:
         """Put the campaign in the state the scheduler leaves it in once started."""
@@ -57,6 +62,10 @@ class SendNowTestCase(CampaignActionTestCase):
         self.assertEqual(self.status(), CampaignStatus.SCHEDULED)
         self.assertEqual(
             self.campaign.scheduled_at, datetime.datetime(2026, 12, 1, 10, tzinfo=LIMA)
+        )
+        self.assertEqual(
+            self.audited(AuditAction.CAMPAIGN_SENT),
+            [("bob@example.org", "Curso de diciembre", {"at": "2026-12-01T10:00-05:00"})],
         )
 
     def test_it_refuses_what_cannot_be_sent(self) -> None:
@@ -90,11 +99,13 @@ class SendNowTestCase(CampaignActionTestCase):
         response = self.client.post(self.url("send_now"), follow=True)
         self.assertContains(response, CHANGED)
         self.assertEqual(self.status(), CampaignStatus.SENDING)
+        self.assertEqual(self.audited(AuditAction.CAMPAIGN_SENT), [])
 
     def test_a_change_between_reading_and_writing_is_reported(self) -> None:
         with mock.patch.object(Campaign, "schedule", side_effect=IllegalTransition):
             response = self.client.post(self.url("send_now"), follow=True)
         self.assertContains(response, CHANGED)
+        self.assertEqual(self.audited(AuditAction.CAMPAIGN_SENT), [])
 
 
 @time_machine.travel(datetime.datetime(2026, 12, 1, 10, tzinfo=LIMA), tick=False)
@@ -116,6 +127,10 @@ class ScheduleTestCase(CampaignActionTestCase):
         self.assertEqual(
             self.campaign.scheduled_at, datetime.datetime(2026, 12, 1, 23, 0, tzinfo=datetime.UTC)
         )
+        self.assertEqual(
+            self.audited(AuditAction.CAMPAIGN_SENT),
+            [("bob@example.org", "Curso de diciembre", {"at": "2026-12-01T18:00-05:00"})],
+        )
 
     def test_the_time_zone_is_the_accounts_whatever_the_language(self) -> None:
         self.use_spanish()
@@ -135,6 +150,7 @@ class ScheduleTestCase(CampaignActionTestCase):
                 )
         self.assertEqual(self.status(), CampaignStatus.DRAFT)
         self.assertIsNone(self.campaign.scheduled_at)
+        self.assertEqual(self.audited(AuditAction.CAMPAIGN_SENT), [])
 
     def test_a_missing_or_malformed_time_is_refused(self) -> None:
         for data in ({}, {"at": "mañana"}):
@@ -200,6 +216,10 @@ class PauseAndResumeTestCase(CampaignActionTestCase):
         self.assertEqual(self.status(), CampaignStatus.SENDING)
         self.campaign.mailing.refresh_from_db()
         self.assertEqual(self.campaign.mailing.status, MailingStatus.ACTIVE)
+        self.assertEqual(
+            self.audited(AuditAction.CAMPAIGN_STOPPED),
+            [("bob@example.org", "Curso de diciembre", {"what": "paused"})],
+        )
 
     def test_illegal_moves_say_the_campaign_changed(self) -> None:
         # A draft may move to "sending" (the scheduler starts it so), but never by "resume".
@@ -208,6 +228,7 @@ class PauseAndResumeTestCase(CampaignActionTestCase):
                 response = self.client.post(self.url(action), follow=True)
                 self.assertContains(response, CHANGED)
                 self.assertEqual(self.status(), CampaignStatus.DRAFT)
+        self.assertEqual(self.audited(AuditAction.CAMPAIGN_STOPPED), [])
 
     def test_they_reject_get_and_analysts(self) -> None:
         self.start()
@@ -233,17 +254,23 @@ class CancelTestCase(CampaignActionTestCase):
         self.assertEqual(self.campaign.mailing.status, MailingStatus.CANCELLED)
         self.assertIsNotNone(self.campaign.finished_at)
         self.assertNotContains(response, f'href="{self.url("cancel")}"')
+        self.assertEqual(
+            self.audited(AuditAction.CAMPAIGN_STOPPED),
+            [("bob@example.org", "Curso de diciembre", {"what": "cancelled"})],
+        )
 
     def test_a_sent_campaign_cannot_be_cancelled(self) -> None:
         Campaign.objects.filter(pk=self.campaign.pk).update(status=CampaignStatus.SENT)
         response = self.client.post(self.url("cancel"), follow=True)
         self.assertContains(response, CHANGED)
         self.assertEqual(self.status(), CampaignStatus.SENT)
+        self.assertEqual(self.audited(AuditAction.CAMPAIGN_STOPPED), [])
 
     def test_analysts_may_not_cancel(self) -> None:
         self.client.force_login(self.charlie)
         self.assertEqual(self.client.post(self.url("cancel")).status_code, 403)
         self.assertEqual(self.status(), CampaignStatus.DRAFT)
+        self.assertEqual(self.audited(AuditAction.CAMPAIGN_STOPPED), [])
 
 
 class DuplicateTestCase(CampaignActionTestCase):

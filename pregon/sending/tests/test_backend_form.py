@@ -1,10 +1,17 @@
 from django.urls import reverse
 
+from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.lib import vault
 from pregon.sending.models import Backend, BackendKind, Security
 from pregon.test import BaseTestCase
 
 PASSWORD = "s3creto-Relé"
+
+
+def audited() -> list[tuple[str, str, dict]]:
+    """The backend changes in the audit log, oldest first."""
+    entries = AuditEntry.objects.filter(action=AuditAction.BACKEND_CHANGED).order_by("at")
+    return [(entry.actor_email, entry.target, entry.detail) for entry in entries]
 
 
 class BackendCreateTestCase(BaseTestCase):
@@ -50,6 +57,13 @@ class BackendCreateTestCase(BaseTestCase):
         self.assertNotContains(response, PASSWORD)
         self.assertNotContains(response, backend.password)
 
+    def test_it_is_audited_without_the_password(self) -> None:
+        self.client.post(self.url, self.data())
+        self.assertEqual(audited(), [("alice@example.org", "Relé institucional", {"kind": "smtp"})])
+        row = AuditEntry.objects.values_list("target", "detail").get()
+        self.assertNotIn(PASSWORD, str(row))
+        self.assertNotIn(Backend.objects.get().password, str(row))
+
     def test_bad_input_is_refused_without_echoing_the_password(self) -> None:
         for changes, field, message in (
             ({"host": ""}, "host", "This field is required."),
@@ -68,6 +82,7 @@ class BackendCreateTestCase(BaseTestCase):
                 self.assertIn(message, response.context["form"].errors[field][0])
                 self.assertNotContains(response, PASSWORD)
         self.assertFalse(Backend.objects.exists())
+        self.assertEqual(audited(), [])
 
     def test_a_relay_on_this_server_may_go_without_encryption(self) -> None:
         data = self.data(host="127.0.0.1", port="25", security="none", username="", password="")
@@ -115,10 +130,12 @@ class BackendEditTestCase(BaseTestCase):
             **changes,
         }
 
-    def test_editors_may_not_edit(self) -> None:
-        self.client.force_login(self.bob)
-        self.assertEqual(self.client.get(self.url).status_code, 403)
-        self.assertEqual(self.client.post(self.url, self.data()).status_code, 403)
+    def test_editors_and_analysts_may_not_edit(self) -> None:
+        for user in (self.bob, self.charlie):
+            self.client.force_login(user)
+            self.assertEqual(self.client.get(self.url).status_code, 403)
+            self.assertEqual(self.client.post(self.url, self.data()).status_code, 403)
+        self.assertEqual(audited(), [])
 
     def test_the_password_is_never_shown(self) -> None:
         response = self.client.get(self.url)
@@ -142,6 +159,8 @@ class BackendEditTestCase(BaseTestCase):
         self.client.post(self.url, self.data(password="otra-clave"))
         self.backend.refresh_from_db()
         self.assertEqual(vault.decrypt(self.backend.password), "otra-clave")
+        self.assertEqual(audited(), [("alice@example.org", "Relé institucional", {"kind": "smtp"})])
+        self.assertNotIn("otra-clave", str(AuditEntry.objects.values_list("detail").get()))
 
     def test_removing_the_user_removes_the_password(self) -> None:
         self.client.post(self.url, self.data(username=""))
@@ -156,3 +175,4 @@ class BackendEditTestCase(BaseTestCase):
         self.backend.refresh_from_db()
         self.assertEqual(self.backend.host, "smtp.example.gob.pe")
         self.assertEqual(vault.decrypt(self.backend.password), PASSWORD)
+        self.assertEqual(audited(), [])

@@ -30,7 +30,16 @@ FINAL = {CampaignStatus.SENT, CampaignStatus.CANCELLED, CampaignStatus.FAILED}
 PAGE_SIZE = 50
 # The "send now" form sits beside the scheduling one, so its ids need another prefix.
 NOW_ID = "now_%s"
-EDITABLE_FIELDS = ["name", "subject", "preheader", "sender", "template", "updated_at"]
+EDITABLE_FIELDS = [
+    "name",
+    "subject",
+    "preheader",
+    "sender",
+    "template",
+    "track_opens",
+    "track_clicks",
+    "updated_at",
+]
 
 
 def _changed_meanwhile(request: HttpRequest) -> None:

@@ -552,7 +552,7 @@ def backend_delete(request: HttpRequest, code: str) -> Status[None]:
     backend = get_or_404(Backend.objects, code=code)
     with transaction.atomic():
         backend.delete()
-        _deleted(request, "backend", backend.name)
+        _deleted(request, "delivery backend", backend.name)
     return Status(204, None)
 
 

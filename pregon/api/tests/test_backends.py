@@ -316,7 +316,7 @@ class BackendsTestCase(ApiTestCase):
         entry = AuditEntry.objects.get(action=AuditAction.DELETION)
         self.assertEqual(
             (entry.target, entry.detail["kind"], entry.actor),
-            ("Relé institucional", "backend", self.alice),
+            ("Relé institucional", "delivery backend", self.alice),
         )
 
     def test_the_check_reports_what_the_server_answered(self) -> None:

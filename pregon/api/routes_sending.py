@@ -218,11 +218,23 @@ def _blockers(campaign: Campaign) -> tuple[Errors, int | None]:
     return errors, count
 
 
-def _move(code: str, action: str) -> Campaign:
+# The moves the audit log records, with the words the screens use (pregon/campaigns/views.py).
+AUDITED_MOVES = {"pause": "paused", "cancel": "cancelled"}
+
+
+def _move(request: HttpRequest, code: str, action: str) -> Campaign:
     """Call the campaign's ``action`` method (pause, resume…); a 409 if its status refuses."""
     campaign = get_or_404(Campaign.objects, code=code)
     try:
-        getattr(campaign, action)()
+        with transaction.atomic():
+            getattr(campaign, action)()
+            if action in AUDITED_MOVES:
+                audit.record(
+                    request,
+                    AuditAction.CAMPAIGN_STOPPED,
+                    campaign.name,
+                    what=AUDITED_MOVES[action],
+                )
     except IllegalTransition:
         campaign.refresh_from_db(fields=["status"])
         raise _refused(campaign, action) from None
@@ -309,8 +321,16 @@ def campaign_schedule(request: HttpRequest, code: str, payload: ScheduleIn) -> C
     form = ScheduleForm(data, now=now, short=short)
     if not form.is_valid() or errors:
         raise invalid({**form_errors(form), **errors})
+    at = timezone.now() if now else form.cleaned_data["at"]
     try:
-        campaign.schedule(timezone.now() if now else form.cleaned_data["at"])
+        with transaction.atomic():
+            campaign.schedule(at)
+            audit.record(
+                request,
+                AuditAction.CAMPAIGN_SENT,
+                campaign.name,
+                at=timezone.localtime(at).isoformat(timespec="minutes"),
+            )
     except IllegalTransition:
         campaign.refresh_from_db(fields=["status"])
         raise _refused(campaign, "schedule") from None
@@ -322,25 +342,25 @@ def campaign_schedule(request: HttpRequest, code: str, payload: ScheduleIn) -> C
 )
 def campaign_unschedule(request: HttpRequest, code: str) -> Campaign:
     """Back to draft: it won't be sent."""
-    return _move(code, "unschedule")
+    return _move(request, code, "unschedule")
 
 
 @router.post("/campaigns/{code}/pause", response={200: CampaignOut, **ERRORS}, tags=["campaigns"])
 def campaign_pause(request: HttpRequest, code: str) -> Campaign:
     """Stop handing messages over; those already handed over still arrive."""
-    return _move(code, "pause")
+    return _move(request, code, "pause")
 
 
 @router.post("/campaigns/{code}/resume", response={200: CampaignOut, **ERRORS}, tags=["campaigns"])
 def campaign_resume(request: HttpRequest, code: str) -> Campaign:
     """Send a paused campaign again."""
-    return _move(code, "resume")
+    return _move(request, code, "resume")
 
 
 @router.post("/campaigns/{code}/cancel", response={200: CampaignOut, **ERRORS}, tags=["campaigns"])
 def campaign_cancel(request: HttpRequest, code: str) -> Campaign:
     """Stop for good: messages not sent yet never will be. This cannot be undone."""
-    return _move(code, "cancel")
+    return _move(request, code, "cancel")
 
 
 @router.post(
@@ -523,7 +543,9 @@ def backend_create(request: HttpRequest, payload: BackendIn) -> Status[Backend]:
     Checked by the form of the kind's screen; a field the kind does not use is a 422."""
     changes = payload.dict(exclude_unset=True, exclude_none=True)
     backend = Backend(kind=changes.pop("kind"))
-    return Status(201, _save_backend(backend, changes))
+    backend = _save_backend(backend, changes)
+    audit.record(request, AuditAction.BACKEND_CHANGED, backend.name, kind=backend.kind)
+    return Status(201, backend)
 
 
 @router.get(
@@ -540,7 +562,9 @@ def backend_update(request: HttpRequest, code: str, payload: BackendPatch) -> Ba
     """Change only the keys sent. The kind stays; without a password or API key, so does
     the stored one; for a relay, an empty ``username`` removes user and password."""
     backend = get_or_404(Backend.objects, code=code)
-    return _save_backend(backend, payload.dict(exclude_unset=True, exclude_none=True))
+    backend = _save_backend(backend, payload.dict(exclude_unset=True, exclude_none=True))
+    audit.record(request, AuditAction.BACKEND_CHANGED, backend.name, kind=backend.kind)
+    return backend
 
 
 @router.delete(

@@ -82,6 +82,8 @@ class BackendsTestCase(ApiTestCase):
         backend = Backend.objects.get(code=body["code"])
         self.assertNotEqual(backend.password, "otra-clave")
         self.assertEqual(vault.decrypt(backend.password), "otra-clave")
+        entry = AuditEntry.objects.get(action=AuditAction.BACKEND_CHANGED)
+        self.assertEqual((entry.target, entry.detail), ("Brevo", {"kind": "smtp"}))
 
     def test_it_creates_a_test_mailbox(self) -> None:
         response = self.call("POST", "/backends", {"name": "Buzón de prueba", "kind": "file"})

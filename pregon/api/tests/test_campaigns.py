@@ -337,6 +337,18 @@ class CampaignsTestCase(ApiTestCase):
                     self.campaign.mailing.status, {"sending": "active"}.get(status, status)
                 )
         self.assertIsNotNone(response.json()["finished_at"])
+        # Audited with the screens' words: sending, scheduling, pausing, cancelling.
+        entries = AuditEntry.objects.filter(target=self.campaign.name).order_by("at", "pk")
+        self.assertEqual(
+            [(entry.action, entry.detail.get("what")) for entry in entries],
+            [
+                (AuditAction.CAMPAIGN_SENT, None),
+                (AuditAction.CAMPAIGN_SENT, None),
+                (AuditAction.CAMPAIGN_STOPPED, "paused"),
+                (AuditAction.CAMPAIGN_STOPPED, "cancelled"),
+            ],
+        )
+        self.assertEqual(entries[0].detail["at"], "2099-03-01T18:00-05:00")
 
     def test_an_illegal_move_is_a_409_that_says_why(self) -> None:
         cases = [

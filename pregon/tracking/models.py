@@ -23,6 +23,11 @@ class Event(models.Model):
     # The link's position in the mailing's links (clicks only).
     link = models.PositiveSmallIntegerField(null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
+    # The mail program and device, from the user agent (pregon.tracking.agents).
+    client = models.CharField(max_length=60, blank=True)
+    device = models.CharField(max_length=8, blank=True)
+    # Why it looks like a machine's (a privacy proxy, a link scanner), or "" for a person.
+    machine = models.CharField(max_length=16, blank=True)
     # A keyed hash, so that the same address can be recognised without being kept.
     ip_hash = models.CharField(max_length=16, blank=True)
 

@@ -3,6 +3,7 @@ unsubscribe page. Public: no login, no cookie. A token we did not sign gets a 40
 records nothing; a click never goes anywhere but the mailing's own link."""
 
 import base64
+import datetime
 
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -18,6 +19,7 @@ from pregon.lib import signing
 from pregon.lib.proxy import client_ip
 from pregon.sending import links
 from pregon.sending.models import Message
+from pregon.tracking import agents
 from pregon.tracking.models import Event, EventKind, hash_ip
 
 # The smallest transparent GIF.
@@ -25,14 +27,46 @@ PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRA
 NO_STORE = "no-store, no-cache, must-revalidate, max-age=0"
 
 
-def _record(request: HttpRequest, kind: str, message_id: int, link: int | None = None) -> None:
+# Links clicked this close together, all of them, were clicked by a scanner.
+ALL_AT_ONCE = datetime.timedelta(seconds=2)
+
+
+def _record(request: HttpRequest, kind: str, message: Message, link: int | None = None) -> None:
+    """Store the event, with what the user agent says and whether a machine made it."""
+    user_agent = request.headers.get("User-Agent", "")[:500]
+    ip = client_ip(request)
+    now = timezone.now()
+    machine = agents.machine_reason(
+        opening=kind == EventKind.OPENED,
+        method=request.method,
+        user_agent=user_agent,
+        ip=ip,
+        since_sent=now - message.sent_at if message.sent_at else None,
+    )
+    agent = agents.describe(user_agent)
     Event.objects.create(
         kind=kind,
-        message_id=message_id,
+        message=message,
+        at=now,
         link=link,
-        user_agent=request.headers.get("User-Agent", "")[:500],
-        ip_hash=hash_ip(client_ip(request)),
+        user_agent=user_agent,
+        client=agent.client,
+        device=agent.device,
+        machine=machine,
+        ip_hash=hash_ip(ip),
     )
+    if kind == EventKind.CLICKED and not machine:
+        _flag_clicks_on_every_link(message, now)
+
+
+def _flag_clicks_on_every_link(message: Message, now: datetime.datetime) -> None:
+    """A scanner follows every link of a message within a second or two: flag them all."""
+    recent = Event.objects.filter(
+        message=message, kind=EventKind.CLICKED, at__gte=now - ALL_AT_ONCE
+    )
+    links = set(recent.values_list("link", flat=True))
+    if len(message.mailing.links) >= 2 and len(links) == len(message.mailing.links):
+        recent.update(machine="all_links")
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -42,8 +76,9 @@ def opened(request: HttpRequest, token: str) -> HttpResponse:
         message_id = signing.unsign("open", token)
     except signing.BadToken:
         raise Http404 from None
-    if Message.objects.filter(pk=message_id).exists():
-        _record(request, EventKind.OPENED, message_id)
+    message = Message.objects.select_related("mailing").filter(pk=message_id).first()
+    if message is not None:
+        _record(request, EventKind.OPENED, message)
     response = HttpResponse(PIXEL, content_type="image/gif")
     response["Cache-Control"] = NO_STORE
     return response
@@ -60,7 +95,7 @@ def clicked(request: HttpRequest, token: str) -> HttpResponse:
     urls = message.mailing.links if message else []
     if position >= len(urls):
         raise Http404
-    _record(request, EventKind.CLICKED, message_id, position)
+    _record(request, EventKind.CLICKED, message, position)
     response = HttpResponseRedirect(urls[position])
     response["Cache-Control"] = NO_STORE
     return response

@@ -1,0 +1,76 @@
+"""Events from mail-privacy proxies and link scanners are kept, but flagged as machines'."""
+
+import datetime
+from urllib.parse import urlsplit
+
+from django.test import TestCase
+from django.utils import timezone
+
+from pregon.campaigns import scheduling
+from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
+from pregon.sending import links
+from pregon.sending.models import Message, MessageStatus
+from pregon.tracking.models import Event
+
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Mobile/15E148"
+)
+OUTLOOK = (
+    "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; Microsoft Outlook 16.0.5200; "
+    "ms-office; MSOffice 16)"
+)
+GMAIL_PROXY = (
+    "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)"
+)
+
+
+class MachinesTestCase(TestCase):
+    def setUp(self) -> None:
+        campaign_to(contacts_on_a_list(1))
+        scheduling.start_due_campaigns()
+        self.message = Message.objects.get()
+        self.message.mailing.links = [
+            "https://aula.example.gob.pe/a",
+            "https://aula.example.gob.pe/b",
+        ]
+        self.message.mailing.save()
+        self.sent(hours_ago=1)
+
+    def sent(self, hours_ago: float = 0, seconds_ago: float = 0) -> None:
+        at = timezone.now() - datetime.timedelta(hours=hours_ago, seconds=seconds_ago)
+        Message.objects.filter(pk=self.message.pk).update(status=MessageStatus.SENT, sent_at=at)
+
+    def open(self, user_agent: str, ip: str = "190.12.34.56") -> Event:
+        token = links.open_token(self.message.pk)
+        self.client.get(f"/t/o/{token}.gif", HTTP_USER_AGENT=user_agent, REMOTE_ADDR=ip)
+        return Event.objects.latest("pk")
+
+    def click(self, position: int, user_agent: str = IPHONE, method: str = "get") -> Event:
+        path = urlsplit(links.context(self.message.pk, 2)[f"tracking_link_{position}"]).path
+        response = getattr(self.client, method)(path, HTTP_USER_AGENT=user_agent)
+        self.assertEqual(response.status_code, 302)
+        return Event.objects.latest("pk")
+
+    def test_a_person_on_a_phone(self) -> None:
+        event = self.open(IPHONE)
+        self.assertEqual((event.machine, event.client, event.device), ("", "Apple Mail", "mobile"))
+        event = self.click(0, OUTLOOK)
+        self.assertEqual((event.machine, event.client, event.device), ("", "Outlook", "desktop"))
+
+    def test_privacy_proxies_open_everything(self) -> None:
+        self.assertEqual(self.open(GMAIL_PROXY).machine, "gmail_proxy")
+        self.assertEqual(self.open("Mozilla/5.0", ip="17.58.101.4").machine, "apple_privacy")
+        self.assertEqual(self.open("Mozilla/5.0", ip="190.12.34.56").machine, "")
+
+    def test_link_scanners(self) -> None:
+        self.assertEqual(self.click(0, method="head").machine, "head")
+        self.assertEqual(self.click(0, "Mimecast URL Protect/1.0").machine, "scanner")
+        self.sent(seconds_ago=3)
+        self.assertEqual(self.click(0).machine, "too_fast")
+
+    def test_every_link_clicked_at_once_was_a_scanner(self) -> None:
+        first = self.click(0)
+        self.assertEqual(first.machine, "")
+        self.click(1)
+        self.assertEqual(set(Event.objects.values_list("machine", flat=True)), {"all_links"})

@@ -11,7 +11,6 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -35,17 +34,12 @@ def plan_start() -> datetime.date:
 
 
 def plan_periods() -> list[tuple[datetime.datetime, datetime.datetime]]:
-    """The plan's months, each as (start, end), in the account's time zone."""
+    """The plan's months, each as (start, end), in the account's time zone: the first from
+    the start day, the others from the first of their month."""
     start = plan_start()
-    periods = []
-    for offset in range(settings.QUOTA_MONTHS):
-        period_start = _month_start(start, offset)
-        if offset == 0:
-            period_start = datetime.datetime.combine(
-                start, datetime.time(), tzinfo=ZoneInfo(settings.TIME_ZONE)
-            )
-        periods.append((period_start, _month_start(start, offset + 1)))
-    return periods
+    first = datetime.datetime.combine(start, datetime.time(), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    starts = [first] + [_month_start(start, offset) for offset in range(1, settings.QUOTA_MONTHS)]
+    return [(begin, _month_start(start, n + 1)) for n, begin in enumerate(starts)]
 
 
 def ensure_plan() -> None:
@@ -73,8 +67,10 @@ def balance(at: datetime.datetime | None = None) -> int:
     """Messages that may still be sent in the current period: its grants minus its debits."""
     at = at or timezone.now()
     period = current_period(at)
-    if period is None:
-        return 0
+    return 0 if period is None else _balance_in(period, at)
+
+
+def _balance_in(period: Period, at: datetime.datetime) -> int:
     start, end = period
     granted = QuotaGrant.objects.filter(starts_at__lt=end, ends_at__gt=start, starts_at__lte=at)
     debited = QuotaDebit.objects.filter(at__gte=start, at__lt=end)
@@ -89,7 +85,8 @@ def available_for_claim() -> int:
     Call inside ``transaction.atomic``: it locks the period's plan grant, so that workers
     claiming at the same time take from the balance one after another, not both at once.
     """
-    period = current_period()
+    now = timezone.now()
+    period = current_period(now)
     if period is None:
         return 0
     list(
@@ -98,7 +95,7 @@ def available_for_claim() -> int:
         .values_list("pk", flat=True)
     )
     in_flight = Message.objects.filter(status=MessageStatus.SENDING).count()
-    return max(balance() - in_flight, 0)
+    return max(_balance_in(period, now) - in_flight, 0)
 
 
 def credit(amount: int, reason: str, user: object) -> QuotaGrant:
@@ -109,12 +106,11 @@ def credit(amount: int, reason: str, user: object) -> QuotaGrant:
     period = current_period()
     if period is None or amount < 1:
         raise ValueError("no current period" if period is None else "amount below 1")
-    with transaction.atomic():
-        return QuotaGrant.objects.create(
-            kind=QuotaGrant.CREDIT,
-            amount=amount,
-            starts_at=timezone.now(),
-            ends_at=period[1],
-            reason=reason,
-            created_by=user,
-        )
+    return QuotaGrant.objects.create(
+        kind=QuotaGrant.CREDIT,
+        amount=amount,
+        starts_at=timezone.now(),
+        ends_at=period[1],
+        reason=reason,
+        created_by=user,
+    )

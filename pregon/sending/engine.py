@@ -157,7 +157,7 @@ class Worker:
         self.composers: dict[int, Composer] = {}
 
     def composer(self, mailing: Mailing) -> Composer:
-        if mailing.pk not in self.composers or mailing.pk is None:
+        if mailing.pk not in self.composers:
             sender = mailing.sender
             self.composers[mailing.pk] = Composer(
                 personaliser=Personaliser(mailing.subject, mailing.html, mailing.text),

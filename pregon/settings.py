@@ -232,6 +232,8 @@ QUOTA_MONTHS = envint("PREGON_QUOTA_MONTHS", 12)
 QUOTA_START = envstr("PREGON_QUOTA_START")
 # Seconds before each new try of a message the relay deferred; then it fails.
 SENDING_RETRY_DELAYS = [60, 300, 900, 3600, 10800]
+# Soft bounces of one address before it is mailed no more (pregon/sending/bounces.py).
+SOFT_BOUNCE_LIMIT = envint("PREGON_SOFT_BOUNCE_LIMIT", 3)
 # The domain of the return path (VERP) and of the List-Unsubscribe mailto; empty: the
 # sender's own domain.
 RETURN_PATH_DOMAIN = envstr("PREGON_RETURN_PATH_DOMAIN")

@@ -22,13 +22,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pregon.contacts.models import Contact, Field, Status, Suppression, SuppressionReason
+from pregon.contacts.models import Contact, Field, Status, Suppression
 from pregon.content.render import Personaliser, context_for
 from pregon.lib import dkim, signing
-from pregon.sending import limits, links, quota
+from pregon.sending import bounces, limits, links, quota
 from pregon.sending.backends import FileSink, Outcome, Result, Transport
 from pregon.sending.mime import MessageBuilder
 from pregon.sending.models import (
+    BounceKind,
+    BounceSource,
     Mailing,
     MailingStatus,
     Message,
@@ -323,10 +325,8 @@ def _fail(row: QuerySet, message: Message, result: Result) -> None:
         smtp_code=result.code,
         reply=result.reply[:500],
     )
-    if changed and result.mailbox_unknown:
-        # The address does not exist: never mail it again (a hard bounce).
-        Contact.objects.filter(email=message.email).update(status=Status.BOUNCED)
-        Suppression.objects.get_or_create(
-            email=message.email,
-            defaults={"reason": SuppressionReason.BOUNCED, "note": result.reply[:255]},
-        )
+    if changed and result.code is not None:
+        # The recipient's server refused it: an unknown mailbox is never mailed again, other
+        # refusals count towards the soft-bounce limit. A relay that was down is no bounce.
+        kind = BounceKind.HARD if result.mailbox_unknown else BounceKind.SOFT
+        bounces.record(message.email, kind, BounceSource.SMTP, reason=result.reply, message=message)

@@ -281,3 +281,38 @@ class BackendSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.backend_id}#{self.number}"
+
+
+class BounceKind(models.TextChoices):
+    HARD = "hard", _("Hard bounce")
+    SOFT = "soft", _("Soft bounce")
+    COMPLAINT = "complaint", _("Complaint")
+
+
+class BounceSource(models.TextChoices):
+    SMTP = "smtp", _("Relay's reply while sending")
+    MAILBOX = "mailbox", _("Bounce mailbox")
+    WEBHOOK = "webhook", _("Provider's notice")
+
+
+class Bounce(models.Model):
+    """A message that did not arrive, or a complaint about one, from wherever we heard of it:
+    the relay's reply, a delivery status notice in the bounce mailbox, a provider's webhook.
+    ``message`` is empty when the notice names only an address."""
+
+    kind = models.CharField(_("kind"), max_length=9, choices=BounceKind.choices)
+    source = models.CharField(_("source"), max_length=8, choices=BounceSource.choices)
+    email = models.EmailField(_("email address"), max_length=254, db_index=True)
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="bounces"
+    )
+    # What the server said: "5.1.1 User unknown", a provider's description, the ARF type.
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("bounce")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.email}"

@@ -12,6 +12,9 @@ class EventKind(models.TextChoices):
     # anymail's EventType words, so that providers' webhooks and our own views agree.
     OPENED = "opened", _("Opened")
     CLICKED = "clicked", _("Clicked")
+    UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+    # An enrolment (or any goal) the virtual classroom reported back (pregon.tracking.conversions).
+    CONVERTED = "converted", _("Converted")
 
 
 class Event(models.Model):
@@ -30,12 +33,25 @@ class Event(models.Model):
     machine = models.CharField(max_length=16, blank=True)
     # A keyed hash, so that the same address can be recognised without being kept.
     ip_hash = models.CharField(max_length=16, blank=True)
+    # The reason given when unsubscribing; the goal's name for a conversion.
+    detail = models.CharField(max_length=255, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["message", "kind"])]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.message_id}"
+
+
+class SpoolFile(models.Model):
+    """A spool file of events already written to the database (pregon.tracking.spool): if
+    the flusher dies after the commit and before deleting the file, it is not read twice."""
+
+    name = models.CharField(max_length=200, unique=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 def hash_ip(address: str | None) -> str:

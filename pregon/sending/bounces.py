@@ -1,0 +1,51 @@
+"""Bounces and complaints, from wherever they come (the relay's reply, the bounce mailbox, a
+provider's webhook): one place records them and decides whom to mail no more.
+
+A hard bounce or a complaint suppresses the address at once; soft bounces (a full mailbox,
+a server that refused for a while) do after ``settings.SOFT_BOUNCE_LIMIT`` of them.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+
+from pregon.contacts.models import Contact, Status, Suppression, SuppressionReason
+from pregon.sending.models import Bounce, BounceKind, Message
+
+SUPPRESSING = {
+    BounceKind.HARD: (Status.BOUNCED, SuppressionReason.BOUNCED),
+    BounceKind.COMPLAINT: (Status.COMPLAINED, SuppressionReason.COMPLAINED),
+}
+
+
+def record(
+    email: str,
+    kind: str,
+    source: str,
+    *,
+    reason: str = "",
+    message: Message | None = None,
+    at: datetime.datetime | None = None,
+) -> Bounce:
+    """Store one bounce or complaint and suppress the address if it calls for it."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        bounce = Bounce(kind=kind, source=source, email=email, message=message, reason=reason[:500])
+        if at is not None:
+            bounce.at = at
+        bounce.save()
+        if kind == BounceKind.SOFT and (
+            Bounce.objects.filter(email=email, kind=BounceKind.SOFT).count()
+            >= settings.SOFT_BOUNCE_LIMIT
+        ):
+            kind = BounceKind.HARD
+        if kind in SUPPRESSING:
+            status, why = SUPPRESSING[kind]
+            Contact.objects.filter(email=email).exclude(status=Status.COMPLAINED).update(
+                status=status
+            )
+            Suppression.objects.get_or_create(
+                email=email, defaults={"reason": why, "note": reason[:255]}
+            )
+    return bounce

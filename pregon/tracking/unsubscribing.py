@@ -1,0 +1,53 @@
+"""A recipient leaving, or coming back, by whatever way they asked: the page, their mail
+program's one-click button, or a mail to the List-Unsubscribe address. Each takes effect at
+once, is audited, and counts in the campaign's report."""
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from pregon.accounts import audit
+from pregon.accounts.models import AuditAction
+from pregon.contacts.models import Contact, Status
+from pregon.sending.models import Message
+from pregon.tracking.models import Event, EventKind
+
+
+def unsubscribe(
+    message: Message, via: str, reason: str = "", request: HttpRequest | None = None
+) -> bool:
+    """Unsubscribe the person ``message`` went to; False if they were not subscribed."""
+    with transaction.atomic():
+        changed = Contact.objects.filter(email=message.email, status=Status.SUBSCRIBED).update(
+            status=Status.UNSUBSCRIBED, updated_at=timezone.now()
+        )
+        if changed:
+            Event.objects.create(kind=EventKind.UNSUBSCRIBED, message=message, detail=reason[:255])
+            audit.record(
+                request,
+                AuditAction.UNSUBSCRIBE,
+                message.email,
+                email=message.email,
+                via=via,
+                reason=reason[:255],
+                mailing=str(message.mailing.code),
+            )
+    return bool(changed)
+
+
+def resubscribe(message: Message, request: HttpRequest | None = None) -> bool:
+    """Take back an unsubscription made by mistake. Bounced or complained addresses stay out."""
+    with transaction.atomic():
+        changed = Contact.objects.filter(email=message.email, status=Status.UNSUBSCRIBED).update(
+            status=Status.SUBSCRIBED, updated_at=timezone.now()
+        )
+        if changed:
+            Event.objects.filter(message=message, kind=EventKind.UNSUBSCRIBED).delete()
+            audit.record(
+                request,
+                AuditAction.RESUBSCRIBE,
+                message.email,
+                email=message.email,
+                mailing=str(message.mailing.code),
+            )
+    return bool(changed)

@@ -207,8 +207,27 @@ class Draft(Protocol):
     sender: SenderIdentity
 
 
+@dataclass(frozen=True)
+class SentTest:
+    """One test message as it went out: the envelope, the signed bytes, the relay's answer."""
+
+    address: str
+    return_path: str
+    data: bytes
+    result: Result
+
+
 def send_tests(draft: Draft, addresses: list[str]) -> list[tuple[str, Result]]:
-    """Send ``draft`` now to each of ``addresses``, as its first recipient would get it.
+    """Send ``draft`` now to each of ``addresses``; return each address's outcome.
+
+    See ``send_test_messages``, which also returns what was sent.
+    """
+    return [(sent.address, sent.result) for sent in send_test_messages(draft, addresses)]
+
+
+def send_test_messages(draft: Draft, addresses: list[str]) -> list[SentTest]:
+    """Send ``draft`` now to each of ``addresses``, as its first recipient would get it;
+    return each message exactly as it was handed to the transport, with the answer.
 
     Test messages (R19) carry "[Prueba]" in the subject, are not queued, have no Message
     row and are never debited (R20): the quota ledger only counts queued messages accepted.
@@ -229,7 +248,8 @@ def send_tests(draft: Draft, addresses: list[str]) -> list[tuple[str, Result]]:
             contact = Contact.objects.filter(email=address.lower()).first()
             message = Message(pk=0, mailing=mailing, email=address, contact=contact)
             return_path, data = worker.build(message)
-            results.append((address, worker.transport.send(return_path, address, data)))
+            result = worker.transport.send(return_path, address, data)
+            results.append(SentTest(address, return_path, data, result))
     finally:
         worker.transport.close()
     return results

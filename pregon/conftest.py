@@ -1,5 +1,7 @@
 """pytest setup shared by every test."""
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from pytest_django.fixtures import Settings
@@ -17,3 +19,10 @@ class QuickArgon2PasswordHasher(Argon2PasswordHasher):
 @pytest.fixture(autouse=True)
 def quick_password_hashing(settings: Settings) -> None:
     settings.PASSWORD_HASHERS = ["pregon.conftest.QuickArgon2PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def own_event_spool(settings: Settings, tmp_path: Path) -> None:
+    """Each test spools its events apart, and may flush them at once (no grace)."""
+    settings.TRACKING_SPOOL_DIR = tmp_path / "spool"
+    settings.TRACKING_SPOOL_GRACE = -1

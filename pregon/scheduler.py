@@ -10,6 +10,7 @@ import logging
 from pregon.campaigns import scheduling
 from pregon.contacts import imports
 from pregon.sending import engine, quota
+from pregon.tracking import spool
 
 log = logging.getLogger(__name__)
 
@@ -17,6 +18,8 @@ log = logging.getLogger(__name__)
 def tick() -> None:
     """Run each periodic job once; one job failing does not stop the others."""
     for job in (
+        # Opens and clicks the web processes spooled, into the database.
+        spool.flush,
         imports.reap_stale_imports,
         # The plan's monthly grants: on a fresh install, and when the plan is made longer.
         quota.ensure_plan,

@@ -232,11 +232,34 @@ QUOTA_MONTHS = envint("PREGON_QUOTA_MONTHS", 12)
 QUOTA_START = envstr("PREGON_QUOTA_START")
 # Seconds before each new try of a message the relay deferred; then it fails.
 SENDING_RETRY_DELAYS = [60, 300, 900, 3600, 10800]
+# Opens and clicks are spooled here by the web processes and written to the database in
+# batches by the scheduler (pregon/tracking/spool.py): a web machine of its own shares this
+# folder with the scheduler, or runs `pregon flushevents`. A spool file is taken this many
+# seconds after its second ended.
+TRACKING_SPOOL_DIR = Path(envstr("PREGON_TRACKING_SPOOL_DIR", str(VAR_DIR / "spool")))
+TRACKING_SPOOL_GRACE = 2
 # Soft bounces of one address before it is mailed no more (pregon/sending/bounces.py).
 SOFT_BOUNCE_LIMIT = envint("PREGON_SOFT_BOUNCE_LIMIT", 3)
 # The domain of the return path (VERP) and of the List-Unsubscribe mailto; empty: the
 # sender's own domain.
 RETURN_PATH_DOMAIN = envstr("PREGON_RETURN_PATH_DOMAIN")
+# The host that receives bounces: the MX to publish for the return-path domain (empty: any MX).
+BOUNCE_HOST = envstr("PREGON_BOUNCE_HOST")
+# The DNS servers the domain checks ask, "address" or "address:port" ("[v6]:port"),
+# comma-separated; empty: the system's resolvers (/etc/resolv.conf).
+DNS_SERVERS = [server.strip() for server in envstr("PREGON_DNS_SERVERS").split(",") if server.strip()]
+
+# Providers' webhooks (pregon/tracking/webhooks.py), read by django-anymail. Each endpoint
+# stays closed (404) until PREGON_WEBHOOK_SECRET ("user:password", the basic auth every
+# provider sends) is set, and Mailgun's until its webhook signing key is too. SendGrid's
+# signature is checked when its verification key (the public key it shows) is set.
+ANYMAIL = {
+    "WEBHOOK_SECRET": envsecret("PREGON_WEBHOOK_SECRET"),
+    "MAILGUN_WEBHOOK_SIGNING_KEY": envsecret("PREGON_MAILGUN_WEBHOOK_SIGNING_KEY"),
+    "SENDGRID_TRACKING_WEBHOOK_VERIFICATION_KEY": envsecret(
+        "PREGON_SENDGRID_WEBHOOK_VERIFICATION_KEY"
+    ),
+}
 
 # System mail (password resets, invitations). Campaign traffic never goes through this.
 EMAIL_BACKEND = envstr("PREGON_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -72,9 +72,9 @@ def machine_reason(
     method: str,
     user_agent: str,
     ip: str | None,
-    since_sent: datetime.timedelta | None,
 ) -> str:
-    """Why the event looks like a machine's ("" if it looks like a person's)."""
+    """Why the request looks like a machine's ("" if it looks like a person's). Whether a
+    click came too soon after delivery is ``too_soon``'s to say, with the delivery time."""
     agent = user_agent.lower()
     if method == "HEAD":
         return "head"
@@ -84,9 +84,12 @@ def machine_reason(
         return "apple_privacy"
     if any(word in agent for word in SCANNER_WORDS):
         return "scanner"
-    if not opening and since_sent is not None and since_sent < TOO_FAST:
-        return "too_fast"
     return ""
+
+
+def too_soon(since_sent: datetime.timedelta) -> str:
+    """ "too_fast" for a click this soon after delivery, else ""."""
+    return "too_fast" if since_sent < TOO_FAST else ""
 
 
 def _in(ip: str | None, network: ipaddress.IPv4Network) -> bool:

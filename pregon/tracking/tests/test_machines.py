@@ -10,6 +10,7 @@ from pregon.campaigns import scheduling
 from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
 from pregon.sending import links
 from pregon.sending.models import Message, MessageStatus
+from pregon.tracking import spool
 from pregon.tracking.models import Event
 
 IPHONE = (
@@ -44,12 +45,14 @@ class MachinesTestCase(TestCase):
     def open(self, user_agent: str, ip: str = "190.12.34.56") -> Event:
         token = links.open_token(self.message.pk)
         self.client.get(f"/t/o/{token}.gif", HTTP_USER_AGENT=user_agent, REMOTE_ADDR=ip)
+        spool.flush()
         return Event.objects.latest("pk")
 
     def click(self, position: int, user_agent: str = IPHONE, method: str = "get") -> Event:
         path = urlsplit(links.context(self.message.pk, 2)[f"tracking_link_{position}"]).path
         response = getattr(self.client, method)(path, HTTP_USER_AGENT=user_agent)
         self.assertEqual(response.status_code, 302)
+        spool.flush()
         return Event.objects.latest("pk")
 
     def test_a_person_on_a_phone(self) -> None:
@@ -74,3 +77,9 @@ class MachinesTestCase(TestCase):
         self.assertEqual(first.machine, "")
         self.click(1)
         self.assertEqual(set(Event.objects.values_list("machine", flat=True)), {"all_links"})
+
+    def test_clicks_on_every_link_far_apart_were_a_person(self) -> None:
+        first = self.click(0)
+        Event.objects.filter(pk=first.pk).update(at=first.at - datetime.timedelta(minutes=1))
+        self.click(1)
+        self.assertEqual(set(Event.objects.values_list("machine", flat=True)), {""})

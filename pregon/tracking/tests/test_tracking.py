@@ -2,13 +2,17 @@
 which record events and send people to the mailing's own links, and to nowhere else."""
 
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.test import Client, TestCase, override_settings
 
 from pregon.campaigns import scheduling
 from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list, send_all
 from pregon.campaigns.tests.smtp import Mailbox, smtp_server
+from pregon.sending.models import Message
+from pregon.tracking import spool
 from pregon.tracking.models import Event, EventKind
 
 SITE = "https://correo.escuela.example.pe"
@@ -46,11 +50,14 @@ class TrackingTestCase(TestCase):
             seen.update(clicks)
             response = client.get(clicks[0])
             self.assertEqual(response.status_code, 302)
-            self.assertEqual(response["Location"], "https://aula.example.gob.pe/curso")
+            # The mailing's own link, with the campaign's UTM tags and attribution code.
+            self.assertTrue(response["Location"].startswith("https://aula.example.gob.pe/curso?"))
             response = client.get(pixels[0])
             self.assertEqual((response.status_code, response["Content-Type"]), (200, "image/gif"))
             self.assertIn("no-store", response["Cache-Control"])
         self.assertEqual(len(seen), 3)  # Each message has its own token.
+        self.assertFalse(Event.objects.exists())  # Spooled, not yet written:
+        self.assertEqual(spool.flush(), 6)
         self.assertEqual(Event.objects.filter(kind=EventKind.CLICKED).count(), 3)
         self.assertEqual(Event.objects.filter(kind=EventKind.OPENED).count(), 3)
         event = Event.objects.filter(kind=EventKind.CLICKED).first()
@@ -73,9 +80,29 @@ class TrackingTestCase(TestCase):
                 response = self.client.get(url)
                 self.assertEqual(response.status_code, 404)
                 self.assertNotIn("Location", response)
+        spool.flush()
         self.assertFalse(Event.objects.exists())
 
     def test_tracking_can_be_turned_off_per_campaign(self) -> None:
         html = self.send(track_clicks=False, track_opens=False)[0]
         self.assertEqual(tracked(html), ([], []))
-        self.assertIn('href="https://aula.example.gob.pe/curso"', html)
+        self.assertIn('href="https://aula.example.gob.pe/curso?utm_source=pregon', html)
+
+    def test_an_open_of_a_deleted_message_is_dropped(self) -> None:
+        html = self.send()[0]
+        _, pixels = tracked(html)
+        self.assertEqual(self.client.get(pixels[0]).status_code, 200)
+        Message.objects.all().delete()
+        self.assertEqual(spool.flush(), 0)
+
+    def test_a_flusher_that_died_after_its_commit_does_not_count_twice(self) -> None:
+        _, pixels = tracked(self.send()[0])
+        self.client.get(pixels[0])
+        spooled = list(Path(settings.TRACKING_SPOOL_DIR).iterdir())
+        kept = {path: path.read_bytes() for path in spooled}
+        spool.flush()
+        for path, content in kept.items():  # The file was written but not deleted.
+            path.write_bytes(content)
+        self.assertEqual(spool.flush(), 0)
+        self.assertEqual(Event.objects.count(), 1)
+        self.assertEqual(list(Path(settings.TRACKING_SPOOL_DIR).iterdir()), [])

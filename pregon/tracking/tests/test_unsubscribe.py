@@ -7,6 +7,7 @@ from pregon.contacts.models import Contact, Status
 from pregon.lib import signing
 from pregon.sending.models import Message
 from pregon.test import BaseTestCase
+from pregon.tracking.models import Event, EventKind
 
 
 class UnsubscribeTestCase(BaseTestCase):
@@ -47,3 +48,33 @@ class UnsubscribeTestCase(BaseTestCase):
             with self.subTest(url):
                 self.assertEqual(self.client.post(url).status_code, 404)
         self.assertEqual(Contact.objects.filter(status=Status.UNSUBSCRIBED).count(), 0)
+
+    def test_the_page_takes_a_reason_and_the_report_counts_it(self) -> None:
+        self.client.post(self.url, {"reason": "too_many", "comment": "  Uno por semana basta "})
+        event = Event.objects.get(kind=EventKind.UNSUBSCRIBED)
+        self.assertEqual(
+            (event.message, event.detail), (self.message, "too_many: Uno por semana basta")
+        )
+        entry = AuditEntry.objects.get(action=AuditAction.UNSUBSCRIBE)
+        self.assertEqual((entry.detail["via"], entry.detail["reason"]), ("page", event.detail))
+
+    def test_a_reason_that_is_not_offered_is_not_stored(self) -> None:
+        self.client.post(self.url, {"reason": "<script>"})
+        self.assertEqual(Contact.objects.get(email=self.message.email).status, Status.UNSUBSCRIBED)
+        self.assertEqual(Event.objects.get(kind=EventKind.UNSUBSCRIBED).detail, "")
+
+    def test_a_mistake_is_taken_back_with_subscribe_again(self) -> None:
+        self.use_spanish()
+        response = self.client.post(self.url)
+        self.assertContains(response, "Suscribirme de nuevo")
+        response = self.client.post(self.url, {"resubscribe": "1"})
+        self.assertContains(response, "data-resubscribed")
+        self.assertEqual(Contact.objects.get(email=self.message.email).status, Status.SUBSCRIBED)
+        self.assertFalse(Event.objects.filter(kind=EventKind.UNSUBSCRIBED).exists())
+        self.assertTrue(AuditEntry.objects.filter(action=AuditAction.RESUBSCRIBE).exists())
+
+    def test_a_bounced_address_cannot_come_back_from_the_page(self) -> None:
+        Contact.objects.filter(email=self.message.email).update(status=Status.BOUNCED)
+        response = self.client.post(self.url, {"resubscribe": "1"})
+        self.assertNotContains(response, "data-resubscribed")
+        self.assertEqual(Contact.objects.get(email=self.message.email).status, Status.BOUNCED)

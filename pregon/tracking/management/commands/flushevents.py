@@ -1,0 +1,24 @@
+import signal
+import time
+
+from django.core.management.base import BaseCommand
+
+from pregon.tracking import spool
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the opens and clicks this machine's web processes spooled to the database, "
+        "every few seconds until stopped. Only for a web machine that does not share its "
+        "spool folder with the scheduler, which does this too."
+    )
+
+    def add_arguments(self, parser: object) -> None:
+        parser.add_argument("--interval", type=float, default=2.0, help="seconds between flushes")
+
+    def handle(self, *args: object, interval: float, **options: object) -> None:
+        stopping = []
+        signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+        while not stopping:
+            spool.flush()
+            time.sleep(interval)

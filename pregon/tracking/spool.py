@@ -1,0 +1,172 @@
+"""Opens and clicks reach the database in batches, through a spool of files.
+
+The tracking views answer without touching the database: each event becomes one JSON line
+appended to a file of the web process's own for the current second
+(``<second>-<host>-<pid>-<random>.events`` in ``settings.TRACKING_SPOOL_DIR``), by a single
+``os.write`` on an ``O_APPEND`` descriptor. The line is in the kernel's hands before the
+answer goes out, so a web process that dies loses nothing.
+
+``flush`` (run by the scheduler's tick, or ``pregon flushevents`` on a web machine of its own)
+takes the files whose second ended ``GRACE`` ago, so that no process still writes to them,
+and inserts their events with one ``bulk_create`` per batch. The file's name is stored in the
+same transaction, so a flusher that dies between the commit and deleting the file does not
+count its events twice. While flushing it adds what needs the database: the mail program and
+device (ua-parser), clicks too soon after delivery, and scanners that clicked every link.
+"""
+
+import datetime
+import json
+import os
+import socket
+import time
+import uuid
+from collections import defaultdict
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from pregon.sending.models import Message
+from pregon.tracking import agents
+from pregon.tracking.models import Event, EventKind, SpoolFile
+
+SUFFIX = ".events"
+# Links clicked this close together, all of them, were clicked by a scanner.
+ALL_AT_ONCE = datetime.timedelta(seconds=2)
+# Spool files remembered as written; older names are forgotten.
+REMEMBER = datetime.timedelta(days=2)
+BATCH = 5000
+
+# This process's open spool file, by folder and second (the folder changes in tests only).
+_open_files: dict[tuple[str, int], int] = {}
+
+
+def append(
+    kind: str, message_id: int, link: int | None, user_agent: str, machine: str, ip_hash: str
+) -> None:
+    """Spool one event; the flusher writes it to the database a few seconds later."""
+    now = time.time()
+    line = json.dumps([kind, message_id, link, now, user_agent, machine, ip_hash]) + "\n"
+    os.write(_descriptor(int(now)), line.encode())
+
+
+def _descriptor(second: int) -> int:
+    """This process's file for ``second``, opened once; the previous one is closed."""
+    key = (str(settings.TRACKING_SPOOL_DIR), second)
+    fd = _open_files.get(key)
+    if fd is None:
+        _close()
+        directory = Path(key[0])
+        directory.mkdir(parents=True, exist_ok=True)
+        name = f"{second}-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}{SUFFIX}"
+        fd = os.open(directory / name, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        _open_files[key] = fd
+    return fd
+
+
+def _close() -> None:
+    """Close this process's spool file. The flusher closes its own first, so that a process
+    that both writes and flushes (a test) writes its next event to a new file."""
+    for fd in _open_files.values():
+        os.close(fd)
+    _open_files.clear()
+
+
+def flush() -> int:
+    """Write every finished spool file to the database; the number of events written."""
+    _close()
+    directory = Path(settings.TRACKING_SPOOL_DIR)
+    if not directory.is_dir():
+        return 0
+    # A file is taken once its second is this far in the past: no process writes to it then.
+    before = int(time.time()) - settings.TRACKING_SPOOL_GRACE
+    ready = sorted(
+        path
+        for path in directory.iterdir()
+        if path.suffix == SUFFIX and int(path.name.split("-", 1)[0]) < before
+    )
+    written = 0
+    for start in range(0, len(ready), 50):
+        written += _write(ready[start : start + 50])
+    SpoolFile.objects.filter(at__lt=timezone.now() - REMEMBER).delete()
+    return written
+
+
+def _write(paths: list[Path]) -> int:
+    names = [path.name for path in paths]
+    done = set(SpoolFile.objects.filter(name__in=names).values_list("name", flat=True))
+    rows = [
+        json.loads(line)
+        for path in paths
+        if path.name not in done
+        for line in path.read_text().splitlines()
+        if line.endswith("]")  # a line cut short by a full disk is skipped, not fatal
+    ]
+    events = _events(rows)
+    with transaction.atomic():
+        for start in range(0, len(events), BATCH):
+            Event.objects.bulk_create(events[start : start + BATCH])
+        SpoolFile.objects.bulk_create([SpoolFile(name=name) for name in names if name not in done])
+    for path in paths:
+        path.unlink()
+    if any(event.kind == EventKind.CLICKED for event in events):
+        _flag_clicks_on_every_link(events)
+    return len(events)
+
+
+def _events(rows: list[list]) -> list[Event]:
+    """Events for the spooled rows whose message still exists, described and classified."""
+    messages = {
+        message.pk: message
+        for message in Message.objects.filter(pk__in={row[1] for row in rows}).only("pk", "sent_at")
+    }
+    events = []
+    for kind, message_id, link, at, user_agent, machine, ip_hash in rows:
+        message = messages.get(message_id)
+        if message is None:
+            continue
+        at = datetime.datetime.fromtimestamp(at, tz=datetime.UTC)
+        if not machine and kind == EventKind.CLICKED and message.sent_at:
+            machine = agents.too_soon(at - message.sent_at)
+        agent = agents.describe(user_agent)
+        events.append(
+            Event(
+                kind=kind,
+                message_id=message_id,
+                at=at,
+                link=link,
+                user_agent=user_agent,
+                client=agent.client,
+                device=agent.device,
+                machine=machine,
+                ip_hash=ip_hash,
+            )
+        )
+    return events
+
+
+def _flag_clicks_on_every_link(events: list[Event]) -> None:
+    """A scanner follows every link of a message within a second or two: flag them all."""
+    clicked = defaultdict(list)
+    for event in events:
+        if event.kind == EventKind.CLICKED and not event.machine:
+            clicked[event.message_id].append(event.at)
+    messages = Message.objects.filter(pk__in=clicked).select_related("mailing")
+    flagged: set[int] = set()
+    for message in messages:
+        link_count = len(message.mailing.links)
+        times = clicked[message.pk]
+        if link_count < 2:
+            continue
+        nearby = Event.objects.filter(
+            message=message,
+            kind=EventKind.CLICKED,
+            at__gte=min(times) - ALL_AT_ONCE,
+            at__lte=max(times) + ALL_AT_ONCE,
+        ).values_list("pk", "at", "link")
+        for _, at, _ in nearby:
+            window = [(pk, link) for pk, when, link in nearby if at - ALL_AT_ONCE <= when <= at]
+            if len({link for _, link in window}) == link_count:
+                flagged.update(pk for pk, _ in window)
+    Event.objects.filter(pk__in=flagged).update(machine="all_links")

@@ -11,5 +11,6 @@ urlpatterns = [
     path("campanas/", include("pregon.campaigns.urls")),
     path("envio/", include("pregon.sending.urls")),
     path("", include("pregon.tracking.urls")),
+    path("informes/", include("pregon.reports.urls")),
     path("api/v1/", include("pregon.api.urls")),
 ]

@@ -1,0 +1,148 @@
+"""The campaign report: figures, clicks per link and their heat map, charts, and the lists of
+who did what, with exports. The figures part polls while the campaign is on its way."""
+
+import uuid
+from dataclasses import asdict
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from pregon.accounts import audit
+from pregon.accounts.decorators import authorize
+from pregon.accounts.models import AuditAction, Role
+from pregon.campaigns.models import Campaign, CampaignStatus
+from pregon.reports import exports, heatmap, people, stats
+from pregon.sending.models import Mailing
+
+# Statuses after which nothing is sent any more: the live part stops polling.
+FINAL = {CampaignStatus.SENT, CampaignStatus.CANCELLED, CampaignStatus.FAILED}
+PAGE_SIZE = 50
+POLL_SECONDS = 3
+ALL_EVENTS = "todos"
+
+
+def _campaign(code: uuid.UUID) -> Campaign:
+    return get_object_or_404(Campaign.objects.select_related("mailing"), code=code)
+
+
+def _mailing(campaign: Campaign) -> Mailing:
+    if campaign.mailing is None:
+        raise Http404
+    return campaign.mailing
+
+
+def _human(request: HttpRequest) -> bool:
+    """People only (the default), or every event including machines' (``?eventos=todos``)."""
+    return request.GET.get("eventos") != ALL_EVENTS
+
+
+def live_context(campaign: Campaign, human: bool) -> dict[str, object]:
+    """What the live part shows: the figures, clicks per link and the charts' data."""
+    mailing = campaign.mailing
+    context: dict[str, object] = {
+        "campaign": campaign,
+        "human": human,
+        "polling": campaign.status not in FINAL,
+        "poll_seconds": POLL_SECONDS,
+    }
+    if mailing is None:
+        return context
+    figures = stats.figures(mailing)
+    hours = stats.by_hour_of_day(mailing, human)
+    timeline = stats.over_time(mailing, human)
+    links = stats.clicks_per_link(mailing, human)
+    context.update(
+        figures=figures,
+        shown=figures.human if human else figures.raw,
+        beside=figures.raw if human else figures.human,
+        links=links,
+        link_clicks=sum(link.total for link in links),
+        charts={
+            "hours": asdict(hours),
+            "timeline": asdict(timeline),
+            "clients": stats.mail_clients(mailing, human),
+            "devices": stats.devices(mailing, human),
+        },
+    )
+    return context
+
+
+@authorize(Role.ANALYST)
+def campaign_report(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    campaign = _campaign(code)
+    context = live_context(campaign, _human(request))
+    context["lists"] = people.LISTS
+    context["time_zone"] = timezone.get_current_timezone_name()
+    return render(request, "reports/campaign_report.html", context)
+
+
+@authorize(Role.ANALYST)
+def campaign_live(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """The live part alone, which the report page polls while the campaign sends."""
+    context = live_context(_campaign(code), _human(request))
+    return render(request, "reports/campaign_live.html", context)
+
+
+@authorize(Role.ANALYST)
+def campaign_heatmap(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """The mailing's HTML with its links marked by their clicks, for a sandboxed frame."""
+    mailing = _mailing(_campaign(code))
+    return heatmap.heatmap_response(mailing.html, stats.clicks_per_link(mailing, _human(request)))
+
+
+def _people_list(slug: str) -> people.PeopleList:
+    try:
+        return people.BY_SLUG[slug]
+    except KeyError:
+        raise Http404 from None
+
+
+@authorize(Role.ANALYST)
+def campaign_people(request: HttpRequest, code: uuid.UUID, slug: str) -> HttpResponse:
+    """One list of the report (who opened, did not, clicked…), a page at a time."""
+    campaign = _campaign(code)
+    mailing = _mailing(campaign)
+    chosen = _people_list(slug)
+    human = _human(request)
+    page = Paginator(chosen.rows(mailing, human), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        [
+            (column, column.choices(value).label if column.choices and value else value)
+            for column, value in zip(chosen.columns, chosen.cells(mailing, row), strict=True)
+        ]
+        for row in page
+    ]
+    context = {
+        "campaign": campaign,
+        "chosen": chosen,
+        "lists": people.LISTS,
+        "page": page,
+        "rows": rows,
+        "human": human,
+        "time_zone": timezone.get_current_timezone_name(),
+    }
+    return render(request, "reports/campaign_people.html", context)
+
+
+@authorize(Role.ANALYST)
+def campaign_export(request: HttpRequest, code: uuid.UUID, slug: str) -> HttpResponse:
+    """Download one list as CSV or XLSX (``?format=``); every export is audited."""
+    campaign = _campaign(code)
+    mailing = _mailing(campaign)
+    chosen = _people_list(slug)
+    human = _human(request)
+    file_format = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    audit.record(
+        request,
+        AuditAction.EXPORT,
+        f"campaign {campaign.code}",
+        format=file_format,
+        list=chosen.slug,
+        rows=chosen.rows(mailing, human).count(),
+        human=human,
+    )
+    if file_format == "xlsx":
+        return exports.xlsx_response(chosen, mailing, human)
+    return exports.csv_response(chosen, mailing, human)

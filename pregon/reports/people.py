@@ -1,0 +1,197 @@
+"""Who did what with a mailing: the lists of the campaign report (opened, did not open,
+clicked, bounced, unsubscribed, converted), as ``values()`` querysets that a page can
+paginate and an export can stream.
+
+"Opened" counts a click too, as the figures do (pregon.reports.stats), and leaves out the
+events of machines unless every event is asked for.
+"""
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, TextChoices
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from pregon.reports.stats import CLICKED, HUMAN, OPENED
+from pregon.sending.models import (
+    Bounce,
+    BounceKind,
+    BounceSource,
+    Mailing,
+    Message,
+    MessageStatus,
+)
+from pregon.tracking.models import Event, EventKind
+
+Value = str | int | datetime.datetime | None
+CHUNK_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: Promise
+    # Codes shown by their label on the page; exports keep the code.
+    choices: type[TextChoices] | None = None
+
+
+@dataclass(frozen=True)
+class PeopleList:
+    slug: str
+    title: Promise
+    columns: tuple[Column, ...]
+    query: Callable[[Mailing, bool], QuerySet]
+
+    def rows(self, mailing: Mailing, human: bool = True) -> QuerySet:
+        """The list's rows: dicts with a value for each column (links as positions)."""
+        return self.query(mailing, human)
+
+    def cells(self, mailing: Mailing, row: dict[str, Value]) -> list[Value]:
+        """``row``'s values in column order, a link position as the link's address."""
+        values = []
+        for column in self.columns:
+            value = row[column.key]
+            if column.key == "link" and isinstance(value, int) and value < len(mailing.links):
+                value = mailing.links[value]
+            values.append(value)
+        return values
+
+    def all_cells(self, mailing: Mailing, human: bool = True) -> Iterator[list[Value]]:
+        """Every row's cells, read from the database in chunks."""
+        for row in self.rows(mailing, human).iterator(chunk_size=CHUNK_SIZE):
+            yield self.cells(mailing, row)
+
+
+def _only(human: bool) -> Q:
+    return HUMAN if human else Q()
+
+
+def _person() -> dict[str, F]:
+    return {"first_name": F("contact__first_name"), "last_name": F("contact__last_name")}
+
+
+def _event_person() -> dict[str, F]:
+    return {
+        "email": F("message__email"),
+        "first_name": F("message__contact__first_name"),
+        "last_name": F("message__contact__last_name"),
+    }
+
+
+def _opened(mailing: Mailing, human: bool) -> QuerySet:
+    seen = Q(events__kind__in=[EventKind.OPENED, EventKind.CLICKED])
+    if human:
+        seen &= Q(events__machine="")
+    return (
+        Message.objects.filter(seen, mailing=mailing)
+        .values("email", **_person())
+        .annotate(
+            first_at=Min("events__at"),
+            opens=Count("events", filter=Q(events__kind=EventKind.OPENED)),
+            clicks=Count("events", filter=Q(events__kind=EventKind.CLICKED)),
+        )
+        .order_by("email")
+    )
+
+
+def _not_opened(mailing: Mailing, human: bool) -> QuerySet:
+    seen = Event.objects.filter((OPENED | CLICKED) & _only(human), message=OuterRef("pk"))
+    lost = Bounce.objects.filter(
+        message=OuterRef("pk"), kind__in=[BounceKind.HARD, BounceKind.SOFT]
+    )
+    return (
+        Message.objects.filter(mailing=mailing, status=MessageStatus.SENT)
+        .exclude(Exists(seen))
+        .exclude(Exists(lost))
+        .values("email", "sent_at", **_person())
+        .order_by("email")
+    )
+
+
+def _clicked(mailing: Mailing, human: bool) -> QuerySet:
+    return (
+        Event.objects.filter(CLICKED & _only(human), message__mailing=mailing)
+        .values("link", **_event_person())
+        .annotate(first_at=Min("at"), clicks=Count("id"))
+        .order_by("email", "link")
+    )
+
+
+def _bounced(mailing: Mailing, human: bool) -> QuerySet:
+    return (
+        Bounce.objects.filter(message__mailing=mailing)
+        .values("email", "kind", "reason", "source", "at")
+        .order_by("-at", "-id")
+    )
+
+
+def _events(kind: EventKind) -> Callable[[Mailing, bool], QuerySet]:
+    def query(mailing: Mailing, human: bool) -> QuerySet:
+        return (
+            Event.objects.filter(kind=kind, message__mailing=mailing)
+            .values("at", "detail", **_event_person())
+            .order_by("-at", "-id")
+        )
+
+    return query
+
+
+EMAIL = Column("email", _("Email address"))
+FIRST_NAME = Column("first_name", _("First name"))
+LAST_NAME = Column("last_name", _("Last name"))
+PERSON = (EMAIL, FIRST_NAME, LAST_NAME)
+
+LISTS = [
+    PeopleList(
+        "abrieron",
+        _("Opened"),
+        (
+            *PERSON,
+            Column("first_at", _("First seen")),
+            Column("opens", _("Opens")),
+            Column("clicks", _("Clicks")),
+        ),
+        _opened,
+    ),
+    PeopleList(
+        "no-abrieron", _("Did not open"), (*PERSON, Column("sent_at", _("Sent"))), _not_opened
+    ),
+    PeopleList(
+        "clics",
+        _("Clicked"),
+        (
+            *PERSON,
+            Column("link", _("Link")),
+            Column("clicks", _("Clicks")),
+            Column("first_at", _("First click")),
+        ),
+        _clicked,
+    ),
+    PeopleList(
+        "rebotes",
+        _("Bounced"),
+        (
+            EMAIL,
+            Column("kind", _("Kind"), BounceKind),
+            Column("reason", _("Reason")),
+            Column("source", _("Heard from"), BounceSource),
+            Column("at", _("When")),
+        ),
+        _bounced,
+    ),
+    PeopleList(
+        "bajas",
+        _("Unsubscribed"),
+        (*PERSON, Column("at", _("When")), Column("detail", _("Reason given"))),
+        _events(EventKind.UNSUBSCRIBED),
+    ),
+    PeopleList(
+        "conversiones",
+        _("Converted"),
+        (*PERSON, Column("at", _("When")), Column("detail", _("Goal"))),
+        _events(EventKind.CONVERTED),
+    ),
+]
+BY_SLUG = {people.slug: people for people in LISTS}

@@ -15,29 +15,31 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, bind: str, **options: object) -> None:
         pregon = [sys.executable, "-m", "pregon"]
-        commands = {
-            "web": [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "pregon.wsgi:application",
-                "--bind",
-                bind,
-                "--workers",
-                str(settings.WEB_WORKERS),
-                "--access-logfile",
-                "-",
-                "--graceful-timeout",
-                "20",
-            ],
-            "scheduler": [*pregon, "runscheduler"],
-        }
+        commands = {"web": web_command(bind), "scheduler": [*pregon, "runscheduler"]}
         for n in range(settings.TASK_WORKERS):
             commands[f"worker-{n + 1}"] = [*pregon, "db_worker", "--queue-name", "*"]
         for n in range(settings.SENDER_WORKERS):
             commands[f"sender-{n + 1}"] = [*pregon, "runsender"]
         Supervisor(commands, self.stdout).run()
         self.stdout.write("Stopped.")
+
+
+def web_command(bind: str) -> list[str]:
+    """The web server's command line (the tracking benchmark starts the same one)."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "pregon.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(settings.WEB_WORKERS),
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "20",
+    ]
 
 
 class Supervisor:

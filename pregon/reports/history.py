@@ -1,0 +1,221 @@
+"""A contact's history: every message sent to them, and everything that became of it
+(opens, clicks, bounces, complaints, unsubscribes, conversions), newest first.
+
+Built from four queries whatever the length of the history: the contact's messages, their
+events, their bounces (and the bounces that name only the address), and the audit log's
+unsubscribes and resubscribes. Unsubscribes come from the audit log because it is
+append-only: subscribing again deletes the unsubscribe event (the campaign's figures count
+people who are still out), and the history must still tell that it happened.
+"""
+
+import datetime
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from pregon.accounts.models import AuditAction, AuditEntry
+from pregon.contacts.models import Contact
+from pregon.sending.models import Bounce, BounceKind, Message, MessageStatus
+from pregon.tracking.models import Event, EventKind
+
+# Why an event looks like a machine's (pregon.tracking.agents and spool), for people.
+MACHINE_REASONS = {
+    "head": _("a link checker (HEAD request)"),
+    "gmail_proxy": _("Gmail's image proxy"),
+    "apple_privacy": _("Apple Mail Privacy Protection"),
+    "scanner": _("a link scanner"),
+    "too_fast": _("clicked seconds after delivery"),
+    "all_links": _("every link clicked at once"),
+    "proxy": _("the provider's image proxy"),
+}
+
+KIND_LABELS = {
+    "message": _("Message"),
+    EventKind.OPENED: _("Opened"),
+    EventKind.CLICKED: _("Clicked"),
+    EventKind.CONVERTED: _("Converted"),
+    EventKind.UNSUBSCRIBED: _("Unsubscribed"),
+    "resubscribed": _("Subscribed again"),
+    BounceKind.HARD: _("Hard bounce"),
+    BounceKind.SOFT: _("Soft bounce"),
+    BounceKind.COMPLAINT: _("Complaint"),
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the history.
+
+    ``kind`` is "message", an event kind (opened, clicked, converted, unsubscribed),
+    "resubscribed", or a bounce kind (hard, soft, complaint). ``detail`` is the clicked link,
+    the bounce's reason, the goal converted or the reason for leaving; ``status`` is the
+    message's status (messages only); ``machine`` is why an event looks like a machine's,
+    "" for a person's (and for what is not an event).
+    """
+
+    at: datetime.datetime
+    kind: str
+    campaign: str = ""
+    campaign_code: uuid.UUID | None = None
+    subject: str = ""
+    status: str = ""
+    detail: str = ""
+    machine: str = ""
+    client: str = ""
+    device: str = ""
+
+    @property
+    def label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
+
+    @property
+    def is_machine(self) -> bool:
+        return bool(self.machine)
+
+    @property
+    def machine_label(self) -> str:
+        return str(MACHINE_REASONS.get(self.machine, self.machine))
+
+    @property
+    def status_label(self) -> str:
+        return str(MessageStatus(self.status).label) if self.status else ""
+
+
+def _mailing(prefix: str) -> dict[str, F]:
+    """The campaign and subject of a message, as ``values()`` aliases; ``prefix`` leads from
+    the queried model to the mailing."""
+    return {
+        "campaign": F(f"{prefix}__campaign__name"),
+        "campaign_code": F(f"{prefix}__campaign__code"),
+        "subject": F(f"{prefix}__subject"),
+    }
+
+
+def _about(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "campaign": row["campaign"] or "",
+        "campaign_code": row["campaign_code"],
+        "subject": row["subject"] or "",
+    }
+
+
+def _messages(contact: Contact) -> dict[int, dict[str, Any]]:
+    rows = Message.objects.filter(contact=contact).values(
+        "id",
+        "status",
+        "sent_at",
+        "send_after",
+        mailing_code=F("mailing__code"),
+        links=F("mailing__links"),
+        **_mailing("mailing"),
+    )
+    return {row["id"]: row for row in rows}
+
+
+def _message_entries(messages: dict[int, dict[str, Any]]) -> list[Entry]:
+    return [
+        # A message not sent (yet) is placed when it was due.
+        Entry(
+            at=row["sent_at"] or row["send_after"],
+            kind="message",
+            status=row["status"],
+            **_about(row),
+        )
+        for row in messages.values()
+    ]
+
+
+def _link(message: dict[str, Any], position: int | None) -> str:
+    links = message["links"] or []
+    return links[position] if position is not None and 0 <= position < len(links) else ""
+
+
+def _event_entries(
+    contact: Contact, messages: dict[int, dict[str, Any]], audited: set[str]
+) -> list[Entry]:
+    rows = Event.objects.filter(message__contact=contact).values(
+        "message_id", "kind", "at", "link", "detail", "machine", "client", "device"
+    )
+    entries = []
+    for row in rows:
+        message = messages[row["message_id"]]
+        if row["kind"] == EventKind.UNSUBSCRIBED and str(message["mailing_code"]) in audited:
+            continue  # The audit log's entry for the same unsubscribe says more (how).
+        detail = _link(message, row["link"]) if row["kind"] == EventKind.CLICKED else row["detail"]
+        entries.append(
+            Entry(
+                at=row["at"],
+                kind=row["kind"],
+                detail=detail,
+                machine=row["machine"],
+                client=row["client"],
+                device=row["device"],
+                **_about(message),
+            )
+        )
+    return entries
+
+
+def _bounce_entries(contact: Contact) -> list[Entry]:
+    # A notice that names only an address (no message) belongs to the contact too.
+    mine = Q(message__contact=contact) | Q(message__isnull=True, email=contact.email)
+    rows = Bounce.objects.filter(mine).values(
+        "kind", "at", "reason", **_mailing("message__mailing")
+    )
+    return [
+        Entry(at=row["at"], kind=row["kind"], detail=row["reason"], **_about(row)) for row in rows
+    ]
+
+
+def _audit_rows(contact: Contact) -> list[dict[str, Any]]:
+    # The audit log names the address, not the contact: entries from before this contact
+    # was created belong to an earlier contact with the same address, since deleted.
+    return list(
+        AuditEntry.objects.filter(
+            action__in=[AuditAction.UNSUBSCRIBE, AuditAction.RESUBSCRIBE],
+            target=contact.email,
+            at__gte=contact.created_at,
+        ).values("action", "at", "detail")
+    )
+
+
+def _audit_entries(rows: list[dict[str, Any]], messages: dict[int, dict[str, Any]]) -> list[Entry]:
+    by_mailing = {str(row["mailing_code"]): row for row in messages.values()}
+    entries = []
+    for row in rows:
+        detail = row["detail"] or {}
+        message = by_mailing.get(str(detail.get("mailing", "")))
+        about = _about(message) if message else {}
+        if row["action"] == AuditAction.UNSUBSCRIBE:
+            entries.append(
+                Entry(
+                    at=row["at"],
+                    kind=EventKind.UNSUBSCRIBED,
+                    detail=detail.get("reason", ""),
+                    **about,
+                )
+            )
+        else:
+            entries.append(Entry(at=row["at"], kind="resubscribed", **about))
+    return entries
+
+
+def history(contact: Contact) -> list[Entry]:
+    """Everything that happened between Pregón and ``contact``, newest first."""
+    messages = _messages(contact)
+    audit_rows = _audit_rows(contact)
+    audited = {
+        str((row["detail"] or {}).get("mailing", ""))
+        for row in audit_rows
+        if row["action"] == AuditAction.UNSUBSCRIBE
+    }
+    entries = [
+        *_message_entries(messages),
+        *_event_entries(contact, messages, audited),
+        *_bounce_entries(contact),
+        *_audit_entries(audit_rows, messages),
+    ]
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)

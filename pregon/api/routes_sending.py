@@ -119,8 +119,27 @@ RELATED: dict[str, tuple[type[Model], Any]] = {
     "exclude_segments": (Segment, gettext_lazy("There is no segment with the code “%(code)s”.")),
 }
 AUDIENCE_FIELDS = ["include_lists", "exclude_lists", "include_segments", "exclude_segments"]
+# Tracking and impact settings, sent to the form as they are (or as the request changes them).
+SWITCHES = [
+    "track_opens",
+    "track_clicks",
+    "attribute_conversions",
+    "add_utm",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_content_per_link",
+]
 # The columns an edit writes: never the status, which another request may have changed.
-EDITABLE_FIELDS = ["name", "subject", "preheader", "sender", "template", "updated_at"]
+EDITABLE_FIELDS = [
+    "name",
+    "subject",
+    "preheader",
+    "sender",
+    "template",
+    *SWITCHES,
+    "updated_at",
+]
 
 
 def _refused(campaign: Campaign, action: str) -> ApiError:
@@ -168,6 +187,8 @@ def _campaign_form(campaign: Campaign, changes: dict[str, Any]) -> CampaignForm:
         "sender": campaign.sender_id,
         "template": campaign.template_id,
     }
+    for name in SWITCHES:
+        data[name] = getattr(campaign, name)
     for name in AUDIENCE_FIELDS:
         data[name] = (
             list(getattr(campaign, name).values_list("pk", flat=True)) if campaign.pk else []

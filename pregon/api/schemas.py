@@ -326,6 +326,20 @@ class CampaignIn(InputSchema):
     exclude_lists: list[str] = SchemaField([], description="Codes of the lists to leave out.")
     include_segments: list[str] = SchemaField([], description="Codes of segments to send to.")
     exclude_segments: list[str] = SchemaField([], description="Codes of segments to leave out.")
+    track_opens: bool = True
+    track_clicks: bool = True
+    attribute_conversions: bool = SchemaField(
+        True,
+        description="Clicked links carry pregon=<token>, with which the landing page can "
+        "report a conversion (POST /conversions). Needs track_clicks.",
+    )
+    add_utm: bool = SchemaField(True, description="Add UTM parameters to the web links.")
+    utm_source: str = SchemaField("pregon", description="Empty: pregon.")
+    utm_medium: str = SchemaField("email", description="Empty: email.")
+    utm_campaign: str = SchemaField("", description="Empty: the campaign's name as a slug.")
+    utm_content_per_link: bool = SchemaField(
+        False, description="utm_content names each link by position: enlace-1, enlace-2…"
+    )
 
 
 class CampaignPatch(InputSchema):
@@ -340,6 +354,14 @@ class CampaignPatch(InputSchema):
     exclude_lists: list[str] | None = None
     include_segments: list[str] | None = None
     exclude_segments: list[str] | None = None
+    track_opens: bool | None = None
+    track_clicks: bool | None = None
+    attribute_conversions: bool | None = None
+    add_utm: bool | None = None
+    utm_source: str | None = None
+    utm_medium: str | None = None
+    utm_campaign: str | None = None
+    utm_content_per_link: bool | None = None
 
 
 def _codes(related: Any) -> list[UUID]:
@@ -357,6 +379,14 @@ class CampaignOut(Schema):
     exclude_lists: list[UUID]
     include_segments: list[UUID]
     exclude_segments: list[UUID]
+    track_opens: bool
+    track_clicks: bool
+    attribute_conversions: bool
+    add_utm: bool
+    utm_source: str
+    utm_medium: str
+    utm_campaign: str
+    utm_content_per_link: bool
     status: str = SchemaField(
         ..., description="draft, scheduled, sending, paused, sent, cancelled or failed."
     )

@@ -49,6 +49,12 @@ class CampaignForm(forms.ModelForm):
             "exclude_segments",
             "track_opens",
             "track_clicks",
+            "attribute_conversions",
+            "add_utm",
+            "utm_source",
+            "utm_medium",
+            "utm_campaign",
+            "utm_content_per_link",
         ]
         widgets = {
             "include_lists": forms.CheckboxSelectMultiple,

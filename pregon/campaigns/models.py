@@ -5,12 +5,14 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from pregon.contacts import segments
 from pregon.contacts.models import Contact, MailingList, Segment, Status, Subscription, Suppression
 from pregon.content.models import EmailTemplate
 from pregon.sending.models import Mailing, MailingStatus, SenderIdentity
+from pregon.sending.utm import Utm
 
 
 class CampaignStatus(models.TextChoices):
@@ -82,6 +84,35 @@ class Campaign(models.Model):
         default=True,
         help_text=_("Links pass through Pregón, which counts each click and sends the person on."),
     )
+    # Impact (R13): UTM tags for web analytics, and the code that lets the virtual classroom
+    # report an enrolment back (pregon.tracking.conversions).
+    add_utm = models.BooleanField(
+        _("add UTM parameters"),
+        default=True,
+        help_text=_(
+            "Web analytics (Google Analytics, Matomo) then show which visits came from this "
+            "campaign."
+        ),
+    )
+    utm_source = models.CharField(_("utm_source"), max_length=100, default="pregon", blank=True)
+    utm_medium = models.CharField(_("utm_medium"), max_length=100, default="email", blank=True)
+    utm_campaign = models.CharField(
+        _("utm_campaign"),
+        max_length=100,
+        blank=True,
+        help_text=_("Empty: the campaign's name, in lower case with dashes."),
+    )
+    utm_content_per_link = models.BooleanField(
+        _("name each link in utm_content (enlace-1, enlace-2…)"), default=False
+    )
+    attribute_conversions = models.BooleanField(
+        _("attribute conversions"),
+        default=True,
+        help_text=_(
+            "A clicked link carries a code (pregon=…) with which the enrolment page can "
+            "report an enrolment for this campaign. Needs click counting."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
     )
@@ -144,6 +175,17 @@ class Campaign(models.Model):
             contacts = contacts.exclude(segments.to_q(segment.rules))
         return contacts.exclude(Exists(Suppression.objects.filter(email=OuterRef("email"))))
 
+    def utm(self) -> Utm | None:
+        """The UTM tags its links get, or None if it adds none; empty values take defaults."""
+        if not self.add_utm:
+            return None
+        return Utm(
+            source=self.utm_source.strip() or "pregon",
+            medium=self.utm_medium.strip() or "email",
+            campaign=self.utm_campaign.strip() or slugify(self.name) or "campana",
+            content_per_link=self.utm_content_per_link,
+        )
+
     def schedule(self, at: datetime.datetime) -> None:
         """Send at ``at`` (now or later): the scheduler's next tick after it starts it."""
         self.move(CampaignStatus.SCHEDULED, scheduled_at=at)
@@ -180,6 +222,12 @@ class Campaign(models.Model):
             template=self.template,
             track_opens=self.track_opens,
             track_clicks=self.track_clicks,
+            add_utm=self.add_utm,
+            utm_source=self.utm_source,
+            utm_medium=self.utm_medium,
+            utm_campaign=self.utm_campaign,
+            utm_content_per_link=self.utm_content_per_link,
+            attribute_conversions=self.attribute_conversions,
             created_by=user,
         )
         for relation in ("include_lists", "include_segments", "exclude_lists", "exclude_segments"):

@@ -51,7 +51,9 @@ def start(campaign: Campaign) -> int:
             allowed={CampaignStatus.DRAFT, CampaignStatus.SCHEDULED},
             started_at=timezone.now(),
         )
-        body, urls = links.prepare(body, clicks=campaign.track_clicks, opens=campaign.track_opens)
+        body, urls = links.prepare(
+            body, clicks=campaign.track_clicks, opens=campaign.track_opens, utm=campaign.utm()
+        )
         mailing = Mailing.objects.create(
             subject=campaign.subject,
             html=body,

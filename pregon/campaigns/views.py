@@ -38,6 +38,12 @@ EDITABLE_FIELDS = [
     "template",
     "track_opens",
     "track_clicks",
+    "attribute_conversions",
+    "add_utm",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_content_per_link",
     "updated_at",
 ]
 

@@ -3,9 +3,10 @@
 ``prepare`` swaps each web link of a mailing's HTML for a merge tag (``{{ tracking_link_3 }}``)
 and adds an open pixel (``{{ tracking_open }}``); ``context`` gives one message the signed
 addresses those tags stand for. Rendering them costs nothing extra: they go through the
-same precompiled template as the contact's own data. The tracking app's views turn a
-token back into the message and the link, and refuse any token they did not sign, so the
-click address can never send anybody elsewhere (no open redirect).
+same precompiled template as the contact's own data. The same pass adds the mailing's UTM
+parameters (``pregon.sending.utm``) to its web links, tracked or not. The tracking app's
+views turn a token back into the message and the link, and refuse any token they did not
+sign, so the click address can never send anybody elsewhere (no open redirect).
 """
 
 import html as html_module
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from pregon.lib import signing
+from pregon.sending.utm import Utm
 
 # A link is tracked if it is a web address in an <a href>; mailto:, tel:, anchors and merge
 # tags (the unsubscribe link) are left alone.
@@ -28,18 +30,30 @@ PIXEL = (
 LINKS = 1000
 
 
-def prepare(html: str, clicks: bool, opens: bool) -> tuple[str, list[str]]:
-    """``html`` with its links and pixel as merge tags, and the links' addresses in order."""
+def prepare(html: str, clicks: bool, opens: bool, utm: Utm | None = None) -> tuple[str, list[str]]:
+    """``html`` with its links and pixel as merge tags, and the links' addresses in order.
+
+    With ``utm``, every web link gets its tags, whether clicks are tracked or not.
+    """
     urls: list[str] = []
-    if clicks:
+    seen = 0
 
-        def tag(match: re.Match) -> str:
-            # A link with a merge tag in it differs per person: it is not ours to store.
-            if len(urls) >= LINKS or "{{" in match.group(2) or "{%" in match.group(2):
-                return match.group(0)
-            urls.append(html_module.unescape(match.group(2)))
-            return f"{match.group(1)}{{{{ tracking_link_{len(urls) - 1} }}}}{match.group(3)}"
+    def tag(match: re.Match) -> str:
+        nonlocal seen
+        # A link with a merge tag in it differs per person: it is not ours to store or tag.
+        if "{{" in match.group(2) or "{%" in match.group(2):
+            return match.group(0)
+        url = html_module.unescape(match.group(2))
+        if utm is not None:
+            url = utm.apply(url, seen)
+        seen += 1
+        if not clicks or len(urls) >= LINKS:
+            href = html_module.escape(url) if utm is not None else match.group(2)
+            return f"{match.group(1)}{href}{match.group(3)}"
+        urls.append(url)
+        return f"{match.group(1)}{{{{ tracking_link_{len(urls) - 1} }}}}{match.group(3)}"
 
+    if clicks or utm is not None:
         html = HREF.sub(tag, html)
     if opens:
         html, added = BODY_END.subn(lambda end: PIXEL + end.group(0), html, count=1)

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "pregon.tracking",
     "pregon.campaigns",
     "pregon.reports",
+    "pregon.help",
     "pregon.api",
 ]
 

@@ -396,3 +396,27 @@ class LimitsForm(forms.Form):
                 )
             limits[domain] = int(parts[1])
         return limits
+
+
+class HeaderTestForm(forms.Form):
+    """ "Send me a test" (R19): a sender identity and one address to send it to."""
+
+    sender = forms.ModelChoiceField(
+        label=_("Sender identity"),
+        queryset=SenderIdentity.objects.select_related("domain"),
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choose one of the sender identities.")},
+    )
+    # A CharField, so that the contacts' wording of a bad address (normalize_email) is shown.
+    address = forms.CharField(
+        label=_("Send it to"),
+        max_length=254,
+        widget=forms.EmailInput,
+        help_text=_("Your own address, or one at Gmail, Outlook or Yahoo to see what they see."),
+    )
+
+    def clean_address(self) -> str:
+        try:
+            return normalize_email(self.cleaned_data["address"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None

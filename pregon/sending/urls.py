@@ -19,4 +19,5 @@ urlpatterns = [
     path("buzon-de-prueba/<str:name>/", views.outbox_detail, name="outbox_detail"),
     path("buzon-de-prueba/<str:name>/html/", views.outbox_html, name="outbox_html"),
     path("cuota/", views.quota_index, name="quota"),
+    path("enviarme-una-prueba/", views.header_test, name="header_test"),
 ]

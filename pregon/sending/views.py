@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -14,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,9 +26,15 @@ from pregon.accounts.models import AuditAction, Role
 from pregon.contacts.forms import bootstrap
 from pregon.content.preview import PREVIEW_POLICY
 from pregon.lib import vault
-from pregon.sending import quota, transports
+from pregon.sending import engine, headers, quota, transports
 from pregon.sending.backends import Outcome
-from pregon.sending.forms import BACKEND_FORMS, CreditForm, LimitsForm, SenderIdentityForm
+from pregon.sending.forms import (
+    BACKEND_FORMS,
+    CreditForm,
+    HeaderTestForm,
+    LimitsForm,
+    SenderIdentityForm,
+)
 from pregon.sending.models import (
     PROVIDER_KINDS,
     Backend,
@@ -400,3 +408,66 @@ def quota_index(request: HttpRequest) -> HttpResponse:
         )
         context["form"] = bootstrap(form)
     return render(request, "sending/quota_index.html", context)
+
+
+@dataclass
+class _Body:
+    html: str
+    text: str
+
+
+@dataclass
+class _HeaderTest:
+    """What ``engine.send_test_messages`` needs of a draft: a subject, a body, a sender."""
+
+    subject: str
+    template: _Body
+    sender: SenderIdentity
+
+
+def _header_test_draft(sender: SenderIdentity) -> _HeaderTest:
+    """A short message that says what it is; it goes through the engine like any test."""
+    about = _(
+        "This message checks what Pregón adds to every message it sends: the sender, the "
+        "return path, the DKIM signatures and the unsubscribe headers. The page you sent it "
+        "from explains each one; your mail program shows them under “Show original”."
+    )
+    unsubscribe = _("Unsubscribe")
+    # The body goes through the merge tags' Jinja like a campaign's: {{ enlace_baja }} is
+    # the message's own unsubscribe address, and nothing else in it may look like a tag.
+    html = (
+        f"<html><body><p>{escape(about)}</p>"
+        f'<p><a href="{{{{ enlace_baja }}}}">{escape(unsubscribe)}</a></p></body></html>'
+    )
+    text = f"{about}\n\n{unsubscribe}: {{{{ enlace_baja }}}}\n"
+    return _HeaderTest(_("Message headers"), _Body(html, text), sender)
+
+
+@authorize(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def header_test(request: HttpRequest) -> HttpResponse:
+    """ "Send me a test" (R19): send a real message through the backends in use and show
+    the headers it went out with, each explained, and the relay's answer. Not billed."""
+    form = HeaderTestForm(request.POST or None, initial={"address": request.user.email})
+    sent = None
+    if request.method == "POST" and form.is_valid():
+        draft = _header_test_draft(form.cleaned_data["sender"])
+        try:
+            [sent] = engine.send_test_messages(draft, [form.cleaned_data["address"]])
+        except vault.InvalidToken:
+            form.add_error(
+                None,
+                _(
+                    "A delivery backend's stored password or API key can no longer be read "
+                    "(the encryption key changed); enter it again."
+                ),
+            )
+    context = {
+        "form": bootstrap(form),
+        "has_senders": SenderIdentity.objects.exists(),
+        "sent": sent,
+        "accepted": sent is not None and sent.result.outcome == Outcome.SENT,
+        "headers": headers.explain(sent.return_path, sent.data) if sent else [],
+        "header_block": headers.header_block(sent.data) if sent else "",
+    }
+    return render(request, "sending/header_test.html", context)

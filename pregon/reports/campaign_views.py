@@ -8,12 +8,16 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_htmx.http import HttpResponseClientRefresh
 
 from pregon.accounts import audit
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import AuditAction, Role
 from pregon.campaigns.models import Campaign, CampaignStatus
 from pregon.reports import exports, heatmap, people, stats
+from pregon.reports.cards import cards
 from pregon.sending.models import Mailing
 
 # Statuses after which nothing is sent any more: the live part stops polling.
@@ -21,6 +25,12 @@ FINAL = {CampaignStatus.SENT, CampaignStatus.CANCELLED, CampaignStatus.FAILED}
 PAGE_SIZE = 50
 POLL_SECONDS = 3
 ALL_EVENTS = "todos"
+DEVICES = {
+    "desktop": gettext_lazy("Computer"),
+    "mobile": gettext_lazy("Phone"),
+    "tablet": gettext_lazy("Tablet"),
+    "other": gettext_lazy("Other"),
+}
 
 
 def _campaign(code: uuid.UUID) -> Campaign:
@@ -50,20 +60,22 @@ def live_context(campaign: Campaign, human: bool) -> dict[str, object]:
     if mailing is None:
         return context
     figures = stats.figures(mailing)
+    unknown = _("Unknown")
     hours = stats.by_hour_of_day(mailing, human)
     timeline = stats.over_time(mailing, human)
     links = stats.clicks_per_link(mailing, human)
     context.update(
         figures=figures,
-        shown=figures.human if human else figures.raw,
-        beside=figures.raw if human else figures.human,
+        cards=cards(figures, human),
         links=links,
         link_clicks=sum(link.total for link in links),
         charts={
             "hours": asdict(hours),
             "timeline": asdict(timeline),
-            "clients": stats.mail_clients(mailing, human),
-            "devices": stats.devices(mailing, human),
+            "clients": [(name or unknown, n) for name, n in stats.mail_clients(mailing, human)],
+            "devices": [
+                (str(DEVICES.get(name, unknown)), n) for name, n in stats.devices(mailing, human)
+            ],
         },
     )
     return context
@@ -80,8 +92,15 @@ def campaign_report(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 
 @authorize(Role.ANALYST)
 def campaign_live(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
-    """The live part alone, which the report page polls while the campaign sends."""
-    context = live_context(_campaign(code), _human(request))
+    """The live part alone, which the report page polls while the campaign sends.
+
+    When the campaign started since the page was shown (``?mailing=0``), the whole page is
+    reloaded instead, so that the charts and the click map appear.
+    """
+    campaign = _campaign(code)
+    if request.htmx and request.GET.get("mailing") == "0" and campaign.mailing_id:
+        return HttpResponseClientRefresh()
+    context = live_context(campaign, _human(request))
     return render(request, "reports/campaign_live.html", context)
 
 

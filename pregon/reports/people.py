@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, TextChoices
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pregon.reports.stats import CLICKED, HUMAN, OPENED
 from pregon.sending.models import (
@@ -146,7 +147,7 @@ PERSON = (EMAIL, FIRST_NAME, LAST_NAME)
 LISTS = [
     PeopleList(
         "abrieron",
-        _("Opened"),
+        pgettext_lazy("report", "Opened"),
         (
             *PERSON,
             Column("first_at", _("First seen")),
@@ -156,11 +157,14 @@ LISTS = [
         _opened,
     ),
     PeopleList(
-        "no-abrieron", _("Did not open"), (*PERSON, Column("sent_at", _("Sent"))), _not_opened
+        "no-abrieron",
+        _("Did not open"),
+        (*PERSON, Column("sent_at", pgettext_lazy("report", "Sent"))),
+        _not_opened,
     ),
     PeopleList(
         "clics",
-        _("Clicked"),
+        pgettext_lazy("report", "Clicked"),
         (
             *PERSON,
             Column("link", _("Link")),
@@ -171,7 +175,7 @@ LISTS = [
     ),
     PeopleList(
         "rebotes",
-        _("Bounced"),
+        pgettext_lazy("report", "Bounced"),
         (
             EMAIL,
             Column("kind", _("Kind"), BounceKind),
@@ -183,13 +187,13 @@ LISTS = [
     ),
     PeopleList(
         "bajas",
-        _("Unsubscribed"),
+        pgettext_lazy("report", "Unsubscribed"),
         (*PERSON, Column("at", _("When")), Column("detail", _("Reason given"))),
         _events(EventKind.UNSUBSCRIBED),
     ),
     PeopleList(
         "conversiones",
-        _("Converted"),
+        pgettext_lazy("report", "Converted"),
         (*PERSON, Column("at", _("When")), Column("detail", _("Goal"))),
         _events(EventKind.CONVERTED),
     ),

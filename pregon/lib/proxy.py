@@ -1,13 +1,19 @@
 """The address of the person behind a request, through the reverse proxies we trust."""
 
 import ipaddress
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.http import HttpRequest
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's IP address, for the audit log and login throttling.
+    """The client's IP address, for the audit log and login throttling (see ``address``)."""
+    return address(request.META)
+
+
+def address(meta: Mapping[str, str]) -> str | None:
+    """The client's IP address from a request's WSGI environment.
 
     ``REMOTE_ADDR`` when Pregón faces the network itself. With ``PREGON_PROXY_COUNT=n``
     trusted reverse proxies in front (deploy/nginx.conf is one), the n-th address from the
@@ -16,11 +22,11 @@ def client_ip(request: HttpRequest) -> str | None:
     """
     count = settings.PROXY_COUNT
     if count:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if len(hops) >= count:
             try:
                 return str(ipaddress.ip_address(hops[-count]))
             except ValueError:
                 pass
-    return request.META.get("REMOTE_ADDR") or None
+    return meta.get("REMOTE_ADDR") or None

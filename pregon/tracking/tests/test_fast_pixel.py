@@ -1,0 +1,82 @@
+"""The open pixel as the web server serves it: through the WSGI application, ahead of Django."""
+
+import io
+
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test import TestCase
+
+from pregon.campaigns import scheduling
+from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
+from pregon.sending import links
+from pregon.sending.models import Message
+from pregon.tracking import spool
+from pregon.tracking.models import Event, EventKind
+from pregon.wsgi import application
+
+
+def fetch(path: str, method: str = "GET", **headers: str) -> tuple[str, dict, bytes]:
+    """Ask the WSGI application for ``path``: (status, headers, body)."""
+    answer = {}
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "REMOTE_ADDR": "190.12.34.56",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.url_scheme": "http",
+        **headers,
+    }
+
+    def start_response(status: str, response_headers: list) -> None:
+        answer.update(status=status, headers=dict(response_headers))
+
+    # As Django's test client does: the test's connection must outlive the request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(application(environ, start_response))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return answer["status"], answer["headers"], body
+
+
+class FastPixelTestCase(TestCase):
+    def setUp(self) -> None:
+        campaign_to(contacts_on_a_list(1))
+        scheduling.start_due_campaigns()
+        self.message = Message.objects.get()
+        self.path = f"/t/o/{links.open_token(self.message.pk)}.gif"
+
+    def test_the_pixel_is_answered_and_its_open_recorded(self) -> None:
+        status, headers, body = fetch(self.path, HTTP_USER_AGENT="Thunderbird/128.0")
+        self.assertEqual((status, headers["Content-Type"]), ("200 OK", "image/gif"))
+        self.assertTrue(body.startswith(b"GIF89a"))
+        self.assertIn("no-store", headers["Cache-Control"])
+        self.assertEqual(spool.flush(), 1)
+        event = Event.objects.get()
+        self.assertEqual(
+            (event.kind, event.message, event.client),
+            (EventKind.OPENED, self.message, "Thunderbird"),
+        )
+
+    def test_a_head_request_gets_no_body_and_is_flagged(self) -> None:
+        status, _, body = fetch(self.path, method="HEAD")
+        self.assertEqual((status, body), ("200 OK", b""))
+        spool.flush()
+        self.assertEqual(Event.objects.get().machine, "head")
+
+    def test_a_forged_token_goes_on_to_django_and_gets_its_404(self) -> None:
+        forged = self.path.replace(".gif", "a.gif")
+        status, headers, _ = fetch(forged)
+        self.assertEqual(status[:3], "404")
+        self.assertIn("text/html", headers["Content-Type"])
+        self.assertEqual(spool.flush(), 0)
+
+    def test_other_addresses_are_django_s(self) -> None:
+        status, headers, _ = fetch("/cuenta/entrar/")
+        self.assertEqual(status[:3], "200")
+        self.assertIn("text/html", headers["Content-Type"])

@@ -1,0 +1,95 @@
+"""Conversions (R13): the virtual classroom tells Pregón that a person who came from a
+message did what the message asked (enrolled in the course).
+
+A tracked click's redirect carries ``pregon=<token>`` (``attribution_url``), a signed token
+of the message. The landing page keeps it and, when the goal is reached, reports it with a
+pixel (``/t/v/<token>.gif?objetivo=matricula``, pregon.tracking.conversion_views) or from its
+server (``POST /api/v1/conversions``). Both come to ``record``: one ``converted`` event per
+message and goal, whose ``detail`` is the goal. A token we did not sign records nothing.
+"""
+
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from pregon.lib import signing
+from pregon.sending.models import Message
+from pregon.tracking import agents
+from pregon.tracking.models import Event, EventKind, hash_ip
+
+# The query parameter the landing page reads, and the signing kind of its token.
+PARAMETER = "pregon"
+KIND = "conversion"
+DEFAULT_GOAL = "matricula"
+MAX_GOAL = 60
+
+
+class BadGoal(ValueError):
+    """The goal's name is empty or too long once made a slug."""
+
+
+def token(message_id: int) -> str:
+    return signing.sign(KIND, message_id)
+
+
+def attribution_url(url: str, message_id: int) -> str:
+    """``url`` with ``pregon=<token>`` in its query, unless the message's campaign turned
+    attribution off. Messages of no campaign (a workflow's) are attributed."""
+    # The campaign is named through the mailing's reverse relation: tracking cannot import
+    # campaigns. One primary-key lookup, on the click only, never on the open pixel.
+    attributed = (
+        Message.objects.filter(pk=message_id)
+        .values_list("mailing__campaign__attribute_conversions", flat=True)
+        .first()
+    )
+    if attributed is False:
+        return url
+    parts = urlsplit(url)
+    added = urlencode({PARAMETER: token(message_id)})
+    query = f"{parts.query}&{added}" if parts.query else added
+    return urlunsplit(parts._replace(query=query))
+
+
+def goal_name(goal: str | None) -> str:
+    """The goal as stored: a slug ("Matrícula" is "matricula"); ``DEFAULT_GOAL`` if absent.
+
+    Raises ``BadGoal`` if nothing is left of it or it is longer than ``MAX_GOAL``.
+    """
+    if goal is None:
+        return DEFAULT_GOAL
+    name = slugify(goal)
+    if not name or len(name) > MAX_GOAL:
+        raise BadGoal(goal)
+    return name
+
+
+def read_token(token_text: str) -> int:
+    """The message a conversion token names; raises ``signing.BadToken`` if not ours."""
+    return signing.unsign(KIND, token_text.strip())
+
+
+def record(message_id: int, goal: str, user_agent: str = "", ip: str | None = None) -> bool:
+    """Record that message ``message_id`` reached ``goal`` (already a ``goal_name``).
+
+    Returns False if that message already had a conversion for that goal. Raises
+    ``Message.DoesNotExist`` if the message was deleted.
+    """
+    with transaction.atomic():
+        # The row lock makes "once per message and goal" hold with two reports at once
+        # (on SQLite, BEGIN IMMEDIATE already serialises the transactions).
+        message = Message.objects.select_for_update().get(pk=message_id)
+        done = Event.objects.filter(message=message, kind=EventKind.CONVERTED, detail=goal)
+        if done.exists():
+            return False
+        agent = agents.describe(user_agent) if user_agent else agents.Agent("", "")
+        Event.objects.create(
+            kind=EventKind.CONVERTED,
+            message=message,
+            detail=goal,
+            user_agent=user_agent[:500],
+            client=agent.client,
+            device=agent.device,
+            ip_hash=hash_ip(ip),
+        )
+    return True

@@ -1,0 +1,138 @@
+import csv
+import io
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from pregon.accounts.models import AuditAction, AuditEntry
+from pregon.reports.tests.data import LINKS, reported_campaign
+from pregon.sending.models import Message
+from pregon.test import BaseTestCase
+from pregon.tracking.models import EventKind
+
+
+class CampaignPeopleTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.campaign = reported_campaign()
+        self.client.force_login(self.charlie)
+
+    def url(self, slug: str) -> str:
+        return reverse("reports:campaign_people", args=[self.campaign.code, slug])
+
+    def export(self, slug: str, **params: str) -> object:
+        url = reverse("reports:campaign_export", args=[self.campaign.code, slug])
+        return self.client.get(url, params)
+
+    def csv_rows(self, response: object) -> list[list[str]]:
+        body = b"".join(response.streaming_content)
+        self.assertTrue(body.startswith(b"\xef\xbb\xbf"))
+        return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+    def emails(self, slug: str, **params: str) -> list[str]:
+        return [row[0] for row in self.csv_rows(self.export(slug, **params))[1:]]
+
+    def test_an_unknown_list_is_not_found(self) -> None:
+        self.assertEqual(self.client.get(self.url("nadie")).status_code, 404)
+
+    def test_who_opened_counts_people_unless_every_event_is_asked_for(self) -> None:
+        response = self.client.get(self.url("abrieron"))
+        self.assertContains(response, 'data-count="4"')
+        self.assertContains(response, "persona6@example.pe")
+        self.assertNotContains(response, "persona4@example.pe")
+        self.assertEqual(
+            self.emails("abrieron"),
+            [
+                "persona2@example.pe",
+                "persona3@example.pe",
+                "persona6@example.pe",
+                "persona7@example.pe",
+            ],
+        )
+        everyone = self.emails("abrieron", eventos="todos")
+        self.assertEqual(len(everyone), 6)
+        self.assertIn("persona4@example.pe", everyone)
+
+    def test_who_did_not_open_leaves_out_bounces_and_unsent(self) -> None:
+        self.assertEqual(self.emails("no-abrieron"), ["persona4@example.pe", "persona5@example.pe"])
+        self.assertEqual(self.emails("no-abrieron", eventos="todos"), [])
+
+    def test_who_clicked_names_the_link(self) -> None:
+        rows = self.csv_rows(self.export("clics"))
+        self.assertEqual(
+            rows[0], ["email", "first_name", "last_name", "link", "clicks", "first_at"]
+        )
+        self.assertEqual(
+            [(row[0], row[3], row[4]) for row in rows[1:]],
+            [
+                ("persona2@example.pe", LINKS[0], "1"),
+                ("persona3@example.pe", LINKS[1], "2"),
+                ("persona6@example.pe", LINKS[0], "1"),
+            ],
+        )
+        # 15:20 UTC is 10:20 in Lima.
+        self.assertEqual(rows[1][5], "2026-11-20 10:20:00")
+        page = self.client.get(self.url("clics"))
+        self.assertContains(page, f'href="{LINKS[1]}"')
+
+    def test_who_bounced_shows_kind_and_reason(self) -> None:
+        page = self.client.get(self.url("rebotes"))
+        self.assertContains(page, "Hard bounce")
+        self.assertContains(page, "4.2.2 Mailbox full")
+        rows = self.csv_rows(self.export("rebotes"))
+        self.assertEqual(rows[0], ["email", "kind", "reason", "source", "at"])
+        self.assertEqual(
+            sorted((row[0], row[1]) for row in rows[1:]),
+            [
+                ("persona0@example.pe", "hard"),
+                ("persona1@example.pe", "soft"),
+                ("persona2@example.pe", "complaint"),
+                ("persona8@example.pe", "hard"),
+            ],
+        )
+
+    def test_who_unsubscribed_and_converted(self) -> None:
+        self.assertContains(self.client.get(self.url("bajas")), "Demasiados correos")
+        self.assertEqual(self.emails("bajas"), ["persona3@example.pe"])
+        rows = self.csv_rows(self.export("conversiones"))
+        self.assertEqual(rows[1][0], "persona2@example.pe")
+        self.assertEqual(rows[1][-1], "matricula")
+
+    def test_a_long_list_is_paginated(self) -> None:
+        message = Message.objects.get(email="persona9@example.pe")
+        for n in range(60):
+            message.events.create(kind=EventKind.UNSUBSCRIBED, detail=f"motivo {n}")
+        response = self.client.get(self.url("bajas"))
+        self.assertContains(response, 'data-count="61"')
+        self.assertContains(response, "Page 1 of 2")
+        self.assertEqual(response.content.decode().count('data-column="email"'), 50)
+
+    def test_exports_are_guarded_against_formulas(self) -> None:
+        Message.objects.filter(email="persona3@example.pe").first().events.filter(
+            kind=EventKind.UNSUBSCRIBED
+        ).update(detail='=HYPERLINK("http://x.test","clic")')
+        rows = self.csv_rows(self.export("bajas"))
+        self.assertEqual(rows[1][-1], '\'=HYPERLINK("http://x.test","clic")')
+
+    def test_xlsx_has_the_same_rows_with_real_times(self) -> None:
+        response = self.export("clics", format="xlsx")
+        self.assertIn("spreadsheetml", response["Content-Type"])
+        self.assertIn("clics-", response["Content-Disposition"])
+        workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        rows = list(workbook.active.iter_rows(values_only=True))
+        self.assertEqual(rows[0][:4], ("email", "first_name", "last_name", "link"))
+        self.assertEqual(len(rows), 4)
+        self.assertEqual(rows[1][5].strftime("%H:%M"), "10:20")
+
+    def test_every_export_is_audited(self) -> None:
+        self.export("abrieron", format="xlsx")
+        entry = AuditEntry.objects.get(action=AuditAction.EXPORT)
+        self.assertEqual(entry.actor, self.charlie)
+        self.assertEqual(entry.target, f"campaign {self.campaign.code}")
+        self.assertEqual(entry.detail["list"], "abrieron")
+        self.assertEqual((entry.detail["rows"], entry.detail["format"]), (4, "xlsx"))
+
+    def test_anonymous_users_cannot_export(self) -> None:
+        self.client.logout()
+        self.assertEqual(self.export("abrieron").status_code, 302)
+        self.assertFalse(AuditEntry.objects.filter(action=AuditAction.EXPORT).exists())

@@ -1,4 +1,4 @@
-"""Report screens: the dashboard, the consumption of the plan, and a contact's history."""
+"""Report screens: the account overview, the consumption of the plan, and a contact's history."""
 
 import uuid
 
@@ -19,6 +19,7 @@ from pregon.accounts.models import AuditAction, Role
 from pregon.contacts.forms import bootstrap
 from pregon.contacts.models import Contact, MailingList, Segment, Status
 from pregon.reports import consumption as usage
+from pregon.reports import overview
 from pregon.reports.history import history
 from pregon.sending import quota
 from pregon.sending.forms import CreditForm
@@ -26,9 +27,37 @@ from pregon.sending.forms import CreditForm
 HISTORY_PAGE_SIZE = 50
 
 
+def _comparison_chart(compared: list[overview.Compared]) -> dict[str, object]:
+    return {
+        "type": "bar",
+        "percent": True,
+        "labels": [item.campaign.name for item in compared],
+        "datasets": [
+            {"label": _("Open rate"), "data": [item.figures.human.open_rate for item in compared]},
+            {
+                "label": _("Click-through rate"),
+                "data": [item.figures.human.click_through_rate for item in compared],
+            },
+        ],
+    }
+
+
+def _growth_chart(growth: overview.Growth) -> dict[str, object]:
+    return {
+        "type": "bar",
+        "labels": [formats.date_format(start, "SHORT_DATE_FORMAT") for start in growth.starts],
+        "datasets": [
+            {"label": _("Joined"), "data": growth.joined},
+            {"label": _("Subscribed again"), "data": growth.resubscribed},
+            {"label": _("Unsubscribed"), "data": growth.unsubscribed},
+        ],
+    }
+
+
 @authorize(Role.ANALYST)
 def home(request: HttpRequest) -> HttpResponse:
-    """The dashboard: the figures that exist so far, in one aggregate query per table."""
+    """The account overview: contacts, the last campaigns side by side, the audience's
+    growth, registered people and conversions, bounces; an aggregate query or two each."""
     counts = Contact.objects.aggregate(
         total=Count("id"),
         subscribed=Count("id", filter=Q(status=Status.SUBSCRIBED)),
@@ -39,11 +68,21 @@ def home(request: HttpRequest) -> HttpResponse:
     lists = MailingList.objects.annotate(contact_count=Count("subscription")).order_by(
         "-contact_count", "name"
     )[:10]
+    by = "day" if request.GET.get("por") == "dia" else "week"
+    compared = overview.last_campaigns()
+    growth = overview.growth(by)
     context = {
         "counts": counts,
         "list_count": MailingList.objects.count(),
         "segment_count": Segment.objects.count(),
         "top_lists": lists,
+        "compared": compared,
+        "comparison_chart": _comparison_chart(compared),
+        "growth": growth,
+        "growth_chart": _growth_chart(growth),
+        "registered": overview.registered(),
+        "bounces": overview.recent_bounces(),
+        "bounce_days": overview.BOUNCE_DAYS,
     }
     return render(request, "reports/home.html", context)
 

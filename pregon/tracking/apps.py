@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class TrackingConfig(AppConfig):
     name = "pregon.tracking"
     verbose_name = _("Tracking")
+
+    def ready(self) -> None:
+        # The one signal Pregón listens to (STYLE.md): anymail's, from providers' webhooks.
+        from anymail.signals import tracking
+
+        from pregon.tracking import webhooks
+
+        tracking.connect(webhooks.receive, dispatch_uid="pregon.tracking.webhooks")

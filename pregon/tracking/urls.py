@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pregon.tracking import views
+from pregon.tracking import views, webhooks
 
 app_name = "tracking"
 
@@ -8,4 +8,18 @@ urlpatterns = [
     path("t/baja/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("t/o/<str:token>.gif", views.opened, name="open"),
     path("t/c/<str:token>", views.clicked, name="click"),
+    # Providers' webhooks: the addresses given to each provider (docs/manual/webhooks.md).
+    path(
+        "t/webhooks/amazon_ses/",
+        webhooks.endpoint(webhooks.AmazonSes),
+        name="webhook_amazon_ses",
+    ),
+    path("t/webhooks/brevo/", webhooks.endpoint(webhooks.Brevo), name="webhook_brevo"),
+    path(
+        "t/webhooks/mailgun/",
+        webhooks.endpoint(webhooks.Mailgun, "MAILGUN_WEBHOOK_SIGNING_KEY"),
+        name="webhook_mailgun",
+    ),
+    path("t/webhooks/postmark/", webhooks.endpoint(webhooks.Postmark), name="webhook_postmark"),
+    path("t/webhooks/sendgrid/", webhooks.endpoint(webhooks.SendGrid), name="webhook_sendgrid"),
 ]

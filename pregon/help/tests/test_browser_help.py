@@ -1,0 +1,61 @@
+"""The help centre and "send me a test" in real Chromium, for the manual's screenshots
+(docs/screenshots/help-guide.png, header-test.png): a guide with its contents and the other
+guides beside it, and the headers of a test message really sent through an SMTP server."""
+
+import os
+from unittest import mock
+
+import pytest
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+
+from pregon.accounts.models import Role, User
+from pregon.campaigns.tests.smtp import Mailbox, smtp_server
+from pregon.sending.models import SenderIdentity
+from pregon.tests.browser import PASSWORD, chromium_page, fits_width, login, screenshot, watch
+
+EDITOR = "editora@capacitacion.gob.pe"
+
+
+@pytest.mark.browser
+class HelpBrowserTestCase(StaticLiveServerTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        # Playwright's sync API keeps an event loop in this thread, which Django takes for
+        # async code; the ORM calls here run between page steps, never inside the loop.
+        unsafe = mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
+        unsafe.start()
+        self.addCleanup(unsafe.stop)
+        User.objects.create_user(EDITOR, PASSWORD, role=Role.EDITOR, name="Lucía Editora")
+        SenderIdentity.objects.create(
+            from_name="Escuela de Capacitación", from_email="cursos@capacitacion.gob.pe"
+        )
+
+    def test_read_a_guide_then_send_me_a_test(self) -> None:
+        from playwright.sync_api import expect
+
+        base = self.live_server_url
+        mailbox = Mailbox()
+        with smtp_server(mailbox), chromium_page() as page:
+            problems = watch(page)
+            login(page, base, EDITOR)
+            page.click("nav a[href='/ayuda/']")
+            page.click("#guide-list >> text=DKIM")
+            expect(page.locator("#guide h1")).to_have_text("DKIM: la firma de sus mensajes")
+            page.click("#guide-toc >> text=Claves de más de 255 caracteres")
+            expect(page).to_have_url(f"{base}/ayuda/dkim/#claves-de-mas-de-255-caracteres")
+            self.assertTrue(fits_width(page))
+            page.evaluate("window.scrollTo(0, 0)")
+            screenshot(page, "help-guide", full_page=False)
+            page.click("#guide-others >> text=DMARC: su política y sus reportes")
+            expect(page.locator("#guide h1")).to_have_text("DMARC: su política y sus reportes")
+
+            page.goto(f"{base}/envio/enviarme-una-prueba/")
+            expect(page.locator("#id_address")).to_have_value(EDITOR)
+            page.click("#header-test-form button[type=submit]")
+            expect(page.locator("#relay-reply")).to_contain_text("Ok: queued")
+            expect(page.locator("#header-table tr[data-header=DKIM-Signature]")).to_have_count(2)
+            self.assertEqual([message.recipient for message in mailbox.received], [EDITOR])
+            shown = page.locator("tr[data-header=List-Unsubscribe-Post] .header-value")
+            expect(shown).to_have_text("List-Unsubscribe=One-Click")
+            screenshot(page, "header-test")
+        self.assertEqual(problems, [])

@@ -26,3 +26,10 @@ def own_event_spool(settings: Settings, tmp_path: Path) -> None:
     """Each test spools its events apart, and may flush them at once (no grace)."""
     settings.TRACKING_SPOOL_DIR = tmp_path / "spool"
     settings.TRACKING_SPOOL_GRACE = -1
+
+
+@pytest.fixture(autouse=True)
+def no_public_dns(settings: Settings) -> None:
+    """DNS look-ups go to a closed port on loopback, unless a test starts its own server
+    (pregon/domains/tests/knot.py): no test asks the internet."""
+    settings.DNS_SERVERS = ["127.0.0.1:9"]

@@ -248,7 +248,7 @@ RETURN_PATH_DOMAIN = envstr("PREGON_RETURN_PATH_DOMAIN")
 BOUNCE_HOST = envstr("PREGON_BOUNCE_HOST")
 # The DNS servers the domain checks ask, "address" or "address:port" ("[v6]:port"),
 # comma-separated; empty: the system's resolvers (/etc/resolv.conf).
-DNS_SERVERS = [server.strip() for server in envstr("PREGON_DNS_SERVERS").split(",") if server.strip()]
+DNS_SERVERS = [s.strip() for s in envstr("PREGON_DNS_SERVERS").split(",") if s.strip()]
 
 # Providers' webhooks (pregon/tracking/webhooks.py), read by django-anymail. Each endpoint
 # stays closed (404) until PREGON_WEBHOOK_SECRET ("user:password", the basic auth every

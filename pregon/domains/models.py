@@ -4,14 +4,32 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pregon.domains import checks
 from pregon.lib import dkim, vault
 
 
+class DomainStatus(models.TextChoices):
+    UNVERIFIED = "unverified", _("Not verified")
+    PARTIAL = "partial", _("Partly verified")
+    VERIFIED = "verified", _("Verified")
+
+
 class SendingDomain(models.Model):
-    """A domain messages are sent from, with the DKIM keys that sign them."""
+    """A domain messages are sent from, with the DKIM keys that sign them.
+
+    ``results`` holds the last DNS verification (``pregon.domains.checks``), stored as data
+    and worded when read; ``status`` sums it up.
+    """
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("domain"), max_length=253, unique=True)
+    # Where receivers send DMARC aggregate reports (rua=); empty: dmarc@<the domain>.
+    report_address = models.EmailField(_("DMARC report address"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DomainStatus.choices, default=DomainStatus.UNVERIFIED
+    )
+    checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
+    results = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -31,9 +49,25 @@ class SendingDomain(models.Model):
             domain.add_keys()
         return domain
 
-    def add_keys(self) -> None:
-        """Generate an RSA-2048 and an Ed25519 key, under a selector dated today."""
-        selector = timezone.now().strftime("pregon%Y%m")
+    @property
+    def dmarc_reports_to(self) -> str:
+        return self.report_address or f"dmarc@{self.name}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == DomainStatus.VERIFIED
+
+    def add_keys(self, is_active: bool = True) -> None:
+        """Generate an RSA-2048 and an Ed25519 key, under a selector dated today.
+
+        A second pair made in the same month (a rotation) gets "v2", "v3"… in its selector.
+        """
+        base = timezone.now().strftime("pregon%Y%m")
+        taken = set(DkimKey.objects.filter(domain=self).values_list("selector", flat=True))
+        selector, number = base, 1
+        while f"{selector}r" in taken or f"{selector}e" in taken:
+            number += 1
+            selector = f"{base}v{number}"
         for algorithm in (DkimKey.RSA, DkimKey.ED25519):
             key = dkim.generate_key(algorithm)
             DkimKey.objects.create(
@@ -42,7 +76,41 @@ class SendingDomain(models.Model):
                 selector=f"{selector}{'e' if algorithm == DkimKey.ED25519 else 'r'}",
                 private_key=vault.encrypt(key.private_pem),
                 dns_value=key.dns_value,
+                is_active=is_active,
             )
+
+    def rotate_keys(self) -> bool:
+        """Start a key rotation: a new pair under a new selector, waiting to be published.
+
+        The current keys keep signing until verification finds the new ones in the DNS
+        (``apply_results``). Returns False, changing nothing, if a rotation is under way.
+        """
+        if self.pending_keys().exists():
+            return False
+        self.add_keys(is_active=False)
+        return True
+
+    def pending_keys(self) -> models.QuerySet["DkimKey"]:
+        """New keys of a rotation, published or not, that do not sign yet."""
+        return self.keys.filter(is_active=False, retired_at=None)
+
+    def apply_results(self, results: list[dict]) -> None:
+        """Store a verification (``checks.verify``'s stored results) and what follows from it.
+
+        Pending keys that were all found in the DNS start signing and retire the old ones.
+        When the DNS could not be asked, the status stays as it was.
+        """
+        now = timezone.now()
+        pending = list(self.pending_keys().values_list("selector", flat=True))
+        found = {r["params"].get("selector") for r in results if r["state"] == checks.OK}
+        if pending and all(selector in found for selector in pending):
+            self.keys.filter(is_active=True).update(is_active=False, retired_at=now)
+            self.keys.filter(selector__in=pending).update(is_active=True)
+        self.results = results
+        self.checked_at = now
+        if not any(result["state"] == checks.ERROR for result in results):
+            self.status = checks.status_of(results)
+        self.save(update_fields=["results", "checked_at", "status"])
 
     def signers(self) -> list[dkim.Signer]:
         """One signer per active key: Ed25519 first, RSA second, as receivers try both."""
@@ -65,7 +133,10 @@ class DkimKey(models.Model):
     private_key = models.TextField()
     # What to publish at <selector>._domainkey.<domain> as TXT.
     dns_value = models.TextField()
+    # Active keys sign. A rotation's new keys wait inactive until they are published; the
+    # keys they replace are then retired (kept on record, no longer signing).
     is_active = models.BooleanField(default=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -1,0 +1,76 @@
+"""DNS look-ups for the domain checks, through the servers ``settings.DNS_SERVERS`` names.
+
+Each look-up returns what it found, an empty list when the name or record does not exist,
+or raises ``LookupFailed`` when the DNS could not answer (a timeout, a broken server): the
+checks tell "missing" from "could not check", because only the first is the user's to fix.
+"""
+
+import dns.exception
+import dns.name
+import dns.nameserver
+import dns.resolver
+import dns.reversename
+from django.conf import settings
+
+# Seconds for one whole look-up, retries included: a page waits for several of them.
+LIFETIME = 4.0
+
+
+class LookupFailed(Exception):
+    """The DNS gave no usable answer (not "no such record"): the check could not be made."""
+
+
+def _nameserver(server: str) -> dns.nameserver.Do53Nameserver:
+    # "192.0.2.1", "192.0.2.1:5353", "[2001:db8::1]:5353" or a bare IPv6 address.
+    if server.startswith("["):
+        address, _bracket, port = server[1:].partition("]")
+        return dns.nameserver.Do53Nameserver(address, int(port.lstrip(":") or 53))
+    if server.count(":") == 1:
+        address, port = server.split(":")
+        return dns.nameserver.Do53Nameserver(address, int(port))
+    return dns.nameserver.Do53Nameserver(server, 53)
+
+
+def resolver() -> dns.resolver.Resolver:
+    """A resolver asking ``settings.DNS_SERVERS``, or the system's when that is empty."""
+    if settings.DNS_SERVERS:
+        resolver = dns.resolver.Resolver(configure=False)
+        resolver.nameservers = [_nameserver(server) for server in settings.DNS_SERVERS]
+    else:
+        resolver = dns.resolver.Resolver()
+    resolver.lifetime = LIFETIME
+    resolver.timeout = LIFETIME / 2
+    return resolver
+
+
+def _answer(name: str, kind: str) -> list:
+    try:
+        return list(resolver().resolve(name, kind, search=False))
+    except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
+        return []
+    except (dns.exception.DNSException, OSError) as error:
+        raise LookupFailed(str(error) or error.__class__.__name__) from error
+
+
+def txt(name: str) -> list[str]:
+    """The TXT records at ``name``, each with its strings joined as RFC 7208 §3.3 says."""
+    return [b"".join(record.strings).decode("utf-8", "replace") for record in _answer(name, "TXT")]
+
+
+def mx(name: str) -> list[str]:
+    """The mail exchangers of ``name``, lowest preference first, without the final dot."""
+    records = sorted(_answer(name, "MX"), key=lambda record: record.preference)
+    return [record.exchange.to_text(omit_final_dot=True).lower() for record in records]
+
+
+def addresses(name: str) -> list[str]:
+    """The IPv4 and IPv6 addresses of ``name``."""
+    return [record.to_text() for kind in ("A", "AAAA") for record in _answer(name, kind)]
+
+
+def ptr(address: str) -> list[str]:
+    """The names the reverse DNS gives for ``address``, without the final dot."""
+    reverse = dns.reversename.from_address(address).to_text()
+    return [
+        record.target.to_text(omit_final_dot=True).lower() for record in _answer(reverse, "PTR")
+    ]

@@ -1,0 +1,54 @@
+"""Key rotation: new keys under a new selector wait until the DNS has them, then take over."""
+
+import unittest
+
+from django.test import TestCase, override_settings
+
+from pregon.domains import checks
+from pregon.domains.models import DomainStatus, SendingDomain
+from pregon.domains.tests.knot import have_knot, knot_server
+from pregon.domains.tests.test_checks import RELAYS, right_records
+
+
+@unittest.skipUnless(have_knot(), "Knot DNS (knotd) is not installed")
+class KeyRotationTestCase(TestCase):
+    def setUp(self) -> None:
+        self.domain = SendingDomain.objects.create(name="bueno.test")
+        self.domain.add_keys()
+        self.old = set(self.domain.keys.values_list("selector", flat=True))
+
+    def verify(self, records: list) -> None:
+        with knot_server({"bueno.test": records}) as server:
+            with override_settings(DNS_SERVERS=[server]):
+                results = checks.verify(self.domain, RELAYS)
+        self.domain.apply_results([result.stored() for result in results])
+
+    def signing(self) -> set[str]:
+        return {signer.selector for signer in self.domain.signers()}
+
+    def test_the_old_keys_sign_until_the_new_ones_are_published(self) -> None:
+        published = right_records(self.domain)
+        self.assertTrue(self.domain.rotate_keys())
+        new = {key.selector for key in self.domain.pending_keys()}
+        self.assertEqual(len(new), 2)
+        self.assertFalse(new & self.old)
+        # A second rotation waits for the first.
+        self.assertFalse(self.domain.rotate_keys())
+
+        self.verify(published)
+        self.assertEqual(self.signing(), self.old)
+        # The domain stays verified: the new keys are not required until they sign.
+        self.assertEqual(self.domain.status, DomainStatus.VERIFIED)
+
+        self.verify(right_records(self.domain))
+        self.assertEqual(self.signing(), new)
+        retired = self.domain.keys.exclude(retired_at=None)
+        self.assertEqual(set(retired.values_list("selector", flat=True)), self.old)
+        self.assertFalse(self.domain.pending_keys().exists())
+
+    def test_one_new_key_published_is_not_enough(self) -> None:
+        self.domain.rotate_keys()
+        ed25519 = self.domain.pending_keys().get(algorithm="ed25519")
+        records = right_records(self.domain)
+        self.verify([record for record in records if not record[0].startswith(ed25519.selector)])
+        self.assertEqual(self.signing(), self.old)

@@ -127,7 +127,7 @@ TEMPLATES = [
 DATABASE_URL = envsecret("PREGON_DATABASE_URL", f"sqlite:///{VAR_DIR / 'pregon.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so two writers queue on busy_timeout
         # instead of one failing with "database is locked" when it upgrades its lock.

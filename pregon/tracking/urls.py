@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pregon.tracking import views, webhooks
+from pregon.tracking import conversion_views, views, webhooks
 
 app_name = "tracking"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("t/baja/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("t/o/<str:token>.gif", views.opened, name="open"),
     path("t/c/<str:token>", views.clicked, name="click"),
+    path("t/v/<str:token>.gif", conversion_views.converted, name="convert"),
+    path("t/v.js", conversion_views.script, name="conversion_script"),
     # Providers' webhooks: the addresses given to each provider (docs/manual/webhooks.md).
     path(
         "t/webhooks/amazon_ses/",

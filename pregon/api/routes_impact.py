@@ -1,0 +1,63 @@
+"""Impact in the API's route table: conversions the virtual classroom reports from its
+server (pregon.tracking.conversions). api.py adds this router to its API."""
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field as SchemaField
+from ninja import Router, Schema, Status
+
+from pregon.api.errors import ERRORS, ApiError, invalid
+from pregon.lib import signing
+from pregon.sending.models import Message
+from pregon.tracking import conversions
+
+router = Router()
+
+
+class ConversionIn(Schema):
+    token: str = SchemaField(
+        ...,
+        max_length=100,
+        description="The code a tracked link brought to the landing page as pregon=<token>.",
+    )
+    goal: str = SchemaField(
+        conversions.DEFAULT_GOAL,
+        max_length=100,
+        description="What the person did, such as matricula; stored as a slug.",
+    )
+
+
+class ConversionOut(Schema):
+    recorded: bool = SchemaField(
+        ..., description="false if this message already had a conversion for this goal."
+    )
+    goal: str
+    campaign: str | None = SchemaField(..., description="Code of the message's campaign.")
+
+
+@router.post(
+    "/conversions", response={200: ConversionOut, 201: ConversionOut, **ERRORS}, tags=["impact"]
+)
+def conversion_create(request: HttpRequest, payload: ConversionIn) -> Status[dict]:
+    """Record that the person a message went to reached a goal (enrolled): once per message
+    and goal. Answers 201 when recorded, 200 when it already was, 404 for a token that
+    Pregón did not sign."""
+    try:
+        goal = conversions.goal_name(payload.goal)
+    except conversions.BadGoal:
+        message = _("Name the goal with letters, digits and dashes, at most %(max)s.") % {
+            "max": conversions.MAX_GOAL
+        }
+        raise invalid({"goal": [message]}) from None
+    try:
+        message_id = conversions.read_token(payload.token)
+        recorded = conversions.record(message_id, goal)
+    except (signing.BadToken, Message.DoesNotExist):
+        raise ApiError(404, _("This conversion code is not valid.")) from None
+    campaign = (
+        Message.objects.filter(pk=message_id)
+        .values_list("mailing__campaign__code", flat=True)
+        .first()
+    )
+    body = {"recorded": recorded, "goal": goal, "campaign": str(campaign) if campaign else None}
+    return Status(201 if recorded else 200, body)

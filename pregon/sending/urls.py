@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from pregon.sending import views
 
@@ -18,6 +19,11 @@ urlpatterns = [
     path("buzon-de-prueba/", views.outbox_index, name="outbox"),
     path("buzon-de-prueba/<str:name>/", views.outbox_detail, name="outbox_detail"),
     path("buzon-de-prueba/<str:name>/html/", views.outbox_html, name="outbox_html"),
-    path("cuota/", views.quota_index, name="quota"),
+    # The quota page became the consumption report; old bookmarks still lead there.
+    path(
+        "cuota/",
+        RedirectView.as_view(pattern_name="reports:consumption", permanent=True),
+        name="quota",
+    ),
     path("enviarme-una-prueba/", views.header_test, name="header_test"),
 ]

@@ -1,6 +1,5 @@
-"""Sending screens: sender identities, delivery backends, the test mailbox and the quota."""
+"""Sending screens: sender identities, delivery backends, the test mailbox and "send me a test"."""
 
-import datetime
 import uuid
 from dataclasses import dataclass
 from email import policy
@@ -8,16 +7,13 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import ProtectedError, Sum
+from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pregon.accounts import audit
@@ -26,11 +22,10 @@ from pregon.accounts.models import AuditAction, Role
 from pregon.contacts.forms import bootstrap
 from pregon.content.preview import PREVIEW_POLICY
 from pregon.lib import vault
-from pregon.sending import engine, headers, quota, transports
+from pregon.sending import engine, headers, transports
 from pregon.sending.backends import Outcome
 from pregon.sending.forms import (
     BACKEND_FORMS,
-    CreditForm,
     HeaderTestForm,
     LimitsForm,
     SenderIdentityForm,
@@ -40,8 +35,6 @@ from pregon.sending.models import (
     Backend,
     BackendKind,
     DomainLimit,
-    QuotaDebit,
-    QuotaGrant,
     SenderIdentity,
     SendingLimits,
 )
@@ -333,81 +326,6 @@ def outbox_html(request: HttpRequest, name: str) -> HttpResponse:
     response["Content-Security-Policy"] = PREVIEW_POLICY
     response["X-Frame-Options"] = "SAMEORIGIN"
     return response
-
-
-def _months() -> list[dict[str, object]]:
-    """The plan's months, each with messages granted (plan and credits), used and left."""
-    now = timezone.now()
-    months = []
-    for start, end in quota.plan_periods():
-        granted = QuotaGrant.objects.filter(starts_at__gte=start, starts_at__lt=end)
-        debited = QuotaDebit.objects.filter(at__gte=start, at__lt=end)
-        total = granted.aggregate(total=Sum("amount"))["total"] or 0
-        used = debited.aggregate(total=Sum("count"))["total"] or 0
-        months.append(
-            {
-                "start": start,
-                "end": end,
-                # Periods end at midnight; people read a month as ending on its last day.
-                "last_day": end - datetime.timedelta(days=1),
-                "granted": total,
-                "used": used,
-                "left": max(total - used, 0),
-                "is_current": start <= now < end,
-                "is_past": end <= now,
-            }
-        )
-    return months
-
-
-@authorize(Role.ANALYST)
-def quota_index(request: HttpRequest) -> HttpResponse:
-    """The balance for everyone; the months, credits and the credit form for administrators."""
-    # The plan's monthly grants are created when first needed; this is idempotent.
-    quota.ensure_plan()
-    is_admin = request.user.has_role(Role.ADMIN)
-    form = CreditForm(request.POST or None)
-    if request.method == "POST":
-        if not is_admin:
-            raise PermissionDenied
-        if form.is_valid():
-            amount, reason = form.cleaned_data["amount"], form.cleaned_data["reason"]
-            try:
-                with transaction.atomic():
-                    quota.credit(amount, reason, request.user)
-                    audit.record(
-                        request,
-                        AuditAction.QUOTA_CREDIT,
-                        str(amount),
-                        reason=reason,
-                        messages=amount,
-                    )
-            except ValueError:
-                form.add_error(None, _("The plan has no current month: nothing can be credited."))
-            else:
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(amount)s message credited back until the end of the month.",
-                        "%(amount)s messages credited back until the end of the month.",
-                        amount,
-                    )
-                    % {"amount": amount},
-                )
-                return redirect("sending:quota")
-    period = quota.current_period()
-    context = {
-        "balance": quota.balance(),
-        "last_day": period[1] - datetime.timedelta(days=1) if period else None,
-        "is_admin": is_admin,
-    }
-    if is_admin:
-        context["months"] = _months()
-        context["credits"] = QuotaGrant.objects.filter(kind=QuotaGrant.CREDIT).select_related(
-            "created_by"
-        )
-        context["form"] = bootstrap(form)
-    return render(request, "sending/quota_index.html", context)
 
 
 @dataclass

@@ -2,8 +2,8 @@ from django.urls import reverse
 
 from pregon.test import BaseTestCase
 
-QUOTA_LINK = '<a class="nav-link" href="/envio/cuota/">Quota</a>'
-QUOTA_ITEM = '<a class="dropdown-item" href="/envio/cuota/">Quota</a>'
+QUOTA_LINK = '<a class="nav-link" href="/informes/consumo/">Consumption</a>'
+QUOTA_ITEM = '<a class="dropdown-item" href="/informes/consumo/">Consumption</a>'
 
 
 class CampaignMenuTestCase(BaseTestCase):
@@ -15,7 +15,7 @@ class CampaignMenuTestCase(BaseTestCase):
         self.assertContains(response, QUOTA_LINK, count=1)
         self.assertNotContains(response, QUOTA_ITEM)
         self.assertNotContains(response, 'href="/campanas/"')
-        self.assertEqual(self.client.get("/envio/cuota/").status_code, 200)
+        self.assertEqual(self.client.get("/informes/consumo/").status_code, 200)
 
     def test_editors_find_the_quota_in_the_campaigns_menu(self) -> None:
         for user in (self.bob, self.alice):

@@ -37,7 +37,12 @@ class SenderIndexTestCase(BaseTestCase):
 
     def test_the_menu_leads_here(self) -> None:
         response = self.client.get(reverse("home"))
-        for url in ("/campanas/", "/envio/remitentes/", "/envio/buzon-de-prueba/", "/envio/cuota/"):
+        for url in (
+            "/campanas/",
+            "/envio/remitentes/",
+            "/envio/buzon-de-prueba/",
+            "/informes/consumo/",
+        ):
             self.assertContains(response, f'href="{url}"')
         self.assertNotContains(response, 'href="/envio/servidores/"')
         self.client.force_login(self.alice)

@@ -9,7 +9,7 @@ import logging
 
 from pregon.campaigns import scheduling
 from pregon.contacts import imports
-from pregon.sending import engine, quota
+from pregon.sending import deliverability, engine, quota
 from pregon.tracking import spool
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,8 @@ def tick() -> None:
         engine.reclaim_expired_leases,
         scheduling.start_due_campaigns,
         scheduling.follow_mailings,
+        # Sending domains' DNS records, each verified again a day after its last check.
+        deliverability.recheck_domains,
     ):
         try:
             job()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("pregon.content.urls")),
     path("campanas/", include("pregon.campaigns.urls")),
     path("envio/", include("pregon.sending.urls")),
+    path("dominios/", include("pregon.sending.domain_urls")),
     path("", include("pregon.tracking.urls")),
     path("ayuda/", include("pregon.help.urls")),
     path("informes/", include("pregon.reports.urls")),

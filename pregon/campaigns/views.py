@@ -22,7 +22,7 @@ from pregon.accounts.models import AuditAction, Role
 from pregon.campaigns.forms import CampaignForm, ScheduleForm, TestSendForm, unready_templates
 from pregon.campaigns.models import TRANSITIONS, Campaign, CampaignStatus, IllegalTransition
 from pregon.contacts.forms import bootstrap
-from pregon.sending import engine, quota
+from pregon.sending import deliverability, engine, quota
 from pregon.sending.models import MessageStatus
 
 # Statuses after which nothing changes any more: the progress stops polling.
@@ -214,6 +214,7 @@ def _detail_page(
         "blockers": blockers,
         "balance": balance,
         "short": short,
+        "domain_warning": deliverability.unverified_warning(campaign.sender),
         "schedule_form": bootstrap(schedule_form or ScheduleForm(short=short)),
         "now_form": bootstrap(now_form or ScheduleForm(now=True, short=short, auto_id=NOW_ID)),
         "test_form": bootstrap(test_form or TestSendForm()),

@@ -1,0 +1,130 @@
+"""Sending domains screens and the deliverability checklist.
+
+They live in the sending app, not in domains, because the records a domain needs name the
+delivery backends in use (SPF) and the engine's return path (pregon.sending.deliverability).
+Everybody may read them; only administrators add, verify and rotate.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pregon.accounts.decorators import authorize
+from pregon.accounts.models import Role
+from pregon.contacts.forms import bootstrap
+from pregon.domains import checks
+from pregon.domains.forms import DomainForm
+from pregon.domains.models import DomainStatus, SendingDomain
+from pregon.sending import deliverability
+
+
+@authorize(Role.ANALYST)
+def domain_index(request: HttpRequest) -> HttpResponse:
+    domains = SendingDomain.objects.all()
+    return render(request, "sending/domain_index.html", {"domains": domains})
+
+
+@authorize(Role.ADMIN)
+def domain_create(request: HttpRequest) -> HttpResponse:
+    form = DomainForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            domain = form.save()
+            domain.add_keys()
+        messages.success(
+            request,
+            _("Domain %(domain)s added with its DKIM keys. Now publish these records.")
+            % {"domain": domain.name},
+        )
+        return redirect("domains:detail", code=domain.code)
+    context = {"form": bootstrap(form), "step": 1}
+    return render(request, "sending/domain_create.html", context)
+
+
+def _rows(domain: SendingDomain) -> list[dict]:
+    """Each record to publish beside the result of its last check, if any."""
+    results = deliverability.results_of(domain)
+    by_selector = {r.params["selector"]: r for r in results if r.code == checks.DKIM}
+    by_code = {r.code: r for r in results if r.code != checks.DKIM}
+    mechanisms = deliverability.spf_mechanisms()
+    rows = []
+    for record in deliverability.records(domain):
+        result = by_selector.get(record.selector) if record.selector else by_code.get(record.code)
+        value = record.value
+        if (
+            result is not None
+            and record.code == checks.SPF
+            and len(result.params.get("found", [])) == 1
+        ):
+            # The SPF to publish keeps what the domain's record already authorises.
+            value = checks.spf_value(mechanisms, result.params["found"][0])
+        rows.append({"record": record, "value": value, "result": result})
+    return rows
+
+
+@authorize(Role.ANALYST)
+def domain_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    domain = get_object_or_404(SendingDomain, code=code)
+    results = deliverability.results_of(domain)
+    alignment = next((r for r in results if r.code == checks.ALIGNMENT), None)
+    context = {
+        "domain": domain,
+        "rows": _rows(domain),
+        "alignment": alignment,
+        "step": 3 if domain.checked_at else 2,
+        "return_path": deliverability.expectations().return_path_domain or domain.name,
+        "quarantine": checks.dmarc_value(domain.dmarc_reports_to, "quarantine"),
+        "reject": checks.dmarc_value(domain.dmarc_reports_to, "reject"),
+        "pending": domain.pending_keys().exists(),
+        "retired": domain.keys.exclude(retired_at=None).order_by("-retired_at"),
+        "senders": domain.senderidentity_set.all(),
+    }
+    return render(request, "sending/domain_detail.html", context)
+
+
+@authorize(Role.ADMIN)
+@require_POST
+def domain_verify(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    domain = get_object_or_404(SendingDomain, code=code)
+    results = deliverability.verify(domain)
+    if any(result.state == checks.ERROR for result in results):
+        messages.error(request, _("The DNS could not be asked about every record; try again."))
+    elif domain.status == DomainStatus.VERIFIED:
+        messages.success(request, _("%(domain)s is verified.") % {"domain": domain.name})
+    else:
+        messages.warning(
+            request,
+            _("Some records of %(domain)s are missing or wrong: see what to change below.")
+            % {"domain": domain.name},
+        )
+    return redirect(reverse("domains:detail", args=[domain.code]) + "#records")
+
+
+@authorize(Role.ADMIN)
+@require_POST
+def domain_rotate(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    domain = get_object_or_404(SendingDomain, code=code)
+    if domain.rotate_keys():
+        messages.success(
+            request,
+            _(
+                "New DKIM keys created. Publish their records; the current keys keep signing "
+                "until verification finds the new ones."
+            ),
+        )
+    else:
+        messages.info(request, _("A key rotation is already under way: publish its records."))
+    return redirect(reverse("domains:detail", args=[domain.code]) + "#records")
+
+
+@authorize(Role.ANALYST)
+def checklist(request: HttpRequest) -> HttpResponse:
+    items = deliverability.checklist()
+    context = {"items": items, "domains": SendingDomain.objects.all()}
+    return render(request, "sending/checklist.html", context)

@@ -1,0 +1,141 @@
+"""The sending domains screens: list, the add wizard, records to copy, Verify and rotation,
+against a real Knot server on loopback."""
+
+import unittest
+
+from django.test import override_settings
+from django.urls import reverse
+
+from pregon.domains.models import DomainStatus, SendingDomain
+from pregon.domains.tests.knot import have_knot, knot_server, txt
+from pregon.sending.models import Backend, BackendKind, SenderIdentity
+from pregon.test import BaseTestCase
+
+
+def published(domain: SendingDomain, spf: str = "v=spf1 a:relay.bueno.test ~all") -> list:
+    return [
+        *[(f"{key.selector}._domainkey", "TXT", txt(key.dns_value)) for key in domain.keys.all()],
+        ("@", "TXT", txt(spf)),
+        ("_dmarc", "TXT", txt("v=DMARC1; p=none; rua=mailto:dmarc@bueno.test")),
+        ("@", "MX", "10 mail.bueno.test."),
+    ]
+
+
+class DomainPagesTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        Backend.objects.create(name="Relay", kind=BackendKind.SMTP, host="relay.bueno.test")
+        self.client.force_login(self.alice)
+
+    def add(self, name: str = "bueno.test", **data: str) -> SendingDomain:
+        response = self.client.post(reverse("domains:create"), {"name": name, **data})
+        domain = SendingDomain.objects.get(name=name.lower())
+        self.assertRedirects(response, reverse("domains:detail", args=[domain.code]))
+        return domain
+
+    def test_the_addresses_are_in_spanish(self) -> None:
+        self.assertEqual(reverse("domains:index"), "/dominios/")
+        self.assertEqual(reverse("domains:checklist"), "/dominios/entregabilidad/")
+
+    def test_analysts_read_but_do_not_change(self) -> None:
+        domain = self.add()
+        self.client.force_login(self.charlie)
+        self.assertContains(self.client.get(reverse("domains:index")), "bueno.test")
+        response = self.client.get(reverse("domains:detail", args=[domain.code]))
+        self.assertContains(response, domain.keys.first().dns_value)
+        self.assertNotContains(response, 'id="domain-verify"')
+        for name in ("verify", "rotate"):
+            url = reverse(f"domains:{name}", args=[domain.code])
+            self.assertEqual(self.client.post(url).status_code, 403)
+        self.assertEqual(self.client.get(reverse("domains:create")).status_code, 403)
+        self.client.force_login(self.bob)
+        self.assertEqual(self.client.post(reverse("domains:create")).status_code, 403)
+
+    def test_adding_a_domain_makes_its_keys_and_shows_every_record(self) -> None:
+        domain = self.add("Bueno.test", report_address="informes@bueno.test")
+
+        self.assertEqual(domain.keys.filter(is_active=True).count(), 2)
+        response = self.client.get(reverse("domains:detail", args=[domain.code]))
+        for key in domain.keys.all():
+            self.assertContains(response, f'value="{key.selector}._domainkey.bueno.test"')
+            self.assertContains(response, key.dns_value)
+        self.assertContains(response, "v=spf1 a:relay.bueno.test ~all")
+        self.assertContains(response, "v=DMARC1; p=none; rua=mailto:informes@bueno.test")
+        self.assertContains(response, "v=DMARC1; p=quarantine; rua=mailto:informes@bueno.test")
+        self.assertContains(response, "v=DMARC1; p=reject; rua=mailto:informes@bueno.test")
+        self.assertContains(response, 'href="/ayuda/dmarc/"')
+        self.assertContains(response, "Not checked yet.")
+
+    def test_a_bad_or_repeated_name_is_refused_in_plain_words(self) -> None:
+        self.add()
+        for name, error in (
+            ("bueno", "Write a domain such as example.com."),
+            ("no es un dominio.pe", "Write a domain such as example.com."),
+            ("BUENO.test", "This domain is already on the list."),
+        ):
+            response = self.client.post(reverse("domains:create"), {"name": name})
+            self.assertContains(response, error)
+        self.assertEqual(SendingDomain.objects.count(), 1)
+
+    def test_an_internationalised_domain_is_kept_in_punycode(self) -> None:
+        self.client.post(reverse("domains:create"), {"name": "señal.test"})
+        self.assertTrue(SendingDomain.objects.filter(name="xn--seal-hqa.test").exists())
+
+    @unittest.skipUnless(have_knot(), "Knot DNS (knotd) is not installed")
+    def test_verify_shows_each_record_found_missing_or_wrong(self) -> None:
+        domain = self.add()
+        records = published(domain, spf="v=spf1 include:_spf.google.com ~all")
+        records = [record for record in records if record[0] != "_dmarc"]
+        with (
+            knot_server({"bueno.test": records}) as server,
+            override_settings(DNS_SERVERS=[server]),
+        ):
+            response = self.client.post(reverse("domains:verify", args=[domain.code]), follow=True)
+
+        self.assertContains(response, "Some records of bueno.test are missing or wrong")
+        self.assertContains(response, 'data-record="dkim"', count=2)
+        self.assertContains(response, 'data-state="ok"', count=3)  # two keys and the MX
+        self.assertContains(response, "No DMARC record at _dmarc.bueno.test.")
+        # What to change: the SPF record with the relay added to what it had.
+        self.assertContains(
+            response, "v=spf1 include:_spf.google.com a:relay.bueno.test ~all", count=2
+        )
+        domain.refresh_from_db()
+        self.assertEqual(domain.status, DomainStatus.PARTIAL)
+
+    @unittest.skipUnless(have_knot(), "Knot DNS (knotd) is not installed")
+    def test_a_domain_with_every_record_is_verified(self) -> None:
+        domain = self.add()
+        with knot_server({"bueno.test": published(domain)}) as server:
+            with override_settings(DNS_SERVERS=[server]):
+                url = reverse("domains:verify", args=[domain.code])
+                response = self.client.post(url, follow=True)
+
+        self.assertContains(response, "bueno.test is verified.")
+        self.assertContains(response, 'data-status="verified"')
+        self.assertContains(response, "Aligned: messages from bueno.test are DKIM-signed")
+        listing = self.client.get(reverse("domains:index"))
+        self.assertContains(listing, "Verified")
+
+    def test_rotating_shows_the_new_keys_to_publish(self) -> None:
+        domain = self.add()
+        url = reverse("domains:rotate", args=[domain.code])
+        response = self.client.post(url, follow=True)
+
+        self.assertContains(response, "New DKIM keys created.")
+        for key in domain.pending_keys():
+            self.assertContains(response, key.dns_value)
+        self.assertContains(response, "New key: rotation", count=2)
+        response = self.client.post(url, follow=True)
+        self.assertContains(response, "A key rotation is already under way")
+        self.assertEqual(domain.keys.count(), 4)
+
+    def test_the_menu_and_the_senders_page_lead_here(self) -> None:
+        domain = self.add()
+        SenderIdentity.objects.create(from_name="Bueno", from_email="hola@bueno.test")
+        response = self.client.get(reverse("home"))
+        self.assertContains(response, 'href="/dominios/"')
+        self.assertContains(response, 'href="/dominios/entregabilidad/"')
+        response = self.client.get(reverse("sending:senders"))
+        self.assertContains(response, f'href="/dominios/{domain.code}/"')
+        self.assertContains(response, "Not verified")

@@ -28,7 +28,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from pregon.accounts import audit
 from pregon.accounts.models import AuditAction
-from pregon.api import auth, errors, routes_impact, routes_reports, routes_sending
+from pregon.api import auth, errors, routes_account, routes_impact, routes_reports, routes_sending
 from pregon.api.contacts import bulk_upsert, save_contact
 from pregon.api.errors import (
     ERRORS,
@@ -104,6 +104,7 @@ errors.install(api)
 api.add_router("", routes_sending.router)
 api.add_router("", routes_impact.router)
 api.add_router("", routes_reports.router)
+api.add_router("", routes_account.router)
 
 
 def _deleted(request: HttpRequest, kind: str, target: str, **detail: object) -> None:

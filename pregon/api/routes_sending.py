@@ -14,7 +14,7 @@ import uuid
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Model, ProtectedError, QuerySet, Sum
+from django.db.models import Count, Model, ProtectedError, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +34,7 @@ from pregon.api.errors import (
     invalid,
     save_form,
 )
+from pregon.api.routes_account import month_out
 from pregon.api.schemas import (
     BackendIn,
     BackendOut,
@@ -58,6 +59,7 @@ from pregon.campaigns.models import Campaign, CampaignStatus, IllegalTransition
 from pregon.contacts.models import MailingList, Segment
 from pregon.content.models import EmailTemplate
 from pregon.lib import vault
+from pregon.reports.consumption import consumption
 from pregon.sending import engine, quota, transports
 from pregon.sending.forms import BACKEND_FORMS, CreditForm, SenderIdentityForm
 from pregon.sending.models import (
@@ -66,8 +68,6 @@ from pregon.sending.models import (
     BackendKind,
     Message,
     MessageStatus,
-    QuotaDebit,
-    QuotaGrant,
     SenderIdentity,
 )
 
@@ -621,10 +621,6 @@ def backend_check(request: HttpRequest, code: str) -> dict[str, Any]:
 # The quota: figures an analyst may read, as on the quota page; credits for administrators.
 
 
-def _total(queryset: QuerySet, field: str) -> int:
-    return queryset.aggregate(total=Sum(field))["total"] or 0
-
-
 def _utc(at: datetime.datetime) -> datetime.datetime:
     # The plan's months are built in the account's time zone; the API answers in UTC, as
     # it does for every time read from the database.
@@ -634,30 +630,15 @@ def _utc(at: datetime.datetime) -> datetime.datetime:
 @router.get("/quota", response=QuotaOut, tags=["quota"], auth=auth.ANALYST)
 def quota_detail(request: HttpRequest) -> dict[str, Any]:
     """The plan's months (messages granted, credited back and used), the current month, the
-    messages left in it and those used. Analysts may read this: it holds only figures."""
-    # The plan's monthly grants are created when first needed; this is idempotent.
-    quota.ensure_plan()
-    months = []
-    for start, end in quota.plan_periods():
-        grants = QuotaGrant.objects.filter(starts_at__gte=start, starts_at__lt=end)
-        months.append(
-            {
-                "start": _utc(start),
-                "end": _utc(end),
-                "amount": _total(grants.filter(kind=QuotaGrant.PLAN), "amount"),
-                "credited": _total(grants.filter(kind=QuotaGrant.CREDIT), "amount"),
-                "used": _total(QuotaDebit.objects.filter(at__gte=start, at__lt=end), "count"),
-            }
-        )
-    period = quota.current_period()
-    used = 0
-    if period is not None:
-        used = _total(QuotaDebit.objects.filter(at__gte=period[0], at__lt=period[1]), "count")
+    messages left in it and those used. Analysts may read this: it holds only figures.
+    GET /consumption gives the same and more: the term's totals and the ledger."""
+    figures = consumption()
+    current = figures.current
     return {
-        "months": months,
-        "period": {"start": _utc(period[0]), "end": _utc(period[1])} if period else None,
-        "balance": quota.balance(),
-        "used": used,
+        "months": [month_out(month) for month in figures.months],
+        "period": {"start": _utc(current.start), "end": _utc(current.end)} if current else None,
+        "balance": figures.balance,
+        "used": figures.used_this_month,
     }
 
 

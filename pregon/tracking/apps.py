@@ -7,9 +7,9 @@ class TrackingConfig(AppConfig):
     verbose_name = _("Tracking")
 
     def ready(self) -> None:
-        # The one signal Pregón listens to (STYLE.md): anymail's, from providers' webhooks.
         from anymail.signals import tracking
 
-        from pregon.tracking import webhooks
+        from pregon.tracking import checks, webhooks  # noqa: F401  (importing checks registers them)
 
+        # The one signal Pregón listens to (STYLE.md): anymail's, from providers' webhooks.
         tracking.connect(webhooks.receive, dispatch_uid="pregon.tracking.webhooks")

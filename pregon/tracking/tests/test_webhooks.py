@@ -16,6 +16,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
+from django.core import checks
 from django.http import HttpResponse
 from django.test import TestCase, override_settings
 
@@ -549,3 +550,20 @@ class AmazonSesTestCase(ProviderWebhookTests, TestCase):
             HTTP_AUTHORIZATION=basic_auth(SECRET),
         )
         self.assertEqual(response.status_code, 400)
+
+
+class WebhookSettingsCheckTestCase(TestCase):
+    def ids(self, **webhooks: str) -> list[str]:
+        with override_settings(ANYMAIL={**ANYMAIL, **webhooks}):
+            return [message.id for message in checks.run_checks(tags=["pregon"])]
+
+    def test_good_settings_pass(self) -> None:
+        self.assertNotIn("pregon.W050", self.ids())
+        self.assertNotIn("pregon.W051", self.ids())
+
+    def test_a_secret_without_a_user_is_reported(self) -> None:
+        self.assertIn("pregon.W050", self.ids(WEBHOOK_SECRET="q8Vt2kR9wLx4Zc7N"))
+
+    def test_a_sendgrid_key_that_is_no_key_is_reported(self) -> None:
+        ids = self.ids(SENDGRID_TRACKING_WEBHOOK_VERIFICATION_KEY="SG.abc123")
+        self.assertIn("pregon.W051", ids)

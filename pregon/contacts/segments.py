@@ -6,11 +6,12 @@ A rule set is a group, and a group holds conditions and further groups::
     {"field": "status", "operator": "is", "value": ["subscribed"]}
 
 ``field`` names a built-in column (``email``, ``status``, ``created_at``…), ``list``
-(membership), ``tag``, or a custom field as ``field:<key>``. Each field has a *kind*, and the
+(membership), ``tag``, engagement with the messages sent (``opened``, ``clicked``), or a
+custom field as ``field:<key>``. Each field has a *kind*, and the
 kind decides which operators apply (``OPERATORS``), what value each operator takes
 (``VALUE_PARSERS``) and how a condition becomes a ``Q`` (``COMPILERS``). A new kind of
-condition (say, "opened campaign X", once tracking exists) is one entry in each of those
-dicts plus its ``FieldSpec`` in ``field_specs()``; nothing else changes.
+condition is one entry in each of those dicts plus its ``FieldSpec`` in ``field_specs()``;
+nothing else changes.
 
 Other code calls ``validate_rules``, ``to_q``, ``filter_contacts`` and ``count_contacts``.
 """
@@ -23,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.db.models import (
     BooleanField,
     Exists,
@@ -171,6 +173,14 @@ OPERATORS: dict[str, dict[str, str | None]] = {
     "choice": {"is": "choices", "is_not": "choices", "is_empty": None, "is_not_empty": None},
     "list": {"is_in": "lists", "is_not_in": "lists"},
     "tag": {"is_in": "tags", "is_not_in": "tags"},
+    "engagement": {
+        "in_campaigns": "campaigns",
+        "not_in_campaigns": "campaigns",
+        "any_in_last_days": "days",
+        "none_in_last_days": "days",
+        "ever": None,
+        "never": None,
+    },
 }
 OPERATORS["datetime"] = OPERATORS["date"]
 EMPTINESS_OPERATORS = {"is_empty", "is_not_empty"}
@@ -199,6 +209,12 @@ OPERATOR_LABELS = {
     "is_not": gettext_lazy("is none of"),
     "is_in": gettext_lazy("is in any of"),
     "is_not_in": gettext_lazy("is in none of"),
+    "in_campaigns": gettext_lazy("any of these campaigns"),
+    "not_in_campaigns": gettext_lazy("none of these campaigns it received"),
+    "any_in_last_days": gettext_lazy("a message in the last … days"),
+    "none_in_last_days": gettext_lazy("no message in the last … days"),
+    "ever": gettext_lazy("a message, ever"),
+    "never": gettext_lazy("never, though it received messages"),
 }
 
 
@@ -222,6 +238,8 @@ def field_specs() -> dict[str, FieldSpec]:
         FieldSpec("updated_at", _("Updated"), "datetime", "updated_at", nullable=False),
         FieldSpec("list", _("List"), "list", nullable=False),
         FieldSpec("tag", _("Tag"), "tag", nullable=False),
+        FieldSpec("opened", _("Opened"), "engagement", "opened", nullable=False),
+        FieldSpec("clicked", _("Clicked"), "engagement", "clicked", nullable=False),
     ]
     kinds = {
         FieldType.TEXT: "text",
@@ -357,6 +375,33 @@ def parse_tags(value: Any, spec: FieldSpec) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
+def _campaigns() -> QuerySet:
+    """Campaigns that started, the ones an engagement rule can name. The model is looked up
+    by name: contacts comes before campaigns, and imports go one way (DESIGN.md)."""
+    return apps.get_model("campaigns", "Campaign").objects.filter(mailing__isnull=False)
+
+
+def parse_campaigns(value: Any, spec: FieldSpec) -> list[int]:
+    """Started campaigns by id or by UUID code; returns their ids."""
+    ids = []
+    for item in as_list(value):
+        text = str(item).strip()
+        found = None
+        if text.isdigit() and not isinstance(item, bool):
+            found = _campaigns().filter(id=int(text)).values_list("id", flat=True).first()
+        else:
+            try:
+                code = uuid.UUID(text)
+            except ValueError:
+                code = None
+            if code is not None:
+                found = _campaigns().filter(code=code).values_list("id", flat=True).first()
+        if found is None:
+            raise ValueError(_("unknown or unsent campaign “%(value)s”.") % {"value": text})
+        ids.append(found)
+    return list(dict.fromkeys(ids))
+
+
 VALUE_PARSERS: dict[str, Callable[[Any, FieldSpec], Any]] = {
     "text": parse_text,
     "number": parse_number,
@@ -366,6 +411,7 @@ VALUE_PARSERS: dict[str, Callable[[Any, FieldSpec], Any]] = {
     "choices": parse_choices,
     "lists": parse_lists,
     "tags": parse_tags,
+    "campaigns": parse_campaigns,
 }
 
 
@@ -567,6 +613,48 @@ def compile_tag(spec: FieldSpec, operator: str, value: Any) -> Q:
     return Q(tagged) if operator == "is_in" else ~Q(tagged)
 
 
+def _engaged(kind: str, **lookups: Any) -> Exists:
+    """Whether the contact has a person's event of ``kind`` (opened, clicked) on a message.
+
+    Only events whose ``machine`` is "" count: privacy proxies open, and link scanners
+    click, every message they see. Tracking's and sending's models are looked up by name
+    and reached through their relations (Event.message, Message.contact), because contacts
+    may not import them. An EXISTS, so that counts stay a semi-join.
+    """
+    events = apps.get_model("tracking", "Event").objects.filter(
+        message__contact_id=OuterRef("pk"), kind=kind, machine="", **lookups
+    )
+    return Exists(events)
+
+
+def _received(**lookups: Any) -> Exists:
+    messages = apps.get_model("sending", "Message").objects.filter(
+        contact_id=OuterRef("pk"), status="sent", **lookups
+    )
+    return Exists(messages)
+
+
+def compile_engagement(spec: FieldSpec, operator: str, value: Any) -> Q:
+    """Opened or clicked (``spec.source``): some of these campaigns, recently, ever; or not.
+
+    The negative rules on campaigns and "never" need the contact to have received one,
+    so that a resend to "those who did not open it" goes to its recipients only.
+    """
+    kind = spec.source
+    if operator in ("in_campaigns", "not_in_campaigns"):
+        mailings = list(_campaigns().filter(pk__in=value).values_list("mailing_id", flat=True))
+        engaged = Q(_engaged(kind, message__mailing_id__in=mailings))
+        if operator == "in_campaigns":
+            return engaged
+        return Q(_received(mailing_id__in=mailings)) & ~engaged
+    if operator in ("any_in_last_days", "none_in_last_days"):
+        since = timezone.now() - datetime.timedelta(days=value)
+        recent = Q(_engaged(kind, at__gte=since))
+        return recent if operator == "any_in_last_days" else ~recent
+    engaged = Q(_engaged(kind))
+    return engaged if operator == "ever" else Q(_received()) & ~engaged
+
+
 COMPILERS: dict[str, Callable[[FieldSpec, str, Any], Q]] = {
     "text": compile_text,
     "number": compile_number,
@@ -576,6 +664,7 @@ COMPILERS: dict[str, Callable[[FieldSpec, str, Any], Q]] = {
     "choice": compile_choice,
     "list": compile_list,
     "tag": compile_tag,
+    "engagement": compile_engagement,
 }
 
 
@@ -628,6 +717,10 @@ def catalogue() -> dict:
         {"value": pk, "label": name} for pk, name in MailingList.objects.values_list("id", "name")
     ]
     tags = [{"value": pk, "label": name} for pk, name in Tag.objects.values_list("id", "name")]
+    campaigns = [
+        {"value": pk, "label": name}
+        for pk, name in _campaigns().order_by("-started_at", "-pk").values_list("id", "name")
+    ]
 
     def describe(spec: FieldSpec) -> dict:
         choices = [{"value": value, "label": str(label)} for value, label in spec.choices]
@@ -635,6 +728,8 @@ def catalogue() -> dict:
             choices = lists
         elif spec.kind == "tag":
             choices = tags
+        elif spec.kind == "engagement":
+            choices = campaigns
         return {
             "name": spec.name,
             "label": str(spec.label),
@@ -647,6 +742,7 @@ def catalogue() -> dict:
         }
 
     membership = {"list", "tag"}
+    engagement = [describe(s) for s in specs if s.kind == "engagement"]
     return {
         "groups": [
             {
@@ -654,13 +750,15 @@ def catalogue() -> dict:
                 "fields": [
                     describe(s)
                     for s in specs
-                    if s.kind not in membership and not s.name.startswith(CUSTOM_PREFIX)
+                    if s.kind not in membership | {"engagement"}
+                    and not s.name.startswith(CUSTOM_PREFIX)
                 ],
             },
             {
                 "label": _("Lists and tags"),
                 "fields": [describe(s) for s in specs if s.kind in membership],
             },
+            {"label": _("Engagement"), "fields": engagement},
             {
                 "label": _("Custom fields"),
                 "fields": [describe(s) for s in specs if s.name.startswith(CUSTOM_PREFIX)],

@@ -13,6 +13,7 @@
   const countBox = document.getElementById("segment-count");
   const errorBox = document.getElementById("segment-count-error");
   const MAX_DEPTH = 4; // As pregon.contacts.segments.MAX_DEPTH.
+  const CHECKLISTS = ["choices", "lists", "tags", "campaigns"]; // Values chosen from a list.
   const fields = new Map();
   catalogue.groups.forEach((group) => group.fields.forEach((field) => fields.set(field.name, field)));
 
@@ -173,7 +174,7 @@
         textInput("date", "value-from", range[0], texts.from),
         textInput("date", "value-to", range[1], texts.to),
       ]));
-    } else if (kind === "choices" || kind === "lists" || kind === "tags") {
+    } else if (CHECKLISTS.includes(kind)) {
       const chosen = (Array.isArray(value) ? value : [value]).map(String);
       const list = el("div", { class: "border rounded px-2 py-1 overflow-auto", style: "max-height: 10rem" });
       if (!field.choices.length) list.appendChild(el("span", { class: "small text-body-secondary", text: texts.noChoices }));
@@ -199,7 +200,7 @@
     const rule = { field: field.name, operator: part(node, "operator").value };
     const kind = valueKind(node);
     if (kind === "date_range") rule.value = [part(node, "value-from").value, part(node, "value-to").value];
-    else if (kind === "choices" || kind === "lists" || kind === "tags") {
+    else if (CHECKLISTS.includes(kind)) {
       rule.value = Array.from(node.querySelectorAll("[data-role=choice]:checked"))
         .map((box) => field.choices[Number(box.dataset.index)].value);
     } else if (kind) rule.value = part(node, "value").value;

@@ -75,7 +75,7 @@ class AttributionTestCase(TestCase):
             with self.subTest(forged):
                 response = self.client.get(f"/t/v/{forged}.gif")
                 self.assertEqual(response.status_code, 404)
-                self.assertEqual(response.json()["detail"], "This conversion code is not valid.")
+                self.assertEqual(response.json()["errors"], {})
         response = self.client.get(f"/t/v/{token}.gif", {"objetivo": "¡¡!!"})
         self.assertEqual(response.status_code, 400)
         self.assertIn("objetivo", response.json()["errors"])

@@ -1,0 +1,169 @@
+"""Engagement rules: opened or clicked some campaigns, recently, ever, or never; people's
+events only (not privacy proxies' or link scanners'). On SQLite and PostgreSQL."""
+
+import datetime
+import json
+
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
+
+from pregon.api.tests.base import ApiTestCase
+from pregon.campaigns import scheduling
+from pregon.campaigns.models import Campaign
+from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
+from pregon.contacts.models import Contact, MailingList, Subscription
+from pregon.contacts.segments import catalogue, filter_contacts, validate_rules
+from pregon.sending.models import Message
+from pregon.test import BaseTestCase
+from pregon.tracking.models import Event, EventKind
+
+
+def rule(field: str, operator: str, value: object = None) -> dict:
+    return {"match": "all", "rules": [{"field": field, "operator": operator, "value": value}]}
+
+
+def sent(name: str, mailing_list: MailingList) -> Campaign:
+    """A campaign started to ``mailing_list``, its messages marked sent."""
+    campaign = campaign_to(mailing_list)
+    Campaign.objects.filter(pk=campaign.pk).update(name=name)
+    scheduling.start_due_campaigns()
+    campaign.refresh_from_db()
+    Message.objects.filter(mailing=campaign.mailing).update(status="sent")
+    return campaign
+
+
+class EngagementData:
+    """Four people got campaign A; the fourth also got B, a month ago. A fifth got nothing.
+
+    persona0000 opened A; persona0001's only open of A was Apple's privacy proxy;
+    persona0002 opened A and clicked it; persona0003 opened B 30 days ago, and not A.
+    """
+
+    def make(self) -> None:
+        self.everyone = contacts_on_a_list(4)
+        self.a = sent("A", self.everyone)
+        last = MailingList.objects.create(name="Solo una")
+        Subscription.objects.create(
+            contact=Contact.objects.get(email="persona0003@example.pe"), mailing_list=last
+        )
+        self.b = sent("B", last)
+        Contact.objects.create(email="nueva@example.pe")
+        self.event("persona0000", self.a, EventKind.OPENED)
+        self.event("persona0001", self.a, EventKind.OPENED, machine="apple_mpp")
+        self.event("persona0002", self.a, EventKind.OPENED)
+        self.event("persona0002", self.a, EventKind.CLICKED)
+        self.event("persona0003", self.b, EventKind.OPENED, days_ago=30)
+
+    def event(
+        self, who: str, campaign: Campaign, kind: str, machine: str = "", days_ago: int = 0
+    ) -> None:
+        message = Message.objects.get(mailing=campaign.mailing, email=f"{who}@example.pe")
+        at = timezone.now() - datetime.timedelta(days=days_ago, minutes=1)
+        Event.objects.create(kind=kind, message=message, machine=machine, at=at)
+
+
+class SegmentEngagementTestCase(EngagementData, TestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.make()
+
+    def who(self, rules: dict) -> list[str]:
+        return sorted(c.email.split("@")[0] for c in filter_contacts(rules))
+
+    def test_opened_or_clicked_some_campaigns(self) -> None:
+        self.assertEqual(
+            self.who(rule("opened", "in_campaigns", [self.a.pk])), ["persona0000", "persona0002"]
+        )
+        self.assertEqual(
+            self.who(rule("opened", "in_campaigns", [self.a.pk, str(self.b.code)])),
+            ["persona0000", "persona0002", "persona0003"],
+        )
+        self.assertEqual(self.who(rule("clicked", "in_campaigns", [self.a.pk])), ["persona0002"])
+
+    def test_did_not_open_a_campaign_it_received(self) -> None:
+        # The proxy's open is no person's; the contact who never got A is not in it.
+        self.assertEqual(
+            self.who(rule("opened", "not_in_campaigns", [self.a.pk])),
+            ["persona0001", "persona0003"],
+        )
+        self.assertEqual(self.who(rule("opened", "not_in_campaigns", [self.b.pk])), [])
+
+    def test_in_the_last_days(self) -> None:
+        self.assertEqual(
+            self.who(rule("opened", "any_in_last_days", 7)), ["persona0000", "persona0002"]
+        )
+        self.assertEqual(
+            self.who(rule("opened", "any_in_last_days", "31")),
+            ["persona0000", "persona0002", "persona0003"],
+        )
+        self.assertEqual(
+            self.who(rule("clicked", "none_in_last_days", 7)),
+            ["nueva", "persona0000", "persona0001", "persona0003"],
+        )
+
+    def test_ever_and_never(self) -> None:
+        self.assertEqual(
+            self.who(rule("opened", "ever")), ["persona0000", "persona0002", "persona0003"]
+        )
+        # Never opened, though messages were sent to them: not the contact who got none.
+        self.assertEqual(self.who(rule("opened", "never")), ["persona0001"])
+        self.assertEqual(
+            self.who(rule("clicked", "never")), ["persona0000", "persona0001", "persona0003"]
+        )
+
+    def test_rules_combine_with_the_others(self) -> None:
+        rules = {
+            "match": "any",
+            "rules": [
+                {"field": "clicked", "operator": "ever"},
+                {"field": "email", "operator": "starts_with", "value": "nueva"},
+            ],
+        }
+        self.assertEqual(self.who(rules), ["nueva", "persona0002"])
+
+    def test_campaigns_are_named_by_id_or_code_and_must_have_started(self) -> None:
+        normalised = validate_rules(rule("opened", "in_campaigns", [str(self.a.code)]))
+        self.assertEqual(normalised["rules"][0]["value"], [self.a.pk])
+        draft = Campaign.objects.create(name="Borrador", subject="Hola")
+        for value in ([draft.pk], ["nope"], []):
+            with self.subTest(value), self.assertRaises(ValueError):
+                validate_rules(rule("opened", "in_campaigns", value))
+        with self.assertRaises(ValueError):
+            validate_rules(rule("clicked", "any_in_last_days", 0))
+
+    def test_the_builder_offers_started_campaigns_newest_first(self) -> None:
+        Campaign.objects.create(name="Borrador", subject="Hola")
+        group = next(
+            g
+            for g in catalogue()["groups"]
+            if g["fields"][:1] and g["fields"][0]["name"] == "opened"
+        )
+        self.assertEqual([field["name"] for field in group["fields"]], ["opened", "clicked"])
+        labels = [choice["label"] for choice in group["fields"][0]["choices"]]
+        self.assertEqual(labels, ["B", "A"])
+        operators = [operator["name"] for operator in group["fields"][1]["operators"]]
+        self.assertIn("never", operators)
+
+
+class SegmentEngagementPagesTestCase(EngagementData, BaseTestCase):
+    def test_the_count_endpoint_and_the_builder_page_know_the_rules(self) -> None:
+        self.make()
+        self.client.force_login(self.bob)
+        response = self.client.get(reverse("contacts:segment_create"))
+        self.assertContains(response, '"kind": "engagement"')
+        rules = rule("clicked", "in_campaigns", [self.a.pk])
+        response = self.client.post(reverse("contacts:segment_count"), {"rules": json.dumps(rules)})
+        self.assertEqual(response.json()["count"], 1)
+
+
+class SegmentEngagementApiTestCase(EngagementData, ApiTestCase):
+    def test_the_api_counts_and_saves_them(self) -> None:
+        self.make()
+        rules = rule("opened", "not_in_campaigns", [str(self.a.code)])
+        response = self.call("POST", "/segments/count", {"rules": rules})
+        self.assertEqual(response.json(), {"count": 2})
+        response = self.call("POST", "/segments", {"name": "No abrieron A", "rules": rules})
+        self.assertEqual(response.status_code, 201, response.content)
+        response = self.call("POST", "/segments/count", {"rules": rule("opened", "soon")})
+        self.assertEqual(response.status_code, 422)

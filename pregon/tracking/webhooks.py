@@ -153,13 +153,13 @@ def receive(sender: Any, event: AnymailTrackingEvent, esp_name: str, **kwargs: A
 
 
 def _message(event: AnymailTrackingEvent) -> Message | None:
-    """The message the event is about, locked so that a provider's retry arriving at the same
-    time waits and then sees this one's rows."""
+    """The message the event is about, locked (not its mailing, which senders update) so that
+    a provider's retry arriving at the same time waits and then sees this one's rows."""
     if not event.message_id:
         return None
     # Mailgun's and Brevo's ids are a Message-ID, which some payloads give without <>.
     bare = str(event.message_id).strip().strip("<>")
-    candidates = Message.objects.select_for_update().filter(
+    candidates = Message.objects.select_for_update(of=("self",)).filter(
         provider_message_id__in={bare, f"<{bare}>", str(event.message_id)}
     )
     recipient = (event.recipient or "").strip().lower()

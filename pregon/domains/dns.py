@@ -45,7 +45,10 @@ def resolver() -> dns.resolver.Resolver:
 
 def _answer(name: str, kind: str) -> list:
     try:
-        return list(resolver().resolve(name, kind, search=False))
+        # Over TCP: an RSA DKIM key does not fit a plain UDP answer anyway, and a server
+        # that is down refuses the connection at once instead of letting a page wait for
+        # the timeout.
+        return list(resolver().resolve(name, kind, search=False, tcp=True))
     except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
         return []
     except (dns.exception.DNSException, OSError) as error:

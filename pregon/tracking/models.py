@@ -1,11 +1,12 @@
 import hashlib
+import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pregon.sending.models import Message
+from pregon.sending.models import Message, Security
 
 
 class EventKind(models.TextChoices):
@@ -60,3 +61,45 @@ def hash_ip(address: str | None) -> str:
         return ""
     key = f"pregon-ip:{settings.SECRET_KEY}:{address}".encode()
     return hashlib.sha256(key).hexdigest()[:16]
+
+
+class Protocol(models.TextChoices):
+    IMAP = "imap", "IMAP"
+    POP3 = "pop3", "POP3"
+
+
+class BounceMailbox(models.Model):
+    """A mailbox that receives what comes back to the VERP return path (``rebote+…@``) and
+    the List-Unsubscribe address (``baja+…@``), read on a schedule (pregon.tracking.mailbox).
+
+    The password is stored encrypted (pregon.lib.vault) and never shown again.
+    """
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    protocol = models.CharField(
+        _("protocol"), max_length=4, choices=Protocol.choices, default=Protocol.IMAP
+    )
+    host = models.CharField(_("server"), max_length=253)
+    port = models.PositiveIntegerField(_("port"), default=993)
+    security = models.CharField(
+        _("encryption"), max_length=8, choices=Security.choices, default=Security.TLS
+    )
+    username = models.CharField(_("user"), max_length=255)
+    password = models.TextField(blank=True, editable=False)
+    folder = models.CharField(
+        _("IMAP folder"), max_length=255, default="INBOX", help_text=_("Ignored for POP3.")
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.CharField(max_length=500, blank=True, editable=False)
+    # POP3 has no flags: the ids of messages left on the server (neither bounces nor
+    # unsubscribes), so that they are not read again at every check.
+    kept_uids = models.JSONField(default=list, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["host", "username"]
+        verbose_name = _("bounce mailbox")
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.host}"

@@ -209,12 +209,12 @@ OPERATOR_LABELS = {
     "is_not": gettext_lazy("is none of"),
     "is_in": gettext_lazy("is in any of"),
     "is_not_in": gettext_lazy("is in none of"),
-    "in_campaigns": gettext_lazy("any of these campaigns"),
-    "not_in_campaigns": gettext_lazy("none of these campaigns it received"),
+    "in_campaigns": gettext_lazy("one of these campaigns"),
+    "not_in_campaigns": gettext_lazy("none of these (received)"),
     "any_in_last_days": gettext_lazy("a message in the last … days"),
     "none_in_last_days": gettext_lazy("no message in the last … days"),
     "ever": gettext_lazy("a message, ever"),
-    "never": gettext_lazy("never, though it received messages"),
+    "never": gettext_lazy("never (received some)"),
 }
 
 

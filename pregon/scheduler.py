@@ -10,7 +10,7 @@ import logging
 from pregon.campaigns import scheduling
 from pregon.contacts import imports
 from pregon.sending import deliverability, engine, quota
-from pregon.tracking import spool
+from pregon.tracking import mailbox, spool
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,8 @@ def tick() -> None:
         scheduling.follow_mailings,
         # Sending domains' DNS records, each verified again a day after its last check.
         deliverability.recheck_domains,
+        # Bounces, complaints and unsubscribes by mail, from each bounce mailbox in turn.
+        mailbox.poll_due,
     ):
         try:
             job()

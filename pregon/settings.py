@@ -241,6 +241,8 @@ TRACKING_SPOOL_DIR = Path(envstr("PREGON_TRACKING_SPOOL_DIR", str(VAR_DIR / "spo
 TRACKING_SPOOL_GRACE = 2
 # Soft bounces of one address before it is mailed no more (pregon/sending/bounces.py).
 SOFT_BOUNCE_LIMIT = envint("PREGON_SOFT_BOUNCE_LIMIT", 3)
+# Seconds between two checks of each bounce mailbox (pregon/tracking/mailbox.py).
+BOUNCE_POLL_SECONDS = envint("PREGON_BOUNCE_POLL_SECONDS", 60)
 # The domain of the return path (VERP) and of the List-Unsubscribe mailto; empty: the
 # sender's own domain.
 RETURN_PATH_DOMAIN = envstr("PREGON_RETURN_PATH_DOMAIN")

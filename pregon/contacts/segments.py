@@ -51,7 +51,7 @@ from django.db.models.lookups import (
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from pregon.contacts.models import (
     ConsentSource,
@@ -238,8 +238,9 @@ def field_specs() -> dict[str, FieldSpec]:
         FieldSpec("updated_at", _("Updated"), "datetime", "updated_at", nullable=False),
         FieldSpec("list", _("List"), "list", nullable=False),
         FieldSpec("tag", _("Tag"), "tag", nullable=False),
-        FieldSpec("opened", _("Opened"), "engagement", "opened", nullable=False),
-        FieldSpec("clicked", _("Clicked"), "engagement", "clicked", nullable=False),
+        # A context: the Spanish is a verb here ("Abrió"), an adjective as an event's kind.
+        FieldSpec("opened", pgettext("segment rule", "Opened"), "engagement", "opened", False),
+        FieldSpec("clicked", pgettext("segment rule", "Clicked"), "engagement", "clicked", False),
     ]
     kinds = {
         FieldType.TEXT: "text",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pregon.tracking import conversion_views, views, webhooks
+from pregon.tracking import conversion_views, mailbox_views, views, webhooks
 
 app_name = "tracking"
 
@@ -24,4 +24,14 @@ urlpatterns = [
     ),
     path("t/webhooks/postmark/", webhooks.endpoint(webhooks.Postmark), name="webhook_postmark"),
     path("t/webhooks/sendgrid/", webhooks.endpoint(webhooks.SendGrid), name="webhook_sendgrid"),
+    # Administration: the bounce mailboxes.
+    path("rebotes/buzones/", mailbox_views.mailbox_index, name="mailboxes"),
+    path("rebotes/buzones/nuevo/", mailbox_views.mailbox_create, name="mailbox_create"),
+    path("rebotes/buzones/<uuid:code>/editar/", mailbox_views.mailbox_edit, name="mailbox_edit"),
+    path(
+        "rebotes/buzones/<uuid:code>/eliminar/",
+        mailbox_views.mailbox_delete,
+        name="mailbox_delete",
+    ),
+    path("rebotes/buzones/<uuid:code>/revisar/", mailbox_views.mailbox_check, name="mailbox_check"),
 ]

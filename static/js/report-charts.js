@@ -52,7 +52,7 @@
         charts[name] = new window.Chart(document.getElementById(`chart-${name}`), {
           type: kinds[name],
           data: shaped[name],
-          options: { animation: false, ...options[name] },
+          options: { animation: false, maintainAspectRatio: false, ...options[name] },
         });
       }
     }

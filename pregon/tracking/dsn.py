@@ -142,7 +142,8 @@ def _is_soft(status: str) -> bool:
 
 def _heuristic_failures(message: Message) -> list[Failure]:
     """Bounces without a delivery-status part, as flufl.bounce's detectors find them."""
-    permanent, _temporary = all_failures(message)
+    # Temporary ones are warnings ("still trying"), like delayed DSNs: nothing to record.
+    _temporary, permanent = all_failures(message)
     reason = _one_line(str(message.get("Subject", "")))
     return [Failure(address.decode().lower(), BounceKind.HARD, reason) for address in permanent]
 

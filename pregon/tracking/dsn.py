@@ -10,6 +10,7 @@ abuse reports (ARF, RFC 5965: a ``message/feedback-report`` part).
 """
 
 import email
+import email.header
 import email.utils
 import re
 from dataclasses import dataclass, field
@@ -115,20 +116,22 @@ def _delivery_statuses(message: Message) -> list[Message]:
         payload = part.get_payload()
         if isinstance(payload, list):
             # The first block is about the message as a whole, the others one recipient each.
-            blocks += [block for block in payload[1:] if block.get("Action")]
+            blocks += [block for block in payload[1:] if _header(block, "Action")]
     return blocks
 
 
 def _dsn_failures(blocks: list[Message]) -> list[Failure]:
     failures = []
     for block in blocks:
-        action = block.get("Action", "").strip().lower()
+        action = _header(block, "Action").lower()
         if not action.startswith(("failed", "error")):
             continue  # "delayed", "delivered", "relayed", "expanded": nothing went wrong yet.
-        status = block.get("Status", "").strip()
-        recipient = _address(block.get("Original-Recipient") or block.get("Final-Recipient"))
+        status = _header(block, "Status")
+        recipient = _address(
+            _header(block, "Original-Recipient") or _header(block, "Final-Recipient")
+        )
         kind = BounceKind.SOFT if _is_soft(status) else BounceKind.HARD
-        diagnostic = block.get("Diagnostic-Code", "")
+        diagnostic = _header(block, "Diagnostic-Code")
         reason = _one_line(diagnostic.partition(";")[2] or diagnostic) or status
         if status and status not in reason:
             reason = f"{status} {reason}"
@@ -144,7 +147,7 @@ def _heuristic_failures(message: Message) -> list[Failure]:
     """Bounces without a delivery-status part, as flufl.bounce's detectors find them."""
     # Temporary ones are warnings ("still trying"), like delayed DSNs: nothing to record.
     _temporary, permanent = all_failures(message)
-    reason = _one_line(str(message.get("Subject", "")))
+    reason = _one_line(_header(message, "Subject"))
     return [Failure(address.decode().lower(), BounceKind.HARD, reason) for address in permanent]
 
 
@@ -159,15 +162,29 @@ def _feedback(message: Message) -> Message | None:
 
 
 def _complaint(feedback: Message, originals: list[Message]) -> list[Failure]:
-    feedback_type = feedback.get("Feedback-Type", "").strip().lower()
+    feedback_type = _header(feedback, "Feedback-Type").lower()
     if feedback_type not in COMPLAINT_TYPES:
         return []
-    recipient = _address(feedback.get("Original-Rcpt-To"))
+    recipient = _address(_header(feedback, "Original-Rcpt-To"))
     if not recipient and originals:
-        recipient = _address(originals[0].get("To"))
-    reporter = _one_line(feedback.get("Reporting-MTA", "") or feedback.get("User-Agent", ""))
+        recipient = _address(_header(originals[0], "To"))
+    reporter = _one_line(_header(feedback, "Reporting-MTA") or _header(feedback, "User-Agent"))
     reason = f"ARF {feedback_type}" + (f" ({reporter})" if reporter else "")
     return [Failure(recipient, BounceKind.COMPLAINT, reason)]
+
+
+def _header(message: Message, name: str) -> str:
+    """A header as text, also when it holds raw 8-bit bytes (a server's diagnostic in its
+    own language), for which the parser gives a ``Header`` object: read as UTF-8."""
+    value = message.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, email.header.Header):
+        value = "".join(
+            part.decode("utf-8", "replace") if isinstance(part, bytes) else part
+            for part, _charset in email.header.decode_header(value)
+        )
+    return str(value).strip()
 
 
 def _address(value: str | None) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -48,7 +49,14 @@ def poll(mailbox: BounceMailbox) -> Check:
     check = Check()
 
     def handle(data: bytes) -> bool:
-        outcome = incoming.handle(data)
+        try:
+            outcome = incoming.handle(data)
+        except DatabaseError:
+            raise  # The check stops; the message is read again next time.
+        except Exception:
+            # A message we cannot make sense of must not stop every check at itself.
+            log.exception("a message in bounce mailbox %s could not be read", mailbox)
+            outcome = incoming.Outcome(gettext("Could not be read: left in the mailbox"))
         check.outcomes.append(outcome)
         return outcome.is_done
 

@@ -205,3 +205,9 @@ Subject: Hola
         self.assertFalse(outcome.is_done)
         self.assertEqual(self.status(), Status.SUBSCRIBED)
         self.assertFalse(Event.objects.exists())
+
+    def test_a_diagnostic_in_raw_utf8_is_kept(self) -> None:
+        data = dsn(self.bounce_address, "failed", "5.1.1", "550 5.1.1 El buzón no existe")
+        outcome = incoming.handle(data)
+        self.assertTrue(outcome.is_done)
+        self.assertEqual(Bounce.objects.get().reason, "550 5.1.1 El buzón no existe")

@@ -90,9 +90,17 @@ zone:
 
 
 def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-        udp.bind(("127.0.0.1", 0))
-        return udp.getsockname()[1]
+    """A loopback port free for both TCP and UDP, as Knot listens on both."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
+            tcp.bind(("127.0.0.1", 0))
+            port = tcp.getsockname()[1]
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+                try:
+                    udp.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
 
 
 def _wait_until_serving(origin: str, port: int, server: subprocess.Popen) -> None:
@@ -114,17 +122,26 @@ def _wait_until_serving(origin: str, port: int, server: subprocess.Popen) -> Non
 def knot_server(zones: Zones) -> Iterator[str]:
     """Knot serving ``zones`` on loopback; yields the server as "127.0.0.1:<port>"."""
     with tempfile.TemporaryDirectory(prefix="pregon-knot-") as folder:
-        port = _free_port()
-        config = _write(Path(folder), zones, f"127.0.0.1@{port}")
-        log = open(Path(folder) / "knotd.log", "wb")
-        server = subprocess.Popen([KNOTD, "-c", str(config)], stdout=log, stderr=log)  # noqa: S603
+        # Another process may take the free port before Knot binds it: then try another.
+        for attempt in range(3):
+            port = _free_port()
+            config = _write(Path(folder), zones, f"127.0.0.1@{port}")
+            log_path = Path(folder) / "knotd.log"
+            with open(log_path, "wb") as log:
+                server = subprocess.Popen([KNOTD, "-c", str(config)], stdout=log, stderr=log)  # noqa: S603
+            try:
+                _wait_until_serving(next(iter(zones)), port, server)
+                break
+            except RuntimeError as error:
+                server.terminate()
+                server.wait(timeout=20)
+                if attempt == 2:
+                    raise RuntimeError(f"{error}: {log_path.read_text()}") from error
         try:
-            _wait_until_serving(next(iter(zones)), port, server)
             yield f"127.0.0.1:{port}"
         finally:
             server.terminate()
             server.wait(timeout=20)
-            log.close()
 
 
 def opendkim_verify(message: bytes, zones: Zones) -> subprocess.CompletedProcess:

@@ -23,7 +23,7 @@ def click_paths(**settings: object) -> list[str]:
     Campaign.objects.filter(pk=campaign.pk).update(**settings)
     scheduling.start_due_campaigns()
     paths = []
-    for message in Message.objects.order_by("pk"):
+    for message in Message.objects.order_by("email"):
         address = links.context(message.pk, 1)["tracking_link_0"]
         paths.append(urlsplit(address).path)
     return paths

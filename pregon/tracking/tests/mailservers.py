@@ -6,7 +6,9 @@ and for ``escuela.example.pe`` (the senders' domain), and delivers mail to
 ``rebote+…@escuela.example.pe`` and ``baja+…@escuela.example.pe`` into one Maildir, the
 one Dovecot serves over IMAP and POP3 as user ``rebotes``. Mail for ``lento.example.pe``
 goes to a closed port and, since nothing may wait in its queue, fails at once with the 4.x.x
-status of its one try. So every DSN here is Postfix's own.
+status of its one try. Mail for ``personas.example.pe`` is relayed to an SMTP server of the
+test's own, if it runs one (aiosmtpd: the people who receive the campaign). So every DSN
+here is Postfix's own.
 
 Nothing is shared with the system's own Postfix or Dovecot: own configuration, queue, state
 and sockets, ports chosen free on 127.0.0.1 (never 25, 110 or 143).
@@ -35,6 +37,8 @@ MAIL_UID = 65534
 QUEUES = ("active", "bounce", "corrupt", "defer", "deferred", "flush", "hold", "incoming")
 QUEUES += ("private", "saved", "trace")
 USER = "rebotes"
+# People's mail: relayed to the test's own SMTP server (``running(relay=port)``).
+RELAYED = "personas.example.pe"
 PASSWORD = "clave-de-prueba"
 
 
@@ -211,7 +215,7 @@ service pop3-login {{
 """
 
 
-def _configure(root: Path, smtp: int, imap: int, pop3: int) -> None:
+def _configure(root: Path, smtp: int, imap: int, pop3: int, relay: int | None) -> None:
     root.chmod(0o755)
     mail = root / "mail"
     for maildir in (mail / USER / "Maildir", mail / "lleno" / "Maildir"):
@@ -232,6 +236,7 @@ def _configure(root: Path, smtp: int, imap: int, pop3: int) -> None:
     (config / "transport").write_text(
         f"lleno@example.pe lmtp:unix:{root}/dovecot/run/lmtp\n"
         f"lento.example.pe smtp:[127.0.0.1]:{free_port()}\n"
+        f"{RELAYED} smtp:[127.0.0.1]:{relay or free_port()}\n"
     )
     dovecot = root / "dovecot"
     (dovecot / "run").mkdir(parents=True)
@@ -266,11 +271,12 @@ def _make_queue(spool: Path) -> None:
 
 
 @contextlib.contextmanager
-def running() -> Iterator[Servers]:
-    """Postfix and Dovecot, configured as the module says, until the block ends."""
+def running(relay: int | None = None) -> Iterator[Servers]:
+    """Postfix and Dovecot, configured as the module says, until the block ends. Mail for
+    ``RELAYED`` goes on to an SMTP server of the test's on port ``relay``."""
     root = Path(tempfile.mkdtemp(prefix="pregon-mailservers-"))
     servers = Servers(free_port(), free_port(), free_port(), root)
-    _configure(root, servers.smtp_port, servers.imap_port, servers.pop3_port)
+    _configure(root, servers.smtp_port, servers.imap_port, servers.pop3_port, relay)
     config = str(root / "postfix")
     dovecot = subprocess.Popen(  # noqa: S603 (fixed arguments)
         [DOVECOT, "-F", "-c", str(root / "dovecot" / "dovecot.conf")],

@@ -34,17 +34,7 @@ def token(message_id: int) -> str:
 
 
 def attribution_url(url: str, message_id: int) -> str:
-    """``url`` with ``pregon=<token>`` in its query, unless the message's campaign turned
-    attribution off. Messages of no campaign (a workflow's) are attributed."""
-    # The campaign is named through the mailing's reverse relation: tracking cannot import
-    # campaigns. One primary-key lookup, on the click only, never on the open pixel.
-    attributed = (
-        Message.objects.filter(pk=message_id)
-        .values_list("mailing__campaign__attribute_conversions", flat=True)
-        .first()
-    )
-    if attributed is False:
-        return url
+    """``url`` with ``pregon=<token>`` in its query, for the landing page to keep."""
     parts = urlsplit(url)
     added = urlencode({PARAMETER: token(message_id)})
     query = f"{parts.query}&{added}" if parts.query else added

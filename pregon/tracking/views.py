@@ -33,11 +33,22 @@ def clicked(request: HttpRequest, token: str) -> HttpResponse:
         message_id, position = links.read_click(token)
     except signing.BadToken:
         raise Http404 from None
-    urls = Message.objects.filter(pk=message_id).values_list("mailing__links", flat=True).first()
-    if urls is None or position >= len(urls):
+    # The links and whether the campaign attributes conversions, in one query. The campaign
+    # is named through the mailing's reverse relation (tracking cannot import campaigns);
+    # messages of no campaign (a workflow's) are attributed.
+    found = (
+        Message.objects.filter(pk=message_id)
+        .values_list("mailing__links", "mailing__campaign__attribute_conversions")
+        .first()
+    )
+    if found is None or position >= len(found[0]):
         raise Http404
+    urls, attributed = found
     hits.record(request.META, EventKind.CLICKED, message_id, position)
-    response = HttpResponseRedirect(conversions.attribution_url(urls[position], message_id))
+    url = urls[position]
+    response = HttpResponseRedirect(
+        url if attributed is False else conversions.attribution_url(url, message_id)
+    )
     response["Cache-Control"] = hits.NO_STORE
     return response
 

@@ -19,18 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.contacts.models import Contact
 from pregon.sending.models import Bounce, BounceKind, Message, MessageStatus
+from pregon.tracking import agents
 from pregon.tracking.models import Event, EventKind
-
-# Why an event looks like a machine's (pregon.tracking.agents and spool), for people.
-MACHINE_REASONS = {
-    "head": _("a link checker (HEAD request)"),
-    "gmail_proxy": _("Gmail's image proxy"),
-    "apple_privacy": _("Apple Mail Privacy Protection"),
-    "scanner": _("a link scanner"),
-    "too_fast": _("clicked seconds after delivery"),
-    "all_links": _("every link clicked at once"),
-    "proxy": _("the provider's image proxy"),
-}
 
 KIND_LABELS = {
     "message": _("Message"),
@@ -77,7 +67,7 @@ class Entry:
 
     @property
     def machine_label(self) -> str:
-        return str(MACHINE_REASONS.get(self.machine, self.machine))
+        return str(agents.MACHINE_REASONS.get(self.machine, self.machine))
 
     @property
     def status_label(self) -> str:

@@ -9,6 +9,7 @@ import datetime
 import ipaddress
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
 from ua_parser import parse
 
 # Apple's own network, from which Mail Privacy Protection fetches every image.
@@ -28,6 +29,30 @@ SCANNER_WORDS = (
     "go-http-client",
     "headlesschrome",
 )
+# Microsoft's mail servers (Exchange Online Protection, from spf.protection.outlook.com):
+# nobody reads mail from them, but Safe Links fetches and follows what messages hold.
+SCANNER_NETWORKS = [
+    ipaddress.ip_network(network)
+    for network in (
+        "40.92.0.0/15",
+        "40.107.0.0/16",
+        "52.100.0.0/15",
+        "52.102.0.0/16",
+        "52.103.0.0/17",
+        "104.47.0.0/17",
+    )
+]
+# Why an event looks like a machine's, as the reports say it.
+MACHINE_REASONS = {
+    "head": _("a link checker (HEAD request)"),
+    "gmail_proxy": _("Gmail's image proxy"),
+    "apple_privacy": _("Apple Mail Privacy Protection"),
+    "scanner": _("a link scanner"),
+    "scanner_network": _("a mail server's link scanner (Microsoft Safe Links)"),
+    "too_fast": _("clicked seconds after delivery"),
+    "all_links": _("every link clicked at once"),
+    "provider_proxy": _("the provider's image proxy"),
+}
 # Nobody reads a message and clicks in it this soon after it was handed over.
 TOO_FAST = datetime.timedelta(seconds=10)
 CLIENT_NAMES = {
@@ -76,14 +101,17 @@ def machine_reason(
     """Why the request looks like a machine's ("" if it looks like a person's). Whether a
     click came too soon after delivery is ``too_soon``'s to say, with the delivery time."""
     agent = user_agent.lower()
+    address = _address(ip)
     if method == "HEAD":
         return "head"
     if "googleimageproxy" in agent:
         return "gmail_proxy"
-    if opening and user_agent.strip() == "Mozilla/5.0" and _in(ip, APPLE_NETWORK):
+    if opening and user_agent.strip() == "Mozilla/5.0" and _within(address, [APPLE_NETWORK]):
         return "apple_privacy"
     if any(word in agent for word in SCANNER_WORDS):
         return "scanner"
+    if _within(address, SCANNER_NETWORKS):
+        return "scanner_network"
     return ""
 
 
@@ -92,8 +120,12 @@ def too_soon(since_sent: datetime.timedelta) -> str:
     return "too_fast" if since_sent < TOO_FAST else ""
 
 
-def _in(ip: str | None, network: ipaddress.IPv4Network) -> bool:
+def _within(address: ipaddress.IPv4Address | ipaddress.IPv6Address | None, networks: list) -> bool:
+    return address is not None and any(address in network for network in networks)
+
+
+def _address(ip: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        return ip is not None and ipaddress.ip_address(ip) in network
+        return ipaddress.ip_address(ip) if ip else None
     except ValueError:
-        return False
+        return None

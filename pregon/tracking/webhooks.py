@@ -67,7 +67,7 @@ warnings.filterwarnings("ignore", category=AnymailNotSupportedWarning, module=r"
 
 # What a payload that is not the provider's shape raises inside anymail's parsing.
 MALFORMED = (ValueError, KeyError, TypeError, AttributeError, IndexError, AnymailAPIError)
-PROXY = "provider_proxy"
+PROXY = "provider_proxy"  # One of agents.MACHINE_REASONS.
 
 
 class _Strict:

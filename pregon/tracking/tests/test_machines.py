@@ -83,3 +83,14 @@ class MachinesTestCase(TestCase):
         Event.objects.filter(pk=first.pk).update(at=first.at - datetime.timedelta(minutes=1))
         self.click(1)
         self.assertEqual(set(Event.objects.values_list("machine", flat=True)), {""})
+
+    def test_microsoft_s_mail_servers_follow_links_for_safe_links(self) -> None:
+        token = links.open_token(self.message.pk)
+        self.client.get(f"/t/o/{token}.gif", HTTP_USER_AGENT=OUTLOOK, REMOTE_ADDR="40.107.22.9")
+        path = urlsplit(links.context(self.message.pk, 2)["tracking_link_0"]).path
+        self.client.get(
+            path, HTTP_USER_AGENT=OUTLOOK, REMOTE_ADDR="2800:200:e840::7"
+        )  # A person in Lima.
+        spool.flush()
+        machines = dict(Event.objects.values_list("kind", "machine"))
+        self.assertEqual(machines, {"opened": "scanner_network", "clicked": ""})

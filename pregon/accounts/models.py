@@ -151,6 +151,7 @@ class AuditAction(models.TextChoices):
     CAMPAIGN_SENT = "campaign_sent", _("Campaign sent or scheduled")
     CAMPAIGN_STOPPED = "campaign_stopped", _("Campaign paused or cancelled")
     BACKEND_CHANGED = "backend_changed", _("Delivery backend changed")
+    DOMAIN_CHANGED = "domain_changed", _("Sending domain changed")
 
 
 class AuditEntry(models.Model):

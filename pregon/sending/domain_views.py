@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pregon.accounts import audit
 from pregon.accounts.decorators import authorize
-from pregon.accounts.models import Role
+from pregon.accounts.models import AuditAction, Role
 from pregon.contacts.forms import bootstrap
 from pregon.domains import checks
 from pregon.domains.forms import DomainForm
@@ -37,6 +38,7 @@ def domain_create(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             domain = form.save()
             domain.add_keys()
+            audit.record(request, AuditAction.DOMAIN_CHANGED, domain.name, change="added")
         messages.success(
             request,
             _("Domain %(domain)s added with its DKIM keys. Now publish these records.")
@@ -93,6 +95,9 @@ def domain_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 def domain_verify(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     domain = get_object_or_404(SendingDomain, code=code)
     results = deliverability.verify(domain)
+    audit.record(
+        request, AuditAction.DOMAIN_CHANGED, domain.name, change="verified", status=domain.status
+    )
     if any(result.state == checks.ERROR for result in results):
         messages.error(request, _("The DNS could not be asked about every record; try again."))
     elif domain.status == DomainStatus.VERIFIED:
@@ -111,6 +116,7 @@ def domain_verify(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 def domain_rotate(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     domain = get_object_or_404(SendingDomain, code=code)
     if domain.rotate_keys():
+        audit.record(request, AuditAction.DOMAIN_CHANGED, domain.name, change="keys rotated")
         messages.success(
             request,
             _(

@@ -6,6 +6,7 @@ import unittest
 from django.test import override_settings
 from django.urls import reverse
 
+from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.domains.models import DomainStatus, SendingDomain
 from pregon.domains.tests.knot import have_knot, knot_server, txt
 from pregon.sending.models import Backend, BackendKind, SenderIdentity
@@ -129,6 +130,11 @@ class DomainPagesTestCase(BaseTestCase):
         response = self.client.post(url, follow=True)
         self.assertContains(response, "A key rotation is already under way")
         self.assertEqual(domain.keys.count(), 4)
+        changes = AuditEntry.objects.filter(action=AuditAction.DOMAIN_CHANGED).order_by("at")
+        self.assertEqual(
+            [(entry.actor, entry.target, entry.detail["change"]) for entry in changes],
+            [(self.alice, "bueno.test", "added"), (self.alice, "bueno.test", "keys rotated")],
+        )
 
     def test_the_menu_and_the_senders_page_lead_here(self) -> None:
         domain = self.add()

@@ -4,8 +4,9 @@ Each benchmark is a script that sets up its own database and prints lines
 `BENCH <name> <value> <unit>`. They run once on the embedded default (SQLite) and, when
 PostgreSQL answers at PREGON_BENCH_POSTGRES_URL's server, once on PostgreSQL. Each script
 makes and drops a database of its own there (pregon_bench_imports, pregon_bench_segments,
-pregon_bench_send); the database the URL names is only a place to connect to. A script that
-needs a program the machine lacks (send_campaign.py: Postfix's smtp-sink) is skipped, saying so.
+pregon_bench_send, pregon_bench_tracking, pregon_bench_engagement); the database the URL
+names is only a place to connect to. A script that needs a program the machine lacks
+(send_campaign.py: Postfix's smtp-sink; tracking_endpoints.py: wrk) is skipped, saying so.
 """
 
 import os
@@ -21,7 +22,10 @@ VARIANTS = {"import_contacts.py": [[], ["--list-and-tag"]]}
 # Scripts that touch no database: they run once, not once per engine.
 NO_DATABASE = {"render_message.py"}
 # Scripts that need a program beside Python, and where it comes from.
-NEEDS = {"send_campaign.py": ("smtp-sink", "install Debian's postfix package")}
+NEEDS = {
+    "send_campaign.py": ("smtp-sink", "install Debian's postfix package"),
+    "tracking_endpoints.py": ("wrk", "install Debian's wrk package"),
+}
 POSTGRES = os.environ.get(
     "PREGON_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/pregon_bench"
 )

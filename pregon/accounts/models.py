@@ -146,7 +146,7 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", _("Contacts imported")
     DELETION = "deletion", _("Deleted")
     UNSUBSCRIBE = "unsubscribe", _("Unsubscribed from mailings")
-    RESUBSCRIBE = "resubscribe", _("Subscribed again")
+    RESUBSCRIBE = "resubscribe", _("Subscribed to mailings again")
     QUOTA_CREDIT = "quota_credit", _("Messages credited back")
     CAMPAIGN_SENT = "campaign_sent", _("Campaign sent or scheduled")
     CAMPAIGN_STOPPED = "campaign_stopped", _("Campaign paused or cancelled")

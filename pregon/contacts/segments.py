@@ -614,8 +614,14 @@ def compile_tag(spec: FieldSpec, operator: str, value: Any) -> Q:
     return Q(tagged) if operator == "is_in" else ~Q(tagged)
 
 
-def _engaged(kind: str, **lookups: Any) -> Exists:
-    """Whether the contact has a person's event of ``kind`` (opened, clicked) on a message.
+# What each engagement field counts. A click counts as an open, as in the campaign's report
+# (pregon.reports.stats): a person whose mail program blocked the pixel still read it.
+ENGAGEMENT_KINDS = {"opened": ("opened", "clicked"), "clicked": ("clicked",)}
+
+
+def _engaged(field_name: str, **lookups: Any) -> Exists:
+    """Whether the contact has a person's event on a message that counts for ``field_name``
+    (opened, clicked; ``ENGAGEMENT_KINDS``).
 
     Only events whose ``machine`` is "" count: privacy proxies open, and link scanners
     click, every message they see. Tracking's and sending's models are looked up by name
@@ -623,7 +629,10 @@ def _engaged(kind: str, **lookups: Any) -> Exists:
     may not import them. An EXISTS, so that counts stay a semi-join.
     """
     events = apps.get_model("tracking", "Event").objects.filter(
-        message__contact_id=OuterRef("pk"), kind=kind, machine="", **lookups
+        message__contact_id=OuterRef("pk"),
+        kind__in=ENGAGEMENT_KINDS[field_name],
+        machine="",
+        **lookups,
     )
     return Exists(events)
 
@@ -641,18 +650,18 @@ def compile_engagement(spec: FieldSpec, operator: str, value: Any) -> Q:
     The negative rules on campaigns and "never" need the contact to have received one,
     so that a resend to "those who did not open it" goes to its recipients only.
     """
-    kind = spec.source
+    field_name = spec.source
     if operator in ("in_campaigns", "not_in_campaigns"):
         mailings = list(_campaigns().filter(pk__in=value).values_list("mailing_id", flat=True))
-        engaged = Q(_engaged(kind, message__mailing_id__in=mailings))
+        engaged = Q(_engaged(field_name, message__mailing_id__in=mailings))
         if operator == "in_campaigns":
             return engaged
         return Q(_received(mailing_id__in=mailings)) & ~engaged
     if operator in ("any_in_last_days", "none_in_last_days"):
         since = timezone.now() - datetime.timedelta(days=value)
-        recent = Q(_engaged(kind, at__gte=since))
+        recent = Q(_engaged(field_name, at__gte=since))
         return recent if operator == "any_in_last_days" else ~recent
-    engaged = Q(_engaged(kind))
+    engaged = Q(_engaged(field_name))
     return engaged if operator == "ever" else Q(_received()) & ~engaged
 
 

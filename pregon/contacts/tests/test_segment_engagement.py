@@ -89,6 +89,14 @@ class SegmentEngagementTestCase(EngagementData, TestCase):
         )
         self.assertEqual(self.who(rule("opened", "not_in_campaigns", [self.b.pk])), [])
 
+    def test_a_click_counts_as_an_open(self) -> None:
+        # As in the campaign's report: the mail program blocked the pixel, the person read it.
+        self.event("persona0001", self.a, EventKind.CLICKED)
+        opened_a = rule("opened", "in_campaigns", [self.a.pk])
+        self.assertEqual(self.who(opened_a), ["persona0000", "persona0001", "persona0002"])
+        self.assertEqual(self.who(rule("opened", "not_in_campaigns", [self.a.pk])), ["persona0003"])
+        self.assertEqual(self.who(rule("opened", "never")), [])
+
     def test_in_the_last_days(self) -> None:
         self.assertEqual(
             self.who(rule("opened", "any_in_last_days", 7)), ["persona0000", "persona0002"]

@@ -4,6 +4,7 @@ with the right records, none, and wrong ones."""
 import unittest
 
 from django.test import TestCase, override_settings
+from django.utils import translation
 
 from pregon.domains import checks
 from pregon.domains.models import DomainStatus, SendingDomain
@@ -30,6 +31,8 @@ def by_code(results: list[checks.Result], code: str) -> list[checks.Result]:
 @unittest.skipUnless(have_knot(), "Knot DNS (knotd) is not installed")
 class DomainChecksTestCase(TestCase):
     def setUp(self) -> None:
+        # The results are worded in the reader's language; these tests read them in English.
+        self.enterContext(translation.override("en"))
         self.domain = SendingDomain.objects.create(name="bueno.test")
         self.domain.add_keys()
 

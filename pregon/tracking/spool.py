@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from pregon.sending.models import Message
+from pregon.sending.models import Mailing, Message
 from pregon.tracking import agents
 from pregon.tracking.models import Event, EventKind, SpoolFile
 
@@ -147,26 +147,42 @@ def _events(rows: list[list]) -> list[Event]:
 
 
 def _flag_clicks_on_every_link(events: list[Event]) -> None:
-    """A scanner follows every link of a message within a second or two: flag them all."""
+    """A scanner follows every link of a message within a second or two: flag them all.
+
+    Three queries whatever the number of messages clicked: their mailings, the mailings'
+    links, and the clicks around the new ones (narrowed to each message's here).
+    """
     clicked = defaultdict(list)
     for event in events:
         if event.kind == EventKind.CLICKED and not event.machine:
             clicked[event.message_id].append(event.at)
-    messages = Message.objects.filter(pk__in=clicked).select_related("mailing")
+    mailing_of = dict(Message.objects.filter(pk__in=clicked).values_list("pk", "mailing_id"))
+    links_of = dict(
+        Mailing.objects.filter(pk__in=set(mailing_of.values())).values_list("pk", "links")
+    )
+    windows = {
+        message_id: (min(times) - ALL_AT_ONCE, max(times) + ALL_AT_ONCE)
+        for message_id, times in clicked.items()
+        if len(links_of.get(mailing_of.get(message_id), [])) >= 2
+    }
+    if not windows:
+        return
+    nearby = defaultdict(list)
+    rows = Event.objects.filter(
+        message_id__in=windows,
+        kind=EventKind.CLICKED,
+        at__gte=min(start for start, _ in windows.values()),
+        at__lte=max(end for _, end in windows.values()),
+    ).values_list("pk", "message_id", "at", "link")
+    for pk, message_id, at, link in rows:
+        start, end = windows[message_id]
+        if start <= at <= end:
+            nearby[message_id].append((pk, at, link))
     flagged: set[int] = set()
-    for message in messages:
-        link_count = len(message.mailing.links)
-        times = clicked[message.pk]
-        if link_count < 2:
-            continue
-        nearby = Event.objects.filter(
-            message=message,
-            kind=EventKind.CLICKED,
-            at__gte=min(times) - ALL_AT_ONCE,
-            at__lte=max(times) + ALL_AT_ONCE,
-        ).values_list("pk", "at", "link")
-        for _, at, _ in nearby:
-            window = [(pk, link) for pk, when, link in nearby if at - ALL_AT_ONCE <= when <= at]
+    for message_id, clicks in nearby.items():
+        link_count = len(links_of[mailing_of[message_id]])
+        for _, at, _ in clicks:
+            window = [(pk, link) for pk, when, link in clicks if at - ALL_AT_ONCE <= when <= at]
             if len({link for _, link in window}) == link_count:
                 flagged.update(pk for pk, _ in window)
     Event.objects.filter(pk__in=flagged).update(machine="all_links")

@@ -3,7 +3,9 @@
 import datetime
 from urllib.parse import urlsplit
 
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from pregon.campaigns import scheduling
@@ -94,3 +96,36 @@ class MachinesTestCase(TestCase):
         spool.flush()
         machines = dict(Event.objects.values_list("kind", "machine"))
         self.assertEqual(machines, {"opened": "scanner_network", "clicked": ""})
+
+
+class ScannersOnManyMessagesTestCase(TestCase):
+    """A scanner that clicks every link of many messages is flagged on each of them, and
+    the flusher asks the database as often for ten messages as for two."""
+
+    def setUp(self) -> None:
+        campaign_to(contacts_on_a_list(10))
+        scheduling.start_due_campaigns()
+        self.messages = list(Message.objects.order_by("pk"))
+        mailing = self.messages[0].mailing
+        mailing.links = ["https://aula.example.gob.pe/a", "https://aula.example.gob.pe/b"]
+        mailing.save()
+        sent_at = timezone.now() - datetime.timedelta(hours=1)
+        Message.objects.update(status=MessageStatus.SENT, sent_at=sent_at)
+
+    def scan(self, messages: list[Message]) -> int:
+        """Click both links of ``messages``; the queries the flush took."""
+        for message in messages:
+            for position in (0, 1):
+                path = urlsplit(links.context(message.pk, 2)[f"tracking_link_{position}"]).path
+                self.client.get(path, HTTP_USER_AGENT=IPHONE)
+        with CaptureQueriesContext(connection) as queries:
+            spool.flush()
+        return len(queries)
+
+    def test_each_message_s_clicks_are_flagged_in_a_constant_number_of_queries(self) -> None:
+        few = self.scan(self.messages[:2])
+        many = self.scan(self.messages[2:])
+        self.assertEqual(many, few)
+        machines = Event.objects.values_list("machine", flat=True)
+        self.assertEqual(len(machines), 20)
+        self.assertEqual(set(machines), {"all_links"})

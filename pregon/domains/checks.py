@@ -117,7 +117,7 @@ def dmarc_value(report_address: str, policy: str = "none") -> str:
 
 def records(domain: "SendingDomain", expectations: Expectations) -> list[Record]:
     """Every record to publish for ``domain``: DKIM keys (active and a rotation's new ones),
-    SPF, DMARC and the return path's MX."""
+    SPF, DMARC and the return path's MX (the From domain's, without a return-path domain)."""
     found = [
         Record(
             DKIM,
@@ -134,10 +134,11 @@ def records(domain: "SendingDomain", expectations: Expectations) -> list[Record]
     found.append(
         Record(DMARC, "TXT", f"_dmarc.{domain.name}", dmarc_value(domain.dmarc_reports_to))
     )
-    if expectations.return_path_domain:
-        found.append(
-            Record(RETURN_PATH, "MX", return_path, f"10 {expectations.bounce_host or '…'}.")
-        )
+    # Bounces come back to the return path, the From domain itself when no other is set:
+    # its MX is checked either way, so it is shown either way. The bounce host is required
+    # only of a return-path domain of its own; the From domain's own mail server will do.
+    host = expectations.bounce_host if expectations.return_path_domain else ""
+    found.append(Record(RETURN_PATH, "MX", return_path, f"10 {host or '…'}."))
     return found
 
 

@@ -95,7 +95,7 @@ class DomainPagesTestCase(BaseTestCase):
 
         self.assertContains(response, "Some records of bueno.test are missing or wrong")
         self.assertContains(response, 'data-record="dkim"', count=2)
-        self.assertContains(response, 'data-state="ok"', count=3)  # two keys and the MX
+        self.assertContains(response, 'data-state="ok"', count=4)  # keys, MX, alignment
         self.assertContains(response, "No DMARC record at _dmarc.bueno.test.")
         # What to change: the SPF record with the relay added to what it had.
         self.assertContains(
@@ -117,6 +117,20 @@ class DomainPagesTestCase(BaseTestCase):
         self.assertContains(response, "Aligned: messages from bueno.test are DKIM-signed")
         listing = self.client.get(reverse("domains:index"))
         self.assertContains(listing, "Verified")
+
+    @unittest.skipUnless(have_knot(), "Knot DNS (knotd) is not installed")
+    def test_a_from_domain_without_mx_is_told_why_it_is_not_verified(self) -> None:
+        # Without a return-path domain, bounces come back to the From domain itself.
+        domain = self.add()
+        records = [record for record in published(domain) if record[1] != "MX"]
+        with knot_server({"bueno.test": records}) as server:
+            with override_settings(DNS_SERVERS=[server]):
+                url = reverse("domains:verify", args=[domain.code])
+                response = self.client.post(url, follow=True)
+
+        self.assertContains(response, 'data-status="partial"')
+        self.assertContains(response, 'data-record="return_path"')
+        self.assertContains(response, "bueno.test has no MX record, so bounces")
 
     def test_rotating_shows_the_new_keys_to_publish(self) -> None:
         domain = self.add()

@@ -1,6 +1,6 @@
 import uuid
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -101,16 +101,22 @@ class SendingDomain(models.Model):
         When the DNS could not be asked, the status stays as it was.
         """
         now = timezone.now()
-        pending = list(self.pending_keys().values_list("selector", flat=True))
         found = {r["params"].get("selector") for r in results if r["state"] == checks.OK}
-        if pending and all(selector in found for selector in pending):
-            self.keys.filter(is_active=True).update(is_active=False, retired_at=now)
-            self.keys.filter(selector__in=pending).update(is_active=True)
-        self.results = results
-        self.checked_at = now
-        if not any(result["state"] == checks.ERROR for result in results):
-            self.status = checks.status_of(results)
-        self.save(update_fields=["results", "checked_at", "status"])
+        # One transaction, the domain locked: a sender never finds it without active keys
+        # (it would send unsigned), and a verification running at the same time (Verify
+        # and the daily check) waits, then finds no pending keys left to switch.
+        with transaction.atomic():
+            SendingDomain.objects.select_for_update().only("pk").get(pk=self.pk)
+            pending = list(self.pending_keys().values_list("selector", flat=True))
+            if pending and all(selector in found for selector in pending):
+                current = self.keys.filter(is_active=True).exclude(selector__in=pending)
+                current.update(is_active=False, retired_at=now)
+                self.keys.filter(selector__in=pending).update(is_active=True)
+            self.results = results
+            self.checked_at = now
+            if not any(result["state"] == checks.ERROR for result in results):
+                self.status = checks.status_of(results)
+            self.save(update_fields=["results", "checked_at", "status"])
 
     def signers(self) -> list[dkim.Signer]:
         """One signer per active key: Ed25519 first, RSA second, as receivers try both."""

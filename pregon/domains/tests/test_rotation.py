@@ -2,7 +2,8 @@
 
 import unittest
 
-from django.test import TestCase, override_settings
+from django.test import TestCase, TransactionTestCase, override_settings
+from django.utils import timezone
 
 from pregon.domains import checks
 from pregon.domains.models import DomainStatus, SendingDomain
@@ -52,3 +53,25 @@ class KeyRotationTestCase(TestCase):
         records = right_records(self.domain)
         self.verify([record for record in records if not record[0].startswith(ed25519.selector)])
         self.assertEqual(self.signing(), self.old)
+
+
+class KeySwitchTestCase(TransactionTestCase):
+    # Not wrapped in a transaction of the test's own: what apply_results commits stays.
+
+    def test_a_verification_that_cannot_be_stored_switches_no_key(self) -> None:
+        domain = SendingDomain.objects.create(name="bueno.test")
+        domain.add_keys()
+        old = {signer.selector for signer in domain.signers()}
+        domain.rotate_keys()
+        found = [
+            {"code": checks.DKIM, "state": checks.OK, "params": {"selector": key.selector}}
+            for key in domain.pending_keys()
+        ]
+        # Not JSON: saving the results fails after the keys would have been switched.
+        found[0]["params"]["checked"] = timezone.now().time()
+
+        with self.assertRaises(TypeError):
+            domain.apply_results(found)
+
+        self.assertEqual({signer.selector for signer in domain.signers()}, old)
+        self.assertEqual(domain.pending_keys().count(), 2)

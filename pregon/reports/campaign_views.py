@@ -128,7 +128,7 @@ def campaign_people(request: HttpRequest, code: uuid.UUID, slug: str) -> HttpRes
     page = Paginator(chosen.rows(mailing, human), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         [
-            (column, column.choices(value).label if column.choices and value else value)
+            (column, column.shown(value))
             for column, value in zip(chosen.columns, chosen.cells(mailing, row), strict=True)
         ]
         for row in page

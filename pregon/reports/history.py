@@ -20,6 +20,7 @@ from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.contacts.models import Contact
 from pregon.sending.models import Bounce, BounceKind, Message, MessageStatus
 from pregon.tracking import agents
+from pregon.tracking.forms import reason_text
 from pregon.tracking.models import Event, EventKind
 
 KIND_LABELS = {
@@ -60,6 +61,11 @@ class Entry:
     @property
     def label(self) -> str:
         return str(KIND_LABELS.get(self.kind, self.kind))
+
+    @property
+    def detail_text(self) -> str:
+        """``detail`` in words: the reason for unsubscribing as the person chose it."""
+        return reason_text(self.detail) if self.kind == EventKind.UNSUBSCRIBED else self.detail
 
     @property
     def is_machine(self) -> bool:

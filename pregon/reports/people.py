@@ -24,6 +24,7 @@ from pregon.sending.models import (
     Message,
     MessageStatus,
 )
+from pregon.tracking.forms import reason_text
 from pregon.tracking.models import Event, EventKind
 
 Value = str | int | datetime.datetime | None
@@ -36,6 +37,16 @@ class Column:
     label: Promise
     # Codes shown by their label on the page; exports keep the code.
     choices: type[TextChoices] | None = None
+    # Or a function that puts the stored value in words for the page.
+    words: Callable[[str], str] | None = None
+
+    def shown(self, value: Value) -> Value:
+        """``value`` as the page shows it: a code by its label."""
+        if not value or not isinstance(value, str):
+            return value
+        if self.choices:
+            return self.choices(value).label
+        return self.words(value) if self.words else value
 
 
 @dataclass(frozen=True)
@@ -188,7 +199,7 @@ LISTS = [
     PeopleList(
         "bajas",
         pgettext_lazy("report", "Unsubscribed"),
-        (*PERSON, Column("at", _("When")), Column("detail", _("Reason given"))),
+        (*PERSON, Column("at", _("When")), Column("detail", _("Reason given"), words=reason_text)),
         _events(EventKind.UNSUBSCRIBED),
     ),
     PeopleList(

@@ -29,3 +29,13 @@ class UnsubscribeForm(forms.Form):
         """What is stored: the reason's key and the person's words, if any."""
         parts = [self.cleaned_data["reason"], self.cleaned_data["comment"].strip()]
         return ": ".join(part for part in parts if part)
+
+
+def reason_text(stored: str) -> str:
+    """A reason as ``stated_reason`` stored it, in words: the reason's label (translated),
+    then the person's comment. Anything else (a provider's words) comes back as it is."""
+    key, _colon, comment = stored.partition(": ")
+    label = dict(REASONS).get(key)
+    if label is None:
+        return stored
+    return f"{label}: {comment}" if comment else str(label)

@@ -91,6 +91,18 @@ class CampaignPeopleTestCase(BaseTestCase):
             ],
         )
 
+    def test_a_reason_chosen_on_the_unsubscribe_page_is_shown_in_words(self) -> None:
+        Message.objects.get(email="persona3@example.pe").events.filter(
+            kind=EventKind.UNSUBSCRIBED
+        ).update(detail="too_many: uno por semana basta")
+        page = self.client.get(self.url("bajas"))
+        self.assertContains(page, "I receive too many emails: uno por semana basta")
+        self.assertNotContains(page, "too_many")
+        # The export keeps the code, for a spreadsheet to count.
+        self.assertEqual(
+            self.csv_rows(self.export("bajas"))[1][-1], "too_many: uno por semana basta"
+        )
+
     def test_who_unsubscribed_and_converted(self) -> None:
         self.assertContains(self.client.get(self.url("bajas")), "Demasiados correos")
         self.assertEqual(self.emails("bajas"), ["persona3@example.pe"])

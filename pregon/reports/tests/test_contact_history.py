@@ -105,6 +105,16 @@ class ContactHistoryTestCase(BaseTestCase):
         self.assertEqual([kind for kind, _at in kinds].count("unsubscribed"), 1)
         self.assertContains(response, "Curso de diciembre", count=6)
 
+    def test_the_reason_for_unsubscribing_is_in_words(self) -> None:
+        code = str(self.campaign.mailing.code)
+        detail = {"email": self.persona3.email, "mailing": code, "reason": "not_interested"}
+        AuditEntry.objects.create(
+            action=AuditAction.UNSUBSCRIBE, target=self.persona3.email, detail=detail
+        )
+        response = self.client.get(self.url)
+        self.assertContains(response, "I am no longer interested")
+        self.assertNotContains(response, "not_interested")
+
     def test_times_are_in_lima_and_words_in_spanish(self) -> None:
         self.use_spanish()
         response = self.client.get(self.url)

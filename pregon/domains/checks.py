@@ -142,8 +142,9 @@ def records(domain: "SendingDomain", expectations: Expectations) -> list[Record]
     return found
 
 
-def _tags(value: str) -> dict[str, str]:
-    """A DKIM or DMARC tag list ("v=DKIM1; k=rsa; p=…") as a dict, names in lower case."""
+def tag_list(value: str) -> dict[str, str]:
+    """A DKIM or DMARC tag list ("v=DKIM1; k=rsa; p=…") as a dict, names in lower case and
+    values without white space."""
     tags = {}
     for part in value.split(";"):
         name, equals, tag_value = part.partition("=")
@@ -166,13 +167,13 @@ def check_dkim(domain: "SendingDomain", record: Record) -> Result:
     found = _looked_up(DKIM, params, lambda: dns.txt(record.name))
     if isinstance(found, Result):
         return found
-    keys = [value for value in found if _tags(value).get("v", "DKIM1") == "DKIM1"]
+    keys = [value for value in found if tag_list(value).get("v", "DKIM1") == "DKIM1"]
     if not keys:
         return Result(DKIM, MISSING, params)
     if len(keys) > 1:
         return Result(DKIM, WRONG, {**params, "problem": "several", "found": keys})
-    published = _tags(keys[0]).get("p", "")
-    if published == _tags(record.value)["p"]:
+    published = tag_list(keys[0]).get("p", "")
+    if published == tag_list(record.value)["p"]:
         return Result(DKIM, OK, params)
     problem = "revoked" if not published else "other_key"
     return Result(DKIM, WRONG, {**params, "problem": problem, "found": keys})
@@ -211,7 +212,7 @@ def check_dmarc(domain: "SendingDomain") -> Result:
         return Result(DMARC, MISSING, params)
     if len(dmarc) > 1:
         return Result(DMARC, WRONG, {**params, "problem": "several", "found": dmarc})
-    tags = _tags(dmarc[0])
+    tags = tag_list(dmarc[0])
     policy = tags.get("p", "").lower()
     params = {**params, "found": dmarc, "policy": policy, "rua": tags.get("rua", "")}
     if policy not in ("none", "quarantine", "reject"):

@@ -199,7 +199,7 @@ def _signed_headers(message: bytes) -> list[set[str]]:
     parsed = message_from_bytes(message)
     signed = []
     for signature in parsed.get_all("DKIM-Signature") or []:
-        tags = checks._tags(str(signature))
+        tags = checks.tag_list(str(signature))
         signed.append({name.strip().lower() for name in tags.get("h", "").split(":")})
     return signed
 

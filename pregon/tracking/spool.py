@@ -97,11 +97,11 @@ def _write(paths: list[Path]) -> int:
     names = [path.name for path in paths]
     done = set(SpoolFile.objects.filter(name__in=names).values_list("name", flat=True))
     rows = [
-        json.loads(line)
+        row
         for path in paths
         if path.name not in done
-        for line in path.read_text().splitlines()
-        if line.endswith("]")  # a line cut short by a full disk is skipped, not fatal
+        for line in path.read_text(errors="replace").splitlines()
+        if (row := _row(line)) is not None
     ]
     events = _events(rows)
     with transaction.atomic():
@@ -113,6 +113,16 @@ def _write(paths: list[Path]) -> int:
     if any(event.kind == EventKind.CLICKED for event in events):
         _flag_clicks_on_every_link(events)
     return len(events)
+
+
+def _row(line: str) -> list | None:
+    """A spooled line's event, or None for a line cut short (by a full disk, say): skipped,
+    so that one bad line does not stop every flush at its file."""
+    try:
+        row = json.loads(line)
+    except ValueError:
+        return None
+    return row if isinstance(row, list) and len(row) == 7 else None
 
 
 def _events(rows: list[list]) -> list[Event]:

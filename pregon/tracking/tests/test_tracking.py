@@ -106,3 +106,15 @@ class TrackingTestCase(TestCase):
         self.assertEqual(spool.flush(), 0)
         self.assertEqual(Event.objects.count(), 1)
         self.assertEqual(list(Path(settings.TRACKING_SPOOL_DIR).iterdir()), [])
+
+    def test_a_line_cut_short_is_skipped_and_the_rest_written(self) -> None:
+        pixels = [tracked(html)[1][0] for html in self.send()]
+        self.client.get(pixels[0])
+        [path] = Path(settings.TRACKING_SPOOL_DIR).iterdir()
+        with path.open("a") as spooled:
+            # Cut short by a full disk inside a user agent that held a "]".
+            spooled.write('["opened", 1, null, 1764000000.5, "Mozilla/5.0 (X11]\n')
+            spooled.write("\n")
+        self.client.get(pixels[1])
+        self.assertEqual(spool.flush(), 2)
+        self.assertEqual(list(Path(settings.TRACKING_SPOOL_DIR).iterdir()), [])

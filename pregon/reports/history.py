@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.contacts.models import Contact
@@ -28,8 +29,8 @@ KIND_LABELS = {
     EventKind.OPENED: _("Opened"),
     EventKind.CLICKED: _("Clicked"),
     EventKind.CONVERTED: _("Converted"),
-    EventKind.UNSUBSCRIBED: _("Unsubscribed"),
-    "resubscribed": _("Subscribed again"),
+    EventKind.UNSUBSCRIBED: pgettext_lazy("contact history", "Unsubscribed"),
+    "resubscribed": pgettext_lazy("contact history", "Subscribed again"),
     BounceKind.HARD: _("Hard bounce"),
     BounceKind.SOFT: _("Soft bounce"),
     BounceKind.COMPLAINT: _("Complaint"),

@@ -158,7 +158,7 @@ PERSON = (EMAIL, FIRST_NAME, LAST_NAME)
 LISTS = [
     PeopleList(
         "abrieron",
-        pgettext_lazy("report", "Opened"),
+        pgettext_lazy("people list", "Opened"),
         (
             *PERSON,
             Column("first_at", _("First seen")),
@@ -170,7 +170,7 @@ LISTS = [
     PeopleList(
         "no-abrieron",
         _("Did not open"),
-        (*PERSON, Column("sent_at", pgettext_lazy("report", "Sent"))),
+        (*PERSON, Column("sent_at", pgettext_lazy("date column", "Sent"))),
         _not_opened,
     ),
     PeopleList(

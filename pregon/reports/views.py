@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from pregon.accounts import audit
 from pregon.accounts.decorators import authorize
@@ -48,8 +48,8 @@ def _growth_chart(growth: overview.Growth) -> dict[str, object]:
         "labels": [formats.date_format(start, "SHORT_DATE_FORMAT") for start in growth.starts],
         "datasets": [
             {"label": _("Joined"), "data": growth.joined},
-            {"label": _("Subscribed again"), "data": growth.resubscribed},
-            {"label": _("Unsubscribed"), "data": growth.unsubscribed},
+            {"label": pgettext("growth", "Subscribed again"), "data": growth.resubscribed},
+            {"label": pgettext("growth", "Unsubscribed"), "data": growth.unsubscribed},
         ],
     }
 

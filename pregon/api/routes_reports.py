@@ -182,7 +182,8 @@ def _events(mailing: Mailing, kind: str | None) -> QuerySet:
     return events.order_by().union(bounces.order_by(), all=True).order_by("at")
 
 
-@router.get("/campaigns/{code}/events", response={200: list[EventOut], **ERRORS})
+# Events name people: like the contacts themselves, for editors and up.
+@router.get("/campaigns/{code}/events", response={200: list[EventOut], **ERRORS}, auth=auth.EDITOR)
 @paginate(PageNumberPagination, page_size=500, max_page_size=5000)
 def campaign_events(
     request: HttpRequest,

@@ -118,7 +118,8 @@ def _people_list(slug: str) -> people.PeopleList:
         raise Http404 from None
 
 
-@authorize(Role.ANALYST)
+# The lists name people: like the contacts themselves, for editors and up.
+@authorize(Role.EDITOR)
 def campaign_people(request: HttpRequest, code: uuid.UUID, slug: str) -> HttpResponse:
     """One list of the report (who opened, did not, clicked…), a page at a time."""
     campaign = _campaign(code)
@@ -145,7 +146,7 @@ def campaign_people(request: HttpRequest, code: uuid.UUID, slug: str) -> HttpRes
     return render(request, "reports/campaign_people.html", context)
 
 
-@authorize(Role.ANALYST)
+@authorize(Role.EDITOR)
 def campaign_export(request: HttpRequest, code: uuid.UUID, slug: str) -> HttpResponse:
     """Download one list as CSV or XLSX (``?format=``); every export is audited."""
     campaign = _campaign(code)

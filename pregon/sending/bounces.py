@@ -2,7 +2,9 @@
 provider's webhook): one place records them and decides whom to mail no more.
 
 A hard bounce or a complaint suppresses the address at once; soft bounces (a full mailbox,
-a server that refused for a while) do after ``settings.SOFT_BOUNCE_LIMIT`` of them.
+a server that refused for a while) do after ``settings.SOFT_BOUNCE_LIMIT`` of them, counted
+over the address's whole history (not only in a row: an address that keeps failing now and
+then is as costly to the sender's reputation).
 """
 
 import datetime

@@ -69,7 +69,9 @@ def _notice(report: dsn.Report) -> Outcome:
         return Outcome(_("A delay warning: nothing to record"), message.email, is_done=True)
     failure = min(report.failures, key=lambda failure: SEVERITY.index(failure.kind))
     with transaction.atomic():
-        # The same notice read twice (the poller died before deleting it) counts once.
+        # The same notice read twice (the poller died before deleting it, or two checks of
+        # the mailbox at once) counts once: the message's row is locked while we look.
+        Message.objects.select_for_update().only("pk").get(pk=message.pk)
         seen = Bounce.objects.filter(
             message=message, kind=failure.kind, source=BounceSource.MAILBOX
         ).exists()

@@ -47,7 +47,9 @@ class ReportsTestCase(ApiTestCase):
         self.assertIn("has not started", response.json()["detail"])
 
     def test_it_exports_events_and_bounces_oldest_first(self) -> None:
-        response = self.call("GET", self.url + "/events", token=self.analyst)
+        analyst = self.call("GET", self.url + "/events", token=self.analyst)
+        self.assertEqual(analyst.status_code, 403)  # Events name people: editors only.
+        response = self.call("GET", self.url + "/events", token=self.token)
         self.assertEqual(response.status_code, 200, response.content)
         body = response.json()
         self.assertEqual(body["count"], 16)

@@ -39,7 +39,7 @@ from pregon.tests.browser import (
 )
 from pregon.tracking.agents import TOO_FAST
 
-ANALYST = "analista@example.pe"
+EDITOR = "editora@example.pe"
 RECIPIENTS = 100
 # A person reading in Thunderbird, which loads images.
 THUNDERBIRD = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Thunderbird/128.5.0"
@@ -101,7 +101,7 @@ class ReportBrowserTestCase(StaticLiveServerTestCase):
         self.addCleanup(unsafe.stop)
         # The gallery design's images and links, as mail clients load them, are on this server.
         self.enterContext(override_settings(SITE_URL=self.live_server_url))
-        User.objects.create_user(ANALYST, PASSWORD, role=Role.ANALYST, name="Luis Analista")
+        User.objects.create_user(EDITOR, PASSWORD, role=Role.EDITOR, name="Rosa Editora")
         mailing_list = contacts_on_a_list(RECIPIENTS, name="Participantes 2026")
         template, source = starts.from_gallery(starts.gallery.get("curso"))
         template.set_source(source)
@@ -142,7 +142,7 @@ class ReportBrowserTestCase(StaticLiveServerTestCase):
         mailbox = SlowMailbox()
         with smtp_server(mailbox), chromium_page() as page:
             problems = watch(page)
-            login(page, base, ANALYST)
+            login(page, base, EDITOR)
             scheduler = start("runscheduler", "--interval", "0.5")
             sender = start("runsender", "--idle", "0.2", "--batch", "5")
             try:

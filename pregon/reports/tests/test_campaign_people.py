@@ -15,7 +15,7 @@ class CampaignPeopleTestCase(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.campaign = reported_campaign()
-        self.client.force_login(self.charlie)
+        self.client.force_login(self.bob)
 
     def url(self, slug: str) -> str:
         return reverse("reports:campaign_people", args=[self.campaign.code, slug])
@@ -31,6 +31,13 @@ class CampaignPeopleTestCase(BaseTestCase):
 
     def emails(self, slug: str, **params: str) -> list[str]:
         return [row[0] for row in self.csv_rows(self.export(slug, **params))[1:]]
+
+    def test_analysts_see_the_figures_but_not_who(self) -> None:
+        self.client.force_login(self.charlie)
+        report = self.client.get(reverse("reports:campaign", args=[self.campaign.code]))
+        self.assertNotContains(report, 'data-list="abrieron"')
+        self.assertEqual(self.client.get(self.url("abrieron")).status_code, 403)
+        self.assertEqual(self.export("abrieron", format="csv").status_code, 403)
 
     def test_an_unknown_list_is_not_found(self) -> None:
         self.assertEqual(self.client.get(self.url("nadie")).status_code, 404)
@@ -139,7 +146,7 @@ class CampaignPeopleTestCase(BaseTestCase):
     def test_every_export_is_audited(self) -> None:
         self.export("abrieron", format="xlsx")
         entry = AuditEntry.objects.get(action=AuditAction.EXPORT)
-        self.assertEqual(entry.actor, self.charlie)
+        self.assertEqual(entry.actor, self.bob)
         self.assertEqual(entry.target, f"campaign {self.campaign.code}")
         self.assertEqual(entry.detail["list"], "abrieron")
         self.assertEqual((entry.detail["rows"], entry.detail["format"]), (4, "xlsx"))

@@ -194,7 +194,7 @@ class FullLoopTestCase(ApiTestCase):
         self.assertEqual(dict(stats.devices(mailing)), {"mobile": 1, "desktop": 1})
 
         # Whom the report names, and what its exports hold.
-        self.client.force_login(self.charlie)
+        self.client.force_login(self.bob)
         expected = {
             "abrieron": [PEOPLE[0], PEOPLE[1]],
             "no-abrieron": [PEOPLE[2], PEOPLE[3], PEOPLE[4]],

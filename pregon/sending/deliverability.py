@@ -271,8 +271,11 @@ def _ptr_item() -> Item:
             continue
         try:
             names = _forward_confirmed(backend.host)
-        except dns.LookupFailed as error:
-            notes.append(f"{backend.name}: {error}")
+        except dns.LookupFailed:
+            notes.append(
+                _("%(relay)s: the DNS did not answer about %(host)s; try again later.")
+                % {"relay": backend.name, "host": backend.host}
+            )
             continue
         checked += 1
         if names:

@@ -155,3 +155,15 @@ class ChecklistTestCase(BaseTestCase):
         self.assertEqual(
             deliverability.spf_mechanisms(), ["a:correo.bueno.test", "include:amazonses.com"]
         )
+
+
+class ChecklistWithoutDnsTestCase(BaseTestCase):
+    """Every test's DNS is a closed port (pregon/conftest.py): as if the DNS were down."""
+
+    def test_a_relay_the_dns_does_not_answer_about_is_said_in_plain_words(self) -> None:
+        Backend.objects.create(name="Relé", kind=BackendKind.SMTP, host="relay.bueno.test")
+        self.client.force_login(self.charlie)
+        response = self.client.get(reverse("domains:checklist"))
+        self.assertEqual(states(response)["ptr"], "unknown")
+        self.assertContains(response, "Relé: the DNS did not answer about relay.bueno.test")
+        self.assertNotContains(response, "nameservers")

@@ -7,7 +7,8 @@ Needs ``wrk`` (Debian's wrk package). Builds its own database, like the other be
 with a campaign of 10,000 messages marked as sent an hour ago, and starts the web server as
 ``pregon run`` does (gunicorn, settings.WEB_WORKERS processes, access log on). wrk then asks
 for the pixels of all 10,000 messages in turn, over kept connections, and afterwards for
-their first link. Last, the spool is flushed as the scheduler does it, and the events in the
+their first link (after two seconds of clicks to warm the web processes up, whose events
+are counted apart). Last, the spool is flushed as the scheduler does it, and the events in the
 database are counted: at least one per answer wrk counted (wrk does not count the answers
 still in flight when it stops, so there may be a few more, never fewer).
 
@@ -85,14 +86,18 @@ def setup() -> list[int]:
     return list(Message.objects.order_by("pk").values_list("pk", flat=True))
 
 
+def wrk(base: str, script: Path, connections: int, seconds: int) -> str:
+    command = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s"]
+    command += ["--latency", "-s", str(script), base]
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+
+
 def load(base: str, paths: list[str], args: argparse.Namespace, folder: Path) -> dict:
     """Run wrk over ``paths``; its rate, 99th percentile latency and answers."""
     path_file, script = folder / "paths.txt", folder / "paths.lua"
     path_file.write_text("\n".join(paths) + "\n")
     script.write_text(LUA % path_file)
-    command = ["wrk", "-t", "1", "-c", str(args.connections), "-d", f"{args.seconds}s"]
-    command += ["--latency", "-s", str(script), base]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    output = wrk(base, script, args.connections, args.seconds)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if errors or "Socket errors" in output:
         print(output, file=sys.stderr)
@@ -142,6 +147,15 @@ def main() -> int:
                 for pk in message_ids
             ]
             with tempfile.TemporaryDirectory() as folder:
+                # Each web process's first Django request loads the URLs, the translations
+                # and the views (about half a second): not what is measured here. The
+                # warm-up's events are counted apart.
+                warm_up = Path(folder) / "warm-up.lua"
+                warm_up.write_text(
+                    f'request = function() return wrk.format("GET", "{clicks[0]}") end'
+                )
+                warm = wrk(base, warm_up, args.connections, 2)
+                warm_clicks = int(re.search(r"(\d+) requests in", warm).group(1))
                 opened = load(base, pixels, args, Path(folder))
                 clicked = load(base, clicks, args, Path(folder))
         finally:
@@ -152,6 +166,8 @@ def main() -> int:
         lost = 0
         for kind, figures in ((EventKind.OPENED, opened), (EventKind.CLICKED, clicked)):
             stored = Event.objects.filter(kind=kind).count()
+            if kind == EventKind.CLICKED:
+                stored -= warm_clicks
             lost += max(0, figures["answers"] - figures["errors"] - stored)
             name = "open" if kind == EventKind.OPENED else "click"
             print(f"# {name}: {figures['answers']} answers, {stored} events stored")

@@ -21,6 +21,7 @@ from pregon.accounts.decorators import authorize
 from pregon.accounts.models import AuditAction, Role
 from pregon.contacts.forms import bootstrap
 from pregon.content.preview import PREVIEW_POLICY
+from pregon.domains.models import DomainStatus
 from pregon.lib import vault
 from pregon.sending import engine, headers, transports
 from pregon.sending.backends import Outcome
@@ -54,6 +55,7 @@ def sender_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         sender = form.save()
         messages.success(request, _("Sender “%(sender)s” created.") % {"sender": sender.from_email})
+        _warn_if_unverified(request, sender)
         return redirect("sending:senders")
     context = {
         "form": bootstrap(form),
@@ -63,6 +65,19 @@ def sender_create(request: HttpRequest) -> HttpResponse:
     return render(request, "contacts/simple_form.html", context)
 
 
+def _warn_if_unverified(request: HttpRequest, sender: SenderIdentity) -> None:
+    """Mail from a domain whose DNS records are not in place ends up as spam, or refused."""
+    if sender.domain.status != DomainStatus.VERIFIED:
+        messages.warning(
+            request,
+            _(
+                "The domain %(domain)s is not verified yet: until its DNS records are "
+                "published, mail from this sender may be marked as spam or refused."
+            )
+            % {"domain": sender.domain.name},
+        )
+
+
 @authorize(Role.EDITOR)
 def sender_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     sender = get_object_or_404(SenderIdentity, code=code)
@@ -70,6 +85,7 @@ def sender_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Changes saved."))
+        _warn_if_unverified(request, sender)
         return redirect("sending:senders")
     context = {
         "form": bootstrap(form),

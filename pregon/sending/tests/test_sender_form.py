@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from pregon.domains.models import SendingDomain
+from pregon.domains.models import DomainStatus, SendingDomain
 from pregon.sending.models import SenderIdentity
 from pregon.test import BaseTestCase
 
@@ -30,6 +30,14 @@ class SenderCreateTestCase(BaseTestCase):
         self.assertEqual(sender.from_email, "capacitacion@escuela.example.pe")
         self.assertEqual(sender.domain, SendingDomain.objects.get(name="escuela.example.pe"))
         self.assertEqual(sender.domain.keys.count(), 2)
+        self.assertContains(response, "The domain escuela.example.pe is not verified yet")
+
+    def test_a_sender_of_a_verified_domain_gets_no_warning(self) -> None:
+        SendingDomain.objects.create(name="escuela.example.pe", status=DomainStatus.VERIFIED)
+        data = {"from_name": "Escuela", "from_email": "a@escuela.example.pe"}
+        response = self.client.post(self.url, data, follow=True)
+        self.assertContains(response, "created.")
+        self.assertNotContains(response, "is not verified yet")
 
     def test_bad_addresses_are_refused_and_nothing_is_saved(self) -> None:
         for data, field, message in (

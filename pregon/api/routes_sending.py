@@ -55,7 +55,13 @@ from pregon.api.schemas import (
     TestSendIn,
 )
 from pregon.campaigns.forms import CampaignForm, ScheduleForm, TestSendForm
-from pregon.campaigns.models import Campaign, CampaignStatus, IllegalTransition
+from pregon.campaigns.models import (
+    EDITABLE_FIELDS,
+    TRACKING_FIELDS,
+    Campaign,
+    CampaignStatus,
+    IllegalTransition,
+)
 from pregon.contacts.models import MailingList, Segment
 from pregon.content.models import EmailTemplate
 from pregon.lib import vault
@@ -119,27 +125,6 @@ RELATED: dict[str, tuple[type[Model], Any]] = {
     "exclude_segments": (Segment, gettext_lazy("There is no segment with the code “%(code)s”.")),
 }
 AUDIENCE_FIELDS = ["include_lists", "exclude_lists", "include_segments", "exclude_segments"]
-# Tracking and impact settings, sent to the form as they are (or as the request changes them).
-SWITCHES = [
-    "track_opens",
-    "track_clicks",
-    "attribute_conversions",
-    "add_utm",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_content_per_link",
-]
-# The columns an edit writes: never the status, which another request may have changed.
-EDITABLE_FIELDS = [
-    "name",
-    "subject",
-    "preheader",
-    "sender",
-    "template",
-    *SWITCHES,
-    "updated_at",
-]
 
 
 def _refused(campaign: Campaign, action: str) -> ApiError:
@@ -187,7 +172,7 @@ def _campaign_form(campaign: Campaign, changes: dict[str, Any]) -> CampaignForm:
         "sender": campaign.sender_id,
         "template": campaign.template_id,
     }
-    for name in SWITCHES:
+    for name in TRACKING_FIELDS:
         data[name] = getattr(campaign, name)
     for name in AUDIENCE_FIELDS:
         data[name] = (

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pregon.campaigns.models import Campaign
+from pregon.campaigns.models import TRACKING_FIELDS, Campaign
 from pregon.contacts.models import Field, MailingList, Segment
 from pregon.contacts.normalize import normalize_email
 from pregon.content import mergetags
@@ -47,14 +47,7 @@ class CampaignForm(forms.ModelForm):
             "include_segments",
             "exclude_lists",
             "exclude_segments",
-            "track_opens",
-            "track_clicks",
-            "attribute_conversions",
-            "add_utm",
-            "utm_source",
-            "utm_medium",
-            "utm_campaign",
-            "utm_content_per_link",
+            *TRACKING_FIELDS,
         ]
         widgets = {
             "include_lists": forms.CheckboxSelectMultiple,

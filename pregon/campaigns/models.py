@@ -46,6 +46,30 @@ class IllegalTransition(Exception):
     """The campaign is not in a status it may leave for the one asked."""
 
 
+# The campaign's tracking and impact settings: edited, copied and offered by the API alike.
+TRACKING_FIELDS = [
+    "track_opens",
+    "track_clicks",
+    "attribute_conversions",
+    "add_utm",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_content_per_link",
+]
+# The columns an edit writes (screens and API): never the status, which another request may
+# have changed meanwhile.
+EDITABLE_FIELDS = [
+    "name",
+    "subject",
+    "preheader",
+    "sender",
+    "template",
+    *TRACKING_FIELDS,
+    "updated_at",
+]
+
+
 class Campaign(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=150)
@@ -220,15 +244,8 @@ class Campaign(models.Model):
             preheader=self.preheader,
             sender=self.sender,
             template=self.template,
-            track_opens=self.track_opens,
-            track_clicks=self.track_clicks,
-            add_utm=self.add_utm,
-            utm_source=self.utm_source,
-            utm_medium=self.utm_medium,
-            utm_campaign=self.utm_campaign,
-            utm_content_per_link=self.utm_content_per_link,
-            attribute_conversions=self.attribute_conversions,
             created_by=user,
+            **{name: getattr(self, name) for name in TRACKING_FIELDS},
         )
         for relation in ("include_lists", "include_segments", "exclude_lists", "exclude_segments"):
             getattr(copy, relation).set(getattr(self, relation).all())

@@ -20,7 +20,13 @@ from pregon.accounts import audit
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import AuditAction, Role
 from pregon.campaigns.forms import CampaignForm, ScheduleForm, TestSendForm, unready_templates
-from pregon.campaigns.models import TRANSITIONS, Campaign, CampaignStatus, IllegalTransition
+from pregon.campaigns.models import (
+    EDITABLE_FIELDS,
+    TRANSITIONS,
+    Campaign,
+    CampaignStatus,
+    IllegalTransition,
+)
 from pregon.contacts.forms import bootstrap
 from pregon.sending import deliverability, engine, quota
 from pregon.sending.models import MessageStatus
@@ -30,22 +36,6 @@ FINAL = {CampaignStatus.SENT, CampaignStatus.CANCELLED, CampaignStatus.FAILED}
 PAGE_SIZE = 50
 # The "send now" form sits beside the scheduling one, so its ids need another prefix.
 NOW_ID = "now_%s"
-EDITABLE_FIELDS = [
-    "name",
-    "subject",
-    "preheader",
-    "sender",
-    "template",
-    "track_opens",
-    "track_clicks",
-    "attribute_conversions",
-    "add_utm",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_content_per_link",
-    "updated_at",
-]
 
 
 def _changed_meanwhile(request: HttpRequest) -> None:

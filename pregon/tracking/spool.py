@@ -25,7 +25,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from pregon.sending.models import Mailing, Message
 from pregon.tracking import agents
@@ -76,6 +75,10 @@ def _close() -> None:
 def flush() -> int:
     """Write every finished spool file to the database; the number of events written."""
     _close()
+    # Names start with their second (ten digits until the year 2286): the unique index on
+    # the name finds the old ones, with no index of their own.
+    forget_before = int(time.time() - REMEMBER.total_seconds())
+    SpoolFile.objects.filter(name__lt=f"{forget_before}-").delete()
     directory = Path(settings.TRACKING_SPOOL_DIR)
     if not directory.is_dir():
         return 0
@@ -89,7 +92,6 @@ def flush() -> int:
     written = 0
     for start in range(0, len(ready), 50):
         written += _write(ready[start : start + 50])
-    SpoolFile.objects.filter(at__lt=timezone.now() - REMEMBER).delete()
     return written
 
 

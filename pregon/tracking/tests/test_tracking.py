@@ -2,6 +2,7 @@
 which record events and send people to the mailing's own links, and to nowhere else."""
 
 import re
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,7 +14,7 @@ from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list, send_al
 from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.sending.models import Message
 from pregon.tracking import spool
-from pregon.tracking.models import Event, EventKind
+from pregon.tracking.models import Event, EventKind, SpoolFile
 
 SITE = "https://correo.escuela.example.pe"
 
@@ -118,3 +119,10 @@ class TrackingTestCase(TestCase):
         self.client.get(pixels[1])
         self.assertEqual(spool.flush(), 2)
         self.assertEqual(list(Path(settings.TRACKING_SPOOL_DIR).iterdir()), [])
+
+    def test_names_of_written_files_are_forgotten_after_two_days(self) -> None:
+        now = int(time.time())
+        old, recent = f"{now - 3 * 86400}-web-1-aa.events", f"{now - 3600}-web-1-bb.events"
+        SpoolFile.objects.bulk_create([SpoolFile(name=old), SpoolFile(name=recent)])
+        spool.flush()
+        self.assertEqual(list(SpoolFile.objects.values_list("name", flat=True)), [recent])

@@ -61,11 +61,15 @@ class SenderIdentityForm(forms.ModelForm):
             raise forms.ValidationError(str(error)) from None
 
 
-class SmtpBackendForm(forms.ModelForm):
-    """An SMTP relay. The password is write-only: left blank on edit, the stored one stays.
-
-    It is stored encrypted (pregon.lib.vault) and never put back into a page.
+class ServerLoginForm(forms.ModelForm):
+    """A server Pregón logs in to (an SMTP relay, a bounce mailbox), with ``host``, ``port``,
+    ``security`` and an encrypted ``password``. The password is write-only: left blank on
+    edit, the stored one stays; it is stored encrypted (pregon.lib.vault) and never put back
+    into a page. Without encryption, only a server on this same machine is accepted.
     """
+
+    # Said when a server off this machine is asked for without encryption.
+    unencrypted_error: ClassVar[str]
 
     password = forms.CharField(
         label=_("Password"),
@@ -74,6 +78,34 @@ class SmtpBackendForm(forms.ModelForm):
         max_length=1000,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["port"].validators += [MinValueValidator(1), MaxValueValidator(65535)]
+        if self.instance.password:
+            self.fields["password"].help_text = _(
+                "A password is stored. Leave this blank to keep it."
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        host = (cleaned.get("host") or "").strip().lower()
+        if cleaned.get("security") == Security.NONE and host not in LOOPBACK_HOSTS:
+            # Without encryption, the password and every message would cross the network
+            # readable by anyone on the way.
+            self.add_error("security", self.unencrypted_error)
+        return cleaned
+
+    def encrypted_password(self) -> str | None:
+        """The password typed, encrypted; None when left blank (the stored one stays)."""
+        password = self.cleaned_data.get("password")
+        return vault.encrypt(password) if password else None
+
+
+class SmtpBackendForm(ServerLoginForm):
+    """An SMTP relay."""
+
+    unencrypted_error = _("Without encryption only a relay on this same server may be used.")
 
     field_order = [
         "name",
@@ -103,14 +135,9 @@ class SmtpBackendForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["host"].required = True
-        self.fields["port"].validators += [MinValueValidator(1), MaxValueValidator(65535)]
         _limit_shares(self)
         # Optional here: the REST API saves relays through this form and may leave it out.
         self.fields["weight"].required = False
-        if self.instance.password:
-            self.fields["password"].help_text = _(
-                "A password is stored. Leave this blank to keep it."
-            )
 
     def clean_weight(self) -> int:
         weight = self.cleaned_data.get("weight")
@@ -120,24 +147,15 @@ class SmtpBackendForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("password") and not cleaned.get("username"):
             self.add_error("username", _("A password needs a user name."))
-        host = (cleaned.get("host") or "").strip().lower()
-        if cleaned.get("security") == Security.NONE and host not in LOOPBACK_HOSTS:
-            # Without encryption, the password and every message would cross the network
-            # readable by anyone on the way.
-            self.add_error(
-                "security",
-                _("Without encryption only a relay on this same server may be used."),
-            )
         return cleaned
 
     def save(self, commit: bool = True) -> Backend:
         backend = super().save(commit=False)
         backend.kind = BackendKind.SMTP
-        password = self.cleaned_data.get("password")
         if not backend.username:
             backend.password = ""
-        elif password:
-            backend.password = vault.encrypt(password)
+        elif password := self.encrypted_password():
+            backend.password = password
         if commit:
             backend.save()
         return backend

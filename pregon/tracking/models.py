@@ -46,10 +46,10 @@ class Event(models.Model):
 
 class SpoolFile(models.Model):
     """A spool file of events already written to the database (pregon.tracking.spool): if
-    the flusher dies after the commit and before deleting the file, it is not read twice."""
+    the flusher dies after the commit and before deleting the file, it is not read twice.
+    The name starts with the file's second, which is all the flusher needs to forget it."""
 
     name = models.CharField(max_length=200, unique=True)
-    at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return self.name

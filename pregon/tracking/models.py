@@ -1,3 +1,4 @@
+import datetime
 import hashlib
 import uuid
 
@@ -7,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pregon.sending.models import Message, Security
+from pregon.tracking import agents
 
 
 class EventKind(models.TextChoices):
@@ -42,6 +44,37 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.message_id}"
+
+    @classmethod
+    def described(
+        cls,
+        *,
+        kind: str,
+        message_id: int,
+        sent_at: datetime.datetime | None,
+        at: datetime.datetime,
+        link: int | None,
+        user_agent: str,
+        machine: str,
+        ip_hash: str,
+    ) -> "Event":
+        """An unsaved event with the mail program and device its user agent names, flagged
+        too if it is a click that came too soon after delivery (``machine`` says why the
+        request itself looked like a machine's, or "")."""
+        if not machine and kind == EventKind.CLICKED and sent_at:
+            machine = agents.too_soon(at - sent_at)
+        agent = agents.describe(user_agent)
+        return cls(
+            kind=kind,
+            message_id=message_id,
+            at=at,
+            link=link,
+            user_agent=user_agent,
+            client=agent.client,
+            device=agent.device,
+            machine=machine,
+            ip_hash=ip_hash,
+        )
 
 
 class SpoolFile(models.Model):

@@ -27,7 +27,6 @@ from django.conf import settings
 from django.db import transaction
 
 from pregon.sending.models import Mailing, Message
-from pregon.tracking import agents
 from pregon.tracking.models import Event, EventKind, SpoolFile
 
 SUFFIX = ".events"
@@ -138,19 +137,14 @@ def _events(rows: list[list]) -> list[Event]:
         message = messages.get(message_id)
         if message is None:
             continue
-        at = datetime.datetime.fromtimestamp(at, tz=datetime.UTC)
-        if not machine and kind == EventKind.CLICKED and message.sent_at:
-            machine = agents.too_soon(at - message.sent_at)
-        agent = agents.describe(user_agent)
         events.append(
-            Event(
+            Event.described(
                 kind=kind,
                 message_id=message_id,
-                at=at,
+                sent_at=message.sent_at,
+                at=datetime.datetime.fromtimestamp(at, tz=datetime.UTC),
                 link=link,
                 user_agent=user_agent,
-                client=agent.client,
-                device=agent.device,
                 machine=machine,
                 ip_hash=ip_hash,
             )

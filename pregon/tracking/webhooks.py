@@ -56,7 +56,7 @@ from django.views.decorators.csrf import csrf_exempt
 from pregon.sending import bounces
 from pregon.sending.models import Bounce, BounceKind, BounceSource, Message
 from pregon.tracking import sns
-from pregon.tracking.agents import describe, machine_reason, too_soon
+from pregon.tracking.agents import machine_reason
 from pregon.tracking.models import Event, EventKind, hash_ip
 from pregon.tracking.unsubscribing import unsubscribe
 
@@ -249,20 +249,16 @@ def _engagement(message: Message, event: AnymailTrackingEvent, esp_name: str, ki
         machine = machine_reason(
             opening=kind == EventKind.OPENED, method="GET", user_agent=user_agent, ip=ip
         )
-        if not machine and kind == EventKind.CLICKED and message.sent_at:
-            machine = too_soon(at - message.sent_at)
-    agent = describe(user_agent)
-    Event.objects.create(
+    Event.described(
         kind=kind,
-        message=message,
+        message_id=message.pk,
+        sent_at=message.sent_at,
         at=at,
         link=link,
         user_agent=user_agent,
-        client=agent.client,
-        device=agent.device,
         machine=machine,
         ip_hash=hash_ip(ip),
-    )
+    ).save()
 
 
 def _position(links: list[str], url: str | None) -> int | None:

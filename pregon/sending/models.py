@@ -284,8 +284,41 @@ class BackendSlot(models.Model):
 
 
 class BounceKind(models.TextChoices):
+    """What a bounce means for the recipient (see ``pregon.sending.bounce_classifier``)."""
+
     HARD = "hard", _("Hard bounce")
     SOFT = "soft", _("Soft bounce")
+    COMPLAINT = "complaint", _("Complaint")
+    # Refused for something on our side (a block of our IP, SPF/DKIM/DMARC, the content):
+    # the person is still there, so the address is never suppressed for it.
+    SENDER = "sender", _("Sending-side rejection")
+
+
+class BounceCause(models.TextChoices):
+    """Why a message did not arrive, after sisimai's reason taxonomy."""
+
+    # The address is dead: suppressed at once.
+    USER_UNKNOWN = "user_unknown", _("Mailbox does not exist")
+    HOST_UNKNOWN = "host_unknown", _("Domain does not exist")
+    HAS_MOVED = "has_moved", _("Person has moved")
+    NOT_ACCEPT = "not_accept", _("Domain accepts no mail")
+    SUSPENDED = "suspended", _("Mailbox disabled")
+    # Passing trouble: counted, suppressed only after the soft-bounce limit.
+    MAILBOX_FULL = "mailbox_full", _("Mailbox full")
+    EXPIRED = "expired", _("Delivery time expired")
+    SYSTEM_ERROR = "system_error", _("Receiving server error")
+    NETWORK_ERROR = "network_error", _("Network error")
+    TOO_MANY_CONNECTIONS = "too_many_conn", _("Too many connections")
+    RATE_LIMITED = "rate_limited", _("Sending rate limited")
+    UNDEFINED = "undefined", _("Unspecified failure")
+    # Our side: never suppresses the recipient, flagged for the sender to fix.
+    BLOCKED = "blocked", _("Our server is blocked")
+    POLICY_VIOLATION = "policy", _("Receiver's policy")
+    SPAM_DETECTED = "spam", _("Taken for spam")
+    SECURITY_ERROR = "security", _("SPF/DKIM/DMARC failure")
+    REJECTED_SENDER = "rejected_sender", _("Sender address refused")
+    CONTENT_ERROR = "content", _("Content refused")
+    # Someone marked the message as spam.
     COMPLAINT = "complaint", _("Complaint")
 
 
@@ -305,6 +338,9 @@ class Bounce(models.Model):
     email = models.EmailField(_("email address"), max_length=254, db_index=True)
     message = models.ForeignKey(
         Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="bounces"
+    )
+    cause = models.CharField(
+        _("cause"), max_length=16, choices=BounceCause.choices, default=BounceCause.UNDEFINED
     )
     # What the server said: "5.1.1 User unknown", a provider's description, the ARF type.
     reason = models.CharField(_("reason"), max_length=500, blank=True)

@@ -36,8 +36,29 @@ def envsecret(name: str, default: str = "") -> str:
     return os.environ.get(name) or default
 
 
+def read_or_create_secret(path: Path) -> str:
+    """The secret kept in ``path``, created random and readable by this user alone if missing.
+
+    The file is created with its final mode (O_EXCL, 0600), never widened then narrowed, so no
+    other user can open it in between, whatever the umask.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    from secrets import token_urlsafe
+
+    with os.fdopen(fd, "w") as f:
+        f.write(token_urlsafe(50))
+    return path.read_text().strip()
+
+
+# Everything Pregón writes (the database and its journal, the cache, the outbox, the spool,
+# uploads, exports) holds contacts' data or secrets: folders 0700 and files 0600 for every
+# process that loads these settings, whatever umask it was started with.
+os.umask(0o077)
 VAR_DIR = Path(envstr("PREGON_VAR_DIR", str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 DEBUG = envbool("PREGON_DEBUG", False)
 SECRET_KEY = envsecret("PREGON_SECRET_KEY")
@@ -45,13 +66,7 @@ SECRET_KEY_FROM_ENV = bool(SECRET_KEY)
 if not SECRET_KEY:
     # A fresh install gets a random key kept under var/, so `make run` needs no setup and
     # sessions survive restarts. Production sets PREGON_SECRET_KEY (checked by pregon.W001).
-    _key_file = VAR_DIR / "secret_key"
-    if not _key_file.exists():
-        from secrets import token_urlsafe
-
-        _key_file.write_text(token_urlsafe(50))
-        _key_file.chmod(0o600)
-    SECRET_KEY = _key_file.read_text().strip()
+    SECRET_KEY = read_or_create_secret(VAR_DIR / "secret_key")
 
 # Encrypts stored secrets (relay passwords, API keys, DKIM keys): see pregon/lib/vault.py.
 ENCRYPTION_KEY = envsecret("PREGON_ENCRYPTION_KEY") or SECRET_KEY
@@ -214,6 +229,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "media"
+# Django's storage would otherwise chmod uploads to 0644, past the umask above.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -224,6 +242,12 @@ WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = envint("PREGON_IMPORT_MAX_MB", 250) * 1024 * 1024
+# An XLSX file is a zip: what it holds once unpacked, and how much more than it takes
+# packed, are capped before openpyxl opens it (its shared strings are held in memory).
+IMPORT_XLSX_MAX_BYTES = envint("PREGON_IMPORT_XLSX_MAX_MB", 100) * 1024 * 1024
+IMPORT_XLSX_MAX_RATIO = envint("PREGON_IMPORT_XLSX_MAX_RATIO", 100)
+# The mapping screen has one choice per column (and Django refuses forms of 1,000 fields).
+IMPORT_MAX_COLUMNS = envint("PREGON_IMPORT_MAX_COLUMNS", 500)
 IMAGE_MAX_BYTES = envint("PREGON_IMAGE_MAX_MB", 5) * 1024 * 1024
 
 # The plan (R4): messages a month, for how many months, from which day (YYYY-MM-DD; empty:
@@ -231,6 +255,10 @@ IMAGE_MAX_BYTES = envint("PREGON_IMAGE_MAX_MB", 5) * 1024 * 1024
 QUOTA_MONTHLY = envint("PREGON_QUOTA_MONTHLY", 50_000)
 QUOTA_MONTHS = envint("PREGON_QUOTA_MONTHS", 12)
 QUOTA_START = envstr("PREGON_QUOTA_START")
+# What personalising one message may take (pregon/content/render.py): past either, that
+# message fails with the reason, and the others go on.
+RENDER_TIMEOUT_MS = envint("PREGON_RENDER_TIMEOUT_MS", 1000)
+RENDER_MAX_BYTES = envint("PREGON_RENDER_MAX_MB", 5) * 1024 * 1024
 # Seconds before each new try of a message the relay deferred; then it fails.
 SENDING_RETRY_DELAYS = [60, 300, 900, 3600, 10800]
 # Opens and clicks are spooled here by the web processes and written to the database in

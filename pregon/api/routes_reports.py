@@ -20,7 +20,7 @@ from pregon.api import auth
 from pregon.api.errors import ApiError, ErrorOut, get_or_404
 from pregon.campaigns.models import Campaign
 from pregon.reports import stats
-from pregon.sending.models import Bounce, BounceKind, Mailing
+from pregon.sending.models import Bounce, BounceCause, BounceKind, Mailing
 from pregon.tracking.models import Event, EventKind
 
 router = Router(auth=auth.ANALYST, tags=["reports"])
@@ -47,6 +47,11 @@ class FiguresOut(Schema):
     delivered: int = Field(description="Sent and not bounced afterwards.")
     bounced_hard: int
     bounced_soft: int
+    sending_side_rejections: int = Field(
+        description="Messages refused for something on the sending side (a block of the "
+        "sending server, SPF/DKIM/DMARC, the content): not delivered, but no fault of the "
+        "address, which is not suppressed."
+    )
     complaints: int
     unsubscribed: int
     conversions: int = Field(description="Messages with a conversion reported.")
@@ -95,11 +100,13 @@ class EventKindIn(StrEnum):
     HARD = BounceKind.HARD.value
     SOFT = BounceKind.SOFT.value
     COMPLAINT = BounceKind.COMPLAINT.value
+    SENDER = BounceKind.SENDER.value
 
 
 class EventOut(Schema):
     kind: str = Field(
-        description="opened, clicked, unsubscribed, converted, hard, soft or complaint."
+        description="opened, clicked, unsubscribed, converted, hard, soft, sender "
+        "(a sending-side rejection) or complaint."
     )
     at: datetime.datetime
     email: str
@@ -110,6 +117,11 @@ class EventOut(Schema):
     machine: str = Field(description='Why it looks like a machine\'s; "" for a person.')
     detail: str = Field(description="The reason of a bounce or unsubscribe, a conversion's goal.")
     source: str = Field(description="Where a bounce came from: smtp, mailbox or webhook.")
+    cause: str = Field(
+        description="Why a bounce happened, a stable code: "
+        + ", ".join(BounceCause.values)
+        + '; "" for events.'
+    )
 
 
 def _mailing(code: str) -> tuple[Campaign, Mailing]:
@@ -159,6 +171,7 @@ def _events(mailing: Mailing, kind: str | None) -> QuerySet:
             machine=F("machine"),
             detail=F("detail"),
             source=Value("", output_field=text),
+            cause=Value("", output_field=text),
         ),
     )
     bounces = Bounce.objects.filter(message__mailing=mailing).values(
@@ -172,6 +185,7 @@ def _events(mailing: Mailing, kind: str | None) -> QuerySet:
             machine=Value("", output_field=text),
             detail=F("reason"),
             source=F("source"),
+            cause=F("cause"),
         ),
     )
     if kind in BounceKind.values:

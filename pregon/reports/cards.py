@@ -73,6 +73,12 @@ def cards(figures: Figures, human: bool) -> list[Card]:
         ),
         Card("bounced_hard", _("Hard bounces"), intcomma(figures.bounced_hard)),
         Card("bounced_soft", _("Soft bounces"), intcomma(figures.bounced_soft)),
+        Card(
+            "sending_side_rejections",
+            _("Refused on the sending side"),
+            intcomma(figures.sending_side_rejections),
+            _("our server or domain, not the address"),
+        ),
         Card("complaints", _("Complaints"), intcomma(figures.complaints)),
         Card("unsubscribed", pgettext("report", "Unsubscribed"), intcomma(figures.unsubscribed)),
         Card(

@@ -31,9 +31,13 @@ def _cell(value: Value) -> Cell:
 
 def lines(people: PeopleList, mailing: Mailing, human: bool) -> Iterator[list[Cell]]:
     """The header (column keys), then a line of cells per row."""
-    yield [column.key for column in people.columns]
+    yield [key for column in people.columns for key in column.export_keys]
     for cells in people.all_cells(mailing, human):
-        yield [_cell(value) for value in cells]
+        yield [
+            _cell(exported)
+            for column, value in zip(people.columns, cells, strict=True)
+            for exported in column.exported(value)
+        ]
 
 
 def filename(people: PeopleList, extension: str) -> str:

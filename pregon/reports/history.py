@@ -19,7 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.contacts.models import Contact
-from pregon.sending.models import Bounce, BounceKind, Message, MessageStatus
+from pregon.sending.models import Bounce, BounceCause, BounceKind, Message, MessageStatus
 from pregon.tracking import agents
 from pregon.tracking.forms import reason_text
 from pregon.tracking.models import Event, EventKind
@@ -33,6 +33,7 @@ KIND_LABELS = {
     "resubscribed": pgettext_lazy("contact history", "Subscribed again"),
     BounceKind.HARD: _("Hard bounce"),
     BounceKind.SOFT: _("Soft bounce"),
+    BounceKind.SENDER: _("Sending-side rejection"),
     BounceKind.COMPLAINT: _("Complaint"),
 }
 
@@ -42,8 +43,9 @@ class Entry:
     """One line of the history.
 
     ``kind`` is "message", an event kind (opened, clicked, converted, unsubscribed),
-    "resubscribed", or a bounce kind (hard, soft, complaint). ``detail`` is the clicked link,
-    the bounce's reason, the goal converted or the reason for leaving; ``status`` is the
+    "resubscribed", or a bounce kind (hard, soft, sender, complaint). ``detail`` is the clicked
+    link, the bounce's reason, the goal converted or the reason for leaving; ``cause`` is a
+    bounce's cause (``BounceCause``, "" for the rest); ``status`` is the
     message's status (messages only); ``machine`` is why an event looks like a machine's,
     "" for a person's (and for what is not an event).
     """
@@ -55,6 +57,7 @@ class Entry:
     subject: str = ""
     status: str = ""
     detail: str = ""
+    cause: str = ""
     machine: str = ""
     client: str = ""
     device: str = ""
@@ -67,6 +70,10 @@ class Entry:
     def detail_text(self) -> str:
         """``detail`` in words: the reason for unsubscribing as the person chose it."""
         return reason_text(self.detail) if self.kind == EventKind.UNSUBSCRIBED else self.detail
+
+    @property
+    def cause_label(self) -> str:
+        return str(BounceCause(self.cause).label) if self.cause else ""
 
     @property
     def is_machine(self) -> bool:
@@ -160,10 +167,18 @@ def _bounce_entries(contact: Contact) -> list[Entry]:
     # A notice that names only an address (no message) belongs to the contact too.
     mine = Q(message__contact=contact) | Q(message__isnull=True, email=contact.email)
     rows = Bounce.objects.filter(mine).values(
-        "kind", "at", "reason", **_mailing("message__mailing")
+        "kind", "at", "cause", "reason", **_mailing("message__mailing")
     )
     return [
-        Entry(at=row["at"], kind=row["kind"], detail=row["reason"], **_about(row)) for row in rows
+        Entry(
+            at=row["at"],
+            kind=row["kind"],
+            # A complaint's cause would only repeat its kind.
+            cause="" if row["kind"] == BounceKind.COMPLAINT else row["cause"],
+            detail=row["reason"],
+            **_about(row),
+        )
+        for row in rows
     ]
 
 

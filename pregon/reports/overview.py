@@ -150,7 +150,7 @@ def registered() -> Registered:
 
 def recent_bounces(days: int = BOUNCE_DAYS) -> dict[str, int]:
     """Bounces and complaints heard of in the last ``days`` days, per kind (hard, soft,
-    complaint), in one query."""
+    sender, complaint), in one query."""
     since = timezone.now() - datetime.timedelta(days=days)
     rows = Bounce.objects.filter(at__gte=since).values("kind").annotate(n=Count("id")).order_by()
     return {row["kind"]: row["n"] for row in rows}

@@ -15,9 +15,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from pregon.reports.stats import CLICKED, HUMAN, OPENED
+from pregon.reports.stats import CLICKED, HUMAN, OPENED, UNDELIVERED_KINDS
 from pregon.sending.models import (
     Bounce,
+    BounceCause,
     BounceKind,
     BounceSource,
     Mailing,
@@ -39,6 +40,8 @@ class Column:
     choices: type[TextChoices] | None = None
     # Or a function that puts the stored value in words for the page.
     words: Callable[[str], str] | None = None
+    # Exports give the words too, in a "<key>_text" column after the code's.
+    is_spelled_out: bool = False
 
     def shown(self, value: Value) -> Value:
         """``value`` as the page shows it: a code by its label."""
@@ -47,6 +50,18 @@ class Column:
         if self.choices:
             return self.choices(value).label
         return self.words(value) if self.words else value
+
+    @property
+    def export_keys(self) -> tuple[str, ...]:
+        """The export's header for this column: the code's, and the words' if spelled out."""
+        return (self.key, f"{self.key}_text") if self.is_spelled_out else (self.key,)
+
+    def exported(self, value: Value) -> tuple[Value, ...]:
+        """``value`` as the export writes it: the stored code, then its words if spelled out."""
+        if not self.is_spelled_out:
+            return (value,)
+        shown = self.shown(value)
+        return (value, str(shown) if shown is not None else None)
 
 
 @dataclass(frozen=True)
@@ -110,9 +125,7 @@ def _opened(mailing: Mailing, human: bool) -> QuerySet:
 
 def _not_opened(mailing: Mailing, human: bool) -> QuerySet:
     seen = Event.objects.filter((OPENED | CLICKED) & _only(human), message=OuterRef("pk"))
-    lost = Bounce.objects.filter(
-        message=OuterRef("pk"), kind__in=[BounceKind.HARD, BounceKind.SOFT]
-    )
+    lost = Bounce.objects.filter(message=OuterRef("pk"), kind__in=UNDELIVERED_KINDS)
     return (
         Message.objects.filter(mailing=mailing, status=MessageStatus.SENT)
         .exclude(Exists(seen))
@@ -134,7 +147,7 @@ def _clicked(mailing: Mailing, human: bool) -> QuerySet:
 def _bounced(mailing: Mailing, human: bool) -> QuerySet:
     return (
         Bounce.objects.filter(message__mailing=mailing)
-        .values("email", "kind", "reason", "source", "at")
+        .values("email", "kind", "cause", "reason", "source", "at")
         .order_by("-at", "-id")
     )
 
@@ -190,7 +203,8 @@ LISTS = [
         (
             EMAIL,
             Column("kind", _("Kind"), BounceKind),
-            Column("reason", _("Reason")),
+            Column("cause", _("Cause"), BounceCause, is_spelled_out=True),
+            Column("reason", _("What the server said")),
             Column("source", _("Heard from"), BounceSource),
             Column("at", _("When")),
         ),

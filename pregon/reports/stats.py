@@ -20,6 +20,9 @@ from pregon.tracking.models import Event, EventKind
 HUMAN = Q(machine="")
 OPENED = Q(kind=EventKind.OPENED)
 CLICKED = Q(kind=EventKind.CLICKED)
+# A bounce of these kinds means the message did not arrive. A sending-side rejection did not
+# arrive either, but it says nothing of the address: it is counted apart from hard and soft.
+UNDELIVERED_KINDS = [BounceKind.HARD, BounceKind.SOFT, BounceKind.SENDER]
 # Up to this span, the timeline has a point per hour; beyond it, a point per day.
 HOURLY_SPAN = datetime.timedelta(days=3)
 
@@ -55,6 +58,8 @@ class Figures:
     delivered: int
     bounced_hard: int
     bounced_soft: int
+    # Refused for something on our side (a block of our server, SPF/DKIM/DMARC, the content).
+    sending_side_rejections: int
     complaints: int
     unsubscribed: int
     # Messages with at least one conversion reported (pregon.tracking.conversions).
@@ -100,10 +105,11 @@ def figures(mailing: Mailing) -> Figures:
     messages = Message.objects.filter(mailing=mailing).aggregate(
         recipients=Count("id"), sent=Count("id", filter=Q(status=MessageStatus.SENT))
     )
-    undelivered = Q(kind__in=[BounceKind.HARD, BounceKind.SOFT], message__status=MessageStatus.SENT)
+    undelivered = Q(kind__in=UNDELIVERED_KINDS, message__status=MessageStatus.SENT)
     bounces = Bounce.objects.filter(message__mailing=mailing).aggregate(
         hard=Count("message", distinct=True, filter=Q(kind=BounceKind.HARD)),
         soft=Count("message", distinct=True, filter=Q(kind=BounceKind.SOFT)),
+        sender=Count("message", distinct=True, filter=Q(kind=BounceKind.SENDER)),
         complaints=Count("message", distinct=True, filter=Q(kind=BounceKind.COMPLAINT)),
         undelivered=Count("message", distinct=True, filter=undelivered),
     )
@@ -121,6 +127,7 @@ def figures(mailing: Mailing) -> Figures:
         delivered=delivered,
         bounced_hard=bounces["hard"],
         bounced_soft=bounces["soft"],
+        sending_side_rejections=bounces["sender"],
         complaints=bounces["complaints"],
         unsubscribed=counts["unsubscribed"],
         conversions=counts["conversions"],

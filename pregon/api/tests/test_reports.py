@@ -1,6 +1,6 @@
 from pregon.api.tests.base import ApiTestCase
 from pregon.campaigns.tests import drafts
-from pregon.reports.tests.data import LINKS, reported_campaign
+from pregon.reports.tests.data import BLOCKED, LINKS, refuse, reported_campaign
 
 UNKNOWN = "6f1c1f0e-0000-4000-8000-000000000000"
 
@@ -75,6 +75,23 @@ class ReportsTestCase(ApiTestCase):
         )
         response = self.call("GET", self.url + "/events", {"kind": "delivered"})
         self.assertEqual(response.status_code, 422)
+
+    def test_sending_side_rejections_are_counted_apart_and_listed_with_their_cause(self) -> None:
+        refuse(self.campaign.mailing.messages.get(email="persona4@example.pe"))
+        figures = self.call("GET", self.url + "/report", token=self.analyst).json()["figures"]
+        self.assertEqual(
+            (figures["delivered"], figures["bounced_hard"], figures["bounced_soft"]), (5, 2, 1)
+        )
+        self.assertEqual(figures["sending_side_rejections"], 1)
+        response = self.call("GET", self.url + "/events", {"kind": "sender"})
+        self.assertEqual(response.status_code, 200, response.content)
+        [item] = response.json()["items"]
+        self.assertEqual(
+            (item["email"], item["cause"], item["detail"]),
+            ("persona4@example.pe", "blocked", BLOCKED),
+        )
+        everything = self.call("GET", self.url + "/events").json()["items"]
+        self.assertEqual({item["cause"] for item in everything if item["kind"] == "opened"}, {""})
 
     def test_the_openapi_document_describes_the_report(self) -> None:
         document = self.client.get("/api/v1/openapi.json").json()

@@ -6,7 +6,7 @@ import datetime
 from pregon.campaigns.models import Campaign, CampaignStatus
 from pregon.campaigns.tests import drafts
 from pregon.contacts.models import Contact
-from pregon.sending.models import Bounce, BounceKind, BounceSource, Mailing, Message
+from pregon.sending.models import Bounce, BounceCause, BounceKind, BounceSource, Mailing, Message
 from pregon.tracking.models import Event, EventKind
 
 LINKS = ["https://aula.example.gob.pe/curso", "https://aula.example.gob.pe/becas"]
@@ -87,6 +87,22 @@ def reported_campaign(status: CampaignStatus = CampaignStatus.SENT) -> Campaign:
 def bounce(message: Message, kind: str, reason: str, source: str = BounceSource.MAILBOX) -> Bounce:
     return Bounce.objects.create(
         kind=kind, source=source, email=message.email, message=message, reason=reason, at=at(5)
+    )
+
+
+BLOCKED = "554 5.7.1 Service unavailable; Client host [203.0.113.9] blocked using zen.spamhaus.org"
+
+
+def refuse(message: Message) -> Bounce:
+    """Record that the receiver refused ``message`` because it blocks our server."""
+    return Bounce.objects.create(
+        kind=BounceKind.SENDER,
+        cause=BounceCause.BLOCKED,
+        source=BounceSource.MAILBOX,
+        email=message.email,
+        message=message,
+        reason=BLOCKED,
+        at=at(6),
     )
 
 

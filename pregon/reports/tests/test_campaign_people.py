@@ -5,7 +5,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.reports.tests.data import LINKS, reported_campaign
+from pregon.reports.tests.data import LINKS, refuse, reported_campaign
 from pregon.sending.models import Message
 from pregon.test import BaseTestCase
 from pregon.tracking.models import EventKind
@@ -87,7 +87,9 @@ class CampaignPeopleTestCase(BaseTestCase):
         self.assertContains(page, "Hard bounce")
         self.assertContains(page, "4.2.2 Mailbox full")
         rows = self.csv_rows(self.export("rebotes"))
-        self.assertEqual(rows[0], ["email", "kind", "reason", "source", "at"])
+        self.assertEqual(
+            rows[0], ["email", "kind", "cause", "cause_text", "reason", "source", "at"]
+        )
         self.assertEqual(
             sorted((row[0], row[1]) for row in rows[1:]),
             [
@@ -97,6 +99,26 @@ class CampaignPeopleTestCase(BaseTestCase):
                 ("persona8@example.pe", "hard"),
             ],
         )
+
+    def test_the_cause_is_shown_in_words_and_exported_as_code_and_words(self) -> None:
+        refuse(Message.objects.get(email="persona4@example.pe"))
+        self.use_spanish()
+        page = self.client.get(self.url("rebotes"))
+        self.assertContains(page, "Nuestro servidor está bloqueado")
+        self.assertContains(page, "Rechazo por el lado del envío")
+        self.assertContains(page, "zen.spamhaus.org")
+        rows = self.csv_rows(self.export("rebotes"))
+        refused = next(row for row in rows if row[0] == "persona4@example.pe")
+        self.assertEqual(refused[1:4], ["sender", "blocked", "Nuestro servidor está bloqueado"])
+        workbook = load_workbook(io.BytesIO(self.export("rebotes", format="xlsx").getvalue()))
+        header, *cells = workbook.active.iter_rows(values_only=True)
+        self.assertEqual(header[2:4], ("cause", "cause_text"))
+        self.assertIn(("blocked", "Nuestro servidor está bloqueado"), [r[2:4] for r in cells])
+
+    def test_a_refused_message_is_not_among_those_who_did_not_open(self) -> None:
+        self.assertIn("persona4@example.pe", self.emails("no-abrieron"))
+        refuse(Message.objects.get(email="persona4@example.pe"))
+        self.assertNotIn("persona4@example.pe", self.emails("no-abrieron"))
 
     def test_a_reason_chosen_on_the_unsubscribe_page_is_shown_in_words(self) -> None:
         Message.objects.get(email="persona3@example.pe").events.filter(

@@ -2,7 +2,8 @@ from django.urls import reverse
 
 from pregon.campaigns.models import Campaign, CampaignStatus
 from pregon.campaigns.tests import drafts
-from pregon.reports.tests.data import LINKS, reported_campaign
+from pregon.reports.tests.data import LINKS, refuse, reported_campaign
+from pregon.sending.models import Message
 from pregon.test import BaseTestCase
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -53,6 +54,17 @@ class CampaignReportTestCase(BaseTestCase):
         self.assertContains(
             response, reverse("reports:campaign_heatmap", args=[self.campaign.code])
         )
+
+    def test_a_sending_side_rejection_is_undelivered_but_neither_hard_nor_soft(self) -> None:
+        refuse(Message.objects.get(email="persona4@example.pe"))
+        response = self.client.get(self.url)
+        self.assertFigure(response, "delivered", "5")
+        self.assertFigure(response, "not_opened", "1")
+        self.assertFigure(response, "bounced_hard", "2")
+        self.assertFigure(response, "bounced_soft", "1")
+        self.assertFigure(response, "sending_side_rejections", "1")
+        self.use_spanish()
+        self.assertContains(self.client.get(self.url), "Rechazados por el lado del envío")
 
     def test_the_toggle_shows_every_event(self) -> None:
         response = self.client.get(self.url, {"eventos": "todos"})

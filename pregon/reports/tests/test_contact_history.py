@@ -2,7 +2,7 @@ from django.urls import reverse
 
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.contacts.models import Contact
-from pregon.reports.tests.data import LINKS, at, reported_campaign
+from pregon.reports.tests.data import LINKS, at, refuse, reported_campaign
 from pregon.sending.models import Bounce, BounceKind, BounceSource
 from pregon.test import BaseTestCase
 
@@ -83,6 +83,15 @@ class ContactHistoryTestCase(BaseTestCase):
         self.assertContains(response, "abuse")
         self.assertContains(response, "matricula")
         self.assertContains(response, LINKS[0])
+
+    def test_a_sending_side_rejection_is_shown_with_its_cause_in_words(self) -> None:
+        refuse(self.persona3.message_set.get())
+        self.use_spanish()
+        response = self.client.get(self.url)
+        self.assertIn(("sender", at(6)), self.kinds(response))
+        self.assertContains(response, "Rechazo por el lado del envío")
+        self.assertContains(response, 'data-cause="blocked">Nuestro servidor está bloqueado<')
+        self.assertContains(response, "zen.spamhaus.org")
 
     def test_the_audit_log_tells_unsubscribes_that_were_taken_back(self) -> None:
         Contact.objects.filter(pk=self.persona3.pk).update(created_at=at(-60))

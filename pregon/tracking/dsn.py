@@ -1,12 +1,16 @@
 """What a message in the bounce mailbox reports: which recipients failed and how, or whose
 complaint it carries, and which of our addresses it names.
 
-Delivery status notices (RFC 3464) are read from their ``message/delivery-status`` part,
-whose Status codes tell a hard bounce (5.x.x) from a soft one (4.x.x; and "mailbox full",
-x.2.2, even as 5.2.2: it clears up, and receivers disagree on its class). "Delayed" notices
-report nothing. Bounces in older, non-standard shapes (qmail, Exchange, Yahoo…) are left to
-flufl.bounce's detectors, whose permanent failures count as hard. Complaints arrive as
-abuse reports (ARF, RFC 5965: a ``message/feedback-report`` part).
+Delivery status notices (RFC 3464) are read from their ``message/delivery-status`` part:
+each failed (or expired) recipient's Status and Diagnostic-Code go to
+``pregon.sending.bounce_classifier``, which says why it failed and whether that is the
+recipient's doing (hard, soft) or ours (a block, SPF/DKIM/DMARC, the content). "Delayed"
+notices report nothing. Notices without that part (Office 365's and Yahoo's plain text,
+qmail, Exim, old Sendmail, Notes, MessageLabs, Japanese carriers…) are read as text: their
+failed recipients are the addresses flufl.bounce's detectors find, or that the notice's own
+words name, and the words after each address go to the same classifier. Complaints arrive
+as abuse reports (ARF, RFC 5965: a ``message/feedback-report`` part) or, from Outlook.com,
+as the reported message with its ``X-HmXmrOriginalRecipient`` header.
 """
 
 import email
@@ -18,7 +22,8 @@ from email.message import Message
 
 from flufl.bounce import all_failures
 
-from pregon.sending.models import BounceKind
+from pregon.sending.bounce_classifier import classify
+from pregon.sending.models import BounceCause, BounceKind
 
 # The VERP return path and the List-Unsubscribe address the engine gives each message
 # (pregon/sending/engine.py): "rebote+<token>@domain" and "baja+<token>@domain".
@@ -27,15 +32,46 @@ ADDRESS = re.compile(r"\b(rebote|baja)\+([0-9a-z]+-[a-z2-7]+)@", re.IGNORECASE)
 RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")
 # Feedback types (RFC 5965) that are someone's complaint; "not-spam" is the opposite.
 COMPLAINT_TYPES = {"abuse", "fraud", "virus", "other"}
+# The header Outlook.com's complaint feed (JMRP) puts on the reported message, naming whom
+# it was delivered to, when it sends the message itself instead of an ARF report.
+OUTLOOK_COMPLAINT_HEADER = "X-HmXmrOriginalRecipient"
+# Who sends notices, and how they are titled, when they come without a delivery-status part.
+NOTICE_SENDER = re.compile(r"mailer-daemon|postmaster|mail delivery|nobody@", re.IGNORECASE)
+NOTICE_SUBJECT = re.compile(
+    r"undeliver|undelivered|delivery (?:status notification|failure|has failed|notification)|"
+    r"failure notice|returned mail|mail delivery failed|non-?deliver|could not be delivered|"
+    r"delivery problem|not delivered|returned to sender|failed delivery|"
+    r"配信|不達|エラー|送信できません",
+    re.IGNORECASE,
+)
+# Where a plain-text notice stops speaking and starts quoting the returned message.
+QUOTED_ORIGINAL = re.compile(
+    r"^.{0,12}(?:this is a copy of the message|below this line is a copy|original message|"
+    r"original message headers|the original message (?:was|is)|returned message|"
+    r"unsent message below|message headers follow|headers of your message|"
+    r"--- ?the header of the original message)",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A plain-text warning that delivery is only delayed: nothing to record yet.
+DELAY_WARNING = re.compile(
+    r"warning message only|will (?:continue|keep) (?:trying|to try|retrying)|"
+    r"not yet been delivered|delivery (?:is )?delayed|has been delayed|still trying|"
+    r"will retry|no action is required",
+    re.IGNORECASE,
+)
+EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# How much of a notice's words after an address speak about it, at most.
+WINDOW = 600
 
 
 @dataclass(frozen=True)
 class Failure:
-    """One recipient the notice reports: a hard or soft bounce, or a complaint."""
+    """One recipient the notice reports: a bounce of some kind, or a complaint."""
 
     email: str
     kind: str
     reason: str
+    cause: str = BounceCause.UNDEFINED
 
 
 @dataclass
@@ -62,12 +98,16 @@ def read(data: bytes) -> Report:
     if feedback := _feedback(message):
         report.is_notice = True
         report.failures = _complaint(feedback, originals)
+    elif recipient := _outlook_complaint(message, originals):
+        report.is_notice = True
+        report.failures = [
+            Failure(recipient, BounceKind.COMPLAINT, "Outlook.com JMRP", BounceCause.COMPLAINT)
+        ]
     elif statuses := _delivery_statuses(message):
         report.is_notice = True
-        report.failures = _dsn_failures(statuses)
+        report.failures = _dsn_failures(statuses, _readable_text(message))
     else:
-        report.failures = _heuristic_failures(message)
-        report.is_notice = bool(report.failures)
+        report.is_notice, report.failures = _text_failures(message)
     report.bounce_tokens = _tokens(_recipients(message), "rebote")
     if report.is_notice:
         for original in originals:
@@ -120,35 +160,133 @@ def _delivery_statuses(message: Message) -> list[Message]:
     return blocks
 
 
-def _dsn_failures(blocks: list[Message]) -> list[Failure]:
+def _dsn_failures(blocks: list[Message], text: str) -> list[Failure]:
     failures = []
     for block in blocks:
         action = _header(block, "Action").lower()
-        if not action.startswith(("failed", "error")):
+        if not action.startswith(("failed", "failure", "error", "expired")):
             continue  # "delayed", "delivered", "relayed", "expanded": nothing went wrong yet.
         status = _header(block, "Status")
         recipient = _address(
             _header(block, "Original-Recipient") or _header(block, "Final-Recipient")
         )
-        kind = BounceKind.SOFT if _is_soft(status) else BounceKind.HARD
         diagnostic = _header(block, "Diagnostic-Code")
-        reason = _one_line(diagnostic.partition(";")[2] or diagnostic) or status
+        words = _one_line(diagnostic.partition(";")[2] or diagnostic)
+        diagnosis = classify(
+            status,
+            words,
+            text="" if words else _words_about(text, recipient),
+            gave_up=action.startswith("expired") or status.startswith("4."),
+        )
+        reason = words or status
         if status and status not in reason:
             reason = f"{status} {reason}"
-        failures.append(Failure(recipient, kind, reason))
+        failures.append(Failure(recipient, diagnosis.kind, reason, diagnosis.cause))
     return failures
 
 
-def _is_soft(status: str) -> bool:
-    return status.startswith("4.") or status.endswith(".2.2")
-
-
-def _heuristic_failures(message: Message) -> list[Failure]:
-    """Bounces without a delivery-status part, as flufl.bounce's detectors find them."""
-    # Temporary ones are warnings ("still trying"), like delayed DSNs: nothing to record.
+def _text_failures(message: Message) -> tuple[bool, list[Failure]]:
+    """A notice without a delivery-status part: whether it is one, and whom it reports."""
+    text = _readable_text(message)
     _temporary, permanent = all_failures(message)
-    reason = _one_line(_header(message, "Subject"))
-    return [Failure(address.decode().lower(), BounceKind.HARD, reason) for address in permanent]
+    found = [address.decode().lower() for address in permanent]
+    if not found and _looks_like_notice(message):
+        if DELAY_WARNING.search(text):
+            return True, []
+        found = _named_recipients(message, text)
+    failures = []
+    for recipient in found:
+        words = _words_about(text, recipient, others=found)
+        diagnosis = classify(text=words or _header(message, "Subject"))
+        reason = _one_line(words)[:300] or _one_line(_header(message, "Subject"))
+        failures.append(Failure(recipient, diagnosis.kind, reason, diagnosis.cause))
+    return bool(failures), failures
+
+
+def _looks_like_notice(message: Message) -> bool:
+    sender = _header(message, "From") + " " + _header(message, "Return-Path")
+    return bool(NOTICE_SENDER.search(sender) or NOTICE_SUBJECT.search(_header(message, "Subject")))
+
+
+def _named_recipients(message: Message, text: str) -> list[str]:
+    """The addresses a notice's own words name, but for its sender's, its recipient's, the
+    returned message's sender's and ours (the return path, the unsubscribe address)."""
+    own = {
+        _address(value)
+        for header in [message, *_originals(message)]
+        for name in ("From", "Sender", "To", "Cc", "Reply-To", "Return-Path", "Delivered-To")
+        for value in header.get_all(name, [])
+    }
+    found = []
+    for match in EMAIL.finditer(text):
+        address = match.group(0).strip(".").lower()
+        local_part = address.partition("@")[0]
+        if (
+            address not in own
+            and address not in found
+            and not local_part.startswith(("rebote+", "baja+", "postmaster", "mailer-daemon"))
+        ):
+            found.append(address)
+    return found
+
+
+def _words_about(text: str, recipient: str, others: list[str] = ()) -> str:
+    """What the notice says after each mention of ``recipient``, up to the next address it
+    reports or ``WINDOW`` characters."""
+    if not recipient:
+        return ""
+    words = []
+    lowered = text.lower()
+    start = lowered.find(recipient)
+    while start != -1:
+        end = min(len(text), start + len(recipient) + WINDOW)
+        for other in others:
+            if other != recipient and (at := lowered.find(other, start + len(recipient))) != -1:
+                end = min(end, at)
+        words.append(text[start + len(recipient) : end])
+        start = lowered.find(recipient, start + len(recipient))
+    return _one_line(" ".join(words))
+
+
+def _readable_text(message: Message) -> str:
+    """A notice's own words: its text parts (HTML stripped when there is no plain text),
+    without the returned message it may quote or attach."""
+    plain, html = [], []
+    for part in _own_parts(message):
+        if part.get_content_type() == "text/plain":
+            plain.append(_decoded(part))
+        elif part.get_content_type() == "text/html":
+            html.append(re.sub(r"<[^>]+>", " ", _decoded(part)))
+    text = "\n".join(plain or html)
+    if match := QUOTED_ORIGINAL.search(text):
+        text = text[: match.start()]
+    return text
+
+
+def _own_parts(message: Message) -> list[Message]:
+    """The leaves of ``message``, not descending into attached messages."""
+    if message.is_multipart():
+        if message.get_content_maintype() == "message":
+            return []
+        return [leaf for part in message.get_payload() for leaf in _own_parts(part)]
+    return [message]
+
+
+def _decoded(part: Message) -> str:
+    payload = part.get_payload(decode=True) or b""
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        return payload.decode(charset, errors="replace")
+    except LookupError:
+        return payload.decode("utf-8", errors="replace")
+
+
+def _outlook_complaint(message: Message, originals: list[Message]) -> str:
+    """The complainer's address, if this is Outlook.com's complaint without an ARF part."""
+    for candidate in [message, *originals]:
+        if value := _header(candidate, OUTLOOK_COMPLAINT_HEADER):
+            return _address(value)
+    return ""
 
 
 def _feedback(message: Message) -> Message | None:
@@ -170,7 +308,7 @@ def _complaint(feedback: Message, originals: list[Message]) -> list[Failure]:
         recipient = _address(_header(originals[0], "To"))
     reporter = _one_line(_header(feedback, "Reporting-MTA") or _header(feedback, "User-Agent"))
     reason = f"ARF {feedback_type}" + (f" ({reporter})" if reporter else "")
-    return [Failure(recipient, BounceKind.COMPLAINT, reason)]
+    return [Failure(recipient, BounceKind.COMPLAINT, reason, BounceCause.COMPLAINT)]
 
 
 def _header(message: Message, name: str) -> str:

@@ -22,8 +22,9 @@ from pregon.tracking.unsubscribing import unsubscribe
 
 log = logging.getLogger(__name__)
 
-# Worst first: a notice that names several recipients counts once, as its worst failure.
-SEVERITY = [BounceKind.COMPLAINT, BounceKind.HARD, BounceKind.SOFT]
+# Worst first: a notice that names several recipients counts once, as the failure of the
+# message's own recipient if it names it, else as its worst.
+SEVERITY = [BounceKind.COMPLAINT, BounceKind.HARD, BounceKind.SOFT, BounceKind.SENDER]
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,10 @@ def _notice(report: dsn.Report) -> Outcome:
         return Outcome(_("A notice about no message of ours: left in the mailbox"))
     if not report.failures:
         return Outcome(_("A delay warning: nothing to record"), message.email, is_done=True)
-    failure = min(report.failures, key=lambda failure: SEVERITY.index(failure.kind))
+    failure = min(
+        report.failures,
+        key=lambda failure: (failure.email != message.email, SEVERITY.index(failure.kind)),
+    )
     with transaction.atomic():
         # The same notice read twice (the poller died before deleting it, or two checks of
         # the mailbox at once) counts once: the message's row is locked while we look.
@@ -80,6 +84,7 @@ def _notice(report: dsn.Report) -> Outcome:
                 message.email,
                 failure.kind,
                 BounceSource.MAILBOX,
+                cause=failure.cause,
                 reason=failure.reason,
                 message=message,
             )

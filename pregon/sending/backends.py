@@ -67,6 +67,10 @@ class Result:
 class Transport(Protocol):
     """What the engine needs from a delivery transport."""
 
+    # Whether a message it accepts is on its way to the recipient, and so billed: False for
+    # the test mailbox, which keeps messages on this server.
+    delivers: bool
+
     def send(self, mail_from: str, recipient: str, data: bytes) -> Result:
         """Deliver `data` from the return path `mail_from` to `recipient`; never raises."""
         ...
@@ -178,6 +182,8 @@ class SmtpTransport:
 
     Not thread-safe: one thread at a time (`SmtpPool` shares several between threads).
     """
+
+    delivers = True
 
     def __init__(self, settings: SmtpSettings) -> None:
         self.settings = settings
@@ -506,6 +512,8 @@ class SmtpPool:
     whose connection broke has already forgotten it and reconnects for its next message.
     """
 
+    delivers = True
+
     def __init__(self, settings: SmtpSettings, size: int) -> None:
         if size < 1:
             raise ValueError("An SMTP pool needs at least one connection.")
@@ -572,6 +580,8 @@ class FileSink:
     ``<time>-<random>.json``: ``{"mail_from": …, "recipient": …}``. The sidecar is written first
     and both by rename, so a listed ``.eml`` is always complete and has its envelope.
     """
+
+    delivers = False
 
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)

@@ -26,7 +26,7 @@ from pregon.contacts.models import Contact, Field, Status, Suppression
 from pregon.content.render import Personaliser, context_for
 from pregon.lib import dkim, signing
 from pregon.sending import bounces, limits, links, quota
-from pregon.sending.backends import FileSink, Outcome, Result, Transport
+from pregon.sending.backends import Outcome, Result, Transport
 from pregon.sending.mime import MessageBuilder
 from pregon.sending.models import (
     BounceKind,
@@ -38,7 +38,7 @@ from pregon.sending.models import (
     QuotaDebit,
     SenderIdentity,
 )
-from pregon.sending.transports import Relays, open_transport
+from pregon.sending.transports import Relays, configuration, open_transport
 
 log = logging.getLogger(__name__)
 
@@ -152,11 +152,34 @@ class Composer:
 
 
 class Worker:
-    """One sending loop's state: a transport and the composers of the mailings it met."""
+    """One sending loop's state: a transport and the composers of the mailings it met.
 
-    def __init__(self, transport: Transport) -> None:
-        self.transport = transport
+    Made without a transport, it sends through the backends in use, and follows them as they
+    change in the UI (``follow_backends``); made with one (a test send), it keeps that one.
+    """
+
+    def __init__(self, transport: Transport | None = None) -> None:
+        self.follows_backends = transport is None
+        self.transport: Transport = transport or open_transport()
+        self.backends = configuration() if self.follows_backends else []
         self.composers: dict[int, Composer] = {}
+
+    def follow_backends(self) -> None:
+        """Switch to the backends in use now if they changed since the last batch: a relay
+        added a moment before a campaign starts takes its first batch, not the test mailbox.
+
+        One query of the small backends table per batch.
+        """
+        if not self.follows_backends:
+            return
+        latest = configuration()
+        if latest == self.backends:
+            return
+        self.transport.close()
+        self.transport, self.backends = open_transport(), latest
+
+    def close(self) -> None:
+        self.transport.close()
 
     def composer(self, mailing: Mailing) -> Composer:
         if mailing.pk not in self.composers:
@@ -258,6 +281,7 @@ def send_test_messages(draft: Draft, addresses: list[str]) -> list[SentTest]:
 def send_batch(worker: Worker, size: int = BATCH_SIZE) -> bool:
     """Claim, send and record one batch; False when nothing was due, or this worker may not
     send now (every backend at its connection limit): the loop sleeps."""
+    worker.follow_backends()
     if isinstance(worker.transport, Relays) and not worker.transport.ready():
         return False
     lease, messages = _claim(size)
@@ -278,17 +302,18 @@ def send_batch(worker: Worker, size: int = BATCH_SIZE) -> bool:
             results.append((message, Result(Outcome.FAILED, None, str(error)[:500], False)))
             continue
         results.append((message, worker.transport.send(return_path, message.email, data)))
-    # The test mailbox sends nothing to anybody, so nothing it keeps is debited.
-    record(lease, results, billable=not isinstance(worker.transport, FileSink))
+    record(lease, results, delivered=worker.transport.delivers)
     return True
 
 
-def record(lease: uuid.UUID, results: list[tuple[Message, Result]], billable: bool = True) -> None:
-    """Write each outcome, and debit the accepted messages (if ``billable``), in one
-    transaction.
+def record(lease: uuid.UUID, results: list[tuple[Message, Result]], delivered: bool = True) -> None:
+    """Write each outcome, and debit the accepted messages, in one transaction.
 
-    Only messages still held by ``lease`` change: if this worker was so slow that its lease
-    ran out and another took a message, the other's outcome is the one on record.
+    ``delivered`` False: the transport was the test mailbox, which sends nothing to anybody;
+    the messages it kept are marked as kept there (``MessageStatus.OUTBOX``), not sent, and
+    nothing is debited. Only messages still held by ``lease`` change: if this worker was so
+    slow that its lease ran out and another took a message, the other's outcome is the one on
+    record.
     """
     now = timezone.now()
     mine = Message.objects.filter(lease=lease, status=MessageStatus.SENDING)
@@ -296,14 +321,15 @@ def record(lease: uuid.UUID, results: list[tuple[Message, Result]], billable: bo
     with transaction.atomic():
         sent_by_mailing = Counter(mine.filter(pk__in=sent).values_list("mailing_id", flat=True))
         mine.filter(pk__in=sent).update(
-            status=MessageStatus.SENT,
+            status=MessageStatus.SENT if delivered else MessageStatus.OUTBOX,
             sent_at=now,
             lease=None,
             leased_until=None,
-            smtp_code=250,
+            # No server answered for a message kept in the test mailbox.
+            smtp_code=250 if delivered else None,
             reply="",
         )
-        if billable:
+        if delivered:
             QuotaDebit.objects.bulk_create(
                 QuotaDebit(at=now, count=count, mailing_id=mailing_id)
                 for mailing_id, count in sent_by_mailing.items()

@@ -75,6 +75,9 @@ class MessageStatus(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    # Written to the local test mailbox (var/outbox) because no relay or provider was in use:
+    # it reached nobody, so it is neither delivered nor billed.
+    OUTBOX = "outbox", _("Test mailbox")
     # The contact unsubscribed, bounced or was suppressed after the campaign started.
     SKIPPED = "skipped", _("Not sent: no longer subscribed")
 

@@ -264,6 +264,8 @@ class ProviderTransport:
     Not thread-safe: one thread at a time, as `SmtpTransport`.
     """
 
+    delivers = True
+
     def __init__(self, settings: ProviderSettings) -> None:
         self.settings = settings
         self._esp: Any = None

@@ -112,6 +112,9 @@ def release_slots(holder: uuid.UUID) -> None:
 class Relays:
     """The backends in use, as one transport: weighted choice, failover, shared slots."""
 
+    # The test mailbox is never one of them (see ``open_transport``).
+    delivers = True
+
     def __init__(self, backends: list[Backend], use_slots: bool = True) -> None:
         self.backends = backends
         self.use_slots = use_slots

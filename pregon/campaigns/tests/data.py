@@ -8,7 +8,6 @@ from pregon.contacts.models import Contact, MailingList, Subscription
 from pregon.content.models import EmailTemplate, Format
 from pregon.sending import engine, quota
 from pregon.sending.models import SenderIdentity
-from pregon.sending.transports import open_transport
 
 HTML = (
     "<html><body><p>Hola {{ nombre | default('colega') }}, te escribe la Escuela.</p>"
@@ -58,9 +57,9 @@ def campaign_to(mailing_list: MailingList, subject: str = "Hola {{ nombre }}") -
 
 def send_all(batch: int = engine.BATCH_SIZE) -> None:
     """What a sender process does, until nothing is due: claim, send, record."""
-    worker = engine.Worker(open_transport())
+    worker = engine.Worker()
     try:
         while engine.send_batch(worker, batch):
             pass
     finally:
-        worker.transport.close()
+        worker.close()

@@ -111,3 +111,36 @@ class RunSenderTestCase(TransactionTestCase):
         self.assertEqual(len(counts), 600)
         self.assertEqual(set(counts.values()), {1})
         self.assertLedgerMatches()
+
+
+class RunSenderFollowsBackendsTestCase(TransactionTestCase):
+    """A sender running since before the first relay was set up sends through that relay
+    from the first batch it claims after: nothing of the campaign goes to the test mailbox."""
+
+    def test_a_relay_added_just_before_a_campaign_takes_all_of_it(self) -> None:
+        mailing_list = contacts_on_a_list(5)
+        trial = campaign_to(mailing_list)
+        scheduling.start_due_campaigns()
+        sender = start_sender()
+        try:
+            # With no relay yet, the running sender keeps the trial in the test mailbox.
+            wait_until(lambda: left_to_send() == 0)
+            trial.refresh_from_db()
+            trial_messages = Message.objects.filter(mailing=trial.mailing)
+            self.assertEqual(trial_messages.filter(status=MessageStatus.OUTBOX).count(), 5)
+
+            mailbox = Mailbox()
+            with smtp_server(mailbox):
+                campaign = campaign_to(mailing_list)
+                scheduling.start_due_campaigns()
+                wait_until(lambda: left_to_send() == 0)
+        finally:
+            sender.send_signal(signal.SIGTERM)
+            self.assertEqual(sender.wait(timeout=30), 0)
+
+        self.assertEqual(len(mailbox.count()), 5)
+        campaign.refresh_from_db()
+        messages = Message.objects.filter(mailing=campaign.mailing)
+        self.assertEqual(messages.filter(status=MessageStatus.SENT).count(), 5)
+        self.assertFalse(messages.filter(status=MessageStatus.OUTBOX).exists())
+        self.assertEqual(QuotaDebit.objects.aggregate(total=Sum("count"))["total"], 5)

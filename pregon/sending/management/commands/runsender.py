@@ -4,10 +4,6 @@ import time
 from django.core.management.base import BaseCommand
 
 from pregon.sending import engine
-from pregon.sending.transports import configuration, open_transport
-
-# How often a sender looks for changed delivery backends.
-RECHECK_SECONDS = 10
 
 
 class Command(BaseCommand):
@@ -27,18 +23,12 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        worker = engine.Worker(open_transport())
-        settings, checked = configuration(), time.monotonic()
+        # The worker follows the backends set up in the UI before each batch it claims, so
+        # they take effect without a restart.
+        worker = engine.Worker()
         try:
             while not stopping:
                 if not engine.send_batch(worker, batch):
                     time.sleep(idle)
-                # Backends changed in the UI take effect without a restart.
-                if time.monotonic() - checked > RECHECK_SECONDS:
-                    checked = time.monotonic()
-                    if (latest := configuration()) != settings:
-                        worker.transport.close()
-                        worker = engine.Worker(open_transport())
-                        settings = latest
         finally:
-            worker.transport.close()
+            worker.close()

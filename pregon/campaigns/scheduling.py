@@ -6,14 +6,13 @@ start goes through here: a restart between a campaign's time and its start only 
 to the next tick.
 """
 
-import html
 import logging
-import re
 
 from django.db import transaction
 from django.utils import timezone
 
 from pregon.campaigns.models import Campaign, CampaignStatus, IllegalTransition
+from pregon.content import preheader
 from pregon.sending import engine, links, quota
 from pregon.sending.models import Mailing, MailingStatus, MessageStatus
 
@@ -22,14 +21,6 @@ log = logging.getLogger(__name__)
 
 class CannotStart(Exception):
     """Something the campaign needs to start is missing (its sender or a ready template)."""
-
-
-BODY_OPEN = re.compile(r"<body[^>]*>", re.IGNORECASE)
-# Hidden text that inbox lists show after the subject, as MJML's mj-preview writes it.
-PREHEADER = (
-    '<div style="display:none;font-size:1px;color:#ffffff;line-height:1px;max-height:0px;'
-    'max-width:0px;opacity:0;overflow:hidden;">{}</div>'
-)
 
 
 def start(campaign: Campaign) -> int:
@@ -41,10 +32,7 @@ def start(campaign: Campaign) -> int:
     template = campaign.template
     if campaign.sender is None or template is None or not template.is_ready:
         raise CannotStart("no sender, or no template ready to send")
-    body = template.html
-    if campaign.preheader:
-        preheader = PREHEADER.format(html.escape(campaign.preheader))
-        body = BODY_OPEN.sub(lambda tag: tag.group(0) + preheader, body, count=1)
+    body = preheader.apply(template.html, campaign.preheader)
     with transaction.atomic():
         campaign.move(
             CampaignStatus.SENDING,

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -215,6 +216,24 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _https else Non
 # Reverse proxies in front of the web server whose X-Forwarded-For is trusted (0: none).
 PROXY_COUNT = envint("PREGON_PROXY_COUNT", 0)
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy of every page (django-csp): our own scripts, styles, images and
+# frames only, so that HTML slipped into a page can neither run nor send data away. Style
+# attributes stay allowed (progress bars, chart heights), not <style> elements. A response
+# that sets its own policy keeps it: the previews of an email are stricter (content.preview);
+# the visual editor adds what GrapesJS needs (content.views.editors).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
@@ -315,7 +334,11 @@ SENDER_WORKERS = envint("PREGON_SENDER_WORKERS", 1)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Paths in log messages (Django's "Not Found: /t/baja/…") lose their link tokens.
+    "filters": {"redact_tokens": {"()": "pregon.lib.accesslog.RedactTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": envstr("PREGON_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -665,7 +665,8 @@ def template_preview(
 ) -> dict[str, str]:
     """The HTML and text with their merge tags filled for a contact, as sent (but with "#"
     for the unsubscribe link). Contact data is escaped in the HTML, not in the text. An
-    unknown contact is a 404."""
+    unknown contact is a 404; a template that cannot be sent (saved before a rule existed)
+    is a 422 whose ``errors.template`` says why."""
     template = get_or_404(EmailTemplate.objects, code=code)
     person = None
     if contact := contact.strip():
@@ -673,7 +674,10 @@ def template_preview(
             person = get_or_404(Contact.objects, email=contact.lower())
         else:
             person = get_or_404(Contact.objects, code=contact)
-    rendered = personalised(template.html, template.text, person)
+    try:
+        rendered = personalised(template.html, template.text, person)
+    except InvalidTemplate as error:
+        raise invalid({"template": _problems(error)}) from None
     return {"html": rendered.html, "text": rendered.text}
 
 

@@ -57,6 +57,10 @@ class CampaignForm(forms.ModelForm):
         }
         help_texts = {
             "subject": _("You may use merge tags, such as {{ nombre }}."),
+            "preheader": _(
+                "The line inbox lists show after the subject; you may use merge tags, "
+                "such as {{ nombre }}."
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -78,12 +82,10 @@ class CampaignForm(forms.ModelForm):
             self.fields[name].queryset = Segment.objects.all()
 
     def clean_subject(self) -> str:
-        subject = self.cleaned_data["subject"].strip()
-        keys = Field.objects.values_list("key", flat=True)
-        problems = mergetags.problems(subject, keys)
-        if problems:
-            raise forms.ValidationError([problem.message for problem in problems])
-        return subject
+        return _checked_merge_tags(self.cleaned_data["subject"])
+
+    def clean_preheader(self) -> str:
+        return _checked_merge_tags(self.cleaned_data["preheader"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -97,6 +99,15 @@ class CampaignForm(forms.ModelForm):
                     _("“%(name)s” is both included and left out; choose one.") % {"name": both[0]},
                 )
         return cleaned
+
+
+def _checked_merge_tags(value: str) -> str:
+    """``value`` stripped, if its merge tags pass ``mergetags.problems``; it is rendered for
+    each recipient like a template."""
+    value = value.strip()
+    if problems := mergetags.problems(value, Field.objects.values_list("key", flat=True)):
+        raise forms.ValidationError([problem.message for problem in problems])
+    return value
 
 
 class ScheduleForm(forms.Form):

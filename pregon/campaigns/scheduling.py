@@ -11,6 +11,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from pregon.campaigns import notices
 from pregon.campaigns.models import Campaign, CampaignStatus, IllegalTransition
 from pregon.content import preheader
 from pregon.sending import engine, links, quota
@@ -49,7 +50,7 @@ def start(campaign: Campaign) -> int:
             track_opens=campaign.track_opens,
             text=template.text,
             sender=campaign.sender,
-            list_id=f"{campaign.name[:60]} <{campaign.code.hex}.{campaign.sender.domain.name}>",
+            list_id=campaign.list_id(),
             feedback_id=f"{campaign.pk}:campaign:pregon",
         )
         campaign.mailing = mailing
@@ -83,9 +84,9 @@ def start_due_campaigns() -> int:
 
 
 def follow_mailings() -> None:
-    """Mark sent the campaigns with nothing left to send; pause those whose mailing the
-    engine paused (the quota ran out), and resume them once messages are available again
-    (a new month, or a credit)."""
+    """Finish the campaigns with nothing left to send (``finish``); pause those whose
+    mailing the engine paused (the quota ran out), and resume them once messages are
+    available again (a new month, or a credit)."""
     waiting = Campaign.objects.filter(
         status=CampaignStatus.PAUSED, mailing__pause_reason="quota"
     ).select_related("mailing")
@@ -103,6 +104,22 @@ def follow_mailings() -> None:
             continue
         left = mailing.messages.filter(status__in=[MessageStatus.QUEUED, MessageStatus.SENDING])
         if not left.exists():
-            with transaction.atomic():
-                campaign.move(CampaignStatus.SENT, finished_at=timezone.now())
-                Mailing.objects.filter(pk=mailing.pk).update(status=MailingStatus.DONE)
+            finish(campaign)
+
+
+def finish(campaign: Campaign) -> None:
+    """End a campaign whose messages are all dealt with: "sent" if none failed, "failed" if
+    not one was accepted, "sent with errors" otherwise. The person who created a campaign
+    with failures is told by email why (``notices.tell_owner``)."""
+    counts = campaign.progress().counts
+    if not counts[MessageStatus.FAILED]:
+        status = CampaignStatus.SENT
+    elif counts[MessageStatus.SENT] or counts[MessageStatus.OUTBOX]:
+        status = CampaignStatus.SENT_WITH_ERRORS
+    else:
+        status = CampaignStatus.FAILED
+    with transaction.atomic():
+        campaign.move(status, allowed={CampaignStatus.SENDING}, finished_at=timezone.now())
+        Mailing.objects.filter(pk=campaign.mailing_id).update(status=MailingStatus.DONE)
+    if status != CampaignStatus.SENT:
+        notices.tell_owner(campaign)

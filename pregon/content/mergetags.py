@@ -5,9 +5,11 @@ Jinja's ``SandboxedEnvironment``. On top of the sandbox, a template may only use
 mailing needs: names of contact data, a few text filters and ``{% if %}``. Loops, attribute
 access, calls, imports and assignments are refused when the template is saved, with the line
 they are on, so a template that passed ``problems()`` cannot run for long, read Python
-internals or reach other templates.
+internals or reach other templates. The sender parses every source through ``parse()`` again,
+so a source saved before a rule existed is refused there, not run.
 """
 
+import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -58,6 +60,11 @@ FILTERS = {
 }
 FILTERS["d"] = FILTERS["default"]
 
+# How deep merge tags may nest: {% if %} in {% if %}, "not not …", "a or b or …" and chains of
+# filters each add a level. No message needs more; far deeper, Jinja's parser runs out of
+# stack and Python's compiler out of indentation levels (at 100 nested ifs).
+MAX_DEPTH = 40
+
 # The Jinja nodes a template may contain; anything else is refused at save time.
 ALLOWED_NODES = (
     nodes.Template,
@@ -88,6 +95,14 @@ class Problem:
         return _("Line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
 
 
+class InvalidTemplate(Exception):
+    """The source cannot be used; ``problems`` say why, with lines where known."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(problem) for problem in problems))
+        self.problems = problems
+
+
 def environment(html: bool) -> SandboxedEnvironment:
     """The sandbox templates render in; ``html`` escapes contact data (HTML bodies)."""
     env = SandboxedEnvironment(autoescape=html, keep_trailing_newline=True)
@@ -105,13 +120,50 @@ def problems(source: str, known_names: Iterable[str]) -> list[Problem]:
     ``known_names`` are the custom field keys; the built-in tags are always known.
     """
     try:
+        parse(source, known_names)
+    except InvalidTemplate as error:
+        return error.problems
+    return []
+
+
+def parse(source: str, known_names: Iterable[str] | None = None) -> nodes.Template:
+    """The syntax tree of ``source``, to compile in ``environment()``, if the rules allow it.
+
+    With ``known_names`` None any name passes: an unknown one renders empty, which is safe.
+    Raises ``InvalidTemplate`` with every problem found.
+    """
+    try:
         tree = _CHECKER.parse(source)
     except TemplateSyntaxError as error:
         detail = _("the merge tags are not written correctly (%(detail)s).") % {
             "detail": error.message
         }
-        return [Problem(detail, error.lineno)]
-    known = BUILT_IN_NAMES | set(known_names)
+        raise InvalidTemplate([Problem(detail, error.lineno)]) from None
+    except RecursionError:
+        raise InvalidTemplate([_too_deep(None)]) from None
+    if deep := _too_deep_node(tree):
+        raise InvalidTemplate([_too_deep(getattr(deep, "lineno", None))])
+    known = None if known_names is None else BUILT_IN_NAMES | set(known_names)
+    if found := _check(tree, known):
+        raise InvalidTemplate(found)
+    return tree
+
+
+def as_html(source: str) -> str:
+    """``source``, text with merge tags (a campaign's preheader), as HTML source: its text
+    escaped and its merge tags kept, for the HTML environment to escape what they give.
+
+    Escaping the whole source instead would break a tag such as ``default("colega")``. A
+    source Jinja cannot even read is all text; the sender then refuses its tags (``parse``).
+    """
+    try:
+        tokens = list(_CHECKER.lex(source))
+    except TemplateSyntaxError:
+        return html.escape(source)
+    return "".join(html.escape(value) if kind == "data" else value for _line, kind, value in tokens)
+
+
+def _check(tree: nodes.Template, known: set[str] | None) -> list[Problem]:
     found: list[Problem] = []
     for node in _walk(tree):
         line = getattr(node, "lineno", None)
@@ -125,7 +177,7 @@ def problems(source: str, known_names: Iterable[str]) -> list[Problem]:
                     line,
                 )
             )
-        elif isinstance(node, nodes.Name) and node.name not in known:
+        elif isinstance(node, nodes.Name) and known is not None and node.name not in known:
             found.append(
                 Problem(
                     _("there is no field “%(name)s”. Use one of: %(names)s.")
@@ -134,6 +186,26 @@ def problems(source: str, known_names: Iterable[str]) -> list[Problem]:
                 )
             )
     return found
+
+
+def _too_deep_node(tree: nodes.Template) -> nodes.Node | None:
+    """The first node nested deeper than ``MAX_DEPTH``, found without recursion (the tree
+    of "a or b or …" is as deep as it is long)."""
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return node
+        stack.extend((child, depth + 1) for child in node.iter_child_nodes())
+    return None
+
+
+def _too_deep(line: int | None) -> Problem:
+    message = _(
+        "the merge tags are nested too deeply (more than %(depth)s levels); "
+        "write simpler conditions."
+    ) % {"depth": MAX_DEPTH}
+    return Problem(message, line)
 
 
 def _walk(node: nodes.Node) -> Iterable[nodes.Node]:

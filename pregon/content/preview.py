@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 
 from pregon.contacts.models import Contact, Field
-from pregon.content.render import Personaliser, Rendered, context_for
+from pregon.content.render import InvalidTemplate, Personaliser, Rendered, context_for
 
 # The preview shows a user's HTML inside our pages: no script may run, no form may post,
 # and it may load images from anywhere, as a mail client would.
@@ -31,20 +32,22 @@ def sample_contact() -> Contact:
 
 def personalised(html: str, text: str, contact: Contact | None) -> Rendered:
     """``html`` and ``text`` with their merge tags filled for ``contact`` (the sample person
-    if None); contact data is escaped in the HTML only."""
+    if None); contact data is escaped in the HTML only.
+
+    Raises ``InvalidTemplate`` if they cannot be sent (see ``Personaliser``)."""
     field_keys = list(Field.objects.values_list("key", flat=True))
     context = context_for(contact or sample_contact(), PREVIEW_UNSUBSCRIBE_URL, field_keys)
     return Personaliser("", html, text).render(context)
 
 
-def personalised_html(html: str, contact: Contact | None) -> str:
-    """``html`` with its merge tags filled for ``contact`` (the sample person if None)."""
-    return personalised(html, "", contact).html
-
-
 def preview_response(html: str, contact: Contact | None) -> HttpResponse:
-    """An HTTP response with the personalised ``html``, safe to show in an iframe of ours."""
-    response = HttpResponse(personalised_html(html, contact))
+    """An HTTP response with the personalised ``html``, safe to show in an iframe of ours;
+    if it cannot be sent, a page that says why (a template saved before today's rules)."""
+    try:
+        response = HttpResponse(personalised(html, "", contact).html)
+    except InvalidTemplate as error:
+        page = render_to_string("content/preview_refused.html", {"problems": error.problems})
+        response = HttpResponse(page, status=422)
     response["Content-Security-Policy"] = PREVIEW_POLICY
     response["X-Frame-Options"] = "SAMEORIGIN"
     return response

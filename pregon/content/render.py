@@ -2,34 +2,32 @@
 
 Compiling runs when a template is saved: MJML becomes HTML (mjml-python), CSS is inlined
 (css-inline, which mjml-python leaves undone) and the plain text is derived. Merge tags pass
-through all of it untouched. Personalising is the only per-recipient step, so it is kept to
-the precompiled sandboxed Jinja templates of ``Personaliser``.
+through all of it untouched, and the text made from the HTML is checked like the source:
+tags or entities inside a merge tag (``{<b></b>{ 7*7 }}``) would otherwise make a live one in
+the text. Personalising is the only per-recipient step, so it is kept to the precompiled
+sandboxed Jinja templates of ``Personaliser``, within a time and size budget per message.
 """
 
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
 import css_inline
 import mjml
+from django.conf import settings
 from django.utils.translation import gettext as _
+from jinja2 import Template
+from jinja2.sandbox import SandboxedEnvironment
 
-from pregon.content import mergetags
-from pregon.content.mergetags import Problem
+from pregon.content import mergetags, preheader
+from pregon.content.mergetags import InvalidTemplate, Problem
 from pregon.content.plaintext import html_to_text
 
 _INLINER = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=True)
 _HTML_ENV = mergetags.environment(html=True)
 _TEXT_ENV = mergetags.environment(html=False)
-
-
-class InvalidTemplate(Exception):
-    """The source cannot be used; ``problems`` say why, with lines where known."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(str(problem) for problem in problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -60,10 +58,25 @@ def compile_source(is_mjml: bool, source: str, field_keys: Iterable[str]) -> Com
             detail = _("The MJML could not be compiled (%(detail)s).") % {"detail": error}
             raise InvalidTemplate([Problem(detail)]) from None
     html = _INLINER.inline(html)
+    # mjml-python writes <mj-preview> as white text, which spam filters score.
+    html = preheader.apply(html)
     # MJML and the inliner must not have broken a merge tag on the way.
     if found := mergetags.problems(html, field_keys):
         raise InvalidTemplate(found)
-    return Compiled(html=html, text=html_to_text(html))
+    text = html_to_text(html)
+    if found := mergetags.problems(text, field_keys):
+        raise InvalidTemplate([_text_problem(problem) for problem in found])
+    return Compiled(html=html, text=text)
+
+
+def _text_problem(problem: Problem) -> Problem:
+    """A problem of the text made from the HTML, which only a merge tag cut by HTML tags or
+    written with entities (&#123;) can cause: its line is the text's, not the source's."""
+    message = _(
+        "The plain-text version made from this HTML, line %(line)s: %(problem)s "
+        "Write each merge tag whole, with no HTML tags or codes such as &#123; inside it."
+    ) % {"line": problem.line or 1, "problem": problem.message}
+    return Problem(message)
 
 
 class _MjmlTagChecker(HTMLParser):
@@ -122,21 +135,64 @@ class Rendered:
     text: str
 
 
+class OverBudget(InvalidTemplate):
+    """A message took longer, or came out larger, than a message may (settings
+    ``RENDER_TIMEOUT_MS`` and ``RENDER_MAX_BYTES``)."""
+
+
 class Personaliser:
     """A subject, HTML and text compiled once, rendered for each recipient.
 
     The HTML escapes contact data; the subject and the text do not, since neither is HTML.
+    Each source is checked again (``mergetags.parse``), whatever was checked when it was
+    saved: ``InvalidTemplate`` says which part is refused. ``render`` raises ``OverBudget``.
     """
 
     def __init__(self, subject: str, html: str, text: str) -> None:
-        self._subject = _TEXT_ENV.from_string(subject)
-        self._html = _HTML_ENV.from_string(html)
-        self._text = _TEXT_ENV.from_string(text)
+        self._subject = _compiled(_TEXT_ENV, subject, _("The subject cannot be sent: %(problems)s"))
+        self._html = _compiled(_HTML_ENV, html, _("The HTML cannot be sent: %(problems)s"))
+        self._text = _compiled(
+            _TEXT_ENV, text, _("The plain-text version cannot be sent: %(problems)s")
+        )
 
     def render(self, context: Mapping[str, Any]) -> Rendered:
+        budget = _Budget()
         # A header value must stay on one line, whatever a contact's data holds.
-        subject = " ".join(self._subject.render(context).split())
-        return Rendered(subject, self._html.render(context), self._text.render(context))
+        subject = " ".join(budget.render(self._subject, context).split())
+        html = budget.render(self._html, context)
+        return Rendered(subject, html, budget.render(self._text, context))
+
+
+def _compiled(env: SandboxedEnvironment, source: str, refusal: str) -> Template:
+    try:
+        return env.from_string(mergetags.parse(source))
+    except InvalidTemplate as error:
+        raise InvalidTemplate([Problem(refusal % {"problems": error})]) from None
+
+
+class _Budget:
+    """The time and characters left to one message, checked between Jinja's output chunks,
+    so a message over budget stops as soon as it is, without a thread or a signal."""
+
+    def __init__(self) -> None:
+        self.deadline = time.monotonic() + settings.RENDER_TIMEOUT_MS / 1000
+        self.left = settings.RENDER_MAX_BYTES
+
+    def render(self, template: Template, context: Mapping[str, Any]) -> str:
+        return "".join(self._spend(template.generate(context)))
+
+    def _spend(self, chunks: Iterator[str]) -> Iterator[str]:
+        for chunk in chunks:
+            self.left -= len(chunk)
+            if self.left < 0:
+                message = _("The personalised message would be larger than %(size)s MB.")
+                size = settings.RENDER_MAX_BYTES / 1024 / 1024
+                raise OverBudget([Problem(message % {"size": f"{size:g}"})])
+            if time.monotonic() >= self.deadline:
+                message = _("Personalising the message took more than %(seconds)s s.")
+                seconds = settings.RENDER_TIMEOUT_MS / 1000
+                raise OverBudget([Problem(message % {"seconds": f"{seconds:g}"})])
+            yield chunk
 
 
 def context_for(

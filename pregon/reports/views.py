@@ -21,7 +21,7 @@ from pregon.contacts.models import Contact, MailingList, Segment, Status
 from pregon.reports import consumption as usage
 from pregon.reports import overview
 from pregon.reports.history import history
-from pregon.sending import quota
+from pregon.sending import deliverability, quota
 from pregon.sending.forms import CreditForm
 
 HISTORY_PAGE_SIZE = 50
@@ -83,6 +83,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "registered": overview.registered(),
         "bounces": overview.recent_bounces(),
         "bounce_days": overview.BOUNCE_DAYS,
+        "refusals": deliverability.refusals(),
+        "refusal_days": deliverability.REFUSAL_DAYS,
     }
     return render(request, "reports/home.html", context)
 

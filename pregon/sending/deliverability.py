@@ -9,12 +9,14 @@ pre-flight checks, the relays' settings and the complaints.
 
 import datetime
 import ipaddress
+import uuid
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, F, Max, Q, Value
+from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +29,7 @@ from pregon.sending.models import (
     Backend,
     BackendKind,
     Bounce,
+    BounceCause,
     BounceKind,
     Mailing,
     Message,
@@ -47,6 +50,11 @@ RECHECK_EVERY = datetime.timedelta(days=1)
 # Gmail's and Yahoo's limit for bulk senders: spam reports under 0.3 % of messages.
 COMPLAINT_LIMIT = 0.003
 COMPLAINT_WINDOW = datetime.timedelta(days=30)
+# Sending-side rejections (blocks, SPF/DKIM/DMARC, content) are shown for this long: long
+# enough to be seen after a weekend, short enough that a fixed problem goes away.
+REFUSAL_DAYS = 7
+# The receivers named, most refusals first.
+REFUSAL_RECEIVERS = 10
 
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
 
@@ -143,6 +151,8 @@ class Item:
     detail: str
     guide: str
     notes: list[str] = field(default_factory=list)
+    # The receivers that refused our messages (the "refusals" item only).
+    refusals: list["Refusal"] = field(default_factory=list)
 
 
 def _domain_item(key: str, title: str, guide: str, code: str) -> Item:
@@ -360,6 +370,87 @@ def _complaints_item() -> Item:
     )
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A receiver (the recipients' mail domain) that refused our messages for something on
+    our side, in the last ``REFUSAL_DAYS`` days: how many, and what it said last time."""
+
+    receiver: str
+    count: int
+    last_at: datetime.datetime
+    last_reason: str
+    last_cause: str
+    # The campaign of the last refused message, whose list of bounces shows them all.
+    campaign_code: uuid.UUID | None
+    campaign_name: str
+
+    @property
+    def cause_label(self) -> str:
+        return str(BounceCause(self.last_cause).label)
+
+
+def refusals(domain: SendingDomain | None = None) -> list[Refusal]:
+    """Recent sending-side rejections per receiver, most first: a block of our server, a
+    failure of our SPF/DKIM/DMARC, our content. Only those of messages sent from ``domain``
+    if given. One query, and one per receiver for its last diagnostic.
+    """
+    since = timezone.now() - datetime.timedelta(days=REFUSAL_DAYS)
+    refused = Bounce.objects.filter(kind=BounceKind.SENDER, at__gte=since)
+    if domain is not None:
+        refused = refused.filter(message__mailing__sender__domain=domain)
+    # Addresses are stored in lower case (pregon.sending.bounces), so is their domain.
+    receiver = Substr("email", StrIndex("email", Value("@")) + 1)
+    rows = (
+        refused.annotate(receiver=receiver)
+        .values("receiver")
+        .annotate(count=Count("id"), last_at=Max("at"))
+        .order_by("-count", "receiver")[:REFUSAL_RECEIVERS]
+    )
+    found = []
+    for row in rows:
+        last = (
+            refused.filter(email__endswith="@" + row["receiver"])
+            .order_by("-at", "-id")
+            .values(
+                "reason",
+                "cause",
+                campaign_code=F("message__mailing__campaign__code"),
+                campaign_name=F("message__mailing__campaign__name"),
+            )
+            .first()
+        )
+        found.append(
+            Refusal(
+                receiver=row["receiver"],
+                count=row["count"],
+                last_at=row["last_at"],
+                last_reason=last["reason"],
+                last_cause=last["cause"],
+                campaign_code=last["campaign_code"],
+                campaign_name=last["campaign_name"] or "",
+            )
+        )
+    return found
+
+
+def _refusals_item() -> Item:
+    title = _("No receiver refuses our messages")
+    days = {"days": REFUSAL_DAYS}
+    if found := refusals():
+        detail = _(
+            "Receivers refused messages in the last %(days)d days because of our server, our "
+            "domain or the content. Check SPF, DKIM and DMARC above, ask the blocklist named "
+            "in the receiver's words to remove our server, and review the content."
+        )
+        return Item("refusals", title, FAIL, detail % days, "envios-masivos", refusals=found)
+    since = timezone.now() - datetime.timedelta(days=REFUSAL_DAYS)
+    if not Message.objects.filter(status=MessageStatus.SENT, sent_at__gte=since).exists():
+        detail = _("Nothing was sent in the last %(days)d days.")
+        return Item("refusals", title, UNKNOWN, detail % days, "envios-masivos")
+    detail = _("No receiver refused a message because of our side in the last %(days)d days.")
+    return Item("refusals", title, OK, detail % days, "envios-masivos")
+
+
 def checklist() -> list[Item]:
     """What Gmail, Yahoo and Microsoft require of bulk senders, item by item, for the
     account as it is now (DNS results as last verified)."""
@@ -372,6 +463,7 @@ def checklist() -> list[Item]:
         _ptr_item(),
         _tls_item(),
         _complaints_item(),
+        _refusals_item(),
     ]
 
 

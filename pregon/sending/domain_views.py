@@ -86,6 +86,8 @@ def domain_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         "pending": domain.pending_keys().exists(),
         "retired": domain.keys.exclude(retired_at=None).order_by("-retired_at"),
         "senders": domain.senderidentity_set.all(),
+        "refusals": deliverability.refusals(domain),
+        "refusal_days": deliverability.REFUSAL_DAYS,
     }
     return render(request, "sending/domain_detail.html", context)
 

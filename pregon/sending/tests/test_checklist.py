@@ -87,6 +87,7 @@ class ChecklistTestCase(BaseTestCase):
                 "ptr": "unknown",
                 "tls": "unknown",
                 "complaints": "unknown",
+                "refusals": "unknown",
             },
         )
 

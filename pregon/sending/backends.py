@@ -34,6 +34,8 @@ from functools import cache
 from pathlib import Path
 from typing import Literal, Protocol
 
+from pregon.sending.bounce_classifier import classify
+
 
 class Outcome(StrEnum):
     """What became of one message handed to a transport."""
@@ -49,8 +51,10 @@ class Result:
 
     ``code`` is the SMTP reply code, or None when no reply was had (refused, timeout, file
     sink). ``reply`` is the server's text (or our explanation when there was none), meant for
-    the user's report. ``mailbox_unknown`` is True when the reply says the address does not
-    exist, so that the engine can mark the contact as bounced. ``may_have_arrived`` is True
+    the user's report. ``cause`` is why a FAILED message failed, as
+    `pregon.sending.bounce_classifier` reads the reply (a ``BounceCause`` value), or empty
+    when no one refused the recipient (a payload the provider could not take): the engine
+    records the bounce from it. ``may_have_arrived`` is True
     for a RETRY after the whole message went out but before the reply: trying it through
     another relay now could deliver it twice. ``provider_id`` is the id a provider's API
     gave the accepted message, which its webhooks name it by.
@@ -59,7 +63,7 @@ class Result:
     outcome: Outcome
     code: int | None
     reply: str
-    mailbox_unknown: bool = False
+    cause: str = ""
     may_have_arrived: bool = False
     provider_id: str = ""
 
@@ -78,47 +82,6 @@ class Transport(Protocol):
     def close(self) -> None:
         """Release connections; the transport reconnects if it is used again."""
         ...
-
-
-# Enhanced status codes (RFC 3463) that mean "this address does not exist": 5.1.1 bad mailbox,
-# 5.1.0 other address status (what several providers use for unknown users), 5.1.3 bad
-# mailbox syntax, 5.1.10 null MX (RFC 7505).
-UNKNOWN_MAILBOX_STATUSES = frozenset({"5.1.1", "5.1.0", "5.1.3", "5.1.10"})
-_ENHANCED_STATUS = re.compile(r"\s*([245]\.\d{1,3}\.\d{1,3})\b")
-_UNKNOWN_MAILBOX_TEXT = re.compile(
-    r"user unknown|unknown user|no such (user|mailbox|recipient|address)|"
-    r"mailbox (unavailable|not found|does not exist)|does ?n[o']t exist|"
-    r"recipient address rejected|unknown recipient|invalid recipient|"
-    r"not a valid (mailbox|recipient)|unrouteable address",
-    re.IGNORECASE,
-)
-# Words that put a rejection down to policy rather than to the address. Marking a real contact
-# as bounced loses them for good, while missing a dead address only costs another rejection next
-# time, so any doubt counts against "unknown".
-_POLICY_TEXT = re.compile(
-    r"spam|block|black ?list|deny ?list|denied|policy|reputation|abuse|rate limit|too many",
-    re.IGNORECASE,
-)
-
-
-def is_unknown_mailbox(code: int, reply: str) -> bool:
-    """Whether an SMTP rejection (code and text) means the recipient's mailbox doesn't exist.
-
-    Only 550, 551 and 553 qualify. An enhanced status code decides when it is specific: 5.1.1
-    and its kin say yes; 5.2.x (mailbox full or disabled), 5.3.x, 5.4.x and 5.7.x (policy, spam)
-    say no. Otherwise (no code, or a vague 5.0.0 or 5.5.0 as Outlook sends with "mailbox
-    unavailable") the text decides.
-    """
-    if code not in (550, 551, 553):
-        return False
-    match = _ENHANCED_STATUS.match(reply)
-    if match:
-        status = match.group(1)
-        if status in UNKNOWN_MAILBOX_STATUSES:
-            return True
-        if status.split(".")[1] in ("2", "3", "4", "7"):
-            return False
-    return bool(_UNKNOWN_MAILBOX_TEXT.search(reply)) and not _POLICY_TEXT.search(reply)
 
 
 Security = Literal["none", "starttls", "tls"]
@@ -341,8 +304,8 @@ class SmtpTransport:
             # 530/535 (authentication required or refused) are about our settings, not this
             # message: it must wait for them to be fixed, not be written off.
             return Result(Outcome.RETRY, code, reply)
-        unknown = stage != _MAIL and is_unknown_mailbox(code, reply)
-        return Result(Outcome.FAILED, code, reply, mailbox_unknown=unknown)
+        diagnosis = classify(diagnostic=reply, code=code, command="MAIL" if stage == _MAIL else "")
+        return Result(Outcome.FAILED, code, reply, cause=diagnosis.cause)
 
     def _connection(self) -> smtplib.SMTP:
         if self._smtp is None:

@@ -205,7 +205,7 @@ RECIPIENT_SIDE: list[tuple[BounceCause, re.Pattern[str]]] = [
             r"does ?n[o']?t exist|doesn'?t have an? .{0,60} account|address unknown",
             r"not a (?:valid|known) (?:user|mailbox|recipient|address)",
             r"invalid (?:recipient|mailbox|address|user)|bad (?:destination )?mailbox",
-            r"recipient ?not ?found|recipient address rejected: access denied",
+            r"recipient ?not ?found|access denied\. as\(\d+\)",  # Office 365's DBEB.
             r"mailbox (?:unavailable|not (?:found|available)|invalid)|no mailbox",
             r"unrouteable address|addressee unknown|no account by that name",
             r"no longer accepts mail|there is no one at this address|not our customer",
@@ -302,6 +302,7 @@ def classify(
     *,
     text: str = "",
     gave_up: bool = False,
+    command: str = "",
 ) -> Diagnosis:
     """The cause of one failed delivery, from what the receiving side said about it.
 
@@ -310,19 +311,37 @@ def classify(
     text, a provider's description), ``code`` the SMTP reply code where known, ``text`` a
     human-readable notice's words about the recipient (a plain-text bounce). ``gave_up`` says
     the sender stopped retrying a temporary failure (a DSN's "Action: expired", a "failed"
-    one with a 4.x.x status): "expired", unless the words say more. See the module's
-    docstring for the order of the rules.
+    one with a 4.x.x status): "expired", unless the words say more. ``command`` is the SMTP
+    command the server refused, where known. See the module's docstring for the rules.
     """
     words = " ".join(f"{diagnostic} {text}".split())
+    enhanced = _enhanced_status(status, words)
+    code = code or _reply_code(words)
+    cause = _cause(enhanced, words, code, gave_up)
+    if command.upper() == "MAIL" and KIND_OF_CAUSE[cause] != BounceKind.SENDER:
+        # MAIL FROM names only our address: whatever the words, it is what was refused.
+        cause = BounceCause.REJECTED_SENDER
+    elif KIND_OF_CAUSE[cause] == BounceKind.HARD and _is_temporary(enhanced, code):
+        # A server that says "try later" has not said the address is dead.
+        cause = BounceCause.EXPIRED if gave_up else BounceCause.UNDEFINED
+    return Diagnosis(cause)
+
+
+def _cause(enhanced: str | None, words: str, code: int | None, gave_up: bool) -> BounceCause:
     for cause, pattern in SENDER_SIDE + RECIPIENT_SIDE:
         if pattern.search(words):
-            return Diagnosis(cause)
+            return cause
     if gave_up:
-        return Diagnosis(BounceCause.EXPIRED)
-    enhanced = _enhanced_status(status, words)
+        return BounceCause.EXPIRED
     if enhanced and (cause := _status_cause(enhanced)):
-        return Diagnosis(cause)
-    return Diagnosis(CODE_CAUSE.get(code or _reply_code(words), BounceCause.UNDEFINED))
+        return cause
+    return CODE_CAUSE.get(code, BounceCause.UNDEFINED)
+
+
+def _is_temporary(enhanced: str | None, code: int | None) -> bool:
+    if enhanced:
+        return enhanced.startswith("4")
+    return code is not None and 400 <= code < 500
 
 
 def _enhanced_status(status: str, words: str) -> str | None:

@@ -27,9 +27,9 @@ from pregon.content.render import Personaliser, context_for
 from pregon.lib import dkim, signing
 from pregon.sending import bounces, limits, links, quota
 from pregon.sending.backends import Outcome, Result, Transport
+from pregon.sending.bounce_classifier import Diagnosis, classify
 from pregon.sending.mime import MessageBuilder
 from pregon.sending.models import (
-    BounceKind,
     BounceSource,
     Mailing,
     MailingStatus,
@@ -371,8 +371,20 @@ def _fail(row: QuerySet, message: Message, result: Result) -> None:
         smtp_code=result.code,
         reply=result.reply[:500],
     )
-    if changed and result.code is not None:
-        # The recipient's server refused it: an unknown mailbox is never mailed again, other
-        # refusals count towards the soft-bounce limit. A relay that was down is no bounce.
-        kind = BounceKind.HARD if result.mailbox_unknown else BounceKind.SOFT
-        bounces.record(message.email, kind, BounceSource.SMTP, reason=result.reply, message=message)
+    cause = result.cause if changed else ""
+    if changed and result.outcome == Outcome.RETRY and result.code is not None:
+        # Refused for a while until the retries ran out: what the last refusal said.
+        cause = classify(diagnostic=result.reply, code=result.code, gave_up=True).cause
+    if cause:
+        # The recipient's server or the provider refused it (a relay that was down is no
+        # bounce); the cause says what that means: a dead address is never mailed again,
+        # passing trouble counts towards the soft-bounce limit, a refusal of ours (a block,
+        # SPF/DKIM/DMARC) is recorded but suppresses no one.
+        bounces.record(
+            message.email,
+            Diagnosis(cause).kind,
+            BounceSource.SMTP,
+            cause=cause,
+            reason=result.reply,
+            message=message,
+        )

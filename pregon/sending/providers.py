@@ -10,14 +10,14 @@ as an SMTP reply does, because billing and retries follow from it:
 what the provider answered                  outcome  why
 ==========================================  =======  ==========================================
 accepted (anymail: ``sent`` or ``queued``)  SENT     ``reply`` carries the provider's message id
-recipient ``invalid``                       FAILED   ``mailbox_unknown``: not an address at all
+recipient ``invalid``                       FAILED   ``cause``: as SMTP's 5.1.3, not an address
 recipient ``rejected`` (suppression list)   FAILED   not marked unknown: hard bounce or complaint?
 HTTP 429, 5xx, connection trouble, timeout  RETRY    ``may_have_arrived`` after a read timeout,
                                                      502 or 504: the request may have been done
 HTTP 401, 402, 403, 404                     RETRY    our key, account or URL: as SMTP 535
 other 4xx about the sender, the domain,     RETRY    our settings: every message would fail
   the account, the stream or the key
-other 4xx (bad payload)                     FAILED   ``mailbox_unknown`` if it is the recipient's
+other 4xx (bad payload)                     FAILED   ``cause`` as 5.1.3 if it is the recipient's
                                                      address that the provider refused
 ==========================================  =======  ==========================================
 
@@ -48,6 +48,7 @@ from django.core.mail import EmailMultiAlternatives
 
 from pregon.lib import vault
 from pregon.sending.backends import Outcome, Result
+from pregon.sending.bounce_classifier import classify
 from pregon.sending.models import Backend, BackendKind
 
 # Anymail 15 warns, each time its SendGrid backend is made, that it no longer supports
@@ -354,7 +355,7 @@ class ProviderTransport:
         name = self.settings.esp_name
         if status is not None and status.status == "invalid":
             reply = f"{name} refused the address as invalid: {why}"
-            return Result(Outcome.FAILED, None, self._redact(reply), mailbox_unknown=True)
+            return Result(Outcome.FAILED, None, self._redact(reply), cause=_bad_address(why))
         # Postmark's "inactive" recipients: a hard bounce or a spam complaint before, or a
         # manual suppression; it doesn't say which, so the contact is not marked as bounced.
         reply = f"{name} refused the recipient (on its suppression list): {why}"
@@ -398,7 +399,7 @@ class ProviderTransport:
             result.outcome,
             result.code,
             self._redact(result.reply),
-            mailbox_unknown=result.mailbox_unknown,
+            cause=result.cause,
             may_have_arrived=result.may_have_arrived,
         )
 
@@ -525,8 +526,14 @@ def _classify_http(name: str, status: int, text: str, postmark_code: int | None)
         _SETTINGS_TEXT.search(text) and not _BAD_RECIPIENT_TEXT.search(text)
     ):
         return Result(Outcome.RETRY, None, reply)
-    unknown = bool(_BAD_RECIPIENT_TEXT.search(text))
-    return Result(Outcome.FAILED, None, reply, mailbox_unknown=unknown)
+    cause = _bad_address(text) if _BAD_RECIPIENT_TEXT.search(text) else ""
+    return Result(Outcome.FAILED, None, reply, cause=cause)
+
+
+def _bad_address(why: str) -> str:
+    """The cause of a provider's refusal of the recipient's address as no address at all:
+    what an SMTP server says with 5.1.3 (bad destination mailbox address syntax)."""
+    return classify("5.1.3", why).cause
 
 
 def _request_may_have_arrived(error: BaseException) -> bool:

@@ -29,8 +29,8 @@ from pregon.sending.backends import (
     SmtpPool,
     SmtpSettings,
     SmtpTransport,
-    is_unknown_mailbox,
 )
+from pregon.sending.models import BounceCause
 
 RETURN_PATH = "bounces+m42@pregon.test"
 PASSWORD = "s3cret-Pa55word"
@@ -180,7 +180,7 @@ class SmtpTransportTestCase(SmtpCase):
         result = self.transport(settings).send(RETURN_PATH, "ana@example.org", data)
         self.assertEqual(result.outcome, Outcome.SENT)
         self.assertEqual((result.code, result.reply), (250, "2.0.0 Ok: queued as 4XyZ"))
-        self.assertFalse(result.mailbox_unknown)
+        self.assertEqual(result.cause, "")
         [received] = relay.received
         self.assertEqual(received.content, data)
         self.assertEqual(received.mail_from, RETURN_PATH)
@@ -219,7 +219,6 @@ class SmtpTransportTestCase(SmtpCase):
         result = transport.send(RETURN_PATH, "later@example.org", message())
         self.assertEqual((result.outcome, result.code), (Outcome.RETRY, 451))
         self.assertEqual(result.reply, "4.3.0 Mail server temporarily rejected message")
-        self.assertFalse(result.mailbox_unknown)
         # Without the RSET, aiosmtpd would answer this MAIL FROM with "503 nested MAIL".
         self.assertEqual(transport.send(RETURN_PATH, "a@example.org", message()).outcome, "sent")
         self.assertEqual(relay.received[0].rcpt_tos, ["a@example.org"])
@@ -230,7 +229,7 @@ class SmtpTransportTestCase(SmtpCase):
         transport = self.transport(settings)
         result = transport.send(RETURN_PATH, "unknown@example.org", message())
         self.assertEqual((result.outcome, result.code), (Outcome.FAILED, 550))
-        self.assertTrue(result.mailbox_unknown)
+        self.assertEqual(result.cause, BounceCause.USER_UNKNOWN)
         self.assertIn("User unknown", result.reply)
         self.assertEqual(transport.send(RETURN_PATH, "a@example.org", message()).outcome, "sent")
         self.assertEqual(relay.connections, 1)
@@ -239,7 +238,7 @@ class SmtpTransportTestCase(SmtpCase):
         _, settings = self.serve()
         result = self.transport(settings).send(RETURN_PATH, "full@example.org", message())
         self.assertEqual((result.outcome, result.code), (Outcome.FAILED, 552))
-        self.assertFalse(result.mailbox_unknown)
+        self.assertEqual(result.cause, BounceCause.MAILBOX_FULL)
 
     def test_554_spam_after_data_is_failed_but_not_unknown(self) -> None:
         relay, settings = self.serve()
@@ -247,7 +246,7 @@ class SmtpTransportTestCase(SmtpCase):
         result = transport.send(RETURN_PATH, "spam@example.org", message())
         self.assertEqual((result.outcome, result.code), (Outcome.FAILED, 554))
         self.assertEqual(result.reply, "5.7.1 Message rejected as spam")
-        self.assertFalse(result.mailbox_unknown)
+        self.assertEqual(result.cause, BounceCause.SPAM_DETECTED)
         self.assertEqual(transport.send(RETURN_PATH, "a@example.org", message()).outcome, "sent")
         self.assertEqual(relay.connections, 1)
 
@@ -496,28 +495,6 @@ class SmtpPoolTestCase(SmtpCase):
         pool.send(RETURN_PATH, "b@example.org", message())
         pool.close()
         self.assertEqual(relay.connections, 2)
-
-
-class UnknownMailboxTestCase(SimpleTestCase):
-    def test_replies(self) -> None:
-        cases = [
-            (550, "5.1.1 <x@example.org>: Recipient address rejected: User unknown", True),
-            (550, "5.1.1 The email account that you tried to reach does not exist.", True),
-            (550, "5.5.0 Requested action not taken: mailbox unavailable", True),
-            (553, "5.1.3 Bad recipient address syntax", True),
-            (550, "5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found", True),
-            (550, "No such user here", True),
-            (551, "User not local; please try <x@example.net>", False),
-            (552, "5.2.2 Mailbox full: user unknown", False),
-            (554, "5.7.1 Message rejected as spam", False),
-            (550, "5.7.1 Recipient address rejected: Access denied", False),
-            (550, "Mailbox unavailable: message blocked as spam", False),
-            (450, "4.1.1 User unknown in local recipient table", False),
-            (550, "5.4.1 Relay access denied", False),
-        ]
-        for code, reply, expected in cases:
-            with self.subTest(code=code, reply=reply):
-                self.assertEqual(is_unknown_mailbox(code, reply), expected)
 
 
 class FileSinkTestCase(SimpleTestCase):

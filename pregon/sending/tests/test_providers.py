@@ -22,7 +22,7 @@ from django.test import SimpleTestCase
 from pregon.lib import vault
 from pregon.lib.dkim import Signer, generate_key, sign_message
 from pregon.sending.backends import Outcome, Result
-from pregon.sending.models import Backend, BackendKind
+from pregon.sending.models import Backend, BackendKind, BounceCause
 from pregon.sending.providers import (
     ProviderSettings,
     ProviderTransport,
@@ -166,12 +166,12 @@ class ProviderTestCase(SimpleTestCase):
         outcome: Outcome,
         *,
         contains: str = "",
-        mailbox_unknown: bool = False,
+        cause: str = "",
         may_have_arrived: bool = False,
     ) -> None:
         self.assertEqual(result.outcome, outcome, result.reply)
         self.assertIn(contains, result.reply)
-        self.assertEqual(result.mailbox_unknown, mailbox_unknown, result.reply)
+        self.assertEqual(result.cause, cause, result.reply)
         self.assertEqual(result.may_have_arrived, may_have_arrived, result.reply)
         self.assertNotIn(API_KEY, result.reply)
         self.assertIsNone(result.code)
@@ -277,7 +277,7 @@ class MailgunTestCase(ConnectionTroubleMixin, ProviderTestCase):
                             "please check documentation"
                         },
                     ),
-                    {"outcome": Outcome.FAILED, "mailbox_unknown": True},
+                    {"outcome": Outcome.FAILED, "cause": BounceCause.USER_UNKNOWN},
                 ),
             ]
         )
@@ -383,7 +383,7 @@ class PostmarkTestCase(ConnectionTroubleMixin, ProviderTestCase):
                         422,
                         {"ErrorCode": 300, "Message": "Invalid 'To' address: 'ana@example.org'."},
                     ),
-                    {"outcome": Outcome.FAILED, "mailbox_unknown": True},
+                    {"outcome": Outcome.FAILED, "cause": BounceCause.USER_UNKNOWN},
                 ),
                 (
                     Answer(
@@ -517,7 +517,7 @@ class SendGridTestCase(ConnectionTroubleMixin, ProviderTestCase):
                             ]
                         },
                     ),
-                    {"outcome": Outcome.FAILED, "mailbox_unknown": True},
+                    {"outcome": Outcome.FAILED, "cause": BounceCause.USER_UNKNOWN},
                 ),
                 (
                     Answer(
@@ -615,7 +615,7 @@ class BrevoTestCase(ConnectionTroubleMixin, ProviderTestCase):
                     Answer(
                         400, {"code": "invalid_parameter", "message": "email is not valid in to"}
                     ),
-                    {"outcome": Outcome.FAILED, "mailbox_unknown": True},
+                    {"outcome": Outcome.FAILED, "cause": BounceCause.USER_UNKNOWN},
                 ),
                 (
                     Answer(

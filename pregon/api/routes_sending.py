@@ -72,7 +72,6 @@ from pregon.sending.models import (
     PROVIDER_KINDS,
     Backend,
     BackendKind,
-    Message,
     MessageStatus,
     SenderIdentity,
 )
@@ -99,6 +98,7 @@ STATES = {
     CampaignStatus.SENDING: gettext_lazy("The campaign is sending"),
     CampaignStatus.PAUSED: gettext_lazy("The campaign is paused"),
     CampaignStatus.SENT: gettext_lazy("The campaign has been sent"),
+    CampaignStatus.SENT_WITH_ERRORS: gettext_lazy("The campaign was sent with errors"),
     CampaignStatus.CANCELLED: gettext_lazy("The campaign was cancelled"),
     CampaignStatus.FAILED: gettext_lazy("The campaign failed"),
 }
@@ -409,20 +409,17 @@ def campaign_send_test(
 
 @router.get("/campaigns/{code}/progress", response={200: ProgressOut, **ERRORS}, tags=["campaigns"])
 def campaign_progress(request: HttpRequest, code: str) -> dict[str, Any]:
-    """The campaign's messages by status, and the share already dealt with (sent or failed).
-    All zero until the scheduler has started it."""
+    """The campaign's messages by status, the share already dealt with, and the answer
+    most of its failed messages got. All zero until the scheduler has started it."""
     campaign = get_or_404(Campaign.objects, code=code)
-    counts = {status: 0 for status in MessageStatus.values}
-    if campaign.mailing_id:
-        rows = Message.objects.filter(mailing_id=campaign.mailing_id).values_list("status")
-        counts.update(dict(rows.annotate(n=Count("id"))))
-    total = sum(counts.values())
-    done = counts[MessageStatus.SENT] + counts[MessageStatus.FAILED]
+    progress = campaign.progress()
+    failure = campaign.commonest_failure() if progress.counts[MessageStatus.FAILED] else None
     return {
         "status": campaign.status,
-        "counts": counts,
-        "total": total,
-        "percent": done * 100 // total if total else 0,
+        "counts": progress.counts,
+        "total": progress.total,
+        "percent": progress.percent,
+        "failure": failure,
     }
 
 

@@ -388,7 +388,9 @@ class CampaignOut(Schema):
     utm_campaign: str
     utm_content_per_link: bool
     status: str = SchemaField(
-        ..., description="draft, scheduled, sending, paused, sent, cancelled or failed."
+        ...,
+        description="draft, scheduled, sending, paused, sent, partial (sent with errors: "
+        "some messages failed), cancelled or failed (could not start, or none was accepted).",
     )
     scheduled_at: datetime.datetime | None
     started_at: datetime.datetime | None
@@ -452,13 +454,34 @@ class ScheduleIn(InputSchema):
     )
 
 
+class FailureOut(Schema):
+    code: int | None = SchemaField(..., description="The SMTP reply code, if a server answered.")
+    reply: str = SchemaField(..., description="The answer, as the server (or Pregón) gave it.")
+    count: int = SchemaField(..., description="How many failed messages got this answer.")
+    explanation: str = SchemaField(..., description="What happened, in plain words.")
+
+
 class ProgressOut(Schema):
-    status: str
+    status: str = SchemaField(
+        ...,
+        description="draft, scheduled, sending, paused, sent, partial (sent with errors: "
+        "some messages failed), cancelled or failed (none was accepted).",
+    )
     counts: dict[str, int] = SchemaField(
-        ..., description="Messages by status: queued, sending, sent and failed."
+        ...,
+        description="Messages by status: queued, sending, sent, failed, outbox (kept in the "
+        "local test mailbox, as no relay was in use: they reached nobody) and skipped (no "
+        "longer subscribed).",
     )
     total: int
-    percent: int = SchemaField(..., description="Sent and failed messages, as a share of total.")
+    percent: int = SchemaField(
+        ...,
+        description="Messages dealt with (every status but queued and sending), as a share "
+        "of total.",
+    )
+    failure: FailureOut | None = SchemaField(
+        ..., description="The answer most of the failed messages got; null if none failed."
+    )
 
 
 class TestSendIn(InputSchema):

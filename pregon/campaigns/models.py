@@ -1,9 +1,11 @@
 import datetime
+import hashlib
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from pregon.contacts import segments
 from pregon.contacts.models import Contact, MailingList, Segment, Status, Subscription, Suppression
 from pregon.content.models import EmailTemplate
-from pregon.sending.models import Mailing, MailingStatus, SenderIdentity
+from pregon.sending.models import Mailing, MailingStatus, Message, MessageStatus, SenderIdentity
 from pregon.sending.utm import Utm
 
 
@@ -21,7 +23,10 @@ class CampaignStatus(models.TextChoices):
     SENDING = "sending", _("Sending")
     PAUSED = "paused", _("Paused")
     SENT = "sent", _("Sent")
+    # Done, but some messages failed: the campaign's page says how many, and why.
+    SENT_WITH_ERRORS = "partial", _("Sent with errors")
     CANCELLED = "cancelled", _("Cancelled")
+    # Could not start, or not one of its messages was accepted.
     FAILED = "failed", _("Failed")
 
 
@@ -32,6 +37,7 @@ TRANSITIONS = {
     CampaignStatus.SENDING: {CampaignStatus.DRAFT, CampaignStatus.SCHEDULED, CampaignStatus.PAUSED},
     CampaignStatus.PAUSED: {CampaignStatus.SENDING},
     CampaignStatus.SENT: {CampaignStatus.SENDING},
+    CampaignStatus.SENT_WITH_ERRORS: {CampaignStatus.SENDING},
     CampaignStatus.CANCELLED: {
         CampaignStatus.DRAFT,
         CampaignStatus.SCHEDULED,
@@ -40,10 +46,71 @@ TRANSITIONS = {
     },
     CampaignStatus.FAILED: {CampaignStatus.SCHEDULED, CampaignStatus.SENDING},
 }
+# The statuses a campaign never leaves: nothing more is sent, so its page stops polling.
+FINAL = frozenset(
+    {
+        CampaignStatus.SENT,
+        CampaignStatus.SENT_WITH_ERRORS,
+        CampaignStatus.CANCELLED,
+        CampaignStatus.FAILED,
+    }
+)
 
 
 class IllegalTransition(Exception):
     """The campaign is not in a status it may leave for the one asked."""
+
+
+# A message in one of these is dealt with: nothing more happens to it.
+DEALT_WITH = (
+    MessageStatus.SENT,
+    MessageStatus.FAILED,
+    MessageStatus.OUTBOX,
+    MessageStatus.SKIPPED,
+)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A campaign's messages by status (every status, 0 when none), as the campaign's page
+    and the API show them."""
+
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def percent(self) -> int:
+        """The share of the messages already dealt with, 0 to 100."""
+        done = sum(self.counts[status] for status in DEALT_WITH)
+        return done * 100 // self.total if self.total else 0
+
+
+@dataclass(frozen=True)
+class Failure:
+    """The answer most of a campaign's failed messages got, and how many got it."""
+
+    code: int | None
+    reply: str
+    count: int
+
+    @property
+    def explanation(self) -> str:
+        """What happened, in plain words, for the person who sent the campaign."""
+        if self.code is None:
+            return str(
+                _("The messages could not be prepared or handed over to the sending server.")
+            )
+        if self.code < 500:
+            return str(_("The sending server kept deferring them until the retries ran out."))
+        return str(_("The sending server refused them."))
+
+    @property
+    def detail(self) -> str:
+        """The answer itself, as the server (or Pregón) gave it."""
+        return f"{self.code} {self.reply}" if self.code else self.reply
 
 
 # The campaign's tracking and impact settings: edited, copied and offered by the API alike.
@@ -198,6 +265,40 @@ class Campaign(models.Model):
         for segment in self.exclude_segments.all():
             contacts = contacts.exclude(segments.to_q(segment.rules))
         return contacts.exclude(Exists(Suppression.objects.filter(email=OuterRef("email"))))
+
+    def list_id(self) -> str:
+        """The List-Id (RFC 2919) of its messages: an id of the lists and segments it goes
+        to, under the sender's domain.
+
+        Campaigns to the same audience share it, as mailbox providers expect of a list, and
+        it names nothing (neither the campaign nor its lists), so it is valid and shows no
+        internal name whatever those names hold.
+        """
+        list_codes = self.include_lists.values_list("code", flat=True)
+        segment_codes = self.include_segments.values_list("code", flat=True)
+        audience = sorted(f"list:{code.hex}" for code in list_codes)
+        audience += sorted(f"segment:{code.hex}" for code in segment_codes)
+        label = hashlib.sha256(" ".join(audience).encode()).hexdigest()[:32]
+        return f"<{label}.{self.sender.domain.name}>"
+
+    def progress(self) -> Progress:
+        """Its messages by status; all zero until it has started."""
+        counts = dict.fromkeys(MessageStatus.values, 0)
+        if self.mailing_id:
+            rows = Message.objects.filter(mailing_id=self.mailing_id).values_list("status")
+            counts.update(dict(rows.annotate(n=Count("id"))))
+        return Progress(counts)
+
+    def commonest_failure(self) -> Failure | None:
+        """The answer most of its failed messages got, or None if none failed."""
+        row = (
+            Message.objects.filter(mailing_id=self.mailing_id, status=MessageStatus.FAILED)
+            .values("smtp_code", "reply")
+            .annotate(n=Count("id"))
+            .order_by("-n", "smtp_code", "reply")
+            .first()
+        )
+        return Failure(row["smtp_code"], row["reply"], row["n"]) if row else None
 
     def utm(self) -> Utm | None:
         """The UTM tags its links get, or None if it adds none; empty values take defaults."""

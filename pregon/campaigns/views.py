@@ -22,17 +22,16 @@ from pregon.accounts.models import AuditAction, Role
 from pregon.campaigns.forms import CampaignForm, ScheduleForm, TestSendForm, unready_templates
 from pregon.campaigns.models import (
     EDITABLE_FIELDS,
+    FINAL,
     TRANSITIONS,
     Campaign,
     CampaignStatus,
     IllegalTransition,
 )
 from pregon.contacts.forms import bootstrap
-from pregon.sending import deliverability, engine, quota
+from pregon.sending import deliverability, engine, quota, transports
 from pregon.sending.models import MessageStatus
 
-# Statuses after which nothing changes any more: the progress stops polling.
-FINAL = {CampaignStatus.SENT, CampaignStatus.CANCELLED, CampaignStatus.FAILED}
 PAGE_SIZE = 50
 # The "send now" form sits beside the scheduling one, so its ids need another prefix.
 NOW_ID = "now_%s"
@@ -205,6 +204,7 @@ def _detail_page(
         "balance": balance,
         "short": short,
         "domain_warning": deliverability.unverified_warning(campaign.sender),
+        "test_mailbox_only": not transports.in_use().exists(),
         "schedule_form": bootstrap(schedule_form or ScheduleForm(short=short)),
         "now_form": bootstrap(now_form or ScheduleForm(now=True, short=short, auto_id=NOW_ID)),
         "test_form": bootstrap(test_form or TestSendForm()),
@@ -383,18 +383,16 @@ def campaign_test(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 
 
 def _progress(campaign: Campaign) -> dict[str, object]:
-    """Counts of the campaign's messages by status, and the share already dealt with."""
-    counts = {status: 0 for status in MessageStatus.values}
-    if campaign.mailing_id:
-        rows = campaign.mailing.messages.values_list("status").annotate(n=Count("id"))
-        counts.update(dict(rows))
-    total = sum(counts.values())
-    done = counts[MessageStatus.SENT] + counts[MessageStatus.FAILED] + counts[MessageStatus.SKIPPED]
+    """Counts of the campaign's messages by status, the share already dealt with, and the
+    answer most of its failed messages got."""
+    progress = campaign.progress()
+    failed = progress.counts[MessageStatus.FAILED]
     return {
-        "counts": counts,
-        "total": total,
-        "percent": done * 100 // total if total else 0,
+        "counts": progress.counts,
+        "total": progress.total,
+        "percent": progress.percent,
         "polling": campaign.status not in FINAL,
+        "failure": campaign.commonest_failure() if failed else None,
     }
 
 

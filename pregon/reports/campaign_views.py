@@ -15,13 +15,11 @@ from django_htmx.http import HttpResponseClientRefresh
 from pregon.accounts import audit
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import AuditAction, Role
-from pregon.campaigns.models import Campaign, CampaignStatus
+from pregon.campaigns.models import FINAL, Campaign
 from pregon.reports import exports, heatmap, people, stats
 from pregon.reports.cards import cards
 from pregon.sending.models import Mailing
 
-# Statuses after which nothing is sent any more: the live part stops polling.
-FINAL = {CampaignStatus.SENT, CampaignStatus.CANCELLED, CampaignStatus.FAILED}
 PAGE_SIZE = 50
 POLL_SECONDS = 3
 ALL_EVENTS = "todos"

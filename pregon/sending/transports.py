@@ -12,7 +12,7 @@ import random
 import uuid
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from pregon.lib import vault
@@ -63,13 +63,18 @@ def configuration() -> list[tuple]:
     return list(backends.values_list(*fields, "weight", "max_connections"))
 
 
+def in_use() -> QuerySet[Backend]:
+    """The backends messages go out through; with none, they go to the test mailbox."""
+    return Backend.objects.filter(is_active=True).exclude(kind=BackendKind.FILE)
+
+
 def open_transport(for_tests: bool = False) -> Transport:
     """What a worker sends through: the backends in use, or the test mailbox.
 
     ``for_tests``: a person's test send, which takes no connection slot, so that it goes
     out at once even while a campaign's senders hold them all.
     """
-    backends = list(Backend.objects.filter(is_active=True).exclude(kind=BackendKind.FILE))
+    backends = list(in_use())
     if not backends:
         return outbox()
     return Relays(backends, use_slots=not for_tests)

@@ -13,13 +13,17 @@ provider's retry of a post that failed halfway records each fact once.
 =================  ===================================================================
 anymail event      what it becomes
 =================  ===================================================================
-bounced            a hard bounce; a soft one when the provider says it was temporary
-                   (Brevo ``soft_bounce``, Postmark ``SoftBounce``, Amazon SES
-                   ``Transient`` or ``Undetermined``, SendGrid ``blocked``)
-rejected           by the provider's reason: an invalid or bounced address is a hard
-                   bounce, an earlier complaint a complaint, an earlier unsubscription an
-                   unsubscription, given up after retries a soft bounce; a refusal of
-                   ours (policy, content, account) only a log line
+bounced            a bounce whose cause (and so kind: hard, soft, or sending-side, which
+                   suppresses no one) pregon.sending.bounce_classifier reads from the
+                   receiving server's words and status code the provider passes on; only
+                   without them, from the provider's own category (``PROVIDER_CAUSE``:
+                   Amazon SES bounceType and subtype, Postmark Type, Brevo's event,
+                   SendGrid's type, Mailgun's severity)
+rejected           by the provider's reason: an invalid or bounced address as a bounce
+                   (above), a block of ours a sending-side bounce, an earlier complaint a
+                   complaint, an earlier unsubscription an unsubscription, given up after
+                   retries an expired (soft) bounce; other refusals of ours (policy,
+                   content, account) only a log line
 failed, deferred   a log line: the first is about our message, not the address; after
                    the second the provider keeps trying, and says bounced when it stops
 complained         a complaint
@@ -54,7 +58,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from pregon.sending import bounces
-from pregon.sending.models import Bounce, BounceKind, BounceSource, Message
+from pregon.sending.bounce_classifier import Diagnosis, classify
+from pregon.sending.models import Bounce, BounceCause, BounceSource, Message
 from pregon.tracking import sns
 from pregon.tracking.agents import machine_reason
 from pregon.tracking.models import Event, EventKind, hash_ip
@@ -170,21 +175,94 @@ def _message(event: AnymailTrackingEvent) -> Message | None:
 
 
 def _bounced(message: Message, event: AnymailTrackingEvent, esp_name: str) -> None:
-    _bounce(message, event, BounceKind.SOFT if _temporary(esp_name, event) else BounceKind.HARD)
+    _bounce(message, event, _cause(esp_name, event, BounceCause.USER_UNKNOWN))
 
 
 def _rejected(message: Message, event: AnymailTrackingEvent, esp_name: str) -> None:
     reason = event.reject_reason
     if reason in (RejectReason.INVALID, RejectReason.BOUNCED):
-        _bounce(message, event, BounceKind.HARD)
+        _bounce(message, event, _cause(esp_name, event, BounceCause.USER_UNKNOWN))
+    elif reason == RejectReason.BLOCKED:
+        _bounce(message, event, _cause(esp_name, event, BounceCause.BLOCKED))
     elif reason == RejectReason.SPAM:
-        _bounce(message, event, BounceKind.COMPLAINT)
+        _bounce(message, event, BounceCause.COMPLAINT)
     elif reason == RejectReason.UNSUBSCRIBED:
         _unsubscribed(message, event, esp_name)
     elif reason == RejectReason.TIMED_OUT:
-        _bounce(message, event, BounceKind.SOFT)
+        _bounce(message, event, BounceCause.EXPIRED)
     else:
         _not_the_address(message, event, esp_name)
+
+
+# What a provider's own category of a bounce means, for when it passes on no words of the
+# receiving server: Amazon SES "bounceType: bounceSubType" (anymail's description), Postmark's
+# Type, Brevo's event, SendGrid's type, Mailgun's severity.
+PROVIDER_CAUSE: dict[str, BounceCause] = {
+    "Permanent: General": BounceCause.USER_UNKNOWN,
+    "Permanent: NoEmail": BounceCause.USER_UNKNOWN,
+    "Permanent: Suppressed": BounceCause.USER_UNKNOWN,
+    "Permanent: OnAccountSuppressionList": BounceCause.USER_UNKNOWN,
+    "Transient: MailboxFull": BounceCause.MAILBOX_FULL,
+    "Transient: MessageTooLarge": BounceCause.CONTENT_ERROR,
+    "Transient: ContentRejected": BounceCause.CONTENT_ERROR,
+    "Transient: AttachmentRejected": BounceCause.CONTENT_ERROR,
+    "Transient: General": BounceCause.UNDEFINED,
+    "Undetermined: Undetermined": BounceCause.UNDEFINED,
+    "HardBounce": BounceCause.USER_UNKNOWN,
+    "BadEmailAddress": BounceCause.USER_UNKNOWN,
+    "SoftBounce": BounceCause.UNDEFINED,
+    "Transient": BounceCause.UNDEFINED,
+    "DnsError": BounceCause.NETWORK_ERROR,
+    "SpamNotification": BounceCause.SPAM_DETECTED,
+    "ContentRelated": BounceCause.CONTENT_ERROR,
+    "Blocked": BounceCause.BLOCKED,
+    "hard_bounce": BounceCause.USER_UNKNOWN,
+    "soft_bounce": BounceCause.UNDEFINED,
+    "blocked": BounceCause.BLOCKED,
+    "bounce": BounceCause.USER_UNKNOWN,
+    "permanent": BounceCause.USER_UNKNOWN,
+    "temporary": BounceCause.UNDEFINED,
+}
+
+
+def _cause(esp_name: str, event: AnymailTrackingEvent, otherwise: BounceCause) -> BounceCause:
+    """Why the provider says the message bounced: from the receiving server's words and
+    codes when it passes them on, else from its own category, else ``otherwise``."""
+    raw = event.esp_event
+    status, code = _status_and_code(esp_name, raw)
+    if event.mta_response:
+        return classify(status, event.mta_response, code).cause
+    return PROVIDER_CAUSE.get(_category(esp_name, event) or "", otherwise)
+
+
+def _category(esp_name: str, event: AnymailTrackingEvent) -> str | None:
+    raw = event.esp_event
+    if esp_name == "Amazon SES":
+        return event.description
+    if esp_name == "Postmark":
+        return _field(raw, "Type")
+    if esp_name == "Brevo":
+        return _field(raw, "event")
+    if esp_name == "SendGrid":
+        return _field(raw, "type") or _field(raw, "event")
+    if esp_name == "Mailgun":
+        return _field(raw, "severity") or _field(raw, "event-data", "severity")
+    return None
+
+
+def _status_and_code(esp_name: str, raw: Any) -> tuple[str, int | None]:
+    """The enhanced status code and SMTP reply code a provider's payload carries apart."""
+    if esp_name == "SendGrid":
+        return str(_field(raw, "status") or ""), None
+    if esp_name == "Mailgun":
+        delivery = _field(raw, "delivery-status") or _field(raw, "event-data", "delivery-status")
+        code = _field(delivery, "code")
+        return str(_field(delivery, "enhanced-code") or ""), code if isinstance(code, int) else None
+    if esp_name == "Amazon SES":
+        for recipient in _field(raw, "bounce", "bouncedRecipients") or []:
+            if hasattr(recipient, "get") and recipient.get("status"):
+                return str(recipient["status"]), None
+    return "", None
 
 
 def _not_the_address(message: Message, event: AnymailTrackingEvent, esp_name: str) -> None:
@@ -200,7 +278,7 @@ def _not_the_address(message: Message, event: AnymailTrackingEvent, esp_name: st
 
 
 def _complained(message: Message, event: AnymailTrackingEvent, esp_name: str) -> None:
-    _bounce(message, event, BounceKind.COMPLAINT)
+    _bounce(message, event, BounceCause.COMPLAINT)
 
 
 def _unsubscribed(message: Message, event: AnymailTrackingEvent, esp_name: str) -> None:
@@ -226,14 +304,23 @@ ACTIONS: dict[str, Callable[[Message, AnymailTrackingEvent, str], None]] = {
 }
 
 
-def _bounce(message: Message, event: AnymailTrackingEvent, kind: str) -> None:
+def _bounce(message: Message, event: AnymailTrackingEvent, cause: BounceCause) -> None:
+    kind = Diagnosis(cause).kind
     at = event.timestamp or timezone.now()
     # Providers post again when they got no answer: the same fact, the same time.
     seen = Bounce.objects.filter(message=message, kind=kind, source=BounceSource.WEBHOOK, at=at)
     if seen.exists():
         return
     reason = ": ".join(part for part in (event.description, event.mta_response) if part)
-    bounces.record(message.email, kind, BounceSource.WEBHOOK, reason=reason, message=message, at=at)
+    bounces.record(
+        message.email,
+        kind,
+        BounceSource.WEBHOOK,
+        cause=cause,
+        reason=reason,
+        message=message,
+        at=at,
+    )
 
 
 def _engagement(message: Message, event: AnymailTrackingEvent, esp_name: str, kind: str) -> None:
@@ -276,20 +363,6 @@ def _field(esp_event: Any, *path: str) -> Any:
     for name in path:
         value = value.get(name) if hasattr(value, "get") else None
     return value
-
-
-def _temporary(esp_name: str, event: AnymailTrackingEvent) -> bool:
-    """Whether the provider calls this bounce temporary (a soft bounce)."""
-    raw = event.esp_event
-    if esp_name == "Brevo":
-        return _field(raw, "event") == "soft_bounce"
-    if esp_name == "Postmark":
-        return _field(raw, "Type") == "SoftBounce"
-    if esp_name == "Amazon SES":
-        return _field(raw, "bounce", "bounceType") in ("Transient", "Undetermined")
-    if esp_name == "SendGrid":
-        return _field(raw, "type") == "blocked"
-    return False  # Mailgun's temporary failures are anymail's "deferred" already.
 
 
 def _proxied(esp_name: str, raw: Any) -> bool:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
-from pregon.domains import dns
+from pregon.domains import dns, spf
 
 if TYPE_CHECKING:
     from pregon.domains.models import SendingDomain
@@ -180,25 +180,82 @@ def check_dkim(domain: "SendingDomain", record: Record) -> Result:
 
 
 def check_spf(domain: "SendingDomain", expectations: Expectations) -> Result:
+    """The return path's SPF record evaluated as receivers do, for each relay in use.
+
+    OK when every relay's address gets "pass"; otherwise the worst result met, with the
+    relays that got it: a permerror (too many DNS look-ups, void look-ups, a wrong term),
+    then fail, softfail, neutral, a relay whose address cannot be found; or "open" when a
+    stranger's address passes too.
+    """
     name = return_path_domain(domain, expectations)
     params = {"name": name, "expected": spf_value(expectations.spf_mechanisms)}
     found = _looked_up(SPF, params, lambda: dns.txt(name))
     if isinstance(found, Result):
         return found
-    spf = [value for value in found if value.lower().split()[:1] == ["v=spf1"]]
-    if not spf:
+    records = [value for value in found if value.lower().split()[:1] == ["v=spf1"]]
+    if not records:
         return Result(SPF, MISSING, params)
-    if len(spf) > 1:
+    if len(records) > 1:
         # RFC 7208 §4.5: two SPF records are a permanent error; receivers ignore both.
-        return Result(SPF, WRONG, {**params, "problem": "several", "found": spf})
-    terms = spf[0].lower().split()
-    params = {**params, "found": spf, "expected": spf_value(expectations.spf_mechanisms, spf[0])}
-    if "+all" in terms or "all" in terms or "?all" in terms:
+        return Result(SPF, WRONG, {**params, "problem": "several", "found": records})
+    record = records[0]
+    params = {
+        **params,
+        "found": records,
+        "expected": spf_value(expectations.spf_mechanisms, record),
+    }
+    stranger = spf.evaluate(name, spf.STRANGER, record)
+    params["lookups"] = stranger.lookups
+    if stranger.result in SPF_ERRORS:
+        return _spf_error(stranger, params)
+    if stranger.result in ("pass", "neutral"):
         return Result(SPF, WRONG, {**params, "problem": "open"})
-    lacking = [m for m in expectations.spf_mechanisms if m.lower() not in terms]
-    if lacking:
-        return Result(SPF, WRONG, {**params, "problem": "lacking", "lacking": lacking})
+    evaluated = _looked_up(SPF, params, lambda: _spf_sources(name, record, expectations))
+    if isinstance(evaluated, Result):
+        return evaluated
+    errors = [verdict for *_source, verdict in evaluated if verdict.result in SPF_ERRORS]
+    if errors:
+        return _spf_error(errors[0], params)
+    params["sources"] = [
+        {"mechanism": mechanism, "address": address, "result": verdict.result}
+        for mechanism, address, verdict in evaluated
+    ]
+    for result in SPF_FAILURES:
+        failing = [source for source in params["sources"] if source["result"] == result]
+        if failing:
+            return Result(SPF, WRONG, {**params, "problem": result, "failing": failing})
     return Result(SPF, OK, params)
+
+
+SPF_ERRORS = ("temperror", "permerror")
+# The results that do not let a relay's mail pass SPF, worst first ("unknown": the relay's
+# address could not be found, so there was nothing to evaluate).
+SPF_FAILURES = ("fail", "softfail", "neutral", "unknown")
+
+
+def _spf_sources(name: str, record: str, expectations: Expectations) -> list[tuple]:
+    """Each relay as (mechanism, the address a receiver would see it send from, the verdict
+    ``record`` gives that address)."""
+    sources = []
+    for mechanism in expectations.spf_mechanisms:
+        addresses = spf.addresses_of(name, mechanism)
+        if addresses:
+            sources.append((mechanism, addresses[0], spf.evaluate(name, addresses[0], record)))
+        else:
+            sources.append((mechanism, "", spf.Verdict("unknown", 0)))
+    return sources
+
+
+def _spf_error(verdict: spf.Verdict, params: dict[str, Any]) -> Result:
+    """The result of a record that receivers cannot evaluate: a DNS failure (temperror),
+    or a permanent error in the record itself."""
+    if verdict.result == "temperror":
+        return Result(SPF, ERROR, {**params, "error": verdict.detail[:200]})
+    problem = {"lookups": "too_many_lookups", "void": "void_lookups"}.get(
+        verdict.problem, "invalid"
+    )
+    details = {"lookups": verdict.lookups, "term": verdict.term or verdict.detail}
+    return Result(SPF, WRONG, {**params, **details, "problem": problem})
 
 
 def check_dmarc(domain: "SendingDomain") -> Result:
@@ -275,6 +332,19 @@ def status_of(stored: list[dict[str, Any]]) -> str:
     return "partial" if right else "unverified"
 
 
+def _relays(sources: list[dict[str, str]]) -> str:
+    return ", ".join(f"{source['mechanism']} ({source['address']})" for source in sources)
+
+
+def _spf_passes(p: dict[str, Any]) -> str:
+    passes = _("SPF at %(name)s authorises the relays in use.") % p
+    if "lookups" not in p:  # Stored before SPF was evaluated.
+        return passes
+    if not p["sources"]:
+        passes = _("The SPF record of %(name)s is valid; no relay is in use yet to check.") % p
+    return f"{passes} " + _("It makes %(lookups)d of the 10 DNS lookups allowed.") % p
+
+
 MESSAGES: dict[tuple[str, str], Callable[[dict[str, Any]], str]] = {
     (DKIM, OK): lambda p: _("The DKIM key %(selector)s is published.") % p,
     (DKIM, MISSING): lambda p: (
@@ -291,7 +361,7 @@ MESSAGES: dict[tuple[str, str], Callable[[dict[str, Any]], str]] = {
         _("%(name)s holds a different key. Replace its value with the one shown here.") % p
     ),
     (DKIM, ERROR): lambda p: _("The DNS could not be asked about %(name)s: %(error)s.") % p,
-    (SPF, OK): lambda p: _("SPF at %(name)s authorises the relays in use.") % p,
+    (SPF, OK): lambda p: _spf_passes(p),
     (SPF, MISSING): lambda p: _("No SPF record at %(name)s. Publish: %(expected)s") % p,
     (SPF, "several"): lambda p: (
         _(
@@ -307,9 +377,61 @@ MESSAGES: dict[tuple[str, str], Callable[[dict[str, Any]], str]] = {
         )
         % p
     ),
+    # Results stored before SPF was evaluated, until the daily re-check replaces them.
     (SPF, "lacking"): lambda p: (
         _("The SPF record of %(name)s does not include %(lacking)s. Change it to: %(expected)s")
         % {**p, "lacking": ", ".join(p["lacking"])}
+    ),
+    (SPF, "too_many_lookups"): lambda p: (
+        _(
+            "The SPF record of %(name)s makes %(lookups)d DNS lookups; the maximum is 10, so "
+            "receivers take it as an error (permerror) and no message passes SPF. Reduce its "
+            "include: terms (and a, mx), for instance removing services no longer in use."
+        )
+        % p
+    ),
+    (SPF, "void_lookups"): lambda p: (
+        _(
+            "The SPF record of %(name)s names more than 2 domains that do not exist or have no "
+            "record, so receivers take it as an error (permerror) and no message passes SPF. "
+            "Remove the include:, a or mx terms that point nowhere."
+        )
+        % p
+    ),
+    (SPF, "invalid"): lambda p: (
+        _(
+            "The SPF record of %(name)s has an error, so receivers take it as an error "
+            "(permerror) and no message passes SPF: %(term)s. Correct or remove that term."
+        )
+        % p
+    ),
+    (SPF, "fail"): lambda p: (
+        _(
+            "With the SPF record of %(name)s, receivers get “fail” for %(relays)s and may "
+            "reject the messages it sends. Change it to: %(expected)s"
+        )
+        % {**p, "relays": _relays(p["failing"])}
+    ),
+    (SPF, "softfail"): lambda p: (
+        _(
+            "With the SPF record of %(name)s, receivers get “softfail” for %(relays)s and may "
+            "file the messages it sends as spam. Change it to: %(expected)s"
+        )
+        % {**p, "relays": _relays(p["failing"])}
+    ),
+    (SPF, "neutral"): lambda p: (
+        _(
+            "With the SPF record of %(name)s, receivers get “neutral” (neither yes nor no) for "
+            "%(relays)s, which does not count as passing. Change it to: %(expected)s"
+        )
+        % {**p, "relays": _relays(p["failing"])}
+    ),
+    (SPF, "unknown"): lambda p: (
+        _(
+            "The DNS gives no address for %(relays)s, so SPF cannot be checked for it. Check the "
+            "relay's host name in the delivery settings."
+        )
+        % {**p, "relays": ", ".join(source["mechanism"] for source in p["failing"])}
     ),
     (SPF, ERROR): lambda p: _("The DNS could not be asked about %(name)s: %(error)s.") % p,
     (DMARC, OK): lambda p: _("DMARC is published with the policy p=%(policy)s.") % p,

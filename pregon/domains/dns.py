@@ -43,7 +43,9 @@ def resolver() -> dns.resolver.Resolver:
     return resolver
 
 
-def _answer(name: str, kind: str) -> list:
+def answer(name: str, kind: str) -> list:
+    """The records of type ``kind`` at ``name`` as dnspython gives them (SPF evaluation
+    reads them raw), an empty list if there are none; raises ``LookupFailed``."""
     try:
         # Over TCP: an RSA DKIM key does not fit a plain UDP answer anyway, and a server
         # that is down refuses the connection at once instead of letting a page wait for
@@ -57,23 +59,21 @@ def _answer(name: str, kind: str) -> list:
 
 def txt(name: str) -> list[str]:
     """The TXT records at ``name``, each with its strings joined as RFC 7208 §3.3 says."""
-    return [b"".join(record.strings).decode("utf-8", "replace") for record in _answer(name, "TXT")]
+    return [b"".join(record.strings).decode("utf-8", "replace") for record in answer(name, "TXT")]
 
 
 def mx(name: str) -> list[str]:
     """The mail exchangers of ``name``, lowest preference first, without the final dot."""
-    records = sorted(_answer(name, "MX"), key=lambda record: record.preference)
+    records = sorted(answer(name, "MX"), key=lambda record: record.preference)
     return [record.exchange.to_text(omit_final_dot=True).lower() for record in records]
 
 
 def addresses(name: str) -> list[str]:
     """The IPv4 and IPv6 addresses of ``name``."""
-    return [record.to_text() for kind in ("A", "AAAA") for record in _answer(name, kind)]
+    return [record.to_text() for kind in ("A", "AAAA") for record in answer(name, kind)]
 
 
 def ptr(address: str) -> list[str]:
     """The names the reverse DNS gives for ``address``, without the final dot."""
     reverse = dns.reversename.from_address(address).to_text()
-    return [
-        record.target.to_text(omit_final_dot=True).lower() for record in _answer(reverse, "PTR")
-    ]
+    return [record.target.to_text(omit_final_dot=True).lower() for record in answer(reverse, "PTR")]

@@ -11,6 +11,11 @@ from pregon.domains.models import DomainStatus, SendingDomain
 from pregon.domains.tests.knot import have_knot, knot_server, txt
 
 RELAYS = checks.Expectations(spf_mechanisms=["include:amazonses.com", "a:relay.example.test"])
+# Where the relays send from: SPF is evaluated for their addresses, as receivers see them.
+RELAY_ZONES = {
+    "amazonses.com": [("@", "TXT", txt("v=spf1 ip4:54.240.0.0/18 -all"))],
+    "example.test": [("relay", "A", "198.51.100.25")],
+}
 
 
 def right_records(domain: SendingDomain) -> list[tuple[str, str, str]]:
@@ -37,7 +42,7 @@ class DomainChecksTestCase(TestCase):
         self.domain.add_keys()
 
     def verify(self, records: list, expectations: checks.Expectations = RELAYS, **zones: list):
-        with knot_server({"bueno.test": records, **zones}) as server:
+        with knot_server({"bueno.test": records, **RELAY_ZONES, **zones}) as server:
             with override_settings(DNS_SERVERS=[server]):
                 results = checks.verify(self.domain, expectations)
         self.domain.apply_results([result.stored() for result in results])
@@ -97,10 +102,15 @@ class DomainChecksTestCase(TestCase):
 
     def test_an_spf_record_without_the_relays_gets_them_added(self) -> None:
         records = [("@", "TXT", txt("v=spf1 include:_spf.google.com -all"))]
-        (spf,) = by_code(self.verify(records), checks.SPF)
+        google = {"google.com": [("_spf", "TXT", txt("v=spf1 ip4:35.190.247.0/24 ~all"))]}
+        (spf,) = by_code(self.verify(records, **google), checks.SPF)
 
-        self.assertEqual((spf.state, spf.params["problem"]), (checks.WRONG, "lacking"))
-        self.assertEqual(spf.params["lacking"], ["include:amazonses.com", "a:relay.example.test"])
+        # Evaluated for each relay's address, as receivers do: -all fails both.
+        self.assertEqual((spf.state, spf.params["problem"]), (checks.WRONG, "fail"))
+        self.assertEqual(
+            [(source["mechanism"], source["address"]) for source in spf.params["failing"]],
+            [("include:amazonses.com", "54.240.0.0"), ("a:relay.example.test", "198.51.100.25")],
+        )
         # What to publish keeps what the record had, and its -all.
         self.assertEqual(
             spf.params["expected"],

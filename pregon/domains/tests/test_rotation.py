@@ -8,7 +8,7 @@ from django.utils import timezone
 from pregon.domains import checks
 from pregon.domains.models import DomainStatus, SendingDomain
 from pregon.domains.tests.knot import have_knot, knot_server
-from pregon.domains.tests.test_checks import RELAYS, right_records
+from pregon.domains.tests.test_checks import RELAY_ZONES, RELAYS, right_records
 
 
 @unittest.skipUnless(have_knot(), "Knot DNS (knotd) is not installed")
@@ -19,7 +19,7 @@ class KeyRotationTestCase(TestCase):
         self.old = set(self.domain.keys.values_list("selector", flat=True))
 
     def verify(self, records: list) -> None:
-        with knot_server({"bueno.test": records}) as server:
+        with knot_server({"bueno.test": records, **RELAY_ZONES}) as server:
             with override_settings(DNS_SERVERS=[server]):
                 results = checks.verify(self.domain, RELAYS)
         self.domain.apply_results([result.stored() for result in results])

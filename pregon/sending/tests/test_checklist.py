@@ -143,6 +143,28 @@ class ChecklistTestCase(BaseTestCase):
         self.assertEqual(states(response)["ptr"], "fail")
         self.assertContains(response, "No reverse DNS name that points back to the relay: Relay.")
 
+    @unittest.skipUnless(have_knot(), "Knot DNS (knotd) is not installed")
+    def test_spf_that_softfails_the_relay_is_red_and_says_what_to_publish(self) -> None:
+        SenderIdentity.objects.create(from_name="Bueno", from_email="hola@bueno.test")
+        Backend.objects.create(name="Relay", kind=BackendKind.SMTP, host="relay.bueno.test")
+        zones = self.zones()
+        zones["bueno.test"] = [
+            *[record for record in zones["bueno.test"] if "spf1" not in record[2]],
+            ("@", "TXT", txt("v=spf1 ip4:203.0.113.7 ~all")),
+        ]
+        with knot_server(zones) as server, override_settings(DNS_SERVERS=[server]):
+            deliverability.verify(SenderIdentity.objects.get().domain)
+        self.use_spanish()
+        response = self.client.get(self.url)
+
+        self.assertEqual(states(response)["spf"], "fail")
+        self.assertContains(
+            response,
+            "bueno.test: Con el registro SPF de bueno.test, los receptores obtienen «softfail» "
+            "para a:relay.bueno.test (127.0.0.2)",
+        )
+        self.assertContains(response, "v=spf1 ip4:203.0.113.7 a:relay.bueno.test ~all")
+
     def test_a_local_relay_and_providers_are_explained(self) -> None:
         Backend.objects.create(
             name="Postfix", kind=BackendKind.SMTP, host="127.0.0.1", security=Security.NONE

@@ -19,6 +19,8 @@ def published(domain: SendingDomain, spf: str = "v=spf1 a:relay.bueno.test ~all"
         ("@", "TXT", txt(spf)),
         ("_dmarc", "TXT", txt("v=DMARC1; p=none; rua=mailto:dmarc@bueno.test")),
         ("@", "MX", "10 mail.bueno.test."),
+        # The relay sends from this address, which SPF is evaluated for.
+        ("relay", "A", "198.51.100.7"),
     ]
 
 
@@ -87,8 +89,9 @@ class DomainPagesTestCase(BaseTestCase):
         domain = self.add()
         records = published(domain, spf="v=spf1 include:_spf.google.com ~all")
         records = [record for record in records if record[0] != "_dmarc"]
+        google = [("_spf", "TXT", txt("v=spf1 ip4:35.190.247.0/24 ~all"))]
         with (
-            knot_server({"bueno.test": records}) as server,
+            knot_server({"bueno.test": records, "google.com": google}) as server,
             override_settings(DNS_SERVERS=[server]),
         ):
             response = self.client.post(reverse("domains:verify", args=[domain.code]), follow=True)
@@ -131,6 +134,24 @@ class DomainPagesTestCase(BaseTestCase):
         self.assertContains(response, 'data-status="partial"')
         self.assertContains(response, 'data-record="return_path"')
         self.assertContains(response, "bueno.test has no MX record, so bounces")
+
+    @unittest.skipUnless(have_knot(), "Knot DNS (knotd) is not installed")
+    def test_an_spf_record_over_the_lookup_limit_is_explained_in_spanish(self) -> None:
+        domain = self.add()
+        includes = " ".join(f"include:s{n}.bueno.test" for n in range(11))
+        records = published(domain, spf=f"v=spf1 a:relay.bueno.test {includes} ~all")
+        records += [(f"s{n}", "TXT", txt(f"v=spf1 ip4:203.0.113.{n} -all")) for n in range(11)]
+        with knot_server({"bueno.test": records}) as server:
+            with override_settings(DNS_SERVERS=[server]):
+                self.client.post(reverse("domains:verify", args=[domain.code]))
+        self.use_spanish()
+        response = self.client.get(reverse("domains:detail", args=[domain.code]))
+
+        # The relay itself passes at the first term, but other senders get a permerror.
+        self.assertContains(response, 'data-record="spf"  data-state="wrong"')
+        self.assertContains(
+            response, "El registro SPF de bueno.test hace 12 consultas DNS; el máximo es 10"
+        )
 
     def test_rotating_shows_the_new_keys_to_publish(self) -> None:
         domain = self.add()

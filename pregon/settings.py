@@ -198,6 +198,9 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "pregon.lib.proxy.client_ip"
 
+# Password-reset links one address, or one client's IP, may ask for in an hour.
+PASSWORD_RESET_LIMIT = envint("PREGON_PASSWORD_RESET_LIMIT", 5)
+
 # Two-factor (django-otp): the name authenticator apps show next to the user's email.
 OTP_TOTP_ISSUER = "Pregón"
 

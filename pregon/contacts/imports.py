@@ -38,6 +38,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from pregon.accounts import audit
@@ -146,7 +147,10 @@ def create_import(uploaded_file: UploadedFile, *, user: User | None, language: s
     if uploaded_file.size > limit:
         raise ValueError(
             _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
-            % {"size": _megabytes(uploaded_file.size), "limit": _megabytes(limit)}
+            % {
+                "size": csvfile.megabytes(uploaded_file.size),
+                "limit": csvfile.megabytes(limit),
+            }
         )
     if not uploaded_file.size:
         raise ValueError(_("The file is empty."))
@@ -169,6 +173,17 @@ def create_import(uploaded_file: UploadedFile, *, user: User | None, language: s
     header = [cell.strip() for cell in rows[0]]
     if len(rows) < 2:
         raise ValueError(_("The file has a header row but no contacts under it."))
+    if len(header) > settings.IMPORT_MAX_COLUMNS:
+        raise ValueError(
+            _(
+                "The file has %(count)s columns; the limit is %(limit)s. Delete the columns "
+                "you do not need and upload it again."
+            )
+            % {
+                "count": number_format(len(header), force_grouping=True),
+                "limit": number_format(settings.IMPORT_MAX_COLUMNS, force_grouping=True),
+            }
+        )
     imp = Import(
         created_by=user,
         original_name=(uploaded_file.name or "")[:255],
@@ -183,13 +198,6 @@ def create_import(uploaded_file: UploadedFile, *, user: User | None, language: s
     imp.file.save(f"{imp.code}.{file_format}", uploaded_file, save=False)
     imp.save()
     return imp
-
-
-def _megabytes(size: int) -> str:
-    # One decimal below 100 MB, so that a file just over a small limit does not read as
-    # the same size as the limit.
-    megabytes = size / (1024 * 1024)
-    return f"{megabytes:.0f}" if megabytes >= 100 else f"{megabytes:.1f}"
 
 
 def preview(imp: Import, limit: int = PREVIEW_ROWS) -> list[list[str]]:
@@ -617,7 +625,7 @@ def _check_rows(
         total += 1
         if reason:
             rejected += 1
-            report.writerow([row_no, *(neutralise(cell) for cell in cells), reason])
+            report.writerow([row_no, *(neutralise(cell) for cell in cells), neutralise(reason)])
         if total % CHUNK_ROWS == 0:
             _save_chunk(imp, attempt, chunk, total, rejected)
     _save_chunk(imp, attempt, chunk, total, rejected)

@@ -10,9 +10,15 @@ import datetime
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any, BinaryIO
+from xml.etree.ElementTree import ParseError
 
+from defusedxml import DefusedXmlException
+from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 BLOCK = 1 << 20
@@ -22,6 +28,22 @@ XLSX_MAGIC = b"PK\x03\x04"
 # Old binary Excel (.xls) files are OLE2 compound documents.
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 CP1252_UNDEFINED = re.compile(b"[\x81\x8d\x8f\x90\x9d]")
+# The compression ratio is only checked on parts that unpack to more than this: a tiny
+# part (an empty sheet's XML) can shrink a hundredfold and hold nothing.
+RATIO_CHECKED_FROM = 1024 * 1024
+# What openpyxl raises on a workbook that is broken or hostile (a part missing, bad XML, a
+# deflate stream that does not match its CRC, an entity defusedxml refuses).
+WORKBOOK_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    IndexError,
+    OSError,
+    ValueError,
+    TypeError,
+    ParseError,
+)
 
 # csv refuses fields over 128 KB by default; a spreadsheet cell holds up to 32,767
 # characters, so anything much longer is a broken file, not data.
@@ -152,12 +174,11 @@ def csv_rows(path: str, encoding: str, delimiter: str) -> Iterator[list[str]]:
 def xlsx_rows(file: str | BinaryIO) -> Iterator[list[str]]:
     """Yield the rows of the first sheet of an XLSX workbook as lists of strings, streaming.
 
-    Raises UnreadableFile if it is not a workbook openpyxl can read.
+    Raises UnreadableFile if it is not a workbook openpyxl can read, or not a safe one.
     """
     workbook = _open_workbook(file)
     try:
-        for values in workbook.worksheets[0].iter_rows(values_only=True):
-            yield [cell_text(value) for value in values]
+        yield from _sheet_rows(_first_sheet(workbook))
     finally:
         workbook.close()
 
@@ -167,13 +188,8 @@ def xlsx_head(file: str | BinaryIO, limit: int) -> tuple[list[list[str]], int]:
     sheet says it has (Excel records it; 0 if the file does not say)."""
     workbook = _open_workbook(file)
     try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append([cell_text(value) for value in values])
-            if len(rows) >= limit:
-                break
-        return rows, sheet.max_row or 0
+        sheet = _first_sheet(workbook)
+        return list(islice(_sheet_rows(sheet), limit)), sheet.max_row or 0
     finally:
         workbook.close()
 
@@ -181,12 +197,88 @@ def xlsx_head(file: str | BinaryIO, limit: int) -> tuple[list[list[str]], int]:
 def _open_workbook(file: str | BinaryIO) -> Any:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(file)
     try:
         return load_workbook(file, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+    except WORKBOOK_ERRORS as error:
+        raise _unreadable_workbook(error) from None
+
+
+def _check_unpacked_size(file: str | BinaryIO) -> None:
+    """Refuse a workbook whose parts unpack to more than the limit, or grow suspiciously.
+
+    The sizes are the ones the zip declares, and they hold: zipfile never yields more of a
+    part than its declared size (it stops there, and the CRC check fails), so a part that
+    lies about its size is a broken file, not a bigger one.
+    """
+    try:
+        with zipfile.ZipFile(file) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _unreadable_workbook(None) from None
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > settings.IMPORT_XLSX_MAX_BYTES:
         raise UnreadableFile(
-            _("The file could not be read as an Excel workbook. Save it again as .xlsx or CSV.")
-        ) from None
+            _(
+                "The Excel file expands to %(size)s MB when opened; the limit is %(limit)s MB. "
+                "Save it as CSV, or split it into smaller files."
+            )
+            % {"size": megabytes(unpacked), "limit": megabytes(settings.IMPORT_XLSX_MAX_BYTES)}
+        )
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > RATIO_CHECKED_FROM and ratio > settings.IMPORT_XLSX_MAX_RATIO:
+            raise UnreadableFile(
+                _(
+                    "The Excel file expands to %(size)s MB when opened, %(ratio)s times its "
+                    "size, which no spreadsheet of contacts does. Save it as CSV, or split it "
+                    "into smaller files."
+                )
+                % {
+                    "size": megabytes(unpacked),
+                    "ratio": number_format(round(ratio), force_grouping=True),
+                }
+            )
+
+
+def _first_sheet(workbook: Any) -> Any:
+    if not workbook.worksheets:
+        raise UnreadableFile(
+            _("The Excel file has no sheet. Open it in Excel, check it, and save it again.")
+        )
+    return workbook.worksheets[0]
+
+
+def _sheet_rows(sheet: Any) -> Iterator[list[str]]:
+    # The sheet's XML is only parsed as its rows are read, so its errors surface here.
+    try:
+        for values in sheet.iter_rows(values_only=True):
+            yield [cell_text(value) for value in values]
+    except WORKBOOK_ERRORS as error:
+        raise _unreadable_workbook(error) from None
+
+
+def _unreadable_workbook(error: BaseException | None) -> UnreadableFile:
+    """The refusal for an error openpyxl raised: a hostile XML part, or a broken file."""
+    while error is not None:
+        if isinstance(error, DefusedXmlException):
+            return UnreadableFile(
+                _(
+                    "The Excel file holds XML declarations (entities) that are not allowed, "
+                    "for safety. Save it again from Excel as .xlsx, or as CSV."
+                )
+            )
+        error = error.__cause__ or error.__context__
+    return UnreadableFile(
+        _("The file could not be read as an Excel workbook. Save it again as .xlsx or CSV.")
+    )
+
+
+def megabytes(size: int) -> str:
+    """``size`` bytes in MB, with one decimal below 100 MB, so that a file just over a small
+    limit does not read as the same size as the limit."""
+    value = size / (1024 * 1024)
+    return f"{value:.0f}" if value >= 100 else f"{value:.1f}"
 
 
 def cell_text(value: object) -> str:

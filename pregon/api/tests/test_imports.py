@@ -8,6 +8,7 @@ from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.api.tests.base import ApiTestCase
 from pregon.contacts import imports
 from pregon.contacts.models import Contact, Import, ImportStatus, MailingList
+from pregon.testing import workbooks
 
 CSV = (
     "Correo;Nombre;Teléfono\n"
@@ -84,6 +85,21 @@ class ImportsTestCase(ApiTestCase):
         response = self.upload({}, content=b"Correo;Nombre\n")
         self.assertIn("file", response.json()["errors"])
         self.assertFalse(Import.objects.exists())
+
+    def test_an_xlsx_bomb_is_a_field_error_and_leaves_nothing(self) -> None:
+        hostile = {
+            "The Excel file expands to 300 MB when opened; the limit is 100 MB.": (
+                workbooks.shared_strings_bomb(300)
+            ),
+            "The Excel file holds XML declarations (entities)": workbooks.billion_laughs(),
+        }
+        for message, content in hostile.items():
+            response = self.upload({}, content=content)
+            self.assertEqual(response.status_code, 422, message)
+            self.assertEqual(list(response.json()["errors"]), ["file"])
+            self.assertIn(message, response.json()["errors"]["file"][0])
+        self.assertFalse(Import.objects.exists())
+        self.assertFalse(Contact.objects.exists())
 
     def test_a_bad_mapping_is_a_field_error_and_leaves_nothing(self) -> None:
         for mapping in ['{"Nombre": "first_name"}', '{"Zapato": "email"}', "[1]", "{oops"]:

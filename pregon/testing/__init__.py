@@ -1,0 +1,1 @@
+"""Test helpers that the tests of several apps share."""

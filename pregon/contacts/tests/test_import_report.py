@@ -2,6 +2,7 @@ import csv
 import io
 
 from pregon.contacts import imports
+from pregon.contacts.models import Field, FieldType
 from pregon.contacts.tests.import_case import ImportCase
 
 # A formula in a rejected cell must not run when the report is opened in a spreadsheet.
@@ -42,6 +43,20 @@ class ImportReportTestCase(ImportCase):
         self.assertIn("email", by_row["4"][-1].lower())
         self.assertIn("phone", by_row["5"][-1].lower())
         self.assertEqual(by_row["6"][1], '\'=HYPERLINK("http://x")')
+
+    def test_a_formula_in_the_reason_is_neutralised(self) -> None:
+        # A custom field's label starts the reason for a bad value in that field.
+        Field.objects.create(
+            key="horas", label='=HYPERLINK("http://x","Horas")', type=FieldType.NUMBER
+        )
+        imp = self.uploaded(b"email;horas\nrosa@example.pe;muchas\n")
+        with self.captureOnCommitCallbacks(execute=False):
+            imports.start_import(imp, {"0": "email", "1": "field:horas"}, update_existing=True)
+        imports.run_import(imp.pk, 1)
+        response = self.client.get(f"/contactos/importar/{imp.code}/rechazados/")
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+        self.assertEqual(rows[1][-1], '\'=HYPERLINK("http://x","Horas"): “muchas” is not a number.')
 
     def test_without_rejected_rows_there_is_no_report(self) -> None:
         clean = self.uploaded(b"email\nrosa@example.pe\n")

@@ -152,6 +152,8 @@ class AuditAction(models.TextChoices):
     CAMPAIGN_STOPPED = "campaign_stopped", _("Campaign paused or cancelled")
     BACKEND_CHANGED = "backend_changed", _("Delivery backend changed")
     DOMAIN_CHANGED = "domain_changed", _("Sending domain changed")
+    # A bounce read again by a newer classifier no longer called for suppressing the address.
+    BOUNCE_REREAD = "bounce_reread", _("Mailed again: its bounces were read again")
 
 
 class AuditEntry(models.Model):
@@ -205,6 +207,8 @@ DETAIL_LABELS = {
     "resent": _("sent again"),
     "mailing": _("mailing"),
     "messages": _("messages"),
+    "causes": _("causes"),
+    "status": _("status"),
 }
 
 

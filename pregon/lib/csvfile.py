@@ -327,16 +327,23 @@ def first_csv_rows(file: BinaryIO, encoding: str, delimiter: str, limit: int) ->
     """The first ``limit`` rows of a CSV file object (for the header and a preview)."""
     file.seek(0)
     text = io.TextIOWrapper(file, encoding=encoding, newline="", errors="replace")
+    reader = csv.reader(text, delimiter=delimiter)
     try:
         rows = []
-        for row in csv.reader(text, delimiter=delimiter):
+        for row in reader:
             rows.append(row)
             if len(rows) >= limit:
                 break
         return rows
-    except csv.Error as error:
+    except csv.Error:
+        # Not strict, this reader only fails on a cell over csv.field_size_limit(), which
+        # is most often a quotation mark never closed.
         raise UnreadableFile(
-            _("The file is not valid CSV (%(error)s).") % {"error": error}
+            _(
+                "Row %(row)s of the file has a cell longer than %(size)s MB, or a quotation "
+                'mark (") that is not closed. Correct that row and upload the file again.'
+            )
+            % {"row": reader.line_num, "size": megabytes(csv.field_size_limit())}
         ) from None
     finally:
         text.detach()

@@ -96,6 +96,15 @@ class ImportHostileFilesTestCase(ImportCase):
         response = self.upload(content, name="alumnos.csv")
         self.assert_refused(response, "Guárdelo desde Excel como CSV o .xlsx.")
 
+    def test_a_cell_over_a_megabyte_is_refused_with_its_row(self) -> None:
+        content = b"Correo;Nombre\r\nana@example.pe;Ana\r\nluis@example.pe;" + b"x" * (2 << 20)
+        response = self.upload(content, name="alumnos.csv")
+        self.assert_refused(
+            response,
+            "La fila 3 del archivo tiene una celda de más de 1.0 MB, o unas comillas (&quot;) "
+            "que no se cierran. Corrija esa fila y vuelva a subir el archivo.",
+        )
+
     def test_a_csv_of_20000_columns_is_refused_with_its_count_and_the_limit(self) -> None:
         header = ";".join(f"Columna {i}" for i in range(20_000))
         row = ";".join(["ana@example.pe"] + [""] * 19_999)

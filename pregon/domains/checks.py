@@ -179,14 +179,14 @@ def check_dkim(domain: "SendingDomain", record: Record) -> Result:
     return Result(DKIM, WRONG, {**params, "problem": problem, "found": keys})
 
 
-def check_spf(domain: "SendingDomain", expectations: Expectations) -> Result:
-    """The return path's SPF record evaluated as receivers do, for each relay in use.
+SPF_ERRORS = ("temperror", "permerror")
+# The results that do not let a relay's mail pass SPF, worst first ("unknown": the relay's
+# address could not be found, so there was nothing to evaluate).
+SPF_FAILURES = ("fail", "softfail", "neutral", "unknown")
 
-    OK when every relay's address gets "pass"; otherwise the worst result met, with the
-    relays that got it: a permerror (too many DNS look-ups, void look-ups, a wrong term),
-    then fail, softfail, neutral, a relay whose address cannot be found; or "open" when a
-    stranger's address passes too.
-    """
+
+def check_spf(domain: "SendingDomain", expectations: Expectations) -> Result:
+    """The return path's SPF record, found and evaluated as receivers do (``_spf_verdict``)."""
     name = return_path_domain(domain, expectations)
     params = {"name": name, "expected": spf_value(expectations.spf_mechanisms)}
     found = _looked_up(SPF, params, lambda: dns.txt(name))
@@ -198,12 +198,22 @@ def check_spf(domain: "SendingDomain", expectations: Expectations) -> Result:
     if len(records) > 1:
         # RFC 7208 §4.5: two SPF records are a permanent error; receivers ignore both.
         return Result(SPF, WRONG, {**params, "problem": "several", "found": records})
-    record = records[0]
     params = {
         **params,
         "found": records,
-        "expected": spf_value(expectations.spf_mechanisms, record),
+        "expected": spf_value(expectations.spf_mechanisms, records[0]),
     }
+    return _spf_verdict(name, records[0], expectations, params)
+
+
+def _spf_verdict(
+    name: str, record: str, expectations: Expectations, params: dict[str, Any]
+) -> Result:
+    """OK when every relay's address gets "pass" from ``record``. Otherwise: an error that
+    fails every message (permerror) or stops the check (temperror); "open" when a
+    stranger's address passes too (or gets neutral, as with ?all); else the worst result
+    a relay gets, with the relays that get it.
+    """
     stranger = spf.evaluate(name, spf.STRANGER, record)
     params["lookups"] = stranger.lookups
     if stranger.result in SPF_ERRORS:
@@ -225,12 +235,6 @@ def check_spf(domain: "SendingDomain", expectations: Expectations) -> Result:
         if failing:
             return Result(SPF, WRONG, {**params, "problem": result, "failing": failing})
     return Result(SPF, OK, params)
-
-
-SPF_ERRORS = ("temperror", "permerror")
-# The results that do not let a relay's mail pass SPF, worst first ("unknown": the relay's
-# address could not be found, so there was nothing to evaluate).
-SPF_FAILURES = ("fail", "softfail", "neutral", "unknown")
 
 
 def _spf_sources(name: str, record: str, expectations: Expectations) -> list[tuple]:

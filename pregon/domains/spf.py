@@ -57,7 +57,6 @@ class Verdict:
 
     result: str
     lookups: int
-    void_lookups: int = 0
     problem: str = ""
     term: str = ""
     detail: str = ""
@@ -67,8 +66,9 @@ def evaluate(domain: str, address: str, record: str) -> Verdict:
     """The result a receiver gets for mail from ``address`` with a return path at
     ``domain``, whose SPF record is ``record``.
 
-    Evaluated leniently (pyspf's non-strict mode): the verdict is the same, but the look-ups
-    go on being counted past the limit, so the user can be told how many there are.
+    Evaluated leniently (pyspf's non-strict mode): the result is the same as a strict
+    receiver's, but the look-ups go on being counted past the limit, so the user can be
+    told how many there are.
     """
     query = pyspf.query(i=address, s=f"postmaster@{domain}", h=domain, strict=False)
     result, _code, explanation = query.check(spf=record)
@@ -76,7 +76,7 @@ def evaluate(domain: str, address: str, record: str) -> Verdict:
     if result == "temperror":
         return Verdict(result, lookups, detail=explanation.removeprefix("SPF Temporary Error: "))
     if result != "permerror":
-        return Verdict(result, lookups, query.void_lookups)
+        return Verdict(result, lookups)
     error = query.perm_error.msg if query.perm_error else explanation
     if lookups > MAX_LOOKUPS:
         problem = "lookups"
@@ -85,7 +85,7 @@ def evaluate(domain: str, address: str, record: str) -> Verdict:
     else:
         problem = "syntax"
     term = str(query.mech[0]) if query.mech else ""
-    return Verdict(result, lookups, query.void_lookups, problem, term, error)
+    return Verdict(result, lookups, problem, term, error)
 
 
 class _Listing(pyspf.query):
@@ -111,6 +111,7 @@ def addresses_of(domain: str, mechanism: str) -> list[str]:
     Raises ``dns.LookupFailed`` if the DNS could not answer.
     """
     found: list[str] = []
+    # IPv6 only when there is no IPv4 address: one address is enough to evaluate.
     for listing in ("list", "list6"):
         query = _Listing(i=listing, s=f"postmaster@{domain}", h=domain, strict=False)
         result, _code, explanation = query.check(spf=f"v=spf1 {mechanism} -all")
@@ -119,4 +120,6 @@ def addresses_of(domain: str, mechanism: str) -> list[str]:
         for network in query.iplist:
             if str(network.network_address) not in found:
                 found.append(str(network.network_address))
+        if found:
+            break
     return found

@@ -24,6 +24,8 @@ def zone(domain: SendingDomain, with_dmarc: bool) -> dict:
         *[(f"{key.selector}._domainkey", "TXT", txt(key.dns_value)) for key in domain.keys.all()],
         ("@", "TXT", txt("v=spf1 a:relay.capacitacion.gob.pe ~all")),
         ("@", "MX", "10 correo.capacitacion.gob.pe."),
+        # The relay's address, for which SPF is evaluated.
+        ("relay", "A", "198.51.100.20"),
     ]
     if with_dmarc:
         records.append(("_dmarc", "TXT", txt(f"v=DMARC1; p=none; rua=mailto:dmarc@{DOMAIN}")))

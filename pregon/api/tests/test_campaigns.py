@@ -401,9 +401,17 @@ class CampaignsTestCase(ApiTestCase):
             response.json(),
             {
                 "status": "draft",
-                "counts": {"queued": 0, "sending": 0, "sent": 0, "failed": 0, "skipped": 0},
+                "counts": {
+                    "queued": 0,
+                    "sending": 0,
+                    "sent": 0,
+                    "failed": 0,
+                    "outbox": 0,
+                    "skipped": 0,
+                },
                 "total": 0,
                 "percent": 0,
+                "failure": None,
             },
         )
         self.send_now()
@@ -412,9 +420,17 @@ class CampaignsTestCase(ApiTestCase):
             response.json(),
             {
                 "status": "sending",
-                "counts": {"queued": 3, "sending": 0, "sent": 0, "failed": 0, "skipped": 0},
+                "counts": {
+                    "queued": 3,
+                    "sending": 0,
+                    "sent": 0,
+                    "failed": 0,
+                    "outbox": 0,
+                    "skipped": 0,
+                },
                 "total": 3,
                 "percent": 0,
+                "failure": None,
             },
         )
         # Outcomes as a worker would record them.
@@ -423,7 +439,8 @@ class CampaignsTestCase(ApiTestCase):
         Message.objects.filter(pk=second.pk).update(status=MessageStatus.FAILED)
         body = self.call("GET", self.url + "/progress").json()
         self.assertEqual(
-            body["counts"], {"queued": 1, "sending": 0, "sent": 1, "failed": 1, "skipped": 0}
+            body["counts"],
+            {"queued": 1, "sending": 0, "sent": 1, "failed": 1, "outbox": 0, "skipped": 0},
         )
         self.assertEqual((body["total"], body["percent"]), (3, 66))
         # Once started, the count is of messages, whoever joins the list afterwards.

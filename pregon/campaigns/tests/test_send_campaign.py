@@ -8,7 +8,7 @@ from django.db.models import Sum
 from django.test import TestCase, override_settings
 
 from pregon.campaigns import scheduling
-from pregon.campaigns.models import CampaignStatus
+from pregon.campaigns.models import Campaign, CampaignStatus
 from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list, send_all
 from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.contacts.models import Contact, Status, Suppression
@@ -73,7 +73,7 @@ class SendCampaignTestCase(TestCase):
             )
             self.assertRegex(unsubscribe, r"<mailto:baja\+[0-9a-z-]+@escuela\.example\.pe\?")
             self.assertEqual(parsed["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click")
-            self.assertIn(campaign.code.hex, parsed["List-Id"])
+            self.assertRegex(parsed["List-Id"], r"^<[0-9a-f]{32}\.escuela\.example\.pe>$")
             self.assertEqual(parsed["Feedback-ID"], f"{campaign.pk}:campaign:pregon")
 
             # The return path names the message (VERP), signed.
@@ -166,3 +166,28 @@ class SendCampaignTestCase(TestCase):
         self.assertEqual(QuotaDebit.objects.aggregate(total=Sum("count"))["total"], 997)
         # A deferral is no bounce: the contact stays subscribed.
         self.assertEqual(Contact.objects.get(email=failed.email).status, Status.SUBSCRIBED)
+
+    def test_a_name_with_angle_brackets_sends_every_message_with_the_audience_s_list_id(
+        self,
+    ) -> None:
+        mailbox = Mailbox()
+        self.mailing_list.name = "Becarios <internos> 2026"
+        self.mailing_list.save()
+        with smtp_server(mailbox):
+            first = campaign_to(self.mailing_list)
+            Campaign.objects.filter(pk=first.pk).update(name="Becas <2026>")
+            send_everything()
+            second = campaign_to(self.mailing_list)
+            send_everything()
+
+        self.assertEqual(len(mailbox.received), 998 * 2)
+        list_ids = {received.parsed()["List-Id"] for received in mailbox.received}
+        # One List-Id for the list, whatever the campaign: an RFC 2919 dot-atom that names
+        # neither the campaign nor the list.
+        self.assertEqual(len(list_ids), 1)
+        list_id = list_ids.pop()
+        self.assertRegex(list_id, r"^<[0-9a-f]{32}\.escuela\.example\.pe>$")
+        for campaign in (first, second):
+            campaign.refresh_from_db()
+            self.assertEqual(campaign.status, CampaignStatus.SENT)
+            self.assertNotIn(campaign.code.hex, list_id)

@@ -1,0 +1,53 @@
+"""The sending-side alert on the dashboard in real Chromium, for the manual's screenshot
+(docs/screenshots/sending-side-alert.png)."""
+
+import os
+from unittest import mock
+
+import pytest
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+
+from pregon.accounts.models import Role, User
+from pregon.campaigns.tests import drafts
+from pregon.sending.models import BounceCause
+from pregon.sending.tests.test_sending_side_alert import BLOCKED, refused, sent
+from pregon.tests.browser import chromium_page, login, screenshot, watch
+
+ADMIN = "admin@capacitacion.gob.pe"
+DMARC = (
+    "550 5.7.26 Unauthenticated email from capacitacion.gob.pe is not accepted due to "
+    "domain's DMARC policy"
+)
+
+
+@pytest.mark.browser
+class SendingSideAlertBrowserTestCase(StaticLiveServerTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        # Playwright's sync API keeps an event loop in this thread, which Django takes for
+        # async code; the ORM calls here run between page steps, never inside the loop.
+        unsafe = mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
+        unsafe.start()
+        self.addCleanup(unsafe.stop)
+        User.objects.create_user(ADMIN, "correct horse battery staple", role=Role.ADMIN)
+        sender = drafts.sender("capacitacion@capacitacion.gob.pe")
+        emails = [f"participante{n}@gmail.com" for n in range(12)] + ["docente@outlook.com"]
+        messages = sent(sender, emails, "Curso de gestión pública")
+        for message in messages[:-1]:
+            refused(message, BLOCKED, BounceCause.BLOCKED)
+        refused(messages[-1], DMARC, BounceCause.SECURITY_ERROR, days_ago=2)
+
+    def test_the_dashboard_names_the_receivers_that_refuse_us(self) -> None:
+        from playwright.sync_api import expect
+
+        base = self.live_server_url
+        with chromium_page() as page:
+            problems = watch(page)
+            login(page, base, ADMIN)
+            alert = page.locator("#refusals")
+            expect(alert).to_contain_text("gmail.com")
+            expect(alert.locator("[data-receiver='gmail.com']")).to_contain_text("12 mensajes")
+            screenshot(page, "sending-side-alert", full_page=False)
+            alert.get_by_role("link", name="lista de comprobación").click()
+            expect(page.locator("#item-refusals")).to_have_attribute("data-state", "fail")
+        self.assertEqual(problems, [])

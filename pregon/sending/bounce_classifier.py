@@ -59,13 +59,16 @@ def _phrases(*patterns: str) -> re.Pattern[str]:
 # The server blames something on our side: these never suppress the recipient. In order:
 # the first that matches wins, so a blocklist named in a spam rejection says "blocked".
 SENDER_SIDE: list[tuple[BounceCause, re.Pattern[str]]] = [
+    # Our address itself on a list (MessageLabs), not our IP.
+    (BounceCause.REJECTED_SENDER, _phrases(r"your e-?mail address has been black ?listed")),
     (
         BounceCause.BLOCKED,
         _phrases(
             r"blocked using",
             r"spamhaus|spamcop|sorbs\.net|barracuda|uceprotect|senderbase|proofpoint\.com/dnsbl",
             r"\b(?:dns)?[rd]nsbl\b|\brbl\b|realtime blackhole",
-            r"black ?list(?:ed)?|block ?list(?:ed)?|deny ?list(?:ed)?|\blisted (?:at|on|in)\b",
+            r"black ?list(?:ed)?|block ?list(?:ed)?|deny ?list(?:ed)?",
+            r"(?<!not )\blisted (?:at|on|in)\b",
             r"banned sending ip|bad sender ip|sending ip|your ip|from this ip",
             r"ip address .{0,60}(?:block|listed|ban)|traffic not accepted",
             r"client host .{0,60}(?:rejected|blocked|refused)|client host rejected",
@@ -191,7 +194,8 @@ RECIPIENT_SIDE: list[tuple[BounceCause, re.Pattern[str]]] = [
             r"host (?:or domain name )?not found|domain (?:name )?not found",
             r"unknown (?:host|domain)",
             r"no such domain|domain (?:does not|doesn't) exist|nxdomain|non-?existent domain",
-            r"unrouteable (?:mail )?domain|name service error|no (?:mx|dns) record",
+            r"unrouteable (?:mail )?domain|unrouteable address|name service error",
+            r"no (?:mx|dns) record",
             r"invalid domain|domain (?:is )?invalid",
         ),
     ),
@@ -206,8 +210,9 @@ RECIPIENT_SIDE: list[tuple[BounceCause, re.Pattern[str]]] = [
             r"not a (?:valid|known) (?:user|mailbox|recipient|address)",
             r"invalid (?:recipient|mailbox|address|user)|bad (?:destination )?mailbox",
             r"recipient ?not ?found|access denied\. as\(\d+\)",  # Office 365's DBEB.
-            r"mailbox (?:unavailable|not (?:found|available)|invalid)|no mailbox",
-            r"unrouteable address|addressee unknown|no account by that name",
+            r"mail ?box (?:unavailable|not (?:found|available)|invalid)|no mailbox",
+            r"not listed in (?:the )?(?:domino directory|public name)",
+            r"addressee unknown|no account by that name",
             r"no longer accepts mail|there is no one at this address|not our customer",
             r"宛先不明|存在しません|存在しない|no existe",
         ),
@@ -216,7 +221,7 @@ RECIPIENT_SIDE: list[tuple[BounceCause, re.Pattern[str]]] = [
         BounceCause.EXPIRED,
         _phrases(
             r"retry time ?out|retry time (?:not reached|exceeded)|delivery time expired",
-            r"message expired|\bexpired\b|too long in (?:the )?queue|giving up|gave up",
+            r"message expired|\bexpired\b|too long in (?:the )?queue|queue too long",
             r"could not be delivered (?:within|for|in) \d+",
             r"maxim(?:um|al) (?:queue )?(?:time|lifetime)",
         ),
@@ -324,6 +329,9 @@ def classify(
     elif KIND_OF_CAUSE[cause] == BounceKind.HARD and _is_temporary(enhanced, code):
         # A server that says "try later" has not said the address is dead.
         cause = BounceCause.EXPIRED if gave_up else BounceCause.UNDEFINED
+    elif gave_up and cause in (BounceCause.NETWORK_ERROR, BounceCause.SYSTEM_ERROR):
+        # Unreachable until the sender stopped trying: sisimai's "expired".
+        cause = BounceCause.EXPIRED
     return Diagnosis(cause)
 
 

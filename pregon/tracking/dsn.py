@@ -46,8 +46,9 @@ NOTICE_SUBJECT = re.compile(
 )
 # Where a plain-text notice stops speaking and starts quoting the returned message.
 QUOTED_ORIGINAL = re.compile(
-    r"^.{0,12}(?:this is a copy of the message|below this line is a copy|original message|"
-    r"original message headers|the original message (?:was|is)|returned message|"
+    r"^[\s>*=-]{0,12}(?:this is a copy of the message|below (?:this line )?is a copy|"
+    r"original message|"
+    r"original message headers|returned message|"
     r"unsent message below|message headers follow|headers of your message|"
     r"--- ?the header of the original message)",
     re.IGNORECASE | re.MULTILINE,
@@ -189,7 +190,11 @@ def _text_failures(message: Message) -> tuple[bool, list[Failure]]:
     """A notice without a delivery-status part: whether it is one, and whom it reports."""
     text = _readable_text(message)
     _temporary, permanent = all_failures(message)
-    found = [address.decode().lower() for address in permanent]
+    found = [
+        address
+        for address in (address.decode().lower() for address in permanent)
+        if not _is_ours(address)
+    ]
     if not found and _looks_like_notice(message):
         if DELAY_WARNING.search(text):
             return True, []
@@ -213,21 +218,25 @@ def _named_recipients(message: Message, text: str) -> list[str]:
     returned message's sender's and ours (the return path, the unsubscribe address)."""
     own = {
         _address(value)
-        for header in [message, *_originals(message)]
         for name in ("From", "Sender", "To", "Cc", "Reply-To", "Return-Path", "Delivered-To")
-        for value in header.get_all(name, [])
+        for value in message.get_all(name, [])
+    } | {
+        _address(value)
+        for original in _originals(message)
+        for name in ("From", "Sender", "Reply-To")
+        for value in original.get_all(name, [])
     }
     found = []
     for match in EMAIL.finditer(text):
         address = match.group(0).strip(".").lower()
-        local_part = address.partition("@")[0]
-        if (
-            address not in own
-            and address not in found
-            and not local_part.startswith(("rebote+", "baja+", "postmaster", "mailer-daemon"))
-        ):
+        if address not in own and address not in found and not _is_ours(address):
             found.append(address)
     return found
+
+
+def _is_ours(address: str) -> bool:
+    """Our return path or unsubscribe address, or a mail system's own."""
+    return address.startswith(("rebote+", "baja+", "postmaster@", "mailer-daemon@"))
 
 
 def _words_about(text: str, recipient: str, others: list[str] = ()) -> str:

@@ -186,7 +186,7 @@ class _Budget:
             self.left -= len(chunk)
             if self.left < 0:
                 message = _("The personalised message would be larger than %(size)s MB.")
-                size = settings.RENDER_MAX_BYTES / 1024 / 1024
+                size = round(settings.RENDER_MAX_BYTES / 1024 / 1024, 2)
                 raise OverBudget([Problem(message % {"size": f"{size:g}"})])
             if time.monotonic() >= self.deadline:
                 message = _("Personalising the message took more than %(seconds)s s.")

@@ -1,0 +1,125 @@
+"""Template injection through the template screens: every payload is refused when saved, in
+Spanish, and nothing is saved; a template saved before the rules is previewed as a refusal,
+never a 500."""
+
+from django.urls import reverse
+
+from pregon.content.models import EmailTemplate, Format
+from pregon.test import BaseTestCase
+from pregon.testing.injection import NESTED_IFS, PAYLOADS, html, mjml
+
+
+class TemplateScreensRefuseInjectionTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.force_login(self.bob)
+        self.use_spanish()
+        self.mjml = EmailTemplate(name="Visual", format=Format.MJML)
+        self.mjml.set_source(mjml("Hola {{ nombre }}"))
+        self.mjml.save()
+        self.html = EmailTemplate(name="Código", format=Format.HTML)
+        self.html.set_source(html("Hola {{ nombre }}"))
+        self.html.save()
+
+    def assertUnchanged(self) -> None:
+        for template in (self.mjml, self.html):
+            saved = EmailTemplate.objects.get(pk=template.pk)
+            self.assertEqual(
+                (saved.source, saved.html, saved.text, saved.is_text_custom),
+                (template.source, template.html, template.text, template.is_text_custom),
+            )
+
+    def test_the_code_editor_refuses_each_payload_in_html_and_mjml(self) -> None:
+        for payload, words in PAYLOADS:
+            for template, source in ((self.html, html(payload)), (self.mjml, mjml(payload))):
+                with self.subTest(payload=payload[:40], format=template.format):
+                    url = reverse("content:code", args=[template.code])
+                    response = self.client.post(url, {"source": source})
+                    self.assertContains(response, words, status_code=422)
+        self.assertUnchanged()
+
+    def test_the_visual_editor_refuses_each_payload(self) -> None:
+        url = reverse("content:save", args=[self.mjml.code])
+        for payload, words in PAYLOADS:
+            with self.subTest(payload=payload[:40]):
+                response = self.client.post(url, {"source": mjml(payload)})
+                self.assertEqual(response.status_code, 422)
+                messages = " ".join(error["message"] for error in response.json()["errors"])
+                self.assertIn(words, messages)
+        self.assertUnchanged()
+
+    def test_the_live_check_names_each_payload(self) -> None:
+        url = reverse("content:check", args=[self.html.code])
+        for payload, words in PAYLOADS:
+            with self.subTest(payload=payload[:40]):
+                response = self.client.post(url, {"source": html(payload)})
+                messages = " ".join(error["message"] for error in response.json()["errors"])
+                self.assertIn(words, messages)
+
+    def test_the_plain_text_screen_refuses_each_payload(self) -> None:
+        url = reverse("content:text", args=[self.html.code])
+        # Written by hand, the text has no HTML to hide a tag in: the split tag is plain text.
+        for payload, words in PAYLOADS[1:]:
+            with self.subTest(payload=payload[:40]):
+                response = self.client.post(url, {"text": payload})
+                self.assertContains(response, words)
+        self.assertUnchanged()
+
+    def test_the_html_import_refuses_each_payload(self) -> None:
+        for payload, words in PAYLOADS:
+            with self.subTest(payload=payload[:40]):
+                response = self.client.post(
+                    reverse("content:import"), {"name": "Importada", "html": html(payload)}
+                )
+                self.assertContains(response, words)
+        self.assertEqual(EmailTemplate.objects.count(), 2)
+
+    def test_a_tag_split_by_html_names_the_line_of_the_text(self) -> None:
+        url = reverse("content:code", args=[self.html.code])
+        source = "<html><body><p>Hola</p>\n<p>{<b></b>{ 7*7 }}</p></body></html>"
+        response = self.client.post(url, {"source": source})
+        self.assertContains(
+            response,
+            "La versión de texto generada de este HTML, línea 3: aquí solo se pueden usar",
+            status_code=422,
+        )
+
+    def test_entities_cannot_write_a_merge_tag(self) -> None:
+        # The CSS inliner writes &#123; back as "{", so the HTML it gives is refused already.
+        url = reverse("content:code", args=[self.html.code])
+        response = self.client.post(url, {"source": html("&#123;&#123; email*3 }}")})
+        self.assertContains(response, "aquí solo se pueden usar", status_code=422)
+
+    def test_merge_tags_written_whole_still_pass(self) -> None:
+        url = reverse("content:code", args=[self.html.code])
+        source = html('<b>{{ nombre | default("colega") }}</b> {% if apellido %}!{% endif %}')
+        response = self.client.post(url, {"source": source})
+        self.assertEqual(response.status_code, 302)
+
+
+class PreviewOfATemplateSavedBeforeTheRulesTestCase(BaseTestCase):
+    """Templates written straight to the database, as older versions could save them."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.force_login(self.bob)
+        self.use_spanish()
+
+    def test_it_shows_the_problem_instead_of_running_the_code(self) -> None:
+        for payload, _words in [*PAYLOADS[1:], ("{{ 7*7 }}", "")]:
+            with self.subTest(payload=payload[:40]):
+                template = EmailTemplate.objects.create(
+                    name="Antigua", format=Format.HTML, source=payload, html=payload, text=""
+                )
+                response = self.client.get(reverse("content:preview", args=[template.code]))
+                self.assertContains(response, "Este mensaje no se puede enviar", status_code=422)
+                self.assertContains(response, "El HTML no se puede enviar", status_code=422)
+                self.assertNotContains(response, "49", status_code=422)
+                self.assertIn("sandbox", response["Content-Security-Policy"])
+
+    def test_nested_ifs_are_a_refusal_not_a_500(self) -> None:
+        template = EmailTemplate.objects.create(
+            name="Antigua", format=Format.HTML, source=NESTED_IFS, html=NESTED_IFS
+        )
+        response = self.client.get(reverse("content:preview", args=[template.code]))
+        self.assertContains(response, "anidados", status_code=422)

@@ -8,8 +8,10 @@ under var/outbox (``make run``'s default), so a trial sends nothing to anybody.
 """
 
 import datetime
+import ipaddress
 import random
 import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -35,6 +37,23 @@ def outbox() -> FileSink:
     return FileSink(settings.VAR_DIR / "outbox")
 
 
+def ehlo_name() -> str:
+    """The name given in EHLO: ``PREGON_EHLO_NAME``, or else the site's host, an IP address
+    written as an address literal ("[192.0.2.1]", RFC 5321 §4.1.3).
+
+    Not the machine's own name (``socket.getfqdn()``), which on many servers is "localhost"
+    or a name nobody outside can resolve, and which some relays refuse.
+    """
+    if settings.EHLO_NAME:
+        return settings.EHLO_NAME
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host.encode("idna").decode("ascii")
+    return f"[IPv6:{address}]" if address.version == 6 else f"[{address}]"
+
+
 def smtp_settings(backend: Backend) -> SmtpSettings:
     return SmtpSettings(
         host=backend.host,
@@ -42,6 +61,7 @@ def smtp_settings(backend: Backend) -> SmtpSettings:
         security=backend.security,
         username=backend.username,
         password=vault.decrypt(backend.password),
+        local_hostname=ehlo_name(),
     )
 
 

@@ -21,6 +21,8 @@ class Received:
     mail_from: str
     recipient: str
     data: bytes
+    # The name the client gave in EHLO (or HELO).
+    helo: str = ""
 
     def parsed(self) -> email.message.EmailMessage:
         return email.message_from_bytes(self.data, policy=email.policy.default)
@@ -50,7 +52,11 @@ class Mailbox:
         if answer:
             return answer
         with self.lock:
-            self.received.append(Received(envelope.mail_from, recipient, envelope.original_content))
+            self.received.append(
+                Received(
+                    envelope.mail_from, recipient, envelope.original_content, session.host_name
+                )
+            )
         return "250 2.0.0 Ok: queued"
 
     def count(self) -> Counter[str]:

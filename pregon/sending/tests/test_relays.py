@@ -4,7 +4,7 @@ that every sender shares."""
 import random
 from contextlib import ExitStack
 
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from pregon.campaigns import scheduling
 from pregon.campaigns.models import Campaign
@@ -95,3 +95,32 @@ class RelaysTestCase(TestCase):
         Backend.objects.filter(pk=backend.pk).update(is_active=False)
         self.assertEqual(configuration(), [])
         self.assertNotEqual(changed, [])
+
+
+class EhloNameTestCase(TestCase):
+    """The name Pregón gives relays in EHLO: configured, or the site's host; never the
+    machine's own name, which is "localhost" on many servers."""
+
+    def send_through(self, mailbox: Mailbox) -> None:
+        with smtp_server(mailbox):
+            campaign_to(contacts_on_a_list(2))
+            scheduling.start_due_campaigns()
+            send_all()
+
+    @override_settings(SITE_URL="https://correo.escuela.example.pe", EHLO_NAME="")
+    def test_it_defaults_to_the_site_s_host(self) -> None:
+        mailbox = Mailbox()
+        self.send_through(mailbox)
+        self.assertEqual({r.helo for r in mailbox.received}, {"correo.escuela.example.pe"})
+
+    @override_settings(SITE_URL="http://127.0.0.1:8000", EHLO_NAME="")
+    def test_a_site_at_an_ip_address_gives_it_as_an_address_literal(self) -> None:
+        mailbox = Mailbox()
+        self.send_through(mailbox)
+        self.assertEqual({r.helo for r in mailbox.received}, {"[127.0.0.1]"})
+
+    @override_settings(SITE_URL="https://correo.escuela.example.pe", EHLO_NAME="mx1.entidad.pe")
+    def test_it_can_be_set(self) -> None:
+        mailbox = Mailbox()
+        self.send_through(mailbox)
+        self.assertEqual({r.helo for r in mailbox.received}, {"mx1.entidad.pe"})

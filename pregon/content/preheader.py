@@ -12,10 +12,12 @@ import re
 from pregon.content import mergetags
 
 # Hidden in every client: mso-hide for Outlook, the sizes and opacity for those that ignore
-# display:none. No colour: white-on-white text is what spam filters look for.
+# display:none. No colour: white-on-white text is what spam filters look for. The font size
+# comes last, unterminated: SpamAssassin's __FONT_INVIS (a part of FONT_INVIS_MSGID, 1 point)
+# looks for "font-size:1px;" followed, within 80 characters, by the text it hides.
 STYLE = (
-    "display:none;font-size:1px;line-height:1px;max-height:0;max-width:0;"
-    "opacity:0;overflow:hidden;mso-hide:all"
+    "display:none;line-height:1px;max-height:0;max-width:0;opacity:0;overflow:hidden;"
+    "mso-hide:all;font-size:1px"
 )
 BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 # The template's own: a hidden <div> right after <body>, holding text but no other <div>.

@@ -100,3 +100,47 @@ class GalleryTemplatesTestCase(BaseTestCase):
                 source = gallery.instantiate(key, BrandKit.load().as_context(), self.images)
                 self.assertNotRegex(source, r"\[\[|\[%|\[#")
                 self.assertIn("{{ enlace_baja }}", source)
+
+    def test_their_preheader_is_fully_hidden_without_white_text(self) -> None:
+        """White-on-white text fires SpamAssassin's HTML_FONT_LOW_CONTRAST on every message."""
+        for key in self.keys:
+            with self.subTest(key):
+                html, text = self.compile(key, BrandKit.load().as_context())
+                hidden = _HiddenElements()
+                hidden.feed(html)
+                preview = re.search(r"<mj-preview>(.*?)</mj-preview>", self.source(key))[1]
+                self.assertEqual(hidden.texts, [preview])
+                for style in hidden.styles:
+                    self.assertIn("mso-hide:all", style)
+                    self.assertIn("opacity:0", style)
+                    self.assertNotRegex(style, r"(^|;)\s*color\s*:")
+                self.assertNotIn(preview, text)
+
+    def source(self, key: str) -> str:
+        return gallery.instantiate(key, BrandKit.load().as_context(), self.images)
+
+
+class _HiddenElements(HTMLParser):
+    """The style and text of each element hidden with display:none."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.styles: list[str] = []
+        self.texts: list[str] = []
+        self.depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        style = dict(attrs).get("style") or ""
+        if self.depth:
+            self.depth += 1
+        elif re.search(r"display\s*:\s*none", style):
+            self.styles.append(style)
+            self.texts.append("")
+            self.depth = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth = max(self.depth - 1, 0)
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.texts[-1] += data

@@ -22,6 +22,17 @@ def quick_password_hashing(settings: Settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def own_cache(settings: Settings, tmp_path: Path) -> None:
+    """Each test counts (password-reset requests…) in a cache of its own."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
 def own_event_spool(settings: Settings, tmp_path: Path) -> None:
     """Each test spools its events apart, and may flush them at once (no grace)."""
     settings.TRACKING_SPOOL_DIR = tmp_path / "spool"

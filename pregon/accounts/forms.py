@@ -1,14 +1,20 @@
 """Forms for logging in, the profile page, users, API tokens and the audit log filter."""
 
+import logging
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from pregon.accounts import throttling
 from pregon.accounts.models import ApiToken, AuditAction, Role, User
+from pregon.lib.proxy import client_ip
+
+logger = logging.getLogger(__name__)
 
 
 class BootstrapMixin:
@@ -104,7 +110,23 @@ class PasswordChangeForm(BootstrapMixin, auth_forms.PasswordChangeForm):
 
 
 class PasswordResetForm(BootstrapMixin, auth_forms.PasswordResetForm):
-    pass
+    def save(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+        """Send the link, unless this address or this client asked too often this hour.
+
+        A refused request gets the same answer page as any other (nobody learns whether the
+        address has an account) and sends no mail.
+        """
+        ip = client_ip(request) if request else None
+        senders = [self.cleaned_data["email"].lower(), *([ip] if ip else [])]
+        limit = settings.PASSWORD_RESET_LIMIT
+        if not throttling.within_limit("password-reset", senders, limit, 3600):
+            logger.warning(
+                "Password-reset request from %s refused: over %d an hour for its address or IP",
+                ip,
+                limit,
+            )
+            return
+        super().save(*args, request=request, **kwargs)
 
 
 class SetPasswordForm(BootstrapMixin, auth_forms.SetPasswordForm):

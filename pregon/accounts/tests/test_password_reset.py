@@ -61,3 +61,36 @@ class PasswordResetTestCase(BaseTestCase):
         response = self.client.get(link[:-3] + "xx/", follow=True)
         self.assertContains(response, "does not work any more")
         self.assertTrue(self.bob.check_password(PASSWORD))
+
+    def test_a_sixth_request_for_one_address_in_an_hour_sends_no_mail(self) -> None:
+        for n in range(5):
+            self.client.post(
+                "/cuenta/contrasena/olvidada/",
+                {"email": "bob@example.org"},
+                REMOTE_ADDR=f"10.0.0.{n}",
+            )
+        self.assertEqual(len(mail.outbox), 5)
+        with self.assertLogs("pregon.accounts.forms", "WARNING") as logs:
+            response = self.client.post(
+                "/cuenta/contrasena/olvidada/",
+                {"email": "Bob@example.org"},
+                REMOTE_ADDR="10.0.0.9",
+                follow=True,
+            )
+        self.assertContains(response, "If an account uses that address, we have sent it a link")
+        self.assertEqual(len(mail.outbox), 5)
+        self.assertIn("10.0.0.9", logs.output[0])
+
+    def test_a_sixth_request_from_one_ip_in_an_hour_sends_no_mail(self) -> None:
+        for email in ("alice@example.org", "bob@example.org", "a@example.org", "b@example.org"):
+            self.ask_for_link(email)
+        self.ask_for_link("charlie@example.org")
+        self.assertEqual(len(mail.outbox), 3)
+        with self.assertLogs("pregon.accounts.forms", "WARNING"):
+            self.ask_for_link("alice@example.org")
+        self.assertEqual(len(mail.outbox), 3)
+        # Another client still gets its link.
+        self.client.post(
+            "/cuenta/contrasena/olvidada/", {"email": "alice@example.org"}, REMOTE_ADDR="10.0.0.1"
+        )
+        self.assertEqual(len(mail.outbox), 4)

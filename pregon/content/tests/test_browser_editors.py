@@ -89,7 +89,8 @@ class EditorsBrowserTestCase(StaticLiveServerTestCase):
             expect(page.locator("[data-checks-ok]")).to_be_visible()
             screenshot(page, "template-detail")
             page.click("[data-width='375px']")
-            page.wait_for_function("document.getElementById('preview-frame').offsetWidth === 375")
+            # A property, not wait_for_function: the page's policy forbids evaluating strings.
+            expect(page.locator("#preview-frame")).to_have_js_property("offsetWidth", 375)
             screenshot(page, "template-detail-phone-width")
 
             page.goto(f"{base}/plantillas/{template.code}/codigo/")

@@ -6,6 +6,7 @@ check talk JSON, and the code editor's form also works without JavaScript.
 
 import uuid
 
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -62,7 +63,14 @@ def _editor_config(request: HttpRequest, template: EmailTemplate, **extra: objec
     }
 
 
+# GrapesJS writes <style> elements into the page and into its canvas (an iframe with no
+# address, under this page's policy), and the canvas shows the images a template links to,
+# wherever they are, as a mail client would. Only this page allows those.
+VISUAL_EDITOR_POLICY = {"style-src": ["'unsafe-inline'"], "img-src": ["*", "blob:"]}
+
+
 @authorize(Role.EDITOR)
+@csp_update(VISUAL_EDITOR_POLICY)
 def template_visual(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     template = get_object_or_404(EmailTemplate, code=code)
     if not template.is_mjml:

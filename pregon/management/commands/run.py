@@ -37,6 +37,9 @@ def web_command(bind: str) -> list[str]:
         str(settings.WEB_WORKERS),
         "--access-logfile",
         "-",
+        # Its lines keep the paths of links in mail, not their tokens.
+        "--logger-class",
+        "pregon.lib.accesslog.Logger",
         "--graceful-timeout",
         "20",
     ]

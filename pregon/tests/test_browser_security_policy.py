@@ -1,0 +1,88 @@
+"""The main screens in real Chromium under the Content-Security-Policy: none of them breaks a
+rule of it (Chromium writes each blocked script, style or image to the console)."""
+
+import os
+from unittest import mock
+
+import pytest
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.test import override_settings
+
+from pregon.accounts.models import Role, User
+from pregon.campaigns.models import Campaign
+from pregon.contacts.models import Contact, MailingList, Subscription
+from pregon.content import starts
+from pregon.sending import quota
+from pregon.sending.models import SenderIdentity
+from pregon.tests.browser import PASSWORD, chromium_page, login, watch
+
+ADMIN = "admin@example.pe"
+
+
+@pytest.mark.browser
+class SecurityPolicyBrowserTestCase(StaticLiveServerTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        # Playwright's sync API keeps an event loop in this thread, which Django takes for
+        # async code; the ORM calls here run between page steps, never inside the loop.
+        unsafe = mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
+        unsafe.start()
+        self.addCleanup(unsafe.stop)
+        self.enterContext(override_settings(SITE_URL=self.live_server_url))
+        User.objects.create_user(ADMIN, PASSWORD, role=Role.ADMIN, name="Ana Admin")
+        mailing_list = MailingList.objects.create(name="Participantes 2026")
+        contact = Contact.objects.create(email="lucia@example.pe", first_name="Lucía")
+        Subscription.objects.create(contact=contact, mailing_list=mailing_list)
+        self.template, source = starts.from_gallery(starts.gallery.get("curso"))
+        self.template.set_source(source)
+        self.template.save()
+        sender = SenderIdentity.objects.create(
+            from_name="Escuela de Capacitación", from_email="capacitacion@escuela.example.pe"
+        )
+        quota.ensure_plan()
+        self.campaign = Campaign.objects.create(
+            name="Curso de contrataciones",
+            subject="Inscríbete en el curso",
+            sender=sender,
+            template=self.template,
+        )
+        self.campaign.include_lists.add(mailing_list)
+
+    def test_the_main_screens_break_no_rule_of_the_policy(self) -> None:
+        from playwright.sync_api import expect
+
+        base = self.live_server_url
+        template, campaign = self.template.code, self.campaign.code
+        with chromium_page() as page:
+            problems = watch(page)
+            violations: list[str] = []
+            page.on(
+                "console",
+                lambda message: (
+                    "Content Security Policy" in message.text
+                    and violations.append(f"{page.url}: {message.text}")
+                ),
+            )
+            login(page, base, ADMIN)
+            screens = [
+                "/",
+                "/contactos/",
+                f"/contactos/{Contact.objects.get().code}/",
+                "/contactos/segmentos/nuevo/",
+                "/plantillas/",
+                f"/plantillas/{template}/",
+                f"/plantillas/{template}/codigo/",
+                "/campanas/nueva/",
+                f"/campanas/{campaign}/",
+                f"/campanas/{campaign}/editar/",
+                "/informes/consumo/",
+            ]
+            for path in screens:
+                page.goto(base + path)
+                page.wait_for_load_state("networkidle")
+            page.goto(f"{base}/plantillas/{template}/editor/")
+            canvas = page.frame_locator("#visual-editor iframe.gjs-frame")
+            expect(canvas.locator("body")).to_contain_text("Hola", timeout=20_000)
+            page.wait_for_load_state("networkidle")
+        self.assertEqual(violations, [])
+        self.assertEqual(problems, [])

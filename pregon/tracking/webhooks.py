@@ -26,7 +26,8 @@ rejected           by the provider's reason: an invalid or bounced address as a 
                    content, account) only a log line
 failed, deferred   a log line: the first is about our message, not the address; after
                    the second the provider keeps trying, and says bounced when it stops
-complained         a complaint
+complained         a complaint; a receiver's spam filter's verdict, which anymail also
+                   calls a complaint (``FILTER_VERDICTS``), a sending-side bounce
 opened, clicked    an Event, flagged "provider_proxy" when the provider says a proxy
                    loaded it, or by our own rules (pregon.tracking.agents)
 unsubscribed       an unsubscription (pregon.tracking.unsubscribing)
@@ -214,6 +215,7 @@ PROVIDER_CAUSE: dict[str, BounceCause] = {
     "Transient": BounceCause.UNDEFINED,
     "DnsError": BounceCause.NETWORK_ERROR,
     "SpamNotification": BounceCause.SPAM_DETECTED,
+    "VirusNotification": BounceCause.CONTENT_ERROR,
     "ContentRelated": BounceCause.CONTENT_ERROR,
     "Blocked": BounceCause.BLOCKED,
     "hard_bounce": BounceCause.USER_UNKNOWN,
@@ -277,8 +279,16 @@ def _not_the_address(message: Message, event: AnymailTrackingEvent, esp_name: st
     )
 
 
+# Categories anymail calls a complaint though no person complained: a receiving server's spam
+# filter refused or binned the message (Postmark's SpamNotification, not its SpamComplaint).
+FILTER_VERDICTS = {"SpamNotification"}
+
+
 def _complained(message: Message, event: AnymailTrackingEvent, esp_name: str) -> None:
-    _bounce(message, event, BounceCause.COMPLAINT)
+    if _category(esp_name, event) in FILTER_VERDICTS:
+        _bounce(message, event, _cause(esp_name, event, BounceCause.SPAM_DETECTED))
+    else:
+        _bounce(message, event, BounceCause.COMPLAINT)
 
 
 def _unsubscribed(message: Message, event: AnymailTrackingEvent, esp_name: str) -> None:

@@ -17,12 +17,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 from django.core import checks
+from django.db import transaction
 from django.http import HttpResponse
 from django.test import TestCase, override_settings
 
 from pregon.contacts.models import Contact, Status, Suppression, SuppressionReason
 from pregon.sending.models import (
     Bounce,
+    BounceCause,
     BounceKind,
     BounceSource,
     Mailing,
@@ -93,6 +95,9 @@ class ProviderWebhookTests:
     unsubscribed: str
     open_machine = ""
     click_link = 1
+    # Bounces as the provider posts them: (payload, the Bounce's kind and cause). A hard one
+    # suppresses the address; a soft or sending-side one leaves it subscribed.
+    bounces: list[tuple[str, BounceKind, BounceCause]] = []
 
     # unittest's assertions, from TestCase, which every subclass also is.
     assertEqual: Any
@@ -159,6 +164,18 @@ class ProviderWebhookTests:
         self.assertEqual(Bounce.objects.get().kind, BounceKind.SOFT)
         self.assertEqual(self.status(), Status.SUBSCRIBED)
         self.assertFalse(Suppression.objects.exists())
+
+    def test_each_bounce_gets_the_receivers_cause(self) -> None:
+        for name, kind, cause in self.bounces:
+            # Each case in a savepoint rolled back after it: a fresh contact for the next.
+            with self.subTest(name), transaction.atomic():
+                self.assertEqual(self.deliver(name).status_code, 200)
+                bounce = Bounce.objects.get()
+                self.assertEqual((bounce.kind, bounce.cause), (kind, cause))
+                suppressed = kind == BounceKind.HARD
+                self.assertEqual(Suppression.objects.exists(), suppressed)
+                self.assertEqual(self.status(), Status.BOUNCED if suppressed else Status.SUBSCRIBED)
+                transaction.set_rollback(True)
 
     def test_a_complaint_suppresses_the_address(self) -> None:
         self.assertEqual(self.deliver(self.complaint).status_code, 200)
@@ -234,6 +251,12 @@ class MailgunTestCase(ProviderWebhookTests, TestCase):
     opened = "mailgun-opened"
     clicked = "mailgun-clicked"
     unsubscribed = "mailgun-unsubscribed"
+    bounces = [
+        ("mailgun-failed-permanent", BounceKind.HARD, BounceCause.USER_UNKNOWN),
+        ("mailgun-failed-dmarc", BounceKind.SENDER, BounceCause.SECURITY_ERROR),
+        # Given up after retrying a full mailbox: Mailgun says "permanent", the receiver didn't.
+        ("mailgun-failed-old-mailbox-full", BounceKind.SOFT, BounceCause.MAILBOX_FULL),
+    ]
 
     def deliver(self, name: str, credentials: str = SECRET, key: str = MAILGUN_KEY) -> HttpResponse:
         body = payload(name)
@@ -280,6 +303,14 @@ class PostmarkTestCase(ProviderWebhookTests, TestCase):
     clicked = "postmark-click"
     click_link = 0
     unsubscribed = "postmark-subscription-change"
+    bounces = [
+        ("postmark-bounce-hard", BounceKind.HARD, BounceCause.USER_UNKNOWN),
+        ("postmark-bounce-soft", BounceKind.SOFT, BounceCause.MAILBOX_FULL),
+        # A receiver's filter, not a person: anymail calls it a complaint.
+        ("postmark-spam-notification", BounceKind.SENDER, BounceCause.SPAM_DETECTED),
+        ("postmark-blocked", BounceKind.SENDER, BounceCause.BLOCKED),
+        ("postmark-virus-notification", BounceKind.SENDER, BounceCause.CONTENT_ERROR),
+    ]
 
     def deliver(self, name: str, credentials: str = SECRET) -> HttpResponse:
         return self.client.post(
@@ -314,6 +345,11 @@ class BrevoTestCase(ProviderWebhookTests, TestCase):
     opened = "brevo-opened"
     clicked = "brevo-click"
     unsubscribed = "brevo-unsubscribe"
+    bounces = [
+        ("brevo-hard-bounce", BounceKind.HARD, BounceCause.USER_UNKNOWN),
+        ("brevo-soft-bounce", BounceKind.SOFT, BounceCause.MAILBOX_FULL),
+        ("brevo-blocked", BounceKind.SENDER, BounceCause.BLOCKED),
+    ]
 
     def deliver(self, name: str, credentials: str = SECRET) -> HttpResponse:
         return self.client.post(
@@ -345,6 +381,13 @@ class SendGridTestCase(ProviderWebhookTests, TestCase):
     opened = "sendgrid-open"
     clicked = "sendgrid-click"
     unsubscribed = "sendgrid-unsubscribe"
+    bounces = [
+        ("sendgrid-bounce", BounceKind.HARD, BounceCause.USER_UNKNOWN),
+        ("sendgrid-blocked", BounceKind.SOFT, BounceCause.RATE_LIMITED),
+        ("sendgrid-blocked-spamhaus", BounceKind.SENDER, BounceCause.BLOCKED),
+        # A block of our IP that SendGrid files as a bounce: the receiver's words say which.
+        ("sendgrid-bounce-spamhaus", BounceKind.SENDER, BounceCause.BLOCKED),
+    ]
 
     def events(self, name: str) -> list[dict[str, Any]]:
         # The engagement events come in one batch, as SendGrid posts them; a test takes one.
@@ -433,6 +476,12 @@ class AmazonSesTestCase(ProviderWebhookTests, TestCase):
     clicked = "amazon_ses-click"
     click_link = 0
     unsubscribed = ""
+    bounces = [
+        ("amazon_ses-bounce-permanent", BounceKind.HARD, BounceCause.USER_UNKNOWN),
+        ("amazon_ses-bounce-mailbox-full", BounceKind.SOFT, BounceCause.MAILBOX_FULL),
+        # "Permanent: General" is all SES says of a spam rejection; the receiver says more.
+        ("amazon_ses-bounce-spam", BounceKind.SENDER, BounceCause.SPAM_DETECTED),
+    ]
 
     def setUp(self) -> None:
         super().setUp()

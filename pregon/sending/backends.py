@@ -130,9 +130,11 @@ def _fqdn() -> str:
 class _Unavailable(Exception):
     """The connection could not be set up; carries the Result that explains why."""
 
-    def __init__(self, result: Result) -> None:
+    def __init__(self, result: Result, unreachable: bool = False) -> None:
         super().__init__(result.reply)
         self.result = result
+        # Nothing that speaks SMTP or TLS answered: refused, no answer, no such host.
+        self.unreachable = unreachable
 
 
 # The stages of one SMTP transaction, named as the protocol does, for messages.
@@ -192,6 +194,10 @@ class SmtpTransport:
         try:
             smtp = self._open()
         except _Unavailable as error:
+            if error.unreachable:
+                # One answer whether the port was closed, filtered or the host unknown: a
+                # check must not tell what runs on the machines it can reach.
+                return Result(Outcome.RETRY, None, f"Could not connect to {self.settings.address}.")
             result = error.result
             if result.code is not None and result.code >= 500:
                 return Result(Outcome.FAILED, result.code, result.reply)
@@ -331,7 +337,8 @@ class SmtpTransport:
             else:
                 smtp = smtplib.SMTP(s.host, port, local_hostname, timeout=s.timeout)
         except (OSError, smtplib.SMTPException) as error:
-            raise _Unavailable(self._connect_failure(error)) from None
+            answered = isinstance(error, ssl.SSLError | smtplib.SMTPResponseException)
+            raise _Unavailable(self._connect_failure(error), unreachable=not answered) from None
         try:
             smtp.ehlo_or_helo_if_needed()
             if s.security == "starttls":

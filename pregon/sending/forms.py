@@ -70,6 +70,10 @@ class ServerLoginForm(forms.ModelForm):
 
     # Said when a server off this machine is asked for without encryption.
     unencrypted_error: ClassVar[str]
+    # The ports this kind of mail server listens on. Any other is refused before Pregón
+    # connects anywhere, so that "Test connection" cannot be used to find which services
+    # the machines of the internal network run.
+    mail_ports: ClassVar[tuple[int, ...]]
 
     password = forms.CharField(
         label=_("Password"),
@@ -86,6 +90,15 @@ class ServerLoginForm(forms.ModelForm):
             self.fields["password"].help_text = _(
                 "A password is stored. Leave this blank to keep it."
             )
+
+    def clean_port(self) -> int | None:
+        port = self.cleaned_data.get("port")
+        if port is not None and port not in self.mail_ports:
+            raise forms.ValidationError(
+                _("Use one of the ports mail servers use: %(ports)s."),
+                params={"ports": ", ".join(str(p) for p in self.mail_ports)},
+            )
+        return port
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -106,6 +119,7 @@ class SmtpBackendForm(ServerLoginForm):
     """An SMTP relay."""
 
     unencrypted_error = _("Without encryption only a relay on this same server may be used.")
+    mail_ports = (25, 465, 587, 2525)
 
     field_order = [
         "name",

@@ -11,6 +11,7 @@ import datetime
 import ipaddress
 import random
 import uuid
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -100,6 +101,10 @@ def open_transport(for_tests: bool = False) -> Transport:
     return Relays(backends, use_slots=not for_tests)
 
 
+# Seconds a connection test waits for each answer: a relay that works answers in far less.
+CHECK_TIMEOUT = 10
+
+
 def check_backend(backend: Backend) -> Result:
     """Connect, log in and leave: what the "Test connection" button shows."""
     if backend.kind == BackendKind.FILE:
@@ -108,7 +113,7 @@ def check_backend(backend: Backend) -> Result:
         from pregon.sending.providers import check_provider
 
         return check_provider(backend)
-    return SmtpTransport(smtp_settings(backend)).check()
+    return SmtpTransport(replace(smtp_settings(backend), timeout=CHECK_TIMEOUT)).check()
 
 
 def take_slot(backend: Backend, holder: uuid.UUID) -> datetime.datetime | None:

@@ -28,7 +28,7 @@ from pregon.tracking.models import BounceMailbox, Protocol
 log = logging.getLogger(__name__)
 
 # Seconds a server may take to answer anything: a dead one must not hold the scheduler up.
-TIMEOUT = 20
+TIMEOUT = 10
 # At most this many messages a check; the rest wait for the next one.
 BATCH = 500
 
@@ -68,7 +68,16 @@ def poll(mailbox: BounceMailbox) -> Check:
             _read_imap(mailbox, password, handle)
     except vault.InvalidToken:
         check.error = gettext("The stored password can no longer be read; enter it again.")
-    except (OSError, EOFError, imaplib.IMAP4.error, poplib.error_proto) as error:
+    except ssl.SSLError as error:
+        check.error = f"{type(error).__name__}: {error}"[:500]
+    except OSError:
+        # One answer whether the port was closed, filtered or the host unknown: a check must
+        # not tell what runs on the machines it can reach.
+        check.error = gettext("Could not connect to %(host)s:%(port)s.") % {
+            "host": mailbox.host,
+            "port": mailbox.port,
+        }
+    except (EOFError, imaplib.IMAP4.error, poplib.error_proto) as error:
         # The server's own words ("[AUTHENTICATIONFAILED] …", "Connection refused"): never
         # the password, which no protocol echoes back.
         check.error = f"{type(error).__name__}: {error}"[:500]

@@ -12,6 +12,7 @@ class BounceMailboxForm(ServerLoginForm):
     """A bounce mailbox, read over IMAP or POP3."""
 
     unencrypted_error = _("Without encryption only a mail server on this same server may be used.")
+    mail_ports = (110, 143, 993, 995)
 
     field_order = [
         "protocol",

@@ -104,6 +104,8 @@ class BackendsTestCase(ApiTestCase):
             ({"name": "X", "kind": "ses"}, ["kind"]),
             ({"kind": "smtp", "host": "h"}, ["name"]),
             ({"name": "X", "kind": "smtp", "host": "h", "port": 70000}, ["port"]),
+            ({"name": "X", "kind": "smtp", "host": "h", "port": 22}, ["port"]),
+            ({"name": "X", "kind": "smtp", "host": "h", "port": 6379}, ["port"]),
             ({"name": "X", "kind": "smtp", "host": "h", "security": "ssl"}, ["security"]),
             ({"name": "X", "kind": "smtp", "host": "h", "max_connections": 0}, ["max_connections"]),
             ({"name": "X", "kind": "smtp", "host": "h", "password": "p"}, ["username"]),

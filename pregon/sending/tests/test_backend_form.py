@@ -84,6 +84,20 @@ class BackendCreateTestCase(BaseTestCase):
         self.assertFalse(Backend.objects.exists())
         self.assertEqual(audited(), [])
 
+    def test_only_mail_ports_are_accepted_so_a_check_cannot_scan_the_network(self) -> None:
+        self.use_spanish()
+        for port in ("22", "80", "3306", "8080"):
+            with self.subTest(port=port):
+                response = self.client.post(self.url, self.data(port=port))
+                self.assertEqual(
+                    response.context["form"].errors["port"],
+                    ["Use uno de los puertos de los servidores de correo: 25, 465, 587, 2525."],
+                )
+        self.assertFalse(Backend.objects.exists())
+        for port in ("25", "465", "587", "2525"):
+            self.client.post(self.url, self.data(port=port, name=f"Relé {port}"))
+        self.assertEqual(Backend.objects.count(), 4)
+
     def test_a_relay_on_this_server_may_go_without_encryption(self) -> None:
         data = self.data(host="127.0.0.1", port="25", security="none", username="", password="")
         self.client.post(self.url, data)

@@ -276,6 +276,8 @@ def running(relay: int | None = None) -> Iterator[Servers]:
     ``RELAYED`` goes on to an SMTP server of the test's on port ``relay``."""
     root = Path(tempfile.mkdtemp(prefix="pregon-mailservers-"))
     servers = Servers(free_port(), free_port(), free_port(), root)
+    # Pregón's settings set the umask 0077; the servers' own users must read their files.
+    previous_umask = os.umask(0o022)
     _configure(root, servers.smtp_port, servers.imap_port, servers.pop3_port, relay)
     config = str(root / "postfix")
     dovecot = subprocess.Popen(  # noqa: S603 (fixed arguments)
@@ -284,7 +286,10 @@ def running(relay: int | None = None) -> Iterator[Servers]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        subprocess.run([MASTER, "-c", config, "-w"], check=True, timeout=60)  # noqa: S603
+        try:
+            subprocess.run([MASTER, "-c", config, "-w"], check=True, timeout=60)  # noqa: S603
+        finally:
+            os.umask(previous_umask)
         try:
             _wait_for_port(servers.smtp_port, root / "postfix.log")
             _wait_for_port(servers.imap_port, root / "dovecot.log")

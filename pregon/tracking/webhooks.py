@@ -229,11 +229,13 @@ PROVIDER_CAUSE: dict[str, BounceCause] = {
 
 def _cause(esp_name: str, event: AnymailTrackingEvent, otherwise: BounceCause) -> BounceCause:
     """Why the provider says the message bounced: from the receiving server's words and
-    codes when it passes them on, else from its own category, else ``otherwise``."""
-    raw = event.esp_event
-    status, code = _status_and_code(esp_name, raw)
-    if event.mta_response:
-        return classify(status, event.mta_response, code).cause
+    codes when it passes them on and they say why, else from its own category, else
+    ``otherwise``."""
+    status, code = _status_and_code(esp_name, event.esp_event)
+    if event.mta_response or status or code:
+        cause = classify(status, event.mta_response or "", code).cause
+        if cause != BounceCause.UNDEFINED:
+            return cause
     return PROVIDER_CAUSE.get(_category(esp_name, event) or "", otherwise)
 
 

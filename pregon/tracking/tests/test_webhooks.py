@@ -305,6 +305,8 @@ class PostmarkTestCase(ProviderWebhookTests, TestCase):
     unsubscribed = "postmark-subscription-change"
     bounces = [
         ("postmark-bounce-hard", BounceKind.HARD, BounceCause.USER_UNKNOWN),
+        # Words that say no more than "550": the provider's "HardBounce" decides.
+        ("postmark-bounce-hard-vague", BounceKind.HARD, BounceCause.USER_UNKNOWN),
         ("postmark-bounce-soft", BounceKind.SOFT, BounceCause.MAILBOX_FULL),
         # A receiver's filter, not a person: anymail calls it a complaint.
         ("postmark-spam-notification", BounceKind.SENDER, BounceCause.SPAM_DETECTED),
@@ -479,6 +481,8 @@ class AmazonSesTestCase(ProviderWebhookTests, TestCase):
     bounces = [
         ("amazon_ses-bounce-permanent", BounceKind.HARD, BounceCause.USER_UNKNOWN),
         ("amazon_ses-bounce-mailbox-full", BounceKind.SOFT, BounceCause.MAILBOX_FULL),
+        # A recipient's status without the server's words: the status decides, not "General".
+        ("amazon_ses-bounce-policy-status-only", BounceKind.SENDER, BounceCause.POLICY_VIOLATION),
         # "Permanent: General" is all SES says of a spam rejection; the receiver says more.
         ("amazon_ses-bounce-spam", BounceKind.SENDER, BounceCause.SPAM_DETECTED),
     ]

@@ -23,7 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from pregon.content import mergetags, preheader
 from pregon.content.mergetags import InvalidTemplate, Problem
-from pregon.content.plaintext import html_to_text
+from pregon.content.plaintext import VOID, html_to_text
 
 _INLINER = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=True)
 _HTML_ENV = mergetags.environment(html=True)
@@ -43,6 +43,8 @@ def compile_source(is_mjml: bool, source: str, field_keys: Iterable[str]) -> Com
     (see ``mergetags``), or MJML that does not compile.
     """
     field_keys = list(field_keys)
+    if found := _nesting_problems(source):
+        raise InvalidTemplate(found)
     found = mergetags.problems(source, field_keys)
     if is_mjml:
         found += mjml_structure_problems(source)
@@ -77,6 +79,57 @@ def _text_problem(problem: Problem) -> Problem:
         "Write each merge tag whole, with no HTML tags or codes such as &#123; inside it."
     ) % {"line": problem.line or 1, "problem": problem.message}
     return Problem(message)
+
+
+# How deep elements may nest. The MJML compiler and the CSS inliner are native code that
+# recurses per level: some thousands of levels crash the whole process (a segmentation
+# fault, not a Python error). No email needs a hundred. Elements whose end tag HTML lets one
+# leave out are not counted, since the next one closes them (<p><p>, <td><td>).
+MAX_ELEMENT_DEPTH = 100
+_NOT_COUNTED = VOID | {
+    "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup",
+    "caption", "option", "optgroup", "rb", "rt", "rtc", "rp",
+}  # fmt: skip
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+class _DepthChecker(HTMLParser):
+    """Stops at the first element nested deeper than ``MAX_ELEMENT_DEPTH``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _NOT_COUNTED:
+            return
+        self.open.append(tag)
+        if len(self.open) > MAX_ELEMENT_DEPTH:
+            raise _TooDeep(self.getpos()[0])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.open:
+            while self.open.pop() != tag:
+                pass
+
+
+def _nesting_problems(source: str) -> list[Problem]:
+    """Elements nested too deeply to compile safely, with the line of the first."""
+    checker = _DepthChecker()
+    try:
+        checker.feed(source)
+        checker.close()
+    except _TooDeep as deep:
+        message = _(
+            "the elements are nested too deeply (more than %(depth)s, one inside another); "
+            "simplify the design."
+        ) % {"depth": MAX_ELEMENT_DEPTH}
+        return [Problem(message, deep.line)]
+    return []
 
 
 class _MjmlTagChecker(HTMLParser):

@@ -90,6 +90,21 @@ class TemplateScreensRefuseInjectionTestCase(BaseTestCase):
         response = self.client.post(url, {"source": html("&#123;&#123; email*3 }}")})
         self.assertContains(response, "aquí solo se pueden usar", status_code=422)
 
+    def test_elements_nested_too_deeply_are_refused_before_they_reach_native_code(self) -> None:
+        # Some thousands of levels crash the MJML compiler or the CSS inliner (a segmentation
+        # fault that takes the web worker down); 150 is refused as surely, without the risk.
+        nested = "<div>" * 150 + "x" + "</div>" * 150
+        for template, source in (
+            (self.html, html(nested)),
+            (self.mjml, mjml(nested)),
+            (self.mjml, mjml("").replace("<mj-body>", "<mj-body>" + "<mj-wrapper>" * 150)),
+        ):
+            with self.subTest(format=template.format):
+                url = reverse("content:code", args=[template.code])
+                response = self.client.post(url, {"source": source})
+                self.assertContains(response, "anidados demasiado", status_code=422)
+        self.assertUnchanged()
+
     def test_merge_tags_written_whole_still_pass(self) -> None:
         url = reverse("content:code", args=[self.html.code])
         source = html('<b>{{ nombre | default("colega") }}</b> {% if apellido %}!{% endif %}')

@@ -57,6 +57,34 @@
         editor.Components.addType("mj-image", {
           model: { defaults: { src: imagePlaceholder } },
         }),
+      // <mj-title> and <mj-preview> belong to <mj-head>, but the plugin would show them as text
+      // atop the canvas, to be edited there by mistake. They stay in the MJML, hidden; the
+      // preview text has its own field.
+      (editor) => {
+        for (const tag of ["mj-title", "mj-preview"]) {
+          editor.Components.addType(tag, {
+            isComponent: (el) => Boolean(el.tagName) && el.tagName.toLowerCase() === tag,
+            model: {
+              defaults: {
+                tagName: tag,
+                selectable: false,
+                hoverable: false,
+                highlightable: false,
+                layerable: false,
+                draggable: false,
+                droppable: false,
+                editable: false,
+                copyable: false,
+              },
+            },
+            view: {
+              onRender() {
+                this.el.style.display = "none";
+              },
+            },
+          });
+        }
+      },
     ],
     assetManager: {
       upload: config.uploadUrl || false,
@@ -235,7 +263,42 @@
     }
   }
 
+  // The preview text (<mj-preview>) lives in <mj-head>, which the canvas does not show: it is
+  // edited in a field beside the editor, written into the MJML as it is typed.
+  const previewField = document.getElementById("preview-text");
+
+  function previewComponent(create) {
+    const existing = editor.getWrapper().find("mj-preview")[0];
+    if (existing || !create) {
+      return existing;
+    }
+    const root = editor.getWrapper().find("mjml")[0] || editor.getWrapper();
+    const head = root.find("mj-head")[0] || root.append("<mj-head></mj-head>", { at: 0 })[0];
+    return head.append("<mj-preview></mj-preview>", { at: 0 })[0];
+  }
+
+  function readPreview() {
+    const component = previewComponent(false);
+    // Its inner HTML holds entities (&amp;); the field shows the text they stand for.
+    const parsed = new DOMParser().parseFromString(component ? component.getInnerHTML() : "", "text/html");
+    previewField.value = parsed.body.textContent;
+  }
+
+  function writePreview() {
+    const text = previewField.value.trim();
+    if (!text) {
+      const component = previewComponent(false);
+      if (component) {
+        component.remove();
+      }
+      return;
+    }
+    previewComponent(true).components(text.replace(/[&<>]/g, escapeChar));
+  }
+
   editor.on("load", () => {
+    readPreview();
+    previewField.addEventListener("input", writePreview);
     addMergeTagAction();
     loadAssets();
     // The MJML as GrapesJS writes it back, so that loading alone changes nothing.

@@ -111,6 +111,46 @@ class EditorsBrowserTestCase(StaticLiveServerTestCase):
             problems = [p for p in problems if "422" not in p]
             self.assertEqual(problems, [])
 
+    def test_the_preview_text_is_edited_beside_the_visual_editor(self) -> None:
+        from playwright.sync_api import expect
+
+        base = self.live_server_url
+        with chromium_page() as page:
+            problems = watch(page)
+            login(page, base, EDITOR)
+            page.goto(f"{base}/plantillas/galeria/")
+            page.click("[data-gallery=curso] button[type=submit]")
+            page.wait_for_url(re.compile(rf"/plantillas/{UUID}/editor/$"))
+            field = page.get_by_label("Texto de vista previa")
+            expect(field).to_have_value(re.compile(r"^Inscripciones abiertas: .* Empieza el 7 de"))
+            # Not shown in the canvas too, where it would be edited by mistake.
+            canvas = page.frame_locator("#visual-editor iframe.gjs-frame")
+            expect(canvas.locator('[data-gjs-type="mj-text"]').first).to_be_visible(timeout=20_000)
+            expect(canvas.get_by_text("Empieza el 7 de diciembre")).to_be_hidden()
+
+            field.fill('Cupos limitados & gratis, {{ nombre | default("colega") }}')
+            with page.expect_response("**/guardar/") as saved:
+                page.click("#editor-save")
+            self.assertEqual(saved.value.status, 200, saved.value.text())
+            expect(page.locator("#editor-status")).to_have_text("Guardado")
+            template = EmailTemplate.objects.get()
+            preview = 'Cupos limitados &amp; gratis, {{ nombre | default("colega") }}'
+            self.assertIn(f"<mj-preview>{preview}</mj-preview>", template.source)
+            self.assertIn(f">{preview}</div>", template.html)
+            self.assertNotIn("Empieza el 7 de diciembre", template.html)
+
+            page.reload()
+            expect(field).to_have_value(
+                'Cupos limitados & gratis, {{ nombre | default("colega") }}'
+            )
+            screenshot(page, "template-visual-editor-preview-text", full_page=False)
+            field.fill("")
+            page.click("#editor-save")
+            expect(page.locator("#editor-status")).to_have_text("Guardado")
+            template.refresh_from_db()
+            self.assertNotIn("mj-preview", template.source)
+            self.assertEqual(problems, [])
+
     def test_image_library_and_brand_kit(self) -> None:
         from playwright.sync_api import expect
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pregon.contacts.models import Contact, Field, Status, Suppression
-from pregon.content.render import Personaliser, context_for
+from pregon.content.render import InvalidTemplate, Personaliser, context_for
 from pregon.lib import dkim, signing
 from pregon.sending import bounces, limits, links, quota
 from pregon.sending.backends import Outcome, Result, Transport
@@ -270,7 +270,13 @@ def send_test_messages(draft: Draft, addresses: list[str]) -> list[SentTest]:
         for address in addresses:
             contact = Contact.objects.filter(email=address.lower()).first()
             message = Message(pk=0, mailing=mailing, email=address, contact=contact)
-            return_path, data = worker.build(message)
+            try:
+                return_path, data = worker.build(message)
+            except InvalidTemplate as error:
+                # Content saved before the merge-tag rules: the reason, as a sent one gets.
+                failed = Result(Outcome.FAILED, None, str(error)[:500], False)
+                results.append(SentTest(address, "", b"", failed))
+                continue
             result = worker.transport.send(return_path, address, data)
             results.append(SentTest(address, return_path, data, result))
     finally:

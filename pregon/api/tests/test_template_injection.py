@@ -5,6 +5,7 @@ saved before the rules is a 422 that says why, never a 500."""
 from pregon.api.tests.base import ApiTestCase
 from pregon.campaigns.models import Campaign
 from pregon.campaigns.tests import drafts
+from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.content.models import EmailTemplate, Format
 from pregon.testing.injection import NESTED_IFS, PAYLOADS, html, mjml
 
@@ -96,3 +97,15 @@ class CampaignInjectionTestCase(ApiTestCase):
         path = f"/campaigns/{self.campaign.code}"
         response = self.call("PATCH", path, {"subject": "{<b></b>{ 7*7 }}"})
         self.assertEqual(response.status_code, 200, response.content)
+
+    def test_a_test_send_of_a_subject_saved_before_the_rules_gives_the_reason(self) -> None:
+        Campaign.objects.filter(pk=self.campaign.pk).update(subject="{{ ''.__class__ }}")
+        mailbox = Mailbox()
+        with smtp_server(mailbox):
+            path = f"/campaigns/{self.campaign.code}/send-test"
+            response = self.call("POST", path, {"addresses": ["jefa@example.pe"]})
+        self.assertEqual(response.status_code, 200, response.content)
+        [result] = response.json()
+        self.assertEqual(result["outcome"], "failed")
+        self.assertIn("no se pueden leer partes de un campo", result["reply"])
+        self.assertEqual(mailbox.received, [])

@@ -1,10 +1,12 @@
 """Template injection through the campaign screen: each payload in the subject or the
-preheader is refused in Spanish, and nothing is saved."""
+preheader is refused in Spanish, and nothing is saved; a test send of content saved before
+the rules shows the reason instead of a 500."""
 
 from django.urls import reverse
 
 from pregon.campaigns.models import Campaign
 from pregon.campaigns.tests import drafts
+from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.test import BaseTestCase
 from pregon.testing.injection import NESTED_IFS, PAYLOADS
 
@@ -48,3 +50,15 @@ class CampaignInjectionTestCase(BaseTestCase):
         self.assertEqual(response.status_code, 302)
         self.campaign.refresh_from_db()
         self.assertEqual(self.campaign.preheader, 'Para {{ nombre | default("colega") }}')
+
+    def test_a_test_send_of_a_subject_saved_before_the_rules_shows_the_reason(self) -> None:
+        Campaign.objects.filter(pk=self.campaign.pk).update(subject="{{ email*3 }}")
+        mailbox = Mailbox()
+        with smtp_server(mailbox):
+            response = self.client.post(
+                reverse("campaigns:test", args=[self.campaign.code]),
+                {"addresses": "jefa@example.pe"},
+            )
+        self.assertContains(response, 'data-address="jefa@example.pe" data-outcome="failed"')
+        self.assertContains(response, "El asunto no se puede enviar: Línea 1: aquí solo")
+        self.assertEqual(mailbox.received, [])

@@ -10,6 +10,7 @@ so a source saved before a rule existed is refused there, not run.
 """
 
 import html
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -64,6 +65,11 @@ FILTERS["d"] = FILTERS["default"]
 # filters each add a level. No message needs more; far deeper, Jinja's parser runs out of
 # stack and Python's compiler out of indentation levels (at 100 nested ifs).
 MAX_DEPTH = 40
+# How many merge tags a source may hold. Jinja takes seconds to parse and compile tens of
+# thousands (a 2 MB template of them: 8 s), which would time out a web worker at every save;
+# a message needs a few dozen.
+MAX_TAGS = 1000
+_TAG_START = re.compile(r"\{[{%#]")
 
 # The Jinja nodes a template may contain; anything else is refused at save time.
 ALLOWED_NODES = (
@@ -132,6 +138,12 @@ def parse(source: str, known_names: Iterable[str] | None = None) -> nodes.Templa
     With ``known_names`` None any name passes: an unknown one renders empty, which is safe.
     Raises ``InvalidTemplate`` with every problem found.
     """
+    if (count := len(_TAG_START.findall(source))) > MAX_TAGS:
+        message = _("there are %(count)s merge tags; a message may have %(max)s at most.") % {
+            "count": count,
+            "max": MAX_TAGS,
+        }
+        raise InvalidTemplate([Problem(message)])
     try:
         tree = _CHECKER.parse(source)
     except TemplateSyntaxError as error:

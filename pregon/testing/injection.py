@@ -2,6 +2,10 @@
 refusal each one gets (issue 11, section 3)."""
 
 NESTED_IFS = "{% if nombre %}" * 3000 + "x" + "{% endif %}" * 3000
+# Deep in one tag: Jinja's parser runs out of stack (a RecursionError) on these.
+NESTED_PARENTHESES = "{{ " + "(" * 3000 + "nombre" + ")" * 3000 + " }}"
+# Longer than a subject's or a preheader's column (255): refused for that there.
+LONGEST_FIELD = 255
 
 # (payload, words of its Spanish refusal)
 PAYLOADS = [
@@ -11,7 +15,9 @@ PAYLOADS = [
     ("{% for x in range(100000) %}x{% endfor %}", "no se pueden usar bucles"),
     ("Hola {{ nombre", "no están bien escritos"),
     ("{{ ''.__class__ }}", "no se pueden leer partes de un campo"),
-    (NESTED_IFS, "anidados"),
+    # 6,000 tags: refused before Jinja reads them, for their number.
+    (NESTED_IFS, "1000 como máximo"),
+    (NESTED_PARENTHESES, "anidados demasiado"),
 ]
 
 

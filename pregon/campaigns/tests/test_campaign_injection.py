@@ -8,7 +8,7 @@ from pregon.campaigns.models import Campaign
 from pregon.campaigns.tests import drafts
 from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.test import BaseTestCase
-from pregon.testing.injection import NESTED_IFS, PAYLOADS
+from pregon.testing.injection import LONGEST_FIELD, PAYLOADS
 
 
 class CampaignInjectionTestCase(BaseTestCase):
@@ -32,7 +32,7 @@ class CampaignInjectionTestCase(BaseTestCase):
     def test_each_payload_is_refused_in_the_subject_and_the_preheader(self) -> None:
         # Written in a field, the split tag is plain text: the first payload is no attack here.
         for payload, words in PAYLOADS[1:]:
-            if payload == NESTED_IFS:
+            if len(payload) > LONGEST_FIELD:
                 words = "255"  # Longer than either field may be: refused for that.
             for field in ("subject", "preheader"):
                 for url in (

@@ -18,7 +18,7 @@ from pregon.content.models import EmailTemplate, Format
 from pregon.content.plaintext import html_to_text
 from pregon.sending import quota
 from pregon.sending.models import Message, MessageStatus
-from pregon.testing.injection import NESTED_IFS, PAYLOADS, html
+from pregon.testing.injection import LONGEST_FIELD, PAYLOADS, html
 
 
 class SendInjectionTestCase(TestCase):
@@ -78,7 +78,7 @@ class SendInjectionTestCase(TestCase):
 
     def test_a_preheader_saved_before_the_rules_runs_no_code(self) -> None:
         for payload, words in PAYLOADS[1:]:
-            if payload == NESTED_IFS:
+            if len(payload) > LONGEST_FIELD:
                 continue  # Longer than a preheader's column may be.
             with self.subTest(payload=payload[:40]):
                 campaign, mailbox = self.send(preheader=payload)

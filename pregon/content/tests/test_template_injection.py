@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from pregon.content.models import EmailTemplate, Format
 from pregon.test import BaseTestCase
-from pregon.testing.injection import NESTED_IFS, PAYLOADS, html, mjml
+from pregon.testing.injection import NESTED_IFS, NESTED_PARENTHESES, PAYLOADS, html, mjml
 
 
 class TemplateScreensRefuseInjectionTestCase(BaseTestCase):
@@ -105,6 +105,24 @@ class TemplateScreensRefuseInjectionTestCase(BaseTestCase):
                 self.assertContains(response, "anidados demasiado", status_code=422)
         self.assertUnchanged()
 
+    def test_tens_of_thousands_of_merge_tags_are_refused_before_jinja_reads_them(self) -> None:
+        # Jinja took 8 s to parse and compile a 2 MB template of them, at every save.
+        url = reverse("content:code", args=[self.html.code])
+        response = self.client.post(url, {"source": html("{{ nombre }}" * 1001)})
+        self.assertContains(
+            response,
+            "hay 1002 campos de personalización; un mensaje puede tener 1000 como máximo",
+            status_code=422,
+        )
+        self.assertUnchanged()
+
+    def test_a_hundred_nested_ifs_are_refused_for_their_depth(self) -> None:
+        # Python's compiler gives up at 100 nested ifs ("too many levels of indentation").
+        url = reverse("content:code", args=[self.html.code])
+        nested = "{% if nombre %}" * 100 + "x" + "{% endif %}" * 100
+        response = self.client.post(url, {"source": html(nested)})
+        self.assertContains(response, "anidados demasiado (más de 40 niveles)", status_code=422)
+
     def test_merge_tags_written_whole_still_pass(self) -> None:
         url = reverse("content:code", args=[self.html.code])
         source = html('<b>{{ nombre | default("colega") }}</b> {% if apellido %}!{% endif %}')
@@ -132,9 +150,17 @@ class PreviewOfATemplateSavedBeforeTheRulesTestCase(BaseTestCase):
                 self.assertNotContains(response, "49", status_code=422)
                 self.assertIn("sandbox", response["Content-Security-Policy"])
 
-    def test_nested_ifs_are_a_refusal_not_a_500(self) -> None:
-        template = EmailTemplate.objects.create(
-            name="Antigua", format=Format.HTML, source=NESTED_IFS, html=NESTED_IFS
-        )
-        response = self.client.get(reverse("content:preview", args=[template.code]))
-        self.assertContains(response, "anidados", status_code=422)
+    def test_pathological_nesting_is_a_refusal_not_a_500(self) -> None:
+        nested_ifs = "{% if nombre %}" * 100 + "x" + "{% endif %}" * 100
+        for source in (NESTED_IFS, NESTED_PARENTHESES, nested_ifs):
+            with self.subTest(source=source[:40]):
+                template = EmailTemplate.objects.create(
+                    name="Antigua", format=Format.HTML, source=source, html=source
+                )
+                response = self.client.get(reverse("content:preview", args=[template.code]))
+                self.assertEqual(response.status_code, 422)
+                self.assertContains(
+                    response,
+                    "anidados demasiado" if source != NESTED_IFS else "1000 como máximo",
+                    status_code=422,
+                )

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from pregon.content import mergetags
 from pregon.content.models import BrandKit, EmailTemplate
 
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -87,4 +88,9 @@ class BrandKitForm(forms.ModelForm):
         for name in ("primary_color", "accent_color", "text_color", "background_color"):
             if name in data and not COLOR.match(data[name]):
                 self.add_error(name, _("Write the colour as # and six hexadecimal digits."))
+        # The brand kit is written into each gallery design as it is, where braces would
+        # become merge tags.
+        for name in ("name", "address"):
+            if mergetags.holds_tags(data.get(name) or ""):
+                self.add_error(name, _("Braces such as {{ or {% cannot be used here; remove them."))
         return data

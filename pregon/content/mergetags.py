@@ -161,6 +161,11 @@ def parse(source: str, known_names: Iterable[str] | None = None) -> nodes.Templa
     return tree
 
 
+def holds_tags(text: str) -> bool:
+    """True if ``text`` opens a merge tag, a block or a comment ({{, {% or {#)."""
+    return bool(_TAG_START.search(text))
+
+
 def as_html(source: str) -> str:
     """``source``, text with merge tags (a campaign's preheader), as HTML source: its text
     escaped and its merge tags kept, for the HTML environment to escape what they give.

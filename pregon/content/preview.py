@@ -42,12 +42,21 @@ def personalised(html: str, text: str, contact: Contact | None) -> Rendered:
 
 def preview_response(html: str, contact: Contact | None) -> HttpResponse:
     """An HTTP response with the personalised ``html``, safe to show in an iframe of ours;
-    if it cannot be sent, a page that says why (a template saved before today's rules)."""
+    if it cannot be sent, ``refusal_response``."""
     try:
-        response = HttpResponse(personalised(html, "", contact).html)
+        return _framed(HttpResponse(personalised(html, "", contact).html))
     except InvalidTemplate as error:
-        page = render_to_string("content/preview_refused.html", {"problems": error.problems})
-        response = HttpResponse(page, status=422)
+        return refusal_response(error)
+
+
+def refusal_response(error: InvalidTemplate) -> HttpResponse:
+    """A 422 for a preview's frame, saying why the message cannot be sent (a template saved
+    before today's rules, or a brand kit that breaks a gallery design)."""
+    page = render_to_string("content/preview_refused.html", {"problems": error.problems})
+    return _framed(HttpResponse(page, status=422))
+
+
+def _framed(response: HttpResponse) -> HttpResponse:
     response["Content-Security-Policy"] = PREVIEW_POLICY
     response["X-Frame-Options"] = "SAMEORIGIN"
     return response

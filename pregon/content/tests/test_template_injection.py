@@ -4,7 +4,7 @@ never a 500."""
 
 from django.urls import reverse
 
-from pregon.content.models import EmailTemplate, Format
+from pregon.content.models import BrandKit, EmailTemplate, Format
 from pregon.test import BaseTestCase
 from pregon.testing.injection import NESTED_IFS, NESTED_PARENTHESES, PAYLOADS, html, mjml
 
@@ -164,3 +164,34 @@ class PreviewOfATemplateSavedBeforeTheRulesTestCase(BaseTestCase):
                     "anidados demasiado" if source != NESTED_IFS else "1000 como máximo",
                     status_code=422,
                 )
+
+
+class BrandKitInjectionTestCase(BaseTestCase):
+    """The brand kit is written into every gallery design as text that becomes a template."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.force_login(self.bob)
+        self.use_spanish()
+
+    def test_braces_are_refused_in_the_name_and_the_address(self) -> None:
+        data = {
+            "primary_color": "#8a1538",
+            "accent_color": "#00a19a",
+            "text_color": "#222222",
+            "background_color": "#fafaf5",
+        }
+        for field in ("name", "address"):
+            with self.subTest(field=field):
+                response = self.client.post(
+                    reverse("content:brand"), {**data, field: "Escuela {{ 7*7 }}"}
+                )
+                self.assertContains(response, "No se pueden usar llaves como {{ o {% aquí")
+        self.assertEqual(BrandKit.load().name, "")
+
+    def test_a_brand_kit_saved_before_shows_a_refusal_in_the_gallery_preview(self) -> None:
+        BrandKit.objects.update_or_create(pk=1, defaults={"name": "Escuela {{ email*3 }}"})
+        response = self.client.get(reverse("content:gallery_preview", args=["curso"]))
+        self.assertContains(response, "Este mensaje no se puede enviar", status_code=422)
+        self.assertContains(response, "aquí solo se pueden usar", status_code=422)
+        self.assertIn("sandbox", response["Content-Security-Policy"])

@@ -8,8 +8,8 @@ from pregon.accounts.decorators import authorize
 from pregon.accounts.models import Role
 from pregon.contacts.models import Field
 from pregon.content import gallery, starts
-from pregon.content.preview import preview_response
-from pregon.content.render import compile_source
+from pregon.content.preview import preview_response, refusal_response
+from pregon.content.render import InvalidTemplate, compile_source
 
 
 def _entry(key: str) -> gallery.GalleryTemplate:
@@ -38,4 +38,8 @@ def gallery_preview(request: HttpRequest, key: str) -> HttpResponse:
     entry = _entry(key)
     source = starts.branded_source(entry.key)
     field_keys = Field.objects.values_list("key", flat=True)
-    return preview_response(compile_source(True, source, field_keys).html, None)
+    try:
+        html = compile_source(True, source, field_keys).html
+    except InvalidTemplate as error:
+        return refusal_response(error)
+    return preview_response(html, None)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pregon.contacts.models import Contact, Field, Status, Suppression
+from pregon.content import preheader
 from pregon.content.render import InvalidTemplate, Personaliser, context_for
 from pregon.lib import dkim, signing
 from pregon.sending import bounces, limits, links, quota
@@ -226,6 +227,7 @@ class Draft(Protocol):
     """What a test send needs of a campaign (pregon.campaigns.models.Campaign)."""
 
     subject: str
+    preheader: str
     template: Any
     sender: SenderIdentity
 
@@ -258,7 +260,7 @@ def send_test_messages(draft: Draft, addresses: list[str]) -> list[SentTest]:
     subject = _("[Test] %(subject)s") % {"subject": draft.subject}
     mailing = Mailing(
         subject=subject,
-        html=draft.template.html,
+        html=preheader.apply(draft.template.html, draft.preheader),
         text=draft.template.text,
         sender=draft.sender,
         list_id=f"test <test.{draft.sender.domain.name}>",

@@ -357,6 +357,7 @@ class _HeaderTest:
     subject: str
     template: _Body
     sender: SenderIdentity
+    preheader: str = ""
 
 
 def _header_test_draft(sender: SenderIdentity) -> _HeaderTest:

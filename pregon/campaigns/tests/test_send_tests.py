@@ -18,6 +18,7 @@ class SendTestsTestCase(TestCase):
         with smtp_server(mailbox):
             campaign = campaign_to(contacts_on_a_list(3))
             campaign.unschedule()
+            campaign.preheader = "Inscríbete antes del viernes, {{ nombre }}"
             with translation.override("es"):
                 results = engine.send_tests(
                     campaign, ["persona0001@example.pe", "jefa@example.pe", "nadie@example.pe"]
@@ -34,5 +35,9 @@ class SendTestsTestCase(TestCase):
         # A contact's test shows their data; an address that is no contact, the fallbacks.
         self.assertEqual(subjects["persona0001@example.pe"], "[Prueba] Hola Nombre0001")
         self.assertEqual(subjects["jefa@example.pe"], "[Prueba] Hola")
+        # The campaign's preheader, as its recipients will get it.
+        [first] = [m for m in mailbox.received if m.recipient == "persona0001@example.pe"]
+        html = first.parsed().get_body(("html",)).get_content()
+        self.assertIn("Inscríbete antes del viernes, Nombre0001", html)
         self.assertFalse(Message.objects.exists())
         self.assertFalse(QuotaDebit.objects.exists())

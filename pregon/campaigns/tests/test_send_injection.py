@@ -72,6 +72,8 @@ class SendInjectionTestCase(TestCase):
 
     def test_a_subject_saved_before_the_rules_runs_no_code(self) -> None:
         for payload, words in PAYLOADS[1:]:
+            if len(payload) > LONGEST_FIELD:
+                continue  # Longer than a subject's column may be (PostgreSQL refuses it).
             with self.subTest(payload=payload[:40]):
                 campaign, mailbox = self.send(subject=payload)
                 self.assertAllFailed(campaign, mailbox, "El asunto no se puede enviar", words)

@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 # Scripts that run more than once, with these arguments each time.
 VARIANTS = {"import_contacts.py": [[], ["--list-and-tag"]]}
 # Scripts that touch no database: they run once, not once per engine.
-NO_DATABASE = {"render_message.py"}
+NO_DATABASE = {"render_message.py", "bounce_corpus.py"}
 # Scripts that need a program beside Python, and where it comes from.
 NEEDS = {
     "send_campaign.py": ("smtp-sink", "install Debian's postfix package"),

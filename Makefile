@@ -31,6 +31,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pregon makemigrations --check --dry-run
+	msgfmt --check -o /dev/null locale/es/LC_MESSAGES/django.po
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -92,5 +92,5 @@ class BrandKitForm(forms.ModelForm):
         # become merge tags.
         for name in ("name", "address"):
             if mergetags.holds_tags(data.get(name) or ""):
-                self.add_error(name, _("Braces such as {{ or {% cannot be used here; remove them."))
+                self.add_error(name, _("Braces ({{ or {%) cannot be used here; remove them."))
         return data

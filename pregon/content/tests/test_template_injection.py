@@ -186,7 +186,7 @@ class BrandKitInjectionTestCase(BaseTestCase):
                 response = self.client.post(
                     reverse("content:brand"), {**data, field: "Escuela {{ 7*7 }}"}
                 )
-                self.assertContains(response, "No se pueden usar llaves como {{ o {% aquí")
+                self.assertContains(response, "No se pueden usar llaves ({{ o {%) aquí")
         self.assertEqual(BrandKit.load().name, "")
 
     def test_a_brand_kit_saved_before_shows_a_refusal_in_the_gallery_preview(self) -> None:

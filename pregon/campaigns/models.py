@@ -210,6 +210,9 @@ class Campaign(models.Model):
     scheduled_at = models.DateTimeField(_("send at"), null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When a test of it was last accepted by a relay: the dashboard's first-run checklist
+    # reads it, as nothing else records a test send.
+    tested_at = models.DateTimeField(null=True, blank=True, editable=False)
     mailing = models.OneToOneField(Mailing, null=True, blank=True, on_delete=models.PROTECT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -310,6 +313,11 @@ class Campaign(models.Model):
             campaign=self.utm_campaign.strip() or slugify(self.name) or "campana",
             content_per_link=self.utm_content_per_link,
         )
+
+    def record_test(self) -> None:
+        """Remember that a test of it was just accepted (``engine.send_tests`` calls it)."""
+        self.tested_at = timezone.now()
+        Campaign.objects.filter(pk=self.pk).update(tested_at=self.tested_at)
 
     def schedule(self, at: datetime.datetime) -> None:
         """Send at ``at`` (now or later): the scheduler's next tick after it starts it."""

@@ -242,12 +242,22 @@ class SentTest:
     result: Result
 
 
-def send_tests(draft: Draft, addresses: list[str]) -> list[tuple[str, Result]]:
-    """Send ``draft`` now to each of ``addresses``; return each address's outcome.
+class TestedDraft(Draft, Protocol):
+    """A draft that remembers being tested (a campaign: the first-run checklist asks)."""
+
+    def record_test(self) -> None: ...
+
+
+def send_tests(draft: TestedDraft, addresses: list[str]) -> list[tuple[str, Result]]:
+    """Send ``draft`` now to each of ``addresses``; return each address's outcome. A test
+    that a relay accepted for any of them is recorded on the draft (``record_test``).
 
     See ``send_test_messages``, which also returns what was sent.
     """
-    return [(sent.address, sent.result) for sent in send_test_messages(draft, addresses)]
+    sent = send_test_messages(draft, addresses)
+    if any(test.result.outcome == Outcome.SENT for test in sent):
+        draft.record_test()
+    return [(test.address, test.result) for test in sent]
 
 
 def send_test_messages(draft: Draft, addresses: list[str]) -> list[SentTest]:

@@ -34,6 +34,8 @@ from functools import cache
 from pathlib import Path
 from typing import Literal, Protocol
 
+from django.utils.translation import gettext as _
+
 from pregon.sending.bounce_classifier import classify
 
 
@@ -197,7 +199,8 @@ class SmtpTransport:
             if error.unreachable:
                 # One answer whether the port was closed, filtered or the host unknown: a
                 # check must not tell what runs on the machines it can reach.
-                return Result(Outcome.RETRY, None, f"Could not connect to {self.settings.address}.")
+                reply = _("Could not connect to %(server)s.") % {"server": self.settings.address}
+                return Result(Outcome.RETRY, None, reply)
             result = error.result
             if result.code is not None and result.code >= 500:
                 return Result(Outcome.FAILED, result.code, result.reply)
@@ -206,16 +209,35 @@ class SmtpTransport:
             code, text = smtp.noop()
             smtp.quit()
         except OSError as error:
-            return Result(Outcome.RETRY, None, self._redact(f"Connection lost: {error}"))
+            reply = _("The connection was lost: %(error)s") % {"error": error}
+            return Result(Outcome.RETRY, None, self._redact(reply))
         finally:
             smtp.close()
         if not 200 <= code < 300:
-            return Result(Outcome.RETRY, code, f"NOOP answered {code} {_text(text)}")
+            reply = _("The server answered a check with an error: %(code)s %(text)s") % {
+                "code": code,
+                "text": _text(text),
+            }
+            return Result(Outcome.RETRY, code, self._redact(reply))
+        return Result(Outcome.SENT, code, self._redact(self._connected()))
+
+    def _connected(self) -> str:
+        """The sentence a working connection check shows: where, how secured, as whom."""
         s = self.settings
-        how = {"none": "without encryption", "starttls": "with STARTTLS", "tls": "with TLS"}
-        login = f", logged in as {s.username}" if s.username else ""
-        reply = f"Connected to {s.address} {how[s.security]}{login}; NOOP: {code} {_text(text)}"
-        return Result(Outcome.SENT, code, self._redact(reply))
+        how = {
+            "none": _("without encryption"),
+            "starttls": _("encrypted with STARTTLS"),
+            "tls": _("encrypted with TLS"),
+        }[s.security]
+        if s.username:
+            return _(
+                "The connection to %(server)s works (%(how)s) and the server accepted the "
+                "user %(user)s."
+            ) % {"server": s.address, "how": how, "user": s.username}
+        return _("The connection to %(server)s works (%(how)s).") % {
+            "server": s.address,
+            "how": how,
+        }
 
     def close(self) -> None:
         """QUIT and close the connection, if one is open."""
@@ -347,7 +369,11 @@ class SmtpTransport:
                 # server lacks STARTTLS: that is exactly what a downgrade attack looks like.
                 if not smtp.has_extn("starttls"):
                     raise _Unavailable(
-                        Result(Outcome.RETRY, None, f"{s.address} does not offer STARTTLS.")
+                        Result(
+                            Outcome.RETRY,
+                            None,
+                            _("%(server)s does not offer STARTTLS.") % {"server": s.address},
+                        )
                     )
                 smtp.starttls(context=self._tls_context())
                 smtp.ehlo()
@@ -376,31 +402,53 @@ class SmtpTransport:
         """A RETRY Result explaining why a connection could not be set up."""
         s = self.settings
         code: int | None = None
+        names = {"server": s.address, "host": s.host, "user": s.username}
         if isinstance(error, smtplib.SMTPAuthenticationError):
             code = error.smtp_code
-            reply = f"Login as {s.username} refused: {code} {_text(error.smtp_error)}"
+            reply = _("The server refused the user %(user)s: %(code)s %(text)s") % {
+                **names,
+                "code": code,
+                "text": _text(error.smtp_error),
+            }
         elif isinstance(error, smtplib.SMTPResponseException):
             # SMTPConnectError (a greeting other than 220), SMTPHeloError, a refused STARTTLS.
             code = error.smtp_code
-            reply = f"{s.address} answered {code} {_text(error.smtp_error)}"
+            reply = _("%(server)s answered %(code)s %(text)s") % {
+                **names,
+                "code": code,
+                "text": _text(error.smtp_error),
+            }
         elif isinstance(error, smtplib.SMTPNotSupportedError):
-            reply = f"{s.address} does not offer login (no AUTH with a mechanism we support)."
+            reply = (
+                _("%(server)s does not offer login (no AUTH with a mechanism Pregón supports).")
+                % names
+            )
         elif _timed_out(error):
-            reply = f"No answer from {s.address} within {s.timeout:g} s."
+            reply = _("No answer from %(server)s within %(seconds)s s.") % {
+                **names,
+                "seconds": f"{s.timeout:g}",
+            }
         elif isinstance(error, smtplib.SMTPServerDisconnected):
-            reply = f"{s.address} closed the connection while setting up the session."
+            reply = _("%(server)s closed the connection while setting up the session.") % names
         elif isinstance(error, ssl.SSLCertVerificationError):
-            reply = f"TLS failed: {s.host}'s certificate is not trusted ({error.verify_message})."
+            reply = (
+                _("Encryption (TLS) failed: the certificate of %(host)s is not trusted.") % (names)
+                + f" ({error.verify_message})"
+            )
         elif isinstance(error, ssl.SSLError):
-            reply = f"TLS failed with {s.address}: {error.reason or error}."
+            reply = _("Encryption (TLS) failed with %(server)s.") % names + (
+                f" ({error.reason or error})"
+            )
         elif isinstance(error, ConnectionRefusedError):
-            reply = f"Connection refused by {s.address}: nothing is listening there."
+            reply = _("%(server)s refused the connection: nothing is listening there.") % names
         elif isinstance(error, socket.gaierror):
-            reply = f"Could not find the host {s.host} ({error.strerror})."
+            reply = _("The server %(host)s does not exist (its name was not found).") % names
         elif isinstance(error, OSError):
-            reply = f"Could not connect to {s.address}: {error.strerror or error}."
+            reply = _("Could not connect to %(server)s.") % names + (
+                f" ({error.strerror or error})"
+            )
         else:
-            reply = f"Could not set up the session with {s.address}: {error}."
+            reply = _("Could not set up the session with %(server)s.") % names + f" ({error})"
         return Result(Outcome.RETRY, code, self._redact(reply))
 
     def _redact(self, text: str) -> str:
@@ -492,7 +540,7 @@ class SmtpPool:
         # Last in, first out: under light load the same few connections do all the work and
         # the rest are never opened, instead of every connection being kept barely alive.
         self._idle: queue.LifoQueue[SmtpTransport] = queue.LifoQueue()
-        for _ in range(size):
+        for _slot in range(size):
             self._idle.put(SmtpTransport(settings))
 
     def __repr__(self) -> str:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pregon.lib import vault
 from pregon.sending.backends import (
@@ -108,7 +109,10 @@ CHECK_TIMEOUT = 10
 def check_backend(backend: Backend) -> Result:
     """Connect, log in and leave: what the "Test connection" button shows."""
     if backend.kind == BackendKind.FILE:
-        return Result(Outcome.SENT, None, f"Messages are kept in {outbox().directory}")
+        reply = _("Messages are kept in the test mailbox, %(folder)s; none goes out.") % {
+            "folder": outbox().directory
+        }
+        return Result(Outcome.SENT, None, reply)
     if backend.kind in PROVIDER_KINDS:
         from pregon.sending.providers import check_provider
 

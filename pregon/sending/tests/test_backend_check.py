@@ -49,8 +49,21 @@ class BackendCheckTestCase(BaseTestCase):
         self.serve()
         response = self.client.post(self.url, follow=True)
         self.assertRedirects(response, "/envio/servidores/")
-        self.assertContains(response, "“Relé local” works: Connected to 127.0.0.1:")
+        self.assertContains(
+            response, f"“Relé local” works: The connection to 127.0.0.1:{self.port}"
+        )
+        self.assertContains(response, "(without encryption)")
         self.assertContains(response, "alert-success")
+
+    def test_it_answers_in_spanish_without_protocol_words(self) -> None:
+        self.serve()
+        self.use_spanish()
+        response = self.client.post(self.url, follow=True)
+        self.assertContains(
+            response, f"La conexión con 127.0.0.1:{self.port} funciona (sin cifrado)."
+        )
+        self.assertNotContains(response, "NOOP")
+        self.assertNotContains(response, "Connected")
 
     def test_it_says_when_the_server_cannot_be_reached(self) -> None:
         response = self.client.post(self.url, follow=True)

@@ -36,18 +36,18 @@ from django.db.models import (
     Q,
     QuerySet,
     TextField,
+    Value,
 )
 from django.db.models.lookups import (
+    Contains,
     Exact,
     GreaterThan,
     GreaterThanOrEqual,
-    IContains,
-    IExact,
     In,
     IsNull,
-    IStartsWith,
     LessThan,
     LessThanOrEqual,
+    StartsWith,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -114,6 +114,51 @@ class JsonValue(Func):
             f" THEN ({column} ->> %s)::{cast} END)"
         )
         return sql, [*params, self.key, *params, self.key]
+
+
+# Accented letters as Spanish, Portuguese and French write them, upper and lower case, and
+# the plain letter each folds to. Our constants, never user text: PostgreSQL gets them as
+# literals in the SQL.
+FOLD_FROM = "áàâäãåÁÀÂÄÃÅéèêëÉÈÊËíìîïÍÌÎÏóòôöõÓÒÔÖÕúùûüÚÙÛÜñÑçÇýÿÝ"
+FOLD_TO = "aaaaaaaaaaaaeeeeeeeeiiiiiiiioooooooooouuuuuuuunnccyyy"
+FOLD_TABLE = str.maketrans(FOLD_FROM, FOLD_TO)
+SQLITE_FOLD = "pregon_fold"
+
+
+def fold(text: str | None) -> str | None:
+    """``text`` without accents and in lower case: "Junín" -> "junin". SQLite calls this."""
+    return None if text is None else str(text).translate(FOLD_TABLE).lower()
+
+
+def register_sqlite_fold(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """Give each new SQLite connection the ``pregon_fold`` function that ``Fold`` calls."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(SQLITE_FOLD, 1, fold, deterministic=True)
+
+
+class Fold(Func):
+    """Text with accents removed and in lower case, so that "Junin" matches "Junín" and
+    "LIMA" matches "Lima", on SQLite and PostgreSQL alike.
+
+    PostgreSQL's ``unaccent`` needs an extension that only a superuser may create, and
+    SQLite has nothing of the kind: PostgreSQL uses ``translate`` and SQLite our ``fold``,
+    over the same table of letters (see docs/design.md).
+    """
+
+    output_field = TextField()
+
+    def __init__(self, expression: Expression | str) -> None:
+        if isinstance(expression, str):
+            expression = Value(expression)
+        super().__init__(expression)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"{SQLITE_FOLD}({sql})", params
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"LOWER(TRANSLATE({sql}, '{FOLD_FROM}', '{FOLD_TO}'))", params
 
 
 @dataclass(frozen=True)
@@ -499,13 +544,13 @@ def _empty(expression: Expression, text: bool) -> Q:
 def compile_text(spec: FieldSpec, operator: str, value: Any) -> Q:
     expression = spec.expression()
     empty = _empty(expression, text=True)
-    lookups = {"equals": IExact, "contains": IContains, "starts_with": IStartsWith}
+    lookups = {"equals": Exact, "contains": Contains, "starts_with": StartsWith}
     if operator in lookups:
-        return Q(lookups[operator](expression, value))
+        return Q(lookups[operator](Fold(expression), Fold(value)))
     if operator == "not_equals":
-        return ~Q(IExact(expression, value)) | empty
+        return ~Q(Exact(Fold(expression), Fold(value))) | empty
     if operator == "not_contains":
-        return ~Q(IContains(expression, value)) | empty
+        return ~Q(Contains(Fold(expression), Fold(value))) | empty
     return empty if operator == "is_empty" else ~empty
 
 
@@ -614,26 +659,19 @@ def compile_tag(spec: FieldSpec, operator: str, value: Any) -> Q:
     return Q(tagged) if operator == "is_in" else ~Q(tagged)
 
 
-# What each engagement field counts. A click counts as an open, as in the campaign's report
-# (pregon.reports.stats): a person whose mail program blocked the pixel still read it.
-ENGAGEMENT_KINDS = {"opened": ("opened", "clicked"), "clicked": ("clicked",)}
-
-
 def _engaged(field_name: str, **lookups: Any) -> Exists:
-    """Whether the contact has a person's event on a message that counts for ``field_name``
-    (opened, clicked; ``ENGAGEMENT_KINDS``).
+    """Whether the contact has a person's event on a message that counts for ``field_name``:
+    for "opened", ``Event.opening`` (an open or a click, Gmail's image proxy counting as a
+    person), the rule of the campaign's report; for "clicked", ``Event.clicking``.
 
-    Only events whose ``machine`` is "" count: privacy proxies open, and link scanners
-    click, every message they see. Tracking's and sending's models are looked up by name
-    and reached through their relations (Event.message, Message.contact), because contacts
-    may not import them. An EXISTS, so that counts stay a semi-join.
+    Events of machines (Apple Mail Privacy Protection's opens, link scanners' clicks) do not
+    count. Tracking's and sending's models are looked up by name and reached through their
+    relations (Event.message, Message.contact), because contacts may not import them. An
+    EXISTS, so that counts stay a semi-join.
     """
-    events = apps.get_model("tracking", "Event").objects.filter(
-        message__contact_id=OuterRef("pk"),
-        kind__in=ENGAGEMENT_KINDS[field_name],
-        machine="",
-        **lookups,
-    )
+    event = apps.get_model("tracking", "Event")
+    counted = event.opening() if field_name == "opened" else event.clicking()
+    events = event.objects.filter(counted, message__contact_id=OuterRef("pk"), **lookups)
     return Exists(events)
 
 

@@ -85,6 +85,28 @@ class SegmentsTestCase(TestCase):
         })  # fmt: skip
         self.assertEqual(self.emails(rule("email", "starts_with", "lu")), {"luis@example.pe"})
 
+    def test_text_operators_ignore_accents_and_case(self) -> None:
+        Contact.objects.create(
+            email="jose@example.pe", first_name="JOSÉ", last_name="Núñez",
+            attributes={"city": "Junín"},
+        )  # fmt: skip
+        junin = {"jose@example.pe"}
+        self.assertEqual(self.emails(rule("field:city", "equals", "Junin")), junin)
+        self.assertEqual(self.emails(rule("field:city", "equals", "JUNÍN")), junin)
+        self.assertEqual(self.emails(rule("field:city", "contains", "nin")), junin)
+        self.assertEqual(self.emails(rule("first_name", "equals", "jose")), junin)
+        self.assertEqual(self.emails(rule("last_name", "starts_with", "nun")), junin)
+        self.assertEqual(self.emails(rule("field:city", "starts_with", "lÍmA")), {
+            "ana@example.pe", "rosa@example.pe",
+        })  # fmt: skip
+        self.assertNotIn("jose@example.pe", self.emails(rule("field:city", "not_equals", "junin")))
+        self.assertNotIn("jose@example.pe", self.emails(rule("last_name", "not_contains", "ÑE")))
+
+    def test_a_percent_sign_or_underscore_in_a_text_rule_is_literal(self) -> None:
+        Contact.objects.create(email="cien@example.pe", attributes={"city": "100% Lima"})
+        self.assertEqual(self.emails(rule("field:city", "contains", "0%")), {"cien@example.pe"})
+        self.assertEqual(self.emails(rule("field:city", "contains", "_")), set())
+
     def test_negative_text_operators_include_contacts_without_a_value(self) -> None:
         self.assertEqual(
             self.emails(rule("first_name", "not_equals", "ana")),

@@ -63,8 +63,10 @@ class EmailTemplate(models.Model):
     def set_source(self, source: str) -> None:
         """Compile ``source`` into ``html`` and ``text`` and run the checks; does not save.
 
+        The source is kept with its line endings normalised (``render.normalise_source``).
         Raises ``render.InvalidTemplate`` and changes nothing if the source cannot be used.
         """
+        source = render.normalise_source(source)
         field_keys = Field.objects.values_list("key", flat=True)
         compiled = render.compile_source(self.is_mjml, source, field_keys)
         self.source = source
@@ -158,6 +160,12 @@ class BrandKit(models.Model):
         """The account's brand kit, created with the defaults the first time."""
         brand, _created = cls.objects.get_or_create(pk=1)
         return brand
+
+    @property
+    def is_filled_in(self) -> bool:
+        """Whether the organisation's name, website and postal address are set: without
+        them, gallery templates show placeholders and the platform's own address."""
+        return bool(self.name.strip() and self.website_url and self.address.strip())
 
     def as_context(self) -> dict[str, str]:
         """The values gallery templates are filled with (see ``gallery.instantiate``)."""

@@ -8,6 +8,7 @@ the text. Personalising is the only per-recipient step, so it is kept to the pre
 sandboxed Jinja templates of ``Personaliser``, within a time and size budget per message.
 """
 
+import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -36,12 +37,24 @@ class Compiled:
     text: str
 
 
+def normalise_source(source: str) -> str:
+    """``source`` with every line ending as a single LF.
+
+    Browsers post a textarea with CRLF endings (as HTML requires) and files made on Windows
+    have them too, but mjml-python reads a CR as an unexpected token and refuses the whole
+    template. Every source entering Pregón (screens, API, imports) passes through here.
+    """
+    return source.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def compile_source(is_mjml: bool, source: str, field_keys: Iterable[str]) -> Compiled:
     """The HTML (CSS inlined) and plain text of ``source``, merge tags left in place.
 
-    Raises ``InvalidTemplate`` for a syntax error, an unknown field or a forbidden merge tag
-    (see ``mergetags``), or MJML that does not compile.
+    ``source`` is read with its line endings normalised (``normalise_source``). Raises
+    ``InvalidTemplate`` for a syntax error, an unknown field or a forbidden merge tag (see
+    ``mergetags``), or MJML that does not compile.
     """
+    source = normalise_source(source)
     field_keys = list(field_keys)
     if found := _nesting_problems(source):
         raise InvalidTemplate(found)
@@ -57,8 +70,7 @@ def compile_source(is_mjml: bool, source: str, field_keys: Iterable[str]) -> Com
             # which would tell Google about each recipient who opens it.
             html = mjml.mjml2html(source, fonts={})
         except ValueError as error:
-            detail = _("The MJML could not be compiled (%(detail)s).") % {"detail": error}
-            raise InvalidTemplate([Problem(detail)]) from None
+            raise InvalidTemplate([mjml_error_problem(source, str(error))]) from None
     html = _INLINER.inline(html)
     # mjml-python writes <mj-preview> as white text, which spam filters score.
     html = preheader.apply(html)
@@ -179,6 +191,38 @@ def mjml_structure_problems(source: str) -> list[Problem]:
         Problem(_("<%(tag)s> is never closed.") % {"tag": tag}, line) for tag, line in checker.open
     ]
     return checker.problems + unclosed
+
+
+# mjml-python's errors are English, and place the fault as a span of UTF-8 byte offsets
+# ("unexpected token in root template at position 29:35"), not as a line.
+_MJML_ERROR = re.compile(r"^(?P<kind>.+?) in .+? at position (?P<start>\d+):\d+$")
+
+
+def mjml_error_problem(source: str, error: str) -> Problem:
+    """A Spanish-translatable problem, with its line, for mjml-python's ``error``."""
+    match = _MJML_ERROR.match(error)
+    kind = match["kind"] if match else error.split(" in ", 1)[0]
+    messages = {
+        "unexpected token": _(
+            "the MJML cannot be read here: look for a tag not closed with “>”, a quote "
+            "left open or a character out of place."
+        ),
+        "unexpected element": _(
+            "this MJML element cannot go here; check that it is inside the right "
+            "<mj-section> and <mj-column>."
+        ),
+        "unable to load included template": _(
+            "<mj-include> cannot be used; paste the content in its place."
+        ),
+        "unexpected end of stream": _(
+            "the MJML ends too early; check that every tag is closed and that it ends with </mjml>."
+        ),
+    }
+    message = messages.get(kind, _("check that every tag is written whole and closed."))
+    if match is None:
+        return Problem(_("The MJML could not be compiled: %(problem)s") % {"problem": message})
+    line = source.encode()[: int(match["start"])].count(b"\n") + 1
+    return Problem(message, line)
 
 
 @dataclass(frozen=True)

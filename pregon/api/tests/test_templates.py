@@ -225,6 +225,31 @@ class TemplatesTestCase(ApiTestCase):
         )
         self.assertEqual(EmailTemplate.objects.count(), 1)
 
+    def test_sources_with_crlf_line_endings_save_and_compile(self) -> None:
+        crlf = MJML.replace("\n", "\r\n")
+        response = self.call("POST", "/templates/compile", {"format": "mjml", "source": crlf})
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertIn("Hola", response.json()["html"])
+        payload = {"name": "Boletín", "format": "mjml", "source": crlf}
+        response = self.call("POST", "/templates", payload)
+        self.assertEqual(response.status_code, 201, response.content)
+        template = EmailTemplate.objects.get(code=response.json()["code"])
+        self.assertEqual(template.source, MJML)
+        response = self.call("PATCH", f"/templates/{template.code}", {"source": crlf})
+        self.assertEqual(response.status_code, 200, response.content)
+
+    def test_mjml_compile_errors_are_spanish_with_their_line(self) -> None:
+        source = MJML.replace("<mj-body>", "<mj-head><p>x</p></mj-head>\n  <mj-body>")
+        self.client.cookies["pregon_language"] = "es"
+        response = self.call(
+            "POST",
+            "/templates/compile",
+            {"format": "mjml", "source": source},
+        )
+        self.assertEqual(response.status_code, 422)
+        message = response.json()["errors"]["source"][0]
+        self.assertTrue(message.startswith("Línea 2: este elemento MJML no puede ir aquí"), message)
+
     def test_compiling_an_unusable_source_is_a_422_with_lines(self) -> None:
         response = self.call(
             "POST", "/templates/compile", {"format": "mjml", "source": UNCLOSED_SECTION}

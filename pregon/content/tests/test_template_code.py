@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from pregon.contacts.models import Field
+from pregon.content import starts
 from pregon.content.models import EmailTemplate, Format
 from pregon.test import BaseTestCase
 
@@ -76,6 +77,42 @@ class TemplateCodeTestCase(BaseTestCase):
         self.use_spanish()
         response = self.post(VALID.replace("curso", "carrera"))
         self.assertContains(response, "Línea 5", status_code=422)
+
+    def test_it_saves_an_unchanged_gallery_design_posted_with_crlf_line_endings(self) -> None:
+        # A browser posts a textarea's lines ending in CRLF, which mjml-python refused.
+        source = starts.branded_source("curso")
+        response = self.post(source.replace("\n", "\r\n"))
+        self.assertRedirects(response, self.template.get_absolute_url())
+        self.template.refresh_from_db()
+        self.assertEqual(self.template.source, source)
+        self.assertIn("Inscríbete", self.template.html)
+
+    def test_lone_carriage_returns_end_lines_too(self) -> None:
+        response = self.post(VALID.replace("Hola", "Buenas").replace("\n", "\r"))
+        self.assertRedirects(response, self.template.get_absolute_url())
+        self.template.refresh_from_db()
+        self.assertEqual(self.template.source, VALID.replace("Hola", "Buenas"))
+
+    def test_an_mjml_compile_error_is_spanish_with_its_line(self) -> None:
+        self.use_spanish()
+        head = (
+            "  <mj-head>\n    <mj-title>Señal</mj-title>\n"
+            "    <mj-section></mj-section>\n  </mj-head>\n"
+        )
+        response = self.post(VALID.replace("  <mj-body>\n", head + "  <mj-body>\n"))
+        self.assertContains(
+            response, "Línea 4: este elemento MJML no puede ir aquí", status_code=422
+        )
+        self.assertNotContains(response, "unexpected", status_code=422)
+
+    def test_the_live_check_reads_crlf_and_places_mjml_errors(self) -> None:
+        url = reverse("content:check", args=[self.template.code])
+        response = self.client.post(url, {"source": VALID.replace("\n", "\r\n")})
+        self.assertEqual(response.json(), {"errors": []})
+        source = VALID.replace("<mj-section>", "<mj-section <>", 1)
+        response = self.client.post(url, {"source": source})
+        self.assertEqual(len(response.json()["errors"]), 1)
+        self.assertNotIn("unable", response.json()["errors"][0]["message"])
 
     def test_an_html_template_is_edited_as_html(self) -> None:
         template = EmailTemplate(name="HTML", format=Format.HTML)

@@ -67,6 +67,15 @@ class TemplateImportTestCase(BaseTestCase):
         self.assertEqual(template.source, DESIGN)  # Without the byte order mark.
         self.assertIn('style="color: #8a1538;font-size: 18px;"', template.html)
 
+    def test_it_imports_a_file_with_windows_line_endings(self) -> None:
+        upload = SimpleUploadedFile(
+            "curso.html", DESIGN.replace("\n", "\r\n").encode(), "text/html"
+        )
+        response = self.client.post(self.url, {"name": "Curso", "html": "", "file": upload})
+        template = EmailTemplate.objects.get()
+        self.assertRedirects(response, f"/plantillas/{template.code}/")
+        self.assertEqual(template.source, DESIGN)
+
     def test_it_asks_for_the_html(self) -> None:
         response = self.client.post(self.url, {"name": "Curso", "html": "  \n "})
         self.assertEqual(response.status_code, 200)

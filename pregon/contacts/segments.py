@@ -27,6 +27,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import (
     BooleanField,
+    Count,
     Exists,
     Expression,
     F,
@@ -38,6 +39,7 @@ from django.db.models import (
     TextField,
     Value,
 )
+from django.db.models.functions import Length
 from django.db.models.lookups import (
     Contains,
     Exact,
@@ -68,6 +70,8 @@ MAX_DEPTH = 4  # The top-level group counts as one.
 MAX_CONDITIONS = 100
 MAX_VALUES = 100  # Lists, tags or statuses in one condition.
 MAX_DAYS = 36500
+MAX_SUGGESTIONS = 50  # Values offered for a custom text field, most common first.
+MAX_SUGGESTION_LENGTH = 80  # Longer values are notes, not categories to pick from.
 CUSTOM_PREFIX = "field:"
 
 
@@ -757,9 +761,25 @@ def count_contacts(rules: dict | None) -> int:
     return filter_contacts(rules).count()
 
 
+def common_values(spec: FieldSpec) -> list[str]:
+    """The values a custom text field holds most often (ties in alphabetical order), to
+    offer as suggestions in the rule builder; short values only, at most MAX_SUGGESTIONS."""
+    rows = (
+        Contact.objects.annotate(value=spec.expression())
+        .annotate(size=Length("value"))
+        .filter(size__gt=0, size__lte=MAX_SUGGESTION_LENGTH)
+        .values("value")
+        .annotate(contacts=Count("pk"))
+        .order_by("-contacts", "value")
+        .values_list("value", flat=True)
+    )
+    return [value.strip() for value in rows[:MAX_SUGGESTIONS]]
+
+
 def catalogue() -> dict:
     """What the rule builder needs, with translated labels: the fields in groups, and for
-    each field its kind, operators (with the kind of value each takes) and choices."""
+    each field its kind, operators (with the kind of value each takes), choices, and for
+    custom text fields the values most often stored (``common_values``)."""
     specs = field_specs().values()
     lists = [
         {"value": pk, "label": name} for pk, name in MailingList.objects.values_list("id", "name")
@@ -771,6 +791,7 @@ def catalogue() -> dict:
     ]
 
     def describe(spec: FieldSpec) -> dict:
+        custom_text = spec.kind == "text" and spec.name.startswith(CUSTOM_PREFIX)
         choices = [{"value": value, "label": str(label)} for value, label in spec.choices]
         if spec.kind == "list":
             choices = lists
@@ -787,6 +808,7 @@ def catalogue() -> dict:
                 for name, value_kind in operators_for(spec).items()
             ],
             "choices": choices,
+            "suggestions": common_values(spec) if custom_text else [],
         }
 
     membership = {"list", "tag"}

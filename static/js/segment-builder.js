@@ -153,13 +153,27 @@
     return node;
   }
 
+  // The values a custom text field holds most often, offered as the input's datalist: one
+  // list per field, shared by every condition on it.
+  function suggestionList(field) {
+    const id = "segment-values-" + field.name.replace(/[^a-z0-9_-]/gi, "-");
+    if (!document.getElementById(id)) {
+      root.appendChild(el("datalist", { id: id }, field.suggestions.map((value) => el("option", { value: value }))));
+    }
+    return id;
+  }
+
   function fillValue(node, value) {
     const box = part(node, "value-box");
     const kind = valueKind(node);
     const field = fields.get(part(node, "field").value);
     box.replaceChildren();
     box.dataset.kind = kind || "";
-    if (kind === "text") box.appendChild(textInput("text", "value", value, texts.value));
+    if (kind === "text") {
+      const text = textInput("text", "value", value, texts.value);
+      if (field.suggestions && field.suggestions.length) text.setAttribute("list", suggestionList(field));
+      box.appendChild(text);
+    }
     else if (kind === "number") box.appendChild(textInput("number", "value", value, texts.value));
     else if (kind === "date") box.appendChild(textInput("date", "value", value, texts.value));
     else if (kind === "days") {

@@ -1,6 +1,6 @@
 import json
 
-from pregon.contacts.models import Field, FieldType, MailingList, Segment
+from pregon.contacts.models import Contact, Field, FieldType, MailingList, Segment
 from pregon.test import BaseTestCase
 
 NEW = "/contactos/segmentos/nuevo/"
@@ -41,6 +41,17 @@ class SegmentFormTestCase(BaseTestCase):
         self.assertContains(response, "field:city")
         self.assertContains(response, "Curso virtual")
         self.assertContains(response, "js/segment-builder.js")
+
+    def test_custom_text_fields_offer_their_stored_values_most_common_first(self) -> None:
+        for number, city in enumerate(["Cusco", "Lima", "Lima", "Piura", "Lima", "Cusco", ""]):
+            Contact.objects.create(email=f"c{number}@example.pe", attributes={"city": city})
+        Contact.objects.create(email="nota@example.pe", attributes={"city": "x" * 81})
+        self.client.force_login(self.bob)
+        response = self.client.get(NEW)
+        fields = [f for g in response.context["catalogue"]["groups"] for f in g["fields"]]
+        by_name = {f["name"]: f for f in fields}
+        self.assertEqual(by_name["field:city"]["suggestions"], ["Lima", "Cusco", "Piura"])
+        self.assertEqual(by_name["first_name"]["suggestions"], [])
 
     def test_it_saves_a_new_segment_with_normalised_rules(self) -> None:
         self.client.force_login(self.bob)

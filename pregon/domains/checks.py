@@ -1,7 +1,9 @@
 """The DNS records a sending domain needs, and a live check of each one.
 
-``records`` says what to publish: a DKIM TXT per key, SPF for the return-path domain with
-the relays in it, DMARC, and the return path's MX. ``verify`` looks each one up
+``records`` says what to publish: a DKIM TXT per key, DMARC, and for the return-path domain
+(a subdomain such as rebotes.<the From domain>, never the From domain itself, whose MX must
+keep bringing the agency's own mail to its own servers) an SPF with the relays in it and an
+MX that brings bounces to Pregón. ``verify`` looks each one up
 (``pregon.domains.dns``) and returns results stored as data (code, state, params) and worded
 when read, like the templates' pre-flight checks, so each person reads them in their own
 language.
@@ -42,8 +44,9 @@ class Expectations:
     """What the rest of the installation means for a domain's records.
 
     ``spf_mechanisms`` authorise the relays in use ("include:amazonses.com", "a:relay.host",
-    "ip4:192.0.2.1"); ``return_path_domain`` is the envelope sender's domain, empty for the
-    From domain itself; ``bounce_host`` is where its MX must point (empty: any MX).
+    "ip4:192.0.2.1"); ``return_path_domain`` is the envelope sender's domain for every
+    domain (the installation's override), empty for each domain's own ``return_path``;
+    ``bounce_host`` is where its MX must point (empty: any MX).
     """
 
     spf_mechanisms: list[str] = field(default_factory=list)
@@ -84,7 +87,17 @@ class Result:
 
 
 def return_path_domain(domain: "SendingDomain", expectations: Expectations) -> str:
-    return expectations.return_path_domain or domain.name
+    """The envelope sender's domain of messages from ``domain``: the installation's
+    override, else the domain's own return path (a subdomain, "rebotes.<domain>")."""
+    return expectations.return_path_domain or domain.return_path or domain.name
+
+
+def bounce_host(domain: "SendingDomain", expectations: Expectations) -> str:
+    """Where the return path's MX must point; "" (any MX) when the return path is the From
+    domain itself, whose own mail server will do."""
+    if return_path_domain(domain, expectations) == domain.name:
+        return ""
+    return expectations.bounce_host.lower()
 
 
 def is_aligned(return_path: str, from_domain: str) -> bool:
@@ -117,7 +130,8 @@ def dmarc_value(report_address: str, policy: str = "none") -> str:
 
 def records(domain: "SendingDomain", expectations: Expectations) -> list[Record]:
     """Every record to publish for ``domain``: DKIM keys (active and a rotation's new ones),
-    SPF, DMARC and the return path's MX (the From domain's, without a return-path domain)."""
+    DMARC, and the return path's SPF and MX. Nothing at the From domain itself but DMARC's
+    _dmarc name: its SPF and MX stay those of the agency's own mail."""
     found = [
         Record(
             DKIM,
@@ -134,11 +148,10 @@ def records(domain: "SendingDomain", expectations: Expectations) -> list[Record]
     found.append(
         Record(DMARC, "TXT", f"_dmarc.{domain.name}", dmarc_value(domain.dmarc_reports_to))
     )
-    # Bounces come back to the return path, the From domain itself when no other is set:
-    # its MX is checked either way, so it is shown either way. The bounce host is required
-    # only of a return-path domain of its own; the From domain's own mail server will do.
-    host = expectations.bounce_host if expectations.return_path_domain else ""
-    found.append(Record(RETURN_PATH, "MX", return_path, f"10 {host or '…'}."))
+    # Bounces come back to the return path: its MX brings them to the bounce host. Without
+    # one configured, the value names what to write instead of guessing a server.
+    host = bounce_host(domain, expectations)
+    found.append(Record(RETURN_PATH, "MX", return_path, f"10 {host}." if host else ""))
     return found
 
 
@@ -158,7 +171,7 @@ def _looked_up(code: str, params: dict[str, Any], look_up: Callable[[], Any]) ->
     try:
         return look_up()
     except dns.LookupFailed as error:
-        return Result(code, ERROR, {**params, "error": str(error)[:200]})
+        return Result(code, ERROR, {**params, "error": error.reason})
 
 
 def check_dkim(domain: "SendingDomain", record: Record) -> Result:
@@ -254,11 +267,12 @@ def _spf_error(verdict: spf.Verdict, params: dict[str, Any]) -> Result:
     """The result of a record that receivers cannot evaluate: a DNS failure (temperror),
     or a permanent error in the record itself."""
     if verdict.result == "temperror":
-        return Result(SPF, ERROR, {**params, "error": verdict.detail[:200]})
+        return Result(SPF, ERROR, {**params, "error": verdict.detail})
     problem = {"lookups": "too_many_lookups", "void": "void_lookups"}.get(
         verdict.problem, "invalid"
     )
-    details = {"lookups": verdict.lookups, "term": verdict.term or verdict.detail}
+    # pyspf's own words are English: without the wrong term, the record itself is shown.
+    details = {"lookups": verdict.lookups, "term": verdict.term or params["found"][0]}
     return Result(SPF, WRONG, {**params, **details, "problem": problem})
 
 
@@ -283,11 +297,18 @@ def check_dmarc(domain: "SendingDomain") -> Result:
 
 def check_return_path(domain: "SendingDomain", expectations: Expectations) -> Result:
     name = return_path_domain(domain, expectations)
-    host = expectations.bounce_host.lower() if expectations.return_path_domain else ""
+    host = bounce_host(domain, expectations)
     params = {"name": name, "host": host}
     found = _looked_up(RETURN_PATH, params, lambda: dns.mx(name))
     if isinstance(found, Result):
         return found
+    if not host:
+        # No bounce host configured: the From domain's own mail server is proposed, where
+        # a mailbox for the return path can be set up for Pregón to read.
+        own = _looked_up(RETURN_PATH, params, lambda: dns.mx(domain.name))
+        if isinstance(own, Result):
+            return own
+        params["suggested"] = own[0] if own else ""
     if not found:
         return Result(RETURN_PATH, MISSING, params)
     if host and host not in found:
@@ -336,6 +357,25 @@ def status_of(stored: list[dict[str, Any]]) -> str:
     return "partial" if right else "unverified"
 
 
+def _dns_error(p: dict[str, Any]) -> str:
+    """Why the DNS could not be asked about ``p["name"]``, in the reader's language.
+
+    Results stored before the reasons were codes hold dnspython's English words: those read
+    as the general reason.
+    """
+    reasons = {
+        dns.TIMEOUT: _("its DNS servers did not answer in time"),
+        dns.UNREACHABLE: _("no DNS server could be reached"),
+        dns.SERVER_ERROR: _(
+            "its DNS servers answered with an error, which usually means the domain's DNS is "
+            "not set up right"
+        ),
+    }
+    reason = reasons.get(p.get("error", ""), _("the DNS gave no usable answer"))
+    message = _("The DNS could not be asked about %(name)s: %(error)s. Try again later.")
+    return message % {**p, "error": reason}
+
+
 def _relays(sources: list[dict[str, str]]) -> str:
     return ", ".join(f"{source['mechanism']} ({source['address']})" for source in sources)
 
@@ -364,7 +404,7 @@ MESSAGES: dict[tuple[str, str], Callable[[dict[str, Any]], str]] = {
     (DKIM, "other_key"): lambda p: (
         _("%(name)s holds a different key. Replace its value with the one shown here.") % p
     ),
-    (DKIM, ERROR): lambda p: _("The DNS could not be asked about %(name)s: %(error)s.") % p,
+    (DKIM, ERROR): lambda p: _dns_error(p),
     (SPF, OK): lambda p: _spf_passes(p),
     (SPF, MISSING): lambda p: _("No SPF record at %(name)s. Publish: %(expected)s") % p,
     (SPF, "several"): lambda p: (
@@ -437,7 +477,7 @@ MESSAGES: dict[tuple[str, str], Callable[[dict[str, Any]], str]] = {
         )
         % {**p, "relays": ", ".join(source["mechanism"] for source in p["failing"])}
     ),
-    (SPF, ERROR): lambda p: _("The DNS could not be asked about %(name)s: %(error)s.") % p,
+    (SPF, ERROR): lambda p: _dns_error(p),
     (DMARC, OK): lambda p: _("DMARC is published with the policy p=%(policy)s.") % p,
     (DMARC, MISSING): lambda p: _("No DMARC record at %(name)s. Publish: %(expected)s") % p,
     (DMARC, "several"): lambda p: (
@@ -451,7 +491,7 @@ MESSAGES: dict[tuple[str, str], Callable[[dict[str, Any]], str]] = {
         )
         % p
     ),
-    (DMARC, ERROR): lambda p: _("The DNS could not be asked about %(name)s: %(error)s.") % p,
+    (DMARC, ERROR): lambda p: _dns_error(p),
     (RETURN_PATH, OK): lambda p: (
         _("Bounces to %(name)s reach %(found)s.") % {**p, "found": ", ".join(p["found"])}
     ),
@@ -462,7 +502,7 @@ MESSAGES: dict[tuple[str, str], Callable[[dict[str, Any]], str]] = {
         _("The MX of %(name)s is %(found)s; for bounces to reach Pregón it must be %(host)s.")
         % {**p, "found": ", ".join(p["found"])}
     ),
-    (RETURN_PATH, ERROR): lambda p: _("The DNS could not be asked about %(name)s: %(error)s.") % p,
+    (RETURN_PATH, ERROR): lambda p: _dns_error(p),
     (ALIGNMENT, OK): lambda p: (
         (
             _(

@@ -16,8 +16,41 @@ from django.conf import settings
 LIFETIME = 4.0
 
 
+# Why a look-up failed, as a code the checks word in the reader's language: the servers
+# did not answer in time, could not be reached, answered with an error, or something else.
+TIMEOUT = "timeout"
+UNREACHABLE = "unreachable"
+SERVER_ERROR = "server_error"
+FAILED = "failed"
+REASONS = (TIMEOUT, UNREACHABLE, SERVER_ERROR, FAILED)
+
+
 class LookupFailed(Exception):
-    """The DNS gave no usable answer (not "no such record"): the check could not be made."""
+    """The DNS gave no usable answer (not "no such record"): the check could not be made.
+
+    ``reason`` is one of ``REASONS``, never dnspython's (English) words.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason if reason in REASONS else FAILED
+
+
+def _reason(error: Exception) -> str:
+    """The ``REASONS`` code of a failed look-up. dnspython reports each server's failure
+    inside NoNameservers: a refused connection there means no server could be reached."""
+    if isinstance(error, dns.resolver.NoNameservers):
+        causes = [cause for _server, _tcp, _port, cause, *_rest in error.kwargs["errors"]]
+        if causes and all(isinstance(cause, OSError) for cause in causes):
+            return UNREACHABLE
+        if causes and all(isinstance(cause, dns.exception.Timeout) for cause in causes):
+            return TIMEOUT
+        return SERVER_ERROR
+    if isinstance(error, dns.exception.Timeout):
+        return TIMEOUT
+    if isinstance(error, OSError):
+        return UNREACHABLE
+    return FAILED
 
 
 def _nameserver(server: str) -> dns.nameserver.Do53Nameserver:
@@ -54,7 +87,7 @@ def answer(name: str, kind: str) -> list:
     except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
         return []
     except (dns.exception.DNSException, OSError) as error:
-        raise LookupFailed(str(error) or error.__class__.__name__) from error
+        raise LookupFailed(_reason(error)) from error
 
 
 def txt(name: str) -> list[str]:

@@ -3,7 +3,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pregon.domains.models import SendingDomain
+from pregon.domains.models import SendingDomain, default_return_path
 
 # A host name of at least two labels, each of letters, digits and hyphens (after IDNA).
 _DOMAIN = re.compile(
@@ -12,29 +12,63 @@ _DOMAIN = re.compile(
 
 
 class DomainForm(forms.ModelForm):
-    """The first step of adding a sending domain: its name and where DMARC reports go."""
+    """The first step of adding a sending domain: its name, the return path's subdomain and
+    where DMARC reports go."""
 
     class Meta:
         model = SendingDomain
-        fields = ["name", "report_address"]
-        labels = {"name": _("Domain you send from")}
+        fields = ["name", "return_path", "report_address"]
+        labels = {"name": _("Domain you send from"), "return_path": _("Subdomain for bounces")}
         help_texts = {
             "name": _("As in the sender addresses: for news@example.com, example.com."),
+            "return_path": _(
+                "Bounces come back to this subdomain (the return path), so your domain's own "
+                "mail keeps going to your mail server. Being a subdomain of yours, it still "
+                "counts for DMARC (relaxed SPF alignment). Empty: rebotes. and your domain, "
+                "such as rebotes.example.com."
+            ),
             "report_address": _(
                 "Receivers send daily DMARC reports here. Empty: dmarc@ the domain."
             ),
         }
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip().lower().rstrip(".")
-        name = name.rpartition("@")[2]
-        try:
-            # DNS names domains in ASCII: an internationalised domain is kept in punycode.
-            name = name.encode("idna").decode("ascii")
-        except UnicodeError:
-            name = ""
+        name = _ascii(self.cleaned_data["name"].rpartition("@")[2])
         if not _DOMAIN.fullmatch(name):
             raise forms.ValidationError(_("Write a domain such as example.com."))
         if SendingDomain.objects.filter(name=name).exists():
             raise forms.ValidationError(_("This domain is already on the list."))
         return name
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        name = cleaned.get("name")
+        if not name:
+            return cleaned
+        return_path = _ascii(cleaned.get("return_path") or default_return_path(name))
+        if not _DOMAIN.fullmatch(return_path):
+            self.add_error(
+                "return_path",
+                _("Write a subdomain such as %(example)s.")
+                % {"example": default_return_path(name)},
+            )
+        elif return_path == name:
+            self.add_error(
+                "return_path",
+                _(
+                    "Bounces need a subdomain of their own, such as %(example)s: an MX record "
+                    "on %(name)s would bring your own mail to Pregón."
+                )
+                % {"example": default_return_path(name), "name": name},
+            )
+        cleaned["return_path"] = return_path
+        return cleaned
+
+
+def _ascii(name: str) -> str:
+    """``name`` in lower case without a final dot, in punycode (DNS names domains in ASCII,
+    so an internationalised domain is kept that way); "" if it cannot be."""
+    try:
+        return name.strip().lower().rstrip(".").encode("idna").decode("ascii")
+    except UnicodeError:
+        return ""

@@ -1,4 +1,5 @@
 import uuid
+from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -14,6 +15,15 @@ class DomainStatus(models.TextChoices):
     VERIFIED = "verified", _("Verified")
 
 
+# The subdomain proposed for the return path: "rebotes.entidad.gob.pe".
+RETURN_PATH_LABEL = "rebotes"
+
+
+def default_return_path(name: str) -> str:
+    """The return-path domain proposed for the From domain ``name``."""
+    return f"{RETURN_PATH_LABEL}.{name}"
+
+
 class SendingDomain(models.Model):
     """A domain messages are sent from, with the DKIM keys that sign them.
 
@@ -23,6 +33,9 @@ class SendingDomain(models.Model):
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("domain"), max_length=253, unique=True)
+    # The return path's domain (VERP bounces, "rebote+<token>@"), a subdomain with its own
+    # MX and SPF, so that the From domain's own mail keeps going to its own servers.
+    return_path = models.CharField(_("return-path domain"), max_length=253, blank=True)
     # Where receivers send DMARC aggregate reports (rua=); empty: dmarc@<the domain>.
     report_address = models.EmailField(_("DMARC report address"), blank=True)
     status = models.CharField(
@@ -38,6 +51,11 @@ class SendingDomain(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.return_path:
+            self.return_path = default_return_path(self.name)
+        super().save(*args, **kwargs)
 
     @classmethod
     def for_address(cls, address: str) -> "SendingDomain":

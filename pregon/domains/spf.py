@@ -25,7 +25,7 @@ def _lookup(name: str, kind: str, strict: object = True, timeout: float = 0) -> 
     try:
         records = dns.answer(name, kind)
     except dns.LookupFailed as error:
-        raise pyspf.TempError(f"DNS {error}") from error
+        raise pyspf.TempError(error.reason) from error
     values = {
         "A": lambda record: record.address,
         "AAAA": lambda record: record.address,
@@ -52,7 +52,8 @@ class Verdict:
 
     ``problem`` says why a permerror is one: "lookups" (over 10 DNS look-ups), "void"
     (over 2 names that do not exist or have no record) or "syntax" (``term`` is the wrong
-    term, ``detail`` pyspf's words); ``detail`` also holds a temperror's DNS failure.
+    term, ``detail`` pyspf's words); ``detail`` also holds a temperror's DNS failure (one of
+    ``dns.REASONS``).
     """
 
     result: str
@@ -60,6 +61,12 @@ class Verdict:
     problem: str = ""
     term: str = ""
     detail: str = ""
+
+
+def _reason(explanation: str) -> str:
+    """The ``dns.REASONS`` code of a temperror, which our DNS hook put in its message."""
+    reason = explanation.removeprefix("SPF Temporary Error: ").strip()
+    return reason if reason in dns.REASONS else dns.FAILED
 
 
 def evaluate(domain: str, address: str, record: str) -> Verdict:
@@ -74,7 +81,7 @@ def evaluate(domain: str, address: str, record: str) -> Verdict:
     result, _code, explanation = query.check(spf=record)
     lookups = query.lookups
     if result == "temperror":
-        return Verdict(result, lookups, detail=explanation.removeprefix("SPF Temporary Error: "))
+        return Verdict(result, lookups, detail=_reason(explanation))
     if result != "permerror":
         return Verdict(result, lookups)
     error = query.perm_error.msg if query.perm_error else explanation
@@ -116,7 +123,7 @@ def addresses_of(domain: str, mechanism: str) -> list[str]:
         query = _Listing(i=listing, s=f"postmaster@{domain}", h=domain, strict=False)
         result, _code, explanation = query.check(spf=f"v=spf1 {mechanism} -all")
         if result == "temperror":
-            raise dns.LookupFailed(explanation.removeprefix("SPF Temporary Error: "))
+            raise dns.LookupFailed(_reason(explanation))
         for network in query.iplist:
             if str(network.network_address) not in found:
                 found.append(str(network.network_address))

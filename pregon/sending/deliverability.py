@@ -15,13 +15,18 @@ from email import message_from_bytes
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, F, Max, Q, Value
 from django.db.models.functions import StrIndex, Substr
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pregon.accounts import audit
+from pregon.accounts.models import AuditAction
 from pregon.content.models import EmailTemplate
 from pregon.domains import checks, dns
+from pregon.domains.forms import DomainForm
 from pregon.domains.models import DomainStatus, SendingDomain
 from pregon.sending import engine
 from pregon.sending.models import (
@@ -72,6 +77,16 @@ def _site_host() -> str:
     return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
 
 
+def spf_mechanism(host: str) -> str:
+    """The SPF mechanism that authorises a server: ``ip4:``/``ip6:`` for an address (an
+    ``a:`` needs a name), ``a:`` for a host name."""
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return f"a:{host.lower().rstrip('.')}"
+    return f"ip{address.version}:{address}"
+
+
 def spf_mechanisms() -> list[str]:
     """The SPF mechanisms that authorise the delivery backends in use, in order, once each.
 
@@ -83,13 +98,9 @@ def spf_mechanisms() -> list[str]:
         if backend.kind in PROVIDER_KINDS:
             mechanism = PROVIDER_SPF[backend.kind]
         elif _is_loopback(backend.host):
-            mechanism = f"a:{_site_host()}"
+            mechanism = spf_mechanism(_site_host())
         else:
-            try:
-                address = ipaddress.ip_address(backend.host)
-                mechanism = f"ip{address.version}:{address}"
-            except ValueError:
-                mechanism = f"a:{backend.host.lower()}"
+            mechanism = spf_mechanism(backend.host)
         if mechanism not in mechanisms:
             mechanisms.append(mechanism)
     return mechanisms
@@ -113,6 +124,63 @@ def verify(domain: SendingDomain) -> list[checks.Result]:
     results = checks.verify(domain, expectations())
     domain.apply_results([result.stored() for result in results])
     return results
+
+
+@dataclass(frozen=True)
+class Row:
+    """A record to publish, the value to copy, and the result of its last check if any."""
+
+    record: checks.Record
+    value: str
+    result: checks.Result | None
+
+
+def rows(domain: SendingDomain) -> list[Row]:
+    """Each record of ``domain`` to publish beside its last check, as the domain's page and
+    the API show them. The SPF value keeps what the published record already authorises;
+    the return path's MX, without a bounce host configured, proposes the From domain's own
+    mail server once a verification found it."""
+    results = results_of(domain)
+    by_selector = {r.params["selector"]: r for r in results if r.code == checks.DKIM}
+    by_code = {r.code: r for r in results if r.code != checks.DKIM}
+    found = []
+    for record in records(domain):
+        result = by_selector.get(record.selector) if record.selector else by_code.get(record.code)
+        value = record.value
+        params = result.params if result is not None else {}
+        if record.code == checks.SPF and len(params.get("found", [])) == 1:
+            value = checks.spf_value(spf_mechanisms(), params["found"][0])
+        if record.code == checks.RETURN_PATH and not value and params.get("suggested"):
+            value = f"10 {params['suggested']}."
+        found.append(Row(record, value, result))
+    return found
+
+
+def add_domain(request: HttpRequest, form: DomainForm) -> SendingDomain:
+    """Save the valid ``form`` as a new domain with its DKIM keys, in the audit log."""
+    with transaction.atomic():
+        domain = form.save()
+        domain.add_keys()
+        audit.record(request, AuditAction.DOMAIN_CHANGED, domain.name, change="added")
+    return domain
+
+
+def verify_domain(request: HttpRequest, domain: SendingDomain) -> list[checks.Result]:
+    """``verify`` asked for by a person (screen or API), in the audit log."""
+    results = verify(domain)
+    audit.record(
+        request, AuditAction.DOMAIN_CHANGED, domain.name, change="verified", status=domain.status
+    )
+    return results
+
+
+def rotate_keys(request: HttpRequest, domain: SendingDomain) -> bool:
+    """Start a key rotation of ``domain`` (``SendingDomain.rotate_keys``), in the audit log;
+    False if one is under way."""
+    if not domain.rotate_keys():
+        return False
+    audit.record(request, AuditAction.DOMAIN_CHANGED, domain.name, change="keys rotated")
+    return True
 
 
 def recheck_domains() -> int:
@@ -331,13 +399,20 @@ def _tls_item() -> Item:
     if remote := [b.name for b in plain if not _is_loopback(b.host)]:
         detail = _("Messages go unencrypted to: %(relays)s.") % {"relays": ", ".join(remote)}
         return Item("tls", title, FAIL, detail, "envios-masivos")
-    # The form allows no encryption only for a relay on this server (loopback).
+    # A relay on this server (loopback) is reached without the network, so encryption does
+    # not apply to it: it is explained, never counted as encrypted.
     notes = [
-        _("%(relay)s is on this server; it must use TLS to the receivers itself.")
+        _(
+            "%(relay)s is on this server and is reached without encryption, which does not "
+            "leave this machine; it must use TLS to the receivers itself."
+        )
         % {"relay": backend.name}
         for backend in plain
     ]
-    detail = _("Every relay is reached over TLS (providers over HTTPS).")
+    if len(plain) == len(backends):
+        detail = _("Not applicable: every relay is on this server, reached without the network.")
+        return Item("tls", title, UNKNOWN, detail, "envios-masivos", notes)
+    detail = _("Every relay elsewhere is reached over TLS (providers over HTTPS).")
     return Item("tls", title, OK, detail, "envios-masivos", notes)
 
 

@@ -8,16 +8,14 @@ Everybody may read them; only administrators add, verify and rotate.
 import uuid
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pregon.accounts import audit
 from pregon.accounts.decorators import authorize
-from pregon.accounts.models import AuditAction, Role
+from pregon.accounts.models import Role
 from pregon.contacts.forms import bootstrap
 from pregon.domains import checks
 from pregon.domains.forms import DomainForm
@@ -35,10 +33,7 @@ def domain_index(request: HttpRequest) -> HttpResponse:
 def domain_create(request: HttpRequest) -> HttpResponse:
     form = DomainForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            domain = form.save()
-            domain.add_keys()
-            audit.record(request, AuditAction.DOMAIN_CHANGED, domain.name, change="added")
+        domain = deliverability.add_domain(request, form)
         messages.success(
             request,
             _("Domain %(domain)s added with its DKIM keys. Now publish these records.")
@@ -49,27 +44,6 @@ def domain_create(request: HttpRequest) -> HttpResponse:
     return render(request, "sending/domain_create.html", context)
 
 
-def _rows(domain: SendingDomain) -> list[dict]:
-    """Each record to publish beside the result of its last check, if any."""
-    results = deliverability.results_of(domain)
-    by_selector = {r.params["selector"]: r for r in results if r.code == checks.DKIM}
-    by_code = {r.code: r for r in results if r.code != checks.DKIM}
-    mechanisms = deliverability.spf_mechanisms()
-    rows = []
-    for record in deliverability.records(domain):
-        result = by_selector.get(record.selector) if record.selector else by_code.get(record.code)
-        value = record.value
-        if (
-            result is not None
-            and record.code == checks.SPF
-            and len(result.params.get("found", [])) == 1
-        ):
-            # The SPF to publish keeps what the domain's record already authorises.
-            value = checks.spf_value(mechanisms, result.params["found"][0])
-        rows.append({"record": record, "value": value, "result": result})
-    return rows
-
-
 @authorize(Role.ANALYST)
 def domain_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     domain = get_object_or_404(SendingDomain, code=code)
@@ -77,10 +51,10 @@ def domain_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     alignment = next((r for r in results if r.code == checks.ALIGNMENT), None)
     context = {
         "domain": domain,
-        "rows": _rows(domain),
+        "rows": deliverability.rows(domain),
         "alignment": alignment,
         "step": 3 if domain.checked_at else 2,
-        "return_path": deliverability.expectations().return_path_domain or domain.name,
+        "return_path": checks.return_path_domain(domain, deliverability.expectations()),
         "quarantine": checks.dmarc_value(domain.dmarc_reports_to, "quarantine"),
         "reject": checks.dmarc_value(domain.dmarc_reports_to, "reject"),
         "pending": domain.pending_keys().exists(),
@@ -96,10 +70,7 @@ def domain_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 @require_POST
 def domain_verify(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     domain = get_object_or_404(SendingDomain, code=code)
-    results = deliverability.verify(domain)
-    audit.record(
-        request, AuditAction.DOMAIN_CHANGED, domain.name, change="verified", status=domain.status
-    )
+    results = deliverability.verify_domain(request, domain)
     if any(result.state == checks.ERROR for result in results):
         messages.error(request, _("The DNS could not be asked about every record; try again."))
     elif domain.status == DomainStatus.VERIFIED:
@@ -117,8 +88,7 @@ def domain_verify(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 @require_POST
 def domain_rotate(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     domain = get_object_or_404(SendingDomain, code=code)
-    if domain.rotate_keys():
-        audit.record(request, AuditAction.DOMAIN_CHANGED, domain.name, change="keys rotated")
+    if deliverability.rotate_keys(request, domain):
         messages.success(
             request,
             _(

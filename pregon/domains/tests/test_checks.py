@@ -23,9 +23,9 @@ def right_records(domain: SendingDomain) -> list[tuple[str, str, str]]:
     return [
         (f"{key.selector}._domainkey", "TXT", txt(key.dns_value)) for key in domain.keys.all()
     ] + [
-        ("@", "TXT", txt("v=spf1 include:amazonses.com a:relay.example.test ~all")),
+        ("rebotes", "TXT", txt("v=spf1 include:amazonses.com a:relay.example.test ~all")),
         ("_dmarc", "TXT", txt("v=DMARC1; p=none; rua=mailto:dmarc@bueno.test")),
-        ("@", "MX", "10 mail.bueno.test."),
+        ("rebotes", "MX", "10 mail.bueno.test."),
     ]
 
 
@@ -79,7 +79,7 @@ class DomainChecksTestCase(TestCase):
         (spf,) = by_code(results, checks.SPF)
         self.assertEqual(
             spf.message,
-            "No SPF record at bueno.test. Publish: "
+            "No SPF record at rebotes.bueno.test. Publish: "
             "v=spf1 include:amazonses.com a:relay.example.test ~all",
         )
         (dmarc,) = by_code(results, checks.DMARC)
@@ -101,7 +101,7 @@ class DomainChecksTestCase(TestCase):
         self.assertNotEqual(self.domain.status, DomainStatus.VERIFIED)
 
     def test_an_spf_record_without_the_relays_gets_them_added(self) -> None:
-        records = [("@", "TXT", txt("v=spf1 include:_spf.google.com -all"))]
+        records = [("rebotes", "TXT", txt("v=spf1 include:_spf.google.com -all"))]
         google = {"google.com": [("_spf", "TXT", txt("v=spf1 ip4:35.190.247.0/24 ~all"))]}
         (spf,) = by_code(self.verify(records, **google), checks.SPF)
 
@@ -118,9 +118,12 @@ class DomainChecksTestCase(TestCase):
         )
 
     def test_an_open_or_doubled_spf_record_is_wrong(self) -> None:
-        (spf,) = by_code(self.verify([("@", "TXT", txt("v=spf1 +all"))]), checks.SPF)
+        (spf,) = by_code(self.verify([("rebotes", "TXT", txt("v=spf1 +all"))]), checks.SPF)
         self.assertEqual(spf.params["problem"], "open")
-        doubled = [("@", "TXT", txt("v=spf1 -all")), ("@", "TXT", txt("v=spf1 mx -all"))]
+        doubled = [
+            ("rebotes", "TXT", txt("v=spf1 -all")),
+            ("rebotes", "TXT", txt("v=spf1 mx -all")),
+        ]
         (spf,) = by_code(self.verify(doubled), checks.SPF)
         self.assertEqual(spf.params["problem"], "several")
         self.assertIn("receivers ignore them all", spf.message)

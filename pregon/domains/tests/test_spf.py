@@ -33,7 +33,7 @@ class SpfCheckTestCase(TestCase):
 
     def test_a_relay_authorised_only_through_include_passes(self) -> None:
         records = [
-            ("@", "TXT", txt("v=spf1 include:_spf.bueno.test -all")),
+            ("rebotes", "TXT", txt("v=spf1 include:_spf.bueno.test -all")),
             ("_spf", "TXT", txt("v=spf1 ip4:198.51.100.0/24 -all")),
         ]
         spf = self.check(records)
@@ -45,13 +45,13 @@ class SpfCheckTestCase(TestCase):
         )
         self.assertEqual(
             spf.message,
-            "SPF at bueno.test authorises the relays in use. "
+            "SPF at rebotes.bueno.test authorises the relays in use. "
             "It makes 1 of the 10 DNS lookups allowed.",
         )
 
     def test_a_provider_included_two_levels_down_passes(self) -> None:
         records = [
-            ("@", "TXT", txt("v=spf1 include:_spf.bueno.test ~all")),
+            ("rebotes", "TXT", txt("v=spf1 include:_spf.bueno.test ~all")),
             ("_spf", "TXT", txt("v=spf1 include:amazonses.com -all")),
         ]
         spf = self.check(records, PROVIDER, **AMAZON)
@@ -61,34 +61,34 @@ class SpfCheckTestCase(TestCase):
 
     def test_a_relay_authorised_through_redirect_passes(self) -> None:
         records = [
-            ("@", "TXT", txt("v=spf1 redirect=_spf.bueno.test")),
+            ("rebotes", "TXT", txt("v=spf1 redirect=_spf.bueno.test")),
             ("_spf", "TXT", txt("v=spf1 ip4:198.51.100.25 -all")),
         ]
         self.assertEqual(self.check(records).state, checks.OK)
 
     def test_a_record_without_the_relay_fails_or_softfails(self) -> None:
-        spf = self.check([("@", "TXT", txt("v=spf1 ip4:203.0.113.7 -all"))])
+        spf = self.check([("rebotes", "TXT", txt("v=spf1 ip4:203.0.113.7 -all"))])
         self.assertEqual((spf.state, spf.params["problem"]), (checks.WRONG, "fail"))
         self.assertEqual(
             spf.message,
-            "With the SPF record of bueno.test, receivers get “fail” for ip4:198.51.100.25 "
+            "With the SPF record of rebotes.bueno.test, receivers get “fail” for ip4:198.51.100.25 "
             "(198.51.100.25) and may reject the messages it sends. Change it to: "
             "v=spf1 ip4:203.0.113.7 ip4:198.51.100.25 -all",
         )
 
-        spf = self.check([("@", "TXT", txt("v=spf1 ip4:203.0.113.7 ~all"))])
+        spf = self.check([("rebotes", "TXT", txt("v=spf1 ip4:203.0.113.7 ~all"))])
         self.assertEqual(spf.params["problem"], "softfail")
         self.assertIn("may file the messages it sends as spam", spf.message)
 
     def test_a_relay_named_but_excluded_before_fails(self) -> None:
         # The text names the relay, but the evaluation stops at -all first.
-        spf = self.check([("@", "TXT", txt("v=spf1 -all ip4:198.51.100.25"))])
+        spf = self.check([("rebotes", "TXT", txt("v=spf1 -all ip4:198.51.100.25"))])
 
         self.assertEqual(spf.params["problem"], "fail")
 
     def test_more_than_ten_lookups_is_a_permerror_with_the_count(self) -> None:
         includes = " ".join(f"include:s{n}.bueno.test" for n in range(12))
-        records = [("@", "TXT", txt(f"v=spf1 ip4:198.51.100.25 {includes} -all"))]
+        records = [("rebotes", "TXT", txt(f"v=spf1 ip4:198.51.100.25 {includes} -all"))]
         records += [(f"s{n}", "TXT", txt(f"v=spf1 ip4:203.0.113.{n} -all")) for n in range(12)]
         spf = self.check(records)
 
@@ -100,33 +100,36 @@ class SpfCheckTestCase(TestCase):
 
     def test_names_that_do_not_exist_are_void_lookups(self) -> None:
         names = " ".join(f"a:{name}.bueno.test" for name in ("uno", "dos", "tres"))
-        spf = self.check([("@", "TXT", txt(f"v=spf1 {names} ip4:198.51.100.25 -all"))])
+        spf = self.check([("rebotes", "TXT", txt(f"v=spf1 {names} ip4:198.51.100.25 -all"))])
 
         self.assertEqual((spf.state, spf.params["problem"]), (checks.WRONG, "void_lookups"))
         self.assertIn("more than 2 domains that do not exist", spf.message)
 
     def test_a_wrong_term_is_named(self) -> None:
-        spf = self.check([("@", "TXT", txt("v=spf1 ip4:198.51.100.25 ipv4:203.0.113.7 -all"))])
+        spf = self.check(
+            [("rebotes", "TXT", txt("v=spf1 ip4:198.51.100.25 ipv4:203.0.113.7 -all"))]
+        )
 
         self.assertEqual((spf.state, spf.params["problem"]), (checks.WRONG, "invalid"))
         self.assertIn("ipv4:203.0.113.7. Correct or remove that term.", spf.message)
 
     def test_a_record_that_lets_anybody_send_is_open(self) -> None:
-        spf = self.check([("@", "TXT", txt("v=spf1 ip4:198.51.100.25 ip4:0.0.0.0/0 -all"))])
+        spf = self.check([("rebotes", "TXT", txt("v=spf1 ip4:198.51.100.25 ip4:0.0.0.0/0 -all"))])
 
         self.assertEqual(spf.params["problem"], "open")
 
     def test_no_record_is_missing(self) -> None:
-        spf = self.check([("@", "TXT", txt("otra cosa"))])
+        spf = self.check([("rebotes", "TXT", txt("otra cosa"))])
 
         self.assertEqual(spf.state, checks.MISSING)
         self.assertEqual(
-            spf.message, "No SPF record at bueno.test. Publish: v=spf1 ip4:198.51.100.25 ~all"
+            spf.message,
+            "No SPF record at rebotes.bueno.test. Publish: v=spf1 ip4:198.51.100.25 ~all",
         )
 
     def test_an_include_the_dns_cannot_answer_for_is_not_the_users_fault(self) -> None:
         # Knot serves only bueno.test: asked about another domain, it refuses.
-        spf = self.check([("@", "TXT", txt("v=spf1 include:_spf.otro.test -all"))])
+        spf = self.check([("rebotes", "TXT", txt("v=spf1 include:_spf.otro.test -all"))])
 
         self.assertEqual(spf.state, checks.ERROR)
-        self.assertIn("The DNS could not be asked about bueno.test", spf.message)
+        self.assertIn("The DNS could not be asked about rebotes.bueno.test", spf.message)

@@ -48,9 +48,9 @@ class ChecklistTestCase(BaseTestCase):
                     (f"{key.selector}._domainkey", "TXT", txt(key.dns_value))
                     for key in domain.keys.all()
                 ],
-                ("@", "TXT", txt("v=spf1 a:relay.bueno.test -all")),
+                ("rebotes", "TXT", txt("v=spf1 a:relay.bueno.test -all")),
                 ("_dmarc", "TXT", txt("v=DMARC1; p=quarantine; rua=mailto:dmarc@bueno.test")),
-                ("@", "MX", "10 mail.bueno.test."),
+                ("rebotes", "MX", "10 mail.bueno.test."),
                 ("relay", "A", "127.0.0.2"),
             ],
             "127.in-addr.arpa": [("2.0.0", "PTR", "relay.bueno.test.")],
@@ -150,7 +150,7 @@ class ChecklistTestCase(BaseTestCase):
         zones = self.zones()
         zones["bueno.test"] = [
             *[record for record in zones["bueno.test"] if "spf1" not in record[2]],
-            ("@", "TXT", txt("v=spf1 ip4:203.0.113.7 ~all")),
+            ("rebotes", "TXT", txt("v=spf1 ip4:203.0.113.7 ~all")),
         ]
         with knot_server(zones) as server, override_settings(DNS_SERVERS=[server]):
             deliverability.verify(SenderIdentity.objects.get().domain)
@@ -160,7 +160,7 @@ class ChecklistTestCase(BaseTestCase):
         self.assertEqual(states(response)["spf"], "fail")
         self.assertContains(
             response,
-            "bueno.test: Con el registro SPF de bueno.test, los receptores obtienen «softfail» "
+            "bueno.test: Con el registro SPF de rebotes.bueno.test, los receptores obtienen «softfail» "
             "para a:relay.bueno.test (127.0.0.2)",
         )
         self.assertContains(response, "v=spf1 ip4:203.0.113.7 a:relay.bueno.test ~all")
@@ -177,6 +177,42 @@ class ChecklistTestCase(BaseTestCase):
         self.assertContains(response, "Postfix is on this server")
         self.assertEqual(
             deliverability.spf_mechanisms(), ["a:correo.bueno.test", "include:amazonses.com"]
+        )
+
+    def test_a_relay_on_this_server_without_encryption_is_not_called_encrypted(self) -> None:
+        Backend.objects.create(
+            name="Postfix", kind=BackendKind.SMTP, host="127.0.0.1", security=Security.NONE
+        )
+        response = self.client.get(self.url)
+
+        self.assertEqual(states(response)["tls"], "unknown")
+        self.assertContains(response, "Not applicable: every relay is on this server")
+        self.assertNotContains(response, "Every relay elsewhere is reached over TLS")
+        self.assertNotContains(response, "Every relay is reached over TLS")
+
+    def test_a_plain_relay_elsewhere_fails_tls(self) -> None:
+        Backend.objects.create(name="TLS relay", kind=BackendKind.SMTP, host="relay.bueno.test")
+        Backend.objects.create(
+            name="Plain relay", kind=BackendKind.SMTP, host="198.51.100.7", security=Security.NONE
+        )
+        response = self.client.get(self.url)
+
+        self.assertEqual(states(response)["tls"], "fail")
+        self.assertContains(response, "Messages go unencrypted to: Plain relay.")
+
+    def test_the_spf_mechanism_of_a_relay_names_an_address_with_ip4_or_ip6(self) -> None:
+        Backend.objects.create(name="Postfix", kind=BackendKind.SMTP, host="127.0.0.1")
+        Backend.objects.create(name="Por IP", kind=BackendKind.SMTP, host="198.51.100.7")
+        Backend.objects.create(name="Por IPv6", kind=BackendKind.SMTP, host="2001:db8::7")
+        Backend.objects.create(name="Por nombre", kind=BackendKind.SMTP, host="Relay.Bueno.test")
+        # `make run`: the site's host is an address, which an a: mechanism cannot name.
+        with override_settings(SITE_URL="http://127.0.0.1:8000"):
+            mechanisms = deliverability.spf_mechanisms()
+
+        # In the backends' order, by name.
+        self.assertEqual(
+            mechanisms,
+            ["ip4:198.51.100.7", "ip6:2001:db8::7", "a:relay.bueno.test", "ip4:127.0.0.1"],
         )
 
 

@@ -16,9 +16,9 @@ from pregon.test import BaseTestCase
 def published(domain: SendingDomain, spf: str = "v=spf1 a:relay.bueno.test ~all") -> list:
     return [
         *[(f"{key.selector}._domainkey", "TXT", txt(key.dns_value)) for key in domain.keys.all()],
-        ("@", "TXT", txt(spf)),
+        ("rebotes", "TXT", txt(spf)),
         ("_dmarc", "TXT", txt("v=DMARC1; p=none; rua=mailto:dmarc@bueno.test")),
-        ("@", "MX", "10 mail.bueno.test."),
+        ("rebotes", "MX", "10 mail.bueno.test."),
         # The relay sends from this address, which SPF is evaluated for.
         ("relay", "A", "198.51.100.7"),
     ]
@@ -122,8 +122,7 @@ class DomainPagesTestCase(BaseTestCase):
         self.assertContains(listing, "Verified")
 
     @unittest.skipUnless(have_knot(), "Knot DNS (knotd) is not installed")
-    def test_a_from_domain_without_mx_is_told_why_it_is_not_verified(self) -> None:
-        # Without a return-path domain, bounces come back to the From domain itself.
+    def test_a_return_path_without_mx_is_told_why_it_is_not_verified(self) -> None:
         domain = self.add()
         records = [record for record in published(domain) if record[1] != "MX"]
         with knot_server({"bueno.test": records}) as server:
@@ -133,7 +132,7 @@ class DomainPagesTestCase(BaseTestCase):
 
         self.assertContains(response, 'data-status="partial"')
         self.assertContains(response, 'data-record="return_path"')
-        self.assertContains(response, "bueno.test has no MX record, so bounces")
+        self.assertContains(response, "rebotes.bueno.test has no MX record, so bounces")
 
     @unittest.skipUnless(have_knot(), "Knot DNS (knotd) is not installed")
     def test_an_spf_record_over_the_lookup_limit_is_explained_in_spanish(self) -> None:
@@ -150,7 +149,7 @@ class DomainPagesTestCase(BaseTestCase):
         # The relay itself passes at the first term, but other senders get a permerror.
         self.assertContains(response, 'data-record="spf"  data-state="wrong"')
         self.assertContains(
-            response, "El registro SPF de bueno.test hace 12 consultas DNS; el máximo es 10"
+            response, "El registro SPF de rebotes.bueno.test hace 12 consultas DNS; el máximo es 10"
         )
 
     def test_rotating_shows_the_new_keys_to_publish(self) -> None:
@@ -180,3 +179,93 @@ class DomainPagesTestCase(BaseTestCase):
         response = self.client.get(reverse("sending:senders"))
         self.assertContains(response, f'href="/dominios/{domain.code}/"')
         self.assertContains(response, "Not verified")
+
+    def test_the_wizard_proposes_a_bounce_subdomain_and_no_mx_on_the_from_domain(self) -> None:
+        Backend.objects.create(name="Por IP", kind=BackendKind.SMTP, host="198.51.100.7")
+        domain = self.add()
+        self.assertEqual(domain.return_path, "rebotes.bueno.test")
+
+        response = self.client.get(reverse("domains:detail", args=[domain.code]))
+        rows = response.context["rows"]
+        self.assertEqual(
+            [(row.record.kind, row.record.name) for row in rows if row.record.code != "dkim"],
+            [
+                ("TXT", "rebotes.bueno.test"),
+                ("TXT", "_dmarc.bueno.test"),
+                ("MX", "rebotes.bueno.test"),
+            ],
+        )
+        # An address is authorised with ip4:, a host name with a:.
+        self.assertContains(response, "v=spf1 ip4:198.51.100.7 a:relay.bueno.test ~all")
+        self.assertContains(response, "Do not add an MX to bueno.test itself")
+        self.assertContains(response, "relaxed SPF alignment")
+
+    def test_the_bounce_subdomain_may_be_chosen_but_not_the_from_domain(self) -> None:
+        domain = self.add("bueno.test", return_path="Bounces.Bueno.test.")
+        self.assertEqual(domain.return_path, "bounces.bueno.test")
+        for return_path, error in (
+            ("otro.test", "an MX record on otro.test would bring your own mail to Pregón"),
+            ("no vale", "Write a subdomain such as rebotes.otro.test."),
+        ):
+            data = {"name": "otro.test", "return_path": return_path}
+            response = self.client.post(reverse("domains:create"), data)
+            self.assertContains(response, error)
+        self.assertFalse(SendingDomain.objects.filter(name="otro.test").exists())
+
+    @unittest.skipUnless(have_knot(), "Knot DNS (knotd) is not installed")
+    def test_the_bounce_subdomain_s_mx_must_reach_the_bounce_host(self) -> None:
+        domain = self.add()
+        records = published(domain)
+        with (
+            override_settings(BOUNCE_HOST="rebotes.pregon.test"),
+            knot_server({"bueno.test": records}) as server,
+            override_settings(DNS_SERVERS=[server]),
+        ):
+            url = reverse("domains:verify", args=[domain.code])
+            response = self.client.post(url, follow=True)
+            self.assertContains(response, "10 rebotes.pregon.test.")
+            self.assertContains(
+                response, "The MX of rebotes.bueno.test is mail.bueno.test; for bounces to reach"
+            )
+            fixed = [r for r in records if r[1] != "MX"]
+            fixed.append(("rebotes", "MX", "10 rebotes.pregon.test."))
+        with (
+            override_settings(BOUNCE_HOST="rebotes.pregon.test"),
+            knot_server({"bueno.test": fixed}) as server,
+            override_settings(DNS_SERVERS=[server]),
+        ):
+            response = self.client.post(url, follow=True)
+        self.assertContains(response, "bueno.test is verified.")
+
+    @unittest.skipUnless(have_knot(), "Knot DNS (knotd) is not installed")
+    def test_without_a_bounce_host_the_domain_s_own_mail_server_is_proposed(self) -> None:
+        domain = self.add()
+        response = self.client.get(reverse("domains:detail", args=[domain.code]))
+        self.assertContains(response, 'id="bounce-host-unknown"')
+        records = [r for r in published(domain) if r[1] != "MX"]
+        records.append(("@", "MX", "10 correo.bueno.test."))
+        with knot_server({"bueno.test": records}) as server:
+            with override_settings(DNS_SERVERS=[server]):
+                url = reverse("domains:verify", args=[domain.code])
+                response = self.client.post(url, follow=True)
+
+        (mx,) = [row for row in response.context["rows"] if row.record.code == "return_path"]
+        self.assertEqual(
+            (mx.record.name, mx.value), ("rebotes.bueno.test", "10 correo.bueno.test.")
+        )
+        self.assertNotContains(response, 'id="bounce-host-unknown"')
+
+    def test_dns_errors_are_said_in_spanish(self) -> None:
+        # Every test's DNS is a closed port (pregon/conftest.py): as if the DNS were down.
+        domain = self.add()
+        self.client.post(reverse("domains:verify", args=[domain.code]))
+        self.use_spanish()
+        response = self.client.get(reverse("domains:detail", args=[domain.code]))
+
+        self.assertContains(
+            response,
+            "No se pudo consultar el DNS sobre rebotes.bueno.test: no se pudo contactar a ningún "
+            "servidor DNS.",
+        )
+        for english in ("nameservers", "refused", "Errno", "timed out", "answer"):
+            self.assertNotContains(response, english)

@@ -125,3 +125,20 @@ class HeaderTestTestCase(BaseTestCase):
             response = self.client.post(URL, {"sender": 9999, "address": "bob@example.org"})
         self.assertContains(response, "Choose one of the sender identities.")
         self.assertEqual(mailbox.received, [])
+
+    def test_the_return_path_is_the_domain_s_bounce_subdomain(self) -> None:
+        # Bounces go to rebotes.<the From domain>, whose MX brings them to Pregón; the From
+        # domain's own MX keeps its mail.
+        mailbox = Mailbox()
+        self.send("jefa@example.pe", mailbox)
+        [received] = mailbox.received
+        local, _at, domain = received.mail_from.partition("@")
+        self.assertEqual((local[:7], domain), ("rebote+", "rebotes.capacitacion.gob.pe"))
+        self.assertEqual(received.parsed()["From"].addresses[0].domain, "capacitacion.gob.pe")
+
+    def test_the_installation_s_return_path_domain_overrides_the_domain_s_own(self) -> None:
+        mailbox = Mailbox()
+        with self.settings(RETURN_PATH_DOMAIN="rebotes.pregon.test"):
+            self.send("jefa@example.pe", mailbox)
+        [received] = mailbox.received
+        self.assertEqual(received.mail_from.partition("@")[2], "rebotes.pregon.test")

@@ -195,7 +195,7 @@ class Worker:
                     feedback_id=mailing.feedback_id,
                 ),
                 signers=sender.domain.signers(),
-                domain=settings.RETURN_PATH_DOMAIN or sender.domain.name,
+                domain=settings.RETURN_PATH_DOMAIN or sender.domain.return_path,
                 field_keys=list(Field.objects.values_list("key", flat=True)),
             )
         return self.composers[mailing.pk]

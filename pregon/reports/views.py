@@ -16,10 +16,11 @@ from django.utils.translation import ngettext, pgettext
 from pregon.accounts import audit
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import AuditAction, Role
+from pregon.campaigns.models import Campaign
 from pregon.contacts.forms import bootstrap
 from pregon.contacts.models import Contact, MailingList, Segment, Status
 from pregon.reports import consumption as usage
-from pregon.reports import overview
+from pregon.reports import getting_started, overview
 from pregon.reports.history import history
 from pregon.sending import deliverability, quota
 from pregon.sending.forms import CreditForm
@@ -57,7 +58,10 @@ def _growth_chart(growth: overview.Growth) -> dict[str, object]:
 @authorize(Role.ANALYST)
 def home(request: HttpRequest) -> HttpResponse:
     """The account overview: contacts, the last campaigns side by side, the audience's
-    growth, registered people and conversions, bounces; an aggregate query or two each."""
+    growth, registered people and conversions, bounces; an aggregate query or two each.
+
+    Until the first campaign has gone out, the first-run checklist leads it; an account with
+    neither contacts nor campaigns gets what to do next instead of zeros and empty charts."""
     counts = Contact.objects.aggregate(
         total=Count("id"),
         subscribed=Count("id", filter=Q(status=Status.SUBSCRIBED)),
@@ -71,7 +75,15 @@ def home(request: HttpRequest) -> HttpResponse:
     by = "day" if request.GET.get("por") == "dia" else "week"
     compared = overview.last_campaigns()
     growth = overview.growth(by)
+    # Analysts cannot do any of its steps: they get the figures alone.
+    checklist = None
+    if request.user.has_role(Role.EDITOR):
+        checklist = getting_started.checklist(request.user)
+    if counts["total"] == 0 and not Campaign.objects.exists():
+        context = {"checklist": checklist, "is_empty": True}
+        return render(request, "reports/home.html", context)
     context = {
+        "checklist": checklist,
         "counts": counts,
         "list_count": MailingList.objects.count(),
         "segment_count": Segment.objects.count(),

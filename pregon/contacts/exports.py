@@ -1,8 +1,9 @@
 """Export contacts to CSV and XLSX, streamed in chunks and safe to open in a spreadsheet.
 
-Columns: email, first_name, last_name, phone, status, lists, tags, one per custom field (by
-key), the consent fields and created_at. Times are in the account time zone. The names match
-what the import understands, so an exported file can be imported back.
+Columns: email, names, phone, status, lists, tags, one per custom field (by label), the
+consent fields and the creation time, headed and written in the user's language (statuses,
+consent sources, yes and no). Times are in the account time zone. The headers and statuses
+are words the import recognises, so an exported file can be imported back.
 """
 
 import csv
@@ -22,7 +23,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from pregon.contacts.bulk import ContactTag, id_chunks
-from pregon.contacts.models import Contact, Field, FieldType, Subscription
+from pregon.contacts.models import ConsentSource, Contact, Field, FieldType, Status, Subscription
 
 CHUNK_SIZE = 2000
 CONSENT_COLUMNS = ["consent_source", "consent_at", "consent_ip", "consent_text"]
@@ -61,21 +62,38 @@ def local_time(value: datetime.datetime | None) -> datetime.datetime | None:
 
 
 def header(fields: list[Field]) -> list[str]:
+    """The column names, in the active language; custom fields by their label."""
     return [
-        "email",
-        "first_name",
-        "last_name",
-        "phone",
-        "status",
-        "lists",
-        "tags",
-        *(field.key for field in fields),
-        *CONSENT_COLUMNS,
-        "created_at",
+        _("Email address"),
+        _("First name"),
+        _("Last name"),
+        _("Phone"),
+        _("Status"),
+        _("Lists"),
+        _("Tags"),
+        *(field.label for field in fields),
+        _("Consent source"),
+        _("Consent date"),
+        _("Consent IP address"),
+        _("Consent wording"),
+        _("Created"),
     ]
 
 
-def custom_value(field: Field, value: object) -> Cell:
+def words() -> dict[str, str]:
+    """Stored codes -> the words a person reads, in the active language: statuses, consent
+    sources, yes and no. Taken before streaming starts, while the request's language is on."""
+    return {
+        **{f"status:{value}": str(label) for value, label in Status.choices},
+        **{f"consent:{value}": str(label) for value, label in ConsentSource.choices},
+        "yes": _("yes"),
+        "no": _("no"),
+    }
+
+
+def custom_value(field: Field, value: object, names: dict[str, str]) -> Cell:
+    if isinstance(value, bool):
+        return names["yes"] if value else names["no"]
     if field.type == FieldType.DATE and isinstance(value, str):
         try:
             return datetime.date.fromisoformat(value)
@@ -87,19 +105,25 @@ def custom_value(field: Field, value: object) -> Cell:
 
 
 def row(
-    contact: dict[str, Any], fields: list[Field], lists: list[str], tags: list[str]
+    contact: dict[str, Any],
+    fields: list[Field],
+    lists: list[str],
+    tags: list[str],
+    names: dict[str, str],
 ) -> list[Cell]:
-    """One contact (a ``values()`` dict of CONTACT_COLUMNS) as export cells."""
+    """One contact (a ``values()`` dict of CONTACT_COLUMNS) as export cells; ``names`` is
+    what `words` gives."""
+    source = contact["consent_source"]
     cells: list[Cell] = [
         contact["email"],
         contact["first_name"],
         contact["last_name"],
         contact["phone"],
-        contact["status"],
+        names.get(f"status:{contact['status']}", contact["status"]),
         ", ".join(lists),
         ", ".join(tags),
-        *(custom_value(field, contact["attributes"].get(field.key)) for field in fields),
-        contact["consent_source"],
+        *(custom_value(field, contact["attributes"].get(field.key), names) for field in fields),
+        names.get(f"consent:{source}", source),
         local_time(contact["consent_at"]),
         contact["consent_ip"],
         contact["consent_text"],
@@ -118,11 +142,18 @@ def names_by_contact(pairs: QuerySet) -> dict[int, list[str]]:
 def rows(contacts: QuerySet[Contact]) -> Iterator[list[list[Cell]]]:
     """The header, then ``contacts`` as rows, in lists of at most CHUNK_SIZE rows.
 
-    Each chunk costs four queries (ids, contacts, list names, tag names) and plain tuples
-    rather than model instances: prefetch_related would build a queryset per contact.
+    The words are taken at once, in the request's language; the rows as they are read.
     """
     fields = list(Field.objects.order_by("id"))
-    yield [header(fields)]
+    return _chunks(contacts, fields, [header(fields)], words())
+
+
+def _chunks(
+    contacts: QuerySet[Contact], fields: list[Field], head: list[list[Cell]], names: dict
+) -> Iterator[list[list[Cell]]]:
+    # Each chunk costs four queries (ids, contacts, list names, tag names) and plain tuples
+    # rather than model instances: prefetch_related would build a queryset per contact.
+    yield head
     for ids in id_chunks(contacts, CHUNK_SIZE):
         lists = names_by_contact(
             Subscription.objects.filter(contact_id__in=ids)
@@ -136,7 +167,7 @@ def rows(contacts: QuerySet[Contact]) -> Iterator[list[list[Cell]]]:
         )
         values = Contact.objects.filter(id__in=ids).order_by("-id").values(*CONTACT_COLUMNS)
         yield [
-            row(contact, fields, lists.get(contact["id"], []), tags.get(contact["id"], []))
+            row(contact, fields, lists.get(contact["id"], []), tags.get(contact["id"], []), names)
             for contact in values
         ]
 
@@ -158,10 +189,10 @@ def csv_text(cell: Cell) -> str:
     return str(cell)
 
 
-def csv_chunks(contacts: QuerySet[Contact]) -> Iterator[str]:
+def csv_chunks(chunks: Iterator[list[list[Cell]]]) -> Iterator[str]:
     # The byte order mark makes Excel read the file as UTF-8, so "Muñoz" stays "Muñoz".
     yield "\ufeff"
-    for chunk in rows(contacts):
+    for chunk in chunks:
         buffer = io.StringIO()
         csv.writer(buffer).writerows([csv_text(cell) for cell in line] for line in chunk)
         yield buffer.getvalue()
@@ -169,7 +200,9 @@ def csv_chunks(contacts: QuerySet[Contact]) -> Iterator[str]:
 
 def csv_response(contacts: QuerySet[Contact]) -> StreamingHttpResponse:
     """A CSV download of ``contacts``, written chunk by chunk while it is sent."""
-    response = StreamingHttpResponse(csv_chunks(contacts), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_chunks(rows(contacts)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = content_disposition_header(True, filename("csv"))
     return response
 

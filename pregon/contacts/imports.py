@@ -68,6 +68,8 @@ FIELD_PREFIX = "field:"
 JOINED_TARGETS = {FIRST_NAME, LAST_NAME}
 
 PREVIEW_ROWS = 5
+# Earlier imports looked at to recognise an uploaded file as one of their reports.
+REPORT_LOOKBACK = 50
 CHUNK_ROWS = 20_000
 MAX_ATTEMPTS = 3
 LEASE = datetime.timedelta(seconds=60)
@@ -105,13 +107,18 @@ HEADER_TARGETS = {
     ),
     **dict.fromkeys(["estado", "status"], STATUS),
 }
+# With the statuses' Spanish labels in plural too ("Suscritos", "Baja confirmada"), as the
+# contact list's filters show them; our exports write the singular ("Desuscrito").
 STATUS_WORDS = {
-    **dict.fromkeys(["subscribed", "suscrito", "suscrita", "activo", "activa"], Status.SUBSCRIBED),
     **dict.fromkeys(
-        ["unsubscribed", "desuscrito", "desuscrita", "baja", "dadodebaja"], Status.UNSUBSCRIBED
+        ["subscribed", "suscrito", "suscrita", "suscritos", "activo", "activa"], Status.SUBSCRIBED
     ),
-    **dict.fromkeys(["bounced", "rebotado", "rebotada", "rebote"], Status.BOUNCED),
-    **dict.fromkeys(["complained", "queja", "reclamo"], Status.COMPLAINED),
+    **dict.fromkeys(
+        ["unsubscribed", "desuscrito", "desuscrita", "baja", "dadodebaja", "bajaconfirmada"],
+        Status.UNSUBSCRIBED,
+    ),
+    **dict.fromkeys(["bounced", "rebotado", "rebotada", "rebotados", "rebote"], Status.BOUNCED),
+    **dict.fromkeys(["complained", "queja", "conqueja", "reclamo"], Status.COMPLAINED),
 }
 YES = {"si", "s", "yes", "y", "true", "verdadero", "1", "x"}
 NO = {"no", "n", "false", "falso", "0"}
@@ -275,6 +282,46 @@ def _remembered_targets(imp: Import) -> dict[str, str]:
         for index, name in enumerate(header):
             remembered.setdefault(header_key(name), mapping.get(str(index), ""))
     return remembered
+
+
+def last_list(user: User | None) -> MailingList | None:
+    """The list the user's latest import added its contacts to, else anyone's latest."""
+    started = (
+        Import.objects.exclude(status=ImportStatus.UPLOADED)
+        .filter(mailing_list__isnull=False)
+        .select_related("mailing_list")
+        .order_by("-created_at")
+    )
+    latest = started.filter(created_by=user).first() if user else None
+    latest = latest or started.first()
+    return latest.mailing_list if latest else None
+
+
+def original_of(imp: Import) -> Import | None:
+    """The earlier import whose report of rejected rows this file is, else None.
+
+    A report is known by its header: "Row", the original file's columns and "Reason", in
+    the original uploader's language (see ``_check_rows``). Of several imports of files
+    with the same columns, the one whose code the file's name holds (the report downloads
+    as ``import-<code>-rejected-rows.csv``) wins, else the latest.
+    """
+    if len(imp.header) < 3:
+        return None
+    earlier = (
+        Import.objects.exclude(pk=imp.pk)
+        .filter(status=ImportStatus.DONE, rejected_count__gt=0, created_at__lte=imp.created_at)
+        .order_by("-created_at")[:REPORT_LOOKBACK]
+    )
+    reports = [original for original in earlier if _is_report_of(imp.header, original)]
+    named = [original for original in reports if str(original.code) in imp.original_name]
+    return (named or reports or [None])[0]
+
+
+def _is_report_of(header: list[str], original: Import) -> bool:
+    with translation.override(original.language):
+        markers = [_("Row"), _("Reason")]
+    columns = [neutralise(cell).strip() for cell in original.header]
+    return [header[0], header[-1]] == markers and header[1:-1] == columns
 
 
 def clean_mapping(imp: Import, mapping: dict[str, str]) -> dict[str, str]:

@@ -30,8 +30,8 @@ def _cell(value: Value) -> Cell:
 
 
 def lines(people: PeopleList, mailing: Mailing, human: bool) -> Iterator[list[Cell]]:
-    """The header (column keys), then a line of cells per row."""
-    yield [key for column in people.columns for key in column.export_keys]
+    """The header (column labels, in the active language), then a line of cells per row."""
+    yield [header for column in people.columns for header in column.export_headers()]
     for cells in people.all_cells(mailing, human):
         yield [
             _cell(exported)

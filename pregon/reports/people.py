@@ -2,8 +2,10 @@
 clicked, bounced, unsubscribed, converted), as ``values()`` querysets that a page can
 paginate and an export can stream.
 
-"Opened" counts a click too, as the figures do (pregon.reports.stats), and leaves out the
-events of machines unless every event is asked for.
+"Opened" and "did not open" are ``Event.opening``, as in the figures (pregon.reports.stats)
+and the segment rules: a click counts as an open, Gmail's image proxy as a person, and the
+events of machines (Apple Mail Privacy Protection, link scanners) are left out unless every
+event is asked for.
 """
 
 import datetime
@@ -12,10 +14,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, TextChoices
 from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from pregon.reports.stats import CLICKED, HUMAN, OPENED, UNDELIVERED_KINDS
+from pregon.reports.stats import UNDELIVERED_KINDS
 from pregon.sending.models import (
     Bounce,
     BounceCause,
@@ -36,12 +38,10 @@ CHUNK_SIZE = 2000
 class Column:
     key: str
     label: Promise
-    # Codes shown by their label on the page; exports keep the code.
+    # Codes shown by their label; exports give the words, then the code in a column of its own.
     choices: type[TextChoices] | None = None
-    # Or a function that puts the stored value in words for the page.
+    # Or a function that puts the stored value in words.
     words: Callable[[str], str] | None = None
-    # Exports give the words too, in a "<key>_text" column after the code's.
-    is_spelled_out: bool = False
 
     def shown(self, value: Value) -> Value:
         """``value`` as the page shows it: a code by its label."""
@@ -52,16 +52,23 @@ class Column:
         return self.words(value) if self.words else value
 
     @property
-    def export_keys(self) -> tuple[str, ...]:
-        """The export's header for this column: the code's, and the words' if spelled out."""
-        return (self.key, f"{self.key}_text") if self.is_spelled_out else (self.key,)
+    def is_coded(self) -> bool:
+        return self.choices is not None or self.words is not None
+
+    def export_headers(self) -> tuple[str, ...]:
+        """The export's header for this column, in the active language: its label, then for
+        a stored code a column "<label> (code)" that a spreadsheet can count by."""
+        label = str(self.label)
+        if not self.is_coded:
+            return (label,)
+        return (label, gettext("%(column)s (code)") % {"column": label})
 
     def exported(self, value: Value) -> tuple[Value, ...]:
-        """``value`` as the export writes it: the stored code, then its words if spelled out."""
-        if not self.is_spelled_out:
+        """``value`` as the export writes it: as the page shows it, then the stored code."""
+        if not self.is_coded:
             return (value,)
         shown = self.shown(value)
-        return (value, str(shown) if shown is not None else None)
+        return (str(shown) if shown is not None else None, value)
 
 
 @dataclass(frozen=True)
@@ -91,10 +98,6 @@ class PeopleList:
             yield self.cells(mailing, row)
 
 
-def _only(human: bool) -> Q:
-    return HUMAN if human else Q()
-
-
 def _person() -> dict[str, F]:
     return {"first_name": F("contact__first_name"), "last_name": F("contact__last_name")}
 
@@ -108,9 +111,7 @@ def _event_person() -> dict[str, F]:
 
 
 def _opened(mailing: Mailing, human: bool) -> QuerySet:
-    seen = Q(events__kind__in=[EventKind.OPENED, EventKind.CLICKED])
-    if human:
-        seen &= Q(events__machine="")
+    seen = Event.opening(human=human, through="events__")
     return (
         Message.objects.filter(seen, mailing=mailing)
         .values("email", **_person())
@@ -124,7 +125,7 @@ def _opened(mailing: Mailing, human: bool) -> QuerySet:
 
 
 def _not_opened(mailing: Mailing, human: bool) -> QuerySet:
-    seen = Event.objects.filter((OPENED | CLICKED) & _only(human), message=OuterRef("pk"))
+    seen = Event.objects.filter(Event.opening(human=human), message=OuterRef("pk"))
     lost = Bounce.objects.filter(message=OuterRef("pk"), kind__in=UNDELIVERED_KINDS)
     return (
         Message.objects.filter(mailing=mailing, status=MessageStatus.SENT)
@@ -137,7 +138,7 @@ def _not_opened(mailing: Mailing, human: bool) -> QuerySet:
 
 def _clicked(mailing: Mailing, human: bool) -> QuerySet:
     return (
-        Event.objects.filter(CLICKED & _only(human), message__mailing=mailing)
+        Event.objects.filter(Event.clicking(human=human), message__mailing=mailing)
         .values("link", **_event_person())
         .annotate(first_at=Min("at"), clicks=Count("id"))
         .order_by("email", "link")
@@ -203,7 +204,7 @@ LISTS = [
         (
             EMAIL,
             Column("kind", _("Kind"), BounceKind),
-            Column("cause", _("Cause"), BounceCause, is_spelled_out=True),
+            Column("cause", _("Cause"), BounceCause),
             Column("reason", _("What the server said")),
             Column("source", _("Heard from"), BounceSource),
             Column("at", _("When")),

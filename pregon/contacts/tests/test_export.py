@@ -2,10 +2,12 @@ import csv
 import datetime
 import io
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openpyxl import load_workbook
 
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.contacts import exports
+from pregon.contacts import exports, imports
 from pregon.contacts.models import (
     ConsentSource,
     Contact,
@@ -20,21 +22,38 @@ from pregon.test import BaseTestCase
 
 URL = "/contactos/exportar/"
 HEADER = [
-    "email",
-    "first_name",
-    "last_name",
-    "phone",
-    "status",
-    "lists",
-    "tags",
-    "region",
-    "hours",
-    "birthday",
-    "consent_source",
-    "consent_at",
-    "consent_ip",
-    "consent_text",
-    "created_at",
+    "Email address",
+    "First name",
+    "Last name",
+    "Phone",
+    "Status",
+    "Lists",
+    "Tags",
+    "Región",
+    "Horas",
+    "Nacimiento",
+    "Consent source",
+    "Consent date",
+    "Consent IP address",
+    "Consent wording",
+    "Created",
+]
+SPANISH_HEADER = [
+    "Correo electrónico",
+    "Nombres",
+    "Apellidos",
+    "Teléfono",
+    "Estado",
+    "Listas",
+    "Etiquetas",
+    "Región",
+    "Horas",
+    "Nacimiento",
+    "Origen del consentimiento",
+    "Fecha del consentimiento",
+    "IP del consentimiento",
+    "Texto del consentimiento",
+    "Creado",
 ]
 
 
@@ -103,13 +122,13 @@ class ExportTestCase(BaseTestCase):
                 "Ana María",
                 "Muñoz",
                 "+51987654321",
-                "subscribed",
+                "Subscribed",
                 "Curso, 2024",
                 "'=1+1, vip",
                 "Cusco",
                 "40",
                 "1990-03-15",
-                "form",
+                "Subscription form",
                 "2024-05-02 10:30:00",
                 "190.12.34.56",
                 "Acepto",
@@ -122,11 +141,11 @@ class ExportTestCase(BaseTestCase):
         self.client.force_login(self.bob)
         rows = self.csv_rows(self.client.get(URL, {"status": "unsubscribed"}))
         evil = dict(zip(rows[0], rows[1], strict=True))
-        self.assertEqual(evil["first_name"], '\'=HYPERLINK("http://x.test","clic")')
-        self.assertEqual(evil["last_name"], "'\tTAB")
-        self.assertEqual(evil["region"], "'-2+3")
-        self.assertEqual(evil["hours"], "-5")
-        self.assertEqual(evil["consent_text"], "'@SUM(1+1)")
+        self.assertEqual(evil["First name"], '\'=HYPERLINK("http://x.test","clic")')
+        self.assertEqual(evil["Last name"], "'\tTAB")
+        self.assertEqual(evil["Región"], "'-2+3")
+        self.assertEqual(evil["Horas"], "-5")
+        self.assertEqual(evil["Consent wording"], "'@SUM(1+1)")
         self.assertEqual(len(rows), 2)
 
     def test_xlsx_reads_back_with_values_and_no_formulas(self) -> None:
@@ -138,17 +157,66 @@ class ExportTestCase(BaseTestCase):
         rows = list(workbook.active.iter_rows(values_only=True))
         self.assertEqual(list(rows[0]), HEADER)
         evil, ana = (dict(zip(HEADER, row, strict=True)) for row in rows[1:])
-        self.assertEqual(ana["first_name"], "Ana María")
-        self.assertEqual(ana["hours"], 40)
-        self.assertEqual(ana["birthday"], datetime.datetime(1990, 3, 15))
-        self.assertEqual(ana["consent_at"], datetime.datetime(2024, 5, 2, 10, 30))
-        self.assertEqual(ana["phone"], "+51987654321")
-        self.assertEqual(evil["first_name"], '\'=HYPERLINK("http://x.test","clic")')
-        self.assertEqual(evil["region"], "'-2+3")
-        self.assertEqual(evil["hours"], -5)
+        self.assertEqual(ana["First name"], "Ana María")
+        self.assertEqual(ana["Horas"], 40)
+        self.assertEqual(ana["Nacimiento"], datetime.datetime(1990, 3, 15))
+        self.assertEqual(ana["Consent date"], datetime.datetime(2024, 5, 2, 10, 30))
+        self.assertEqual(ana["Phone"], "+51987654321")
+        self.assertEqual(evil["First name"], '\'=HYPERLINK("http://x.test","clic")')
+        self.assertEqual(evil["Región"], "'-2+3")
+        self.assertEqual(evil["Horas"], -5)
         for row in workbook.active.iter_rows():
             for cell in row:
                 self.assertNotEqual(cell.data_type, "f", cell.value)
+
+    def test_headers_and_words_are_spanish_by_default(self) -> None:
+        Field.objects.create(key="certified", label="Certificado", type=FieldType.BOOLEAN)
+        Contact.objects.filter(pk=self.ana.pk).update(
+            attributes={"region": "Cusco", "certified": True}
+        )
+        self.use_spanish()
+        self.client.force_login(self.bob)
+        rows = self.csv_rows(self.client.get(URL, {"format": "csv"}))
+        self.assertEqual(rows[0], [*SPANISH_HEADER[:10], "Certificado", *SPANISH_HEADER[10:]])
+        evil, ana = (dict(zip(rows[0], row, strict=True)) for row in rows[1:])
+        self.assertEqual(ana["Estado"], "Suscrito")
+        self.assertEqual(ana["Origen del consentimiento"], "Formulario de suscripción")
+        self.assertEqual(ana["Certificado"], "sí")
+        self.assertEqual(evil["Estado"], "Desuscrito")
+        self.assertIn('filename="contactos-', self.client.get(URL)["Content-Disposition"])
+
+    def test_a_spanish_export_imports_back(self) -> None:
+        self.use_spanish()
+        self.client.force_login(self.bob)
+        content = b"".join(self.client.get(URL, {"format": "csv"}).streaming_content)
+        self.use_temporary_media()
+        with translation.override("es"):
+            imp = imports.create_import(
+                SimpleUploadedFile("contactos.csv", content), user=self.bob, language="es"
+            )
+            mapping = imports.suggest_mapping(imp)
+            self.assertEqual(
+                [mapping[str(n)] for n in range(10)],
+                [
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "phone",
+                    "status",
+                    "",
+                    "",
+                    "field:region",
+                    "field:hours",
+                    "field:birthday",
+                ],
+            )
+            with self.captureOnCommitCallbacks(execute=False):
+                imports.start_import(imp, mapping, update_existing=True)
+            imports.run_import(imp.id, 1)
+        imp.refresh_from_db()
+        self.assertEqual((imp.updated_count, imp.rejected_count), (2, 0))
+        self.evil.refresh_from_db()
+        self.assertEqual(self.evil.status, Status.UNSUBSCRIBED)
 
     def test_it_exports_only_the_filtered_contacts(self) -> None:
         self.client.force_login(self.bob)

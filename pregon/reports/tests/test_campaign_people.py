@@ -67,7 +67,7 @@ class CampaignPeopleTestCase(BaseTestCase):
     def test_who_clicked_names_the_link(self) -> None:
         rows = self.csv_rows(self.export("clics"))
         self.assertEqual(
-            rows[0], ["email", "first_name", "last_name", "link", "clicks", "first_at"]
+            rows[0], ["Email address", "First name", "Last name", "Link", "Clicks", "First click"]
         )
         self.assertEqual(
             [(row[0], row[3], row[4]) for row in rows[1:]],
@@ -88,10 +88,21 @@ class CampaignPeopleTestCase(BaseTestCase):
         self.assertContains(page, "4.2.2 Mailbox full")
         rows = self.csv_rows(self.export("rebotes"))
         self.assertEqual(
-            rows[0], ["email", "kind", "cause", "cause_text", "reason", "source", "at"]
+            rows[0],
+            [
+                "Email address",
+                "Kind",
+                "Kind (code)",
+                "Cause",
+                "Cause (code)",
+                "What the server said",
+                "Heard from",
+                "Heard from (code)",
+                "When",
+            ],
         )
         self.assertEqual(
-            sorted((row[0], row[1]) for row in rows[1:]),
+            sorted((row[0], row[2]) for row in rows[1:]),
             [
                 ("persona0@example.pe", "hard"),
                 ("persona1@example.pe", "soft"),
@@ -99,6 +110,7 @@ class CampaignPeopleTestCase(BaseTestCase):
                 ("persona8@example.pe", "hard"),
             ],
         )
+        self.assertIn("Hard bounce", [row[1] for row in rows[1:]])
 
     def test_the_cause_is_shown_in_words_and_exported_as_code_and_words(self) -> None:
         refuse(Message.objects.get(email="persona4@example.pe"))
@@ -109,11 +121,21 @@ class CampaignPeopleTestCase(BaseTestCase):
         self.assertContains(page, "zen.spamhaus.org")
         rows = self.csv_rows(self.export("rebotes"))
         refused = next(row for row in rows if row[0] == "persona4@example.pe")
-        self.assertEqual(refused[1:4], ["sender", "blocked", "Nuestro servidor está bloqueado"])
+        self.assertEqual(
+            refused[1:5],
+            [
+                "Rechazo por el lado del envío",
+                "sender",
+                "Nuestro servidor está bloqueado",
+                "blocked",
+            ],
+        )
         workbook = load_workbook(io.BytesIO(self.export("rebotes", format="xlsx").getvalue()))
         header, *cells = workbook.active.iter_rows(values_only=True)
-        self.assertEqual(header[2:4], ("cause", "cause_text"))
-        self.assertIn(("blocked", "Nuestro servidor está bloqueado"), [r[2:4] for r in cells])
+        self.assertEqual(
+            header[:5], ("Correo electrónico", "Tipo", "Tipo (código)", "Causa", "Causa (código)")
+        )
+        self.assertIn(("Nuestro servidor está bloqueado", "blocked"), [r[3:5] for r in cells])
 
     def test_a_refused_message_is_not_among_those_who_did_not_open(self) -> None:
         self.assertIn("persona4@example.pe", self.emails("no-abrieron"))
@@ -127,9 +149,10 @@ class CampaignPeopleTestCase(BaseTestCase):
         page = self.client.get(self.url("bajas"))
         self.assertContains(page, "I receive too many emails: uno por semana basta")
         self.assertNotContains(page, "too_many")
-        # The export keeps the code, for a spreadsheet to count.
+        # The export gives the words, and keeps the code for a spreadsheet to count.
         self.assertEqual(
-            self.csv_rows(self.export("bajas"))[1][-1], "too_many: uno por semana basta"
+            self.csv_rows(self.export("bajas"))[1][-2:],
+            ["I receive too many emails: uno por semana basta", "too_many: uno por semana basta"],
         )
 
     def test_who_unsubscribed_and_converted(self) -> None:
@@ -161,7 +184,7 @@ class CampaignPeopleTestCase(BaseTestCase):
         self.assertIn("clics-", response["Content-Disposition"])
         workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
         rows = list(workbook.active.iter_rows(values_only=True))
-        self.assertEqual(rows[0][:4], ("email", "first_name", "last_name", "link"))
+        self.assertEqual(rows[0][:4], ("Email address", "First name", "Last name", "Link"))
         self.assertEqual(len(rows), 4)
         self.assertEqual(rows[1][5].strftime("%H:%M"), "10:20")
 

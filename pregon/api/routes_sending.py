@@ -387,9 +387,13 @@ def campaign_send_test(
     request: HttpRequest, code: str, payload: TestSendIn
 ) -> list[dict[str, Any]]:
     """Send the campaign as it stands to up to 5 addresses, now, with "[Prueba]" before the
-    subject; never queued nor counted against the quota. Answers each address's outcome."""
+    subject; never queued nor counted against the quota. Every message shows the data of one
+    contact of the audience (``contact``, by default its first). Answers each address's
+    outcome: one that is not valid fails alone, with the reason, and the others still go."""
     campaign = get_or_404(Campaign.objects.select_related("sender__domain", "template"), code=code)
-    form = TestSendForm({"addresses": "\n".join(payload.addresses)})
+    form = TestSendForm(
+        campaign, {"addresses": "\n".join(payload.addresses), "contact": payload.contact}
+    )
     errors = {} if form.is_valid() else form_errors(form)
     if campaign.sender_id is None:
         errors["sender"] = [_("Choose a sender.")]
@@ -398,7 +402,9 @@ def campaign_send_test(
     if errors:
         raise invalid(errors)
     try:
-        results = engine.send_tests(campaign, form.cleaned_data["addresses"])
+        results = engine.send_tests(
+            campaign, form.cleaned_data["addresses"], form.cleaned_data["contact"]
+        )
     except vault.InvalidToken:
         raise _unreadable_password() from None
     return [

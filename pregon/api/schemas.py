@@ -485,7 +485,16 @@ class ProgressOut(Schema):
 
 
 class TestSendIn(InputSchema):
-    addresses: list[str] = SchemaField(..., description="Up to 5 email addresses.")
+    addresses: list[str] = SchemaField(
+        ..., description="Up to 5 email addresses; one that is not valid fails alone."
+    )
+    contact: str | None = SchemaField(
+        None,
+        description=(
+            "The code of the contact of the campaign's audience whose data every test "
+            "message shows; by default the audience's first contact."
+        ),
+    )
 
 
 class TestResultOut(Schema):
@@ -666,3 +675,53 @@ class CreditOut(Schema):
     starts_at: datetime.datetime
     ends_at: datetime.datetime
     balance: int = SchemaField(..., description="The balance after the credit.")
+
+
+class DomainIn(InputSchema):
+    name: str = SchemaField(..., description="The domain of the sender addresses: example.com.")
+    return_path: str = SchemaField(
+        "",
+        description="The subdomain bounces come back to, with its own MX and SPF; empty: "
+        "rebotes.<name>. It may not be the domain itself.",
+    )
+    report_address: str = SchemaField(
+        "", description="Where receivers send DMARC reports; empty: dmarc@<name>."
+    )
+
+
+class DomainOut(Schema):
+    code: UUID
+    name: str
+    return_path: str = SchemaField(..., description="The return path's domain (VERP bounces).")
+    report_address: str = SchemaField(..., description="Where DMARC reports go.")
+    status: str = SchemaField(..., description="unverified, partial or verified.")
+    checked_at: datetime.datetime | None = SchemaField(
+        ..., description="The last verification; the DNS is checked again every day."
+    )
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_report_address(domain: Any) -> str:
+        return domain.dmarc_reports_to
+
+
+class DomainRecordOut(Schema):
+    purpose: str = SchemaField(..., description="dkim, spf, dmarc or return_path (the MX).")
+    type: str = SchemaField(..., description="TXT or MX.")
+    name: str
+    value: str = SchemaField(
+        ..., description="What to publish. Empty for the MX until a bounce host is known."
+    )
+    selector: str = SchemaField("", description="DKIM: the key's selector.")
+    is_pending: bool = SchemaField(
+        False, description="DKIM: a rotation's new key, signing once it is found in the DNS."
+    )
+    state: str = SchemaField(
+        ..., description="ok, missing, wrong, error (the DNS could not be asked) or unchecked."
+    )
+    message: str = SchemaField("", description="What the last verification found.")
+
+
+class DomainDetailOut(DomainOut):
+    records: list[DomainRecordOut]
+    alignment: str = SchemaField("", description="DMARC alignment, as last verified.")

@@ -7,17 +7,21 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pregon.campaigns.models import TRACKING_FIELDS, Campaign
-from pregon.contacts.models import Field, MailingList, Segment
-from pregon.contacts.normalize import normalize_email
+from pregon.contacts.models import Contact, Field, MailingList, Segment
+from pregon.contacts.views.contacts import search as contacts_search
 from pregon.content import mergetags
 from pregon.content.models import EmailTemplate
 from pregon.sending.models import SenderIdentity
 
 MAX_TEST_ADDRESSES = 5
+# How many contacts of the audience the test send's select offers at once.
+MAX_SAMPLE_CHOICES = 50
 
 
 def ready_templates() -> list[EmailTemplate]:
@@ -158,7 +162,10 @@ class ScheduleForm(forms.Form):
 
 
 class TestSendForm(forms.Form):
-    """Up to five addresses, separated by commas, spaces or lines."""
+    """Up to five addresses, separated by commas, spaces or lines, and the contact of the
+    campaign's audience whose data every test message shows (the first one if none is
+    chosen). An address that is not valid is not refused here: the test send reports it
+    alone, and the others still go."""
 
     addresses = forms.CharField(
         label=_("Send a test to"),
@@ -166,17 +173,50 @@ class TestSendForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )
+    contact = forms.ModelChoiceField(
+        label=_("With the data of"),
+        help_text=_("A contact of the campaign's audience: the merge tags show their data."),
+        queryset=Contact.objects.none(),
+        to_field_name="code",
+        required=False,
+        error_messages={"invalid_choice": _("That contact is not in the campaign's audience.")},
+    )
+
+    def __init__(self, campaign: Campaign, *args: Any, search: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.audience = sample_audience(campaign)
+        field = self.fields["contact"]
+        field.queryset = self.audience
+        # The whole audience is accepted, but only a page of it is offered: a select of
+        # 100,000 contacts would not load. The search narrows the page down.
+        offered = list(contacts_search(self.audience, search)[:MAX_SAMPLE_CHOICES])
+        chosen = self._chosen()
+        if chosen is not None and chosen not in offered:
+            offered.insert(0, chosen)  # Found by a search; still the one shown after sending.
+        field.choices = [(contact.code, sample_label(contact)) for contact in offered]
+        if not offered:
+            field.widget.attrs["disabled"] = True
+            field.help_text = (
+                _("No contact of the audience matches “%(search)s”; the first one will be used.")
+                % {"search": search}
+                if search
+                else _(
+                    "The audience has no contacts yet: the merge tags will show their fallbacks."
+                )
+            )
+
+    def _chosen(self) -> Contact | None:
+        code = self.data.get("contact") if self.is_bound else None
+        try:
+            return self.audience.filter(code=code).first() if code else None
+        except ValidationError:
+            return None  # Not a code at all: clean_contact says so.
 
     def clean_addresses(self) -> list[str]:
         found: list[str] = []
         for raw in re.split(r"[\s,;]+", self.cleaned_data["addresses"]):
-            if not raw:
-                continue
-            try:
-                address = normalize_email(raw)
-            except ValueError as error:
-                raise forms.ValidationError(str(error)) from None
-            if address not in found:
+            address = raw.strip().lower()
+            if address and address not in found:
                 found.append(address)
         if not found:
             raise forms.ValidationError(_("Write at least one address."))
@@ -185,3 +225,20 @@ class TestSendForm(forms.Form):
                 _("Send a test to %(count)s addresses at most.") % {"count": MAX_TEST_ADDRESSES}
             )
         return found
+
+    def clean_contact(self) -> Contact | None:
+        """The chosen contact, or the audience's first one; None if the audience is empty."""
+        return self.cleaned_data.get("contact") or self.audience.first()
+
+
+def sample_audience(campaign: Campaign) -> QuerySet[Contact]:
+    """The contacts a test send may take its data from: the campaign's audience (none while
+    a segment of it names something deleted since), first in the contacts screen's order."""
+    try:
+        return campaign.audience().order_by("-pk")
+    except ValueError:
+        return Contact.objects.none()
+
+
+def sample_label(contact: Contact) -> str:
+    return f"{contact.full_name} <{contact.email}>" if contact.full_name else contact.email

@@ -2,8 +2,11 @@
 (send now, schedule, unschedule, pause, resume, cancel, duplicate, test send) and live
 progress."""
 
+import datetime
 import uuid
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -207,13 +210,21 @@ def _detail_page(
         "test_mailbox_only": not transports.in_use().exists(),
         "schedule_form": bootstrap(schedule_form or ScheduleForm(short=short)),
         "now_form": bootstrap(now_form or ScheduleForm(now=True, short=short, auto_id=NOW_ID)),
-        "test_form": bootstrap(test_form or TestSendForm()),
+        "test_form": bootstrap(test_form or _test_form(request, campaign)),
+        "sample_search": request.GET.get("muestra", "").strip(),
         "test_results": test_results,
         "progress": _progress(campaign),
         "can_cancel": campaign.status in TRANSITIONS[CampaignStatus.CANCELLED],
         "time_zone": timezone.get_current_timezone_name(),
     }
     return render(request, "campaigns/campaign_detail.html", context)
+
+
+def _test_form(request: HttpRequest, campaign: Campaign) -> TestSendForm:
+    """A blank test send: to the user's own address, with the data of the audience's first
+    contact, or of the first one that matches the search of sample contacts."""
+    search = request.GET.get("muestra", "").strip()
+    return TestSendForm(campaign, initial={"addresses": request.user.email}, search=search)
 
 
 def _campaign(code: uuid.UUID) -> Campaign:
@@ -257,6 +268,8 @@ def _schedule(request: HttpRequest, campaign: Campaign, now: bool) -> HttpRespon
             return _detail_page(request, campaign, now_form=form)
         return _detail_page(request, campaign, schedule_form=form)
     at = timezone.now() if now else form.cleaned_data["at"]
+    if request.POST.get("confirmed") != _version(campaign):
+        return _confirm_page(request, campaign, count, at, now)
     try:
         with transaction.atomic():
             campaign.schedule(at)
@@ -279,6 +292,39 @@ def _schedule(request: HttpRequest, campaign: Campaign, now: bool) -> HttpRespon
             % {"date": formats.date_format(local, "DATE_FORMAT"), "time": f"{local:%H:%M}"},
         )
     return redirect(_detail_url(campaign))
+
+
+def _version(campaign: Campaign) -> str:
+    """What the confirmation posts back: a campaign edited since it was shown (its subject,
+    sender or audience) is confirmed again."""
+    return campaign.updated_at.isoformat()
+
+
+def _confirm_page(
+    request: HttpRequest, campaign: Campaign, count: int, at: datetime.datetime, now: bool
+) -> HttpResponse:
+    """What "Send now" and "Schedule" lead to first: the number of recipients, the sender,
+    the subject and the time in the account's time zone, and a button that posts the same
+    choice again, confirmed."""
+    local = timezone.localtime(at, ZoneInfo(settings.TIME_ZONE))
+    hidden = [("confirmed", _version(campaign))]
+    hidden += [(name, request.POST[name]) for name in ("at", "confirm") if name in request.POST]
+    context = {
+        "campaign": campaign,
+        "count": count,
+        "now": now,
+        "date": formats.date_format(local, "DATE_FORMAT"),
+        "time": f"{local:%H:%M}",
+        "time_zone": settings.TIME_ZONE,
+        "short": count > _balance(),
+        "test_mailbox_only": not transports.in_use().exists(),
+        "domain_warning": deliverability.unverified_warning(campaign.sender),
+        "hidden": hidden,
+        "action_url": request.path,
+        # Posted again after the campaign changed: say why the page is shown once more.
+        "changed": "confirmed" in request.POST,
+    }
+    return render(request, "campaigns/confirm_send.html", context)
 
 
 def _transition(
@@ -372,13 +418,15 @@ def campaign_duplicate(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 def campaign_test(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     """Send the campaign as it stands to up to five addresses, and show each outcome."""
     campaign = _campaign(code)
-    form = TestSendForm(request.POST)
+    form = TestSendForm(campaign, request.POST)
     if form.is_valid():
         if campaign.sender_id is None or campaign.template_id is None:
             form.add_error(None, _("Choose a sender and a template before sending a test."))
         else:
-            results = engine.send_tests(campaign, form.cleaned_data["addresses"])
-            return _detail_page(request, campaign, test_results=results)
+            results = engine.send_tests(
+                campaign, form.cleaned_data["addresses"], form.cleaned_data["contact"]
+            )
+            return _detail_page(request, campaign, test_form=form, test_results=results)
     return _detail_page(request, campaign, test_form=form)
 
 

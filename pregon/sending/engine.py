@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pregon.contacts.models import Contact, Field, Status, Suppression
+from pregon.contacts.normalize import normalize_email
 from pregon.content import preheader
 from pregon.content.render import InvalidTemplate, Personaliser, context_for
 from pregon.lib import dkim, signing
@@ -248,22 +249,29 @@ class TestedDraft(Draft, Protocol):
     def record_test(self) -> None: ...
 
 
-def send_tests(draft: TestedDraft, addresses: list[str]) -> list[tuple[str, Result]]:
-    """Send ``draft`` now to each of ``addresses``; return each address's outcome. A test
-    that a relay accepted for any of them is recorded on the draft (``record_test``).
+def send_tests(
+    draft: TestedDraft, addresses: list[str], sample: Contact | None = None
+) -> list[tuple[str, Result]]:
+    """Send ``draft`` now to each of ``addresses``, with ``sample``'s data; return each
+    address's outcome. A test that a relay accepted for any of them is recorded on the
+    draft (``record_test``).
 
     See ``send_test_messages``, which also returns what was sent.
     """
-    sent = send_test_messages(draft, addresses)
+    sent = send_test_messages(draft, addresses, sample)
     if any(test.result.outcome == Outcome.SENT for test in sent):
         draft.record_test()
     return [(test.address, test.result) for test in sent]
 
 
-def send_test_messages(draft: Draft, addresses: list[str]) -> list[SentTest]:
-    """Send ``draft`` now to each of ``addresses``, as its first recipient would get it;
-    return each message exactly as it was handed to the transport, with the answer.
+def send_test_messages(
+    draft: Draft, addresses: list[str], sample: Contact | None = None
+) -> list[SentTest]:
+    """Send ``draft`` now to each of ``addresses``, as ``sample`` would get it (every message
+    shows that contact's data; with no sample, the merge tags' fallbacks); return each
+    message exactly as it was handed to the transport, with the answer.
 
+    An address that is not valid fails alone, with the reason, and the others still go.
     Test messages (R19) carry "[Prueba]" in the subject, are not queued, have no Message
     row and are never debited (R20): the quota ledger only counts queued messages accepted.
     """
@@ -277,23 +285,24 @@ def send_test_messages(draft: Draft, addresses: list[str]) -> list[SentTest]:
         feedback_id="test:pregon",
     )
     worker = Worker(open_transport(for_tests=True))
-    results = []
     try:
-        for address in addresses:
-            contact = Contact.objects.filter(email=address.lower()).first()
-            message = Message(pk=0, mailing=mailing, email=address, contact=contact)
-            try:
-                return_path, data = worker.build(message)
-            except InvalidTemplate as error:
-                # Content saved before the merge-tag rules: the reason, as a sent one gets.
-                failed = Result(Outcome.FAILED, None, str(error)[:500], False)
-                results.append(SentTest(address, "", b"", failed))
-                continue
-            result = worker.transport.send(return_path, address, data)
-            results.append(SentTest(address, return_path, data, result))
+        return [_send_test(worker, mailing, address, sample) for address in addresses]
     finally:
         worker.transport.close()
-    return results
+
+
+def _send_test(worker: Worker, mailing: Mailing, address: str, sample: Contact | None) -> SentTest:
+    try:
+        address = normalize_email(address)
+    except ValueError as error:
+        return SentTest(address, "", b"", Result(Outcome.FAILED, None, str(error), False))
+    message = Message(pk=0, mailing=mailing, email=address, contact=sample)
+    try:
+        return_path, data = worker.build(message)
+    except InvalidTemplate as error:
+        # Content saved before the merge-tag rules: the reason, as a sent one gets.
+        return SentTest(address, "", b"", Result(Outcome.FAILED, None, str(error)[:500], False))
+    return SentTest(address, return_path, data, worker.transport.send(return_path, address, data))
 
 
 def send_batch(worker: Worker, size: int = BATCH_SIZE) -> bool:

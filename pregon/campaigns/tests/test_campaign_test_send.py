@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from pregon.campaigns.models import Campaign
 from pregon.campaigns.tests import drafts
+from pregon.contacts.models import Contact
 from pregon.sending.models import Backend, BackendKind, Message, QuotaDebit, Security
 from pregon.test import BaseTestCase
 
@@ -93,10 +94,20 @@ class CampaignTestSendTestCase(BaseTestCase):
         self.assertContains(response, 'data-outcome="sent"')
         self.assertEqual(len(inbox.received), 1)
 
-    def test_bad_addresses_are_refused_and_nothing_is_sent(self) -> None:
+    def test_a_bad_address_fails_alone_and_the_others_still_go(self) -> None:
+        inbox = self.serve()
+        self.use_spanish()
+        data = {"addresses": "admin@localhost, jefa@example.pe\nno-es-correo"}
+        response = self.client.post(self.url, data)
+        self.assertContains(response, 'data-address="admin@localhost" data-outcome="failed"')
+        self.assertContains(response, "“admin@localhost” no es un correo electrónico válido.")
+        self.assertContains(response, 'data-address="no-es-correo" data-outcome="failed"')
+        self.assertContains(response, 'data-address="jefa@example.pe" data-outcome="sent"')
+        self.assertEqual([to for to, _ in inbox.received], ["jefa@example.pe"])
+
+    def test_an_empty_or_too_long_list_is_refused_and_nothing_is_sent(self) -> None:
         inbox = self.serve()
         for addresses, message in (
-            ("jefa@example.pe, no-es-correo", "“no-es-correo” is not a valid email address."),
             (", ,", "Write at least one address."),
             ("", "This field is required."),
             (" ".join(f"p{n}@example.pe" for n in range(6)), "Send a test to 5 addresses at most."),
@@ -108,9 +119,73 @@ class CampaignTestSendTestCase(BaseTestCase):
                 self.assertNotContains(response, 'id="test-results"')
         self.assertEqual(inbox.received, [])
 
+    def test_every_message_shows_the_chosen_sample_contacts_data(self) -> None:
+        inbox = self.serve()
+        Contact.objects.filter(email="participantes1@example.pe").update(first_name="Rosa")
+        sample = Contact.objects.get(email="participantes1@example.pe")
+        data = {"addresses": "jefa@example.pe, participantes0@example.pe", "contact": sample.code}
+        response = self.client.post(self.url, data)
+        self.assertContains(response, "data-sample")
+        self.assertContains(response, "Sent with the data of Rosa")
+        subjects = {
+            to: email.message_from_bytes(data, policy=email.policy.default)["Subject"].strip()
+            for to, data in inbox.received
+        }
+        self.assertEqual(
+            subjects,
+            {
+                "jefa@example.pe": "[Test] Hola Rosa",
+                "participantes0@example.pe": "[Test] Hola Rosa",
+            },
+        )
+
+    def test_without_a_choice_the_audiences_first_contact_is_the_sample(self) -> None:
+        inbox = self.serve()
+        Contact.objects.update(first_name="Luis")
+        Contact.objects.filter(email="participantes2@example.pe").update(first_name="Ana")
+        self.client.post(self.url, {"addresses": "jefa@example.pe"})
+        [(_to, data)] = inbox.received
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        self.assertEqual(message["Subject"].strip(), "[Test] Hola Ana")
+
+    def test_a_contact_outside_the_audience_is_refused(self) -> None:
+        inbox = self.serve()
+        outsider = Contact.objects.create(email="ajeno@example.pe", first_name="Ajeno")
+        data = {"addresses": "jefa@example.pe", "contact": outsider.code}
+        response = self.client.post(self.url, data)
+        self.assertContains(response, "That contact is not in the campaign&#x27;s audience.")
+        self.assertEqual(inbox.received, [])
+
+    def test_the_form_is_filled_with_the_users_address_and_offers_the_audience(self) -> None:
+        Contact.objects.filter(email="participantes1@example.pe").update(first_name="Rosa")
+        Contact.objects.create(email="ajeno@example.pe")
+        response = self.client.get(reverse("campaigns:detail", args=[self.campaign.code]))
+        form = response.context["test_form"]
+        self.assertEqual(form["addresses"].value(), self.bob.email)
+        self.assertContains(response, f">\n{self.bob.email}</textarea>")
+        self.assertContains(response, "Rosa &lt;participantes1@example.pe&gt;")
+        self.assertNotContains(response, "ajeno@example.pe")
+        # The search narrows the offered contacts down.
+        response = self.client.get(
+            reverse("campaigns:detail", args=[self.campaign.code]), {"muestra": "rosa"}
+        )
+        offered = [
+            value for value, _label in response.context["test_form"].fields["contact"].choices
+        ]
+        self.assertEqual(offered, [Contact.objects.get(first_name="Rosa").code])
+
     def test_it_needs_a_sender_and_a_template(self) -> None:
         inbox = self.serve()
         Campaign.objects.filter(pk=self.campaign.pk).update(template=None)
         response = self.client.post(self.url, {"addresses": "jefa@example.pe"})
         self.assertContains(response, "Choose a sender and a template before sending a test.")
         self.assertEqual(inbox.received, [])
+
+    def test_a_contact_found_by_a_search_stays_chosen_after_sending(self) -> None:
+        self.serve()
+        extra = drafts.mailing_list("Muchos", 60)
+        self.campaign.include_lists.add(extra)
+        sample = Contact.objects.get(email="participantes0@example.pe")
+        data = {"addresses": "jefa@example.pe", "contact": sample.code}
+        response = self.client.post(self.url, data)
+        self.assertContains(response, f'<option value="{sample.code}" selected>')

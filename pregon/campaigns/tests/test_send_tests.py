@@ -5,6 +5,7 @@ from django.utils import translation
 
 from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
 from pregon.campaigns.tests.smtp import Mailbox, smtp_server
+from pregon.contacts.models import Contact
 from pregon.sending import engine
 from pregon.sending.backends import Outcome
 from pregon.sending.models import Message, QuotaDebit
@@ -20,8 +21,11 @@ class SendTestsTestCase(TestCase):
             campaign.unschedule()
             campaign.preheader = "Inscríbete antes del viernes, {{ nombre }}"
             with translation.override("es"):
+                sample = Contact.objects.get(email="persona0002@example.pe")
                 results = engine.send_tests(
-                    campaign, ["persona0001@example.pe", "jefa@example.pe", "nadie@example.pe"]
+                    campaign,
+                    ["persona0001@example.pe", "jefa@example.pe", "nadie@example.pe"],
+                    sample,
                 )
         self.assertEqual(
             [(address, result.outcome) for address, result in results],
@@ -32,12 +36,49 @@ class SendTestsTestCase(TestCase):
             ],
         )
         subjects = {message.recipient: message.parsed()["Subject"] for message in mailbox.received}
-        # A contact's test shows their data; an address that is no contact, the fallbacks.
-        self.assertEqual(subjects["persona0001@example.pe"], "[Prueba] Hola Nombre0001")
-        self.assertEqual(subjects["jefa@example.pe"], "[Prueba] Hola")
+        # Every test shows the sample contact's data, whoever it goes to.
+        self.assertEqual(
+            subjects,
+            {
+                "persona0001@example.pe": "[Prueba] Hola Nombre0002",
+                "jefa@example.pe": "[Prueba] Hola Nombre0002",
+            },
+        )
         # The campaign's preheader, as its recipients will get it.
-        [first] = [m for m in mailbox.received if m.recipient == "persona0001@example.pe"]
+        [first] = [m for m in mailbox.received if m.recipient == "jefa@example.pe"]
         html = first.parsed().get_body(("html",)).get_content()
-        self.assertIn("Inscríbete antes del viernes, Nombre0001", html)
+        self.assertIn("Inscríbete antes del viernes, Nombre0002", html)
         self.assertFalse(Message.objects.exists())
         self.assertFalse(QuotaDebit.objects.exists())
+
+    def test_without_a_sample_the_merge_tags_show_their_fallbacks(self) -> None:
+        mailbox = Mailbox(lambda recipient, attempt: None)
+        with smtp_server(mailbox):
+            campaign = campaign_to(contacts_on_a_list(1))
+            campaign.unschedule()
+            with translation.override("es"):
+                engine.send_tests(campaign, ["persona0000@example.pe"])
+        [message] = mailbox.received
+        self.assertEqual(message.parsed()["Subject"], "[Prueba] Hola")
+
+    def test_an_address_that_is_not_valid_fails_alone(self) -> None:
+        mailbox = Mailbox(lambda recipient, attempt: None)
+        with smtp_server(mailbox):
+            campaign = campaign_to(contacts_on_a_list(1))
+            campaign.unschedule()
+            with translation.override("es"):
+                results = engine.send_tests(
+                    campaign, ["admin@localhost", "jefa@example.pe", "no-es-correo"]
+                )
+        self.assertEqual(
+            [(address, result.outcome) for address, result in results],
+            [
+                ("admin@localhost", Outcome.FAILED),
+                ("jefa@example.pe", Outcome.SENT),
+                ("no-es-correo", Outcome.FAILED),
+            ],
+        )
+        self.assertEqual(
+            results[0][1].reply, "“admin@localhost” no es un correo electrónico válido."
+        )
+        self.assertEqual([message.recipient for message in mailbox.received], ["jefa@example.pe"])

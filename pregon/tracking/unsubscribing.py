@@ -9,8 +9,20 @@ from django.utils import timezone
 from pregon.accounts import audit
 from pregon.accounts.models import AuditAction
 from pregon.contacts.models import Contact, Status
+from pregon.content.models import BrandKit
 from pregon.sending.models import Message
 from pregon.tracking.models import Event, EventKind
+
+
+def organisation(message: Message) -> str:
+    """Whose mailings these are, as the recipient knows them: the brand kit's name, or the
+    sender's name while the brand kit has none."""
+    return BrandKit.load().name or message.mailing.sender.from_name
+
+
+def is_unsubscribed(message: Message) -> bool:
+    """Whether the person ``message`` went to has already left (and could come back)."""
+    return Contact.objects.filter(email=message.email, status=Status.UNSUBSCRIBED).exists()
 
 
 def unsubscribe(

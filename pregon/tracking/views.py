@@ -55,7 +55,7 @@ def clicked(request: HttpRequest, token: str) -> HttpResponse:
 
 def _message(token: str) -> Message:
     try:
-        return Message.objects.select_related("contact").get(
+        return Message.objects.select_related("contact", "mailing__sender").get(
             pk=signing.unsign("unsubscribe", token)
         )
     except (signing.BadToken, Message.DoesNotExist):
@@ -70,8 +70,16 @@ def _message(token: str) -> Message:
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """Leave the mailings (with a reason, if the person gives one), or come back."""
     message = _message(token)
-    context = {"email": message.email, "form": UnsubscribeForm()}
+    context = {
+        "email": message.email,
+        "organisation": unsubscribing.organisation(message),
+        "form": UnsubscribeForm(),
+    }
     if request.method == "GET":
+        if unsubscribing.is_unsubscribed(message):
+            # A second visit: say so, and offer the way back, instead of asking again.
+            context["already"] = True
+            return render(request, "tracking/unsubscribed.html", context)
         return render(request, "tracking/unsubscribe.html", context)
     if "resubscribe" in request.POST:
         context["back"] = unsubscribing.resubscribe(message, request)

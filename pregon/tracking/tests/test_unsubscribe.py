@@ -4,6 +4,7 @@ from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.campaigns import scheduling
 from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
 from pregon.contacts.models import Contact, Status
+from pregon.content.models import BrandKit
 from pregon.lib import signing
 from pregon.sending.models import Message
 from pregon.test import BaseTestCase
@@ -78,3 +79,26 @@ class UnsubscribeTestCase(BaseTestCase):
         response = self.client.post(self.url, {"resubscribe": "1"})
         self.assertNotContains(response, "data-resubscribed")
         self.assertEqual(Contact.objects.get(email=self.message.email).status, Status.BOUNCED)
+
+    def test_the_page_names_the_organisation_of_the_brand_kit(self) -> None:
+        BrandKit.objects.update_or_create(pk=1, defaults={"name": "Escuela Nacional de Control"})
+        self.use_spanish()
+        response = self.client.get(self.url)
+        self.assertContains(response, "los correos de Escuela Nacional de Control")
+        response = self.client.post(self.url)
+        self.assertContains(response, "Escuela Nacional de Control no enviará más")
+
+    def test_without_a_brand_kit_name_the_page_names_the_sender(self) -> None:
+        response = self.client.get(self.url)
+        self.assertContains(response, self.message.mailing.sender.from_name)
+
+    def test_a_second_visit_says_already_unsubscribed_and_offers_the_way_back(self) -> None:
+        BrandKit.objects.update_or_create(pk=1, defaults={"name": "Escuela Nacional de Control"})
+        self.use_spanish()
+        self.client.post(self.url)
+        response = self.client.get(self.url)
+        self.assertContains(response, "Ya estás dado de baja")
+        self.assertContains(response, "data-already-unsubscribed")
+        self.assertContains(response, "Escuela Nacional de Control")
+        self.assertContains(response, "Suscribirme de nuevo")
+        self.assertNotContains(response, 'name="reason"')

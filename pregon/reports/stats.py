@@ -1,10 +1,12 @@
 """The figures of one mailing, from its messages, bounces and events, in a few aggregate
 queries each.
 
-Events of machines (mail-privacy proxies, link scanners: ``Event.machine``) are left out of
-the human figures and counted in the raw ones. A click counts as an open too: a person who
-clicked read the message, even if their mail program blocked the open pixel. Times are in
-the account's time zone (settings.TIME_ZONE).
+Events of machines (Apple Mail Privacy Protection's opens, link scanners' clicks:
+``Event.machine``) are left out of the human figures and counted in the raw ones; Gmail's
+image proxy opens only for a person, and counts as one (pregon.tracking.agents). What counts
+as an open is ``Event.opening``: a click too, since a person who clicked read the message
+even if their mail program blocked the open pixel. Times are in the account's time zone
+(settings.TIME_ZONE).
 """
 
 import datetime
@@ -19,7 +21,6 @@ from pregon.tracking.models import Event, EventKind
 
 HUMAN = Q(machine="")
 OPENED = Q(kind=EventKind.OPENED)
-CLICKED = Q(kind=EventKind.CLICKED)
 # A bounce of these kinds means the message did not arrive. A sending-side rejection did not
 # arrive either, but it says nothing of the address: it is counted apart from hard and soft.
 UNDELIVERED_KINDS = [BounceKind.HARD, BounceKind.SOFT, BounceKind.SENDER]
@@ -84,14 +85,13 @@ def _engagement(counts: dict[str, int], prefix: str, delivered: int) -> Engageme
     )
 
 
-def _engagement_counts(prefix: str, only: Q) -> dict[str, Count]:
+def _engagement_counts(prefix: str, human: bool) -> dict[str, Count]:
+    opening, clicking = Event.opening(human=human), Event.clicking(human=human)
     return {
-        f"{prefix}_opened_unique": Count(
-            "message", distinct=True, filter=only & (OPENED | CLICKED)
-        ),
-        f"{prefix}_opened_total": Count("id", filter=only & OPENED),
-        f"{prefix}_clicked_unique": Count("message", distinct=True, filter=only & CLICKED),
-        f"{prefix}_clicked_total": Count("id", filter=only & CLICKED),
+        f"{prefix}_opened_unique": Count("message", distinct=True, filter=opening),
+        f"{prefix}_opened_total": Count("id", filter=_only(human) & OPENED),
+        f"{prefix}_clicked_unique": Count("message", distinct=True, filter=clicking),
+        f"{prefix}_clicked_total": Count("id", filter=clicking),
     }
 
 
@@ -115,8 +115,8 @@ def figures(mailing: Mailing) -> Figures:
     )
     events = events_of(mailing)
     counts = events.aggregate(
-        **_engagement_counts("human", HUMAN),
-        **_engagement_counts("raw", Q()),
+        **_engagement_counts("human", True),
+        **_engagement_counts("raw", False),
         unsubscribed=Count("message", distinct=True, filter=Q(kind=EventKind.UNSUBSCRIBED)),
         conversions=Count("message", distinct=True, filter=Q(kind=EventKind.CONVERTED)),
     )
@@ -155,7 +155,7 @@ def clicks_per_link(mailing: Mailing, human: bool = True) -> list[LinkClicks]:
     """Every link of the mailing, in order, with its clicks (unique people and total)."""
     rows = (
         events_of(mailing)
-        .filter(CLICKED & _only(human))
+        .filter(Event.clicking(human=human))
         .values("link")
         .annotate(unique=Count("message", distinct=True), total=Count("id"))
     )
@@ -186,7 +186,7 @@ def by_hour_of_day(mailing: Mailing, human: bool = True) -> Series:
     zone = timezone.get_default_timezone()
     rows = (
         events_of(mailing)
-        .filter((OPENED | CLICKED) & _only(human))
+        .filter(Event.opening(human=human))
         .annotate(hour=ExtractHour("at", tzinfo=zone))
         .values("hour", "kind")
         .annotate(n=Count("id"))
@@ -201,7 +201,7 @@ def over_time(mailing: Mailing, human: bool = True) -> Series:
     """Opens and clicks per hour (per day past three days) from the first event to the
     last, in the account's time zone, with the empty hours or days in between."""
     zone = timezone.get_default_timezone()
-    events = events_of(mailing).filter((OPENED | CLICKED) & _only(human))
+    events = events_of(mailing).filter(Event.opening(human=human))
     span = events.aggregate(first=Min("at"), last=Max("at"))
     if span["first"] is None:
         return Series([], [], [])
@@ -231,7 +231,7 @@ def over_time(mailing: Mailing, human: bool = True) -> Series:
 def _tally(mailing: Mailing, field: str, human: bool) -> list[tuple[str, int]]:
     rows = (
         events_of(mailing)
-        .filter((OPENED | CLICKED) & _only(human))
+        .filter(Event.opening(human=human))
         .values(field)
         .annotate(n=Count("message", distinct=True))
         .order_by("-n", field)

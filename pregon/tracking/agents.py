@@ -1,8 +1,14 @@
 """Who opened or clicked: the mail program and device, and whether it was a person at all.
 
-Mail-privacy proxies open every message they fetch (Apple Mail Privacy Protection, Gmail's
-image proxy), and link scanners click every link they see (Microsoft SafeLinks, Mimecast,
-Proofpoint…). Their events are kept but flagged, so that reports count people by default.
+Some machines open every message they fetch, read or not (Apple Mail Privacy Protection
+loads every image when the message arrives), and link scanners click every link they see
+(Microsoft Safe Links, Mimecast, Proofpoint, Barracuda…). Their events are kept but flagged,
+so that reports count people by default.
+
+Gmail's image proxy (GoogleImageProxy, from ggpht.com and Google's networks) is not one of
+them: it fetches a message's images only when a person opens the message, to hide their
+address from the sender. Its fetch is that person's open, and counts as a person's, as
+Brevo and Mailchimp count it; only the device is hidden from us.
 """
 
 import datetime
@@ -45,7 +51,6 @@ SCANNER_NETWORKS = [
 # Why an event looks like a machine's, as the reports say it.
 MACHINE_REASONS = {
     "head": _("a link checker (HEAD request)"),
-    "gmail_proxy": _("Gmail's image proxy"),
     "apple_privacy": _("Apple Mail Privacy Protection"),
     "scanner": _("a link scanner"),
     "scanner_network": _("a mail server's link scanner (Microsoft Safe Links)"),
@@ -53,12 +58,16 @@ MACHINE_REASONS = {
     "all_links": _("every link clicked at once"),
     "provider_proxy": _("the provider's image proxy"),
 }
-# Nobody reads a message and clicks in it this soon after it was handed over.
+# Nobody reads a message and clicks in it this soon after it was handed over. Opens are not
+# held to it: a person watching their inbox opens within seconds, and Gmail's proxy, which
+# fetches only when the message is opened, would be that person.
 TOO_FAST = datetime.timedelta(seconds=10)
+# ua-parser's family for Gmail's image proxy.
+GMAIL_PROXY = "GmailImageProxy"
 CLIENT_NAMES = {
     "Mobile Safari UI/WKWebView": "Apple Mail",
     "Apple Mail": "Apple Mail",
-    "GmailImageProxy": "Gmail",
+    GMAIL_PROXY: "Gmail",
     "Outlook": "Outlook",
     "Thunderbird": "Thunderbird",
 }
@@ -80,7 +89,10 @@ def describe(user_agent: str) -> Agent:
     family = parsed.user_agent.family if parsed.user_agent else ""
     system = parsed.os.family if parsed.os else ""
     device_family = parsed.device.family if parsed.device else ""
-    if device_family == "iPad" or "Tablet" in device_family:
+    if family == GMAIL_PROXY:
+        # The proxy names an old Windows of its own, not the reader's device: unknown.
+        device = ""
+    elif device_family == "iPad" or "Tablet" in device_family:
         device = "tablet"
     elif system in MOBILE_SYSTEMS:
         device = "mobile"
@@ -99,13 +111,17 @@ def machine_reason(
     ip: str | None,
 ) -> str:
     """Why the request looks like a machine's ("" if it looks like a person's). Whether a
-    click came too soon after delivery is ``too_soon``'s to say, with the delivery time."""
+    click came too soon after delivery is ``too_soon``'s to say, with the delivery time.
+
+    Gmail's image proxy gives "": it fetches only when a person opens the message (see the
+    module's docstring). It is asked about before the scanners' words, so that no word of
+    its user agent can make it a scanner."""
     agent = user_agent.lower()
     address = _address(ip)
     if method == "HEAD":
         return "head"
     if "googleimageproxy" in agent:
-        return "gmail_proxy"
+        return ""
     if opening and user_agent.strip() == "Mozilla/5.0" and _within(address, [APPLE_NETWORK]):
         return "apple_privacy"
     if any(word in agent for word in SCANNER_WORDS):

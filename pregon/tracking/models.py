@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,11 @@ class EventKind(models.TextChoices):
     UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
     # An enrolment (or any goal) the virtual classroom reported back (pregon.tracking.conversions).
     CONVERTED = "converted", _("Converted")
+
+
+# The events that show a message was opened: an open, or a click (a person whose mail
+# program blocked the pixel still read the message).
+OPENING_KINDS = (EventKind.OPENED, EventKind.CLICKED)
 
 
 class Event(models.Model):
@@ -45,6 +51,19 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.message_id}"
 
+    @staticmethod
+    def opening(*, human: bool = True, through: str = "") -> Q:
+        """The events that show their message was opened: opens and clicks, people's only
+        (``machine`` "") unless ``human`` is False. Every list, figure and segment rule
+        that says "opened" or "did not open" asks this. ``through`` is the path to the
+        events from the model queried ("events__" from a message)."""
+        return _of(OPENING_KINDS, human, through)
+
+    @staticmethod
+    def clicking(*, human: bool = True, through: str = "") -> Q:
+        """The clicks, people's only unless ``human`` is False (as ``opening``)."""
+        return _of((EventKind.CLICKED,), human, through)
+
     @classmethod
     def described(
         cls,
@@ -60,7 +79,11 @@ class Event(models.Model):
     ) -> "Event":
         """An unsaved event with the mail program and device its user agent names, flagged
         too if it is a click that came too soon after delivery (``machine`` says why the
-        request itself looked like a machine's, or "")."""
+        request itself looked like a machine's, or "").
+
+        Only clicks are held to the delay: scanners click as the message arrives, but a
+        person may open it as soon, and Gmail's image proxy, which fetches only when a
+        person opens the message, then counts as that person's open."""
         if not machine and kind == EventKind.CLICKED and sent_at:
             machine = agents.too_soon(at - sent_at)
         agent = agents.describe(user_agent)
@@ -75,6 +98,11 @@ class Event(models.Model):
             machine=machine,
             ip_hash=ip_hash,
         )
+
+
+def _of(kinds: tuple[str, ...], human: bool, through: str) -> Q:
+    events = Q(**{f"{through}kind__in": kinds})
+    return events & Q(**{f"{through}machine": ""}) if human else events
 
 
 class SpoolFile(models.Model):

@@ -1,4 +1,5 @@
-"""Events from mail-privacy proxies and link scanners are kept, but flagged as machines'."""
+"""Events from mail-privacy proxies and link scanners are kept, but flagged as machines';
+Gmail's image proxy, which fetches only when a person opens the message, is that person."""
 
 import datetime
 from urllib.parse import urlsplit
@@ -63,10 +64,18 @@ class MachinesTestCase(TestCase):
         event = self.click(0, OUTLOOK)
         self.assertEqual((event.machine, event.client, event.device), ("", "Outlook", "desktop"))
 
-    def test_privacy_proxies_open_everything(self) -> None:
-        self.assertEqual(self.open(GMAIL_PROXY).machine, "gmail_proxy")
+    def test_apple_s_privacy_proxy_opens_everything(self) -> None:
         self.assertEqual(self.open("Mozilla/5.0", ip="17.58.101.4").machine, "apple_privacy")
         self.assertEqual(self.open("Mozilla/5.0", ip="190.12.34.56").machine, "")
+
+    def test_gmail_s_image_proxy_opens_for_a_person(self) -> None:
+        event = self.open(GMAIL_PROXY, ip="66.249.84.12")
+        self.assertEqual((event.machine, event.client, event.device), ("", "Gmail", ""))
+
+    def test_a_gmail_open_soon_after_delivery_is_a_person_s(self) -> None:
+        self.sent(seconds_ago=3)
+        self.assertEqual(self.open(GMAIL_PROXY, ip="66.249.84.12").machine, "")
+        self.assertEqual(self.click(0).machine, "too_fast")
 
     def test_link_scanners(self) -> None:
         self.assertEqual(self.click(0, method="head").machine, "head")

@@ -1,6 +1,7 @@
 """Forms for logging in, the profile page, users, API tokens and the audit log filter."""
 
 import logging
+import re
 from typing import Any
 
 from django import forms
@@ -11,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from pregon.accounts import throttling
-from pregon.accounts.models import ApiToken, AuditAction, Role, User
+from pregon.accounts.models import ApiToken, AuditAction, BackupCodeDevice, Role, User
 from pregon.lib.proxy import client_ip
 
 logger = logging.getLogger(__name__)
@@ -86,6 +87,25 @@ class CodeForm(BootstrapMixin, forms.Form):
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].replace(" ", "")
+
+
+class SecondStepForm(BootstrapMixin, forms.Form):
+    """The second step of logging in: a code from the app, or one of the backup codes."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The six digits your app shows, or one of your backup codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].replace(" ", "")
+        if not (re.fullmatch(r"\d{6}", code) or BackupCodeDevice.is_code(code)):
+            raise forms.ValidationError(
+                _("Enter the six digits your app shows, or a backup code such as abcd-efgh-ijkl.")
+            )
+        return code
 
 
 class TwoFactorDisableForm(BootstrapMixin, forms.Form):

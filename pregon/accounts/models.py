@@ -1,4 +1,5 @@
 import hashlib
+import re
 import secrets
 import uuid
 
@@ -7,6 +8,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin
 
 
 class Role(models.TextChoices):
@@ -128,6 +130,89 @@ class ApiToken(models.Model):
         )
 
 
+class BackupCodeDevice(ThrottlingMixin, Device):
+    """A user's one-time backup codes, as a django-otp device: a code passes the second step
+    of logging in like one from the authenticator app, once, for someone who lost the phone.
+
+    Only each code's SHA-256 is stored (see ``BackupCode``), unlike django-otp's own static
+    tokens, which are kept in clear. Each code holds 60 random bits, too many to recover
+    from its hash by trying them all.
+    """
+
+    COUNT = 10
+    LENGTH = 12
+    ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
+
+    @staticmethod
+    def normalize(raw: str) -> str:
+        """A code as typed (any case, spaces, hyphens) in the form it is hashed in."""
+        return re.sub(r"[\s-]", "", raw).lower()
+
+    @classmethod
+    def is_code(cls, raw: str) -> bool:
+        """True if ``raw`` looks like a backup code (as opposed to a six-digit app code)."""
+        code = cls.normalize(raw)
+        return len(code) == cls.LENGTH and all(char in cls.ALPHABET for char in code)
+
+    @staticmethod
+    def hash(code: str) -> str:
+        return hashlib.sha256(code.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User) -> list[str]:
+        """Replace ``user``'s backup codes with new ones; return them as the user sees them
+        (``abcd-efgh-ijkl``). Only their hashes are stored."""
+        codes = [
+            "".join(secrets.choice(cls.ALPHABET) for _i in range(cls.LENGTH))
+            for _c in range(cls.COUNT)
+        ]
+        cls.objects.filter(user=user).delete()
+        device = cls.objects.create(user=user, name="backup codes")
+        BackupCode.objects.bulk_create(
+            BackupCode(device=device, digest=cls.hash(code)) for code in codes
+        )
+        return ["-".join(code[i : i + 4] for i in range(0, cls.LENGTH, 4)) for code in codes]
+
+    @classmethod
+    def remaining(cls, user: User) -> int | None:
+        """How many unused codes ``user`` has, or None if they never had any."""
+        device = cls.objects.filter(user=user).first()
+        return None if device is None else device.codes.count()
+
+    def get_throttle_factor(self) -> int:
+        return 1
+
+    def verify_token(self, token: str) -> bool:
+        """Use up the code ``token``: True once for each of this device's codes.
+
+        Input that is not shaped like a backup code (a six-digit app code, tried on every
+        device by ``django_otp.match_token``) is refused without counting as a failure.
+        """
+        if not self.is_code(token):
+            return False
+        allowed, _reason = self.verify_is_allowed()
+        if not allowed:
+            return False
+        digest = self.hash(self.normalize(token))
+        # A conditional delete: of two logins racing with the same code, only one wins.
+        used, _by_type = BackupCode.objects.filter(device=self, digest=digest).delete()
+        if used:
+            self.throttle_reset()
+            return True
+        self.throttle_increment()
+        return False
+
+
+class BackupCode(models.Model):
+    """One unused backup code of a ``BackupCodeDevice``: its SHA-256 only. Deleted when used."""
+
+    device = models.ForeignKey(BackupCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"backup code {self.pk} of {self.device.user}"
+
+
 class AuditAction(models.TextChoices):
     LOGIN = "login", _("Login")
     LOGIN_FAILED = "login_failed", _("Failed login")
@@ -136,6 +221,8 @@ class AuditAction(models.TextChoices):
     EMAIL_CHANGED = "email_changed", _("Email address changed")
     TWO_FACTOR_ENABLED = "2fa_enabled", _("Two-factor enabled")
     TWO_FACTOR_DISABLED = "2fa_disabled", _("Two-factor disabled")
+    BACKUP_CODES_CREATED = "backup_codes_created", _("Backup codes generated")
+    BACKUP_CODE_USED = "backup_code_used", _("Logged in with a backup code")
     USER_INVITED = "user_invited", _("User invited")
     ROLE_CHANGED = "role_changed", _("Role changed")
     USER_DEACTIVATED = "user_deactivated", _("User deactivated")
@@ -209,6 +296,7 @@ DETAIL_LABELS = {
     "messages": _("messages"),
     "causes": _("causes"),
     "status": _("status"),
+    "remaining": _("backup codes left"),
 }
 
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("perfil/correo/", views.email_change, name="email_change"),
     path("perfil/correo/<str:token>/", views.email_confirm, name="email_confirm"),
     path("perfil/dos-pasos/", views.two_factor, name="two_factor"),
+    path("perfil/dos-pasos/codigos/", views.backup_codes, name="backup_codes"),
     path("perfil/dos-pasos/desactivar/", views.two_factor_disable, name="two_factor_disable"),
     path("contrasena/olvidada/", password_reset, name="password_reset"),
     path("contrasena/enviada/", password_reset_done, name="password_reset_done"),

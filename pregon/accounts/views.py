@@ -21,7 +21,9 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pregon.accounts import audit, emails
@@ -35,11 +37,19 @@ from pregon.accounts.forms import (
     PasswordChangeForm,
     ProfileForm,
     RoleForm,
+    SecondStepForm,
     SetPasswordForm,
     TokenForm,
     TwoFactorDisableForm,
 )
-from pregon.accounts.models import ApiToken, AuditAction, AuditEntry, Role, User
+from pregon.accounts.models import (
+    ApiToken,
+    AuditAction,
+    AuditEntry,
+    BackupCodeDevice,
+    Role,
+    User,
+)
 
 # Between the password and the code, the session holds who is logging in, not a login.
 PENDING_LOGIN_KEY = "pregon_pending_login"
@@ -100,8 +110,21 @@ def _user_to_verify(request: HttpRequest) -> tuple[User | None, dict | None]:
     return User.objects.filter(pk=pending["user"], is_active=True).first(), pending
 
 
+def _second_factor(user: User, code: str) -> Device | None:
+    """The device that accepts ``code`` for ``user`` (using it up if it is a backup code).
+
+    A backup code is tried on the backup codes alone, so that it does not count as a wrong
+    app code. ``match_token`` applies django-otp's throttling: each wrong code doubles the wait.
+    """
+    if BackupCodeDevice.is_code(code):
+        device = BackupCodeDevice.objects.filter(user=user).first()
+        return django_otp.verify_token(user, device.persistent_id, code) if device else None
+    return django_otp.match_token(user, code)
+
+
 def verify(request: HttpRequest) -> HttpResponse:
-    """The second step of logging in: a code from the user's authenticator app."""
+    """The second step of logging in: a code from the user's authenticator app, or a backup
+    code for someone without their phone."""
     user, pending = _user_to_verify(request)
     if user is None:
         if request.user.is_authenticated:
@@ -109,10 +132,9 @@ def verify(request: HttpRequest) -> HttpResponse:
         request.session.pop(PENDING_LOGIN_KEY, None)
         messages.info(request, _("Log in with your email address and password first."))
         return redirect("accounts:login")
-    form = CodeForm(request.POST or None)
+    form = SecondStepForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        # match_token applies django-otp's throttling: each wrong code doubles the wait.
-        device = django_otp.match_token(user, form.cleaned_data["code"])
+        device = _second_factor(user, form.cleaned_data["code"])
         if device is not None:
             next_url = pending["next"] if pending else _next_url(request)
             if pending:
@@ -120,15 +142,35 @@ def verify(request: HttpRequest) -> HttpResponse:
                 auth.login(request, user, backend=pending["backend"])
             django_otp.login(request, device)
             audit.record(request, AuditAction.LOGIN, user.email, two_factor=True)
+            if isinstance(device, BackupCodeDevice):
+                _backup_code_used(request, user)
             return redirect(next_url)
-        form.add_error(
-            "code",
-            _("That code is not right. Codes change every 30 seconds: try the current one."),
-        )
+        if BackupCodeDevice.is_code(form.cleaned_data["code"]):
+            error = _("That backup code is not right, or it was already used.")
+        else:
+            error = _("That code is not right. Codes change every 30 seconds: try the current one.")
+        form.add_error("code", error)
         audit.record(
             request, AuditAction.LOGIN_FAILED, user.email, email=user.email, two_factor=True
         )
     return render(request, "accounts/verify.html", {"form": form})
+
+
+def _backup_code_used(request: HttpRequest, user: User) -> None:
+    """Audit the use of a backup code, and warn the user when few are left."""
+    remaining = BackupCodeDevice.remaining(user) or 0
+    audit.record(request, AuditAction.BACKUP_CODE_USED, user.email, remaining=remaining)
+    messages.warning(
+        request,
+        ngettext(
+            "You logged in with a backup code: %(count)s is left. Each code works once; "
+            "generate new ones in My account.",
+            "You logged in with a backup code: %(count)s are left. Each code works once; "
+            "generate new ones in My account.",
+            remaining,
+        )
+        % {"count": remaining},
+    )
 
 
 @require_POST
@@ -146,7 +188,9 @@ def _profile_page(request: HttpRequest, **forms: object) -> HttpResponse:
         "email_form": EmailChangeForm(request.user),
         "password_form": PasswordChangeForm(request.user),
         "disable_form": TwoFactorDisableForm(),
-        "has_two_factor": django_otp.user_has_device(request.user, confirmed=True),
+        "has_two_factor": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
+        "backup_codes_left": BackupCodeDevice.remaining(request.user),
+        "backup_codes_form": TwoFactorDisableForm(prefix="codes"),
         **forms,
     }
     return render(request, "accounts/profile.html", context)
@@ -260,7 +304,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             django_otp.login(request, device)
             audit.record(request, AuditAction.TWO_FACTOR_ENABLED, request.user.email)
             messages.success(request, _("Two-factor authentication is on."))
-            return redirect("accounts:profile")
+            return _show_backup_codes(request)
         form.add_error("code", _("That code is not right. Check your phone's clock and retry."))
     # The SVG is made by segno from the otpauth:// URL only: no user text reaches the markup.
     qr = segno.make(device.config_url, error="m").svg_inline(scale=5, border=2)
@@ -272,11 +316,45 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor.html", context)
 
 
+def _show_backup_codes(request: HttpRequest) -> HttpResponse:
+    """Issue new backup codes to the user and show them, this once: only hashes are kept."""
+    with transaction.atomic():
+        codes = BackupCodeDevice.issue(request.user)
+        audit.record(
+            request, AuditAction.BACKUP_CODES_CREATED, request.user.email, count=len(codes)
+        )
+    response = render(request, "accounts/backup_codes.html", {"codes": codes})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@authorize(Role.ANALYST)
+@require_POST
+def backup_codes(request: HttpRequest) -> HttpResponse:
+    """Replace the user's backup codes (the old ones stop working), confirmed with a current
+    code or the password, so that an unattended session cannot take them."""
+    if not TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect("accounts:profile")
+    form = TwoFactorDisableForm(request.POST, prefix="codes")
+    if form.is_valid():
+        if _is_code_or_password(request.user, form.cleaned_data["secret"]):
+            return _show_backup_codes(request)
+        form.add_error("secret", _("That is neither a current code nor your password."))
+    return _profile_page(request, backup_codes_form=form)
+
+
 def _is_code_or_password(user: User, secret: str) -> bool:
     # Only six digits are tried as a code: a wrong code counts against django-otp's throttle.
     if re.fullmatch(r"\d{6}", secret) and django_otp.match_token(user, secret) is not None:
         return True
     return user.check_password(secret)
+
+
+def _remove_two_factor(user: User) -> bool:
+    """Delete the user's authenticator app and backup codes; True if there were any."""
+    apps, _by_type = TOTPDevice.objects.filter(user=user).delete()
+    codes, _by_type = BackupCodeDevice.objects.filter(user=user).delete()
+    return bool(apps or codes)
 
 
 @authorize(Role.ANALYST)
@@ -285,7 +363,7 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
     form = TwoFactorDisableForm(request.POST)
     if form.is_valid():
         if _is_code_or_password(request.user, form.cleaned_data["secret"]):
-            TOTPDevice.objects.filter(user=request.user).delete()
+            _remove_two_factor(request.user)
             audit.record(request, AuditAction.TWO_FACTOR_DISABLED, request.user.email)
             messages.success(request, _("Two-factor authentication is off."))
             return redirect("accounts:profile")
@@ -414,8 +492,7 @@ def user_two_factor_reset(request: HttpRequest, code: uuid.UUID) -> HttpResponse
     """Turn off another user's two-factor, for someone who lost their phone."""
     user = get_object_or_404(User, code=code)
     with transaction.atomic():
-        removed, _removed_by_type = TOTPDevice.objects.filter(user=user).delete()
-        if removed:
+        if _remove_two_factor(user):
             audit.record(request, AuditAction.TWO_FACTOR_DISABLED, user.email)
     messages.success(
         request,

@@ -1,4 +1,4 @@
-// The API tokens page: copy a newly created token to the clipboard.
+// Secrets shown once (API tokens, backup codes): copy them to the clipboard, or print them.
 document.querySelectorAll("[data-copy-target]").forEach((button) => {
   button.addEventListener("click", async () => {
     const input = document.getElementById(button.dataset.copyTarget);
@@ -12,4 +12,8 @@ document.querySelectorAll("[data-copy-target]").forEach((button) => {
     }
     button.textContent = button.dataset.copiedLabel;
   });
+});
+
+document.querySelectorAll("[data-print]").forEach((button) => {
+  button.addEventListener("click", () => window.print());
 });

@@ -360,11 +360,16 @@ class ImportUploadForm(forms.Form):
     )
 
 
+# The choice in a column's select that opens the form for a new custom field.
+NEW_FIELD = "+new"
+
+
 class ImportOptionsForm(forms.Form):
     """Where each column of an uploaded file goes, and what to do with the contacts.
 
     One ``column_<n>`` choice per column of the file's header; the choices come from
-    ``imports.target_choices``, so the screen and the API accept the same targets.
+    ``imports.target_choices``, so the screen and the API accept the same targets, plus
+    ``NEW_FIELD``, which the screen turns into a new custom field (``ImportFieldForm``).
     """
 
     update_existing = forms.TypedChoiceField(
@@ -414,7 +419,7 @@ class ImportOptionsForm(forms.Form):
             key = f"column_{index}"
             self.fields[key] = forms.ChoiceField(
                 label=name or _("Column %(number)s") % {"number": index + 1},
-                choices=targets,
+                choices=[*targets, (NEW_FIELD, _("New custom field…"))],
                 required=False,
                 initial=suggested.get(str(index), ""),
             )
@@ -430,3 +435,33 @@ class ImportOptionsForm(forms.Form):
 
     def clean_tag_names(self) -> list[str]:
         return split_tag_names(self.cleaned_data.get("tag_names", ""))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for key in self.columns:
+            if cleaned.get(key) == NEW_FIELD:
+                self.add_error(
+                    key,
+                    _(
+                        "Create the new custom field first (“Create field” below), or choose "
+                        "where this column goes."
+                    ),
+                )
+        return cleaned
+
+
+class ImportFieldForm(FieldForm):
+    """A new custom field made from the import's mapping screen, for one of the file's
+    columns: the custom-fields screen's form, checks and all, plus that column."""
+
+    column = forms.ChoiceField(label=_("For the column"), required=False)
+
+    def __init__(self, *args: Any, header: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["column"].choices = [
+            ("", _("None yet")),
+            *(
+                (str(i), name or _("Column %(number)s") % {"number": i + 1})
+                for i, name in enumerate(header)
+            ),
+        ]

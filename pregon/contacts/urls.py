@@ -30,6 +30,7 @@ urlpatterns = [
     # Imports (views/imports.py).
     path("importar/", imports.import_index, name="imports"),
     path("importar/<uuid:code>/", imports.import_detail, name="import_detail"),
+    path("importar/<uuid:code>/campo/", imports.import_field_create, name="import_field_create"),
     path("importar/<uuid:code>/progreso/", imports.import_progress, name="import_progress"),
     path("importar/<uuid:code>/rechazados/", imports.import_report, name="import_report"),
     path("importar/<uuid:code>/descartar/", imports.import_discard, name="import_discard"),

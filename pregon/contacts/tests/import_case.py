@@ -24,9 +24,9 @@ class ImportCase(BaseTestCase):
         file = SimpleUploadedFile(name, content, content_type="text/csv")
         return self.client.post("/contactos/importar/", {"file": file})
 
-    def uploaded(self, content: bytes = CSV) -> Import:
+    def uploaded(self, content: bytes = CSV, name: str = "alumnos.csv") -> Import:
         """An import waiting for its mapping, uploaded by bob through the screen."""
         self.client.force_login(self.bob)
-        response = self.upload(content)
+        response = self.upload(content, name)
         assert response.status_code == 302, response.content
         return Import.objects.get(code=response["Location"].split("/")[-2])

@@ -5,6 +5,7 @@ views only move the user through its steps, as the REST API does.
 """
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import Role
 from pregon.contacts import imports
-from pregon.contacts.forms import ImportOptionsForm, ImportUploadForm, bootstrap
+from pregon.contacts.forms import ImportFieldForm, ImportOptionsForm, ImportUploadForm, bootstrap
 from pregon.contacts.models import Import, ImportStatus
 
 RECENT_IMPORTS = 20
@@ -53,14 +54,11 @@ def import_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             return redirect("contacts:import_detail", code=imp.code)
         return render(request, "contacts/import_detail.html", {"import": imp})
 
-    targets = imports.target_choices()
-    form = ImportOptionsForm(
-        request.POST if request.method == "POST" else None,
-        header=imp.header,
-        targets=targets,
-        suggested=imports.suggest_mapping(imp),
-    )
-    if request.method == "POST" and form.is_valid():
+    is_post = request.method == "POST"
+    original = imports.original_of(imp)
+    initial = _defaults(request, original)
+    form = _options_form(imp, request.POST if is_post else None, initial=initial)
+    if is_post and form.is_valid():
         try:
             imports.start_import(
                 imp,
@@ -75,14 +73,87 @@ def import_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             return redirect("contacts:import_detail", code=imp.code)
+    field_form = ImportFieldForm(prefix="new_field", header=imp.header)
+    return _mapping_page(request, imp, form, field_form, original)
+
+
+@authorize(Role.EDITOR)
+@require_POST
+def import_field_create(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Create a custom field from the mapping screen, then show the mapping again as the
+    user left it, with the new field chosen for the column it was made for."""
+    imp = get_object_or_404(Import, code=code)
+    if imp.status != ImportStatus.UPLOADED:
+        messages.info(request, _("This import has already been started."))
+        return redirect("contacts:import_detail", code=imp.code)
+    field_form = ImportFieldForm(request.POST, prefix="new_field", header=imp.header)
+    # The options as posted, kept as they are (unchecked) while the field is made.
+    kept = {name: request.POST.get(name) for name in OPTION_NAMES if name in request.POST}
+    columns = {
+        str(index): request.POST.get(f"column_{index}", "") for index in range(len(imp.header))
+    }
+    if field_form.is_valid():
+        field = field_form.save()
+        if field_form.cleaned_data["column"]:
+            columns[field_form.cleaned_data["column"]] = imports.FIELD_PREFIX + field.key
+        messages.success(
+            request,
+            _("Custom field “%(label)s” created with the key %(key)s.")
+            % {"label": field.label, "key": field.key},
+        )
+        field_form = ImportFieldForm(prefix="new_field", header=imp.header)
+    form = _options_form(imp, None, initial=kept, suggested=columns)
+    return _mapping_page(request, imp, form, field_form, imports.original_of(imp))
+
+
+OPTION_NAMES = ("update_existing", "mailing_list", "tag_names", "consent_text")
+
+
+def _options_form(
+    imp: Import,
+    data: Any,
+    *,
+    initial: dict[str, Any],
+    suggested: dict[str, str] | None = None,
+) -> ImportOptionsForm:
+    return ImportOptionsForm(
+        data,
+        header=imp.header,
+        targets=imports.target_choices(),
+        suggested=imports.suggest_mapping(imp) if suggested is None else suggested,
+        initial=initial,
+    )
+
+
+def _defaults(request: HttpRequest, original: Import | None) -> dict[str, Any]:
+    """The options a new mapping starts with: those of the import whose report of rejected
+    rows this file is (``original``), else the list of the latest import."""
+    if original is None:
+        return {"mailing_list": imports.last_list(request.user)}
+    return {
+        "update_existing": "1" if original.update_existing else "0",
+        "mailing_list": original.mailing_list,
+        "tag_names": ", ".join(original.tags.values_list("name", flat=True)),
+        "consent_text": original.consent_text,
+    }
+
+
+def _mapping_page(
+    request: HttpRequest,
+    imp: Import,
+    form: ImportOptionsForm,
+    field_form: ImportFieldForm,
+    original: Import | None,
+) -> HttpResponse:
     context = {
         "import": imp,
         "form": bootstrap(form),
+        "field_form": bootstrap(field_form),
+        "original": original,
         "preview": imports.preview(imp),
     }
-    return render(
-        request, "contacts/import_mapping.html", context, status=400 if form.errors else 200
-    )
+    failed = form.errors or field_form.errors
+    return render(request, "contacts/import_mapping.html", context, status=400 if failed else 200)
 
 
 @authorize(Role.EDITOR)

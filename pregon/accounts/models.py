@@ -3,6 +3,7 @@ import re
 import secrets
 import uuid
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
@@ -266,8 +267,10 @@ class AuditEntry(models.Model):
     def detail_items(self) -> list[tuple[str, str]]:
         """The details as (label, text) pairs for people: known keys translated, values
         written out (yes/no, lists joined, a mapping as "column → target")."""
+        words = _detail_words()
         return [
-            (DETAIL_LABELS.get(key, key), _detail_text(value)) for key, value in self.detail.items()
+            (str(DETAIL_LABELS.get(key, key)), _detail_text(value, words))
+            for key, value in self.detail.items()
         ]
 
 
@@ -297,16 +300,81 @@ DETAIL_LABELS = {
     "causes": _("causes"),
     "status": _("status"),
     "remaining": _("backup codes left"),
+    "change": _("change"),
+    "email": _("email"),
+    "human": _("people only"),
+    "tagged": _("contacts with it"),
+    "values_removed": _("values removed"),
+    "two_factor": _("two-step login"),
+    "q": _("search"),
+    "tag": _("tag"),
+    "segment": _("segment"),
 }
+# The codes the details hold, in words. Codes of other apps' choices (a contact's status, a
+# domain's, a bounce's cause) are read from their models through the app registry, since
+# accounts comes before them in the import order.
+DETAIL_WORDS = {
+    "added": _("added"),
+    "verified": _("verified"),
+    "keys rotated": _("keys rotated"),
+    "paused": _("paused"),
+    "cancelled": _("cancelled"),
+    "bounce mailbox": _("bounce mailbox"),
+    "campaign": _("campaign"),
+    "contact": _("contact"),
+    "delivery backend": _("sending server"),
+    "field": _("custom field"),
+    "image": _("image"),
+    "list": _("list"),
+    "segment": _("segment"),
+    "sender": _("sender"),
+    "suppression": _("suppressed address"),
+    "tag": _("tag"),
+    "template": _("template"),
+    "command": _("the command line"),
+    "link": _("a link sent by email"),
+    "mailto": _("an email to the unsubscribe address"),
+    "provider": _("the sending provider"),
+    "one-click": _("the mail program's unsubscribe button"),
+    "page": _("the unsubscribe page"),
+    # Where an import sent a column.
+    "email": _("Email address"),
+    "first_name": _("First name"),
+    "last_name": _("Last name"),
+    "phone": _("Phone"),
+}
+CODED_FIELDS = [
+    ("contacts", "Contact", "status"),
+    ("contacts", "Suppression", "reason"),
+    ("domains", "SendingDomain", "status"),
+    ("sending", "Backend", "kind"),
+    ("sending", "Bounce", "cause"),
+]
+FIELD_PREFIX = "field:"
 
 
-def _detail_text(value: object) -> str:
+def _detail_words() -> dict[str, str]:
+    """Code -> words in the active language, for every code a detail may hold."""
+    words = {value: str(label) for value, label in Role.choices}
+    for app, model, name in CODED_FIELDS:
+        field = apps.get_model(app, model)._meta.get_field(name)
+        words.update((value, str(label)) for value, label in field.flatchoices)
+    words.update((code, str(label)) for code, label in DETAIL_WORDS.items())
+    return words
+
+
+def _detail_text(value: object, words: dict[str, str]) -> str:
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(value, dict):
-        return ", ".join(f"{key} → {_detail_text(item)}" for key, item in value.items())
+        return ", ".join(
+            f"{DETAIL_LABELS.get(key, key)} → {_detail_text(item, words)}"
+            for key, item in value.items()
+        )
     if isinstance(value, list):
-        return ", ".join(_detail_text(item) for item in value)
-    return str(value)
+        return ", ".join(_detail_text(item, words) for item in value)
+    if isinstance(value, str) and value.startswith(FIELD_PREFIX):
+        return str(_("custom field “%(key)s”") % {"key": value[len(FIELD_PREFIX) :]})
+    return words.get(value, str(value)) if isinstance(value, str) else str(value)

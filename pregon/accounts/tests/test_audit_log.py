@@ -39,13 +39,41 @@ class AuditLogTestCase(BaseTestCase):
         )
         self.client.force_login(self.alice)
         response = self.client.get("/cuenta/auditoria/")
-        self.assertContains(response, "columns:</span> Correo → email")
+        self.assertContains(response, "columns:</span> Correo → Email address")
         self.assertContains(response, "update existing contacts:</span> yes")
         self.assertContains(response, "tags:</span> a, b")
         self.use_spanish()
         response = self.client.get("/cuenta/auditoria/")
-        self.assertContains(response, "Correo → email")
+        self.assertContains(response, "Correo → Correo electrónico")
         self.assertNotContains(response, "update_existing")
+
+    def test_codes_and_keys_are_in_spanish_words(self) -> None:
+        AuditEntry.objects.create(
+            actor=self.bob,
+            action=AuditAction.IMPORT,
+            target="alumnos.csv",
+            detail={"columns": {"Correo": "email", "Región": "field:region"}},
+        )
+        AuditEntry.objects.create(
+            actor=self.bob, action=AuditAction.LOGIN, target="bob", detail={"two_factor": True}
+        )
+        AuditEntry.objects.create(
+            actor=self.alice,
+            action=AuditAction.DELETION,
+            target="Relé",
+            detail={"kind": "delivery backend", "status": "unsubscribed", "via": "command"},
+        )
+        self.client.force_login(self.alice)
+        self.use_spanish()
+        response = self.client.get("/cuenta/auditoria/")
+        self.assertContains(response, "Correo → Correo electrónico")
+        self.assertContains(response, "Región → campo personalizado “region”")
+        self.assertContains(response, "inicio de sesión en dos pasos:</span> sí")
+        self.assertContains(response, "servidor de envío")
+        self.assertContains(response, "la línea de comandos")
+        self.assertContains(response, "Desuscrito")
+        for code in ("field:region", "two_factor", "delivery backend", "unsubscribed", "command"):
+            self.assertNotContains(response, code)
 
     def test_it_filters_by_action(self) -> None:
         self.client.force_login(self.alice)

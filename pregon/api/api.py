@@ -28,7 +28,15 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from pregon.accounts import audit
 from pregon.accounts.models import AuditAction
-from pregon.api import auth, errors, routes_account, routes_impact, routes_reports, routes_sending
+from pregon.api import (
+    auth,
+    errors,
+    routes_account,
+    routes_domains,
+    routes_impact,
+    routes_reports,
+    routes_sending,
+)
 from pregon.api.contacts import bulk_upsert, save_contact
 from pregon.api.errors import (
     ERRORS,
@@ -105,6 +113,7 @@ api.add_router("", routes_sending.router)
 api.add_router("", routes_impact.router)
 api.add_router("", routes_reports.router)
 api.add_router("", routes_account.router)
+api.add_router("", routes_domains.router)
 
 
 def _deleted(request: HttpRequest, kind: str, target: str, **detail: object) -> None:

@@ -1,0 +1,92 @@
+"""Sending domains in the API: add, list, read the records to publish, verify, rotate keys.
+
+The screens' functions do the work (``pregon.sending.deliverability``: ``add_domain``,
+``rows``, ``verify_domain``, ``rotate_keys``) and the screens' form checks the input, so the
+API proposes and checks the same records and writes the same audit entries. As on the
+screens, everybody may read; only administrators add, verify and rotate.
+"""
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+
+from pregon.api import auth
+from pregon.api.errors import ApiError, ErrorOut, form_errors, get_or_404, invalid
+from pregon.api.schemas import DomainDetailOut, DomainIn, DomainOut
+from pregon.domains import checks
+from pregon.domains.forms import DomainForm
+from pregon.domains.models import SendingDomain
+from pregon.sending import deliverability
+
+router = Router(tags=["domains"])
+# The error answers of these endpoints, for the OpenAPI document: api.py's, plus the 409 of
+# a key rotation already under way.
+ERRORS = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
+
+
+def _detail(domain: SendingDomain) -> SendingDomain:
+    """``domain`` with each record to publish and its last check, as its page shows them."""
+    records = [
+        {
+            "purpose": row.record.code,
+            "type": row.record.kind,
+            "name": row.record.name,
+            "value": row.value,
+            "selector": row.record.selector,
+            "is_pending": row.record.is_pending,
+            "state": row.result.state if row.result else "unchecked",
+            "message": row.result.message if row.result else "",
+        }
+        for row in deliverability.rows(domain)
+    ]
+    results = deliverability.results_of(domain)
+    # Read by DomainDetailOut beside the model's own fields.
+    domain.records = records
+    domain.alignment = next((r.message for r in results if r.code == checks.ALIGNMENT), "")
+    return domain
+
+
+@router.get("/domains", response=list[DomainOut], auth=auth.ANALYST)
+def domain_index(request: HttpRequest) -> QuerySet[SendingDomain]:
+    """The sending domains, by name."""
+    return SendingDomain.objects.all()
+
+
+@router.post("/domains", response={201: DomainDetailOut, **ERRORS}, auth=auth.ADMIN)
+def domain_create(request: HttpRequest, payload: DomainIn) -> Status[SendingDomain]:
+    """Add a domain with new DKIM keys; the answer lists the DNS records to publish."""
+    form = DomainForm(payload.dict())
+    if not form.is_valid():
+        raise invalid(form_errors(form))
+    domain = deliverability.add_domain(request, form)
+    return Status(201, _detail(domain))
+
+
+@router.get("/domains/{code}", response={200: DomainDetailOut, **ERRORS}, auth=auth.ANALYST)
+def domain_detail(request: HttpRequest, code: str) -> SendingDomain:
+    """A domain with the DNS records to publish, each with the result of the last check."""
+    return _detail(get_or_404(SendingDomain.objects, code=code))
+
+
+@router.post("/domains/{code}/verify", response={200: DomainDetailOut, **ERRORS}, auth=auth.ADMIN)
+def domain_verify(request: HttpRequest, code: str) -> SendingDomain:
+    """Look every record up in the DNS now, as the Verify button does, and answer with the
+    results. A record the DNS could not be asked about has the state "error"."""
+    domain = get_or_404(SendingDomain.objects, code=code)
+    deliverability.verify_domain(request, domain)
+    return _detail(domain)
+
+
+@router.post(
+    "/domains/{code}/rotate-keys",
+    response={200: DomainDetailOut, **ERRORS},
+    auth=auth.ADMIN,
+)
+def domain_rotate(request: HttpRequest, code: str) -> SendingDomain:
+    """Start a DKIM key rotation: new keys (is_pending) to publish, which start signing when
+    verification finds them. A rotation already under way is a 409."""
+    domain = get_or_404(SendingDomain.objects, code=code)
+    if not deliverability.rotate_keys(request, domain):
+        raise ApiError(409, _("A key rotation is already under way: publish its records."))
+    return _detail(domain)

@@ -56,8 +56,14 @@ class FiguresOut(Schema):
     unsubscribed: int
     conversions: int = Field(description="Messages with a conversion reported.")
     conversion_rate: float | None = Field(description="conversions / delivered.")
-    human: EngagementOut = Field(description="People only: machines' events left out.")
-    raw: EngagementOut = Field(description="Every event, mail-privacy proxies and scanners too.")
+    human: EngagementOut = Field(
+        description="People only: Gmail's opens included (its image proxy fetches only when "
+        "a person opens); Apple Mail Privacy Protection's opens and link scanners' clicks left "
+        "out. A click counts as an open."
+    )
+    raw: EngagementOut = Field(
+        description="Every event: Apple Mail Privacy Protection's opens and scanners' too."
+    )
 
 
 class LinkOut(Schema):

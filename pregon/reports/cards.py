@@ -24,9 +24,9 @@ def cards(figures: Figures, human: bool) -> list[Card]:
     """Every figure of the report, people's (``human``) or every event's, in reading order."""
     shown, other = (figures.human, figures.raw) if human else (figures.raw, figures.human)
     if human:
-        beside = _("With machines: %(value)s")
+        beside = _("With Apple and antivirus: %(value)s")
     else:
-        beside = _("People only: %(value)s")
+        beside = _("People only (Gmail included): %(value)s")
     return [
         Card(
             "sent",

@@ -49,7 +49,7 @@ class CampaignReportTestCase(BaseTestCase):
         self.assertFigure(response, "complaints", "1")
         self.assertFigure(response, "unsubscribed", "1")
         self.assertFigure(response, "conversions", "1")
-        self.assertContains(response, "With machines: 6")
+        self.assertContains(response, "With Apple and antivirus: 6")
         self.assertContains(response, 'id="report-chart-data"')
         self.assertContains(
             response, reverse("reports:campaign_heatmap", args=[self.campaign.code])
@@ -70,7 +70,17 @@ class CampaignReportTestCase(BaseTestCase):
         response = self.client.get(self.url, {"eventos": "todos"})
         self.assertFigure(response, "opened", "6")
         self.assertFigure(response, "clicked", "4")
-        self.assertContains(response, "People only: 4")
+        self.assertContains(response, "People only (Gmail included): 4")
+
+    def test_the_toggle_says_what_each_side_counts(self) -> None:
+        self.use_spanish()
+        response = self.client.get(self.url)
+        self.assertContains(response, "Personas (incluye Gmail)")
+        self.assertContains(response, "Todo, con aperturas y clics automáticos (Apple, antivirus)")
+        self.assertContains(response, "Con Apple y antivirus: 6")
+        self.client.force_login(self.bob)
+        people = reverse("reports:campaign_people", args=[self.campaign.code, "no-abrieron"])
+        self.assertContains(self.client.get(people), "Solo personas (incluye Gmail)")
 
     def test_it_lists_clicks_per_link(self) -> None:
         response = self.client.get(self.url)

@@ -1,8 +1,11 @@
 import datetime
+import html
+import re
 from unittest import mock
 from zoneinfo import ZoneInfo
 
 import time_machine
+from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import reverse
 
@@ -14,6 +17,7 @@ from pregon.test import BaseTestCase
 
 LIMA = ZoneInfo("America/Lima")
 CHANGED = "The campaign already changed; reload to see its state."
+HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)">')
 
 
 class CampaignActionTestCase(BaseTestCase):
@@ -33,6 +37,14 @@ class CampaignActionTestCase(BaseTestCase):
     def audited(self, action: AuditAction) -> list[tuple[str, str, dict]]:
         entries = AuditEntry.objects.filter(action=action)
         return [(entry.actor_email, entry.target, entry.detail) for entry in entries]
+
+    def confirmed(self, name: str, data: dict | None = None, **options: object) -> HttpResponse:
+        """Post to "send now" or "schedule", then confirm on the page that shows."""
+        page = self.client.post(self.url(name), data or {})
+        self.assertContains(page, 'id="confirm-send"')
+        fields = {key: html.unescape(value) for key, value in HIDDEN.findall(page.text)}
+        fields.pop("csrfmiddlewaretoken", None)
+        return self.client.post(self.url(name), fields, **options)
 
     def start(self) -> None:
         """Put the campaign in the state the scheduler leaves it in once started."""
@@ -56,7 +68,7 @@ class SendNowTestCase(CampaignActionTestCase):
     def test_it_schedules_for_now(self) -> None:
         with time_machine.travel(datetime.datetime(2026, 12, 1, 10, tzinfo=LIMA), tick=False):
             self.client.force_login(self.bob)  # Sessions are short; this one starts now.
-            response = self.client.post(self.url("send_now"), follow=True)
+            response = self.confirmed("send_now", follow=True)
             self.assertRedirects(response, self.detail)
         self.assertContains(response, "The campaign starts within a few seconds.")
         self.assertEqual(self.status(), CampaignStatus.SCHEDULED)
@@ -90,7 +102,7 @@ class SendNowTestCase(CampaignActionTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Tick the box to send anyway: it will stop at zero.")
         self.assertEqual(self.status(), CampaignStatus.DRAFT)
-        response = self.client.post(self.url("send_now"), {"confirm": "on"})
+        response = self.confirmed("send_now", {"confirm": "on"})
         self.assertRedirects(response, self.detail)
         self.assertEqual(self.status(), CampaignStatus.SCHEDULED)
 
@@ -103,7 +115,7 @@ class SendNowTestCase(CampaignActionTestCase):
 
     def test_a_change_between_reading_and_writing_is_reported(self) -> None:
         with mock.patch.object(Campaign, "schedule", side_effect=IllegalTransition):
-            response = self.client.post(self.url("send_now"), follow=True)
+            response = self.confirmed("send_now", follow=True)
         self.assertContains(response, CHANGED)
         self.assertEqual(self.audited(AuditAction.CAMPAIGN_SENT), [])
 
@@ -120,7 +132,7 @@ class ScheduleTestCase(CampaignActionTestCase):
         self.assertEqual(self.status(), CampaignStatus.DRAFT)
 
     def test_the_time_is_read_in_the_accounts_time_zone(self) -> None:
-        response = self.client.post(self.url("schedule"), {"at": "2026-12-01T18:00"}, follow=True)
+        response = self.confirmed("schedule", {"at": "2026-12-01T18:00"}, follow=True)
         self.assertRedirects(response, self.detail)
         self.assertContains(response, "The campaign will be sent on Dec. 1, 2026 at 18:00.")
         self.assertEqual(self.status(), CampaignStatus.SCHEDULED)
@@ -134,7 +146,7 @@ class ScheduleTestCase(CampaignActionTestCase):
 
     def test_the_time_zone_is_the_accounts_whatever_the_language(self) -> None:
         self.use_spanish()
-        self.client.post(self.url("schedule"), {"at": "2026-12-01T18:00"})
+        self.confirmed("schedule", {"at": "2026-12-01T18:00"})
         self.campaign.refresh_from_db()
         self.assertEqual(
             self.campaign.scheduled_at, datetime.datetime(2026, 12, 1, 23, 0, tzinfo=datetime.UTC)
@@ -166,7 +178,7 @@ class ScheduleTestCase(CampaignActionTestCase):
         self.assertContains(response, "it will stop at zero")
         self.assertEqual(self.status(), CampaignStatus.DRAFT)
         data = {"at": "2026-12-01T18:00", "confirm": "on"}
-        self.assertRedirects(self.client.post(self.url("schedule"), data), self.detail)
+        self.assertRedirects(self.confirmed("schedule", data), self.detail)
         self.assertEqual(self.status(), CampaignStatus.SCHEDULED)
 
     def test_an_empty_audience_is_refused(self) -> None:

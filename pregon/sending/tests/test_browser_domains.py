@@ -22,8 +22,10 @@ DOMAIN = "capacitacion.gob.pe"
 def zone(domain: SendingDomain, with_dmarc: bool) -> dict:
     records = [
         *[(f"{key.selector}._domainkey", "TXT", txt(key.dns_value)) for key in domain.keys.all()],
-        ("@", "TXT", txt("v=spf1 a:relay.capacitacion.gob.pe ~all")),
+        # The From domain keeps its own MX; SPF and MX for Pregón go on the bounce subdomain.
         ("@", "MX", "10 correo.capacitacion.gob.pe."),
+        ("rebotes", "TXT", txt("v=spf1 a:relay.capacitacion.gob.pe ~all")),
+        ("rebotes", "MX", "10 correo.capacitacion.gob.pe."),
         # The relay's address, for which SPF is evaluated.
         ("relay", "A", "198.51.100.20"),
     ]
@@ -60,6 +62,7 @@ class DomainWizardBrowserTestCase(StaticLiveServerTestCase):
             expect(page.locator("#domain-steps [aria-current=step]")).to_have_count(1)
             page.fill("#id_name", "Capacitacion.gob.pe")
             page.fill("#id_report_address", f"reportes@{DOMAIN}")
+            expect(page.locator("#id_return_path")).to_have_value("")
             self.assertTrue(fits_width(page))
             screenshot(page, "domain-new")
             page.click("#domain-form button[type=submit]")

@@ -160,8 +160,8 @@ class ChecklistTestCase(BaseTestCase):
         self.assertEqual(states(response)["spf"], "fail")
         self.assertContains(
             response,
-            "bueno.test: Con el registro SPF de rebotes.bueno.test, los receptores obtienen «softfail» "
-            "para a:relay.bueno.test (127.0.0.2)",
+            "bueno.test: Con el registro SPF de rebotes.bueno.test, los receptores obtienen "
+            "«softfail» para a:relay.bueno.test (127.0.0.2)",
         )
         self.assertContains(response, "v=spf1 ip4:203.0.113.7 a:relay.bueno.test ~all")
 

@@ -31,7 +31,7 @@ class SenderIndexTestCase(BaseTestCase):
         response = self.client.get(self.url)
         self.assertContains(response, "Escuela de Capacitación")
         self.assertContains(response, "consultas@escuela.example.pe")
-        self.assertContains(response, "<td>escuela.example.pe</td>", html=True)
+        self.assertContains(response, '<td class="text-break">escuela.example.pe</td>', html=True)
         self.assertContains(response, f'href="/envio/remitentes/{sender.code}/editar/"')
         self.assertContains(response, f'href="/envio/remitentes/{sender.code}/eliminar/"')
 

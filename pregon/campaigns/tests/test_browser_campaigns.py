@@ -16,6 +16,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from pregon.accounts.models import Role, User
+from pregon.campaigns.models import Campaign, CampaignStatus
 from pregon.campaigns.tests.data import contacts_on_a_list
 from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.content import starts
@@ -96,7 +97,7 @@ class CampaignBrowserTestCase(StaticLiveServerTestCase):
             page.fill(
                 "#campaign-test textarea, #campaign-test input[name=addresses]", "jefa@example.pe"
             )
-            page.click("#campaign-test button[type=submit]")
+            page.click("#campaign-test form[method=post] button[type=submit]")
             expect(page.locator("[data-address='jefa@example.pe']")).to_have_attribute(
                 "data-outcome", "sent"
             )
@@ -107,6 +108,21 @@ class CampaignBrowserTestCase(StaticLiveServerTestCase):
             sender = start("runsender", "--idle", "0.2", "--batch", "25")
             try:
                 page.click("#campaign-send form button[type=submit] >> nth=0")
+                # Nothing goes until the confirmation says who, from whom, what and when.
+                confirm = page.locator("#confirm-send")
+                expect(confirm.locator("[data-count]")).to_have_attribute(
+                    "data-count", str(RECIPIENTS)
+                )
+                expect(confirm.locator("[data-subject]")).to_have_text(
+                    "{{ nombre }}, inscríbete en el curso de diciembre"
+                )
+                expect(confirm.locator("[data-sender]")).to_contain_text(
+                    "capacitacion@escuela.example.pe"
+                )
+                expect(confirm.locator("[data-when]")).to_contain_text("(America/Lima)")
+                self.assertEqual(Campaign.objects.get().status, CampaignStatus.DRAFT)
+                screenshot(page, "campaign-confirm")
+                page.click("#confirm-button")
                 progress = page.locator("#campaign-progress")
                 expect(progress).to_have_attribute("data-status", "sending", timeout=20_000)
                 sent = page.locator("#campaign-progress [data-count=sent]")

@@ -32,7 +32,12 @@ def test_the_web_servers_logs_keep_the_paths_of_links_in_mail_but_not_their_toke
 ) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PREGON_VAR_DIR": str(tmp_path), "PREGON_SITE_URL": base}
+    env = {
+        **os.environ,
+        "PREGON_VAR_DIR": str(tmp_path),
+        "PREGON_SITE_URL": base,
+        "PREGON_ADMIN_EMAIL": "capacitacion@entidad.gob.pe",
+    }
     env.pop("PREGON_DATABASE_URL", None)
     env.pop("PREGON_ADMIN_PASSWORD", None)
     setup = subprocess.run(

@@ -41,7 +41,7 @@ def test_setup_then_run_serves_the_login_page_and_stops_on_sigterm(tmp_path: Pat
         "PREGON_VAR_DIR": str(tmp_path),
         "PREGON_BIND": f"127.0.0.1:{port}",
         "PREGON_SITE_URL": f"http://127.0.0.1:{port}",
-        "PREGON_ADMIN_EMAIL": "admin@example.org",
+        "PREGON_ADMIN_EMAIL": "capacitacion@entidad.gob.pe",
         "PREGON_ADMIN_PASSWORD": "a long enough password",
         "PREGON_WEB_WORKERS": "1",
     }
@@ -49,7 +49,7 @@ def test_setup_then_run_serves_the_login_page_and_stops_on_sigterm(tmp_path: Pat
     pregon = [sys.executable, "-m", "pregon"]
     setup = subprocess.run([*pregon, "setup"], env=env, capture_output=True, text=True, timeout=120)
     assert setup.returncode == 0, setup.stderr
-    assert "admin@example.org" in setup.stdout
+    assert "capacitacion@entidad.gob.pe" in setup.stdout
 
     run = subprocess.Popen(
         [*pregon, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT

@@ -37,7 +37,7 @@ def modes(root: Path) -> dict[str, str]:
 )
 def test_a_fresh_install_keeps_var_to_its_user_under_any_umask(tmp_path: Path) -> None:
     var = tmp_path / "var"
-    env = {**os.environ, "PREGON_VAR_DIR": str(var)}
+    env = {**os.environ, "PREGON_VAR_DIR": str(var), "PREGON_ADMIN_EMAIL": "jefa@entidad.gob.pe"}
     for name in ("PREGON_DATABASE_URL", "PREGON_SECRET_KEY", "PREGON_TRACKING_SPOOL_DIR"):
         env.pop(name, None)
     pregon = [sys.executable, "-m", "pregon"]

@@ -2,7 +2,8 @@
 
 The screens' functions do the work (``pregon.sending.deliverability``: ``add_domain``,
 ``rows``, ``verify_domain``, ``rotate_keys``) and the screens' form checks the input, so the
-API proposes and checks the same records and writes the same audit entries. As on the
+API proposes and checks the same records and writes the same audit entries (a new return
+path goes through ``change_return_path`` too). As on the
 screens, everybody may read; only administrators add, verify and rotate.
 """
 
@@ -13,9 +14,9 @@ from ninja import Router, Status
 
 from pregon.api import auth
 from pregon.api.errors import ApiError, ErrorOut, form_errors, get_or_404, invalid
-from pregon.api.schemas import DomainDetailOut, DomainIn, DomainOut
+from pregon.api.schemas import DomainDetailOut, DomainIn, DomainOut, DomainPatch
 from pregon.domains import checks
-from pregon.domains.forms import DomainForm
+from pregon.domains.forms import DomainForm, ReturnPathForm
 from pregon.domains.models import SendingDomain
 from pregon.sending import deliverability
 
@@ -67,6 +68,17 @@ def domain_create(request: HttpRequest, payload: DomainIn) -> Status[SendingDoma
 def domain_detail(request: HttpRequest, code: str) -> SendingDomain:
     """A domain with the DNS records to publish, each with the result of the last check."""
     return _detail(get_or_404(SendingDomain.objects, code=code))
+
+
+@router.patch("/domains/{code}", response={200: DomainDetailOut, **ERRORS}, auth=auth.ADMIN)
+def domain_update(request: HttpRequest, code: str, payload: DomainPatch) -> SendingDomain:
+    """Change the subdomain bounces come back to; its records are checked at the next
+    verification."""
+    domain = get_or_404(SendingDomain.objects, code=code)
+    form = ReturnPathForm(payload.dict(), instance=domain)
+    if not form.is_valid():
+        raise invalid(form_errors(form))
+    return _detail(deliverability.change_return_path(request, form))
 
 
 @router.post("/domains/{code}/verify", response={200: DomainDetailOut, **ERRORS}, auth=auth.ADMIN)

@@ -689,6 +689,12 @@ class DomainIn(InputSchema):
     )
 
 
+class DomainPatch(InputSchema):
+    return_path: str = SchemaField(
+        ..., description="A new subdomain for bounces; empty: rebotes.<name>."
+    )
+
+
 class DomainOut(Schema):
     code: UUID
     name: str

@@ -42,27 +42,46 @@ class DomainForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        name = cleaned.get("name")
-        if not name:
-            return cleaned
-        return_path = _ascii(cleaned.get("return_path") or default_return_path(name))
-        if not _DOMAIN.fullmatch(return_path):
-            self.add_error(
-                "return_path",
-                _("Write a subdomain such as %(example)s.")
-                % {"example": default_return_path(name)},
-            )
-        elif return_path == name:
-            self.add_error(
-                "return_path",
-                _(
-                    "Bounces need a subdomain of their own, such as %(example)s: an MX record "
-                    "on %(name)s would bring your own mail to Pregón."
-                )
-                % {"example": default_return_path(name), "name": name},
-            )
-        cleaned["return_path"] = return_path
+        if cleaned.get("name"):
+            _clean_return_path(self, cleaned["name"])
         return cleaned
+
+
+class ReturnPathForm(forms.ModelForm):
+    """A domain's return-path subdomain, changed after it was added."""
+
+    class Meta:
+        model = SendingDomain
+        fields = ["return_path"]
+        labels = DomainForm.Meta.labels
+        help_texts = DomainForm.Meta.help_texts
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        _clean_return_path(self, self.instance.name)
+        return cleaned
+
+
+def _clean_return_path(form: forms.ModelForm, name: str) -> None:
+    """Check ``form``'s return path for the From domain ``name``, empty meaning the proposed
+    one: a host name, not ``name`` itself (an MX there would take the domain's own mail)."""
+    example = default_return_path(name)
+    return_path = _ascii(form.cleaned_data.get("return_path") or example)
+    if not _DOMAIN.fullmatch(return_path):
+        form.add_error(
+            "return_path", _("Write a subdomain such as %(example)s.") % {"example": example}
+        )
+    elif return_path == name:
+        form.add_error(
+            "return_path",
+            _(
+                "Bounces need a subdomain of their own, such as %(example)s: an MX record "
+                "on %(name)s would bring your own mail to Pregón."
+            )
+            % {"example": example, "name": name},
+        )
+    else:
+        form.cleaned_data["return_path"] = return_path
 
 
 def _ascii(name: str) -> str:

@@ -26,7 +26,7 @@ from pregon.accounts import audit
 from pregon.accounts.models import AuditAction
 from pregon.content.models import EmailTemplate
 from pregon.domains import checks, dns
-from pregon.domains.forms import DomainForm
+from pregon.domains.forms import DomainForm, ReturnPathForm
 from pregon.domains.models import DomainStatus, SendingDomain
 from pregon.sending import engine
 from pregon.sending.models import (
@@ -162,6 +162,20 @@ def add_domain(request: HttpRequest, form: DomainForm) -> SendingDomain:
         domain = form.save()
         domain.add_keys()
         audit.record(request, AuditAction.DOMAIN_CHANGED, domain.name, change="added")
+    return domain
+
+
+def change_return_path(request: HttpRequest, form: ReturnPathForm) -> SendingDomain:
+    """Save the valid ``form``'s new return path, in the audit log. Its records are checked
+    at the next verification."""
+    domain = form.save()
+    audit.record(
+        request,
+        AuditAction.DOMAIN_CHANGED,
+        domain.name,
+        change="return path",
+        return_path=domain.return_path,
+    )
     return domain
 
 

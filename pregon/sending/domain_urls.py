@@ -13,4 +13,5 @@ urlpatterns = [
     path("<uuid:code>/", domain_views.domain_detail, name="detail"),
     path("<uuid:code>/verificar/", domain_views.domain_verify, name="verify"),
     path("<uuid:code>/rotar-claves/", domain_views.domain_rotate, name="rotate"),
+    path("<uuid:code>/ruta-de-retorno/", domain_views.domain_return_path, name="return_path"),
 ]

@@ -18,7 +18,7 @@ from pregon.accounts.decorators import authorize
 from pregon.accounts.models import Role
 from pregon.contacts.forms import bootstrap
 from pregon.domains import checks
-from pregon.domains.forms import DomainForm
+from pregon.domains.forms import DomainForm, ReturnPathForm
 from pregon.domains.models import DomainStatus, SendingDomain
 from pregon.sending import deliverability
 
@@ -58,6 +58,7 @@ def domain_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         "quarantine": checks.dmarc_value(domain.dmarc_reports_to, "quarantine"),
         "reject": checks.dmarc_value(domain.dmarc_reports_to, "reject"),
         "pending": domain.pending_keys().exists(),
+        "return_path_form": bootstrap(ReturnPathForm(instance=domain)),
         "retired": domain.keys.exclude(retired_at=None).order_by("-retired_at"),
         "senders": domain.senderidentity_set.all(),
         "refusals": deliverability.refusals(domain),
@@ -81,6 +82,23 @@ def domain_verify(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             _("Some records of %(domain)s are missing or wrong: see what to change below.")
             % {"domain": domain.name},
         )
+    return redirect(reverse("domains:detail", args=[domain.code]) + "#records")
+
+
+@authorize(Role.ADMIN)
+@require_POST
+def domain_return_path(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    domain = get_object_or_404(SendingDomain, code=code)
+    form = ReturnPathForm(request.POST, instance=domain)
+    if form.is_valid():
+        domain = deliverability.change_return_path(request, form)
+        messages.success(
+            request,
+            _("Bounces now come back to %(return_path)s: publish its records and press Verify.")
+            % {"return_path": domain.return_path},
+        )
+    else:
+        messages.error(request, " ".join(form.errors["return_path"]))
     return redirect(reverse("domains:detail", args=[domain.code]) + "#records")
 
 

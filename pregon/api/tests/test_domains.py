@@ -150,3 +150,20 @@ class DomainsApiTestCase(ApiTestCase):
             self.assertEqual(sorted(paths[path]), ["post"])
         self.assertIn("409", paths["/api/v1/domains/{code}/rotate-keys"]["post"]["responses"])
         self.assertIn("get", paths["/api/v1/domains/{code}"])
+
+    def test_an_administrator_changes_the_bounce_subdomain(self) -> None:
+        code = self.create()["code"]
+        response = self.call(
+            "PATCH", f"/domains/{code}", {"return_path": "Bounces.bueno.test"}, token=self.admin
+        )
+        self.assertEqual(response.status_code, 200)
+        names = {r["name"] for r in response.json()["records"] if r["purpose"] != "dkim"}
+        self.assertEqual(names, {"bounces.bueno.test", "_dmarc.bueno.test"})
+        response = self.call(
+            "PATCH", f"/domains/{code}", {"return_path": "bueno.test"}, token=self.admin
+        )
+        self.assertEqual(response.status_code, 422)
+        self.assertIn("return_path", response.json()["errors"])
+        response = self.call("PATCH", f"/domains/{code}", {"return_path": "x.bueno.test"})
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(SendingDomain.objects.get().return_path, "bounces.bueno.test")

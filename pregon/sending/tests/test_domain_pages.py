@@ -269,3 +269,21 @@ class DomainPagesTestCase(BaseTestCase):
         )
         for english in ("nameservers", "refused", "Errno", "timed out", "answer"):
             self.assertNotContains(response, english)
+
+    def test_an_administrator_changes_the_bounce_subdomain(self) -> None:
+        domain = self.add()
+        url = reverse("domains:return_path", args=[domain.code])
+        response = self.client.post(url, {"return_path": "Bounces.Bueno.test"}, follow=True)
+
+        self.assertContains(response, "Bounces now come back to bounces.bueno.test")
+        self.assertContains(response, 'value="bounces.bueno.test"', count=3)  # SPF, MX, form
+        domain.refresh_from_db()
+        self.assertEqual(domain.return_path, "bounces.bueno.test")
+        response = self.client.post(url, {"return_path": "bueno.test"}, follow=True)
+        self.assertContains(response, "an MX record on bueno.test would bring your own mail")
+        domain.refresh_from_db()
+        self.assertEqual(domain.return_path, "bounces.bueno.test")
+        entry = AuditEntry.objects.filter(detail__change="return path").get()
+        self.assertEqual(entry.detail["return_path"], "bounces.bueno.test")
+        self.client.force_login(self.bob)
+        self.assertEqual(self.client.post(url, {"return_path": "x.bueno.test"}).status_code, 403)

@@ -210,8 +210,8 @@ class Campaign(models.Model):
     scheduled_at = models.DateTimeField(_("send at"), null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # When a test of it was last accepted by a relay: the dashboard's first-run checklist
-    # reads it, as nothing else records a test send.
+    # When a test of it was last accepted (by a relay, or kept in the test mailbox): the
+    # dashboard's first-run checklist reads it, as nothing else records a test send.
     tested_at = models.DateTimeField(null=True, blank=True, editable=False)
     mailing = models.OneToOneField(Mailing, null=True, blank=True, on_delete=models.PROTECT)
     created_by = models.ForeignKey(

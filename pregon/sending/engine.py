@@ -253,8 +253,8 @@ def send_tests(
     draft: TestedDraft, addresses: list[str], sample: Contact | None = None
 ) -> list[tuple[str, Result]]:
     """Send ``draft`` now to each of ``addresses``, with ``sample``'s data; return each
-    address's outcome. A test that a relay accepted for any of them is recorded on the
-    draft (``record_test``).
+    address's outcome. A test accepted for any of them (by a relay, or kept in the test
+    mailbox) is recorded on the draft (``record_test``).
 
     See ``send_test_messages``, which also returns what was sent.
     """

@@ -62,12 +62,9 @@ MACHINE_REASONS = {
 # held to it: a person watching their inbox opens within seconds, and Gmail's proxy, which
 # fetches only when the message is opened, would be that person.
 TOO_FAST = datetime.timedelta(seconds=10)
-# ua-parser's family for Gmail's image proxy.
-GMAIL_PROXY = "GmailImageProxy"
 CLIENT_NAMES = {
     "Mobile Safari UI/WKWebView": "Apple Mail",
     "Apple Mail": "Apple Mail",
-    GMAIL_PROXY: "Gmail",
     "Outlook": "Outlook",
     "Thunderbird": "Thunderbird",
 }
@@ -85,14 +82,14 @@ def describe(user_agent: str) -> Agent:
     """The mail program (or browser) and the kind of device of ``user_agent``."""
     if not user_agent:
         return Agent("", "other")
+    if is_gmail_proxy(user_agent):
+        # The proxy names an old Windows of its own, not the reader's device: unknown.
+        return Agent("Gmail", "")
     parsed = parse(user_agent)
     family = parsed.user_agent.family if parsed.user_agent else ""
     system = parsed.os.family if parsed.os else ""
     device_family = parsed.device.family if parsed.device else ""
-    if family == GMAIL_PROXY:
-        # The proxy names an old Windows of its own, not the reader's device: unknown.
-        device = ""
-    elif device_family == "iPad" or "Tablet" in device_family:
+    if device_family == "iPad" or "Tablet" in device_family:
         device = "tablet"
     elif system in MOBILE_SYSTEMS:
         device = "mobile"
@@ -120,7 +117,7 @@ def machine_reason(
     address = _address(ip)
     if method == "HEAD":
         return "head"
-    if "googleimageproxy" in agent:
+    if is_gmail_proxy(user_agent):
         return ""
     if opening and user_agent.strip() == "Mozilla/5.0" and _within(address, [APPLE_NETWORK]):
         return "apple_privacy"
@@ -129,6 +126,12 @@ def machine_reason(
     if _within(address, SCANNER_NETWORKS):
         return "scanner_network"
     return ""
+
+
+def is_gmail_proxy(user_agent: str) -> bool:
+    """Whether ``user_agent`` is Gmail's image proxy's ("… (via ggpht.com GoogleImageProxy)";
+    ua-parser tells it only with the ggpht.com part)."""
+    return "googleimageproxy" in user_agent.lower()
 
 
 def too_soon(since_sent: datetime.timedelta) -> str:

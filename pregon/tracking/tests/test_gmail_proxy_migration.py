@@ -19,7 +19,11 @@ class GmailProxyMigrationTestCase(TestCase):
         scheduling.start_due_campaigns()
         message = Message.objects.get()
         gmail = Event.objects.create(
-            kind=EventKind.OPENED, message=message, machine="gmail_proxy", device="desktop"
+            kind=EventKind.OPENED,
+            message=message,
+            machine="gmail_proxy",
+            client="Firefox",
+            device="desktop",
         )
         apple = Event.objects.create(
             kind=EventKind.OPENED, message=message, machine="apple_privacy", device="other"
@@ -27,5 +31,5 @@ class GmailProxyMigrationTestCase(TestCase):
         migration.people_opened(apps, None)
         gmail.refresh_from_db()
         apple.refresh_from_db()
-        self.assertEqual((gmail.machine, gmail.device), ("", ""))
+        self.assertEqual((gmail.machine, gmail.client, gmail.device), ("", "Gmail", ""))
         self.assertEqual((apple.machine, apple.device), ("apple_privacy", "other"))

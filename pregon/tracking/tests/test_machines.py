@@ -69,8 +69,10 @@ class MachinesTestCase(TestCase):
         self.assertEqual(self.open("Mozilla/5.0", ip="190.12.34.56").machine, "")
 
     def test_gmail_s_image_proxy_opens_for_a_person(self) -> None:
-        event = self.open(GMAIL_PROXY, ip="66.249.84.12")
-        self.assertEqual((event.machine, event.client, event.device), ("", "Gmail", ""))
+        for user_agent in (GMAIL_PROXY, GMAIL_PROXY.replace("ggpht.com ", "")):
+            with self.subTest(user_agent):
+                event = self.open(user_agent, ip="66.249.84.12")
+                self.assertEqual((event.machine, event.client, event.device), ("", "Gmail", ""))
 
     def test_a_gmail_open_soon_after_delivery_is_a_person_s(self) -> None:
         self.sent(seconds_ago=3)

@@ -1,5 +1,6 @@
 """The reports half of the API's route table: a campaign's report and the export of its
-events. api.py adds this router to its API. Analysts may read both, as in the UI.
+events, which analysts may read as in the UI, and the dashboard's first-run checklist.
+api.py adds this router to its API.
 
 The figures come from pregon.reports.stats, the functions the report page shows; their
 schemas are here, beside the only endpoints that return them.
@@ -19,7 +20,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pregon.api import auth
 from pregon.api.errors import ApiError, ErrorOut, get_or_404
 from pregon.campaigns.models import Campaign
-from pregon.reports import stats
+from pregon.reports import getting_started, stats
 from pregon.sending.models import Bounce, BounceCause, BounceKind, Mailing
 from pregon.tracking.models import Event, EventKind
 
@@ -240,3 +241,34 @@ class _Rows:
             fields = {name.removeprefix("row_"): value for name, value in row.items()}
             items.append({**fields, "url": url})
         return items
+
+
+class StepOut(Schema):
+    key: str = Field(
+        description="brand_kit, relay, sender, contacts, template, test_send or campaign."
+    )
+    title: str
+    help: str = Field(description="What the step is, or what is left of it.")
+    url: str = Field(description="The web app's page for it; empty if this user may not open it.")
+    done: bool = Field(description="Ticked from what exists, never from what was clicked.")
+
+
+class GettingStartedOut(Schema):
+    complete: bool = Field(description="Every step done: the dashboard no longer shows the list.")
+    steps: list[StepOut]
+
+
+@router.get(
+    "/getting-started",
+    response={200: GettingStartedOut, frozenset({401, 403}): ErrorOut},
+    auth=auth.EDITOR,
+)
+def getting_started_steps(request: HttpRequest) -> dict[str, Any]:
+    """The dashboard's first-run checklist: the seven steps from an empty account to a
+    first campaign, in order, each with whether it is done."""
+    checklist = getting_started.checklist(request.user)
+    steps = [
+        {"key": s.key, "title": s.title, "help": s.help, "url": s.url, "done": s.is_done}
+        for s in checklist.steps
+    ]
+    return {"complete": checklist.is_complete, "steps": steps}

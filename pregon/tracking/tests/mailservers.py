@@ -1,14 +1,14 @@
 """A real Postfix and a real Dovecot for the bounce mailbox's tests, each a private instance
 in a temporary directory, on free loopback ports, stopped when the test ends.
 
-Postfix takes messages for ``example.pe`` (where only ``lleno@`` has a mailbox, a tiny one)
-and for ``escuela.example.pe`` (the senders' domain), and delivers mail to
-``rebote+…@escuela.example.pe`` and ``baja+…@escuela.example.pe`` into one Maildir, the
-one Dovecot serves over IMAP and POP3 as user ``rebotes``. Mail for ``lento.example.pe``
-goes to a closed port and, since nothing may wait in its queue, fails at once with the 4.x.x
-status of its one try. Mail for ``personas.example.pe`` is relayed to an SMTP server of the
-test's own, if it runs one (aiosmtpd: the people who receive the campaign). So every DSN
-here is Postfix's own.
+Postfix takes messages for ``example.pe`` (where only ``lleno@`` has a mailbox, a tiny one),
+for ``escuela.example.pe`` (the senders' domain) and for ``rebotes.escuela.example.pe`` (its
+return path), and delivers mail to ``rebote+…@`` either and ``baja+…@escuela.example.pe``
+into one Maildir, the one Dovecot serves over IMAP and POP3 as user ``rebotes``. Mail for
+``lento.example.pe`` goes to a closed port and, since nothing may wait in its queue, fails at
+once with the 4.x.x status of its one try. Mail for ``personas.example.pe`` is relayed to an
+SMTP server of the test's own, if it runs one (aiosmtpd: the people who receive the
+campaign). So every DSN here is Postfix's own.
 
 Nothing is shared with the system's own Postfix or Dovecot: own configuration, queue, state
 and sockets, ports chosen free on 127.0.0.1 (never 25, 110 or 143).
@@ -126,7 +126,7 @@ smtpd_reject_unlisted_recipient = no
 maximal_queue_lifetime = 0
 bounce_queue_lifetime = 0
 recipient_delimiter = +
-virtual_mailbox_domains = escuela.example.pe example.pe
+virtual_mailbox_domains = escuela.example.pe rebotes.escuela.example.pe example.pe
 virtual_mailbox_base = {root}/mail
 virtual_mailbox_maps = texthash:{root}/postfix/mailboxes
 virtual_uid_maps = static:{uid}
@@ -232,6 +232,7 @@ def _configure(root: Path, smtp: int, imap: int, pop3: int, relay: int | None) -
     (config / "master.cf").write_text(MASTER_CF.format(port=smtp))
     (config / "mailboxes").write_text(
         f"rebote@escuela.example.pe {USER}/Maildir/\nbaja@escuela.example.pe {USER}/Maildir/\n"
+        f"rebote@rebotes.escuela.example.pe {USER}/Maildir/\n"
     )
     (config / "transport").write_text(
         f"lleno@example.pe lmtp:unix:{root}/dovecot/run/lmtp\n"

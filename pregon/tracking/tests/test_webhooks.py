@@ -327,6 +327,12 @@ class PostmarkTestCase(ProviderWebhookTests, TestCase):
         self.deliver("postmark-open-apple-proxy")
         self.assertEqual(Event.objects.get().machine, "apple_privacy")
 
+    def test_a_gmail_proxy_open_is_a_person_s(self) -> None:
+        """Gmail's proxy fetches only when the person opens the message."""
+        self.deliver("postmark-open-gmail-proxy")
+        event = Event.objects.get()
+        self.assertEqual((event.machine, event.client, event.device), ("", "Gmail", ""))
+
     def test_a_malformed_payload_is_a_400(self) -> None:
         for body in ("{", "[]", '"Bounce"'):
             response = self.client.post(

@@ -18,10 +18,12 @@ from django.utils import timezone
 from pregon.accounts import audit
 from pregon.accounts.models import AuditAction, Role, User
 from pregon.campaigns.models import Campaign, CampaignStatus
+from pregon.campaigns.tests import drafts
 from pregon.contacts.models import ConsentSource, Contact
+from pregon.content.models import BrandKit
 from pregon.reports.tests.data import at, reported_campaign
 from pregon.sending import quota
-from pregon.sending.models import Mailing, Message, QuotaDebit
+from pregon.sending.models import Backend, BackendKind, Mailing, Message, QuotaDebit
 from pregon.tests.browser import PASSWORD, chromium_page, fits_width, login, screenshot, watch
 from pregon.tracking.models import Event, EventKind
 
@@ -56,6 +58,24 @@ class AccountReportsBrowserTestCase(StaticLiveServerTestCase):
             QuotaDebit.objects.create(count=used, at=when, mailing=self.campaign.mailing)
         QuotaDebit.objects.create(count=6_350, mailing=self.campaign.mailing)
         quota.credit(1_500, "Corte del relé el lunes: 1.500 mensajes sin enviar", self.admin)
+        self.set_up_the_rest()
+
+    def set_up_the_rest(self) -> None:
+        """What the first-run checklist asks of an account in use, so that the dashboard
+        shows its figures alone: a brand kit, a relay, a test send and a template."""
+        BrandKit.objects.update_or_create(
+            pk=1,
+            defaults={
+                "name": "Escuela Nacional de Control",
+                "website_url": "https://escuela.example.gob.pe",
+                "address": "Av. Arequipa 123, Lima",
+            },
+        )
+        Backend.objects.create(
+            name="Relé de la entidad", kind=BackendKind.SMTP, host="127.0.0.1", port=2525
+        )
+        Campaign.objects.filter(pk=self.campaign.pk).update(tested_at=timezone.now())
+        drafts.template()
 
     def earlier_campaigns(self) -> None:
         """Three campaigns before the reported one, with fewer and fewer opens."""
@@ -110,6 +130,7 @@ class AccountReportsBrowserTestCase(StaticLiveServerTestCase):
             login(page, base, ADMIN)
             page.goto(base + "/")
             expect(page.locator("#campaigns-compared tbody tr")).to_have_count(4)
+            expect(page.locator("#getting-started")).to_have_count(0)
             self.assert_charts_drawn(page, 2)
             screenshot(page, "overview")
 

@@ -32,6 +32,7 @@ from pregon.campaigns.models import (
     IllegalTransition,
 )
 from pregon.contacts.forms import bootstrap
+from pregon.content.checks import placeholder_links_check
 from pregon.sending import deliverability, engine, quota, transports
 from pregon.sending.models import MessageStatus
 
@@ -178,6 +179,15 @@ def _blockers(campaign: Campaign, count: int | None, error: str) -> list[str]:
     return found
 
 
+def _template_warning(campaign: Campaign) -> str:
+    """Advice about the template that does not stop the send: links to Pregón itself or to
+    sample addresses, asked again of its HTML since the template may predate the check."""
+    if campaign.template_id is None:
+        return ""
+    check = placeholder_links_check(campaign.template.html)
+    return check.message if check else ""
+
+
 def _balance() -> int:
     # The plan's monthly grants are created when first needed; this is idempotent.
     quota.ensure_plan()
@@ -194,10 +204,12 @@ def _detail_page(
 ) -> HttpResponse:
     count, error = (None, "")
     blockers: list[str] = []
+    template_warning = ""
     balance = _balance()
     if campaign.status in (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED):
         count, error = _audience_count(campaign)
         blockers = _blockers(campaign, count, error)
+        template_warning = _template_warning(campaign)
     short = count is not None and count > balance
     context = {
         "campaign": campaign,
@@ -207,6 +219,7 @@ def _detail_page(
         "balance": balance,
         "short": short,
         "domain_warning": deliverability.unverified_warning(campaign.sender),
+        "template_warning": template_warning,
         "test_mailbox_only": not transports.in_use().exists(),
         "schedule_form": bootstrap(schedule_form or ScheduleForm(short=short)),
         "now_form": bootstrap(now_form or ScheduleForm(now=True, short=short, auto_id=NOW_ID)),

@@ -8,7 +8,9 @@ import re
 from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -21,6 +23,8 @@ GMAIL_CLIP_BYTES = 102 * 1024
 UNSUBSCRIBE_HREF = re.compile(r"^\{\{\s*(" + "|".join(sorted(UNSUBSCRIBE_NAMES)) + r")\s*\}\}$")
 # Absolute web links, mail and phone links, and links a merge tag fills in at send time.
 ACCEPTED_HREF = re.compile(r"^(https?://[^\s/]+|mailto:|tel:|\{\{)", re.IGNORECASE)
+# Addresses reserved for examples (RFC 2606), and the one gallery designs and manuals use.
+SAMPLE_DOMAINS = ("example.com", "example.org", "example.net", "example.gob.pe")
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,17 @@ def _links_message(params: dict[str, Any]) -> str:
     ) % {"count": params["count"], "links": shown}
 
 
+def _placeholder_links_message(params: dict[str, Any]) -> str:
+    shown = ", ".join(f"“{href}”" for href in params["links"])
+    return ngettext(
+        "%(count)d link leads to Pregón's own address or to a sample address, not to your "
+        "website: %(links)s. Write your website in the brand kit or change the link.",
+        "%(count)d links lead to Pregón's own address or to a sample address, not to your "
+        "website: %(links)s. Write your website in the brand kit or change the links.",
+        params["count"],
+    ) % {"count": params["count"], "links": shown}
+
+
 def _text_message(params: dict[str, Any]) -> str:
     return _("The plain-text version is empty; write it or generate it again.")
 
@@ -84,6 +99,7 @@ MESSAGES = {
     "unsubscribe": _unsubscribe_message,
     "alt": _alt_message,
     "links": _links_message,
+    "placeholder_links": _placeholder_links_message,
     "text": _text_message,
     "size": _size_message,
 }
@@ -102,11 +118,35 @@ class _LinksAndImages(HTMLParser):
             self.images.append(dict(attrs))
 
 
-def preflight(html: str, text: str) -> list[Check]:
-    """The checks ``html`` and ``text`` fail, errors first."""
+def _parse(html: str) -> _LinksAndImages:
     parser = _LinksAndImages()
     parser.feed(html)
     parser.close()
+    return parser
+
+
+def _is_placeholder(href: str) -> bool:
+    """True for a link to this platform's own host or to a sample domain: what a design
+    filled with an empty brand kit links to, which no reader should be sent to."""
+    host = (urlsplit(href).hostname or "") if ACCEPTED_HREF.match(href) else ""
+    if not host:
+        return False
+    own = urlsplit(settings.SITE_URL).hostname
+    return host == own or any(host == d or host.endswith("." + d) for d in SAMPLE_DOMAINS)
+
+
+def placeholder_links_check(html: str) -> Check | None:
+    """The warning for the links of ``html`` that lead to Pregón itself or to a sample
+    address, or None if it has none. Campaigns ask it again before sending."""
+    if links := [href for href in _parse(html).hrefs if _is_placeholder(href)]:
+        unique = list(dict.fromkeys(links))
+        return Check("placeholder_links", WARNING, {"count": len(unique), "links": unique[:3]})
+    return None
+
+
+def preflight(html: str, text: str) -> list[Check]:
+    """The checks ``html`` and ``text`` fail, errors first."""
+    parser = _parse(html)
     found: list[Check] = []
     if not any(UNSUBSCRIBE_HREF.match(href) for href in parser.hrefs):
         found.append(Check("unsubscribe", ERROR))
@@ -119,4 +159,6 @@ def preflight(html: str, text: str) -> list[Check]:
     size = len(html.encode())
     if size > GMAIL_CLIP_BYTES:
         found.append(Check("size", WARNING, {"size": size}))
+    if placeholders := placeholder_links_check(html):
+        found.append(placeholders)
     return found

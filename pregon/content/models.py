@@ -35,6 +35,9 @@ class EmailTemplate(models.Model):
     checks = models.JSONField(default=list, editable=False)
     # The gallery template it started from, if any.
     gallery_key = models.CharField(max_length=50, blank=True)
+    # The brand kit values (BrandKit.as_context) a gallery or blank design was filled with,
+    # so that they can be replaced when the brand kit changes (see ``rebrand``); {} if none.
+    brand = models.JSONField(default=dict, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -166,6 +169,12 @@ class BrandKit(models.Model):
         """Whether the organisation's name, website and postal address are set: without
         them, gallery templates show placeholders and the platform's own address."""
         return bool(self.name.strip() and self.website_url and self.address.strip())
+
+    @property
+    def is_empty(self) -> bool:
+        """True while nothing says whose messages these are: no name, logo, website or
+        address. Gallery designs would then show "Mi organización" and link to Pregón."""
+        return not (self.name or self.logo_id or self.website_url or self.address.strip())
 
     def as_context(self) -> dict[str, str]:
         """The values gallery templates are filled with (see ``gallery.instantiate``)."""

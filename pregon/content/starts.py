@@ -13,12 +13,18 @@ from pregon.content.preview import gallery_images_url
 
 def branded_source(key: str) -> str:
     """The MJML of gallery design ``key`` (or "blank") filled with the account's brand kit."""
-    return gallery.instantiate(key, BrandKit.load().as_context(), gallery_images_url())
+    return _branded(EmailTemplate(), key)[1]
+
+
+def _branded(template: EmailTemplate, key: str) -> tuple[EmailTemplate, str]:
+    """``template`` noting the brand kit values, and design ``key`` filled with them."""
+    template.brand = BrandKit.load().as_context()
+    return template, gallery.instantiate(key, template.brand, gallery_images_url())
 
 
 def from_gallery(entry: gallery.GalleryTemplate) -> tuple[EmailTemplate, str]:
     template = EmailTemplate(name=str(entry.name), format=Format.MJML, gallery_key=entry.key)
-    return template, branded_source(entry.key)
+    return _branded(template, entry.key)
 
 
 def copy_of(original: EmailTemplate) -> tuple[EmailTemplate, str]:
@@ -30,9 +36,10 @@ def copy_of(original: EmailTemplate) -> tuple[EmailTemplate, str]:
         gallery_key=original.gallery_key,
         text=original.text,
         is_text_custom=original.is_text_custom,
+        brand=original.brand,
     )
     return template, original.source
 
 
 def blank() -> tuple[EmailTemplate, str]:
-    return EmailTemplate(name=_("Untitled message"), format=Format.MJML), branded_source("blank")
+    return _branded(EmailTemplate(name=_("Untitled message"), format=Format.MJML), "blank")

@@ -35,4 +35,9 @@ urlpatterns = [
     path("imagenes/<uuid:code>.<slug:extension>", assets.asset_file, name="asset"),
     # Brand kit (views/brand.py).
     path("plantillas/marca/", brand.brand_edit, name="brand"),
+    path(
+        "plantillas/marca/actualizar-plantillas/",
+        brand.brand_update_templates,
+        name="brand_update",
+    ),
 ]

@@ -176,7 +176,16 @@ def instantiate(key: str, brand: Mapping[str, str], images: str) -> str:
     if key != "blank" and get(key) is None:
         raise KeyError(key)
     template = _environment.get_template(f"{key}.mjml")
-    # The addresses go into attributes everywhere: escaped once here, not at every use.
-    brand = {**brand, **{name: str(escape(brand[name])) for name in ("logo_url", "website_url")}}
     # Written out on each element, so that the visual editor shows the design as it is sent.
-    return inline_attributes(template.render(brand=brand, images=images.rstrip("/")))
+    return inline_attributes(template.render(brand=_escaped(brand), images=images.rstrip("/")))
+
+
+def _escaped(brand: Mapping[str, str]) -> dict[str, str]:
+    # The addresses go into attributes everywhere: escaped once here, not at every use.
+    return {**brand, **{name: str(escape(brand[name])) for name in ("logo_url", "website_url")}}
+
+
+def header(brand: Mapping[str, str]) -> str:
+    """The header section every design starts with (``_header.mjml``): the logo, or the
+    name when there is none, filled with ``brand`` as ``instantiate`` fills it."""
+    return _environment.get_template("_header.mjml").render(brand=_escaped(brand)).strip("\n")

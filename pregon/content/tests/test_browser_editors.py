@@ -17,7 +17,7 @@ from PIL import Image
 
 from pregon.accounts.models import Role, User
 from pregon.contacts.models import Contact
-from pregon.content.models import Asset, EmailTemplate
+from pregon.content.models import Asset, BrandKit, EmailTemplate
 from pregon.tests.browser import PASSWORD, chromium_page, fits_width, login, screenshot, watch
 
 EDITOR = "editora@example.pe"
@@ -43,6 +43,8 @@ class EditorsBrowserTestCase(StaticLiveServerTestCase):
         self.enterContext(override_settings(SITE_URL=self.live_server_url))
         User.objects.create_user(EDITOR, PASSWORD, role=Role.EDITOR, name="Rosa Editora")
         Contact.objects.create(email="lucia@example.pe", first_name="Lucía", last_name="Ramos")
+        # The gallery asks for an empty brand kit first (see test_gallery_index).
+        BrandKit.objects.create(pk=1, name="Escuela de Capacitación")
         self.addCleanup(lambda: [asset.file.delete(save=False) for asset in Asset.objects.all()])
 
     def test_edit_a_gallery_design_and_preview_it(self) -> None:

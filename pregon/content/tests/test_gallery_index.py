@@ -1,6 +1,17 @@
 from pregon.content import gallery
-from pregon.content.models import BrandKit
+from pregon.content.models import BrandKit, EmailTemplate
+from pregon.content.tests.brandkit import skip_brand_question
 from pregon.test import BaseTestCase
+
+BRAND_DATA = {
+    "name": "Escuela Nacional de Control",
+    "primary_color": "#8a1538",
+    "accent_color": "#00a19a",
+    "text_color": "#222222",
+    "background_color": "#fafaf5",
+    "address": "Jr. Camilo Carrillo 114, Lima",
+    "website_url": "https://enc.contraloria.gob.pe",
+}
 
 
 class GalleryIndexTestCase(BaseTestCase):
@@ -17,6 +28,7 @@ class GalleryIndexTestCase(BaseTestCase):
 
     def test_it_lists_the_twelve_designs(self) -> None:
         self.client.force_login(self.bob)
+        skip_brand_question(self.client)
         response = self.client.get(self.url)
         self.assertContains(response, "data-gallery=", count=12)
         self.assertContains(response, 'name="gallery" value=', count=12)
@@ -42,6 +54,7 @@ class GalleryIndexTestCase(BaseTestCase):
     def test_it_names_the_designs_in_spanish(self) -> None:
         self.use_spanish()
         self.client.force_login(self.bob)
+        skip_brand_question(self.client)
         response = self.client.get(self.url)
         for name in ("Anuncio de curso", "Catálogo mensual de cursos", "Carta sencilla"):
             self.assertContains(response, f'<h2 class="h6 card-title">{name}</h2>')
@@ -52,6 +65,7 @@ class GalleryDetailTestCase(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.client.force_login(self.bob)
+        skip_brand_question(self.client)
 
     def test_it_shows_one_design_with_its_preview(self) -> None:
         response = self.client.get("/plantillas/galeria/webinar/")
@@ -72,6 +86,57 @@ class GalleryDetailTestCase(BaseTestCase):
         self.assertEqual(self.client.get("/plantillas/galeria/webinar/").status_code, 403)
         url = "/plantillas/galeria/webinar/vista-previa/"
         self.assertEqual(self.client.get(url).status_code, 403)
+
+
+class GalleryAsksForTheBrandKitTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.use_spanish()
+        self.client.force_login(self.bob)
+
+    def test_an_empty_brand_kit_is_asked_for_before_the_first_design(self) -> None:
+        response = self.client.get("/plantillas/galeria/", follow=True)
+        self.assertRedirects(response, "/plantillas/marca/?next=%2Fplantillas%2Fgaleria%2F")
+        self.assertContains(response, "Antes de su primer diseño")
+        self.assertContains(response, "Mi organización")
+        self.assertContains(
+            response, '<input type="hidden" name="next" value="/plantillas/galeria/">'
+        )
+        self.assertContains(response, 'id="brand-skip"')
+        data = {**BRAND_DATA, "next": "/plantillas/galeria/"}
+        response = self.client.post("/plantillas/marca/", data, follow=True)
+        self.assertRedirects(response, "/plantillas/galeria/")
+        self.assertContains(response, "data-gallery=", count=12)
+        response = self.client.post("/plantillas/nueva/", {"gallery": "curso"})
+        template = EmailTemplate.objects.get()
+        self.assertIn("https://enc.contraloria.gob.pe/cursos/", template.source)
+        self.assertNotIn("Mi organización", template.source)
+
+    def test_it_asks_once_and_lets_people_go_on_without_a_brand(self) -> None:
+        response = self.client.get("/plantillas/galeria/curso/")
+        self.assertRedirects(response, "/plantillas/marca/?next=%2Fplantillas%2Fgaleria%2Fcurso%2F")
+        self.assertEqual(self.client.get("/plantillas/galeria/curso/").status_code, 200)
+        self.client.post("/plantillas/nueva/", {"gallery": "curso"})
+        self.assertEqual(EmailTemplate.objects.count(), 1)
+
+    def test_a_blank_design_asks_too(self) -> None:
+        response = self.client.post("/plantillas/nueva/")
+        self.assertRedirects(response, "/plantillas/marca/?next=%2Fplantillas%2F")
+        self.assertFalse(EmailTemplate.objects.exists())
+
+    def test_a_brand_kit_with_a_name_is_not_asked_for(self) -> None:
+        BrandKit.objects.create(pk=1, name="Escuela Nacional de Control")
+        self.assertEqual(self.client.get("/plantillas/galeria/").status_code, 200)
+
+    def test_the_next_address_must_be_ours(self) -> None:
+        response = self.client.get("/plantillas/marca/?next=https://evil.example.com/")
+        self.assertNotContains(response, 'value="https://evil.example.com/"')
+        self.assertNotContains(response, 'id="brand-first"')
+        self.assertNotContains(response, 'id="brand-skip"')
+        response = self.client.post(
+            "/plantillas/marca/", {**BRAND_DATA, "next": "https://evil.example.com/"}
+        )
+        self.assertRedirects(response, "/plantillas/marca/")
 
 
 class GalleryPreviewTestCase(BaseTestCase):

@@ -3,6 +3,7 @@ from django.utils import translation
 from pregon.contacts.models import Field, FieldType
 from pregon.content import gallery
 from pregon.content.models import BrandKit, EmailTemplate, Format
+from pregon.content.tests.brandkit import skip_brand_question
 from pregon.test import BaseTestCase
 
 
@@ -12,6 +13,7 @@ class TemplateCreateTestCase(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.client.force_login(self.bob)
+        skip_brand_question(self.client)
 
     def test_it_redirects_anonymous_users_to_login(self) -> None:
         self.client.logout()

@@ -10,6 +10,7 @@ from pregon.contacts.models import Field
 from pregon.content import gallery, starts
 from pregon.content.preview import preview_response, refusal_response
 from pregon.content.render import InvalidTemplate, compile_source
+from pregon.content.views.brand import ask_for_brand_kit
 
 
 def _entry(key: str) -> gallery.GalleryTemplate:
@@ -21,6 +22,8 @@ def _entry(key: str) -> gallery.GalleryTemplate:
 
 @authorize(Role.EDITOR)
 def gallery_index(request: HttpRequest) -> HttpResponse:
+    if asking := ask_for_brand_kit(request, request.get_full_path()):
+        return asking
     entries = [
         (entry, bool(finders.find(f"content/gallery/previews/{entry.key}.png")))
         for entry in gallery.GALLERY
@@ -30,7 +33,10 @@ def gallery_index(request: HttpRequest) -> HttpResponse:
 
 @authorize(Role.EDITOR)
 def gallery_detail(request: HttpRequest, key: str) -> HttpResponse:
-    return render(request, "content/gallery_detail.html", {"entry": _entry(key)})
+    entry = _entry(key)
+    if asking := ask_for_brand_kit(request, request.get_full_path()):
+        return asking
+    return render(request, "content/gallery_detail.html", {"entry": entry})
 
 
 @authorize(Role.EDITOR)

@@ -23,6 +23,7 @@ from pregon.content.forms import HtmlImportForm, TemplateNameForm
 from pregon.content.models import EmailTemplate, Format
 from pregon.content.preview import preview_response
 from pregon.content.render import InvalidTemplate
+from pregon.content.views.brand import ask_for_brand_kit
 
 
 @authorize(Role.EDITOR)
@@ -34,7 +35,14 @@ def template_index(request: HttpRequest) -> HttpResponse:
 @authorize(Role.EDITOR)
 @require_POST
 def template_create(request: HttpRequest) -> HttpResponse:
-    """Start a template from a gallery entry (``gallery``), a copy (``copy``) or blank."""
+    """Start a template from a gallery entry (``gallery``), a copy (``copy``) or blank.
+
+    A new design asks for the brand kit first while it is empty (``ask_for_brand_kit``).
+    """
+    if not request.POST.get("copy"):
+        back = reverse("content:gallery" if request.POST.get("gallery") else "content:index")
+        if asking := ask_for_brand_kit(request, back):
+            return asking
     if key := request.POST.get("gallery"):
         entry = gallery.get(key)
         if entry is None:

@@ -43,8 +43,11 @@ class EditorsBrowserTestCase(StaticLiveServerTestCase):
         self.enterContext(override_settings(SITE_URL=self.live_server_url))
         User.objects.create_user(EDITOR, PASSWORD, role=Role.EDITOR, name="Rosa Editora")
         Contact.objects.create(email="lucia@example.pe", first_name="Lucía", last_name="Ramos")
-        # The gallery asks for an empty brand kit first (see test_gallery_index).
-        BrandKit.objects.create(pk=1, name="Escuela de Capacitación")
+        # The gallery asks for an empty brand kit first (see test_gallery_index), and the
+        # checks warn of designs whose links lead to Pregón itself, as they do without one.
+        BrandKit.objects.create(
+            pk=1, name="Escuela de Capacitación", website_url="https://capacitacion.gob.pe"
+        )
         self.addCleanup(lambda: [asset.file.delete(save=False) for asset in Asset.objects.all()])
 
     def test_edit_a_gallery_design_and_preview_it(self) -> None:

@@ -69,6 +69,10 @@ def _values(old: Mapping[str, str], new: Mapping[str, str]) -> list[_Value]:
         for amount in TINTS.get(name, ()):
             tints = gallery.tint(old[name], amount), gallery.tint(new[name], amount)
             found.append(_Value(*tints, after="(?![0-9a-fA-F])"))
+        # The text on a colour (gallery.ink: dark or white), where it follows the colour.
+        inks = gallery.ink(old[name]), gallery.ink(new[name])
+        for before in (f'background-color="{old[name]}" color="', f"background:{old[name]};color:"):
+            found.append(_Value(*inks, before=f"(?<={re.escape(before)})", after="(?![0-9a-fA-F])"))
     if old["website_url"]:
         websites = str(escape(old["website_url"])), str(escape(new["website_url"]))
         found.append(_Value(*websites, before='(?<=href=")', after='(?=[/"?#])'))
@@ -81,10 +85,10 @@ def _values(old: Mapping[str, str], new: Mapping[str, str]) -> list[_Value]:
         names = str(escape(old["name"])), str(escape(new["name"]))
         found.append(_Value(*names, before=r"(?<!\w)", after=r"(?!\w)"))
     changed = [value for value in found if value.old.lower() != value.new.lower()]
-    meanings: dict[str, set[str]] = {}
+    meanings: dict[tuple[str, str], set[str]] = {}
     for value in changed:
-        meanings.setdefault(value.old.lower(), set()).add(value.new.lower())
-    return [value for value in changed if len(meanings[value.old.lower()]) == 1]
+        meanings.setdefault((value.before, value.old.lower()), set()).add(value.new.lower())
+    return [value for value in changed if len(meanings[value.before, value.old.lower()]) == 1]
 
 
 def rebrand(source: str, old: Mapping[str, str], new: Mapping[str, str]) -> str:

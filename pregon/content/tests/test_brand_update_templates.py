@@ -60,6 +60,16 @@ class BrandUpdateTemplatesTestCase(BaseTestCase):
         self.assertNotIn("placeholder_links", [check["code"] for check in self.course.checks])
         self.assertEqual(self.course.brand["name"], "Escuela Nacional de Control")
 
+    def test_buttons_on_a_light_main_colour_get_dark_text(self) -> None:
+        button = 'background-color="#1d4e89" color="#ffffff"'
+        self.assertIn(button, self.course.source)
+        self.client.post("/plantillas/marca/", {**BRAND, "primary_color": "#9fd3ff"})
+        self.client.post(self.url)
+        self.course.refresh_from_db()
+        self.assertNotIn(button, self.course.source)
+        self.assertIn('background-color="#9fd3ff" color="#1a1a1a"', self.course.source)
+        self.assertIn('background-color="#ffffff"', self.course.source)  # White stays white.
+
     def test_a_new_logo_replaces_the_name_in_the_header(self) -> None:
         self.client.post("/plantillas/marca/", BRAND)
         self.client.post(self.url)

@@ -71,14 +71,18 @@ class SendCampaignTestCase(TestCase):
             self.assertRegex(
                 url, r"^https://correo\.escuela\.example\.pe/t/baja/[0-9a-z]+-[a-z2-7]+/$"
             )
-            self.assertRegex(unsubscribe, r"<mailto:baja\+[0-9a-z-]+@escuela\.example\.pe\?")
+            # By mail to the bounce subdomain, whose MX is the bounce mailbox's.
+            self.assertRegex(
+                unsubscribe, r"<mailto:baja\+[0-9a-z-]+@rebotes\.escuela\.example\.pe\?"
+            )
             self.assertEqual(parsed["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click")
             self.assertRegex(parsed["List-Id"], r"^<[0-9a-f]{32}\.escuela\.example\.pe>$")
             self.assertEqual(parsed["Feedback-ID"], f"{campaign.pk}:campaign:pregon")
 
             # The return path names the message (VERP), signed.
-            local = received.mail_from.partition("@")[0]
+            local, _at, domain = received.mail_from.partition("@")
             self.assertTrue(local.startswith("rebote+"))
+            self.assertEqual(domain, "rebotes.escuela.example.pe")
             message = Message.objects.get(pk=signing.unsign("bounce", local[7:]))
             self.assertEqual(message.email, received.recipient)
 

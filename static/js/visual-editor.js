@@ -28,8 +28,73 @@
     i18n.messages[language] = window.grapesjsLocales[language];
   }
   if (window.grapesjsMjmlLocales && window.grapesjsMjmlLocales[language]) {
-    mjmlI18n[language] = window.grapesjsMjmlLocales[language];
+    // The plugin's own Spanish keeps "Hero" and lacks "Raw": the server's names replace them.
+    const own = window.grapesjsMjmlLocales[language]["grapesjs-mjml"] || {};
+    const components = own.components || {};
+    const names = Object.assign({}, components.names, config.blockNames);
+    mjmlI18n[language] = {
+      "grapesjs-mjml": Object.assign({}, own, {
+        components: Object.assign({}, components, { names: names }),
+      }),
+    };
   }
+
+  // What a new block holds: the plugin's is English sample text, and its banner and HTML
+  // blocks show pictures from other sites. Texts come from the server, escaped here.
+  const blockTexts = config.blockTexts || {};
+  function text(key) {
+    const span = document.createElement("span");
+    span.textContent = blockTexts[key] || "";
+    return span.innerHTML;
+  }
+  function columns(count) {
+    const column = "<mj-column><mj-text>" + text("column") + "</mj-text></mj-column>";
+    return "<mj-section>" + column.repeat(count) + "</mj-section>";
+  }
+  const blockContents = {
+    "mj-text": "<mj-text>" + text("text") + "</mj-text>",
+    "mj-button": "<mj-button>" + text("button") + "</mj-button>",
+    "mj-1-column": columns(1),
+    "mj-2-columns": columns(2),
+    "mj-3-columns": columns(3),
+    "mj-navbar":
+      "<mj-navbar>" + ("<mj-navbar-link>" + text("link") + "</mj-navbar-link>").repeat(3) + "</mj-navbar>",
+    "mj-navbar-link": "<mj-navbar-link>" + text("link") + "</mj-navbar-link>",
+    "mj-hero":
+      '<mj-hero mode="fluid-height" background-color="#2a3448" padding="60px 0px">' +
+      '<mj-text color="#ffffff" align="center" font-size="32px" line-height="40px">' +
+      text("heroTitle") +
+      '</mj-text><mj-button align="center">' +
+      text("heroButton") +
+      "</mj-button></mj-hero>",
+    "mj-wrapper":
+      '<mj-wrapper border="1px solid #dee2e6" padding="20px"><mj-section><mj-column>' +
+      "<mj-text>" +
+      text("firstLine") +
+      "</mj-text><mj-divider /><mj-text>" +
+      text("secondLine") +
+      "</mj-text></mj-column></mj-section></mj-wrapper>",
+    "mj-raw": "<mj-raw><p>" + text("raw") + "</p></mj-raw>",
+  };
+  // Block id -> its key among the names, as the plugin pairs them (also for English, whose
+  // messages the plugin would not merge with ours).
+  const blockNameKeys = {
+    "mj-1-column": "oneColumn",
+    "mj-2-columns": "twoColumn",
+    "mj-3-columns": "threeColumn",
+    "mj-text": "text",
+    "mj-button": "button",
+    "mj-image": "image",
+    "mj-divider": "divider",
+    "mj-social-group": "socialGroup",
+    "mj-social-element": "socialElement",
+    "mj-spacer": "spacer",
+    "mj-navbar": "navBar",
+    "mj-navbar-link": "navLink",
+    "mj-hero": "hero",
+    "mj-wrapper": "wrapper",
+    "mj-raw": "raw",
+  };
 
   // The plugin reads MJML with the browser's HTML parser, to which <mj-image … /> is an
   // open tag that swallows the elements after it; so such tags are written out in full.
@@ -50,7 +115,21 @@
     cssIcons: "",
     i18n: i18n,
     plugins: [
-      (editor) => mjmlPlugin(editor, { i18n: mjmlI18n, imagePlaceholderSrc: imagePlaceholder }),
+      (editor) =>
+        mjmlPlugin(editor, {
+          i18n: mjmlI18n,
+          imagePlaceholderSrc: imagePlaceholder,
+          block: (id) => {
+            const own = {};
+            if (blockContents[id]) {
+              own.content = blockContents[id];
+            }
+            if (config.blockNames && config.blockNames[blockNameKeys[id]]) {
+              own.label = config.blockNames[blockNameKeys[id]];
+            }
+            return own;
+          },
+        }),
       // An <mj-image> with no src (the defaults inside <mj-attributes>) would get GrapesJS's
       // placeholder, an inline <svg> that the canvas requests as a relative URL.
       (editor) =>

@@ -116,6 +116,33 @@ class EditorsBrowserTestCase(StaticLiveServerTestCase):
             problems = [p for p in problems if "422" not in p]
             self.assertEqual(problems, [])
 
+    def test_the_blocks_are_named_and_filled_in_spanish(self) -> None:
+        from playwright.sync_api import expect
+
+        base = self.live_server_url
+        with chromium_page() as page:
+            problems = watch(page)
+            login(page, base, EDITOR)
+            page.goto(f"{base}/plantillas/galeria/")
+            page.click("[data-gallery=curso] button[type=submit]")
+            page.wait_for_url(re.compile(rf"/plantillas/{UUID}/editor/$"))
+            page.locator(".gjs-pn-btn.fa-th-large").click()
+            labels = page.locator(".gjs-block-label")
+            expect(labels.filter(has_text="Banner con fondo")).to_have_count(1)
+            expect(labels.filter(has_text="Código HTML")).to_have_count(1)
+            names = [name.strip() for name in labels.all_inner_texts()]
+            self.assertIn("Texto", names)
+            for english in ("Hero", "Raw", "Wrapper", "Navbar"):
+                self.assertFalse([name for name in names if english in name], names)
+            contents = page.evaluate(
+                "() => grapesjs.editors[0].Blocks.getAll().map((b) => String(b.get('content')))"
+            )
+            self.assertIn("<mj-text>Escriba aquí su texto.</mj-text>", contents)
+            joined = " ".join(contents)
+            for english in ("Insert text here", "GO TO SPACE", "Content 1", "unsplash", "github"):
+                self.assertNotIn(english, joined)
+            self.assertEqual(problems, [])
+
     def test_the_preview_text_is_edited_beside_the_visual_editor(self) -> None:
         from playwright.sync_api import expect
 

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pregon.accounts.decorators import authorize
@@ -63,6 +64,41 @@ def _editor_config(request: HttpRequest, template: EmailTemplate, **extra: objec
     }
 
 
+# The visual editor's names for its blocks and components (GrapesJS's Spanish has "Hero" and
+# no "Raw"), and the words a new block starts with, in place of the plugin's English.
+BLOCK_NAMES = {
+    "body": gettext_lazy("Body"),
+    "button": gettext_lazy("Button"),
+    "column": gettext_lazy("Column"),
+    "oneColumn": gettext_lazy("1 column"),
+    "twoColumn": gettext_lazy("2 columns"),
+    "threeColumn": gettext_lazy("3 columns"),
+    "divider": gettext_lazy("Divider"),
+    "group": gettext_lazy("Group"),
+    "hero": gettext_lazy("Banner with background"),
+    "image": gettext_lazy("Image"),
+    "navBar": gettext_lazy("Menu bar"),
+    "navLink": gettext_lazy("Menu link"),
+    "section": gettext_lazy("Section"),
+    "socialGroup": gettext_lazy("Social networks"),
+    "socialElement": gettext_lazy("Social network"),
+    "spacer": gettext_lazy("Space"),
+    "text": gettext_lazy("Text"),
+    "wrapper": gettext_lazy("Framed group"),
+    "raw": gettext_lazy("HTML code"),
+}
+BLOCK_TEXTS = {
+    "text": gettext_lazy("Write your text here."),
+    "button": gettext_lazy("Button"),
+    "column": gettext_lazy("Column text."),
+    "link": gettext_lazy("Link"),
+    "heroTitle": gettext_lazy("Your headline"),
+    "heroButton": gettext_lazy("Find out more"),
+    "firstLine": gettext_lazy("First line of text."),
+    "secondLine": gettext_lazy("Second line of text."),
+    "raw": gettext_lazy("Your own HTML goes here."),
+}
+
 # GrapesJS writes <style> elements into the page and into its canvas (an iframe with no
 # address, under this page's policy), and the canvas shows the images a template links to,
 # wherever they are, as a mail client would. Only this page allows those.
@@ -76,7 +112,9 @@ def template_visual(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     if not template.is_mjml:
         messages.info(request, _("HTML templates are edited as code."))
         return redirect("content:code", template.code)
-    config = _editor_config(request, template, source=template.source)
+    config = _editor_config(
+        request, template, source=template.source, blockNames=BLOCK_NAMES, blockTexts=BLOCK_TEXTS
+    )
     return render(request, "content/template_visual.html", {"template": template, "config": config})
 
 

@@ -59,7 +59,24 @@ class CampaignForm(forms.ModelForm):
             "exclude_lists": forms.CheckboxSelectMultiple,
             "exclude_segments": forms.CheckboxSelectMultiple,
         }
+        # The model names the UTM columns by their parameters; a person reads what they do.
+        labels = {
+            "utm_source": _("Source"),
+            "utm_medium": _("Medium"),
+            "utm_campaign": _("Campaign name in web analytics"),
+            "utm_content_per_link": _("Name each link (enlace-1, enlace-2…)"),
+        }
         help_texts = {
+            "utm_source": _("Where the visits came from (utm_source). Empty: “pregon”."),
+            "utm_medium": _("The kind of channel (utm_medium). Empty: “email”."),
+            "utm_campaign": _(
+                "The campaign's name in the reports of web analytics (utm_campaign). Empty: the "
+                "campaign's name, in lower case with dashes."
+            ),
+            "utm_content_per_link": _(
+                "Web analytics then show which link of the email each visit came from "
+                "(utm_content)."
+            ),
             "subject": _("You may use merge tags, such as {{ nombre }}."),
             "preheader": _(
                 "The line inbox lists show after the subject; you may use merge tags, "

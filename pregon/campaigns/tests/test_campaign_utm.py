@@ -82,6 +82,18 @@ class CampaignUtmFormTestCase(BaseTestCase):
         self.assertEqual((campaign.attribute_conversions, campaign.track_opens), (False, False))
 
 
+    def test_the_fields_are_named_in_spanish_words(self) -> None:
+        campaign = drafts.draft(drafts.mailing_list())
+        self.client.force_login(self.bob)
+        self.use_spanish()
+        page = self.client.get(reverse("campaigns:edit", args=[campaign.code]))
+        self.assertContains(page, '<label class="form-label" for="id_utm_source">Origen')
+        self.assertContains(page, "Nombre de la campaña en la analítica web")
+        self.assertContains(page, "Nombrar cada enlace (enlace-1, enlace-2…)")
+        self.assertNotContains(page, ">utm_source<")
+        self.assertNotContains(page, "utm_content (enlace-1")
+
+
 class CampaignUtmApiTestCase(ApiTestCase):
     def test_the_api_reads_and_changes_the_settings(self) -> None:
         payload = {"name": "Boletín", "subject": "Hola"}

@@ -19,7 +19,7 @@ from django.http import FileResponse, HttpRequest
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from ninja import File, Form, NinjaAPI, Query, Status
 from ninja.files import UploadedFile
@@ -98,10 +98,23 @@ from pregon.content.models import EmailTemplate
 from pregon.content.preview import personalised
 from pregon.content.render import InvalidTemplate
 
+# What /api/v1/docs says first, to the developers of other systems, in their language.
+DESCRIPTION = gettext_lazy(
+    "The API of Pregón for other systems: contacts, lists, tags, custom fields, segments, "
+    "imports, templates, campaigns, senders, sending servers, domains, the quota and campaign "
+    "reports, with the same checks as the screens.\n\n"
+    "Every call needs an API token, sent as the header `Authorization: Bearer <token>`; create "
+    "one under “API tokens” in your account. A token may do what its user may do on the "
+    "screens: an analyst's token reads only the count of a saved segment, the quota and the "
+    "campaign figures; sending servers and quota credits are for administrators.\n\n"
+    "A call that cannot be done answers with a 4xx status and a JSON body: `detail`, a "
+    "sentence saying what to fix, and `errors`, the messages of each field to blame."
+)
+
 api = NinjaAPI(
     title="Pregón API",
     version="1",
-    description=__doc__,
+    description=DESCRIPTION,
     urls_namespace="api",
     auth=auth.EDITOR,
     # Swagger UI from django-ninja's own static files; no validator badge, which would

@@ -97,6 +97,15 @@ class OpenApiTestCase(TestCase):
         for value in ("smtp", "file", "amazon_ses", "brevo", "mailgun", "postmark", "sendgrid"):
             self.assertIn(value, kind)
 
+    def test_the_description_is_in_spanish_and_names_no_internal_file(self) -> None:
+        response = self.client.get("/api/v1/openapi.json", HTTP_ACCEPT_LANGUAGE="es")
+        text = response.content.decode()
+        description = response.json()["info"]["description"]
+        self.assertTrue(description.startswith("La API de Pregón para otros sistemas"))
+        self.assertIn("Authorization: Bearer <token>", description)
+        self.assertNotRegex(text, r"\w\.py\b")
+        self.assertNotRegex(text, r"pregon\.[a-z]")
+
     def test_the_docs_page_loads_nothing_from_other_sites(self) -> None:
         response = self.client.get("/api/v1/docs")
         self.assertEqual(response.status_code, 200)

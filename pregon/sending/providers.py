@@ -45,6 +45,7 @@ from anymail.exceptions import (
 )
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives
+from django.utils.translation import gettext as _
 
 from pregon.lib import vault
 from pregon.sending.backends import Outcome, Result
@@ -336,7 +337,10 @@ class ProviderTransport:
             return Result(
                 Outcome.RETRY,
                 None,
-                self._redact(f"Could not reach {self.settings.api_url}: {error}"),
+                self._redact(
+                    _("Could not reach %(provider)s: %(error)s")
+                    % {"provider": self.settings.api_url, "error": error}
+                ),
             )
 
     # Internals.
@@ -604,7 +608,12 @@ def _check_answer(name: str, response: requests.Response) -> Result | None:
     if 200 <= response.status_code < 300:
         return None
     text = _response_text(response)
-    reply = f"{name} answered HTTP {response.status_code}: {text}".rstrip(": ")
+    reply = _("%(provider)s answered HTTP %(status)s: %(text)s") % {
+        "provider": name,
+        "status": response.status_code,
+        "text": text,
+    }
+    reply = reply.rstrip(": ")
     if response.status_code == 429 or response.status_code >= 500:
         return Result(Outcome.RETRY, None, reply)
     return Result(Outcome.FAILED, None, reply)
@@ -616,7 +625,7 @@ def _get(settings: ProviderSettings, path: str, **kwargs: Any) -> requests.Respo
 
 def _check_mailgun(settings: ProviderSettings) -> Result:
     if not settings.sender_domain:
-        return Result(Outcome.FAILED, None, "No Mailgun sending domain is set.")
+        return Result(Outcome.FAILED, None, _("No Mailgun sending domain is set."))
     response = _get(settings, f"domains/{settings.sender_domain}", auth=("api", settings.api_key))
     refused = _check_answer("Mailgun", response)
     if refused:
@@ -627,11 +636,13 @@ def _check_mailgun(settings: ProviderSettings) -> Result:
         return Result(
             Outcome.FAILED,
             None,
-            f"Mailgun knows {domain.get('name', settings.sender_domain)} but it is {state}: "
-            "finish setting it up in Mailgun.",
+            _("Mailgun knows %(domain)s but it is %(state)s: finish setting it up in Mailgun.")
+            % {"domain": domain.get("name", settings.sender_domain), "state": state},
         )
     return Result(
-        Outcome.SENT, None, f"Mailgun accepted the API key; {domain.get('name')} is active."
+        Outcome.SENT,
+        None,
+        _("Mailgun accepted the API key; %(domain)s is active.") % {"domain": domain.get("name")},
     )
 
 
@@ -646,19 +657,30 @@ def _check_postmark(settings: ProviderSettings) -> Result:
     response = _get(settings, f"message-streams/{stream}", headers=headers)
     refused = _check_answer("Postmark", response)
     if refused:
-        return Result(refused.outcome, None, f"Message stream “{stream}”: {refused.reply}")
+        reply = _("Message stream “%(stream)s”: %(reply)s") % {
+            "stream": stream,
+            "reply": refused.reply,
+        }
+        return Result(refused.outcome, None, reply)
     kind = response.json().get("MessageStreamType", "")
     if kind != "Broadcasts":
         return Result(
             Outcome.FAILED,
             None,
-            f"The message stream “{stream}” of server “{server}” is {kind}: Postmark only "
-            "allows campaigns through a Broadcasts stream.",
+            _(
+                "The message stream “%(stream)s” of server “%(server)s” is %(kind)s: Postmark "
+                "only allows campaigns through a Broadcasts stream."
+            )
+            % {"stream": stream, "server": server, "kind": kind},
         )
     return Result(
         Outcome.SENT,
         None,
-        f"Postmark accepted the server token of “{server}”; stream “{stream}” is for broadcasts.",
+        _(
+            "Postmark accepted the server token of “%(server)s”; stream “%(stream)s” is for "
+            "broadcasts."
+        )
+        % {"server": server, "stream": stream},
     )
 
 
@@ -670,9 +692,9 @@ def _check_sendgrid(settings: ProviderSettings) -> Result:
         return refused
     if "mail.send" not in response.json().get("scopes", []):
         return Result(
-            Outcome.FAILED, None, "SendGrid accepted the API key, but it may not send mail."
+            Outcome.FAILED, None, _("SendGrid accepted the API key, but it may not send mail.")
         )
-    return Result(Outcome.SENT, None, "SendGrid accepted the API key, which may send mail.")
+    return Result(Outcome.SENT, None, _("SendGrid accepted the API key, which may send mail."))
 
 
 def _check_brevo(settings: ProviderSettings) -> Result:
@@ -683,7 +705,7 @@ def _check_brevo(settings: ProviderSettings) -> Result:
         return refused
     account = response.json()
     who = account.get("companyName") or account.get("email") or "?"
-    return Result(Outcome.SENT, None, f"Brevo accepted the API key of {who}.")
+    return Result(Outcome.SENT, None, _("Brevo accepted the API key of %(who)s.") % {"who": who})
 
 
 def _check_ses(settings: ProviderSettings) -> Result:
@@ -699,28 +721,44 @@ def _check_ses(settings: ProviderSettings) -> Result:
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
-        reply = f"Amazon SES answered HTTP {status}: {_response_text(error.response)}"
+        reply = _("%(provider)s answered HTTP %(status)s: %(text)s") % {
+            "provider": "Amazon SES",
+            "status": status,
+            "text": _response_text(error.response),
+        }
         if code in _SES_THROTTLING_CODES or status >= 500:
             return Result(Outcome.RETRY, None, reply)
         return Result(Outcome.FAILED, None, reply)
     except BotoCoreError as error:
-        return Result(Outcome.RETRY, None, f"Could not reach Amazon SES: {error}")
+        reply = _("Could not reach %(provider)s: %(error)s") % {
+            "provider": "Amazon SES",
+            "error": error,
+        }
+        return Result(Outcome.RETRY, None, reply)
     region = settings.region
     if not account.get("SendingEnabled", False):
-        return Result(Outcome.FAILED, None, f"Sending is paused for this account in {region}.")
+        reply = _("Sending is paused for this account in %(region)s.") % {"region": region}
+        return Result(Outcome.FAILED, None, reply)
     quota = account.get("SendQuota", {})
-    limits = (
-        f"{quota.get('MaxSendRate', 0):g} messages a second, "
-        f"{quota.get('Max24HourSend', 0):g} a day"
-    )
+    limits = _("%(rate)s messages a second, %(day)s a day") % {
+        "rate": f"{quota.get('MaxSendRate', 0):g}",
+        "day": f"{quota.get('Max24HourSend', 0):g}",
+    }
     if not account.get("ProductionAccessEnabled", False):
         return Result(
             Outcome.SENT,
             None,
-            f"Amazon SES accepted the keys in {region} ({limits}), but the account is in the "
-            "sandbox: it only sends to addresses verified in SES.",
+            _(
+                "Amazon SES accepted the keys in %(region)s (%(limits)s), but the account is in "
+                "the sandbox: it only sends to addresses verified in SES."
+            )
+            % {"region": region, "limits": limits},
         )
-    return Result(Outcome.SENT, None, f"Amazon SES accepted the keys in {region} ({limits}).")
+    reply = _("Amazon SES accepted the keys in %(region)s (%(limits)s).") % {
+        "region": region,
+        "limits": limits,
+    }
+    return Result(Outcome.SENT, None, reply)
 
 
 _CHECKS = {

@@ -213,6 +213,13 @@ class ProviderCheckTestCase(BaseTestCase):
         self.assertEqual(self.fake.received[0].headers["api-key"], API_KEY)
         self.assertNotContains(response, API_KEY)
 
+    def test_it_answers_in_spanish(self) -> None:
+        self.fake.answer(200, {"email": "ti@example.gob.pe", "companyName": "Escuela de Gobierno"})
+        self.use_spanish()
+        response = self.client.post(self.url, follow=True)
+        self.assertContains(response, "Brevo aceptó la clave de API de Escuela de Gobierno.")
+        self.assertNotContains(response, "accepted")
+
     def test_a_refused_key(self) -> None:
         self.fake.answer(401, {"code": "unauthorized", "message": f"Key not found: {API_KEY}"})
         response = self.client.post(self.url, follow=True)

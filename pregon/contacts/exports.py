@@ -149,7 +149,10 @@ def rows(contacts: QuerySet[Contact]) -> Iterator[list[list[Cell]]]:
 
 
 def _chunks(
-    contacts: QuerySet[Contact], fields: list[Field], head: list[list[Cell]], names: dict
+    contacts: QuerySet[Contact],
+    fields: list[Field],
+    head: list[list[Cell]],
+    names: dict[str, str],
 ) -> Iterator[list[list[Cell]]]:
     # Each chunk costs four queries (ids, contacts, list names, tag names) and plain tuples
     # rather than model instances: prefetch_related would build a queryset per contact.

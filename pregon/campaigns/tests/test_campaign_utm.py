@@ -81,7 +81,6 @@ class CampaignUtmFormTestCase(BaseTestCase):
         # Unticked boxes switch attribution and open counting off.
         self.assertEqual((campaign.attribute_conversions, campaign.track_opens), (False, False))
 
-
     def test_the_fields_are_named_in_spanish_words(self) -> None:
         campaign = drafts.draft(drafts.mailing_list())
         self.client.force_login(self.bob)

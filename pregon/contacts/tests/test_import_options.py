@@ -1,6 +1,8 @@
 """The mapping screen's helpers: a custom field made on the spot, the list of the latest
 import chosen already, and a report of rejected rows that brings back its import's options."""
 
+import re
+
 from pregon.contacts import imports
 from pregon.contacts.models import Field, FieldType, Import, ImportStatus, MailingList
 from pregon.contacts.tests.import_case import ImportCase
@@ -55,6 +57,21 @@ class ImportOptionsTestCase(ImportCase):
             response, '<option value="field:celular_del_trabajo" selected>', html=False
         )
         self.assertEqual(Import.objects.get().status, ImportStatus.UPLOADED)
+
+    def test_after_a_new_field_the_import_button_starts_the_import(self) -> None:
+        # The page is shown at the field's address: the form must not post back there.
+        imp = self.uploaded()
+        response = self.client.post(
+            f"/contactos/importar/{imp.code}/campo/",
+            {**OPTIONS, "new_field-label": "Región", "new_field-type": FieldType.TEXT},
+        )
+        action = re.search(r'<form[^>]*id="mapping-form"[^>]*>', response.content.decode())
+        target = re.search(r'action="([^"]*)"', action.group(0))
+        self.assertIsNotNone(target, action.group(0))
+        with self.captureOnCommitCallbacks(execute=True):
+            started = self.client.post(target.group(1), OPTIONS)
+        self.assertEqual(started.status_code, 302, started.content)
+        self.assertNotEqual(Import.objects.get().status, ImportStatus.UPLOADED)
 
     def test_a_field_the_custom_fields_screen_would_refuse_is_refused_here_too(self) -> None:
         Field.objects.create(key="region", label="Región", type=FieldType.TEXT)

@@ -99,14 +99,16 @@ def read(data: bytes) -> Report:
     if feedback := _feedback(message):
         report.is_notice = True
         report.failures = _complaint(feedback, originals)
+    elif statuses := _delivery_statuses(message):
+        # Before Outlook.com's complaints: a copy it delivered, returned by a notice, carries
+        # its complaint header too, and the notice says what happened.
+        report.is_notice = True
+        report.failures = _dsn_failures(statuses, _readable_text(message))
     elif recipient := _outlook_complaint(message, originals):
         report.is_notice = True
         report.failures = [
             Failure(recipient, BounceKind.COMPLAINT, "Outlook.com JMRP", BounceCause.COMPLAINT)
         ]
-    elif statuses := _delivery_statuses(message):
-        report.is_notice = True
-        report.failures = _dsn_failures(statuses, _readable_text(message))
     else:
         report.is_notice, report.failures = _text_failures(message)
     report.bounce_tokens = _tokens(_recipients(message), "rebote")

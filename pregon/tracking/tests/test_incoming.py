@@ -144,6 +144,19 @@ class IncomingTestCase(TestCase):
         )
         self.assertEqual(self.status(), Status.BOUNCED)
 
+    def test_a_notice_returning_an_outlook_delivered_copy_is_a_bounce_not_a_complaint(self) -> None:
+        # The copy Outlook.com delivered (and its user forwarded on) carries the header of
+        # its complaint feed; the notice's delivery-status part still says what happened.
+        headers = b"Content-Type: text/rfc822-headers\n\n"
+        data = dsn(self.bounce_address, "failed", "4.2.2", "452 4.2.2 Mailbox full").replace(
+            headers, headers + f"X-HmXmrOriginalRecipient: <{ADDRESS}>\n".encode()
+        )
+        incoming.handle(data)
+        bounce = Bounce.objects.get()
+        self.assertEqual((bounce.kind, bounce.cause), ("soft", "mailbox_full"))
+        self.assertEqual(self.status(), Status.SUBSCRIBED)
+        self.assertFalse(Suppression.objects.filter(email=ADDRESS).exists())
+
     def test_a_delay_warning_records_nothing_and_is_deleted(self) -> None:
         outcome = incoming.handle(dsn(self.bounce_address, "delayed", "4.4.1", "timed out"))
         self.assertTrue(outcome.is_done)

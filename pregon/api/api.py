@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from ninja import File, Form, NinjaAPI, Query, Status
+from ninja import File, Form, Query, Status
 from ninja.files import UploadedFile
 from ninja.openapi.docs import Swagger
 from ninja.pagination import PageNumberPagination, paginate
@@ -48,6 +48,7 @@ from pregon.api.errors import (
     not_found,
     save_form,
 )
+from pregon.api.openapi import TranslatedAPI
 from pregon.api.schemas import (
     BulkIn,
     BulkOut,
@@ -111,7 +112,7 @@ DESCRIPTION = gettext_lazy(
     "sentence saying what to fix, and `errors`, the messages of each field to blame."
 )
 
-api = NinjaAPI(
+api = TranslatedAPI(
     title="Pregón API",
     version="1",
     description=DESCRIPTION,
@@ -141,18 +142,27 @@ def _contacts() -> QuerySet[Contact]:
     return Contact.objects.prefetch_related("lists", "tags")
 
 
-@api.get("/contacts", response=list[ContactOut], tags=["contacts"])
+@api.get(
+    "/contacts",
+    response=list[ContactOut],
+    tags=["contacts"],
+    summary=gettext_lazy("List contacts"),
+    description=gettext_lazy(
+        "Contacts, newest first, searched and filtered as on the contact list; all "
+        "filters combine. A list, tag or segment that does not exist is a 404."
+    ),
+)
 @paginate(PageNumberPagination, page_size=50, max_page_size=500)
 def contact_list(
     request: HttpRequest,
-    q: str = Query("", description="Words to find in the email address, name or phone."),
+    q: str = Query(
+        "", description=gettext_lazy("Words to find in the email address, name or phone.")
+    ),
     status: ContactStatus | None = None,
-    list_code: str | None = Query(None, alias="list", description="Code of a list."),
-    tag: str | None = Query(None, description="Name of a tag."),
-    segment: str | None = Query(None, description="Code of a saved segment."),
+    list_code: str | None = Query(None, alias="list", description=gettext_lazy("Code of a list.")),
+    tag: str | None = Query(None, description=gettext_lazy("Name of a tag.")),
+    segment: str | None = Query(None, description=gettext_lazy("Code of a saved segment.")),
 ) -> QuerySet[Contact]:
-    """Contacts, newest first, searched and filtered as on the contact list; all filters
-    combine. A list, tag or segment that does not exist is a 404."""
     contacts = search(_contacts(), q)
     if status:
         contacts = contacts.filter(status=status)
@@ -175,48 +185,83 @@ def contact_list(
     return contacts
 
 
-@api.post("/contacts", response={201: ContactOut, **ERRORS}, tags=["contacts"])
+@api.post(
+    "/contacts",
+    response={201: ContactOut, **ERRORS},
+    tags=["contacts"],
+    summary=gettext_lazy("Create a contact"),
+    description=gettext_lazy(
+        "Create a contact. Validated like the contact form: email, phone, lists, custom fields."
+    ),
+)
 def contact_create(request: HttpRequest, payload: ContactIn) -> Status[Contact]:
-    """Create a contact. Validated like the contact form: email, phone, lists, custom fields."""
     contact = save_contact(payload.dict(), None, replace=True)
     return Status(201, get_or_404(_contacts(), pk=contact.pk))
 
 
-@api.post("/contacts/bulk", response={200: BulkOut, **ERRORS}, tags=["contacts"])
+@api.post(
+    "/contacts/bulk",
+    response={200: BulkOut, **ERRORS},
+    tags=["contacts"],
+    summary=gettext_lazy("Create or update contacts in bulk"),
+    description=gettext_lazy(
+        "Create or update up to 1,000 contacts matched by email, all or nothing.\n\n"
+        "If any item is invalid the answer is a 422 with errors keyed "
+        "`contacts.<index>.<field>` and nothing is written. An existing contact changes "
+        "only in the keys its item sends."
+    ),
+)
 def contact_bulk(request: HttpRequest, payload: BulkIn) -> dict[str, int]:
-    """Create or update up to 1,000 contacts matched by email, all or nothing.
-
-    If any item is invalid the answer is a 422 with errors keyed ``contacts.<index>.<field>``
-    and nothing is written. An existing contact changes only in the keys its item sends.
-    """
     items = [item.dict(exclude_unset=True) for item in payload.contacts]
     created, updated = bulk_upsert(items, payload.add_to_lists, payload.add_tags)
     return {"created": created, "updated": updated}
 
 
-@api.get("/contacts/{code}", response={200: ContactOut, **ERRORS}, tags=["contacts"])
+@api.get(
+    "/contacts/{code}",
+    response={200: ContactOut, **ERRORS},
+    tags=["contacts"],
+    summary=gettext_lazy("Get a contact"),
+)
 def contact_detail(request: HttpRequest, code: str) -> Contact:
     return get_or_404(_contacts(), code=code)
 
 
-@api.put("/contacts/{code}", response={200: ContactOut, **ERRORS}, tags=["contacts"])
+@api.put(
+    "/contacts/{code}",
+    response={200: ContactOut, **ERRORS},
+    tags=["contacts"],
+    summary=gettext_lazy("Replace a contact"),
+    description=gettext_lazy(
+        "Replace a contact: keys left out take their defaults, except consent, which stays."
+    ),
+)
 def contact_replace(request: HttpRequest, code: str, payload: ContactIn) -> Contact:
-    """Replace a contact: keys left out take their defaults, except consent, which stays."""
     contact = save_contact(payload.dict(), get_or_404(_contacts(), code=code), replace=True)
     return get_or_404(_contacts(), pk=contact.pk)
 
 
-@api.patch("/contacts/{code}", response={200: ContactOut, **ERRORS}, tags=["contacts"])
+@api.patch(
+    "/contacts/{code}",
+    response={200: ContactOut, **ERRORS},
+    tags=["contacts"],
+    summary=gettext_lazy("Update a contact"),
+    description=gettext_lazy("Change only the keys sent."),
+)
 def contact_update(request: HttpRequest, code: str, payload: ContactPatch) -> Contact:
-    """Change only the keys sent."""
     contact = get_or_404(_contacts(), code=code)
     contact = save_contact(payload.dict(exclude_unset=True), contact, replace=False)
     return get_or_404(_contacts(), pk=contact.pk)
 
 
-@api.delete("/contacts/{code}", response={204: None, **ERRORS}, tags=["contacts"])
+@api.delete(
+    "/contacts/{code}",
+    response={204: None, **ERRORS},
+    tags=["contacts"],
+    summary=gettext_lazy("Delete a contact"),
+    description=gettext_lazy("Delete a contact for good (recorded in the audit log)."),
+)
 def contact_delete(request: HttpRequest, code: str) -> Status[None]:
-    """Delete a contact for good (recorded in the audit log)."""
     contact = get_or_404(Contact.objects, code=code)
     with transaction.atomic():
         contact.delete()
@@ -232,23 +277,38 @@ def _lists() -> QuerySet[MailingList]:
     return MailingList.objects.annotate(contact_count=Count("subscription")).order_by("name")
 
 
-@api.get("/lists", response=list[ListOut], tags=["lists"])
+@api.get("/lists", response=list[ListOut], tags=["lists"], summary=gettext_lazy("List the lists"))
 def list_index(request: HttpRequest) -> QuerySet[MailingList]:
     return _lists()
 
 
-@api.post("/lists", response={201: ListOut, **ERRORS}, tags=["lists"])
+@api.post(
+    "/lists",
+    response={201: ListOut, **ERRORS},
+    tags=["lists"],
+    summary=gettext_lazy("Create a list"),
+)
 def list_create(request: HttpRequest, payload: ListIn) -> Status[MailingList]:
     mailing_list = save_form(MailingListForm, MailingList(), payload.dict())
     return Status(201, get_or_404(_lists(), pk=mailing_list.pk))
 
 
-@api.get("/lists/{code}", response={200: ListOut, **ERRORS}, tags=["lists"])
+@api.get(
+    "/lists/{code}",
+    response={200: ListOut, **ERRORS},
+    tags=["lists"],
+    summary=gettext_lazy("Get a list"),
+)
 def list_detail(request: HttpRequest, code: str) -> MailingList:
     return get_or_404(_lists(), code=code)
 
 
-@api.patch("/lists/{code}", response={200: ListOut, **ERRORS}, tags=["lists"])
+@api.patch(
+    "/lists/{code}",
+    response={200: ListOut, **ERRORS},
+    tags=["lists"],
+    summary=gettext_lazy("Update a list"),
+)
 def list_update(request: HttpRequest, code: str, payload: ListPatch) -> MailingList:
     mailing_list = get_or_404(MailingList.objects, code=code)
     data = {"name": mailing_list.name, "description": mailing_list.description}
@@ -257,9 +317,14 @@ def list_update(request: HttpRequest, code: str, payload: ListPatch) -> MailingL
     return get_or_404(_lists(), pk=mailing_list.pk)
 
 
-@api.delete("/lists/{code}", response={204: None, **ERRORS}, tags=["lists"])
+@api.delete(
+    "/lists/{code}",
+    response={204: None, **ERRORS},
+    tags=["lists"],
+    summary=gettext_lazy("Delete a list"),
+    description=gettext_lazy("Delete a list; its contacts stay, outside it."),
+)
 def list_delete(request: HttpRequest, code: str) -> Status[None]:
-    """Delete a list; its contacts stay, outside it."""
     mailing_list = get_or_404(_lists(), code=code)
     with transaction.atomic():
         mailing_list.delete()
@@ -281,12 +346,14 @@ def _tag_name(payload: TagIn) -> str:
     return form.cleaned_data["name"]
 
 
-@api.get("/tags", response=list[TagOut], tags=["tags"])
+@api.get("/tags", response=list[TagOut], tags=["tags"], summary=gettext_lazy("List the tags"))
 def tag_index(request: HttpRequest) -> QuerySet[Tag]:
     return _tags()
 
 
-@api.post("/tags", response={201: TagOut, **ERRORS}, tags=["tags"])
+@api.post(
+    "/tags", response={201: TagOut, **ERRORS}, tags=["tags"], summary=gettext_lazy("Create a tag")
+)
 def tag_create(request: HttpRequest, payload: TagIn) -> Status[Tag]:
     name = _tag_name(payload)
     if Tag.objects.filter(name__iexact=name).exists():
@@ -295,9 +362,16 @@ def tag_create(request: HttpRequest, payload: TagIn) -> Status[Tag]:
     return Status(201, get_or_404(_tags(), pk=tag.pk))
 
 
-@api.patch("/tags/{path:name}", response={200: TagOut, **ERRORS}, tags=["tags"])
+@api.patch(
+    "/tags/{path:name}",
+    response={200: TagOut, **ERRORS},
+    tags=["tags"],
+    summary=gettext_lazy("Rename a tag"),
+    description=gettext_lazy(
+        "Rename a tag. Renaming it to another tag's name merges the two, as in the UI."
+    ),
+)
 def tag_rename(request: HttpRequest, name: str, payload: TagIn) -> Tag:
-    """Rename a tag. Renaming it to another tag's name merges the two, as in the UI."""
     tag = get_or_404(Tag.objects, name=name)
     new_name = _tag_name(payload)
     target = Tag.objects.filter(name__iexact=new_name).exclude(pk=tag.pk).first()
@@ -311,9 +385,14 @@ def tag_rename(request: HttpRequest, name: str, payload: TagIn) -> Tag:
     return get_or_404(_tags(), pk=tag.pk)
 
 
-@api.delete("/tags/{path:name}", response={204: None, **ERRORS}, tags=["tags"])
+@api.delete(
+    "/tags/{path:name}",
+    response={204: None, **ERRORS},
+    tags=["tags"],
+    summary=gettext_lazy("Delete a tag"),
+    description=gettext_lazy("Delete a tag; its contacts stay, without it."),
+)
 def tag_delete(request: HttpRequest, name: str) -> Status[None]:
-    """Delete a tag; its contacts stay, without it."""
     tag = get_or_404(_tags(), name=name)
     with transaction.atomic():
         tag.delete()
@@ -324,33 +403,62 @@ def tag_delete(request: HttpRequest, name: str) -> Status[None]:
 # Custom fields, named by their key.
 
 
-@api.get("/fields", response=list[FieldOut], tags=["fields"])
+@api.get(
+    "/fields",
+    response=list[FieldOut],
+    tags=["fields"],
+    summary=gettext_lazy("List the custom fields"),
+)
 def field_index(request: HttpRequest) -> QuerySet[Field]:
     return Field.objects.all()
 
 
-@api.post("/fields", response={201: FieldOut, **ERRORS}, tags=["fields"])
+@api.post(
+    "/fields",
+    response={201: FieldOut, **ERRORS},
+    tags=["fields"],
+    summary=gettext_lazy("Create a custom field"),
+    description=gettext_lazy(
+        'Create a custom field. Its key comes from the label ("Fecha de inicio" -> '
+        "fecha_de_inicio), as in the UI, and is fixed from then on, like its type."
+    ),
+)
 def field_create(request: HttpRequest, payload: FieldIn) -> Status[Field]:
-    """Create a custom field. Its key comes from the label ("Fecha de inicio" -> fecha_de_inicio),
-    as in the UI, and is fixed from then on, like its type."""
     return Status(201, save_form(FieldForm, Field(), payload.dict()))
 
 
-@api.get("/fields/{key}", response={200: FieldOut, **ERRORS}, tags=["fields"])
+@api.get(
+    "/fields/{key}",
+    response={200: FieldOut, **ERRORS},
+    tags=["fields"],
+    summary=gettext_lazy("Get a custom field"),
+)
 def field_detail(request: HttpRequest, key: str) -> Field:
     return get_or_404(Field.objects, key=key)
 
 
-@api.patch("/fields/{key}", response={200: FieldOut, **ERRORS}, tags=["fields"])
+@api.patch(
+    "/fields/{key}",
+    response={200: FieldOut, **ERRORS},
+    tags=["fields"],
+    summary=gettext_lazy("Update a custom field"),
+    description=gettext_lazy(
+        "Change a field's label. Its key and type stay, because stored values depend on them."
+    ),
+)
 def field_update(request: HttpRequest, key: str, payload: FieldPatch) -> Field:
-    """Change a field's label. Its key and type stay, because stored values depend on them."""
     field = get_or_404(Field.objects, key=key)
     return save_form(FieldForm, field, {"label": payload.label, "type": field.type})
 
 
-@api.delete("/fields/{key}", response={204: None, **ERRORS}, tags=["fields"])
+@api.delete(
+    "/fields/{key}",
+    response={204: None, **ERRORS},
+    tags=["fields"],
+    summary=gettext_lazy("Delete a custom field"),
+    description=gettext_lazy("Delete a custom field and every contact's value in it."),
+)
 def field_delete(request: HttpRequest, key: str) -> Status[None]:
-    """Delete a custom field and every contact's value in it."""
     field = get_or_404(Field.objects, key=key)
     with transaction.atomic():
         cleared = bulk.remove_attribute(field.key)
@@ -363,33 +471,61 @@ def field_delete(request: HttpRequest, key: str) -> Status[None]:
 # form and functions as the segment builder.
 
 
-@api.get("/segments", response=list[SegmentOut], tags=["segments"])
+@api.get(
+    "/segments",
+    response=list[SegmentOut],
+    tags=["segments"],
+    summary=gettext_lazy("List the segments"),
+)
 def segment_index(request: HttpRequest) -> QuerySet[Segment]:
     return Segment.objects.all()
 
 
-@api.post("/segments", response={201: SegmentOut, **ERRORS}, tags=["segments"])
+@api.post(
+    "/segments",
+    response={201: SegmentOut, **ERRORS},
+    tags=["segments"],
+    summary=gettext_lazy("Create a segment"),
+    description=gettext_lazy(
+        "Save a segment. Lists may be named by code and tags by name; they are stored by id."
+    ),
+)
 def segment_create(request: HttpRequest, payload: SegmentIn) -> Status[Segment]:
-    """Save a segment. Lists may be named by code and tags by name; they are stored by id."""
     segment = save_form(SegmentForm, Segment(created_by=request.user), payload.dict())
     return Status(201, segment)
 
 
-@api.post("/segments/count", response={200: CountOut, **ERRORS}, tags=["segments"])
+@api.post(
+    "/segments/count",
+    response={200: CountOut, **ERRORS},
+    tags=["segments"],
+    summary=gettext_lazy("Count the contacts matching rules"),
+    description=gettext_lazy(
+        "Count the contacts that match `rules`, without saving them (the builder's live "
+        "count).\n\n"
+        "Editors only: arbitrary rules could tell whether a given person is a contact."
+    ),
+)
 def segment_count_rules(request: HttpRequest, payload: RulesIn) -> dict[str, int]:
-    """Count the contacts that match ``rules``, without saving them (the builder's live count).
-
-    Editors only: arbitrary rules could tell whether a given person is a contact.
-    """
     return {"count": _count(payload.rules)}
 
 
-@api.get("/segments/{code}", response={200: SegmentOut, **ERRORS}, tags=["segments"])
+@api.get(
+    "/segments/{code}",
+    response={200: SegmentOut, **ERRORS},
+    tags=["segments"],
+    summary=gettext_lazy("Get a segment"),
+)
 def segment_detail(request: HttpRequest, code: str) -> Segment:
     return get_or_404(Segment.objects, code=code)
 
 
-@api.patch("/segments/{code}", response={200: SegmentOut, **ERRORS}, tags=["segments"])
+@api.patch(
+    "/segments/{code}",
+    response={200: SegmentOut, **ERRORS},
+    tags=["segments"],
+    summary=gettext_lazy("Update a segment"),
+)
 def segment_update(request: HttpRequest, code: str, payload: SegmentPatch) -> Segment:
     segment = get_or_404(Segment.objects, code=code)
     data = {"name": segment.name, "rules": segment.rules}
@@ -398,7 +534,12 @@ def segment_update(request: HttpRequest, code: str, payload: SegmentPatch) -> Se
     return save_form(SegmentForm, segment, data)
 
 
-@api.delete("/segments/{code}", response={204: None, **ERRORS}, tags=["segments"])
+@api.delete(
+    "/segments/{code}",
+    response={204: None, **ERRORS},
+    tags=["segments"],
+    summary=gettext_lazy("Delete a segment"),
+)
 def segment_delete(request: HttpRequest, code: str) -> Status[None]:
     segment = get_or_404(Segment.objects, code=code)
     with transaction.atomic():
@@ -412,10 +553,13 @@ def segment_delete(request: HttpRequest, code: str) -> Status[None]:
     response={200: CountOut, **ERRORS},
     tags=["segments"],
     auth=auth.ANALYST,
+    summary=gettext_lazy("Count a segment's contacts"),
+    description=gettext_lazy(
+        "How many contacts a saved segment has now. Analysts may read this: it is a "
+        "figure, and the segment's rules were written by an editor."
+    ),
 )
 def segment_count(request: HttpRequest, code: str) -> dict[str, int]:
-    """How many contacts a saved segment has now. Analysts may read this: it is a figure,
-    and the segment's rules were written by an editor."""
     return {"count": _count(get_or_404(Segment.objects, code=code).rules)}
 
 
@@ -469,29 +613,43 @@ def _column_mapping(imp: Import, mapping: dict[str, Any]) -> dict[str, str]:
     return columns
 
 
-MAPPING_HELP = (
+MAPPING_HELP = gettext_lazy(
     'JSON: column name (or number, from 0) -> target: "email", "first_name", "last_name", '
     '"phone", "status" or "field:<key>". Left out, columns are matched by name and by what '
     "the same column name got last time, as the import screen suggests."
 )
 
 
-@api.post("/imports", response={202: ImportOut, **ERRORS}, tags=["imports"])
+@api.post(
+    "/imports",
+    response={202: ImportOut, **ERRORS},
+    tags=["imports"],
+    summary=gettext_lazy("Start an import"),
+    description=gettext_lazy(
+        "Upload a file and start importing it in the background; poll GET "
+        "/imports/{code}.\n\n"
+        "A bad file, mapping or option is a 422 and leaves nothing behind."
+    ),
+)
 def import_start(
     request: HttpRequest,
-    file: Annotated[UploadedFile, File(description="A CSV (any common encoding) or XLSX file.")],
+    file: Annotated[
+        UploadedFile, File(description=gettext_lazy("A CSV (any common encoding) or XLSX file."))
+    ],
     mapping: Annotated[str, Form(description=MAPPING_HELP)] = "",
     update_existing: Annotated[
-        bool, Form(description="Update contacts already there, or skip.")
+        bool, Form(description=gettext_lazy("Update contacts already there, or skip."))
     ] = True,
-    list_code: Annotated[str, Form(alias="list", description="Code of a list to add all to.")] = "",
-    tags: Annotated[str, Form(description="Tag names to put on all, separated by commas.")] = "",
-    consent_text: Annotated[str, Form(description="The wording these people agreed to.")] = "",
+    list_code: Annotated[
+        str, Form(alias="list", description=gettext_lazy("Code of a list to add all to."))
+    ] = "",
+    tags: Annotated[
+        str, Form(description=gettext_lazy("Tag names to put on all, separated by commas."))
+    ] = "",
+    consent_text: Annotated[
+        str, Form(description=gettext_lazy("The wording these people agreed to."))
+    ] = "",
 ) -> Status[dict[str, Any]]:
-    """Upload a file and start importing it in the background; poll GET /imports/{code}.
-
-    A bad file, mapping or option is a 422 and leaves nothing behind.
-    """
     try:
         columns = json.loads(mapping) if mapping.strip() else None
     except ValueError:
@@ -521,9 +679,16 @@ def import_start(
     return Status(202, _import_out(request, imp))
 
 
-@api.get("/imports/{code}", response={200: ImportOut, **ERRORS}, tags=["imports"])
+@api.get(
+    "/imports/{code}",
+    response={200: ImportOut, **ERRORS},
+    tags=["imports"],
+    summary=gettext_lazy("Get an import"),
+    description=gettext_lazy(
+        "An import's progress and, once it has run, its counts and report of rejected rows."
+    ),
+)
 def import_detail(request: HttpRequest, code: str) -> dict[str, Any]:
-    """An import's progress and, once it has run, its counts and report of rejected rows."""
     return _import_out(request, get_or_404(Import.objects, code=code))
 
 
@@ -532,9 +697,12 @@ def import_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     response={200: None, **ERRORS},
     tags=["imports"],
     url_name="import_report",
+    summary=gettext_lazy("Download an import's rejected rows"),
+    description=gettext_lazy(
+        "The CSV of every rejected row and why (bad email, bad phone, duplicate…)."
+    ),
 )
 def import_report(request: HttpRequest, code: str) -> FileResponse:
-    """The CSV of every rejected row and why (bad email, bad phone, duplicate…)."""
     imp = get_or_404(Import.objects, code=code)
     if not imp.report:
         raise not_found()
@@ -593,28 +761,41 @@ def _new_template(payload: TemplateIn) -> tuple[EmailTemplate, str]:
     return starts.blank()
 
 
-@api.get("/templates", response=list[TemplateSummaryOut], tags=["templates"])
+@api.get(
+    "/templates",
+    response=list[TemplateSummaryOut],
+    tags=["templates"],
+    summary=gettext_lazy("List the templates"),
+    description=gettext_lazy(
+        "Templates, most recently changed first. Without source, HTML and text, which "
+        "can be large: GET /templates/{code} has them."
+    ),
+)
 @paginate(PageNumberPagination, page_size=50, max_page_size=500)
 def template_list(
     request: HttpRequest,
-    q: str = Query("", description="Words to find in the name."),
+    q: str = Query("", description=gettext_lazy("Words to find in the name.")),
 ) -> QuerySet[EmailTemplate]:
-    """Templates, most recently changed first. Without source, HTML and text, which can be
-    large: GET /templates/{code} has them."""
     templates = EmailTemplate.objects.defer("source", "html", "text")
     for word in q.split():
         templates = templates.filter(name__icontains=word)
     return templates
 
 
-@api.post("/templates", response={201: TemplateOut, **ERRORS}, tags=["templates"])
+@api.post(
+    "/templates",
+    response={201: TemplateOut, **ERRORS},
+    tags=["templates"],
+    summary=gettext_lazy("Create a template"),
+    description=gettext_lazy(
+        "Create a template from `source` and `format`, from a gallery design "
+        '(`gallery`, filled with the brand kit like "Use this design"), as a copy of '
+        "another (`copy`), or, with none of these, from the blank MJML design.\n\n"
+        "An unusable source is a 422 whose `errors.source` names each problem and its "
+        "line."
+    ),
+)
 def template_create(request: HttpRequest, payload: TemplateIn) -> Status[EmailTemplate]:
-    """Create a template from ``source`` and ``format``, from a gallery design (``gallery``,
-    filled with the brand kit like "Use this design"), as a copy of another (``copy``), or,
-    with none of these, from the blank MJML design.
-
-    An unusable source is a 422 whose ``errors.source`` names each problem and its line.
-    """
     template, source = _new_template(payload)
     template.created_by = request.user
     errors = _name_errors(template, payload.name) if payload.name is not None else {}
@@ -628,10 +809,18 @@ def template_create(request: HttpRequest, payload: TemplateIn) -> Status[EmailTe
     return Status(201, template)
 
 
-@api.post("/templates/compile", response={200: CompileOut, **ERRORS}, tags=["templates"])
+@api.post(
+    "/templates/compile",
+    response={200: CompileOut, **ERRORS},
+    tags=["templates"],
+    summary=gettext_lazy("Compile a source without saving"),
+    description=gettext_lazy(
+        "Compile a source as saving it would, without saving: the HTML (merge tags left "
+        "in), the plain text and the pre-flight checks. An unusable source is a 422, as "
+        "when saving."
+    ),
+)
 def template_compile(request: HttpRequest, payload: CompileIn) -> EmailTemplate:
-    """Compile a source as saving it would, without saving: the HTML (merge tags left in),
-    the plain text and the pre-flight checks. An unusable source is a 422, as when saving."""
     template = EmailTemplate(format=payload.format)
     try:
         template.set_source(payload.source)
@@ -640,15 +829,28 @@ def template_compile(request: HttpRequest, payload: CompileIn) -> EmailTemplate:
     return template
 
 
-@api.get("/templates/{code}", response={200: TemplateOut, **ERRORS}, tags=["templates"])
+@api.get(
+    "/templates/{code}",
+    response={200: TemplateOut, **ERRORS},
+    tags=["templates"],
+    summary=gettext_lazy("Get a template"),
+)
 def template_detail(request: HttpRequest, code: str) -> EmailTemplate:
     return get_or_404(EmailTemplate.objects, code=code)
 
 
-@api.patch("/templates/{code}", response={200: TemplateOut, **ERRORS}, tags=["templates"])
+@api.patch(
+    "/templates/{code}",
+    response={200: TemplateOut, **ERRORS},
+    tags=["templates"],
+    summary=gettext_lazy("Update a template"),
+    description=gettext_lazy(
+        "Change only the keys sent. A new `source` is compiled and checked again; "
+        '`text` replaces the plain-text version, and "" goes back to the one made from '
+        "the HTML."
+    ),
+)
 def template_update(request: HttpRequest, code: str, payload: TemplatePatch) -> EmailTemplate:
-    """Change only the keys sent. A new ``source`` is compiled and checked again; ``text``
-    replaces the plain-text version, and "" goes back to the one made from the HTML."""
     template = get_or_404(EmailTemplate.objects, code=code)
     errors = _name_errors(template, payload.name) if payload.name is not None else {}
     try:
@@ -669,9 +871,14 @@ def template_update(request: HttpRequest, code: str, payload: TemplatePatch) -> 
     return template
 
 
-@api.delete("/templates/{code}", response={204: None, **ERRORS}, tags=["templates"])
+@api.delete(
+    "/templates/{code}",
+    response={204: None, **ERRORS},
+    tags=["templates"],
+    summary=gettext_lazy("Delete a template"),
+    description=gettext_lazy("Delete a template for good (recorded in the audit log)."),
+)
 def template_delete(request: HttpRequest, code: str) -> Status[None]:
-    """Delete a template for good (recorded in the audit log)."""
     template = get_or_404(EmailTemplate.objects, code=code)
     with transaction.atomic():
         template.delete()
@@ -679,16 +886,25 @@ def template_delete(request: HttpRequest, code: str) -> Status[None]:
     return Status(204, None)
 
 
-@api.get("/templates/{code}/preview", response={200: PreviewOut, **ERRORS}, tags=["templates"])
+@api.get(
+    "/templates/{code}/preview",
+    response={200: PreviewOut, **ERRORS},
+    tags=["templates"],
+    summary=gettext_lazy("Preview a template for a contact"),
+    description=gettext_lazy(
+        "The HTML and text with their merge tags filled for a contact, as sent (but "
+        'with "#" for the unsubscribe link). Contact data is escaped in the HTML, not '
+        "in the text. An unknown contact is a 404; a template that cannot be sent "
+        "(saved before a rule existed) is a 422 whose `errors.template` says why."
+    ),
+)
 def template_preview(
     request: HttpRequest,
     code: str,
-    contact: str = Query("", description="Code or email address; left out, a sample person."),
+    contact: str = Query(
+        "", description=gettext_lazy("Code or email address; left out, a sample person.")
+    ),
 ) -> dict[str, str]:
-    """The HTML and text with their merge tags filled for a contact, as sent (but with "#"
-    for the unsubscribe link). Contact data is escaped in the HTML, not in the text. An
-    unknown contact is a 404; a template that cannot be sent (saved before a rule existed)
-    is a 422 whose ``errors.template`` says why."""
     template = get_or_404(EmailTemplate.objects, code=code)
     person = None
     if contact := contact.strip():
@@ -717,15 +933,29 @@ def _gallery_out(request: HttpRequest, entry: gallery.GalleryTemplate) -> dict[s
     }
 
 
-@api.get("/gallery", response=list[GalleryOut], tags=["gallery"])
+@api.get(
+    "/gallery",
+    response=list[GalleryOut],
+    tags=["gallery"],
+    summary=gettext_lazy("List the gallery designs"),
+    description=gettext_lazy(
+        "The designs; POST /templates with `gallery` set to a key starts a template from one."
+    ),
+)
 def gallery_index(request: HttpRequest) -> list[dict[str, Any]]:
-    """The designs; POST /templates with ``gallery`` set to a key starts a template from one."""
     return [_gallery_out(request, entry) for entry in gallery.GALLERY]
 
 
-@api.get("/gallery/{key}", response={200: GalleryDetailOut, **ERRORS}, tags=["gallery"])
+@api.get(
+    "/gallery/{key}",
+    response={200: GalleryDetailOut, **ERRORS},
+    tags=["gallery"],
+    summary=gettext_lazy("Get a gallery design"),
+    description=gettext_lazy(
+        "A design and its MJML with the brand kit applied, as a template made from it starts."
+    ),
+)
 def gallery_detail(request: HttpRequest, key: str) -> dict[str, Any]:
-    """A design and its MJML with the brand kit applied, as a template made from it starts."""
     entry = gallery.get(key)
     if entry is None:
         raise not_found()

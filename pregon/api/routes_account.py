@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -30,23 +31,35 @@ ERRORS = {frozenset({401, 403, 404}): ErrorOut}
 class HistoryEntryOut(Schema):
     at: datetime.datetime
     kind: str = Field(
-        description="message; opened, clicked, converted, unsubscribed or resubscribed; "
-        "hard, soft (bounces) or complaint."
+        description=gettext_lazy(
+            "message; opened, clicked, converted, unsubscribed or resubscribed; "
+            "hard, soft (bounces) or complaint."
+        )
     )
-    campaign: str = Field(description='The campaign\'s name; "" for a message of no campaign.')
+    campaign: str = Field(
+        description=gettext_lazy('The campaign\'s name; "" for a message of no campaign.')
+    )
     campaign_code: uuid.UUID | None
     subject: str
     status: str = Field(
-        description='A message\'s status: queued, sending, sent, failed or skipped; "" else.'
+        description=gettext_lazy(
+            'A message\'s status: queued, sending, sent, failed or skipped; "" else.'
+        )
     )
     detail: str = Field(
-        description="The link clicked, the bounce's reason, the goal converted or the reason "
-        "for unsubscribing."
+        description=gettext_lazy(
+            "The link clicked, the bounce's reason, the goal converted or the reason "
+            "for unsubscribing."
+        )
     )
-    is_machine: bool = Field(description="An open or click by a privacy proxy or link scanner.")
-    machine: str = Field(description="Why it looks like a machine's: apple_privacy, scanner…")
-    client: str = Field(description="The mail program of an open or click.")
-    device: str = Field(description="desktop, mobile, tablet or other.")
+    is_machine: bool = Field(
+        description=gettext_lazy("An open or click by a privacy proxy or link scanner.")
+    )
+    machine: str = Field(
+        description=gettext_lazy("Why it looks like a machine's: apple_privacy, scanner…")
+    )
+    client: str = Field(description=gettext_lazy("The mail program of an open or click."))
+    device: str = Field(description=gettext_lazy("desktop, mobile, tablet or other."))
 
 
 @router.get(
@@ -54,42 +67,51 @@ class HistoryEntryOut(Schema):
     response={200: list[HistoryEntryOut], **ERRORS},
     tags=["contacts"],
     auth=auth.EDITOR,
+    summary=gettext_lazy("Get a contact's message history"),
+    description=gettext_lazy(
+        "Every message sent to the contact and what became of it (opens, clicks, "
+        "bounces, complaints, unsubscribes and resubscribes, conversions), newest "
+        "first. An unknown contact is a 404."
+    ),
 )
 @paginate(PageNumberPagination, page_size=50, max_page_size=500)
 def contact_history(request: HttpRequest, code: str) -> list[Entry]:
-    """Every message sent to the contact and what became of it (opens, clicks, bounces,
-    complaints, unsubscribes and resubscribes, conversions), newest first. An unknown
-    contact is a 404."""
     return history(get_or_404(Contact.objects, code=code))
 
 
 class ConsumptionMonthOut(QuotaMonthOut):
-    granted: int = Field(description="amount + credited.")
-    left: int = Field(description="Messages not used; they expire with the month.")
+    granted: int = Field(description=gettext_lazy("amount + credited."))
+    left: int = Field(description=gettext_lazy("Messages not used; they expire with the month."))
     is_current: bool
 
 
 class LedgerEntryOut(Schema):
-    at: datetime.datetime = Field(description="When a grant begins; a mailing's last use.")
-    kind: str = Field(description="plan, credit (for an incident) or usage.")
-    amount: int = Field(description="Messages granted (positive) or used (negative).")
-    reason: str = Field(description="Why a credit was given.")
-    granted_by: str = Field(description="The email address of who gave a credit.")
+    at: datetime.datetime = Field(
+        description=gettext_lazy("When a grant begins; a mailing's last use.")
+    )
+    kind: str = Field(description=gettext_lazy("plan, credit (for an incident) or usage."))
+    amount: int = Field(description=gettext_lazy("Messages granted (positive) or used (negative)."))
+    reason: str = Field(description=gettext_lazy("Why a credit was given."))
+    granted_by: str = Field(description=gettext_lazy("The email address of who gave a credit."))
     campaign: str
     campaign_code: uuid.UUID | None
     subject: str
 
 
 class ConsumptionOut(Schema):
-    monthly: int = Field(description="Messages the plan grants each month.")
-    term: PeriodOut = Field(description="The plan's whole term.")
-    period: PeriodOut | None = Field(description="The current month; null outside the term.")
-    balance: int = Field(description="Messages that may still be sent this month.")
+    monthly: int = Field(description=gettext_lazy("Messages the plan grants each month."))
+    term: PeriodOut = Field(description=gettext_lazy("The plan's whole term."))
+    period: PeriodOut | None = Field(
+        description=gettext_lazy("The current month; null outside the term.")
+    )
+    balance: int = Field(description=gettext_lazy("Messages that may still be sent this month."))
     used_this_month: int
     used_in_term: int
     credited_in_term: int
     months: list[ConsumptionMonthOut]
-    ledger: list[LedgerEntryOut] = Field(description="Grants, credits and use, newest first.")
+    ledger: list[LedgerEntryOut] = Field(
+        description=gettext_lazy("Grants, credits and use, newest first.")
+    )
 
 
 def _utc(at: datetime.datetime) -> datetime.datetime:
@@ -112,11 +134,19 @@ def month_out(month: usage.Month) -> dict[str, Any]:
     }
 
 
-@router.get("/consumption", response=ConsumptionOut, tags=["quota"], auth=auth.ANALYST)
+@router.get(
+    "/consumption",
+    response=ConsumptionOut,
+    tags=["quota"],
+    auth=auth.ANALYST,
+    summary=gettext_lazy("Get the account's consumption"),
+    description=gettext_lazy(
+        "The plan, the messages used this month and in the whole term, the balance, "
+        "each month's messages granted and used, and the ledger with incident credits "
+        "and who gave them. GET /quota gives the same months, without the ledger."
+    ),
+)
 def consumption(request: HttpRequest) -> dict[str, Any]:
-    """The plan, the messages used this month and in the whole term, the balance, each
-    month's messages granted and used, and the ledger with incident credits and who gave
-    them. GET /quota gives the same months, without the ledger."""
     figures = usage.consumption()
     current = figures.current
     return {

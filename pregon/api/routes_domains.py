@@ -10,6 +10,7 @@ screens, everybody may read; only administrators add, verify and rotate.
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router, Status
 
 from pregon.api import auth
@@ -48,15 +49,27 @@ def _detail(domain: SendingDomain) -> SendingDomain:
     return domain
 
 
-@router.get("/domains", response=list[DomainOut], auth=auth.ANALYST)
+@router.get(
+    "/domains",
+    response=list[DomainOut],
+    auth=auth.ANALYST,
+    summary=gettext_lazy("List the domains"),
+    description=gettext_lazy("The sending domains, by name."),
+)
 def domain_index(request: HttpRequest) -> QuerySet[SendingDomain]:
-    """The sending domains, by name."""
     return SendingDomain.objects.all()
 
 
-@router.post("/domains", response={201: DomainDetailOut, **ERRORS}, auth=auth.ADMIN)
+@router.post(
+    "/domains",
+    response={201: DomainDetailOut, **ERRORS},
+    auth=auth.ADMIN,
+    summary=gettext_lazy("Add a domain"),
+    description=gettext_lazy(
+        "Add a domain with new DKIM keys; the answer lists the DNS records to publish."
+    ),
+)
 def domain_create(request: HttpRequest, payload: DomainIn) -> Status[SendingDomain]:
-    """Add a domain with new DKIM keys; the answer lists the DNS records to publish."""
     form = DomainForm(payload.dict())
     if not form.is_valid():
         raise invalid(form_errors(form))
@@ -64,16 +77,30 @@ def domain_create(request: HttpRequest, payload: DomainIn) -> Status[SendingDoma
     return Status(201, _detail(domain))
 
 
-@router.get("/domains/{code}", response={200: DomainDetailOut, **ERRORS}, auth=auth.ANALYST)
+@router.get(
+    "/domains/{code}",
+    response={200: DomainDetailOut, **ERRORS},
+    auth=auth.ANALYST,
+    summary=gettext_lazy("Get a domain and its DNS records"),
+    description=gettext_lazy(
+        "A domain with the DNS records to publish, each with the result of the last check."
+    ),
+)
 def domain_detail(request: HttpRequest, code: str) -> SendingDomain:
-    """A domain with the DNS records to publish, each with the result of the last check."""
     return _detail(get_or_404(SendingDomain.objects, code=code))
 
 
-@router.patch("/domains/{code}", response={200: DomainDetailOut, **ERRORS}, auth=auth.ADMIN)
+@router.patch(
+    "/domains/{code}",
+    response={200: DomainDetailOut, **ERRORS},
+    auth=auth.ADMIN,
+    summary=gettext_lazy("Update a domain"),
+    description=gettext_lazy(
+        "Change the subdomain bounces come back to; its records are checked at the next "
+        "verification."
+    ),
+)
 def domain_update(request: HttpRequest, code: str, payload: DomainPatch) -> SendingDomain:
-    """Change the subdomain bounces come back to; its records are checked at the next
-    verification."""
     domain = get_or_404(SendingDomain.objects, code=code)
     form = ReturnPathForm(payload.dict(), instance=domain)
     if not form.is_valid():
@@ -81,10 +108,18 @@ def domain_update(request: HttpRequest, code: str, payload: DomainPatch) -> Send
     return _detail(deliverability.change_return_path(request, form))
 
 
-@router.post("/domains/{code}/verify", response={200: DomainDetailOut, **ERRORS}, auth=auth.ADMIN)
+@router.post(
+    "/domains/{code}/verify",
+    response={200: DomainDetailOut, **ERRORS},
+    auth=auth.ADMIN,
+    summary=gettext_lazy("Verify a domain's DNS records"),
+    description=gettext_lazy(
+        "Look every record up in the DNS now, as the Verify button does, and answer "
+        "with the results. A record the DNS could not be asked about has the state "
+        '"error".'
+    ),
+)
 def domain_verify(request: HttpRequest, code: str) -> SendingDomain:
-    """Look every record up in the DNS now, as the Verify button does, and answer with the
-    results. A record the DNS could not be asked about has the state "error"."""
     domain = get_or_404(SendingDomain.objects, code=code)
     deliverability.verify_domain(request, domain)
     return _detail(domain)
@@ -94,10 +129,13 @@ def domain_verify(request: HttpRequest, code: str) -> SendingDomain:
     "/domains/{code}/rotate-keys",
     response={200: DomainDetailOut, **ERRORS},
     auth=auth.ADMIN,
+    summary=gettext_lazy("Rotate a domain's DKIM keys"),
+    description=gettext_lazy(
+        "Start a DKIM key rotation: new keys (is_pending) to publish, which start "
+        "signing when verification finds them. A rotation already under way is a 409."
+    ),
 )
 def domain_rotate(request: HttpRequest, code: str) -> SendingDomain:
-    """Start a DKIM key rotation: new keys (is_pending) to publish, which start signing when
-    verification finds them. A rotation already under way is a 409."""
     domain = get_or_404(SendingDomain.objects, code=code)
     if not deliverability.rotate_keys(request, domain):
         raise ApiError(409, _("A key rotation is already under way: publish its records."))

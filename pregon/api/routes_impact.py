@@ -3,6 +3,7 @@ server (pregon.tracking.conversions). api.py adds this router to its API."""
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field as SchemaField
 from ninja import Router, Schema, Status
 
@@ -18,30 +19,40 @@ class ConversionIn(Schema):
     token: str = SchemaField(
         ...,
         max_length=100,
-        description="The code a tracked link brought to the landing page as pregon=<token>.",
+        description=gettext_lazy(
+            "The code a tracked link brought to the landing page as pregon=<token>."
+        ),
     )
     goal: str = SchemaField(
         conversions.DEFAULT_GOAL,
         max_length=100,
-        description="What the person did, such as matricula; stored as a slug.",
+        description=gettext_lazy("What the person did, such as matricula; stored as a slug."),
     )
 
 
 class ConversionOut(Schema):
     recorded: bool = SchemaField(
-        ..., description="false if this message already had a conversion for this goal."
+        ...,
+        description=gettext_lazy("false if this message already had a conversion for this goal."),
     )
     goal: str
-    campaign: str | None = SchemaField(..., description="Code of the message's campaign.")
+    campaign: str | None = SchemaField(
+        ..., description=gettext_lazy("Code of the message's campaign.")
+    )
 
 
 @router.post(
-    "/conversions", response={200: ConversionOut, 201: ConversionOut, **ERRORS}, tags=["impact"]
+    "/conversions",
+    response={200: ConversionOut, 201: ConversionOut, **ERRORS},
+    tags=["impact"],
+    summary=gettext_lazy("Record a conversion"),
+    description=gettext_lazy(
+        "Record that the person a message went to reached a goal (enrolled): once per "
+        "message and goal. Answers 201 when recorded, 200 when it already was, 404 for "
+        "a token that Pregón did not sign."
+    ),
 )
 def conversion_create(request: HttpRequest, payload: ConversionIn) -> Status[dict]:
-    """Record that the person a message went to reached a goal (enrolled): once per message
-    and goal. Answers 201 when recorded, 200 when it already was, 404 for a token that
-    Pregón did not sign."""
     try:
         goal = conversions.goal_name(payload.goal)
     except conversions.BadGoal:

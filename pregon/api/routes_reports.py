@@ -13,7 +13,9 @@ from typing import Annotated, Any
 from django.db.models import CharField, F, IntegerField, QuerySet, Value
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -32,47 +34,61 @@ ERRORS = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
 
 
 class EngagementOut(Schema):
-    opened_unique: int = Field(description="Messages opened (a click counts as an open).")
-    opened_total: int = Field(description="Open events.")
-    not_opened: int = Field(description="Delivered messages not opened.")
-    clicked_unique: int = Field(description="Messages with a click.")
-    clicked_total: int = Field(description="Click events.")
-    open_rate: float | None = Field(description="opened_unique / delivered (0 to 1).")
-    click_through_rate: float | None = Field(description="clicked_unique / delivered.")
-    click_to_open_rate: float | None = Field(description="clicked_unique / opened_unique.")
+    opened_unique: int = Field(
+        description=gettext_lazy("Messages opened (a click counts as an open).")
+    )
+    opened_total: int = Field(description=gettext_lazy("Open events."))
+    not_opened: int = Field(description=gettext_lazy("Delivered messages not opened."))
+    clicked_unique: int = Field(description=gettext_lazy("Messages with a click."))
+    clicked_total: int = Field(description=gettext_lazy("Click events."))
+    open_rate: float | None = Field(description=gettext_lazy("opened_unique / delivered (0 to 1)."))
+    click_through_rate: float | None = Field(
+        description=gettext_lazy("clicked_unique / delivered.")
+    )
+    click_to_open_rate: float | None = Field(
+        description=gettext_lazy("clicked_unique / opened_unique.")
+    )
 
 
 class FiguresOut(Schema):
-    recipients: int = Field(description="Messages of the campaign, whatever their status.")
-    sent: int = Field(description="Messages the relay or provider accepted.")
-    delivered: int = Field(description="Sent and not bounced afterwards.")
+    recipients: int = Field(
+        description=gettext_lazy("Messages of the campaign, whatever their status.")
+    )
+    sent: int = Field(description=gettext_lazy("Messages the relay or provider accepted."))
+    delivered: int = Field(description=gettext_lazy("Sent and not bounced afterwards."))
     bounced_hard: int
     bounced_soft: int
     sending_side_rejections: int = Field(
-        description="Messages refused for something on the sending side (a block of the "
-        "sending server, SPF/DKIM/DMARC, the content): not delivered, but no fault of the "
-        "address, which is not suppressed."
+        description=gettext_lazy(
+            "Messages refused for something on the sending side (a block of the "
+            "sending server, SPF/DKIM/DMARC, the content): not delivered, but no fault of the "
+            "address, which is not suppressed."
+        )
     )
     complaints: int
     unsubscribed: int
-    conversions: int = Field(description="Messages with a conversion reported.")
-    conversion_rate: float | None = Field(description="conversions / delivered.")
+    conversions: int = Field(description=gettext_lazy("Messages with a conversion reported."))
+    conversion_rate: float | None = Field(description=gettext_lazy("conversions / delivered."))
     human: EngagementOut = Field(
-        description="People only: Gmail's opens included (its image proxy fetches only when "
-        "a person opens); Apple Mail Privacy Protection's opens and link scanners' clicks left "
-        "out. A click counts as an open."
+        description=gettext_lazy(
+            "People only: Gmail's opens included (its image proxy fetches only when "
+            "a person opens); Apple Mail Privacy Protection's opens and link scanners' clicks left "
+            "out. A click counts as an open."
+        )
     )
     raw: EngagementOut = Field(
-        description="Every event: Apple Mail Privacy Protection's opens and scanners' too."
+        description=gettext_lazy(
+            "Every event: Apple Mail Privacy Protection's opens and scanners' too."
+        )
     )
 
 
 class LinkOut(Schema):
     position: int
     url: str
-    unique: int = Field(description="Messages with a click on this link.")
-    total: int = Field(description="Clicks on this link.")
-    share: float = Field(description="This link's part of all clicks (0 to 1).")
+    unique: int = Field(description=gettext_lazy("Messages with a click on this link."))
+    total: int = Field(description=gettext_lazy("Clicks on this link."))
+    share: float = Field(description=gettext_lazy("This link's part of all clicks (0 to 1)."))
 
 
 class SeriesOut(Schema):
@@ -82,7 +98,7 @@ class SeriesOut(Schema):
 
 
 class TallyOut(Schema):
-    name: str = Field(description='The mail program or device kind; "" when unknown.')
+    name: str = Field(description=gettext_lazy('The mail program or device kind; "" when unknown.'))
     people: int
 
 
@@ -90,11 +106,15 @@ class ReportOut(Schema):
     campaign: str
     name: str
     status: str
-    time_zone: str = Field(description="The zone of the hours and times below.")
+    time_zone: str = Field(description=gettext_lazy("The zone of the hours and times below."))
     figures: FiguresOut
-    links: list[LinkOut] = Field(description="Clicks per link, people only.")
-    by_hour: SeriesOut = Field(description="Opens and clicks by hour of the day (00-23).")
-    over_time: SeriesOut = Field(description="Opens and clicks per hour (per day past 3 days).")
+    links: list[LinkOut] = Field(description=gettext_lazy("Clicks per link, people only."))
+    by_hour: SeriesOut = Field(
+        description=gettext_lazy("Opens and clicks by hour of the day (00-23).")
+    )
+    over_time: SeriesOut = Field(
+        description=gettext_lazy("Opens and clicks per hour (per day past 3 days).")
+    )
     clients: list[TallyOut]
     devices: list[TallyOut]
 
@@ -112,22 +132,31 @@ class EventKindIn(StrEnum):
 
 class EventOut(Schema):
     kind: str = Field(
-        description="opened, clicked, unsubscribed, converted, hard, soft, sender "
-        "(a sending-side rejection) or complaint."
+        description=gettext_lazy(
+            "opened, clicked, unsubscribed, converted, hard, soft, sender "
+            "(a sending-side rejection) or complaint."
+        )
     )
     at: datetime.datetime
     email: str
-    link: int | None = Field(description="The link's position (clicks).")
-    url: str = Field(description="The link's address (clicks).")
+    link: int | None = Field(description=gettext_lazy("The link's position (clicks)."))
+    url: str = Field(description=gettext_lazy("The link's address (clicks)."))
     client: str
     device: str
-    machine: str = Field(description='Why it looks like a machine\'s; "" for a person.')
-    detail: str = Field(description="The reason of a bounce or unsubscribe, a conversion's goal.")
-    source: str = Field(description="Where a bounce came from: smtp, mailbox or webhook.")
+    machine: str = Field(
+        description=gettext_lazy('Why it looks like a machine\'s; "" for a person.')
+    )
+    detail: str = Field(
+        description=gettext_lazy("The reason of a bounce or unsubscribe, a conversion's goal.")
+    )
+    source: str = Field(
+        description=gettext_lazy("Where a bounce came from: smtp, mailbox or webhook.")
+    )
     cause: str = Field(
-        description="Why a bounce happened, a stable code: "
-        + ", ".join(BounceCause.values)
-        + '; "" for events.'
+        description=format_lazy(
+            gettext_lazy('Why a bounce happened, a stable code: {codes}; "" for events.'),
+            codes=", ".join(BounceCause.values),
+        )
     )
 
 
@@ -138,11 +167,18 @@ def _mailing(code: str) -> tuple[Campaign, Mailing]:
     return campaign, campaign.mailing
 
 
-@router.get("/campaigns/{code}/report", response={200: ReportOut, **ERRORS})
+@router.get(
+    "/campaigns/{code}/report",
+    response={200: ReportOut, **ERRORS},
+    summary=gettext_lazy("Get a campaign's report"),
+    description=gettext_lazy(
+        "A campaign's figures (people's and every event's), clicks per link, opens and "
+        "clicks by hour of the day and over time, mail programs and devices, as the "
+        "report page shows them. Rates are from 0 to 1, or null when there is nothing "
+        "to divide by."
+    ),
+)
 def campaign_report(request: HttpRequest, code: str) -> dict[str, Any]:
-    """A campaign's figures (people's and every event's), clicks per link, opens and clicks
-    by hour of the day and over time, mail programs and devices, as the report page shows
-    them. Rates are from 0 to 1, or null when there is nothing to divide by."""
     campaign, mailing = _mailing(code)
     return {
         "campaign": str(campaign.code),
@@ -204,18 +240,26 @@ def _events(mailing: Mailing, kind: str | None) -> QuerySet:
 
 
 # Events name people: like the contacts themselves, for editors and up.
-@router.get("/campaigns/{code}/events", response={200: list[EventOut], **ERRORS}, auth=auth.EDITOR)
+@router.get(
+    "/campaigns/{code}/events",
+    response={200: list[EventOut], **ERRORS},
+    auth=auth.EDITOR,
+    summary=gettext_lazy("List a campaign's events"),
+    description=gettext_lazy(
+        "Every open, click, unsubscribe and conversion of the campaign's messages, and "
+        "every bounce and complaint, oldest first, with what was known of each (mail "
+        "program, device, whether a machine's). Paginated; machines' events are "
+        "included and flagged."
+    ),
+)
 @paginate(PageNumberPagination, page_size=500, max_page_size=5000)
 def campaign_events(
     request: HttpRequest,
     code: str,
     kind: Annotated[
-        EventKindIn | None, Query(description="Only events or bounces of this kind.")
+        EventKindIn | None, Query(description=gettext_lazy("Only events or bounces of this kind."))
     ] = None,
 ) -> list[dict[str, Any]]:
-    """Every open, click, unsubscribe and conversion of the campaign's messages, and every
-    bounce and complaint, oldest first, with what was known of each (mail program, device,
-    whether a machine's). Paginated; machines' events are included and flagged."""
     _campaign, mailing = _mailing(code)
     return _Rows(_events(mailing, kind.value if kind else None), mailing.links)
 
@@ -245,16 +289,24 @@ class _Rows:
 
 class StepOut(Schema):
     key: str = Field(
-        description="brand_kit, relay, sender, contacts, template, test_send or campaign."
+        description=gettext_lazy(
+            "brand_kit, relay, sender, contacts, template, test_send or campaign."
+        )
     )
     title: str
-    help: str = Field(description="What the step is, or what is left of it.")
-    url: str = Field(description="The web app's page for it; empty if this user may not open it.")
-    done: bool = Field(description="Ticked from what exists, never from what was clicked.")
+    help: str = Field(description=gettext_lazy("What the step is, or what is left of it."))
+    url: str = Field(
+        description=gettext_lazy("The web app's page for it; empty if this user may not open it.")
+    )
+    done: bool = Field(
+        description=gettext_lazy("Ticked from what exists, never from what was clicked.")
+    )
 
 
 class GettingStartedOut(Schema):
-    complete: bool = Field(description="Every step done: the dashboard no longer shows the list.")
+    complete: bool = Field(
+        description=gettext_lazy("Every step done: the dashboard no longer shows the list.")
+    )
     steps: list[StepOut]
 
 
@@ -262,10 +314,13 @@ class GettingStartedOut(Schema):
     "/getting-started",
     response={200: GettingStartedOut, frozenset({401, 403}): ErrorOut},
     auth=auth.EDITOR,
+    summary=gettext_lazy("Get the first steps checklist"),
+    description=gettext_lazy(
+        "The dashboard's first-run checklist: the seven steps from an empty account to "
+        "a first campaign, in order, each with whether it is done."
+    ),
 )
 def getting_started_steps(request: HttpRequest) -> dict[str, Any]:
-    """The dashboard's first-run checklist: the seven steps from an empty account to a
-    first campaign, in order, each with whether it is done."""
     checklist = getting_started.checklist(request.user)
     steps = [
         {"key": s.key, "title": s.title, "help": s.help, "url": s.url, "done": s.is_done}

@@ -247,18 +247,31 @@ def _move(request: HttpRequest, code: str, action: str) -> Campaign:
     return get_or_404(_campaigns(), pk=campaign.pk)
 
 
-@router.get("/campaigns", response=list[CampaignOut], tags=["campaigns"])
+@router.get(
+    "/campaigns",
+    response=list[CampaignOut],
+    tags=["campaigns"],
+    summary=gettext_lazy("List the campaigns"),
+    description=gettext_lazy("Campaigns, newest first, optionally of one status."),
+)
 @paginate(PageNumberPagination, page_size=50, max_page_size=500)
 def campaign_list(request: HttpRequest, status: CampaignStatus | None = None) -> QuerySet:
-    """Campaigns, newest first, optionally of one status."""
     campaigns = _campaigns()
     return campaigns.filter(status=status) if status else campaigns
 
 
-@router.post("/campaigns", response={201: CampaignOut, **ERRORS}, tags=["campaigns"])
+@router.post(
+    "/campaigns",
+    response={201: CampaignOut, **ERRORS},
+    tags=["campaigns"],
+    summary=gettext_lazy("Create a campaign"),
+    description=gettext_lazy(
+        "Create a draft, checked like the campaign form: merge tags in the subject, a "
+        "template that passed its checks, no list or segment both included and left "
+        "out."
+    ),
+)
 def campaign_create(request: HttpRequest, payload: CampaignIn) -> Status[Campaign]:
-    """Create a draft, checked like the campaign form: merge tags in the subject, a template
-    that passed its checks, no list or segment both included and left out."""
     form = _campaign_form(Campaign(), payload.dict())
     campaign = form.save(commit=False)
     campaign.created_by = request.user
@@ -268,14 +281,26 @@ def campaign_create(request: HttpRequest, payload: CampaignIn) -> Status[Campaig
     return Status(201, get_or_404(_campaigns(), pk=campaign.pk))
 
 
-@router.get("/campaigns/{code}", response={200: CampaignOut, **ERRORS}, tags=["campaigns"])
+@router.get(
+    "/campaigns/{code}",
+    response={200: CampaignOut, **ERRORS},
+    tags=["campaigns"],
+    summary=gettext_lazy("Get a campaign"),
+)
 def campaign_detail(request: HttpRequest, code: str) -> Campaign:
     return get_or_404(_campaigns(), code=code)
 
 
-@router.patch("/campaigns/{code}", response={200: CampaignOut, **ERRORS}, tags=["campaigns"])
+@router.patch(
+    "/campaigns/{code}",
+    response={200: CampaignOut, **ERRORS},
+    tags=["campaigns"],
+    summary=gettext_lazy("Update a campaign"),
+    description=gettext_lazy(
+        "Change only the keys sent, of a draft; any other status is a 409 (unschedule first)."
+    ),
+)
 def campaign_update(request: HttpRequest, code: str, payload: CampaignPatch) -> Campaign:
-    """Change only the keys sent, of a draft; any other status is a 409 (unschedule first)."""
     campaign = get_or_404(Campaign.objects.select_related("template"), code=code)
     if campaign.status != CampaignStatus.DRAFT:
         raise _refused(campaign, "edit")
@@ -293,9 +318,16 @@ def campaign_update(request: HttpRequest, code: str, payload: CampaignPatch) -> 
     return get_or_404(_campaigns(), pk=campaign.pk)
 
 
-@router.delete("/campaigns/{code}", response={204: None, **ERRORS}, tags=["campaigns"])
+@router.delete(
+    "/campaigns/{code}",
+    response={204: None, **ERRORS},
+    tags=["campaigns"],
+    summary=gettext_lazy("Delete a campaign"),
+    description=gettext_lazy(
+        "Delete a draft (recorded in the audit log); any other status is a 409."
+    ),
+)
 def campaign_delete(request: HttpRequest, code: str) -> Status[None]:
-    """Delete a draft (recorded in the audit log); any other status is a 409."""
     campaign = get_or_404(Campaign.objects, code=code)
     with transaction.atomic():
         # Conditional, so that a campaign scheduled a moment ago is not deleted.
@@ -309,13 +341,19 @@ def campaign_delete(request: HttpRequest, code: str) -> Status[None]:
 
 
 @router.post(
-    "/campaigns/{code}/schedule", response={200: CampaignOut, **ERRORS}, tags=["campaigns"]
+    "/campaigns/{code}/schedule",
+    response={200: CampaignOut, **ERRORS},
+    tags=["campaigns"],
+    summary=gettext_lazy("Schedule a campaign"),
+    description=gettext_lazy(
+        "Schedule a draft for `at`, or for now: the scheduler starts it within seconds "
+        "of its time. It needs a sender, a template that passed its checks and somebody "
+        "to send to; what is missing is a 422, by field (`sender`, `template`, "
+        "`audience`, `at`). With fewer messages left this period than recipients, "
+        "`confirm` must be true."
+    ),
 )
 def campaign_schedule(request: HttpRequest, code: str, payload: ScheduleIn) -> Campaign:
-    """Schedule a draft for ``at``, or for now: the scheduler starts it within seconds of
-    its time. It needs a sender, a template that passed its checks and somebody to send to;
-    what is missing is a 422, by field (``sender``, ``template``, ``audience``, ``at``).
-    With fewer messages left this period than recipients, ``confirm`` must be true."""
     campaign = get_or_404(Campaign.objects.select_related("template"), code=code)
     if campaign.status != CampaignStatus.DRAFT:
         raise _refused(campaign, "schedule")
@@ -344,36 +382,61 @@ def campaign_schedule(request: HttpRequest, code: str, payload: ScheduleIn) -> C
 
 
 @router.post(
-    "/campaigns/{code}/unschedule", response={200: CampaignOut, **ERRORS}, tags=["campaigns"]
+    "/campaigns/{code}/unschedule",
+    response={200: CampaignOut, **ERRORS},
+    tags=["campaigns"],
+    summary=gettext_lazy("Unschedule a campaign"),
+    description=gettext_lazy("Back to draft: it won't be sent."),
 )
 def campaign_unschedule(request: HttpRequest, code: str) -> Campaign:
-    """Back to draft: it won't be sent."""
     return _move(request, code, "unschedule")
 
 
-@router.post("/campaigns/{code}/pause", response={200: CampaignOut, **ERRORS}, tags=["campaigns"])
+@router.post(
+    "/campaigns/{code}/pause",
+    response={200: CampaignOut, **ERRORS},
+    tags=["campaigns"],
+    summary=gettext_lazy("Pause a campaign"),
+    description=gettext_lazy("Stop handing messages over; those already handed over still arrive."),
+)
 def campaign_pause(request: HttpRequest, code: str) -> Campaign:
-    """Stop handing messages over; those already handed over still arrive."""
     return _move(request, code, "pause")
 
 
-@router.post("/campaigns/{code}/resume", response={200: CampaignOut, **ERRORS}, tags=["campaigns"])
+@router.post(
+    "/campaigns/{code}/resume",
+    response={200: CampaignOut, **ERRORS},
+    tags=["campaigns"],
+    summary=gettext_lazy("Resume a campaign"),
+    description=gettext_lazy("Send a paused campaign again."),
+)
 def campaign_resume(request: HttpRequest, code: str) -> Campaign:
-    """Send a paused campaign again."""
     return _move(request, code, "resume")
 
 
-@router.post("/campaigns/{code}/cancel", response={200: CampaignOut, **ERRORS}, tags=["campaigns"])
+@router.post(
+    "/campaigns/{code}/cancel",
+    response={200: CampaignOut, **ERRORS},
+    tags=["campaigns"],
+    summary=gettext_lazy("Cancel a campaign"),
+    description=gettext_lazy(
+        "Stop for good: messages not sent yet never will be. This cannot be undone."
+    ),
+)
 def campaign_cancel(request: HttpRequest, code: str) -> Campaign:
-    """Stop for good: messages not sent yet never will be. This cannot be undone."""
     return _move(request, code, "cancel")
 
 
 @router.post(
-    "/campaigns/{code}/duplicate", response={201: CampaignOut, **ERRORS}, tags=["campaigns"]
+    "/campaigns/{code}/duplicate",
+    response={201: CampaignOut, **ERRORS},
+    tags=["campaigns"],
+    summary=gettext_lazy("Duplicate a campaign"),
+    description=gettext_lazy(
+        "A new draft with the same content, sender and audience, whatever the status."
+    ),
 )
 def campaign_duplicate(request: HttpRequest, code: str) -> Status[Campaign]:
-    """A new draft with the same content, sender and audience, whatever the status."""
     copy = get_or_404(Campaign.objects, code=code).duplicate(request.user)
     return Status(201, get_or_404(_campaigns(), pk=copy.pk))
 
@@ -382,14 +445,18 @@ def campaign_duplicate(request: HttpRequest, code: str) -> Status[Campaign]:
     "/campaigns/{code}/send-test",
     response={200: list[TestResultOut], **ERRORS},
     tags=["campaigns"],
+    summary=gettext_lazy("Send a test of a campaign"),
+    description=gettext_lazy(
+        'Send the campaign as it stands to up to 5 addresses, now, with "[Prueba]" '
+        "before the subject; never queued nor counted against the quota. Every message "
+        "shows the data of one contact of the audience (`contact`, by default its "
+        "first). Answers each address's outcome: one that is not valid fails alone, "
+        "with the reason, and the others still go."
+    ),
 )
 def campaign_send_test(
     request: HttpRequest, code: str, payload: TestSendIn
 ) -> list[dict[str, Any]]:
-    """Send the campaign as it stands to up to 5 addresses, now, with "[Prueba]" before the
-    subject; never queued nor counted against the quota. Every message shows the data of one
-    contact of the audience (``contact``, by default its first). Answers each address's
-    outcome: one that is not valid fails alone, with the reason, and the others still go."""
     campaign = get_or_404(Campaign.objects.select_related("sender__domain", "template"), code=code)
     form = TestSendForm(
         campaign, {"addresses": "\n".join(payload.addresses), "contact": payload.contact}
@@ -413,10 +480,18 @@ def campaign_send_test(
     ]
 
 
-@router.get("/campaigns/{code}/progress", response={200: ProgressOut, **ERRORS}, tags=["campaigns"])
+@router.get(
+    "/campaigns/{code}/progress",
+    response={200: ProgressOut, **ERRORS},
+    tags=["campaigns"],
+    summary=gettext_lazy("Get a campaign's progress"),
+    description=gettext_lazy(
+        "The campaign's messages by status, the share already dealt with, and the "
+        "answer most of its failed messages got. All zero until the scheduler has "
+        "started it."
+    ),
+)
 def campaign_progress(request: HttpRequest, code: str) -> dict[str, Any]:
-    """The campaign's messages by status, the share already dealt with, and the answer
-    most of its failed messages got. All zero until the scheduler has started it."""
     campaign = get_or_404(Campaign.objects, code=code)
     progress = campaign.progress()
     failure = campaign.commonest_failure() if progress.counts[MessageStatus.FAILED] else None
@@ -436,24 +511,46 @@ def _senders() -> QuerySet[SenderIdentity]:
     return SenderIdentity.objects.select_related("domain")
 
 
-@router.get("/senders", response=list[SenderOut], tags=["senders"])
+@router.get(
+    "/senders",
+    response=list[SenderOut],
+    tags=["senders"],
+    summary=gettext_lazy("List the sender identities"),
+)
 def sender_index(request: HttpRequest) -> QuerySet[SenderIdentity]:
     return _senders()
 
 
-@router.post("/senders", response={201: SenderOut, **ERRORS}, tags=["senders"])
+@router.post(
+    "/senders",
+    response={201: SenderOut, **ERRORS},
+    tags=["senders"],
+    summary=gettext_lazy("Create a sender identity"),
+    description=gettext_lazy(
+        "Create a sender identity. Its domain is set up with new DKIM keys the first time."
+    ),
+)
 def sender_create(request: HttpRequest, payload: SenderIn) -> Status[SenderIdentity]:
-    """Create a sender identity. Its domain is set up with new DKIM keys the first time."""
     sender = save_form(SenderIdentityForm, SenderIdentity(), payload.dict())
     return Status(201, get_or_404(_senders(), pk=sender.pk))
 
 
-@router.get("/senders/{code}", response={200: SenderOut, **ERRORS}, tags=["senders"])
+@router.get(
+    "/senders/{code}",
+    response={200: SenderOut, **ERRORS},
+    tags=["senders"],
+    summary=gettext_lazy("Get a sender identity"),
+)
 def sender_detail(request: HttpRequest, code: str) -> SenderIdentity:
     return get_or_404(_senders(), code=code)
 
 
-@router.patch("/senders/{code}", response={200: SenderOut, **ERRORS}, tags=["senders"])
+@router.patch(
+    "/senders/{code}",
+    response={200: SenderOut, **ERRORS},
+    tags=["senders"],
+    summary=gettext_lazy("Update a sender identity"),
+)
 def sender_update(request: HttpRequest, code: str, payload: SenderPatch) -> SenderIdentity:
     sender = get_or_404(SenderIdentity.objects, code=code)
     data = {"from_name": sender.from_name, "from_email": sender.from_email}
@@ -463,9 +560,16 @@ def sender_update(request: HttpRequest, code: str, payload: SenderPatch) -> Send
     return get_or_404(_senders(), pk=sender.pk)
 
 
-@router.delete("/senders/{code}", response={204: None, **ERRORS}, tags=["senders"])
+@router.delete(
+    "/senders/{code}",
+    response={204: None, **ERRORS},
+    tags=["senders"],
+    summary=gettext_lazy("Delete a sender identity"),
+    description=gettext_lazy(
+        "Delete a sender identity that no campaign uses (those already sent included): 409."
+    ),
+)
 def sender_delete(request: HttpRequest, code: str) -> Status[None]:
-    """Delete a sender identity that no campaign uses (those already sent included): 409."""
     sender = get_or_404(SenderIdentity.objects, code=code)
     try:
         with transaction.atomic():
@@ -538,18 +642,35 @@ def _unreadable_password(backend: Backend | None = None) -> ApiError:
     return ApiError(409, detail)
 
 
-@router.get("/backends", response=list[BackendOut], tags=["backends"], auth=auth.ADMIN)
+@router.get(
+    "/backends",
+    response=list[BackendOut],
+    tags=["backends"],
+    auth=auth.ADMIN,
+    summary=gettext_lazy("List the sending servers"),
+    description=gettext_lazy(
+        "The backends, by name. Messages are shared among those in use by their weights."
+    ),
+)
 def backend_index(request: HttpRequest) -> QuerySet[Backend]:
-    """The backends, by name. Messages are shared among those in use by their weights."""
     return Backend.objects.all()
 
 
-@router.post("/backends", response={201: BackendOut, **ERRORS}, tags=["backends"], auth=auth.ADMIN)
+@router.post(
+    "/backends",
+    response={201: BackendOut, **ERRORS},
+    tags=["backends"],
+    auth=auth.ADMIN,
+    summary=gettext_lazy("Add a sending server"),
+    description=gettext_lazy(
+        "Add an SMTP relay (`host` required; a password needs a `username`), a test "
+        "mailbox (only `name` and `is_active`) or a provider's account (`api_key` "
+        "required; Amazon SES also needs `username`, the access key ID; Mailgun, "
+        "`sender_domain`). Checked by the form of the kind's screen; a field the kind "
+        "does not use is a 422."
+    ),
+)
 def backend_create(request: HttpRequest, payload: BackendIn) -> Status[Backend]:
-    """Add an SMTP relay (``host`` required; a password needs a ``username``), a test
-    mailbox (only ``name`` and ``is_active``) or a provider's account (``api_key`` required;
-    Amazon SES also needs ``username``, the access key ID; Mailgun, ``sender_domain``).
-    Checked by the form of the kind's screen; a field the kind does not use is a 422."""
     changes = payload.dict(exclude_unset=True, exclude_none=True)
     backend = Backend(kind=changes.pop("kind"))
     backend = _save_backend(backend, changes)
@@ -558,18 +679,29 @@ def backend_create(request: HttpRequest, payload: BackendIn) -> Status[Backend]:
 
 
 @router.get(
-    "/backends/{code}", response={200: BackendOut, **ERRORS}, tags=["backends"], auth=auth.ADMIN
+    "/backends/{code}",
+    response={200: BackendOut, **ERRORS},
+    tags=["backends"],
+    auth=auth.ADMIN,
+    summary=gettext_lazy("Get a sending server"),
 )
 def backend_detail(request: HttpRequest, code: str) -> Backend:
     return get_or_404(Backend.objects, code=code)
 
 
 @router.patch(
-    "/backends/{code}", response={200: BackendOut, **ERRORS}, tags=["backends"], auth=auth.ADMIN
+    "/backends/{code}",
+    response={200: BackendOut, **ERRORS},
+    tags=["backends"],
+    auth=auth.ADMIN,
+    summary=gettext_lazy("Update a sending server"),
+    description=gettext_lazy(
+        "Change only the keys sent. The kind stays; without a password or API key, so "
+        "does the stored one; for a relay, an empty `username` removes user and "
+        "password."
+    ),
 )
 def backend_update(request: HttpRequest, code: str, payload: BackendPatch) -> Backend:
-    """Change only the keys sent. The kind stays; without a password or API key, so does
-    the stored one; for a relay, an empty ``username`` removes user and password."""
     backend = get_or_404(Backend.objects, code=code)
     backend = _save_backend(backend, payload.dict(exclude_unset=True, exclude_none=True))
     audit.record(request, AuditAction.BACKEND_CHANGED, backend.name, kind=backend.kind)
@@ -577,11 +709,17 @@ def backend_update(request: HttpRequest, code: str, payload: BackendPatch) -> Ba
 
 
 @router.delete(
-    "/backends/{code}", response={204: None, **ERRORS}, tags=["backends"], auth=auth.ADMIN
+    "/backends/{code}",
+    response={204: None, **ERRORS},
+    tags=["backends"],
+    auth=auth.ADMIN,
+    summary=gettext_lazy("Delete a sending server"),
+    description=gettext_lazy(
+        "Delete a backend (recorded in the audit log). With none in use, messages are "
+        "kept in the test mailbox instead of being sent."
+    ),
 )
 def backend_delete(request: HttpRequest, code: str) -> Status[None]:
-    """Delete a backend (recorded in the audit log). With none in use, messages are kept in
-    the test mailbox instead of being sent."""
     backend = get_or_404(Backend.objects, code=code)
     with transaction.atomic():
         backend.delete()
@@ -594,10 +732,14 @@ def backend_delete(request: HttpRequest, code: str) -> Status[None]:
     response={200: CheckOutcomeOut, **ERRORS},
     tags=["backends"],
     auth=auth.ADMIN,
+    summary=gettext_lazy("Test a sending server's connection"),
+    description=gettext_lazy(
+        'Connect, log in and leave, as the "Test connection" button does (for a '
+        "provider, read the account, domain or stream through its API); the server's "
+        "reply."
+    ),
 )
 def backend_check(request: HttpRequest, code: str) -> dict[str, Any]:
-    """Connect, log in and leave, as the "Test connection" button does (for a provider,
-    read the account, domain or stream through its API); the server's reply."""
     backend = get_or_404(Backend.objects, code=code)
     try:
         result = transports.check_backend(backend)
@@ -615,11 +757,20 @@ def _utc(at: datetime.datetime) -> datetime.datetime:
     return at.astimezone(datetime.UTC)
 
 
-@router.get("/quota", response=QuotaOut, tags=["quota"], auth=auth.ANALYST)
+@router.get(
+    "/quota",
+    response=QuotaOut,
+    tags=["quota"],
+    auth=auth.ANALYST,
+    summary=gettext_lazy("Get the quota"),
+    description=gettext_lazy(
+        "The plan's months (messages granted, credited back and used), the current "
+        "month, the messages left in it and those used. Analysts may read this: it "
+        "holds only figures. GET /consumption gives the same and more: the term's "
+        "totals and the ledger."
+    ),
+)
 def quota_detail(request: HttpRequest) -> dict[str, Any]:
-    """The plan's months (messages granted, credited back and used), the current month, the
-    messages left in it and those used. Analysts may read this: it holds only figures.
-    GET /consumption gives the same and more: the term's totals and the ledger."""
     figures = consumption()
     current = figures.current
     return {
@@ -630,10 +781,18 @@ def quota_detail(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.post("/quota/credits", response={201: CreditOut, **ERRORS}, tags=["quota"], auth=auth.ADMIN)
+@router.post(
+    "/quota/credits",
+    response={201: CreditOut, **ERRORS},
+    tags=["quota"],
+    auth=auth.ADMIN,
+    summary=gettext_lazy("Credit messages back"),
+    description=gettext_lazy(
+        "Credit messages back for an incident, until the current month ends (audited). "
+        "Outside the plan's term there is no month to credit: 409."
+    ),
+)
 def quota_credit(request: HttpRequest, payload: CreditIn) -> Status[dict[str, Any]]:
-    """Credit messages back for an incident, until the current month ends (audited).
-    Outside the plan's term there is no month to credit: 409."""
     form = CreditForm(payload.dict())
     if not form.is_valid():
         raise invalid(form_errors(form))

@@ -8,6 +8,7 @@ import datetime
 from typing import Any
 from uuid import UUID
 
+from django.utils.translation import gettext_lazy
 from ninja import Field as SchemaField
 from ninja import Schema
 from pydantic import ConfigDict, IPvAnyAddress
@@ -33,13 +34,16 @@ class InputSchema(Schema):
 
 class ConsentIn(InputSchema):
     source: ConsentSource | None = SchemaField(
-        None, description="Where the person agreed: form, import, api or manual."
+        None, description=gettext_lazy("Where the person agreed: form, import, api or manual.")
     )
-    text: str = SchemaField("", description="The exact wording the person agreed to.")
+    text: str = SchemaField("", description=gettext_lazy("The exact wording the person agreed to."))
     at: datetime.datetime | None = SchemaField(
-        None, description="When they agreed; defaults to now when a source is first given."
+        None,
+        description=gettext_lazy("When they agreed; defaults to now when a source is first given."),
     )
-    ip: IPvAnyAddress | None = SchemaField(None, description="The address they agreed from.")
+    ip: IPvAnyAddress | None = SchemaField(
+        None, description=gettext_lazy("The address they agreed from.")
+    )
 
 
 class ConsentOut(Schema):
@@ -53,18 +57,31 @@ class ContactIn(InputSchema):
     email: str
     first_name: str = ""
     last_name: str = ""
-    phone: str = SchemaField("", description="Any common format; stored in E.164 (Peru default).")
+    phone: str = SchemaField(
+        "", description=gettext_lazy("Any common format; stored in E.164 (Peru default).")
+    )
     status: Status = Status.SUBSCRIBED
     fields: dict[str, Any] = SchemaField(
-        {}, description="Custom field values by key: text, number, date (YYYY-MM-DD), bool."
+        {},
+        description=gettext_lazy(
+            "Custom field values by key: text, number, date (YYYY-MM-DD), bool."
+        ),
     )
-    lists: list[str] = SchemaField([], description="Codes of the lists the contact is in.")
-    tags: list[str] = SchemaField([], description="Tag names; new names create tags.")
+    lists: list[str] = SchemaField(
+        [], description=gettext_lazy("Codes of the lists the contact is in.")
+    )
+    tags: list[str] = SchemaField([], description=gettext_lazy("Tag names; new names create tags."))
     consent: ConsentIn | None = None
 
 
 class ContactPatch(InputSchema):
-    """Like ContactIn, but every key is optional and only the keys sent change."""
+    model_config = ConfigDict(
+        json_schema_extra={
+            "description": gettext_lazy(
+                "Like ContactIn, but every key is optional and only the keys sent change."
+            )
+        }
+    )
 
     email: str | None = None
     first_name: str | None = None
@@ -72,7 +89,7 @@ class ContactPatch(InputSchema):
     phone: str | None = None
     status: Status | None = None
     fields: dict[str, Any] | None = SchemaField(
-        None, description="Only the keys sent change; a null value clears one."
+        None, description=gettext_lazy("Only the keys sent change; a null value clears one.")
     )
     lists: list[str] | None = None
     tags: list[str] | None = None
@@ -121,10 +138,16 @@ class BulkIn(InputSchema):
         ...,
         min_length=1,
         max_length=BULK_LIMIT,
-        description="Up to 1,000 contacts, matched to existing ones by email (required).",
+        description=gettext_lazy(
+            "Up to 1,000 contacts, matched to existing ones by email (required)."
+        ),
     )
-    add_to_lists: list[str] = SchemaField([], description="Codes of lists to add every contact to.")
-    add_tags: list[str] = SchemaField([], description="Tag names to add to every contact.")
+    add_to_lists: list[str] = SchemaField(
+        [], description=gettext_lazy("Codes of lists to add every contact to.")
+    )
+    add_tags: list[str] = SchemaField(
+        [], description=gettext_lazy("Tag names to add to every contact.")
+    )
 
 
 class BulkOut(Schema):
@@ -165,8 +188,12 @@ class TagOut(Schema):
 
 
 class FieldIn(InputSchema):
-    label: str = SchemaField(..., description="The key is made from it, and fixed once created.")
-    type: FieldType = SchemaField(..., description="Fixed once created: values depend on it.")
+    label: str = SchemaField(
+        ..., description=gettext_lazy("The key is made from it, and fixed once created.")
+    )
+    type: FieldType = SchemaField(
+        ..., description=gettext_lazy("Fixed once created: values depend on it.")
+    )
 
 
 class FieldPatch(InputSchema):
@@ -182,7 +209,9 @@ class FieldOut(Schema):
 
 class SegmentIn(InputSchema):
     name: str
-    rules: dict[str, Any] = SchemaField(..., description="A rule tree; see the segment builder.")
+    rules: dict[str, Any] = SchemaField(
+        ..., description=gettext_lazy("A rule tree; see the segment builder.")
+    )
 
 
 class SegmentPatch(InputSchema):
@@ -212,10 +241,16 @@ class CountOut(Schema):
 
 class ImportOut(Schema):
     code: UUID
-    status: str = SchemaField(..., description="uploaded, queued, running, done or failed.")
+    status: str = SchemaField(
+        ..., description=gettext_lazy("uploaded, queued, running, done or failed.")
+    )
     file_name: str
-    mapping: dict[str, str] = SchemaField(..., description="Column number -> where it went.")
-    total_rows: int = SchemaField(..., description="An estimate until the import has run.")
+    mapping: dict[str, str] = SchemaField(
+        ..., description=gettext_lazy("Column number -> where it went.")
+    )
+    total_rows: int = SchemaField(
+        ..., description=gettext_lazy("An estimate until the import has run.")
+    )
     processed_rows: int
     percent: int
     created_count: int
@@ -224,7 +259,7 @@ class ImportOut(Schema):
     rejected_count: int
     error: str
     report_url: str | None = SchemaField(
-        ..., description="The CSV of rejected rows and why, once the import has run."
+        ..., description=gettext_lazy("The CSV of rejected rows and why, once the import has run.")
     )
     created_at: datetime.datetime
     finished_at: datetime.datetime | None
@@ -236,29 +271,40 @@ def _checks(template: Any) -> list[dict[str, Any]]:
 
 
 class CheckOut(Schema):
-    code: str = SchemaField(..., description="unsubscribe, alt, links, text or size.")
-    level: str = SchemaField(..., description="error (the template cannot be sent) or warning.")
+    code: str = SchemaField(..., description=gettext_lazy("unsubscribe, alt, links, text or size."))
+    level: str = SchemaField(
+        ..., description=gettext_lazy("error (the template cannot be sent) or warning.")
+    )
     message: str
 
 
 class TemplateIn(InputSchema):
     name: str | None = SchemaField(
-        None, description="Left out: the design's name, “Copy of …” or “Untitled message”."
+        None,
+        description=gettext_lazy("Left out: the design's name, “Copy of …” or “Untitled message”."),
     )
-    format: Format | None = SchemaField(None, description="Required with source.")
-    source: str | None = SchemaField(None, description="MJML or HTML, with merge tags.")
+    format: Format | None = SchemaField(None, description=gettext_lazy("Required with source."))
+    source: str | None = SchemaField(
+        None, description=gettext_lazy("MJML or HTML, with merge tags.")
+    )
     gallery: str | None = SchemaField(
-        None, description="Key of a gallery design, to start from it with the brand kit."
+        None,
+        description=gettext_lazy("Key of a gallery design, to start from it with the brand kit."),
     )
     # "copy" would shadow pydantic's BaseModel.copy, so the attribute has another name.
-    copy_of: str | None = SchemaField(None, alias="copy", description="Code of a template.")
+    copy_of: str | None = SchemaField(
+        None, alias="copy", description=gettext_lazy("Code of a template.")
+    )
 
 
 class TemplatePatch(InputSchema):
     name: str | None = None
     source: str | None = None
     text: str | None = SchemaField(
-        None, description='The plain-text version; "" goes back to the one made from the HTML.'
+        None,
+        description=gettext_lazy(
+            'The plain-text version; "" goes back to the one made from the HTML.'
+        ),
     )
 
 
@@ -266,10 +312,16 @@ class TemplateSummaryOut(Schema):
     code: UUID
     name: str
     format: str
-    is_text_custom: bool = SchemaField(..., description="False while the text follows the HTML.")
-    checks: list[CheckOut] = SchemaField(..., description="Pre-flight checks, errors first.")
-    is_ready: bool = SchemaField(..., description="True if no check is an error.")
-    gallery_key: str = SchemaField(..., description='The gallery design it started from, or "".')
+    is_text_custom: bool = SchemaField(
+        ..., description=gettext_lazy("False while the text follows the HTML.")
+    )
+    checks: list[CheckOut] = SchemaField(
+        ..., description=gettext_lazy("Pre-flight checks, errors first.")
+    )
+    is_ready: bool = SchemaField(..., description=gettext_lazy("True if no check is an error."))
+    gallery_key: str = SchemaField(
+        ..., description=gettext_lazy('The gallery design it started from, or "".')
+    )
     created_at: datetime.datetime
     updated_at: datetime.datetime
 
@@ -278,7 +330,9 @@ class TemplateSummaryOut(Schema):
 
 class TemplateOut(TemplateSummaryOut):
     source: str
-    html: str = SchemaField(..., description="Compiled, CSS inlined, merge tags left in.")
+    html: str = SchemaField(
+        ..., description=gettext_lazy("Compiled, CSS inlined, merge tags left in.")
+    )
     text: str
 
 
@@ -305,45 +359,76 @@ class GalleryOut(Schema):
     name: str
     description: str
     category: str
-    preview_url: str | None = SchemaField(..., description="A PNG of the design, if there is one.")
+    preview_url: str | None = SchemaField(
+        ..., description=gettext_lazy("A PNG of the design, if there is one.")
+    )
 
 
 class GalleryDetailOut(GalleryOut):
-    source: str = SchemaField(..., description="The MJML, with the brand kit applied.")
+    source: str = SchemaField(
+        ..., description=gettext_lazy("The MJML, with the brand kit applied.")
+    )
 
 
 class CampaignIn(InputSchema):
     name: str
-    subject: str = SchemaField(..., description="May use merge tags, such as {{ nombre }}.")
-    preheader: str = SchemaField("", description="The line inbox lists show after the subject.")
+    subject: str = SchemaField(
+        ..., description=gettext_lazy("May use merge tags, such as {{ nombre }}.")
+    )
+    preheader: str = SchemaField(
+        "", description=gettext_lazy("The line inbox lists show after the subject.")
+    )
     sender: str | None = SchemaField(
-        None, description="Code of a sender identity; it may wait until scheduling."
+        None, description=gettext_lazy("Code of a sender identity; it may wait until scheduling.")
     )
     template: str | None = SchemaField(
-        None, description="Code of a template that passed its checks; it may wait too."
+        None,
+        description=gettext_lazy("Code of a template that passed its checks; it may wait too."),
     )
-    include_lists: list[str] = SchemaField([], description="Codes of the lists to send to.")
-    exclude_lists: list[str] = SchemaField([], description="Codes of the lists to leave out.")
-    include_segments: list[str] = SchemaField([], description="Codes of segments to send to.")
-    exclude_segments: list[str] = SchemaField([], description="Codes of segments to leave out.")
+    include_lists: list[str] = SchemaField(
+        [], description=gettext_lazy("Codes of the lists to send to.")
+    )
+    exclude_lists: list[str] = SchemaField(
+        [], description=gettext_lazy("Codes of the lists to leave out.")
+    )
+    include_segments: list[str] = SchemaField(
+        [], description=gettext_lazy("Codes of segments to send to.")
+    )
+    exclude_segments: list[str] = SchemaField(
+        [], description=gettext_lazy("Codes of segments to leave out.")
+    )
     track_opens: bool = True
     track_clicks: bool = True
     attribute_conversions: bool = SchemaField(
         True,
-        description="Clicked links carry pregon=<token>, with which the landing page can "
-        "report a conversion (POST /conversions). Needs track_clicks.",
+        description=gettext_lazy(
+            "Clicked links carry pregon=<token>, with which the landing page can "
+            "report a conversion (POST /conversions). Needs track_clicks."
+        ),
     )
-    add_utm: bool = SchemaField(True, description="Add UTM parameters to the web links.")
-    utm_source: str = SchemaField("pregon", description="Empty: pregon.")
-    utm_medium: str = SchemaField("email", description="Empty: email.")
-    utm_campaign: str = SchemaField("", description="Empty: the campaign's name as a slug.")
+    add_utm: bool = SchemaField(
+        True, description=gettext_lazy("Add UTM parameters to the web links.")
+    )
+    utm_source: str = SchemaField("pregon", description=gettext_lazy("Empty: pregon."))
+    utm_medium: str = SchemaField("email", description=gettext_lazy("Empty: email."))
+    utm_campaign: str = SchemaField(
+        "", description=gettext_lazy("Empty: the campaign's name as a slug.")
+    )
     utm_content_per_link: bool = SchemaField(
-        False, description="utm_content names each link by position: enlace-1, enlace-2…"
+        False,
+        description=gettext_lazy("utm_content names each link by position: enlace-1, enlace-2…"),
     )
 
 
 class CampaignPatch(InputSchema):
-    """Like CampaignIn, but only the keys sent change; a null sender or template clears it."""
+    model_config = ConfigDict(
+        json_schema_extra={
+            "description": gettext_lazy(
+                "Like CampaignIn, but only the keys sent change; a null sender or template "
+                "clears it."
+            )
+        }
+    )
 
     name: str | None = None
     subject: str | None = None
@@ -389,16 +474,20 @@ class CampaignOut(Schema):
     utm_content_per_link: bool
     status: str = SchemaField(
         ...,
-        description="draft, scheduled, sending, paused, sent, partial (sent with errors: "
-        "some messages failed), cancelled or failed (could not start, or none was accepted).",
+        description=gettext_lazy(
+            "draft, scheduled, sending, paused, sent, partial (sent with errors: "
+            "some messages failed), cancelled or failed (could not start, or none was accepted)."
+        ),
     )
     scheduled_at: datetime.datetime | None
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
     recipient_count: int | None = SchemaField(
         ...,
-        description="Before sending, the audience as it is now; once started, the messages "
-        "queued. null if a segment can no longer be read, or if cancelled before starting.",
+        description=gettext_lazy(
+            "Before sending, the audience as it is now; once started, the messages "
+            "queued. null if a segment can no longer be read, or if cancelled before starting."
+        ),
     )
     created_at: datetime.datetime
     updated_at: datetime.datetime
@@ -444,55 +533,75 @@ class CampaignOut(Schema):
 class ScheduleIn(InputSchema):
     at: datetime.datetime | None = SchemaField(
         None,
-        description="When to send, in the future; null or left out: now. Without an offset, "
-        "the time is read in the account's time zone.",
+        description=gettext_lazy(
+            "When to send, in the future; null or left out: now. Without an offset, "
+            "the time is read in the account's time zone."
+        ),
     )
     confirm: bool = SchemaField(
         False,
-        description="Required as true when fewer messages are left this period than "
-        "recipients: sending then stops at zero.",
+        description=gettext_lazy(
+            "Required as true when fewer messages are left this period than "
+            "recipients: sending then stops at zero."
+        ),
     )
 
 
 class FailureOut(Schema):
-    code: int | None = SchemaField(..., description="The SMTP reply code, if a server answered.")
-    reply: str = SchemaField(..., description="The answer, as the server (or Pregón) gave it.")
-    count: int = SchemaField(..., description="How many failed messages got this answer.")
-    explanation: str = SchemaField(..., description="What happened, in plain words.")
+    code: int | None = SchemaField(
+        ..., description=gettext_lazy("The SMTP reply code, if a server answered.")
+    )
+    reply: str = SchemaField(
+        ..., description=gettext_lazy("The answer, as the server (or Pregón) gave it.")
+    )
+    count: int = SchemaField(
+        ..., description=gettext_lazy("How many failed messages got this answer.")
+    )
+    explanation: str = SchemaField(..., description=gettext_lazy("What happened, in plain words."))
 
 
 class ProgressOut(Schema):
     status: str = SchemaField(
         ...,
-        description="draft, scheduled, sending, paused, sent, partial (sent with errors: "
-        "some messages failed), cancelled or failed (none was accepted).",
+        description=gettext_lazy(
+            "draft, scheduled, sending, paused, sent, partial (sent with errors: "
+            "some messages failed), cancelled or failed (none was accepted)."
+        ),
     )
     counts: dict[str, int] = SchemaField(
         ...,
-        description="Messages by status: queued, sending, sent, failed, outbox (kept in the "
-        "local test mailbox, as no relay was in use: they reached nobody) and skipped (no "
-        "longer subscribed).",
+        description=gettext_lazy(
+            "Messages by status: queued, sending, sent, failed, outbox (kept in the "
+            "local test mailbox, as no relay was in use: they reached nobody) and skipped (no "
+            "longer subscribed)."
+        ),
     )
     total: int
     percent: int = SchemaField(
         ...,
-        description="Messages dealt with (every status but queued and sending), as a share "
-        "of total.",
+        description=gettext_lazy(
+            "Messages dealt with (every status but queued and sending), as a share of total."
+        ),
     )
     failure: FailureOut | None = SchemaField(
-        ..., description="The answer most of the failed messages got; null if none failed."
+        ...,
+        description=gettext_lazy(
+            "The answer most of the failed messages got; null if none failed."
+        ),
     )
 
 
 class TestSendIn(InputSchema):
     addresses: list[str] = SchemaField(
-        ..., description="Up to 5 email addresses; one that is not valid fails alone."
+        ..., description=gettext_lazy("Up to 5 email addresses; one that is not valid fails alone.")
     )
     contact: str | None = SchemaField(
         None,
         description=(
-            "The code of the contact of the campaign's audience whose data every test "
-            "message shows; by default the audience's first contact."
+            gettext_lazy(
+                "The code of the contact of the campaign's audience whose data every test "
+                "message shows; by default the audience's first contact."
+            )
         ),
     )
 
@@ -500,15 +609,17 @@ class TestSendIn(InputSchema):
 class TestResultOut(Schema):
     address: str
     outcome: str = SchemaField(
-        ..., description="sent (accepted), retry (a temporary refusal) or failed."
+        ..., description=gettext_lazy("sent (accepted), retry (a temporary refusal) or failed.")
     )
-    code: int | None = SchemaField(..., description="The server's SMTP reply code, if any.")
+    code: int | None = SchemaField(
+        ..., description=gettext_lazy("The server's SMTP reply code, if any.")
+    )
     reply: str
 
 
 class SenderIn(InputSchema):
     from_name: str
-    from_email: str = SchemaField(..., description="An address on a domain of yours.")
+    from_email: str = SchemaField(..., description=gettext_lazy("An address on a domain of yours."))
     reply_to: str = ""
 
 
@@ -523,7 +634,9 @@ class SenderOut(Schema):
     from_name: str
     from_email: str
     reply_to: str
-    domain: str = SchemaField(..., description="The sending domain, which signs with DKIM.")
+    domain: str = SchemaField(
+        ..., description=gettext_lazy("The sending domain, which signs with DKIM.")
+    )
     created_at: datetime.datetime
 
     @staticmethod
@@ -538,53 +651,76 @@ SHOWN_OPTIONS = ("region", "sender_domain", "message_stream")
 
 
 class BackendIn(InputSchema):
-    """A field that the kind does not use is a 422: each field says which kinds use it."""
+    model_config = ConfigDict(
+        json_schema_extra={
+            "description": gettext_lazy(
+                "A field that the kind does not use is a 422: each field says which kinds use it."
+            )
+        }
+    )
 
     name: str
     kind: BackendKind = SchemaField(
         ...,
-        description="smtp (a relay), file (the test mailbox: nothing leaves the server), or "
-        "a provider's API: amazon_ses, brevo, mailgun, postmark or sendgrid.",
+        description=gettext_lazy(
+            "smtp (a relay), file (the test mailbox: nothing leaves the server), or "
+            "a provider's API: amazon_ses, brevo, mailgun, postmark or sendgrid."
+        ),
     )
-    host: str | None = SchemaField(None, description="smtp: required.")
-    port: int | None = SchemaField(None, description="smtp: 587 if left out.")
-    security: Security | None = SchemaField(None, description="smtp: starttls if left out.")
+    host: str | None = SchemaField(None, description=gettext_lazy("smtp: required."))
+    port: int | None = SchemaField(None, description=gettext_lazy("smtp: 587 if left out."))
+    security: Security | None = SchemaField(
+        None, description=gettext_lazy("smtp: starttls if left out.")
+    )
     username: str | None = SchemaField(
-        None, description="smtp: the login. amazon_ses: the access key ID (required)."
+        None, description=gettext_lazy("smtp: the login. amazon_ses: the access key ID (required).")
     )
     password: str | None = SchemaField(
-        None, description="smtp: write-only, stored encrypted and never sent back."
+        None, description=gettext_lazy("smtp: write-only, stored encrypted and never sent back.")
     )
     api_key: str | None = SchemaField(
         None,
-        description="Providers: required; write-only, stored encrypted and never sent back. "
-        "amazon_ses: the secret access key; postmark: the server API token.",
+        description=gettext_lazy(
+            "Providers: required; write-only, stored encrypted and never sent back. "
+            "amazon_ses: the secret access key; postmark: the server API token."
+        ),
     )
     region: str | None = SchemaField(
         None,
-        description="amazon_ses: an AWS region, us-east-1 if left out. mailgun: us or eu, us "
-        "if left out. sendgrid: global or eu, global if left out.",
+        description=gettext_lazy(
+            "amazon_ses: an AWS region, us-east-1 if left out. mailgun: us or eu, us "
+            "if left out. sendgrid: global or eu, global if left out."
+        ),
     )
     sender_domain: str | None = SchemaField(
-        None, description="mailgun: required, the domain as verified in Mailgun."
+        None, description=gettext_lazy("mailgun: required, the domain as verified in Mailgun.")
     )
     message_stream: str | None = SchemaField(
-        None, description="postmark: a Broadcasts stream, broadcast if left out."
+        None, description=gettext_lazy("postmark: a Broadcasts stream, broadcast if left out.")
     )
     weight: int | None = SchemaField(
         None,
-        description="All but file: with several in use, each takes a share of the messages in "
-        "this proportion (1 to 1000); 1 if left out.",
+        description=gettext_lazy(
+            "All but file: with several in use, each takes a share of the messages in "
+            "this proportion (1 to 1000); 1 if left out."
+        ),
     )
     max_connections: int | None = SchemaField(
-        None, description="All but file: senders at once (1 to 50); 4 if left out."
+        None, description=gettext_lazy("All but file: senders at once (1 to 50); 4 if left out.")
     )
     is_active: bool = True
 
 
 class BackendPatch(InputSchema):
-    """The kind stays. Without a password or API key, the stored one stays; for smtp, an
-    empty username removes the password too. A field the kind does not use is a 422."""
+    model_config = ConfigDict(
+        json_schema_extra={
+            "description": gettext_lazy(
+                "The kind stays. Without a password or API key, the stored one stays; for smtp, "
+                "an empty username removes the password too. A field the kind does not use is a "
+                "422."
+            )
+        }
+    )
 
     name: str | None = None
     host: str | None = None
@@ -592,16 +728,20 @@ class BackendPatch(InputSchema):
     security: Security | None = None
     username: str | None = None
     password: str | None = SchemaField(
-        None, description="smtp: write-only; left out or empty, the stored password stays."
+        None,
+        description=gettext_lazy("smtp: write-only; left out or empty, the stored password stays."),
     )
     api_key: str | None = SchemaField(
-        None, description="Providers: write-only; left out or empty, the stored key stays."
+        None,
+        description=gettext_lazy("Providers: write-only; left out or empty, the stored key stays."),
     )
-    region: str | None = SchemaField(None, description="amazon_ses, mailgun and sendgrid.")
-    sender_domain: str | None = SchemaField(None, description="mailgun.")
-    message_stream: str | None = SchemaField(None, description="postmark.")
-    weight: int | None = SchemaField(None, description="All but file.")
-    max_connections: int | None = SchemaField(None, description="All but file.")
+    region: str | None = SchemaField(
+        None, description=gettext_lazy("amazon_ses, mailgun and sendgrid.")
+    )
+    sender_domain: str | None = SchemaField(None, description=gettext_lazy("mailgun."))
+    message_stream: str | None = SchemaField(None, description=gettext_lazy("postmark."))
+    weight: int | None = SchemaField(None, description=gettext_lazy("All but file."))
+    max_connections: int | None = SchemaField(None, description=gettext_lazy("All but file."))
     is_active: bool | None = None
 
 
@@ -613,15 +753,19 @@ class BackendOut(Schema):
     port: int
     security: str
     username: str = SchemaField(
-        ..., description="smtp: the login; amazon_ses: the access key ID; others: empty."
+        ...,
+        description=gettext_lazy("smtp: the login; amazon_ses: the access key ID; others: empty."),
     )
     has_password: bool = SchemaField(
-        ..., description="Whether a password (smtp) or an API key (providers) is stored."
+        ...,
+        description=gettext_lazy("Whether a password (smtp) or an API key (providers) is stored."),
     )
     options: dict[str, str] = SchemaField(
         ...,
-        description="A provider's settings: region, sender_domain (mailgun), message_stream "
-        "(postmark); {} for smtp and file.",
+        description=gettext_lazy(
+            "A provider's settings: region, sender_domain (mailgun), message_stream "
+            "(postmark); {} for smtp and file."
+        ),
     )
     weight: int
     max_connections: int
@@ -640,7 +784,10 @@ class BackendOut(Schema):
 
 class CheckOutcomeOut(Schema):
     outcome: str = SchemaField(
-        ..., description="sent (it works), retry (could not reach it) or failed (refused)."
+        ...,
+        description=gettext_lazy(
+            "sent (it works), retry (could not reach it) or failed (refused)."
+        ),
     )
     code: int | None
     reply: str
@@ -652,21 +799,29 @@ class PeriodOut(Schema):
 
 
 class QuotaMonthOut(PeriodOut):
-    amount: int = SchemaField(..., description="Messages the plan grants this month.")
-    credited: int = SchemaField(..., description="Messages credited back for incidents.")
-    used: int = SchemaField(..., description="Messages relays accepted.")
+    amount: int = SchemaField(..., description=gettext_lazy("Messages the plan grants this month."))
+    credited: int = SchemaField(
+        ..., description=gettext_lazy("Messages credited back for incidents.")
+    )
+    used: int = SchemaField(..., description=gettext_lazy("Messages relays accepted."))
 
 
 class QuotaOut(Schema):
     months: list[QuotaMonthOut]
-    period: PeriodOut | None = SchemaField(..., description="The current month; null outside.")
-    balance: int = SchemaField(..., description="Messages that may still be sent this period.")
-    used: int = SchemaField(..., description="Messages relays accepted this period.")
+    period: PeriodOut | None = SchemaField(
+        ..., description=gettext_lazy("The current month; null outside.")
+    )
+    balance: int = SchemaField(
+        ..., description=gettext_lazy("Messages that may still be sent this period.")
+    )
+    used: int = SchemaField(..., description=gettext_lazy("Messages relays accepted this period."))
 
 
 class CreditIn(InputSchema):
     amount: int
-    reason: str = SchemaField(..., description="Such as the incident; it goes to the audit log.")
+    reason: str = SchemaField(
+        ..., description=gettext_lazy("Such as the incident; it goes to the audit log.")
+    )
 
 
 class CreditOut(Schema):
@@ -674,35 +829,41 @@ class CreditOut(Schema):
     reason: str
     starts_at: datetime.datetime
     ends_at: datetime.datetime
-    balance: int = SchemaField(..., description="The balance after the credit.")
+    balance: int = SchemaField(..., description=gettext_lazy("The balance after the credit."))
 
 
 class DomainIn(InputSchema):
-    name: str = SchemaField(..., description="The domain of the sender addresses: example.com.")
+    name: str = SchemaField(
+        ..., description=gettext_lazy("The domain of the sender addresses: example.com.")
+    )
     return_path: str = SchemaField(
         "",
-        description="The subdomain bounces come back to, with its own MX and SPF; empty: "
-        "rebotes.<name>. It may not be the domain itself.",
+        description=gettext_lazy(
+            "The subdomain bounces come back to, with its own MX and SPF; empty: "
+            "rebotes.<name>. It may not be the domain itself."
+        ),
     )
     report_address: str = SchemaField(
-        "", description="Where receivers send DMARC reports; empty: dmarc@<name>."
+        "", description=gettext_lazy("Where receivers send DMARC reports; empty: dmarc@<name>.")
     )
 
 
 class DomainPatch(InputSchema):
     return_path: str = SchemaField(
-        ..., description="A new subdomain for bounces; empty: rebotes.<name>."
+        ..., description=gettext_lazy("A new subdomain for bounces; empty: rebotes.<name>.")
     )
 
 
 class DomainOut(Schema):
     code: UUID
     name: str
-    return_path: str = SchemaField(..., description="The return path's domain (VERP bounces).")
-    report_address: str = SchemaField(..., description="Where DMARC reports go.")
-    status: str = SchemaField(..., description="unverified, partial or verified.")
+    return_path: str = SchemaField(
+        ..., description=gettext_lazy("The return path's domain (VERP bounces).")
+    )
+    report_address: str = SchemaField(..., description=gettext_lazy("Where DMARC reports go."))
+    status: str = SchemaField(..., description=gettext_lazy("unverified, partial or verified."))
     checked_at: datetime.datetime | None = SchemaField(
-        ..., description="The last verification; the DNS is checked again every day."
+        ..., description=gettext_lazy("The last verification; the DNS is checked again every day.")
     )
     created_at: datetime.datetime
 
@@ -712,22 +873,31 @@ class DomainOut(Schema):
 
 
 class DomainRecordOut(Schema):
-    purpose: str = SchemaField(..., description="dkim, spf, dmarc or return_path (the MX).")
-    type: str = SchemaField(..., description="TXT or MX.")
+    purpose: str = SchemaField(
+        ..., description=gettext_lazy("dkim, spf, dmarc or return_path (the MX).")
+    )
+    type: str = SchemaField(..., description=gettext_lazy("TXT or MX."))
     name: str
     value: str = SchemaField(
-        ..., description="What to publish. Empty for the MX until a bounce host is known."
+        ...,
+        description=gettext_lazy("What to publish. Empty for the MX until a bounce host is known."),
     )
-    selector: str = SchemaField("", description="DKIM: the key's selector.")
+    selector: str = SchemaField("", description=gettext_lazy("DKIM: the key's selector."))
     is_pending: bool = SchemaField(
-        False, description="DKIM: a rotation's new key, signing once it is found in the DNS."
+        False,
+        description=gettext_lazy(
+            "DKIM: a rotation's new key, signing once it is found in the DNS."
+        ),
     )
     state: str = SchemaField(
-        ..., description="ok, missing, wrong, error (the DNS could not be asked) or unchecked."
+        ...,
+        description=gettext_lazy(
+            "ok, missing, wrong, error (the DNS could not be asked) or unchecked."
+        ),
     )
-    message: str = SchemaField("", description="What the last verification found.")
+    message: str = SchemaField("", description=gettext_lazy("What the last verification found."))
 
 
 class DomainDetailOut(DomainOut):
     records: list[DomainRecordOut]
-    alignment: str = SchemaField("", description="DMARC alignment, as last verified.")
+    alignment: str = SchemaField("", description=gettext_lazy("DMARC alignment, as last verified."))

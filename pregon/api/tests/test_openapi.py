@@ -1,7 +1,16 @@
+import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import TestCase
+
+from pregon.tests.test_translations import catalogue_entries, escape
+
+CATALOGUE = Path(settings.BASE_DIR) / "locale/es/LC_MESSAGES/django.po"
 
 
 class _Links(HTMLParser):
@@ -13,6 +22,36 @@ class _Links(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.urls += [value for name, value in attrs if name in {"src", "href"} and value]
+
+
+def described(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(where, text) of every summary and description the docs page shows: the operations',
+    their parameters' and responses', the schemas' and their properties'."""
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            where = f"{method.upper()} {path}"
+            yield where, operation["summary"]
+            yield where, operation.get("description", "")
+            for parameter in operation.get("parameters", []):
+                yield f"{where} {parameter['name']}", parameter.get("description", "")
+            for status, response in operation["responses"].items():
+                yield f"{where} {status}", response["description"]
+    for name, schema in document["components"]["schemas"].items():
+        yield name, schema.get("description", "")
+        for field, prop in schema.get("properties", {}).items():
+            yield f"{name}.{field}", prop.get("description", "")
+
+
+def matches(text: str, messages: set[str]) -> bool:
+    """Whether text is one of the messages (as a .po file spells them), or one of them with its
+    {placeholders} filled in."""
+    if escape(text) in messages:
+        return True
+    templates = (m for m in messages if re.search(r"\{\w+\}", m))
+    return any(
+        re.fullmatch(".+".join(map(re.escape, re.split(r"\{\w+\}", m))), escape(text))
+        for m in templates
+    )
 
 
 class OpenApiTestCase(TestCase):
@@ -126,3 +165,22 @@ class OpenApiTestCase(TestCase):
             response = self.client.get(path)
             self.assertEqual(response.status_code, 404)
             self.assertIn("/api/v1/docs", response.json()["detail"])
+
+    def test_every_summary_and_description_is_in_the_readers_language(self) -> None:
+        catalogue = {k: v for k, v in catalogue_entries(CATALOGUE).items() if "\x04" not in k}
+        english = {msgid for msgid, msgstr in catalogue.items() if msgstr}
+        spanish = {msgstr for msgstr in catalogue.values() if msgstr}
+        for language, messages in [("es", spanish), ("en", english)]:
+            document = self.client.get("/api/v1/openapi.json", HTTP_ACCEPT_LANGUAGE=language).json()
+            texts = list(described(document))
+            self.assertGreater(len(texts), 500)
+            for where, text in texts:
+                if text:
+                    self.assertTrue(matches(text, messages), (language, where, text))
+        document = self.client.get("/api/v1/openapi.json", HTTP_ACCEPT_LANGUAGE="es").json()
+        contacts = document["paths"]["/api/v1/contacts"]["get"]
+        self.assertEqual(contacts["summary"], "Listar contactos")
+        self.assertEqual(contacts["responses"]["200"]["description"], "Solicitud realizada")
+        cause = document["components"]["schemas"]["EventOut"]["properties"]["cause"]
+        self.assertIn("user_unknown", cause["description"])
+        self.assertTrue(cause["description"].startswith("Por qué se produjo un rebote"))

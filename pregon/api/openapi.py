@@ -1,0 +1,40 @@
+"""The OpenAPI document in the reader's language.
+
+django-ninja builds the document on every request, so the lazy descriptions and summaries of
+the routes and schemas come out in the active language. The one part it words itself is each
+response's description, the English reason phrase of its status ("Not Found"): this API
+class words those too.
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy
+from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
+
+# What each status the API answers with means, as the documentation shows it.
+STATUS_DESCRIPTIONS = {
+    "200": gettext_lazy("Request done"),
+    "201": gettext_lazy("Created"),
+    "202": gettext_lazy("Accepted: it goes on in the background"),
+    "204": gettext_lazy("Done, with nothing to answer"),
+    "400": gettext_lazy("The request cannot be read"),
+    "401": gettext_lazy("No valid API token"),
+    "403": gettext_lazy("The token's user may not do this"),
+    "404": gettext_lazy("Not found"),
+    "409": gettext_lazy("Not possible in the current state"),
+    "422": gettext_lazy("Invalid data: the errors say what to fix"),
+}
+
+
+class TranslatedAPI(NinjaAPI):
+    """A NinjaAPI whose document words every response status in the active language."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    if str(status) in STATUS_DESCRIPTIONS:
+                        response["description"] = STATUS_DESCRIPTIONS[str(status)]
+        return schema

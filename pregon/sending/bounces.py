@@ -61,9 +61,12 @@ def record(
             kind = BounceKind.HARD
         if kind in SUPPRESSING:
             status, why = SUPPRESSING[kind]
-            Contact.objects.filter(email=email).exclude(status=Status.COMPLAINED).update(
-                status=status
-            )
+            # A person who left stays "unsubscribed" when a message sent before bounces: the
+            # suppression keeps them out, and no reading of the bounce may bring them back.
+            kept = [Status.COMPLAINED]
+            if kind != BounceKind.COMPLAINT:
+                kept.append(Status.UNSUBSCRIBED)
+            Contact.objects.filter(email=email).exclude(status__in=kept).update(status=status)
             Suppression.objects.get_or_create(
                 email=email, defaults={"reason": why, "note": reason[:255]}
             )
@@ -182,7 +185,8 @@ def _restore(restorable: dict[str, list[str]]) -> set[str]:
 
 def _left_before_bouncing(emails: set[str]) -> set[str]:
     """Of ``emails``, those whose last word in the audit log is an unsubscribe: a bounce
-    overwrites the status of someone who had left (record() above), who must stay out."""
+    recorded before record() kept the status of someone who had left overwrote it, and they
+    must stay out."""
     rows = (
         AuditEntry.objects.filter(
             target__in=emails, action__in=[AuditAction.UNSUBSCRIBE, AuditAction.RESUBSCRIBE]

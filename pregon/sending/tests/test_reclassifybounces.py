@@ -9,6 +9,7 @@ from django.test import TestCase
 from django.utils import translation
 
 from pregon.accounts.models import AuditAction, AuditEntry
+from pregon.contacts import bulk
 from pregon.contacts.models import Contact, Status, Suppression, SuppressionReason
 from pregon.sending import bounces
 from pregon.sending.models import Bounce, BounceKind, BounceSource
@@ -156,3 +157,20 @@ class ReclassifyBouncesTestCase(TestCase):
         with translation.override("es"):
             call_command("reclassifybounces", "--dry-run", stdout=out)
         self.assertIn("Prueba: no se cambió nada.", out.getvalue())
+
+
+class LeftByOtherMeansTestCase(TestCase):
+    def test_a_contact_unsubscribed_by_staff_stays_out_when_their_bounce_is_read_again(
+        self,
+    ) -> None:
+        # Unsubscribed from the contacts screen (no unsubscribe of theirs in the audit log),
+        # then a late notice of a block of the message sent before.
+        Contact.objects.create(email="rosa@example.pe", status=Status.SUBSCRIBED)
+        bulk.unsubscribe(Contact.objects.filter(email="rosa@example.pe"))
+        bounces.record("rosa@example.pe", BounceKind.HARD, BounceSource.MAILBOX, reason=BLOCKED)
+        self.assertTrue(Suppression.objects.filter(email="rosa@example.pe").exists())
+
+        run()
+
+        self.assertFalse(Suppression.objects.filter(email="rosa@example.pe").exists())
+        self.assertEqual(Contact.objects.get(email="rosa@example.pe").status, Status.UNSUBSCRIBED)

@@ -389,6 +389,12 @@ class ImportOptionsForm(forms.Form):
         empty_label=_("No list"),
         to_field_name="code",
     )
+    new_list_name = forms.CharField(
+        label=_("Or to a new list named"),
+        required=False,
+        max_length=150,
+        help_text=_("Created with the import, for example “Virtual courses 2027”."),
+    )
     tag_names = forms.CharField(
         label=_("Tag every contact with"),
         required=False,
@@ -436,8 +442,23 @@ class ImportOptionsForm(forms.Form):
     def clean_tag_names(self) -> list[str]:
         return split_tag_names(self.cleaned_data.get("tag_names", ""))
 
+    def chosen_list(self) -> MailingList | None:
+        """The list chosen, or the new one named, created now (call inside the import's
+        transaction, so that a refused import leaves no list behind)."""
+        name = self.cleaned_data["new_list_name"]
+        if name:
+            return MailingList.objects.create(name=name)
+        return self.cleaned_data["mailing_list"]
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        name = cleaned.get("new_list_name", "").strip()
+        if name and cleaned.get("mailing_list"):
+            self.add_error("new_list_name", _("Choose a list or name a new one, not both."))
+        elif name:
+            # A list of that name already (any case) is the one meant.
+            cleaned["mailing_list"] = MailingList.objects.filter(name__iexact=name).first()
+            cleaned["new_list_name"] = "" if cleaned["mailing_list"] else name
         for key in self.columns:
             if cleaned.get(key) == NEW_FIELD:
                 self.add_error(

@@ -132,6 +132,44 @@ class ImportOptionsTestCase(ImportCase):
         self.client.force_login(self.bob)
         self.assertEqual(self.selected_list(self.uploaded()), str(self.courses.code))
 
+    # A new list named on the mapping screen (a first import has no list to choose).
+
+    def test_a_new_list_is_made_with_the_import_and_holds_its_contacts(self) -> None:
+        MailingList.objects.all().delete()
+        self.start(self.uploaded(), new_list_name=" Cursos 2027 ")
+        mailing_list = MailingList.objects.get()
+        self.assertEqual(mailing_list.name, "Cursos 2027")
+        self.assertEqual(Import.objects.get().mailing_list, mailing_list)
+        self.assertEqual(
+            set(mailing_list.contacts.values_list("email", flat=True)),
+            {"ana@example.pe", "rosa@example.pe"},
+        )
+
+    def test_a_new_list_named_as_an_existing_one_is_that_list(self) -> None:
+        self.start(self.uploaded(), new_list_name="boletín")
+        self.assertEqual(MailingList.objects.count(), 2)
+        self.assertEqual(Import.objects.get().mailing_list, self.news)
+
+    def test_a_list_and_a_new_list_together_are_refused(self) -> None:
+        imp = self.uploaded()
+        response = self.client.post(
+            f"/contactos/importar/{imp.code}/",
+            {**OPTIONS, "mailing_list": str(self.news.code), "new_list_name": "Otra"},
+        )
+        self.assertContains(response, "Choose a list or name a new one", status_code=400)
+        self.assertEqual(MailingList.objects.count(), 2)
+        self.assertEqual(Import.objects.get().status, ImportStatus.UPLOADED)
+
+    def test_a_refused_import_leaves_no_new_list(self) -> None:
+        imp = self.uploaded()
+        response = self.client.post(
+            f"/contactos/importar/{imp.code}/",
+            {"column_1": "first_name", "update_existing": "1", "new_list_name": "Otra"},
+        )
+        self.assertEqual(response.status_code, 400, response.content)
+        self.assertFalse(MailingList.objects.filter(name="Otra").exists())
+        self.assertEqual(Import.objects.get().status, ImportStatus.UPLOADED)
+
     # The report of rejected rows, imported again.
 
     def test_the_corrected_report_brings_back_the_list_tags_and_options(self) -> None:

@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -60,15 +61,16 @@ def import_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     form = _options_form(imp, request.POST if is_post else None, initial=initial)
     if is_post and form.is_valid():
         try:
-            imports.start_import(
-                imp,
-                form.mapping(),
-                update_existing=form.cleaned_data["update_existing"],
-                mailing_list=form.cleaned_data["mailing_list"],
-                tags=form.cleaned_data["tag_names"],
-                consent_text=form.cleaned_data["consent_text"],
-                request=request,
-            )
+            with transaction.atomic():
+                imports.start_import(
+                    imp,
+                    form.mapping(),
+                    update_existing=form.cleaned_data["update_existing"],
+                    mailing_list=form.chosen_list(),
+                    tags=form.cleaned_data["tag_names"],
+                    consent_text=form.cleaned_data["consent_text"],
+                    request=request,
+                )
         except ValueError as error:
             form.add_error(None, str(error))
         else:
@@ -106,7 +108,13 @@ def import_field_create(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     return _mapping_page(request, imp, form, field_form, imports.original_of(imp))
 
 
-OPTION_NAMES = ("update_existing", "mailing_list", "tag_names", "consent_text")
+OPTION_NAMES = (
+    "update_existing",
+    "mailing_list",
+    "new_list_name",
+    "tag_names",
+    "consent_text",
+)
 
 
 def _options_form(

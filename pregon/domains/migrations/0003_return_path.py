@@ -1,13 +1,12 @@
 from django.db import migrations, models
 
 
-def propose_return_paths(apps, schema_editor) -> None:
-    # Existing domains get the subdomain the wizard now proposes; their next verification
-    # shows its MX and SPF to publish. DKIM keeps DMARC passing meanwhile.
+def keep_return_paths(apps, schema_editor) -> None:
+    # Existing domains keep receiving bounces where they do today, on the From domain itself:
+    # a subdomain nobody has published yet would lose every bounce. Their administrator
+    # moves them to the proposed "rebotes." subdomain on the domain's page once published.
     SendingDomain = apps.get_model("domains", "SendingDomain")
-    for domain in SendingDomain.objects.filter(return_path=""):
-        domain.return_path = f"rebotes.{domain.name}"
-        domain.save(update_fields=["return_path"])
+    SendingDomain.objects.filter(return_path="").update(return_path=models.F("name"))
 
 
 class Migration(migrations.Migration):
@@ -21,5 +20,5 @@ class Migration(migrations.Migration):
             name="return_path",
             field=models.CharField(blank=True, max_length=253, verbose_name="return-path domain"),
         ),
-        migrations.RunPython(propose_return_paths, migrations.RunPython.noop),
+        migrations.RunPython(keep_return_paths, migrations.RunPython.noop),
     ]

@@ -2,8 +2,8 @@
 
 django-ninja builds the document on every request, so the lazy descriptions and summaries of
 the routes and schemas come out in the active language. The one part it words itself is each
-response's description, the English reason phrase of its status ("Not Found"): this API
-class words those too.
+response's description, the English reason phrase of its status ("Not Found"), and it gives
+the tags, which group the operations, no description: this API class adds both.
 """
 
 from typing import Any
@@ -26,9 +26,28 @@ STATUS_DESCRIPTIONS = {
     "422": gettext_lazy("Invalid data: the errors say what to fix"),
 }
 
+# What each group of operations is about, shown beside its name.
+TAG_DESCRIPTIONS = {
+    "contacts": gettext_lazy("The people you write to, with their lists, tags and fields"),
+    "lists": gettext_lazy("Mailing lists"),
+    "tags": gettext_lazy("Tags on contacts"),
+    "fields": gettext_lazy("Custom contact fields"),
+    "segments": gettext_lazy("Saved segments and their counts"),
+    "imports": gettext_lazy("Contact imports from CSV and XLSX files"),
+    "templates": gettext_lazy("Email templates, their checks and previews"),
+    "gallery": gettext_lazy("Ready-made designs to start a template from"),
+    "campaigns": gettext_lazy("Campaigns: drafts, scheduling, test sends and progress"),
+    "senders": gettext_lazy("Sender identities"),
+    "backends": gettext_lazy("Sending servers: SMTP relays, providers and the test mailbox"),
+    "quota": gettext_lazy("The plan's messages and incident credits"),
+    "impact": gettext_lazy("Conversions reported by landing pages"),
+    "reports": gettext_lazy("Campaign reports, events, contact history and first steps"),
+    "domains": gettext_lazy("Sending domains and their DNS records"),
+}
+
 
 class TranslatedAPI(NinjaAPI):
-    """A NinjaAPI whose document words every response status in the active language."""
+    """A NinjaAPI whose document words every response status and tag in the active language."""
 
     def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
         schema = super().get_openapi_schema(**kwargs)
@@ -37,4 +56,8 @@ class TranslatedAPI(NinjaAPI):
                 for status, response in operation.get("responses", {}).items():
                     if str(status) in STATUS_DESCRIPTIONS:
                         response["description"] = STATUS_DESCRIPTIONS[str(status)]
+        schema["tags"] = [
+            {"name": name, "description": description}
+            for name, description in TAG_DESCRIPTIONS.items()
+        ]
         return schema

@@ -36,6 +36,8 @@ def described(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
                 yield f"{where} {parameter['name']}", parameter.get("description", "")
             for status, response in operation["responses"].items():
                 yield f"{where} {status}", response["description"]
+    for tag in document["tags"]:
+        yield f"tag {tag['name']}", tag["description"]
     for name, schema in document["components"]["schemas"].items():
         yield name, schema.get("description", "")
         for field, prop in schema.get("properties", {}).items():
@@ -181,6 +183,10 @@ class OpenApiTestCase(TestCase):
         contacts = document["paths"]["/api/v1/contacts"]["get"]
         self.assertEqual(contacts["summary"], "Listar contactos")
         self.assertEqual(contacts["responses"]["200"]["description"], "Solicitud realizada")
+        used = {
+            tag for ops in document["paths"].values() for op in ops.values() for tag in op["tags"]
+        }
+        self.assertEqual({tag["name"] for tag in document["tags"]}, used)
         cause = document["components"]["schemas"]["EventOut"]["properties"]["cause"]
         self.assertIn("user_unknown", cause["description"])
         self.assertTrue(cause["description"].startswith("Por qué se produjo un rebote"))

@@ -280,13 +280,13 @@ class SmtpTransportTestCase(SmtpCase):
             settings = SmtpSettings(host="127.0.0.1", port=port, security="none", timeout=0.2)
             result = self.transport(settings).send(RETURN_PATH, "a@example.org", message())
         self.assertEqual((result.outcome, result.code), (Outcome.RETRY, None))
-        self.assertEqual(result.reply, f"No answer from 127.0.0.1:{port} within 0.2 s.")
+        self.assertEqual(result.reply, f"127.0.0.1:{port} no respondió en 0.2 s.")
 
     def test_a_closed_port_is_refused(self) -> None:
         settings = SmtpSettings(host="127.0.0.1", port=free_port(), security="none")
         result = self.transport(settings).send(RETURN_PATH, "a@example.org", message())
         self.assertEqual(result.outcome, Outcome.RETRY)
-        self.assertIn("refused the connection", result.reply)
+        self.assertIn("rechazó la conexión", result.reply)
 
     def test_421_at_mail_on_a_kept_connection_reconnects(self) -> None:
         relay, settings = self.serve(TiredRelay())
@@ -327,16 +327,14 @@ class CheckTestCase(SmtpCase):
         settings = replace(settings, username="ana", password=PASSWORD)
         result = self.transport(settings).check()
         self.assertEqual((result.outcome, result.code), (Outcome.SENT, 250))
-        self.assertIn(
-            "works (without encryption) and the server accepted the user ana", result.reply
-        )
+        self.assertIn("funciona (sin cifrado) y el servidor aceptó el usuario ana", result.reply)
 
     def test_a_wrong_password_is_failed_535_and_not_revealed(self) -> None:
         _, settings = self.serve(authenticator=authenticator, auth_require_tls=False)
         settings = replace(settings, username="ana", password="wrong-pw")
         result = self.transport(settings).check()
         self.assertEqual((result.outcome, result.code), (Outcome.FAILED, 535))
-        self.assertIn("The server refused the user ana", result.reply)
+        self.assertIn("El servidor rechazó el usuario ana", result.reply)
         self.assertNotIn("wrong-pw", result.reply)
         self.assertNotIn("wrong-pw", repr(settings))
 
@@ -353,12 +351,12 @@ class CheckTestCase(SmtpCase):
         port = free_port()
         result = self.transport(SmtpSettings(host="127.0.0.1", port=port, security="none")).check()
         self.assertEqual((result.outcome, result.code), (Outcome.RETRY, None))
-        self.assertEqual(result.reply, f"Could not connect to 127.0.0.1:{port}.")
+        self.assertEqual(result.reply, f"No se pudo conectar con 127.0.0.1:{port}.")
         with socket.create_server(("127.0.0.1", 0)) as silent:
             port = silent.getsockname()[1]
             settings = SmtpSettings(host="127.0.0.1", port=port, security="none", timeout=0.2)
             result = self.transport(settings).check()
-        self.assertEqual(result.reply, f"Could not connect to 127.0.0.1:{port}.")
+        self.assertEqual(result.reply, f"No se pudo conectar con 127.0.0.1:{port}.")
 
     def test_a_silent_server_is_only_one_that_could_not_be_reached(self) -> None:
         with socket.create_server(("127.0.0.1", 0)) as silent:
@@ -366,7 +364,7 @@ class CheckTestCase(SmtpCase):
             settings = SmtpSettings(host="127.0.0.1", port=port, security="tls", timeout=0.2)
             result = self.transport(settings).check()
         self.assertEqual(result.outcome, Outcome.RETRY)
-        self.assertEqual(result.reply, f"Could not connect to 127.0.0.1:{port}.")
+        self.assertEqual(result.reply, f"No se pudo conectar con 127.0.0.1:{port}.")
 
 
 class TlsTestCase(SmtpCase):
@@ -418,7 +416,7 @@ class TlsTestCase(SmtpCase):
         check = transport.check()
         self.assertEqual(check.outcome, Outcome.SENT, check.reply)
         self.assertIn(
-            "works (encrypted with STARTTLS) and the server accepted the user ana", check.reply
+            "funciona (cifrada con STARTTLS) y el servidor aceptó el usuario ana", check.reply
         )
         data = message()
         self.assertEqual(transport.send(RETURN_PATH, "a@example.org", data).outcome, "sent")
@@ -438,7 +436,7 @@ class TlsTestCase(SmtpCase):
         settings = replace(settings, security="starttls")
         result = self.transport(settings).check()
         self.assertEqual((result.outcome, result.code), (Outcome.RETRY, None))
-        self.assertIn("is not trusted", result.reply)
+        self.assertIn("no es de confianza", result.reply)
 
     def test_verify_certificate_false_accepts_it(self) -> None:
         _, settings = self.serve(tls_context=self.server_context)
@@ -450,13 +448,13 @@ class TlsTestCase(SmtpCase):
         settings = self.settings(settings, security="starttls")
         result = self.transport(settings).send(RETURN_PATH, "a@example.org", message())
         self.assertEqual(result.outcome, Outcome.RETRY)
-        self.assertIn("does not offer STARTTLS", result.reply)
+        self.assertIn("no ofrece STARTTLS", result.reply)
         self.assertEqual(relay.received, [])
 
     def test_implicit_tls(self) -> None:
         relay, settings = self.serve(ssl_context=self.server_context)
         transport = self.transport(self.settings(settings, security="tls"))
-        self.assertIn("with TLS", transport.check().reply)
+        self.assertIn("cifrada con TLS", transport.check().reply)
         self.assertEqual(transport.send(RETURN_PATH, "a@example.org", message()).outcome, "sent")
         self.assertEqual(len(relay.received), 1)
 

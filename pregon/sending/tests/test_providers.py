@@ -304,14 +304,16 @@ class MailgunTestCase(ConnectionTroubleMixin, ProviderTestCase):
             },
         )
         result = self.transport.check()
-        self.assert_result(result, Outcome.SENT, contains="mg.example.gob.pe is active")
+        self.assert_result(result, Outcome.SENT, contains="mg.example.gob.pe está activo")
         (request,) = self.fake.received
         self.assertEqual((request.method, request.path), ("GET", "/v3/domains/mg.example.gob.pe"))
         self.assertIn("Basic ", request.headers["Authorization"])
 
     def test_check_says_what_is_wrong(self) -> None:
         self.fake.answer(200, {"domain": {"name": "mg.example.gob.pe", "state": "unverified"}})
-        self.assert_result(self.transport.check(), Outcome.FAILED, contains="it is unverified")
+        self.assert_result(
+            self.transport.check(), Outcome.FAILED, contains="está en estado unverified"
+        )
         self.fake.answer(401, b"Forbidden", headers={"Content-Type": "text/plain"})
         self.assert_result(self.transport.check(), Outcome.FAILED, contains="HTTP 401")
         self.fake.answer(503, {"message": "Service Unavailable"})
@@ -463,7 +465,9 @@ class PostmarkTestCase(ConnectionTroubleMixin, ProviderTestCase):
     def test_check_refuses_a_transactional_stream(self) -> None:
         self.fake.answer(200, {"ID": 1, "Name": "Pregón"})
         self.fake.answer(200, {"ID": "broadcast", "MessageStreamType": "Transactional"})
-        self.assert_result(self.transport.check(), Outcome.FAILED, contains="Broadcasts stream")
+        self.assert_result(
+            self.transport.check(), Outcome.FAILED, contains="flujo de tipo Broadcasts"
+        )
 
     def test_check_with_a_bad_token(self) -> None:
         self.fake.answer(401, {"ErrorCode": 10, "Message": "Bad or missing Server API token."})
@@ -573,12 +577,14 @@ class SendGridTestCase(ConnectionTroubleMixin, ProviderTestCase):
 
     def test_check_reads_the_keys_scopes(self) -> None:
         self.fake.answer(200, {"scopes": ["mail.send", "alerts.read"]})
-        self.assert_result(self.transport.check(), Outcome.SENT, contains="may send mail")
+        self.assert_result(
+            self.transport.check(), Outcome.SENT, contains="que puede enviar correos"
+        )
         (request,) = self.fake.received
         self.assertEqual((request.method, request.path), ("GET", "/v3/scopes"))
         self.assertEqual(request.headers["Authorization"], f"Bearer {API_KEY}")
         self.fake.answer(200, {"scopes": ["alerts.read"]})
-        self.assert_result(self.transport.check(), Outcome.FAILED, contains="may not send mail")
+        self.assert_result(self.transport.check(), Outcome.FAILED, contains="esa clave no puede enviar correos")
 
 
 class BrevoTestCase(ConnectionTroubleMixin, ProviderTestCase):
@@ -778,7 +784,7 @@ class AmazonSesTestCase(ProviderTestCase):
             },
         )
         result = self.transport.check()
-        self.assert_result(result, Outcome.SENT, contains="14 messages a second, 50000 a day")
+        self.assert_result(result, Outcome.SENT, contains="14 mensajes por segundo, 50000 al día")
         (request,) = self.fake.received
         self.assertEqual((request.method, request.path), ("GET", "/v2/email/account"))
 

@@ -332,6 +332,7 @@ def _confirm_page(
         "short": count > _balance(),
         "test_mailbox_only": not transports.in_use().exists(),
         "domain_warning": deliverability.unverified_warning(campaign.sender),
+        "template_warning": _template_warning(campaign),
         "hidden": hidden,
         "action_url": request.path,
         # Posted again after the campaign changed: say why the page is shown once more.

@@ -46,6 +46,17 @@ class SendConfirmationTestCase(BaseTestCase):
         self.assertIsNone(self.campaign.scheduled_at)
         self.assertFalse(AuditEntry.objects.exists())
 
+    def test_a_link_to_a_sample_address_is_warned_about_before_confirming(self) -> None:
+        template = self.campaign.template
+        template.html = template.html.replace(
+            "</body>", '<a href="https://example.com/curso">Curso</a></body>'
+        )
+        template.save()
+        page = self.client.post(self.url("send_now"))
+        self.assertContains(page, 'id="confirm-template-warning"')
+        self.assertContains(page, "example.com")
+        self.assert_nothing_happened()
+
     def test_send_now_shows_count_sender_subject_and_lima_time_and_waits(self) -> None:
         page = self.client.post(self.url("send_now"))
         self.assertEqual(page.status_code, 200)

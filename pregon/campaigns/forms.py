@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pregon.campaigns.models import TRACKING_FIELDS, Campaign
-from pregon.contacts.models import Contact, Field, MailingList, Segment
+from pregon.contacts.models import Contact, Field, MailingList, Segment, Status
 from pregon.contacts.views.contacts import search as contacts_search
 from pregon.content import mergetags
 from pregon.content.models import EmailTemplate
@@ -203,6 +203,12 @@ class TestSendForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.audience = sample_audience(campaign)
         field = self.fields["contact"]
+        if not self.audience.exists():
+            self.audience = any_subscribed()
+            field.help_text = _(
+                "The campaign has no recipients yet: the merge tags show the data of the "
+                "contact chosen here."
+            )
         field.queryset = self.audience
         # The whole audience is accepted, but only a page of it is offered: a select of
         # 100,000 contacts would not load. The search narrows the page down.
@@ -217,9 +223,7 @@ class TestSendForm(forms.Form):
                 _("No contact of the audience matches “%(search)s”; the first one will be used.")
                 % {"search": search}
                 if search
-                else _(
-                    "The audience has no contacts yet: the merge tags will show their fallbacks."
-                )
+                else _("There are no contacts yet: the merge tags will show their fallbacks.")
             )
 
     def _chosen(self) -> Contact | None:
@@ -255,6 +259,12 @@ def sample_audience(campaign: Campaign) -> QuerySet[Contact]:
         return campaign.audience().order_by("-pk")
     except ValueError:
         return Contact.objects.none()
+
+
+def any_subscribed() -> QuerySet[Contact]:
+    """Every subscribed contact, in the contacts screen's order: the samples offered while a
+    campaign has no audience yet, so that a test shows a real person's data."""
+    return Contact.objects.filter(status=Status.SUBSCRIBED).order_by("-pk")
 
 
 def sample_label(contact: Contact) -> str:

@@ -148,6 +148,20 @@ class CampaignTestSendTestCase(BaseTestCase):
         message = email.message_from_bytes(data, policy=email.policy.default)
         self.assertEqual(message["Subject"].strip(), "[Test] Hola Ana")
 
+    def test_without_recipients_yet_a_subscribed_contact_is_the_sample(self) -> None:
+        # A newcomer tests a draft before choosing its lists: "Hola Ana", not "Hola ".
+        inbox = self.serve()
+        self.campaign.include_lists.clear()
+        Contact.objects.create(email="baja@example.pe", first_name="Baja", status="unsubscribed")
+        Contact.objects.filter(email="participantes2@example.pe").update(first_name="Ana")
+        page = self.client.get(reverse("campaigns:detail", args=[self.campaign.code]))
+        self.assertContains(page, "Ana &lt;participantes2@example.pe&gt;")
+        self.assertNotContains(page, "baja@example.pe")
+        self.client.post(self.url, {"addresses": "jefa@example.pe"})
+        [(_to, data)] = inbox.received
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        self.assertEqual(message["Subject"].strip(), "[Test] Hola Ana")
+
     def test_a_contact_outside_the_audience_is_refused(self) -> None:
         inbox = self.serve()
         outsider = Contact.objects.create(email="ajeno@example.pe", first_name="Ajeno")

@@ -33,8 +33,12 @@ def wait_for(url: str, seconds: float) -> int:
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
     reason="starts a fresh embedded (SQLite) install",
 )
-def test_setup_then_run_serves_the_login_page_and_stops_on_sigterm(tmp_path: Path) -> None:
-    """`pregon setup` then `pregon run` on an empty var dir: the two steps of `make run`."""
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["sigterm", "sighup"])
+def test_setup_then_run_serves_the_login_page_and_stops_on_a_signal(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
+    """`pregon setup` then `pregon run` on an empty var dir: the two steps of `make run`.
+    SIGHUP is a closed terminal: everything stops, and the port is free again."""
     port = free_port()
     env = {
         **os.environ,
@@ -66,7 +70,12 @@ def test_setup_then_run_serves_the_login_page_and_stops_on_sigterm(tmp_path: Pat
         assert "runscheduler" in children
         assert "runsender" in children
     finally:
-        run.send_signal(signal.SIGTERM)
+        run.send_signal(stop)
         output = run.communicate(timeout=40)[0].decode()
     assert run.returncode == 0, output
-    assert "Stopped." in output
+    assert f"Pregón está funcionando en http://127.0.0.1:{port}" in output
+    assert "Detenido." in output
+    with socket.socket() as sock:
+        # Fails only while something still listens there (not for closed connections).
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", port))

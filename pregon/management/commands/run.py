@@ -5,6 +5,8 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
@@ -20,8 +22,10 @@ class Command(BaseCommand):
             commands[f"worker-{n + 1}"] = [*pregon, "db_worker", "--queue-name", "*"]
         for n in range(settings.SENDER_WORKERS):
             commands[f"sender-{n + 1}"] = [*pregon, "runsender"]
-        Supervisor(commands, self.stdout).run()
-        self.stdout.write("Stopped.")
+        # The terminal's messages speak the install's language, as setup's do.
+        with translation.override(settings.LANGUAGE_CODE):
+            Supervisor(commands, self.stdout).run()
+            self.stdout.write(_("Stopped."))
 
 
 def web_command(bind: str) -> list[str]:
@@ -46,7 +50,9 @@ def web_command(bind: str) -> list[str]:
 
 
 class Supervisor:
-    """Keep a few child processes alive: restart one that dies, stop all on SIGTERM/SIGINT."""
+    """Keep a few child processes alive: restart one that dies, stop all on SIGTERM, SIGINT
+    or SIGHUP (the terminal closed: without it, the web server would stay behind, holding
+    the port the next `make run` needs)."""
 
     def __init__(self, commands: dict[str, list[str]], out: object) -> None:
         self.commands = commands
@@ -55,16 +61,21 @@ class Supervisor:
         self.stopping = False
 
     def run(self) -> None:
-        signal.signal(signal.SIGTERM, self.stop)
-        signal.signal(signal.SIGINT, self.stop)
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(signum, self.stop)
         for name in self.commands:
             self.start(name)
-        self.out.write(f"Pregón is running at {settings.SITE_URL} (Ctrl+C stops it).")
+        self.out.write(
+            _("Pregón is running at %(url)s (Ctrl+C stops it).") % {"url": settings.SITE_URL}
+        )
         while not self.stopping:
             time.sleep(1)
             for name, child in list(self.children.items()):
                 if child.poll() is not None and not self.stopping:
-                    self.out.write(f"{name} exited with {child.returncode}; restarting it.")
+                    self.out.write(
+                        _("%(name)s stopped with code %(code)s; starting it again.")
+                        % {"name": name, "code": child.returncode}
+                    )
                     time.sleep(1)
                     self.start(name)
         for child in self.children.values():

@@ -212,7 +212,8 @@ class Worker:
         rendered = composer.personaliser.render(values)
         data = composer.builder.build(
             to_address=message.email,
-            to_name=contact.full_name,
+            # A test to someone else's address shows the sample's data, not its name there.
+            to_name=contact.full_name if contact.email == message.email else "",
             subject=rendered.subject,
             html=rendered.html,
             text=rendered.text,

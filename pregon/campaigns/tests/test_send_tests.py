@@ -51,6 +51,24 @@ class SendTestsTestCase(TestCase):
         self.assertFalse(Message.objects.exists())
         self.assertFalse(QuotaDebit.objects.exists())
 
+    def test_the_samples_name_is_not_put_on_another_persons_address(self) -> None:
+        mailbox = Mailbox(lambda recipient, attempt: None)
+        with smtp_server(mailbox):
+            campaign = campaign_to(contacts_on_a_list(3))
+            campaign.unschedule()
+            sample = Contact.objects.get(email="persona0002@example.pe")
+            sample.last_name = "Peña"
+            sample.save()
+            engine.send_tests(campaign, ["jefa@example.pe", "persona0002@example.pe"], sample)
+        to = {message.recipient: message.parsed()["To"] for message in mailbox.received}
+        self.assertEqual(
+            to,
+            {
+                "jefa@example.pe": "jefa@example.pe",
+                "persona0002@example.pe": "Nombre0002 Peña <persona0002@example.pe>",
+            },
+        )
+
     def test_without_a_sample_the_merge_tags_show_their_fallbacks(self) -> None:
         mailbox = Mailbox(lambda recipient, attempt: None)
         with smtp_server(mailbox):

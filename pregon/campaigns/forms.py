@@ -97,6 +97,12 @@ class CampaignForm(forms.ModelForm):
         self.fields["template"].required = False
         self.fields["template"].queryset = EmailTemplate.objects.filter(pk__in=ready)
         self.fields["template"].empty_label = _("Choose later")
+        if self.instance.pk is None:
+            # A new campaign takes the only sender or template there is, as peers do.
+            for name in ("sender", "template"):
+                only = list(self.fields[name].queryset[:2])
+                if len(only) == 1:
+                    self.initial.setdefault(name, only[0].pk)
         for name in ("include_lists", "exclude_lists"):
             self.fields[name].queryset = MailingList.objects.all()
         for name in ("include_segments", "exclude_segments"):

@@ -63,6 +63,19 @@ class CampaignCreateTestCase(BaseTestCase):
         self.assertEqual(list(campaign.exclude_lists.all()), [self.other_list])
         self.assertEqual(campaign.created_by, self.bob)
 
+    def test_the_only_sender_and_ready_template_are_chosen_already(self) -> None:
+        drafts.template("Sin baja", NOT_READY_HTML)  # Not offered, so not counted.
+        form = self.client.get(self.url).context["form"]
+        self.assertEqual(form["sender"].value(), self.sender.pk)
+        self.assertEqual(form["template"].value(), self.template.pk)
+
+    def test_with_two_of_them_none_is_chosen(self) -> None:
+        drafts.sender("otra@escuela.example.pe")
+        drafts.template("Otro aviso")
+        form = self.client.get(self.url).context["form"]
+        self.assertIsNone(form["sender"].value())
+        self.assertIsNone(form["template"].value())
+
     def test_sender_and_template_may_be_chosen_later(self) -> None:
         self.client.post(self.url, self.data(sender="", template="", include_lists=[]))
         campaign = Campaign.objects.get()

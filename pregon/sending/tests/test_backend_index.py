@@ -27,6 +27,18 @@ class BackendIndexTestCase(BaseTestCase):
         self.assertContains(response, 'href="/envio/servidores/nuevo/smtp/"')
         self.assertContains(response, 'href="/envio/servidores/nuevo/file/"')
 
+    def test_a_relay_without_encryption_reads_without_nested_brackets(self) -> None:
+        Backend.objects.create(
+            name="Relé local",
+            kind=BackendKind.SMTP,
+            host="127.0.0.1",
+            port=2525,
+            security=Security.NONE,
+        )
+        response = self.client.get(self.url)
+        self.assertContains(response, "Encryption: None (loopback only)")
+        self.assertNotContains(response, "(None (loopback only))")
+
     def test_it_lists_backends_without_their_password(self) -> None:
         backend = Backend.objects.create(
             name="Relé institucional",
@@ -39,7 +51,8 @@ class BackendIndexTestCase(BaseTestCase):
         )
         response = self.client.get(self.url)
         self.assertContains(response, "Relé institucional")
-        self.assertContains(response, "smtp.example.gob.pe:587 (STARTTLS)")
+        self.assertContains(response, "smtp.example.gob.pe:587<br>")
+        self.assertContains(response, "Encryption: STARTTLS")
         self.assertContains(response, "as pregon")
         self.assertContains(response, f'action="/envio/servidores/{backend.code}/probar/"')
         self.assertNotContains(response, PASSWORD)

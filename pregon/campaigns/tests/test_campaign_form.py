@@ -2,7 +2,7 @@ from django.urls import reverse
 
 from pregon.campaigns.models import Campaign, CampaignStatus
 from pregon.campaigns.tests import drafts
-from pregon.contacts.models import Segment
+from pregon.contacts.models import MailingList, Segment
 from pregon.test import BaseTestCase
 
 NOT_READY_HTML = "<html><body><p>Sin enlace de baja</p></body></html>"
@@ -75,6 +75,14 @@ class CampaignCreateTestCase(BaseTestCase):
         form = self.client.get(self.url).context["form"]
         self.assertIsNone(form["sender"].value())
         self.assertIsNone(form["template"].value())
+
+    def test_without_lists_it_says_how_to_make_one(self) -> None:
+        self.assertNotContains(self.client.get(self.url), 'id="no-lists"')
+        MailingList.objects.all().delete()
+        response = self.client.get(self.url)
+        self.assertContains(response, 'id="no-lists"')
+        self.assertContains(response, 'href="/contactos/importar/"')
+        self.assertContains(response, 'href="/contactos/"')
 
     def test_sender_and_template_may_be_chosen_later(self) -> None:
         self.client.post(self.url, self.data(sender="", template="", include_lists=[]))

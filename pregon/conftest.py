@@ -1,9 +1,12 @@
 """pytest setup shared by every test."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.utils import translation
 from pytest_django.fixtures import Settings
 
 
@@ -44,3 +47,12 @@ def no_public_dns(settings: Settings) -> None:
     """DNS look-ups go to a closed port on loopback, unless a test starts its own server
     (pregon/domains/tests/knot.py): no test asks the internet."""
     settings.DNS_SERVERS = ["127.0.0.1:9"]
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in the installation's language (Spanish): a request made in English
+    by an earlier test leaves English active in the thread, so a later test's messages
+    outside a request would depend on the order the tests ran in."""
+    with translation.override(django_settings.LANGUAGE_CODE):
+        yield

@@ -34,7 +34,7 @@ class PollScheduleTestCase(TestCase):
         with self.assertLogs("pregon.tracking.mailbox", logging.WARNING):
             scheduler.tick()
         self.dead.refresh_from_db()
-        self.assertIn("Could not connect to 127.0.0.1:", self.dead.last_error)
+        self.assertIn("No se pudo conectar con 127.0.0.1:", self.dead.last_error)
         self.assertIsNotNone(self.dead.last_checked_at)
         self.assertIsNone(BounceMailbox.objects.get(username="apagado").last_checked_at)
         # The other jobs of the same tick ran.

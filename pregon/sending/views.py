@@ -283,7 +283,9 @@ def backend_check(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         return redirect("sending:backends")
     if result.outcome == Outcome.SENT:
         messages.success(
-            request, _("“%(name)s” works: %(reply)s") % {"name": backend, "reply": result.reply}
+            # The reply already says it works ("The connection to … works …").
+            request,
+            _("“%(name)s”: %(reply)s") % {"name": backend, "reply": result.reply},
         )
     elif result.outcome == Outcome.RETRY:
         messages.warning(

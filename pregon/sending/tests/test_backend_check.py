@@ -50,7 +50,7 @@ class BackendCheckTestCase(BaseTestCase):
         response = self.client.post(self.url, follow=True)
         self.assertRedirects(response, "/envio/servidores/")
         self.assertContains(
-            response, f"“Relé local” works: The connection to 127.0.0.1:{self.port}"
+            response, f"“Relé local”: The connection to 127.0.0.1:{self.port}"
         )
         self.assertContains(response, "(without encryption)")
         self.assertContains(response, "alert-success")

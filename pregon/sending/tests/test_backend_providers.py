@@ -208,7 +208,7 @@ class ProviderCheckTestCase(BaseTestCase):
     def test_it_shows_what_the_provider_said(self) -> None:
         self.fake.answer(200, {"email": "ti@example.gob.pe", "companyName": "Escuela de Gobierno"})
         response = self.client.post(self.url, follow=True)
-        self.assertContains(response, "“Brevo” works: Brevo accepted the API key of Escuela")
+        self.assertContains(response, "“Brevo”: Brevo accepted the API key of Escuela")
         self.assertContains(response, "alert-success")
         self.assertEqual(self.fake.received[0].headers["api-key"], API_KEY)
         self.assertNotContains(response, API_KEY)

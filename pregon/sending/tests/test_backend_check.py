@@ -49,9 +49,7 @@ class BackendCheckTestCase(BaseTestCase):
         self.serve()
         response = self.client.post(self.url, follow=True)
         self.assertRedirects(response, "/envio/servidores/")
-        self.assertContains(
-            response, f"“Relé local”: The connection to 127.0.0.1:{self.port}"
-        )
+        self.assertContains(response, f"“Relé local”: The connection to 127.0.0.1:{self.port}")
         self.assertContains(response, "(without encryption)")
         self.assertContains(response, "alert-success")
 

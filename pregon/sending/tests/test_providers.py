@@ -584,7 +584,9 @@ class SendGridTestCase(ConnectionTroubleMixin, ProviderTestCase):
         self.assertEqual((request.method, request.path), ("GET", "/v3/scopes"))
         self.assertEqual(request.headers["Authorization"], f"Bearer {API_KEY}")
         self.fake.answer(200, {"scopes": ["alerts.read"]})
-        self.assert_result(self.transport.check(), Outcome.FAILED, contains="esa clave no puede enviar correos")
+        self.assert_result(
+            self.transport.check(), Outcome.FAILED, contains="esa clave no puede enviar correos"
+        )
 
 
 class BrevoTestCase(ConnectionTroubleMixin, ProviderTestCase):

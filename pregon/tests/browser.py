@@ -6,8 +6,10 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
 from django.conf import settings
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.db import connection
 
 CHROMIUM = "/usr/bin/chromium"
@@ -23,6 +25,18 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+class BrowserTestCase(StaticLiveServerTestCase):
+    """A live server whose pages a test drives in Chromium, setting up data in between."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        # Playwright's sync API keeps an event loop in this thread, which Django takes for
+        # async code; the ORM calls here run between page steps, never inside the loop.
+        unsafe = mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
+        unsafe.start()
+        self.addCleanup(unsafe.stop)
 
 
 @contextmanager

@@ -8,19 +8,25 @@ Saves the manual's screenshots of each step (docs/screenshots/first-hour-*.png).
 """
 
 import asyncio
-import os
 from unittest import mock
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import override_settings
 
 from pregon.accounts.models import Role, User
 from pregon.campaigns.tests.smtp import Mailbox, free_port
 from pregon.sending import quota
 from pregon.sending.forms import SmtpBackendForm
-from pregon.tests.browser import PASSWORD, chromium_page, login, screenshot, task_worker, watch
+from pregon.tests.browser import (
+    PASSWORD,
+    BrowserTestCase,
+    chromium_page,
+    login,
+    screenshot,
+    task_worker,
+    watch,
+)
 
 ADMIN = "capacitacion@entidad.gob.pe"
 CONTACTS = (
@@ -35,14 +41,9 @@ PREHEADER = "Inscripciones abiertas hasta el 15 de enero"
 
 
 @pytest.mark.browser
-class FirstHourBrowserTestCase(StaticLiveServerTestCase):
+class FirstHourBrowserTestCase(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
-        # Playwright's sync API keeps an event loop in this thread, which Django takes for
-        # async code; the ORM calls here run between page steps, never inside the loop.
-        unsafe = mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
-        unsafe.start()
-        self.addCleanup(unsafe.stop)
         # Uploads stay in the var folder's media, where the worker process reads them.
         # The gallery's images are on this server, as they are on the real one.
         self.enterContext(override_settings(SITE_URL=self.live_server_url))

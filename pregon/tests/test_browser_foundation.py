@@ -12,10 +12,8 @@ import os
 import re
 import threading
 from pathlib import Path
-from unittest import mock
 
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from pregon.accounts.models import ApiToken, Role, User
 from pregon.contacts.models import (
@@ -32,6 +30,7 @@ from pregon.contacts.models import (
 )
 from pregon.tests.browser import (
     PASSWORD,
+    BrowserTestCase,
     chromium_page,
     fits_width,
     login,
@@ -140,14 +139,9 @@ class SlowFile:
 
 
 @pytest.mark.browser
-class FoundationBrowserTestCase(StaticLiveServerTestCase):
+class FoundationBrowserTestCase(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
-        # Playwright's sync API keeps an event loop in this thread, which Django takes for
-        # async code; the ORM calls here run between page steps, never inside the loop.
-        unsafe = mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
-        unsafe.start()
-        self.addCleanup(unsafe.stop)
         self.editor = User.objects.create_user(
             EDITOR, PASSWORD, role=Role.EDITOR, name="Rosa Editora"
         )

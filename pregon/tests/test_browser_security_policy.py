@@ -1,11 +1,7 @@
 """The main screens in real Chromium under the Content-Security-Policy: none of them breaks a
 rule of it (Chromium writes each blocked script, style or image to the console)."""
 
-import os
-from unittest import mock
-
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import override_settings
 
 from pregon.accounts.models import Role, User
@@ -14,20 +10,15 @@ from pregon.contacts.models import Contact, MailingList, Subscription
 from pregon.content import starts
 from pregon.sending import quota
 from pregon.sending.models import SenderIdentity
-from pregon.tests.browser import PASSWORD, chromium_page, login, watch
+from pregon.tests.browser import PASSWORD, BrowserTestCase, chromium_page, login, watch
 
 ADMIN = "admin@example.pe"
 
 
 @pytest.mark.browser
-class SecurityPolicyBrowserTestCase(StaticLiveServerTestCase):
+class SecurityPolicyBrowserTestCase(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
-        # Playwright's sync API keeps an event loop in this thread, which Django takes for
-        # async code; the ORM calls here run between page steps, never inside the loop.
-        unsafe = mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
-        unsafe.start()
-        self.addCleanup(unsafe.stop)
         self.enterContext(override_settings(SITE_URL=self.live_server_url))
         User.objects.create_user(ADMIN, PASSWORD, role=Role.ADMIN, name="Ana Admin")
         mailing_list = MailingList.objects.create(name="Participantes 2026")

@@ -1,18 +1,14 @@
 """The screens with wide tables, at a laptop's 1366 by 768 pixels with long data in every column:
 the page never scrolls sideways (a table scrolls inside its own box, or its cells wrap)."""
 
-import os
-from unittest import mock
-
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from pregon.accounts import audit
 from pregon.accounts.models import AuditAction, Role, User
 from pregon.campaigns.models import Campaign
 from pregon.contacts.models import Import, MailingList, Suppression, SuppressionReason
 from pregon.sending.models import Backend, BackendKind, SenderIdentity
-from pregon.tests.browser import PASSWORD, chromium_page, login, watch
+from pregon.tests.browser import PASSWORD, BrowserTestCase, chromium_page, login, watch
 
 ADMIN = "admin@example.pe"
 LONG_NAME = "Dirección Nacional de Capacitación y Fortalecimiento de Competencias " * 2
@@ -39,14 +35,9 @@ TABLES_WIDER_THAN_THEIR_BOX = """
 
 
 @pytest.mark.browser
-class WideTablesBrowserTestCase(StaticLiveServerTestCase):
+class WideTablesBrowserTestCase(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
-        # Playwright's sync API keeps an event loop in this thread, which Django takes for
-        # async code; the ORM calls here run between page steps, never inside the loop.
-        unsafe = mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
-        unsafe.start()
-        self.addCleanup(unsafe.stop)
         self.admin = User.objects.create_user(ADMIN, PASSWORD, role=Role.ADMIN, name=LONG_NAME)
         User.objects.create_user(LONG_EMAIL, PASSWORD, role=Role.EDITOR, name=LONG_NAME)
         sender = SenderIdentity.objects.create(

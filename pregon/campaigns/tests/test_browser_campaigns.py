@@ -9,11 +9,9 @@ import os
 import re
 import subprocess
 import sys
-from unittest import mock
 
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from pregon.accounts.models import Role, User
 from pregon.campaigns.models import Campaign, CampaignStatus
@@ -24,6 +22,7 @@ from pregon.sending import quota
 from pregon.sending.models import SenderIdentity
 from pregon.tests.browser import (
     PASSWORD,
+    BrowserTestCase,
     chromium_page,
     database_url,
     fits_width,
@@ -51,14 +50,9 @@ def start(*command: str) -> subprocess.Popen:
 
 
 @pytest.mark.browser
-class CampaignBrowserTestCase(StaticLiveServerTestCase):
+class CampaignBrowserTestCase(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
-        # Playwright's sync API keeps an event loop in this thread, which Django takes for
-        # async code; the ORM calls here run between page steps, never inside the loop.
-        unsafe = mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
-        unsafe.start()
-        self.addCleanup(unsafe.stop)
         User.objects.create_user(ADMIN, PASSWORD, role=Role.ADMIN, name="Rosa Admin")
         self.mailing_list = contacts_on_a_list(RECIPIENTS, name="Participantes 2026")
         template, source = starts.from_gallery(starts.gallery.get("curso"))

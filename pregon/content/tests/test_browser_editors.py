@@ -6,19 +6,24 @@ Saves the screenshots the manual shows (docs/screenshots/template-*.png and othe
 """
 
 import io
-import os
 import re
-from unittest import mock
 
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import override_settings
 from PIL import Image
 
 from pregon.accounts.models import Role, User
 from pregon.contacts.models import Contact
 from pregon.content.models import Asset, BrandKit, EmailTemplate
-from pregon.tests.browser import PASSWORD, chromium_page, fits_width, login, screenshot, watch
+from pregon.tests.browser import (
+    PASSWORD,
+    BrowserTestCase,
+    chromium_page,
+    fits_width,
+    login,
+    screenshot,
+    watch,
+)
 
 EDITOR = "editora@example.pe"
 NEW_TEXT = "Inscripciones hasta el viernes."
@@ -32,14 +37,9 @@ def banner_png() -> bytes:
 
 
 @pytest.mark.browser
-class EditorsBrowserTestCase(StaticLiveServerTestCase):
+class EditorsBrowserTestCase(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
-        # Playwright's sync API keeps an event loop in this thread, which Django takes for
-        # async code; the ORM calls here run between page steps, never inside the loop.
-        unsafe = mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
-        unsafe.start()
-        self.addCleanup(unsafe.stop)
         self.enterContext(override_settings(SITE_URL=self.live_server_url))
         User.objects.create_user(EDITOR, PASSWORD, role=Role.EDITOR, name="Rosa Editora")
         Contact.objects.create(email="lucia@example.pe", first_name="Lucía", last_name="Ramos")

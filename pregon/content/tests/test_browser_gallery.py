@@ -7,18 +7,23 @@ shows is always what the templates look like.
 """
 
 import io
-import os
 from pathlib import Path
-from unittest import mock
 
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import override_settings
 from PIL import Image
 
 from pregon.accounts.models import Role, User
 from pregon.content.gallery import GALLERY
-from pregon.tests.browser import PASSWORD, chromium_page, fits_width, login, screenshot, watch
+from pregon.tests.browser import (
+    PASSWORD,
+    BrowserTestCase,
+    chromium_page,
+    fits_width,
+    login,
+    screenshot,
+    watch,
+)
 
 EDITOR = "editora@example.pe"
 PREVIEWS = Path(__file__).resolve().parent.parent / "static" / "content" / "gallery" / "previews"
@@ -35,14 +40,9 @@ def save_preview(png: bytes, key: str) -> None:
 
 
 @pytest.mark.browser
-class GalleryBrowserTestCase(StaticLiveServerTestCase):
+class GalleryBrowserTestCase(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
-        # Playwright's sync API keeps an event loop in this thread, which Django takes for
-        # async code; the ORM calls here run between page steps, never inside the loop.
-        unsafe = mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
-        unsafe.start()
-        self.addCleanup(unsafe.stop)
         # Messages point at their images through the site's address: here, the live server.
         self.enterContext(override_settings(SITE_URL=self.live_server_url))
         User.objects.create_user(EDITOR, PASSWORD, role=Role.EDITOR, name="Rosa Editora")

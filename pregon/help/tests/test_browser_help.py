@@ -2,29 +2,28 @@
 (docs/screenshots/help-guide.png, header-test.png): a guide with its contents and the other
 guides beside it, and the headers of a test message really sent through an SMTP server."""
 
-import os
-from unittest import mock
-
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from pregon.accounts.models import Role, User
 from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.sending.models import SenderIdentity
-from pregon.tests.browser import PASSWORD, chromium_page, fits_width, login, screenshot, watch
+from pregon.tests.browser import (
+    PASSWORD,
+    BrowserTestCase,
+    chromium_page,
+    fits_width,
+    login,
+    screenshot,
+    watch,
+)
 
 EDITOR = "editora@capacitacion.gob.pe"
 
 
 @pytest.mark.browser
-class HelpBrowserTestCase(StaticLiveServerTestCase):
+class HelpBrowserTestCase(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
-        # Playwright's sync API keeps an event loop in this thread, which Django takes for
-        # async code; the ORM calls here run between page steps, never inside the loop.
-        unsafe = mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
-        unsafe.start()
-        self.addCleanup(unsafe.stop)
         User.objects.create_user(EDITOR, PASSWORD, role=Role.EDITOR, name="Lucía Editora")
         SenderIdentity.objects.create(
             from_name="Escuela de Capacitación", from_email="cursos@capacitacion.gob.pe"

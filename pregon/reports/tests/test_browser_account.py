@@ -7,11 +7,8 @@ contact-history.png and their -phone versions).
 """
 
 import datetime
-import os
-from unittest import mock
 
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import override_settings
 from django.utils import timezone
 
@@ -24,7 +21,15 @@ from pregon.content.models import BrandKit
 from pregon.reports.tests.data import at, reported_campaign
 from pregon.sending import quota
 from pregon.sending.models import Backend, BackendKind, Mailing, Message, QuotaDebit
-from pregon.tests.browser import PASSWORD, chromium_page, fits_width, login, screenshot, watch
+from pregon.tests.browser import (
+    PASSWORD,
+    BrowserTestCase,
+    chromium_page,
+    fits_width,
+    login,
+    screenshot,
+    watch,
+)
 from pregon.tracking.models import Event, EventKind
 
 ADMIN = "admin@example.pe"
@@ -38,14 +43,9 @@ def months_ago(months: int) -> datetime.date:
 
 @pytest.mark.browser
 @override_settings(QUOTA_MONTHLY=20_000, QUOTA_MONTHS=12, QUOTA_START=str(months_ago(3)))
-class AccountReportsBrowserTestCase(StaticLiveServerTestCase):
+class AccountReportsBrowserTestCase(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
-        # Playwright's sync API keeps an event loop in this thread, which Django takes for
-        # async code; the ORM calls here run between page steps, never inside the loop.
-        unsafe = mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
-        unsafe.start()
-        self.addCleanup(unsafe.stop)
         self.admin = User.objects.create_user(ADMIN, PASSWORD, role=Role.ADMIN, name="Rosa")
         self.campaign = reported_campaign()
         self.earlier_campaigns()

@@ -4,27 +4,26 @@ next, a step's link leads to its screen, and doing the step there ticks it.
 Saves the screenshot the manual shows (docs/screenshots/getting-started.png).
 """
 
-import os
-from unittest import mock
-
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from pregon.accounts.models import Role, User
-from pregon.tests.browser import PASSWORD, chromium_page, fits_width, login, screenshot, watch
+from pregon.tests.browser import (
+    PASSWORD,
+    BrowserTestCase,
+    chromium_page,
+    fits_width,
+    login,
+    screenshot,
+    watch,
+)
 
 ADMIN = "admin@example.pe"
 
 
 @pytest.mark.browser
-class GettingStartedBrowserTestCase(StaticLiveServerTestCase):
+class GettingStartedBrowserTestCase(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
-        # Playwright's sync API keeps an event loop in this thread, which Django takes for
-        # async code; the ORM calls here run between page steps, never inside the loop.
-        unsafe = mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
-        unsafe.start()
-        self.addCleanup(unsafe.stop)
         User.objects.create_user(ADMIN, PASSWORD, role=Role.ADMIN, name="Rosa")
 
     def test_the_checklist_leads_to_a_step_and_ticks_it(self) -> None:

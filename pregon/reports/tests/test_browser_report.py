@@ -11,13 +11,11 @@ import re
 import subprocess
 import sys
 import time
-from unittest import mock
 
 import pytest
 import requests
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.conf import settings
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import override_settings
 from django.utils import timezone
 
@@ -31,6 +29,7 @@ from pregon.sending.models import SenderIdentity
 from pregon.tests.browser import (
     PASSWORD,
     SCREENSHOTS,
+    BrowserTestCase,
     chromium_page,
     database_url,
     login,
@@ -91,14 +90,9 @@ def map_shot(page: object) -> None:
 
 
 @pytest.mark.browser
-class ReportBrowserTestCase(StaticLiveServerTestCase):
+class ReportBrowserTestCase(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
-        # Playwright's sync API keeps an event loop in this thread, which Django takes for
-        # async code; the ORM calls here run between page steps, never inside the loop.
-        unsafe = mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
-        unsafe.start()
-        self.addCleanup(unsafe.stop)
         # The gallery design's images and links, as mail clients load them, are on this server.
         self.enterContext(override_settings(SITE_URL=self.live_server_url))
         User.objects.create_user(EDITOR, PASSWORD, role=Role.EDITOR, name="Rosa Editora")

@@ -2,18 +2,21 @@
 screenshots (docs/screenshots/domain-*.png, checklist.png): add a domain, copy its records,
 verify with a record missing, publish it, verify again, read the checklist."""
 
-import os
-from unittest import mock
-
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import override_settings
 
 from pregon.accounts.models import Role, User
 from pregon.domains.models import SendingDomain
 from pregon.domains.tests.knot import have_knot, knot_server, txt
 from pregon.sending.models import Backend, BackendKind, SenderIdentity
-from pregon.tests.browser import chromium_page, fits_width, login, screenshot, watch
+from pregon.tests.browser import (
+    BrowserTestCase,
+    chromium_page,
+    fits_width,
+    login,
+    screenshot,
+    watch,
+)
 
 ADMIN = "admin@capacitacion.gob.pe"
 DOMAIN = "capacitacion.gob.pe"
@@ -37,14 +40,9 @@ def zone(domain: SendingDomain, with_dmarc: bool) -> dict:
 @pytest.mark.browser
 @pytest.mark.skipif(not have_knot(), reason="Knot DNS (knotd) is not installed")
 @override_settings(SITE_URL="https://correo.capacitacion.gob.pe")
-class DomainWizardBrowserTestCase(StaticLiveServerTestCase):
+class DomainWizardBrowserTestCase(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
-        # Playwright's sync API keeps an event loop in this thread, which Django takes for
-        # async code; the ORM calls here run between page steps, never inside the loop.
-        unsafe = mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
-        unsafe.start()
-        self.addCleanup(unsafe.stop)
         User.objects.create_user(ADMIN, "correct horse battery staple", role=Role.ADMIN)
         Backend.objects.create(
             name="Relay", kind=BackendKind.SMTP, host="relay.capacitacion.gob.pe"

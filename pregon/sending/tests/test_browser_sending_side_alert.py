@@ -1,17 +1,13 @@
 """The sending-side alert on the dashboard in real Chromium, for the manual's screenshot
 (docs/screenshots/sending-side-alert.png)."""
 
-import os
-from unittest import mock
-
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from pregon.accounts.models import Role, User
 from pregon.campaigns.tests import drafts
 from pregon.sending.models import BounceCause
 from pregon.sending.tests.test_sending_side_alert import BLOCKED, refused, sent
-from pregon.tests.browser import chromium_page, login, screenshot, watch
+from pregon.tests.browser import BrowserTestCase, chromium_page, login, screenshot, watch
 
 ADMIN = "admin@capacitacion.gob.pe"
 DMARC = (
@@ -21,14 +17,9 @@ DMARC = (
 
 
 @pytest.mark.browser
-class SendingSideAlertBrowserTestCase(StaticLiveServerTestCase):
+class SendingSideAlertBrowserTestCase(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
-        # Playwright's sync API keeps an event loop in this thread, which Django takes for
-        # async code; the ORM calls here run between page steps, never inside the loop.
-        unsafe = mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
-        unsafe.start()
-        self.addCleanup(unsafe.stop)
         User.objects.create_user(ADMIN, "correct horse battery staple", role=Role.ADMIN)
         sender = drafts.sender("capacitacion@capacitacion.gob.pe")
         emails = [f"participante{n}@gmail.com" for n in range(12)] + ["docente@outlook.com"]

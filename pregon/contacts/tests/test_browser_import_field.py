@@ -1,29 +1,23 @@
 """The import mapping screen in real Chromium: "New custom field…" in a column's select
 opens the field form named after the column; creating the field keeps the choices made."""
 
-import os
 import tempfile
-from unittest import mock
 
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import override_settings
 
 from pregon.accounts.models import Role, User
 from pregon.contacts.models import Field, FieldType, Import, MailingList
 from pregon.contacts.tests.import_case import CSV
-from pregon.tests.browser import PASSWORD, chromium_page, login, screenshot, watch
+from pregon.tests.browser import PASSWORD, BrowserTestCase, chromium_page, login, screenshot, watch
 
 EDITOR = "editora@example.pe"
 
 
 @pytest.mark.browser
-class ImportNewFieldBrowserTestCase(StaticLiveServerTestCase):
+class ImportNewFieldBrowserTestCase(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
-        unsafe = mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
-        unsafe.start()
-        self.addCleanup(unsafe.stop)
         media = self.enterContext(tempfile.TemporaryDirectory())
         self.enterContext(override_settings(MEDIA_ROOT=media))
         User.objects.create_user(EDITOR, PASSWORD, role=Role.EDITOR, name="Eva Editora")

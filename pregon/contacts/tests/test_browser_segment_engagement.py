@@ -1,27 +1,20 @@
 """The segment builder in real Chromium with an engagement rule: "did not open campaign A",
 chosen from the campaigns the builder offers, counted live and saved."""
 
-import os
-from unittest import mock
-
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from pregon.accounts.models import Role, User
 from pregon.contacts.models import Segment
 from pregon.contacts.tests.test_segment_engagement import EngagementData
-from pregon.tests.browser import PASSWORD, chromium_page, login, screenshot, watch
+from pregon.tests.browser import PASSWORD, BrowserTestCase, chromium_page, login, screenshot, watch
 
 EDITOR = "editora@example.pe"
 
 
 @pytest.mark.browser
-class SegmentEngagementBrowserTestCase(EngagementData, StaticLiveServerTestCase):
+class SegmentEngagementBrowserTestCase(EngagementData, BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
-        unsafe = mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
-        unsafe.start()
-        self.addCleanup(unsafe.stop)
         User.objects.create_user(EDITOR, PASSWORD, role=Role.EDITOR, name="Eva Editora")
         self.make()
 

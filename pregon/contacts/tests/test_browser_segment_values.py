@@ -1,26 +1,19 @@
 """The segment builder in real Chromium with a custom text field: the values the contacts
 hold are offered to pick from, and a rule typed without accents counts the accented ones."""
 
-import os
-from unittest import mock
-
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from pregon.accounts.models import Role, User
 from pregon.contacts.models import Contact, Field, FieldType
-from pregon.tests.browser import PASSWORD, chromium_page, login, watch
+from pregon.tests.browser import PASSWORD, BrowserTestCase, chromium_page, login, watch
 
 EDITOR = "editora@example.pe"
 
 
 @pytest.mark.browser
-class SegmentValuesBrowserTestCase(StaticLiveServerTestCase):
+class SegmentValuesBrowserTestCase(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
-        unsafe = mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
-        unsafe.start()
-        self.addCleanup(unsafe.stop)
         User.objects.create_user(EDITOR, PASSWORD, role=Role.EDITOR, name="Eva Editora")
         Field.objects.create(key="region", label="Región", type=FieldType.TEXT)
         for number, region in enumerate(["Junín", "Lima", "Junín", "Cusco"]):

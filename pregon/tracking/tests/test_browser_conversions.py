@@ -1,19 +1,16 @@
 """The conversion script on the virtual classroom's pages, in real Chromium: a person comes
 from a tracked link to the course page, enrols a page later, and the enrolment is recorded."""
 
-import os
-from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import override_settings
 
 from pregon.campaigns import scheduling
 from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
 from pregon.sending import links
 from pregon.sending.models import Message
-from pregon.tests.browser import chromium_page, watch
+from pregon.tests.browser import BrowserTestCase, chromium_page, watch
 from pregon.tracking.models import Event, EventKind
 
 # The classroom's pages, as docs/manual/impacto.md tells to set them up: the script on every
@@ -26,12 +23,9 @@ ENROLLED = (
 
 
 @pytest.mark.browser
-class ConversionScriptBrowserTestCase(StaticLiveServerTestCase):
+class ConversionScriptBrowserTestCase(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
-        unsafe = mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
-        unsafe.start()
-        self.addCleanup(unsafe.stop)
         site = override_settings(SITE_URL=self.live_server_url)
         site.enable()
         self.addCleanup(site.disable)

@@ -296,13 +296,13 @@ def _send_test(worker: Worker, mailing: Mailing, address: str, sample: Contact |
     try:
         address = normalize_email(address)
     except ValueError as error:
-        return SentTest(address, "", b"", Result(Outcome.FAILED, None, str(error), False))
+        return SentTest(address, "", b"", Result(Outcome.FAILED, None, str(error)))
     message = Message(pk=0, mailing=mailing, email=address, contact=sample)
     try:
         return_path, data = worker.build(message)
     except InvalidTemplate as error:
         # Content saved before the merge-tag rules: the reason, as a sent one gets.
-        return SentTest(address, "", b"", Result(Outcome.FAILED, None, str(error)[:500], False))
+        return SentTest(address, "", b"", Result(Outcome.FAILED, None, str(error)[:500]))
     return SentTest(address, return_path, data, worker.transport.send(return_path, address, data))
 
 
@@ -327,7 +327,7 @@ def send_batch(worker: Worker, size: int = BATCH_SIZE) -> bool:
         except Exception as error:
             # A message that cannot be built will not build next time either.
             log.exception("message %s could not be built", message.pk)
-            results.append((message, Result(Outcome.FAILED, None, str(error)[:500], False)))
+            results.append((message, Result(Outcome.FAILED, None, str(error)[:500])))
             continue
         results.append((message, worker.transport.send(return_path, message.email, data)))
     record(lease, results, delivered=worker.transport.delivers)

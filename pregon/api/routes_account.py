@@ -18,7 +18,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from pregon.api import auth
 from pregon.api.errors import ErrorOut, get_or_404
-from pregon.api.schemas import PeriodOut, QuotaMonthOut
+from pregon.api.schemas import PeriodOut, QuotaMonthOut, month_out, utc
 from pregon.contacts.models import Contact
 from pregon.reports import consumption as usage
 from pregon.reports.history import Entry, history
@@ -114,26 +114,6 @@ class ConsumptionOut(Schema):
     )
 
 
-def _utc(at: datetime.datetime) -> datetime.datetime:
-    # The plan's months are built in the account's time zone; the API answers in UTC, as
-    # it does for every time read from the database.
-    return at.astimezone(datetime.UTC)
-
-
-def month_out(month: usage.Month) -> dict[str, Any]:
-    """A month of the plan as the API gives it (here and in GET /quota)."""
-    return {
-        "start": _utc(month.start),
-        "end": _utc(month.end),
-        "amount": month.plan,
-        "credited": month.credited,
-        "used": month.used,
-        "granted": month.granted,
-        "left": month.left,
-        "is_current": month.is_current,
-    }
-
-
 @router.get(
     "/consumption",
     response=ConsumptionOut,
@@ -151,8 +131,8 @@ def consumption(request: HttpRequest) -> dict[str, Any]:
     current = figures.current
     return {
         "monthly": figures.monthly,
-        "term": {"start": _utc(figures.term_start), "end": _utc(figures.term_end)},
-        "period": {"start": _utc(current.start), "end": _utc(current.end)} if current else None,
+        "term": {"start": utc(figures.term_start), "end": utc(figures.term_end)},
+        "period": {"start": utc(current.start), "end": utc(current.end)} if current else None,
         "balance": figures.balance,
         "used_this_month": figures.used_this_month,
         "used_in_term": figures.used_in_term,

@@ -9,7 +9,6 @@ or deleting a campaign that is no longer a draft: the request is well formed, bu
 campaign is not in a state to take it.
 """
 
-import datetime
 import uuid
 from typing import Any
 
@@ -34,7 +33,6 @@ from pregon.api.errors import (
     invalid,
     save_form,
 )
-from pregon.api.routes_account import month_out
 from pregon.api.schemas import (
     BackendIn,
     BackendOut,
@@ -53,6 +51,8 @@ from pregon.api.schemas import (
     SenderPatch,
     TestResultOut,
     TestSendIn,
+    month_out,
+    utc,
 )
 from pregon.campaigns.forms import CampaignForm, ScheduleForm, TestSendForm
 from pregon.campaigns.models import (
@@ -751,12 +751,6 @@ def backend_check(request: HttpRequest, code: str) -> dict[str, Any]:
 # The quota: figures an analyst may read, as on the quota page; credits for administrators.
 
 
-def _utc(at: datetime.datetime) -> datetime.datetime:
-    # The plan's months are built in the account's time zone; the API answers in UTC, as
-    # it does for every time read from the database.
-    return at.astimezone(datetime.UTC)
-
-
 @router.get(
     "/quota",
     response=QuotaOut,
@@ -775,7 +769,7 @@ def quota_detail(request: HttpRequest) -> dict[str, Any]:
     current = figures.current
     return {
         "months": [month_out(month) for month in figures.months],
-        "period": {"start": _utc(current.start), "end": _utc(current.end)} if current else None,
+        "period": {"start": utc(current.start), "end": utc(current.end)} if current else None,
         "balance": figures.balance,
         "used": figures.used_this_month,
     }
@@ -810,8 +804,8 @@ def quota_credit(request: HttpRequest, payload: CreditIn) -> Status[dict[str, An
     out = {
         "amount": grant.amount,
         "reason": grant.reason,
-        "starts_at": _utc(grant.starts_at),
-        "ends_at": _utc(grant.ends_at),
+        "starts_at": utc(grant.starts_at),
+        "ends_at": utc(grant.ends_at),
         "balance": quota.balance(),
     }
     return Status(201, out)

@@ -23,6 +23,7 @@ from pregon.contacts.models import (
     Status,
 )
 from pregon.content.models import Format
+from pregon.reports.consumption import Month
 from pregon.sending.models import Backend, BackendKind, Security, SenderIdentity
 
 BULK_LIMIT = 1000
@@ -901,3 +902,23 @@ class DomainRecordOut(Schema):
 class DomainDetailOut(DomainOut):
     records: list[DomainRecordOut]
     alignment: str = SchemaField("", description=gettext_lazy("DMARC alignment, as last verified."))
+
+
+def utc(at: datetime.datetime) -> datetime.datetime:
+    """A time as the API gives it: in UTC, as every time read from the database. (The plan's
+    months are built in the account's time zone.)"""
+    return at.astimezone(datetime.UTC)
+
+
+def month_out(month: Month) -> dict[str, Any]:
+    """A month of the plan as the API gives it (GET /consumption and GET /quota)."""
+    return {
+        "start": utc(month.start),
+        "end": utc(month.end),
+        "amount": month.plan,
+        "credited": month.credited,
+        "used": month.used,
+        "granted": month.granted,
+        "left": month.left,
+        "is_current": month.is_current,
+    }

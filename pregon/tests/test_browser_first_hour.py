@@ -15,10 +15,9 @@ from aiosmtpd.controller import Controller
 from django.test import override_settings
 
 from pregon.accounts.models import Role, User
-from pregon.campaigns.tests.smtp import Mailbox, free_port
 from pregon.sending import quota
 from pregon.sending.forms import SmtpBackendForm
-from pregon.tests.browser import (
+from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
     chromium_page,
@@ -27,6 +26,7 @@ from pregon.tests.browser import (
     task_worker,
     watch,
 )
+from pregon.testing.smtp import Mailbox, free_port
 
 ADMIN = "capacitacion@entidad.gob.pe"
 CONTACTS = (

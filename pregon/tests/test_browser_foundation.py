@@ -28,7 +28,7 @@ from pregon.contacts.models import (
     SuppressionReason,
     Tag,
 )
-from pregon.tests.browser import (
+from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
     chromium_page,

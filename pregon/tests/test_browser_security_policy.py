@@ -10,7 +10,7 @@ from pregon.contacts.models import Contact, MailingList, Subscription
 from pregon.content import starts
 from pregon.sending import quota
 from pregon.sending.models import SenderIdentity
-from pregon.tests.browser import PASSWORD, BrowserTestCase, chromium_page, login, watch
+from pregon.testing.browser import PASSWORD, BrowserTestCase, chromium_page, login, watch
 
 ADMIN = "admin@example.pe"
 

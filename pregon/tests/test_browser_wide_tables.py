@@ -8,7 +8,7 @@ from pregon.accounts.models import AuditAction, Role, User
 from pregon.campaigns.models import Campaign
 from pregon.contacts.models import Import, MailingList, Suppression, SuppressionReason
 from pregon.sending.models import Backend, BackendKind, SenderIdentity
-from pregon.tests.browser import PASSWORD, BrowserTestCase, chromium_page, login, watch
+from pregon.testing.browser import PASSWORD, BrowserTestCase, chromium_page, login, watch
 
 ADMIN = "admin@example.pe"
 LONG_NAME = "Dirección Nacional de Capacitación y Fortalecimiento de Competencias " * 2

@@ -1,6 +1,6 @@
 from pregon.content.models import EmailTemplate, Format
 from pregon.content.preview import PREVIEW_POLICY
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 MJML = (
     "<mjml><mj-body><mj-section><mj-column><mj-text>Hola</mj-text>"

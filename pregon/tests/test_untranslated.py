@@ -18,10 +18,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from pregon.accounts.models import ApiToken
 from pregon.campaigns import scheduling
-from pregon.campaigns.tests import data, drafts
 from pregon.contacts.models import Contact, Field, FieldType, Segment
 from pregon.sending.models import Backend, BackendKind, Security
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase, campaigns, drafts
 from pregon.tests.test_translations import catalogue_entries
 
 # Words that reached Spanish users in English before (issue 12), checked as whole words.
@@ -132,10 +131,10 @@ class UntranslatedTestCase(BaseTestCase):
         self.use_temporary_media()
         self.msgids = english_msgids()
         Field.objects.create(key="region", label="Región", type=FieldType.TEXT)
-        participants = data.contacts_on_a_list(3)
-        self.sent = data.campaign_to(participants)
+        participants = campaigns.contacts_on_a_list(3)
+        self.sent = campaigns.campaign_to(participants)
         scheduling.start_due_campaigns()
-        data.send_all()
+        campaigns.send_all()
         self.draft = drafts.draft(drafts.mailing_list("Egresados"))
         self.segment = Segment.objects.create(name="Cusco", rules={"match": "all", "rules": []})
         self.backend = Backend.objects.create(

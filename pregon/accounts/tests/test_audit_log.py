@@ -1,7 +1,7 @@
 import datetime
 
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 
 class AuditLogTestCase(BaseTestCase):

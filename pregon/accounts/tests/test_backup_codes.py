@@ -7,7 +7,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pregon.accounts.models import AuditAction, AuditEntry, BackupCode
-from pregon.test import PASSWORD, BaseTestCase
+from pregon.testing import PASSWORD, BaseTestCase
 
 
 def current_code(device: TOTPDevice) -> str:

@@ -1,7 +1,7 @@
 from django.test import override_settings
 
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 SPOOFED_AND_REAL = {"HTTP_X_FORWARDED_FOR": "203.0.113.66, 198.51.100.7"}
 

@@ -5,7 +5,7 @@ from django.core import mail
 from django.utils import timezone
 
 from pregon.accounts.models import AuditAction, AuditEntry, User
-from pregon.test import PASSWORD, BaseTestCase
+from pregon.testing import PASSWORD, BaseTestCase
 
 NEW_EMAIL = "roberto@agencia.gob.pe"
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.test import override_settings
 
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.test import PASSWORD, BaseTestCase
+from pregon.testing import PASSWORD, BaseTestCase
 
 
 class LoginTestCase(BaseTestCase):

@@ -1,5 +1,5 @@
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 
 class LogoutTestCase(BaseTestCase):

@@ -1,5 +1,5 @@
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.test import PASSWORD, BaseTestCase
+from pregon.testing import PASSWORD, BaseTestCase
 
 NEW_PASSWORD = "a new and long passphrase"
 

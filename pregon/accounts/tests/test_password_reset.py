@@ -3,7 +3,7 @@ import re
 from django.core import mail
 
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.test import PASSWORD, BaseTestCase
+from pregon.testing import PASSWORD, BaseTestCase
 
 NEW_PASSWORD = "a new and long passphrase"
 

@@ -1,4 +1,4 @@
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 
 class ProfileTestCase(BaseTestCase):

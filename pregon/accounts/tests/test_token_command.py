@@ -3,7 +3,7 @@ from io import StringIO
 from django.core.management import CommandError, call_command
 
 from pregon.accounts.models import ApiToken, AuditAction, AuditEntry
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 
 class TokenCommandTestCase(BaseTestCase):

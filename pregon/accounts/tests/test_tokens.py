@@ -1,7 +1,7 @@
 import re
 
 from pregon.accounts.models import ApiToken, AuditAction, AuditEntry
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 
 class TokensTestCase(BaseTestCase):

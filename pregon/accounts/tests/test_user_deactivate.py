@@ -1,5 +1,5 @@
 from pregon.accounts.models import AuditAction, AuditEntry, Role
-from pregon.test import PASSWORD, BaseTestCase
+from pregon.testing import PASSWORD, BaseTestCase
 
 
 class UserDeactivateTestCase(BaseTestCase):

@@ -4,7 +4,7 @@ from django.core import mail
 from django.test import override_settings
 
 from pregon.accounts.models import AuditAction, AuditEntry, Role, User
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 
 class UserReinviteTestCase(BaseTestCase):

@@ -1,7 +1,7 @@
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.test import PASSWORD, BaseTestCase
+from pregon.testing import PASSWORD, BaseTestCase
 
 
 class UserTwoFactorResetTestCase(BaseTestCase):

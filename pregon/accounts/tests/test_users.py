@@ -5,7 +5,7 @@ from django.core import mail
 from django.test import override_settings
 
 from pregon.accounts.models import AuditAction, AuditEntry, Role, User
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 NEW_PASSWORD = "a new and long passphrase"
 

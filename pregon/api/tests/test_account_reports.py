@@ -4,11 +4,11 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.test import override_settings
 
-from pregon.api.tests.base import ApiTestCase
 from pregon.contacts.models import Contact
-from pregon.reports.tests.data import LINKS, reported_campaign
 from pregon.sending import quota
 from pregon.sending.models import QuotaDebit
+from pregon.testing.api import ApiTestCase
+from pregon.testing.reports import LINKS, reported_campaign
 
 LIMA = ZoneInfo("America/Lima")
 

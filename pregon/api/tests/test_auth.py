@@ -1,5 +1,5 @@
 from pregon.accounts.models import ApiToken
-from pregon.api.tests.base import ApiTestCase
+from pregon.testing.api import ApiTestCase
 
 
 class AuthTestCase(ApiTestCase):

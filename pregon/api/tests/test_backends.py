@@ -1,11 +1,11 @@
 from django.test import override_settings
 
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.api.tests.base import ApiTestCase
-from pregon.campaigns.tests.smtp import Mailbox, free_port, smtp_server
 from pregon.lib import vault
 from pregon.sending.models import Backend, BackendKind, Security
-from pregon.sending.tests.test_providers import FakeProvider, closed_port
+from pregon.testing.api import ApiTestCase
+from pregon.testing.providers import FakeProvider
+from pregon.testing.smtp import Mailbox, free_port, smtp_server
 
 PASSWORD = "s3cret-relay-pass"
 API_KEY = "key-3ax6xnjp29jd6fds4gc373sgvjxteol0"
@@ -297,7 +297,7 @@ class BackendsTestCase(ApiTestCase):
         self.assertIn("HTTP 401", response.json()["reply"])
         self.assertNoPassword(response)
 
-        backend.options["api_url"] = f"http://127.0.0.1:{closed_port()}/v3"
+        backend.options["api_url"] = f"http://127.0.0.1:{free_port()}/v3"
         backend.save()
         response = self.call("POST", f"/backends/{backend.code}/check")
         self.assertEqual(response.json()["outcome"], "retry")

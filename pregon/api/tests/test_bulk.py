@@ -1,5 +1,5 @@
-from pregon.api.tests.base import ApiTestCase
 from pregon.contacts.models import Contact, Field, FieldType, MailingList, Tag
+from pregon.testing.api import ApiTestCase
 
 
 class BulkUpsertTestCase(ApiTestCase):

@@ -6,14 +6,14 @@ from django.test import override_settings
 from django.utils import timezone
 
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.api.tests.base import ApiTestCase
 from pregon.campaigns.models import Campaign, CampaignStatus
 from pregon.campaigns.scheduling import start_due_campaigns
-from pregon.campaigns.tests import drafts
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
-from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.contacts.models import Contact, Segment
 from pregon.sending.models import Message, MessageStatus, QuotaDebit
+from pregon.testing import drafts
+from pregon.testing.api import ApiTestCase
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list
+from pregon.testing.smtp import Mailbox, smtp_server
 
 LIMA = ZoneInfo("America/Lima")
 UNKNOWN = "6f1c1f0e-0000-4000-8000-000000000000"

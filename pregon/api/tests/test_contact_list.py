@@ -1,5 +1,5 @@
-from pregon.api.tests.base import ApiTestCase
 from pregon.contacts.models import Contact, MailingList, Status, Tag
+from pregon.testing.api import ApiTestCase
 
 
 class ContactListTestCase(ApiTestCase):

@@ -1,5 +1,4 @@
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.api.tests.base import ApiTestCase
 from pregon.contacts.models import (
     ConsentSource,
     Contact,
@@ -9,6 +8,7 @@ from pregon.contacts.models import (
     Status,
     Tag,
 )
+from pregon.testing.api import ApiTestCase
 
 
 class ContactsTestCase(ApiTestCase):

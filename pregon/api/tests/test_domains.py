@@ -6,10 +6,10 @@ import unittest
 from django.test import override_settings
 
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.api.tests.base import ApiTestCase
 from pregon.domains.models import DomainStatus, SendingDomain
-from pregon.domains.tests.knot import have_knot, knot_server, txt
 from pregon.sending.models import Backend, BackendKind
+from pregon.testing.api import ApiTestCase
+from pregon.testing.knot import have_knot, knot_server, txt
 
 
 def published(domain: SendingDomain) -> list[tuple[str, str, str]]:

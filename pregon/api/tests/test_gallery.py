@@ -3,9 +3,9 @@ from pathlib import Path
 
 from django.test import override_settings
 
-from pregon.api.tests.base import ApiTestCase
 from pregon.content import gallery
 from pregon.content.models import BrandKit
+from pregon.testing.api import ApiTestCase
 
 
 class GalleryTestCase(ApiTestCase):

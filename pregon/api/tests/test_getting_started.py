@@ -1,6 +1,6 @@
-from pregon.api.tests.base import ApiTestCase
-from pregon.campaigns.tests import drafts
 from pregon.contacts.models import Contact
+from pregon.testing import drafts
+from pregon.testing.api import ApiTestCase
 
 
 class GettingStartedTestCase(ApiTestCase):

@@ -5,10 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.api.tests.base import ApiTestCase
 from pregon.contacts import imports
 from pregon.contacts.models import Contact, Import, ImportStatus, MailingList
 from pregon.testing import workbooks
+from pregon.testing.api import ApiTestCase
 
 CSV = (
     "Correo;Nombre;Teléfono\n"

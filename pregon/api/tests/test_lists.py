@@ -1,6 +1,6 @@
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.api.tests.base import ApiTestCase
 from pregon.contacts.models import Contact, MailingList
+from pregon.testing.api import ApiTestCase
 
 
 class ListsTestCase(ApiTestCase):

@@ -5,8 +5,8 @@ import time_machine
 from django.test import override_settings
 
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.api.tests.base import ApiTestCase
 from pregon.sending.models import QuotaDebit, QuotaGrant
+from pregon.testing.api import ApiTestCase
 
 LIMA = ZoneInfo("America/Lima")
 

@@ -1,6 +1,6 @@
-from pregon.api.tests.base import ApiTestCase
-from pregon.campaigns.tests import drafts
-from pregon.reports.tests.data import BLOCKED, LINKS, refuse, reported_campaign
+from pregon.testing import drafts
+from pregon.testing.api import ApiTestCase
+from pregon.testing.reports import BLOCKED, LINKS, refuse, reported_campaign
 
 UNKNOWN = "6f1c1f0e-0000-4000-8000-000000000000"
 

@@ -1,8 +1,8 @@
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.api.tests.base import ApiTestCase
-from pregon.campaigns.tests import drafts
 from pregon.domains.models import SendingDomain
 from pregon.sending.models import SenderIdentity
+from pregon.testing import drafts
+from pregon.testing.api import ApiTestCase
 
 
 class SendersTestCase(ApiTestCase):

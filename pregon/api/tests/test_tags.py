@@ -1,8 +1,8 @@
 from urllib.parse import quote
 
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.api.tests.base import ApiTestCase
 from pregon.contacts.models import Contact, Tag
+from pregon.testing.api import ApiTestCase
 
 
 class TagsTestCase(ApiTestCase):

@@ -2,12 +2,12 @@
 campaign is a 422 with a Spanish reason, and nothing is saved; the preview of a template
 saved before the rules is a 422 that says why, never a 500."""
 
-from pregon.api.tests.base import ApiTestCase
 from pregon.campaigns.models import Campaign
-from pregon.campaigns.tests import drafts
-from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.content.models import EmailTemplate, Format
+from pregon.testing import drafts
+from pregon.testing.api import ApiTestCase
 from pregon.testing.injection import LONGEST_FIELD, PAYLOADS, html, mjml
+from pregon.testing.smtp import Mailbox, smtp_server
 
 
 class TemplateInjectionTestCase(ApiTestCase):

@@ -1,7 +1,7 @@
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.api.tests.base import ApiTestCase
 from pregon.contacts.models import Contact, Field, FieldType
 from pregon.content.models import BrandKit, EmailTemplate, Format
+from pregon.testing.api import ApiTestCase
 
 FOOTER = '<p><a href="{{ enlace_baja }}">Darse de baja</a></p>'
 HTML = f"<p>Hola {{{{ nombre }}}}, su DNI es {{{{ dni }}}}.</p>{FOOTER}"

@@ -15,12 +15,10 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from pregon.accounts.models import Role, User
 from pregon.campaigns.models import Campaign, CampaignStatus
-from pregon.campaigns.tests.data import contacts_on_a_list
-from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.content import starts
 from pregon.sending import quota
 from pregon.sending.models import SenderIdentity
-from pregon.tests.browser import (
+from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
     chromium_page,
@@ -30,6 +28,8 @@ from pregon.tests.browser import (
     screenshot,
     watch,
 )
+from pregon.testing.campaigns import contacts_on_a_list
+from pregon.testing.smtp import Mailbox, smtp_server
 
 ADMIN = "admin@example.pe"
 RECIPIENTS = 400

@@ -11,9 +11,8 @@ from django.urls import reverse
 
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.campaigns.models import Campaign, CampaignStatus, IllegalTransition
-from pregon.campaigns.tests import drafts
 from pregon.sending.models import Mailing, MailingStatus
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase, drafts
 
 LIMA = ZoneInfo("America/Lima")
 CHANGED = "The campaign already changed; reload to see its state."

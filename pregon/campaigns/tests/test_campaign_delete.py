@@ -4,8 +4,7 @@ from django.urls import reverse
 
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.campaigns.models import Campaign, CampaignStatus
-from pregon.campaigns.tests import drafts
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase, drafts
 
 CHANGED = "The campaign already changed; reload to see its state."
 

@@ -2,9 +2,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from pregon.campaigns.models import Campaign
-from pregon.campaigns.tests import drafts
 from pregon.contacts.models import Contact, Segment, Status
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase, drafts
 
 
 class CampaignDetailTestCase(BaseTestCase):

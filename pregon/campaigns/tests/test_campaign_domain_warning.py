@@ -2,9 +2,9 @@
 
 from django.urls import reverse
 
-from pregon.campaigns.tests.drafts import draft, mailing_list
 from pregon.domains.models import DomainStatus, SendingDomain
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
+from pregon.testing.drafts import draft, mailing_list
 
 
 class CampaignDomainWarningTestCase(BaseTestCase):

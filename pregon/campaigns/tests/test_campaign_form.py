@@ -1,9 +1,8 @@
 from django.urls import reverse
 
 from pregon.campaigns.models import Campaign, CampaignStatus
-from pregon.campaigns.tests import drafts
 from pregon.contacts.models import MailingList, Segment
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase, drafts
 
 NOT_READY_HTML = "<html><body><p>Sin enlace de baja</p></body></html>"
 

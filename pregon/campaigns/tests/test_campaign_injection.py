@@ -5,10 +5,9 @@ the rules shows the reason instead of a 500."""
 from django.urls import reverse
 
 from pregon.campaigns.models import Campaign
-from pregon.campaigns.tests import drafts
-from pregon.campaigns.tests.smtp import Mailbox, smtp_server
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase, drafts
 from pregon.testing.injection import LONGEST_FIELD, PAYLOADS
+from pregon.testing.smtp import Mailbox, smtp_server
 
 
 class CampaignInjectionTestCase(BaseTestCase):

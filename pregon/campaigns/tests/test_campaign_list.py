@@ -4,9 +4,8 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 
 from pregon.campaigns.models import CampaignStatus
-from pregon.campaigns.tests import drafts
 from pregon.sending.models import Mailing, Message, MessageStatus
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase, drafts
 
 
 class CampaignListTestCase(BaseTestCase):

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 QUOTA_LINK = '<a class="nav-link" href="/informes/consumo/">Consumption</a>'
 QUOTA_ITEM = '<a class="dropdown-item" href="/informes/consumo/">Consumption</a>'

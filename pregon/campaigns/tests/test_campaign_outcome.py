@@ -9,10 +9,10 @@ from django.urls import reverse
 from pregon.accounts.models import ApiToken
 from pregon.campaigns import scheduling
 from pregon.campaigns.models import Campaign, CampaignStatus
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list, send_all
-from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.contacts.models import Contact, Status
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list, send_all
+from pregon.testing.smtp import Mailbox, smtp_server
 
 BLOCKED = "554 5.7.1 Service unavailable; client host [203.0.113.5] blocked using zen.example"
 

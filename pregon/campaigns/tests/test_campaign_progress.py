@@ -1,9 +1,8 @@
 from django.urls import reverse
 
 from pregon.campaigns.models import Campaign, CampaignStatus
-from pregon.campaigns.tests import drafts
 from pregon.sending.models import Mailing, Message, MessageStatus
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase, drafts
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

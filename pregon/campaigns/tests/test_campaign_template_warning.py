@@ -3,9 +3,9 @@ says so: the trap of a gallery design made with an empty brand kit."""
 
 from django.urls import reverse
 
-from pregon.campaigns.tests.drafts import READY_HTML, draft, mailing_list, template
 from pregon.content.models import EmailTemplate
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
+from pregon.testing.drafts import READY_HTML, draft, mailing_list, template
 
 SITE_LINK = '<p><a href="http://127.0.0.1:8000/cursos/ley-32069">Inscríbete</a></p>'
 

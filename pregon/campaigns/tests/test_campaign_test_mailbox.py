@@ -10,11 +10,11 @@ from django.urls import reverse
 
 from pregon.campaigns import scheduling
 from pregon.campaigns.models import Campaign, CampaignStatus
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list, send_all
-from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.reports import stats
 from pregon.sending import quota
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list, send_all
+from pregon.testing.smtp import Mailbox, smtp_server
 
 WARNING = (
     "No sending server is set up: the messages will go to the local test mailbox and reach nobody."

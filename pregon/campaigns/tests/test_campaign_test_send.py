@@ -8,10 +8,9 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.urls import reverse
 
 from pregon.campaigns.models import Campaign
-from pregon.campaigns.tests import drafts
 from pregon.contacts.models import Contact
 from pregon.sending.models import Backend, BackendKind, Message, QuotaDebit, Security
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase, drafts
 
 
 class Inbox:

@@ -5,12 +5,11 @@ from urllib.parse import parse_qs, urlsplit
 from django.test import TestCase
 from django.urls import reverse
 
-from pregon.api.tests.base import ApiTestCase
 from pregon.campaigns import scheduling
 from pregon.campaigns.models import Campaign
-from pregon.campaigns.tests import drafts
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase, drafts
+from pregon.testing.api import ApiTestCase
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list
 
 
 def started(**settings: object) -> Campaign:

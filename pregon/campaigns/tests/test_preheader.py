@@ -6,20 +6,14 @@ import re
 from django.test import TestCase, override_settings
 
 from pregon.campaigns import scheduling
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list, send_all
-from pregon.campaigns.tests.smtp import Mailbox, smtp_server
-from pregon.content import gallery, starts
+from pregon.content import gallery
 from pregon.content.models import EmailTemplate, Format
 from pregon.content.preheader import STYLE
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list, send_all
+from pregon.testing.drafts import gallery_template
+from pregon.testing.smtp import Mailbox, smtp_server
 
 HIDDEN_DIV = re.compile(r'<div style="[^"]*display:\s*none[^"]*">(.*?)</div>', re.DOTALL)
-
-
-def gallery_template(key: str) -> EmailTemplate:
-    template, source = starts.from_gallery(gallery.get(key)) if key != "blank" else starts.blank()
-    template.set_source(source)
-    template.save()
-    return template
 
 
 @override_settings(SITE_URL="https://correo.escuela.example.pe")

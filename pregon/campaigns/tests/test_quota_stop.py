@@ -4,11 +4,11 @@ from django.db.models import Sum
 from django.test import TestCase, override_settings
 
 from pregon.campaigns.models import CampaignStatus
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list, send_all
-from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.scheduler import tick
 from pregon.sending import quota
 from pregon.sending.models import QuotaDebit
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list, send_all
+from pregon.testing.smtp import Mailbox, smtp_server
 
 
 @override_settings(QUOTA_MONTHLY=30)

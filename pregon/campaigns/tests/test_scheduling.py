@@ -8,10 +8,10 @@ from django.utils import timezone, translation
 
 from pregon.campaigns import scheduling
 from pregon.campaigns.models import CampaignStatus, IllegalTransition
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list, send_all
-from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.scheduler import tick
 from pregon.sending.models import MailingStatus, Message
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list, send_all
+from pregon.testing.smtp import Mailbox, smtp_server
 
 
 class SchedulingTestCase(TestCase):

@@ -9,12 +9,12 @@ from django.test import TestCase, override_settings
 
 from pregon.campaigns import scheduling
 from pregon.campaigns.models import Campaign, CampaignStatus
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list, send_all
-from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.contacts.models import Contact, Status, Suppression
 from pregon.domains.models import DkimKey
 from pregon.lib import signing
 from pregon.sending.models import Message, MessageStatus, QuotaDebit
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list, send_all
+from pregon.testing.smtp import Mailbox, smtp_server
 
 
 def send_everything() -> None:

@@ -12,10 +12,9 @@ from django.urls import reverse
 from pregon.accounts.models import AuditEntry
 from pregon.campaigns import scheduling
 from pregon.campaigns.models import Campaign, CampaignStatus
-from pregon.campaigns.tests import drafts
 from pregon.contacts.models import Contact, Status, Suppression
 from pregon.sending.models import Message
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase, drafts
 
 LIMA = ZoneInfo("America/Lima")
 HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)">')

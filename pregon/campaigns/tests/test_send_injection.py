@@ -10,15 +10,15 @@ from django.utils import timezone, translation
 
 from pregon.campaigns import scheduling
 from pregon.campaigns.models import Campaign
-from pregon.campaigns.tests import drafts
-from pregon.campaigns.tests.data import send_all
-from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.contacts.models import Contact, Field, MailingList, Subscription
 from pregon.content.models import EmailTemplate, Format
 from pregon.content.plaintext import html_to_text
 from pregon.sending import quota
 from pregon.sending.models import Message, MessageStatus
+from pregon.testing import drafts
+from pregon.testing.campaigns import send_all
 from pregon.testing.injection import LONGEST_FIELD, PAYLOADS, html
+from pregon.testing.smtp import Mailbox, smtp_server
 
 
 class SendInjectionTestCase(TestCase):

@@ -3,12 +3,12 @@
 from django.test import TestCase
 from django.utils import translation
 
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
-from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.contacts.models import Contact
 from pregon.sending import engine
 from pregon.sending.backends import Outcome
 from pregon.sending.models import Message, QuotaDebit
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list
+from pregon.testing.smtp import Mailbox, smtp_server
 
 
 class SendTestsTestCase(TestCase):

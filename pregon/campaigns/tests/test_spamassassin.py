@@ -10,10 +10,10 @@ import unittest
 from django.test import TestCase, override_settings
 
 from pregon.campaigns import scheduling
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list, send_all
-from pregon.campaigns.tests.smtp import Mailbox, smtp_server
-from pregon.campaigns.tests.test_preheader import gallery_template
 from pregon.content import gallery
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list, send_all
+from pregon.testing.drafts import gallery_template
+from pregon.testing.smtp import Mailbox, smtp_server
 
 SPAMASSASSIN = shutil.which("spamassassin")
 # Rules on hidden or invisible text, which a badly hidden preheader fires.

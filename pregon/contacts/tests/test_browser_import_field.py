@@ -8,8 +8,15 @@ from django.test import override_settings
 
 from pregon.accounts.models import Role, User
 from pregon.contacts.models import Field, FieldType, Import, MailingList
-from pregon.contacts.tests.import_case import CSV
-from pregon.tests.browser import PASSWORD, BrowserTestCase, chromium_page, login, screenshot, watch
+from pregon.testing.browser import (
+    PASSWORD,
+    BrowserTestCase,
+    chromium_page,
+    login,
+    screenshot,
+    watch,
+)
+from pregon.testing.imports import CSV
 
 EDITOR = "editora@example.pe"
 

@@ -5,8 +5,15 @@ import pytest
 
 from pregon.accounts.models import Role, User
 from pregon.contacts.models import Segment
-from pregon.contacts.tests.test_segment_engagement import EngagementData
-from pregon.tests.browser import PASSWORD, BrowserTestCase, chromium_page, login, screenshot, watch
+from pregon.testing.browser import (
+    PASSWORD,
+    BrowserTestCase,
+    chromium_page,
+    login,
+    screenshot,
+    watch,
+)
+from pregon.testing.engagement import EngagementData
 
 EDITOR = "editora@example.pe"
 

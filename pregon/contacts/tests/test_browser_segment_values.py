@@ -5,7 +5,7 @@ import pytest
 
 from pregon.accounts.models import Role, User
 from pregon.contacts.models import Contact, Field, FieldType
-from pregon.tests.browser import PASSWORD, BrowserTestCase, chromium_page, login, watch
+from pregon.testing.browser import PASSWORD, BrowserTestCase, chromium_page, login, watch
 
 EDITOR = "editora@example.pe"
 

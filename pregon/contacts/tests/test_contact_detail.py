@@ -11,7 +11,7 @@ from pregon.contacts.models import (
     Suppression,
     Tag,
 )
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 
 class ContactDetailTestCase(BaseTestCase):

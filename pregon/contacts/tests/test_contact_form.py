@@ -1,5 +1,5 @@
 from pregon.contacts.models import Contact, Field, FieldType, MailingList, Status, Tag
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 NEW_URL = "/contactos/nuevo/"
 

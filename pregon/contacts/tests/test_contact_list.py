@@ -2,7 +2,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from pregon.contacts.models import Contact, MailingList, Segment, Status, Subscription, Tag
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 URL = "/contactos/"
 

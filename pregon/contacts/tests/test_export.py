@@ -18,7 +18,7 @@ from pregon.contacts.models import (
     Subscription,
     Tag,
 )
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 URL = "/contactos/exportar/"
 HEADER = [

@@ -1,6 +1,6 @@
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.contacts.models import Contact, Field, FieldType
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 URL = "/contactos/campos/"
 

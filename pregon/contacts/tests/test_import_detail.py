@@ -1,7 +1,7 @@
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.contacts import imports
 from pregon.contacts.models import Contact, Field, FieldType, Import, ImportStatus, MailingList
-from pregon.contacts.tests.import_case import ImportCase
+from pregon.testing.imports import ImportCase
 
 MAPPING = {
     "column_0": "email",

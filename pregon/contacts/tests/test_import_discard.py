@@ -2,7 +2,7 @@ from pathlib import Path
 
 from pregon.contacts import imports
 from pregon.contacts.models import Import, ImportStatus
-from pregon.contacts.tests.import_case import ImportCase
+from pregon.testing.imports import ImportCase
 
 
 class ImportDiscardTestCase(ImportCase):

@@ -8,8 +8,8 @@ from django.http import HttpResponse
 from django.test import override_settings
 
 from pregon.contacts.models import Contact, Import
-from pregon.contacts.tests.import_case import ImportCase
 from pregon.testing import workbooks
+from pregon.testing.imports import ImportCase
 
 
 class ImportHostileFilesTestCase(ImportCase):

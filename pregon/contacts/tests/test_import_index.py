@@ -3,7 +3,7 @@ from pathlib import Path
 from django.test import override_settings
 
 from pregon.contacts.models import Import, ImportStatus
-from pregon.contacts.tests.import_case import CSV, ImportCase
+from pregon.testing.imports import CSV, ImportCase
 
 
 class ImportIndexTestCase(ImportCase):

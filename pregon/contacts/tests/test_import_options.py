@@ -5,7 +5,7 @@ import re
 
 from pregon.contacts import imports
 from pregon.contacts.models import Field, FieldType, Import, ImportStatus, MailingList
-from pregon.contacts.tests.import_case import ImportCase
+from pregon.testing.imports import ImportCase
 
 OPTIONS = {"column_0": "email", "column_1": "first_name", "update_existing": "1"}
 

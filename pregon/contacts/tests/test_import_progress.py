@@ -1,6 +1,6 @@
 from pregon.contacts import imports
 from pregon.contacts.models import Import, ImportStatus
-from pregon.contacts.tests.import_case import ImportCase
+from pregon.testing.imports import ImportCase
 
 
 class ImportProgressTestCase(ImportCase):

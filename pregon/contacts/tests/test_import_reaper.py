@@ -9,7 +9,7 @@ from django_tasks_db.models import DBTaskResult
 
 from pregon.contacts import imports
 from pregon.contacts.models import Contact, Import, ImportStatus, MailingList, Subscription
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 CSV = (
     "Correo;Nombre\r\n"

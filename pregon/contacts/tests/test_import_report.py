@@ -3,7 +3,7 @@ import io
 
 from pregon.contacts import imports
 from pregon.contacts.models import Field, FieldType
-from pregon.contacts.tests.import_case import ImportCase
+from pregon.testing.imports import ImportCase
 
 # A formula in a rejected cell must not run when the report is opened in a spreadsheet.
 CSV = (

@@ -22,7 +22,7 @@ from pregon.contacts.models import (
     Subscription,
     Tag,
 )
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 NOW = datetime.datetime(2025, 3, 10, 15, 0, tzinfo=datetime.UTC)
 DUPLICATE = "The same email address is on an earlier row of the file."

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from pregon.contacts import imports
 from pregon.contacts.models import Field, FieldType, Import, ImportStatus
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 # The first bytes of a real PNG: signature, then the IHDR chunk of a 1x1 image.
 PNG = (

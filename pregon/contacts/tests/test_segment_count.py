@@ -1,7 +1,7 @@
 import json
 
 from pregon.contacts.models import Contact, MailingList, Status
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 URL = "/contactos/segmentos/contar/"
 

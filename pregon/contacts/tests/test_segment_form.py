@@ -1,7 +1,7 @@
 import json
 
 from pregon.contacts.models import Contact, Field, FieldType, MailingList, Segment
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 NEW = "/contactos/segmentos/nuevo/"
 

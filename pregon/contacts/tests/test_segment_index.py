@@ -1,5 +1,5 @@
 from pregon.contacts.models import Contact, MailingList, Segment, Status
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 URL = "/contactos/segmentos/"
 

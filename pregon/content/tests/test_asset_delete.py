@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.content.assets import store_image
 from pregon.content.models import Asset, BrandKit, EmailTemplate, Format
-from pregon.content.tests.images import png
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
+from pregon.testing.images import png
 
 
 class AssetDeleteTestCase(BaseTestCase):

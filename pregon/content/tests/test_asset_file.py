@@ -6,8 +6,8 @@ from django.http.response import HttpResponseBase
 
 from pregon.content.assets import store_image
 from pregon.content.models import Asset
-from pregon.content.tests.images import animation, photo_with_gps, png
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
+from pregon.testing.images import animation, photo_with_gps, png
 
 
 class AssetFileTestCase(BaseTestCase):

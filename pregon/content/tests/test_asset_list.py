@@ -1,8 +1,8 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pregon.content.assets import store_image
-from pregon.content.tests.images import png
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
+from pregon.testing.images import png
 
 
 class AssetListTestCase(BaseTestCase):

@@ -7,8 +7,8 @@ from django.test import override_settings
 from PIL import ExifTags, Image
 
 from pregon.content.models import Asset
-from pregon.content.tests.images import animation, encode, photo_with_gps, png
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
+from pregon.testing.images import animation, encode, photo_with_gps, png
 
 REFUSED = "This file is not an image we can use. Upload a PNG, JPEG, GIF or WebP image."
 

@@ -1,8 +1,8 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pregon.content.models import Asset, BrandKit
-from pregon.content.tests.images import png
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
+from pregon.testing.images import png
 
 COLOUR_ERROR = "Write the colour as # and six hexadecimal digits."
 

@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from pregon.content.models import EmailTemplate
 from pregon.content.preview import gallery_images_url
-from pregon.content.tests.brandkit import skip_brand_question
-from pregon.content.tests.images import png
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
+from pregon.testing.brandkit import skip_brand_question
+from pregon.testing.images import png
 
 BRAND = {
     "name": "Escuela Nacional de Control",

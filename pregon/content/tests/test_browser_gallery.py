@@ -15,7 +15,7 @@ from PIL import Image
 
 from pregon.accounts.models import Role, User
 from pregon.content.gallery import GALLERY
-from pregon.tests.browser import (
+from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
     chromium_page,

@@ -1,7 +1,7 @@
 from pregon.content import gallery
 from pregon.content.models import BrandKit, EmailTemplate
-from pregon.content.tests.brandkit import skip_brand_question
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
+from pregon.testing.brandkit import skip_brand_question
 
 BRAND_DATA = {
     "name": "Escuela Nacional de Control",

@@ -11,8 +11,8 @@ from pregon.content.checks import ERROR, GMAIL_CLIP_BYTES, preflight
 from pregon.content.models import BrandKit
 from pregon.content.preview import gallery_images_url
 from pregon.content.render import compile_source
-from pregon.content.tests.images import png
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
+from pregon.testing.images import png
 
 IMAGES_FOLDER = Path(gallery.__file__).resolve().parent.parent / "static/content/gallery"
 ABSOLUTE_URL = re.compile(r"^https?://[^\s/]+(/\S*)?$")

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from pregon.content.checks import preflight
 from pregon.content.models import EmailTemplate, Format
-from pregon.content.tests.brandkit import skip_brand_question
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
+from pregon.testing.brandkit import skip_brand_question
 
 GOOD = (
     '<p>Hola</p><img src="https://x.example/logo.png" alt="Logo">'

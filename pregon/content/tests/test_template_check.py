@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from pregon.content.models import EmailTemplate, Format
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 SOURCE = '<p>Hola {{ nombre }}</p><a href="{{ enlace_baja }}">Baja</a>'
 

@@ -3,7 +3,7 @@ from django.urls import reverse
 from pregon.contacts.models import Field
 from pregon.content import starts
 from pregon.content.models import EmailTemplate, Format
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 VALID = """<mjml>
   <mj-body>

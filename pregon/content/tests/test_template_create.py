@@ -3,8 +3,8 @@ from django.utils import translation
 from pregon.contacts.models import Field, FieldType
 from pregon.content import gallery
 from pregon.content.models import BrandKit, EmailTemplate, Format
-from pregon.content.tests.brandkit import skip_brand_question
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
+from pregon.testing.brandkit import skip_brand_question
 
 
 class TemplateCreateTestCase(BaseTestCase):

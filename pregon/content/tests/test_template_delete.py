@@ -1,6 +1,6 @@
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.content.models import EmailTemplate, Format
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 
 class TemplateDeleteTestCase(BaseTestCase):

@@ -2,7 +2,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pregon.content.forms import MAX_HTML_BYTES
 from pregon.content.models import EmailTemplate, Format
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 DESIGN = """<!DOCTYPE html>
 <html lang="es">

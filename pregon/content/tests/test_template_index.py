@@ -1,7 +1,7 @@
 from pregon.content import gallery
 from pregon.content.models import BrandKit, EmailTemplate, Format
 from pregon.content.preview import gallery_images_url
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 
 class TemplateIndexTestCase(BaseTestCase):

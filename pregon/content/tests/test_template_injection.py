@@ -5,7 +5,7 @@ never a 500."""
 from django.urls import reverse
 
 from pregon.content.models import BrandKit, EmailTemplate, Format
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 from pregon.testing.injection import NESTED_IFS, NESTED_PARENTHESES, PAYLOADS, html, mjml
 
 

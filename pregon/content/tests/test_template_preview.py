@@ -2,7 +2,7 @@ from django.urls import reverse
 
 from pregon.contacts.models import Contact
 from pregon.content.models import EmailTemplate, Format
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 
 class TemplatePreviewTestCase(BaseTestCase):

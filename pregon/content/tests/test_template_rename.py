@@ -1,5 +1,5 @@
 from pregon.content.models import EmailTemplate, Format
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 
 class TemplateRenameTestCase(BaseTestCase):

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from pregon.content.models import EmailTemplate, Format
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 SOURCE = (
     "<mjml><mj-body><mj-section><mj-column><mj-text>{text}</mj-text>"

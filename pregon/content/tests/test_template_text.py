@@ -1,5 +1,5 @@
 from pregon.content.models import EmailTemplate, Format
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 SOURCE = '<p>Hola {{ nombre }}: empieza el curso.</p><p><a href="{{ enlace_baja }}">Baja</a></p>'
 

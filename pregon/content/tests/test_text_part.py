@@ -3,7 +3,7 @@ lines; layout tables still read as paragraphs, with no runs of blank lines."""
 
 from pregon.content import gallery, starts
 from pregon.content.models import EmailTemplate, Format
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 TABLE = """<html><body>
 <p>Datos del curso:</p>

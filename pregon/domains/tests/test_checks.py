@@ -8,25 +8,8 @@ from django.utils import translation
 
 from pregon.domains import checks
 from pregon.domains.models import DomainStatus, SendingDomain
-from pregon.domains.tests.knot import have_knot, knot_server, txt
-
-RELAYS = checks.Expectations(spf_mechanisms=["include:amazonses.com", "a:relay.example.test"])
-# Where the relays send from: SPF is evaluated for their addresses, as receivers see them.
-RELAY_ZONES = {
-    "amazonses.com": [("@", "TXT", txt("v=spf1 ip4:54.240.0.0/18 -all"))],
-    "example.test": [("relay", "A", "198.51.100.25")],
-}
-
-
-def right_records(domain: SendingDomain) -> list[tuple[str, str, str]]:
-    """Every record ``domain`` needs, as Pregón shows them, for the zone of the domain."""
-    return [
-        (f"{key.selector}._domainkey", "TXT", txt(key.dns_value)) for key in domain.keys.all()
-    ] + [
-        ("rebotes", "TXT", txt("v=spf1 include:amazonses.com a:relay.example.test ~all")),
-        ("_dmarc", "TXT", txt("v=DMARC1; p=none; rua=mailto:dmarc@bueno.test")),
-        ("rebotes", "MX", "10 mail.bueno.test."),
-    ]
+from pregon.testing.domains import RELAY_ZONES, RELAYS, right_records
+from pregon.testing.knot import have_knot, knot_server, txt
 
 
 def by_code(results: list[checks.Result], code: str) -> list[checks.Result]:

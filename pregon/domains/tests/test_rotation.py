@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from pregon.domains import checks
 from pregon.domains.models import DomainStatus, SendingDomain
-from pregon.domains.tests.knot import have_knot, knot_server
-from pregon.domains.tests.test_checks import RELAY_ZONES, RELAYS, right_records
+from pregon.testing.domains import RELAY_ZONES, RELAYS, right_records
+from pregon.testing.knot import have_knot, knot_server
 
 
 @unittest.skipUnless(have_knot(), "Knot DNS (knotd) is not installed")

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from pregon.domains import checks
 from pregon.domains.models import SendingDomain
-from pregon.domains.tests.knot import have_knot, knot_server, txt
+from pregon.testing.knot import have_knot, knot_server, txt
 
 # The relay sends from 198.51.100.25 (TEST-NET-2, RFC 5737).
 RELAY = checks.Expectations(spf_mechanisms=["ip4:198.51.100.25"])

@@ -5,9 +5,8 @@ guides beside it, and the headers of a test message really sent through an SMTP 
 import pytest
 
 from pregon.accounts.models import Role, User
-from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.sending.models import SenderIdentity
-from pregon.tests.browser import (
+from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
     chromium_page,
@@ -16,6 +15,7 @@ from pregon.tests.browser import (
     screenshot,
     watch,
 )
+from pregon.testing.smtp import Mailbox, smtp_server
 
 EDITOR = "editora@capacitacion.gob.pe"
 

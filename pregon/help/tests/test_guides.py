@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit
 from django.urls import reverse
 
 from pregon.help.guides import SLUGS
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 HREF = re.compile(r'href="([^"]+)"')
 ID = re.compile(r'id="([^"]+)"')

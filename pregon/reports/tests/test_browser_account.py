@@ -15,13 +15,12 @@ from django.utils import timezone
 from pregon.accounts import audit
 from pregon.accounts.models import AuditAction, Role, User
 from pregon.campaigns.models import Campaign, CampaignStatus
-from pregon.campaigns.tests import drafts
 from pregon.contacts.models import ConsentSource, Contact
 from pregon.content.models import BrandKit
-from pregon.reports.tests.data import at, reported_campaign
 from pregon.sending import quota
 from pregon.sending.models import Backend, BackendKind, Mailing, Message, QuotaDebit
-from pregon.tests.browser import (
+from pregon.testing import drafts
+from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
     chromium_page,
@@ -30,6 +29,7 @@ from pregon.tests.browser import (
     screenshot,
     watch,
 )
+from pregon.testing.reports import at, reported_campaign
 from pregon.tracking.models import Event, EventKind
 
 ADMIN = "admin@example.pe"

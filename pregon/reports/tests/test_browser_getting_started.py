@@ -7,7 +7,7 @@ Saves the screenshot the manual shows (docs/screenshots/getting-started.png).
 import pytest
 
 from pregon.accounts.models import Role, User
-from pregon.tests.browser import (
+from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
     chromium_page,

@@ -21,12 +21,10 @@ from django.utils import timezone
 
 from pregon.accounts.models import Role, User
 from pregon.campaigns.models import Campaign
-from pregon.campaigns.tests.data import contacts_on_a_list
-from pregon.campaigns.tests.smtp import Mailbox, Received, smtp_server
 from pregon.content import starts
 from pregon.sending import quota
 from pregon.sending.models import SenderIdentity
-from pregon.tests.browser import (
+from pregon.testing.browser import (
     PASSWORD,
     SCREENSHOTS,
     BrowserTestCase,
@@ -36,6 +34,8 @@ from pregon.tests.browser import (
     screenshot,
     watch,
 )
+from pregon.testing.campaigns import contacts_on_a_list
+from pregon.testing.smtp import Mailbox, Received, smtp_server
 from pregon.tracking.agents import TOO_FAST
 
 EDITOR = "editora@example.pe"

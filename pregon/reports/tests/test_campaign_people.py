@@ -5,9 +5,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.reports.tests.data import LINKS, refuse, reported_campaign
 from pregon.sending.models import Message
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
+from pregon.testing.reports import LINKS, refuse, reported_campaign
 from pregon.tracking.models import EventKind
 
 

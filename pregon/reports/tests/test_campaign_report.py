@@ -1,10 +1,9 @@
 from django.urls import reverse
 
 from pregon.campaigns.models import Campaign, CampaignStatus
-from pregon.campaigns.tests import drafts
-from pregon.reports.tests.data import LINKS, refuse, reported_campaign
 from pregon.sending.models import Message
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase, drafts
+from pregon.testing.reports import LINKS, refuse, reported_campaign
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

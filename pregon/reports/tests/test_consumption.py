@@ -6,10 +6,10 @@ from django.test import override_settings
 from django.urls import reverse
 
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.reports.tests.data import reported_campaign
 from pregon.sending import quota
 from pregon.sending.models import QuotaDebit, QuotaGrant
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
+from pregon.testing.reports import reported_campaign
 
 LIMA = ZoneInfo("America/Lima")
 

@@ -2,9 +2,9 @@ from django.urls import reverse
 
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.contacts.models import Contact
-from pregon.reports.tests.data import LINKS, at, refuse, reported_campaign
 from pregon.sending.models import Bounce, BounceKind, BounceSource
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
+from pregon.testing.reports import LINKS, at, refuse, reported_campaign
 
 
 class ContactHistoryTestCase(BaseTestCase):

@@ -24,18 +24,18 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from pregon.api.tests.base import ApiTestCase
 from pregon.campaigns import scheduling
-from pregon.campaigns.tests.data import campaign_to, send_all
-from pregon.campaigns.tests.smtp import Mailbox, Received
-from pregon.campaigns.tests.smtp import free_port as smtp_port
 from pregon.contacts.models import Contact, MailingList, Status, Subscription
 from pregon.lib import vault
 from pregon.reports import stats
 from pregon.sending.models import Backend, BackendKind, Message, Security
+from pregon.testing import mailservers
+from pregon.testing.api import ApiTestCase
+from pregon.testing.campaigns import campaign_to, send_all
+from pregon.testing.smtp import Mailbox, Received
+from pregon.testing.smtp import free_port as smtp_port
 from pregon.tracking import mailbox, spool
 from pregon.tracking.models import BounceMailbox, Protocol
-from pregon.tracking.tests import mailservers
 
 MISSING = mailservers.missing()
 PEOPLE = [f"p{n}@{mailservers.RELAYED}" for n in range(6)]

@@ -7,15 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pregon.campaigns.models import Campaign
-from pregon.campaigns.tests import drafts
-from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.contacts.models import Contact
 from pregon.content.models import BrandKit
 from pregon.domains.models import DomainStatus
 from pregon.reports import getting_started
 from pregon.sending import engine
 from pregon.sending.models import Backend, BackendKind
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase, drafts
+from pregon.testing.smtp import Mailbox, smtp_server
 
 STEP = re.compile(r'data-step="(\w+)" data-done="(\w+)">(.*?)</li>', re.DOTALL)
 STEPS = ["brand_kit", "relay", "sender", "contacts", "template", "test_send", "campaign"]

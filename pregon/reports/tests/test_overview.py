@@ -6,9 +6,9 @@ import time_machine
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.campaigns.models import Campaign, CampaignStatus
 from pregon.contacts.models import ConsentSource, Contact, Status
-from pregon.reports.tests.data import MORNING, reported_campaign
 from pregon.sending.models import Bounce, BounceKind, BounceSource, Mailing
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
+from pregon.testing.reports import MORNING, reported_campaign
 
 LIMA = ZoneInfo("America/Lima")
 # A Wednesday; its week began on Monday 23 November.

@@ -1,8 +1,8 @@
 from django.test import TestCase
 
 from pregon.reports import stats
-from pregon.reports.tests.data import LINKS, reported_campaign
 from pregon.sending.models import Mailing
+from pregon.testing.reports import LINKS, reported_campaign
 
 
 class StatsTestCase(TestCase):

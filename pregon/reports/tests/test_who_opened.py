@@ -16,13 +16,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from pregon.api.tests.base import ApiTestCase
 from pregon.campaigns import scheduling
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
 from pregon.contacts.segments import filter_contacts
 from pregon.reports import stats
 from pregon.sending import links
 from pregon.sending.models import Message, MessageStatus
+from pregon.testing.api import ApiTestCase
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list
 from pregon.tracking import spool
 
 GMAIL_PROXY = (

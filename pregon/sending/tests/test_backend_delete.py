@@ -3,7 +3,7 @@ from django.urls import reverse
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.lib import vault
 from pregon.sending.models import Backend, BackendKind
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 PASSWORD = "s3creto-Relé"
 LAST = "It is the only delivery backend in use"

@@ -2,7 +2,7 @@ from django.urls import reverse
 
 from pregon.lib import vault
 from pregon.sending.models import Backend, BackendKind, Security
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 PASSWORD = "s3creto-Relé"
 

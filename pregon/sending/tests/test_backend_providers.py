@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from pregon.lib import vault
 from pregon.sending.models import Backend, BackendKind
-from pregon.sending.tests.test_providers import FakeProvider
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
+from pregon.testing.providers import FakeProvider
 
 API_KEY = "key-3ax6xnjp29jd6fds4gc373sgvjxteol0"
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"

@@ -7,9 +7,8 @@ from django.test import override_settings
 
 from pregon.accounts.models import Role, User
 from pregon.domains.models import SendingDomain
-from pregon.domains.tests.knot import have_knot, knot_server, txt
 from pregon.sending.models import Backend, BackendKind, SenderIdentity
-from pregon.tests.browser import (
+from pregon.testing.browser import (
     BrowserTestCase,
     chromium_page,
     fits_width,
@@ -17,6 +16,7 @@ from pregon.tests.browser import (
     screenshot,
     watch,
 )
+from pregon.testing.knot import have_knot, knot_server, txt
 
 ADMIN = "admin@capacitacion.gob.pe"
 DOMAIN = "capacitacion.gob.pe"

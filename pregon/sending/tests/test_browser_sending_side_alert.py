@@ -4,10 +4,10 @@
 import pytest
 
 from pregon.accounts.models import Role, User
-from pregon.campaigns.tests import drafts
 from pregon.sending.models import BounceCause
-from pregon.sending.tests.test_sending_side_alert import BLOCKED, refused, sent
-from pregon.tests.browser import BrowserTestCase, chromium_page, login, screenshot, watch
+from pregon.testing import drafts
+from pregon.testing.browser import BrowserTestCase, chromium_page, login, screenshot, watch
+from pregon.testing.refusals import BLOCKED, refused, sent
 
 ADMIN = "admin@capacitacion.gob.pe"
 DMARC = (

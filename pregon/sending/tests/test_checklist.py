@@ -8,8 +8,6 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from pregon.campaigns.tests.drafts import READY_HTML, template
-from pregon.domains.tests.knot import have_knot, knot_server, txt
 from pregon.sending import deliverability
 from pregon.sending.models import (
     Backend,
@@ -23,7 +21,9 @@ from pregon.sending.models import (
     Security,
     SenderIdentity,
 )
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
+from pregon.testing.drafts import READY_HTML, template
+from pregon.testing.knot import have_knot, knot_server, txt
 
 SITE = "https://correo.bueno.test"
 

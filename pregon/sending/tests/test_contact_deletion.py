@@ -1,10 +1,10 @@
 from django.test import TestCase
 
 from pregon.campaigns import scheduling
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
 from pregon.contacts import bulk
 from pregon.contacts.models import Contact
 from pregon.sending.models import Message
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list
 
 
 class ContactDeletionTestCase(TestCase):

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.domains.models import DomainStatus, SendingDomain
-from pregon.domains.tests.knot import have_knot, knot_server, txt
 from pregon.sending.models import Backend, BackendKind, SenderIdentity
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
+from pregon.testing.knot import have_knot, knot_server, txt
 
 
 def published(domain: SendingDomain, spf: str = "v=spf1 a:relay.bueno.test ~all") -> list:

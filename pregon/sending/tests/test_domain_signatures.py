@@ -7,9 +7,9 @@ import dkim
 from django.test import TestCase, override_settings
 
 from pregon.domains import dns
-from pregon.domains.tests.knot import have_knot, have_opendkim, knot_server, opendkim_verify, txt
 from pregon.sending import deliverability
 from pregon.sending.models import SenderIdentity
+from pregon.testing.knot import have_knot, have_opendkim, knot_server, opendkim_verify, txt
 
 
 def with_only_signature(message: bytes, keep: int) -> bytes:

@@ -5,10 +5,10 @@ import dkim
 from django.urls import reverse
 from django.utils.html import escape
 
-from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.domains.models import DkimKey
 from pregon.sending.models import Message, QuotaDebit, SenderIdentity
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
+from pregon.testing.smtp import Mailbox, smtp_server
 
 URL = "/envio/enviarme-una-prueba/"
 SHOWN = (

@@ -7,12 +7,12 @@ from django.test import TestCase
 from django.utils import timezone
 
 from pregon.campaigns import scheduling
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
-from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.contacts.models import Contact
 from pregon.sending import engine
 from pregon.sending.models import DomainLimit, Message, MessageStatus, SendingLimits
 from pregon.sending.transports import open_transport
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list
+from pregon.testing.smtp import Mailbox, smtp_server
 
 
 class LimitsTestCase(TestCase):

@@ -6,7 +6,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from pregon.sending import transports
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 
 def kept(subject: str, to: str, html: str = "<p>Hola <b>María</b></p>") -> str:

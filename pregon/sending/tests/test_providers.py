@@ -9,13 +9,7 @@ import base64
 import email
 import email.policy
 import json
-import socket
-import threading
-import time
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import parse_qs
 
 from django.test import SimpleTestCase
 
@@ -29,7 +23,9 @@ from pregon.sending.providers import (
     check_provider,
     provider_transport,
 )
-from pregon.sending.tests.test_mime import HTML, MAILTO, TEXT, UNSUBSCRIBE, build, builder
+from pregon.testing.mime import HTML, MAILTO, TEXT, UNSUBSCRIBE, build, builder
+from pregon.testing.providers import Answer, FakeProvider
+from pregon.testing.smtp import free_port
 
 API_KEY = "key-3ax6xnjp29jd6fds4gc373sgvjxteol0"
 RECIPIENT = "ana@example.org"
@@ -43,94 +39,6 @@ def signed_message(**options: Any) -> bytes:
     signed = sign_message(data, [Signer("example.gob.pe", "pregon1", KEY.private_pem)])
     assert signed.startswith(b"DKIM-Signature:")
     return signed
-
-
-@dataclass
-class Received:
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-    def form(self) -> dict[str, list[str]]:
-        return parse_qs(self.body.decode(), keep_blank_values=True)
-
-
-@dataclass
-class Answer:
-    status: int
-    body: Any = b""
-    headers: dict[str, str] | None = None
-    delay: float = 0.0
-
-
-class FakeProvider:
-    """An HTTP/1.1 server with keep-alive that answers from a queue and records requests."""
-
-    def __init__(self) -> None:
-        self.received: list[Received] = []
-        self.answers: list[Answer] = []
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def _handle(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                fake.received.append(
-                    Received(self.command, self.path, dict(self.headers.items()), body)
-                )
-                answer = fake.answers.pop(0) if fake.answers else Answer(404, b"no answer set")
-                if answer.delay:
-                    time.sleep(answer.delay)
-                payload = answer.body
-                if not isinstance(payload, bytes):
-                    payload = json.dumps(payload).encode()
-                try:
-                    self.send_response(answer.status)
-                    for name, value in (answer.headers or {}).items():
-                        self.send_header(name, value)
-                    if answer.headers is None or "Content-Type" not in answer.headers:
-                        self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    self.close_connection = True  # The client gave up waiting (timeout tests).
-
-            do_GET = do_POST = _handle
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def answer(self, status: int, body: Any = b"", **options: Any) -> None:
-        self.answers.append(Answer(status, body, **options))
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class ProviderTestCase(SimpleTestCase):
@@ -187,7 +95,7 @@ class ConnectionTroubleMixin(ProviderTestCase if TYPE_CHECKING else object):
     """Failures without an answer, the same for every requests-based provider."""
 
     def test_a_provider_that_cannot_be_reached_is_retried(self) -> None:
-        transport = self.make_transport(api_url=f"http://127.0.0.1:{closed_port()}{self.path}")
+        transport = self.make_transport(api_url=f"http://127.0.0.1:{free_port()}{self.path}")
         self.assert_result(self.send(transport), Outcome.RETRY, contains="Could not reach")
 
     def test_no_answer_in_time_may_have_arrived(self) -> None:
@@ -760,7 +668,7 @@ class AmazonSesTestCase(ProviderTestCase):
         )
 
     def test_a_provider_that_cannot_be_reached_is_retried(self) -> None:
-        transport = self.make_transport(api_url=f"http://127.0.0.1:{closed_port()}")
+        transport = self.make_transport(api_url=f"http://127.0.0.1:{free_port()}")
         self.assert_result(self.send(transport), Outcome.RETRY, contains="Could not reach")
 
     def test_no_answer_in_time_may_have_arrived(self) -> None:

@@ -7,8 +7,8 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from pregon.domains.models import DomainStatus, SendingDomain
-from pregon.domains.tests.knot import have_knot, knot_server, txt
 from pregon.scheduler import tick
+from pregon.testing.knot import have_knot, knot_server, txt
 
 
 @unittest.skipUnless(have_knot(), "Knot DNS (knotd) is not installed")

@@ -15,11 +15,11 @@ from django.db.models import Sum
 from django.test import TransactionTestCase
 
 from pregon.campaigns import scheduling
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
-from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.sending import engine
 from pregon.sending.models import Message, MessageStatus, QuotaDebit
-from pregon.tests.browser import database_url
+from pregon.testing.browser import database_url
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list
+from pregon.testing.smtp import Mailbox, smtp_server
 
 BATCH = 20
 

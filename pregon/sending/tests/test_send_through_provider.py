@@ -5,12 +5,12 @@ from django.db.models import Sum
 from django.test import TestCase
 
 from pregon.campaigns import scheduling
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
 from pregon.lib import vault
 from pregon.sending import engine
 from pregon.sending.models import Backend, BackendKind, Message, MessageStatus, QuotaDebit
-from pregon.sending.tests.test_providers import FakeProvider
 from pregon.sending.transports import open_transport
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list
+from pregon.testing.providers import FakeProvider
 
 
 class SendThroughProviderTestCase(TestCase):

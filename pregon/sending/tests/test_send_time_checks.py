@@ -6,11 +6,11 @@ from pathlib import Path
 from django.test import TestCase, override_settings
 
 from pregon.campaigns import scheduling
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list, send_all
-from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.contacts.models import Contact, Status, Suppression
 from pregon.sending.models import Message, MessageStatus, QuotaDebit
 from pregon.sending.transports import outbox
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list, send_all
+from pregon.testing.smtp import Mailbox, smtp_server
 
 
 class SendTimeChecksTestCase(TestCase):

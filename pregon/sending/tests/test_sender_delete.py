@@ -3,7 +3,7 @@ from django.urls import reverse
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.campaigns.models import Campaign
 from pregon.sending.models import SenderIdentity
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 
 class SenderDeleteTestCase(BaseTestCase):

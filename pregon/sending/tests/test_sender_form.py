@@ -2,7 +2,7 @@ from django.urls import reverse
 
 from pregon.domains.models import DomainStatus, SendingDomain
 from pregon.sending.models import SenderIdentity
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 
 class SenderCreateTestCase(BaseTestCase):

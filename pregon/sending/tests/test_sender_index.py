@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from pregon.sending.models import SenderIdentity
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 
 class SenderIndexTestCase(BaseTestCase):

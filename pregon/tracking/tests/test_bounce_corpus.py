@@ -7,15 +7,15 @@ from pathlib import Path
 from django.test import SimpleTestCase, TestCase
 
 from pregon.campaigns import scheduling
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
 from pregon.contacts.models import Contact, Status, Suppression
 from pregon.lib import signing
 from pregon.sending.bounce_classifier import classify
 from pregon.sending.models import Bounce, BounceKind, Message
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list
 from pregon.tracking import dsn, incoming
-from pregon.tracking.tests.test_incoming import ADDRESS
 
 CORPUS = Path(__file__).parent / "bounce_corpus"
+ADDRESS = "persona0000@example.pe"  # The first of contacts_on_a_list.
 # The VERP return path and the recipient the corpus's notices were written with.
 CORPUS_RETURN_PATH = "rebote+4821-kq3v7mxa@envios.example.gob.pe"
 

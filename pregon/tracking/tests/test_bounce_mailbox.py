@@ -8,13 +8,13 @@ import unittest
 from django.test import TestCase
 
 from pregon.campaigns import scheduling
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list, send_all
 from pregon.contacts.models import Contact, Status, Subscription, Suppression
 from pregon.lib import signing, vault
 from pregon.sending.models import Backend, BackendKind, Bounce, Message, Security
+from pregon.testing import mailservers
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list, send_all
 from pregon.tracking import mailbox
 from pregon.tracking.models import BounceMailbox, Event, EventKind, Protocol
-from pregon.tracking.tests import mailservers
 
 MISSING = mailservers.missing()
 

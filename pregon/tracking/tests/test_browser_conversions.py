@@ -7,10 +7,10 @@ import pytest
 from django.test import override_settings
 
 from pregon.campaigns import scheduling
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
 from pregon.sending import links
 from pregon.sending.models import Message
-from pregon.tests.browser import BrowserTestCase, chromium_page, watch
+from pregon.testing.browser import BrowserTestCase, chromium_page, watch
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list
 from pregon.tracking.models import Event, EventKind
 
 # The classroom's pages, as docs/manual/impacto.md tells to set them up: the script on every

@@ -6,12 +6,12 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.test import TestCase, override_settings
 
-from pregon.api.tests.base import ApiTestCase
 from pregon.campaigns import scheduling
 from pregon.campaigns.models import Campaign
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
 from pregon.sending import links
 from pregon.sending.models import Message
+from pregon.testing.api import ApiTestCase
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list
 from pregon.tracking.models import Event, EventKind
 
 SITE = "https://correo.escuela.example.pe"

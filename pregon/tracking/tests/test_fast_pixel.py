@@ -7,9 +7,9 @@ from django.db import close_old_connections
 from django.test import TestCase
 
 from pregon.campaigns import scheduling
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
 from pregon.sending import links
 from pregon.sending.models import Message
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list
 from pregon.tracking import spool
 from pregon.tracking.models import Event, EventKind
 from pregon.wsgi import application

@@ -6,8 +6,8 @@ from django.apps import apps
 from django.test import TestCase
 
 from pregon.campaigns import scheduling
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
 from pregon.sending.models import Message
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list
 from pregon.tracking.models import Event, EventKind
 
 migration = importlib.import_module("pregon.tracking.migrations.0004_gmail_proxy_opens_are_people")

@@ -6,10 +6,10 @@ import logging
 from django.test import TestCase, override_settings
 
 from pregon.campaigns import scheduling
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
 from pregon.contacts.models import Contact, Status, Suppression
 from pregon.lib import signing
 from pregon.sending.models import Bounce, Message
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list
 from pregon.tracking import incoming
 from pregon.tracking.models import Event, EventKind
 

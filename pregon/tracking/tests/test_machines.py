@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from pregon.campaigns import scheduling
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
 from pregon.sending import links
 from pregon.sending.models import Message, MessageStatus
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list
 from pregon.tracking import spool
 from pregon.tracking.models import Event
 

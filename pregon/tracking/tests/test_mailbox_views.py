@@ -10,9 +10,8 @@ from django.urls import reverse
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.lib import vault
 from pregon.sending.models import Security
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase, mailservers
 from pregon.tracking.models import BounceMailbox, Protocol
-from pregon.tracking.tests import mailservers
 
 PASSWORD = "clave-Secreta-99"
 MISSING = mailservers.missing()

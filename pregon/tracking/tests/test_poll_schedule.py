@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from pregon import scheduler
 from pregon.campaigns.models import CampaignStatus
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
 from pregon.lib import vault
 from pregon.sending.models import Security
+from pregon.testing import mailservers
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list
 from pregon.tracking.models import BounceMailbox, Protocol
-from pregon.tracking.tests import mailservers
 
 
 class PollScheduleTestCase(TestCase):

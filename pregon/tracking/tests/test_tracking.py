@@ -10,9 +10,9 @@ from django.conf import settings
 from django.test import Client, TestCase, override_settings
 
 from pregon.campaigns import scheduling
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list, send_all
-from pregon.campaigns.tests.smtp import Mailbox, smtp_server
 from pregon.sending.models import Message
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list, send_all
+from pregon.testing.smtp import Mailbox, smtp_server
 from pregon.tracking import spool
 from pregon.tracking.models import Event, EventKind, SpoolFile
 

@@ -2,12 +2,12 @@ from django.test import Client
 
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.campaigns import scheduling
-from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
 from pregon.contacts.models import Contact, Status
 from pregon.content.models import BrandKit
 from pregon.lib import signing
 from pregon.sending.models import Message
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
+from pregon.testing.campaigns import campaign_to, contacts_on_a_list
 from pregon.tracking.models import Event, EventKind
 
 

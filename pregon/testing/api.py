@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.test.client import Client
 
 from pregon.accounts.models import ApiToken, User
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 
 class ApiTestCase(BaseTestCase):

@@ -1,7 +1,9 @@
-"""Data the campaign screen tests share: a ready template, a sender, a draft to a list."""
+"""Data the campaign tests share: a ready template (or one from the gallery), a sender, a
+draft to a list."""
 
 from pregon.campaigns.models import Campaign
 from pregon.contacts.models import Contact, MailingList, Subscription
+from pregon.content import gallery, starts
 from pregon.content.models import EmailTemplate, Format
 from pregon.sending.models import SenderIdentity
 
@@ -47,3 +49,10 @@ def draft(to: MailingList | None = None, **fields: object) -> Campaign:
     if to is not None:
         campaign.include_lists.add(to)
     return campaign
+
+
+def gallery_template(key: str) -> EmailTemplate:
+    template, source = starts.from_gallery(gallery.get(key)) if key != "blank" else starts.blank()
+    template.set_source(source)
+    template.save()
+    return template

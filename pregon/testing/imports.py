@@ -4,7 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 
 from pregon.contacts.models import Import
-from pregon.test import BaseTestCase
+from pregon.testing import BaseTestCase
 
 # Semicolons and Windows-1252, as Excel saves a CSV on a Spanish-language Windows.
 CSV = (

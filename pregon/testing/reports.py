@@ -4,9 +4,9 @@ worked out in the comments below, for the report tests to check."""
 import datetime
 
 from pregon.campaigns.models import Campaign, CampaignStatus
-from pregon.campaigns.tests import drafts
 from pregon.contacts.models import Contact
 from pregon.sending.models import Bounce, BounceCause, BounceKind, BounceSource, Mailing, Message
+from pregon.testing import drafts
 from pregon.tracking.models import Event, EventKind
 
 LINKS = ["https://aula.example.gob.pe/curso", "https://aula.example.gob.pe/becas"]

@@ -75,8 +75,8 @@ def setup() -> list[int]:
     from django.utils import timezone
 
     from pregon.campaigns import scheduling
-    from pregon.campaigns.tests.data import campaign_to, contacts_on_a_list
     from pregon.sending.models import Message, MessageStatus
+    from pregon.testing.campaigns import campaign_to, contacts_on_a_list
 
     call_command("migrate", verbosity=0)
     campaign_to(contacts_on_a_list(MESSAGES))

@@ -45,7 +45,7 @@ def own_event_spool(settings: Settings, tmp_path: Path) -> None:
 @pytest.fixture(autouse=True)
 def no_public_dns(settings: Settings) -> None:
     """DNS look-ups go to a closed port on loopback, unless a test starts its own server
-    (pregon/domains/tests/knot.py): no test asks the internet."""
+    (pregon/testing/knot.py): no test asks the internet."""
     settings.DNS_SERVERS = ["127.0.0.1:9"]
 
 

@@ -7,7 +7,7 @@ A corpus is a folder of notices (raw messages, any layout) with an ``expected.cs
 them: ``file,recipient,cause,kind``, where ``cause`` is ``none`` for a message that reports
 no failure (a delay, an auto-reply). The default is the tests' own corpus,
 pregon/tracking/tests/bounce_corpus; point ``--corpus`` at another one, such as a held-back
-set, in the same format. Each notice goes through ``tracking.dsn.read`` as the bounce
+set, in the same format. Each notice goes through ``sending.bounces.dsn.read`` as the bounce
 mailbox reads it; no database is touched.
 
 Prints ``BENCH bounce_corpus_recognised <pct> %`` (failure notices whose recipient was
@@ -37,7 +37,7 @@ CORPUS = Path(__file__).resolve().parent.parent / "pregon/tracking/tests/bounce_
 def verdict(data: bytes, recipient: str) -> tuple[str, str] | None:
     """(cause, kind) of ``recipient``'s failure as the bounce mailbox reads ``data``; None
     when the notice reports no failure for them, ("none", "none") when it reports none."""
-    from pregon.tracking import dsn
+    from pregon.sending.bounces import dsn
 
     failures = dsn.read(data).failures
     if not failures:

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from pregon.accounts import checks  # noqa: F401  (registers system checks)
+        from pregon.accounts import system_checks  # noqa: F401  (registers them)

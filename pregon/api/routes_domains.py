@@ -16,7 +16,7 @@ from ninja import Router, Status
 from pregon.api import auth
 from pregon.api.errors import ApiError, ErrorOut, form_errors, get_or_404, invalid
 from pregon.api.schemas import DomainDetailOut, DomainIn, DomainOut, DomainPatch
-from pregon.domains import checks
+from pregon.domains import verification
 from pregon.domains.forms import DomainForm, ReturnPathForm
 from pregon.domains.models import SendingDomain
 from pregon.sending import deliverability
@@ -45,7 +45,7 @@ def _detail(domain: SendingDomain) -> SendingDomain:
     results = deliverability.results_of(domain)
     # Read by DomainDetailOut beside the model's own fields.
     domain.records = records
-    domain.alignment = next((r.message for r in results if r.code == checks.ALIGNMENT), "")
+    domain.alignment = next((r.message for r in results if r.code == verification.ALIGNMENT), "")
     return domain
 
 

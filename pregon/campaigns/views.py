@@ -32,7 +32,7 @@ from pregon.campaigns.models import (
     IllegalTransition,
 )
 from pregon.contacts.forms import bootstrap
-from pregon.content.checks import placeholder_links_check
+from pregon.content.preflight import placeholder_links_check
 from pregon.sending import deliverability, engine, quota, transports
 from pregon.sending.models import MessageStatus
 

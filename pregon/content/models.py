@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pregon.contacts.models import Field
 from pregon.content import mergetags, render
-from pregon.content.checks import ERROR, Check, preflight
+from pregon.content.preflight import ERROR, Check, preflight
 
 
 class Format(models.TextChoices):

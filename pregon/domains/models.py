@@ -5,7 +5,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pregon.domains import checks
+from pregon.domains import verification
 from pregon.lib import dkim, vault
 
 
@@ -27,7 +27,7 @@ def default_return_path(name: str) -> str:
 class SendingDomain(models.Model):
     """A domain messages are sent from, with the DKIM keys that sign them.
 
-    ``results`` holds the last DNS verification (``pregon.domains.checks``), stored as data
+    ``results`` holds the last DNS verification (``pregon.domains.verification``), stored as data
     and worded when read; ``status`` sums it up.
     """
 
@@ -113,13 +113,13 @@ class SendingDomain(models.Model):
         return self.keys.filter(is_active=False, retired_at=None)
 
     def apply_results(self, results: list[dict]) -> None:
-        """Store a verification (``checks.verify``'s stored results) and what follows from it.
+        """Store a verification (``verification.verify``'s stored results) and what follows from it.
 
         Pending keys that were all found in the DNS start signing and retire the old ones.
         When the DNS could not be asked, the status stays as it was.
         """
         now = timezone.now()
-        found = {r["params"].get("selector") for r in results if r["state"] == checks.OK}
+        found = {r["params"].get("selector") for r in results if r["state"] == verification.OK}
         # One transaction, the domain locked: a sender never finds it without active keys
         # (it would send unsigned), and a verification running at the same time (Verify
         # and the daily check) waits, then finds no pending keys left to switch.
@@ -132,8 +132,8 @@ class SendingDomain(models.Model):
                 self.keys.filter(selector__in=pending).update(is_active=True)
             self.results = results
             self.checked_at = now
-            if not any(result["state"] == checks.ERROR for result in results):
-                self.status = checks.status_of(results)
+            if not any(result["state"] == verification.ERROR for result in results):
+                self.status = verification.status_of(results)
             self.save(update_fields=["results", "checked_at", "status"])
 
     def signers(self) -> list[dkim.Signer]:

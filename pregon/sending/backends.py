@@ -36,7 +36,7 @@ from typing import Literal, Protocol
 
 from django.utils.translation import gettext as _
 
-from pregon.sending.bounce_classifier import classify
+from pregon.sending.bounces.classifier import classify
 
 
 class Outcome(StrEnum):
@@ -54,7 +54,7 @@ class Result:
     ``code`` is the SMTP reply code, or None when no reply was had (refused, timeout, file
     sink). ``reply`` is the server's text (or our explanation when there was none), meant for
     the user's report. ``cause`` is why a FAILED message failed, as
-    `pregon.sending.bounce_classifier` reads the reply (a ``BounceCause`` value), or empty
+    `pregon.sending.bounces.classifier` reads the reply (a ``BounceCause`` value), or empty
     when no one refused the recipient (a payload the provider could not take): the engine
     records the bounce from it. ``may_have_arrived`` is True
     for a RETRY after the whole message went out but before the reply: trying it through

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from pregon.accounts import audit
 from pregon.accounts.models import AuditAction
 from pregon.content.models import EmailTemplate
-from pregon.domains import checks, dns
+from pregon.domains import dns, verification
 from pregon.domains.forms import DomainForm, ReturnPathForm
 from pregon.domains.models import DomainStatus, SendingDomain
 from pregon.sending import engine
@@ -106,22 +106,22 @@ def spf_mechanisms() -> list[str]:
     return mechanisms
 
 
-def expectations() -> checks.Expectations:
-    return checks.Expectations(
+def expectations() -> verification.Expectations:
+    return verification.Expectations(
         spf_mechanisms=spf_mechanisms(),
         return_path_domain=settings.RETURN_PATH_DOMAIN.lower(),
         bounce_host=settings.BOUNCE_HOST.lower().rstrip("."),
     )
 
 
-def records(domain: SendingDomain) -> list[checks.Record]:
+def records(domain: SendingDomain) -> list[verification.Record]:
     """The DNS records to publish for ``domain`` with the relays in use now."""
-    return checks.records(domain, expectations())
+    return verification.records(domain, expectations())
 
 
-def verify(domain: SendingDomain) -> list[checks.Result]:
+def verify(domain: SendingDomain) -> list[verification.Result]:
     """Look up ``domain``'s records now, store the outcome on it and return the results."""
-    results = checks.verify(domain, expectations())
+    results = verification.verify(domain, expectations())
     domain.apply_results([result.stored() for result in results])
     return results
 
@@ -130,9 +130,9 @@ def verify(domain: SendingDomain) -> list[checks.Result]:
 class Row:
     """A record to publish, the value to copy, and the result of its last check if any."""
 
-    record: checks.Record
+    record: verification.Record
     value: str
-    result: checks.Result | None
+    result: verification.Result | None
 
 
 def rows(domain: SendingDomain) -> list[Row]:
@@ -141,16 +141,16 @@ def rows(domain: SendingDomain) -> list[Row]:
     the return path's MX, without a bounce host configured, proposes the From domain's own
     mail server once a verification found it."""
     results = results_of(domain)
-    by_selector = {r.params["selector"]: r for r in results if r.code == checks.DKIM}
-    by_code = {r.code: r for r in results if r.code != checks.DKIM}
+    by_selector = {r.params["selector"]: r for r in results if r.code == verification.DKIM}
+    by_code = {r.code: r for r in results if r.code != verification.DKIM}
     found = []
     for record in records(domain):
         result = by_selector.get(record.selector) if record.selector else by_code.get(record.code)
         value = record.value
         params = result.params if result is not None else {}
-        if record.code == checks.SPF and len(params.get("found", [])) == 1:
-            value = checks.spf_value(spf_mechanisms(), params["found"][0])
-        if record.code == checks.RETURN_PATH and not value and params.get("suggested"):
+        if record.code == verification.SPF and len(params.get("found", [])) == 1:
+            value = verification.spf_value(spf_mechanisms(), params["found"][0])
+        if record.code == verification.RETURN_PATH and not value and params.get("suggested"):
             value = f"10 {params['suggested']}."
         found.append(Row(record, value, result))
     return found
@@ -179,7 +179,7 @@ def change_return_path(request: HttpRequest, form: ReturnPathForm) -> SendingDom
     return domain
 
 
-def verify_domain(request: HttpRequest, domain: SendingDomain) -> list[checks.Result]:
+def verify_domain(request: HttpRequest, domain: SendingDomain) -> list[verification.Result]:
     """``verify`` asked for by a person (screen or API), in the audit log."""
     results = verify(domain)
     audit.record(
@@ -209,9 +209,9 @@ def recheck_domains() -> int:
     return count
 
 
-def results_of(domain: SendingDomain) -> list[checks.Result]:
+def results_of(domain: SendingDomain) -> list[verification.Result]:
     """The last stored verification of ``domain``, worded in the current language."""
-    return [checks.Result(**stored) for stored in domain.results]
+    return [verification.Result(**stored) for stored in domain.results]
 
 
 def domains_in_use() -> list[SendingDomain]:
@@ -261,10 +261,12 @@ def _domain_item(key: str, title: str, guide: str, code: str) -> Item:
 
 
 def _dmarc_item() -> Item:
-    item = _domain_item("dmarc", _("DMARC published and aligned with From"), "dmarc", checks.DMARC)
+    item = _domain_item(
+        "dmarc", _("DMARC published and aligned with From"), "dmarc", verification.DMARC
+    )
     if item.state != OK:
         return item
-    aligned = _domain_item("alignment", "", "dmarc", checks.ALIGNMENT)
+    aligned = _domain_item("alignment", "", "dmarc", verification.ALIGNMENT)
     item.notes += aligned.notes
     if aligned.state != OK:
         item.state, item.detail = FAIL, aligned.detail
@@ -291,7 +293,7 @@ def _signed_headers(message: bytes) -> list[set[str]]:
     parsed = message_from_bytes(message)
     signed = []
     for signature in parsed.get_all("DKIM-Signature") or []:
-        tags = checks.tag_list(str(signature))
+        tags = verification.tag_list(str(signature))
         signed.append({name.strip().lower() for name in tags.get("h", "").split(":")})
     return signed
 
@@ -544,8 +546,8 @@ def checklist() -> list[Item]:
     """What Gmail, Yahoo and Microsoft require of bulk senders, item by item, for the
     account as it is now (DNS results as last verified)."""
     return [
-        _domain_item("spf", _("SPF passes"), "spf", checks.SPF),
-        _domain_item("dkim", _("DKIM passes"), "dkim", checks.DKIM),
+        _domain_item("spf", _("SPF passes"), "spf", verification.SPF),
+        _domain_item("dkim", _("DKIM passes"), "dkim", verification.DKIM),
         _dmarc_item(),
         _one_click_item(),
         _unsubscribe_link_item(),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import Role
 from pregon.contacts.forms import bootstrap
-from pregon.domains import checks
+from pregon.domains import verification
 from pregon.domains.forms import DomainForm, ReturnPathForm
 from pregon.domains.models import DomainStatus, SendingDomain
 from pregon.sending import deliverability
@@ -48,15 +48,15 @@ def domain_create(request: HttpRequest) -> HttpResponse:
 def domain_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     domain = get_object_or_404(SendingDomain, code=code)
     results = deliverability.results_of(domain)
-    alignment = next((r for r in results if r.code == checks.ALIGNMENT), None)
+    alignment = next((r for r in results if r.code == verification.ALIGNMENT), None)
     context = {
         "domain": domain,
         "rows": deliverability.rows(domain),
         "alignment": alignment,
         "step": 3 if domain.checked_at else 2,
-        "return_path": checks.return_path_domain(domain, deliverability.expectations()),
-        "quarantine": checks.dmarc_value(domain.dmarc_reports_to, "quarantine"),
-        "reject": checks.dmarc_value(domain.dmarc_reports_to, "reject"),
+        "return_path": verification.return_path_domain(domain, deliverability.expectations()),
+        "quarantine": verification.dmarc_value(domain.dmarc_reports_to, "quarantine"),
+        "reject": verification.dmarc_value(domain.dmarc_reports_to, "reject"),
         "pending": domain.pending_keys().exists(),
         "return_path_form": bootstrap(ReturnPathForm(instance=domain)),
         "retired": domain.keys.exclude(retired_at=None).order_by("-retired_at"),
@@ -72,7 +72,7 @@ def domain_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 def domain_verify(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     domain = get_object_or_404(SendingDomain, code=code)
     results = deliverability.verify_domain(request, domain)
-    if any(result.state == checks.ERROR for result in results):
+    if any(result.state == verification.ERROR for result in results):
         messages.error(request, _("The DNS could not be asked about every record; try again."))
     elif domain.status == DomainStatus.VERIFIED:
         messages.success(request, _("%(domain)s is verified.") % {"domain": domain.name})

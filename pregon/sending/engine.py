@@ -29,7 +29,7 @@ from pregon.content.render import InvalidTemplate, Personaliser, context_for
 from pregon.lib import dkim, signing
 from pregon.sending import bounces, limits, links, quota
 from pregon.sending.backends import Outcome, Result, Transport
-from pregon.sending.bounce_classifier import Diagnosis, classify
+from pregon.sending.bounces.classifier import Diagnosis, classify
 from pregon.sending.mime import MessageBuilder
 from pregon.sending.models import (
     BounceSource,

@@ -11,7 +11,7 @@ from email.parser import BytesHeaderParser
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from pregon.domains import checks
+from pregon.domains import verification
 
 # Each header we explain, with its explanation and the help centre guide (help:guide slug)
 # that tells more. The return path is not in the message: it is the envelope's sender.
@@ -94,7 +94,7 @@ class Header:
 
 def dkim_tags(value: str) -> list[tuple[str, str, Promise]]:
     """The d=, s=, a= and h= tags of a DKIM-Signature value, each with its meaning."""
-    tags = checks.tag_list(value)
+    tags = verification.tag_list(value)
     if "h" in tags:
         tags["h"] = ", ".join(tags["h"].split(":"))
     return [(name, tags[name], meaning) for name, meaning in DKIM_TAGS.items() if name in tags]

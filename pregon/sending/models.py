@@ -287,7 +287,7 @@ class BackendSlot(models.Model):
 
 
 class BounceKind(models.TextChoices):
-    """What a bounce means for the recipient (see ``pregon.sending.bounce_classifier``)."""
+    """What a bounce means for the recipient (see ``pregon.sending.bounces.classifier``)."""
 
     HARD = "hard", _("Hard bounce")
     SOFT = "soft", _("Soft bounce")

@@ -49,7 +49,7 @@ from django.utils.translation import gettext as _
 
 from pregon.lib import vault
 from pregon.sending.backends import Outcome, Result
-from pregon.sending.bounce_classifier import classify
+from pregon.sending.bounces.classifier import classify
 from pregon.sending.models import Backend, BackendKind
 
 # Anymail 15 warns, each time its SendGrid backend is made, that it no longer supports

@@ -1,11 +1,11 @@
 """The zones a sending domain's DNS checks are tried against: the relays' own records, and
 every record the domain needs, as Pregón shows them."""
 
-from pregon.domains import checks
+from pregon.domains import verification
 from pregon.domains.models import SendingDomain
 from pregon.testing.knot import txt
 
-RELAYS = checks.Expectations(spf_mechanisms=["include:amazonses.com", "a:relay.example.test"])
+RELAYS = verification.Expectations(spf_mechanisms=["include:amazonses.com", "a:relay.example.test"])
 # Where the relays send from: SPF is evaluated for their addresses, as receivers see them.
 RELAY_ZONES = {
     "amazonses.com": [("@", "TXT", txt("v=spf1 ip4:54.240.0.0/18 -all"))],

@@ -9,7 +9,7 @@ class TrackingConfig(AppConfig):
     def ready(self) -> None:
         from anymail.signals import tracking
 
-        from pregon.tracking import checks, webhooks  # noqa: F401  (importing checks registers them)
+        from pregon.tracking import system_checks, webhooks  # noqa: F401  (importing registers them)
 
         # The one signal Pregón listens to (STYLE.md): anymail's, from providers' webhooks.
         tracking.connect(webhooks.receive, dispatch_uid="pregon.tracking.webhooks")

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from pregon.lib import signing
 from pregon.sending import bounces
+from pregon.sending.bounces import dsn
 from pregon.sending.models import Bounce, BounceKind, BounceSource, Message
-from pregon.tracking import dsn
 from pregon.tracking.unsubscribing import unsubscribe
 
 log = logging.getLogger(__name__)

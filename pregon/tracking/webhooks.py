@@ -14,7 +14,7 @@ provider's retry of a post that failed halfway records each fact once.
 anymail event      what it becomes
 =================  ===================================================================
 bounced            a bounce whose cause (and so kind: hard, soft, or sending-side, which
-                   suppresses no one) pregon.sending.bounce_classifier reads from the
+                   suppresses no one) pregon.sending.bounces.classifier reads from the
                    receiving server's words and status code the provider passes on; only
                    without them, from the provider's own category (``PROVIDER_CAUSE``:
                    Amazon SES bounceType and subtype, Postmark Type, Brevo's event,
@@ -59,7 +59,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from pregon.sending import bounces
-from pregon.sending.bounce_classifier import Diagnosis, classify
+from pregon.sending.bounces.classifier import Diagnosis, classify
 from pregon.sending.models import Bounce, BounceCause, BounceSource, Message
 from pregon.tracking import sns
 from pregon.tracking.agents import machine_reason

@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pregon.content import gallery
 from pregon.content.assets import store_image
-from pregon.content.checks import ERROR, GMAIL_CLIP_BYTES, preflight
 from pregon.content.models import BrandKit
+from pregon.content.preflight import ERROR, GMAIL_CLIP_BYTES, preflight
 from pregon.content.preview import gallery_images_url
 from pregon.content.render import compile_source
 from pregon.testing import BaseTestCase

@@ -1,10 +1,10 @@
-"""The pre-flight checks, through pregon.content.checks.preflight and the detail page."""
+"""The pre-flight checks, through pregon.content.preflight.preflight and the detail page."""
 
 from django.test import SimpleTestCase
 from django.urls import reverse
 
-from pregon.content.checks import preflight
 from pregon.content.models import EmailTemplate, Format
+from pregon.content.preflight import preflight
 from pregon.testing import BaseTestCase
 from pregon.testing.brandkit import skip_brand_question
 

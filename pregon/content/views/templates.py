@@ -18,9 +18,9 @@ from pregon.accounts.models import AuditAction, Role
 from pregon.contacts.forms import bootstrap
 from pregon.contacts.models import Contact
 from pregon.content import gallery, mergetags, starts
-from pregon.content.checks import ERROR
 from pregon.content.forms import HtmlImportForm, TemplateNameForm
 from pregon.content.models import EmailTemplate, Format
+from pregon.content.preflight import ERROR
 from pregon.content.preview import preview_response
 from pregon.content.render import InvalidTemplate
 from pregon.content.views.brand import ask_for_brand_kit

@@ -5,7 +5,7 @@ import unittest
 from django.test import TestCase, TransactionTestCase, override_settings
 from django.utils import timezone
 
-from pregon.domains import checks
+from pregon.domains import verification
 from pregon.domains.models import DomainStatus, SendingDomain
 from pregon.testing.domains import RELAY_ZONES, RELAYS, right_records
 from pregon.testing.knot import have_knot, knot_server
@@ -21,7 +21,7 @@ class KeyRotationTestCase(TestCase):
     def verify(self, records: list) -> None:
         with knot_server({"bueno.test": records, **RELAY_ZONES}) as server:
             with override_settings(DNS_SERVERS=[server]):
-                results = checks.verify(self.domain, RELAYS)
+                results = verification.verify(self.domain, RELAYS)
         self.domain.apply_results([result.stored() for result in results])
 
     def signing(self) -> set[str]:
@@ -64,7 +64,11 @@ class KeySwitchTestCase(TransactionTestCase):
         old = {signer.selector for signer in domain.signers()}
         domain.rotate_keys()
         found = [
-            {"code": checks.DKIM, "state": checks.OK, "params": {"selector": key.selector}}
+            {
+                "code": verification.DKIM,
+                "state": verification.OK,
+                "params": {"selector": key.selector},
+            }
             for key in domain.pending_keys()
         ]
         # Not JSON: saving the results fails after the keys would have been switched.

@@ -6,13 +6,13 @@ import unittest
 from django.test import TestCase, override_settings
 from django.utils import translation
 
-from pregon.domains import checks
+from pregon.domains import verification
 from pregon.domains.models import SendingDomain
 from pregon.testing.knot import have_knot, knot_server, txt
 
 # The relay sends from 198.51.100.25 (TEST-NET-2, RFC 5737).
-RELAY = checks.Expectations(spf_mechanisms=["ip4:198.51.100.25"])
-PROVIDER = checks.Expectations(spf_mechanisms=["include:amazonses.com"])
+RELAY = verification.Expectations(spf_mechanisms=["ip4:198.51.100.25"])
+PROVIDER = verification.Expectations(spf_mechanisms=["include:amazonses.com"])
 AMAZON = {"amazonses.com": [("@", "TXT", txt("v=spf1 ip4:54.240.0.0/18 -all"))]}
 
 
@@ -23,12 +23,12 @@ class SpfCheckTestCase(TestCase):
         self.domain = SendingDomain.objects.create(name="bueno.test")
 
     def check(
-        self, records: list, expectations: checks.Expectations = RELAY, **zones: list
-    ) -> checks.Result:
+        self, records: list, expectations: verification.Expectations = RELAY, **zones: list
+    ) -> verification.Result:
         with knot_server({"bueno.test": records, **zones}) as server:
             with override_settings(DNS_SERVERS=[server]):
-                results = checks.verify(self.domain, expectations)
-        (spf,) = [result for result in results if result.code == checks.SPF]
+                results = verification.verify(self.domain, expectations)
+        (spf,) = [result for result in results if result.code == verification.SPF]
         return spf
 
     def test_a_relay_authorised_only_through_include_passes(self) -> None:
@@ -38,7 +38,7 @@ class SpfCheckTestCase(TestCase):
         ]
         spf = self.check(records)
 
-        self.assertEqual(spf.state, checks.OK)
+        self.assertEqual(spf.state, verification.OK)
         self.assertEqual(
             spf.params["sources"],
             [{"mechanism": "ip4:198.51.100.25", "address": "198.51.100.25", "result": "pass"}],
@@ -56,7 +56,7 @@ class SpfCheckTestCase(TestCase):
         ]
         spf = self.check(records, PROVIDER, **AMAZON)
 
-        self.assertEqual(spf.state, checks.OK)
+        self.assertEqual(spf.state, verification.OK)
         self.assertEqual(spf.params["sources"][0]["address"], "54.240.0.0")
 
     def test_a_relay_authorised_through_redirect_passes(self) -> None:
@@ -64,11 +64,11 @@ class SpfCheckTestCase(TestCase):
             ("rebotes", "TXT", txt("v=spf1 redirect=_spf.bueno.test")),
             ("_spf", "TXT", txt("v=spf1 ip4:198.51.100.25 -all")),
         ]
-        self.assertEqual(self.check(records).state, checks.OK)
+        self.assertEqual(self.check(records).state, verification.OK)
 
     def test_a_record_without_the_relay_fails_or_softfails(self) -> None:
         spf = self.check([("rebotes", "TXT", txt("v=spf1 ip4:203.0.113.7 -all"))])
-        self.assertEqual((spf.state, spf.params["problem"]), (checks.WRONG, "fail"))
+        self.assertEqual((spf.state, spf.params["problem"]), (verification.WRONG, "fail"))
         self.assertEqual(
             spf.message,
             "With the SPF record of rebotes.bueno.test, receivers get “fail” for ip4:198.51.100.25 "
@@ -92,7 +92,9 @@ class SpfCheckTestCase(TestCase):
         records += [(f"s{n}", "TXT", txt(f"v=spf1 ip4:203.0.113.{n} -all")) for n in range(12)]
         spf = self.check(records)
 
-        self.assertEqual((spf.state, spf.params["problem"]), (checks.WRONG, "too_many_lookups"))
+        self.assertEqual(
+            (spf.state, spf.params["problem"]), (verification.WRONG, "too_many_lookups")
+        )
         self.assertEqual(spf.params["lookups"], 12)
         self.assertIn("makes 12 DNS lookups; the maximum is 10", spf.message)
         with translation.override("es"):
@@ -102,7 +104,7 @@ class SpfCheckTestCase(TestCase):
         names = " ".join(f"a:{name}.bueno.test" for name in ("uno", "dos", "tres"))
         spf = self.check([("rebotes", "TXT", txt(f"v=spf1 {names} ip4:198.51.100.25 -all"))])
 
-        self.assertEqual((spf.state, spf.params["problem"]), (checks.WRONG, "void_lookups"))
+        self.assertEqual((spf.state, spf.params["problem"]), (verification.WRONG, "void_lookups"))
         self.assertIn("more than 2 domains that do not exist", spf.message)
 
     def test_a_wrong_term_is_named(self) -> None:
@@ -110,7 +112,7 @@ class SpfCheckTestCase(TestCase):
             [("rebotes", "TXT", txt("v=spf1 ip4:198.51.100.25 ipv4:203.0.113.7 -all"))]
         )
 
-        self.assertEqual((spf.state, spf.params["problem"]), (checks.WRONG, "invalid"))
+        self.assertEqual((spf.state, spf.params["problem"]), (verification.WRONG, "invalid"))
         self.assertIn("ipv4:203.0.113.7. Correct or remove that term.", spf.message)
 
     def test_a_record_that_lets_anybody_send_is_open(self) -> None:
@@ -121,7 +123,7 @@ class SpfCheckTestCase(TestCase):
     def test_no_record_is_missing(self) -> None:
         spf = self.check([("rebotes", "TXT", txt("otra cosa"))])
 
-        self.assertEqual(spf.state, checks.MISSING)
+        self.assertEqual(spf.state, verification.MISSING)
         self.assertEqual(
             spf.message,
             "No SPF record at rebotes.bueno.test. Publish: v=spf1 ip4:198.51.100.25 ~all",
@@ -131,5 +133,5 @@ class SpfCheckTestCase(TestCase):
         # Knot serves only bueno.test: asked about another domain, it refuses.
         spf = self.check([("rebotes", "TXT", txt("v=spf1 include:_spf.otro.test -all"))])
 
-        self.assertEqual(spf.state, checks.ERROR)
+        self.assertEqual(spf.state, verification.ERROR)
         self.assertIn("The DNS could not be asked about rebotes.bueno.test", spf.message)

@@ -9,10 +9,11 @@ from django.test import SimpleTestCase, TestCase
 from pregon.campaigns import scheduling
 from pregon.contacts.models import Contact, Status, Suppression
 from pregon.lib import signing
-from pregon.sending.bounce_classifier import classify
+from pregon.sending.bounces import dsn
+from pregon.sending.bounces.classifier import classify
 from pregon.sending.models import Bounce, BounceKind, Message
 from pregon.testing.campaigns import campaign_to, contacts_on_a_list
-from pregon.tracking import dsn, incoming
+from pregon.tracking import incoming
 
 CORPUS = Path(__file__).parent / "bounce_corpus"
 ADDRESS = "persona0000@example.pe"  # The first of contacts_on_a_list.

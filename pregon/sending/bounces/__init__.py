@@ -6,7 +6,7 @@ a server that refused for a while) do after ``settings.SOFT_BOUNCE_LIMIT`` of th
 over the address's whole history (not only in a row: an address that keeps failing now and
 then is as costly to the sender's reputation). A sending-side rejection (our IP blocked, our
 SPF/DKIM/DMARC, our content) never suppresses anyone: the person is still there. What kind a
-failure is comes from ``pregon.sending.bounce_classifier``.
+failure is comes from ``pregon.sending.bounces.classifier``.
 """
 
 import datetime
@@ -21,7 +21,7 @@ from django.db.models import QuerySet
 from pregon.accounts import audit
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.contacts.models import Contact, Status, Suppression, SuppressionReason
-from pregon.sending import bounce_classifier
+from pregon.sending.bounces import classifier
 from pregon.sending.models import Bounce, BounceCause, BounceKind, Message
 
 SUPPRESSING = {
@@ -133,7 +133,7 @@ def _reread(kind: str, cause: str, reason: str) -> tuple[str, str]:
     """The cause and kind of a stored bounce, read again from what the server said."""
     if kind == BounceKind.COMPLAINT:
         return BounceCause.COMPLAINT, BounceKind.COMPLAINT
-    diagnosis = bounce_classifier.classify(diagnostic=reason)
+    diagnosis = classifier.classify(diagnostic=reason)
     if diagnosis.cause == BounceCause.UNDEFINED:
         # Words the classifier does not know (a provider's webhook may say only "hard"):
         # what was decided when the bounce came stays.

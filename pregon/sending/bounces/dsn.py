@@ -3,7 +3,7 @@ complaint it carries, and which of our addresses it names.
 
 Delivery status notices (RFC 3464) are read from their ``message/delivery-status`` part:
 each failed (or expired) recipient's Status and Diagnostic-Code go to
-``pregon.sending.bounce_classifier``, which says why it failed and whether that is the
+``pregon.sending.bounces.classifier``, which says why it failed and whether that is the
 recipient's doing (hard, soft) or ours (a block, SPF/DKIM/DMARC, the content). "Delayed"
 notices report nothing. Notices without that part (Office 365's and Yahoo's plain text,
 qmail, Exim, old Sendmail, Notes, MessageLabs, Japanese carriers…) are read as text: their
@@ -22,7 +22,7 @@ from email.message import Message
 
 from flufl.bounce import all_failures
 
-from pregon.sending.bounce_classifier import classify
+from pregon.sending.bounces.classifier import classify
 from pregon.sending.models import BounceCause, BounceKind
 
 # The VERP return path and the List-Unsubscribe address the engine gives each message

@@ -6,13 +6,13 @@ import unittest
 from django.test import TestCase, override_settings
 from django.utils import translation
 
-from pregon.domains import checks
+from pregon.domains import verification
 from pregon.domains.models import DomainStatus, SendingDomain
 from pregon.testing.domains import RELAY_ZONES, RELAYS, right_records
 from pregon.testing.knot import have_knot, knot_server, txt
 
 
-def by_code(results: list[checks.Result], code: str) -> list[checks.Result]:
+def by_code(results: list[verification.Result], code: str) -> list[verification.Result]:
     return [result for result in results if result.code == code]
 
 
@@ -24,23 +24,25 @@ class DomainChecksTestCase(TestCase):
         self.domain = SendingDomain.objects.create(name="bueno.test")
         self.domain.add_keys()
 
-    def verify(self, records: list, expectations: checks.Expectations = RELAYS, **zones: list):
+    def verify(
+        self, records: list, expectations: verification.Expectations = RELAYS, **zones: list
+    ):
         with knot_server({"bueno.test": records, **RELAY_ZONES, **zones}) as server:
             with override_settings(DNS_SERVERS=[server]):
-                results = checks.verify(self.domain, expectations)
+                results = verification.verify(self.domain, expectations)
         self.domain.apply_results([result.stored() for result in results])
         return results
 
     def test_right_records_verify_the_domain(self) -> None:
         results = self.verify(right_records(self.domain))
 
-        self.assertEqual({result.state for result in results}, {checks.OK})
-        self.assertEqual(len(by_code(results, checks.DKIM)), 2)
+        self.assertEqual({result.state for result in results}, {verification.OK})
+        self.assertEqual(len(by_code(results, verification.DKIM)), 2)
         self.assertEqual(self.domain.status, DomainStatus.VERIFIED)
         self.assertIsNotNone(self.domain.checked_at)
-        (dmarc,) = by_code(results, checks.DMARC)
+        (dmarc,) = by_code(results, verification.DMARC)
         self.assertEqual(dmarc.message, "DMARC is published with the policy p=none.")
-        (alignment,) = by_code(results, checks.ALIGNMENT)
+        (alignment,) = by_code(results, verification.ALIGNMENT)
         self.assertTrue(alignment.params["spf_aligned"])
         self.assertIn("both DKIM and SPF count for DMARC", alignment.message)
 
@@ -51,21 +53,21 @@ class DomainChecksTestCase(TestCase):
         self.assertEqual(
             states,
             {
-                (checks.DKIM, checks.MISSING),
-                (checks.SPF, checks.MISSING),
-                (checks.DMARC, checks.MISSING),
-                (checks.RETURN_PATH, checks.MISSING),
-                (checks.ALIGNMENT, checks.WRONG),
+                (verification.DKIM, verification.MISSING),
+                (verification.SPF, verification.MISSING),
+                (verification.DMARC, verification.MISSING),
+                (verification.RETURN_PATH, verification.MISSING),
+                (verification.ALIGNMENT, verification.WRONG),
             },
         )
         self.assertEqual(self.domain.status, DomainStatus.UNVERIFIED)
-        (spf,) = by_code(results, checks.SPF)
+        (spf,) = by_code(results, verification.SPF)
         self.assertEqual(
             spf.message,
             "No SPF record at rebotes.bueno.test. Publish: "
             "v=spf1 include:amazonses.com a:relay.example.test ~all",
         )
-        (dmarc,) = by_code(results, checks.DMARC)
+        (dmarc,) = by_code(results, verification.DMARC)
         self.assertIn("v=DMARC1; p=none; rua=mailto:dmarc@bueno.test", dmarc.message)
 
     def test_a_different_or_revoked_dkim_key_is_wrong(self) -> None:
@@ -86,10 +88,10 @@ class DomainChecksTestCase(TestCase):
     def test_an_spf_record_without_the_relays_gets_them_added(self) -> None:
         records = [("rebotes", "TXT", txt("v=spf1 include:_spf.google.com -all"))]
         google = {"google.com": [("_spf", "TXT", txt("v=spf1 ip4:35.190.247.0/24 ~all"))]}
-        (spf,) = by_code(self.verify(records, **google), checks.SPF)
+        (spf,) = by_code(self.verify(records, **google), verification.SPF)
 
         # Evaluated for each relay's address, as receivers do: -all fails both.
-        self.assertEqual((spf.state, spf.params["problem"]), (checks.WRONG, "fail"))
+        self.assertEqual((spf.state, spf.params["problem"]), (verification.WRONG, "fail"))
         self.assertEqual(
             [(source["mechanism"], source["address"]) for source in spf.params["failing"]],
             [("include:amazonses.com", "54.240.0.0"), ("a:relay.example.test", "198.51.100.25")],
@@ -101,24 +103,24 @@ class DomainChecksTestCase(TestCase):
         )
 
     def test_an_open_or_doubled_spf_record_is_wrong(self) -> None:
-        (spf,) = by_code(self.verify([("rebotes", "TXT", txt("v=spf1 +all"))]), checks.SPF)
+        (spf,) = by_code(self.verify([("rebotes", "TXT", txt("v=spf1 +all"))]), verification.SPF)
         self.assertEqual(spf.params["problem"], "open")
         doubled = [
             ("rebotes", "TXT", txt("v=spf1 -all")),
             ("rebotes", "TXT", txt("v=spf1 mx -all")),
         ]
-        (spf,) = by_code(self.verify(doubled), checks.SPF)
+        (spf,) = by_code(self.verify(doubled), verification.SPF)
         self.assertEqual(spf.params["problem"], "several")
         self.assertIn("receivers ignore them all", spf.message)
 
     def test_a_dmarc_record_without_a_valid_policy_is_wrong(self) -> None:
         records = [("_dmarc", "TXT", txt("v=DMARC1; p=maybe"))]
-        (dmarc,) = by_code(self.verify(records), checks.DMARC)
+        (dmarc,) = by_code(self.verify(records), verification.DMARC)
 
-        self.assertEqual((dmarc.state, dmarc.params["problem"]), (checks.WRONG, "policy"))
+        self.assertEqual((dmarc.state, dmarc.params["problem"]), (verification.WRONG, "policy"))
 
     def test_a_return_path_domain_must_send_bounces_to_the_bounce_host(self) -> None:
-        expectations = checks.Expectations(
+        expectations = verification.Expectations(
             spf_mechanisms=["a:relay.example.test"],
             return_path_domain="rebotes.bueno.test",
             bounce_host="bounces.pregon.test",
@@ -129,22 +131,22 @@ class DomainChecksTestCase(TestCase):
         ]
         results = self.verify(records, expectations)
 
-        (return_path,) = by_code(results, checks.RETURN_PATH)
+        (return_path,) = by_code(results, verification.RETURN_PATH)
         self.assertEqual(return_path.params["problem"], "other_host")
         self.assertIn("it must be bounces.pregon.test", return_path.message)
         # SPF is looked up where receivers look: the return path's domain.
-        (spf,) = by_code(results, checks.SPF)
-        self.assertEqual((spf.params["name"], spf.state), ("rebotes.bueno.test", checks.OK))
+        (spf,) = by_code(results, verification.SPF)
+        self.assertEqual((spf.params["name"], spf.state), ("rebotes.bueno.test", verification.OK))
 
         records[0] = ("rebotes", "MX", "10 bounces.pregon.test.")
-        (return_path,) = by_code(self.verify(records, expectations), checks.RETURN_PATH)
-        self.assertEqual(return_path.state, checks.OK)
+        (return_path,) = by_code(self.verify(records, expectations), verification.RETURN_PATH)
+        self.assertEqual(return_path.state, verification.OK)
 
     def test_a_return_path_on_another_domain_aligns_through_dkim_only(self) -> None:
-        expectations = checks.Expectations(return_path_domain="rebotes.pregon.test")
+        expectations = verification.Expectations(return_path_domain="rebotes.pregon.test")
         (alignment,) = by_code(self.verify(right_records(self.domain), expectations), "alignment")
 
-        self.assertEqual(alignment.state, checks.OK)
+        self.assertEqual(alignment.state, verification.OK)
         self.assertFalse(alignment.params["spf_aligned"])
         self.assertIn("SPF does not count for DMARC", alignment.message)
 
@@ -152,9 +154,11 @@ class DomainChecksTestCase(TestCase):
         self.verify(right_records(self.domain))
         # Nothing listens on port 9: every look-up fails instead of finding nothing.
         with override_settings(DNS_SERVERS=["127.0.0.1:9"]):
-            results = checks.verify(self.domain, RELAYS)
+            results = verification.verify(self.domain, RELAYS)
         self.domain.apply_results([result.stored() for result in results])
 
-        self.assertIn(checks.ERROR, {result.state for result in results})
-        self.assertIn("The DNS could not be asked about", by_code(results, checks.SPF)[0].message)
+        self.assertIn(verification.ERROR, {result.state for result in results})
+        self.assertIn(
+            "The DNS could not be asked about", by_code(results, verification.SPF)[0].message
+        )
         self.assertEqual(self.domain.status, DomainStatus.VERIFIED)

@@ -1,0 +1,1 @@
+"""Sending screens: senders, delivery backends, limits, the test mailbox, "send me a test"."""

@@ -1,0 +1,47 @@
+"""The sending limits screen: the global rate and the per-domain rates."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from pregon.accounts.decorators import authorize
+from pregon.accounts.models import Role
+from pregon.contacts.forms import bootstrap
+from pregon.sending.forms import LimitsForm
+from pregon.sending.models import DomainLimit, SendingLimits
+
+
+@authorize(Role.ADMIN)
+def limits_edit(request: HttpRequest) -> HttpResponse:
+    """The speed limits all senders share (pregon/sending/limits.py)."""
+    limits = SendingLimits.load()
+    current = "\n".join(f"{limit.domain} {limit.per_minute}" for limit in DomainLimit.objects.all())
+    form = LimitsForm(
+        request.POST or None, initial={"per_second": limits.per_second, "domains": current}
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            SendingLimits.objects.filter(pk=limits.pk).update(
+                per_second=form.cleaned_data["per_second"]
+            )
+            domains = form.cleaned_data["domains"]
+            DomainLimit.objects.exclude(domain__in=domains).delete()
+            for domain, per_minute in domains.items():
+                DomainLimit.objects.update_or_create(
+                    domain=domain, defaults={"per_minute": per_minute}
+                )
+        messages.success(request, _("Sending limits saved; every sender follows them at once."))
+        return redirect("sending:limits")
+    context = {
+        "form": bootstrap(form),
+        "cancel_url": reverse("sending:backends"),
+        "title": _("Sending limits"),
+        "help": _(
+            "Mailbox providers defer or refuse mail that comes faster than they accept. "
+            "These limits hold for every sender process together."
+        ),
+    }
+    return render(request, "contacts/simple_form.html", context)

@@ -9,7 +9,6 @@ are words the import recognises, so an exported file can be imported back.
 import csv
 import datetime
 import io
-import re
 import tempfile
 from collections.abc import Iterator
 from typing import Any
@@ -24,6 +23,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from pregon.contacts.bulk import ContactTag, id_chunks
 from pregon.contacts.models import ConsentSource, Contact, Field, FieldType, Status, Subscription
+from pregon.lib.csvfile import neutralise
 
 CHUNK_SIZE = 2000
 CONSENT_COLUMNS = ["consent_source", "consent_at", "consent_ip", "consent_text"]
@@ -38,20 +38,8 @@ CONTACT_COLUMNS = [
     *CONSENT_COLUMNS,
     "created_at",
 ]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# A plain number ("+51987654321", "-3.5") is not a formula in any spreadsheet; leaving it
-# alone keeps phone numbers readable.
-PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
 Cell = str | int | float | bool | datetime.date | datetime.datetime | None
-
-
-def neutralise(value: str) -> str:
-    """``value`` made inert for spreadsheets: text that could start a formula gets a
-    leading apostrophe (OWASP's advice against CSV/formula injection)."""
-    if value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(value):
-        return "'" + value
-    return value
 
 
 def local_time(value: datetime.datetime | None) -> datetime.datetime | None:

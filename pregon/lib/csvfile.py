@@ -1,4 +1,5 @@
-"""Reading uploaded spreadsheets: CSV (any encoding and delimiter Excel writes) and XLSX.
+"""Reading uploaded spreadsheets: CSV (any encoding and delimiter Excel writes) and XLSX;
+and ``neutralise``, which makes a cell safe to write into one.
 
 Everything here streams: a file is read in blocks or row by row, never whole. Nothing here
 knows about contacts; ``pregon.contacts.imports`` decides what the rows mean.
@@ -28,6 +29,10 @@ XLSX_MAGIC = b"PK\x03\x04"
 # Old binary Excel (.xls) files are OLE2 compound documents.
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 CP1252_UNDEFINED = re.compile(b"[\x81\x8d\x8f\x90\x9d]")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A plain number ("+51987654321", "-3.5") is not a formula in any spreadsheet; leaving it
+# alone keeps phone numbers readable.
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 # The compression ratio is only checked on parts that unpack to more than this: a tiny
 # part (an empty sheet's XML) can shrink a hundredfold and hold nothing.
 RATIO_CHECKED_FROM = 1024 * 1024
@@ -298,6 +303,14 @@ def cell_text(value: object) -> str:
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return str(value)
+
+
+def neutralise(value: str) -> str:
+    """``value`` made inert for spreadsheets: text that could start a formula gets a
+    leading apostrophe (OWASP's advice against CSV/formula injection)."""
+    if value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def count_lines(file: BinaryIO) -> int:

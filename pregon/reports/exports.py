@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 
-from pregon.contacts.exports import CHUNK_SIZE, csv_text, local_time, neutralise, xlsx_cell
+from pregon.contacts.exports import CHUNK_SIZE, csv_text, local_time, xlsx_cell
+from pregon.lib.csvfile import neutralise
 from pregon.reports.people import PeopleList, Value
 from pregon.sending.models import Mailing
 

@@ -440,7 +440,7 @@ class ImportRunTestCase(BaseTestCase):
         content = f'Correo;Nombre\r\n{rows}mal@example.pe;"Sin cierre\r\n{rest}'
         imp = self.upload(content)
         self.start(imp, {"0": "email", "1": "first_name"}, mailing_list=self.courses)
-        with mock.patch.object(imports, "CHUNK_ROWS", 50):
+        with mock.patch("pregon.contacts.imports.run.CHUNK_ROWS", 50):
             imports.run_import(imp.id, 1)
         imp.refresh_from_db()
 

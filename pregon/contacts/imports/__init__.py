@@ -1,0 +1,40 @@
+"""Contact imports from CSV and XLSX files: upload, column mapping and the background run.
+
+The package's modules, in the order an import goes through them:
+
+- ``mapping``: the upload, its preview and the column mapping, and ``start_import``;
+- ``rows``: reading the file row by row and checking each row against the mapping;
+- ``run``: the background run (``run_import``): check every row, then apply them all in
+  one transaction, under a lease of the import's row;
+- ``sql``: the set-based statements of the run, one small function per statement;
+- ``reaper``: ``reap_stale_imports``, which requeues imports whose worker died.
+
+Callers use the functions below, as ``imports.start_import(...)``.
+"""
+
+from pregon.contacts.imports.mapping import (
+    create_import,
+    last_list,
+    original_of,
+    preview,
+    start_import,
+    suggest_mapping,
+    target_choices,
+)
+from pregon.contacts.imports.reaper import reap_stale_imports
+from pregon.contacts.imports.rows import FIELD_PREFIX
+from pregon.contacts.imports.run import LEASE, run_import
+
+__all__ = [
+    "FIELD_PREFIX",
+    "LEASE",
+    "create_import",
+    "last_list",
+    "original_of",
+    "preview",
+    "reap_stale_imports",
+    "run_import",
+    "start_import",
+    "suggest_mapping",
+    "target_choices",
+]

@@ -9,7 +9,8 @@ import logging
 
 from pregon.campaigns import scheduling
 from pregon.contacts import imports
-from pregon.sending import deliverability, engine, quota
+from pregon.domains import records
+from pregon.sending import engine, quota
 from pregon.tracking import mailbox, spool
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ def tick() -> None:
         scheduling.start_due_campaigns,
         scheduling.follow_mailings,
         # Sending domains' DNS records, each verified again a day after its last check.
-        deliverability.recheck_domains,
+        records.recheck_domains,
         # Bounces, complaints and unsubscribes by mail, from each bounce mailbox in turn.
         mailbox.poll_due,
     ):

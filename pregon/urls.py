@@ -1,6 +1,15 @@
 from django.urls import include, path
 
+from pregon.domains import urls as domain_urls
 from pregon.reports import views as report_views
+from pregon.sending.views import deliverability
+
+# The deliverability checklist reads the sending app's data, which the domains app may not
+# import, so it joins the domains namespace here ("domains:checklist").
+domain_patterns = [
+    *domain_urls.urlpatterns,
+    path("entregabilidad/", deliverability.checklist, name="checklist"),
+]
 
 urlpatterns = [
     path("", report_views.home, name="home"),
@@ -10,7 +19,7 @@ urlpatterns = [
     path("", include("pregon.content.urls")),
     path("campanas/", include("pregon.campaigns.urls")),
     path("envio/", include("pregon.sending.urls")),
-    path("dominios/", include("pregon.sending.domain_urls")),
+    path("dominios/", include((domain_patterns, domain_urls.app_name))),
     path("", include("pregon.tracking.urls")),
     path("ayuda/", include("pregon.help.urls")),
     path("informes/", include("pregon.reports.urls")),

@@ -1,6 +1,6 @@
 """Sending domains in the API: add, list, read the records to publish, verify, rotate keys.
 
-The screens' functions do the work (``pregon.sending.deliverability``: ``add_domain``,
+The screens' functions do the work (``pregon.domains.records``: ``add_domain``,
 ``rows``, ``verify_domain``, ``rotate_keys``) and the screens' form checks the input, so the
 API proposes and checks the same records and writes the same audit entries (a new return
 path goes through ``change_return_path`` too). As on the
@@ -16,10 +16,9 @@ from ninja import Router, Status
 from pregon.api import auth
 from pregon.api.errors import ApiError, ErrorOut, form_errors, get_or_404, invalid
 from pregon.api.schemas import DomainDetailOut, DomainIn, DomainOut, DomainPatch
-from pregon.domains import verification
+from pregon.domains import records, verification
 from pregon.domains.forms import DomainForm, ReturnPathForm
 from pregon.domains.models import SendingDomain
-from pregon.sending import deliverability
 
 router = Router(tags=["domains"])
 # The error answers of these endpoints, for the OpenAPI document: api.py's, plus the 409 of
@@ -29,7 +28,7 @@ ERRORS = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
 
 def _detail(domain: SendingDomain) -> SendingDomain:
     """``domain`` with each record to publish and its last check, as its page shows them."""
-    records = [
+    to_publish = [
         {
             "purpose": row.record.code,
             "type": row.record.kind,
@@ -40,11 +39,11 @@ def _detail(domain: SendingDomain) -> SendingDomain:
             "state": row.result.state if row.result else "unchecked",
             "message": row.result.message if row.result else "",
         }
-        for row in deliverability.rows(domain)
+        for row in records.rows(domain)
     ]
-    results = deliverability.results_of(domain)
+    results = records.results_of(domain)
     # Read by DomainDetailOut beside the model's own fields.
-    domain.records = records
+    domain.records = to_publish
     domain.alignment = next((r.message for r in results if r.code == verification.ALIGNMENT), "")
     return domain
 
@@ -73,7 +72,7 @@ def domain_create(request: HttpRequest, payload: DomainIn) -> Status[SendingDoma
     form = DomainForm(payload.dict())
     if not form.is_valid():
         raise invalid(form_errors(form))
-    domain = deliverability.add_domain(request, form)
+    domain = records.add_domain(request, form)
     return Status(201, _detail(domain))
 
 
@@ -105,7 +104,7 @@ def domain_update(request: HttpRequest, code: str, payload: DomainPatch) -> Send
     form = ReturnPathForm(payload.dict(), instance=domain)
     if not form.is_valid():
         raise invalid(form_errors(form))
-    return _detail(deliverability.change_return_path(request, form))
+    return _detail(records.change_return_path(request, form))
 
 
 @router.post(
@@ -121,7 +120,7 @@ def domain_update(request: HttpRequest, code: str, payload: DomainPatch) -> Send
 )
 def domain_verify(request: HttpRequest, code: str) -> SendingDomain:
     domain = get_or_404(SendingDomain.objects, code=code)
-    deliverability.verify_domain(request, domain)
+    records.verify_domain(request, domain)
     return _detail(domain)
 
 
@@ -137,6 +136,6 @@ def domain_verify(request: HttpRequest, code: str) -> SendingDomain:
 )
 def domain_rotate(request: HttpRequest, code: str) -> SendingDomain:
     domain = get_or_404(SendingDomain.objects, code=code)
-    if not deliverability.rotate_keys(request, domain):
+    if not records.rotate_keys(request, domain):
         raise ApiError(409, _("A key rotation is already under way: publish its records."))
     return _detail(domain)

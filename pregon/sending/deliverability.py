@@ -1,10 +1,11 @@
-"""Sending domains as the sending app sees them, and the bulk-sender checklist.
+"""What the sending app knows about deliverability, and the bulk-sender checklist.
 
-The domains app knows DKIM, SPF and DMARC but not the relays; the SPF a domain needs names
-the relays in use, and the return path is the engine's. So the checks of a domain are run
-from here (``verify``), and so is the checklist of what Gmail, Yahoo and Microsoft require
-of bulk senders (``checklist``): it also reads messages built by the engine, the templates'
-pre-flight checks, the relays' settings and the complaints.
+The domains app knows DKIM, SPF and DMARC but not the relays: the SPF a domain needs names
+the relays in use (``spf_mechanisms``, which ``SendingConfig.ready`` registers with
+``pregon.domains.records``). The receivers that refuse our messages (``refusals``) come
+from the bounces of messages sent. The checklist of what Gmail, Yahoo and Microsoft require
+of bulk senders (``checklist``) reads the domains' last checks, messages built by the
+engine, the templates' pre-flight checks, the relays' settings and the complaints.
 """
 
 import datetime
@@ -15,18 +16,13 @@ from email import message_from_bytes
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, F, Max, Q, Value
+from django.db.models import Count, F, Max, Value
 from django.db.models.functions import StrIndex, Substr
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pregon.accounts import audit
-from pregon.accounts.models import AuditAction
 from pregon.content.models import EmailTemplate
-from pregon.domains import dns, verification
-from pregon.domains.forms import DomainForm, ReturnPathForm
+from pregon.domains import dns, records, verification
 from pregon.domains.models import DomainStatus, SendingDomain
 from pregon.sending import engine
 from pregon.sending.models import (
@@ -51,7 +47,6 @@ PROVIDER_SPF = {
     BackendKind.POSTMARK: "include:spf.mtasv.net",
     BackendKind.SENDGRID: "include:sendgrid.net",
 }
-RECHECK_EVERY = datetime.timedelta(days=1)
 # Gmail's and Yahoo's limit for bulk senders: spam reports under 0.3 % of messages.
 COMPLAINT_LIMIT = 0.003
 COMPLAINT_WINDOW = datetime.timedelta(days=30)
@@ -106,114 +101,6 @@ def spf_mechanisms() -> list[str]:
     return mechanisms
 
 
-def expectations() -> verification.Expectations:
-    return verification.Expectations(
-        spf_mechanisms=spf_mechanisms(),
-        return_path_domain=settings.RETURN_PATH_DOMAIN.lower(),
-        bounce_host=settings.BOUNCE_HOST.lower().rstrip("."),
-    )
-
-
-def records(domain: SendingDomain) -> list[verification.Record]:
-    """The DNS records to publish for ``domain`` with the relays in use now."""
-    return verification.records(domain, expectations())
-
-
-def verify(domain: SendingDomain) -> list[verification.Result]:
-    """Look up ``domain``'s records now, store the outcome on it and return the results."""
-    results = verification.verify(domain, expectations())
-    domain.apply_results([result.stored() for result in results])
-    return results
-
-
-@dataclass(frozen=True)
-class Row:
-    """A record to publish, the value to copy, and the result of its last check if any."""
-
-    record: verification.Record
-    value: str
-    result: verification.Result | None
-
-
-def rows(domain: SendingDomain) -> list[Row]:
-    """Each record of ``domain`` to publish beside its last check, as the domain's page and
-    the API show them. The SPF value keeps what the published record already authorises;
-    the return path's MX, without a bounce host configured, proposes the From domain's own
-    mail server once a verification found it."""
-    results = results_of(domain)
-    by_selector = {r.params["selector"]: r for r in results if r.code == verification.DKIM}
-    by_code = {r.code: r for r in results if r.code != verification.DKIM}
-    found = []
-    for record in records(domain):
-        result = by_selector.get(record.selector) if record.selector else by_code.get(record.code)
-        value = record.value
-        params = result.params if result is not None else {}
-        if record.code == verification.SPF and len(params.get("found", [])) == 1:
-            value = verification.spf_value(spf_mechanisms(), params["found"][0])
-        if record.code == verification.RETURN_PATH and not value and params.get("suggested"):
-            value = f"10 {params['suggested']}."
-        found.append(Row(record, value, result))
-    return found
-
-
-def add_domain(request: HttpRequest, form: DomainForm) -> SendingDomain:
-    """Save the valid ``form`` as a new domain with its DKIM keys, in the audit log."""
-    with transaction.atomic():
-        domain = form.save()
-        domain.add_keys()
-        audit.record(request, AuditAction.DOMAIN_CHANGED, domain.name, change="added")
-    return domain
-
-
-def change_return_path(request: HttpRequest, form: ReturnPathForm) -> SendingDomain:
-    """Save the valid ``form``'s new return path, in the audit log. Its records are checked
-    at the next verification."""
-    domain = form.save()
-    audit.record(
-        request,
-        AuditAction.DOMAIN_CHANGED,
-        domain.name,
-        change="return path",
-        return_path=domain.return_path,
-    )
-    return domain
-
-
-def verify_domain(request: HttpRequest, domain: SendingDomain) -> list[verification.Result]:
-    """``verify`` asked for by a person (screen or API), in the audit log."""
-    results = verify(domain)
-    audit.record(
-        request, AuditAction.DOMAIN_CHANGED, domain.name, change="verified", status=domain.status
-    )
-    return results
-
-
-def rotate_keys(request: HttpRequest, domain: SendingDomain) -> bool:
-    """Start a key rotation of ``domain`` (``SendingDomain.rotate_keys``), in the audit log;
-    False if one is under way."""
-    if not domain.rotate_keys():
-        return False
-    audit.record(request, AuditAction.DOMAIN_CHANGED, domain.name, change="keys rotated")
-    return True
-
-
-def recheck_domains() -> int:
-    """Verify again every domain last checked a day ago or more (the scheduler's tick)."""
-    due = SendingDomain.objects.filter(
-        Q(checked_at=None) | Q(checked_at__lte=timezone.now() - RECHECK_EVERY)
-    )
-    count = 0
-    for domain in due:
-        verify(domain)
-        count += 1
-    return count
-
-
-def results_of(domain: SendingDomain) -> list[verification.Result]:
-    """The last stored verification of ``domain``, worded in the current language."""
-    return [verification.Result(**stored) for stored in domain.results]
-
-
 def domains_in_use() -> list[SendingDomain]:
     return list(SendingDomain.objects.filter(senderidentity__isnull=False).distinct())
 
@@ -244,7 +131,7 @@ def _domain_item(key: str, title: str, guide: str, code: str) -> Item:
     notes = []
     failing = []
     for domain in domains:
-        results = [result for result in results_of(domain) if result.code == code]
+        results = [result for result in records.results_of(domain) if result.code == code]
         results = [result for result in results if not result.params.get("is_pending")]
         if not results:
             failing.append(domain.name)

@@ -8,6 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from pregon.domains import records
 from pregon.sending import deliverability
 from pregon.sending.models import (
     Backend,
@@ -99,7 +100,7 @@ class ChecklistTestCase(BaseTestCase):
         self.sent(1000)
         self.complaints(2)
         with knot_server(self.zones()) as server, override_settings(DNS_SERVERS=[server]):
-            deliverability.verify(SenderIdentity.objects.get().domain)
+            records.verify(SenderIdentity.objects.get().domain)
             response = self.client.get(self.url)
 
         self.assertEqual(set(states(response).values()), {"ok"})
@@ -153,7 +154,7 @@ class ChecklistTestCase(BaseTestCase):
             ("rebotes", "TXT", txt("v=spf1 ip4:203.0.113.7 ~all")),
         ]
         with knot_server(zones) as server, override_settings(DNS_SERVERS=[server]):
-            deliverability.verify(SenderIdentity.objects.get().domain)
+            records.verify(SenderIdentity.objects.get().domain)
         self.use_spanish()
         response = self.client.get(self.url)
 

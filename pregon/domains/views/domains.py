@@ -1,11 +1,12 @@
-"""Sending domains screens and the deliverability checklist.
+"""Sending domains screens: the list, the wizard, a domain's records, Verify, key rotation.
 
-They live in the sending app, not in domains, because the records a domain needs name the
-delivery backends in use (SPF) and the engine's return path (pregon.sending.deliverability).
-Everybody may read them; only administrators add, verify and rotate.
+Everybody may read them; only administrators add, verify and rotate. The domain's page also
+shows what the sending app registers (``register_panel``): the receivers that refused the
+domain's messages, which are sending's data.
 """
 
 import uuid
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -17,23 +18,31 @@ from django.views.decorators.http import require_POST
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import Role
 from pregon.contacts.forms import bootstrap
-from pregon.domains import verification
+from pregon.domains import records, verification
 from pregon.domains.forms import DomainForm, ReturnPathForm
 from pregon.domains.models import DomainStatus, SendingDomain
-from pregon.sending import deliverability
+
+# HTML for a domain's page, above its steps, from an app this one may not import.
+_panel: Callable[[HttpRequest, SendingDomain], str] | None = None
+
+
+def register_panel(function: Callable[[HttpRequest, SendingDomain], str]) -> None:
+    """Show ``function(request, domain)``, safe HTML, on every domain's page."""
+    global _panel
+    _panel = function
 
 
 @authorize(Role.ANALYST)
 def domain_index(request: HttpRequest) -> HttpResponse:
     domains = SendingDomain.objects.all()
-    return render(request, "sending/domain_index.html", {"domains": domains})
+    return render(request, "domains/domain_index.html", {"domains": domains})
 
 
 @authorize(Role.ADMIN)
 def domain_create(request: HttpRequest) -> HttpResponse:
     form = DomainForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        domain = deliverability.add_domain(request, form)
+        domain = records.add_domain(request, form)
         messages.success(
             request,
             _("Domain %(domain)s added with its DKIM keys. Now publish these records.")
@@ -41,37 +50,36 @@ def domain_create(request: HttpRequest) -> HttpResponse:
         )
         return redirect("domains:detail", code=domain.code)
     context = {"form": bootstrap(form), "step": 1}
-    return render(request, "sending/domain_create.html", context)
+    return render(request, "domains/domain_create.html", context)
 
 
 @authorize(Role.ANALYST)
 def domain_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     domain = get_object_or_404(SendingDomain, code=code)
-    results = deliverability.results_of(domain)
+    results = records.results_of(domain)
     alignment = next((r for r in results if r.code == verification.ALIGNMENT), None)
     context = {
         "domain": domain,
-        "rows": deliverability.rows(domain),
+        "rows": records.rows(domain),
         "alignment": alignment,
         "step": 3 if domain.checked_at else 2,
-        "return_path": verification.return_path_domain(domain, deliverability.expectations()),
+        "return_path": verification.return_path_domain(domain, records.expectations()),
         "quarantine": verification.dmarc_value(domain.dmarc_reports_to, "quarantine"),
         "reject": verification.dmarc_value(domain.dmarc_reports_to, "reject"),
         "pending": domain.pending_keys().exists(),
         "return_path_form": bootstrap(ReturnPathForm(instance=domain)),
         "retired": domain.keys.exclude(retired_at=None).order_by("-retired_at"),
         "senders": domain.senderidentity_set.all(),
-        "refusals": deliverability.refusals(domain),
-        "refusal_days": deliverability.REFUSAL_DAYS,
+        "panel": _panel(request, domain) if _panel else "",
     }
-    return render(request, "sending/domain_detail.html", context)
+    return render(request, "domains/domain_detail.html", context)
 
 
 @authorize(Role.ADMIN)
 @require_POST
 def domain_verify(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     domain = get_object_or_404(SendingDomain, code=code)
-    results = deliverability.verify_domain(request, domain)
+    results = records.verify_domain(request, domain)
     if any(result.state == verification.ERROR for result in results):
         messages.error(request, _("The DNS could not be asked about every record; try again."))
     elif domain.status == DomainStatus.VERIFIED:
@@ -91,7 +99,7 @@ def domain_return_path(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     domain = get_object_or_404(SendingDomain, code=code)
     form = ReturnPathForm(request.POST, instance=domain)
     if form.is_valid():
-        domain = deliverability.change_return_path(request, form)
+        domain = records.change_return_path(request, form)
         messages.success(
             request,
             _("Bounces now come back to %(return_path)s: publish its records and press Verify.")
@@ -106,7 +114,7 @@ def domain_return_path(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 @require_POST
 def domain_rotate(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     domain = get_object_or_404(SendingDomain, code=code)
-    if deliverability.rotate_keys(request, domain):
+    if records.rotate_keys(request, domain):
         messages.success(
             request,
             _(
@@ -117,10 +125,3 @@ def domain_rotate(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     else:
         messages.info(request, _("A key rotation is already under way: publish its records."))
     return redirect(reverse("domains:detail", args=[domain.code]) + "#records")
-
-
-@authorize(Role.ANALYST)
-def checklist(request: HttpRequest) -> HttpResponse:
-    items = deliverability.checklist()
-    context = {"items": items, "domains": SendingDomain.objects.all()}
-    return render(request, "sending/checklist.html", context)

@@ -1,0 +1,1 @@
+"""Sending domains screens."""

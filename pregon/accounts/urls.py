@@ -2,8 +2,8 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from pregon.accounts import views
 from pregon.accounts.forms import PasswordResetForm
+from pregon.accounts.views import audit_log, login, profile, tokens, two_factor, users
 
 app_name = "accounts"
 
@@ -25,35 +25,35 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 )
 
 urlpatterns = [
-    path("entrar/", views.login, name="login"),
-    path("verificar/", views.verify, name="verify"),
-    path("salir/", views.logout, name="logout"),
-    path("perfil/", views.profile, name="profile"),
-    path("perfil/contrasena/", views.password_change, name="password_change"),
-    path("perfil/correo/", views.email_change, name="email_change"),
-    path("perfil/correo/<str:token>/", views.email_confirm, name="email_confirm"),
-    path("perfil/dos-pasos/", views.two_factor, name="two_factor"),
-    path("perfil/dos-pasos/codigos/", views.backup_codes, name="backup_codes"),
-    path("perfil/dos-pasos/desactivar/", views.two_factor_disable, name="two_factor_disable"),
+    path("entrar/", login.login, name="login"),
+    path("verificar/", login.verify, name="verify"),
+    path("salir/", login.logout, name="logout"),
+    path("perfil/", profile.profile, name="profile"),
+    path("perfil/contrasena/", profile.password_change, name="password_change"),
+    path("perfil/correo/", profile.email_change, name="email_change"),
+    path("perfil/correo/<str:token>/", profile.email_confirm, name="email_confirm"),
+    path("perfil/dos-pasos/", two_factor.two_factor, name="two_factor"),
+    path("perfil/dos-pasos/codigos/", two_factor.backup_codes, name="backup_codes"),
+    path("perfil/dos-pasos/desactivar/", two_factor.two_factor_disable, name="two_factor_disable"),
     path("contrasena/olvidada/", password_reset, name="password_reset"),
     path("contrasena/enviada/", password_reset_done, name="password_reset_done"),
     path("contrasena/lista/", password_reset_complete, name="password_reset_complete"),
     path(
         "restablecer/<uidb64>/<token>/",
-        views.PasswordResetConfirmView.as_view(),
+        login.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
-    path("tokens/", views.tokens, name="tokens"),
-    path("tokens/<int:pk>/revocar/", views.token_revoke, name="token_revoke"),
-    path("usuarios/", views.users, name="users"),
-    path("usuarios/<uuid:code>/rol/", views.user_role, name="user_role"),
-    path("usuarios/<uuid:code>/desactivar/", views.user_deactivate, name="user_deactivate"),
-    path("usuarios/<uuid:code>/reactivar/", views.user_reactivate, name="user_reactivate"),
-    path("usuarios/<uuid:code>/reinvitar/", views.user_reinvite, name="user_reinvite"),
+    path("tokens/", tokens.tokens, name="tokens"),
+    path("tokens/<int:pk>/revocar/", tokens.token_revoke, name="token_revoke"),
+    path("usuarios/", users.users, name="users"),
+    path("usuarios/<uuid:code>/rol/", users.user_role, name="user_role"),
+    path("usuarios/<uuid:code>/desactivar/", users.user_deactivate, name="user_deactivate"),
+    path("usuarios/<uuid:code>/reactivar/", users.user_reactivate, name="user_reactivate"),
+    path("usuarios/<uuid:code>/reinvitar/", users.user_reinvite, name="user_reinvite"),
     path(
         "usuarios/<uuid:code>/dos-pasos/desactivar/",
-        views.user_two_factor_reset,
+        users.user_two_factor_reset,
         name="user_two_factor_reset",
     ),
-    path("auditoria/", views.audit_log, name="audit"),
+    path("auditoria/", audit_log.audit_log, name="audit"),
 ]

@@ -4,8 +4,8 @@ Every 4xx answer has ``detail``, a sentence for a person, and ``errors``, a mess
 field (empty when no field is to blame). Field names are the API's own, dotted for nested
 values: ``phone``, ``fields.birthday``, ``consent.source``, ``contacts.3.email``.
 
-``get_or_404`` and ``save_form`` are the two ways an endpoint of either half of the route
-table (api.py, routes_sending.py) turns a missing object or an invalid form into an answer.
+``get_or_404`` and ``save_form`` are the two ways an endpoint of any route module turns a
+missing object or an invalid form into an answer.
 """
 
 import uuid

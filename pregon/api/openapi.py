@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
 
 # What each status the API answers with means, as the documentation shows it.
 STATUS_DESCRIPTIONS = {
@@ -46,8 +47,25 @@ TAG_DESCRIPTIONS = {
 }
 
 
+# The module each route module's operations are named after. Clients generate code named by
+# the operation ids, which django-ninja derives from the view's module and name, so a route
+# moved to another module keeps the id it was published with.
+PUBLISHED_MODULES = {
+    "pregon.api.routes_contacts": "pregon.api.api",
+    "pregon.api.routes_segments": "pregon.api.api",
+    "pregon.api.routes_imports": "pregon.api.api",
+    "pregon.api.routes_content": "pregon.api.api",
+}
+
+
 class TranslatedAPI(NinjaAPI):
-    """A NinjaAPI whose document words every response status and tag in the active language."""
+    """A NinjaAPI whose document words every response status and tag in the active language,
+    and keeps each operation's published id."""
+
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        module = operation.view_func.__module__
+        module = PUBLISHED_MODULES.get(module, module)
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
 
     def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
         schema = super().get_openapi_schema(**kwargs)

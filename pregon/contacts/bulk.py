@@ -1,5 +1,5 @@
-"""Changes to many contacts at once: the bulk actions of the contact list, tag merges and
-custom field removal.
+"""Changes to many contacts at once: the bulk actions of the contact list, tag renames and
+merges, and custom field removal.
 
 The functions work on a queryset of contacts (a selection, or everything matching a filter,
 possibly 1,000,000 rows) with set-based statements over chunks of ids, so memory stays flat
@@ -13,7 +13,7 @@ from django.db import NotSupportedError, connections
 from django.db.models import SET_NULL, DateTimeField, F, Func, JSONField, Model, QuerySet, Value
 from django.utils import timezone
 
-from pregon.contacts.models import Contact, MailingList, Status, Subscription, Tag
+from pregon.contacts.models import Contact, Field, MailingList, Status, Subscription, Tag
 
 CHUNK_SIZE = 2000
 
@@ -148,6 +148,18 @@ def merge_tag(source: Tag, target: Tag) -> None:
     source.delete()
 
 
+def rename_tag(tag: Tag, name: str) -> Tag:
+    """Rename ``tag`` to ``name``; if another tag has that name already (in any case), merge
+    ``tag`` into it. Return the tag that has the name now."""
+    target = Tag.objects.filter(name__iexact=name).exclude(pk=tag.pk).first()
+    if target is None:
+        tag.name = name
+        tag.save(update_fields=["name"])
+        return tag
+    merge_tag(tag, target)
+    return target
+
+
 class RemoveKey(Func):
     """A JSON object without one key: ``-`` on PostgreSQL's jsonb, JSON_REMOVE on SQLite."""
 
@@ -175,3 +187,11 @@ def remove_attribute(key: str) -> int:
     return Contact.objects.filter(attributes__has_key=key).update(
         attributes=RemoveKey("attributes", key)
     )
+
+
+def delete_field(field: Field) -> int:
+    """Delete the custom field ``field`` and every contact's value in it; return how many
+    contacts had a value."""
+    cleared = remove_attribute(field.key)
+    field.delete()
+    return cleared

@@ -6,12 +6,14 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.db import transaction
 from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from pregon.contacts.models import Contact, Field, FieldType, MailingList, Tag
+from pregon.contacts import segments
+from pregon.contacts.models import Contact, Field, FieldType, MailingList, Segment, Tag
 from pregon.contacts.normalize import normalize_email, normalize_phone
 
 CUSTOM_PREFIX = "field_"
@@ -136,12 +138,15 @@ class ContactForm(forms.ModelForm):
         if contact.consent_source and not contact.consent_at:
             contact.consent_at = contact.updated_at
         if commit:
-            contact.save()
-            contact.lists.set(self.cleaned_data.get("lists") or [])
-            tags = [
-                Tag.objects.get_or_create(name=name)[0] for name in self.cleaned_data["tag_names"]
-            ]
-            contact.tags.set(tags)
+            # The contact, its lists and its tags are saved together or not at all.
+            with transaction.atomic():
+                contact.save()
+                contact.lists.set(self.cleaned_data.get("lists") or [])
+                tags = [
+                    Tag.objects.get_or_create(name=name)[0]
+                    for name in self.cleaned_data["tag_names"]
+                ]
+                contact.tags.set(tags)
         return contact
 
 
@@ -189,6 +194,37 @@ class TagForm(forms.Form):
         if "," in name:
             raise forms.ValidationError(_("A tag name cannot contain commas."))
         return name
+
+
+class SegmentForm(forms.ModelForm):
+    """A segment's name and rules; the rules arrive as JSON from the builder's hidden input."""
+
+    rules = forms.JSONField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Segment
+        fields = ["name", "rules"]
+        labels = {"name": _("Name")}
+        widgets = {"name": forms.TextInput(attrs={"class": "form-control"})}
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Write a name for the segment."))
+        # The database refuses exact duplicates only; "Alumnos" and "alumnos" would confuse too.
+        others = Segment.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(
+                _("A segment named “%(name)s” already exists. Choose another name.")
+                % {"name": others[0].name}
+            )
+        return name
+
+    def clean_rules(self) -> dict:
+        try:
+            return segments.validate_rules(self.cleaned_data.get("rules"))
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
 
 
 # Names the export, the import and segments use for a contact's own columns; a custom

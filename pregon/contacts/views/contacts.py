@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,27 +28,13 @@ from pregon.contacts.models import (
     MailingList,
     Segment,
     Status,
-    Subscription,
     Suppression,
     Tag,
 )
+from pregon.contacts.search import in_list, search, with_tag
 
 PER_PAGE = 50
 FILTERS = ("q", "status", "list", "tag", "segment")
-
-
-def search(contacts: QuerySet[Contact], text: str) -> QuerySet[Contact]:
-    """Contacts where every word of ``text`` is in the email, a name or the phone."""
-    for word in text.split():
-        match = (
-            Q(email__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
-        )
-        digits = "".join(c for c in word if c.isdigit())
-        if len(digits) >= 3:
-            # Phones are stored in E.164 (+51…); match the digits however they were typed.
-            match |= Q(phone__contains=digits)
-        contacts = contacts.filter(match)
-    return contacts
 
 
 def as_uuid(value: str) -> uuid.UUID | None:
@@ -80,16 +66,14 @@ def filtered_contacts(params: QueryDict) -> tuple[QuerySet[Contact], dict[str, s
         code = as_uuid(values["list"])
         named["list"] = code and MailingList.objects.filter(code=code).first()
         if named["list"]:
-            member = Subscription.objects.filter(contact=OuterRef("pk"), mailing_list=named["list"])
-            contacts = contacts.filter(Exists(member))
+            contacts = in_list(contacts, named["list"])
         else:
             contacts = contacts.none()
     if "tag" in values:
         tag_id = values["tag"]
         named["tag"] = tag_id.isdigit() and Tag.objects.filter(id=int(tag_id)).first()
         if named["tag"]:
-            tagged = bulk.ContactTag.objects.filter(contact=OuterRef("pk"), tag=named["tag"])
-            contacts = contacts.filter(Exists(tagged))
+            contacts = with_tag(contacts, named["tag"])
         else:
             contacts = contacts.none()
     if "segment" in values:
@@ -256,8 +240,7 @@ def contact_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 def contact_create(request: HttpRequest) -> HttpResponse:
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            contact = form.save()
+        contact = form.save()
         messages.success(request, _("Contact %(email)s created.") % {"email": contact.email})
         return redirect("contacts:detail", code=contact.code)
     context = {"form": bootstrap(form), "title": _("New contact")}
@@ -269,8 +252,7 @@ def contact_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     contact = get_object_or_404(Contact, code=code)
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
+        form.save()
         messages.success(request, _("Changes saved."))
         return redirect("contacts:detail", code=contact.code)
     context = {"form": bootstrap(form), "title": _("Edit contact"), "contact": contact}

@@ -58,8 +58,7 @@ def field_delete(request: HttpRequest, pk: int) -> HttpResponse:
     field = get_object_or_404(Field, pk=pk)
     if request.method == "POST":
         with transaction.atomic():
-            cleared = bulk.remove_attribute(field.key)
-            field.delete()
+            cleared = bulk.delete_field(field)
             audit.record(
                 request, AuditAction.DELETION, field.key, kind="field", values_removed=cleared
             )

@@ -99,19 +99,12 @@ def tag_edit(request: HttpRequest, pk: int) -> HttpResponse:
     tag = get_object_or_404(Tag, pk=pk)
     form = TagForm(request.POST or None, initial={"name": tag.name})
     if request.method == "POST" and form.is_valid():
-        name = form.cleaned_data["name"]
-        target = Tag.objects.filter(name__iexact=name).exclude(pk=tag.pk).first()
         with transaction.atomic():
-            if target is None:
-                tag.name = name
-                tag.save(update_fields=["name"])
-                text = _("Tag renamed to “%(name)s”.") % {"name": name}
-            else:
-                bulk.merge_tag(tag, target)
-                text = _("Tag “%(old)s” merged into “%(name)s”.") % {
-                    "old": tag.name,
-                    "name": target.name,
-                }
+            kept = bulk.rename_tag(tag, form.cleaned_data["name"])
+        if kept is tag:
+            text = _("Tag renamed to “%(name)s”.") % {"name": kept.name}
+        else:
+            text = _("Tag “%(old)s” merged into “%(name)s”.") % {"old": tag.name, "name": kept.name}
         messages.success(request, text)
         return redirect("contacts:lists")
     context = {

@@ -10,47 +10,17 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pregon.accounts import audit
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import AuditAction, Role
 from pregon.contacts import segments
+from pregon.contacts.forms import SegmentForm
 from pregon.contacts.models import Segment
 
 PAGE_SIZE = 25
-
-
-class SegmentForm(forms.ModelForm):
-    """A segment's name and rules; the rules arrive as JSON from the builder's hidden input."""
-
-    rules = forms.JSONField(widget=forms.HiddenInput, required=False)
-
-    class Meta:
-        model = Segment
-        fields = ["name", "rules"]
-        labels = {"name": gettext_lazy("Name")}
-        widgets = {"name": forms.TextInput(attrs={"class": "form-control"})}
-
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        if not name:
-            raise forms.ValidationError(_("Write a name for the segment."))
-        # The database refuses exact duplicates only; "Alumnos" and "alumnos" would confuse too.
-        others = Segment.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
-        if others.exists():
-            raise forms.ValidationError(
-                _("A segment named “%(name)s” already exists. Choose another name.")
-                % {"name": others[0].name}
-            )
-        return name
-
-    def clean_rules(self) -> dict:
-        try:
-            return segments.validate_rules(self.cleaned_data.get("rules"))
-        except ValueError as error:
-            raise forms.ValidationError(str(error)) from None
 
 
 def count_label(count: int) -> str:

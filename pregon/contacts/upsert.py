@@ -1,14 +1,23 @@
-"""Contact writes through the API: JSON payloads go through ContactForm, the form the UI uses,
-so that an address, a phone number or a custom field value is checked the same way in both.
+"""Contacts saved from data, one at a time or up to a thousand at once: how the API saves
+the contacts that other systems send.
+
+A contact's data is a dict with ContactForm's names, except that lists are named by code, tags
+by name, custom fields under ``fields`` ({key: value}) and consent under ``consent``
+({source, text, at, ip}). Each contact goes through ContactForm, the form of the contact
+screens, so that an address, a phone number or a custom field value is checked the same way
+everywhere. Invalid data raises ValidationError with messages keyed by the data's own names,
+dotted for nested values: ``phone``, ``fields.birthday``, ``consent.source``,
+``contacts.3.email``.
 """
 
 import uuid
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pregon.api.errors import Errors, form_errors, invalid
+from pregon.contacts.bulk import ContactTag
 from pregon.contacts.forms import CUSTOM_PREFIX, ContactForm
 from pregon.contacts.models import (
     ConsentSource,
@@ -21,11 +30,10 @@ from pregon.contacts.models import (
 )
 from pregon.contacts.normalize import normalize_email
 
-ContactTag = Contact.tags.through
+Errors = dict[str, list[str]]
 
-
-# ContactForm field -> API field, for the names that differ.
-API_NAMES = {
+# ContactForm field -> the data's name, for the names that differ.
+DATA_NAMES = {
     "tag_names": "tags",
     "consent_source": "consent.source",
     "consent_text": "consent.text",
@@ -72,7 +80,7 @@ def build_form(
     replace: bool,
     custom_keys: set[str],
 ) -> tuple[ContactForm, Errors]:
-    """A bound ContactForm for ``payload`` (an API contact, possibly partial).
+    """A bound ContactForm for ``payload``, a contact's data, possibly partial.
 
     With ``replace`` the payload is the whole contact (POST, PUT): what it leaves out takes
     its default, except consent, which is evidence and is kept unless given. Without it
@@ -120,24 +128,38 @@ def build_form(
 
 
 def save_contact(payload: dict[str, Any], contact: Contact | None, *, replace: bool) -> Contact:
-    """Create or update one contact from an API payload; raise ApiError (422) if invalid."""
+    """Create ``contact`` (None) or update it from ``payload``, as build_form reads it.
+
+    Returns the contact saved; raises ValidationError if the data is invalid.
+    """
     custom_keys = set(Field.objects.values_list("key", flat=True))
     form, errors = build_form(payload, contact, replace=replace, custom_keys=custom_keys)
     if not form.is_valid() or errors:
-        raise invalid({**form_errors(form, _api_names(custom_keys)), **errors})
-    with transaction.atomic():
-        return form.save()
+        raise ValidationError({**_form_errors(form, _data_names(custom_keys)), **errors})
+    return form.save()
 
 
-def _api_names(custom_keys: set[str]) -> dict[str, str]:
-    names = dict(API_NAMES)
+def _data_names(custom_keys: set[str]) -> dict[str, str]:
+    names = dict(DATA_NAMES)
     for key in custom_keys:
         names[CUSTOM_PREFIX + key] = f"fields.{key}"
     return names
 
 
+def _form_errors(form: ContactForm, names: dict[str, str], prefix: str = "") -> Errors:
+    """The errors of ``form`` keyed by the data's names, each put after ``prefix``."""
+    errors: Errors = {}
+    for field, messages in form.errors.items():
+        if field == NON_FIELD_ERRORS:
+            name = prefix.rstrip(".") or field
+        else:
+            name = prefix + names.get(field, field)
+        errors.setdefault(name, []).extend(str(message) for message in messages)
+    return errors
+
+
 def _lists_by_code(codes: list[str], name: str) -> list[MailingList]:
-    """The lists with ``codes``; raise a 422 on the ``name`` field for any unknown code."""
+    """The lists with ``codes``; raise ValidationError on ``name`` for any unknown code."""
     found = {}
     for code in codes:
         try:
@@ -145,30 +167,29 @@ def _lists_by_code(codes: list[str], name: str) -> list[MailingList]:
         except ValueError:  # A malformed code is as unknown as a well-formed one.
             mailing_list = None
         if mailing_list is None:
-            raise invalid(
-                {name: [_("There is no list with the code “%(code)s”.") % {"code": code}]}
-            )
+            message = _("There is no list with the code “%(code)s”.") % {"code": code}
+            raise ValidationError({name: [message]})
         found[mailing_list.pk] = mailing_list
     return list(found.values())
 
 
 def bulk_upsert(
-    payloads: list[dict[str, Any]], add_to_lists: list[str], add_tags: list[str]
+    contacts: list[dict[str, Any]], add_to_lists: list[str], add_tags: list[str]
 ) -> tuple[int, int]:
-    """Create or update each contact in ``payloads``, matched by email; all or nothing.
+    """Create or update each contact in ``contacts`` (data), matched by email; all or nothing.
 
-    Every item is validated first; if any is invalid, ApiError (422) lists the errors as
+    Every item is validated first; if any is invalid, ValidationError lists the errors as
     ``contacts.<index>.<field>`` and nothing is written. Otherwise all are saved in one
     transaction, and each is added to ``add_to_lists`` (codes) and ``add_tags`` (names).
-    Returns (created, updated).
+    An existing contact changes only in the keys its item has. Returns (created, updated).
     """
     lists = _lists_by_code(add_to_lists, "add_to_lists")
     tag_names = sorted({name.strip()[:100] for name in add_tags if name.strip()})
     if any("," in name for name in tag_names):
-        raise invalid({"add_tags": [_("A tag name cannot contain commas.")]})
+        raise ValidationError({"add_tags": [_("A tag name cannot contain commas.")]})
 
     emails = {}
-    for index, payload in enumerate(payloads):
+    for index, payload in enumerate(contacts):
         try:
             emails[index] = normalize_email(payload.get("email") or "")
         except ValueError:
@@ -180,11 +201,11 @@ def bulk_upsert(
         )
     }
     custom_keys = set(Field.objects.values_list("key", flat=True))
-    names = _api_names(custom_keys)
+    names = _data_names(custom_keys)
     errors: Errors = {}
     forms = []
     first_index: dict[str, int] = {}
-    for index, payload in enumerate(payloads):
+    for index, payload in enumerate(contacts):
         prefix = f"contacts.{index}."
         email = emails.get(index)
         if email in first_index:
@@ -198,11 +219,11 @@ def bulk_upsert(
         contact = existing.get(email) if email else None
         form, early = build_form(payload, contact, replace=False, custom_keys=custom_keys)
         if not form.is_valid() or early:
-            errors.update(form_errors(form, names, prefix))
+            errors.update(_form_errors(form, names, prefix))
             errors.update({prefix + name: messages for name, messages in early.items()})
         forms.append((form, payload))
     if errors:
-        raise invalid(errors)
+        raise ValidationError(errors)
     with transaction.atomic():
         return _write(forms, lists, tag_names)
 

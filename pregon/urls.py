@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from pregon.domains import urls as domain_urls
-from pregon.reports import views as report_views
+from pregon.reports.views import home
 from pregon.sending.views import deliverability
 
 # The deliverability checklist reads the sending app's data, which the domains app may not
@@ -12,7 +12,7 @@ domain_patterns = [
 ]
 
 urlpatterns = [
-    path("", report_views.home, name="home"),
+    path("", home.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("cuenta/", include("pregon.accounts.urls")),
     path("contactos/", include("pregon.contacts.urls")),

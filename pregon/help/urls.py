@@ -1,10 +1,10 @@
 from django.urls import path
 
-from pregon.help import views
+from pregon.help.views import guides
 
 app_name = "help"
 
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("<slug:slug>/", views.guide, name="guide"),
+    path("", guides.index, name="index"),
+    path("<slug:slug>/", guides.guide, name="guide"),
 ]

@@ -3,7 +3,7 @@ message did what the message asked (enrolled in the course).
 
 A tracked click's redirect carries ``pregon=<token>`` (``attribution_url``), a signed token
 of the message. The landing page keeps it and, when the goal is reached, reports it with a
-pixel (``/t/v/<token>.gif?objetivo=matricula``, pregon.tracking.conversion_views) or from its
+pixel (``/t/v/<token>.gif?objetivo=matricula``, pregon.tracking.views.conversions) or from its
 server (``POST /api/v1/conversions``). Both come to ``record``: one ``converted`` event per
 message and goal, whose ``detail`` is the goal. A token we did not sign records nothing.
 """

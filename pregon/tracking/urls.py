@@ -1,15 +1,16 @@
 from django.urls import path
 
-from pregon.tracking import conversion_views, mailbox_views, views, webhooks
+from pregon.tracking import webhooks
+from pregon.tracking.views import conversions, links, mailboxes
 
 app_name = "tracking"
 
 urlpatterns = [
-    path("t/baja/<str:token>/", views.unsubscribe, name="unsubscribe"),
-    path("t/o/<str:token>.gif", views.opened, name="open"),
-    path("t/c/<str:token>", views.clicked, name="click"),
-    path("t/v/<str:token>.gif", conversion_views.converted, name="convert"),
-    path("t/v.js", conversion_views.script, name="conversion_script"),
+    path("t/baja/<str:token>/", links.unsubscribe, name="unsubscribe"),
+    path("t/o/<str:token>.gif", links.opened, name="open"),
+    path("t/c/<str:token>", links.clicked, name="click"),
+    path("t/v/<str:token>.gif", conversions.converted, name="convert"),
+    path("t/v.js", conversions.script, name="conversion_script"),
     # Providers' webhooks: the addresses given to each provider (docs/manual/webhooks.md).
     path(
         "t/webhooks/amazon_ses/",
@@ -25,13 +26,13 @@ urlpatterns = [
     path("t/webhooks/postmark/", webhooks.endpoint(webhooks.Postmark), name="webhook_postmark"),
     path("t/webhooks/sendgrid/", webhooks.endpoint(webhooks.SendGrid), name="webhook_sendgrid"),
     # Administration: the bounce mailboxes.
-    path("rebotes/buzones/", mailbox_views.mailbox_index, name="mailboxes"),
-    path("rebotes/buzones/nuevo/", mailbox_views.mailbox_create, name="mailbox_create"),
-    path("rebotes/buzones/<uuid:code>/editar/", mailbox_views.mailbox_edit, name="mailbox_edit"),
+    path("rebotes/buzones/", mailboxes.mailbox_index, name="mailboxes"),
+    path("rebotes/buzones/nuevo/", mailboxes.mailbox_create, name="mailbox_create"),
+    path("rebotes/buzones/<uuid:code>/editar/", mailboxes.mailbox_edit, name="mailbox_edit"),
     path(
         "rebotes/buzones/<uuid:code>/eliminar/",
-        mailbox_views.mailbox_delete,
+        mailboxes.mailbox_delete,
         name="mailbox_delete",
     ),
-    path("rebotes/buzones/<uuid:code>/revisar/", mailbox_views.mailbox_check, name="mailbox_check"),
+    path("rebotes/buzones/<uuid:code>/revisar/", mailboxes.mailbox_check, name="mailbox_check"),
 ]

@@ -1,6 +1,6 @@
 """Administration screens of the bounce mailboxes: list, add, edit, delete, check now.
 
-Apart from pregon.tracking.views, whose public pages sit inside sent messages."""
+Apart from the public pages that sit inside sent messages (links.py, conversions.py)."""
 
 import uuid
 
@@ -17,7 +17,7 @@ from pregon.accounts.decorators import authorize
 from pregon.accounts.models import AuditAction, Role
 from pregon.contacts.forms import bootstrap
 from pregon.tracking import mailbox as poller
-from pregon.tracking.mailbox_forms import BounceMailboxForm
+from pregon.tracking.forms import BounceMailboxForm
 from pregon.tracking.models import BounceMailbox
 
 

@@ -1,0 +1,1 @@
+"""Help centre screens."""

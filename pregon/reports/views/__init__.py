@@ -1,0 +1,1 @@
+"""Report screens: the dashboard, consumption, a contact's history, campaign reports."""

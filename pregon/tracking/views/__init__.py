@@ -1,0 +1,1 @@
+"""Tracking screens: the public pages reached from sent messages, conversions, bounce mailboxes."""

@@ -4,41 +4,15 @@ server (pregon.tracking.conversions). api.py adds this router to its API."""
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Field as SchemaField
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from pregon.api.errors import ERRORS, ApiError, invalid
+from pregon.api.schemas import ConversionIn, ConversionOut
 from pregon.lib import signing
 from pregon.sending.models import Message
 from pregon.tracking import conversions
 
 router = Router()
-
-
-class ConversionIn(Schema):
-    token: str = SchemaField(
-        ...,
-        max_length=100,
-        description=gettext_lazy(
-            "The code a tracked link brought to the landing page as pregon=<token>."
-        ),
-    )
-    goal: str = SchemaField(
-        conversions.DEFAULT_GOAL,
-        max_length=100,
-        description=gettext_lazy("What the person did, such as matricula; stored as a slug."),
-    )
-
-
-class ConversionOut(Schema):
-    recorded: bool = SchemaField(
-        ...,
-        description=gettext_lazy("false if this message already had a conversion for this goal."),
-    )
-    goal: str
-    campaign: str | None = SchemaField(
-        ..., description=gettext_lazy("Code of the message's campaign.")
-    )
 
 
 @router.post(

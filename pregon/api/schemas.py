@@ -1,13 +1,16 @@
-"""What the API reads and writes, as pydantic schemas (they also make the OpenAPI document).
+"""What the API reads and writes, as pydantic schemas (they also make the OpenAPI document),
+in the order of the route table, and the helpers that shape values for them (utc, month_out).
 
-Input schemas forbid unknown keys, so that a misspelt field is an error rather than a value
-silently ignored.
+Input schemas built on InputSchema forbid unknown keys, so that a misspelt field is an error
+rather than a value silently ignored.
 """
 
 import datetime
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 from ninja import Field as SchemaField
 from ninja import Schema
@@ -24,7 +27,16 @@ from pregon.contacts.models import (
 )
 from pregon.content.models import Format
 from pregon.reports.consumption import Month
-from pregon.sending.models import Backend, BackendKind, Security, SenderIdentity
+from pregon.sending.models import (
+    Backend,
+    BackendKind,
+    BounceCause,
+    BounceKind,
+    Security,
+    SenderIdentity,
+)
+from pregon.tracking import conversions
+from pregon.tracking.models import EventKind
 
 BULK_LIMIT = 1000
 
@@ -831,6 +843,265 @@ class CreditOut(Schema):
     starts_at: datetime.datetime
     ends_at: datetime.datetime
     balance: int = SchemaField(..., description=gettext_lazy("The balance after the credit."))
+
+
+class ConversionIn(Schema):
+    token: str = SchemaField(
+        ...,
+        max_length=100,
+        description=gettext_lazy(
+            "The code a tracked link brought to the landing page as pregon=<token>."
+        ),
+    )
+    goal: str = SchemaField(
+        conversions.DEFAULT_GOAL,
+        max_length=100,
+        description=gettext_lazy("What the person did, such as matricula; stored as a slug."),
+    )
+
+
+class ConversionOut(Schema):
+    recorded: bool = SchemaField(
+        ...,
+        description=gettext_lazy("false if this message already had a conversion for this goal."),
+    )
+    goal: str
+    campaign: str | None = SchemaField(
+        ..., description=gettext_lazy("Code of the message's campaign.")
+    )
+
+
+class EngagementOut(Schema):
+    opened_unique: int = SchemaField(
+        description=gettext_lazy("Messages opened (a click counts as an open).")
+    )
+    opened_total: int = SchemaField(description=gettext_lazy("Open events."))
+    not_opened: int = SchemaField(description=gettext_lazy("Delivered messages not opened."))
+    clicked_unique: int = SchemaField(description=gettext_lazy("Messages with a click."))
+    clicked_total: int = SchemaField(description=gettext_lazy("Click events."))
+    open_rate: float | None = SchemaField(
+        description=gettext_lazy("opened_unique / delivered (0 to 1).")
+    )
+    click_through_rate: float | None = SchemaField(
+        description=gettext_lazy("clicked_unique / delivered.")
+    )
+    click_to_open_rate: float | None = SchemaField(
+        description=gettext_lazy("clicked_unique / opened_unique.")
+    )
+
+
+class FiguresOut(Schema):
+    recipients: int = SchemaField(
+        description=gettext_lazy("Messages of the campaign, whatever their status.")
+    )
+    sent: int = SchemaField(description=gettext_lazy("Messages the relay or provider accepted."))
+    delivered: int = SchemaField(description=gettext_lazy("Sent and not bounced afterwards."))
+    bounced_hard: int
+    bounced_soft: int
+    sending_side_rejections: int = SchemaField(
+        description=gettext_lazy(
+            "Messages refused for something on the sending side (a block of the "
+            "sending server, SPF/DKIM/DMARC, the content): not delivered, but no fault of the "
+            "address, which is not suppressed."
+        )
+    )
+    complaints: int
+    unsubscribed: int
+    conversions: int = SchemaField(description=gettext_lazy("Messages with a conversion reported."))
+    conversion_rate: float | None = SchemaField(
+        description=gettext_lazy("conversions / delivered.")
+    )
+    human: EngagementOut = SchemaField(
+        description=gettext_lazy(
+            "People only: Gmail's opens included (its image proxy fetches only when "
+            "a person opens); Apple Mail Privacy Protection's opens and link scanners' clicks left "
+            "out. A click counts as an open."
+        )
+    )
+    raw: EngagementOut = SchemaField(
+        description=gettext_lazy(
+            "Every event: Apple Mail Privacy Protection's opens and scanners' too."
+        )
+    )
+
+
+class LinkOut(Schema):
+    position: int
+    url: str
+    unique: int = SchemaField(description=gettext_lazy("Messages with a click on this link."))
+    total: int = SchemaField(description=gettext_lazy("Clicks on this link."))
+    share: float = SchemaField(description=gettext_lazy("This link's part of all clicks (0 to 1)."))
+
+
+class SeriesOut(Schema):
+    labels: list[str]
+    opens: list[int]
+    clicks: list[int]
+
+
+class TallyOut(Schema):
+    name: str = SchemaField(
+        description=gettext_lazy('The mail program or device kind; "" when unknown.')
+    )
+    people: int
+
+
+class ReportOut(Schema):
+    campaign: str
+    name: str
+    status: str
+    time_zone: str = SchemaField(description=gettext_lazy("The zone of the hours and times below."))
+    figures: FiguresOut
+    links: list[LinkOut] = SchemaField(description=gettext_lazy("Clicks per link, people only."))
+    by_hour: SeriesOut = SchemaField(
+        description=gettext_lazy("Opens and clicks by hour of the day (00-23).")
+    )
+    over_time: SeriesOut = SchemaField(
+        description=gettext_lazy("Opens and clicks per hour (per day past 3 days).")
+    )
+    clients: list[TallyOut]
+    devices: list[TallyOut]
+
+
+class EventKindIn(StrEnum):
+    OPENED = EventKind.OPENED.value
+    CLICKED = EventKind.CLICKED.value
+    UNSUBSCRIBED = EventKind.UNSUBSCRIBED.value
+    CONVERTED = EventKind.CONVERTED.value
+    HARD = BounceKind.HARD.value
+    SOFT = BounceKind.SOFT.value
+    COMPLAINT = BounceKind.COMPLAINT.value
+    SENDER = BounceKind.SENDER.value
+
+
+class EventOut(Schema):
+    kind: str = SchemaField(
+        description=gettext_lazy(
+            "opened, clicked, unsubscribed, converted, hard, soft, sender "
+            "(a sending-side rejection) or complaint."
+        )
+    )
+    at: datetime.datetime
+    email: str
+    link: int | None = SchemaField(description=gettext_lazy("The link's position (clicks)."))
+    url: str = SchemaField(description=gettext_lazy("The link's address (clicks)."))
+    client: str
+    device: str
+    machine: str = SchemaField(
+        description=gettext_lazy('Why it looks like a machine\'s; "" for a person.')
+    )
+    detail: str = SchemaField(
+        description=gettext_lazy("The reason of a bounce or unsubscribe, a conversion's goal.")
+    )
+    source: str = SchemaField(
+        description=gettext_lazy("Where a bounce came from: smtp, mailbox or webhook.")
+    )
+    cause: str = SchemaField(
+        description=format_lazy(
+            gettext_lazy('Why a bounce happened, a stable code: {codes}; "" for events.'),
+            codes=", ".join(BounceCause.values),
+        )
+    )
+
+
+class StepOut(Schema):
+    key: str = SchemaField(
+        description=gettext_lazy(
+            "brand_kit, relay, sender, contacts, template, test_send or campaign."
+        )
+    )
+    title: str
+    help: str = SchemaField(description=gettext_lazy("What the step is, or what is left of it."))
+    url: str = SchemaField(
+        description=gettext_lazy("The web app's page for it; empty if this user may not open it.")
+    )
+    done: bool = SchemaField(
+        description=gettext_lazy("Ticked from what exists, never from what was clicked.")
+    )
+
+
+class GettingStartedOut(Schema):
+    complete: bool = SchemaField(
+        description=gettext_lazy("Every step done: the dashboard no longer shows the list.")
+    )
+    steps: list[StepOut]
+
+
+class HistoryEntryOut(Schema):
+    at: datetime.datetime
+    kind: str = SchemaField(
+        description=gettext_lazy(
+            "message; opened, clicked, converted, unsubscribed or resubscribed; "
+            "hard, soft (bounces) or complaint."
+        )
+    )
+    campaign: str = SchemaField(
+        description=gettext_lazy('The campaign\'s name; "" for a message of no campaign.')
+    )
+    campaign_code: UUID | None
+    subject: str
+    status: str = SchemaField(
+        description=gettext_lazy(
+            'A message\'s status: queued, sending, sent, failed or skipped; "" else.'
+        )
+    )
+    detail: str = SchemaField(
+        description=gettext_lazy(
+            "The link clicked, the bounce's reason, the goal converted or the reason "
+            "for unsubscribing."
+        )
+    )
+    is_machine: bool = SchemaField(
+        description=gettext_lazy("An open or click by a privacy proxy or link scanner.")
+    )
+    machine: str = SchemaField(
+        description=gettext_lazy("Why it looks like a machine's: apple_privacy, scanner…")
+    )
+    client: str = SchemaField(description=gettext_lazy("The mail program of an open or click."))
+    device: str = SchemaField(description=gettext_lazy("desktop, mobile, tablet or other."))
+
+
+class ConsumptionMonthOut(QuotaMonthOut):
+    granted: int = SchemaField(description=gettext_lazy("amount + credited."))
+    left: int = SchemaField(
+        description=gettext_lazy("Messages not used; they expire with the month.")
+    )
+    is_current: bool
+
+
+class LedgerEntryOut(Schema):
+    at: datetime.datetime = SchemaField(
+        description=gettext_lazy("When a grant begins; a mailing's last use.")
+    )
+    kind: str = SchemaField(description=gettext_lazy("plan, credit (for an incident) or usage."))
+    amount: int = SchemaField(
+        description=gettext_lazy("Messages granted (positive) or used (negative).")
+    )
+    reason: str = SchemaField(description=gettext_lazy("Why a credit was given."))
+    granted_by: str = SchemaField(
+        description=gettext_lazy("The email address of who gave a credit.")
+    )
+    campaign: str
+    campaign_code: UUID | None
+    subject: str
+
+
+class ConsumptionOut(Schema):
+    monthly: int = SchemaField(description=gettext_lazy("Messages the plan grants each month."))
+    term: PeriodOut = SchemaField(description=gettext_lazy("The plan's whole term."))
+    period: PeriodOut | None = SchemaField(
+        description=gettext_lazy("The current month; null outside the term.")
+    )
+    balance: int = SchemaField(
+        description=gettext_lazy("Messages that may still be sent this month.")
+    )
+    used_this_month: int
+    used_in_term: int
+    credited_in_term: int
+    months: list[ConsumptionMonthOut]
+    ledger: list[LedgerEntryOut] = SchemaField(
+        description=gettext_lazy("Grants, credits and use, newest first.")
+    )
 
 
 class DomainIn(InputSchema):

@@ -282,7 +282,8 @@ QUOTA_START = envstr("PREGON_QUOTA_START")
 RENDER_TIMEOUT_MS = envint("PREGON_RENDER_TIMEOUT_MS", 1000)
 RENDER_MAX_BYTES = envint("PREGON_RENDER_MAX_MB", 5) * 1024 * 1024
 # The name Pregón gives relays in EHLO; empty: the host of PREGON_SITE_URL
-# (pregon/sending/transports.py). Relays may refuse a client that calls itself "localhost".
+# (pregon/sending/transports/smtp.py). Relays may refuse a client that calls itself
+# "localhost".
 EHLO_NAME = envstr("PREGON_EHLO_NAME")
 # Seconds before each new try of a message the relay deferred; then it fails.
 SENDING_RETRY_DELAYS = [60, 300, 900, 3600, 10800]

@@ -38,15 +38,8 @@ from pregon.sending.models import (
     Security,
     SenderIdentity,
 )
+from pregon.sending.transports import providers
 
-# The SPF mechanism each provider documents for its customers' records.
-PROVIDER_SPF = {
-    BackendKind.AMAZON_SES: "include:amazonses.com",
-    BackendKind.BREVO: "include:spf.brevo.com",
-    BackendKind.MAILGUN: "include:mailgun.org",
-    BackendKind.POSTMARK: "include:spf.mtasv.net",
-    BackendKind.SENDGRID: "include:sendgrid.net",
-}
 # Gmail's and Yahoo's limit for bulk senders: spam reports under 0.3 % of messages.
 COMPLAINT_LIMIT = 0.003
 COMPLAINT_WINDOW = datetime.timedelta(days=30)
@@ -91,7 +84,7 @@ def spf_mechanisms() -> list[str]:
     mechanisms: list[str] = []
     for backend in Backend.objects.filter(is_active=True).exclude(kind=BackendKind.FILE):
         if backend.kind in PROVIDER_KINDS:
-            mechanism = PROVIDER_SPF[backend.kind]
+            mechanism = providers.PROVIDERS[backend.kind].spf
         elif _is_loopback(backend.host):
             mechanism = spf_mechanism(_site_host())
         else:

@@ -28,7 +28,6 @@ from pregon.content import preheader
 from pregon.content.render import InvalidTemplate, Personaliser, context_for
 from pregon.lib import dkim, signing
 from pregon.sending import bounces, limits, links, quota
-from pregon.sending.backends import Outcome, Result, Transport
 from pregon.sending.bounces.classifier import Diagnosis, classify
 from pregon.sending.mime import MessageBuilder
 from pregon.sending.models import (
@@ -40,7 +39,7 @@ from pregon.sending.models import (
     QuotaDebit,
     SenderIdentity,
 )
-from pregon.sending.transports import Relays, configuration, open_transport
+from pregon.sending.transports import Outcome, Result, Transport, configuration, open_transport
 
 log = logging.getLogger(__name__)
 
@@ -310,7 +309,7 @@ def send_batch(worker: Worker, size: int = BATCH_SIZE) -> bool:
     """Claim, send and record one batch; False when nothing was due, or this worker may not
     send now (every backend at its connection limit): the loop sleeps."""
     worker.follow_backends()
-    if isinstance(worker.transport, Relays) and not worker.transport.ready():
+    if not worker.transport.ready():
         return False
     lease, messages = _claim(size)
     if not messages:

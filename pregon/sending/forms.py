@@ -193,7 +193,7 @@ _DOMAIN = RegexValidator(
 
 
 class ProviderBackendForm(forms.ModelForm):
-    """A provider reached through its API (pregon.sending.providers), one subclass each.
+    """A provider reached through its API (pregon.sending.transports.providers), one subclass each.
 
     The API key is write-only, like an SMTP password: required when the backend is new, left
     blank on edit to keep the stored one, stored encrypted and never put back into a page.

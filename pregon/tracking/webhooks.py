@@ -68,7 +68,8 @@ from pregon.tracking.unsubscribing import unsubscribe
 
 logger = logging.getLogger(__name__)
 
-# As in pregon.sending.providers: anymail warns on every SendGrid view it makes.
+# As in pregon.sending.transports.providers.sendgrid: anymail warns on every SendGrid view it
+# makes.
 warnings.filterwarnings("ignore", category=AnymailNotSupportedWarning, module=r"anymail\.")
 
 # What a payload that is not the provider's shape raises inside anymail's parsing.

@@ -5,8 +5,8 @@ from django.utils import translation
 
 from pregon.contacts.models import Contact
 from pregon.sending import engine
-from pregon.sending.backends import Outcome
 from pregon.sending.models import Message, QuotaDebit
+from pregon.sending.transports import Outcome
 from pregon.testing.campaigns import campaign_to, contacts_on_a_list
 from pregon.testing.smtp import Mailbox, smtp_server
 

@@ -9,9 +9,8 @@ from django.test import TestCase, override_settings
 from pregon.campaigns import scheduling
 from pregon.campaigns.models import Campaign
 from pregon.sending import engine
-from pregon.sending.backends import Outcome
 from pregon.sending.models import Backend, BackendKind, Message, MessageStatus, Security
-from pregon.sending.transports import configuration, open_transport
+from pregon.sending.transports import Outcome, configuration, open_transport
 from pregon.testing.campaigns import campaign_to, contacts_on_a_list, send_all
 from pregon.testing.smtp import Mailbox, free_port, smtp_server
 

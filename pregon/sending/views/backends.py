@@ -16,9 +16,9 @@ from pregon.accounts.models import AuditAction, Role
 from pregon.contacts.forms import bootstrap
 from pregon.lib import vault
 from pregon.sending import transports
-from pregon.sending.backends import Outcome
 from pregon.sending.forms import BACKEND_FORMS
 from pregon.sending.models import PROVIDER_KINDS, Backend, BackendKind
+from pregon.sending.transports import Outcome
 
 
 def _where(backend: Backend) -> str:

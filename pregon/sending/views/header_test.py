@@ -13,9 +13,9 @@ from pregon.accounts.models import Role
 from pregon.contacts.forms import bootstrap
 from pregon.lib import vault
 from pregon.sending import engine, headers
-from pregon.sending.backends import Outcome
 from pregon.sending.forms import HeaderTestForm
 from pregon.sending.models import SenderIdentity
+from pregon.sending.transports import Outcome
 
 
 @dataclass

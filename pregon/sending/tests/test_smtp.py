@@ -1,8 +1,7 @@
-"""Delivery transports against a real SMTP server (aiosmtpd, in this process) and a real disk."""
+"""SMTP relay transports against a real SMTP server (aiosmtpd, in this process)."""
 
 import asyncio
 import ipaddress
-import os
 import socket
 import ssl
 import tempfile
@@ -12,7 +11,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP as Server
@@ -23,14 +21,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from django.test import SimpleTestCase
 
-from pregon.sending.backends import (
-    FileSink,
-    Outcome,
-    SmtpPool,
-    SmtpSettings,
-    SmtpTransport,
-)
 from pregon.sending.models import BounceCause
+from pregon.sending.transports.base import Outcome
+from pregon.sending.transports.smtp import SmtpPool, SmtpSettings, SmtpTransport
 
 RETURN_PATH = "bounces+m42@pregon.test"
 PASSWORD = "s3cret-Pa55word"
@@ -501,61 +494,3 @@ class SmtpPoolTestCase(SmtpCase):
         pool.send(RETURN_PATH, "b@example.org", message())
         pool.close()
         self.assertEqual(relay.connections, 2)
-
-
-class FileSinkTestCase(SimpleTestCase):
-    def setUp(self) -> None:
-        directory = tempfile.TemporaryDirectory()
-        self.addCleanup(directory.cleanup)
-        self.directory = Path(directory.name) / "sink"
-        self.sink = FileSink(self.directory)
-
-    def test_it_keeps_the_exact_bytes_and_the_envelope(self) -> None:
-        data = message(body="Sin cambios: \n bare LF stays.")
-        result = self.sink.send(RETURN_PATH, "ana@example.org", data)
-        self.assertEqual((result.outcome, result.code), (Outcome.SENT, None))
-        [listed] = self.sink.messages()
-        self.assertEqual(result.reply, f"Kept as {listed.name}")
-        self.assertEqual(self.sink.read(listed.name), data)
-        self.assertEqual(listed.path.read_bytes(), data)
-        self.assertEqual((listed.mail_from, listed.recipient), (RETURN_PATH, "ana@example.org"))
-        self.assertLess(abs(datetime.now(UTC) - listed.sent_at), timedelta(seconds=5))
-        # Only the message and its sidecar: no temporary files left behind.
-        self.assertEqual(sorted(p.suffix for p in self.directory.iterdir()), [".eml", ".json"])
-
-    def test_it_lists_the_newest_first_with_decoded_headers(self) -> None:
-        for n in range(3):
-            data = (
-                f"From: =?utf-8?q?Preg=C3=B3n?= <news@pregon.test>\r\nTo: c{n}@example.org\r\n"
-                f"Subject: =?utf-8?q?N=C2=BA_{n}?=\r\n\r\nbody\r\n"
-            ).encode()
-            self.sink.send(RETURN_PATH, f"c{n}@example.org", data)
-        listed = self.sink.messages(limit=2)
-        self.assertEqual([m.subject for m in listed], ["Nº 2", "Nº 1"])
-        self.assertEqual(listed[0].from_header, "Pregón <news@pregon.test>")
-        self.assertEqual(listed[0].to_header, "c2@example.org")
-        self.assertEqual(listed[0].recipient, "c2@example.org")
-
-    def test_a_write_that_fails_leaves_nothing_and_is_retry(self) -> None:
-        with mock.patch("pregon.sending.backends.os.replace", side_effect=OSError(28, "full")):
-            result = self.sink.send(RETURN_PATH, "ana@example.org", message())
-        self.assertEqual(result.outcome, Outcome.RETRY)
-        self.assertEqual(list(self.directory.iterdir()), [])
-        self.assertEqual(self.sink.messages(), [])
-
-    def test_read_refuses_names_outside_the_directory(self) -> None:
-        self.sink.send(RETURN_PATH, "ana@example.org", message())
-        secret = self.directory.parent / "secret.eml"
-        secret.write_bytes(b"secret")
-        for name in ["../secret.eml", str(secret), "..", "", "x/../../secret.eml"]:
-            with self.subTest(name=name), self.assertRaises(ValueError):
-                self.sink.read(name)
-        link = "20250101T000000.000000Z-000000000000.eml"
-        os.symlink(secret, self.directory / link)
-        with self.assertRaises(ValueError):
-            self.sink.read(link)
-        with self.assertRaises(FileNotFoundError):
-            self.sink.read("20250101T000000.000000Z-111111111111.eml")
-
-    def test_a_missing_directory_lists_nothing(self) -> None:
-        self.assertEqual(self.sink.messages(), [])

@@ -1,81 +1,58 @@
-"""The transport a sending worker uses, made from the delivery backends set up in the UI.
+"""Delivery transports: where the sending engine hands a finished message, and the transport a
+worker sends through, made from the delivery backends set up in the UI (`Backend` rows).
 
-With several backends in use, each message goes to one chosen by weight, and to the next
-if that one defers it without having taken it (failover). A worker sends through a backend
-only while it holds one of the backend's ``max_connections`` slots, shared in the database
-by every sender on every machine. With no backend in use, messages go to the test mailbox
-under var/outbox (``make run``'s default), so a trial sends nothing to anybody.
+The package holds one module per kind of transport, all of one shape (`base.Transport`):
+
+- ``base``: the `Transport` protocol and the `Result` (with its `Outcome`) of each message;
+- ``smtp``: SMTP relays (`SmtpTransport`, one kept connection; `SmtpPool`, several);
+- ``outbox``: the test mailbox (`FileSink`), which keeps messages on this server;
+- ``providers``: provider APIs through django-anymail, one module per provider.
+
+Here: with several backends in use, each message goes to one chosen by weight, and to the
+next if that one defers it without having taken it (failover): `Relays`. A worker sends
+through a backend only while it holds one of the backend's ``max_connections`` slots, shared
+in the database by every sender on every machine. With no backend in use, messages go to the
+test mailbox under var/outbox (``make run``'s default), so a trial sends nothing to anybody.
 """
 
 import datetime
-import ipaddress
 import random
 import uuid
 from dataclasses import replace
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pregon.lib import vault
-from pregon.sending.backends import (
-    FileSink,
-    Outcome,
-    Result,
-    SmtpSettings,
-    SmtpTransport,
-    Transport,
-)
 from pregon.sending.models import PROVIDER_KINDS, Backend, BackendKind, BackendSlot
+from pregon.sending.transports import providers, smtp
+from pregon.sending.transports.base import Outcome, Result, Transport
+from pregon.sending.transports.outbox import outbox
+
+__all__ = [
+    "Outcome",
+    "Relays",
+    "Result",
+    "Transport",
+    "check_backend",
+    "configuration",
+    "in_use",
+    "open_transport",
+    "outbox",
+    "transport_for",
+]
 
 # A slot's holder renews it while it sends; one that died frees it after this long.
 SLOT_LEASE = datetime.timedelta(minutes=2)
 
 
-def outbox() -> FileSink:
-    """The test mailbox: what would have gone out."""
-    return FileSink(settings.VAR_DIR / "outbox")
-
-
-def ehlo_name() -> str:
-    """The name given in EHLO: ``PREGON_EHLO_NAME``, or else the site's host, an IP address
-    written as an address literal ("[192.0.2.1]", RFC 5321 §4.1.3).
-
-    Not the machine's own name (``socket.getfqdn()``), which on many servers is "localhost"
-    or a name nobody outside can resolve, and which some relays refuse.
-    """
-    if settings.EHLO_NAME:
-        return settings.EHLO_NAME
-    host = urlsplit(settings.SITE_URL).hostname or "localhost"
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return host.encode("idna").decode("ascii")
-    return f"[IPv6:{address}]" if address.version == 6 else f"[{address}]"
-
-
-def smtp_settings(backend: Backend) -> SmtpSettings:
-    return SmtpSettings(
-        host=backend.host,
-        port=backend.port,
-        security=backend.security,
-        username=backend.username,
-        password=vault.decrypt(backend.password),
-        local_hostname=ehlo_name(),
-    )
-
-
 def transport_for(backend: Backend) -> Transport:
     """A connection to one backend (opened lazily by the transport itself)."""
     if backend.kind in PROVIDER_KINDS:
-        from pregon.sending.providers import provider_transport
-
-        return provider_transport(backend)
+        return providers.transport_for(backend)
     if backend.kind == BackendKind.FILE:
         return outbox()
-    return SmtpTransport(smtp_settings(backend))
+    return smtp.SmtpTransport(smtp.settings_for(backend))
 
 
 def configuration() -> list[tuple]:
@@ -114,10 +91,8 @@ def check_backend(backend: Backend) -> Result:
         }
         return Result(Outcome.SENT, None, reply)
     if backend.kind in PROVIDER_KINDS:
-        from pregon.sending.providers import check_provider
-
-        return check_provider(backend)
-    return SmtpTransport(replace(smtp_settings(backend), timeout=CHECK_TIMEOUT)).check()
+        return providers.check(backend)
+    return smtp.SmtpTransport(replace(smtp.settings_for(backend), timeout=CHECK_TIMEOUT)).check()
 
 
 def take_slot(backend: Backend, holder: uuid.UUID) -> datetime.datetime | None:
@@ -143,11 +118,11 @@ def release_slots(holder: uuid.UUID) -> None:
     BackendSlot.objects.filter(holder=holder).update(holder=None, held_until=None)
 
 
-class Relays:
-    """The backends in use, as one transport: weighted choice, failover, shared slots."""
+class Relays(Transport):
+    """The backends in use, as one transport: weighted choice, failover, shared slots.
 
-    # The test mailbox is never one of them (see ``open_transport``).
-    delivers = True
+    It delivers for real: the test mailbox is never one of them (see ``open_transport``).
+    """
 
     def __init__(self, backends: list[Backend], use_slots: bool = True) -> None:
         self.backends = backends

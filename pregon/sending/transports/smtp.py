@@ -1,90 +1,31 @@
-"""Delivery transports: where the sending engine hands a finished message.
+"""SMTP relays as transports: `SmtpTransport` keeps one SMTP connection and reuses it for the
+messages that follow, `SmtpPool` shares several of them between threads. `SmtpSettings` says
+how to reach a relay; `settings_for` reads them from a `Backend` row.
 
-The engine builds every message itself (bytes, already DKIM-signed) and gives a transport the
-envelope and those bytes. A transport answers with a `Result` that says exactly what happened,
-because billing and retries follow from it: only `Outcome.SENT` is billed, `Outcome.RETRY` is
-tried again later, and `Outcome.FAILED` is final for that recipient.
-
-Three transports share one shape (`Transport`): `SmtpTransport` (one reused SMTP connection),
-`SmtpPool` (several of them shared by threads) and `FileSink` (writes ``.eml`` files, for trials
-without a relay). Provider APIs go through django-anymail elsewhere, not through this module.
-
-A transport never resends a message on its own: when a connection breaks after the message may
-have reached the server, it reports RETRY and the engine decides. Secrets never appear in a
-`Result`, a ``repr`` or an exception text raised from here.
+The replies become `Result`s as the base module says: 2xx SENT, 4xx and connection or TLS
+trouble RETRY, 5xx FAILED (with the bounce cause the classifier reads in the reply), but a
+refused login (530, 535) is RETRY: it is about our settings, not the message.
 """
 
 import base64
-import json
-import os
+import ipaddress
 import queue
 import re
-import secrets
 import smtplib
 import socket
 import ssl
-import tempfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email import policy
-from email.message import Message
-from email.parser import BytesHeaderParser
-from enum import StrEnum
 from functools import cache
-from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal
+from urllib.parse import urlsplit
 
+from django.conf import settings as django_settings
 from django.utils.translation import gettext as _
 
+from pregon.lib import vault
 from pregon.sending.bounces.classifier import classify
-
-
-class Outcome(StrEnum):
-    """What became of one message handed to a transport."""
-
-    SENT = "sent"  # The server accepted it (2xx after DATA): billed.
-    RETRY = "retry"  # Temporary (4xx, connection or TLS trouble): try again later, not billed.
-    FAILED = "failed"  # Permanent (5xx) for this recipient: not billed, not retried.
-
-
-@dataclass(frozen=True)
-class Result:
-    """A transport's answer for one message (or for a connection check).
-
-    ``code`` is the SMTP reply code, or None when no reply was had (refused, timeout, file
-    sink). ``reply`` is the server's text (or our explanation when there was none), meant for
-    the user's report. ``cause`` is why a FAILED message failed, as
-    `pregon.sending.bounces.classifier` reads the reply (a ``BounceCause`` value), or empty
-    when no one refused the recipient (a payload the provider could not take): the engine
-    records the bounce from it. ``may_have_arrived`` is True
-    for a RETRY after the whole message went out but before the reply: trying it through
-    another relay now could deliver it twice. ``provider_id`` is the id a provider's API
-    gave the accepted message, which its webhooks name it by.
-    """
-
-    outcome: Outcome
-    code: int | None
-    reply: str
-    cause: str = ""
-    may_have_arrived: bool = False
-    provider_id: str = ""
-
-
-class Transport(Protocol):
-    """What the engine needs from a delivery transport."""
-
-    # Whether a message it accepts is on its way to the recipient, and so billed: False for
-    # the test mailbox, which keeps messages on this server.
-    delivers: bool
-
-    def send(self, mail_from: str, recipient: str, data: bytes) -> Result:
-        """Deliver `data` from the return path `mail_from` to `recipient`; never raises."""
-        ...
-
-    def close(self) -> None:
-        """Release connections; the transport reconnects if it is used again."""
-        ...
-
+from pregon.sending.models import Backend
+from pregon.sending.transports.base import Outcome, Result, Transport
 
 Security = Literal["none", "starttls", "tls"]
 _DEFAULT_PORTS: dict[str, int] = {"none": 25, "starttls": 587, "tls": 465}
@@ -122,6 +63,36 @@ class SmtpSettings:
         return f"{self.host}:{self.port or _DEFAULT_PORTS[self.security]}"
 
 
+def settings_for(backend: Backend) -> SmtpSettings:
+    """The settings of an SMTP relay backend; raises vault.InvalidToken for an unreadable
+    password."""
+    return SmtpSettings(
+        host=backend.host,
+        port=backend.port,
+        security=backend.security,
+        username=backend.username,
+        password=vault.decrypt(backend.password),
+        local_hostname=ehlo_name(),
+    )
+
+
+def ehlo_name() -> str:
+    """The name given in EHLO: ``PREGON_EHLO_NAME``, or else the site's host, an IP address
+    written as an address literal ("[192.0.2.1]", RFC 5321 §4.1.3).
+
+    Not the machine's own name (``socket.getfqdn()``), which on many servers is "localhost"
+    or a name nobody outside can resolve, and which some relays refuse.
+    """
+    if django_settings.EHLO_NAME:
+        return django_settings.EHLO_NAME
+    host = urlsplit(django_settings.SITE_URL).hostname or "localhost"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host.encode("idna").decode("ascii")
+    return f"[IPv6:{address}]" if address.version == 6 else f"[{address}]"
+
+
 @cache
 def _fqdn() -> str:
     # smtplib calls socket.getfqdn() for every connection when no local_hostname is given, and
@@ -144,13 +115,11 @@ _MAIL, _RCPT, _DATA, _BODY = "MAIL FROM", "RCPT TO", "DATA", "the end of the mes
 _BARE_LF = re.compile(rb"\r?\n")
 
 
-class SmtpTransport:
+class SmtpTransport(Transport):
     """One SMTP connection, opened on first use and reused for the messages that follow.
 
     Not thread-safe: one thread at a time (`SmtpPool` shares several between threads).
     """
-
-    delivers = True
 
     def __init__(self, settings: SmtpSettings) -> None:
         self.settings = settings
@@ -523,14 +492,12 @@ def _text(text: bytes | str) -> str:
     return text
 
 
-class SmtpPool:
+class SmtpPool(Transport):
     """Up to `size` `SmtpTransport`s to one relay, shared by threads.
 
     Each send borrows a transport (waiting while all are busy) and gives it back. A transport
     whose connection broke has already forgotten it and reconnects for its next message.
     """
-
-    delivers = True
 
     def __init__(self, settings: SmtpSettings, size: int) -> None:
         if size < 1:
@@ -568,127 +535,3 @@ class SmtpPool:
         finally:
             for transport in transports:
                 self._idle.put(transport)
-
-
-@dataclass(frozen=True)
-class SinkedMessage:
-    """A message that `FileSink` kept instead of sending, as listed for the UI."""
-
-    name: str
-    path: Path
-    sent_at: datetime
-    mail_from: str
-    recipient: str
-    subject: str
-    from_header: str
-    to_header: str
-
-
-# <UTC time to the microsecond>-<12 hex digits>.eml: sorting names sorts by time, and a name
-# can't hold a path separator, which is what lets read() refuse everything else.
-_SINK_NAME = re.compile(r"\d{8}T\d{6}\.\d{6}Z-[0-9a-f]{12}\.eml")
-_HEADER_BYTES = 64 * 1024
-
-
-class FileSink:
-    """Writes each message to `directory` instead of sending it, for trials without a relay.
-
-    Each message is ``<time>-<random>.eml`` holding exactly the bytes that would have been
-    sent, and the envelope (which is not part of those bytes) goes in a sidecar
-    ``<time>-<random>.json``: ``{"mail_from": …, "recipient": …}``. The sidecar is written first
-    and both by rename, so a listed ``.eml`` is always complete and has its envelope.
-    """
-
-    delivers = False
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = Path(directory)
-
-    def __repr__(self) -> str:
-        return f"<FileSink {self.directory}>"
-
-    def send(self, mail_from: str, recipient: str, data: bytes) -> Result:
-        """Keep the message; SENT, or RETRY if the disk refused (full, permissions)."""
-        now = datetime.now(UTC)
-        stem = f"{now:%Y%m%dT%H%M%S.%fZ}-{secrets.token_hex(6)}"
-        envelope = json.dumps({"mail_from": mail_from, "recipient": recipient}).encode()
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            _write_atomically(self.directory / f"{stem}.json", envelope)
-            _write_atomically(self.directory / f"{stem}.eml", data)
-        except OSError as error:
-            return Result(Outcome.RETRY, None, f"Could not write to {self.directory}: {error}")
-        return Result(Outcome.SENT, None, f"Kept as {stem}.eml")
-
-    def close(self) -> None:
-        """Nothing to release; here for the `Transport` interface."""
-
-    def messages(self, limit: int = 50) -> list[SinkedMessage]:
-        """The newest `limit` kept messages, newest first, with envelope and main headers."""
-        try:
-            names = [e.name for e in os.scandir(self.directory) if _SINK_NAME.fullmatch(e.name)]
-        except FileNotFoundError:
-            return []
-        names.sort(reverse=True)
-        return [self._describe(name) for name in names[:limit]]
-
-    def read(self, name: str) -> bytes:
-        """The bytes of the kept message `name` (as listed by `messages`).
-
-        Raises ValueError for a name this sink could not have written (such as a path that
-        leads out of the directory) and FileNotFoundError for one that isn't there.
-        """
-        if not _SINK_NAME.fullmatch(name):
-            raise ValueError(f"Not a message name: {name!r}")
-        path = self.directory / name
-        # The name can't contain a separator, but the file itself could be a symlink.
-        if path.resolve().parent != self.directory.resolve():
-            raise ValueError(f"Not a message in {self.directory}: {name!r}")
-        return path.read_bytes()
-
-    def _describe(self, name: str) -> SinkedMessage:
-        path = self.directory / name
-        try:
-            envelope = json.loads(path.with_suffix(".json").read_bytes())
-        except (OSError, ValueError):
-            envelope = {}  # Written by something else, or its sidecar was deleted.
-        try:
-            with path.open("rb") as f:
-                head = f.read(_HEADER_BYTES)
-        except OSError:
-            head = b""
-        headers = BytesHeaderParser(policy=policy.default).parsebytes(head)
-        return SinkedMessage(
-            name=name,
-            path=path,
-            sent_at=datetime.strptime(name[:23], "%Y%m%dT%H%M%S.%fZ").replace(tzinfo=UTC),
-            mail_from=envelope.get("mail_from", ""),
-            recipient=envelope.get("recipient", ""),
-            subject=_header(headers, "subject"),
-            from_header=_header(headers, "from"),
-            to_header=_header(headers, "to"),
-        )
-
-
-def _header(headers: Message, name: str) -> str:
-    try:
-        return str(headers.get(name, ""))
-    except Exception:
-        # The email package can still raise on some malformed headers; a listing must not.
-        return ""
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that readers see the whole file or none of it.
-
-    Not fsynced: this is a trial mailbox, where losing the last messages in a power cut is
-    acceptable and a disk flush per message is not.
-    """
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

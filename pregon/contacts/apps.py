@@ -8,8 +8,14 @@ class ContactsConfig(AppConfig):
     verbose_name = _("Contacts")
 
     def ready(self) -> None:
-        # Django's hook for setting up a new database connection: segment text rules need
-        # the accent-folding function on SQLite (pregon.contacts.segments.Fold).
-        from pregon.contacts.segments import register_sqlite_fold
+        from pregon.contacts import segments
+        from pregon.contacts.segments.membership import LISTS, TAGS
+        from pregon.contacts.segments.sql import register_sqlite_fold
 
+        # Django's hook for setting up a new database connection: segment text rules need
+        # the accent-folding function on SQLite (pregon.contacts.segments.sql.Fold).
         connection_created.connect(register_sqlite_fold, dispatch_uid="pregon_sqlite_fold")
+        # Segment rules on lists and tags, registered as other apps register theirs; contacts
+        # comes first in INSTALLED_APPS, so these come first in the editor.
+        segments.register(LISTS)
+        segments.register(TAGS)

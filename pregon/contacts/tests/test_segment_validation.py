@@ -2,7 +2,8 @@ from django.test import TestCase
 from django.utils import translation
 
 from pregon.contacts.models import Field, FieldType, MailingList, Tag
-from pregon.contacts.segments import MAX_CONDITIONS, count_contacts, validate_rules
+from pregon.contacts.segments import count_contacts, validate_rules
+from pregon.contacts.segments.validation import MAX_CONDITIONS
 
 
 def rule(field: str, operator: str, value: object = None) -> dict:

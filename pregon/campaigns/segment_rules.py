@@ -1,0 +1,128 @@
+"""Segment rules on engagement: contacts who opened or clicked some campaigns, recently,
+ever, or never. ``CampaignsConfig.ready()`` registers them with ``pregon.contacts.segments``,
+which may not import campaigns, tracking or sending (DESIGN.md's app order); campaigns is
+the first app that sees all three.
+"""
+
+import datetime
+import uuid
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from pregon.campaigns.models import Campaign
+from pregon.contacts.segments import FieldSpec, RuleFamily, as_list, parse_days
+from pregon.sending.models import Message, MessageStatus
+from pregon.tracking.models import Event
+
+
+def started_campaigns() -> QuerySet[Campaign]:
+    """Campaigns that started, the ones an engagement rule can name."""
+    return Campaign.objects.filter(mailing__isnull=False)
+
+
+def parse_campaigns(value: Any, spec: FieldSpec) -> list[int]:
+    """Started campaigns by id or by UUID code; returns their ids."""
+    ids = []
+    for item in as_list(value):
+        text = str(item).strip()
+        found = None
+        if text.isdigit() and not isinstance(item, bool):
+            found = started_campaigns().filter(id=int(text)).values_list("id", flat=True).first()
+        else:
+            try:
+                code = uuid.UUID(text)
+            except ValueError:
+                code = None
+            if code is not None:
+                found = started_campaigns().filter(code=code).values_list("id", flat=True).first()
+        if found is None:
+            raise ValueError(_("unknown or unsent campaign “%(value)s”.") % {"value": text})
+        ids.append(found)
+    return list(dict.fromkeys(ids))
+
+
+def _engaged(field_name: str, **lookups: Any) -> Exists:
+    """Whether the contact has a person's event on a message that counts for ``field_name``:
+    for "opened", ``Event.opening`` (an open or a click, Gmail's image proxy counting as a
+    person), the rule of the campaign's report; for "clicked", ``Event.clicking``.
+
+    Events of machines (Apple Mail Privacy Protection's opens, link scanners' clicks) do not
+    count. The contact is reached through the event's message (Event.message,
+    Message.contact). An EXISTS, so that counts stay a semi-join.
+    """
+    counted = Event.opening() if field_name == "opened" else Event.clicking()
+    events = Event.objects.filter(counted, message__contact_id=OuterRef("pk"), **lookups)
+    return Exists(events)
+
+
+def _received(**lookups: Any) -> Exists:
+    messages = Message.objects.filter(
+        contact_id=OuterRef("pk"), status=MessageStatus.SENT, **lookups
+    )
+    return Exists(messages)
+
+
+def compile_engagement(spec: FieldSpec, operator: str, value: Any) -> Q:
+    """Opened or clicked (``spec.source``): some of these campaigns, recently, ever; or not.
+
+    The negative rules on campaigns and "never" need the contact to have received one,
+    so that a resend to "those who did not open it" goes to its recipients only. Campaign
+    ids become mailing ids here, so that no subquery joins campaigns.
+    """
+    field_name = spec.source
+    if operator in ("in_campaigns", "not_in_campaigns"):
+        mailings = list(
+            started_campaigns().filter(pk__in=value).values_list("mailing_id", flat=True)
+        )
+        engaged = Q(_engaged(field_name, message__mailing_id__in=mailings))
+        if operator == "in_campaigns":
+            return engaged
+        return Q(_received(mailing_id__in=mailings)) & ~engaged
+    if operator in ("any_in_last_days", "none_in_last_days"):
+        since = timezone.now() - datetime.timedelta(days=value)
+        recent = Q(_engaged(field_name, at__gte=since))
+        return recent if operator == "any_in_last_days" else ~recent
+    engaged = Q(_engaged(field_name))
+    return engaged if operator == "ever" else Q(_received()) & ~engaged
+
+
+def campaign_choices() -> list[dict]:
+    """The started campaigns, newest first, as the editor offers them."""
+    campaigns = started_campaigns().order_by("-started_at", "-pk").values_list("id", "name")
+    return [{"value": pk, "label": name} for pk, name in campaigns]
+
+
+ENGAGEMENT = RuleFamily(
+    kind="engagement",
+    group=gettext_lazy("Engagement"),
+    fields=(
+        # A context: the Spanish is a verb here ("Abrió"), an adjective as an event's kind.
+        FieldSpec("opened", pgettext_lazy("segment rule", "Opened"), "engagement", "opened", False),
+        FieldSpec(
+            "clicked", pgettext_lazy("segment rule", "Clicked"), "engagement", "clicked", False
+        ),
+    ),
+    operators={
+        "in_campaigns": "campaigns",
+        "not_in_campaigns": "campaigns",
+        "any_in_last_days": "days",
+        "none_in_last_days": "days",
+        "ever": None,
+        "never": None,
+    },
+    operator_labels={
+        "in_campaigns": gettext_lazy("one of these campaigns"),
+        "not_in_campaigns": gettext_lazy("none of these (received)"),
+        "any_in_last_days": gettext_lazy("a message in the last … days"),
+        "none_in_last_days": gettext_lazy("no message in the last … days"),
+        "ever": gettext_lazy("a message, ever"),
+        "never": gettext_lazy("never (received some)"),
+    },
+    parsers={"campaigns": parse_campaigns, "days": parse_days},
+    compile=compile_engagement,
+    choices=campaign_choices,
+)

@@ -3,10 +3,11 @@ and the quota. api.py adds this router to its API, so both halves share one auth
 one error shape and one OpenAPI document.
 
 Campaigns are checked by the campaign screens' forms (CampaignForm, ScheduleForm,
-TestSendForm) and change status only through the model's methods, so the API and the UI
-agree on what a campaign may do. A move its status does not allow is a 409, and so is editing
-or deleting a campaign that is no longer a draft: the request is well formed, but the
-campaign is not in a state to take it.
+TestSendForm) and by the model (``Campaign.blockers``), and change status only through
+pregon/campaigns/scheduling.py, so the API and the UI agree on what a campaign may do. A
+move its status does not allow is a 409, and so is editing or deleting a campaign that is
+no longer a draft: the request is well formed, but the campaign is not in a state to take
+it.
 """
 
 import uuid
@@ -15,7 +16,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Model, ProtectedError, QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Router, Status
@@ -54,9 +54,9 @@ from pregon.api.schemas import (
     month_out,
     utc,
 )
+from pregon.campaigns import scheduling
 from pregon.campaigns.forms import CampaignForm, ScheduleForm, TestSendForm
 from pregon.campaigns.models import (
-    EDITABLE_FIELDS,
     TRACKING_FIELDS,
     Campaign,
     CampaignStatus,
@@ -72,7 +72,6 @@ from pregon.sending.models import (
     PROVIDER_KINDS,
     Backend,
     BackendKind,
-    MessageStatus,
     SenderIdentity,
 )
 
@@ -201,46 +200,16 @@ def _campaign_form(campaign: Campaign, changes: dict[str, Any]) -> CampaignForm:
     return form
 
 
-def _blockers(campaign: Campaign) -> tuple[Errors, int | None]:
-    """What stops ``campaign`` from being scheduled, by field, as its page lists it, and the
-    size of its audience (None if a segment can no longer be read)."""
-    errors: Errors = {}
-    if campaign.sender_id is None:
-        errors["sender"] = [_("Choose a sender.")]
-    if campaign.template_id is None:
-        errors["template"] = [_("Choose a template.")]
-    elif not campaign.template.is_ready:
-        message = _("The template “%(name)s” has errors to fix before it can be sent.")
-        errors["template"] = [message % {"name": campaign.template.name}]
-    try:
-        count = campaign.audience().count()
-    except ValueError as error:  # A segment names a list, tag or field deleted since.
-        errors["audience"] = [_("The audience cannot be counted: %(error)s") % {"error": error}]
-        return errors, None
-    if count == 0:
-        errors["audience"] = [
-            _("Nobody would receive it: choose lists or segments with subscribed contacts.")
-        ]
-    return errors, count
-
-
-# The moves the audit log records, with the words the screens use (pregon/campaigns/views.py).
-AUDITED_MOVES = {"pause": "paused", "cancel": "cancelled"}
+def _by_field(problems: dict[str, str]) -> Errors:
+    """A campaign's problems (``Campaign.missing``, ``Campaign.blockers``), as a 422's errors."""
+    return {name: [problem] for name, problem in problems.items()}
 
 
 def _move(request: HttpRequest, code: str, action: str) -> Campaign:
-    """Call the campaign's ``action`` method (pause, resume…); a 409 if its status refuses."""
+    """``scheduling.move`` the campaign (pause, resume…); a 409 if its status refuses."""
     campaign = get_or_404(Campaign.objects, code=code)
     try:
-        with transaction.atomic():
-            getattr(campaign, action)()
-            if action in AUDITED_MOVES:
-                audit.record(
-                    request,
-                    AuditAction.CAMPAIGN_STOPPED,
-                    campaign.name,
-                    what=AUDITED_MOVES[action],
-                )
+        scheduling.move(campaign, action, by=request)
     except IllegalTransition:
         campaign.refresh_from_db(fields=["status"])
         raise _refused(campaign, action) from None
@@ -272,12 +241,7 @@ def campaign_list(request: HttpRequest, status: CampaignStatus | None = None) ->
     ),
 )
 def campaign_create(request: HttpRequest, payload: CampaignIn) -> Status[Campaign]:
-    form = _campaign_form(Campaign(), payload.dict())
-    campaign = form.save(commit=False)
-    campaign.created_by = request.user
-    with transaction.atomic():
-        campaign.save()
-        form.save_m2m()
+    campaign = _campaign_form(Campaign(), payload.dict()).save_new(request.user)
     return Status(201, get_or_404(_campaigns(), pk=campaign.pk))
 
 
@@ -305,16 +269,10 @@ def campaign_update(request: HttpRequest, code: str, payload: CampaignPatch) -> 
     if campaign.status != CampaignStatus.DRAFT:
         raise _refused(campaign, "edit")
     form = _campaign_form(campaign, payload.dict(exclude_unset=True))
-    with transaction.atomic():
-        # Read the status again under a lock: the campaign may have been scheduled since,
-        # and saving it would quietly turn it back into a draft.
-        locked = get_or_404(Campaign.objects.select_for_update(), pk=campaign.pk)
-        if locked.status != CampaignStatus.DRAFT:
-            raise _refused(locked, "edit")
-        campaign = form.save(commit=False)
-        campaign.updated_at = timezone.now()
-        campaign.save(update_fields=EDITABLE_FIELDS)
-        form.save_m2m()
+    try:
+        form.save_draft()
+    except IllegalTransition:
+        raise _refused(get_or_404(Campaign.objects, pk=campaign.pk), "edit") from None
     return get_or_404(_campaigns(), pk=campaign.pk)
 
 
@@ -329,14 +287,8 @@ def campaign_update(request: HttpRequest, code: str, payload: CampaignPatch) -> 
 )
 def campaign_delete(request: HttpRequest, code: str) -> Status[None]:
     campaign = get_or_404(Campaign.objects, code=code)
-    with transaction.atomic():
-        # Conditional, so that a campaign scheduled a moment ago is not deleted.
-        deleted, _rows = Campaign.objects.filter(
-            pk=campaign.pk, status=CampaignStatus.DRAFT
-        ).delete()
-        if not deleted:
-            raise _refused(get_or_404(Campaign.objects, pk=campaign.pk), "delete")
-        _deleted(request, "campaign", campaign.name)
+    if not scheduling.delete_draft(campaign, by=request):
+        raise _refused(get_or_404(Campaign.objects, pk=campaign.pk), "delete")
     return Status(204, None)
 
 
@@ -357,24 +309,14 @@ def campaign_schedule(request: HttpRequest, code: str, payload: ScheduleIn) -> C
     campaign = get_or_404(Campaign.objects.select_related("template"), code=code)
     if campaign.status != CampaignStatus.DRAFT:
         raise _refused(campaign, "schedule")
-    errors, count = _blockers(campaign)
-    quota.ensure_plan()
-    short = count is not None and count > quota.balance()
+    blockers = campaign.blockers()
     now = payload.at is None
     data = {"confirm": payload.confirm} if now else {"at": payload.at, "confirm": payload.confirm}
-    form = ScheduleForm(data, now=now, short=short)
-    if not form.is_valid() or errors:
-        raise invalid({**form_errors(form), **errors})
-    at = timezone.now() if now else form.cleaned_data["at"]
+    form = ScheduleForm(data, now=now, short=scheduling.is_short(blockers.count))
+    if not form.is_valid() or blockers.problems:
+        raise invalid({**form_errors(form), **_by_field(blockers.problems)})
     try:
-        with transaction.atomic():
-            campaign.schedule(at)
-            audit.record(
-                request,
-                AuditAction.CAMPAIGN_SENT,
-                campaign.name,
-                at=timezone.localtime(at).isoformat(timespec="minutes"),
-            )
+        scheduling.schedule(campaign, form.when(), by=request)
     except IllegalTransition:
         campaign.refresh_from_db(fields=["status"])
         raise _refused(campaign, "schedule") from None
@@ -462,10 +404,7 @@ def campaign_send_test(
         campaign, {"addresses": "\n".join(payload.addresses), "contact": payload.contact}
     )
     errors = {} if form.is_valid() else form_errors(form)
-    if campaign.sender_id is None:
-        errors["sender"] = [_("Choose a sender.")]
-    if campaign.template_id is None:
-        errors["template"] = [_("Choose a template.")]
+    errors.update(_by_field(campaign.missing()))
     if errors:
         raise invalid(errors)
     try:
@@ -494,13 +433,12 @@ def campaign_send_test(
 def campaign_progress(request: HttpRequest, code: str) -> dict[str, Any]:
     campaign = get_or_404(Campaign.objects, code=code)
     progress = campaign.progress()
-    failure = campaign.commonest_failure() if progress.counts[MessageStatus.FAILED] else None
     return {
         "status": campaign.status,
         "counts": progress.counts,
         "total": progress.total,
         "percent": progress.percent,
-        "failure": failure,
+        "failure": progress.failure,
     }
 
 

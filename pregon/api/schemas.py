@@ -16,7 +16,7 @@ from ninja import Field as SchemaField
 from ninja import Schema
 from pydantic import ConfigDict, IPvAnyAddress
 
-from pregon.campaigns.models import Campaign, CampaignStatus
+from pregon.campaigns.models import Campaign
 from pregon.contacts.models import (
     ConsentSource,
     Contact,
@@ -532,15 +532,7 @@ class CampaignOut(Schema):
 
     @staticmethod
     def resolve_recipient_count(campaign: Campaign) -> int | None:
-        if campaign.mailing_id:
-            count = getattr(campaign, "message_count", None)
-            return campaign.mailing.messages.count() if count is None else count
-        if campaign.status not in (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED):
-            return None
-        try:
-            return campaign.audience().count()
-        except ValueError:  # A segment names a list, tag or field deleted since.
-            return None
+        return campaign.recipient_count()
 
 
 class ScheduleIn(InputSchema):

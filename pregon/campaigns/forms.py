@@ -8,13 +8,21 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pregon.campaigns.models import TRACKING_FIELDS, Campaign
+from pregon.accounts.models import User
+from pregon.campaigns.models import (
+    EDITABLE_FIELDS,
+    TRACKING_FIELDS,
+    Campaign,
+    CampaignStatus,
+    IllegalTransition,
+)
 from pregon.contacts.models import Contact, Field, MailingList, Segment, Status
-from pregon.contacts.views.contacts import search as contacts_search
+from pregon.contacts.search import search as contacts_search
 from pregon.content import mergetags
 from pregon.content.models import EmailTemplate
 from pregon.sending.models import SenderIdentity
@@ -127,6 +135,34 @@ class CampaignForm(forms.ModelForm):
                 )
         return cleaned
 
+    def save_new(self, by: User) -> Campaign:
+        """Create the valid form's draft, with its lists and segments, as ``by``'s."""
+        campaign = self.save(commit=False)
+        campaign.created_by = by
+        with transaction.atomic():
+            campaign.save()
+            self.save_m2m()
+        return campaign
+
+    def save_draft(self) -> Campaign:
+        """Save the valid form's changes to its draft, with its lists and segments.
+
+        Raises ``IllegalTransition`` if the campaign is no longer a draft (or no longer
+        exists): it may have been scheduled while the form was open.
+        """
+        with transaction.atomic():
+            # The status is read again under a lock and left out of the UPDATE: saving every
+            # column would quietly turn a campaign scheduled meanwhile back into a draft.
+            locked = Campaign.objects.select_for_update().filter(pk=self.instance.pk)
+            status = locked.values_list("status", flat=True).first()
+            if status != CampaignStatus.DRAFT:
+                raise IllegalTransition(f"{status} -> edited")
+            campaign = self.save(commit=False)
+            campaign.updated_at = timezone.now()
+            campaign.save(update_fields=EDITABLE_FIELDS)
+            self.save_m2m()
+        return campaign
+
 
 def _checked_merge_tags(value: str) -> str:
     """``value`` stripped, if its merge tags pass ``mergetags.problems``; it is rendered for
@@ -182,6 +218,10 @@ class ScheduleForm(forms.Form):
                 )
             )
         return True
+
+    def when(self) -> datetime.datetime:
+        """The valid form's time: the one chosen, or now for "send now"."""
+        return self.cleaned_data.get("at") or timezone.now()
 
 
 class TestSendForm(forms.Form):

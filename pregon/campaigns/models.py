@@ -8,6 +8,7 @@ from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pregon.contacts import segments
@@ -71,21 +72,13 @@ DEALT_WITH = (
 
 
 @dataclass(frozen=True)
-class Progress:
-    """A campaign's messages by status (every status, 0 when none), as the campaign's page
-    and the API show them."""
+class Blockers:
+    """What stops a campaign from being sent, worded for the person who can fix it, by field
+    (``sender``, ``template``, ``audience``; the campaign's page lists them, the API answers
+    them by field), and how many contacts it would go to now (None if it can't be told)."""
 
-    counts: dict[str, int]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def percent(self) -> int:
-        """The share of the messages already dealt with, 0 to 100."""
-        done = sum(self.counts[status] for status in DEALT_WITH)
-        return done * 100 // self.total if self.total else 0
+    count: int | None
+    problems: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -111,6 +104,26 @@ class Failure:
     def detail(self) -> str:
         """The answer itself, as the server (or Pregón) gave it."""
         return f"{self.code} {self.reply}" if self.code else self.reply
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A campaign's messages by status (every status, 0 when none), and the answer most of
+    its failed messages got (None if none failed), as the campaign's page and the API show
+    them."""
+
+    counts: dict[str, int]
+    failure: Failure | None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def percent(self) -> int:
+        """The share of the messages already dealt with, 0 to 100."""
+        done = sum(self.counts[status] for status in DEALT_WITH)
+        return done * 100 // self.total if self.total else 0
 
 
 # The campaign's tracking and impact settings: edited, copied and offered by the API alike.
@@ -284,15 +297,68 @@ class Campaign(models.Model):
         label = hashlib.sha256(" ".join(audience).encode()).hexdigest()[:32]
         return f"<{label}.{self.sender.domain.name}>"
 
+    def missing(self) -> dict[str, str]:
+        """What it lacks before anything, even a test, can be sent, by field: its sender,
+        its template."""
+        found = {}
+        if self.sender_id is None:
+            found["sender"] = gettext("Choose a sender.")
+        if self.template_id is None:
+            found["template"] = gettext("Choose a template.")
+        return found
+
+    def blockers(self) -> Blockers:
+        """What stops it from being scheduled (``missing``, a template with errors, nobody
+        to send to), and the size of its audience now."""
+        problems = self.missing()
+        if self.template_id is not None and not self.template.is_ready:
+            problems["template"] = gettext(
+                "The template “%(name)s” has errors to fix before it can be sent."
+            ) % {"name": self.template.name}
+        count, error = self._audience_count()
+        if count is None:
+            problems["audience"] = gettext("The audience cannot be counted: %(error)s") % {
+                "error": error
+            }
+        elif count == 0:
+            problems["audience"] = gettext(
+                "Nobody would receive it: choose lists or segments with subscribed contacts."
+            )
+        return Blockers(count, problems)
+
+    def recipient_count(self) -> int | None:
+        """Before it starts, how many contacts it would go to now; once started, the messages
+        it queued. None if a segment can no longer be read, or if it ended before starting.
+
+        A query of several campaigns annotates ``message_count``, which is read instead of
+        counting each campaign's messages.
+        """
+        if self.mailing_id:
+            count = getattr(self, "message_count", None)
+            return self.mailing.messages.count() if count is None else count
+        if self.status not in (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED):
+            return None
+        return self._audience_count()[0]
+
+    def _audience_count(self) -> tuple[int | None, str]:
+        """How many contacts it would go to now; or None, and why it can't be told."""
+        try:
+            return self.audience().count(), ""
+        except ValueError as error:
+            # A segment whose rules name a list, tag or field that was deleted since.
+            return None, str(error)
+
     def progress(self) -> Progress:
-        """Its messages by status; all zero until it has started."""
+        """Its messages by status, and their commonest failure; all zero until it has
+        started."""
         counts = dict.fromkeys(MessageStatus.values, 0)
         if self.mailing_id:
             rows = Message.objects.filter(mailing_id=self.mailing_id).values_list("status")
             counts.update(dict(rows.annotate(n=Count("id"))))
-        return Progress(counts)
+        failure = self._commonest_failure() if counts[MessageStatus.FAILED] else None
+        return Progress(counts, failure)
 
-    def commonest_failure(self) -> Failure | None:
+    def _commonest_failure(self) -> Failure | None:
         """The answer most of its failed messages got, or None if none failed."""
         row = (
             Message.objects.filter(mailing_id=self.mailing_id, status=MessageStatus.FAILED)

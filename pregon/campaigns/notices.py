@@ -23,10 +23,11 @@ def tell_owner(campaign: Campaign) -> None:
     owner = campaign.created_by
     if owner is None or not owner.is_active:
         return
+    progress = campaign.progress()
     context = {
         "campaign": campaign,
-        "progress": campaign.progress(),
-        "failure": campaign.commonest_failure(),
+        "progress": progress,
+        "failure": progress.failure,
         "url": settings.SITE_URL + reverse("campaigns:detail", args=[campaign.code]),
     }
     try:

@@ -1,4 +1,7 @@
-"""Starting campaigns on time and keeping their status in step with their mailing.
+"""What moves a campaign along: the moves people make (schedule, unschedule, pause, resume,
+cancel, delete a draft), which the campaign screens and the API both call, and the
+scheduler's, which starts campaigns on time and keeps their status in step with their
+mailing.
 
 The scheduler's tick (pregon/scheduler.py) calls ``start_due_campaigns`` and
 ``follow_mailings`` every few seconds. "Send now" schedules a campaign for now, so every
@@ -6,11 +9,16 @@ start goes through here: a restart between a campaign's time and its start only 
 to the next tick.
 """
 
+import datetime
 import logging
+from typing import Literal
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from pregon.accounts import audit
+from pregon.accounts.models import AuditAction
 from pregon.campaigns import notices
 from pregon.campaigns.models import Campaign, CampaignStatus, IllegalTransition
 from pregon.content import preheader
@@ -22,6 +30,70 @@ log = logging.getLogger(__name__)
 
 class CannotStart(Exception):
     """Something the campaign needs to start is missing (its sender or a ready template)."""
+
+
+# The moves the audit log records as a campaign stopped, with the word it records for each.
+STOPPED = {"pause": "paused", "cancel": "cancelled"}
+
+
+def messages_left() -> int:
+    """The messages that may still be sent this month. The plan's monthly grants are
+    created first if they are not yet (idempotent)."""
+    quota.ensure_plan()
+    return quota.balance()
+
+
+def is_short(count: int | None, left: int | None = None) -> bool:
+    """Whether ``count`` recipients (None: not known) outnumber the messages left this
+    month (``left``, read if not given): scheduling them then needs a confirmation."""
+    if count is None:
+        return False
+    return count > (messages_left() if left is None else left)
+
+
+def schedule(campaign: Campaign, at: datetime.datetime, by: HttpRequest) -> None:
+    """Schedule the draft ``campaign`` for ``at`` (now or later), in the audit log as
+    asked by the request ``by``; the scheduler's next tick after ``at`` starts it.
+
+    Raises ``IllegalTransition`` if it is no longer a draft.
+    """
+    with transaction.atomic():
+        campaign.schedule(at)
+        audit.record(
+            by,
+            AuditAction.CAMPAIGN_SENT,
+            campaign.name,
+            at=timezone.localtime(at).isoformat(timespec="minutes"),
+        )
+
+
+def move(
+    campaign: Campaign,
+    action: Literal["unschedule", "pause", "resume", "cancel"],
+    by: HttpRequest,
+) -> None:
+    """Call ``campaign``'s method ``action``; a pause or a cancellation goes in the audit
+    log as asked by the request ``by``.
+
+    Raises ``IllegalTransition`` if its status (as stored) does not allow the move.
+    """
+    with transaction.atomic():
+        getattr(campaign, action)()
+        if action in STOPPED:
+            audit.record(by, AuditAction.CAMPAIGN_STOPPED, campaign.name, what=STOPPED[action])
+
+
+def delete_draft(campaign: Campaign, by: HttpRequest) -> bool:
+    """Delete ``campaign`` if it is still a draft, in the audit log as asked by the request
+    ``by``; False if it is not (scheduled a moment ago, or deleted already)."""
+    with transaction.atomic():
+        # Conditional, so that a draft scheduled since it was read is not deleted.
+        deleted, _rows = Campaign.objects.filter(
+            pk=campaign.pk, status=CampaignStatus.DRAFT
+        ).delete()
+        if deleted:
+            audit.record(by, AuditAction.DELETION, campaign.name, kind="campaign")
+    return bool(deleted)
 
 
 def start(campaign: Campaign) -> int:

@@ -1,15 +1,18 @@
 from django.urls import path
 
-from pregon.campaigns.views import sending
+from pregon.campaigns.views import campaigns, sending
 
 app_name = "campaigns"
 
 urlpatterns = [
-    path("", sending.campaign_index, name="index"),
-    path("nueva/", sending.campaign_create, name="create"),
+    # The list and the draft (views/campaigns.py).
+    path("", campaigns.campaign_index, name="index"),
+    path("nueva/", campaigns.campaign_create, name="create"),
+    path("<uuid:code>/editar/", campaigns.campaign_edit, name="edit"),
+    path("<uuid:code>/eliminar/", campaigns.campaign_delete, name="delete"),
+    path("<uuid:code>/duplicar/", campaigns.campaign_duplicate, name="duplicate"),
+    # The detail page, its buttons and its progress card (views/sending.py).
     path("<uuid:code>/", sending.campaign_detail, name="detail"),
-    path("<uuid:code>/editar/", sending.campaign_edit, name="edit"),
-    path("<uuid:code>/eliminar/", sending.campaign_delete, name="delete"),
     path("<uuid:code>/progreso/", sending.campaign_progress, name="progress"),
     path("<uuid:code>/enviar-ahora/", sending.campaign_send_now, name="send_now"),
     path("<uuid:code>/programar/", sending.campaign_schedule, name="schedule"),
@@ -17,6 +20,5 @@ urlpatterns = [
     path("<uuid:code>/pausar/", sending.campaign_pause, name="pause"),
     path("<uuid:code>/reanudar/", sending.campaign_resume, name="resume"),
     path("<uuid:code>/cancelar/", sending.campaign_cancel, name="cancel"),
-    path("<uuid:code>/duplicar/", sending.campaign_duplicate, name="duplicate"),
     path("<uuid:code>/prueba/", sending.campaign_test, name="test"),
 ]

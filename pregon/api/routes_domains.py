@@ -21,8 +21,8 @@ from pregon.domains.forms import DomainForm, ReturnPathForm
 from pregon.domains.models import SendingDomain
 
 router = Router(tags=["domains"])
-# The error answers of these endpoints, for the OpenAPI document: api.py's, plus the 409 of
-# a key rotation already under way.
+# The error answers of these endpoints, for the OpenAPI document: the usual ones
+# (errors.ERRORS), plus the 409 of a key rotation already under way.
 ERRORS = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
 
 

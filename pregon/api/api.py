@@ -7,7 +7,7 @@ too, and those that change sending servers, domains or quota credits are for adm
 as in the UI.
 
 The routes live in routes_<area>.py, over the functions and forms the screens use; the
-schemas they read and write live in schemas.py.
+schemas they read and write live in schemas/<area>.py.
 """
 
 from django.utils.translation import gettext_lazy
@@ -17,6 +17,7 @@ from pregon.api import (
     auth,
     errors,
     routes_account,
+    routes_campaigns,
     routes_contacts,
     routes_content,
     routes_domains,
@@ -57,6 +58,7 @@ api.add_router("", routes_contacts.router)
 api.add_router("", routes_segments.router)
 api.add_router("", routes_imports.router)
 api.add_router("", routes_content.router)
+api.add_router("", routes_campaigns.router)
 api.add_router("", routes_sending.router)
 api.add_router("", routes_impact.router)
 api.add_router("", routes_reports.router)

@@ -55,6 +55,7 @@ PUBLISHED_MODULES = {
     "pregon.api.routes_segments": "pregon.api.api",
     "pregon.api.routes_imports": "pregon.api.api",
     "pregon.api.routes_content": "pregon.api.api",
+    "pregon.api.routes_campaigns": "pregon.api.routes_sending",
 }
 
 

@@ -15,7 +15,8 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from pregon.api import auth
 from pregon.api.errors import ErrorOut, get_or_404
-from pregon.api.schemas import ConsumptionOut, HistoryEntryOut, month_out, utc
+from pregon.api.schemas.account import ConsumptionOut, HistoryEntryOut
+from pregon.api.schemas.sending import month_out, utc
 from pregon.contacts.models import Contact
 from pregon.reports import consumption as usage
 from pregon.reports.history import Entry, history

@@ -19,7 +19,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pregon.accounts import audit
 from pregon.accounts.models import AuditAction
 from pregon.api.errors import ERRORS, form_errors, get_or_404, invalid, save_form
-from pregon.api.schemas import (
+from pregon.api.schemas.contacts import (
     BulkIn,
     BulkOut,
     ContactIn,

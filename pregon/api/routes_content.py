@@ -20,7 +20,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pregon.accounts import audit
 from pregon.accounts.models import AuditAction
 from pregon.api.errors import ERRORS, ApiError, Errors, form_errors, get_or_404, invalid, not_found
-from pregon.api.schemas import (
+from pregon.api.schemas.content import (
     CompileIn,
     CompileOut,
     GalleryDetailOut,

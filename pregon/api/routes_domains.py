@@ -15,7 +15,7 @@ from ninja import Router, Status
 
 from pregon.api import auth
 from pregon.api.errors import ApiError, ErrorOut, form_errors, get_or_404, invalid
-from pregon.api.schemas import DomainDetailOut, DomainIn, DomainOut, DomainPatch
+from pregon.api.schemas.domains import DomainDetailOut, DomainIn, DomainOut, DomainPatch
 from pregon.domains import records, verification
 from pregon.domains.forms import DomainForm, ReturnPathForm
 from pregon.domains.models import SendingDomain

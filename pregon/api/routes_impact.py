@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Router, Status
 
 from pregon.api.errors import ERRORS, ApiError, invalid
-from pregon.api.schemas import ConversionIn, ConversionOut
+from pregon.api.schemas.impact import ConversionIn, ConversionOut
 from pregon.lib import signing
 from pregon.sending.models import Message
 from pregon.tracking import conversions

@@ -13,7 +13,7 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from pregon.api.errors import ERRORS, get_or_404, invalid, not_found
-from pregon.api.schemas import ImportOut
+from pregon.api.schemas.imports import ImportOut
 from pregon.contacts import imports
 from pregon.contacts.models import Import, MailingList
 

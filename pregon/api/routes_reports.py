@@ -16,7 +16,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from pregon.api import auth
 from pregon.api.errors import ApiError, ErrorOut, get_or_404
-from pregon.api.schemas import EventKindIn, EventOut, GettingStartedOut, ReportOut
+from pregon.api.schemas.reports import EventKindIn, EventOut, GettingStartedOut, ReportOut
 from pregon.campaigns.models import Campaign
 from pregon.reports import getting_started, stats
 from pregon.reports.events import EventLog

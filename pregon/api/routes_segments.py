@@ -15,7 +15,7 @@ from pregon.accounts import audit
 from pregon.accounts.models import AuditAction
 from pregon.api import auth
 from pregon.api.errors import ERRORS, get_or_404, invalid, save_form
-from pregon.api.schemas import CountOut, RulesIn, SegmentIn, SegmentOut, SegmentPatch
+from pregon.api.schemas.segments import CountOut, RulesIn, SegmentIn, SegmentOut, SegmentPatch
 from pregon.contacts import segments
 from pregon.contacts.forms import SegmentForm
 from pregon.contacts.models import Segment

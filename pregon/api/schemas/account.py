@@ -1,0 +1,87 @@
+"""The schemas of routes_account.py: a contact's message history and the plan's consumption."""
+
+import datetime
+from uuid import UUID
+
+from django.utils.translation import gettext_lazy
+from ninja import Field as SchemaField
+from ninja import Schema
+
+from pregon.api.schemas.sending import PeriodOut, QuotaMonthOut
+
+
+class HistoryEntryOut(Schema):
+    at: datetime.datetime
+    kind: str = SchemaField(
+        description=gettext_lazy(
+            "message; opened, clicked, converted, unsubscribed or resubscribed; "
+            "hard, soft (bounces) or complaint."
+        )
+    )
+    campaign: str = SchemaField(
+        description=gettext_lazy('The campaign\'s name; "" for a message of no campaign.')
+    )
+    campaign_code: UUID | None
+    subject: str
+    status: str = SchemaField(
+        description=gettext_lazy(
+            'A message\'s status: queued, sending, sent, failed or skipped; "" else.'
+        )
+    )
+    detail: str = SchemaField(
+        description=gettext_lazy(
+            "The link clicked, the bounce's reason, the goal converted or the reason "
+            "for unsubscribing."
+        )
+    )
+    is_machine: bool = SchemaField(
+        description=gettext_lazy("An open or click by a privacy proxy or link scanner.")
+    )
+    machine: str = SchemaField(
+        description=gettext_lazy("Why it looks like a machine's: apple_privacy, scanner…")
+    )
+    client: str = SchemaField(description=gettext_lazy("The mail program of an open or click."))
+    device: str = SchemaField(description=gettext_lazy("desktop, mobile, tablet or other."))
+
+
+class ConsumptionMonthOut(QuotaMonthOut):
+    granted: int = SchemaField(description=gettext_lazy("amount + credited."))
+    left: int = SchemaField(
+        description=gettext_lazy("Messages not used; they expire with the month.")
+    )
+    is_current: bool
+
+
+class LedgerEntryOut(Schema):
+    at: datetime.datetime = SchemaField(
+        description=gettext_lazy("When a grant begins; a mailing's last use.")
+    )
+    kind: str = SchemaField(description=gettext_lazy("plan, credit (for an incident) or usage."))
+    amount: int = SchemaField(
+        description=gettext_lazy("Messages granted (positive) or used (negative).")
+    )
+    reason: str = SchemaField(description=gettext_lazy("Why a credit was given."))
+    granted_by: str = SchemaField(
+        description=gettext_lazy("The email address of who gave a credit.")
+    )
+    campaign: str
+    campaign_code: UUID | None
+    subject: str
+
+
+class ConsumptionOut(Schema):
+    monthly: int = SchemaField(description=gettext_lazy("Messages the plan grants each month."))
+    term: PeriodOut = SchemaField(description=gettext_lazy("The plan's whole term."))
+    period: PeriodOut | None = SchemaField(
+        description=gettext_lazy("The current month; null outside the term.")
+    )
+    balance: int = SchemaField(
+        description=gettext_lazy("Messages that may still be sent this month.")
+    )
+    used_this_month: int
+    used_in_term: int
+    credited_in_term: int
+    months: list[ConsumptionMonthOut]
+    ledger: list[LedgerEntryOut] = SchemaField(
+        description=gettext_lazy("Grants, credits and use, newest first.")
+    )

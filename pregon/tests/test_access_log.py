@@ -10,7 +10,8 @@ import pytest
 from django.conf import settings
 
 from pregon.management.commands.run import web_command
-from pregon.tests.test_run_command import free_port, wait_for
+from pregon.testing.smtp import free_port
+from pregon.testing.web import wait_for
 
 
 def get(url: str, referer: str = "") -> int:

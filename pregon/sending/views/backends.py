@@ -19,21 +19,7 @@ from pregon.sending import transports
 from pregon.sending.forms import BACKEND_FORMS
 from pregon.sending.models import PROVIDER_KINDS, Backend, BackendKind
 from pregon.sending.transports import Outcome
-
-
-def _where(backend: Backend) -> str:
-    """The list's "Server" column for a provider: its region, domain or stream."""
-    options = backend.options or {}
-    if backend.kind == BackendKind.AMAZON_SES:
-        return options.get("region", "")
-    if backend.kind == BackendKind.MAILGUN:
-        region = str(options.get("region", "us")).upper()
-        return f"{options.get('sender_domain', '')} ({region})"
-    if backend.kind == BackendKind.POSTMARK:
-        return _("stream %(stream)s") % {"stream": options.get("message_stream", "")}
-    if backend.kind == BackendKind.SENDGRID and options.get("region") == "eu":
-        return "EU"
-    return ""
+from pregon.sending.transports.providers import PROVIDERS
 
 
 @authorize(Role.ADMIN)
@@ -41,7 +27,8 @@ def backend_index(request: HttpRequest) -> HttpResponse:
     backends = list(Backend.objects.all())
     for backend in backends:
         backend.is_provider = backend.kind in PROVIDER_KINDS
-        backend.where = _where(backend) if backend.is_provider else ""
+        options = backend.options or {}
+        backend.where = PROVIDERS[backend.kind].where(options) if backend.is_provider else ""
     providers = [(kind.value, kind.label) for kind in BackendKind if kind in PROVIDER_KINDS]
     context = {"backends": backends, "providers": providers}
     return render(request, "sending/backend_index.html", context)

@@ -48,6 +48,10 @@ class AmazonSes(ProviderTransport):
         """The AWS region."""
         return self.settings.options.get("region") or DEFAULT_REGION
 
+    @classmethod
+    def where(cls, options: dict[str, Any]) -> str:
+        return options.get("region", "")
+
     def default_api_url(self) -> str:
         return f"https://email.{self.region}.amazonaws.com"
 

@@ -92,6 +92,12 @@ class ProviderTransport(Transport):
 
     # What each provider says for itself.
 
+    @classmethod
+    def where(cls, options: dict[str, Any]) -> str:
+        """What the list of delivery backends shows in its "Server" column for a backend
+        with ``options``: its region, domain or stream ("" when nothing tells it apart)."""
+        return ""
+
     def default_api_url(self) -> str:
         raise NotImplementedError
 

@@ -26,6 +26,11 @@ class Mailgun(ProviderTransport):
     def sender_domain(self) -> str:
         return self.settings.options.get("sender_domain") or ""
 
+    @classmethod
+    def where(cls, options: dict[str, Any]) -> str:
+        region = str(options.get("region", "us")).upper()
+        return f"{options.get('sender_domain', '')} ({region})"
+
     def default_api_url(self) -> str:
         region = self.settings.options.get("region") or ""
         return API_URLS.get(region, API_URLS["us"])

@@ -32,6 +32,10 @@ class Postmark(ProviderTransport):
     def message_stream(self) -> str:
         return self.settings.options.get("message_stream") or DEFAULT_STREAM
 
+    @classmethod
+    def where(cls, options: dict[str, Any]) -> str:
+        return _("stream %(stream)s") % {"stream": options.get("message_stream", "")}
+
     def default_api_url(self) -> str:
         return API_URL
 

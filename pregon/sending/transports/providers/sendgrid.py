@@ -30,6 +30,10 @@ class SendGrid(ProviderTransport):
     spf = "include:sendgrid.net"
     tracks_unless_told = True
 
+    @classmethod
+    def where(cls, options: dict[str, Any]) -> str:
+        return "EU" if options.get("region") == "eu" else ""
+
     def default_api_url(self) -> str:
         region = self.settings.options.get("region") or ""
         return API_URLS.get(region, API_URLS["global"])

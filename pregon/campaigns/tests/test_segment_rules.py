@@ -1,5 +1,6 @@
-"""Engagement rules: opened or clicked some campaigns, recently, ever, or never; people's
-events only (not privacy proxies' or link scanners'). On SQLite and PostgreSQL."""
+"""Engagement rules (segment_rules.py): opened or clicked some campaigns, recently, ever, or
+never; people's events only (not privacy proxies' or link scanners'). On SQLite and
+PostgreSQL."""
 
 import json
 

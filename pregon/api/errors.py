@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
-Errors = dict[str, list[str]]
+from pregon.lib.formerrors import Errors, form_errors
 
 
 class ErrorOut(Schema):
@@ -70,26 +70,6 @@ def save_form(form_class: type[forms.ModelForm], instance: Model, data: dict[str
     if not form.is_valid():
         raise invalid(form_errors(form))
     return form.save()
-
-
-def form_errors(
-    form: forms.BaseForm, names: dict[str, str] | None = None, prefix: str = ""
-) -> Errors:
-    """The errors of a Django form keyed by API field names.
-
-    ``names`` renames form fields (``tag_names`` -> ``tags``); ``prefix`` is put before each
-    name, for items of a list (``contacts.3.``).
-    """
-    names = names or {}
-    errors: Errors = {}
-    for field, messages in form.errors.items():
-        name = names.get(field, field)
-        if field == forms.forms.NON_FIELD_ERRORS:
-            name = prefix.rstrip(".") or field
-        else:
-            name = prefix + name
-        errors.setdefault(name, []).extend(str(message) for message in messages)
-    return errors
 
 
 def _pydantic_message(error: dict[str, Any]) -> str:

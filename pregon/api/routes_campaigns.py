@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from pregon.api.errors import ApiError, ErrorOut, Errors, form_errors, get_or_404, invalid
+from pregon.api.errors import ApiError, ErrorOut, get_or_404, invalid
 from pregon.api.schemas.campaigns import (
     CampaignIn,
     CampaignOut,
@@ -40,6 +40,7 @@ from pregon.campaigns.models import (
 from pregon.contacts.models import MailingList, Segment
 from pregon.content.models import EmailTemplate
 from pregon.lib import vault
+from pregon.lib.formerrors import Errors, form_errors
 from pregon.sending import engine
 from pregon.sending.models import SenderIdentity
 

@@ -18,7 +18,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from pregon.accounts import audit
 from pregon.accounts.models import AuditAction
-from pregon.api.errors import ERRORS, form_errors, get_or_404, invalid, save_form
+from pregon.api.errors import ERRORS, get_or_404, invalid, save_form
 from pregon.api.schemas.contacts import (
     BulkIn,
     BulkOut,
@@ -39,6 +39,7 @@ from pregon.contacts.forms import FieldForm, MailingListForm, TagForm
 from pregon.contacts.models import Contact, Field, MailingList, Segment, Tag
 from pregon.contacts.models import Status as ContactStatus
 from pregon.contacts.search import in_list, search, with_tag
+from pregon.lib.formerrors import form_errors
 
 router = Router()
 

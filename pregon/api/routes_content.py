@@ -19,7 +19,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from pregon.accounts import audit
 from pregon.accounts.models import AuditAction
-from pregon.api.errors import ERRORS, ApiError, Errors, form_errors, get_or_404, invalid, not_found
+from pregon.api.errors import ERRORS, ApiError, get_or_404, invalid, not_found
 from pregon.api.schemas.content import (
     CompileIn,
     CompileOut,
@@ -37,6 +37,7 @@ from pregon.content.forms import TemplateNameForm
 from pregon.content.models import EmailTemplate
 from pregon.content.preview import personalised
 from pregon.content.render import InvalidTemplate
+from pregon.lib.formerrors import Errors, form_errors
 
 router = Router()
 

@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy
 from ninja import Router, Status
 
 from pregon.api import auth
-from pregon.api.errors import ApiError, ErrorOut, form_errors, get_or_404, invalid
+from pregon.api.errors import ApiError, ErrorOut, get_or_404, invalid
 from pregon.api.schemas.domains import DomainDetailOut, DomainIn, DomainOut, DomainPatch
 from pregon.domains import records, verification
 from pregon.domains.forms import DomainForm, ReturnPathForm
 from pregon.domains.models import SendingDomain
+from pregon.lib.formerrors import form_errors
 
 router = Router(tags=["domains"])
 # The error answers of these endpoints, for the OpenAPI document: the usual ones

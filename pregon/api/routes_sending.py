@@ -18,7 +18,7 @@ from ninja import Router, Status
 from pregon.accounts import audit
 from pregon.accounts.models import AuditAction
 from pregon.api import auth
-from pregon.api.errors import ApiError, ErrorOut, form_errors, get_or_404, invalid, save_form
+from pregon.api.errors import ApiError, ErrorOut, get_or_404, invalid, save_form
 from pregon.api.schemas.sending import (
     BackendIn,
     BackendOut,
@@ -34,6 +34,7 @@ from pregon.api.schemas.sending import (
     utc,
 )
 from pregon.lib import vault
+from pregon.lib.formerrors import form_errors
 from pregon.reports.consumption import consumption
 from pregon.sending import quota, transports
 from pregon.sending.forms import BACKEND_FORMS, CreditForm, SenderIdentityForm

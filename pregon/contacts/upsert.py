@@ -13,7 +13,7 @@ dotted for nested values: ``phone``, ``fields.birthday``, ``consent.source``,
 import uuid
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -29,8 +29,7 @@ from pregon.contacts.models import (
     Tag,
 )
 from pregon.contacts.normalize import normalize_email
-
-Errors = dict[str, list[str]]
+from pregon.lib.formerrors import Errors, form_errors
 
 # ContactForm field -> the data's name, for the names that differ.
 DATA_NAMES = {
@@ -135,7 +134,7 @@ def save_contact(payload: dict[str, Any], contact: Contact | None, *, replace: b
     custom_keys = set(Field.objects.values_list("key", flat=True))
     form, errors = build_form(payload, contact, replace=replace, custom_keys=custom_keys)
     if not form.is_valid() or errors:
-        raise ValidationError({**_form_errors(form, _data_names(custom_keys)), **errors})
+        raise ValidationError({**form_errors(form, _data_names(custom_keys)), **errors})
     return form.save()
 
 
@@ -144,18 +143,6 @@ def _data_names(custom_keys: set[str]) -> dict[str, str]:
     for key in custom_keys:
         names[CUSTOM_PREFIX + key] = f"fields.{key}"
     return names
-
-
-def _form_errors(form: ContactForm, names: dict[str, str], prefix: str = "") -> Errors:
-    """The errors of ``form`` keyed by the data's names, each put after ``prefix``."""
-    errors: Errors = {}
-    for field, messages in form.errors.items():
-        if field == NON_FIELD_ERRORS:
-            name = prefix.rstrip(".") or field
-        else:
-            name = prefix + names.get(field, field)
-        errors.setdefault(name, []).extend(str(message) for message in messages)
-    return errors
 
 
 def _lists_by_code(codes: list[str], name: str) -> list[MailingList]:
@@ -219,7 +206,7 @@ def bulk_upsert(
         contact = existing.get(email) if email else None
         form, early = build_form(payload, contact, replace=False, custom_keys=custom_keys)
         if not form.is_valid() or early:
-            errors.update(_form_errors(form, names, prefix))
+            errors.update(form_errors(form, names, prefix))
             errors.update({prefix + name: messages for name, messages in early.items()})
         forms.append((form, payload))
     if errors:

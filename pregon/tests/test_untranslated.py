@@ -21,7 +21,7 @@ from pregon.campaigns import scheduling
 from pregon.contacts.models import Contact, Field, FieldType, Segment
 from pregon.sending.models import Backend, BackendKind, Security
 from pregon.testing import BaseTestCase, campaigns, drafts
-from pregon.tests.test_translations import catalogue_entries
+from pregon.testing.translations import catalogue_entries
 
 # Words that reached Spanish users in English before (issue 12), checked as whole words.
 ENGLISH_WORDS = [

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import TestCase
 
-from pregon.tests.test_translations import catalogue_entries, escape
+from pregon.testing.translations import catalogue_entries, escape
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale/es/LC_MESSAGES/django.po"
 

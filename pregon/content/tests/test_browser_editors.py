@@ -197,7 +197,13 @@ class EditorsBrowserTestCase(BrowserTestCase):
             )
             page.click("form[enctype] button[type=submit]")
             expect(page.locator("[data-asset] img")).to_have_count(1)
-            self.assertEqual(page.eval_on_selector("[data-asset] img", "i => i.naturalWidth"), 1200)
+            # Its width once it has loaded (0 if it failed to), not while it is still loading.
+            width = page.eval_on_selector(
+                "[data-asset] img",
+                "i => i.complete ? i.naturalWidth : new Promise(done => {"
+                " i.onload = () => done(i.naturalWidth); i.onerror = () => done(0); })",
+            )
+            self.assertEqual(width, 1200)
             screenshot(page, "image-library")
 
             page.goto(f"{base}/plantillas/marca/")

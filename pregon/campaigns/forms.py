@@ -273,7 +273,7 @@ class TestSendForm(forms.Form):
             )
 
     def _chosen(self) -> Contact | None:
-        code = self.data.get("contact") if self.is_bound else None
+        code = self.data.get("contact") if self.is_bound else self.initial.get("contact")
         try:
             return self.audience.filter(code=code).first() if code else None
         except ValidationError:

@@ -57,6 +57,7 @@ class CampaignInjectionTestCase(BaseTestCase):
             response = self.client.post(
                 reverse("campaigns:test", args=[self.campaign.code]),
                 {"addresses": "jefa@example.pe"},
+                follow=True,
             )
         self.assertContains(response, 'data-address="jefa@example.pe" data-outcome="failed"')
         self.assertContains(response, "El asunto no se puede enviar: Línea 1: aquí solo")

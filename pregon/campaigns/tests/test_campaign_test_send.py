@@ -43,6 +43,7 @@ class CampaignTestSendTestCase(BaseTestCase):
         super().setUp()
         self.campaign = drafts.draft(to=drafts.mailing_list())
         self.url = reverse("campaigns:test", args=[self.campaign.code])
+        self.detail = reverse("campaigns:detail", args=[self.campaign.code])
         self.client.force_login(self.bob)
 
     def serve(self) -> Inbox:
@@ -75,7 +76,7 @@ class CampaignTestSendTestCase(BaseTestCase):
     def test_it_sends_and_shows_each_outcome(self) -> None:
         inbox = self.serve()
         data = {"addresses": "jefa@example.pe, rechazo@example.pe\nJEFA@example.pe"}
-        response = self.client.post(self.url, data)
+        response = self.client.post(self.url, data, follow=True)
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, 'data-address="jefa@example.pe" data-outcome="sent"')
         self.assertContains(response, 'data-address="rechazo@example.pe" data-outcome="failed"')
@@ -86,10 +87,23 @@ class CampaignTestSendTestCase(BaseTestCase):
         self.assertFalse(Message.objects.exists())
         self.assertFalse(QuotaDebit.objects.exists())
 
+    def test_reloading_the_page_after_a_test_sends_nothing_again(self) -> None:
+        inbox = self.serve()
+        response = self.client.post(self.url, {"addresses": "jefa@example.pe"})
+        self.assertRedirects(
+            response, self.detail + "#campaign-test", fetch_redirect_response=False
+        )
+        shown = self.client.get(self.detail)
+        self.assertContains(shown, 'data-address="jefa@example.pe" data-outcome="sent"')
+        self.assertContains(shown, ">\njefa@example.pe</textarea>")  # The addresses stay.
+        again = self.client.get(self.detail)
+        self.assertNotContains(again, 'id="test-results"')
+        self.assertEqual(len(inbox.received), 1)
+
     def test_it_works_in_any_status(self) -> None:
         inbox = self.serve()
         Campaign.objects.filter(pk=self.campaign.pk).update(status="sent")
-        response = self.client.post(self.url, {"addresses": "jefa@example.pe"})
+        response = self.client.post(self.url, {"addresses": "jefa@example.pe"}, follow=True)
         self.assertContains(response, 'data-outcome="sent"')
         self.assertEqual(len(inbox.received), 1)
 
@@ -97,7 +111,7 @@ class CampaignTestSendTestCase(BaseTestCase):
         inbox = self.serve()
         self.use_spanish()
         data = {"addresses": "admin@localhost, jefa@example.pe\nno-es-correo"}
-        response = self.client.post(self.url, data)
+        response = self.client.post(self.url, data, follow=True)
         self.assertContains(response, 'data-address="admin@localhost" data-outcome="failed"')
         self.assertContains(response, "“admin@localhost” no es un correo electrónico válido.")
         self.assertContains(response, 'data-address="no-es-correo" data-outcome="failed"')
@@ -112,7 +126,7 @@ class CampaignTestSendTestCase(BaseTestCase):
             (" ".join(f"p{n}@example.pe" for n in range(6)), "Send a test to 5 addresses at most."),
         ):
             with self.subTest(addresses=addresses):
-                response = self.client.post(self.url, {"addresses": addresses})
+                response = self.client.post(self.url, {"addresses": addresses}, follow=True)
                 self.assertEqual(response.status_code, 200)
                 self.assertContains(response, message)
                 self.assertNotContains(response, 'id="test-results"')
@@ -123,7 +137,7 @@ class CampaignTestSendTestCase(BaseTestCase):
         Contact.objects.filter(email="participantes1@example.pe").update(first_name="Rosa")
         sample = Contact.objects.get(email="participantes1@example.pe")
         data = {"addresses": "jefa@example.pe, participantes0@example.pe", "contact": sample.code}
-        response = self.client.post(self.url, data)
+        response = self.client.post(self.url, data, follow=True)
         self.assertContains(response, "data-sample")
         self.assertContains(response, "Sent with the data of Rosa")
         subjects = {
@@ -142,7 +156,7 @@ class CampaignTestSendTestCase(BaseTestCase):
         inbox = self.serve()
         Contact.objects.update(first_name="Luis")
         Contact.objects.filter(email="participantes2@example.pe").update(first_name="Ana")
-        self.client.post(self.url, {"addresses": "jefa@example.pe"})
+        self.client.post(self.url, {"addresses": "jefa@example.pe"}, follow=True)
         [(_to, data)] = inbox.received
         message = email.message_from_bytes(data, policy=email.policy.default)
         self.assertEqual(message["Subject"].strip(), "[Test] Hola Ana")
@@ -156,7 +170,7 @@ class CampaignTestSendTestCase(BaseTestCase):
         page = self.client.get(reverse("campaigns:detail", args=[self.campaign.code]))
         self.assertContains(page, "Ana &lt;participantes2@example.pe&gt;")
         self.assertNotContains(page, "baja@example.pe")
-        self.client.post(self.url, {"addresses": "jefa@example.pe"})
+        self.client.post(self.url, {"addresses": "jefa@example.pe"}, follow=True)
         [(_to, data)] = inbox.received
         message = email.message_from_bytes(data, policy=email.policy.default)
         self.assertEqual(message["Subject"].strip(), "[Test] Hola Ana")
@@ -165,7 +179,7 @@ class CampaignTestSendTestCase(BaseTestCase):
         inbox = self.serve()
         outsider = Contact.objects.create(email="ajeno@example.pe", first_name="Ajeno")
         data = {"addresses": "jefa@example.pe", "contact": outsider.code}
-        response = self.client.post(self.url, data)
+        response = self.client.post(self.url, data, follow=True)
         self.assertContains(response, "That contact is not in the campaign&#x27;s audience.")
         self.assertEqual(inbox.received, [])
 
@@ -190,7 +204,7 @@ class CampaignTestSendTestCase(BaseTestCase):
     def test_it_needs_a_sender_and_a_template(self) -> None:
         inbox = self.serve()
         Campaign.objects.filter(pk=self.campaign.pk).update(template=None)
-        response = self.client.post(self.url, {"addresses": "jefa@example.pe"})
+        response = self.client.post(self.url, {"addresses": "jefa@example.pe"}, follow=True)
         self.assertContains(response, "Choose a sender and a template before sending a test.")
         self.assertEqual(inbox.received, [])
 
@@ -200,5 +214,5 @@ class CampaignTestSendTestCase(BaseTestCase):
         self.campaign.include_lists.add(extra)
         sample = Contact.objects.get(email="participantes0@example.pe")
         data = {"addresses": "jefa@example.pe", "contact": sample.code}
-        response = self.client.post(self.url, data)
+        response = self.client.post(self.url, data, follow=True)
         self.assertContains(response, f'<option value="{sample.code}" selected>')

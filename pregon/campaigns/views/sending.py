@@ -26,6 +26,8 @@ from pregon.sending import deliverability, engine, transports
 
 # The "send now" form sits beside the scheduling one, so its ids need another prefix.
 NOW_ID = "now_%s"
+# The session key under which a test send's outcome waits for the page it redirects to.
+TEST_SENT = "campaign_test_sent"
 
 
 def _template_warning(campaign: Campaign) -> str:
@@ -49,7 +51,7 @@ def _detail_page(
     schedule_form: ScheduleForm | None = None,
     now_form: ScheduleForm | None = None,
     test_form: TestSendForm | None = None,
-    test_results: list | None = None,
+    test_sent: dict | None = None,
 ) -> HttpResponse:
     count = None
     blockers: list[str] = []
@@ -73,7 +75,7 @@ def _detail_page(
         "now_form": bootstrap(now_form or ScheduleForm(now=True, short=short, auto_id=NOW_ID)),
         "test_form": bootstrap(test_form or _test_form(request, campaign)),
         "sample_search": request.GET.get("muestra", "").strip(),
-        "test_results": test_results,
+        "test_sent": test_sent,
         **_progress(campaign),
         "can_cancel": campaign.status in TRANSITIONS[CampaignStatus.CANCELLED],
         "time_zone": timezone.get_current_timezone_name(),
@@ -90,7 +92,13 @@ def _test_form(request: HttpRequest, campaign: Campaign) -> TestSendForm:
 
 @authorize(Role.EDITOR)
 def campaign_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
-    return _detail_page(request, campaign_or_404(code))
+    campaign = campaign_or_404(code)
+    sent = request.session.pop(TEST_SENT, None)
+    if not sent or sent["campaign"] != str(campaign.code):
+        return _detail_page(request, campaign)
+    initial = {"addresses": sent["addresses"], "contact": sent["contact"]}
+    form = TestSendForm(campaign, initial=initial)
+    return _detail_page(request, campaign, test_form=form, test_sent=sent)
 
 
 @authorize(Role.EDITOR)
@@ -235,10 +243,20 @@ def campaign_test(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         if campaign.missing():
             form.add_error(None, _("Choose a sender and a template before sending a test."))
         else:
-            results = engine.send_tests(
-                campaign, form.cleaned_data["addresses"], form.cleaned_data["contact"]
-            )
-            return _detail_page(request, campaign, test_form=form, test_results=results)
+            addresses, sample = form.cleaned_data["addresses"], form.cleaned_data["contact"]
+            results = engine.send_tests(campaign, addresses, sample)
+            # Shown by the page this redirects to, so that reloading it sends nothing again.
+            request.session[TEST_SENT] = {
+                "campaign": str(campaign.code),
+                "addresses": "\n".join(addresses),
+                "sample": (sample.full_name or sample.email) if sample else "",
+                "contact": str(sample.code) if sample else "",
+                "results": [
+                    {"address": address, "outcome": str(result.outcome), "reply": result.reply}
+                    for address, result in results
+                ],
+            }
+            return redirect(detail_url(campaign) + "#campaign-test")
     return _detail_page(request, campaign, test_form=form)
 
 

@@ -8,6 +8,7 @@ The package's modules, in the order an import goes through them:
   one transaction, under a lease of the import's row;
 - ``sql``: the set-based statements of the run, one small function per statement;
 - ``reaper``: ``reap_stale_imports``, which requeues imports whose worker died.
+- ``forms``: the import screens' forms (upload, options and mapping, a new field).
 
 Callers use the functions below, as ``imports.start_import(...)``.
 """

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import Role
 from pregon.contacts import imports
-from pregon.contacts.forms import ImportFieldForm, ImportOptionsForm, ImportUploadForm, bootstrap
+from pregon.contacts.forms import bootstrap
+from pregon.contacts.imports.forms import ImportFieldForm, ImportOptionsForm, ImportUploadForm
 from pregon.contacts.models import Import, ImportStatus
 
 RECENT_IMPORTS = 20

@@ -27,6 +27,10 @@
   if (window.grapesjsLocales && window.grapesjsLocales[language]) {
     i18n.messages[language] = window.grapesjsLocales[language];
   }
+  if (window.pregonEditorLocales && window.pregonEditorLocales[language]) {
+    // What that locale lacks (visual-editor-es.js); GrapesJS merges it in, key by key.
+    i18n.messagesAdd = { [language]: window.pregonEditorLocales[language] };
+  }
   if (window.grapesjsMjmlLocales && window.grapesjsMjmlLocales[language]) {
     // The plugin's own Spanish keeps "Hero" and lacks "Raw": the server's names replace them.
     const own = window.grapesjsMjmlLocales[language]["grapesjs-mjml"] || {};

@@ -143,6 +143,51 @@ class EditorsBrowserTestCase(BrowserTestCase):
                 self.assertNotIn(english, joined)
             self.assertEqual(problems, [])
 
+    def test_the_style_panel_speaks_spanish(self) -> None:
+        from playwright.sync_api import expect
+
+        base = self.live_server_url
+        with chromium_page() as page:
+            problems = watch(page)
+            login(page, base, EDITOR)
+            page.goto(f"{base}/plantillas/galeria/")
+            page.click("[data-gallery=curso] button[type=submit]")
+            page.wait_for_url(re.compile(rf"/plantillas/{UUID}/editor/$"))
+            canvas = page.frame_locator("#visual-editor iframe.gjs-frame")
+            paragraph = canvas.locator('[data-gjs-type="mj-text"]', has_text="La nueva Ley")
+            expect(paragraph).to_be_visible(timeout=20_000)
+            paragraph.click()
+            page.locator(".gjs-pn-btn.fa-paint-brush").click()
+            titles = page.locator(".gjs-sm-sector-title")
+            expect(titles.first).to_be_visible()
+            for title in titles.all():
+                title.click()
+            panel = page.locator(".gjs-sm-sectors")
+            expect(panel.get_by_text("Tipografía")).to_be_visible()
+            # What the panel shows: sector and property names, and the options of its lists.
+            shown = {line.strip() for line in panel.inner_text().splitlines() if line.strip()}
+            for spanish in ("Relleno", "Arriba", "Izquierda", "Negrita", "Estilo de letra"):
+                self.assertIn(spanish, shown)
+            for english in (
+                "Min height",
+                "Padding",
+                "Top",
+                "Left",
+                "Bold",
+                "Thin",
+                "Background color",
+                "Font style",
+                "Text decoration",
+                "Vertical align",
+                "Border detached",
+                "none",
+                "solid",
+                "left",
+                "center",
+            ):
+                self.assertNotIn(english, shown)
+            self.assertEqual(problems, [])
+
     def test_the_preview_text_is_edited_beside_the_visual_editor(self) -> None:
         from playwright.sync_api import expect
 

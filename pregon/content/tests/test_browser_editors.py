@@ -7,6 +7,7 @@ Saves the screenshots the manual shows (docs/screenshots/template-*.png and othe
 
 import io
 import re
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -28,6 +29,13 @@ from pregon.testing.browser import (
 EDITOR = "editora@example.pe"
 NEW_TEXT = "Inscripciones hasta el viernes."
 UUID = r"[0-9a-f-]{36}"
+
+
+def open_course_design(page: Any, base: str) -> None:
+    """Start a template from the gallery's course design: it opens in the visual editor."""
+    page.goto(f"{base}/plantillas/galeria/")
+    page.click("[data-gallery=curso] button[type=submit]")
+    page.wait_for_url(re.compile(rf"/plantillas/{UUID}/editor/$"))
 
 
 def banner_png() -> bytes:
@@ -57,9 +65,7 @@ class EditorsBrowserTestCase(BrowserTestCase):
         with chromium_page() as page:
             problems = watch(page)
             login(page, base, EDITOR)
-            page.goto(f"{base}/plantillas/galeria/")
-            page.click("[data-gallery=curso] button[type=submit]")
-            page.wait_for_url(re.compile(rf"/plantillas/{UUID}/editor/$"))
+            open_course_design(page, base)
             template = EmailTemplate.objects.get()
 
             canvas = page.frame_locator("#visual-editor iframe.gjs-frame")
@@ -123,9 +129,7 @@ class EditorsBrowserTestCase(BrowserTestCase):
         with chromium_page() as page:
             problems = watch(page)
             login(page, base, EDITOR)
-            page.goto(f"{base}/plantillas/galeria/")
-            page.click("[data-gallery=curso] button[type=submit]")
-            page.wait_for_url(re.compile(rf"/plantillas/{UUID}/editor/$"))
+            open_course_design(page, base)
             page.locator(".gjs-pn-btn.fa-th-large").click()
             labels = page.locator(".gjs-block-label")
             expect(labels.filter(has_text="Banner con fondo")).to_have_count(1)
@@ -150,9 +154,7 @@ class EditorsBrowserTestCase(BrowserTestCase):
         with chromium_page() as page:
             problems = watch(page)
             login(page, base, EDITOR)
-            page.goto(f"{base}/plantillas/galeria/")
-            page.click("[data-gallery=curso] button[type=submit]")
-            page.wait_for_url(re.compile(rf"/plantillas/{UUID}/editor/$"))
+            open_course_design(page, base)
             canvas = page.frame_locator("#visual-editor iframe.gjs-frame")
             paragraph = canvas.locator('[data-gjs-type="mj-text"]', has_text="La nueva Ley")
             expect(paragraph).to_be_visible(timeout=20_000)
@@ -195,9 +197,7 @@ class EditorsBrowserTestCase(BrowserTestCase):
         with chromium_page() as page:
             problems = watch(page)
             login(page, base, EDITOR)
-            page.goto(f"{base}/plantillas/galeria/")
-            page.click("[data-gallery=curso] button[type=submit]")
-            page.wait_for_url(re.compile(rf"/plantillas/{UUID}/editor/$"))
+            open_course_design(page, base)
             field = page.get_by_label("Texto de vista previa")
             expect(field).to_have_value(re.compile(r"^Inscripciones abiertas: .* Empieza el 7 de"))
             # Not shown in the canvas too, where it would be edited by mistake.

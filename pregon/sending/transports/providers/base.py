@@ -12,6 +12,7 @@ never appears in a `Result`, a ``repr`` or a log line from here.
 """
 
 import contextlib
+from abc import abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -98,16 +99,17 @@ class ProviderTransport(Transport):
         with ``options``: its region, domain or stream ("" when nothing tells it apart)."""
         return ""
 
+    @abstractmethod
     def default_api_url(self) -> str:
-        raise NotImplementedError
+        """The provider's own API address, used unless the settings name another."""
 
+    @abstractmethod
     def anymail_backend(self) -> Any:
         """Anymail's backend for this provider, configured by arguments, not by settings."""
-        raise NotImplementedError
 
+    @abstractmethod
     def check_account(self) -> Result:
         """One cheap authenticated API call; the Result "Test connection" shows."""
-        raise NotImplementedError
 
     def message_for(self, data: bytes, recipient: str) -> EmailMultiAlternatives:
         """The message for anymail; raises ValueError, LookupError or TypeError if the

@@ -110,6 +110,12 @@ def login(page: object, base: str, email: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
+def add_condition(group: object) -> object:
+    """Click a segment builder group's "add condition" and return the condition it adds."""
+    group.locator("> div:last-child > [data-action=add-condition]").click()
+    return group.locator("> [data-role=children] > [data-condition]").last
+
+
 def fits_width(page: object) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 

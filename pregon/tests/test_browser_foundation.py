@@ -31,6 +31,7 @@ from pregon.contacts.models import (
 from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
+    add_condition,
     chromium_page,
     fits_width,
     login,
@@ -333,16 +334,14 @@ class FoundationBrowserTestCase(BrowserTestCase):
             count = page.locator("#segment-count")
             expect(count).to_have_attribute("data-count", str(Contact.objects.count()))
             top = page.locator("#segment-builder > [data-group]")
-            top.locator("> div:last-child > [data-action=add-condition]").click()
-            status = top.locator("> [data-role=children] > [data-condition]").last
+            status = add_condition(top)
             status.locator("[data-role=field]").select_option("status")
             expect(status.locator("[data-role=operator]")).to_have_value("is")
             status.locator("[data-role=choice][value=subscribed]").check()
             subscribed = Contact.objects.filter(status=Status.SUBSCRIBED).count()
             expect(count).to_have_attribute("data-count", str(subscribed))
 
-            top.locator("> div:last-child > [data-action=add-condition]").click()
-            on_list = top.locator("> [data-role=children] > [data-condition]").last
+            on_list = add_condition(top)
             on_list.locator("[data-role=field]").select_option("list")
             on_list.locator("[data-role=operator]").select_option("is_in")
             on_list.locator(f"[data-role=choice][value='{self.alumnos.pk}']").check()
@@ -353,8 +352,7 @@ class FoundationBrowserTestCase(BrowserTestCase):
             tag = group.locator("> [data-role=children] > [data-condition]").first
             tag.locator("[data-role=field]").select_option("tag")
             tag.locator(f"[data-role=choice][value='{self.egresados.pk}']").check()
-            group.locator("> div:last-child > [data-action=add-condition]").click()
-            city = group.locator("> [data-role=children] > [data-condition]").last
+            city = add_condition(group)
             city.locator("[data-role=field]").select_option("field:ciudad")
             city.locator("[data-role=operator]").select_option("equals")
             city.locator("[data-role=value]").fill("Arequipa")
@@ -428,8 +426,7 @@ class FoundationBrowserTestCase(BrowserTestCase):
 
             page.goto(f"{base}/contactos/segmentos/nuevo/")
             top = page.locator("#segment-builder > [data-group]")
-            top.locator("> div:last-child > [data-action=add-condition]").click()
-            status = top.locator("> [data-role=children] > [data-condition]").last
+            status = add_condition(top)
             status.locator("[data-role=field]").select_option("status")
             status.locator("[data-role=choice][value=subscribed]").check()
             top.locator("> div:last-child > [data-action=add-group]").click()

@@ -8,6 +8,7 @@ from pregon.contacts.models import Segment
 from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
+    add_condition,
     chromium_page,
     login,
     screenshot,
@@ -36,8 +37,7 @@ class SegmentEngagementBrowserTestCase(EngagementData, BrowserTestCase):
             count = page.locator("#segment-count")
             expect(count).to_have_attribute("data-count", "5")
             top = page.locator("#segment-builder > [data-group]")
-            top.locator("> div:last-child > [data-action=add-condition]").click()
-            condition = top.locator("> [data-role=children] > [data-condition]").last
+            condition = add_condition(top)
             condition.locator("[data-role=field]").select_option("opened")
             condition.locator("[data-role=operator]").select_option("not_in_campaigns")
             condition.locator(f"[data-role=choice][value='{self.a.pk}']").check()

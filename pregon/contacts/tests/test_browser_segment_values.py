@@ -5,7 +5,14 @@ import pytest
 
 from pregon.accounts.models import Role, User
 from pregon.contacts.models import Contact, Field, FieldType
-from pregon.testing.browser import PASSWORD, BrowserTestCase, chromium_page, login, watch
+from pregon.testing.browser import (
+    PASSWORD,
+    BrowserTestCase,
+    add_condition,
+    chromium_page,
+    login,
+    watch,
+)
 
 EDITOR = "editora@example.pe"
 
@@ -30,8 +37,7 @@ class SegmentValuesBrowserTestCase(BrowserTestCase):
             count = page.locator("#segment-count")
             expect(count).to_have_attribute("data-count", "4")
             top = page.locator("#segment-builder > [data-group]")
-            top.locator("> div:last-child > [data-action=add-condition]").click()
-            condition = top.locator("> [data-role=children] > [data-condition]").last
+            condition = add_condition(top)
             condition.locator("[data-role=field]").select_option("field:region")
             value = condition.locator("[data-role=value]")
             options = page.locator(f"#{value.get_attribute('list')} option")

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "pregon.sending",
     "pregon.tracking",
     "pregon.campaigns",
+    "pregon.popups",
     "pregon.reports",
     "pregon.help",
     "pregon.api",

@@ -21,6 +21,8 @@ urlpatterns = [
     path("envio/", include("pregon.sending.urls")),
     path("dominios/", include((domain_patterns, domain_urls.app_name))),
     path("", include("pregon.tracking.urls")),
+    path("emergentes/", include("pregon.popups.urls")),
+    path("p/", include("pregon.popups.public_urls")),
     path("ayuda/", include("pregon.help.urls")),
     path("informes/", include("pregon.reports.urls")),
     path("api/v1/", include("pregon.api.urls")),

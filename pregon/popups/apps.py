@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PopupsConfig(AppConfig):
     name = "pregon.popups"
     verbose_name = _("Pop-ups")
+
+    def ready(self) -> None:
+        from pregon.contacts import segments
+        from pregon.popups.segment_rules import POPUPS
+
+        # Segment rules on pop-ups (saw, clicked): contacts may not import popups.
+        segments.register(POPUPS)

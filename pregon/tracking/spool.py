@@ -12,6 +12,10 @@ and inserts their events with one ``bulk_create`` per batch. The file's name is 
 same transaction, so a flusher that dies between the commit and deleting the file does not
 count its events twice. While flushing it adds what needs the database: the mail program and
 device (ua-parser), clicks too soon after delivery, and scanners that clicked every link.
+
+The file mechanics (``append_row``, ``flush_rows``) serve every kind of spooled row: each
+kind has files of its own suffix and a function that stores its rows (pop-ups' beacons use
+them too, pregon.popups.spool).
 """
 
 import datetime
@@ -21,6 +25,7 @@ import socket
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -35,9 +40,12 @@ ALL_AT_ONCE = datetime.timedelta(seconds=2)
 # Spool files remembered as written; older names are forgotten.
 REMEMBER = datetime.timedelta(days=2)
 BATCH = 5000
+# Spooled events of one kind are rows of this many values.
+WIDTH = 7
 
-# This process's open spool file, by folder and second (the folder changes in tests only).
-_open_files: dict[tuple[str, int], int] = {}
+# This process's open spool files, by folder, suffix and second (the folder changes in tests
+# only).
+_open_files: dict[tuple[str, str, int], int] = {}
 
 
 def append(
@@ -45,34 +53,57 @@ def append(
 ) -> None:
     """Spool one event; the flusher writes it to the database a few seconds later."""
     now = time.time()
-    line = json.dumps([kind, message_id, link, now, user_agent, machine, ip_hash]) + "\n"
-    os.write(_descriptor(int(now)), line.encode())
+    append_row(SUFFIX, now, [kind, message_id, link, now, user_agent, machine, ip_hash])
 
 
-def _descriptor(second: int) -> int:
-    """This process's file for ``second``, opened once; the previous one is closed."""
-    key = (str(settings.TRACKING_SPOOL_DIR), second)
+def flush() -> int:
+    """Write every finished spool file of opens and clicks to the database; the number of
+    events written."""
+    return flush_rows(SUFFIX, WIDTH, _write_events)
+
+
+def append_row(suffix: str, now: float, row: list) -> None:
+    """Append ``row`` (JSON values) to this process's ``suffix`` file for the second ``now``.
+
+    Opens and clicks use it, and so do other public addresses that record what visitors do
+    (pop-ups' beacons): one file mechanism, each kind of row in files of its own suffix."""
+    line = json.dumps(row, separators=(",", ":")) + "\n"
+    os.write(_descriptor(suffix, int(now)), line.encode())
+
+
+def _descriptor(suffix: str, second: int) -> int:
+    """This process's ``suffix`` file for ``second``, opened once; the previous one is
+    closed."""
+    key = (str(settings.TRACKING_SPOOL_DIR), suffix, second)
     fd = _open_files.get(key)
     if fd is None:
-        _close()
+        for old in [old for old in _open_files if old[1] == suffix]:
+            os.close(_open_files.pop(old))
         directory = Path(key[0])
         directory.mkdir(parents=True, exist_ok=True)
-        name = f"{second}-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}{SUFFIX}"
+        name = f"{second}-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}{suffix}"
         fd = os.open(directory / name, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         _open_files[key] = fd
     return fd
 
 
 def _close() -> None:
-    """Close this process's spool file. The flusher closes its own first, so that a process
+    """Close this process's spool files. The flusher closes its own first, so that a process
     that both writes and flushes (a test) writes its next event to a new file."""
     for fd in _open_files.values():
         os.close(fd)
     _open_files.clear()
 
 
-def flush() -> int:
-    """Write every finished spool file to the database; the number of events written."""
+def flush_rows(suffix: str, width: int, write: Callable[[list[list]], int]) -> int:
+    """Give the rows of every finished ``suffix`` file to ``write``, which stores them and
+    returns how many it stored; the total stored.
+
+    ``write`` runs in the transaction that remembers the files' names (``SpoolFile``), so a
+    flusher that dies before deleting a file does not store its rows twice. A line that is
+    not a JSON list of ``width`` values (cut short by a full disk, say) is skipped, so that
+    one bad line does not stop every flush at its file.
+    """
     _close()
     # Names start with their second (ten digits until the year 2286): the unique index on
     # the name finds the old ones, with no index of their own.
@@ -86,15 +117,15 @@ def flush() -> int:
     ready = sorted(
         path
         for path in directory.iterdir()
-        if path.suffix == SUFFIX and int(path.name.split("-", 1)[0]) < before
+        if path.name.endswith(suffix) and int(path.name.split("-", 1)[0]) < before
     )
     written = 0
     for start in range(0, len(ready), 50):
-        written += _write(ready[start : start + 50])
+        written += _write_files(ready[start : start + 50], width, write)
     return written
 
 
-def _write(paths: list[Path]) -> int:
+def _write_files(paths: list[Path], width: int, write: Callable[[list[list]], int]) -> int:
     names = [path.name for path in paths]
     done = set(SpoolFile.objects.filter(name__in=names).values_list("name", flat=True))
     rows = [
@@ -102,28 +133,31 @@ def _write(paths: list[Path]) -> int:
         for path in paths
         if path.name not in done
         for line in path.read_text(errors="replace").splitlines()
-        if (row := _row(line)) is not None
+        if (row := _row(line, width)) is not None
     ]
-    events = _events(rows)
     with transaction.atomic():
-        for start in range(0, len(events), BATCH):
-            Event.objects.bulk_create(events[start : start + BATCH])
+        written = write(rows) if rows else 0
         SpoolFile.objects.bulk_create([SpoolFile(name=name) for name in names if name not in done])
     for path in paths:
         path.unlink()
-    if any(event.kind == EventKind.CLICKED for event in events):
-        _flag_clicks_on_every_link(events)
-    return len(events)
+    return written
 
 
-def _row(line: str) -> list | None:
-    """A spooled line's event, or None for a line cut short (by a full disk, say): skipped,
-    so that one bad line does not stop every flush at its file."""
+def _row(line: str, width: int) -> list | None:
     try:
         row = json.loads(line)
     except ValueError:
         return None
-    return row if isinstance(row, list) and len(row) == 7 else None
+    return row if isinstance(row, list) and len(row) == width else None
+
+
+def _write_events(rows: list[list]) -> int:
+    events = _events(rows)
+    for start in range(0, len(events), BATCH):
+        Event.objects.bulk_create(events[start : start + BATCH])
+    if any(event.kind == EventKind.CLICKED for event in events):
+        _flag_clicks_on_every_link(events)
+    return len(events)
 
 
 def _events(rows: list[list]) -> list[Event]:

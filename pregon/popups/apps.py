@@ -8,7 +8,11 @@ class PopupsConfig(AppConfig):
 
     def ready(self) -> None:
         from pregon.contacts import segments
+        from pregon.popups import conversions
         from pregon.popups.segment_rules import POPUPS
 
         # Segment rules on pop-ups (saw, clicked): contacts may not import popups.
         segments.register(POPUPS)
+        # Pop-up clicks' conversion tokens, at the conversion pixel: tracking may not import
+        # popups.
+        conversions.register()

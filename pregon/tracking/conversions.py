@@ -6,8 +6,13 @@ of the message. The landing page keeps it and, when the goal is reached, reports
 pixel (``/t/v/<token>.gif?objetivo=matricula``, pregon.tracking.views.conversions) or from its
 server (``POST /api/v1/conversions``). Both come to ``record``: one ``converted`` event per
 message and goal, whose ``detail`` is the goal. A token we did not sign records nothing.
+
+Other apps sign conversion tokens of their own (a pop-up's click carries one): they give the
+pixel a reader (``register_reader``, from their ``AppConfig.ready()``, since tracking may not
+import them), which ``record_other`` asks about a token that names no message.
 """
 
+from collections.abc import Callable
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.db import transaction
@@ -23,6 +28,11 @@ PARAMETER = "pregon"
 KIND = "conversion"
 DEFAULT_GOAL = "matricula"
 MAX_GOAL = 60
+
+# Readers of other apps' conversion tokens: reader(token, goal, user_agent, ip) records the
+# conversion and returns True if the token is one of theirs, else False.
+Reader = Callable[[str, str, str, str | None], bool]
+_readers: list[Reader] = []
 
 
 class BadGoal(ValueError):
@@ -83,3 +93,14 @@ def record(message_id: int, goal: str, user_agent: str = "", ip: str | None = No
             ip_hash=hash_ip(ip),
         )
     return True
+
+
+def register_reader(reader: Reader) -> None:
+    """Let the pixel accept the conversion tokens ``reader`` knows (see ``Reader``)."""
+    if reader not in _readers:
+        _readers.append(reader)
+
+
+def record_other(token_text: str, goal: str, user_agent: str = "", ip: str | None = None) -> bool:
+    """Record a conversion whose token another app signed; False if no reader knows it."""
+    return any(reader(token_text.strip(), goal, user_agent, ip) for reader in _readers)

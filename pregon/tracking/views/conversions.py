@@ -29,12 +29,15 @@ def converted(request: HttpRequest, token: str) -> HttpResponse:
         }
         return JsonResponse({"detail": detail, "errors": {"objetivo": [detail]}}, status=400)
     user_agent = request.headers.get("User-Agent", "")
+    ip = client_ip(request)
     try:
         message_id = conversions.read_token(token)
-        conversions.record(message_id, goal, user_agent, client_ip(request))
+        conversions.record(message_id, goal, user_agent, ip)
     except (signing.BadToken, Message.DoesNotExist):
-        detail = _("This conversion code is not valid.")
-        return JsonResponse({"detail": detail, "errors": {}}, status=404)
+        # Not a message's: a pop-up click's, say (registered by its app), or nobody's.
+        if not conversions.record_other(token, goal, user_agent, ip):
+            detail = _("This conversion code is not valid.")
+            return JsonResponse({"detail": detail, "errors": {}}, status=404)
     response = HttpResponse(PIXEL, content_type="image/gif")
     response["Cache-Control"] = NO_STORE
     return response

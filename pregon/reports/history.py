@@ -1,11 +1,14 @@
 """A contact's history: every message sent to them, and everything that became of it
-(opens, clicks, bounces, complaints, unsubscribes, conversions), newest first.
+(opens, clicks, bounces, complaints, unsubscribes, conversions), and what they did with the
+classroom's pop-ups once known (saw, clicked, closed, sent the form, converted), newest first.
 
-Built from four queries whatever the length of the history: the contact's messages, their
-events, their bounces (and the bounces that name only the address), and the audit log's
-unsubscribes and resubscribes. Unsubscribes come from the audit log because it is
-append-only: subscribing again deletes the unsubscribe event (the campaign's figures count
-people who are still out), and the history must still tell that it happened.
+Built from five queries whatever the length of the history: the contact's messages, their
+events, their bounces (and the bounces that name only the address), the audit log's
+unsubscribes and resubscribes, and their pop-up events (people's only: a bot that followed
+an email's link to the classroom is no news about the person). Unsubscribes come from the
+audit log because it is append-only: subscribing again deletes the unsubscribe event (the
+campaign's figures count people who are still out), and the history must still tell that
+it happened.
 """
 
 import datetime
@@ -19,6 +22,7 @@ from django.utils.translation import pgettext_lazy
 
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.contacts.models import Contact
+from pregon.popups.models import PopupEvent
 from pregon.sending.models import Bounce, BounceCause, BounceKind, Message, MessageStatus
 from pregon.tracking import agents
 from pregon.tracking.forms import reason_text
@@ -36,6 +40,15 @@ KIND_LABELS = {
     BounceKind.SENDER: _("Sending-side rejection"),
     BounceKind.COMPLAINT: _("Complaint"),
 }
+# A pop-up event's kind in the history is "popup_" and the event's kind.
+POPUP_PREFIX = "popup_"
+POPUP_LABELS = {
+    "popup_viewed": _("Saw the pop-up “%(name)s”"),
+    "popup_clicked": _("Clicked the pop-up “%(name)s”"),
+    "popup_closed": _("Closed the pop-up “%(name)s”"),
+    "popup_submitted": _("Sent the form of the pop-up “%(name)s”"),
+    "popup_converted": _("Converted from the pop-up “%(name)s”"),
+}
 
 
 @dataclass(frozen=True)
@@ -43,8 +56,10 @@ class Entry:
     """One line of the history.
 
     ``kind`` is "message", an event kind (opened, clicked, converted, unsubscribed),
-    "resubscribed", or a bounce kind (hard, soft, sender, complaint). ``detail`` is the clicked
-    link, the bounce's reason, the goal converted or the reason for leaving; ``cause`` is a
+    "resubscribed", a bounce kind (hard, soft, sender, complaint), or a pop-up event's
+    (popup_viewed, popup_clicked, popup_closed, popup_submitted, popup_converted), which
+    names the pop-up in ``popup``. ``detail`` is the clicked link, the bounce's reason, the
+    goal converted, the reason for leaving or the classroom page of a pop-up event; ``cause`` is a
     bounce's cause (``BounceCause``, "" for the rest); ``status`` is the
     message's status (messages only); ``machine`` is why an event looks like a machine's,
     "" for a person's (and for what is not an event).
@@ -61,9 +76,13 @@ class Entry:
     machine: str = ""
     client: str = ""
     device: str = ""
+    popup: str = ""
+    popup_code: uuid.UUID | None = None
 
     @property
     def label(self) -> str:
+        if self.kind in POPUP_LABELS:
+            return str(POPUP_LABELS[self.kind]) % {"name": self.popup}
         return str(KIND_LABELS.get(self.kind, self.kind))
 
     @property
@@ -215,6 +234,30 @@ def _audit_entries(rows: list[dict[str, Any]], messages: dict[int, dict[str, Any
     return entries
 
 
+def _popup_entries(contact: Contact) -> list[Entry]:
+    rows = PopupEvent.objects.filter(contact=contact, machine="").values(
+        "kind",
+        "at",
+        "page",
+        "device",
+        "detail",
+        popup_name=F("popup__name"),
+        popup_code=F("popup__code"),
+    )
+    return [
+        Entry(
+            at=row["at"],
+            kind=POPUP_PREFIX + row["kind"],
+            # A conversion's goal; for the rest, the classroom page where it happened.
+            detail=row["detail"] or row["page"],
+            device=row["device"],
+            popup=row["popup_name"],
+            popup_code=row["popup_code"],
+        )
+        for row in rows
+    ]
+
+
 def history(contact: Contact) -> list[Entry]:
     """Everything that happened between Pregón and ``contact``, newest first."""
     messages = _messages(contact)
@@ -229,5 +272,6 @@ def history(contact: Contact) -> list[Entry]:
         *_event_entries(contact, messages, audited),
         *_bounce_entries(contact),
         *_audit_entries(audit_rows, messages),
+        *_popup_entries(contact),
     ]
     return sorted(entries, key=lambda entry: entry.at, reverse=True)

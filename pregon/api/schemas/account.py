@@ -15,7 +15,8 @@ class HistoryEntryOut(Schema):
     kind: str = SchemaField(
         description=gettext_lazy(
             "message; opened, clicked, converted, unsubscribed or resubscribed; "
-            "hard, soft (bounces) or complaint."
+            "hard, soft (bounces) or complaint; popup_viewed, popup_clicked, popup_closed, "
+            "popup_submitted or popup_converted (the classroom's pop-ups)."
         )
     )
     campaign: str = SchemaField(
@@ -30,8 +31,8 @@ class HistoryEntryOut(Schema):
     )
     detail: str = SchemaField(
         description=gettext_lazy(
-            "The link clicked, the bounce's reason, the goal converted or the reason "
-            "for unsubscribing."
+            "The link clicked, the bounce's reason, the goal converted, the reason "
+            "for unsubscribing, or the classroom page of a pop-up's event."
         )
     )
     is_machine: bool = SchemaField(
@@ -41,7 +42,11 @@ class HistoryEntryOut(Schema):
         description=gettext_lazy("Why it looks like a machine's: apple_privacy, scanner…")
     )
     client: str = SchemaField(description=gettext_lazy("The mail program of an open or click."))
-    device: str = SchemaField(description=gettext_lazy("desktop, mobile, tablet or other."))
+    device: str = SchemaField(
+        description=gettext_lazy("desktop, mobile, tablet or other; desktop or phone (pop-ups).")
+    )
+    popup: str = SchemaField(description=gettext_lazy('The pop-up\'s name; "" for the rest.'))
+    popup_code: UUID | None
 
 
 class ConsumptionMonthOut(QuotaMonthOut):

@@ -45,8 +45,13 @@ def token(message_id: int) -> str:
 
 def attribution_url(url: str, message_id: int) -> str:
     """``url`` with ``pregon=<token>`` in its query, for the landing page to keep."""
+    return with_token(url, token(message_id))
+
+
+def with_token(url: str, token_text: str) -> str:
+    """``url`` with ``pregon=<token_text>`` added to its query (any app's conversion token)."""
     parts = urlsplit(url)
-    added = urlencode({PARAMETER: token(message_id)})
+    added = urlencode({PARAMETER: token_text})
     query = f"{parts.query}&{added}" if parts.query else added
     return urlunsplit(parts._replace(query=query))
 

@@ -57,6 +57,8 @@ def figures_of(popups: Iterable[Popup], since: datetime.datetime | None = None) 
     """``figures`` of several pop-ups at once, by pop-up id, in one query; only events
     since ``since`` when given (the dashboard's period)."""
     ids = [popup.id for popup in popups]
+    if not ids:
+        return {}
     events = PopupEvent.objects.filter(HUMAN, popup__in=ids)
     if since is not None:
         events = events.filter(at__gte=since)

@@ -1,5 +1,6 @@
-"""The account overview (R16): the last campaigns side by side, the growth of the audience,
-the registered (subscribed) people and conversions, bounces and complaints.
+"""The account overview (R16): the last campaigns side by side, the classroom's pop-ups, the
+growth of the audience, the registered (subscribed) people and conversions, bounces and
+complaints.
 
 Where growth comes from, honestly: a contact's ``created_at`` says when they joined (by a
 form, an import, the API or by hand), and the audit log, which is append-only, says when
@@ -12,13 +13,15 @@ and a status changed by staff (a bulk unsubscribe) is recorded nowhere with its 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.campaigns.models import Campaign
 from pregon.contacts.models import Contact, Status
+from pregon.popups import stats as popup_stats
+from pregon.popups.models import Popup, PopupEvent
 from pregon.reports import stats
 from pregon.sending.models import Bounce
 from pregon.tracking.models import Event, EventKind
@@ -27,6 +30,9 @@ LAST_CAMPAIGNS = 6
 # How far back the growth chart looks, per day and per week.
 GROWTH_SPANS = {"day": 30, "week": 12}
 BOUNCE_DAYS = 30
+# The pop-ups' figures cover this many days; at most this many pop-ups are shown.
+POPUP_DAYS = 30
+POPUPS_SHOWN = 8
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,30 @@ def last_campaigns(count: int = LAST_CAMPAIGNS) -> list[Compared]:
         .order_by("-started_at", "-id")[:count]
     )
     return [Compared(campaign, stats.figures(campaign.mailing)) for campaign in campaigns][::-1]
+
+
+@dataclass(frozen=True)
+class PopupFigures:
+    popup: Popup
+    status: str
+    # pregon.popups.stats.figures over the last POPUP_DAYS days.
+    figures: dict
+
+
+def popups(days: int = POPUP_DAYS, count: int = POPUPS_SHOWN) -> list[PopupFigures]:
+    """The pop-ups live now or seen in the last ``days`` days (the highest priority first,
+    at most ``count``), with their figures over those days; two queries."""
+    now = timezone.now()
+    since = now - datetime.timedelta(days=days)
+    live = (
+        Q(is_published=True)
+        & (Q(starts_at__isnull=True) | Q(starts_at__lte=now))
+        & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+    )
+    seen = Exists(PopupEvent.objects.filter(popup=OuterRef("pk"), at__gte=since, machine=""))
+    chosen = list(Popup.objects.filter(live | Q(seen))[:count])
+    figures = popup_stats.figures_of(chosen, since=since)
+    return [PopupFigures(popup, popup.status(now), figures[popup.id]) for popup in chosen]
 
 
 @dataclass(frozen=True)

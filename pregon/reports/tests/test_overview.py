@@ -140,6 +140,7 @@ class OverviewTestCase(BaseTestCase):
     def test_it_keeps_to_a_few_queries(self) -> None:
         # Contacts, lists (2), segments, the campaigns and their figures (1 + 3 each),
         # growth (2), registered (2), bounces (1), sending-side refusals (1, and one per
-        # receiver that refused), plus the session and user.
-        with self.assertNumQueries(17):
+        # receiver that refused), the pop-ups (1, and 1 for their figures if there are any),
+        # plus the session and user.
+        with self.assertNumQueries(18):
             self.client.get("/")

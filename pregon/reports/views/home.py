@@ -76,6 +76,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "segment_count": Segment.objects.count(),
         "top_lists": lists,
         "compared": compared,
+        "popups": overview.popups(),
+        "popup_days": overview.POPUP_DAYS,
         "comparison_chart": _comparison_chart(compared),
         "growth": growth,
         "growth_chart": _growth_chart(growth),

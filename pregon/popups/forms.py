@@ -1,0 +1,426 @@
+"""The forms of the pop-up screens, which the API saves through too: a pop-up (``PopupForm``,
+``save_popup``) and a classroom site (``SiteForm``)."""
+
+import ipaddress
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pregon.accounts.models import User
+from pregon.contacts.models import MailingList, Segment, Tag
+from pregon.popups import gallery, patterns, sanitise
+from pregon.popups.models import AfterAction, Audience, Frequency, Popup, Site, Trigger
+
+COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+# Moodle's page types, as the embed script reads them from the body's id (see the contract).
+PAGE_TYPES = [
+    ("course", _("Course page")),
+    ("activity", _("Activity or resource")),
+    ("dashboard", _("Dashboard")),
+    ("my_courses", _("My courses")),
+    ("front_page", _("Site home")),
+    ("login", _("Login page")),
+    ("category", _("Course category")),
+]
+# What a trigger's number means, and its bounds.
+TRIGGER_RANGES = {Trigger.DELAY: (1, 600), Trigger.SCROLL: (1, 100)}
+MAX_IDS = 200
+DATETIME_INPUT = "%Y-%m-%dT%H:%M"
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time typed in the account's time zone (settings.TIME_ZONE, America/Lima),
+    whatever time zone is active; one with an offset (from the API) keeps it."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT)
+
+    def to_python(self, value: Any) -> Any:
+        with timezone.override(settings.TIME_ZONE):
+            return super().to_python(value)
+
+    def prepare_value(self, value: Any) -> Any:
+        with timezone.override(settings.TIME_ZONE):
+            return super().prepare_value(value)
+
+
+class IdsWidget(forms.TextInput):
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, list | tuple):
+            return ", ".join(str(item) for item in value)
+        return super().format_value(value)
+
+
+class IdListField(forms.Field):
+    """Moodle ids: a list (the API) or numbers separated by commas or spaces (the screen)."""
+
+    widget = IdsWidget
+
+    def to_python(self, value: Any) -> list[int]:
+        if value in (None, "", []):
+            return []
+        items = value if isinstance(value, list | tuple) else re.split(r"[\s,;]+", str(value))
+        ids: list[int] = []
+        for item in items:
+            text = str(item).strip()
+            if not text:
+                continue
+            if not text.isdigit() or int(text) < 1:
+                raise forms.ValidationError(
+                    _("“%(item)s” is not a Moodle id: write whole numbers, such as 12, 15.")
+                    % {"item": text[:20]}
+                )
+            if int(text) not in ids:
+                ids.append(int(text))
+        if len(ids) > MAX_IDS:
+            raise forms.ValidationError(_("Write %(max)s ids at most.") % {"max": MAX_IDS})
+        return ids
+
+
+class PatternsField(forms.CharField):
+    """Address patterns, one a line (or a list, from the API), checked by ``patterns``."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "spellcheck": "false"})
+
+    def to_python(self, value: Any) -> str:
+        if isinstance(value, list | tuple):
+            value = "\n".join(str(item) for item in value)
+        return super().to_python(value)
+
+    def clean(self, value: Any) -> str:
+        return "\n".join(patterns.parse_patterns(super().clean(value)))
+
+
+class PopupForm(forms.ModelForm):
+    """A pop-up's content and rules, as the screens and the API save them. Publishing is a
+    separate step (``publishing.set_published``)."""
+
+    starts_at = LocalDateTimeField(label=_("Starts"), required=False)
+    ends_at = LocalDateTimeField(label=_("Ends"), required=False)
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Days of the week"),
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every day."),
+    )
+    include_urls = PatternsField(
+        label=_("Show on these addresses"),
+        required=False,
+        help_text=_(
+            "One a line; * stands for anything. Start with / for a page of the classroom "
+            "(/course/view.php?id=*) or with https://. Empty: every page."
+        ),
+    )
+    exclude_urls = PatternsField(
+        label=_("Never on these addresses"),
+        required=False,
+        help_text=_("One a line, as above. /login/* keeps it off the login page."),
+    )
+    course_ids = IdListField(
+        label=_("Only in these courses"),
+        required=False,
+        help_text=_(
+            "Moodle course ids (the number after id= in the course's address). Empty: any."
+        ),
+    )
+    category_ids = IdListField(
+        label=_("Only in these course categories"),
+        required=False,
+        help_text=_("Moodle category ids. Empty: any."),
+    )
+    image_url = forms.URLField(
+        label=_("Image address"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Optional. An https:// address of a picture."),
+    )
+    button_url = forms.URLField(
+        label=_("Button link"),
+        max_length=1000,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Where the button leads, such as the course's enrolment page."),
+    )
+    page_types = forms.TypedMultipleChoiceField(
+        label=_("Only on these kinds of page"),
+        choices=PAGE_TYPES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: any page."),
+    )
+
+    class Meta:
+        model = Popup
+        fields = [
+            "name",
+            "priority",
+            "design",
+            "format",
+            "title",
+            "body",
+            "image_url",
+            "button_text",
+            "button_url",
+            "background_color",
+            "text_color",
+            "button_color",
+            "starts_at",
+            "ends_at",
+            "weekdays",
+            "hour_from",
+            "hour_to",
+            "trigger",
+            "trigger_value",
+            "include_urls",
+            "exclude_urls",
+            "course_ids",
+            "category_ids",
+            "page_types",
+            "login_state",
+            "avoid_quiz",
+            "audience",
+            "segment",
+            "device",
+            "frequency",
+            "frequency_value",
+            "after_action",
+            "after_action_days",
+            "has_form",
+            "form_list",
+            "form_tags",
+            "consent_text",
+            "thanks_text",
+        ]
+        widgets = {
+            "design": forms.HiddenInput,
+            "body": forms.Textarea(attrs={"rows": 4}),
+            "background_color": forms.TextInput(attrs={"type": "color"}),
+            "text_color": forms.TextInput(attrs={"type": "color"}),
+            "button_color": forms.TextInput(attrs={"type": "color"}),
+            "format": forms.RadioSelect,
+            "trigger": forms.RadioSelect,
+            "audience": forms.RadioSelect,
+            "form_tags": forms.CheckboxSelectMultiple,
+            "consent_text": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {
+            "body": _("Text"),
+            "hour_from": _("From (hour)"),
+            "hour_to": _("Until (hour)"),
+            "trigger_value": _("Seconds, or percent of the page"),
+            "frequency_value": _("N (days or times)"),
+            "after_action_days": _("Days before showing it again"),
+        }
+        help_texts = {
+            "name": _("For you and the reports; visitors don't see it."),
+            "body": _(
+                "Short. Bold, italics, lists and links are kept; other HTML is removed, and "
+                "code is refused."
+            ),
+            "hour_from": _("0 to 23, in Lima time."),
+            "hour_to": _("1 to 24; 24 means until midnight."),
+            "trigger_value": _("1 to 600 seconds; 1 to 100 percent of the page scrolled."),
+            "consent_text": _(
+                "What the box says, word for word; it is kept with each contact as proof of "
+                "consent (Ley 29733)."
+            ),
+            "thanks_text": _("Shown after the form is sent. Empty: “¡Gracias!”"),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].queryset = Segment.objects.all()
+        self.fields["segment"].empty_label = _("Any known contact")
+        self.fields["form_list"].queryset = MailingList.objects.all()
+        self.fields["form_tags"].queryset = Tag.objects.all()
+        self.fields["priority"].validators.append(MaxValueValidator(1000))
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        if problems := sanitise.active_content(body):
+            raise forms.ValidationError(problems)
+        return sanitise.clean_body(body)
+
+    def clean_image_url(self) -> str:
+        return _https_only(self.cleaned_data["image_url"], https=True)
+
+    def clean_button_url(self) -> str:
+        return _https_only(self.cleaned_data["button_url"], https=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self._check_colors(cleaned)
+        self._check_when(cleaned)
+        self._check_who(cleaned)
+        self._check_frequency(cleaned)
+        self._check_form(cleaned)
+        if bool(cleaned.get("button_text")) != bool(cleaned.get("button_url")):
+            field = "button_url" if cleaned.get("button_text") else "button_text"
+            self.add_error(field, _("A button needs both its text and its link."))
+        return cleaned
+
+    def _check_colors(self, cleaned: dict[str, Any]) -> None:
+        defaults = gallery.brand_colors()
+        for name in ("background_color", "text_color", "button_color"):
+            value = (cleaned.get(name) or "").strip()
+            if not value:
+                cleaned[name] = defaults[name]
+            elif COLOR.match(value):
+                cleaned[name] = value.lower()
+            else:
+                self.add_error(name, _("Write a colour as # and six digits, such as #1d4e89."))
+
+    def _check_when(self, cleaned: dict[str, Any]) -> None:
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The end must come after the start."))
+        hour_from, hour_to = cleaned.get("hour_from"), cleaned.get("hour_to")
+        if hour_from is not None and hour_to is not None:
+            if hour_from > 23:
+                self.add_error("hour_from", _("The first hour is 0 to 23."))
+            elif not 1 <= hour_to <= 24:
+                self.add_error("hour_to", _("The last hour is 1 to 24."))
+            elif hour_from >= hour_to:
+                self.add_error(
+                    "hour_to", _("The hours must end after they start, such as 8 to 18.")
+                )
+        trigger = cleaned.get("trigger")
+        value = cleaned.get("trigger_value")
+        if trigger in TRIGGER_RANGES and value is not None:
+            low, high = TRIGGER_RANGES[trigger]
+            if not low <= value <= high:
+                message = (
+                    _("Write 1 to 600 seconds.")
+                    if trigger == Trigger.DELAY
+                    else _("Write 1 to 100 percent.")
+                )
+                self.add_error("trigger_value", message)
+        elif trigger:
+            cleaned["trigger_value"] = 0
+
+    def _check_who(self, cleaned: dict[str, Any]) -> None:
+        if cleaned.get("segment") and cleaned.get("audience") != Audience.KNOWN:
+            self.add_error(
+                "segment",
+                _("A segment holds known contacts: choose “Only visitors known as contacts”."),
+            )
+
+    def _check_frequency(self, cleaned: dict[str, Any]) -> None:
+        if cleaned.get("frequency") in (Frequency.EVERY_DAYS, Frequency.TOTAL):
+            if not cleaned.get("frequency_value"):
+                self.add_error("frequency_value", _("Write a number from 1 up."))
+        elif "frequency_value" in cleaned:
+            cleaned["frequency_value"] = 1
+        if cleaned.get("after_action") == AfterAction.AFTER_DAYS and not cleaned.get(
+            "after_action_days"
+        ):
+            self.add_error("after_action_days", _("Write a number of days from 1 up."))
+
+    def _check_form(self, cleaned: dict[str, Any]) -> None:
+        if not cleaned.get("has_form"):
+            return
+        if not cleaned.get("form_list"):
+            self.add_error("form_list", _("Choose the list that people who send the form join."))
+        if not (cleaned.get("consent_text") or "").strip():
+            self.add_error(
+                "consent_text",
+                _("Write what people consent to, such as “I agree to receive news of courses”."),
+            )
+
+
+def _https_only(url: str, https: bool) -> str:
+    if url and urlsplit(url).scheme.lower() not in (("https",) if https else ("http", "https")):
+        raise forms.ValidationError(
+            _("Use an https:// address.") if https else _("Use an http:// or https:// address.")
+        )
+    return url
+
+
+def save_popup(form: PopupForm, by: User | None) -> Popup:
+    """Save the valid ``form``'s pop-up (new ones as ``by``'s), with its tags; return it."""
+    popup = form.save(commit=False)
+    if popup.pk is None:
+        popup.created_by = by
+    popup.updated_at = timezone.now()
+    with transaction.atomic():
+        popup.save()
+        form.save_m2m()
+    return popup
+
+
+class SiteForm(forms.ModelForm):
+    """A classroom's address: scheme, host and port only, as browsers send it in ``Origin``."""
+
+    class Meta:
+        model = Site
+        fields = ["name", "origin"]
+        labels = {"origin": _("Address")}
+        error_messages = {"origin": {"unique": _("That site is already on the list.")}}
+
+    def clean_origin(self) -> str:
+        return normalise_origin(self.cleaned_data["origin"])
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+# A DNS name or an address (IPv6 in brackets).
+LABEL = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?"
+HOST = re.compile(rf"{LABEL}(\.{LABEL})*|\[[0-9a-f:.]+\]")
+
+
+def normalise_origin(text: str) -> str:
+    """``text`` as an origin (``https://aula.example.gob.pe``, lower case, no default port).
+
+    Raises ValidationError saying what to change: a path, a missing scheme, a bad host.
+    """
+    text = text.strip()
+    if text.endswith("/") and text.count("/") == 3:
+        text = text[:-1]
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        parts, port = None, None
+    if parts is None or parts.scheme.lower() not in DEFAULT_PORTS or not parts.hostname:
+        raise forms.ValidationError(
+            _("Write the classroom's address with https://, such as https://aula.example.gob.pe.")
+        )
+    if parts.path or parts.query or parts.fragment or parts.username or parts.password:
+        raise forms.ValidationError(
+            _(
+                "Write only the site, without a path: %(origin)s. The pop-ups may then show "
+                "on any of its pages."
+            )
+            % {"origin": f"{parts.scheme.lower()}://{parts.netloc.rsplit('@', 1)[-1].lower()}"}
+        )
+    host = parts.hostname.lower()
+    if ":" in host:
+        try:
+            host = f"[{ipaddress.IPv6Address(host)}]"
+        except ValueError:
+            host = ""
+    if not HOST.fullmatch(host):
+        raise forms.ValidationError(
+            _("“%(host)s” is not a server name.") % {"host": parts.hostname[:60]}
+        )
+    scheme = parts.scheme.lower()
+    if port and port != DEFAULT_PORTS[scheme]:
+        return f"{scheme}://{host}:{port}"
+    return f"{scheme}://{host}"

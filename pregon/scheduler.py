@@ -10,6 +10,7 @@ import logging
 from pregon.campaigns import scheduling
 from pregon.contacts import imports
 from pregon.domains import records
+from pregon.popups import spool as popup_spool
 from pregon.sending import engine, quota
 from pregon.tracking import mailbox, spool
 
@@ -21,6 +22,8 @@ def tick() -> None:
     for job in (
         # Opens and clicks the web processes spooled, into the database.
         spool.flush,
+        # Views, closes and clicks of the classroom's pop-ups, likewise.
+        popup_spool.flush,
         imports.reap_stale_imports,
         # The plan's monthly grants: on a fresh install, and when the plan is made longer.
         quota.ensure_plan,

@@ -12,6 +12,8 @@ CSS with Boost's z-indexes and some hostile "Raw SCSS", and the staff's one tag 
 
 import json
 import threading
+import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +21,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from string import Template
 from urllib.parse import urlsplit
+
+from django.test import override_settings
+
+from pregon.popups import config, spool
+from pregon.popups.models import Popup, PopupEvent, Site
+from pregon.testing.browser import CHROMIUM, CHROMIUM_ARGS, BrowserTestCase
 
 ASSETS = Path(__file__).with_name("moodle_site")
 COURSE = 12
@@ -188,6 +196,9 @@ var require = {
 <script src="${wwwroot}/lib/requirejs/require.min.js"></script>
 <script src="${wwwroot}/lib/javascript.php/1700000000/lib/jquery/jquery-3.7.1.min.js"></script>"""
 
+GIF = bytes.fromhex(
+    "47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b"
+)
 FILES = {
     "/theme/styles.php/boost/1700000000_1/all": ("boost.css", "text/css"),
     "/lib/requirejs/require.min.js": ("require.js", "text/javascript"),
@@ -298,6 +309,8 @@ def handler_for(site: MoodleSite) -> type[BaseHTTPRequestHandler]:
                 self.answer(200, kind, (ASSETS / name).read_bytes())
             elif path.startswith("/theme/yui_combo.php"):
                 self.answer(200, "text/css", b"")
+            elif path.startswith("/theme/image.php"):
+                self.answer(200, "image/gif", GIF)
             else:
                 html = site.render(path, self.headers.get("Host", ""))
                 if html is None:
@@ -320,7 +333,7 @@ def handler_for(site: MoodleSite) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def moodle_site(pregon: str, site_key: str) -> Iterator[MoodleSite]:
+def moodle_site(pregon: str, site_key: str = "") -> Iterator[MoodleSite]:
     """A Moodle site on 127.0.0.1 at a free port, showing Pregón's tag for ``site_key``."""
     site = MoodleSite(pregon=pregon.rstrip("/"), site_key=site_key)
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(site))
@@ -333,3 +346,129 @@ def moodle_site(pregon: str, site_key: str) -> Iterator[MoodleSite]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+# A person's Chrome: Pregón flags a headless browser's beacons as a robot's (tracking.agents).
+USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Safari/537.36"
+)
+
+
+@contextmanager
+def classroom_browser(width: int = 1280, height: int = 800) -> Iterator[object]:
+    """A Playwright browser context in Debian's Chromium, as a student's browser: Spanish,
+    Lima's time, a person's user agent. Pages of one context share localStorage; each page
+    has a sessionStorage of its own (a new page is a new session)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            locale="es-PE",
+            timezone_id="America/Lima",
+            user_agent=USER_AGENT,
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+            browser.close()
+
+
+class ClassroomTestCase(BrowserTestCase):
+    """Pregón's live server, the Moodle site on another origin allowed as a pop-up Site, and
+    a student's browser; ``popup()`` publishes a pop-up, ``visit()`` opens a classroom page
+    and waits for the embed script to decide."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.moodle = self.enterContext(moodle_site(self.live_server_url))
+        self.site = Site.objects.create(name="Aula virtual", origin=self.moodle.origin)
+        self.moodle.site_key = self.site.key
+        # Click and conversion addresses are made absolute with SITE_URL.
+        self.enterContext(override_settings(SITE_URL=self.live_server_url))
+        config.forget()
+        self.browser = self.enterContext(classroom_browser())
+        self.page = self.new_page()
+
+    def new_page(self) -> object:
+        """A new tab of the same browser: same localStorage, a new session."""
+        page = self.browser.new_page()
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("response", lambda response: self.answered.append(response))
+        return page
+
+    @property
+    def errors(self) -> list[str]:
+        return self.__dict__.setdefault("_errors", [])
+
+    @property
+    def answered(self) -> list:
+        return self.__dict__.setdefault("_answered", [])
+
+    def popup(self, **fields: object) -> Popup:
+        """A published, live pop-up shown on every page to everyone, once per session."""
+        values = {
+            "name": "Curso de contrataciones",
+            "is_published": True,
+            "title": "Inscríbase en Contrataciones del Estado",
+            "body": "<p>Curso <strong>gratuito</strong> de 40 horas.</p>",
+            "button_text": "Inscribirme",
+            "button_url": self.moodle.url(f"/enrol/index.php?id={COURSE}"),
+            **fields,
+        }
+        popup = Popup.objects.create(**values)
+        config.forget()
+        return popup
+
+    def visit(self, path: str, page: object | None = None) -> object:
+        """Open ``path`` of the classroom and wait until the embed script has decided."""
+        page = page or self.page
+        page.goto(self.moodle.url(path))
+        page.wait_for_function("() => window.pregonPopups && window.pregonPopups.done")
+        return page
+
+    def dialog(self, popup: Popup, page: object | None = None) -> object:
+        """The pop-up's dialog (Playwright's CSS locators enter open shadow roots)."""
+        return (page or self.page).locator(f"#pregon-popup-{popup.pk} [role=dialog]")
+
+    def settled(self, popup: Popup, page: object | None = None) -> object:
+        """The pop-up's dialog once it shows and its entrance animation has ended."""
+        page = page or self.page
+        dialog = self.dialog(popup, page)
+        dialog.wait_for()
+        page.evaluate(
+            "id => Promise.all(document.getElementById(id).shadowRoot.getAnimations()"
+            ".map(animation => animation.finished))",
+            f"pregon-popup-{popup.pk}",
+        )
+        return dialog
+
+    def shown(self, page: object | None = None) -> int | None:
+        return (page or self.page).evaluate("() => window.pregonPopups.shown")
+
+    def until(self, condition: object, what: str) -> None:
+        """Wait, up to 15 seconds, until ``condition()`` is true (something Pregón or the
+        page does after a step: an answer to a beacon, an error thrown later)."""
+        deadline = time.monotonic() + 15
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"Still waiting for {what}")
+            self.page.wait_for_timeout(50)
+
+    def wait_for_answers(self, path: str, count: int) -> None:
+        """Wait until Pregón has answered ``count`` requests whose address has ``path``."""
+        self.until(
+            lambda: sum(path in response.url for response in self.answered) >= count,
+            f"{count} answers to {path}",
+        )
+
+    def counts(self, popup: Popup) -> dict[str, int]:
+        """Flush the spool and count the pop-up's events of each kind."""
+        spool.flush()
+        kinds = PopupEvent.objects.filter(popup=popup).values_list("kind", flat=True)
+        return dict(Counter(kinds))

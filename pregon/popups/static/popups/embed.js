@@ -223,7 +223,7 @@
     ".x{position:absolute;top:8px;right:8px;width:36px;height:36px;border:0;border-radius:50%;background:transparent;" +
     "font-size:24px;line-height:36px;text-align:center;cursor:pointer;color:var(--fg)}" +
     ".x:hover{background:rgba(127,127,127,.2)}" +
-    ":focus-visible{outline:3px solid #f0ad4e;outline-offset:2px}" +
+    ":focus-visible{outline:3px solid #f0ad4e;outline-offset:2px}.d:focus-visible{outline:0}" +
     "form{display:grid;gap:8px;margin-top:8px;width:100%}" +
     "label{display:block;font-size:.9em}" +
     "input[type=email],input[type=text]{display:block;width:100%;padding:8px;border:1px solid #8a8f98;border-radius:4px;" +
@@ -392,23 +392,24 @@
     function fire() {
       if (fired) return;
       fired = true;
-      removeEventListener("scroll", scrolled);
+      document.removeEventListener("scroll", scrolled, true);
       document.removeEventListener("mouseout", left);
       show(p, config, where);
     }
-    function scrolled() {
-      var root = document.documentElement;
-      var seen = ((scrollY + innerHeight) / Math.max(root.scrollHeight, 1)) * 100;
-      if (seen >= trigger.value) fire();
+    // Boost 4.x scrolls its main region (#page, data-region="mainpage"), not the window; a
+    // capturing listener hears both. A page too short to scroll never fires it.
+    function scrolled(event) {
+      var box = event.target;
+      if (box === document) box = document.scrollingElement || document.documentElement;
+      else if (!box.matches || !box.matches("[data-region=mainpage]")) return;
+      if (((box.scrollTop + box.clientHeight) / Math.max(box.scrollHeight, 1)) * 100 >= trigger.value) fire();
     }
     function left(event) {
       if (!event.relatedTarget && event.clientY <= 0) fire();
     }
     if (trigger.type === "delay") setTimeout(fire, (trigger.value || 0) * 1000);
-    else if (trigger.type === "scroll") {
-      addEventListener("scroll", scrolled, { passive: true });
-      scrolled();
-    } else if (trigger.type === "exit") document.addEventListener("mouseout", left);
+    else if (trigger.type === "scroll") document.addEventListener("scroll", scrolled, { capture: true, passive: true });
+    else if (trigger.type === "exit") document.addEventListener("mouseout", left);
     else fire();
   }
 

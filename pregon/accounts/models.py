@@ -240,6 +240,8 @@ class AuditAction(models.TextChoices):
     CAMPAIGN_STOPPED = "campaign_stopped", _("Campaign paused or cancelled")
     BACKEND_CHANGED = "backend_changed", _("Delivery backend changed")
     DOMAIN_CHANGED = "domain_changed", _("Sending domain changed")
+    POPUP_CHANGED = "popup_changed", _("Pop-up published or withdrawn")
+    SITE_CHANGED = "site_changed", _("Classroom site added or removed")
     # A bounce read again by a newer classifier no longer called for suppressing the address.
     BOUNCE_REREAD = "bounce_reread", _("Mailed again: its bounces were read again")
 
@@ -319,6 +321,11 @@ DETAIL_WORDS = {
     "keys rotated": _("keys rotated"),
     "paused": _("paused"),
     "cancelled": _("cancelled"),
+    "published": _("published"),
+    "withdrawn": _("withdrawn"),
+    "removed": _("removed"),
+    "pop-up": _("pop-up"),
+    "site": _("classroom site"),
     "bounce mailbox": _("bounce mailbox"),
     "campaign": _("campaign"),
     "contact": _("contact"),

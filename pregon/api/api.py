@@ -23,6 +23,7 @@ from pregon.api import (
     routes_domains,
     routes_impact,
     routes_imports,
+    routes_popups,
     routes_reports,
     routes_segments,
     routes_sending,
@@ -32,12 +33,13 @@ from pregon.api.openapi import TranslatedAPI
 # What /api/v1/docs says first, to the developers of other systems, in their language.
 DESCRIPTION = gettext_lazy(
     "The API of Pregón for other systems: contacts, lists, tags, custom fields, segments, "
-    "imports, templates, campaigns, senders, sending servers, domains, the quota and campaign "
-    "reports, with the same checks as the screens.\n\n"
+    "imports, templates, campaigns, pop-ups, senders, sending servers, domains, the quota and "
+    "the reports of campaigns and pop-ups, with the same checks as the screens.\n\n"
     "Every call needs an API token, sent as the header `Authorization: Bearer <token>`; create "
     "one under “API tokens” in your account. A token may do what its user may do on the "
     "screens: an analyst's token reads only the count of a saved segment, the quota and the "
-    "campaign figures; sending servers and quota credits are for administrators.\n\n"
+    "figures of campaigns and pop-ups; sending servers and quota credits are for "
+    "administrators.\n\n"
     "A call that cannot be done answers with a 4xx status and a JSON body: `detail`, a "
     "sentence saying what to fix, and `errors`, the messages of each field to blame."
 )
@@ -59,6 +61,7 @@ api.add_router("", routes_segments.router)
 api.add_router("", routes_imports.router)
 api.add_router("", routes_content.router)
 api.add_router("", routes_campaigns.router)
+api.add_router("", routes_popups.router)
 api.add_router("", routes_sending.router)
 api.add_router("", routes_impact.router)
 api.add_router("", routes_reports.router)

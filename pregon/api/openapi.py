@@ -38,6 +38,7 @@ TAG_DESCRIPTIONS = {
     "templates": gettext_lazy("Email templates, their checks and previews"),
     "gallery": gettext_lazy("Ready-made designs to start a template from"),
     "campaigns": gettext_lazy("Campaigns: drafts, scheduling, test sends and progress"),
+    "popups": gettext_lazy("Pop-ups for the virtual classroom, their reports and people"),
     "senders": gettext_lazy("Sender identities"),
     "backends": gettext_lazy("Sending servers: SMTP relays, providers and the test mailbox"),
     "quota": gettext_lazy("The plan's messages and incident credits"),

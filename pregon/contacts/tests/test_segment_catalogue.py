@@ -30,6 +30,7 @@ class SegmentCatalogueTestCase(EngagementData, TestCase):
                 ("Contact", [*contact, "consent_at", "created_at", "updated_at"]),
                 ("Lists and tags", ["list", "tag"]),
                 ("Engagement", ["opened", "clicked"]),
+                ("Pop-ups", ["saw_popup", "clicked_popup"]),
                 ("Custom fields", ["field:city", "field:age"]),
             ],
         )

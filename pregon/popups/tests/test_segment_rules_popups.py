@@ -59,7 +59,7 @@ class PopupSegmentRulesTestCase(TestCase):
         self.assertEqual(self.who(rule("saw_popup", "any_in_last_days", "1")), [])
 
     def test_an_unknown_popup_is_refused_with_a_message(self) -> None:
-        with self.assertRaisesMessage(Exception, "unknown pop-up"):
+        with self.assertRaisesMessage(Exception, "ventana emergente desconocida: “999999”"):
             validate_rules(rule("saw_popup", "in_popups", [999999]))
 
     def test_the_editor_offers_the_popups(self) -> None:

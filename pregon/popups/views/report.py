@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from pregon.accounts import audit
 from pregon.accounts.decorators import authorize
@@ -17,7 +17,7 @@ from pregon.popups import people, stats
 from pregon.popups.models import Popup
 
 PAGE_SIZE = 50
-DEVICES = {"desktop": gettext_lazy("Computer"), "phone": gettext_lazy("Phone")}
+DEVICES = {"desktop": gettext_lazy("Computer"), "phone": pgettext_lazy("device", "Phone")}
 
 
 def _chart(series: stats.Series, kind: str) -> dict[str, object]:
@@ -44,7 +44,7 @@ def _cards(figures: dict) -> list[tuple[str, str, object]]:
         ("visitors", _("Unique visitors"), figures["visitors"]),
         ("clicks", _("Clicks"), figures["clicks"]),
         ("click_rate", _("Click rate"), figures["click_rate"]),
-        ("closes", _("Closed"), figures["closes"]),
+        ("closes", _("Times closed"), figures["closes"]),
         ("submissions", _("Forms sent"), figures["submissions"]),
         ("conversions", _("Conversions"), figures["conversions"]),
     ]

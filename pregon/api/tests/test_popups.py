@@ -207,3 +207,18 @@ class PopupsApiTestCase(ApiTestCase):
         PopupEvent.objects.create(popup=self.popup, kind=PopupEventKind.VIEWED, machine="bot")
         body = self.call("GET", self.url + "/report").json()
         self.assertEqual(body["figures"]["views"], 5)
+
+    def test_the_openapi_document_publishes_them(self) -> None:
+        document = self.client.get("/api/v1/openapi.json").json()
+        paths = document["paths"]
+        self.assertEqual(sorted(paths["/api/v1/popups"]), ["get", "post"])
+        self.assertEqual(sorted(paths["/api/v1/popups/{code}"]), ["delete", "get", "patch"])
+        report = paths["/api/v1/popups/{code}/report"]["get"]
+        self.assertEqual(report["tags"], ["popups"])
+        self.assertEqual(report["operationId"], "pregon_api_routes_popups_popup_report")
+        people = paths["/api/v1/popups/{code}/people"]["get"]
+        self.assertEqual(people["operationId"], "pregon_api_routes_popups_popup_people")
+        self.assertIn("422", paths["/api/v1/popups"]["post"]["responses"])
+        schemas = document["components"]["schemas"]
+        self.assertIn("is_published", schemas["PopupPatch"]["properties"])
+        self.assertIn("click_rate", schemas["PopupFiguresOut"]["properties"])

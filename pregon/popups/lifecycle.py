@@ -12,11 +12,6 @@ from pregon.accounts import audit
 from pregon.accounts.models import AuditAction, User
 from pregon.popups.models import Popup
 
-# The audit log's words for a pop-up published or withdrawn. accounts.AuditAction has no
-# value for it yet (asked for in issue 14; adding one is an accounts migration), so the
-# entry carries this code, which the log shows as it is until the choice exists.
-POPUP_CHANGED = "popup_changed"
-
 
 def publish_problem(popup: Popup) -> str:
     """Why ``popup`` may not be published now, or "" if it may."""
@@ -36,7 +31,7 @@ def set_published(popup: Popup, published: bool, request: HttpRequest | None) ->
             popup.is_published = published
             audit.record(
                 request,
-                POPUP_CHANGED,
+                AuditAction.POPUP_CHANGED,
                 popup.name,
                 kind="pop-up",
                 change="published" if published else "withdrawn",

@@ -1,5 +1,6 @@
 """PopupForm and save_popup, as the screens and the API use them: what is accepted, how it
-is stored, and each bad input refused with a plain message and nothing saved."""
+is stored, and each bad input refused with a plain message and nothing saved. Forms used
+outside a request speak the installation's language, Spanish, as the API's answers do."""
 
 import datetime
 
@@ -89,28 +90,28 @@ class PopupFormTestCase(BaseTestCase):
 
     def test_an_end_before_the_start_is_refused(self) -> None:
         errors = self.errors(starts_at="2026-03-15T08:00", ends_at="2026-03-01T08:00")
-        self.assertEqual(errors["ends_at"], ["The end must come after the start."])
+        self.assertEqual(errors["ends_at"], ["El fin debe ser posterior al inicio."])
 
     def test_an_invalid_address_pattern_is_refused_with_its_line(self) -> None:
         errors = self.errors(include_urls="/course/*\ncourse/view.php\n/a b")
         self.assertEqual(len(errors["include_urls"]), 2)
-        self.assertIn("Line 2 (“course/view.php”)", errors["include_urls"][0])
-        self.assertIn("start it with “/”", errors["include_urls"][0])
-        self.assertIn("Line 3", errors["include_urls"][1])
-        self.assertIn("space", errors["include_urls"][1])
+        self.assertIn("Línea 2 («course/view.php»)", errors["include_urls"][0])
+        self.assertIn("empiécela con «/»", errors["include_urls"][0])
+        self.assertIn("Línea 3", errors["include_urls"][1])
+        self.assertIn("un espacio", errors["include_urls"][1])
 
     def test_too_long_or_too_many_patterns_are_refused(self) -> None:
         errors = self.errors(exclude_urls="/" + "a" * 300)
-        self.assertIn("longer than 300 characters", errors["exclude_urls"][0])
+        self.assertIn("tiene más de 300 caracteres", errors["exclude_urls"][0])
         errors = self.errors(exclude_urls="\n".join(f"/p{i}" for i in range(51)))
-        self.assertEqual(errors["exclude_urls"], ["Write 50 addresses at most; there are 51."])
+        self.assertEqual(errors["exclude_urls"], ["Escriba 50 direcciones como máximo; hay 51."])
 
     def test_code_in_the_text_is_refused_not_cleaned_away(self) -> None:
         cases = {
             "<p>Hola</p><script>alert(1)</script>": "<script>",
             "<p>Hola</p><SCRIPT src=//x.example/a.js></SCRIPT>": "<script>",
-            '<p onclick="steal()">Hola</p>': "“onclick”",
-            '<img src=x onerror="steal()">': "“onerror”",
+            '<p onclick="steal()">Hola</p>': "«onclick»",
+            '<img src=x onerror="steal()">': "«onerror»",
             '<a href="javascript:steal()">Hola</a>': "javascript:steal()",
             '<a href="&#106;avascript:steal()">Hola</a>': "javascript:steal()",
             '<iframe src="https://x.example"></iframe>': "<iframe>",
@@ -138,7 +139,7 @@ class PopupFormTestCase(BaseTestCase):
     def test_colours_must_be_hex_and_default_to_the_brand_kit(self) -> None:
         errors = self.errors(button_color="red")
         self.assertEqual(
-            errors["button_color"], ["Write a colour as # and six digits, such as #1d4e89."]
+            errors["button_color"], ["Escriba un color como # y seis dígitos, por ejemplo #1d4e89."]
         )
         form = PopupForm(data=valid_data(button_color="", text_color="#ABCDEF"))
         self.assertTrue(form.is_valid(), form.errors)
@@ -148,18 +149,19 @@ class PopupFormTestCase(BaseTestCase):
     def test_hours_must_end_after_they_start(self) -> None:
         errors = self.errors(hour_from="18", hour_to="8")
         self.assertEqual(
-            errors["hour_to"], ["The hours must end after they start, such as 8 to 18."]
+            errors["hour_to"],
+            ["Las horas deben terminar después de empezar, por ejemplo de 8 a 18."],
         )
         self.assertIn("hour_to", self.errors(hour_from="0", hour_to="25"))
 
     def test_trigger_values_have_bounds(self) -> None:
         self.assertEqual(
             self.errors(trigger="delay", trigger_value="0")["trigger_value"],
-            ["Write 1 to 600 seconds."],
+            ["Escriba de 1 a 600 segundos."],
         )
         self.assertEqual(
             self.errors(trigger="scroll", trigger_value="101")["trigger_value"],
-            ["Write 1 to 100 percent."],
+            ["Escriba de 1 a 100 por ciento."],
         )
         form = PopupForm(data=valid_data(trigger="exit", trigger_value="40"))
         self.assertTrue(form.is_valid(), form.errors)
@@ -168,13 +170,13 @@ class PopupFormTestCase(BaseTestCase):
     def test_a_segment_needs_the_known_audience(self) -> None:
         segment = Segment.objects.create(name="Docentes", rules={"all": []})
         errors = self.errors(segment=str(segment.pk), audience="all")
-        self.assertIn("Only visitors known as contacts", errors["segment"][0])
+        self.assertIn("Solo visitantes conocidos como contactos", errors["segment"][0])
         form = PopupForm(data=valid_data(segment=str(segment.pk), audience="known"))
         self.assertTrue(form.is_valid(), form.errors)
 
     def test_frequency_needs_a_number(self) -> None:
         errors = self.errors(frequency="days", frequency_value="0")
-        self.assertEqual(errors["frequency_value"], ["Write a number from 1 up."])
+        self.assertEqual(errors["frequency_value"], ["Escriba un número desde 1."])
 
     def test_a_form_needs_a_list_and_consent_wording(self) -> None:
         errors = self.errors(has_form="on")
@@ -196,7 +198,7 @@ class PopupFormTestCase(BaseTestCase):
 
     def test_a_button_needs_text_and_link(self) -> None:
         errors = self.errors(button_text="Inscribirme", button_url="")
-        self.assertEqual(errors["button_url"], ["A button needs both its text and its link."])
+        self.assertEqual(errors["button_url"], ["Un botón necesita su texto y su enlace."])
         self.assertIn("button_url", self.errors(button_url="javascript:alert(1)"))
         self.assertIn("image_url", self.errors(image_url="http://x.example/a.png"))
 

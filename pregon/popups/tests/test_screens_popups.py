@@ -5,7 +5,7 @@ import datetime
 
 from django.urls import reverse
 
-from pregon.accounts.models import AuditEntry
+from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.popups.models import Popup, PopupEvent, Site
 from pregon.popups.tests.test_forms_popup import valid_data
 from pregon.testing import BaseTestCase
@@ -150,10 +150,14 @@ class PopupEditTestCase(BaseTestCase):
         self.assertFalse(self.popup.is_published)
         changes = [
             entry.detail["change"]
-            for entry in AuditEntry.objects.filter(action="popup_changed").order_by("at", "pk")
+            for entry in AuditEntry.objects.filter(action=AuditAction.POPUP_CHANGED).order_by(
+                "at", "pk"
+            )
         ]
         self.assertEqual(changes, ["published", "withdrawn"])
-        self.assertEqual(AuditEntry.objects.filter(action="popup_changed").first().actor, self.bob)
+        self.assertEqual(
+            AuditEntry.objects.filter(action=AuditAction.POPUP_CHANGED).first().actor, self.bob
+        )
 
     def test_a_popup_whose_end_passed_is_not_published(self) -> None:
         self.popup.ends_at = datetime.datetime(2021, 1, 1, tzinfo=UTC)

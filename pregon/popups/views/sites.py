@@ -18,10 +18,6 @@ from pregon.contacts.forms import bootstrap
 from pregon.popups.forms import SiteForm
 from pregon.popups.models import Site
 
-# The audit log's code for a site added; accounts.AuditAction has no value for it yet (see
-# lifecycle.POPUP_CHANGED).
-SITE_CHANGED = "site_changed"
-
 
 def embed_line(site: Site) -> str:
     """The one line Moodle's administrators paste, exactly."""
@@ -39,7 +35,9 @@ def install(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             site = form.save()
-            audit.record(request, SITE_CHANGED, site.origin, kind="site", change="added")
+            audit.record(
+                request, AuditAction.SITE_CHANGED, site.origin, kind="site", change="added"
+            )
             messages.success(
                 request,
                 _("Site “%(name)s” added: paste its line into Moodle.") % {"name": site.name},
@@ -66,7 +64,7 @@ def site_delete(request: HttpRequest, key: str) -> HttpResponse:
     site = get_object_or_404(Site, key=key)
     if request.method == "POST":
         site.delete()
-        audit.record(request, AuditAction.DELETION, site.origin, kind="site")
+        audit.record(request, AuditAction.SITE_CHANGED, site.origin, kind="site", change="removed")
         messages.success(request, _("Site “%(name)s” removed.") % {"name": site.name})
         return redirect("popups:install")
     context = {

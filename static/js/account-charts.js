@@ -1,7 +1,8 @@
 // Charts of the account's report screens (overview and consumption), drawn with Chart.js.
 // Each <canvas data-chart="ID"> takes its data from the json_script element ID:
 // {"type": "bar"|"line", "labels": [...], "datasets": [{"label": "...", "data": [...]}],
-//  "percent": true when the values are rates from 0 to 1}.
+//  "percent": true when the values are rates from 0 to 1, "counts": true when they are
+//  whole numbers (no 0.5 on the axis)}.
 (function () {
   "use strict";
   const colours = ["#0d6efd", "#198754", "#dc3545", "#fd7e14", "#6f42c1"];
@@ -20,7 +21,7 @@
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        scales: { y: { beginAtZero: true, ticks: { callback: function (value) { return number.format(value); } } } },
+        scales: { y: { beginAtZero: true, ticks: { precision: spec.counts ? 0 : undefined, callback: function (value) { return number.format(value); } } } },
         plugins: {
           tooltip: { callbacks: { label: function (item) { return item.dataset.label + ": " + number.format(item.raw); } } },
         },

@@ -24,6 +24,7 @@ def _chart(series: stats.Series, kind: str) -> dict[str, object]:
     """A chart as static/js/account-charts.js draws it."""
     return {
         "type": kind,
+        "counts": True,
         "labels": series.labels,
         "datasets": [
             {"label": _("Views"), "data": series.views},

@@ -97,7 +97,13 @@ def load(base: str, paths: list[str], args: argparse.Namespace, folder: Path) ->
     path_file, script = folder / "paths.txt", folder / "paths.lua"
     path_file.write_text("\n".join(paths) + "\n")
     script.write_text(LUA % path_file)
-    output = wrk(base, script, args.connections, args.seconds)
+    return measure(base, script, args.connections, args.seconds)
+
+
+def measure(base: str, script: Path, connections: int, seconds: int) -> dict:
+    """Run wrk with ``script``; its rate, 99th percentile latency, answers and answers that
+    were not 2xx or 3xx (bench/popups.py measures with it too)."""
+    output = wrk(base, script, connections, seconds)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if errors or "Socket errors" in output:
         print(output, file=sys.stderr)

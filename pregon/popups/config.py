@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from pregon.content.models import BrandKit
 from pregon.lib import signing
+from pregon.popups import origins
 from pregon.popups.models import Audience, Popup, Site
 from pregon.popups.origins import (
     Answer,
@@ -187,9 +188,10 @@ def served(site: KnownSite) -> Served:
 
 
 def forget() -> None:
-    """Drop this process's documents: the next request builds them again (tests, which
-    change pop-ups faster than ``CACHE_SECONDS``)."""
+    """Drop this process's documents and sites: the next request reads them again (tests,
+    which change pop-ups and sites faster than ``CACHE_SECONDS``)."""
     _served.clear()
+    origins.forget()
 
 
 def answer(key: str, origin: str | None, if_none_match: str) -> Answer:

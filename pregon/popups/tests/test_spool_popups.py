@@ -6,7 +6,6 @@ import datetime
 from pathlib import Path
 
 import time_machine
-
 from django.conf import settings
 
 from pregon.popups import spool

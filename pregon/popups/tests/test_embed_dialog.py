@@ -5,6 +5,7 @@ import pytest
 
 from pregon.popups import stats
 from pregon.popups.models import Format, PopupEventKind, Trigger
+from pregon.testing.browser import screenshot
 from pregon.testing.moodle import COURSE, ClassroomTestCase
 
 COURSE_PAGE = f"/course/view.php?id={COURSE}"
@@ -89,6 +90,7 @@ class DialogTestCase(ClassroomTestCase):
         popup = self.popup(format=Format.CORNER)
         self.visit(COURSE_PAGE)
         self.settled(popup)
+        screenshot(self.page, "popups-moodle-corner", full_page=False)
         link = self.page.locator(f"#pregon-popup-{popup.pk} a.c")
         href = link.get_attribute("href")
         self.assertTrue(href.startswith(f"{self.live_server_url}/p/c/"))

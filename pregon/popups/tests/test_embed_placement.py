@@ -92,7 +92,6 @@ class PlacementTestCase(ClassroomTestCase):
         popup = self.popup(avoid_quiz=False, format=Format.CORNER)
         self.visit("/mod/quiz/attempt.php?attempt=7&cmid=44")
         self.assertIsNone(self.settled(popup).get_attribute("aria-modal"))
-        screenshot(self.page, "popups-moodle-corner", full_page=False)
 
     def test_moodle_context_courses_pages_and_login(self) -> None:
         course = self.popup(name="Curso", course_ids=[COURSE], page_types=["course"])

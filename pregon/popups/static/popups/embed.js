@@ -4,13 +4,16 @@
    No dependencies and no globals but window.pregonPopups (its state, for debugging). It never
    calls define(): Moodle loads RequireJS, which rejects an anonymous define() from a plain
    script. Everything the visitor sees lives in a shadow root, so Moodle's CSS does not reach
-   it and its CSS does not leak out; every word comes from the configuration's labels. */
+   it and its CSS does not leak out; every word comes from the configuration's labels.
+   With data-preview="<id>" (Pregón's preview page) it shows the one pop-up of the JSON in
+   that element at once, and sends, records and remembers nothing. */
 (function () {
   "use strict";
   var me = document.currentScript;
   if (!me || window.pregonPopups) return;
   var BASE = me.src.replace(/\/p\/embed\.js([?#].*)?$/, "");
   var KEY = encodeURIComponent(me.getAttribute("data-site") || "");
+  var PREVIEW = me.getAttribute("data-preview");
   var DAY = 864e5;
   var state = (window.pregonPopups = { done: false, armed: null, shown: null });
 
@@ -38,7 +41,7 @@
   }
 
   var visitor = read("pregon-visitor");
-  if (!/^[0-9a-f]{16,32}$/.test(visitor)) {
+  if (!PREVIEW && !/^[0-9a-f]{16,32}$/.test(visitor)) {
     var bytes = crypto.getRandomValues(new Uint8Array(16));
     visitor = Array.from(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
     save("localStorage", "pregon-visitor", visitor);
@@ -46,6 +49,7 @@
   var identity = read("pregon-identity");
 
   function post(path, body) {
+    if (PREVIEW) return Promise.reject(new Error("preview"));
     return fetch(BASE + path + KEY, {
       method: "POST",
       body: JSON.stringify(body),
@@ -183,6 +187,7 @@
   }
 
   function remember(p, done) {
+    if (PREVIEW) return;
     var now = Date.now();
     var all = load("localStorage", "pregon-popups");
     var seen = all[p.id] || {};
@@ -272,8 +277,8 @@
     body.innerHTML = p.body || "";
     var extras = { v: visitor, t: identity, u: where.path, c: where.course || "", d: where.device };
     if (p.button && p.button.url) {
-      var target = new URL(p.button.url);
-      Object.keys(extras).forEach(function (name) { target.searchParams.set(name, extras[name]); });
+      var target = new URL(p.button.url, location.href);
+      if (!PREVIEW) Object.keys(extras).forEach(function (name) { target.searchParams.set(name, extras[name]); });
       var cta = make("a", { class: "c", href: target.href, text: p.button.text }, dialog);
       cta.addEventListener("click", function () { remember(p, true); });
     }
@@ -355,7 +360,7 @@
         { p: p.id, email: email.value.trim(), first_name: first.value.trim(), last_name: last.value.trim(), consent: consent.checked },
         extras
       );
-      post("/p/f/", data)
+      (PREVIEW ? Promise.resolve(new Response("{}")) : post("/p/f/", data))
         .then(function (response) {
           return response.json().then(function (answer) { return { ok: response.ok, answer: answer }; });
         })
@@ -437,6 +442,12 @@
   }
 
   function ready() {
+    if (PREVIEW) {
+      var preview = JSON.parse(document.getElementById(PREVIEW).textContent);
+      if (preview.popups[0]) show(preview.popups[0], preview, context());
+      state.done = true;
+      return;
+    }
     fetch(BASE + "/p/s/" + KEY + ".json", { credentials: "omit" })
       .then(function (response) {
         if (!response.ok) throw new Error(response.status);

@@ -17,7 +17,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pregon.lib import signing
-from pregon.popups import beacons, config, identity, signup
+from pregon.lib.proxy import address
+from pregon.popups import beacons, config, floods, identity, signup
 from pregon.popups.origins import (
     Answer,
     cors,
@@ -91,6 +92,8 @@ def _identify(key: str, meta: dict, body: bytes) -> Answer:
     origin = meta.get("HTTP_ORIGIN")
     if site_by_origin(origin) is None:
         return refused()
+    if not floods.events.allow(address(meta)):
+        return error(429, _("Too many reports from this address. Try again later."), None, origin)
     try:
         token = beacons.parse_json(body).get("t")
         if not isinstance(token, str) or not token.strip():

@@ -15,8 +15,9 @@ import markdown
 
 FOLDER = Path(__file__).parent / "guides"
 ORIGINAL_LANGUAGE = "es"
-# The order of the list of guides: what to publish first, then how to check it.
-SLUGS = ("spf", "dkim", "dmarc", "verificacion", "envios-masivos")
+# The order of the list of guides: what to publish first, then how to check it; then the
+# classroom's pop-ups.
+SLUGS = ("spf", "dkim", "dmarc", "verificacion", "envios-masivos", "ventanas-emergentes")
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,12 @@ from pregon.content.models import BrandKit
 from pregon.popups import config, lifecycle, priority
 from pregon.popups.models import Popup
 
-# The classroom page is shown in frames of the preview page (of our own origin only), and
-# shows the pop-up's picture, which may be anywhere on the web.
+# The classroom page is shown in frames of the preview page (of our own origin only). It
+# shows the pop-up's picture, which may be anywhere on the web, and the embed script writes
+# its styles into a <style> of its shadow root, which inherits the page's policy (Moodle
+# pages have none).
 FRAME_POLICY = {"frame-ancestors": ["'self'"]}
-IMAGE_POLICY = {"img-src": ["https:"]}
+CLASSROOM_POLICY = {"img-src": ["https:"], "style-src": ["'unsafe-inline'"]}
 
 
 @authorize(Role.ANALYST)
@@ -40,7 +42,7 @@ def popup_preview(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 @authorize(Role.ANALYST)
 @xframe_options_sameorigin
 @csp_replace(FRAME_POLICY)
-@csp_update(IMAGE_POLICY)
+@csp_update(CLASSROOM_POLICY)
 def popup_preview_page(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     """The classroom-looking page, with the embed script in preview mode (``data-preview``:
     it shows this one pop-up at once, and records and remembers nothing)."""

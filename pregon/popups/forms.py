@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pregon.accounts.models import User
 from pregon.contacts.models import MailingList, Segment, Tag
@@ -32,7 +33,7 @@ WEEKDAYS = [
 PAGE_TYPES = [
     ("course", _("Course page")),
     ("activity", _("Activity or resource")),
-    ("dashboard", _("Dashboard")),
+    ("dashboard", pgettext_lazy("Moodle", "Dashboard")),
     ("my_courses", _("My courses")),
     ("front_page", _("Site home")),
     ("login", _("Login page")),

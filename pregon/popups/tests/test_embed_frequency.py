@@ -58,7 +58,7 @@ class FrequencyTestCase(ClassroomTestCase):
         self.assertEqual(self.shown(), popup.pk)
         self.later(2)
         self.assertIsNone(self.shown(self.visit(COURSE_PAGE, self.new_page())))
-        self.later(3)
+        self.later(4)
         self.assertEqual(self.shown(self.visit(COURSE_PAGE, self.new_page())), popup.pk)
 
     def test_closed_never_again(self) -> None:

@@ -93,7 +93,7 @@ def main() -> int:
     if shutil.which("wrk") is None:
         print("wrk is missing: install Debian's wrk package", file=sys.stderr)
         return 2
-    with own_database(BENCH_DATABASE) as (_engine, var_dir):
+    with own_database(BENCH_DATABASE) as (engine, var_dir):
         os.environ["PREGON_DEBUG"] = "0"
         key, popup_id = setup()
         from django.conf import settings
@@ -134,6 +134,7 @@ def main() -> int:
         spool.flush()
         stored = PopupEvent.objects.count()
         lost = max(0, beaconed["answers"] - beaconed["errors"] - stored)
+        print(f"# on {engine}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f} at the end")
         print(f"# config: {config['answers']} answers, {config['errors']} not 2xx")
         print(f"# beacons: {beaconed['answers']} answers, {beaconed['errors']} not 2xx")
         print(f"# beacons: {stored} events stored")

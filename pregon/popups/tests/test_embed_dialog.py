@@ -38,6 +38,26 @@ class DialogTestCase(ClassroomTestCase):
             ),
         )
 
+    def test_values_that_bypassed_the_form_reach_neither_the_styles_nor_the_page(self) -> None:
+        # Written straight to the database, as a bad import or a future bug might: the
+        # script itself keeps colours to #rrggbb, pictures to https and the title to text.
+        popup = self.popup(
+            title="<img src=x onerror=alert(1)>",
+            image_url="javascript:alert(1)",
+            background_color="url(x)",
+            button_color="red",
+        )
+        self.visit(COURSE_PAGE)
+        self.settled(popup)
+        host = f"#pregon-popup-{popup.pk}"
+        self.assertEqual(self.page.locator(f"{host} img").count(), 0)
+        self.assertEqual(self.page.locator(f"{host} h2").text_content(), popup.title)
+        colours = self.page.locator(f"{host} .w").evaluate(
+            "e => [e.style.getPropertyValue('--bg'), e.style.getPropertyValue('--btn')]"
+        )
+        self.assertEqual(colours, ["#ffffff", "#1d4e89"])
+        self.assertEqual(self.errors, [])
+
     def scroll_to_show(self, popup: object) -> None:
         """Focus Moodle's button, then scroll Boost 4's main region (it, not the window,
         scrolls) past the pop-up's mark."""

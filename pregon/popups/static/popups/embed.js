@@ -256,16 +256,18 @@
     var root = host.attachShadow({ mode: "open" });
     make("style", { text: CSS }, root);
     var wrap = make("div", { class: "w" }, root);
+    // Only #rrggbb colours and https images reach the styles and the page: a value that got
+    // past Pregón's forms (written to the database directly, say) cannot carry CSS or code.
     var colors = p.colors || {};
-    [["--bg", colors.background || "#ffffff"], ["--fg", colors.text || "#1f2933"],
-     ["--btn", colors.button || "#1d4e89"], ["--btnfg", colors.button_text || "#ffffff"]]
-      .forEach(function (pair) { wrap.style.setProperty(pair[0], pair[1]); });
+    [["--bg", colors.background, "#ffffff"], ["--fg", colors.text, "#1f2933"],
+     ["--btn", colors.button, "#1d4e89"], ["--btnfg", colors.button_text, "#ffffff"]]
+      .forEach(function (c) { wrap.style.setProperty(c[0], /^#[0-9a-f]{6}$/i.test(c[1]) ? c[1] : c[2]); });
     var modal = p.format === "modal";
     var backdrop = modal ? make("div", { class: "k" }, wrap) : null;
     var dialog = make("div", { class: "d " + p.format, role: "dialog", tabindex: "-1" }, wrap);
     if (modal) dialog.setAttribute("aria-modal", "true");
     var closer = make("button", { type: "button", class: "x", "aria-label": labels.close, title: labels.close, text: "×" }, dialog);
-    if (p.image) make("img", { src: p.image, alt: "" }, dialog);
+    if (/^https:\/\//i.test(p.image || "")) make("img", { src: p.image, alt: "" }, dialog);
     var text = make("div", {}, dialog);
     if (p.title) {
       make("h2", { id: "pregon-title", text: p.title }, text);

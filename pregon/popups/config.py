@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pregon.content.models import BrandKit
 from pregon.lib import signing
@@ -39,6 +40,8 @@ CACHE_SECONDS = 5
 MAX_AGE = 60
 CLICK_KIND = "popup-click"
 WHITE, DARK = "#ffffff", "#1f2933"
+# What a form says once sent when its pop-up has no thanks of its own.
+DEFAULT_THANKS = gettext_lazy("Thank you! You are now subscribed.")
 
 
 def labels() -> dict[str, str]:
@@ -101,7 +104,7 @@ def colors(popup: Popup, brand: BrandKit) -> dict[str, str]:
 
 def thanks(popup: Popup) -> str:
     """What the pop-up says once its form is sent."""
-    return popup.thanks_text or _("Thank you! You are now subscribed.")
+    return popup.thanks_text or str(DEFAULT_THANKS)
 
 
 def describe(popup: Popup, brand: BrandKit) -> dict:

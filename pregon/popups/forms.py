@@ -1,7 +1,6 @@
-"""The forms of the pop-up screens, which the API saves through too: a pop-up (``PopupForm``,
-``save_popup``) and a classroom site (``SiteForm``)."""
+"""A pop-up's form, which the screens and the API save through (``PopupForm``,
+``save_popup``). The classroom sites' form is pregon.popups.site_form."""
 
-import ipaddress
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -11,13 +10,14 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from pregon.accounts.models import User
 from pregon.contacts.models import MailingList, Segment, Tag
-from pregon.popups import gallery, patterns, sanitise
-from pregon.popups.models import AfterAction, Audience, Frequency, Popup, Site, Trigger
+from pregon.popups import config, gallery, patterns, sanitise
+from pregon.popups.models import AfterAction, Audience, Frequency, Popup, Trigger
 
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 WEEKDAYS = [
@@ -109,7 +109,7 @@ class PatternsField(forms.CharField):
 
 class PopupForm(forms.ModelForm):
     """A pop-up's content and rules, as the screens and the API save them. Publishing is a
-    separate step (``publishing.set_published``)."""
+    separate step (``lifecycle.set_published``)."""
 
     starts_at = LocalDateTimeField(label=_("Starts"), required=False)
     ends_at = LocalDateTimeField(label=_("Ends"), required=False)
@@ -243,7 +243,10 @@ class PopupForm(forms.ModelForm):
                 "What the box says, word for word; it is kept with each contact as proof of "
                 "consent (Ley 29733)."
             ),
-            "thanks_text": _("Shown after the form is sent. Empty: “¡Gracias!”"),
+            "thanks_text": format_lazy(
+                _("Shown after the form is sent. Empty: “{default}”"),
+                default=config.DEFAULT_THANKS,
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -365,63 +368,3 @@ def save_popup(form: PopupForm, by: User | None) -> Popup:
         popup.save()
         form.save_m2m()
     return popup
-
-
-class SiteForm(forms.ModelForm):
-    """A classroom's address: scheme, host and port only, as browsers send it in ``Origin``."""
-
-    class Meta:
-        model = Site
-        fields = ["name", "origin"]
-        labels = {"origin": _("Address")}
-        error_messages = {"origin": {"unique": _("That site is already on the list.")}}
-
-    def clean_origin(self) -> str:
-        return normalise_origin(self.cleaned_data["origin"])
-
-
-DEFAULT_PORTS = {"http": 80, "https": 443}
-# A DNS name or an address (IPv6 in brackets).
-LABEL = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?"
-HOST = re.compile(rf"{LABEL}(\.{LABEL})*|\[[0-9a-f:.]+\]")
-
-
-def normalise_origin(text: str) -> str:
-    """``text`` as an origin (``https://aula.example.gob.pe``, lower case, no default port).
-
-    Raises ValidationError saying what to change: a path, a missing scheme, a bad host.
-    """
-    text = text.strip()
-    if text.endswith("/") and text.count("/") == 3:
-        text = text[:-1]
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError:
-        parts, port = None, None
-    if parts is None or parts.scheme.lower() not in DEFAULT_PORTS or not parts.hostname:
-        raise forms.ValidationError(
-            _("Write the classroom's address with https://, such as https://aula.example.gob.pe.")
-        )
-    if parts.path or parts.query or parts.fragment or parts.username or parts.password:
-        raise forms.ValidationError(
-            _(
-                "Write only the site, without a path: %(origin)s. The pop-ups may then show "
-                "on any of its pages."
-            )
-            % {"origin": f"{parts.scheme.lower()}://{parts.netloc.rsplit('@', 1)[-1].lower()}"}
-        )
-    host = parts.hostname.lower()
-    if ":" in host:
-        try:
-            host = f"[{ipaddress.IPv6Address(host)}]"
-        except ValueError:
-            host = ""
-    if not HOST.fullmatch(host):
-        raise forms.ValidationError(
-            _("“%(host)s” is not a server name.") % {"host": parts.hostname[:60]}
-        )
-    scheme = parts.scheme.lower()
-    if port and port != DEFAULT_PORTS[scheme]:
-        return f"{scheme}://{host}:{port}"
-    return f"{scheme}://{host}"

@@ -196,6 +196,10 @@ class PopupFormTestCase(BaseTestCase):
         popup = save_popup(form, self.bob)
         self.assertEqual(list(popup.form_tags.all()), [tag])
 
+    def test_the_thanks_help_quotes_what_an_empty_thanks_says(self) -> None:
+        help_text = str(PopupForm()["thanks_text"].help_text)
+        self.assertIn("«¡Gracias! Ya está suscrito.»", help_text)
+
     def test_a_button_needs_text_and_link(self) -> None:
         errors = self.errors(button_text="Inscribirme", button_url="")
         self.assertEqual(errors["button_url"], ["Un botón necesita su texto y su enlace."])

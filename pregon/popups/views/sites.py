@@ -15,8 +15,8 @@ from pregon.accounts import audit
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import AuditAction, Role
 from pregon.contacts.forms import bootstrap
-from pregon.popups.forms import SiteForm
 from pregon.popups.models import Site
+from pregon.popups.site_form import SiteForm
 
 
 def embed_line(site: Site) -> str:

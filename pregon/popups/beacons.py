@@ -19,15 +19,7 @@ from pregon.lib import signing
 from pregon.lib.proxy import address
 from pregon.popups import config, conversions, floods, identity, spool
 from pregon.popups.models import Popup, PopupEventKind
-from pregon.popups.origins import (
-    Answer,
-    cors,
-    error,
-    refused,
-    site_by_key,
-    site_by_origin,
-    unknown_site,
-)
+from pregon.popups.origins import Answer, admit, cors, error, site_by_origin
 from pregon.tracking import agents
 from pregon.tracking import conversions as tracking_conversions
 from pregon.tracking.models import hash_ip
@@ -128,13 +120,10 @@ def record(
 def receive(key: str, meta: Mapping[str, str], body: bytes) -> Answer:
     """The answer to a beacon: 204 once spooled; 404 unknown site, 403 a page of another
     origin, 429 a flood, 400 a report that does not hold (nothing recorded)."""
-    site = site_by_key(key)
-    if site is None:
-        return unknown_site()
-    origin = meta.get("HTTP_ORIGIN")
-    page_site = site_by_origin(origin)
-    if page_site is None:
-        return refused()
+    caller = admit(key, meta.get("HTTP_ORIGIN"))
+    if isinstance(caller, Answer):
+        return caller
+    origin = caller.origin
     if not floods.events.allow(address(meta)):
         return error(429, _("Too many reports from this address. Try again later."), None, origin)
     try:
@@ -143,12 +132,12 @@ def receive(key: str, meta: Mapping[str, str], body: bytes) -> Answer:
         if kind not in BEACON_KINDS:
             raise Invalid("k", _("Unknown kind of report."))
         popup_id = data.get("p")
-        if not isinstance(popup_id, int) or popup_id not in config.served(site).popup_ids:
+        if not isinstance(popup_id, int) or popup_id not in config.served(caller.site).popup_ids:
             raise Invalid("p", _("There is no published pop-up with this number."))
         visit = read_visit(data)
     except Invalid as invalid:
         return error(400, str(invalid), invalid.errors, origin)
-    record(meta, popup_id, kind, visit, page_site.pk)
+    record(meta, popup_id, kind, visit, caller.page_site.pk)
     return Answer(204, cors(origin))
 
 

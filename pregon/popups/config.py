@@ -24,16 +24,7 @@ from pregon.content.models import BrandKit
 from pregon.lib import signing
 from pregon.popups import origins
 from pregon.popups.models import Audience, Popup, Site
-from pregon.popups.origins import (
-    Answer,
-    KnownSite,
-    cors,
-    refused,
-    site_by_key,
-    site_by_origin,
-    stamp_seen,
-    unknown_site,
-)
+from pregon.popups.origins import Answer, KnownSite, admit, cors, stamp_seen
 from pregon.popups.sanitise import clean_body
 
 CACHE_SECONDS = 5
@@ -199,16 +190,13 @@ def forget() -> None:
 
 def answer(key: str, origin: str | None, if_none_match: str) -> Answer:
     """The answer to GET /p/s/<key>.json from a page of ``origin``."""
-    site = site_by_key(key)
-    if site is None:
-        return unknown_site()
-    page_site = site_by_origin(origin)
-    if page_site is None:
-        return refused()
-    stamp_seen(page_site)
-    document = served(site)
+    caller = admit(key, origin)
+    if isinstance(caller, Answer):
+        return caller
+    stamp_seen(caller.page_site)
+    document = served(caller.site)
     headers = [
-        *cors(origin),
+        *cors(caller.origin),
         ("Cache-Control", f"public, max-age={MAX_AGE}"),
         ("ETag", document.etag),
     ]

@@ -1,10 +1,10 @@
 """The sites the public addresses answer (by key and by origin), and the answers they give.
 
 Every public address under /p/ but the embed script and the click redirect needs the site of
-its key and must check the page's ``Origin`` against the sites' origins, on every request:
-the sites are kept in this process for ``REFRESH`` seconds, one query for all of them. A key
-or an origin not in that copy is looked up at once (a site added a moment ago works at
-once); a site removed stops working within ``REFRESH`` seconds.
+its key and must check the page's ``Origin`` against the sites' origins, on every request
+(``admit`` does both). The sites are kept in this process for ``REFRESH`` seconds, one query
+for all of them. A key or an origin not in that copy is looked up at once (a site added a
+moment ago works at once); a site removed stops working within ``REFRESH`` seconds.
 
 An ``Answer`` is what a public address says, for Django's views and for the WSGI fast path
 alike (pregon.popups.fast), so that both give the same bytes.
@@ -67,6 +67,29 @@ class _Sites:
 
 
 _sites = _Sites()
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who asks a public address: the site whose key the address names, the allowed site
+    the asking page is on, and that page's ``Origin``."""
+
+    site: KnownSite
+    page_site: KnownSite
+    origin: str
+
+
+def admit(key: str, origin: str | None) -> Caller | Answer:
+    """The caller of a public address for ``key`` from a page of ``origin``, or the answer
+    that turns it away, having recorded nothing: 404 for a key no site has, 403 for a page
+    that is not on an allowed site."""
+    site = site_by_key(key)
+    if site is None:
+        return unknown_site()
+    page_site = site_by_origin(origin)
+    if page_site is None:
+        return refused()
+    return Caller(site, page_site, origin)
 
 
 def site_by_key(key: str) -> KnownSite | None:

@@ -24,17 +24,7 @@ from pregon.contacts.upsert import save_contact
 from pregon.lib.proxy import address
 from pregon.popups import beacons, config, floods
 from pregon.popups.models import Popup, PopupEvent, PopupEventKind
-from pregon.popups.origins import (
-    Answer,
-    KnownSite,
-    cors,
-    error,
-    json_answer,
-    refused,
-    site_by_key,
-    site_by_origin,
-    unknown_site,
-)
+from pregon.popups.origins import Answer, KnownSite, admit, cors, error, json_answer
 from pregon.tracking.models import hash_ip
 
 # What a suppressed address's new contact starts as.
@@ -116,20 +106,17 @@ def save(popup: Popup, data: Mapping, visit: beacons.Visit, meta: Mapping, site:
 def submit(key: str, meta: Mapping[str, str], body: bytes) -> Answer:
     """The answer to a form: 200 {"ok", "message"}; 400 {"detail", "errors"} with nothing
     saved; 403, 404 and 429 as for beacons."""
-    site = site_by_key(key)
-    if site is None:
-        return unknown_site()
-    origin = meta.get("HTTP_ORIGIN")
-    page_site = site_by_origin(origin)
-    if page_site is None:
-        return refused()
+    caller = admit(key, meta.get("HTTP_ORIGIN"))
+    if isinstance(caller, Answer):
+        return caller
+    origin = caller.origin
     if not floods.forms.allow(address(meta)):
         return error(429, _("Too many forms from this address. Try again later."), None, origin)
     try:
         data = beacons.parse_json(body)
         popup_id = data.get("p")
         popup = None
-        if isinstance(popup_id, int) and popup_id in config.served(site).popup_ids:
+        if isinstance(popup_id, int) and popup_id in config.served(caller.site).popup_ids:
             popup = Popup.objects.filter(pk=popup_id, has_form=True).first()
         if popup is None:
             raise beacons.Invalid(
@@ -142,10 +129,10 @@ def submit(key: str, meta: Mapping[str, str], body: bytes) -> Answer:
     if not errors:
         try:
             try:
-                save(popup, data, visit, meta, page_site)
+                save(popup, data, visit, meta, caller.page_site)
             except IntegrityError:
                 # Another form created the same address a moment ago: now it is an update.
-                save(popup, data, visit, meta, page_site)
+                save(popup, data, visit, meta, caller.page_site)
         except ValidationError as invalid:
             errors = invalid.message_dict
     if errors:

@@ -19,17 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pregon.lib import signing
 from pregon.lib.proxy import address
 from pregon.popups import beacons, config, floods, identity, signup
-from pregon.popups.origins import (
-    Answer,
-    cors,
-    error,
-    json_answer,
-    preflight,
-    refused,
-    site_by_key,
-    site_by_origin,
-    unknown_site,
-)
+from pregon.popups.origins import Answer, admit, cors, error, json_answer, preflight
 
 EMBED = Path(__file__).resolve().parent.parent / "static" / "popups" / "embed.js"
 
@@ -87,11 +77,10 @@ def form(request: HttpRequest, key: str) -> HttpResponse:
 def _identify(key: str, meta: dict, body: bytes) -> Answer:
     """The answer to POST /p/i/<key> {"t": token}: {"known", "popups"}; 400 for a forged
     token."""
-    if site_by_key(key) is None:
-        return unknown_site()
-    origin = meta.get("HTTP_ORIGIN")
-    if site_by_origin(origin) is None:
-        return refused()
+    caller = admit(key, meta.get("HTTP_ORIGIN"))
+    if isinstance(caller, Answer):
+        return caller
+    origin = caller.origin
     if not floods.events.allow(address(meta)):
         return error(429, _("Too many reports from this address. Try again later."), None, origin)
     try:

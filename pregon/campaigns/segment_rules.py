@@ -5,7 +5,6 @@ the first app that sees all three.
 """
 
 import datetime
-import uuid
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from pregon.campaigns.models import Campaign
-from pregon.contacts.segments import FieldSpec, RuleFamily, as_list, parse_days
+from pregon.contacts.segments import FieldSpec, RuleFamily, ids_by_id_or_code, parse_days
 from pregon.sending.models import Message, MessageStatus
 from pregon.tracking.models import Event
 
@@ -26,23 +25,8 @@ def started_campaigns() -> QuerySet[Campaign]:
 
 def parse_campaigns(value: Any, spec: FieldSpec) -> list[int]:
     """Started campaigns by id or by UUID code; returns their ids."""
-    ids = []
-    for item in as_list(value):
-        text = str(item).strip()
-        found = None
-        if text.isdigit() and not isinstance(item, bool):
-            found = started_campaigns().filter(id=int(text)).values_list("id", flat=True).first()
-        else:
-            try:
-                code = uuid.UUID(text)
-            except ValueError:
-                code = None
-            if code is not None:
-                found = started_campaigns().filter(code=code).values_list("id", flat=True).first()
-        if found is None:
-            raise ValueError(_("unknown or unsent campaign “%(value)s”.") % {"value": text})
-        ids.append(found)
-    return list(dict.fromkeys(ids))
+    unknown = _("unknown or unsent campaign “%(value)s”.")
+    return ids_by_id_or_code(value, started_campaigns(), unknown)
 
 
 def _engaged(field_name: str, **lookups: Any) -> Exists:

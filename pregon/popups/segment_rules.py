@@ -7,7 +7,6 @@ a visitor the embed script identified from an email's link, or who sent the pop-
 """
 
 import datetime
-import uuid
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from pregon.contacts.segments import FieldSpec, RuleFamily, as_list, parse_days
+from pregon.contacts.segments import FieldSpec, RuleFamily, ids_by_id_or_code, parse_days
 from pregon.popups.models import Popup, PopupEvent, PopupEventKind
 
 # A person who clicked, closed or sent the form of a pop-up saw it, even if the view's
@@ -31,23 +30,7 @@ COUNTED = {"saw": SEEING, "clicked": [PopupEventKind.CLICKED]}
 
 def parse_popups(value: Any, spec: FieldSpec) -> list[int]:
     """Pop-ups by id or by UUID code; returns their ids."""
-    ids = []
-    for item in as_list(value):
-        text = str(item).strip()
-        found = None
-        if text.isdigit() and not isinstance(item, bool):
-            found = Popup.objects.filter(id=int(text)).values_list("id", flat=True).first()
-        else:
-            try:
-                code = uuid.UUID(text)
-            except ValueError:
-                code = None
-            if code is not None:
-                found = Popup.objects.filter(code=code).values_list("id", flat=True).first()
-        if found is None:
-            raise ValueError(_("unknown pop-up “%(value)s”.") % {"value": text})
-        ids.append(found)
-    return list(dict.fromkeys(ids))
+    return ids_by_id_or_code(value, Popup.objects.all(), _("unknown pop-up “%(value)s”."))
 
 
 def _did(field_name: str, **lookups: Any) -> Q:

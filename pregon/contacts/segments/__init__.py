@@ -22,7 +22,12 @@ and tags), ``sql`` (JSON values and accent folding on SQLite and PostgreSQL).
 from pregon.contacts.segments.catalogue import catalogue
 from pregon.contacts.segments.fields import FieldSpec, RuleFamily, register
 from pregon.contacts.segments.query import count_contacts, filter_contacts, to_q
-from pregon.contacts.segments.validation import as_list, parse_days, validate_rules
+from pregon.contacts.segments.validation import (
+    as_list,
+    ids_by_id_or_code,
+    parse_days,
+    validate_rules,
+)
 
 __all__ = [
     "FieldSpec",
@@ -31,6 +36,7 @@ __all__ = [
     "catalogue",
     "count_contacts",
     "filter_contacts",
+    "ids_by_id_or_code",
     "parse_days",
     "register",
     "to_q",

@@ -1,7 +1,6 @@
 """Segment rules on a contact's lists and tags: the rule families contacts registers for
 its own rows (``ContactsConfig.ready()``), as other apps register theirs."""
 
-import uuid
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
@@ -10,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from pregon.contacts.models import Contact, MailingList, Subscription, Tag
 from pregon.contacts.segments.fields import FieldSpec, RuleFamily
-from pregon.contacts.segments.validation import as_list
+from pregon.contacts.segments.validation import as_list, ids_by_id_or_code
 
 GROUP = gettext_lazy("Lists and tags")
 OPERATOR_LABELS = {
@@ -21,23 +20,7 @@ OPERATOR_LABELS = {
 
 def parse_lists(value: Any, spec: FieldSpec) -> list[int]:
     """Lists by id or by UUID code; returns their ids."""
-    ids = []
-    for item in as_list(value):
-        text = str(item).strip()
-        found = None
-        if text.isdigit() and not isinstance(item, bool):
-            found = MailingList.objects.filter(id=int(text)).values_list("id", flat=True).first()
-        else:
-            try:
-                code = uuid.UUID(text)
-            except ValueError:
-                code = None
-            if code is not None:
-                found = MailingList.objects.filter(code=code).values_list("id", flat=True).first()
-        if found is None:
-            raise ValueError(_("unknown list “%(value)s”.") % {"value": text})
-        ids.append(found)
-    return list(dict.fromkeys(ids))
+    return ids_by_id_or_code(value, MailingList.objects.all(), _("unknown list “%(value)s”."))
 
 
 def parse_tags(value: Any, spec: FieldSpec) -> list[int]:

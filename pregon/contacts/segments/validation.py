@@ -3,9 +3,11 @@ into its normalised form (``validate_rules``)."""
 
 import datetime
 import math
+import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from pregon.contacts.segments.fields import (
@@ -90,6 +92,29 @@ def as_list(value: Any) -> list:
     if any(not isinstance(item, str | int) or isinstance(item, bool) for item in values):
         raise ValueError(_("choose values from the list."))
     return list(dict.fromkeys(values))
+
+
+def ids_by_id_or_code(value: Any, things: QuerySet, unknown: str) -> list[int]:
+    """The ids of the rows of ``things`` that ``value`` names (one item or several, each an
+    id or a UUID code), in order and once each. Raises ValueError with ``unknown`` (which
+    may show the item as ``%(value)s``) for an item that names none of them."""
+    ids = []
+    for item in as_list(value):
+        text = str(item).strip()
+        found = None
+        if text.isdigit():
+            found = things.filter(id=int(text)).values_list("id", flat=True).first()
+        else:
+            try:
+                code = uuid.UUID(text)
+            except ValueError:
+                code = None
+            if code is not None:
+                found = things.filter(code=code).values_list("id", flat=True).first()
+        if found is None:
+            raise ValueError(unknown % {"value": text})
+        ids.append(found)
+    return list(dict.fromkeys(ids))
 
 
 def parse_choices(value: Any, spec: FieldSpec) -> list[str]:

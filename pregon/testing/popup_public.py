@@ -1,11 +1,8 @@
 """A classroom site and a live pop-up, and a visitor's browser asking Pregón's public pop-up
 addresses (/p/…) as the embed script does, for the tests of those addresses."""
 
-import io
 import json
 
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.test import Client, TestCase
 
 from pregon.campaigns import scheduling
@@ -63,37 +60,3 @@ def sent_message() -> Message:
 def identity_token(message: Message) -> str:
     """The token a tracked email click adds to the classroom's address."""
     return conversions.token(message.pk)
-
-
-def fetch(path: str, method: str = "GET", body: bytes = b"", **headers: str) -> tuple:
-    """Ask the WSGI application the web server runs (pregon.wsgi, with its fast paths) for
-    ``path``: (status line, headers, body)."""
-    from pregon.wsgi import application
-
-    answer = {}
-    environ = {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8000",
-        "REMOTE_ADDR": "190.12.34.56",
-        "CONTENT_LENGTH": str(len(body)),
-        "CONTENT_TYPE": "text/plain",
-        "wsgi.input": io.BytesIO(body),
-        "wsgi.url_scheme": "http",
-        **headers,
-    }
-
-    def start_response(status: str, response_headers: list) -> None:
-        answer.update(status=status, headers=dict(response_headers))
-
-    # As Django's test client does: the test's connection must outlive the request.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        content = b"".join(application(environ, start_response))
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-    return answer["status"], answer["headers"], content

@@ -5,7 +5,8 @@ import json
 
 from pregon.popups import spool
 from pregon.popups.models import PopupEvent
-from pregon.testing.popup_public import BROWSER, CLASSROOM, ELSEWHERE, PublicTestCase, fetch
+from pregon.testing.popup_public import BROWSER, CLASSROOM, ELSEWHERE, PublicTestCase
+from pregon.testing.web import fetch
 
 
 class FastPathTestCase(PublicTestCase):

@@ -11,7 +11,8 @@ from django.conf import settings
 from pregon.popups import spool
 from pregon.popups.models import PopupEvent
 from pregon.sending import links
-from pregon.testing.popup_public import PublicTestCase, fetch, sent_message
+from pregon.testing.popup_public import PublicTestCase, sent_message
+from pregon.testing.web import fetch
 from pregon.tracking import spool as tracking_spool
 from pregon.tracking.models import Event
 

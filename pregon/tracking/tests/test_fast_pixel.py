@@ -1,47 +1,14 @@
 """The open pixel as the web server serves it: through the WSGI application, ahead of Django."""
 
-import io
-
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.test import TestCase
 
 from pregon.campaigns import scheduling
 from pregon.sending import links
 from pregon.sending.models import Message
 from pregon.testing.campaigns import campaign_to, contacts_on_a_list
+from pregon.testing.web import fetch
 from pregon.tracking import spool
 from pregon.tracking.models import Event, EventKind
-from pregon.wsgi import application
-
-
-def fetch(path: str, method: str = "GET", **headers: str) -> tuple[str, dict, bytes]:
-    """Ask the WSGI application for ``path``: (status, headers, body)."""
-    answer = {}
-    environ = {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8000",
-        "REMOTE_ADDR": "190.12.34.56",
-        "wsgi.input": io.BytesIO(),
-        "wsgi.url_scheme": "http",
-        **headers,
-    }
-
-    def start_response(status: str, response_headers: list) -> None:
-        answer.update(status=status, headers=dict(response_headers))
-
-    # As Django's test client does: the test's connection must outlive the request.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        body = b"".join(application(environ, start_response))
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-    return answer["status"], answer["headers"], body
 
 
 class FastPixelTestCase(TestCase):

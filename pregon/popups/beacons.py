@@ -153,10 +153,10 @@ def click(token: str, meta: Mapping[str, str], query: Mapping) -> str | None:
     url = Popup.objects.filter(pk=popup_id).values_list("button_url", flat=True).first()
     if not url:
         return None
+    visit = read_visit(query, strict=False)
     if floods.events.allow(address(meta)):
         # A click is a navigation, with no Origin: its Referer names the classroom's page.
         referer = urlsplit(meta.get("HTTP_REFERER", ""))
         site = site_by_origin(f"{referer.scheme}://{referer.netloc}" if referer.netloc else None)
-        visit = read_visit(query, strict=False)
         record(meta, popup_id, PopupEventKind.CLICKED, visit, site.pk if site else None)
-    return tracking_conversions.with_token(url, conversions.token(popup_id))
+    return tracking_conversions.with_token(url, conversions.token(popup_id, visit.message_id))

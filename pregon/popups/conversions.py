@@ -3,30 +3,53 @@
 conversion pixel (/t/v/<token>.gif, pregon.tracking.views.conversions) reports when the person
 enrols. The pixel belongs to tracking, which may not import pop-ups: ``register`` gives it
 ``record`` as a reader of these tokens, from PopupsConfig.ready().
+
+When the click came from a visitor the embed script knew (an identity token naming an email
+message), the token names that message too, so that the conversion is the contact's: it
+joins their history and the report's known people. One signed number carries both, the
+message in the bits above ``POPUP_BITS``; a token of an anonymous click is the pop-up's id
+alone.
 """
 
 from django.db import transaction
 
 from pregon.lib import signing
 from pregon.popups.models import Popup, PopupEvent, PopupEventKind
+from pregon.sending.models import Message
 from pregon.tracking import conversions
 from pregon.tracking.models import hash_ip
 
 KIND = "popup-conversion"
+POPUP_BITS = 32
 
 
-def token(popup_id: int) -> str:
-    return signing.sign(KIND, popup_id)
+def token(popup_id: int, message_id: int | None = None) -> str:
+    """The conversion token a click on ``popup_id`` carries to the classroom, naming the
+    message of the visitor's identity when there is one."""
+    return signing.sign(KIND, ((message_id or 0) << POPUP_BITS) | popup_id)
+
+
+def read_token(token_text: str) -> tuple[int, int | None]:
+    """The pop-up and the message (None for an anonymous click) a conversion token names.
+    Raises ``signing.BadToken`` for a token we did not sign as one."""
+    number = signing.unsign(KIND, token_text)
+    return number & ((1 << POPUP_BITS) - 1), (number >> POPUP_BITS) or None
 
 
 def record(token_text: str, goal: str, user_agent: str = "", ip: str | None = None) -> bool:
     """Record that the pop-up ``token_text`` names led to ``goal``, once per pop-up, goal and
-    visitor's address. False if the token is no pop-up's, or its pop-up was deleted."""
+    visitor's address, as the contact's when the click was a known visitor's. False if the
+    token is no pop-up's, or its pop-up was deleted."""
     try:
-        popup_id = signing.unsign(KIND, token_text)
+        popup_id, message_id = read_token(token_text)
     except signing.BadToken:
         return False
     ip_hash = hash_ip(ip)
+    contact_id = (
+        Message.objects.filter(pk=message_id).values_list("contact_id", flat=True).first()
+        if message_id
+        else None
+    )
     with transaction.atomic():
         # The row lock makes "once" hold with two reports at once, as for messages.
         popup = Popup.objects.select_for_update().filter(pk=popup_id).first()
@@ -37,7 +60,11 @@ def record(token_text: str, goal: str, user_agent: str = "", ip: str | None = No
         )
         if not done.exists():
             PopupEvent.objects.create(
-                popup=popup, kind=PopupEventKind.CONVERTED, detail=goal, ip_hash=ip_hash
+                popup=popup,
+                kind=PopupEventKind.CONVERTED,
+                detail=goal,
+                ip_hash=ip_hash,
+                contact_id=contact_id,
             )
     return True
 

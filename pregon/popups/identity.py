@@ -29,7 +29,7 @@ def identify(token: str) -> tuple[bool, list[int]]:
     try:
         message_id = message_of(token)
     except signing.BadToken:
-        signing.unsign(popup_conversions.KIND, token.strip())  # Raises if nobody's.
+        popup_conversions.read_token(token.strip())  # Raises if nobody's.
         return False, []
     contact_id = (
         Message.objects.filter(pk=message_id).values_list("contact_id", flat=True).first()

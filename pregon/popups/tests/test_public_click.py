@@ -26,7 +26,8 @@ class ClickTestCase(PublicTestCase):
         )
         query = parse_qs(location.query)
         self.assertEqual(query["id"], ["12"])
-        self.assertEqual(signing.unsign(conversions.KIND, query["pregon"][0]), self.popup.pk)
+        # The conversion token names the pop-up, and the known visitor's message.
+        self.assertEqual(conversions.read_token(query["pregon"][0]), (self.popup.pk, message.pk))
         self.assertEqual(spool.flush(), 1)
         event = PopupEvent.objects.get()
         self.assertEqual(

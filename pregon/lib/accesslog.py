@@ -6,6 +6,10 @@ use it. Every route with a parameter named ``token`` is such a link (the URL con
 says which, so a new one is covered too). The web server's access log (``Logger``, given to
 gunicorn) and Django's own request log (``RedactTokens``, in settings.LOGGING) write its
 token as ``[token]`` and keep the rest of the path.
+
+Two query parameters carry a token too, and are written the same way: ``pregon``, the
+conversion token a tracked click adds to a landing page, and ``t``, the visitor's identity
+token the pop-ups' embed script adds to a click on a pop-up's button (/p/c/…?t=…).
 """
 
 import logging
@@ -22,11 +26,13 @@ _PARAMETER = re.compile(r"<(?:[^>:]+:)?([^>]+)>")
 # The end of a token in a path: the next separator, or the literal text that follows the
 # token in its route (".gif").
 _SEPARATORS = r"[/?#\s\"']|$"
+_QUERY_TOKEN = re.compile(r"(?P<keep>[?&](?:pregon|t)=)[^&#\s\"']+")
 
 
 def redact(text: str) -> str:
     """``text`` (a path, a URL or a request line) with every link token replaced."""
-    return _token_pattern().sub(lambda match: match.group("keep") + HIDDEN, text)
+    text = _token_pattern().sub(lambda match: match.group("keep") + HIDDEN, text)
+    return _QUERY_TOKEN.sub(lambda match: match.group("keep") + HIDDEN, text)
 
 
 class RedactTokens(logging.Filter):
@@ -56,7 +62,7 @@ class Logger(GunicornLogger):
         # none, and then the many other atoms are not searched.
         pattern = _token_pattern()
         places = (environ.get("RAW_URI", ""), environ.get("HTTP_REFERER", ""))
-        if any(pattern.search(place) for place in places):
+        if any(pattern.search(place) or _QUERY_TOKEN.search(place) for place in places):
             atoms = {name: _redact_value(value) for name, value in atoms.items()}
         return atoms
 

@@ -54,6 +54,7 @@ def test_the_web_servers_logs_keep_the_paths_of_links_in_mail_but_not_their_toke
     reset_token = reset_link.rstrip("/").rsplit("/", 1)[1]
     unsubscribe_token = "1z-unsubscribetokenunsubscr"
     click_token = "2y-clicktokenclicktokencli"
+    identity_token = "3x-identitytokenidentityt"
 
     log_path = tmp_path / "web.log"
     with log_path.open("wb") as log:
@@ -65,14 +66,17 @@ def test_the_web_servers_logs_keep_the_paths_of_links_in_mail_but_not_their_toke
             assert get(reset_link) == 200  # After its redirect to the form.
             assert get(f"{base}/t/baja/{unsubscribe_token}/") == 404
             assert get(f"{base}/cuenta/entrar/", referer=f"{base}/t/c/{click_token}") == 200
+            # A pop-up's click carries the visitor's identity token in its query.
+            assert get(f"{base}/p/c/{click_token}?v=ab12&t={identity_token}&u=/my/") == 404
         finally:
             web.terminate()
             web.wait(timeout=30)
 
     logged = log_path.read_text()
-    for token in (reset_token, unsubscribe_token, click_token):
+    for token in (reset_token, unsubscribe_token, click_token, identity_token):
         assert token not in logged
     # The access log names the links, and Django's own "Not Found" line too.
     assert "GET /cuenta/restablecer/" in logged
     assert logged.count("/t/baja/[token]/") == 2
     assert f'"{base}/t/c/[token]"' in logged
+    assert "/p/c/[token]?v=ab12&t=[token]&u=/my/" in logged

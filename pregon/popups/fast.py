@@ -62,6 +62,11 @@ class FastPopups:
         if answer is None:
             return self.application(environ, start_response)
         status = HTTPStatus(answer.status)
-        headers = [*answer.headers, ("Content-Length", str(len(answer.body)))]
+        # What Django's SecurityMiddleware adds to the views' answers.
+        headers = [
+            *answer.headers,
+            ("X-Content-Type-Options", "nosniff"),
+            ("Content-Length", str(len(answer.body))),
+        ]
         start_response(f"{status.value} {status.phrase}", headers)
         return [answer.body]

@@ -19,6 +19,7 @@ class FastPathTestCase(PublicTestCase):
         self.assertEqual(headers["ETag"], view["ETag"])
         self.assertEqual(headers["Access-Control-Allow-Origin"], CLASSROOM)
         self.assertEqual(headers["Content-Length"], str(len(body)))
+        self.assertEqual(headers["X-Content-Type-Options"], view["X-Content-Type-Options"])
         status, headers, body = fetch(path, HTTP_ORIGIN=CLASSROOM, HTTP_IF_NONE_MATCH=view["ETag"])
         self.assertEqual((status, body), ("304 Not Modified", b""))
         status, _, body = fetch(path, HTTP_ORIGIN=ELSEWHERE)

@@ -55,6 +55,7 @@ class PopupScreensBrowserTestCase(BrowserTestCase):
         with chromium_page(width=1280, height=900) as page:
             problems = watch(page)
             login(page, base, ADMIN)
+            page.click("#nav-classroom")
             page.click("#nav-popups")
             page.click("#popup-new")
             page.click("[data-design=curso] a")
@@ -112,6 +113,7 @@ class PopupScreensBrowserTestCase(BrowserTestCase):
             popup.refresh_from_db()
             self.assertTrue(popup.is_published)
 
+            page.click("#nav-classroom")
             page.click("#nav-popups")
             row = page.locator(f"[data-popup='{popup.code}']")
             expect(row.locator("[data-status]")).to_have_text("Programada")

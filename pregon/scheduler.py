@@ -12,6 +12,8 @@ from pregon.contacts import imports
 from pregon.domains import records
 from pregon.popups import spool as popup_spool
 from pregon.sending import engine, quota
+from pregon.sending.sms import quota as sms_quota
+from pregon.sending.sms import sender as sms_sender
 from pregon.tracking import mailbox, spool
 
 log = logging.getLogger(__name__)
@@ -27,7 +29,9 @@ def tick() -> None:
         imports.reap_stale_imports,
         # The plan's monthly grants: on a fresh install, and when the plan is made longer.
         quota.ensure_plan,
+        sms_quota.ensure_plan,
         engine.reclaim_expired_leases,
+        sms_sender.reclaim_expired_leases,
         scheduling.start_due_campaigns,
         scheduling.follow_mailings,
         # Sending domains' DNS records, each verified again a day after its last check.

@@ -1,0 +1,30 @@
+import signal
+import time
+
+from django.core.management.base import BaseCommand
+
+from pregon.sending.sms import sender
+
+
+class Command(BaseCommand):
+    help = "Send queued SMS through the gateway in use until stopped."
+
+    def add_arguments(self, parser: object) -> None:
+        parser.add_argument("--idle", type=float, default=1.0, help="seconds to wait when idle")
+        parser.add_argument("--once", action="store_true", help="send what is due, then stop")
+
+    def handle(self, *args: object, idle: float, once: bool, **options: object) -> None:
+        stopping = False
+
+        def stop(signum: int, frame: object) -> None:
+            # Finish the SMS in hand, so that its outcome is recorded, then leave.
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        while not stopping:
+            if not sender.send_due():
+                if once:
+                    return
+                time.sleep(idle)

@@ -51,9 +51,10 @@ def _fields(request: HttpRequest) -> dict:
     return data
 
 
-def _gateway(request: HttpRequest, code: str) -> SmsGateway:
+def _gateway(request: HttpRequest, code: str, data: dict) -> SmsGateway:
+    """The gateway of the address, if the request proves to come from its provider."""
     gateway = get_object_or_404(SmsGateway, code=code)
-    if not gateways.module(gateway).authentic(gateway, request):
+    if not gateways.module(gateway).authentic(gateway, request, data):
         raise Http404
     return gateway
 
@@ -62,8 +63,9 @@ def _gateway(request: HttpRequest, code: str) -> SmsGateway:
 @require_http_methods(["GET", "POST"])
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """A gateway's delivery receipt: updates the SMS it names."""
-    gateway = _gateway(request, code)
-    found = gateways.module(gateway).receipts(gateway, _fields(request))
+    data = _fields(request)
+    gateway = _gateway(request, code, data)
+    found = gateways.module(gateway).receipts(gateway, data)
     return JsonResponse({"updated": replies.apply_receipts(gateway, found)})
 
 
@@ -71,7 +73,8 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def inbound(request: HttpRequest, code: str) -> HttpResponse:
     """A reply from a phone, through a gateway: "BAJA" or "STOP" opts it out of SMS."""
-    gateway = _gateway(request, code)
-    reply = gateways.module(gateway).inbound(gateway, _fields(request))
+    data = _fields(request)
+    gateway = _gateway(request, code, data)
+    reply = gateways.module(gateway).inbound(gateway, data)
     opted_out = replies.handle_reply(reply) if reply is not None else 0
     return JsonResponse({"opted_out": opted_out})

@@ -3,13 +3,17 @@
 from types import ModuleType
 
 from pregon.sending.models import GatewayKind, SmsGateway
-from pregon.sending.sms.gateways import http
+from pregon.sending.sms.gateways import http, twilio, vonage
 from pregon.sending.sms.gateways.common import Inbound, Receipt
 from pregon.sending.transports.base import Result
 
 __all__ = ["Inbound", "Receipt", "active", "module", "send"]
 
-_MODULES: dict[str, ModuleType] = {GatewayKind.HTTP: http}
+_MODULES: dict[str, ModuleType] = {
+    GatewayKind.HTTP: http,
+    GatewayKind.TWILIO: twilio,
+    GatewayKind.VONAGE: vonage,
+}
 
 
 def module(gateway: SmsGateway) -> ModuleType:

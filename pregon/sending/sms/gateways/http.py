@@ -105,6 +105,6 @@ def inbound(gateway: SmsGateway, data: dict) -> Inbound | None:
     return Inbound(phone, text) if phone else None
 
 
-def authentic(gateway: SmsGateway, request: object) -> bool:
+def authentic(gateway: SmsGateway, request: object, data: dict) -> bool:
     """A generic provider signs nothing: the gateway's secret code in the address is the proof."""
     return True

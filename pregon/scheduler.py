@@ -15,6 +15,7 @@ from pregon.sending import engine, quota
 from pregon.sending.sms import quota as sms_quota
 from pregon.sending.sms import sender as sms_sender
 from pregon.tracking import mailbox, spool
+from pregon.webhooks import tasks as webhook_tasks
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ def tick() -> None:
         records.recheck_domains,
         # Bounces, complaints and unsubscribes by mail, from each bounce mailbox in turn.
         mailbox.poll_due,
+        # Outgoing webhooks: recover dead workers' deliveries, queue the delivery task.
+        webhook_tasks.kick,
     ):
         try:
             job()

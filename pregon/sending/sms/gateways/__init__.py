@@ -3,7 +3,7 @@
 from types import ModuleType
 
 from pregon.sending.models import GatewayKind, SmsGateway
-from pregon.sending.sms.gateways import http, twilio, vonage
+from pregon.sending.sms.gateways import http, smpp, twilio, vonage
 from pregon.sending.sms.gateways.common import Inbound, Receipt
 from pregon.sending.transports.base import Result
 
@@ -13,6 +13,7 @@ _MODULES: dict[str, ModuleType] = {
     GatewayKind.HTTP: http,
     GatewayKind.TWILIO: twilio,
     GatewayKind.VONAGE: vonage,
+    GatewayKind.SMPP: smpp,
 }
 
 

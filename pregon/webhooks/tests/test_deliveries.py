@@ -164,3 +164,13 @@ class DeliveryTestCase(BaseTestCase):
         tasks.kick()
         deliveries.deliver_due()
         self.assertEqual(len(self.receiver.received), 1)
+
+    def test_a_burst_of_ten_thousand_events_arrives_in_order(self) -> None:
+        # As the tracking spool's flush hands them over: batches of a thousand.
+        for first in range(0, 10_000, 1_000):
+            emit(events.TAG_ADDED, [{"contact": n, "tag": 1} for n in range(first, first + 1_000)])
+        self.assertEqual(self.receiver.received, [])  # Nothing was posted in the emitter's time.
+        deliveries.deliver_due()
+        seen = [json.loads(r.body)["data"]["contact"] for r in self.receiver.received]
+        self.assertEqual(seen, list(range(10_000)))
+        self.assertFalse(Delivery.objects.exclude(status=DeliveryStatus.DELIVERED).exists())

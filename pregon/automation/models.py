@@ -103,6 +103,8 @@ class Enrolment(models.Model):
     )
     # At a wait-until-event node: the deadline; the event moves the contact on before it.
     due_at = models.DateTimeField(default=timezone.now)
+    # True once a wait node began: due_at is then the end of the wait, not the step's start.
+    waiting = models.BooleanField(default=False)
     lease = models.UUIDField(null=True, blank=True)
     leased_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

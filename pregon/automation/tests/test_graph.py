@@ -1,13 +1,6 @@
 from pregon.automation.graph import validate
 from pregon.testing import BaseTestCase
-
-
-def node(node_id: str, kind: str, **config: object) -> dict:
-    return {"id": node_id, "type": kind, "config": config, "x": 0, "y": 0}
-
-
-def edge(source: str, target: str, port: str = "next") -> dict:
-    return {"from": source, "to": target, "port": port}
+from pregon.testing.automation import edge, node
 
 
 class GraphValidationTestCase(BaseTestCase):
@@ -65,9 +58,7 @@ class GraphValidationTestCase(BaseTestCase):
         }
         self.assertEqual(
             validate(graph),
-            [
-                "Bifurcación (n2) necesita ambas salidas, «sí» y «no»: conecte la que falta."
-            ],
+            ["Bifurcación (n2) necesita ambas salidas, «sí» y «no»: conecte la que falta."],
         )
 
     def test_a_node_not_connected(self) -> None:
@@ -79,9 +70,7 @@ class GraphValidationTestCase(BaseTestCase):
             ],
             "edges": [edge("n1", "n2")],
         }
-        self.assertEqual(
-            validate(graph), ["Etiqueta (n3) no está conectado a ningún disparador."]
-        )
+        self.assertEqual(validate(graph), ["Etiqueta (n3) no está conectado a ningún disparador."])
 
     def test_a_deleted_template(self) -> None:
         graph = {

@@ -75,11 +75,23 @@ TEMPLATES = (
             "email and an SMS."
         ),
         (
-            ("n1", "trigger", {"kind": "date_field", "field": "", "offset_days": -7, "time": "09:00"}, 40, 160),
+            (
+                "n1",
+                "trigger",
+                {"kind": "date_field", "field": "", "offset_days": -7, "time": "09:00"},
+                40,
+                160,
+            ),
             ("n2", "email", _email("Su curso empieza en una semana"), 300, 160),
             ("n3", "wait", _wait_days(6), 560, 160),
             ("n4", "email", _email("Su curso empieza mañana"), 820, 160),
-            ("n5", "sms", {"text": "Hola {{ first_name }}, su curso empieza mañana. ¡Le esperamos!"}, 1080, 160),
+            (
+                "n5",
+                "sms",
+                {"text": "Hola {{ first_name }}, su curso empieza mañana. ¡Le esperamos!"},
+                1080,
+                160,
+            ),
         ),
         (("n1", "n2", "next"), ("n2", "n3", "next"), ("n3", "n4", "next"), ("n4", "n5", "next")),
     ),
@@ -92,7 +104,13 @@ TEMPLATES = (
         ),
         (
             ("n1", "trigger", {"kind": "link_clicked", "campaign": "", "url": ""}, 40, 160),
-            ("n2", "wait", {"mode": "until_event", "event": "converted", "within_days": 3}, 300, 160),
+            (
+                "n2",
+                "wait",
+                {"mode": "until_event", "event": "converted", "within_days": 3},
+                300,
+                160,
+            ),
             ("n3", "tag", {"action": "add", "tag": "matriculado"}, 560, 60),
             ("n4", "email", _email("¿Tiene dudas sobre el curso?"), 560, 280),
             (
@@ -118,11 +136,23 @@ TEMPLATES = (
             "opened it within five days gets an SMS."
         ),
         (
-            ("n1", "trigger", {"kind": "date_field", "field": "", "offset_days": 1, "time": "10:00"}, 40, 160),
+            (
+                "n1",
+                "trigger",
+                {"kind": "date_field", "field": "", "offset_days": 1, "time": "10:00"},
+                40,
+                160,
+            ),
             ("n2", "email", _email("¿Qué le pareció el curso?"), 300, 160),
             ("n3", "wait", {"mode": "until_event", "event": "opened", "within_days": 5}, 560, 160),
             ("n4", "tag", {"action": "add", "tag": "encuesta-abierta"}, 820, 60),
-            ("n5", "sms", {"text": "{{ first_name }}, su opinión nos ayuda: responda la encuesta del curso."}, 820, 280),
+            (
+                "n5",
+                "sms",
+                {"text": "{{ first_name }}, su opinión nos ayuda: responda la encuesta del curso."},
+                820,
+                280,
+            ),
         ),
         (("n1", "n2", "next"), ("n2", "n3", "next"), ("n3", "n4", "yes"), ("n3", "n5", "no")),
     ),

@@ -13,7 +13,9 @@ from django.db import NotSupportedError, connections
 from django.db.models import SET_NULL, DateTimeField, F, Func, JSONField, Model, QuerySet, Value
 from django.utils import timezone
 
+from pregon.contacts import changes
 from pregon.contacts.models import Contact, Field, MailingList, Status, Subscription, Tag
+from pregon.lib import events
 
 CHUNK_SIZE = 2000
 
@@ -36,13 +38,14 @@ def id_chunks(contacts: QuerySet[Contact], size: int = CHUNK_SIZE) -> Iterator[l
         last = chunk[-1]
 
 
-def insert_missing(model: type[Model], columns: list[str], rows: QuerySet) -> int:
+def insert_missing(model: type[Model], columns: list[str], rows: QuerySet) -> list[int]:
     """Insert the rows that ``rows`` (a ``values_list`` of ``columns``) selects into
-    ``model``'s table, skipping any that a unique constraint already holds; return how many
-    were inserted.
+    ``model``'s table, skipping any that a unique constraint already holds; return the
+    first column (the contact's id) of each row inserted.
 
     One ``INSERT … SELECT`` runs inside the database, so a million rows never pass through
-    Python: ``bulk_create`` would build, send and check each of them.
+    Python: ``bulk_create`` would build, send and check each of them. Only the inserted
+    rows' ids come back (RETURNING), for the events that announce them.
     """
     connection = connections[rows.db]
     select, params = rows.query.get_compiler(connection=connection).as_sql()
@@ -52,20 +55,25 @@ def insert_missing(model: type[Model], columns: list[str], rows: QuerySet) -> in
     # Table and column names come from the models, values only travel as parameters.
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} ({names}) "  # noqa: S608
-        f"SELECT * FROM ({select}) AS selected WHERE true ON CONFLICT DO NOTHING"
+        f"SELECT * FROM ({select}) AS selected WHERE true ON CONFLICT DO NOTHING "
+        f"RETURNING {quote(columns[0])}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.rowcount
+        return [row[0] for row in cursor.fetchall()]
 
 
 def add_to_list(contacts: QuerySet[Contact], mailing_list: MailingList) -> int:
     """Subscribe ``contacts`` to ``mailing_list``; return how many joined it (members
     already in it are left alone)."""
-    rows = contacts.order_by().values_list(
-        "id", Value(mailing_list.id), Value(timezone.now(), output_field=DateTimeField())
-    )
-    return insert_missing(Subscription, ["contact_id", "mailing_list_id", "created_at"], rows)
+    joined = 0
+    at = Value(timezone.now(), output_field=DateTimeField())
+    for chunk in id_chunks(contacts):
+        rows = Contact.objects.filter(id__in=chunk).values_list("id", Value(mailing_list.id), at)
+        ids = insert_missing(Subscription, ["contact_id", "mailing_list_id", "created_at"], rows)
+        changes.announce(events.LIST_JOINED, ids, list=mailing_list.id)
+        joined += len(ids)
+    return joined
 
 
 def remove_from_list(contacts: QuerySet[Contact], mailing_list: MailingList) -> int:
@@ -79,8 +87,13 @@ def remove_from_list(contacts: QuerySet[Contact], mailing_list: MailingList) -> 
 def add_tag(contacts: QuerySet[Contact], tag: Tag) -> int:
     """Put ``tag`` on ``contacts``; return how many got it (contacts that had it are left
     alone)."""
-    rows = contacts.order_by().values_list("id", Value(tag.id))
-    return insert_missing(ContactTag, ["contact_id", "tag_id"], rows)
+    tagged = 0
+    for chunk in id_chunks(contacts):
+        rows = Contact.objects.filter(id__in=chunk).values_list("id", Value(tag.id))
+        ids = insert_missing(ContactTag, ["contact_id", "tag_id"], rows)
+        changes.announce(events.TAG_ADDED, ids, tag=tag.id)
+        tagged += len(ids)
+    return tagged
 
 
 def unsubscribe(contacts: QuerySet[Contact]) -> int:
@@ -88,9 +101,13 @@ def unsubscribe(contacts: QuerySet[Contact]) -> int:
 
     Bounced and complained contacts keep their status: it says more than "unsubscribed".
     """
-    return Contact.objects.filter(
-        id__in=contacts.order_by().values("id"), status=Status.SUBSCRIBED
-    ).update(status=Status.UNSUBSCRIBED, updated_at=timezone.now())
+    changed = 0
+    for chunk in id_chunks(contacts.filter(status=Status.SUBSCRIBED)):
+        changed += Contact.objects.filter(id__in=chunk, status=Status.SUBSCRIBED).update(
+            status=Status.UNSUBSCRIBED, updated_at=timezone.now()
+        )
+        changes.announce(events.CONTACT_UNSUBSCRIBED, chunk)
+    return changed
 
 
 def dependent_tables() -> set[type[Model]]:

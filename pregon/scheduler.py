@@ -7,6 +7,9 @@ the top of the project, beside urls.py, so it may call every app.
 
 import logging
 
+from pregon.automation import engine as automation_engine
+from pregon.automation import mailings as automation_mailings
+from pregon.automation import triggers as automation_triggers
 from pregon.campaigns import scheduling
 from pregon.contacts import imports
 from pregon.domains import records
@@ -35,6 +38,11 @@ def tick() -> None:
         sms_sender.reclaim_expired_leases,
         scheduling.start_due_campaigns,
         scheduling.follow_mailings,
+        # Workflows: contacts whose worker died, date fields and segments that enrol, and
+        # emails the quota held back.
+        automation_engine.reclaim_expired_leases,
+        automation_triggers.check_scheduled,
+        automation_mailings.resume_after_quota,
         # Sending domains' DNS records, each verified again a day after its last check.
         records.recheck_domains,
         # Bounces, complaints and unsubscribes by mail, from each bounce mailbox in turn.

@@ -17,6 +17,7 @@ from pregon.api import (
     auth,
     errors,
     routes_account,
+    routes_automation,
     routes_campaigns,
     routes_contacts,
     routes_content,
@@ -62,6 +63,7 @@ api.add_router("", routes_imports.router)
 api.add_router("", routes_content.router)
 api.add_router("", routes_campaigns.router)
 api.add_router("", routes_popups.router)
+api.add_router("", routes_automation.router)
 api.add_router("", routes_sending.router)
 api.add_router("", routes_impact.router)
 api.add_router("", routes_reports.router)

@@ -39,6 +39,7 @@ TAG_DESCRIPTIONS = {
     "gallery": gettext_lazy("Ready-made designs to start a template from"),
     "campaigns": gettext_lazy("Campaigns: drafts, scheduling, test sends and progress"),
     "popups": gettext_lazy("Pop-ups for the virtual classroom, their reports and people"),
+    "automations": gettext_lazy("Workflows: enrol a contact through an API call"),
     "senders": gettext_lazy("Sender identities"),
     "backends": gettext_lazy("Sending servers: SMTP relays, providers and the test mailbox"),
     "quota": gettext_lazy("The plan's messages and incident credits"),

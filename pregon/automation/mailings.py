@@ -9,8 +9,8 @@ from django.utils.text import slugify
 from pregon.automation.models import NodeMailing, Workflow
 from pregon.content import preheader
 from pregon.content.models import EmailTemplate
-from pregon.sending import links
-from pregon.sending.models import Mailing, SenderIdentity
+from pregon.sending import links, quota
+from pregon.sending.models import Mailing, MailingStatus, SenderIdentity
 from pregon.sending.utm import Utm
 
 
@@ -67,3 +67,17 @@ def _create(workflow: Workflow, node: dict) -> NodeMailing:
     return NodeMailing.objects.create(
         workflow=workflow, node=node["id"], mailing=mailing, config=config
     )
+
+
+def resume_after_quota() -> int:
+    """Resume the workflows' mailings the sending engine paused when the month's messages
+    ran out, once messages are available again (a new month, or a credit); return how many.
+    (Campaigns' mailings follow their campaigns: pregon.campaigns.scheduling.)"""
+    paused = Mailing.objects.filter(
+        pk__in=NodeMailing.objects.values("mailing_id"),
+        status=MailingStatus.PAUSED,
+        pause_reason="quota",
+    )
+    if not paused.exists() or quota.balance() <= 0:
+        return 0
+    return paused.update(status=MailingStatus.ACTIVE, pause_reason="")

@@ -31,27 +31,21 @@ def ensure_plan() -> None:
 
 def balance(at: datetime.datetime | None = None) -> int:
     """SMS parts that may still be sent in the current period: its grants minus its debits."""
+    return month(at)[0]
+
+
+def month(at: datetime.datetime | None = None) -> tuple[int, int]:
+    """The current period's SMS parts (left, used), in two queries; (0, 0) outside the plan."""
     at = at or timezone.now()
     period = quota.current_period(at)
-    return 0 if period is None else _balance_in(period, at)
-
-
-def _balance_in(period: quota.Period, at: datetime.datetime) -> int:
+    if period is None:
+        return 0, 0
     start, end = period
     granted = SmsQuotaGrant.objects.filter(starts_at__lt=end, ends_at__gt=start, starts_at__lte=at)
     debited = SmsQuotaDebit.objects.filter(at__gte=start, at__lt=end)
     total_granted = granted.aggregate(total=Sum("amount"))["total"] or 0
     total_debited = debited.aggregate(total=Sum("count"))["total"] or 0
-    return total_granted - total_debited
-
-
-def used(at: datetime.datetime | None = None) -> int:
-    """SMS parts debited in the current period."""
-    period = quota.current_period(at or timezone.now())
-    if period is None:
-        return 0
-    debits = SmsQuotaDebit.objects.filter(at__gte=period[0], at__lt=period[1])
-    return debits.aggregate(total=Sum("count"))["total"] or 0
+    return total_granted - total_debited, total_debited
 
 
 def available_for_claim() -> int:
@@ -69,4 +63,4 @@ def available_for_claim() -> int:
     in_flight = SmsMessage.objects.filter(status=SmsStatus.SENDING).aggregate(
         total=Sum("segments")
     )["total"]
-    return max(_balance_in(period, now) - (in_flight or 0), 0)
+    return max(month(now)[0] - (in_flight or 0), 0)

@@ -5,7 +5,9 @@ gateway in use. See docs/design.md, "SMS".
 
 import datetime
 
+import phonenumbers
 from django.db import IntegrityError, transaction
+from phonenumbers import PhoneNumberType
 
 from pregon.contacts.models import Contact
 from pregon.contacts.normalize import normalize_phone
@@ -56,8 +58,12 @@ def enqueue(
 
 
 def reachable(phone: str) -> bool:
-    """Whether ``phone`` is a valid number an SMS can be sent to."""
+    """Whether ``phone`` is a valid number an SMS can be sent to: not a fixed line (a Lima
+    landline such as +5114123456 is a valid phone for a contact, but takes no SMS)."""
     try:
-        return bool(normalize_phone(phone))
+        e164 = normalize_phone(phone)
     except ValueError:
         return False
+    if not e164:
+        return False
+    return phonenumbers.number_type(phonenumbers.parse(e164)) != PhoneNumberType.FIXED_LINE

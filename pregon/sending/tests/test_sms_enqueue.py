@@ -33,4 +33,6 @@ class SmsEnqueueTestCase(TestCase):
         # A number saved before validation existed, or written past it.
         broken = Contact.objects.create(email="c@example.org", phone="12")
         self.assertIsNone(sms.enqueue(broken, "Hola", "k3"))
+        landline = Contact.objects.create(email="d@example.org", phone="+5114123456")
+        self.assertIsNone(sms.enqueue(landline, "Hola", "k4"))
         self.assertFalse(SmsMessage.objects.exists())

@@ -6,7 +6,7 @@ import uuid
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import Role
@@ -16,11 +16,11 @@ from pregon.automation.models import Workflow
 
 # The figures' cards, in order, with their labels (keys of ``stats.figures``).
 CARDS = {
-    "entered": gettext_lazy("Entered"),
+    "entered": pgettext_lazy("workflow figures", "Entered"),
     "waiting": gettext_lazy("In progress"),
-    "completed": gettext_lazy("Completed"),
+    "completed": pgettext_lazy("workflow figures", "Completed"),
     "exited_goal": gettext_lazy("Left at the goal"),
-    "failed": gettext_lazy("Failed"),
+    "failed": pgettext_lazy("workflow figures", "Failed"),
     "emails_sent": gettext_lazy("Emails sent"),
     "emails_opened": gettext_lazy("Emails opened"),
     "emails_clicked": gettext_lazy("Emails clicked"),

@@ -28,6 +28,7 @@ from pregon.api import (
     routes_reports,
     routes_segments,
     routes_sending,
+    routes_webhooks,
 )
 from pregon.api.openapi import TranslatedAPI
 
@@ -69,3 +70,4 @@ api.add_router("", routes_impact.router)
 api.add_router("", routes_reports.router)
 api.add_router("", routes_account.router)
 api.add_router("", routes_domains.router)
+api.add_router("", routes_webhooks.router)

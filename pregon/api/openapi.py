@@ -46,6 +46,7 @@ TAG_DESCRIPTIONS = {
     "impact": gettext_lazy("Conversions reported by landing pages"),
     "reports": gettext_lazy("Campaign reports, events, contact history and first steps"),
     "domains": gettext_lazy("Sending domains and their DNS records"),
+    "webhooks": gettext_lazy("Outgoing webhooks: events posted to your URLs, signed"),
 }
 
 

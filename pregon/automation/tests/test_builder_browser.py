@@ -137,6 +137,9 @@ class BuilderBrowserTestCase(BrowserTestCase):
                 self.set_up(page, nid, values)
             self.set_up(page, "n3", {"minutes": str(6 * 24 * 60)})
             self.set_up(page, "n5", {"text": "Hola {{ first_name }}, su curso empieza mañana."})
+            # The Delete key in the panel edits the text; it does not delete the step.
+            page.locator("#wf-field-text").press("Delete")
+            expect(page.locator(".drawflow-node")).to_have_count(5)
             expect(page.locator("#automation-unsaved")).to_be_visible()
             expect(page.locator("#workflow-activate")).to_be_disabled()
             self.set_up(page, "n2", {})

@@ -8,7 +8,9 @@ workflow's goal ends the contact's run there ("exited at goal").
 """
 
 import datetime
+import uuid
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,6 +29,7 @@ from pregon.automation.models import (
 from pregon.contacts import segments
 from pregon.contacts.models import Contact, MailingList, Segment, Tag
 from pregon.lib import events
+from pregon.sending.models import Mailing
 
 # Which trigger kinds each event can fire.
 KINDS = {
@@ -72,7 +75,9 @@ def on_event(name: str, payloads: list[dict]) -> None:
 
 
 def _matching(config: dict, payloads: list[dict]) -> list[dict]:
-    """The payloads (with a contact) that fire a trigger with ``config``."""
+    """The payloads (with a contact) that fire a trigger with ``config``. Payloads name
+    lists, tags, pop-ups and campaigns by id; the builder names them by code (a tag by
+    name), so the ids are looked up once per batch."""
     kind = config["kind"]
     found = [p for p in payloads if p.get("contact")]
     if kind == "list_joined":
@@ -82,14 +87,51 @@ def _matching(config: dict, payloads: list[dict]) -> list[dict]:
         ids = set(Tag.objects.filter(name=config.get("tag")).values_list("pk", flat=True))
         return [p for p in found if p.get("tag") in ids]
     if kind == "popup_submitted":
-        return [p for p in found if str(p.get("popup")) == str(config.get("popup"))]
+        return [p for p in found if p.get("popup") in _popup_ids(config.get("popup"))]
+    if kind == "form_submitted":
+        return found  # Any sign-up form, a pop-up's included.
     if kind == "converted":
         return [p for p in found if not config.get("goal") or p.get("goal") == config["goal"]]
+    # An open or a click: a person's (not a mail-privacy proxy's or a link scanner's).
+    found = [p for p in found if not p.get("machine")]
     if config.get("campaign"):
-        found = [p for p in found if str(p.get("campaign")) == str(config["campaign"])]
+        campaigns = set(
+            Mailing.objects.filter(campaign__code=_uuid(config["campaign"])).values_list(
+                "campaign", flat=True
+            )
+        )
+        found = [p for p in found if p.get("campaign") in campaigns]
     if kind == "link_clicked" and config.get("url"):
-        found = [p for p in found if p.get("url") == config["url"]]
+        links = dict(
+            Mailing.objects.filter(pk__in={p.get("mailing") for p in found}).values_list(
+                "pk", "links"
+            )
+        )
+        found = [p for p in found if _is_link(links.get(p.get("mailing"), []), p, config["url"])]
     return found
+
+
+def _uuid(value: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _popup_ids(code: object) -> set[int]:
+    # Automation may not import the pop-ups app (DESIGN.md's order): its model by name.
+    popup = apps.get_model("popups", "Popup")
+    return set(popup.objects.filter(code=_uuid(code)).values_list("pk", flat=True))
+
+
+def _is_link(links: list[str], payload: dict, url: str) -> bool:
+    """Whether the click (on a link of ``links``) was on ``url``; the UTM tags added to the
+    link are not compared."""
+    position = payload.get("link")
+    if not isinstance(position, int) or not 0 <= position < len(links):
+        return False
+    clicked = links[position]
+    return clicked == url or ("?" not in url and clicked.split("?")[0] == url)
 
 
 def _wake(workflow: Workflow, event: str, payloads: list[dict]) -> None:

@@ -1,12 +1,13 @@
 """The "reminder before a course starts" workflow built in real Chromium: dragged from the
 palette, connected port to port, set up in the side panel, simulated, saved and activated;
-then a contact travels through it (the date trigger, the engine, the email into a local SMTP
-server, the SMS queued) and the canvas shows where contacts wait.
+then a contact travels through it (the date trigger, the engine, the emails into a local SMTP
+server, the SMS into a local HTTP gateway) and the canvas shows where contacts wait.
 
 Saves the screenshots the manual shows (docs/screenshots/automation-*.png).
 """
 
 import datetime
+import json
 
 import pytest
 import time_machine
@@ -17,7 +18,7 @@ from pregon.automation import triggers
 from pregon.automation.models import Enrolment, EnrolmentStatus, Workflow
 from pregon.contacts.models import Contact, Field, FieldType
 from pregon.sending import quota
-from pregon.sending.sms.models import SmsMessage
+from pregon.sending.sms import sender as sms_sender
 from pregon.testing import drafts
 from pregon.testing.automation import run_all
 from pregon.testing.browser import (
@@ -30,6 +31,8 @@ from pregon.testing.browser import (
     watch,
 )
 from pregon.testing.campaigns import send_all
+from pregon.testing.providers import FakeProvider
+from pregon.testing.sms import http_gateway
 from pregon.testing.smtp import Mailbox, smtp_server
 
 EDITOR = "editora@example.pe"
@@ -52,6 +55,9 @@ class BuilderBrowserTestCase(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
         User.objects.create_user(EDITOR, PASSWORD, role=Role.EDITOR)
+        self.provider = FakeProvider()
+        self.addCleanup(self.provider.stop)
+        http_gateway(self.provider.url + "/api/sms")
         quota.ensure_plan()
         self.template = drafts.template("Recordatorio del curso")
         drafts.sender()
@@ -199,14 +205,19 @@ class BuilderBrowserTestCase(BrowserTestCase):
             self.assertTrue(fits_width(page))
             screenshot(page, "automation-builder")
 
-            # Six days later: the second email and the SMS; Ana has gone through.
-            # (The second email is due then: the sending engine runs at that time too.)
+            # Six days later: the second email and the SMS, into the local SMS gateway; Ana has
+            # gone through. (Both are due then: the senders run at that time too.)
+            self.provider.answer(200, {"id": "gw-1", "status": "accepted"})
             with time_machine.travel(timezone.now() + datetime.timedelta(days=6, hours=1)):
                 run_all()
                 with smtp_server(mailbox):
                     send_all()
+                self.assertTrue(sms_sender.send_due())
             self.assertEqual(mailbox.received[1].parsed()["Subject"], "Su curso empieza mañana")
-            self.assertTrue(SmsMessage.objects.filter(contact=self.ana).exists())
+            [sms] = self.provider.received
+            posted = json.loads(sms.body)
+            self.assertEqual(posted["message"], "Hola Ana, su curso empieza mañana.")
+            self.assertEqual(posted["to"], "+51987654321")
             enrolment = Enrolment.objects.get(contact=self.ana)
             self.assertEqual(enrolment.status, EnrolmentStatus.COMPLETED)
 

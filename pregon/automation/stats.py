@@ -15,6 +15,7 @@ from pregon.automation.models import (
 from pregon.sending.models import Message, MessageStatus
 from pregon.sending.sms.models import SmsMessage, SmsStatus
 from pregon.tracking.models import OPENING_KINDS, Event, EventKind
+from pregon.webhooks.models import Delivery, DeliveryStatus
 
 
 def node_counts(workflow: Workflow) -> dict[str, dict[str, int]]:
@@ -40,7 +41,8 @@ def node_counts(workflow: Workflow) -> dict[str, dict[str, int]]:
 
 def figures(workflow: Workflow) -> dict[str, int]:
     """Entered, waiting (in progress), completed, exited at goal and failed; emails sent,
-    opened, clicked and failed; SMS sent and failed; conversions."""
+    opened, clicked and failed; SMS sent and failed; conversions; webhook calls delivered
+    and failed."""
     runs = Enrolment.objects.filter(workflow=workflow).aggregate(
         entered=Count("pk"),
         waiting=Count("pk", filter=Q(status__in=ACTIVE_STATUSES)),
@@ -62,4 +64,9 @@ def figures(workflow: Workflow) -> dict[str, int]:
         sms_sent=Count("pk", filter=Q(status__in=[SmsStatus.SENT, SmsStatus.DELIVERED])),
         sms_failed=Count("pk", filter=Q(status__in=[SmsStatus.FAILED, SmsStatus.UNDELIVERED])),
     )
-    return {**runs, **emails, **tracked, **texts}
+    # The webhook steps' calls carry the key "wf<id>:e…": retried for a day, then failed.
+    calls = Delivery.objects.filter(endpoint=None, key__startswith=f"wf{workflow.pk}:").aggregate(
+        webhooks_delivered=Count("pk", filter=Q(status=DeliveryStatus.DELIVERED)),
+        webhooks_failed=Count("pk", filter=Q(status=DeliveryStatus.FAILED)),
+    )
+    return {**runs, **emails, **tracked, **texts, **calls}

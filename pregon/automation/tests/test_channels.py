@@ -1,12 +1,14 @@
 """SMS, webhook and staff-notice steps through the real channels: the SMS sender and the
 generic HTTP gateway, the webhook worker and a receiver on 127.0.0.1, the task queue."""
 
+import datetime
 import json
 
 from django.core import mail
 from django.test import override_settings
+from django.utils import timezone
 
-from pregon.automation import entry, lifecycle
+from pregon.automation import entry, lifecycle, stats
 from pregon.automation.models import Outcome, StepLog, Workflow
 from pregon.contacts.models import Contact
 from pregon.sending.models import SmsMessage
@@ -17,7 +19,7 @@ from pregon.testing.providers import FakeProvider
 from pregon.testing.sms import http_gateway
 from pregon.testing.webhooks import start_receiver
 from pregon.webhooks import deliveries
-from pregon.webhooks.models import Delivery
+from pregon.webhooks.models import Delivery, DeliveryStatus
 
 
 @override_settings(SMS_QUOTA_MONTHLY=100)
@@ -99,3 +101,23 @@ class ChannelsTestCase(BaseTestCase):
         self.assertEqual(mail.outbox[0].to, ["coordinacion@escuela.example.pe"])
         self.assertIn("Llamar hoy.", mail.outbox[0].body)
         self.assertIn("ana@example.pe", "".join(message.body for message in mail.outbox))
+
+    def test_a_failing_receiver_is_retried_then_counted_failed_and_the_workflow_goes_on(
+        self,
+    ) -> None:
+        receiver = start_receiver(self)
+        receiver.status = 500
+        workflow = self.run_workflow(
+            node("n2", "webhook", url=receiver.url), node("n3", "tag", action="add", tag="siguió")
+        )
+        self.assertEqual(Contact.objects.filter(tags__name="siguió").count(), 2)
+        deliveries.deliver_batch()
+        self.assertEqual(len(receiver.received), 2)
+        pending = Delivery.objects.filter(status=DeliveryStatus.PENDING)
+        self.assertEqual(pending.count(), 2)  # Retried later, with backoff.
+        # A day later the receiver still answers 500: the calls fail for good.
+        a_day_ago = timezone.now() - datetime.timedelta(days=1, minutes=1)
+        pending.update(retry_from=a_day_ago, next_at=timezone.now())
+        deliveries.deliver_batch()
+        figures = stats.figures(workflow)
+        self.assertEqual((figures["webhooks_failed"], figures["webhooks_delivered"]), (2, 0))

@@ -108,6 +108,10 @@ class BuilderTestCase(BuilderBase):
         graph["edges"] = graph["edges"][:2]
         response = self.save(graph)
         self.assertContains(response, "No se guardó nada", status_code=400)
+        # Activating would take the saved graph, not this one: the button waits for a save.
+        self.assertContains(
+            response, 'id="workflow-activate" data-needs-saved disabled', status_code=400
+        )
         self.assertEqual(json.loads(response.context["graph_json"]), graph)
 
     def test_check_lists_the_problems_and_saves_nothing(self) -> None:

@@ -67,10 +67,15 @@ def _claim(lease: uuid.UUID, now: datetime.datetime) -> list[Delivery]:
         ids = [pk for pk, _endpoint in heads]
         for head, endpoint_id in heads:
             if endpoint_id is not None:
-                # The ones queued behind the head: nothing unfinished lies between them.
-                ids += Delivery.objects.filter(
+                # The ones queued behind the head, up to the first that is not due (one
+                # waiting for its retry after a "send again" put an older one first).
+                behind = Delivery.objects.filter(
                     endpoint_id=endpoint_id, status=DeliveryStatus.PENDING, pk__gt=head
-                ).values_list("pk", flat=True)[: BATCH_SIZE - 1]
+                ).order_by("pk")
+                for pk, next_at in behind.values_list("pk", "next_at")[: BATCH_SIZE - 1]:
+                    if next_at > now:
+                        break
+                    ids.append(pk)
         Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.PENDING).update(
             status=DeliveryStatus.SENDING, lease=lease, leased_until=now + LEASE
         )

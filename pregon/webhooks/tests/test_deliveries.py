@@ -174,3 +174,16 @@ class DeliveryTestCase(BaseTestCase):
         seen = [json.loads(r.body)["data"]["contact"] for r in self.receiver.received]
         self.assertEqual(seen, list(range(10_000)))
         self.assertFalse(Delivery.objects.exclude(status=DeliveryStatus.DELIVERED).exists())
+
+    def test_sending_an_old_event_again_leaves_a_retry_to_its_time(self) -> None:
+        emit(events.CONTACT_CREATED, [{"contact": 1}])
+        deliveries.deliver_due()
+        self.receiver.status = 500
+        emit(events.CONTACT_CREATED, [{"contact": 2}])
+        deliveries.deliver_due()
+        self.receiver.status = 204
+        first = Delivery.objects.order_by("pk").first()
+        self.client.post(f"/webhooks/{self.endpoint.code}/entregas/{first.pk}/reenviar/")
+        deliveries.deliver_due()
+        seen = [json.loads(r.body)["data"]["contact"] for r in self.receiver.received]
+        self.assertEqual(seen, [1, 2, 1])

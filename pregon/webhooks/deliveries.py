@@ -19,7 +19,7 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F
 from django.utils import timezone
 
 from pregon.webhooks import client, hosts, notices, signing
@@ -50,32 +50,26 @@ def reclaim_expired_leases() -> int:
 
 
 def _claim(lease: uuid.UUID, now: datetime.datetime) -> list[Delivery]:
-    earlier = Delivery.objects.filter(
-        endpoint=OuterRef("endpoint"), status__in=UNFINISHED, pk__lt=OuterRef("pk")
-    )
+    ids: list[int] = []
     with transaction.atomic():
-        heads = list(
-            Delivery.objects.filter(status=DeliveryStatus.PENDING, next_at__lte=now)
-            .filter(Q(endpoint=None) | Q(endpoint__is_enabled=True))
-            .exclude(Exists(earlier))
-            .order_by("pk")
-            # PostgreSQL: other workers skip the rows this one locks. SQLite has one writer
-            # at a time (BEGIN IMMEDIATE), which serialises claims anyway.
-            .select_for_update(skip_locked=True, of=("self",))
-            .values_list("pk", "endpoint_id")[:BATCH_SIZE]
+        # PostgreSQL: a worker locks the endpoints it claims for, and skips those another
+        # worker is claiming for, so an endpoint's deliveries are never split between two
+        # workers. SQLite has one writer at a time (BEGIN IMMEDIATE), which does the same.
+        endpoints = Endpoint.objects.filter(is_enabled=True).select_for_update(skip_locked=True)
+        for endpoint_id in endpoints.values_list("pk", flat=True):
+            # The endpoint's first unfinished delivery, by the (endpoint, status, id) index:
+            # if it is due, it leaves with the ones behind it; if not, they all wait.
+            queue = Delivery.objects.filter(endpoint_id=endpoint_id, status__in=UNFINISHED)
+            for pk, status, next_at in queue.order_by("pk").values_list("pk", "status", "next_at")[
+                :BATCH_SIZE
+            ]:
+                if status != DeliveryStatus.PENDING or next_at > now:
+                    break
+                ids.append(pk)
+        calls = Delivery.objects.filter(endpoint=None, status=DeliveryStatus.PENDING)
+        ids += (
+            calls.filter(next_at__lte=now).order_by("pk").values_list("pk", flat=True)[:BATCH_SIZE]
         )
-        ids = [pk for pk, _endpoint in heads]
-        for head, endpoint_id in heads:
-            if endpoint_id is not None:
-                # The ones queued behind the head, up to the first that is not due (one
-                # waiting for its retry after a "send again" put an older one first).
-                behind = Delivery.objects.filter(
-                    endpoint_id=endpoint_id, status=DeliveryStatus.PENDING, pk__gt=head
-                ).order_by("pk")
-                for pk, next_at in behind.values_list("pk", "next_at")[: BATCH_SIZE - 1]:
-                    if next_at > now:
-                        break
-                    ids.append(pk)
         Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.PENDING).update(
             status=DeliveryStatus.SENDING, lease=lease, leased_until=now + LEASE
         )

@@ -34,6 +34,10 @@ LEASE = datetime.timedelta(minutes=2)
 FIRST_DELAY = datetime.timedelta(seconds=15)
 LONGEST_DELAY = datetime.timedelta(hours=4)
 UNFINISHED = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
+# How long a subscription's delivered events stay in its log. Failed ones stay until sent
+# again or their endpoint is deleted; automations' calls stay, their figures count them.
+KEEP_DELIVERED = datetime.timedelta(days=30)
+PRUNE_BATCH = 5000
 
 
 def delay(attempt_count: int) -> datetime.timedelta:
@@ -47,6 +51,21 @@ def reclaim_expired_leases() -> int:
     return Delivery.objects.filter(
         status=DeliveryStatus.SENDING, leased_until__lt=timezone.now()
     ).update(status=DeliveryStatus.PENDING, lease=None, leased_until=None)
+
+
+def prune() -> int:
+    """Delete a batch of subscriptions' deliveries delivered over ``KEEP_DELIVERED`` ago,
+    with their attempts; return how many (the scheduler's tick calls it again)."""
+    old = Delivery.objects.filter(
+        endpoint__isnull=False,
+        status=DeliveryStatus.DELIVERED,
+        finished_at__lt=timezone.now() - KEEP_DELIVERED,
+    )
+    ids = list(old.values_list("pk", flat=True)[:PRUNE_BATCH])
+    with transaction.atomic():
+        Attempt.objects.filter(delivery_id__in=ids).delete()
+        deleted, _ = Delivery.objects.filter(pk__in=ids).delete()
+    return deleted
 
 
 def _claim(lease: uuid.UUID, now: datetime.datetime) -> list[Delivery]:

@@ -23,9 +23,11 @@ def deliver_webhooks() -> None:
 
 
 def kick() -> bool:
-    """The scheduler's job: queue the delivery task if deliveries are due and it is not
-    queued already; True if it queued it."""
+    """The scheduler's job: recover dead workers' deliveries, prune the old log, and queue
+    the delivery task if deliveries are due and it is not queued already; True if it
+    queued it."""
     deliveries.reclaim_expired_leases()
+    deliveries.prune()
     due = Delivery.objects.filter(status=DeliveryStatus.PENDING, next_at__lte=timezone.now())
     if not due.filter(Q(endpoint=None) | Q(endpoint__is_enabled=True)).exists():
         return False

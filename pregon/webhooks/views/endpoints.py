@@ -1,5 +1,6 @@
-"""The webhooks screens, for administrators: endpoints, their secret (shown once), the
-delivery log with "send again", and the hosts of the office's network webhooks may reach."""
+"""The webhooks screens for endpoints, administrators only: the list, creating one (its
+secret shown once, in the answer to the POST), editing, rotating the secret, disabling,
+enabling and deleting."""
 
 import uuid
 
@@ -16,9 +17,7 @@ from pregon.accounts.models import Role
 from pregon.contacts.forms import bootstrap
 from pregon.webhooks import deliveries, endpoints, signing
 from pregon.webhooks.forms import EVENT_LABELS, AllowedHostForm, EndpointForm
-from pregon.webhooks.models import AllowedHost, Attempt, Delivery, DeliveryStatus, Endpoint
-
-LOG_SIZE = 100
+from pregon.webhooks.models import AllowedHost, Endpoint
 
 
 @authorize(Role.ADMIN)
@@ -70,27 +69,6 @@ def endpoint_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 
 
 @authorize(Role.ADMIN)
-def endpoint_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
-    endpoint = get_object_or_404(Endpoint, code=code)
-    attempts = (
-        Attempt.objects.filter(delivery__endpoint=endpoint)
-        .select_related("delivery")
-        .order_by("-at", "-pk")[:LOG_SIZE]
-    )
-    waiting = Delivery.objects.filter(endpoint=endpoint, status=DeliveryStatus.PENDING)
-    context = {
-        "endpoint": endpoint,
-        "event_names": [EVENT_LABELS.get(name, name) for name in endpoint.events],
-        "attempts": attempts,
-        "waiting_count": waiting.count(),
-        "failed": Delivery.objects.filter(endpoint=endpoint, status=DeliveryStatus.FAILED).order_by(
-            "-pk"
-        )[:LOG_SIZE],
-    }
-    return render(request, "webhooks/detail.html", context)
-
-
-@authorize(Role.ADMIN)
 @require_POST
 def endpoint_rotate(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     endpoint = get_object_or_404(Endpoint, code=code)
@@ -103,7 +81,13 @@ def endpoint_toggle(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     endpoint = get_object_or_404(Endpoint, code=code)
     if endpoint.is_enabled:
         deliveries.disable(endpoint, timezone.now())
-        messages.success(request, _("Webhook disabled: events wait until you enable it."))
+        messages.success(
+            request,
+            _(
+                "Webhook disabled: new events are not kept for it; those already queued "
+                "wait until you enable it."
+            ),
+        )
     else:
         endpoints.enable(endpoint)
         messages.success(request, _("Webhook enabled: waiting events leave now, in order."))
@@ -116,38 +100,4 @@ def endpoint_delete(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     endpoint = get_object_or_404(Endpoint, code=code)
     endpoint.delete()
     messages.success(request, _("Webhook deleted, with its delivery log."))
-    return redirect("webhooks:index")
-
-
-@authorize(Role.ADMIN)
-@require_POST
-def delivery_resend(request: HttpRequest, code: uuid.UUID, pk: int) -> HttpResponse:
-    delivery = get_object_or_404(Delivery, pk=pk, endpoint__code=code)
-    if deliveries.send_again(delivery):
-        messages.success(request, _("The event will be sent again in a few seconds."))
-    else:
-        messages.info(request, _("This event has not been delivered yet: it is still queued."))
-    return redirect("webhooks:detail", code=code)
-
-
-@authorize(Role.ADMIN)
-@require_POST
-def host_add(request: HttpRequest) -> HttpResponse:
-    form = AllowedHostForm(request.POST)
-    if form.is_valid():
-        host = form.save(commit=False)
-        host.created_by = request.user
-        host.save()
-        messages.success(request, _("Webhooks may now reach %(host)s.") % {"host": host.name})
-    else:
-        for error in form.errors.get("name", []):
-            messages.error(request, error)
-    return redirect("webhooks:index")
-
-
-@authorize(Role.ADMIN)
-@require_POST
-def host_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    get_object_or_404(AllowedHost, pk=pk).delete()
-    messages.success(request, _("Host removed: webhooks may no longer reach it."))
     return redirect("webhooks:index")

@@ -85,6 +85,11 @@ def _send_one(gateway: SmsGateway, lease: uuid.UUID, message: SmsMessage, keys: 
         _finish(held, message, Result(Outcome.FAILED, None, str(error)[:500]))
         return
     body, urls = links.shorten(message.pk, text.strip())
+    # A batch can outlast its lease (each gateway call may take up to its time-out): renew
+    # it before each hand-over, and send nothing if the scheduler reclaimed the SMS, which
+    # another worker may be sending by now.
+    if not held.update(leased_until=timezone.now() + LEASE):
+        return
     result = gateways.send(gateway, message.phone, body, message.code.hex)
     parts = count(body)
     with transaction.atomic():

@@ -3,7 +3,8 @@
 What they create is written in the engine's transaction with the contact's move, so a
 worker killed at any point leaves either both or neither: an email is a ``Message`` of the
 node's mailing (unique per mailing and contact), an SMS and a webhook call carry the
-idempotency key ``wf<workflow>:e<enrolment>:n<node>``, a notice is a queued task.
+idempotency key ``wf<workflow>:e<enrolment>:n<node>`` (``:v<n>`` on a later visit through a
+loop), a notice is a queued task.
 """
 
 import datetime

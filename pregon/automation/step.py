@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pregon.automation.graph import Graph
-from pregon.automation.models import Enrolment, NodeMailing, Workflow
+from pregon.automation.models import Enrolment, NodeMailing, StepLog, Workflow
 from pregon.tracking.models import OPENING_KINDS, Event, EventKind
 
 
@@ -35,6 +35,7 @@ class Run:
     graph: Graph
     now: datetime.datetime
     mailing_ids: list[int] = field(default_factory=list)
+    visits: dict[tuple[int, str], int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.mailing_ids = list(
@@ -42,8 +43,22 @@ class Run:
         )
 
     def key(self, enrolment: Enrolment, node: dict) -> str:
-        """The idempotency key of what ``node`` creates for ``enrolment``."""
-        return f"wf{self.workflow.pk}:e{enrolment.pk}:n{node['id']}"
+        """The idempotency key of what ``node`` creates for ``enrolment`` on this visit.
+
+        A loop through a wait brings a contact back to the same node: each visit gets its
+        own key (its ordinal among the node's earlier steps for the enrolment, those logged
+        and those of this batch), or the SMS and calls of later visits would silently be
+        the first one's. The first visit's key is ``wf<workflow>:e<enrolment>:n<node>``.
+        """
+        base = f"wf{self.workflow.pk}:e{enrolment.pk}:n{node['id']}"
+        here = (enrolment.pk, node["id"])
+        if here not in self.visits:
+            self.visits[here] = StepLog.objects.filter(
+                enrolment_id=enrolment.pk, node=node["id"]
+            ).count()
+        else:
+            self.visits[here] += 1
+        return base if not self.visits[here] else f"{base}:v{self.visits[here]}"
 
 
 Handler = Callable[[Run, dict, list[Enrolment]], dict[int, Step]]

@@ -4,6 +4,7 @@ generic HTTP gateway, the webhook worker and a receiver on 127.0.0.1, the task q
 import datetime
 import json
 
+import time_machine
 from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
@@ -121,3 +122,22 @@ class ChannelsTestCase(BaseTestCase):
         deliveries.deliver_batch()
         figures = stats.figures(workflow)
         self.assertEqual((figures["webhooks_failed"], figures["webhooks_delivered"]), (2, 0))
+
+    def test_an_sms_step_visited_again_through_a_loop_sends_again(self) -> None:
+        http_gateway("http://127.0.0.1:9/api/sms")
+        graph = chain(
+            node("n1", "trigger", kind="api"),
+            node("n2", "sms", text="Recordatorio"),
+            node("n3", "wait", mode="duration", minutes=60 * 24),
+        )
+        graph["edges"].append({"from": "n3", "to": "n2", "port": "next"})
+        workflow = Workflow.objects.create(name="Bucle", graph=graph)
+        lifecycle.activate(workflow)
+        entry.enrol_contact(workflow, self.ana)
+        run_all()
+        with time_machine.travel(timezone.now() + datetime.timedelta(days=1, minutes=1)):
+            run_all()
+        outcomes = list(StepLog.objects.filter(node="n2").values_list("outcome", flat=True))
+        self.assertEqual(outcomes, [Outcome.SENT, Outcome.SENT])
+        # Each visit queued its own SMS: the second is not the first one's key again.
+        self.assertEqual(SmsMessage.objects.filter(contact=self.ana).count(), 2)

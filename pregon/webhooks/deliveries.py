@@ -12,7 +12,6 @@ lost and at most the delivery in flight is posted twice (receivers skip a repeat
 """
 
 import datetime
-import logging
 import time
 import uuid
 from collections import defaultdict
@@ -24,8 +23,6 @@ from django.utils import timezone
 
 from pregon.webhooks import client, hosts, notices, signing
 from pregon.webhooks.models import RETRY_WINDOW, Attempt, Delivery, DeliveryStatus, Endpoint
-
-log = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
 # Endpoints posted to at once by one worker, each on its own thread.
@@ -99,12 +96,17 @@ def _claim(lease: uuid.UUID, now: datetime.datetime) -> list[Delivery]:
     )
 
 
-def _post_in_order(group: list[Delivery], allowed: set[str]) -> list[tuple[Delivery, Attempt]]:
-    """Post ``group`` (one endpoint's deliveries) one after the other until one fails."""
+def _post_in_order(
+    group: list[Delivery], allowed: set[str], stop: float
+) -> list[tuple[Delivery, Attempt]]:
+    """Post ``group`` (one endpoint's deliveries) one after the other until one fails, or
+    until ``stop`` (a ``time.monotonic()``): the rest go back to the queue, untouched."""
     session = client.Session(allowed)
     done = []
     try:
         for delivery in group:
+            if time.monotonic() >= stop:
+                break
             at = timezone.now()
             data = signing.body(delivery)
             answer = session.post(delivery.target(), data, signing.headers(delivery, data, at))
@@ -133,8 +135,12 @@ def deliver_batch() -> bool:
     for delivery in claimed:
         groups[delivery.endpoint_id or f"call-{delivery.pk}"].append(delivery)
     allowed = hosts.allowed_hosts()
+    # A slow receiver (each answer just under the time-out) must not keep a group posting
+    # past the lease: the scheduler would reclaim the rest and another worker post them
+    # too, out of order. Half the lease leaves room for the post in flight.
+    stop = time.monotonic() + LEASE.total_seconds() / 2
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-        posted = pool.map(lambda group: _post_in_order(group, allowed), groups.values())
+        posted = pool.map(lambda group: _post_in_order(group, allowed, stop), groups.values())
         results = [pair for done in posted for pair in done]
     _record(lease, results)
     return True

@@ -1,9 +1,7 @@
-import signal
-import time
-
 from django.core.management.base import BaseCommand
 
 from pregon.automation import engine
+from pregon.lib import workers
 
 
 class Command(BaseCommand):
@@ -15,17 +13,4 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="stop when nothing is due")
 
     def handle(self, *args: object, idle: float, batch: int, once: bool, **options: object) -> None:
-        stopping = False
-
-        def stop(signum: int, frame: object) -> None:
-            # Finish the batch in hand, so that its steps are recorded, then leave.
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        while not stopping:
-            if not engine.run_due(batch):
-                if once:
-                    return
-                time.sleep(idle)
+        workers.loop(lambda: engine.run_due(batch), idle, once)

@@ -1,8 +1,6 @@
-import signal
-import time
-
 from django.core.management.base import BaseCommand
 
+from pregon.lib import workers
 from pregon.sending.sms import sender
 
 
@@ -14,17 +12,4 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="send what is due, then stop")
 
     def handle(self, *args: object, idle: float, once: bool, **options: object) -> None:
-        stopping = False
-
-        def stop(signum: int, frame: object) -> None:
-            # Finish the SMS in hand, so that its outcome is recorded, then leave.
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        while not stopping:
-            if not sender.send_due():
-                if once:
-                    return
-                time.sleep(idle)
+        workers.loop(sender.send_due, idle, once)

@@ -39,9 +39,6 @@ class Graph:
     def triggers(self) -> list[dict]:
         return [node for node in self.nodes.values() if node["type"] == "trigger"]
 
-    def of_type(self, kind: str) -> list[dict]:
-        return [node for node in self.nodes.values() if node["type"] == kind]
-
 
 def ports(node: dict) -> tuple[str, ...]:
     """The exits a node has."""

@@ -3,10 +3,12 @@ generic HTTP gateway, the webhook worker and a receiver on 127.0.0.1, the task q
 
 import datetime
 import json
+import re
 
 import time_machine
 from django.core import mail
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from pregon.automation import entry, lifecycle, stats
@@ -122,6 +124,11 @@ class ChannelsTestCase(BaseTestCase):
         deliveries.deliver_batch()
         figures = stats.figures(workflow)
         self.assertEqual((figures["webhooks_failed"], figures["webhooks_delivered"]), (2, 0))
+        # The report shows the failed calls.
+        self.client.force_login(self.bob)
+        page = self.client.get(reverse("automation:report", args=[workflow.code])).content.decode()
+        card = re.search(r'data-figure="webhooks_failed">.*?data-value="(\d+)"', page, re.S)
+        self.assertEqual(card.group(1), "2")
 
     def test_an_sms_step_visited_again_through_a_loop_sends_again(self) -> None:
         http_gateway("http://127.0.0.1:9/api/sms")

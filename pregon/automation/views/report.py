@@ -28,6 +28,8 @@ CARDS = {
     "sms_sent": gettext_lazy("SMS sent"),
     "sms_failed": gettext_lazy("SMS failed"),
     "conversions": gettext_lazy("Conversions"),
+    "webhooks_delivered": gettext_lazy("Webhook calls delivered"),
+    "webhooks_failed": gettext_lazy("Webhook calls failed"),
 }
 
 

@@ -7,12 +7,18 @@ the top of the project, beside urls.py, so it may call every app.
 
 import logging
 
+from pregon.automation import engine as automation_engine
+from pregon.automation import mailings as automation_mailings
+from pregon.automation import triggers as automation_triggers
 from pregon.campaigns import scheduling
 from pregon.contacts import imports
 from pregon.domains import records
 from pregon.popups import spool as popup_spool
 from pregon.sending import engine, quota
+from pregon.sending.sms import quota as sms_quota
+from pregon.sending.sms import sender as sms_sender
 from pregon.tracking import mailbox, spool
+from pregon.webhooks import tasks as webhook_tasks
 
 log = logging.getLogger(__name__)
 
@@ -27,13 +33,22 @@ def tick() -> None:
         imports.reap_stale_imports,
         # The plan's monthly grants: on a fresh install, and when the plan is made longer.
         quota.ensure_plan,
+        sms_quota.ensure_plan,
         engine.reclaim_expired_leases,
+        sms_sender.reclaim_expired_leases,
         scheduling.start_due_campaigns,
         scheduling.follow_mailings,
+        # Workflows: contacts whose worker died, date fields and segments that enrol, and
+        # emails the quota held back.
+        automation_engine.reclaim_expired_leases,
+        automation_triggers.check_scheduled,
+        automation_mailings.resume_after_quota,
         # Sending domains' DNS records, each verified again a day after its last check.
         records.recheck_domains,
         # Bounces, complaints and unsubscribes by mail, from each bounce mailbox in turn.
         mailbox.poll_due,
+        # Outgoing webhooks: recover dead workers' deliveries, queue the delivery task.
+        webhook_tasks.kick,
     ):
         try:
             job()

@@ -98,7 +98,9 @@ INSTALLED_APPS = [
     "pregon.domains",
     "pregon.sending",
     "pregon.tracking",
+    "pregon.webhooks",
     "pregon.campaigns",
+    "pregon.automation",
     "pregon.popups",
     "pregon.reports",
     "pregon.help",
@@ -278,6 +280,8 @@ IMAGE_MAX_BYTES = envint("PREGON_IMAGE_MAX_MB", 5) * 1024 * 1024
 QUOTA_MONTHLY = envint("PREGON_QUOTA_MONTHLY", 50_000)
 QUOTA_MONTHS = envint("PREGON_QUOTA_MONTHS", 12)
 QUOTA_START = envstr("PREGON_QUOTA_START")
+# SMS parts a plan month allows (SMS have a ledger of their own: pregon.sending.sms.quota).
+SMS_QUOTA_MONTHLY = envint("PREGON_SMS_QUOTA_MONTHLY", 1_000)
 # What personalising one message may take (pregon/content/render.py): past either, that
 # message fails with the reason, and the others go on.
 RENDER_TIMEOUT_MS = envint("PREGON_RENDER_TIMEOUT_MS", 1000)

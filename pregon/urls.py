@@ -22,6 +22,8 @@ urlpatterns = [
     path("dominios/", include((domain_patterns, domain_urls.app_name))),
     path("", include("pregon.tracking.urls")),
     path("emergentes/", include("pregon.popups.urls")),
+    path("automatizaciones/", include("pregon.automation.urls")),
+    path("webhooks/", include("pregon.webhooks.urls")),
     path("p/", include("pregon.popups.public_urls")),
     path("ayuda/", include("pregon.help.urls")),
     path("informes/", include("pregon.reports.urls")),

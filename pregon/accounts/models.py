@@ -242,6 +242,7 @@ class AuditAction(models.TextChoices):
     DOMAIN_CHANGED = "domain_changed", _("Sending domain changed")
     POPUP_CHANGED = "popup_changed", _("Pop-up published or withdrawn")
     SITE_CHANGED = "site_changed", _("Classroom site added or removed")
+    WORKFLOW_CHANGED = "workflow_changed", _("Workflow activated, paused or resumed")
     # A bounce read again by a newer classifier no longer called for suppressing the address.
     BOUNCE_REREAD = "bounce_reread", _("Mailed again: its bounces were read again")
 

@@ -17,6 +17,7 @@ from pregon.api import (
     auth,
     errors,
     routes_account,
+    routes_automation,
     routes_campaigns,
     routes_contacts,
     routes_content,
@@ -27,6 +28,7 @@ from pregon.api import (
     routes_reports,
     routes_segments,
     routes_sending,
+    routes_webhooks,
 )
 from pregon.api.openapi import TranslatedAPI
 
@@ -62,8 +64,10 @@ api.add_router("", routes_imports.router)
 api.add_router("", routes_content.router)
 api.add_router("", routes_campaigns.router)
 api.add_router("", routes_popups.router)
+api.add_router("", routes_automation.router)
 api.add_router("", routes_sending.router)
 api.add_router("", routes_impact.router)
 api.add_router("", routes_reports.router)
 api.add_router("", routes_account.router)
 api.add_router("", routes_domains.router)
+api.add_router("", routes_webhooks.router)

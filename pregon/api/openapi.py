@@ -39,12 +39,14 @@ TAG_DESCRIPTIONS = {
     "gallery": gettext_lazy("Ready-made designs to start a template from"),
     "campaigns": gettext_lazy("Campaigns: drafts, scheduling, test sends and progress"),
     "popups": gettext_lazy("Pop-ups for the virtual classroom, their reports and people"),
+    "automations": gettext_lazy("Workflows: enrol a contact through an API call"),
     "senders": gettext_lazy("Sender identities"),
     "backends": gettext_lazy("Sending servers: SMTP relays, providers and the test mailbox"),
     "quota": gettext_lazy("The plan's messages and incident credits"),
     "impact": gettext_lazy("Conversions reported by landing pages"),
     "reports": gettext_lazy("Campaign reports, events, contact history and first steps"),
     "domains": gettext_lazy("Sending domains and their DNS records"),
+    "webhooks": gettext_lazy("Outgoing webhooks: events posted to your URLs, signed"),
 }
 
 

@@ -22,6 +22,7 @@ from pregon.accounts.models import AuditAction
 from pregon.campaigns import notices
 from pregon.campaigns.models import Campaign, CampaignStatus, IllegalTransition
 from pregon.content import preheader
+from pregon.lib import events
 from pregon.sending import engine, links, quota
 from pregon.sending.models import Mailing, MailingStatus, MessageStatus
 
@@ -127,7 +128,15 @@ def start(campaign: Campaign) -> int:
         )
         campaign.mailing = mailing
         campaign.save(update_fields=["mailing"])
-        return engine.enqueue(mailing, campaign.audience())
+        count = engine.enqueue(mailing, campaign.audience())
+        _announce(events.CAMPAIGN_STARTED, campaign, messages=count)
+        return count
+
+
+def _announce(name: str, campaign: Campaign, **extra: object) -> None:
+    """Emit a campaign's start or end on the event bus, in the caller's transaction."""
+    payload = {"campaign": campaign.pk, "code": str(campaign.code), "name": campaign.name}
+    events.emit(name, [{**payload, **extra, "at": timezone.now().isoformat()}])
 
 
 def start_due_campaigns() -> int:
@@ -193,5 +202,6 @@ def finish(campaign: Campaign) -> None:
     with transaction.atomic():
         campaign.move(status, allowed={CampaignStatus.SENDING}, finished_at=timezone.now())
         Mailing.objects.filter(pk=campaign.mailing_id).update(status=MailingStatus.DONE)
+        _announce(events.CAMPAIGN_FINISHED, campaign, status=status)
     if status != CampaignStatus.SENT:
         notices.tell_owner(campaign)

@@ -10,10 +10,22 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db import NotSupportedError, connections
-from django.db.models import SET_NULL, DateTimeField, F, Func, JSONField, Model, QuerySet, Value
+from django.db.models import (
+    CASCADE,
+    SET_NULL,
+    DateTimeField,
+    F,
+    Func,
+    JSONField,
+    Model,
+    QuerySet,
+    Value,
+)
 from django.utils import timezone
 
+from pregon.contacts import changes
 from pregon.contacts.models import Contact, Field, MailingList, Status, Subscription, Tag
+from pregon.lib import events
 
 CHUNK_SIZE = 2000
 
@@ -36,13 +48,14 @@ def id_chunks(contacts: QuerySet[Contact], size: int = CHUNK_SIZE) -> Iterator[l
         last = chunk[-1]
 
 
-def insert_missing(model: type[Model], columns: list[str], rows: QuerySet) -> int:
+def insert_missing(model: type[Model], columns: list[str], rows: QuerySet) -> list[int]:
     """Insert the rows that ``rows`` (a ``values_list`` of ``columns``) selects into
-    ``model``'s table, skipping any that a unique constraint already holds; return how many
-    were inserted.
+    ``model``'s table, skipping any that a unique constraint already holds; return the
+    first column (the contact's id) of each row inserted.
 
     One ``INSERT … SELECT`` runs inside the database, so a million rows never pass through
-    Python: ``bulk_create`` would build, send and check each of them.
+    Python: ``bulk_create`` would build, send and check each of them. Only the inserted
+    rows' ids come back (RETURNING), for the events that announce them.
     """
     connection = connections[rows.db]
     select, params = rows.query.get_compiler(connection=connection).as_sql()
@@ -52,20 +65,25 @@ def insert_missing(model: type[Model], columns: list[str], rows: QuerySet) -> in
     # Table and column names come from the models, values only travel as parameters.
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} ({names}) "  # noqa: S608
-        f"SELECT * FROM ({select}) AS selected WHERE true ON CONFLICT DO NOTHING"
+        f"SELECT * FROM ({select}) AS selected WHERE true ON CONFLICT DO NOTHING "
+        f"RETURNING {quote(columns[0])}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.rowcount
+        return [row[0] for row in cursor.fetchall()]
 
 
 def add_to_list(contacts: QuerySet[Contact], mailing_list: MailingList) -> int:
     """Subscribe ``contacts`` to ``mailing_list``; return how many joined it (members
     already in it are left alone)."""
-    rows = contacts.order_by().values_list(
-        "id", Value(mailing_list.id), Value(timezone.now(), output_field=DateTimeField())
-    )
-    return insert_missing(Subscription, ["contact_id", "mailing_list_id", "created_at"], rows)
+    joined = 0
+    at = Value(timezone.now(), output_field=DateTimeField())
+    for chunk in id_chunks(contacts):
+        rows = Contact.objects.filter(id__in=chunk).values_list("id", Value(mailing_list.id), at)
+        ids = insert_missing(Subscription, ["contact_id", "mailing_list_id", "created_at"], rows)
+        changes.announce(events.LIST_JOINED, ids, list=mailing_list.id)
+        joined += len(ids)
+    return joined
 
 
 def remove_from_list(contacts: QuerySet[Contact], mailing_list: MailingList) -> int:
@@ -79,8 +97,13 @@ def remove_from_list(contacts: QuerySet[Contact], mailing_list: MailingList) -> 
 def add_tag(contacts: QuerySet[Contact], tag: Tag) -> int:
     """Put ``tag`` on ``contacts``; return how many got it (contacts that had it are left
     alone)."""
-    rows = contacts.order_by().values_list("id", Value(tag.id))
-    return insert_missing(ContactTag, ["contact_id", "tag_id"], rows)
+    tagged = 0
+    for chunk in id_chunks(contacts):
+        rows = Contact.objects.filter(id__in=chunk).values_list("id", Value(tag.id))
+        ids = insert_missing(ContactTag, ["contact_id", "tag_id"], rows)
+        changes.announce(events.TAG_ADDED, ids, tag=tag.id)
+        tagged += len(ids)
+    return tagged
 
 
 def unsubscribe(contacts: QuerySet[Contact]) -> int:
@@ -88,9 +111,13 @@ def unsubscribe(contacts: QuerySet[Contact]) -> int:
 
     Bounced and complained contacts keep their status: it says more than "unsubscribed".
     """
-    return Contact.objects.filter(
-        id__in=contacts.order_by().values("id"), status=Status.SUBSCRIBED
-    ).update(status=Status.UNSUBSCRIBED, updated_at=timezone.now())
+    changed = 0
+    for chunk in id_chunks(contacts.filter(status=Status.SUBSCRIBED)):
+        changed += Contact.objects.filter(id__in=chunk, status=Status.SUBSCRIBED).update(
+            status=Status.UNSUBSCRIBED, updated_at=timezone.now()
+        )
+        changes.announce(events.CONTACT_UNSUBSCRIBED, chunk)
+    return changed
 
 
 def dependent_tables() -> set[type[Model]]:
@@ -109,34 +136,47 @@ def _reverse_relations() -> list:
 def _kept_on_delete() -> list[tuple[type[Model], str]]:
     """(model, field) of the rows that outlive their contact with the field set to NULL,
     such as a sent message, whose record the reports keep."""
+    return _relations_with(SET_NULL)
+
+
+def _deleted_with_contact() -> list[tuple[type[Model], str]]:
+    """(model, field) of the rows that go with their contact: list memberships, tags, a
+    workflow's runs and steps."""
+    return _relations_with(CASCADE)
+
+
+def _relations_with(on_delete: Any) -> list[tuple[type[Model], str]]:
     return [
         (relation.related_model, relation.field.name)
         for relation in _reverse_relations()
-        if relation.on_delete is SET_NULL
+        if relation.on_delete is on_delete
     ]
 
 
 def delete_contacts(contacts: QuerySet[Contact]) -> int:
-    """Delete ``contacts`` with their list memberships and tags; return how many.
+    """Delete ``contacts`` with the rows that go with them; return how many.
 
-    Set-based, a chunk of ids at a time: three DELETE statements per chunk, and an UPDATE
-    for each table whose rows keep a NULL instead (messages sent to the contact). Django's
-    ``delete()`` would instead load and cascade each contact in Python (about 85 µs a
-    contact, so 85 s for a million). Raises NotSupportedError if some other table has come
-    to point at contacts: this function must then be taught what happens to its rows.
+    Set-based, a chunk of ids at a time: a DELETE per table of rows that go with the
+    contact (Django deletes a table with nothing depending on it, such as list memberships,
+    in one statement, and cascades the others), and an UPDATE for each table whose rows keep
+    a NULL instead (messages sent to the contact). Django's ``delete()`` on the contacts
+    would instead load and cascade each contact in Python (about 85 µs a contact, so 85 s
+    for a million). Raises NotSupportedError if some table points at contacts in another
+    way (PROTECT, say): this function must then be taught what happens to its rows.
     """
     kept = _kept_on_delete()
-    unknown = dependent_tables() - {Subscription, ContactTag} - {model for model, _ in kept}
+    deleted = _deleted_with_contact()
+    unknown = dependent_tables() - {model for model, _ in kept + deleted}
     if unknown:
         raise NotSupportedError(f"delete_contacts() does not know {unknown}.")
     count = 0
     for chunk in id_chunks(contacts):
-        Subscription.objects.filter(contact_id__in=chunk).delete()
-        ContactTag.objects.filter(contact_id__in=chunk).delete()
+        for model, field in deleted:
+            model.objects.filter(**{f"{field}__in": chunk}).delete()
         for model, field in kept:
             model.objects.filter(**{f"{field}__in": chunk}).update(**{field: None})
         # _raw_delete is the single DELETE that Django's own collector issues once it knows
-        # nothing cascades further; the two statements above made that so.
+        # nothing cascades further; the statements above made that so.
         count += Contact.objects.filter(id__in=chunk)._raw_delete(contacts.db)
     return count
 

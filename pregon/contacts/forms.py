@@ -12,8 +12,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from pregon.contacts import segments
-from pregon.contacts.models import Contact, Field, FieldType, MailingList, Segment, Tag
+from pregon.contacts import changes, segments
+from pregon.contacts.models import (
+    Contact,
+    Field,
+    FieldType,
+    MailingList,
+    Segment,
+    Status,
+    Tag,
+)
 from pregon.contacts.normalize import normalize_email, normalize_phone
 
 CUSTOM_PREFIX = "field_"
@@ -140,13 +148,26 @@ class ContactForm(forms.ModelForm):
         if commit:
             # The contact, its lists and its tags are saved together or not at all.
             with transaction.atomic():
+                created = contact.pk is None
+                had_lists = set() if created else set(contact.lists.values_list("id", flat=True))
+                had_tags = set() if created else set(contact.tags.values_list("id", flat=True))
                 contact.save()
-                contact.lists.set(self.cleaned_data.get("lists") or [])
+                lists = self.cleaned_data.get("lists") or []
+                contact.lists.set(lists)
                 tags = [
                     Tag.objects.get_or_create(name=name)[0]
                     for name in self.cleaned_data["tag_names"]
                 ]
                 contact.tags.set(tags)
+                changes.announce_saved(
+                    contact.pk,
+                    created=created,
+                    unsubscribed=not created
+                    and contact.status == Status.UNSUBSCRIBED
+                    and self.initial.get("status") != Status.UNSUBSCRIBED,
+                    joined={ml.pk for ml in lists} - had_lists,
+                    tagged={tag.pk for tag in tags} - had_tags,
+                )
         return contact
 
 

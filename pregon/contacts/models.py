@@ -81,6 +81,9 @@ class Contact(models.Model):
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     # E.164 (+51987654321), or empty.
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # When the contact asked for no more SMS (a "BAJA" or "STOP" reply, or staff): SMS only,
+    # their email subscription is untouched. Empty: SMS may be sent to the phone.
+    sms_opted_out_at = models.DateTimeField(_("opted out of SMS"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.SUBSCRIBED
     )

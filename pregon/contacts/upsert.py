@@ -11,12 +11,14 @@ dotted for nested values: ``phone``, ``fields.birthday``, ``consent.source``,
 """
 
 import uuid
+from collections import defaultdict
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pregon.contacts import changes
 from pregon.contacts.bulk import ContactTag
 from pregon.contacts.forms import CUSTOM_PREFIX, ContactForm
 from pregon.contacts.models import (
@@ -29,6 +31,7 @@ from pregon.contacts.models import (
     Tag,
 )
 from pregon.contacts.normalize import normalize_email
+from pregon.lib import events
 from pregon.lib.formerrors import Errors, form_errors
 
 # ContactForm field -> the data's name, for the names that differ.
@@ -227,7 +230,9 @@ def _write(
     """
     contacts = [form.save(commit=False) for form, _payload in forms]
     new = [contact.pk is None for contact in contacts]
-    Contact.objects.bulk_create([c for c, is_new in zip(contacts, new, strict=True) if is_new])
+    fresh = [c for c, is_new in zip(contacts, new, strict=True) if is_new]
+    Contact.objects.bulk_create(fresh)
+    created_ids = {c.pk for c in fresh}
     for contact in (c for c, is_new in zip(contacts, new, strict=True) if not is_new):
         # One UPDATE each: bulk_update's CASE expressions cost more Python time than they save.
         contact.save()
@@ -239,6 +244,8 @@ def _write(
     tags = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
 
     subscriptions, taggings = [], []
+    joined: dict[int, list[int]] = defaultdict(list)
+    tagged: dict[int, list[int]] = defaultdict(list)
     for (form, payload), contact, is_new in zip(forms, contacts, new, strict=True):
         # Existing contacts were loaded with their lists and tags prefetched.
         had_lists = set() if is_new else set(contact.lists.all())
@@ -252,6 +259,10 @@ def _write(
         wanted_tags |= {tags[name] for name in tag_names}
         subscriptions += [Subscription(contact=contact, mailing_list=ml) for ml in wanted_lists]
         taggings += [ContactTag(contact=contact, tag=tag) for tag in wanted_tags - had_tags]
+        for mailing_list in wanted_lists - had_lists:
+            joined[mailing_list.pk].append(contact.pk)
+        for tag in wanted_tags - had_tags:
+            tagged[tag.pk].append(contact.pk)
         if had_lists - wanted_lists:
             contact.lists.remove(*(had_lists - wanted_lists))
         if had_tags - wanted_tags:
@@ -259,5 +270,11 @@ def _write(
     # Memberships kept are conflicts, ignored, so they keep the date the contact joined.
     Subscription.objects.bulk_create(subscriptions, ignore_conflicts=True)
     ContactTag.objects.bulk_create(taggings, ignore_conflicts=True)
+    changes.announce(events.CONTACT_CREATED, [c.pk for c in contacts if c.pk in created_ids])
+    changes.announce(events.CONTACT_UPDATED, [c.pk for c in contacts if c.pk not in created_ids])
+    for list_id, ids in joined.items():
+        changes.announce(events.LIST_JOINED, ids, list=list_id)
+    for tag_id, ids in tagged.items():
+        changes.announce(events.TAG_ADDED, ids, tag=tag_id)
     created = sum(new)
     return created, len(contacts) - created

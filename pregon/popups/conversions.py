@@ -12,8 +12,9 @@ alone.
 """
 
 from django.db import transaction
+from django.utils import timezone
 
-from pregon.lib import signing
+from pregon.lib import events, signing
 from pregon.popups.models import Popup, PopupEvent, PopupEventKind
 from pregon.sending.models import Message
 from pregon.tracking import conversions
@@ -66,6 +67,9 @@ def record(token_text: str, goal: str, user_agent: str = "", ip: str | None = No
                 ip_hash=ip_hash,
                 contact_id=contact_id,
             )
+            payload = {"goal": goal, "popup": popup.pk, "message": message_id}
+            payload.update(contact=contact_id, at=timezone.now().isoformat())
+            events.emit(events.CONVERSION, [payload])
     return True
 
 

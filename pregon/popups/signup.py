@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from pregon.contacts.models import ConsentSource, Contact, Status, Suppression
 from pregon.contacts.normalize import normalize_email
 from pregon.contacts.upsert import save_contact
+from pregon.lib import events
 from pregon.lib.proxy import address
 from pregon.popups import beacons, config, floods
 from pregon.popups.models import Popup, PopupEvent, PopupEventKind
@@ -101,6 +102,8 @@ def save(popup: Popup, data: Mapping, visit: beacons.Visit, meta: Mapping, site:
             machine=beacons.machine(meta, ip),
             ip_hash=hash_ip(ip),
         )
+        at = timezone.now().isoformat()
+        events.emit(events.FORM_SUBMITTED, [{"popup": popup.pk, "contact": contact.pk, "at": at}])
 
 
 def submit(key: str, meta: Mapping[str, str], body: bytes) -> Answer:

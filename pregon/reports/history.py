@@ -1,11 +1,13 @@
 """A contact's history: every message sent to them, and everything that became of it
-(opens, clicks, bounces, complaints, unsubscribes, conversions), and what they did with the
-classroom's pop-ups once known (saw, clicked, closed, sent the form, converted), newest first.
+(opens, clicks, bounces, complaints, unsubscribes, conversions), what they did with the
+classroom's pop-ups once known (saw, clicked, closed, sent the form, converted), and every
+step of a workflow they went through, newest first.
 
-Built from five queries whatever the length of the history: the contact's messages, their
+Built from seven queries whatever the length of the history: the contact's messages, their
 events, their bounces (and the bounces that name only the address), the audit log's
-unsubscribes and resubscribes, and their pop-up events (people's only: a bot that followed
-an email's link to the classroom is no news about the person). Unsubscribes come from the
+unsubscribes and resubscribes, their pop-up events (people's only: a bot that followed
+an email's link to the classroom is no news about the person), their workflow steps and
+those workflows' graphs (to name each step). Unsubscribes come from the
 audit log because it is append-only: subscribing again deletes the unsubscribe event (the
 campaign's figures count people who are still out), and the history must still tell that
 it happened.
@@ -21,6 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from pregon.accounts.models import AuditAction, AuditEntry
+from pregon.automation import nodes
+from pregon.automation.models import Outcome, StepLog, Workflow
 from pregon.contacts.models import Contact
 from pregon.popups.models import PopupEvent
 from pregon.sending.models import Bounce, BounceCause, BounceKind, Message, MessageStatus
@@ -49,6 +53,7 @@ POPUP_LABELS = {
     "popup_submitted": _("Sent the form of the pop-up “%(name)s”"),
     "popup_converted": _("Converted from the pop-up “%(name)s”"),
 }
+WORKFLOW = "workflow"
 
 
 @dataclass(frozen=True)
@@ -56,13 +61,14 @@ class Entry:
     """One line of the history.
 
     ``kind`` is "message", an event kind (opened, clicked, converted, unsubscribed),
-    "resubscribed", a bounce kind (hard, soft, sender, complaint), or a pop-up event's
+    "resubscribed", a bounce kind (hard, soft, sender, complaint), a pop-up event's
     (popup_viewed, popup_clicked, popup_closed, popup_submitted, popup_converted), which
-    names the pop-up in ``popup``. ``detail`` is the clicked link, the bounce's reason, the
-    goal converted, the reason for leaving or the classroom page of a pop-up event; ``cause`` is a
-    bounce's cause (``BounceCause``, "" for the rest); ``status`` is the
-    message's status (messages only); ``machine`` is why an event looks like a machine's,
-    "" for a person's (and for what is not an event).
+    names the pop-up in ``popup``, or "workflow", a step of the workflow ``workflow``.
+    ``detail`` is the clicked link, the bounce's reason, the goal converted, the reason
+    for leaving, the classroom page of a pop-up event or a workflow step's node and
+    outcome; ``cause`` is a bounce's cause (``BounceCause``, "" for the rest); ``status``
+    is the message's status (messages only); ``machine`` is why an event looks like a
+    machine's, "" for a person's (and for what is not an event).
     """
 
     at: datetime.datetime
@@ -78,9 +84,13 @@ class Entry:
     device: str = ""
     popup: str = ""
     popup_code: uuid.UUID | None = None
+    workflow: str = ""
+    workflow_code: uuid.UUID | None = None
 
     @property
     def label(self) -> str:
+        if self.kind == WORKFLOW:
+            return str(_("Workflow step"))
         if self.kind in POPUP_LABELS:
             return str(POPUP_LABELS[self.kind]) % {"name": self.popup}
         return str(KIND_LABELS.get(self.kind, self.kind))
@@ -258,6 +268,36 @@ def _popup_entries(contact: Contact) -> list[Entry]:
     ]
 
 
+def _workflow_entries(contact: Contact) -> list[Entry]:
+    rows = list(
+        StepLog.objects.filter(contact=contact).values(
+            "workflow_id", "node", "outcome", "at", "detail"
+        )
+    )
+    workflows = Workflow.objects.filter(pk__in={row["workflow_id"] for row in rows})
+    graphs = {
+        w.pk: (w, {n.get("id"): n.get("type") for n in w.graph.get("nodes", [])}) for w in workflows
+    }
+    entries = []
+    for row in rows:
+        workflow, types = graphs[row["workflow_id"]]
+        step = f"{nodes.type_label(types.get(row['node'], ''))} ({row['node']})"
+        outcome = (
+            Outcome(row["outcome"]).label if row["outcome"] in Outcome.values else row["outcome"]
+        )
+        detail = f"{step}: {outcome}" + (f" — {row['detail']}" if row["detail"] else "")
+        entries.append(
+            Entry(
+                at=row["at"],
+                kind=WORKFLOW,
+                detail=detail,
+                workflow=workflow.name,
+                workflow_code=workflow.code,
+            )
+        )
+    return entries
+
+
 def history(contact: Contact) -> list[Entry]:
     """Everything that happened between Pregón and ``contact``, newest first."""
     messages = _messages(contact)
@@ -273,5 +313,6 @@ def history(contact: Contact) -> list[Entry]:
         *_bounce_entries(contact),
         *_audit_entries(audit_rows, messages),
         *_popup_entries(contact),
+        *_workflow_entries(contact),
     ]
     return sorted(entries, key=lambda entry: entry.at, reverse=True)

@@ -26,8 +26,8 @@ from pregon.contacts.models import Contact, Field, Status, Suppression
 from pregon.contacts.normalize import normalize_email
 from pregon.content import preheader
 from pregon.content.render import InvalidTemplate, Personaliser, context_for
-from pregon.lib import dkim, signing
-from pregon.sending import bounces, limits, links, quota
+from pregon.lib import dkim, events, signing
+from pregon.sending import announce, bounces, limits, links, quota
 from pregon.sending.bounces.classifier import Diagnosis, classify
 from pregon.sending.mime import MessageBuilder
 from pregon.sending.models import (
@@ -361,6 +361,8 @@ def record(lease: uuid.UUID, results: list[tuple[Message, Result]], delivered: b
                 QuotaDebit(at=now, count=count, mailing_id=mailing_id)
                 for mailing_id, count in sent_by_mailing.items()
             )
+        if delivered:
+            announce.messages(events.MESSAGE_DELIVERED, [(pk, {}) for pk in sent])
         for message, result in results:
             if result.outcome == Outcome.SENT and result.provider_id:
                 Message.objects.filter(pk=message.pk, status=MessageStatus.SENT).update(

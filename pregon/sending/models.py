@@ -355,3 +355,14 @@ class Bounce(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.email}"
+
+
+# The SMS channel's tables, in a module of their own (see its docstring).
+from pregon.sending.sms.models import (  # noqa: E402, F401
+    GatewayKind,
+    SmsGateway,
+    SmsMessage,
+    SmsQuotaDebit,
+    SmsQuotaGrant,
+    SmsStatus,
+)

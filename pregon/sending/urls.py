@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from pregon.sending.views import backends, header_test, limits, outbox, senders
+from pregon.sending.views import backends, header_test, limits, outbox, senders, sms
 
 app_name = "sending"
 
@@ -15,6 +15,11 @@ urlpatterns = [
     path("servidores/<uuid:code>/editar/", backends.backend_edit, name="backend_edit"),
     path("servidores/<uuid:code>/eliminar/", backends.backend_delete, name="backend_delete"),
     path("servidores/<uuid:code>/probar/", backends.backend_check, name="backend_check"),
+    path("sms/", sms.gateway_index, name="sms_gateways"),
+    path("sms/nuevo/<slug:kind>/", sms.gateway_create, name="sms_gateway_create"),
+    path("sms/<uuid:code>/editar/", sms.gateway_edit, name="sms_gateway_edit"),
+    path("sms/<uuid:code>/eliminar/", sms.gateway_delete, name="sms_gateway_delete"),
+    path("sms/probar/", sms.gateway_test, name="sms_gateway_test"),
     path("limites/", limits.limits_edit, name="limits"),
     path("buzon-de-prueba/", outbox.outbox_index, name="outbox"),
     path("buzon-de-prueba/<str:name>/", outbox.outbox_detail, name="outbox_detail"),

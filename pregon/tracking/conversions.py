@@ -18,7 +18,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from django.db import transaction
 from django.utils.text import slugify
 
-from pregon.lib import signing
+from pregon.lib import events, signing
+from pregon.sending import announce
 from pregon.sending.models import Message
 from pregon.tracking import agents
 from pregon.tracking.models import Event, EventKind, hash_ip
@@ -97,6 +98,7 @@ def record(message_id: int, goal: str, user_agent: str = "", ip: str | None = No
             device=agent.device,
             ip_hash=hash_ip(ip),
         )
+        announce.messages(events.CONVERSION, [(message.pk, {"goal": goal})])
     return True
 
 

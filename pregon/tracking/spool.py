@@ -31,6 +31,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from pregon.lib import events as bus
+from pregon.sending import announce
 from pregon.sending.models import Mailing, Message
 from pregon.tracking.models import Event, EventKind, SpoolFile
 
@@ -157,7 +159,26 @@ def _write_events(rows: list[list]) -> int:
         Event.objects.bulk_create(events[start : start + BATCH])
     if any(event.kind == EventKind.CLICKED for event in events):
         _flag_clicks_on_every_link(events)
+    _announce(events)
     return len(events)
+
+
+def _announce(events: list[Event]) -> None:
+    """Emit the opens and the clicks on the event bus: a batch of each, in this flush's
+    transaction (never from the pixel or the redirect, which must not touch the database)."""
+    for kind, name in (
+        (EventKind.OPENED, bus.MESSAGE_OPENED),
+        (EventKind.CLICKED, bus.MESSAGE_CLICKED),
+    ):
+        items = [(event.message_id, _facts(event)) for event in events if event.kind == kind]
+        announce.messages(name, items)
+
+
+def _facts(event: Event) -> dict:
+    facts = {"at": event.at.isoformat(), "machine": event.machine}
+    if event.kind == EventKind.CLICKED:
+        facts["link"] = event.link
+    return facts
 
 
 def _events(rows: list[list]) -> list[Event]:
@@ -226,3 +247,7 @@ def _flag_clicks_on_every_link(events: list[Event]) -> None:
             if len({link for _, link in window}) == link_count:
                 flagged.update(pk for pk, _ in window)
     Event.objects.filter(pk__in=flagged).update(machine="all_links")
+    # As announced on the event bus: a scanner's clicks say so.
+    for event in events:
+        if event.pk in flagged:
+            event.machine = "all_links"

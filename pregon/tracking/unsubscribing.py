@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from pregon.accounts import audit
 from pregon.accounts.models import AuditAction
+from pregon.contacts import changes
 from pregon.contacts.models import Contact, Status
 from pregon.content.models import BrandKit
+from pregon.lib import events
 from pregon.sending.models import Message
 from pregon.tracking.models import Event, EventKind
 
@@ -30,10 +32,13 @@ def unsubscribe(
 ) -> bool:
     """Unsubscribe the person ``message`` went to; False if they were not subscribed."""
     with transaction.atomic():
-        changed = Contact.objects.filter(email=message.email, status=Status.SUBSCRIBED).update(
+        leaving = Contact.objects.filter(email=message.email, status=Status.SUBSCRIBED)
+        ids = list(leaving.values_list("pk", flat=True))
+        changed = Contact.objects.filter(pk__in=ids, status=Status.SUBSCRIBED).update(
             status=Status.UNSUBSCRIBED, updated_at=timezone.now()
         )
         if changed:
+            changes.announce(events.CONTACT_UNSUBSCRIBED, ids, message=message.pk, via=via)
             Event.objects.create(kind=EventKind.UNSUBSCRIBED, message=message, detail=reason[:255])
             audit.record(
                 request,

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from pregon.tracking import webhooks
-from pregon.tracking.views import conversions, links, mailboxes
+from pregon.tracking.views import conversions, links, mailboxes, sms
 
 app_name = "tracking"
 
@@ -11,6 +11,10 @@ urlpatterns = [
     path("t/c/<str:token>", links.clicked, name="click"),
     path("t/v/<str:token>.gif", conversions.converted, name="convert"),
     path("t/v.js", conversions.script, name="conversion_script"),
+    # SMS: short links inside them, and each gateway's receipts and replies.
+    path("s/<str:token>", sms.short_link, name="sms_link"),
+    path("t/sms/<uuid:code>/dlr/", sms.receipt, name="sms_receipt"),
+    path("t/sms/<uuid:code>/entrante/", sms.inbound, name="sms_inbound"),
     # Providers' webhooks: the addresses given to each provider (docs/manual/webhooks.md).
     path(
         "t/webhooks/amazon_ses/",

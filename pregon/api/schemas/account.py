@@ -16,7 +16,8 @@ class HistoryEntryOut(Schema):
         description=gettext_lazy(
             "message; opened, clicked, converted, unsubscribed or resubscribed; "
             "hard, soft (bounces) or complaint; popup_viewed, popup_clicked, popup_closed, "
-            "popup_submitted or popup_converted (the classroom's pop-ups)."
+            "popup_submitted or popup_converted (the classroom's pop-ups); workflow (a "
+            "step of a workflow)."
         )
     )
     campaign: str = SchemaField(
@@ -32,7 +33,8 @@ class HistoryEntryOut(Schema):
     detail: str = SchemaField(
         description=gettext_lazy(
             "The link clicked, the bounce's reason, the goal converted, the reason "
-            "for unsubscribing, or the classroom page of a pop-up's event."
+            "for unsubscribing, the classroom page of a pop-up's event, or a workflow "
+            "step's node and outcome."
         )
     )
     is_machine: bool = SchemaField(
@@ -47,6 +49,8 @@ class HistoryEntryOut(Schema):
     )
     popup: str = SchemaField(description=gettext_lazy('The pop-up\'s name; "" for the rest.'))
     popup_code: UUID | None
+    workflow: str = SchemaField(description=gettext_lazy('The workflow\'s name; "" for the rest.'))
+    workflow_code: UUID | None
 
 
 class ConsumptionMonthOut(QuotaMonthOut):

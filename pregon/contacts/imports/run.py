@@ -32,9 +32,11 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from pregon.contacts import changes
 from pregon.contacts.imports import sql
 from pregon.contacts.imports.rows import Row, data_rows, row_cleaner
 from pregon.contacts.models import Field, Import, ImportStatus, MailingList
+from pregon.lib import events
 from pregon.lib.csvfile import UnreadableFile, neutralise
 
 log = logging.getLogger(__name__)
@@ -178,18 +180,23 @@ def _apply(imp: Import, attempt: int, total: int, rejected: int, report_name: st
     with transaction.atomic(), connection.cursor() as cursor:
         sql.prepare_apply(cursor)
         if imp.update_existing:
-            updated, skipped = sql.update_existing(cursor, at), 0
+            updated_ids, skipped = sql.update_existing(cursor, at), 0
         else:
-            updated, skipped = 0, sql.count_existing(cursor)
-        created = sql.insert_new(cursor, at, imp.consent_text)
+            updated_ids, skipped = [], sql.count_existing(cursor)
+        created_ids = sql.insert_new(cursor, at, imp.consent_text)
+        # Announced in batches (contacts.changes), in the import's transaction.
+        changes.announce(events.CONTACT_UPDATED, updated_ids)
+        changes.announce(events.CONTACT_CREATED, created_ids)
+        updated, created = len(updated_ids), len(created_ids)
         mailing_list = MailingList.objects.filter(pk=imp.mailing_list_id).first()
         tag_ids = list(imp.tags.values_list("pk", flat=True))
         if mailing_list or tag_ids:
             sql.find_contact_ids(cursor)
         if mailing_list:
-            sql.subscribe(cursor, mailing_list.pk, at)
+            joined = sql.subscribe(cursor, mailing_list.pk, at)
+            changes.announce(events.LIST_JOINED, joined, list=mailing_list.pk)
         for tag_id in tag_ids:
-            sql.tag(cursor, tag_id)
+            changes.announce(events.TAG_ADDED, sql.tag(cursor, tag_id), tag=tag_id)
         done = Import.objects.filter(
             pk=imp.pk, status=ImportStatus.RUNNING, attempts=attempt
         ).update(

@@ -91,8 +91,8 @@ def prepare_apply(cursor: Any) -> None:
         cursor.execute("SET LOCAL work_mem = '128MB'")
 
 
-def update_existing(cursor: Any, at: object) -> int:
-    """Update the contacts already in the database; return how many there were.
+def update_existing(cursor: Any, at: object) -> list[int]:
+    """Update the contacts already in the database; return their ids.
 
     Blank cells leave the stored value alone; custom fields are merged key by key. An
     import can move a subscribed contact to another status but never resubscribes one.
@@ -112,10 +112,11 @@ def update_existing(cursor: Any, at: object) -> int:
             updated_at = %s
         FROM {STAGING} AS s
         WHERE c.email = s.email
+        RETURNING id
         """,  # noqa: S608
         [Status.SUBSCRIBED, at],
     )
-    return cursor.rowcount
+    return [row[0] for row in cursor.fetchall()]
 
 
 def count_existing(cursor: Any) -> int:
@@ -128,8 +129,8 @@ def count_existing(cursor: Any) -> int:
     return cursor.fetchone()[0]
 
 
-def insert_new(cursor: Any, at: object, consent_text: str) -> int:
-    """Create the contacts that do not exist yet; return how many."""
+def insert_new(cursor: Any, at: object, consent_text: str) -> list[int]:
+    """Create the contacts that do not exist yet; return their ids."""
     code = "gen_random_uuid()" if connection.vendor == "postgresql" else "s.code"
     cursor.execute(
         f"""
@@ -141,10 +142,11 @@ def insert_new(cursor: Any, at: object, consent_text: str) -> int:
         FROM {STAGING} AS s
         WHERE true
         ON CONFLICT (email) DO NOTHING
+        RETURNING id
         """,  # noqa: S608
         [Status.SUBSCRIBED, ConsentSource.IMPORT, at, consent_text, at, at],
     )
-    return cursor.rowcount
+    return [row[0] for row in cursor.fetchall()]
 
 
 def find_contact_ids(cursor: Any) -> None:
@@ -161,27 +163,33 @@ def find_contact_ids(cursor: Any) -> None:
     )
 
 
-def subscribe(cursor: Any, list_id: int, at: object) -> None:
-    """Add the contacts ``find_contact_ids`` found to the list ``list_id``, if not in it yet."""
+def subscribe(cursor: Any, list_id: int, at: object) -> list[int]:
+    """Add the contacts ``find_contact_ids`` found to the list ``list_id``, if not in it yet;
+    return the ids of those who joined."""
     cursor.execute(
         f"""
         INSERT INTO {SUBSCRIPTION} (contact_id, mailing_list_id, created_at)
         SELECT id, %s, %s FROM {STAGED_IDS}
         WHERE true
         ON CONFLICT DO NOTHING
+        RETURNING contact_id
         """,  # noqa: S608
         [list_id, at],
     )
+    return [row[0] for row in cursor.fetchall()]
 
 
-def tag(cursor: Any, tag_id: int) -> None:
-    """Give the contacts ``find_contact_ids`` found the tag ``tag_id``, if they lack it."""
+def tag(cursor: Any, tag_id: int) -> list[int]:
+    """Give the contacts ``find_contact_ids`` found the tag ``tag_id``, if they lack it;
+    return the ids of those who got it."""
     cursor.execute(
         f"""
         INSERT INTO {CONTACT_TAG} (contact_id, tag_id)
         SELECT id, %s FROM {STAGED_IDS}
         WHERE true
         ON CONFLICT DO NOTHING
+        RETURNING contact_id
         """,  # noqa: S608
         [tag_id],
     )
+    return [row[0] for row in cursor.fetchall()]

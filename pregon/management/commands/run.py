@@ -22,6 +22,10 @@ class Command(BaseCommand):
             commands[f"worker-{n + 1}"] = [*pregon, "db_worker", "--queue-name", "*"]
         for n in range(settings.SENDER_WORKERS):
             commands[f"sender-{n + 1}"] = [*pregon, "runsender"]
+        # SMS are few and a gateway answers one at a time: one SMS sender is enough.
+        commands["sms-sender"] = [*pregon, "runsmssender"]
+        # Workflows' steps are rows written in batches: one worker keeps up with thousands a second.
+        commands["automation"] = [*pregon, "runautomation"]
         # The terminal's messages speak the install's language, as setup's do.
         with translation.override(settings.LANGUAGE_CODE):
             Supervisor(commands, self.stdout).run()

@@ -125,8 +125,9 @@ class ConsumptionTestCase(BaseTestCase):
 
     def test_it_keeps_to_a_few_queries(self) -> None:
         # Session, user and two-factor device; the plan's existing grants; the months
-        # (grants, one sum per month of debits); the balance (2); the ledger (grants, usage).
-        with self.assertNumQueries(10):
+        # (grants, one sum per month of debits); the balance (2); the ledger (grants, usage);
+        # the SMS balance (grants, debits).
+        with self.assertNumQueries(12):
             self.client.get(self.url)
 
     def test_an_administrator_credits_messages_back_with_a_reason(self) -> None:

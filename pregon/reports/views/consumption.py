@@ -1,5 +1,6 @@
 """The consumption of the plan (pregon.reports.consumption), and incident credits."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -16,6 +17,7 @@ from pregon.contacts.forms import bootstrap
 from pregon.reports import consumption as usage
 from pregon.sending import quota
 from pregon.sending.forms import CreditForm
+from pregon.sending.sms import quota as sms_quota
 
 
 def _credit(request: HttpRequest, form: CreditForm) -> bool:
@@ -70,6 +72,11 @@ def consumption(request: HttpRequest) -> HttpResponse:
         "figures": figures,
         "chart": chart,
         "ledger": usage.ledger(),
+        # SMS have a ledger of their own, counted in parts, as gateways bill them.
+        "sms": dict(
+            zip(("balance", "used"), sms_quota.month(), strict=True),
+            monthly=settings.SMS_QUOTA_MONTHLY,
+        ),
         "is_admin": is_admin,
         "form": bootstrap(form) if is_admin else None,
     }

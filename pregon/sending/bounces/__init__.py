@@ -21,6 +21,8 @@ from django.db.models import QuerySet
 from pregon.accounts import audit
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.contacts.models import Contact, Status, Suppression, SuppressionReason
+from pregon.lib import events
+from pregon.sending import announce
 from pregon.sending.bounces import classifier
 from pregon.sending.models import Bounce, BounceCause, BounceKind, Message
 
@@ -70,7 +72,21 @@ def record(
             Suppression.objects.get_or_create(
                 email=email, defaults={"reason": why, "note": reason[:255]}
             )
+        _announce(bounce, kind)
     return bounce
+
+
+def _announce(bounce: Bounce, kind: str) -> None:
+    """Emit the bounce or complaint, for the contacts with its address."""
+    name = events.MESSAGE_COMPLAINED if kind == BounceKind.COMPLAINT else events.MESSAGE_BOUNCED
+    extra = {"kind": kind, "email": bounce.email, "at": bounce.at.isoformat()}
+    if bounce.message_id:
+        announce.messages(name, [(bounce.message_id, extra)])
+        return
+    contacts = Contact.objects.filter(email=bounce.email).values_list("pk", flat=True)
+    events.emit(
+        name, [{"message": None, "contact": pk, "channel": "email", **extra} for pk in contacts]
+    )
 
 
 # Rows read, updated or restored at a time by reclassify(): a few megabytes of memory, and

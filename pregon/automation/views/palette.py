@@ -170,6 +170,7 @@ def _fields() -> dict[str, list[dict]]:
                 "number",
                 when=_when("mode", "duration"),
                 summary=True,
+                unit=_("min"),
             ),
             _field(
                 "date",

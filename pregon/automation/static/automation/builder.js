@@ -54,7 +54,9 @@
       .map((field) => {
         const value = config[field.name];
         const choice = (field.choices || []).find((pair) => String(pair[0]) === String(value));
-        return choice ? choice[1] : Array.isArray(value) ? value.join(", ") : String(value);
+        if (choice) return choice[1];
+        const text = Array.isArray(value) ? value.join(", ") : String(value);
+        return field.unit ? `${text} ${field.unit}` : text;
       })
       .join(" · ");
   }

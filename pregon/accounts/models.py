@@ -242,6 +242,7 @@ class AuditAction(models.TextChoices):
     DOMAIN_CHANGED = "domain_changed", _("Sending domain changed")
     POPUP_CHANGED = "popup_changed", _("Pop-up published or withdrawn")
     SITE_CHANGED = "site_changed", _("Classroom site added or removed")
+    WEBHOOK_CHANGED = "webhook_changed", _("Webhook or allowed host changed")
     WORKFLOW_CHANGED = "workflow_changed", _("Workflow activated, paused or resumed")
     # A bounce read again by a newer classifier no longer called for suppressing the address.
     BOUNCE_REREAD = "bounce_reread", _("Mailed again: its bounces were read again")
@@ -326,6 +327,11 @@ DETAIL_WORDS = {
     "withdrawn": _("withdrawn"),
     "removed": _("removed"),
     "pop-up": _("pop-up"),
+    "webhook": _("webhook"),
+    "allowed host": _("host webhooks may reach"),
+    "secret rotated": _("secret rotated"),
+    "enabled": _("enabled"),
+    "disabled": _("disabled"),
     "site": _("classroom site"),
     "bounce mailbox": _("bounce mailbox"),
     "campaign": _("campaign"),

@@ -4,7 +4,6 @@ whose form (the same address checks, the same Spanish errors) and functions thes
 """
 
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Router, Status
@@ -57,7 +56,7 @@ def webhook_create(request: HttpRequest, payload: WebhookIn) -> Status[Endpoint]
     form = EndpointForm(payload.dict())
     if not form.is_valid():
         raise invalid(form_errors(form))
-    endpoint, secret = endpoints.create(form, request.auth)
+    endpoint, secret = endpoints.create(form, request.auth, request)
     return Status(201, _with_secret(endpoint, secret))
 
 
@@ -89,9 +88,9 @@ def webhook_update(request: HttpRequest, code: str, payload: WebhookPatch) -> En
             raise invalid(form_errors(form))
         form.save()
     if enabled is True and not endpoint.is_enabled:
-        endpoints.enable(endpoint)
+        endpoints.enable(endpoint, request.auth, request)
     elif enabled is False and endpoint.is_enabled:
-        deliveries.disable(endpoint, timezone.now())
+        endpoints.disable(endpoint, request.auth, request)
     endpoint.refresh_from_db()
     return endpoint
 
@@ -103,7 +102,7 @@ def webhook_update(request: HttpRequest, code: str, payload: WebhookPatch) -> En
     summary=gettext_lazy("Delete a webhook and its deliveries"),
 )
 def webhook_delete(request: HttpRequest, code: str) -> Status[None]:
-    get_or_404(Endpoint.objects, code=code).delete()
+    endpoints.delete(get_or_404(Endpoint.objects, code=code), request.auth, request)
     return Status(204, None)
 
 
@@ -118,7 +117,7 @@ def webhook_delete(request: HttpRequest, code: str) -> Status[None]:
 )
 def webhook_rotate(request: HttpRequest, code: str) -> Endpoint:
     endpoint = get_or_404(Endpoint.objects, code=code)
-    return _with_secret(endpoint, endpoints.rotate(endpoint))
+    return _with_secret(endpoint, endpoints.rotate(endpoint, request.auth, request))
 
 
 @router.get(

@@ -1,21 +1,31 @@
-"""What administrators do to an endpoint, for the screens and the API alike."""
+"""What administrators do to an endpoint or an allowed host, for the screens and the API
+alike; each change is in the audit log."""
 
 import datetime
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
-from pregon.accounts.models import User
+from pregon.accounts import audit
+from pregon.accounts.models import AuditAction, User
 from pregon.lib import vault
-from pregon.webhooks import signing
-from pregon.webhooks.forms import EndpointForm
-from pregon.webhooks.models import Endpoint
+from pregon.webhooks import deliveries, signing
+from pregon.webhooks.forms import AllowedHostForm, EndpointForm
+from pregon.webhooks.models import AllowedHost, Endpoint
 
 # How long the previous secret still signs after a rotation.
 OVERLAP = datetime.timedelta(hours=24)
 
 
-def create(form: EndpointForm, by: User) -> tuple[Endpoint, str]:
+def _audit(request: HttpRequest | None, by: User | None, target: str, kind: str, change: str):
+    audit.record(request, AuditAction.WEBHOOK_CHANGED, target, actor=by, kind=kind, change=change)
+
+
+@transaction.atomic
+def create(
+    form: EndpointForm, by: User | None, request: HttpRequest | None = None
+) -> tuple[Endpoint, str]:
     """Save ``form``'s endpoint with a new secret; return it and the secret, in the clear
     this once (only its encrypted form is kept)."""
     secret = signing.new_secret()
@@ -23,23 +33,59 @@ def create(form: EndpointForm, by: User) -> tuple[Endpoint, str]:
     endpoint.secret = vault.encrypt(secret)
     endpoint.created_by = by
     endpoint.save()
+    _audit(request, by, endpoint.url, "webhook", "added")
     return endpoint, secret
 
 
 @transaction.atomic
-def rotate(endpoint: Endpoint) -> str:
+def rotate(endpoint: Endpoint, by: User | None, request: HttpRequest | None = None) -> str:
     """Give ``endpoint`` a new secret and return it; the old one signs too for a day."""
     secret = signing.new_secret()
     endpoint.previous_secret = endpoint.secret
     endpoint.previous_until = timezone.now() + OVERLAP
     endpoint.secret = vault.encrypt(secret)
     endpoint.save(update_fields=["secret", "previous_secret", "previous_until"])
+    _audit(request, by, endpoint.url, "webhook", "secret rotated")
     return secret
 
 
-def enable(endpoint: Endpoint) -> None:
+@transaction.atomic
+def enable(endpoint: Endpoint, by: User | None, request: HttpRequest | None = None) -> None:
     """Deliver to ``endpoint`` again: what waited leaves first, in order."""
     Endpoint.objects.filter(pk=endpoint.pk).update(
         is_enabled=True, disabled_at=None, failure_count=0
     )
     endpoint.refresh_from_db()
+    _audit(request, by, endpoint.url, "webhook", "enabled")
+
+
+@transaction.atomic
+def disable(endpoint: Endpoint, by: User | None, request: HttpRequest | None = None) -> None:
+    """Stop delivering to ``endpoint``: new events are not kept for it."""
+    if deliveries.disable(endpoint, timezone.now()):
+        _audit(request, by, endpoint.url, "webhook", "disabled")
+    endpoint.refresh_from_db()
+
+
+@transaction.atomic
+def delete(endpoint: Endpoint, by: User | None, request: HttpRequest | None = None) -> None:
+    """Delete ``endpoint`` with its delivery log."""
+    endpoint.delete()
+    _audit(request, by, endpoint.url, "webhook", "removed")
+
+
+@transaction.atomic
+def allow_host(form: AllowedHostForm, by: User, request: HttpRequest | None = None) -> AllowedHost:
+    """Let webhooks reach ``form``'s host of the office's own network."""
+    host = form.save(commit=False)
+    host.created_by = by
+    host.save()
+    _audit(request, by, host.name, "allowed host", "added")
+    return host
+
+
+@transaction.atomic
+def forget_host(host: AllowedHost, by: User, request: HttpRequest | None = None) -> None:
+    """Webhooks may no longer reach ``host``."""
+    host.delete()
+    _audit(request, by, host.name, "allowed host", "removed")

@@ -3,6 +3,7 @@ checks; the secret comes once; deliveries and their attempts can be read and sen
 
 from standardwebhooks.webhooks import Webhook
 
+from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.lib import events
 from pregon.testing.api import ApiTestCase
 from pregon.testing.webhooks import start_receiver
@@ -90,3 +91,19 @@ class WebhooksApiTestCase(ApiTestCase):
             self.call("DELETE", f"/webhooks/{body['code']}", token=self.admin).status_code, 204
         )
         self.assertFalse(Endpoint.objects.exists())
+
+    def test_changes_through_the_api_are_audited_as_the_tokens_user(self) -> None:
+        receiver = start_receiver(self)
+        code = self.call(
+            "POST",
+            "/webhooks",
+            {"url": receiver.url, "events": [events.CONTACT_CREATED]},
+            token=self.admin,
+        ).json()["code"]
+        self.call("PATCH", f"/webhooks/{code}", {"is_enabled": False}, token=self.admin)
+        self.call("DELETE", f"/webhooks/{code}", token=self.admin)
+        entries = AuditEntry.objects.filter(action=AuditAction.WEBHOOK_CHANGED).order_by("pk")
+        self.assertEqual(
+            [(entry.actor, entry.detail["change"]) for entry in entries],
+            [(self.alice, "added"), (self.alice, "disabled"), (self.alice, "removed")],
+        )

@@ -2,6 +2,7 @@ import re
 
 from standardwebhooks.webhooks import Webhook
 
+from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.lib import events
 from pregon.testing import BaseTestCase
 from pregon.testing.webhooks import start_receiver
@@ -106,3 +107,27 @@ class EndpointScreensTestCase(BaseTestCase):
         self.client.post(f"/webhooks/{endpoint.code}/activar/")
         endpoint.refresh_from_db()
         self.assertTrue(endpoint.is_enabled)
+
+    def test_each_change_is_in_the_audit_log(self) -> None:
+        receiver = start_receiver(self)  # which allows 127.0.0.1
+        self.client.post("/webhooks/hosts/", {"name": "hooks.intranet"})
+        endpoint, _secret = subscribe(self, receiver.url, [events.CONTACT_CREATED])
+        self.client.post(f"/webhooks/{endpoint.code}/rotar-secreto/")
+        self.client.post(f"/webhooks/{endpoint.code}/activar/")
+        self.client.post(f"/webhooks/{endpoint.code}/activar/")
+        self.client.post(f"/webhooks/{endpoint.code}/eliminar/")
+        host = AllowedHost.objects.get(name="hooks.intranet")
+        self.client.post(f"/webhooks/hosts/{host.pk}/quitar/")
+        entries = AuditEntry.objects.filter(action=AuditAction.WEBHOOK_CHANGED).order_by("pk")
+        self.assertEqual(
+            [(entry.actor, entry.target, entry.detail["change"]) for entry in entries],
+            [
+                (self.alice, "hooks.intranet", "added"),
+                (self.alice, receiver.url, "added"),
+                (self.alice, receiver.url, "secret rotated"),
+                (self.alice, receiver.url, "disabled"),
+                (self.alice, receiver.url, "enabled"),
+                (self.alice, receiver.url, "removed"),
+                (self.alice, "hooks.intranet", "removed"),
+            ],
+        )

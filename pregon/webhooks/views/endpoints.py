@@ -8,14 +8,13 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import Role
 from pregon.contacts.forms import bootstrap
-from pregon.webhooks import deliveries, endpoints, signing
+from pregon.webhooks import endpoints, signing
 from pregon.webhooks.forms import EVENT_LABELS, AllowedHostForm, EndpointForm
 from pregon.webhooks.models import AllowedHost, Endpoint
 
@@ -42,7 +41,7 @@ def _show_secret(request: HttpRequest, endpoint: Endpoint, secret: str) -> HttpR
 def endpoint_create(request: HttpRequest) -> HttpResponse:
     form = EndpointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        endpoint, secret = endpoints.create(form, request.user)
+        endpoint, secret = endpoints.create(form, request.user, request)
         return _show_secret(request, endpoint, secret)
     context = {
         "form": bootstrap(form),
@@ -72,7 +71,7 @@ def endpoint_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 @require_POST
 def endpoint_rotate(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     endpoint = get_object_or_404(Endpoint, code=code)
-    return _show_secret(request, endpoint, endpoints.rotate(endpoint))
+    return _show_secret(request, endpoint, endpoints.rotate(endpoint, request.user, request))
 
 
 @authorize(Role.ADMIN)
@@ -80,7 +79,7 @@ def endpoint_rotate(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 def endpoint_toggle(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     endpoint = get_object_or_404(Endpoint, code=code)
     if endpoint.is_enabled:
-        deliveries.disable(endpoint, timezone.now())
+        endpoints.disable(endpoint, request.user, request)
         messages.success(
             request,
             _(
@@ -89,7 +88,7 @@ def endpoint_toggle(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             ),
         )
     else:
-        endpoints.enable(endpoint)
+        endpoints.enable(endpoint, request.user, request)
         messages.success(request, _("Webhook enabled: waiting events leave now, in order."))
     return redirect("webhooks:detail", code=endpoint.code)
 
@@ -98,6 +97,6 @@ def endpoint_toggle(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 @require_POST
 def endpoint_delete(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     endpoint = get_object_or_404(Endpoint, code=code)
-    endpoint.delete()
+    endpoints.delete(endpoint, request.user, request)
     messages.success(request, _("Webhook deleted, with its delivery log."))
     return redirect("webhooks:index")

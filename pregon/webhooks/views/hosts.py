@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import Role
+from pregon.webhooks import endpoints
 from pregon.webhooks.forms import AllowedHostForm
 from pregon.webhooks.models import AllowedHost
 
@@ -17,9 +18,7 @@ from pregon.webhooks.models import AllowedHost
 def host_add(request: HttpRequest) -> HttpResponse:
     form = AllowedHostForm(request.POST)
     if form.is_valid():
-        host = form.save(commit=False)
-        host.created_by = request.user
-        host.save()
+        host = endpoints.allow_host(form, request.user, request)
         messages.success(request, _("Webhooks may now reach %(host)s.") % {"host": host.name})
     else:
         for error in form.errors.get("name", []):
@@ -30,6 +29,6 @@ def host_add(request: HttpRequest) -> HttpResponse:
 @authorize(Role.ADMIN)
 @require_POST
 def host_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    get_object_or_404(AllowedHost, pk=pk).delete()
+    endpoints.forget_host(get_object_or_404(AllowedHost, pk=pk), request.user, request)
     messages.success(request, _("Host removed: webhooks may no longer reach it."))
     return redirect("webhooks:index")

@@ -8,10 +8,12 @@ administrator's credit for an incident is a grant that ends with the current mon
 """
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Model, Sum
 from django.utils import timezone
 
 from pregon.sending.models import Message, MessageStatus, QuotaDebit, QuotaGrant
@@ -42,18 +44,6 @@ def plan_periods() -> list[tuple[datetime.datetime, datetime.datetime]]:
     return [(begin, _month_start(start, n + 1)) for n, begin in enumerate(starts)]
 
 
-def ensure_plan() -> None:
-    """Create the plan's monthly grants that do not exist yet (idempotent)."""
-    existing = set(
-        QuotaGrant.objects.filter(kind=QuotaGrant.PLAN).values_list("starts_at", flat=True)
-    )
-    QuotaGrant.objects.bulk_create(
-        QuotaGrant(kind=QuotaGrant.PLAN, amount=settings.QUOTA_MONTHLY, starts_at=s, ends_at=e)
-        for s, e in plan_periods()
-        if s not in existing
-    )
-
-
 Period = tuple[datetime.datetime, datetime.datetime]
 
 
@@ -63,39 +53,74 @@ def current_period(at: datetime.datetime | None = None) -> Period | None:
     return next(((s, e) for s, e in plan_periods() if s <= at < e), None)
 
 
-def balance(at: datetime.datetime | None = None) -> int:
-    """Messages that may still be sent in the current period: its grants minus its debits."""
-    at = at or timezone.now()
-    period = current_period(at)
-    return 0 if period is None else _balance_in(period, at)
+@dataclass(frozen=True)
+class Ledger:
+    """Monthly grants and debits over the plan's months: email messages here, SMS parts in
+    pregon.sending.sms.quota. ``monthly`` and ``in_flight`` are asked at each call (the
+    settings, what senders hold and may debit any moment)."""
+
+    grants: type[Model]
+    debits: type[Model]
+    monthly: Callable[[], int]
+    in_flight: Callable[[], int]
+
+    def ensure_plan(self) -> None:
+        """Create the plan's monthly grants that do not exist yet (idempotent)."""
+        plan = self.grants.PLAN
+        existing = set(self.grants.objects.filter(kind=plan).values_list("starts_at", flat=True))
+        self.grants.objects.bulk_create(
+            self.grants(kind=plan, amount=self.monthly(), starts_at=s, ends_at=e)
+            for s, e in plan_periods()
+            if s not in existing
+        )
+
+    def month(self, at: datetime.datetime | None = None) -> tuple[int, int]:
+        """The current period's (left, used), in two queries; (0, 0) outside the plan."""
+        at = at or timezone.now()
+        period = current_period(at)
+        if period is None:
+            return 0, 0
+        start, end = period
+        granted = self.grants.objects.filter(
+            starts_at__lt=end, ends_at__gt=start, starts_at__lte=at
+        )
+        debited = self.debits.objects.filter(at__gte=start, at__lt=end)
+        total_granted = granted.aggregate(total=Sum("amount"))["total"] or 0
+        total_debited = debited.aggregate(total=Sum("count"))["total"] or 0
+        return total_granted - total_debited, total_debited
+
+    def balance(self, at: datetime.datetime | None = None) -> int:
+        """What may still be sent in the current period: its grants minus its debits."""
+        return self.month(at)[0]
+
+    def available_for_claim(self) -> int:
+        """The balance less what is in flight, which may be debited any moment.
+
+        Call inside ``transaction.atomic``: it locks the period's plan grant, so that
+        workers claiming at the same time take from the balance one after another, not
+        both at once.
+        """
+        now = timezone.now()
+        period = current_period(now)
+        if period is None:
+            return 0
+        list(
+            self.grants.objects.select_for_update()
+            .filter(kind=self.grants.PLAN, starts_at=period[0])
+            .values_list("pk", flat=True)
+        )
+        return max(self.month(now)[0] - self.in_flight(), 0)
 
 
-def _balance_in(period: Period, at: datetime.datetime) -> int:
-    start, end = period
-    granted = QuotaGrant.objects.filter(starts_at__lt=end, ends_at__gt=start, starts_at__lte=at)
-    debited = QuotaDebit.objects.filter(at__gte=start, at__lt=end)
-    total_granted = granted.aggregate(total=Sum("amount"))["total"] or 0
-    total_debited = debited.aggregate(total=Sum("count"))["total"] or 0
-    return total_granted - total_debited
-
-
-def available_for_claim() -> int:
-    """The balance less the messages in flight, which may be debited any moment.
-
-    Call inside ``transaction.atomic``: it locks the period's plan grant, so that workers
-    claiming at the same time take from the balance one after another, not both at once.
-    """
-    now = timezone.now()
-    period = current_period(now)
-    if period is None:
-        return 0
-    list(
-        QuotaGrant.objects.select_for_update()
-        .filter(kind=QuotaGrant.PLAN, starts_at=period[0])
-        .values_list("pk", flat=True)
-    )
-    in_flight = Message.objects.filter(status=MessageStatus.SENDING).count()
-    return max(_balance_in(period, now) - in_flight, 0)
+EMAIL = Ledger(
+    QuotaGrant,
+    QuotaDebit,
+    monthly=lambda: settings.QUOTA_MONTHLY,
+    in_flight=lambda: Message.objects.filter(status=MessageStatus.SENDING).count(),
+)
+ensure_plan = EMAIL.ensure_plan
+balance = EMAIL.balance
+available_for_claim = EMAIL.available_for_claim
 
 
 def credit(amount: int, reason: str, user: object) -> QuotaGrant:

@@ -24,6 +24,8 @@ class Command(BaseCommand):
             commands[f"sender-{n + 1}"] = [*pregon, "runsender"]
         # SMS are few and a gateway answers one at a time: one SMS sender is enough.
         commands["sms-sender"] = [*pregon, "runsmssender"]
+        # Receipts and replies from carriers' SMSCs; it idles when no SMPP gateway is in use.
+        commands["smpp"] = [*pregon, "runsmpp"]
         # Workflows' steps are rows written in batches: one worker keeps up with thousands a second.
         commands["automation"] = [*pregon, "runautomation"]
         # The terminal's messages speak the install's language, as setup's do.

@@ -1,5 +1,8 @@
 """The SMPP gateway against a real SMPP server on 127.0.0.1 (pregon.testing.smpp)."""
 
+import smpplib.client
+import smpplib.gsm
+import smpplib.smpp
 from django.test import TestCase
 
 from pregon.contacts.models import Contact
@@ -8,6 +11,7 @@ from pregon.sending import sms
 from pregon.sending.models import GatewayKind, SmsGateway, SmsQuotaDebit, SmsStatus
 from pregon.sending.sms import quota as sms_quota
 from pregon.sending.sms import sender
+from pregon.sending.sms.gateways import Inbound, smpp
 from pregon.testing.smpp import PASSWORD, SYSTEM_ID, Smsc
 
 
@@ -62,3 +66,42 @@ class SmppGatewayTestCase(TestCase):
         self.assertEqual(message.status, SmsStatus.FAILED)
         self.assertIn("0xe", message.reply)
         self.assertEqual(self.smsc.submitted, [])
+
+
+class DeliverSmTestCase(TestCase):
+    """What a deliver_sm from an SMSC means (``smpp.read``), on PDUs as they come off the wire."""
+
+    def read(self, **fields: object) -> object:
+        numbers = smpplib.client.SimpleSequenceGenerator()
+        pdu = smpplib.smpp.make_pdu("deliver_sm", client=numbers, **fields)
+        return smpp.read(smpplib.smpp.parse_pdu(pdu.generate(), client=numbers))
+
+    def test_a_reply_is_decoded_from_gsm7_and_ucs2(self) -> None:
+        text = "¿A qué hora? Ñoño {curso} €5"
+        gsm = self.read(source_addr="987654321", short_message=smpplib.gsm.gsm_encode(text))
+        self.assertEqual(gsm, Inbound("987654321", text))
+        ucs2 = self.read(
+            source_addr_ton=1,
+            source_addr="51987654321",
+            data_coding=8,
+            short_message="Información: baja".encode("utf-16-be"),
+        )
+        self.assertEqual(ucs2, Inbound("+51987654321", "Información: baja"))
+
+    def test_a_receipt_names_its_message_and_its_state(self) -> None:
+        text = b"id:1001 sub:001 dlvrd:000 submit date:2612052300 done date:2612052301 "
+        receipt = self.read(esm_class=4, short_message=text + b"stat:REJECTD err:0B1 text:x")
+        self.assertEqual(receipt.ref, "1001")
+        self.assertFalse(receipt.delivered)
+        self.assertEqual(receipt.reason, "REJECTD err:0B1")
+        self.assertIn("3E9", receipt.also)
+        by_tlv = self.read(
+            esm_class=4,
+            short_message=b"",
+            receipted_message_id="3E9",
+            message_state=2,
+        )
+        self.assertEqual((by_tlv.ref, by_tlv.delivered), ("3E9", True))
+        self.assertIn("1001", by_tlv.also)
+        accepted = self.read(esm_class=4, short_message=text + b"stat:ACCEPTD err:000")
+        self.assertIsNone(accepted)

@@ -14,11 +14,16 @@ TIMEOUT = 10
 
 @dataclass(frozen=True)
 class Receipt:
-    """A delivery receipt: the gateway's id for the message, and whether it arrived."""
+    """A delivery receipt: the gateway's id for the message, and whether it arrived.
+
+    ``also`` holds other spellings of the same id, tried when no SMS has ``ref`` itself (an
+    SMSC may give an id in hexadecimal when it accepts a message and in decimal in its
+    receipt; see ``smpp.receipt_spellings``)."""
 
     ref: str
     delivered: bool
     reason: str = ""
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,9 @@ pregon/campaigns/scheduling.py, so the API and the UI agree on what a campaign m
 move its status does not allow is a 409, and so is editing or deleting a campaign that is
 no longer a draft: the request is well formed, but the campaign is not in a state to take
 it.
+
+An SMS campaign (``channel: "sms"``) goes through the same endpoints, checked by the SMS
+campaign form: a text instead of a subject, a sender and a template. It cannot be paused.
 """
 
 import uuid
@@ -30,7 +33,13 @@ from pregon.api.schemas.campaigns import (
     TestSendIn,
 )
 from pregon.campaigns import scheduling
-from pregon.campaigns.forms import CampaignForm, ScheduleForm, TestSendForm
+from pregon.campaigns.forms import (
+    AudienceForm,
+    CampaignForm,
+    ScheduleForm,
+    SmsCampaignForm,
+    TestSendForm,
+)
 from pregon.campaigns.models import (
     TRACKING_FIELDS,
     Campaign,
@@ -119,15 +128,19 @@ def _pk(name: str, code: str, errors: Errors) -> int | None:
     return pk
 
 
-def _campaign_form(campaign: Campaign, changes: dict[str, Any]) -> CampaignForm:
-    """The campaign form, valid, for ``campaign`` with ``changes`` (API names, codes).
+def _campaign_form(campaign: Campaign, changes: dict[str, Any]) -> AudienceForm:
+    """The campaign form (of an email, or of an SMS campaign), valid, for ``campaign`` with
+    ``changes`` (API names, codes); those its channel does not have are ignored.
 
     Raises a 422 with the form's errors and those of codes that name nothing or a template
     whose checks found an error.
     """
+    form_class = SmsCampaignForm if campaign.is_sms else CampaignForm
+    changes = {name: value for name, value in changes.items() if name in form_class.base_fields}
     data: dict[str, Any] = {
         "name": campaign.name,
         "subject": campaign.subject,
+        "sms_text": campaign.sms_text,
         "preheader": campaign.preheader,
         "sender": campaign.sender_id,
         "template": campaign.template_id,
@@ -155,7 +168,7 @@ def _campaign_form(campaign: Campaign, changes: dict[str, Any]) -> CampaignForm:
                 data[name] = pk
         else:
             data[name] = value
-    form = CampaignForm(data, instance=campaign)
+    form = form_class(data, instance=campaign)
     if not form.is_valid() or errors:
         raise invalid({**form_errors(form), **errors})
     return form
@@ -167,8 +180,11 @@ def _by_field(problems: dict[str, str]) -> Errors:
 
 
 def _move(request: HttpRequest, code: str, action: str) -> Campaign:
-    """``scheduling.move`` the campaign (pause, resume…); a 409 if its status refuses."""
+    """``scheduling.move`` the campaign (pause, resume…); a 409 if its status refuses, or
+    if it is an SMS campaign asked to pause."""
     campaign = get_or_404(Campaign.objects, code=code)
+    if action == "pause" and campaign.is_sms:
+        raise ApiError(409, _("An SMS campaign cannot be paused; cancel it to stop it."))
     try:
         scheduling.move(campaign, action, by=request)
     except IllegalTransition:
@@ -210,7 +226,9 @@ def campaign_list(request: HttpRequest, status: CampaignStatus | None = None) ->
     ),
 )
 def campaign_create(request: HttpRequest, payload: CampaignIn) -> Status[Campaign]:
-    campaign = _campaign_form(Campaign(), payload.dict()).save_new(request.user)
+    values = payload.dict()
+    campaign = Campaign(channel=values.pop("channel"))
+    campaign = _campaign_form(campaign, values).save_new(request.user)
     return Status(201, get_or_404(_campaigns(), pk=campaign.pk))
 
 
@@ -277,7 +295,8 @@ def campaign_schedule(request: HttpRequest, code: str, payload: ScheduleIn) -> C
     blockers = campaign.blockers()
     now = payload.at is None
     data = {"confirm": payload.confirm} if now else {"at": payload.at, "confirm": payload.confirm}
-    form = ScheduleForm(data, now=now, short=scheduling.is_short(blockers.count))
+    short = scheduling.is_short(blockers.count, campaign=campaign)
+    form = ScheduleForm(data, now=now, short=short)
     if not form.is_valid() or blockers.problems:
         raise invalid({**form_errors(form), **_by_field(blockers.problems)})
     try:
@@ -359,6 +378,10 @@ def campaign_send_test(
     request: HttpRequest, code: str, payload: TestSendIn
 ) -> list[dict[str, Any]]:
     campaign = get_or_404(Campaign.objects.select_related("sender__domain", "template"), code=code)
+    if campaign.is_sms:
+        raise ApiError(
+            409, _("An SMS campaign has no email to test; send a test SMS from its page.")
+        )
     form = TestSendForm(
         campaign, {"addresses": "\n".join(payload.addresses), "contact": payload.contact}
     )

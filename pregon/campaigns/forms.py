@@ -1,8 +1,9 @@
-"""Forms of the campaign screens: the campaign itself, scheduling it, and a test send."""
+"""Forms of the campaign screens: the campaign itself (an email or an SMS), scheduling it,
+and a test send."""
 
 import datetime
 import re
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -16,15 +17,19 @@ from django.utils.translation import gettext_lazy as _
 from pregon.accounts.models import User
 from pregon.campaigns.models import (
     EDITABLE_FIELDS,
+    SMS_EDITABLE_FIELDS,
     TRACKING_FIELDS,
     Campaign,
     CampaignStatus,
+    Channel,
     IllegalTransition,
 )
 from pregon.contacts.models import Contact, Field, MailingList, Segment, Status
+from pregon.contacts.normalize import normalize_phone
 from pregon.contacts.search import search as contacts_search
 from pregon.content import mergetags
 from pregon.content.models import EmailTemplate
+from pregon.sending import sms
 from pregon.sending.models import SenderIdentity
 
 MAX_TEST_ADDRESSES = 5
@@ -44,8 +49,73 @@ def unready_templates() -> list[EmailTemplate]:
     return [template for template in templates if not template.is_ready]
 
 
-class CampaignForm(forms.ModelForm):
+AUDIENCE_WIDGETS = {
+    "include_lists": forms.CheckboxSelectMultiple,
+    "include_segments": forms.CheckboxSelectMultiple,
+    "exclude_lists": forms.CheckboxSelectMultiple,
+    "exclude_segments": forms.CheckboxSelectMultiple,
+}
+
+
+class AudienceForm(forms.ModelForm):
+    """What the email and the SMS campaign forms share: the audience, and saving a draft."""
+
+    # The columns ``save_draft`` writes.
+    editable_fields: ClassVar[list[str]]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("include_lists", "exclude_lists"):
+            self.fields[name].queryset = MailingList.objects.all()
+        for name in ("include_segments", "exclude_segments"):
+            self.fields[name].queryset = Segment.objects.all()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for kind in ("lists", "segments"):
+            included = set(cleaned.get(f"include_{kind}") or [])
+            excluded = set(cleaned.get(f"exclude_{kind}") or [])
+            both = sorted(str(item) for item in included & excluded)
+            if both:
+                self.add_error(
+                    f"exclude_{kind}",
+                    _("“%(name)s” is both included and left out; choose one.") % {"name": both[0]},
+                )
+        return cleaned
+
+    def save_new(self, by: User) -> Campaign:
+        """Create the valid form's draft, with its lists and segments, as ``by``'s."""
+        campaign = self.save(commit=False)
+        campaign.created_by = by
+        with transaction.atomic():
+            campaign.save()
+            self.save_m2m()
+        return campaign
+
+    def save_draft(self) -> Campaign:
+        """Save the valid form's changes to its draft, with its lists and segments.
+
+        Raises ``IllegalTransition`` if the campaign is no longer a draft (or no longer
+        exists): it may have been scheduled while the form was open.
+        """
+        with transaction.atomic():
+            # The status is read again under a lock and left out of the UPDATE: saving every
+            # column would quietly turn a campaign scheduled meanwhile back into a draft.
+            locked = Campaign.objects.select_for_update().filter(pk=self.instance.pk)
+            status = locked.values_list("status", flat=True).first()
+            if status != CampaignStatus.DRAFT:
+                raise IllegalTransition(f"{status} -> edited")
+            campaign = self.save(commit=False)
+            campaign.updated_at = timezone.now()
+            campaign.save(update_fields=self.editable_fields)
+            self.save_m2m()
+        return campaign
+
+
+class CampaignForm(AudienceForm):
     """A draft's content and audience. Sender and template may wait: scheduling asks."""
+
+    editable_fields = EDITABLE_FIELDS
 
     class Meta:
         model = Campaign
@@ -61,12 +131,7 @@ class CampaignForm(forms.ModelForm):
             "exclude_segments",
             *TRACKING_FIELDS,
         ]
-        widgets = {
-            "include_lists": forms.CheckboxSelectMultiple,
-            "include_segments": forms.CheckboxSelectMultiple,
-            "exclude_lists": forms.CheckboxSelectMultiple,
-            "exclude_segments": forms.CheckboxSelectMultiple,
-        }
+        widgets = AUDIENCE_WIDGETS
         # The model names the UTM columns by their parameters; a person reads what they do.
         labels = {
             "utm_source": _("Source"),
@@ -111,10 +176,6 @@ class CampaignForm(forms.ModelForm):
                 only = list(self.fields[name].queryset[:2])
                 if len(only) == 1:
                     self.initial.setdefault(name, only[0].pk)
-        for name in ("include_lists", "exclude_lists"):
-            self.fields[name].queryset = MailingList.objects.all()
-        for name in ("include_segments", "exclude_segments"):
-            self.fields[name].queryset = Segment.objects.all()
 
     def clean_subject(self) -> str:
         return _checked_merge_tags(self.cleaned_data["subject"])
@@ -122,46 +183,36 @@ class CampaignForm(forms.ModelForm):
     def clean_preheader(self) -> str:
         return _checked_merge_tags(self.cleaned_data["preheader"])
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        for kind in ("lists", "segments"):
-            included = set(cleaned.get(f"include_{kind}") or [])
-            excluded = set(cleaned.get(f"exclude_{kind}") or [])
-            both = sorted(str(item) for item in included & excluded)
-            if both:
-                self.add_error(
-                    f"exclude_{kind}",
-                    _("“%(name)s” is both included and left out; choose one.") % {"name": both[0]},
-                )
-        return cleaned
 
-    def save_new(self, by: User) -> Campaign:
-        """Create the valid form's draft, with its lists and segments, as ``by``'s."""
-        campaign = self.save(commit=False)
-        campaign.created_by = by
-        with transaction.atomic():
-            campaign.save()
-            self.save_m2m()
-        return campaign
+class SmsCampaignForm(AudienceForm):
+    """An SMS campaign's draft: its name, text and audience. The text may wait: scheduling
+    asks for it."""
 
-    def save_draft(self) -> Campaign:
-        """Save the valid form's changes to its draft, with its lists and segments.
+    editable_fields = SMS_EDITABLE_FIELDS
 
-        Raises ``IllegalTransition`` if the campaign is no longer a draft (or no longer
-        exists): it may have been scheduled while the form was open.
-        """
-        with transaction.atomic():
-            # The status is read again under a lock and left out of the UPDATE: saving every
-            # column would quietly turn a campaign scheduled meanwhile back into a draft.
-            locked = Campaign.objects.select_for_update().filter(pk=self.instance.pk)
-            status = locked.values_list("status", flat=True).first()
-            if status != CampaignStatus.DRAFT:
-                raise IllegalTransition(f"{status} -> edited")
-            campaign = self.save(commit=False)
-            campaign.updated_at = timezone.now()
-            campaign.save(update_fields=EDITABLE_FIELDS)
-            self.save_m2m()
-        return campaign
+    class Meta:
+        model = Campaign
+        fields = [
+            "name",
+            "sms_text",
+            "include_lists",
+            "include_segments",
+            "exclude_lists",
+            "exclude_segments",
+        ]
+        widgets = {
+            **AUDIENCE_WIDGETS,
+            # The SMS counter (static/js/sms-counter.js) reads its labels from this element.
+            "sms_text": forms.Textarea(attrs={"rows": 4, "data-sms-counter": "sms-counter-labels"}),
+        }
+        labels = {"sms_text": _("Text")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.channel = Channel.SMS
+
+    def clean_sms_text(self) -> str:
+        return _checked_merge_tags(self.cleaned_data["sms_text"])
 
 
 def _checked_merge_tags(value: str) -> str:
@@ -296,6 +347,27 @@ class TestSendForm(forms.Form):
     def clean_contact(self) -> Contact | None:
         """The chosen contact, or the audience's first one; None if the audience is empty."""
         return self.cleaned_data.get("contact") or self.audience.first()
+
+
+class SmsTestForm(TestSendForm):
+    """A mobile number typed in, and the contact of the campaign's audience whose data the
+    test SMS shows (the first one if none is chosen)."""
+
+    addresses = None
+    phone = forms.CharField(label=_("Send a test SMS to"), max_length=30)
+    field_order = ["phone", "contact"]
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data["phone"]
+        try:
+            phone = normalize_phone(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+        if not sms.reachable(phone):
+            raise forms.ValidationError(
+                _("“%(value)s” does not take SMS: write a mobile number.") % {"value": value}
+            )
+        return phone
 
 
 def sample_audience(campaign: Campaign) -> QuerySet[Contact]:

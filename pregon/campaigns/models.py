@@ -14,8 +14,23 @@ from django.utils.translation import gettext_lazy as _
 from pregon.contacts import segments
 from pregon.contacts.models import Contact, MailingList, Segment, Status, Subscription, Suppression
 from pregon.content.models import EmailTemplate
-from pregon.sending.models import Mailing, MailingStatus, Message, MessageStatus, SenderIdentity
+from pregon.sending import sms
+from pregon.sending.models import (
+    Mailing,
+    MailingStatus,
+    Message,
+    MessageStatus,
+    SenderIdentity,
+    SmsMessage,
+    SmsStatus,
+)
+from pregon.sending.sms import gateways
 from pregon.sending.utm import Utm
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", "SMS"
 
 
 class CampaignStatus(models.TextChoices):
@@ -62,13 +77,13 @@ class IllegalTransition(Exception):
     """The campaign is not in a status it may leave for the one asked."""
 
 
-# A message in one of these is dealt with: nothing more happens to it.
-DEALT_WITH = (
-    MessageStatus.SENT,
-    MessageStatus.FAILED,
-    MessageStatus.OUTBOX,
-    MessageStatus.SKIPPED,
-)
+# A message (email or SMS) in one of these is still to be dealt with.
+PENDING = (MessageStatus.QUEUED, MessageStatus.SENDING)
+# Handed over: to a relay (email), or to a gateway (SMS, whether a receipt came back yet or
+# said it was delivered or not).
+HANDED_OVER = (MessageStatus.SENT, SmsStatus.DELIVERED, SmsStatus.UNDELIVERED)
+# The reply of the queued SMS that a cancelled campaign left unsent.
+SMS_CANCELLED = "campaign cancelled"
 
 
 @dataclass(frozen=True)
@@ -108,9 +123,9 @@ class Failure:
 
 @dataclass(frozen=True)
 class Progress:
-    """A campaign's messages by status (every status, 0 when none), and the answer most of
-    its failed messages got (None if none failed), as the campaign's page and the API show
-    them."""
+    """A campaign's messages (emails, or SMS) by status (every status of its channel, 0 when
+    none), and the answer most of its failed messages got (None if none failed), as the
+    campaign's page and the API show them."""
 
     counts: dict[str, int]
     failure: Failure | None
@@ -122,8 +137,18 @@ class Progress:
     @property
     def percent(self) -> int:
         """The share of the messages already dealt with, 0 to 100."""
-        done = sum(self.counts[status] for status in DEALT_WITH)
+        done = self.total - sum(self.counts[status] for status in PENDING)
         return done * 100 // self.total if self.total else 0
+
+    @property
+    def sent(self) -> int:
+        """The messages handed over to a relay or an SMS gateway."""
+        return sum(self.counts.get(status, 0) for status in HANDED_OVER)
+
+    @property
+    def accepted(self) -> int:
+        """The messages that went somewhere: handed over, or kept in the test mailbox."""
+        return self.sent + self.counts.get(MessageStatus.OUTBOX, 0)
 
 
 # The campaign's tracking and impact settings: edited, copied and offered by the API alike.
@@ -148,11 +173,29 @@ EDITABLE_FIELDS = [
     *TRACKING_FIELDS,
     "updated_at",
 ]
+# Those of an SMS campaign.
+SMS_EDITABLE_FIELDS = ["name", "sms_text", "updated_at"]
+# The characters an SMS campaign's text may have (about seven parts of UCS-2).
+SMS_MAX_LENGTH = 480
 
 
 class Campaign(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=150)
+    # An SMS campaign has a text instead of a subject, a sender and a template; the same
+    # audience, scheduling and status machine.
+    channel = models.CharField(
+        _("channel"), max_length=5, choices=Channel.choices, default=Channel.EMAIL
+    )
+    sms_text = models.TextField(
+        _("SMS text"),
+        max_length=SMS_MAX_LENGTH,
+        blank=True,
+        help_text=_("You may use merge tags, such as {{ nombre }}; web links are shortened."),
+    )
+    # The contacts of an SMS campaign's audience it left out when it started, because they
+    # opted out of SMS or have no mobile number.
+    sms_left_out_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
     subject = models.CharField(_("subject"), max_length=255)
     preheader = models.CharField(
         _("preheader"),
@@ -256,9 +299,23 @@ class Campaign(models.Model):
         for name, value in changes.items():
             setattr(self, name, value)
 
+    @property
+    def is_sms(self) -> bool:
+        return self.channel == Channel.SMS
+
     def audience(self) -> QuerySet[Contact]:
-        """The contacts the campaign goes to: on an included list or in an included segment,
-        on no excluded list and in no excluded segment, subscribed and not suppressed."""
+        """The contacts the campaign goes to: those ``chosen``; for an email, subscribed and
+        not suppressed; for an SMS, not opted out of SMS and with a phone (which
+        ``sms.recipients`` checks takes SMS). Each channel keeps its own opt-outs."""
+        contacts = self.chosen()
+        if self.is_sms:
+            return contacts.filter(sms_opted_out_at__isnull=True).exclude(phone="")
+        contacts = contacts.filter(status=Status.SUBSCRIBED)
+        return contacts.exclude(Exists(Suppression.objects.filter(email=OuterRef("email"))))
+
+    def chosen(self) -> QuerySet[Contact]:
+        """The contacts on an included list or in an included segment, on no excluded list
+        and in no excluded segment, whatever their channels' opt-outs."""
         included = Q(pk__in=[])
         list_ids = list(self.include_lists.values_list("pk", flat=True))
         if list_ids:
@@ -268,7 +325,7 @@ class Campaign(models.Model):
             included |= Q(Exists(on_lists))
         for segment in self.include_segments.all():
             included |= segments.to_q(segment.rules)
-        contacts = Contact.objects.filter(included, status=Status.SUBSCRIBED)
+        contacts = Contact.objects.filter(included)
         excluded_lists = list(self.exclude_lists.values_list("pk", flat=True))
         if excluded_lists:
             contacts = contacts.exclude(
@@ -280,7 +337,7 @@ class Campaign(models.Model):
             )
         for segment in self.exclude_segments.all():
             contacts = contacts.exclude(segments.to_q(segment.rules))
-        return contacts.exclude(Exists(Suppression.objects.filter(email=OuterRef("email"))))
+        return contacts
 
     def list_id(self) -> str:
         """The List-Id (RFC 2919) of its messages: an id of the lists and segments it goes
@@ -299,8 +356,17 @@ class Campaign(models.Model):
 
     def missing(self) -> dict[str, str]:
         """What it lacks before anything, even a test, can be sent, by field: its sender,
-        its template."""
+        its template; for an SMS, its text and a gateway in use."""
         found = {}
+        if self.is_sms:
+            if not self.sms_text.strip():
+                found["sms_text"] = gettext("Write the text of the SMS.")
+            if gateways.active() is None:
+                found["gateway"] = gettext(
+                    "No SMS gateway is in use: an administrator sets one up on the SMS "
+                    "gateways page."
+                )
+            return found
         if self.sender_id is None:
             found["sender"] = gettext("Choose a sender.")
         if self.template_id is None:
@@ -320,6 +386,11 @@ class Campaign(models.Model):
             problems["audience"] = gettext("The audience cannot be counted: %(error)s") % {
                 "error": error
             }
+        elif count == 0 and self.is_sms:
+            problems["audience"] = gettext(
+                "Nobody would receive it: choose lists or segments with contacts who have a "
+                "mobile phone and have not opted out of SMS."
+            )
         elif count == 0:
             problems["audience"] = gettext(
                 "Nobody would receive it: choose lists or segments with subscribed contacts."
@@ -336,6 +407,8 @@ class Campaign(models.Model):
         if self.mailing_id:
             count = getattr(self, "message_count", None)
             return self.mailing.messages.count() if count is None else count
+        if self.is_sms and self.started_at:
+            return SmsMessage.objects.filter(campaign_id=self.pk).count()
         if self.status not in (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED):
             return None
         return self._audience_count()[0]
@@ -343,14 +416,18 @@ class Campaign(models.Model):
     def _audience_count(self) -> tuple[int | None, str]:
         """How many contacts it would go to now; or None, and why it can't be told."""
         try:
+            if self.is_sms:
+                return sum(1 for _recipient in sms.recipients(self.audience())), ""
             return self.audience().count(), ""
         except ValueError as error:
             # A segment whose rules name a list, tag or field that was deleted since.
             return None, str(error)
 
     def progress(self) -> Progress:
-        """Its messages by status, and their commonest failure; all zero until it has
-        started."""
+        """Its messages (emails, or SMS) by status, and their commonest failure; all zero
+        until it has started."""
+        if self.is_sms:
+            return self._sms_progress()
         counts = dict.fromkeys(MessageStatus.values, 0)
         if self.mailing_id:
             rows = Message.objects.filter(mailing_id=self.mailing_id).values_list("status")
@@ -368,6 +445,22 @@ class Campaign(models.Model):
             .first()
         )
         return Failure(row["smtp_code"], row["reply"], row["n"]) if row else None
+
+    def _sms_progress(self) -> Progress:
+        counts = dict.fromkeys(SmsStatus.values, 0)
+        messages = SmsMessage.objects.filter(campaign_id=self.pk).order_by()
+        counts.update(dict(messages.values_list("status").annotate(n=Count("id"))))
+        failure = None
+        if counts[SmsStatus.FAILED]:
+            row = (
+                messages.filter(status=SmsStatus.FAILED)
+                .values("reply")
+                .annotate(n=Count("id"))
+                .order_by("-n", "reply")
+                .first()
+            )
+            failure = Failure(None, row["reply"], row["n"])
+        return Progress(counts, failure)
 
     def utm(self) -> Utm | None:
         """The UTM tags its links get, or None if it adds none; empty values take defaults."""
@@ -393,6 +486,10 @@ class Campaign(models.Model):
         self.move(CampaignStatus.DRAFT, scheduled_at=None)
 
     def pause(self) -> None:
+        """Stop handing messages over until resumed. Raises ``IllegalTransition`` for an SMS
+        campaign, whose SMS the sender hands over regardless: it can only be cancelled."""
+        if self.is_sms:
+            raise IllegalTransition(f"{self.status} -> paused (SMS)")
         with transaction.atomic():
             self.move(CampaignStatus.PAUSED)
             Mailing.objects.filter(pk=self.mailing_id).update(status=MailingStatus.PAUSED)
@@ -405,16 +502,23 @@ class Campaign(models.Model):
             )
 
     def cancel(self) -> None:
-        """Stop for good: messages not sent yet never will be."""
+        """Stop for good: messages not sent yet never will be (queued SMS are marked
+        skipped, with the reason)."""
         with transaction.atomic():
             self.move(CampaignStatus.CANCELLED, finished_at=timezone.now())
             if self.mailing_id:
                 Mailing.objects.filter(pk=self.mailing_id).update(status=MailingStatus.CANCELLED)
+            if self.is_sms:
+                SmsMessage.objects.filter(campaign_id=self.pk, status=SmsStatus.QUEUED).update(
+                    status=SmsStatus.SKIPPED, reply=SMS_CANCELLED
+                )
 
     def duplicate(self, user: object) -> "Campaign":
         """A new draft with the same content, sender and audience."""
         copy = Campaign.objects.create(
             name=str(_("Copy of %(name)s") % {"name": self.name})[:150],
+            channel=self.channel,
+            sms_text=self.sms_text,
             subject=self.subject,
             preheader=self.preheader,
             sender=self.sender,

@@ -4,9 +4,11 @@ scheduler's, which starts campaigns on time and keeps their status in step with 
 mailing.
 
 The scheduler's tick (pregon/scheduler.py) calls ``start_due_campaigns`` and
-``follow_mailings`` every few seconds. "Send now" schedules a campaign for now, so every
-start goes through here: a restart between a campaign's time and its start only delays it
-to the next tick.
+``follow_mailings`` every few seconds. An SMS campaign takes the same path: it starts by
+queueing its SMS (``sms.enqueue_many``) and ends when none is left to hand over.
+
+"Send now" schedules a campaign for now, so every start goes through here: a restart
+between a campaign's time and its start only delays it to the next tick.
 """
 
 import datetime
@@ -20,11 +22,13 @@ from django.utils import timezone
 from pregon.accounts import audit
 from pregon.accounts.models import AuditAction
 from pregon.campaigns import notices
-from pregon.campaigns.models import Campaign, CampaignStatus, IllegalTransition
+from pregon.campaigns.models import PENDING, Campaign, CampaignStatus, Channel, IllegalTransition
 from pregon.content import preheader
 from pregon.lib import events
-from pregon.sending import engine, links, quota
-from pregon.sending.models import Mailing, MailingStatus, MessageStatus
+from pregon.sending import engine, links, quota, sms
+from pregon.sending.models import Mailing, MailingStatus, MessageStatus, SmsMessage
+from pregon.sending.sms import encoding
+from pregon.sending.sms import quota as sms_quota
 
 log = logging.getLogger(__name__)
 
@@ -37,19 +41,27 @@ class CannotStart(Exception):
 STOPPED = {"pause": "paused", "cancel": "cancelled"}
 
 
-def messages_left() -> int:
-    """The messages that may still be sent this month. The plan's monthly grants are
-    created first if they are not yet (idempotent)."""
-    quota.ensure_plan()
-    return quota.balance()
+def messages_left(channel: str = Channel.EMAIL) -> int:
+    """The messages (emails; for the SMS channel, SMS parts) that may still be sent this
+    month. The plan's monthly grants are created first if they are not yet (idempotent)."""
+    ledger = sms_quota if channel == Channel.SMS else quota
+    ledger.ensure_plan()
+    return ledger.balance()
 
 
-def is_short(count: int | None, left: int | None = None) -> bool:
+def is_short(count: int | None, left: int | None = None, campaign: Campaign | None = None) -> bool:
     """Whether ``count`` recipients (None: not known) outnumber the messages left this
-    month (``left``, read if not given): scheduling them then needs a confirmation."""
+    month (``left``, read if not given): scheduling them then needs a confirmation.
+
+    For an SMS ``campaign`` each recipient takes the parts its text does (merge tags
+    counted as written), and the SMS balance is read.
+    """
     if count is None:
         return False
-    return count > (messages_left() if left is None else left)
+    channel = campaign.channel if campaign is not None else Channel.EMAIL
+    if channel == Channel.SMS:
+        count *= max(encoding.count(campaign.sms_text).segments, 1)
+    return count > (messages_left(channel) if left is None else left)
 
 
 def schedule(campaign: Campaign, at: datetime.datetime, by: HttpRequest) -> None:
@@ -103,6 +115,8 @@ def start(campaign: Campaign) -> int:
     Raises ``IllegalTransition`` if the campaign is not draft or scheduled any more, and
     ``CannotStart`` if something it needs went missing since it was scheduled.
     """
+    if campaign.is_sms:
+        return _start_sms(campaign)
     template = campaign.template
     if campaign.sender is None or template is None or not template.is_ready:
         raise CannotStart("no sender, or no template ready to send")
@@ -133,9 +147,34 @@ def start(campaign: Campaign) -> int:
         return count
 
 
+def _start_sms(campaign: Campaign) -> int:
+    """Queue an SMS campaign's text for its audience; return the count. The SMS are keyed
+    ``c<campaign>:<contact>``, so a start that ran again would queue nobody twice."""
+    if not campaign.sms_text.strip():
+        raise CannotStart("no SMS text")
+    with transaction.atomic():
+        campaign.move(
+            CampaignStatus.SENDING,
+            allowed={CampaignStatus.DRAFT, CampaignStatus.SCHEDULED},
+            started_at=timezone.now(),
+        )
+        count = sms.enqueue_many(
+            campaign.audience(), campaign.sms_text, f"c{campaign.pk}:", campaign_id=campaign.pk
+        )
+        campaign.sms_left_out_count = campaign.chosen().count() - count
+        campaign.save(update_fields=["sms_left_out_count"])
+        _announce(events.CAMPAIGN_STARTED, campaign, messages=count)
+        return count
+
+
 def _announce(name: str, campaign: Campaign, **extra: object) -> None:
     """Emit a campaign's start or end on the event bus, in the caller's transaction."""
-    payload = {"campaign": campaign.pk, "code": str(campaign.code), "name": campaign.name}
+    payload = {
+        "campaign": campaign.pk,
+        "code": str(campaign.code),
+        "name": campaign.name,
+        "channel": campaign.channel,
+    }
     events.emit(name, [{**payload, **extra, "at": timezone.now().isoformat()}])
 
 
@@ -179,6 +218,11 @@ def follow_mailings() -> None:
                 continue
     sending = Campaign.objects.filter(status=CampaignStatus.SENDING).select_related("mailing")
     for campaign in sending:
+        if campaign.is_sms:
+            left = SmsMessage.objects.filter(campaign_id=campaign.pk, status__in=PENDING)
+            if not left.exists():
+                finish(campaign)
+            continue
         mailing = campaign.mailing
         if mailing.status == MailingStatus.PAUSED:
             campaign.move(CampaignStatus.PAUSED)
@@ -192,10 +236,10 @@ def finish(campaign: Campaign) -> None:
     """End a campaign whose messages are all dealt with: "sent" if none failed, "failed" if
     not one was accepted, "sent with errors" otherwise. The person who created a campaign
     with failures is told by email why (``notices.tell_owner``)."""
-    counts = campaign.progress().counts
-    if not counts[MessageStatus.FAILED]:
+    progress = campaign.progress()
+    if not progress.counts[MessageStatus.FAILED]:
         status = CampaignStatus.SENT
-    elif counts[MessageStatus.SENT] or counts[MessageStatus.OUTBOX]:
+    elif progress.accepted:
         status = CampaignStatus.SENT_WITH_ERRORS
     else:
         status = CampaignStatus.FAILED

@@ -8,6 +8,7 @@ urlpatterns = [
     # The list and the draft (views/campaigns.py).
     path("", campaigns.campaign_index, name="index"),
     path("nueva/", campaigns.campaign_create, name="create"),
+    path("nueva-sms/", campaigns.sms_campaign_create, name="create_sms"),
     path("<uuid:code>/editar/", campaigns.campaign_edit, name="edit"),
     path("<uuid:code>/eliminar/", campaigns.campaign_delete, name="delete"),
     path("<uuid:code>/duplicar/", campaigns.campaign_duplicate, name="duplicate"),
@@ -21,4 +22,5 @@ urlpatterns = [
     path("<uuid:code>/reanudar/", sending.campaign_resume, name="resume"),
     path("<uuid:code>/cancelar/", sending.campaign_cancel, name="cancel"),
     path("<uuid:code>/prueba/", sending.campaign_test, name="test"),
+    path("<uuid:code>/prueba-sms/", sending.campaign_test_sms, name="test_sms"),
 ]

@@ -1,7 +1,7 @@
 """The schemas of routes_campaigns.py: campaigns, scheduling, progress and test sends."""
 
 import datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from django.utils.translation import gettext_lazy
@@ -15,8 +15,25 @@ from pregon.campaigns.models import Campaign
 
 class CampaignIn(InputSchema):
     name: str
+    channel: Literal["email", "sms"] = SchemaField(
+        "email",
+        description=gettext_lazy(
+            "email, or sms: an SMS campaign has a text (sms_text) instead of a subject, a "
+            "sender and a template, which it ignores. It cannot be changed afterwards."
+        ),
+    )
     subject: str = SchemaField(
-        ..., description=gettext_lazy("May use merge tags, such as {{ nombre }}.")
+        "",
+        description=gettext_lazy(
+            "Required for an email campaign; may use merge tags, such as {{ nombre }}."
+        ),
+    )
+    sms_text: str = SchemaField(
+        "",
+        description=gettext_lazy(
+            "The text of an SMS campaign; may use merge tags, such as {{ nombre }}, and may "
+            "wait until scheduling. Its web links are shortened and their clicks counted."
+        ),
     )
     preheader: str = SchemaField(
         "", description=gettext_lazy("The line inbox lists show after the subject.")
@@ -75,6 +92,7 @@ class CampaignPatch(InputSchema):
 
     name: str | None = None
     subject: str | None = None
+    sms_text: str | None = None
     preheader: str | None = None
     sender: str | None = None
     template: str | None = None
@@ -99,7 +117,9 @@ def _codes(related: Any) -> list[UUID]:
 class CampaignOut(Schema):
     code: UUID
     name: str
+    channel: str = SchemaField(..., description=gettext_lazy("email or sms."))
     subject: str
+    sms_text: str
     preheader: str
     sender: UUID | None
     template: UUID | None
@@ -208,7 +228,9 @@ class ProgressOut(Schema):
         description=gettext_lazy(
             "Messages by status: queued, sending, sent, failed, outbox (kept in the "
             "local test mailbox, as no relay was in use: they reached nobody) and skipped (no "
-            "longer subscribed)."
+            "longer subscribed). For an SMS campaign, its SMS by status: queued, sending, "
+            "sent, delivered, undelivered, failed and skipped (opted out since, or the "
+            "campaign was cancelled)."
         ),
     )
     total: int

@@ -1,5 +1,6 @@
-"""Campaign screens that write the draft: the list, create, edit, delete and duplicate; and
-the helpers the sending screens (views/sending.py) share with them."""
+"""Campaign screens that write the draft: the list, create (an email or an SMS campaign),
+edit, delete and duplicate; and the helpers the sending screens (views/sending.py) share
+with them."""
 
 import uuid
 
@@ -16,10 +17,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import Role
 from pregon.campaigns import scheduling
-from pregon.campaigns.forms import CampaignForm, unready_templates
-from pregon.campaigns.models import Campaign, CampaignStatus, IllegalTransition
+from pregon.campaigns.forms import AudienceForm, CampaignForm, SmsCampaignForm, unready_templates
+from pregon.campaigns.models import HANDED_OVER, Campaign, CampaignStatus, IllegalTransition
 from pregon.contacts.forms import bootstrap
-from pregon.sending.models import MessageStatus
+from pregon.sending.models import MessageStatus, SmsMessage
+from pregon.sending.views.sms import counter_labels
 
 PAGE_SIZE = 50
 
@@ -50,14 +52,39 @@ def campaign_index(request: HttpRequest) -> HttpResponse:
         ),
     ).order_by("-created_at", "-pk")
     page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(campaign, campaign.recipient_count()) for campaign in page]
+    shown = list(page)
+    _count_sms_sent(shown)
+    rows = [(campaign, campaign.recipient_count()) for campaign in shown]
     context = {"page": page, "rows": rows, "time_zone": timezone.get_current_timezone_name()}
     return render(request, "campaigns/campaign_index.html", context)
 
 
+def _count_sms_sent(campaigns: list[Campaign]) -> None:
+    """Set ``sent_count`` of the SMS campaigns among ``campaigns``: their SMS handed over to
+    a gateway, in one query for the page."""
+    texts = {campaign.pk: campaign for campaign in campaigns if campaign.is_sms}
+    rows = (
+        SmsMessage.objects.filter(campaign_id__in=list(texts), status__in=HANDED_OVER)
+        .order_by()
+        .values_list("campaign_id")
+        .annotate(n=Count("id"))
+    )
+    sent = dict(rows)
+    for pk, campaign in texts.items():
+        campaign.sent_count = sent.get(pk, 0)
+
+
 @authorize(Role.EDITOR)
 def campaign_create(request: HttpRequest) -> HttpResponse:
-    form = CampaignForm(request.POST or None)
+    return _create(request, CampaignForm(request.POST or None))
+
+
+@authorize(Role.EDITOR)
+def sms_campaign_create(request: HttpRequest) -> HttpResponse:
+    return _create(request, SmsCampaignForm(request.POST or None))
+
+
+def _create(request: HttpRequest, form: AudienceForm) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         campaign = form.save_new(request.user)
         messages.success(request, _("Campaign “%(name)s” created.") % {"name": campaign.name})
@@ -71,7 +98,8 @@ def campaign_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     if campaign.status != CampaignStatus.DRAFT:
         messages.error(request, _("Only a draft can be edited; unschedule it first."))
         return redirect(detail_url(campaign))
-    form = CampaignForm(request.POST or None, instance=campaign)
+    form_class = SmsCampaignForm if campaign.is_sms else CampaignForm
+    form = form_class(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
         try:
             form.save_draft()
@@ -114,12 +142,16 @@ def campaign_duplicate(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     return redirect(reverse("campaigns:edit", args=[copy.code]))
 
 
-def _form_page(request: HttpRequest, form: CampaignForm, campaign: Campaign | None) -> HttpResponse:
+def _form_page(request: HttpRequest, form: AudienceForm, campaign: Campaign | None) -> HttpResponse:
     context = {
         "form": bootstrap(form),
         "campaign": campaign,
-        "unready_templates": unready_templates(),
-        "title": _("Edit campaign") if campaign else _("New campaign"),
         "cancel_url": detail_url(campaign) if campaign else reverse("campaigns:index"),
     }
+    if form.instance.is_sms:
+        context["title"] = _("Edit SMS campaign") if campaign else _("New SMS campaign")
+        context["counter_labels"] = counter_labels()
+        return render(request, "campaigns/sms_campaign_form.html", context)
+    context["title"] = _("Edit campaign") if campaign else _("New campaign")
+    context["unready_templates"] = unready_templates()
     return render(request, "campaigns/campaign_form.html", context)

@@ -1,5 +1,6 @@
 """Campaign screens that send: the detail page with its buttons (send now, schedule and its
-confirmation, unschedule, pause, resume, cancel, test send) and its live progress card."""
+confirmation, unschedule, pause, resume, cancel, test send or test SMS) and its live
+progress card (with an SMS campaign's report)."""
 
 import datetime
 import uuid
@@ -16,13 +17,17 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import Role
-from pregon.campaigns import scheduling
-from pregon.campaigns.forms import ScheduleForm, TestSendForm
+from pregon.campaigns import scheduling, sms
+from pregon.campaigns.forms import ScheduleForm, SmsTestForm, TestSendForm
 from pregon.campaigns.models import FINAL, TRANSITIONS, Campaign, CampaignStatus, IllegalTransition
 from pregon.campaigns.views.campaigns import campaign_or_404, changed_meanwhile, detail_url
 from pregon.contacts.forms import bootstrap
 from pregon.content.preflight import placeholder_links_check
+from pregon.content.render import InvalidTemplate
+from pregon.lib import vault
 from pregon.sending import deliverability, engine, transports
+from pregon.sending.sms.encoding import count as sms_count
+from pregon.sending.transports import Outcome
 
 # The "send now" form sits beside the scheduling one, so its ids need another prefix.
 NOW_ID = "now_%s"
@@ -33,16 +38,28 @@ TEST_SENT = "campaign_test_sent"
 def _template_warning(campaign: Campaign) -> str:
     """Advice about the template that does not stop the send: links to Pregón itself or to
     sample addresses, asked again of its HTML since the template may predate the check."""
-    if campaign.template_id is None:
+    if campaign.template_id is None or campaign.is_sms:
         return ""
     check = placeholder_links_check(campaign.template.html)
     return check.message if check else ""
 
 
 def _progress(campaign: Campaign) -> dict[str, object]:
-    """What the progress card shows (campaigns/progress.html): ``Campaign.progress``, and
-    whether the card polls for more."""
-    return {"progress": campaign.progress(), "polling": campaign.status not in FINAL}
+    """What the progress card shows (campaigns/progress.html, or sms_progress.html with the
+    SMS campaign's report): ``Campaign.progress``, and whether the card polls for more."""
+    context = {"progress": campaign.progress(), "polling": campaign.status not in FINAL}
+    if campaign.is_sms and campaign.started_at:
+        context["report"] = sms.report(campaign)
+    return context
+
+
+def _progress_template(campaign: Campaign) -> str:
+    return "campaigns/sms_progress.html" if campaign.is_sms else "campaigns/progress.html"
+
+
+def _test_mailbox_only(campaign: Campaign) -> bool:
+    """Whether its emails would go to the local test mailbox (never for an SMS)."""
+    return not campaign.is_sms and not transports.in_use().exists()
 
 
 def _detail_page(
@@ -56,12 +73,12 @@ def _detail_page(
     count = None
     blockers: list[str] = []
     template_warning = ""
-    balance = scheduling.messages_left()
+    balance = scheduling.messages_left(campaign.channel)
     if campaign.status in (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED):
         found = campaign.blockers()
         count, blockers = found.count, list(found.problems.values())
         template_warning = _template_warning(campaign)
-    short = scheduling.is_short(count, balance)
+    short = scheduling.is_short(count, balance, campaign)
     context = {
         "campaign": campaign,
         "count": count,
@@ -70,7 +87,7 @@ def _detail_page(
         "short": short,
         "domain_warning": deliverability.unverified_warning(campaign.sender),
         "template_warning": template_warning,
-        "test_mailbox_only": not transports.in_use().exists(),
+        "test_mailbox_only": _test_mailbox_only(campaign),
         "schedule_form": bootstrap(schedule_form or ScheduleForm(short=short)),
         "now_form": bootstrap(now_form or ScheduleForm(now=True, short=short, auto_id=NOW_ID)),
         "test_form": bootstrap(test_form or _test_form(request, campaign)),
@@ -80,13 +97,18 @@ def _detail_page(
         "can_cancel": campaign.status in TRANSITIONS[CampaignStatus.CANCELLED],
         "time_zone": timezone.get_current_timezone_name(),
     }
+    if campaign.is_sms:
+        context["sms_parts"] = sms_count(campaign.sms_text)
     return render(request, "campaigns/campaign_detail.html", context)
 
 
 def _test_form(request: HttpRequest, campaign: Campaign) -> TestSendForm:
-    """A blank test send: to the user's own address, with the data of the audience's first
-    contact, or of the first one that matches the search of sample contacts."""
+    """A blank test send: to the user's own address (an SMS: to a number to type), with the
+    data of the audience's first contact, or of the first one that matches the search of
+    sample contacts."""
     search = request.GET.get("muestra", "").strip()
+    if campaign.is_sms:
+        return SmsTestForm(campaign, search=search)
     return TestSendForm(campaign, initial={"addresses": request.user.email}, search=search)
 
 
@@ -123,7 +145,7 @@ def _schedule(request: HttpRequest, campaign: Campaign, now: bool) -> HttpRespon
         for problem in blockers.problems.values():
             messages.error(request, problem)
         return redirect(detail_url(campaign))
-    short = scheduling.is_short(blockers.count)
+    short = scheduling.is_short(blockers.count, campaign=campaign)
     form = ScheduleForm(request.POST, now=now, short=short, auto_id=NOW_ID if now else "id_%s")
     if not form.is_valid():
         if now:
@@ -171,8 +193,9 @@ def _confirm_page(
         "date": formats.date_format(local, "DATE_FORMAT"),
         "time": f"{local:%H:%M}",
         "time_zone": settings.TIME_ZONE,
-        "short": scheduling.is_short(count),
-        "test_mailbox_only": not transports.in_use().exists(),
+        "short": scheduling.is_short(count, campaign=campaign),
+        "test_mailbox_only": _test_mailbox_only(campaign),
+        "sms_parts": sms_count(campaign.sms_text) if campaign.is_sms else None,
         "domain_warning": deliverability.unverified_warning(campaign.sender),
         "template_warning": _template_warning(campaign),
         "hidden": hidden,
@@ -238,6 +261,8 @@ def campaign_cancel(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 def campaign_test(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     """Send the campaign as it stands to up to five addresses, and show each outcome."""
     campaign = campaign_or_404(code)
+    if campaign.is_sms:
+        return redirect(detail_url(campaign))  # Its test is a test SMS (campaign_test_sms).
     form = TestSendForm(campaign, request.POST)
     if form.is_valid():
         if campaign.missing():
@@ -261,6 +286,47 @@ def campaign_test(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 
 
 @authorize(Role.EDITOR)
+@require_POST
+def campaign_test_sms(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Send the SMS campaign's text, as the chosen contact would get it, to a number typed
+    in, through the gateway in use; say what the gateway answered."""
+    campaign = campaign_or_404(code)
+    if not campaign.is_sms:
+        return redirect(detail_url(campaign))
+    form = SmsTestForm(campaign, request.POST)
+    if form.is_valid() and campaign.missing():
+        form.add_error(None, _("Write the text and set up an SMS gateway before sending a test."))
+    if not form.is_valid():
+        return _detail_page(request, campaign, test_form=form)
+    phone = form.cleaned_data["phone"]
+    try:
+        result = sms.send_test(campaign, phone, form.cleaned_data["contact"])
+    except InvalidTemplate as error:
+        messages.error(request, str(error))
+        return redirect(detail_url(campaign) + "#campaign-test")
+    except vault.InvalidToken:
+        messages.error(
+            request,
+            _(
+                "The SMS gateway's stored secret can no longer be read; an administrator "
+                "enters it again."
+            ),
+        )
+        return redirect(detail_url(campaign) + "#campaign-test")
+    values = {"phone": phone, "reply": result.reply or "—"}
+    if result.outcome == Outcome.SENT:
+        campaign.record_test()
+        messages.success(request, _("The gateway accepted the test SMS to %(phone)s.") % values)
+    elif result.outcome == Outcome.RETRY:
+        messages.warning(
+            request, _("The gateway did not take the test SMS for now: %(reply)s") % values
+        )
+    else:
+        messages.error(request, _("The gateway refused the test SMS: %(reply)s") % values)
+    return redirect(detail_url(campaign) + "#campaign-test")
+
+
+@authorize(Role.EDITOR)
 def campaign_progress(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     """The progress card alone, which the detail page polls every 2 seconds.
 
@@ -271,4 +337,5 @@ def campaign_progress(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     shown = request.GET.get("shown")
     if request.htmx and shown and shown != campaign.status:
         return HttpResponseClientRefresh()
-    return render(request, "campaigns/progress.html", {"campaign": campaign, **_progress(campaign)})
+    context = {"campaign": campaign, **_progress(campaign)}
+    return render(request, _progress_template(campaign), context)

@@ -1,6 +1,7 @@
 """Workflows in the API's route table: enrol a contact in a workflow through its "API
-call" trigger (pregon.automation.entry.enrol_contact, as the trigger's help describes).
-api.py adds this router to its API."""
+call" trigger (pregon.automation.entry.enrol_contact, as the trigger's help describes), and
+read a workflow's report (pregon.automation.stats, as the report page shows it). api.py adds
+this router to its API."""
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -8,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Router
 
+from pregon.api import auth
 from pregon.api.errors import ERRORS, ApiError, get_or_404, invalid
-from pregon.api.schemas.automation import EnrolIn, EnrolOut
-from pregon.automation import entry
+from pregon.api.schemas.automation import EnrolIn, EnrolOut, WorkflowReportOut
+from pregon.automation import entry, stats
 from pregon.automation.models import Workflow, WorkflowStatus
 from pregon.contacts.models import Contact
 from pregon.contacts.normalize import normalize_email
@@ -65,3 +67,27 @@ def automation_enrol(request: HttpRequest, code: str, payload: EnrolIn) -> Enrol
         else _("The contact may not enter the workflow now (its entry rule).")
     )
     return EnrolOut(enrolled=enrolled, detail=detail)
+
+
+@router.get(
+    "/automations/{code}/report",
+    response={200: WorkflowReportOut, **ERRORS},
+    auth=auth.ANALYST,
+    summary=gettext_lazy("Get a workflow's report"),
+    description=gettext_lazy(
+        "The workflow's figures (contacts entered, in progress, completed, at the goal and "
+        "failed; emails, SMS and webhook calls) and each step's, in the graph's order: "
+        "contacts waiting there and gone through, and what its messages did. Opens and "
+        "clicks are people's (machines' are left out), as on the report page. A figure a "
+        "step's type does not have is null."
+    ),
+)
+def automation_report(request: HttpRequest, code: str) -> dict:
+    workflow = get_or_404(Workflow.objects.all(), code=code)
+    return {
+        "workflow": str(workflow.code),
+        "name": workflow.name,
+        "status": workflow.status,
+        "figures": stats.figures(workflow),
+        "steps": stats.steps(workflow, stats.node_figures(workflow)),
+    }

@@ -12,6 +12,7 @@ is on no path: a contact who converts with its goal leaves the workflow wherever
 Each type's config is described and checked in ``pregon.automation.nodes``.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,9 +72,13 @@ def label(node: dict) -> str:
     return f"{nodes.type_label(node.get('type', ''))} ({node.get('id', '?')})"
 
 
-def validate(data: Any) -> list[str]:
+def validate(data: Any, occupied: Iterable[str] = ()) -> list[str]:
     """Every problem that keeps ``data`` from running, in words for the person who built it
-    (empty: the graph may be activated)."""
+    (empty: the graph may be activated).
+
+    ``occupied`` names the nodes where contacts are now: such a node may be left with
+    nothing leading into it, so that nobody else enters it while its contacts finish it
+    and go on from its exits."""
     problems = _structure(data)
     if problems:
         return problems
@@ -82,7 +87,7 @@ def validate(data: Any) -> list[str]:
     if not graph.triggers():
         problems.append(_("Add a trigger: it says who enters the workflow."))
     problems += _exits(graph)
-    problems += _unreachable(graph)
+    problems += _unreachable(graph, set(occupied))
     problems += _cycles(graph)
     for node in graph.nodes.values():
         problems += [f"{label(node)}: {problem}" for problem in nodes.check(node)]
@@ -150,9 +155,9 @@ def _exits(graph: Graph) -> list[str]:
     return problems
 
 
-def _unreachable(graph: Graph) -> list[str]:
+def _unreachable(graph: Graph, occupied: set[str]) -> list[str]:
     reached = set()
-    todo = [node["id"] for node in graph.triggers()]
+    todo = [node["id"] for node in graph.triggers()] + sorted(occupied & set(graph.nodes))
     while todo:
         node_id = todo.pop()
         if node_id in reached or node_id not in graph.nodes:

@@ -4,7 +4,9 @@ and the API call these.
 Activation (and resuming, which is activating again) refuses a graph with problems
 (``graph.validate``) and freezes the email nodes' mailings. The graph of a workflow that
 has contacts in it may change, but never by removing a node where contacts are
-(``stranding``): they would have nowhere to go.
+(``stranding``): they would have nowhere to go. What may be done instead is to take that
+node out of the path (nothing leading into it; ``occupied`` nodes may be so) with its exit
+still connected, and remove it once its contacts have gone on.
 """
 
 from django.db import transaction
@@ -26,9 +28,22 @@ class Refused(Exception):
         self.problems = problems
 
 
+def occupied(workflow: Workflow) -> set[str]:
+    """The nodes where contacts of the workflow are now."""
+    nodes = Enrolment.objects.filter(workflow=workflow, status__in=ACTIVE_STATUSES)
+    return set(nodes.values_list("node", flat=True).distinct().order_by())
+
+
+def problems(workflow: Workflow, new_graph: dict) -> list[str]:
+    """Everything that keeps ``new_graph`` from replacing the workflow's graph and running:
+    the contacts it would strand first, then what ``graph.validate`` finds (a node where
+    contacts are may have nothing leading into it)."""
+    return stranding(workflow, new_graph) + graphs.validate(new_graph, occupied(workflow))
+
+
 def stranding(workflow: Workflow, new_graph: dict) -> list[str]:
     """Why ``new_graph`` may not replace the workflow's graph: one explanation per node it
-    removes (or turns into another type) while contacts are at it."""
+    removes (or turns into another type) while contacts are at it, saying what to do."""
     removed = graphs.removed(workflow.graph, new_graph)
     if not removed:
         return []
@@ -41,10 +56,14 @@ def stranding(workflow: Workflow, new_graph: dict) -> list[str]:
     old = graphs.parse(workflow.graph)
     return [
         ngettext(
-            "%(count)s contact is at %(node)s: keep that step until it moves on (pause the "
-            "workflow, connect the step to the new path, and remove it when it shows 0).",
-            "%(count)s contacts are at %(node)s: keep that step until they move on (pause the "
-            "workflow, connect the step to the new path, and remove it when it shows 0).",
+            "%(count)s contact is waiting at %(node)s, so that step cannot be removed yet. "
+            "Keep it, with its exit connected to the step that should come next; you may "
+            "remove the connection that leads into it, so that nobody else enters it. "
+            "Remove it when it shows 0 contacts waiting.",
+            "%(count)s contacts are waiting at %(node)s, so that step cannot be removed yet. "
+            "Keep it, with its exit connected to the step that should come next; you may "
+            "remove the connection that leads into it, so that nobody else enters it. "
+            "Remove it when it shows 0 contacts waiting.",
             row["n"],
         )
         % {"count": row["n"], "node": graphs.label(old.nodes[row["node"]])}
@@ -57,11 +76,11 @@ def save_graph(workflow: Workflow, new_graph: dict) -> None:
     may strand contacts. Raises ``Refused`` with the reasons, saving nothing."""
     with transaction.atomic():
         workflow = Workflow.objects.select_for_update().get(pk=workflow.pk)
-        problems = stranding(workflow, new_graph)
+        refusals = stranding(workflow, new_graph)
         if workflow.status == WorkflowStatus.ACTIVE:
-            problems += graphs.validate(new_graph)
-        if problems:
-            raise Refused(problems)
+            refusals += graphs.validate(new_graph, occupied(workflow))
+        if refusals:
+            raise Refused(refusals)
         workflow.graph = new_graph
         workflow.updated_at = timezone.now()
         workflow.save(update_fields=["graph", "updated_at"])
@@ -75,9 +94,9 @@ def activate(workflow: Workflow) -> None:
     Raises ``Refused`` if its graph has problems."""
     with transaction.atomic():
         locked = Workflow.objects.select_for_update().get(pk=workflow.pk)
-        problems = graphs.validate(locked.graph)
-        if problems:
-            raise Refused(problems)
+        refusals = graphs.validate(locked.graph, occupied(locked))
+        if refusals:
+            raise Refused(refusals)
         if locked.status == WorkflowStatus.ACTIVE:
             return
         mailings.freeze(locked)

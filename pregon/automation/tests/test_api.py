@@ -1,10 +1,14 @@
 from django.http import HttpResponse
+from django.utils import translation
 
-from pregon.automation import lifecycle
+from pregon.automation import entry, lifecycle, stats
 from pregon.automation.models import Enrolment, Workflow
 from pregon.contacts.models import Contact
+from pregon.sending.models import Message
 from pregon.testing.api import ApiTestCase
-from pregon.testing.automation import chain, node
+from pregon.testing.automation import chain, email_node, node, run_all
+from pregon.testing.campaigns import send_all
+from pregon.tracking.models import Event, EventKind
 
 
 class EnrolApiTestCase(ApiTestCase):
@@ -52,3 +56,59 @@ class EnrolApiTestCase(ApiTestCase):
         response = self.enrol(email="ana@example.pe")
         self.assertEqual(response.status_code, 409)
         self.assertFalse(Enrolment.objects.exists())
+
+
+class ReportApiTestCase(ApiTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        graph = chain(
+            node("n1", "trigger", kind="api"),
+            email_node("n2", subject="Hola"),
+            node("n3", "tag", action="add", tag="x"),
+        )
+        self.workflow = Workflow.objects.create(name="Informe", graph=graph)
+        lifecycle.activate(self.workflow)
+        entry.enrol_contact(self.workflow, Contact.objects.create(email="ana@example.pe"))
+        run_all()
+        send_all()
+        message = Message.objects.get()
+        Event.objects.create(kind=EventKind.OPENED, message=message, machine="apple_privacy")
+        Event.objects.create(kind=EventKind.OPENED, message=message)
+
+    def test_an_analyst_reads_each_steps_figures_as_the_report_page_shows_them(self) -> None:
+        response = self.call(
+            "GET", f"/automations/{self.workflow.code}/report", token=self.token_for(self.charlie)
+        )
+        self.assertEqual(response.status_code, 200)
+        body = response.json()
+        self.assertEqual(body["name"], "Informe")
+        self.assertEqual((body["figures"]["completed"], body["figures"]["emails_opened"]), (1, 1))
+        [trigger, email, tag] = body["steps"]
+        self.assertEqual((trigger["id"], trigger["label"]), ("n1", "Trigger (n1)"))
+        self.assertEqual(
+            email,
+            {
+                "id": "n2",
+                "type": "email",
+                "label": "Email (n2)",
+                "detail": "Hola",
+                "waiting": 0,
+                "passed": 1,
+                "sent": 1,
+                "delivered": None,
+                "opened": 1,
+                "clicked": 0,
+                "failed": 0,
+                "retrying": None,
+                "conversions": 0,
+            },
+        )
+        self.assertEqual((tag["passed"], tag["sent"]), (1, None))
+        with translation.override("en"):
+            self.assertEqual(
+                body["steps"], stats.steps(self.workflow, stats.node_figures(self.workflow))
+            )
+
+    def test_an_unknown_workflow_is_404(self) -> None:
+        response = self.call("GET", "/automations/00000000-0000-0000-0000-000000000000/report")
+        self.assertEqual(response.status_code, 404)

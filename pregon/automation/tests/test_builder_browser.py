@@ -202,6 +202,10 @@ class BuilderBrowserTestCase(BrowserTestCase):
             page.reload()
             expect(node(page, "n3").locator(".wf-count")).to_have_text("1")
             expect(node(page, "n2").locator(".wf-passed")).to_have_text("1")
+            expect(node(page, "n3").locator(".wf-summary")).to_have_text("un tiempo · 6 días")
+            expect(node(page, "n2").locator(".wf-figures")).to_have_text(
+                "Enviados 1 · abiertos 0 · clics 0"
+            )
             self.assertTrue(fits_width(page))
             screenshot(page, "automation-builder")
 
@@ -223,7 +227,8 @@ class BuilderBrowserTestCase(BrowserTestCase):
 
             page.goto(f"{base}/automatizaciones/{workflow.code}/informe/")
             expect(page.locator("[data-figure=completed] [data-value]")).to_have_text("1")
-            screenshot(page, "automation-report")
+            sms_row = page.locator("#steps-table tr[data-node=n5]")
+            expect(sms_row.locator("[data-step-figure=sent]")).to_have_text("1")
             page.goto(f"{base}/automatizaciones/")
             expect(
                 page.locator(f"[data-workflow='{workflow.code}'] [data-completed]")

@@ -44,14 +44,35 @@ class LifecycleTestCase(BaseTestCase):
         self.assertEqual(
             refused.exception.problems,
             [
-                "1 contacto está en Espera (n2): conserve ese paso hasta que siga adelante "
-                "(pause el flujo, conecte el paso al nuevo camino y quítelo cuando muestre 0)."
+                "1 contacto está esperando en Espera (n2), así que ese paso aún no se puede "
+                "quitar. Consérvelo, con su salida conectada al paso que debe seguir; puede "
+                "quitar la conexión que llega a él para que nadie más entre. Quítelo cuando "
+                "muestre 0 contactos esperando."
             ],
         )
         self.workflow.refresh_from_db()
         self.assertEqual(self.workflow.graph, self.graph)
         # Removing the email step, where nobody is, is allowed.
         lifecycle.save_graph(self.workflow, chain(*self.graph["nodes"][:2]))
+
+    def test_a_step_where_contacts_wait_may_lose_its_way_in_and_still_runs(self) -> None:
+        lifecycle.activate(self.workflow)
+        entry.enrol_contact(self.workflow, self.ana)
+        run_all()
+        trigger, wait, email = self.graph["nodes"]
+        bypass = chain(trigger, email)
+        bypass["nodes"].append(wait)
+        bypass["edges"].append({"from": "n2", "to": "n3", "port": "next"})
+        lifecycle.save_graph(self.workflow, bypass)
+        lifecycle.pause(self.workflow)
+        lifecycle.resume(self.workflow)
+        # Ana finishes her wait and goes on to the email; nobody else enters the wait.
+        Enrolment.objects.update(due_at="2000-01-01T00:00:00Z")
+        run_all()
+        self.assertEqual(Enrolment.objects.get().status, "completed")
+        self.assertEqual(stats.node_figures(self.workflow)["n3"]["passed"], 1)
+        # Nobody is at it now: it may go.
+        lifecycle.save_graph(self.workflow, chain(trigger, email))
 
     def test_a_template_deleted_after_activation_changes_nothing_on_its_way(self) -> None:
         lifecycle.activate(self.workflow)
@@ -77,9 +98,14 @@ class LifecycleTestCase(BaseTestCase):
         lifecycle.activate(self.workflow)
         entry.enrol_contact(self.workflow, self.ana)
         run_all()
+        nothing_yet = {"sent": 0, "opened": 0, "clicked": 0, "failed": 0, "conversions": 0}
         self.assertEqual(
-            stats.node_counts(self.workflow),
-            {"n1": {"waiting": 0, "passed": 1}, "n2": {"waiting": 1, "passed": 0}},
+            stats.node_figures(self.workflow),
+            {
+                "n1": {"waiting": 0, "passed": 1},
+                "n2": {"waiting": 1, "passed": 0},
+                "n3": {"waiting": 0, "passed": 0, **nothing_yet},
+            },
         )
         figures = stats.figures(self.workflow)
         self.assertEqual((figures["entered"], figures["waiting"], figures["completed"]), (1, 1, 0))

@@ -67,7 +67,15 @@ class BuilderTestCase(BuilderBase):
             [t["type"] for t in palette["types"]][:4], ["trigger", "email", "sms", "wait"]
         )
         self.assertEqual(palette["types"][0]["label"], "Disparador")
-        self.assertEqual(response.context["counts"]["n3"]["waiting"], 1)
+        self.assertEqual(response.context["counts"]["n3"], {"waiting": 1, "passed": 0})
+        self.assertEqual(response.context["counts"]["n2"]["sent"], 0)
+        durations = palette["durations"]
+        self.assertEqual(durations["day"], ["%(count)s día", "%(count)s días"])
+        self.assertEqual(durations["minute"], ["%(count)s min", "%(count)s min"])
+        self.assertEqual(
+            palette["figures"]["email"],
+            "Enviados %(sent)s · abiertos %(opened)s · clics %(clicked)s",
+        )
         self.assertContains(response, 'id="automation-palette"')
         self.assertContains(response, 'data-next-number="5"')
         self.assertEqual(json.loads(response.context["graph_json"]), self.workflow.graph)
@@ -160,7 +168,27 @@ class ActivationTestCase(BuilderBase):
         graph = self.good()
         graph["nodes"] = [n for n in graph["nodes"] if n["id"] != "n3"]
         graph["edges"] = [edge("n1", "n2"), edge("n2", "n4")]
-        self.assert_refused(graph, "1 contact is at Wait (n3): keep that step until it moves on")
+        self.assert_refused(
+            graph, "1 contact is waiting at Wait (n3), so that step cannot be removed yet."
+        )
+
+    def test_a_step_where_contacts_wait_may_be_taken_out_of_the_path(self) -> None:
+        self.post("activate")
+        contact = Contact.objects.create(email="ana@example.pe")
+        Enrolment.objects.create(workflow=self.workflow, contact=contact, node="n3")
+        # Nothing leads into the wait any more; its contacts go on from its exit.
+        graph = self.good()
+        graph["edges"] = [edge("n1", "n2"), edge("n2", "n4"), edge("n3", "n4")]
+        self.assertRedirects(self.save(graph), self.url)
+        self.assertEqual(Workflow.objects.get(pk=self.workflow.pk).graph, graph)
+        # Paused and resumed, it still runs; once nobody waits there, it may go.
+        self.assertRedirects(self.post("pause"), self.url)
+        self.assertRedirects(self.post("resume"), self.url)
+        self.assertEqual(Workflow.objects.get(pk=self.workflow.pk).status, "active")
+        Enrolment.objects.update(status="completed")
+        graph["nodes"] = [n for n in graph["nodes"] if n["id"] != "n3"]
+        graph["edges"] = [edge("n1", "n2"), edge("n2", "n4")]
+        self.assertRedirects(self.save(graph), self.url)
 
     def test_analysts_may_not_activate(self) -> None:
         self.client.force_login(self.charlie)

@@ -16,7 +16,6 @@ from pregon.accounts import audit
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import AuditAction, Role
 from pregon.automation import entry, lifecycle, simulation, stats
-from pregon.automation import graph as graphs
 from pregon.automation.models import StepLog, Workflow, WorkflowStatus
 from pregon.automation.views.palette import palette
 from pregon.contacts.models import Contact, Segment
@@ -38,7 +37,7 @@ def _page(
         "workflow": workflow,
         "graph_json": json.dumps(graph),
         "palette": palette(),
-        "counts": stats.node_counts(workflow),
+        "counts": stats.node_figures(workflow),
         "next_number": _next_number(workflow),
         "readonly": not request.user.has_role(Role.EDITOR),
         "manual": entry.first_trigger(workflow, "manual") is not None,
@@ -58,8 +57,8 @@ def _posted_graph(request: HttpRequest) -> dict | None:
 
 def _save(workflow: Workflow, graph: dict) -> list[str]:
     """Save ``graph`` as the workflow's if it passes validation and strands nobody;
-    otherwise save nothing and return why."""
-    problems = graphs.validate(graph)
+    otherwise save nothing and return why (a draft's graph is checked too)."""
+    problems = lifecycle.problems(workflow, graph)
     if not problems:
         try:
             lifecycle.save_graph(workflow, graph)
@@ -83,7 +82,7 @@ def builder(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     if action == "simulate":
         return _simulate(request, workflow, graph)
     if action == "validate":
-        problems = graphs.validate(graph) + lifecycle.stranding(workflow, graph)
+        problems = lifecycle.problems(workflow, graph)
         if not problems:
             messages.success(request, _("No problems found: the workflow can be activated."))
         return _page(request, workflow, graph, problems=problems, unsaved=True)

@@ -3,7 +3,7 @@ types with their ports, each type's side-panel fields (with the lists, templates
 to choose from), and the few words of its own. The page passes it as json_script."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from pregon.automation import nodes
 from pregon.contacts.models import Field, FieldType, MailingList, Segment
@@ -170,7 +170,7 @@ def _fields() -> dict[str, list[dict]]:
                 "number",
                 when=_when("mode", "duration"),
                 summary=True,
-                unit=_("min"),
+                duration=True,
             ),
             _field(
                 "date",
@@ -274,5 +274,24 @@ def palette() -> dict:
             "nodeId": _("Step"),
             "waitingTitle": _("Contacts waiting here"),
             "passedTitle": _("Contacts that went through"),
+            "figuresTitle": _("What this step's messages did (people's opens and clicks)"),
         },
+        # A message node's figures on the canvas; %(name)s are stats.NODE_FIGURES' names.
+        "figures": {
+            "email": _("Sent %(sent)s · opened %(opened)s · clicks %(clicked)s"),
+            "sms": _("Sent %(sent)s · delivered %(delivered)s · clicks %(clicked)s"),
+            "webhook": _("Delivered %(delivered)s · failed %(failed)s"),
+        },
+        "durations": _durations(),
     }
+
+
+def _durations() -> dict[str, list[str]]:
+    """How a wait reads on the canvas, in its largest whole unit ("6 días", "12 h",
+    "30 min"): each unit's singular and plural, with %(count)s for the number."""
+    units = {
+        "day": lambda n: ngettext("%(count)s day", "%(count)s days", n),
+        "hour": lambda n: ngettext("%(count)s hour", "%(count)s hours", n),
+        "minute": lambda n: ngettext("%(count)s minute", "%(count)s minutes", n),
+    }
+    return {unit: [form(1), form(2)] for unit, form in units.items()}

@@ -1,5 +1,6 @@
-"""A workflow's report: its figures (``stats.figures``) and each step's counts
-(``stats.node_counts``), with a chart of the contacts at and through each step."""
+"""A workflow's report: its figures (``stats.figures``) and each step's (``stats.steps``):
+contacts waiting there and gone through, and what its emails, SMS or webhook calls did; with
+a chart of the contacts at and through each step."""
 
 import uuid
 
@@ -10,7 +11,6 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import Role
-from pregon.automation import graph as graphs
 from pregon.automation import stats
 from pregon.automation.models import Workflow
 
@@ -33,12 +33,25 @@ CARDS = {
 }
 
 
-def _rows(workflow: Workflow, counts: dict) -> list[dict]:
-    """Each step of the graph with its counts, in the graph's order."""
-    rows = []
-    for node in workflow.graph.get("nodes", []):
-        count = counts.get(node["id"], {})
-        rows.append({"id": node["id"], "label": graphs.label(node), **count})
+# The steps table's columns (keys of ``stats.steps``' rows); a webhook's calls still being
+# retried show in its "failed" cell.
+COLUMNS = {
+    "waiting": gettext_lazy("Waiting there now"),
+    "passed": gettext_lazy("Went through"),
+    "sent": pgettext_lazy("step figures", "Sent"),
+    "delivered": pgettext_lazy("step figures", "Delivered"),
+    "opened": pgettext_lazy("step figures", "Opened"),
+    "clicked": pgettext_lazy("step figures", "Clicked"),
+    "failed": pgettext_lazy("step figures", "Failed"),
+    "conversions": gettext_lazy("Conversions"),
+}
+
+
+def _rows(workflow: Workflow) -> list[dict]:
+    """Each step of the graph in its order, with its cells (None: not a figure of its type)."""
+    rows = stats.steps(workflow, stats.node_figures(workflow))
+    for row in rows:
+        row["cells"] = [(key, row[key]) for key in COLUMNS]
     return rows
 
 
@@ -46,20 +59,21 @@ def _rows(workflow: Workflow, counts: dict) -> list[dict]:
 def report(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     workflow = get_object_or_404(Workflow, code=code)
     figures = stats.figures(workflow)
-    rows = _rows(workflow, stats.node_counts(workflow))
+    rows = _rows(workflow)
     chart = {
         "type": "bar",
         "counts": True,
         "labels": [row["label"] for row in rows],
         "datasets": [
-            {"label": _("Waiting there now"), "data": [row.get("waiting", 0) for row in rows]},
-            {"label": _("Went through"), "data": [row.get("passed", 0) for row in rows]},
+            {"label": _("Waiting there now"), "data": [row["waiting"] for row in rows]},
+            {"label": _("Went through"), "data": [row["passed"] for row in rows]},
         ],
     }
     context = {
         "workflow": workflow,
         "cards": [(key, label, figures[key]) for key, label in CARDS.items() if key in figures],
         "rows": rows,
+        "columns": COLUMNS.values(),
         "chart": chart,
     }
     return render(request, "automation/report.html", context)

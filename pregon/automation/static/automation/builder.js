@@ -55,10 +55,23 @@
         const value = config[field.name];
         const choice = (field.choices || []).find((pair) => String(pair[0]) === String(value));
         if (choice) return choice[1];
-        const text = Array.isArray(value) ? value.join(", ") : String(value);
-        return field.unit ? `${text} ${field.unit}` : text;
+        if (field.duration) return durationOf(Number(value));
+        return Array.isArray(value) ? value.join(", ") : String(value);
       })
       .join(" · ");
+  }
+
+  // Puts the numbers of ``values`` in the page's words ("%(count)s días" -> "6 días").
+  function fill(words, values) {
+    return words.replace(/%\((\w+)\)s/g, (match, name) => String(values[name] ?? 0));
+  }
+
+  // A wait's minutes in their largest whole unit: 8640 -> "6 días", 720 -> "12 h", 30 -> "30 min".
+  function durationOf(minutes) {
+    const units = [["day", 1440], ["hour", 60], ["minute", 1]];
+    const [unit, size] = units.find(([, step]) => minutes && minutes % step === 0) || units[2];
+    const count = minutes / size;
+    return fill(palette.durations[unit][count === 1 ? 0 : 1], { count: count });
   }
 
   function nodeHtml(type, nid, config) {
@@ -68,10 +81,14 @@
       el("div", { class: "wf-title", text: spec.label }),
       el("div", { class: "wf-summary small text-body-secondary", text: summaryOf(type, config) || palette.texts.unset }),
     ]);
-    if (count) {
+    // A step's counts show once anything happened there (never on a new workflow's steps).
+    if (count && Object.values(count).some(Boolean)) {
       const badge = el("span", { class: "badge text-bg-primary wf-count", title: palette.texts.waitingTitle, "data-count": count.waiting, text: String(count.waiting) });
       const passed = el("span", { class: "badge text-bg-light wf-passed", title: palette.texts.passedTitle, text: String(count.passed) });
       box.appendChild(el("div", { class: "wf-counts" }, [badge, passed]));
+      if (palette.figures[type]) {
+        box.appendChild(el("div", { class: "wf-figures small", title: palette.texts.figuresTitle, text: fill(palette.figures[type], count) }));
+      }
     }
     return box.outerHTML;
   }

@@ -1,7 +1,8 @@
 """A minimal SMSC for tests: a real SMPP 3.4 server on 127.0.0.1, built on smpplib's own PDU
 classes. It accepts transmitter and receiver binds, answers each submit_sm with a message id
 (or with the status the test sets) and keeps what it received. To a receiver bind it pushes
-deliver_sm PDUs when the test asks (``receipt``, ``reply``), and keeps their answers."""
+deliver_sm and enquire_link PDUs when the test asks (``receipt``, ``reply``, ``enquire``),
+and keeps their answers."""
 
 import socket
 import struct
@@ -20,8 +21,8 @@ PASSWORD = "s3cr3t"
 @dataclass
 class Smsc:
     """The server's state: the bound system ids (every bind), the submit_sm PDUs, the status
-    to answer them with, the receiver binds open now, and the answers to what it pushed
-    (deliver_sm_resp statuses by sequence number)."""
+    to answer them with, the receiver binds open now, the answers to what it pushed (their
+    statuses by sequence number) and the enquire_links it was sent."""
 
     binds: list[str] = field(default_factory=list)
     submitted: list = field(default_factory=list)
@@ -33,6 +34,7 @@ class Smsc:
     receivers: list = field(default_factory=list)
     answers: dict[int, int] = field(default_factory=dict)
     unbinds: int = 0
+    enquire_links: int = 0
 
     def __post_init__(self) -> None:
         self.lock = threading.Lock()
@@ -86,6 +88,10 @@ class Smsc:
             short_message=text.encode("utf-16-be") if ucs2 else gsm_encode(text),
         )
 
+    def enquire(self) -> int:
+        """Push an enquire_link to the receiver bind; return its sequence number."""
+        return self._push_pdu(smpp.make_pdu("enquire_link", client=_Numbers()))
+
     def drop_receivers(self) -> None:
         """Close every receiver connection, as an SMSC that restarts does."""
         with self.lock:
@@ -97,12 +103,14 @@ class Smsc:
                 pass
 
     def _push(self, **fields: object) -> int:
+        return self._push_pdu(smpp.make_pdu("deliver_sm", client=_Numbers(), **fields))
+
+    def _push_pdu(self, pdu: object) -> int:
         with self.lock:
             if not self.receivers:
                 raise AssertionError("no receiver is bound")
             connection = self.receivers[-1]
             self.sequence += 1
-            pdu = smpp.make_pdu("deliver_sm", client=_Numbers(), **fields)
             pdu.sequence = self.sequence
             connection.sendall(pdu.generate())
             return self.sequence
@@ -143,7 +151,7 @@ class Smsc:
 
     def _answer(self, request: object) -> object | None:
         command = request.command
-        if command == "deliver_sm_resp":
+        if command in ("deliver_sm_resp", "enquire_link_resp"):
             self.answers[request.sequence] = request.status
             return None
         if command in ("bind_transmitter", "bind_receiver"):
@@ -163,6 +171,7 @@ class Smsc:
                 message_id=self.message_id(len(self.submitted)) if self.status == 0 else "",
             )
         elif command == "enquire_link":
+            self.enquire_links += 1
             answer = smpp.make_pdu("enquire_link_resp")
         elif command == "unbind":
             answer = smpp.make_pdu("unbind_resp")

@@ -48,11 +48,13 @@ BROKEN = (OSError, smpplib.exceptions.ConnectionError, smpplib.exceptions.PDUErr
 
 def handle(gateway: SmsGateway, pdu: object) -> int:
     """Record a deliver_sm from ``gateway``'s SMSC; return the status to answer it with: OK,
-    or a temporary error when the database failed, so that the SMSC sends it again."""
+    or a temporary error, so that the SMSC sends it again later, when the database failed
+    or the receipt came before its SMS was recorded as sent (``replies.early``)."""
     found = smpp.read(pdu)
     try:
         if isinstance(found, Receipt):
-            replies.apply_receipts(gateway, [found])
+            if not replies.apply_receipts(gateway, [found]) and replies.early(gateway, found):
+                return smpplib.consts.SMPP_ESME_RX_T_APPN
         elif isinstance(found, Inbound):
             replies.handle_reply(found)
     except DatabaseError:
@@ -84,8 +86,9 @@ def _settings(gateway: SmsGateway) -> tuple:
 class Bind:
     """One receiver bind to one gateway's SMSC, opened again with backoff when it drops."""
 
-    def __init__(self, gateway: SmsGateway) -> None:
+    def __init__(self, gateway: SmsGateway, enquire_every: float = ENQUIRE_EVERY) -> None:
         self.gateway = gateway
+        self.enquire_every = enquire_every
         self.settings = _settings(gateway)
         self.client: smpplib.client.Client | None = None
         self.failures = 0
@@ -170,7 +173,7 @@ class Bind:
             if now - self.enquired_at > TIMEOUT:
                 self._drop("no answer to enquire_link")
             return
-        if now - self.heard_at >= ENQUIRE_EVERY:
+        if now - self.heard_at >= self.enquire_every:
             try:
                 self.client.send_pdu(smpplib.smpp.make_pdu("enquire_link", client=self.client))
             except BROKEN as error:
@@ -203,9 +206,11 @@ class Bind:
 
 
 class Listener:
-    """Receiver binds to every SMPP gateway in use."""
+    """Receiver binds to every SMPP gateway in use, each asking the SMSC whether it is
+    still there after ``enquire_every`` seconds of silence."""
 
-    def __init__(self) -> None:
+    def __init__(self, enquire_every: float = ENQUIRE_EVERY) -> None:
+        self.enquire_every = enquire_every
         self.binds: dict[int, Bind] = {}
         self.synced_at = float("-inf")
 
@@ -249,7 +254,7 @@ class Listener:
                 del self.binds[pk]
         for pk, gateway in gateways.items():
             if pk not in self.binds:
-                self.binds[pk] = Bind(gateway)
+                self.binds[pk] = Bind(gateway, self.enquire_every)
         self.synced_at = time.monotonic()
 
     def close(self) -> None:

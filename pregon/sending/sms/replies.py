@@ -50,6 +50,14 @@ def apply_receipts(gateway: SmsGateway, receipts: list[Receipt]) -> int:
     return changed
 
 
+def early(gateway: SmsGateway, receipt: Receipt) -> bool:
+    """Whether ``receipt`` may have come before its SMS was recorded as sent: it names no
+    SMS of ``gateway`` while some SMS are being handed over (a receipt for the first part
+    of a long SMS can come while the last part is still being submitted)."""
+    sending = SmsMessage.objects.filter(status=SmsStatus.SENDING).exists()
+    return sending and not _named(gateway, receipt).exists()
+
+
 def _named(gateway: SmsGateway, receipt: Receipt) -> QuerySet:
     """The SMS of ``gateway`` a receipt names: by its id as written, else by the one other
     spelling of it (``receipt.also``) that some SMS has. An id some SMS has as written is

@@ -99,6 +99,23 @@ class SmppReceiverTestCase(BaseTestCase):
         other.refresh_from_db()
         self.assertEqual((message.status, other.status), (SmsStatus.DELIVERED, SmsStatus.SENT))
 
+    def test_a_receipt_that_comes_before_its_sms_is_recorded_is_asked_for_again(self) -> None:
+        message = sms.enqueue(self.ana, "Hola", "k1")
+        # A worker is handing it over: the SMSC accepted it, the row is not updated yet.
+        SmsMessage.objects.filter(pk=message.pk).update(status=SmsStatus.SENDING)
+        self.bind()
+        early = self.smsc.receipt("smsc-1")
+        pump(self.listen, lambda: early in self.smsc.answers)
+        self.assertEqual(self.smsc.answers[early], 0x64)  # ESME_RX_T_APPN: send it again later
+        SmsMessage.objects.filter(pk=message.pk).update(
+            status=SmsStatus.SENT, gateway=self.gateway, gateway_message_id="smsc-1"
+        )
+        self.push(self.smsc.receipt("smsc-1"))
+        message.refresh_from_db()
+        self.assertEqual(message.status, SmsStatus.DELIVERED)
+        # With nothing being handed over, a receipt for no SMS of ours is taken and dropped.
+        self.push(self.smsc.receipt("smsc-404"))
+
     def test_baja_in_ucs2_opts_the_phone_out_of_sms_only(self) -> None:
         other = Contact.objects.create(email="beto@example.org", phone="+51912345678")
         self.bind()
@@ -127,6 +144,20 @@ class SmppReceiverTestCase(BaseTestCase):
         self.push(self.smsc.receipt(message.gateway_message_id))
         message.refresh_from_db()
         self.assertEqual(message.status, SmsStatus.DELIVERED)
+
+    def test_it_answers_enquire_link_and_asks_its_own_after_a_quiet_spell(self) -> None:
+        listener = Listener(enquire_every=0.2)
+        self.addCleanup(listener.close)
+
+        def listen() -> None:
+            listener.listen(wait=0.05)
+
+        pump(listen, lambda: self.smsc.receivers)
+        sequence = self.smsc.enquire()
+        pump(listen, lambda: sequence in self.smsc.answers)
+        self.assertEqual(self.smsc.answers[sequence], 0)
+        pump(listen, lambda: self.smsc.enquire_links >= 2)
+        self.assertEqual(self.smsc.receiver_binds, 1)
 
     def test_it_idles_without_a_gateway_and_binds_to_one_added_later(self) -> None:
         self.gateway.delete()

@@ -72,7 +72,7 @@ class SmsCampaignsTestCase(ApiTestCase):
         errors = response.json()["errors"]
         self.assertEqual(errors["sms_text"], ["Escriba el texto del SMS."])
         self.assertTrue(errors["gateway"][0].startswith("No hay ninguna pasarela SMS en uso"))
-        self.assertTrue(errors["audience"][0].startswith("Nadie lo recibiría"))
+        self.assertTrue(errors["audience"][0].startswith("Nadie la recibiría"))
         bare.refresh_from_db()
         self.assertEqual(bare.status, CampaignStatus.DRAFT)
 

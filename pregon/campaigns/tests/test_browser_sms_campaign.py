@@ -66,7 +66,7 @@ class SmsCampaignBrowserTestCase(BrowserTestCase):
             page.click("#campaign-send form:first-child button[type=submit]")
             expect(page.locator("#confirm-send [data-count]")).to_have_attribute("data-count", "3")
             page.click("#confirm-button")
-            expect(page.locator(".alert-success")).to_contain_text("La campaña empieza")
+            expect(page.locator(".alert-success")).to_contain_text("La campaña empezará")
 
             # What the scheduler's tick and the SMS sender do, between two looks at the page.
             self.assertEqual(scheduling.start_due_campaigns(), 1)

@@ -179,7 +179,7 @@ class SmsCampaignTestCase(BaseTestCase):
         page = self.client.get(self.url("detail", campaign))
         self.assertContains(page, "Escriba el texto del SMS.")
         self.assertContains(page, "No hay ninguna pasarela SMS en uso")
-        self.assertContains(page, "Nadie lo recibiría")
+        self.assertContains(page, "Nadie la recibiría")
         response = self.client.post(self.url("send_now", campaign), follow=True)
         self.assertContains(response, "Escriba el texto del SMS.")
         campaign.refresh_from_db()

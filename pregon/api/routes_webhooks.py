@@ -1,6 +1,7 @@
 """Outgoing webhooks in the API: subscribe a URL to events, change or disable it, rotate its
-secret, read its deliveries and send one again. Administrators only, as on the screens,
-whose form (the same address checks, the same Spanish errors) and functions these use.
+secret, read its deliveries and send one again; rotate the secret of automations' calls.
+Administrators only, as on the screens, whose form (the same address checks, the same
+Spanish errors) and functions these use.
 """
 
 from django.http import HttpRequest
@@ -11,6 +12,7 @@ from ninja import Router, Status
 from pregon.api import auth
 from pregon.api.errors import ApiError, ErrorOut, get_or_404, invalid
 from pregon.api.schemas.webhooks import (
+    CallSecretOut,
     DeliveryOut,
     WebhookIn,
     WebhookOut,
@@ -58,6 +60,22 @@ def webhook_create(request: HttpRequest, payload: WebhookIn) -> Status[Endpoint]
         raise invalid(form_errors(form))
     endpoint, secret = endpoints.create(form, request.auth, request)
     return Status(201, _with_secret(endpoint, secret))
+
+
+# Before the routes with a {code}, which would take "calls" for one.
+@router.post(
+    "/webhooks/calls/rotate-secret",
+    response={200: CallSecretOut, **ERRORS},
+    auth=auth.ADMIN,
+    summary=gettext_lazy("Rotate the secret of automations' calls"),
+    description=gettext_lazy(
+        "A new secret for the calls of automations' webhook steps, in this answer only; "
+        "the previous one also signs for 24 hours."
+    ),
+)
+def call_secret_rotate(request: HttpRequest) -> dict:
+    calls, secret = endpoints.rotate_call_secret(request.auth, request)
+    return {"secret": secret, "previous_until": calls.previous_until}
 
 
 @router.get(

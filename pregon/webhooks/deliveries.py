@@ -97,10 +97,11 @@ def _claim(lease: uuid.UUID, now: datetime.datetime) -> list[Delivery]:
 
 
 def _post_in_order(
-    group: list[Delivery], allowed: set[str], stop: float
+    group: list[Delivery], allowed: set[str], stop: float, call_keys: list[str]
 ) -> list[tuple[Delivery, Attempt]]:
     """Post ``group`` (one endpoint's deliveries) one after the other until one fails, or
-    until ``stop`` (a ``time.monotonic()``): the rest go back to the queue, untouched."""
+    until ``stop`` (a ``time.monotonic()``): the rest go back to the queue, untouched.
+    ``call_keys`` sign the automations' calls, which have no endpoint."""
     session = client.Session(allowed)
     done = []
     try:
@@ -109,7 +110,10 @@ def _post_in_order(
                 break
             at = timezone.now()
             data = signing.body(delivery)
-            answer = session.post(delivery.target(), data, signing.headers(delivery, data, at))
+            keys = delivery.endpoint.secrets() if delivery.endpoint_id else call_keys
+            answer = session.post(
+                delivery.target(), data, signing.headers(delivery, data, at, keys)
+            )
             attempt = Attempt(
                 delivery=delivery,
                 at=at,
@@ -135,12 +139,17 @@ def deliver_batch() -> bool:
     for delivery in claimed:
         groups[delivery.endpoint_id or f"call-{delivery.pk}"].append(delivery)
     allowed = hosts.allowed_hosts()
+    # Read here, not in the threads: they must not query the database.
+    has_calls = any(delivery.endpoint_id is None for delivery in claimed)
+    call_keys = signing.call_secret().secrets() if has_calls else []
     # A slow receiver (each answer just under the time-out) must not keep a group posting
     # past the lease: the scheduler would reclaim the rest and another worker post them
     # too, out of order. Half the lease leaves room for the post in flight.
     stop = time.monotonic() + LEASE.total_seconds() / 2
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-        posted = pool.map(lambda group: _post_in_order(group, allowed, stop), groups.values())
+        posted = pool.map(
+            lambda group: _post_in_order(group, allowed, stop, call_keys), groups.values()
+        )
         results = [pair for done in posted for pair in done]
     _record(lease, results)
     return True

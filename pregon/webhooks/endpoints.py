@@ -1,21 +1,15 @@
 """What administrators do to an endpoint or an allowed host, for the screens and the API
 alike; each change is in the audit log."""
 
-import datetime
-
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from pregon.accounts import audit
 from pregon.accounts.models import AuditAction, User
-from pregon.lib import vault
 from pregon.webhooks import deliveries, signing
 from pregon.webhooks.forms import AllowedHostForm, EndpointForm
-from pregon.webhooks.models import AllowedHost, Endpoint
-
-# How long the previous secret still signs after a rotation.
-OVERLAP = datetime.timedelta(hours=24)
+from pregon.webhooks.models import AllowedHost, CallSecret, Endpoint
 
 
 def _audit(request: HttpRequest | None, by: User | None, target: str, kind: str, change: str):
@@ -30,7 +24,7 @@ def create(
     this once (only its encrypted form is kept)."""
     secret = signing.new_secret()
     endpoint = form.save(commit=False)
-    endpoint.secret = vault.encrypt(secret)
+    endpoint.replace_secret(secret)
     endpoint.created_by = by
     endpoint.save()
     _audit(request, by, endpoint.url, "webhook", "added")
@@ -41,12 +35,26 @@ def create(
 def rotate(endpoint: Endpoint, by: User | None, request: HttpRequest | None = None) -> str:
     """Give ``endpoint`` a new secret and return it; the old one signs too for a day."""
     secret = signing.new_secret()
-    endpoint.previous_secret = endpoint.secret
-    endpoint.previous_until = timezone.now() + OVERLAP
-    endpoint.secret = vault.encrypt(secret)
-    endpoint.save(update_fields=["secret", "previous_secret", "previous_until"])
+    endpoint.replace_secret(secret)
+    endpoint.save(update_fields=Endpoint.FIELDS)
     _audit(request, by, endpoint.url, "webhook", "secret rotated")
     return secret
+
+
+@transaction.atomic
+def rotate_call_secret(
+    by: User | None, request: HttpRequest | None = None
+) -> tuple[CallSecret, str]:
+    """Give automations' calls a new secret; the old one signs too for a day. Returns the
+    row and the new secret in the clear, which the caller shows this once."""
+    signing.call_secret()  # Created first if it was never needed yet.
+    calls = CallSecret.objects.select_for_update().get(pk=CallSecret.ONLY)
+    secret = signing.new_secret()
+    calls.replace_secret(secret)
+    calls.shown_at = timezone.now()
+    calls.save(update_fields=[*CallSecret.FIELDS, "shown_at"])
+    _audit(request, by, "automation calls", "calls' secret", "secret rotated")
+    return calls, secret
 
 
 @transaction.atomic

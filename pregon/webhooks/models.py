@@ -18,19 +18,48 @@ from pregon.lib import vault
 
 # How long a delivery is retried before it fails for good (and its endpoint is disabled).
 RETRY_WINDOW = datetime.timedelta(hours=24)
+# How long the previous secret still signs after a rotation.
+OVERLAP = datetime.timedelta(hours=24)
 
 
-class Endpoint(models.Model):
+class SigningKeys(models.Model):
+    """A signing secret kept with pregon.lib.vault, and the one it replaced, which signs
+    too for ``OVERLAP`` after a rotation so that receivers can switch without losing any:
+    an endpoint's, and the automations' calls' (``CallSecret``)."""
+
+    # "whsec_…" (Standard Webhooks), encrypted.
+    secret = models.TextField(editable=False)
+    previous_secret = models.TextField(blank=True, editable=False)
+    previous_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    FIELDS = ("secret", "previous_secret", "previous_until")
+
+    class Meta:
+        abstract = True
+
+    def secrets(self) -> list[str]:
+        """The secrets that sign a delivery now: the current one, and the previous one
+        during the day after a rotation."""
+        found = [vault.decrypt(self.secret)]
+        if self.previous_secret and self.previous_until and self.previous_until > timezone.now():
+            found.append(vault.decrypt(self.previous_secret))
+        return found
+
+    def replace_secret(self, secret: str) -> None:
+        """Sign with ``secret`` (in the clear) from now on, and with the current secret, if
+        there is one, for ``OVERLAP`` more; not saved."""
+        if self.secret:
+            self.previous_secret = self.secret
+            self.previous_until = timezone.now() + OVERLAP
+        self.secret = vault.encrypt(secret)
+
+
+class Endpoint(SigningKeys):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     url = models.URLField(_("URL"), max_length=2000)
     description = models.CharField(_("description"), max_length=200, blank=True)
     # Names from pregon.lib.events.NAMES.
     events = models.JSONField(_("events"), default=list)
-    # "whsec_…" (Standard Webhooks), encrypted with pregon.lib.vault. After a rotation the
-    # previous secret signs too, for a while, so receivers can switch without losing any.
-    secret = models.TextField(editable=False)
-    previous_secret = models.TextField(blank=True, editable=False)
-    previous_until = models.DateTimeField(null=True, blank=True, editable=False)
     is_enabled = models.BooleanField(_("enabled"), default=True)
     # Failed attempts in a row; a delivery that succeeds resets it.
     failure_count = models.PositiveIntegerField(default=0)
@@ -46,13 +75,20 @@ class Endpoint(models.Model):
     def __str__(self) -> str:
         return self.url
 
-    def secrets(self) -> list[str]:
-        """The secrets that sign a delivery now: the current one, and the previous one
-        during the day after a rotation."""
-        found = [vault.decrypt(self.secret)]
-        if self.previous_secret and self.previous_until and self.previous_until > timezone.now():
-            found.append(vault.decrypt(self.previous_secret))
-        return found
+
+class CallSecret(SigningKeys):
+    """The secret that signs automations' webhook calls (they have no endpoint of their
+    own): one row, created on first need (``signing.call_secret``), shown once to an
+    administrator and rotated on demand, as an endpoint's."""
+
+    ONLY = 1
+
+    created_at = models.DateTimeField(default=timezone.now)
+    # When an administrator was shown the current secret; None until then.
+    shown_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return "automation calls"
 
 
 class AllowedHost(models.Model):

@@ -7,16 +7,15 @@ secret in use (two during the day after a rotation), as the specification says.
 
 import base64
 import datetime
-import functools
 import json
 import secrets
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
-from pregon.webhooks.models import Delivery
+from pregon.lib import vault
+from pregon.webhooks.models import CallSecret, Delivery
 
 
 def new_secret() -> str:
@@ -24,18 +23,32 @@ def new_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-@functools.cache
-def _call_secret(key_material: str) -> str:
-    derived = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"pregon webhook calls"
-    ).derive(key_material.encode())
-    return "whsec_" + base64.b64encode(derived).decode()
+def call_secret() -> CallSecret:
+    """The secret of automations' calls, created with a fresh value on first need."""
+    found = CallSecret.objects.filter(pk=CallSecret.ONLY).first()
+    if found is not None:
+        return found
+    created = CallSecret(pk=CallSecret.ONLY)
+    created.replace_secret(new_secret())
+    try:
+        with transaction.atomic():
+            created.save(force_insert=True)
+    except IntegrityError:
+        return CallSecret.objects.get(pk=CallSecret.ONLY)  # Another process made it first.
+    return created
 
 
-def call_secret() -> str:
-    """The secret that signs automations' calls to a URL (they have no endpoint of their
-    own): derived from the encryption key, shown to administrators on the webhooks page."""
-    return _call_secret(settings.ENCRYPTION_KEY)
+def reveal_call_secret() -> str | None:
+    """The calls' secret in the clear if no administrator has been shown it yet (it was
+    just created, or seeded from the secret that earlier versions derived), and from now
+    on it counts as shown; None otherwise. Of two pages asking at once, one gets it."""
+    found = call_secret()
+    if found.shown_at is not None:
+        return None
+    shown = CallSecret.objects.filter(pk=found.pk, shown_at=None, secret=found.secret)
+    if not shown.update(shown_at=timezone.now()):
+        return None
+    return vault.decrypt(found.secret)
 
 
 def body(delivery: Delivery) -> bytes:
@@ -48,9 +61,11 @@ def body(delivery: Delivery) -> bytes:
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def headers(delivery: Delivery, data: bytes, at: datetime.datetime) -> dict[str, str]:
-    """The Standard Webhooks headers for one attempt at ``delivery`` at time ``at``."""
-    keys = delivery.endpoint.secrets() if delivery.endpoint_id else [call_secret()]
+def headers(
+    delivery: Delivery, data: bytes, at: datetime.datetime, keys: list[str]
+) -> dict[str, str]:
+    """The Standard Webhooks headers for one attempt at ``delivery`` at time ``at``, signed
+    with each of ``keys`` (its endpoint's secrets, or the calls' secrets)."""
     text = data.decode()
     signatures = [Webhook(key).sign(delivery.message_id, at, text) for key in keys]
     return {

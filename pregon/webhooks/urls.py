@@ -9,6 +9,7 @@ urlpatterns = [
     path("nuevo/", endpoints.endpoint_create, name="create"),
     path("hosts/", hosts.host_add, name="host_add"),
     path("hosts/<int:pk>/quitar/", hosts.host_delete, name="host_delete"),
+    path("llamadas/rotar-secreto/", endpoints.call_secret_rotate, name="call_rotate"),
     path("<uuid:code>/", log.endpoint_detail, name="detail"),
     path("<uuid:code>/editar/", endpoints.endpoint_edit, name="edit"),
     path("<uuid:code>/rotar-secreto/", endpoints.endpoint_rotate, name="rotate"),

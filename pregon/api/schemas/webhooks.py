@@ -49,6 +49,18 @@ class WebhookSecretOut(WebhookOut):
     )
 
 
+class CallSecretOut(Schema):
+    secret: str = SchemaField(
+        ...,
+        description=gettext_lazy(
+            "The new secret that signs automations' webhook calls, in this answer only."
+        ),
+    )
+    previous_until: datetime.datetime | None = SchemaField(
+        ..., description=gettext_lazy("Until when calls are also signed with the previous one.")
+    )
+
+
 class AttemptOut(Schema):
     at: datetime.datetime
     status_code: int | None

@@ -1,6 +1,7 @@
 """The automation's webhook step: ``outbox.call`` posts once to a URL, signed."""
 
 import datetime
+import re
 
 import time_machine
 from django.utils import timezone
@@ -8,7 +9,7 @@ from standardwebhooks.webhooks import Webhook
 
 from pregon.testing import BaseTestCase
 from pregon.testing.webhooks import start_receiver
-from pregon.webhooks import deliveries, hosts, outbox, signing
+from pregon.webhooks import deliveries, hosts, outbox
 from pregon.webhooks.models import DeliveryStatus
 
 
@@ -20,7 +21,10 @@ class CallTestCase(BaseTestCase):
         self.assertEqual(first.pk, again.pk)
         deliveries.deliver_due()
         [got] = receiver.received
-        data = Webhook(signing.call_secret()).verify(got.body, got.headers)
+        self.client.force_login(self.alice)
+        page = self.client.get("/webhooks/").content.decode()
+        secret = re.search(r'id="call-secret">(whsec_[^<]+)<', page)[1]
+        data = Webhook(secret).verify(got.body, got.headers)
         self.assertEqual(data["data"], {"contact": 3})
         first.refresh_from_db()
         self.assertEqual(first.status, DeliveryStatus.DELIVERED)

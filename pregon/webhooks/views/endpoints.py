@@ -1,6 +1,6 @@
 """The webhooks screens for endpoints, administrators only: the list, creating one (its
 secret shown once, in the answer to the POST), editing, rotating the secret, disabling,
-enabling and deleting."""
+enabling and deleting; and rotating the secret of automations' calls."""
 
 import uuid
 
@@ -25,7 +25,9 @@ def endpoint_index(request: HttpRequest) -> HttpResponse:
         "endpoints": Endpoint.objects.all(),
         "hosts": AllowedHost.objects.all(),
         "host_form": bootstrap(AllowedHostForm()),
-        "call_secret": signing.call_secret(),
+        # Shown on the first visit after it was created (or seeded), never again.
+        "call_secret": signing.reveal_call_secret(),
+        "calls": signing.call_secret(),
         "labels": EVENT_LABELS,
     }
     return render(request, "webhooks/index.html", context)
@@ -72,6 +74,14 @@ def endpoint_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 def endpoint_rotate(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     endpoint = get_object_or_404(Endpoint, code=code)
     return _show_secret(request, endpoint, endpoints.rotate(endpoint, request.user, request))
+
+
+@authorize(Role.ADMIN)
+@require_POST
+def call_secret_rotate(request: HttpRequest) -> HttpResponse:
+    calls, secret = endpoints.rotate_call_secret(request.user, request)
+    # Like an endpoint's: in the answer to the POST only.
+    return render(request, "webhooks/secret.html", {"calls": calls, "secret": secret})
 
 
 @authorize(Role.ADMIN)

@@ -51,10 +51,12 @@ def _contacts() -> QuerySet[Contact]:
     return Contact.objects.prefetch_related("lists", "tags")
 
 
-def _saved(payload: dict[str, Any], contact: Contact | None, *, replace: bool) -> Contact:
+def _saved(
+    request: HttpRequest, payload: dict[str, Any], contact: Contact | None, *, replace: bool
+) -> Contact:
     """Save a contact from ``payload``, as upsert.save_contact does; a 422 if it is invalid."""
     try:
-        contact = upsert.save_contact(payload, contact, replace=replace)
+        contact = upsert.save_contact(payload, contact, replace=replace, by=request.user)
     except ValidationError as error:
         raise invalid(error.message_dict) from None
     return get_or_404(_contacts(), pk=contact.pk)
@@ -107,7 +109,7 @@ def contact_list(
     ),
 )
 def contact_create(request: HttpRequest, payload: ContactIn) -> Status[Contact]:
-    return Status(201, _saved(payload.dict(), None, replace=True))
+    return Status(201, _saved(request, payload.dict(), None, replace=True))
 
 
 @router.post(
@@ -125,7 +127,9 @@ def contact_create(request: HttpRequest, payload: ContactIn) -> Status[Contact]:
 def contact_bulk(request: HttpRequest, payload: BulkIn) -> dict[str, int]:
     items = [item.dict(exclude_unset=True) for item in payload.contacts]
     try:
-        created, updated = upsert.bulk_upsert(items, payload.add_to_lists, payload.add_tags)
+        created, updated = upsert.bulk_upsert(
+            items, payload.add_to_lists, payload.add_tags, by=request.user
+        )
     except ValidationError as error:
         raise invalid(error.message_dict) from None
     return {"created": created, "updated": updated}
@@ -151,7 +155,7 @@ def contact_detail(request: HttpRequest, code: str) -> Contact:
     ),
 )
 def contact_replace(request: HttpRequest, code: str, payload: ContactIn) -> Contact:
-    return _saved(payload.dict(), get_or_404(_contacts(), code=code), replace=True)
+    return _saved(request, payload.dict(), get_or_404(_contacts(), code=code), replace=True)
 
 
 @router.patch(
@@ -163,7 +167,7 @@ def contact_replace(request: HttpRequest, code: str, payload: ContactIn) -> Cont
 )
 def contact_update(request: HttpRequest, code: str, payload: ContactPatch) -> Contact:
     contact = get_or_404(_contacts(), code=code)
-    return _saved(payload.dict(exclude_unset=True), contact, replace=False)
+    return _saved(request, payload.dict(exclude_unset=True), contact, replace=False)
 
 
 @router.delete(

@@ -133,7 +133,18 @@ class ContactForm(forms.ModelForm):
             )
         return values
 
+    def unsubscribes(self) -> bool:
+        """Whether saving this (valid) form moves an existing contact to unsubscribed: the
+        change that ``contact.unsubscribed`` announces. A contact created unsubscribed
+        (a suppressed address) is announced as created only."""
+        return (
+            self.instance.pk is not None
+            and self.cleaned_data.get("status") == Status.UNSUBSCRIBED
+            and self.initial.get("status") != Status.UNSUBSCRIBED
+        )
+
     def save(self, commit: bool = True) -> Contact:
+        unsubscribes = self.unsubscribes()
         contact = super().save(commit=False)
         attributes = dict(contact.attributes or {})
         for key, value in self.custom_values().items():
@@ -162,13 +173,41 @@ class ContactForm(forms.ModelForm):
                 changes.announce_saved(
                     contact.pk,
                     created=created,
-                    unsubscribed=not created
-                    and contact.status == Status.UNSUBSCRIBED
-                    and self.initial.get("status") != Status.UNSUBSCRIBED,
+                    unsubscribed=unsubscribes,
                     joined={ml.pk for ml in lists} - had_lists,
                     tagged={tag.pk for tag in tags} - had_tags,
                 )
         return contact
+
+
+class SmsChoiceForm(forms.Form):
+    """Stop SMS to a contact, or send them again: only if the person asked (Ley 29733),
+    which staff confirm with a tick."""
+
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        max_length=255,
+        required=False,
+        help_text=_("How the person asked, for the record: “Called on 5 December”."),
+    )
+    confirmed = forms.BooleanField(
+        label=_("The person asked to receive SMS again."), required=False
+    )
+
+    def __init__(self, *args: Any, opting_in: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not opting_in:
+            del self.fields["confirmed"]
+
+    def clean_confirmed(self) -> bool:
+        if not self.cleaned_data.get("confirmed"):
+            raise forms.ValidationError(
+                _(
+                    "Tick the box only if the person asked for SMS again: without their "
+                    "consent they must not get any."
+                )
+            )
+        return True
 
 
 def bootstrap(form: forms.BaseForm) -> forms.BaseForm:

@@ -115,6 +115,48 @@ class Contact(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
 
+class SmsVia(models.TextChoices):
+    REPLY = "reply", _("replied BAJA or STOP")
+    STAFF = "staff", _("by staff")
+    API = "api", _("through the API")
+
+
+class SmsChoice(models.Model):
+    """A change of a contact's SMS choice, as ``sms_opt_out`` records it: opted out, or SMS
+    enabled again (which needs the person's request, Ley 29733), how, and by whom.
+
+    A reply's opt-out (``sending.sms.replies``) sets ``Contact.sms_opted_out_at`` alone:
+    an opt-out with no row at that moment came from a reply, and enabling SMS again
+    writes that row first, so the history keeps it.
+    """
+
+    # No index of its own: contacts_smschoice_contact starts with this column and serves it.
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="sms_choices", db_index=False
+    )
+    at = models.DateTimeField(default=timezone.now)
+    is_opted_out = models.BooleanField()
+    via = models.CharField(max_length=8, choices=SmsVia.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    # How the person asked (a call, a letter), as staff wrote it.
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["contact", "at"], name="contacts_smschoice_contact")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} {'out' if self.is_opted_out else 'in'} {self.at:%Y-%m-%d}"
+
+    @property
+    def how(self) -> str:
+        """How it came, for people: "replied BAJA or STOP", "by staff: ana@…"."""
+        text = str(self.get_via_display())
+        return f"{text}: {self.by.email}" if self.by_id else text
+
+
 class Subscription(models.Model):
     """A contact's membership of a list."""
 

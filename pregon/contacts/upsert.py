@@ -18,7 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pregon.contacts import changes
+from pregon.accounts.models import User
+from pregon.contacts import changes, sms_opt_out
 from pregon.contacts.bulk import ContactTag
 from pregon.contacts.forms import CUSTOM_PREFIX, ContactForm
 from pregon.contacts.models import (
@@ -26,6 +27,7 @@ from pregon.contacts.models import (
     Contact,
     Field,
     MailingList,
+    SmsVia,
     Status,
     Subscription,
     Tag,
@@ -129,8 +131,11 @@ def build_form(
     return form, errors
 
 
-def save_contact(payload: dict[str, Any], contact: Contact | None, *, replace: bool) -> Contact:
-    """Create ``contact`` (None) or update it from ``payload``, as build_form reads it.
+def save_contact(
+    payload: dict[str, Any], contact: Contact | None, *, replace: bool, by: User | None = None
+) -> Contact:
+    """Create ``contact`` (None) or update it from ``payload``, as build_form reads it, and
+    stop or resume its SMS if ``payload`` says so (``sms_opt_out``, by the user ``by``).
 
     Returns the contact saved; raises ValidationError if the data is invalid.
     """
@@ -138,7 +143,20 @@ def save_contact(payload: dict[str, Any], contact: Contact | None, *, replace: b
     form, errors = build_form(payload, contact, replace=replace, custom_keys=custom_keys)
     if not form.is_valid() or errors:
         raise ValidationError({**form_errors(form, _data_names(custom_keys)), **errors})
-    return form.save()
+    with transaction.atomic():
+        saved = form.save()
+        _choose_sms(payload.get("sms_opt_out"), [saved.pk], by)
+    saved.refresh_from_db(fields=["sms_opted_out_at", "updated_at"])
+    return saved
+
+
+def _choose_sms(opted_out: bool | None, contact_ids: list[int], by: User | None) -> None:
+    """Stop (True) or resume (False) SMS to ``contact_ids``, as the contact screen does;
+    None leaves them alone. Saving them announced them already."""
+    if opted_out is None or not contact_ids:
+        return
+    chosen = Contact.objects.filter(pk__in=contact_ids)
+    sms_opt_out.choose(chosen, opted_out, via=SmsVia.API, by=by, announce=False)
 
 
 def _data_names(custom_keys: set[str]) -> dict[str, str]:
@@ -164,14 +182,18 @@ def _lists_by_code(codes: list[str], name: str) -> list[MailingList]:
 
 
 def bulk_upsert(
-    contacts: list[dict[str, Any]], add_to_lists: list[str], add_tags: list[str]
+    contacts: list[dict[str, Any]],
+    add_to_lists: list[str],
+    add_tags: list[str],
+    by: User | None = None,
 ) -> tuple[int, int]:
     """Create or update each contact in ``contacts`` (data), matched by email; all or nothing.
 
     Every item is validated first; if any is invalid, ValidationError lists the errors as
     ``contacts.<index>.<field>`` and nothing is written. Otherwise all are saved in one
     transaction, and each is added to ``add_to_lists`` (codes) and ``add_tags`` (names).
-    An existing contact changes only in the keys its item has. Returns (created, updated).
+    An existing contact changes only in the keys its item has; ``sms_opt_out`` stops or
+    resumes its SMS, by the user ``by``. Returns (created, updated).
     """
     lists = _lists_by_code(add_to_lists, "add_to_lists")
     tag_names = sorted({name.strip()[:100] for name in add_tags if name.strip()})
@@ -215,7 +237,11 @@ def bulk_upsert(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        return _write(forms, lists, tag_names)
+        counts = _write(forms, lists, tag_names)
+        for opted_out in (True, False):
+            ids = [f.instance.pk for f, item in forms if item.get("sms_opt_out") is opted_out]
+            _choose_sms(opted_out, ids, by)
+        return counts
 
 
 def _write(
@@ -228,6 +254,8 @@ def _write(
     contact that leaves a list or loses a tag. An update replaces its lists or tags only if
     its item sent them; the options only add. Returns (created, updated).
     """
+    # Read before saving: a form compares the status it saves with the one it was given.
+    unsubscribed = [form.instance.pk for form, _payload in forms if form.unsubscribes()]
     contacts = [form.save(commit=False) for form, _payload in forms]
     new = [contact.pk is None for contact in contacts]
     fresh = [c for c, is_new in zip(contacts, new, strict=True) if is_new]
@@ -272,6 +300,7 @@ def _write(
     ContactTag.objects.bulk_create(taggings, ignore_conflicts=True)
     changes.announce(events.CONTACT_CREATED, [c.pk for c in contacts if c.pk in created_ids])
     changes.announce(events.CONTACT_UPDATED, [c.pk for c in contacts if c.pk not in created_ids])
+    changes.announce(events.CONTACT_UNSUBSCRIBED, unsubscribed)
     for list_id, ids in joined.items():
         changes.announce(events.LIST_JOINED, ids, list=list_id)
     for tag_id, ids in tagged.items():

@@ -13,6 +13,8 @@ urlpatterns = [
     path("<uuid:code>/", contacts.contact_detail, name="detail"),
     path("<uuid:code>/editar/", contacts.contact_edit, name="edit"),
     path("<uuid:code>/eliminar/", contacts.contact_delete, name="delete"),
+    path("<uuid:code>/sms/dejar/", contacts.contact_sms, {"opting_in": False}, name="sms_opt_out"),
+    path("<uuid:code>/sms/reanudar/", contacts.contact_sms, {"opting_in": True}, name="sms_opt_in"),
     # Lists and tags (views/lists.py).
     path("listas/", lists.list_index, name="lists"),
     path("listas/nueva/", lists.list_create, name="list_create"),

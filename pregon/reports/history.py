@@ -1,16 +1,16 @@
 """A contact's history: every message sent to them, and everything that became of it
 (opens, clicks, bounces, complaints, unsubscribes, conversions), what they did with the
 classroom's pop-ups once known (saw, clicked, closed, sent the form, converted), and every
-step of a workflow they went through, newest first.
+step of a workflow they went through, and when they stopped or resumed SMS, newest first.
 
-Built from seven queries whatever the length of the history: the contact's messages, their
+Built from eight queries whatever the length of the history: the contact's messages, their
 events, their bounces (and the bounces that name only the address), the audit log's
 unsubscribes and resubscribes, their pop-up events (people's only: a bot that followed
 an email's link to the classroom is no news about the person), their workflow steps and
-those workflows' graphs (to name each step). Unsubscribes come from the
-audit log because it is append-only: subscribing again deletes the unsubscribe event (the
-campaign's figures count people who are still out), and the history must still tell that
-it happened.
+those workflows' graphs (to name each step), and their SMS choices. Unsubscribes come
+from the audit log because it is append-only: subscribing again deletes the unsubscribe
+event (the campaign's figures count people who are still out), and the history must still
+tell that it happened.
 """
 
 import datetime
@@ -25,6 +25,7 @@ from django.utils.translation import pgettext_lazy
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.automation import nodes
 from pregon.automation.models import Outcome, StepLog, Workflow
+from pregon.contacts import sms_opt_out
 from pregon.contacts.models import Contact
 from pregon.popups.models import PopupEvent
 from pregon.sending.models import Bounce, BounceCause, BounceKind, Message, MessageStatus
@@ -39,6 +40,8 @@ KIND_LABELS = {
     EventKind.CONVERTED: _("Converted"),
     EventKind.UNSUBSCRIBED: pgettext_lazy("contact history", "Unsubscribed"),
     "resubscribed": pgettext_lazy("contact history", "Subscribed again"),
+    "sms_opted_out": _("Opted out of SMS"),
+    "sms_opted_in": _("SMS sent again"),
     BounceKind.HARD: _("Hard bounce"),
     BounceKind.SOFT: _("Soft bounce"),
     BounceKind.SENDER: _("Sending-side rejection"),
@@ -298,6 +301,17 @@ def _workflow_entries(contact: Contact) -> list[Entry]:
     return entries
 
 
+def _sms_entries(contact: Contact) -> list[Entry]:
+    return [
+        Entry(
+            at=choice.at,
+            kind="sms_opted_out" if choice.is_opted_out else "sms_opted_in",
+            detail=choice.how + (f" — {choice.note}" if choice.note else ""),
+        )
+        for choice in sms_opt_out.history(contact)
+    ]
+
+
 def history(contact: Contact) -> list[Entry]:
     """Everything that happened between Pregón and ``contact``, newest first."""
     messages = _messages(contact)
@@ -314,5 +328,6 @@ def history(contact: Contact) -> list[Entry]:
         *_audit_entries(audit_rows, messages),
         *_popup_entries(contact),
         *_workflow_entries(contact),
+        *_sms_entries(contact),
     ]
     return sorted(entries, key=lambda entry: entry.at, reverse=True)

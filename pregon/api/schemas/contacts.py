@@ -14,6 +14,11 @@ from pregon.api.schemas.base import InputSchema
 from pregon.contacts.models import ConsentSource, Contact, FieldType, MailingList, Status
 
 BULK_LIMIT = 1000
+SMS_OPT_OUT = gettext_lazy(
+    "true: send the contact no SMS. false: send SMS again to a contact who opted out, only "
+    "if the person asked for it (Ley 29733); it is recorded in the contact's history. "
+    "Left out or null: unchanged."
+)
 
 
 class ConsentIn(InputSchema):
@@ -56,6 +61,7 @@ class ContactIn(InputSchema):
     )
     tags: list[str] = SchemaField([], description=gettext_lazy("Tag names; new names create tags."))
     consent: ConsentIn | None = None
+    sms_opt_out: bool | None = SchemaField(None, description=SMS_OPT_OUT)
 
 
 class ContactPatch(InputSchema):
@@ -78,6 +84,7 @@ class ContactPatch(InputSchema):
     lists: list[str] | None = None
     tags: list[str] | None = None
     consent: ConsentIn | None = None
+    sms_opt_out: bool | None = SchemaField(None, description=SMS_OPT_OUT)
 
 
 class ContactOut(Schema):
@@ -91,6 +98,13 @@ class ContactOut(Schema):
     lists: list[UUID]
     tags: list[str]
     consent: ConsentOut
+    sms_opted_out_at: datetime.datetime | None = SchemaField(
+        ...,
+        description=gettext_lazy(
+            "Since when the contact gets no SMS (a BAJA or STOP reply, staff or the API); "
+            "null if SMS may be sent. Read only: send sms_opt_out to change it."
+        ),
+    )
     created_at: datetime.datetime
     updated_at: datetime.datetime
 

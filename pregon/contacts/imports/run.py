@@ -179,13 +179,16 @@ def _apply(imp: Import, attempt: int, total: int, rejected: int, report_name: st
     at = connection.ops.adapt_datetimefield_value(timezone.now())
     with transaction.atomic(), connection.cursor() as cursor:
         sql.prepare_apply(cursor)
+        unsubscribed_ids: list[int] = []
         if imp.update_existing:
+            unsubscribed_ids = sql.unsubscribe_existing(cursor, at)
             updated_ids, skipped = sql.update_existing(cursor, at), 0
         else:
             updated_ids, skipped = [], sql.count_existing(cursor)
         created_ids = sql.insert_new(cursor, at, imp.consent_text)
         # Announced in batches (contacts.changes), in the import's transaction.
         changes.announce(events.CONTACT_UPDATED, updated_ids)
+        changes.announce(events.CONTACT_UNSUBSCRIBED, unsubscribed_ids)
         changes.announce(events.CONTACT_CREATED, created_ids)
         updated, created = len(updated_ids), len(created_ids)
         mailing_list = MailingList.objects.filter(pk=imp.mailing_list_id).first()

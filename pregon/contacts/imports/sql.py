@@ -91,6 +91,26 @@ def prepare_apply(cursor: Any) -> None:
         cursor.execute("SET LOCAL work_mem = '128MB'")
 
 
+def unsubscribe_existing(cursor: Any, at: object) -> list[int]:
+    """Unsubscribe the subscribed contacts whose row says "unsubscribed"; return their ids.
+
+    A statement of its own, before ``update_existing`` (whose status rule then keeps the
+    new status), because that UPDATE cannot tell which rows it moved: SQLite's RETURNING
+    sees neither the staging row nor the old status. Here the condition is the change, so
+    each id is a contact that left, once.
+    """
+    cursor.execute(
+        f"""
+        UPDATE {CONTACT} SET status = %s, updated_at = %s
+        WHERE status = %s
+            AND email IN (SELECT email FROM {STAGING} WHERE status = %s)
+        RETURNING id
+        """,  # noqa: S608
+        [Status.UNSUBSCRIBED, at, Status.SUBSCRIBED, Status.UNSUBSCRIBED],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
 def update_existing(cursor: Any, at: object) -> list[int]:
     """Update the contacts already in the database; return their ids.
 

@@ -159,6 +159,8 @@ def field_specs() -> dict[str, FieldSpec]:
         FieldSpec("first_name", _("First name"), "text", "first_name"),
         FieldSpec("last_name", _("Last name"), "text", "last_name"),
         FieldSpec("phone", _("Phone"), "text", "phone"),
+        # Empty while SMS may be sent; the date the contact opted out otherwise.
+        FieldSpec("sms_opted_out_at", _("Opted out of SMS on"), "datetime", "sms_opted_out_at"),
         FieldSpec("status", _("Status"), "choice", "status", False, tuple(Status.choices)),
         FieldSpec(
             "consent_source",

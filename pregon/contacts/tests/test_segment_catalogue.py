@@ -23,11 +23,11 @@ class SegmentCatalogueTestCase(EngagementData, TestCase):
 
     def test_it_lists_the_fields_in_groups_in_the_editors_order(self) -> None:
         names = [(g["label"], [f["name"] for f in g["fields"]]) for g in self.groups()]
-        contact = ["email", "first_name", "last_name", "phone", "status", "consent_source"]
+        contact = ["email", "first_name", "last_name", "phone", "sms_opted_out_at", "status"]
         self.assertEqual(
             names,
             [
-                ("Contact", [*contact, "consent_at", "created_at", "updated_at"]),
+                ("Contact", [*contact, "consent_source", "consent_at", "created_at", "updated_at"]),
                 ("Lists and tags", ["list", "tag"]),
                 ("Engagement", ["opened", "clicked"]),
                 ("Pop-ups", ["saw_popup", "clicked_popup"]),

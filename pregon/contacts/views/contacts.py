@@ -1,4 +1,5 @@
-"""The contact list (search, filters, bulk actions, export) and the contact page."""
+"""The contact list (search, filters, bulk actions, export), the contact page and form, and
+stopping or resuming a contact's SMS."""
 
 import datetime
 import uuid
@@ -19,14 +20,21 @@ from django.views.decorators.http import require_POST
 from pregon.accounts import audit
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import AuditAction, Role
-from pregon.contacts import bulk, exports
-from pregon.contacts.forms import BulkAction, BulkActionForm, ContactForm, bootstrap
+from pregon.contacts import bulk, exports, sms_opt_out
+from pregon.contacts.forms import (
+    BulkAction,
+    BulkActionForm,
+    ContactForm,
+    SmsChoiceForm,
+    bootstrap,
+)
 from pregon.contacts.models import (
     Contact,
     Field,
     FieldType,
     MailingList,
     Segment,
+    SmsVia,
     Status,
     Suppression,
     Tag,
@@ -232,8 +240,40 @@ def contact_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         "contact": contact,
         "custom_values": custom_values(contact),
         "is_suppressed": Suppression.objects.filter(email=contact.email).exists(),
+        "sms_opt_out": sms_opt_out.current(contact),
     }
     return render(request, "contacts/contact_detail.html", context)
+
+
+@authorize(Role.EDITOR)
+def contact_sms(request: HttpRequest, code: uuid.UUID, opting_in: bool) -> HttpResponse:
+    """Stop SMS to the contact, or send them again once the person asked for it."""
+    contact = get_object_or_404(Contact, code=code)
+    # Bound on every POST: stopping SMS may send no field at all.
+    data = request.POST if request.method == "POST" else None
+    form = SmsChoiceForm(data, opting_in=opting_in)
+    if request.method == "POST" and form.is_valid():
+        how = {"via": SmsVia.STAFF, "by": request.user, "note": form.cleaned_data["note"]}
+        with transaction.atomic():
+            changed = sms_opt_out.choose(
+                Contact.objects.filter(pk=contact.pk), not opting_in, **how
+            )
+        if not changed:
+            messages.info(request, _("Nothing changed: that was already the contact's choice."))
+        elif opting_in:
+            messages.success(request, _("%(email)s receives SMS again.") % {"email": contact.email})
+        else:
+            messages.success(
+                request, _("%(email)s receives no more SMS.") % {"email": contact.email}
+            )
+        return redirect("contacts:detail", code=contact.code)
+    context = {
+        "contact": contact,
+        "form": bootstrap(form),
+        "opting_in": opting_in,
+        "sms_opt_out": sms_opt_out.current(contact),
+    }
+    return render(request, "contacts/contact_sms.html", context)
 
 
 @authorize(Role.EDITOR)
@@ -255,7 +295,12 @@ def contact_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         form.save()
         messages.success(request, _("Changes saved."))
         return redirect("contacts:detail", code=contact.code)
-    context = {"form": bootstrap(form), "title": _("Edit contact"), "contact": contact}
+    context = {
+        "form": bootstrap(form),
+        "title": _("Edit contact"),
+        "contact": contact,
+        "sms_opt_out": sms_opt_out.current(contact),
+    }
     return render(request, "contacts/contact_form.html", context)
 
 

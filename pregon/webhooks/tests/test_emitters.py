@@ -3,10 +3,12 @@ endpoint as a delivery (the outbox row the worker will post)."""
 
 import re
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from pregon.accounts.models import ApiToken
 from pregon.campaigns import scheduling
+from pregon.contacts import imports
 from pregon.contacts.models import Contact, MailingList, Status, Tag
 from pregon.lib import events, signing
 from pregon.popups.models import Popup
@@ -147,6 +149,88 @@ class ContactEventsTestCase(BaseTestCase):
         self.assertEqual(
             [p["contact"] for p in payloads(events.CONTACT_UPDATED)], [ids["old@example.pe"]]
         )
+
+    def test_contact_unsubscribed_from_the_form_once(self) -> None:
+        subscribe_to(events.CONTACT_UNSUBSCRIBED, events.CONTACT_UPDATED)
+        contact = self.create()
+        edit = f"/contactos/{contact.code}/editar/"
+        self.client.post(edit, {"email": "ana@example.pe", "status": "unsubscribed"})
+        self.client.post(
+            edit, {"email": "ana@example.pe", "status": "unsubscribed", "first_name": "Ana"}
+        )
+        self.assertEqual(
+            without_times(payloads(events.CONTACT_UNSUBSCRIBED)), [{"contact": contact.pk}]
+        )
+        self.assertEqual(len(payloads(events.CONTACT_UPDATED)), 2)
+
+    def test_sms_stopped_and_resumed_by_staff_are_updates(self) -> None:
+        subscribe_to(events.CONTACT_UPDATED, events.CONTACT_UNSUBSCRIBED)
+        contact = Contact.objects.create(email="ana@example.pe", phone="+51987654321")
+        self.client.post(f"/contactos/{contact.code}/sms/dejar/")
+        self.client.post(f"/contactos/{contact.code}/sms/reanudar/", {"confirmed": "on"})
+        self.assertEqual(
+            without_times(payloads(events.CONTACT_UPDATED)),
+            [{"contact": contact.pk}, {"contact": contact.pk}],
+        )
+        self.assertEqual(payloads(events.CONTACT_UNSUBSCRIBED), [])
+
+    def test_the_api_bulk_upsert_announces_who_left(self) -> None:
+        subscribe_to(events.CONTACT_UNSUBSCRIBED, events.CONTACT_UPDATED)
+        leaving = Contact.objects.create(email="leaving@example.pe")
+        gone = Contact.objects.create(email="gone@example.pe", status=Status.UNSUBSCRIBED)
+        staying = Contact.objects.create(email="staying@example.pe")
+        response = self.client.post(
+            "/api/v1/contacts/bulk",
+            {
+                "contacts": [
+                    {"email": "leaving@example.pe", "status": "unsubscribed"},
+                    {"email": "gone@example.pe", "status": "unsubscribed"},
+                    {"email": "staying@example.pe", "first_name": "Rosa"},
+                    {"email": "new@example.pe", "status": "unsubscribed"},
+                ]
+            },
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {self.issue_token()}",
+        )
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(
+            [p["contact"] for p in payloads(events.CONTACT_UNSUBSCRIBED)], [leaving.pk]
+        )
+        self.assertEqual(
+            sorted(p["contact"] for p in payloads(events.CONTACT_UPDATED)),
+            sorted([leaving.pk, gone.pk, staying.pk]),
+        )
+
+    def test_an_import_announces_who_left(self) -> None:
+        self.use_temporary_media()
+        subscribe_to(events.CONTACT_UNSUBSCRIBED, events.CONTACT_UPDATED)
+        leaving = Contact.objects.create(email="leaving@example.pe")
+        gone = Contact.objects.create(email="gone@example.pe", status=Status.UNSUBSCRIBED)
+        bounced = Contact.objects.create(email="bounced@example.pe", status=Status.BOUNCED)
+        staying = Contact.objects.create(email="staying@example.pe")
+        content = (
+            "Correo;Estado\r\n"
+            "leaving@example.pe;baja\r\n"
+            "gone@example.pe;baja\r\n"
+            "bounced@example.pe;baja\r\n"
+            "staying@example.pe;\r\n"
+            "new@example.pe;baja\r\n"
+        )
+        imp = imports.create_import(
+            SimpleUploadedFile("alumnos.csv", content.encode()), user=self.bob, language="es"
+        )
+        with self.captureOnCommitCallbacks(execute=False):
+            imports.start_import(imp, {"0": "email", "1": "status"}, update_existing=True)
+        imports.run_import(imp.pk, 1)  # What the worker does.
+        self.assertEqual(
+            [p["contact"] for p in payloads(events.CONTACT_UNSUBSCRIBED)], [leaving.pk]
+        )
+        self.assertEqual(
+            sorted(p["contact"] for p in payloads(events.CONTACT_UPDATED)),
+            sorted([leaving.pk, gone.pk, bounced.pk, staying.pk]),
+        )
+        leaving.refresh_from_db()
+        self.assertEqual(leaving.status, Status.UNSUBSCRIBED)
 
     def issue_token(self) -> str:
         return ApiToken.issue(self.bob, "prueba")[1]

@@ -151,7 +151,8 @@ def contact_detail(request: HttpRequest, code: str) -> Contact:
     tags=["contacts"],
     summary=gettext_lazy("Replace a contact"),
     description=gettext_lazy(
-        "Replace a contact: keys left out take their defaults, except consent, which stays."
+        "Replace a contact: keys left out take their defaults, except consent and the SMS "
+        "choice (sms_opt_out), which stay."
     ),
 )
 def contact_replace(request: HttpRequest, code: str, payload: ContactIn) -> Contact:

@@ -87,9 +87,10 @@ def build_form(
     """A bound ContactForm for ``payload``, a contact's data, possibly partial.
 
     With ``replace`` the payload is the whole contact (POST, PUT): what it leaves out takes
-    its default, except consent, which is evidence and is kept unless given. Without it
-    (PATCH, bulk updates) only the keys in the payload change. Returns the form and the
-    errors found before the form runs (unknown custom fields, commas in tag names).
+    its default, except consent, which is evidence and is kept unless given (as is the SMS
+    choice, which ``save_contact`` applies). Without it (PATCH, bulk updates) only the keys
+    in the payload change. Returns the form and the errors found before the form runs
+    (unknown custom fields, commas in tag names).
     """
     if contact is not None and not replace:
         data = _current_data(contact)

@@ -34,8 +34,8 @@ MESSAGE_BOUNCED = "message.bounced"
 MESSAGE_COMPLAINED = "message.complained"
 CONVERSION = "conversion"  # "goal", "message" or "popup"
 FORM_SUBMITTED = "form.submitted"  # "popup" (a pop-up's form) or "form"
-CAMPAIGN_STARTED = "campaign.started"
-CAMPAIGN_FINISHED = "campaign.finished"
+CAMPAIGN_STARTED = "campaign.started"  # "campaign", "code", "name", "channel", "messages"
+CAMPAIGN_FINISHED = "campaign.finished"  # "campaign", "code", "name", "channel"
 WORKFLOW_STEP = "workflow.step"  # "workflow", "node"
 
 NAMES = (

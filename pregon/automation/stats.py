@@ -13,7 +13,7 @@ with ``:v<n>`` on a later visit (pregon.automation.step): one conditional count 
 and figure in a single query, rather than a node column on sending's and webhooks' rows.
 """
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 
 from pregon.automation import graph as graphs
 from pregon.automation.models import (
@@ -199,19 +199,27 @@ def _keyed(node_id: str) -> Q:
 def _keyed_counts(
     rows: QuerySet, node_ids: list[str], counted: dict[str, Q]
 ) -> dict[str, dict[str, int]]:
-    """Each figure of ``counted`` for each node, in one query over ``rows``."""
+    """Each figure of ``counted`` for each node, in one query over ``rows``: each row's
+    node is worked out once from its key, then the rows are grouped by it."""
     if not node_ids:
         return {}
-    aggregates = {
-        f"{name}_{index}": Count("pk", filter=_keyed(node_id) & q)
-        for index, node_id in enumerate(node_ids)
-        for name, q in counted.items()
-    }
-    totals = rows.aggregate(**aggregates)
-    return {
-        node_id: {name: totals[f"{name}_{index}"] for name in counted}
-        for index, node_id in enumerate(node_ids)
-    }
+    node = Case(
+        *[When(_keyed(node_id), then=Value(node_id)) for node_id in node_ids],
+        default=Value(""),
+        output_field=CharField(),
+    )
+    groups = (
+        rows.annotate(step=node)
+        .values("step")
+        .annotate(**{name: Count("pk", filter=q) for name, q in counted.items()})
+        .order_by()
+    )
+    counts = {node_id: dict.fromkeys(counted, 0) for node_id in node_ids}
+    for row in groups:
+        step = row.pop("step")
+        if step in counts:
+            counts[step] = row
+    return counts
 
 
 def steps(workflow: Workflow, figures_by_node: dict[str, dict[str, int]]) -> list[dict]:

@@ -25,7 +25,9 @@ def _next_number(workflow: Workflow) -> int:
     """The number of the next new node's id: past every id the graph or the step log ever
     used, so that a new node never takes the history of a deleted one."""
     ids = {node.get("id", "") for node in workflow.graph.get("nodes", [])}
-    ids |= set(StepLog.objects.filter(workflow=workflow).values_list("node", flat=True).distinct())
+    # No ordering: the step log's default one would make DISTINCT return every row.
+    logged = StepLog.objects.filter(workflow=workflow).values_list("node", flat=True)
+    ids |= set(logged.distinct().order_by())
     numbers = [int(i[1:]) for i in ids if i[:1] == "n" and i[1:].isdigit()]
     return max(numbers, default=0) + 1
 

@@ -50,7 +50,9 @@ class ContactSmsTestCase(BaseTestCase):
         self.assertContains(response, "Marque la casilla solo si la persona pidió")
         self.ana.refresh_from_db()
         self.assertIsNotNone(self.ana.sms_opted_out_at)
-        self.assertFalse(SmsChoice.objects.exists())
+        self.assertEqual(
+            [(c.is_opted_out, c.via) for c in SmsChoice.objects.all()], [(True, SmsVia.REPLY)]
+        )
 
     def test_resuming_keeps_the_reply_and_the_request_in_the_history(self) -> None:
         self.reply_baja()
@@ -65,7 +67,7 @@ class ContactSmsTestCase(BaseTestCase):
         self.assertEqual(
             [(c.is_opted_out, c.via, c.by, c.note) for c in SmsChoice.objects.all()],
             [
-                (True, SmsVia.REPLY, None, ""),
+                (True, SmsVia.REPLY, None, "BAJA"),
                 (False, SmsVia.STAFF, self.bob, "Llamó el 5 de diciembre"),
             ],
         )

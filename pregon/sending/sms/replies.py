@@ -3,7 +3,8 @@
 A receipt moves a sent SMS to delivered or undelivered, and announces it on the event bus
 as the email side does (``message.delivered``, ``message.bounced``), so that outgoing
 webhooks and automation see SMS too. A reply of "BAJA" or "STOP" opts the phone's contacts
-out of SMS only: their email subscription, lists and tags stay.
+out of SMS only (``contacts.sms_opt_out``, which records it for the contact's history and
+announces ``contact.updated``): their email subscription, lists and tags stay.
 
 The SMS payloads name the SMS (``sms``; ``message`` is None, as it names email messages
 only), its contact, the campaign or workflow that queued it (or None) and
@@ -15,7 +16,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from pregon.contacts.models import Contact
+from pregon.contacts import sms_opt_out
+from pregon.contacts.models import Contact, SmsVia
 from pregon.contacts.normalize import normalize_phone
 from pregon.lib import events
 from pregon.sending.models import SmsGateway, SmsMessage, SmsStatus
@@ -119,6 +121,7 @@ def handle_reply(reply: Inbound) -> int:
         return 0
     if not phone:
         return 0
-    return Contact.objects.filter(phone=phone, sms_opted_out_at__isnull=True).update(
-        sms_opted_out_at=timezone.now()
-    )
+    with transaction.atomic():
+        return sms_opt_out.opt_out(
+            Contact.objects.filter(phone=phone), via=SmsVia.REPLY, by=None, note=reply.text[:200]
+        )

@@ -15,6 +15,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from pregon.accounts import audit
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import AuditAction, Role
+from pregon.campaigns import sms
 from pregon.campaigns.models import FINAL, Campaign
 from pregon.reports import exports, heatmap, people, stats
 from pregon.reports.cards import cards
@@ -82,10 +83,24 @@ def live_context(campaign: Campaign, human: bool) -> dict[str, object]:
 @authorize(Role.ANALYST)
 def campaign_report(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     campaign = _campaign(code)
+    if campaign.is_sms:
+        return _sms_report(request, campaign)
     context = live_context(campaign, _human(request))
     context["lists"] = people.LISTS
     context["time_zone"] = timezone.get_current_timezone_name()
     return render(request, "reports/campaign_report.html", context)
+
+
+def _sms_report(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    """An SMS campaign's report: its SMS by status and what became of them, the card its
+    page shows (analysts may not open that page), without polling it."""
+    context = {
+        "campaign": campaign,
+        "progress": campaign.progress(),
+        "report": sms.report(campaign) if campaign.started_at else None,
+        "polling": False,
+    }
+    return render(request, "reports/sms_campaign_report.html", context)
 
 
 @authorize(Role.ANALYST)

@@ -25,12 +25,20 @@ from pregon.sending.models import Mailing
 router = Router(auth=auth.ANALYST, tags=["reports"])
 
 # The error answers of these endpoints: the usual ones, and the 409 of a campaign that has
-# not started (it has no messages to report on yet).
+# not started (it has no messages to report on yet) or is an SMS campaign (no emails).
 ERRORS = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
 
 
 def _mailing(code: str) -> tuple[Campaign, Mailing]:
     campaign = get_or_404(Campaign.objects.select_related("mailing"), code=code)
+    if campaign.is_sms:
+        raise ApiError(
+            409,
+            _(
+                "An SMS campaign has no email report: its SMS by status are in "
+                "GET /campaigns/{code}/progress."
+            ),
+        )
     if campaign.mailing is None:
         raise ApiError(409, _("The campaign has not started: it has no report yet."))
     return campaign, campaign.mailing

@@ -113,6 +113,19 @@ class SmsCampaignsTestCase(ApiTestCase):
         statuses = set(SmsMessage.objects.values_list("status", flat=True))
         self.assertEqual(statuses, {SmsStatus.SKIPPED})
 
+    def test_its_email_report_says_where_its_figures_are(self) -> None:
+        code = self.create()["code"]
+        self.call("POST", f"/campaigns/{code}/schedule", {})
+        start_due_campaigns()
+        for path in ("report", "events"):
+            response = self.call("GET", f"/campaigns/{code}/{path}")
+            self.assertEqual(response.status_code, 409)
+            self.assertEqual(
+                response.json()["detail"],
+                "An SMS campaign has no email report: its SMS by status are in "
+                "GET /campaigns/{code}/progress.",
+            )
+
     def test_an_email_test_send_is_refused(self) -> None:
         code = self.create()["code"]
         response = self.call(

@@ -102,8 +102,15 @@ class Bind:
         return self.client._socket if self.client is not None else None
 
     def open(self) -> None:
-        """Connect and bind as a receiver; on failure, wait before the next try."""
+        """Connect and bind as a receiver; on failure, wait before the next try. A password
+        that can no longer be read (the encryption key changed) fails this bind only: the
+        other gateways' binds go on."""
         host, port, system_type, system_id, _secret = self.settings
+        try:
+            password = vault.decrypt(self.gateway.secret)
+        except vault.InvalidToken:
+            self._failed("its stored password can no longer be read; enter it again")
+            return
         client = smpplib.client.Client(
             host,
             port,
@@ -115,7 +122,7 @@ class Bind:
             client.connect()
             client.bind_receiver(
                 system_id=system_id,
-                password=vault.decrypt(self.gateway.secret),
+                password=password,
                 system_type=system_type,
             )
         except smpplib.exceptions.PDUError as error:

@@ -6,6 +6,7 @@ import binascii
 import re
 import time
 
+from cryptography.fernet import Fernet
 from standardwebhooks.webhooks import Webhook
 
 from pregon.contacts.models import Contact, Status
@@ -183,6 +184,16 @@ class SmppReceiverTestCase(BaseTestCase):
         self.assertNotIn(password, output)
         self.assertNotIn(binascii.b2a_hex(password.encode()).decode(), output)
         self.assertEqual(self.smsc.receivers, [])
+
+    def test_a_gateway_whose_password_cannot_be_read_keeps_no_other_from_binding(self) -> None:
+        # Saved under an encryption key since changed: the secret no longer decrypts.
+        unreadable = smpp_gateway(self.smsc.port)
+        unreadable.secret = Fernet(Fernet.generate_key()).encrypt(PASSWORD.encode()).decode()
+        unreadable.save()
+        with self.assertLogs("pregon.sending.sms.receiver", level="WARNING") as logs:
+            self.bind()
+        self.assertEqual(self.smsc.receiver_binds, 1)
+        self.assertIn(f"SMPP gateway {unreadable.pk}: its stored password", "\n".join(logs.output))
 
     def test_webhooks_get_the_sms_delivery_and_the_failure(self) -> None:
         receiver = start_receiver(self)

@@ -125,9 +125,9 @@ class SmsChoice(models.Model):
     """A change of a contact's SMS choice, as ``sms_opt_out`` records it: opted out, or SMS
     enabled again (which needs the person's request, Ley 29733), how, and by whom.
 
-    A reply's opt-out (``sending.sms.replies``) sets ``Contact.sms_opted_out_at`` alone:
-    an opt-out with no row at that moment came from a reply, and enabling SMS again
-    writes that row first, so the history keeps it.
+    Replies to SMS record their opt-outs here too; those that earlier versions received
+    set ``Contact.sms_opted_out_at`` alone: an opt-out with no row at that moment came from
+    such a reply, and enabling SMS again writes that row first, so the history keeps it.
     """
 
     # No index of its own: contacts_smschoice_contact starts with this column and serves it.

@@ -1,5 +1,5 @@
 """Stopping SMS to contacts and sending them again, for the contact screens and the API
-alike. Besides a BAJA or STOP reply (``sending.sms.replies``), this is the only code that
+alike, and for a BAJA or STOP reply (``sending.sms.replies``). This is the only code that
 changes ``Contact.sms_opted_out_at``, and it keeps each change as an ``SmsChoice`` for the
 contact's page and history: sending SMS again needs the person's request (Ley 29733), and
 the record says who acted on it and when."""
@@ -46,8 +46,9 @@ def opt_in(
     announce: bool = True,
 ) -> int:
     """Send SMS again to those of ``contacts`` who opted out, because they asked for it;
-    return how many. In a transaction, as ``opt_out``. An opt-out that a reply made has no
-    record of its own: it gets one first, so the history keeps it."""
+    return how many. In a transaction, as ``opt_out``. An opt-out that a reply made before
+    replies were recorded (an earlier version) has no record of its own: it gets one
+    first, so the history keeps it."""
     now = timezone.now()
     rows = list(
         contacts.exclude(sms_opted_out_at=None)
@@ -87,7 +88,7 @@ def choose(contacts: QuerySet[Contact], opted_out: bool, **how: object) -> int:
 
 def history(contact: Contact) -> list[SmsChoice]:
     """Every change of ``contact``'s SMS choice, oldest first, with its current opt-out if
-    a reply made it (unsaved, ``via`` REPLY)."""
+    a reply made it before replies were recorded (unsaved, ``via`` REPLY)."""
     found = list(contact.sms_choices.select_related("by"))
     at = contact.sms_opted_out_at
     if at is not None and not any(c.is_opted_out and c.at == at for c in found):

@@ -47,11 +47,21 @@ class SigningKeys(models.Model):
 
     def replace_secret(self, secret: str) -> None:
         """Sign with ``secret`` (in the clear) from now on, and with the current secret, if
-        there is one, for ``OVERLAP`` more; not saved."""
-        if self.secret:
+        there is one and it can still be read, for ``OVERLAP`` more; not saved. After the
+        encryption key changed, rotating is the way out: the old secret then signs no more."""
+        self.previous_secret, self.previous_until = "", None
+        if self.secret and _readable(self.secret):
             self.previous_secret = self.secret
             self.previous_until = timezone.now() + OVERLAP
         self.secret = vault.encrypt(secret)
+
+
+def _readable(token: str) -> bool:
+    try:
+        vault.decrypt(token)
+    except vault.InvalidToken:
+        return False
+    return True
 
 
 class Endpoint(SigningKeys):

@@ -8,6 +8,7 @@ import importlib
 import re
 
 import time_machine
+from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.apps import apps
@@ -88,6 +89,17 @@ class CallSecretTestCase(BaseTestCase):
             Webhook(new).verify(**got)
             with self.assertRaises(WebhookVerificationError):
                 Webhook(old).verify(**got)
+
+    def test_after_the_encryption_key_changed_a_rotation_lets_calls_go_again(self) -> None:
+        # Stored under a key since replaced: the secret can no longer be read.
+        unreadable = Fernet(Fernet.generate_key()).encrypt(b"whsec_old").decode()
+        CallSecret.objects.create(pk=CallSecret.ONLY, secret=unreadable, shown_at=timezone.now())
+        response = self.client.post("/webhooks/llamadas/rotar-secreto/")
+        new = ROTATED.search(response.content.decode())[1]
+        got = self.deliver_call("wf1:e1:n2")
+        # Signed with the new secret alone: the old one cannot sign, even during the overlap.
+        self.assertEqual(len(got["headers"]["webhook-signature"].split(" ")), 1)
+        Webhook(new).verify(**got)
 
     def test_only_administrators_rotate(self) -> None:
         self.client.force_login(self.bob)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pregon.accounts.models import Role, User
-from pregon.campaigns.models import Campaign, CampaignStatus
+from pregon.campaigns.models import Campaign, CampaignStatus, Channel
 from pregon.contacts.models import Contact
 from pregon.content.models import BrandKit, EmailTemplate
 from pregon.domains.models import DomainStatus
@@ -118,12 +118,14 @@ def _template() -> Step:
 
 def _campaign_steps() -> list[Step]:
     """The test send and the first campaign: both link to the newest draft's page, or to
-    the new campaign form if there is none."""
-    figures = Campaign.objects.aggregate(
+    the new campaign form if there is none. Email campaigns only: a test SMS says nothing
+    of the relay that takes the account's email."""
+    emails = Campaign.objects.filter(channel=Channel.EMAIL)
+    figures = emails.aggregate(
         tested=Count("pk", filter=Q(tested_at__isnull=False)),
         started=Count("pk", filter=~Q(status=CampaignStatus.DRAFT)),
     )
-    draft = Campaign.objects.filter(status=CampaignStatus.DRAFT).order_by("-created_at").first()
+    draft = emails.filter(status=CampaignStatus.DRAFT).order_by("-created_at").first()
     url = reverse("campaigns:detail", args=[draft.code]) if draft else ""
     return [
         Step(

@@ -14,6 +14,9 @@ from pregon.reports import getting_started
 from pregon.sending import engine
 from pregon.sending.models import Backend, BackendKind
 from pregon.testing import BaseTestCase, drafts
+from pregon.testing.providers import FakeProvider
+from pregon.testing.sms import http_gateway
+from pregon.testing.sms_campaigns import sms_draft, sms_segment
 from pregon.testing.smtp import Mailbox, smtp_server
 
 STEP = re.compile(r'data-step="(\w+)" data-done="(\w+)">(.*?)</li>', re.DOTALL)
@@ -124,6 +127,21 @@ class GettingStartedTestCase(BaseTestCase):
         self.assertEqual(len(mailbox.received), 1)
         self.assertIn("test_send", self.done())
         self.assertIsNotNone(Campaign.objects.get().tested_at)
+
+    def test_a_test_sms_neither_ticks_the_email_test_nor_is_its_link(self) -> None:
+        # The step checks that a relay takes the account's email: an SMS gateway says nothing.
+        provider = FakeProvider()
+        self.addCleanup(provider.stop)
+        http_gateway(provider.url + "/api/sms")
+        provider.answer(200, {"id": "gw-1", "status": "accepted"})
+        email = drafts.draft(drafts.mailing_list())
+        text = sms_draft(sms_segment())
+        self.client.force_login(self.bob)
+        url = reverse("campaigns:test_sms", args=[text.code])
+        self.client.post(url, {"phone": "+51987654321"})
+        self.assertEqual(len(provider.received), 1)
+        anchor = reverse("campaigns:detail", args=[email.code]) + "#campaign-test"
+        self.assertEqual(self.steps()["test_send"], (False, anchor))
 
     def test_a_scheduled_campaign_ticks_the_last_step(self) -> None:
         campaign = drafts.draft(drafts.mailing_list())

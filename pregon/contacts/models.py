@@ -1,4 +1,5 @@
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -109,6 +110,19 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save the contact; an existing one without ``sms_opted_out_at``, which only
+        ``contacts.sms_opt_out`` changes (with UPDATEs of its own). The contact screen and
+        the API save a contact read before they checked the data: a BAJA reply handled
+        meanwhile must not be written back as "receives SMS"."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "sms_opted_out_at"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

@@ -5,8 +5,11 @@ import zoneinfo
 
 from django.urls import reverse
 
+from pregon.contacts import upsert
 from pregon.contacts.models import Contact, SmsChoice, SmsVia
 from pregon.contacts.segments import filter_contacts
+from pregon.sending.sms import replies
+from pregon.sending.sms.gateways import Inbound
 from pregon.testing import BaseTestCase
 from pregon.testing.sms import http_gateway
 
@@ -112,3 +115,19 @@ class ContactSmsTestCase(BaseTestCase):
         self.assertEqual(
             list(filter_contacts(rules).values_list("email", flat=True)), [self.ana.email]
         )
+
+
+class SmsChoiceRaceTestCase(BaseTestCase):
+    def test_a_contact_saved_from_data_read_before_a_baja_reply_keeps_the_opt_out(self) -> None:
+        # The contact screen and the API read the contact, check the data, then save it:
+        # a BAJA reply handled in between must not be written back as "receives SMS".
+        ana = Contact.objects.create(email="ana@example.pe", phone="+51987654321")
+        form, errors = upsert.build_form(
+            {"first_name": "Ana María"}, ana, replace=False, custom_keys=set()
+        )
+        self.assertTrue(form.is_valid(), form.errors)
+        self.assertEqual(replies.handle_reply(Inbound("+51987654321", "BAJA")), 1)
+        form.save()
+        ana.refresh_from_db()
+        self.assertEqual(ana.first_name, "Ana María")
+        self.assertIsNotNone(ana.sms_opted_out_at)

@@ -125,7 +125,7 @@ class SmsChoiceRaceTestCase(BaseTestCase):
         form, errors = upsert.build_form(
             {"first_name": "Ana María"}, ana, replace=False, custom_keys=set()
         )
-        self.assertTrue(form.is_valid(), form.errors)
+        self.assertTrue(form.is_valid() and not errors, form.errors)
         self.assertEqual(replies.handle_reply(Inbound("+51987654321", "BAJA")), 1)
         form.save()
         ana.refresh_from_db()

@@ -68,3 +68,8 @@ def within_domain_limits(
         if len(chosen) == size:
             break
     return chosen
+
+
+def frequency_cap() -> int:
+    """The most marketing emails a contact may get in any 7 days; 0: no cap."""
+    return SendingLimits.objects.filter(pk=1).values_list("frequency_cap", flat=True).first() or 0

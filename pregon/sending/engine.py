@@ -64,8 +64,8 @@ def enqueue(mailing: Mailing, contacts: QuerySet[Contact]) -> int:
     # Only our table's name and the ORM's own SQL are formatted in; values go as parameters.
     sql = (
         f"INSERT INTO {table} (mailing_id, contact_id, email, status, attempts, send_after, "  # noqa: S608
-        f"reply, provider_message_id) "
-        f"SELECT %s, audience.audience_id, audience.audience_email, %s, 0, %s, '', '' "
+        f"reply, provider_message_id, skip_reason) "
+        f"SELECT %s, audience.audience_id, audience.audience_email, %s, 0, %s, '', '', '' "
         # "WHERE true": SQLite would otherwise read ON CONFLICT as a join's ON clause.
         f"FROM ({select_sql}) AS audience WHERE true ON CONFLICT DO NOTHING"
     )

@@ -80,7 +80,18 @@ def cards(figures: Figures, human: bool) -> list[Card]:
             _("our server or domain, not the address"),
         ),
         Card("complaints", _("Complaints"), intcomma(figures.complaints)),
-        Card("unsubscribed", pgettext("report", "Unsubscribed"), intcomma(figures.unsubscribed)),
+        Card(
+            "unsubscribed",
+            pgettext("report", "Unsubscribed"),
+            intcomma(figures.unsubscribed),
+            _("from everything"),
+        ),
+        Card(
+            "topic_opt_outs",
+            _("Left a topic"),
+            intcomma(figures.topic_opt_outs),
+            _("still receive the other mailings"),
+        ),
         Card(
             "conversions",
             _("Conversions"),

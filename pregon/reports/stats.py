@@ -16,6 +16,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.functions import ExtractHour, TruncDay, TruncHour
 from django.utils import timezone
 
+from pregon.contacts.models import TopicOptOut
 from pregon.sending.models import Bounce, BounceKind, Mailing, Message, MessageStatus
 from pregon.tracking.models import Event, EventKind
 
@@ -63,6 +64,9 @@ class Figures:
     sending_side_rejections: int
     complaints: int
     unsubscribed: int
+    # Messages whose recipient left one of its topics (pregon.contacts.preferences) instead
+    # of unsubscribing from everything: apart from ``unsubscribed``.
+    topic_opt_outs: int
     # Messages with at least one conversion reported (pregon.tracking.conversions).
     conversions: int
     conversion_rate: float | None
@@ -100,8 +104,18 @@ def events_of(mailing: Mailing) -> QuerySet[Event]:
     return Event.objects.filter(message__mailing=mailing)
 
 
+def topic_opt_outs_of(mailing: Mailing) -> QuerySet[TopicOptOut]:
+    """The topics left from the mailing's messages (their links to the unsubscribe page or
+    the preference centre). Opt-outs are few: the database reads them and looks each
+    message up by its key, whatever the mailing's size."""
+    return TopicOptOut.objects.filter(
+        message_id__in=Message.objects.filter(mailing=mailing).values("pk")
+    )
+
+
 def figures(mailing: Mailing) -> Figures:
-    """The figures of ``mailing``, in three queries (messages, bounces, events)."""
+    """The figures of ``mailing``, in four queries (messages, bounces, events, topics
+    left)."""
     messages = Message.objects.filter(mailing=mailing).aggregate(
         recipients=Count("id"), sent=Count("id", filter=Q(status=MessageStatus.SENT))
     )
@@ -120,6 +134,9 @@ def figures(mailing: Mailing) -> Figures:
         unsubscribed=Count("message", distinct=True, filter=Q(kind=EventKind.UNSUBSCRIBED)),
         conversions=Count("message", distinct=True, filter=Q(kind=EventKind.CONVERTED)),
     )
+    topic_opt_outs = topic_opt_outs_of(mailing).aggregate(
+        messages=Count("message_id", distinct=True)
+    )["messages"]
     delivered = max(messages["sent"] - bounces["undelivered"], 0)
     return Figures(
         recipients=messages["recipients"],
@@ -130,6 +147,7 @@ def figures(mailing: Mailing) -> Figures:
         sending_side_rejections=bounces["sender"],
         complaints=bounces["complaints"],
         unsubscribed=counts["unsubscribed"],
+        topic_opt_outs=topic_opt_outs,
         conversions=counts["conversions"],
         conversion_rate=rate(counts["conversions"], delivered),
         human=_engagement(counts, "human", delivered),

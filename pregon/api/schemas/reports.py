@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Field as SchemaField
 from ninja import Schema
 
+from pregon.reports.events import LEFT_TOPIC
 from pregon.sending.models import BounceCause, BounceKind
 from pregon.tracking.models import EventKind
 
@@ -48,7 +49,15 @@ class FiguresOut(Schema):
         )
     )
     complaints: int
-    unsubscribed: int
+    unsubscribed: int = SchemaField(
+        description=gettext_lazy("Messages whose recipient unsubscribed from everything.")
+    )
+    topic_opt_outs: int = SchemaField(
+        description=gettext_lazy(
+            "Messages whose recipient left one of its topics instead, and still receives the "
+            "other mailings."
+        )
+    )
     conversions: int = SchemaField(description=gettext_lazy("Messages with a conversion reported."))
     conversion_rate: float | None = SchemaField(
         description=gettext_lazy("conversions / delivered.")
@@ -110,6 +119,7 @@ class EventKindIn(StrEnum):
     CLICKED = EventKind.CLICKED.value
     UNSUBSCRIBED = EventKind.UNSUBSCRIBED.value
     CONVERTED = EventKind.CONVERTED.value
+    LEFT_TOPIC = LEFT_TOPIC
     HARD = BounceKind.HARD.value
     SOFT = BounceKind.SOFT.value
     COMPLAINT = BounceKind.COMPLAINT.value
@@ -119,8 +129,8 @@ class EventKindIn(StrEnum):
 class EventOut(Schema):
     kind: str = SchemaField(
         description=gettext_lazy(
-            "opened, clicked, unsubscribed, converted, hard, soft, sender "
-            "(a sending-side rejection) or complaint."
+            "opened, clicked, unsubscribed, left_topic (left one of the campaign's topics "
+            "only), converted, hard, soft, sender (a sending-side rejection) or complaint."
         )
     )
     at: datetime.datetime
@@ -133,7 +143,9 @@ class EventOut(Schema):
         description=gettext_lazy('Why it looks like a machine\'s; "" for a person.')
     )
     detail: str = SchemaField(
-        description=gettext_lazy("The reason of a bounce or unsubscribe, a conversion's goal.")
+        description=gettext_lazy(
+            "The reason of a bounce or unsubscribe, the topic left, a conversion's goal."
+        )
     )
     source: str = SchemaField(
         description=gettext_lazy("Where a bounce came from: smtp, mailbox or webhook.")

@@ -22,6 +22,7 @@ from pregon.api import (
     routes_contacts,
     routes_content,
     routes_domains,
+    routes_forms,
     routes_impact,
     routes_imports,
     routes_popups,
@@ -63,6 +64,7 @@ api.add_router("", routes_segments.router)
 api.add_router("", routes_imports.router)
 api.add_router("", routes_content.router)
 api.add_router("", routes_campaigns.router)
+api.add_router("", routes_forms.router)
 api.add_router("", routes_popups.router)
 api.add_router("", routes_automation.router)
 api.add_router("", routes_sending.router)

@@ -23,6 +23,7 @@ from pregon.api import (
     routes_content,
     routes_domains,
     routes_forms,
+    routes_forms_public,
     routes_impact,
     routes_imports,
     routes_popups,
@@ -65,6 +66,7 @@ api.add_router("", routes_imports.router)
 api.add_router("", routes_content.router)
 api.add_router("", routes_campaigns.router)
 api.add_router("", routes_forms.router)
+api.add_router("", routes_forms_public.router)
 api.add_router("", routes_popups.router)
 api.add_router("", routes_automation.router)
 api.add_router("", routes_sending.router)

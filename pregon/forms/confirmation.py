@@ -1,0 +1,112 @@
+"""Double opt-in after the submission: the confirmation link (/f/confirmar/<token>, signed,
+expiring after the form's ``expire_days``), the one reminder, and the expiry.
+
+The scheduler's tick calls ``remind_and_expire``: a pending signup older than its form's
+``reminder_days`` gets the reminder once; one older than ``expire_days`` expires, and a
+pending contact left with no pending signup is deleted (they never confirmed: nothing of
+theirs is kept but what the signup's own row says until it goes with them).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from pregon.contacts.bulk import delete_contacts
+from pregon.contacts.models import Contact, Status
+from pregon.forms import mails, subscribe
+from pregon.forms.models import Signup, SignupForm, SignupStatus
+from pregon.lib import signing
+
+# Signups handled per form and tick: the tick comes back every few seconds.
+BATCH = 200
+
+
+class Invalid(Exception):
+    """The link is forged, or names no signup."""
+
+
+@dataclass(frozen=True)
+class Found:
+    signup: Signup
+    expired: bool
+
+
+def expires_at(signup: Signup) -> datetime.datetime:
+    return signup.created_at + datetime.timedelta(days=signup.form.expire_days)
+
+
+def find(token: str) -> Found:
+    """The signup a confirmation link names, and whether it can no longer be confirmed;
+    raises Invalid for a forged link."""
+    try:
+        pk = signing.unsign(mails.TOKEN_KIND, token)
+    except signing.BadToken:
+        raise Invalid(token) from None
+    signup = Signup.objects.select_related("form", "contact").filter(pk=pk).first()
+    if signup is None:
+        raise Invalid(token)
+    expired = signup.status == SignupStatus.EXPIRED or (
+        signup.status == SignupStatus.PENDING and timezone.now() >= expires_at(signup)
+    )
+    return Found(signup, expired)
+
+
+def confirm(token: str) -> Found:
+    """Confirm the signup ``token`` names, once (a second click changes nothing); returns it
+    as ``find`` does. Raises Invalid for a forged link, ValidationError as save_contact."""
+    found = find(token)
+    if found.expired or found.signup.status != SignupStatus.PENDING:
+        return found
+    with transaction.atomic():
+        signup = Signup.objects.select_for_update().select_related("form").get(pk=found.signup.pk)
+        if signup.status == SignupStatus.PENDING:
+            contact = Contact.objects.select_for_update().get(pk=signup.contact_id)
+            subscribe.apply(signup, contact, confirmed=True)
+    return Found(signup, False)
+
+
+def remind_and_expire() -> bool:
+    """Send due reminders and expire due signups, a batch per form; True if it did any."""
+    did = False
+    now = timezone.now()
+    forms = SignupForm.objects.filter(
+        Exists(Signup.objects.filter(form=OuterRef("pk"), status=SignupStatus.PENDING))
+    )
+    for form in forms:
+        pending = Signup.objects.filter(form=form, status=SignupStatus.PENDING)
+        if form.reminder_days < form.expire_days:
+            due = pending.filter(
+                reminded_at__isnull=True,
+                created_at__lte=now - datetime.timedelta(days=form.reminder_days),
+                created_at__gt=now - datetime.timedelta(days=form.expire_days),
+            )
+            for signup in due.select_related("form", "contact")[:BATCH]:
+                with transaction.atomic():
+                    mails.send_confirmation(signup, reminder=True)
+                    Signup.objects.filter(pk=signup.pk).update(reminded_at=now)
+                did = True
+        expired = list(
+            pending.filter(
+                created_at__lte=now - datetime.timedelta(days=form.expire_days)
+            ).values_list("pk", "contact_id")[:BATCH]
+        )
+        if expired:
+            _expire([pk for pk, _contact in expired], {contact for _pk, contact in expired})
+            did = True
+    return did
+
+
+def _expire(signup_ids: list[int], contact_ids: set[int]) -> None:
+    with transaction.atomic():
+        Signup.objects.filter(pk__in=signup_ids, status=SignupStatus.PENDING).update(
+            status=SignupStatus.EXPIRED
+        )
+        # A contact who never confirmed anything: only pending, and waiting for nothing else.
+        still_waiting = Signup.objects.filter(contact=OuterRef("pk"), status=SignupStatus.PENDING)
+        unconfirmed = Contact.objects.filter(pk__in=contact_ids, status=Status.PENDING).exclude(
+            Exists(still_waiting)
+        )
+        delete_contacts(unconfirmed)

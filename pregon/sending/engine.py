@@ -389,7 +389,8 @@ def record(lease: uuid.UUID, results: list[tuple[Message, Result]], delivered: b
     mine = Message.objects.filter(lease=lease, status=MessageStatus.SENDING)
     sent = [message.pk for message, result in results if result.outcome == Outcome.SENT]
     with transaction.atomic():
-        sent_by_mailing = Counter(mine.filter(pk__in=sent).values_list("mailing_id", flat=True))
+        sent_rows = list(mine.filter(pk__in=sent).values_list("mailing_id", "contact_id"))
+        sent_by_mailing = Counter(mailing_id for mailing_id, _contact_id in sent_rows)
         mine.filter(pk__in=sent).update(
             status=MessageStatus.SENT if delivered else MessageStatus.OUTBOX,
             sent_at=now,
@@ -404,7 +405,7 @@ def record(lease: uuid.UUID, results: list[tuple[Message, Result]], delivered: b
                 QuotaDebit(at=now, count=count, mailing_id=mailing_id)
                 for mailing_id, count in sent_by_mailing.items()
             )
-        if delivered:
+            _note_last_sent({contact_id for _mailing_id, contact_id in sent_rows}, now)
             announce.messages(events.MESSAGE_DELIVERED, [(pk, {}) for pk in sent])
         for message, result in results:
             if result.outcome == Outcome.SENT and result.provider_id:
@@ -415,6 +416,22 @@ def record(lease: uuid.UUID, results: list[tuple[Message, Result]], delivered: b
                 _retry_later(mine.filter(pk=message.pk), message, result, now)
             elif result.outcome == Outcome.FAILED:
                 _fail(mine.filter(pk=message.pk), message, result)
+
+
+def _note_last_sent(contact_ids: set[int | None], now: datetime.datetime) -> None:
+    """Write ``now`` as the contacts' last email sent (``Contact.last_sent_at``).
+
+    The rows are locked in id order first: two workers recording batches that share a
+    contact then wait for each other instead of deadlocking, which would roll back a
+    whole batch's outcomes.
+    """
+    ids = sorted(pk for pk in contact_ids if pk is not None)
+    if not ids:
+        return
+    locked = Contact.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    Contact.objects.filter(pk__in=list(locked.values_list("pk", flat=True))).update(
+        last_sent_at=now
+    )
 
 
 def _retry_later(row: QuerySet, message: Message, result: Result, now: datetime.datetime) -> None:

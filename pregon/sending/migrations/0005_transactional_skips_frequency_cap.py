@@ -39,6 +39,8 @@ class Migration(migrations.Migration):
             name="skip_reason",
             field=models.CharField(
                 blank=True,
+                default="",
+                db_default="",
                 choices=[
                     ("left", "No longer subscribed"),
                     ("suppressed", "Suppressed address"),

@@ -178,6 +178,13 @@ class SignupFormForm(forms.ModelForm):
                 "which makes sending forms in bulk costly. No third-party captcha."
             ),
         }
+        error_messages = {
+            "consent_text": {
+                "required": _(
+                    "Write what people consent to, such as “I agree to receive news of courses”."
+                )
+            },
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -212,14 +219,6 @@ class SignupFormForm(forms.ModelForm):
             slug = f"{base}-{number}"
             number += 1
         return slug
-
-    def clean_consent_text(self) -> str:
-        text = self.cleaned_data["consent_text"].strip()
-        if not text:
-            raise forms.ValidationError(
-                _("Write what people consent to, such as “I agree to receive news of courses”.")
-            )
-        return text
 
     def clean_redirect_url(self) -> str:
         url = self.cleaned_data["redirect_url"]

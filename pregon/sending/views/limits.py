@@ -1,4 +1,4 @@
-"""The sending limits screen: the global rate and the per-domain rates."""
+"""The sending limits screen: the global rate, the frequency cap and the per-domain rates."""
 
 from django.contrib import messages
 from django.db import transaction
@@ -19,13 +19,17 @@ def limits_edit(request: HttpRequest) -> HttpResponse:
     """The speed limits all senders share (pregon/sending/limits.py)."""
     limits = SendingLimits.load()
     current = "\n".join(f"{limit.domain} {limit.per_minute}" for limit in DomainLimit.objects.all())
-    form = LimitsForm(
-        request.POST or None, initial={"per_second": limits.per_second, "domains": current}
-    )
+    initial = {
+        "per_second": limits.per_second,
+        "frequency_cap": limits.frequency_cap,
+        "domains": current,
+    }
+    form = LimitsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             SendingLimits.objects.filter(pk=limits.pk).update(
-                per_second=form.cleaned_data["per_second"]
+                per_second=form.cleaned_data["per_second"],
+                frequency_cap=form.cleaned_data["frequency_cap"],
             )
             domains = form.cleaned_data["domains"]
             DomainLimit.objects.exclude(domain__in=domains).delete()
@@ -40,8 +44,9 @@ def limits_edit(request: HttpRequest) -> HttpResponse:
         "cancel_url": reverse("sending:backends"),
         "title": _("Sending limits"),
         "help": _(
-            "Mailbox providers defer or refuse mail that comes faster than they accept. "
-            "These limits hold for every sender process together."
+            "Mailbox providers defer or refuse mail that comes faster than they accept, and "
+            "people tire of too many emails. These limits hold for every sender process "
+            "together."
         ),
     }
     return render(request, "contacts/simple_form.html", context)

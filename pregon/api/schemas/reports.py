@@ -33,6 +33,24 @@ class EngagementOut(Schema):
     )
 
 
+class SkippedOut(Schema):
+    paused: int = SchemaField(
+        description=gettext_lazy("The person paused emails in the preference centre.")
+    )
+    frequency_cap: int = SchemaField(
+        description=gettext_lazy(
+            "The contact had had the frequency cap's marketing emails in the last 7 days."
+        )
+    )
+    left: int = SchemaField(
+        description=gettext_lazy(
+            "Unsubscribed, bounced, complained or deleted since the campaign started."
+        )
+    )
+    suppressed: int = SchemaField(description=gettext_lazy("The address was suppressed."))
+    total: int
+
+
 class FiguresOut(Schema):
     recipients: int = SchemaField(
         description=gettext_lazy("Messages of the campaign, whatever their status.")
@@ -56,6 +74,11 @@ class FiguresOut(Schema):
         description=gettext_lazy(
             "Messages whose recipient left one of its topics instead, and still receives the "
             "other mailings."
+        )
+    )
+    skipped: SkippedOut = SchemaField(
+        description=gettext_lazy(
+            "Messages not sent when their turn came, by reason; none was billed."
         )
     )
     conversions: int = SchemaField(description=gettext_lazy("Messages with a conversion reported."))

@@ -26,7 +26,7 @@ class UnsubscribeForm(forms.Form):
         label=_("Would you tell us why? (optional)"),
         choices=REASONS,
         required=False,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     comment = forms.CharField(
         label=_("Anything else you want to tell us (optional)"),
@@ -67,7 +67,7 @@ class PauseForm(forms.Form):
         choices=[(n, _("%(days)s days") % {"days": n}) for n in preferences.PAUSE_DAYS],
         coerce=int,
         initial=preferences.PAUSE_DAYS[0],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
 
 
@@ -82,7 +82,9 @@ class PreferencesForm(forms.Form):
     )
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
-    pause = forms.ChoiceField(label=_("Pause emails"), widget=forms.RadioSelect)
+    pause = forms.ChoiceField(
+        label=_("Pause emails"), widget=forms.RadioSelect(attrs={"class": "form-check-input"})
+    )
 
     def __init__(self, contact: Contact, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault(

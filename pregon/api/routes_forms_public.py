@@ -82,7 +82,7 @@ def form_submit(
     return Status(200, {"ok": True, "message": accepted.message, "redirect": accepted.redirect})
 
 
-@router.api_operation(["OPTIONS"], PATH, auth=None, include_in_schema=False)
+@router.api_operation(["OPTIONS"], PATH, auth=None, response={204: None}, include_in_schema=False)
 def form_preflight(request: HttpRequest, response: HttpResponse, slug: str) -> Status:
     _open_to_all(response)
     response["Access-Control-Allow-Methods"] = "GET, POST"

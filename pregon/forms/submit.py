@@ -14,6 +14,7 @@ applied at once (pregon.forms.subscribe). The visitor is told the same in every 
 form cannot be used to learn whether an address is a contact.
 """
 
+import copy
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -103,7 +104,10 @@ def _checked(answers: dict[str, Any], email: str, contact: Contact | None) -> di
     data.update(email=email, status=contact.status if contact else Status.SUBSCRIBED)
     data["fields"] = {key: value for key, value in answers["fields"].items() if value is not None}
     custom_keys = set(Field.objects.values_list("key", flat=True))
-    form, _early = build_form(data, contact, replace=False, custom_keys=custom_keys)
+    # A copy: validating a model form writes the answers onto its instance, and the contact
+    # must stay as it is until they are applied (pregon.forms.subscribe).
+    instance = copy.copy(contact) if contact is not None else None
+    form, _early = build_form(data, instance, replace=False, custom_keys=custom_keys)
     # The address was checked already; an existing contact is the one being updated.
     if not form.is_valid():
         names = {CUSTOM_PREFIX + key: f"fields.{key}" for key in custom_keys}

@@ -38,6 +38,7 @@ def labels() -> dict[str, str]:
         "checking": _("Checking that you are not a robot…"),
         "error": _("It could not be sent. Please try again."),
         "privacy": _("Privacy notice"),
+        "choose": _("What would you like to receive?"),
         "required": _("(required)"),
         "honeypot": _("Leave this field empty"),
     }

@@ -15,9 +15,9 @@ form cannot be used to learn whether an address is a contact.
 """
 
 import copy
+import dataclasses
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -47,12 +47,14 @@ THANKS_CONFIRM = gettext_lazy(
 THANKS = gettext_lazy("Thank you! You are now subscribed.")
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Accepted:
-    """What the visitor is told: the thanks, and where to go if the form redirects."""
+    """What the visitor is told: the thanks, and where to go if the form redirects; and,
+    for the caller only, the contact the signup is for (None: a robot's, not stored)."""
 
     message: str
     redirect: str = ""
+    contact_id: int | None = None
 
 
 def thanks(form: SignupForm) -> Accepted:
@@ -183,7 +185,7 @@ def submit(
     except ValidationError as invalid:
         errors = {key: [str(m) for m in messages] for key, messages in invalid.message_dict.items()}
         raise Refused(422, _("Please correct the fields shown."), errors) from None
-    return thanks(form)
+    return dataclasses.replace(thanks(form), contact_id=signup.contact_id)
 
 
 def _save(signup: Signup, answers: dict[str, Any]) -> None:
@@ -215,6 +217,7 @@ def _save(signup: Signup, answers: dict[str, Any]) -> None:
             recent.data, recent.ip_hash = signup.data, signup.ip_hash
             recent.consent_text = signup.consent_text
             recent.save(update_fields=["data", "ip_hash", "consent_text"])
+            signup.contact = contact
             return
         signup.contact = contact
         signup.save()

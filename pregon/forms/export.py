@@ -22,7 +22,7 @@ def _header() -> list[str]:
         _("Email address"),
         _("Status"),
         _("Signed up"),
-        _("Confirmed"),
+        _("Confirmed on"),
         _("Where"),
         _("Consent text"),
     ]

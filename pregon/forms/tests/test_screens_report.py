@@ -89,7 +89,7 @@ class FormReportTestCase(BaseTestCase):
         self.assertIn("formulario-novedades-inscripciones-", response["Content-Disposition"])
         text = b"".join(response.streaming_content).decode("utf-8-sig")
         rows = list(csv.reader(io.StringIO(text)))
-        self.assertEqual(rows[0][:4], ["Email address", "Status", "Signed up", "Confirmed"])
+        self.assertEqual(rows[0][:4], ["Email address", "Status", "Signed up", "Confirmed on"])
         self.assertEqual(
             rows[1][:5],
             [

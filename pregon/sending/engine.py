@@ -122,11 +122,13 @@ def _claim(size: int) -> tuple[uuid.UUID, list[Message]]:
 
 
 def _pause_for_quota() -> None:
-    """With the balance at zero, pause the mailings that still have messages to send."""
+    """With the balance at zero, pause the marketing mailings that still have messages to
+    send (their campaign or workflow resumes them). A transactional message just waits in
+    the queue, and goes as soon as messages are available again: nobody would resume it."""
     waiting = Message.objects.filter(status=MessageStatus.QUEUED).values("mailing_id")
-    Mailing.objects.filter(status=MailingStatus.ACTIVE, pk__in=waiting).update(
-        status=MailingStatus.PAUSED, pause_reason="quota"
-    )
+    Mailing.objects.filter(
+        status=MailingStatus.ACTIVE, purpose=Purpose.MARKETING, pk__in=waiting
+    ).update(status=MailingStatus.PAUSED, pause_reason="quota")
 
 
 # Who may still get a message when its turn comes. A transactional message answers the

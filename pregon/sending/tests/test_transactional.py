@@ -12,6 +12,7 @@ from pregon.content.models import EmailTemplate, Format
 from pregon.content.render import InvalidTemplate
 from pregon.sending import quota, transactional
 from pregon.sending.models import (
+    MailingStatus,
     Message,
     MessageStatus,
     QuotaDebit,
@@ -103,6 +104,22 @@ class TransactionalSendTestCase(TestCase):
             self.send(key="welcome:2")
             send_all()
         self.assertEqual(len(mailbox.received), 2)
+
+    def test_with_the_months_messages_used_up_it_waits_then_goes(self) -> None:
+        balance = quota.balance()
+        QuotaDebit.objects.create(count=balance)
+        mailbox = Mailbox()
+        with smtp_server(mailbox):
+            message = self.send()
+            send_all()
+            self.assertEqual(mailbox.received, [])
+            message.refresh_from_db()
+            self.assertEqual(message.status, MessageStatus.QUEUED)
+            # Nobody would resume a paused transactional mailing: it is never paused.
+            self.assertEqual(message.mailing.status, MailingStatus.ACTIVE)
+            quota.credit(10, "Caída del relé", None)
+            send_all()
+        self.assertEqual(len(mailbox.received), 1)
 
     def test_bounced_complained_and_suppressed_addresses_get_nothing(self) -> None:
         bounced = Contact.objects.create(email="rebota@example.pe", status=Status.BOUNCED)

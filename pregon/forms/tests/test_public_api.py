@@ -46,6 +46,13 @@ class PublicApiTestCase(SignupTestCase):
         self.assertEqual(preflight.status_code, 204)
         self.assertEqual(preflight["Access-Control-Allow-Methods"], "GET, POST")
 
+    def test_the_routes_are_documented_without_a_token(self) -> None:
+        document = self.visitor.get("/api/v1/openapi.json").json()
+        route = document["paths"]["/api/v1/public/forms/{slug}"]
+        self.assertEqual(sorted(route), ["get", "post"])
+        self.assertNotIn("security", route["post"])
+        self.assertIn("429", route["post"]["responses"])
+
     def test_an_unpublished_form_is_not_found(self) -> None:
         self.form.is_active = False
         self.form.save()

@@ -213,3 +213,10 @@ class PreviewTestCase(SignupTestCase):
         self.assertEqual(posted.status_code, 200)
         self.assertFalse(Contact.objects.exists())
         self.assertFalse(FormDay.objects.exists())
+
+    def test_anyones_preview_of_a_published_form_is_harmless(self) -> None:
+        self.form.is_active = True
+        self.form.save()
+        response = self.visitor.get("/f/novedades?vista_previa=1")
+        self.assertContains(response, "<fieldset disabled>")
+        self.assertFalse(FormDay.objects.exists())

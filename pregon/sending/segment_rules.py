@@ -29,7 +29,8 @@ def compile_received(spec: FieldSpec, operator: str, value: Any) -> Q:
 
 RECEIVED = RuleFamily(
     kind="received",
-    group=gettext_lazy("Engagement"),
+    # A group of its own: campaigns' engagement group (opened, clicked) comes after it.
+    group=pgettext_lazy("segment group", "Emails received"),
     fields=(
         FieldSpec(
             "received", pgettext_lazy("segment rule", "Received an email"), "received", "", False

@@ -76,14 +76,14 @@ class ReceivedRuleTestCase(ApiTestCase):
             answer = self.live_count(received("in_last_days", "muchos"))
         self.assertIn("número entero de días", answer["error"])
 
-    def test_the_editor_offers_it_among_engagement_rules(self) -> None:
+    def test_the_editor_offers_it_in_a_group_of_its_own(self) -> None:
         with translation.override("es"):
             groups = catalogue()["groups"]
         fields = {
             field["name"]: (group["label"], field) for group in groups for field in group["fields"]
         }
         group, field = fields["received"]
-        self.assertEqual(group, "Interacción")
+        self.assertEqual(group, "Correos recibidos")
         self.assertEqual(field["label"], "Recibió un correo")
         self.assertEqual(
             [operator["name"] for operator in field["operators"]],

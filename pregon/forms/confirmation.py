@@ -3,8 +3,9 @@ expiring after the form's ``expire_days``), the one reminder, and the expiry.
 
 The scheduler's tick calls ``remind_and_expire``: a pending signup older than its form's
 ``reminder_days`` gets the reminder once; one older than ``expire_days`` expires, and a
-pending contact left with no pending signup is deleted (they never confirmed: nothing of
-theirs is kept but what the signup's own row says until it goes with them).
+pending contact left with no pending signup is deleted, with its signups (they never
+confirmed, so nothing of theirs is kept); a contact who existed before keeps its expired
+signup, and stays as it was.
 """
 
 import datetime

@@ -6,8 +6,8 @@ defences; errors in Spanish, nothing saved."""
 from django.utils import timezone
 
 from pregon.contacts.models import Contact, MailingList, Status, Suppression, Tag
-from pregon.forms.models import Signup, SignupStatus
-from pregon.popups import config
+from pregon.forms.models import FormDay, Signup, SignupStatus
+from pregon.popups import config, spool
 from pregon.popups.models import Popup, PopupEvent, PopupEventKind
 from pregon.sending.models import Message, SenderIdentity
 from pregon.testing.popup_public import ELSEWHERE, PublicTestCase
@@ -189,3 +189,9 @@ class SignupTestCase(PublicTestCase):
         response = self.send(stamp="")
         self.assertEqual(response.status_code, 400)
         self.assertFalse(Contact.objects.exists())
+
+    def test_a_view_of_the_popup_is_a_view_of_its_form(self) -> None:
+        self.assertEqual(self.beacon("viewed", p=self.popup.pk).status_code, 204)
+        self.beacon("closed", p=self.popup.pk)
+        spool.flush()
+        self.assertEqual(FormDay.objects.get(form=self.form).views, 1)

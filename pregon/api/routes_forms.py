@@ -31,7 +31,7 @@ from pregon.api.schemas.forms import (
 from pregon.contacts.models import MailingList, Tag
 from pregon.content.models import EmailTemplate
 from pregon.forms import lifecycle, stats
-from pregon.forms.forms import SignupFormForm, save_form
+from pregon.forms.forms import SignupFormForm, askable_fields, save_form
 from pregon.forms.models import SignupForm
 from pregon.lib.formerrors import Errors, form_errors
 from pregon.sending.models import SenderIdentity
@@ -98,6 +98,9 @@ def _form(signup_form: SignupForm, changes: dict[str, Any]) -> SignupFormForm:
     Raises a 422 with the form's errors and those of codes or tags that name nothing.
     """
     data = model_to_dict(signup_form, fields=SignupFormForm.Meta.fields)
+    # A custom field deleted since is no longer asked (the page skips it too).
+    askable = dict(askable_fields())
+    data["fields"] = [item for item in signup_form.fields if item.get("key") in askable]
     saved = signup_form.pk is not None
     data["lists"] = list(signup_form.lists.values_list("pk", flat=True)) if saved else []
     data["tags"] = list(signup_form.tags.values_list("pk", flat=True)) if saved else []
@@ -186,7 +189,8 @@ def form_update(request: HttpRequest, code: str, payload: SignupFormPatch) -> Si
     summary=gettext_lazy("Delete a signup form"),
     description=gettext_lazy(
         "Delete a signup form, its figures and its signups (recorded in the audit log); the "
-        "contacts it brought stay. Refused while a pop-up shows it."
+        "contacts it brought stay, except those still waiting to confirm through it alone. "
+        "Refused while a pop-up shows it."
     ),
 )
 def form_delete(request: HttpRequest, code: str) -> Status[None]:

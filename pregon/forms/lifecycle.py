@@ -4,13 +4,16 @@ and withdrawing it, copying it and deleting it, each in the audit log."""
 import uuid
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pregon.accounts import audit
 from pregon.accounts.models import AuditAction, User
-from pregon.forms.models import SignupForm
+from pregon.contacts.bulk import delete_contacts
+from pregon.contacts.models import Contact, Status
+from pregon.forms.models import Signup, SignupForm
 
 
 def set_published(form: SignupForm, published: bool, request: HttpRequest | None) -> bool:
@@ -74,9 +77,22 @@ def delete_problem(form: SignupForm) -> str:
 
 def delete(form: SignupForm, request: HttpRequest | None) -> bool:
     """Delete ``form``, its signups and figures, in the audit log; False if it was already
-    gone. The contacts it brought stay, with their consent. Call ``delete_problem`` first."""
+    gone. The contacts it brought stay, with their consent, except those still pending
+    through it alone: with their signup gone nothing would remind them or let them expire,
+    so they go as an expired signup's contact does. Call ``delete_problem`` first."""
     with transaction.atomic():
+        pending = list(
+            Contact.objects.filter(status=Status.PENDING, signups__form=form)
+            .values_list("pk", flat=True)
+            .distinct()
+        )
         deleted, _rows = SignupForm.objects.filter(pk=form.pk).delete()
         if deleted:
+            waiting = Signup.objects.filter(contact=OuterRef("pk"))
+            delete_contacts(
+                Contact.objects.filter(pk__in=pending, status=Status.PENDING).exclude(
+                    Exists(waiting)
+                )
+            )
             audit.record(request, AuditAction.DELETION, form.name, kind="signup form")
     return bool(deleted)

@@ -130,6 +130,13 @@ class FormsApiTestCase(ApiTestCase):
         self.form.refresh_from_db()
         self.assertFalse(self.form.double_opt_in)
 
+    def test_a_deleted_custom_field_does_not_block_a_change(self) -> None:
+        self.form.fields = [{"key": "field:dni", "required": True}, {"key": "first_name"}]
+        self.form.save()
+        response = self.call("PATCH", self.url, {"title": "Otro título"})
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(response.json()["fields"], [{"key": "first_name", "required": False}])
+
     def test_deleting_is_refused_while_a_popup_shows_it(self) -> None:
         popup = Popup.objects.create(name="Curso", title="Curso", signup_form=self.form)
         response = self.call("DELETE", self.url)

@@ -4,8 +4,8 @@ a pop-up shows it), and who may press them."""
 from django.urls import reverse
 
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.contacts.models import MailingList, Tag
-from pregon.forms.models import SignupForm
+from pregon.contacts.models import Contact, MailingList, Status, Tag
+from pregon.forms.models import Signup, SignupForm
 from pregon.popups.models import Popup
 from pregon.testing import BaseTestCase
 from pregon.testing.signup_forms import make_signup_form
@@ -70,6 +70,27 @@ class FormActionsTestCase(BaseTestCase):
         self.assertEqual(
             (entry.target, entry.detail), ("Novedades de cursos", {"kind": "signup form"})
         )
+
+    def test_deleting_takes_only_people_pending_through_it_alone(self) -> None:
+        other = make_signup_form(slug="otro")
+        alone = Contact.objects.create(email="sola@example.pe", status=Status.PENDING)
+        both = Contact.objects.create(email="ambos@example.pe", status=Status.PENDING)
+        confirmed = Contact.objects.create(email="confirmo@example.pe")
+        for form, contact in [
+            (self.form, alone),
+            (self.form, both),
+            (other, both),
+            (self.form, confirmed),
+        ]:
+            Signup.objects.create(
+                form=form, contact=contact, email=contact.email, consent_text="Acepto."
+            )
+        self.client.post(self.url("delete"))
+        self.assertEqual(
+            set(Contact.objects.values_list("email", flat=True)),
+            {"ambos@example.pe", "confirmo@example.pe"},
+        )
+        self.assertEqual(Signup.objects.get().form, other)
 
     def test_a_form_a_popup_shows_is_not_deleted(self) -> None:
         Popup.objects.create(name="Curso de marzo", title="Nuevo curso", signup_form=self.form)

@@ -59,7 +59,8 @@ def form_delete(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         "title": _("Delete signup form"),
         "question": _(
             "Delete the form “%(name)s”, its figures and its list of signups? The contacts "
-            "it brought stay, with their consent. This cannot be undone."
+            "it brought stay, with their consent, except those who had not confirmed yet, "
+            "as when their signup expires. This cannot be undone."
         )
         % {"name": form.name},
         "warning": _("It is published: its page and embeds stop working.")

@@ -17,7 +17,7 @@ from pregon.forms.models import SignupForm
 from pregon.forms.submit import submit
 from pregon.lib.proxy import address
 
-router = Router(tags=["signup forms (public)"])
+router = Router(tags=["public forms"])
 PATH = "/public/forms/{slug}"
 
 

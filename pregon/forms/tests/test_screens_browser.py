@@ -162,6 +162,9 @@ class FormScreensBrowserTestCase(BrowserTestCase):
             expect(page.locator("#form-unpublish")).to_be_visible()
             form.refresh_from_db()
             self.assertTrue(form.is_active)
+            # The page came back with its frames: both drawn before the picture.
+            for frame_id in ("#preview-desktop", "#preview-phone"):
+                expect(page.frame_locator(frame_id).locator("#f-email")).to_be_visible()
             screenshot(page, "formularios-vista-previa")
 
             page.click("#form-edit")

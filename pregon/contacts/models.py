@@ -116,7 +116,7 @@ class Contact(models.Model):
     paused_until = models.DateTimeField(_("emails paused until"), null=True, blank=True)
     # When a relay last accepted an email to this contact, kept by the sending engine in the
     # transaction that marks it sent: the segment rule "received an email in the last N days"
-    # reads this column instead of the messages (a seq scan, fast on a million contacts).
+    # reads this column instead of the messages (one pass over contacts, fast on a million).
     # No index: the engine's updates stay HOT, and a count reads most rows anyway.
     last_sent_at = models.DateTimeField(_("last email sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)

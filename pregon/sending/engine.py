@@ -423,17 +423,16 @@ def record(lease: uuid.UUID, results: list[tuple[Message, Result]], delivered: b
 def _note_last_sent(contact_ids: set[int | None], now: datetime.datetime) -> None:
     """Write ``now`` as the contacts' last email sent (``Contact.last_sent_at``).
 
-    The rows are locked in id order first: two workers recording batches that share a
-    contact then wait for each other instead of deadlocking, which would roll back a
-    whole batch's outcomes.
+    Contacts another transaction holds at this moment (one being deleted, or changed by an
+    import) are left as they are rather than waited for (SKIP LOCKED): recording a batch's
+    outcomes must never wait on, or deadlock with, work on contacts, since a batch rolled
+    back would go out twice. Such a contact's date catches up with its next email.
     """
     ids = sorted(pk for pk in contact_ids if pk is not None)
     if not ids:
         return
-    locked = Contact.objects.select_for_update().filter(pk__in=ids).order_by("pk")
-    Contact.objects.filter(pk__in=list(locked.values_list("pk", flat=True))).update(
-        last_sent_at=now
-    )
+    free = Contact.objects.select_for_update(skip_locked=True).filter(pk__in=ids).order_by("pk")
+    Contact.objects.filter(pk__in=list(free.values_list("pk", flat=True))).update(last_sent_at=now)
 
 
 def _retry_later(row: QuerySet, message: Message, result: Result, now: datetime.datetime) -> None:

@@ -168,6 +168,12 @@ class FormEditTestCase(BaseTestCase):
             ],
         )
 
+    def test_the_saved_form_shows_beside_it(self) -> None:
+        response = self.client.get(self.url)
+        self.assertContains(response, 'src="/f/novedades?vista_previa=1" id="side-preview"')
+        new = self.client.get(reverse("forms:create"))
+        self.assertNotContains(new, 'id="side-preview"')
+
     def test_editing_saves_the_changes(self) -> None:
         response = self.client.post(
             self.url,

@@ -15,7 +15,7 @@ from pregon.accounts.decorators import authorize
 from pregon.accounts.models import Role
 from pregon.contacts.forms import bootstrap
 from pregon.content.models import BrandKit
-from pregon.forms import stats
+from pregon.forms import links, stats
 from pregon.forms.forms import SignupFormForm, askable_fields, save_form
 from pregon.forms.models import SignupForm
 
@@ -126,6 +126,7 @@ def _form_page(
         "form": bootstrap(form),
         "rows": rows,
         "signup_form": signup_form,
+        "preview_url": links.preview_url(signup_form) if signup_form else "",
         "title": _("Edit signup form") if signup_form else _("New signup form"),
         "cancel_url": reverse("forms:index"),
     }

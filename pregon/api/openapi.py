@@ -48,6 +48,7 @@ TAG_DESCRIPTIONS = {
     "senders": gettext_lazy("Sender identities"),
     "backends": gettext_lazy("Sending servers: SMTP relays, providers and the test mailbox"),
     "quota": gettext_lazy("The plan's messages and incident credits"),
+    "limits": gettext_lazy("Sending limits: the pace, per-domain limits and the frequency cap"),
     "impact": gettext_lazy("Conversions reported by landing pages"),
     "reports": gettext_lazy("Campaign reports, events, contact history and first steps"),
     "domains": gettext_lazy("Sending domains and their DNS records"),

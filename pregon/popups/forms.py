@@ -245,6 +245,7 @@ class PopupForm(forms.ModelForm):
         self.fields["segment"].empty_label = _("Any known contact")
         self.fields["signup_form"].queryset = SignupForm.objects.all()
         self.fields["signup_form"].empty_label = _("No form")
+        self.fields["signup_form"].label_from_instance = _form_label
         self.fields["priority"].validators.append(MaxValueValidator(1000))
 
     def clean_body(self) -> str:
@@ -326,6 +327,12 @@ class PopupForm(forms.ModelForm):
             "after_action_days"
         ):
             self.add_error("after_action_days", _("Write a number of days from 1 up."))
+
+
+def _form_label(form: SignupForm) -> str:
+    if form.is_active:
+        return form.name
+    return _("%(name)s (not published: the pop-up shows no form until it is)") % {"name": form.name}
 
 
 def _https_only(url: str, https: bool) -> str:

@@ -188,6 +188,12 @@ class PopupFormTestCase(BaseTestCase):
         self.assertIn(signup_form.name, str(PopupForm()["signup_form"]))
         errors = self.errors(signup_form="999999")
         self.assertIn("signup_form", errors)
+        make_signup_form(name="Borrador", slug="borrador", is_active=False)
+        self.assertIn(
+            "Borrador (sin publicar: la ventana emergente no muestra ningún formulario hasta "
+            "que lo esté)",
+            str(PopupForm()["signup_form"]),
+        )
 
     def test_a_button_needs_text_and_link(self) -> None:
         errors = self.errors(button_text="Inscribirme", button_url="")

@@ -1,5 +1,6 @@
 """The campaign report counts the messages skipped at send time, by reason (pause, frequency
-cap, unsubscribed, suppressed), on its page and in the API, from a campaign the engine sent."""
+cap, unsubscribed, suppressed), on its page and in the API, from a campaign the engine sent;
+a contact's history says why theirs was skipped."""
 
 import datetime
 
@@ -60,3 +61,14 @@ class CampaignSkippedTestCase(ApiTestCase):
             {"paused": 1, "frequency_cap": 1, "left": 1, "suppressed": 1, "total": 4},
         )
         self.assertEqual(figures["sent"], 2)
+
+    def test_the_contacts_history_says_why(self) -> None:
+        capped = Contact.objects.get(email="persona0000@example.pe")
+        client = Client()
+        client.cookies["pregon_language"] = "es"
+        client.force_login(self.bob)
+        response = client.get(reverse("reports:contact_history", args=[capped.code]))
+        self.assertContains(response, "Omitido: Límite de frecuencia")
+        response = self.call("GET", f"/contacts/{capped.code}/history")
+        reasons = [entry["skip_reason"] for entry in response.json()["items"]]
+        self.assertEqual(sorted(reasons), ["", "frequency_cap"])

@@ -431,8 +431,9 @@ def _note_last_sent(contact_ids: set[int | None], now: datetime.datetime) -> Non
     ids = sorted(pk for pk in contact_ids if pk is not None)
     if not ids:
         return
+    # One statement: UPDATE … WHERE id IN (SELECT id … ORDER BY id FOR UPDATE SKIP LOCKED).
     free = Contact.objects.select_for_update(skip_locked=True).filter(pk__in=ids).order_by("pk")
-    Contact.objects.filter(pk__in=list(free.values_list("pk", flat=True))).update(last_sent_at=now)
+    Contact.objects.filter(pk__in=free.values("pk")).update(last_sent_at=now)
 
 
 def _retry_later(row: QuerySet, message: Message, result: Result, now: datetime.datetime) -> None:

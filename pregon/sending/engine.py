@@ -198,6 +198,7 @@ class Worker:
         self.transport: Transport = transport or open_transport()
         self.backends = configuration() if self.follows_backends else []
         self.composers: dict[int, Composer] = {}
+        self.addresses: dict[str, tuple[str, str]] = {}
 
     def follow_backends(self) -> None:
         """Switch to the backends in use now if they changed since the last batch: a relay
@@ -241,20 +242,29 @@ class Worker:
             field_keys=list(Field.objects.values_list("key", flat=True)),
         )
 
+    def address(self, name: str, token: str) -> str:
+        """The absolute URL named ``name`` for ``token`` (a ``lib.signing`` token, letters,
+        digits and a dash, which need no quoting): ``reverse`` once per worker, not 50 µs
+        for each message."""
+        if name not in self.addresses:
+            head, _marker, tail = reverse(name, args=["TOKEN"]).partition("TOKEN")
+            self.addresses[name] = (settings.SITE_URL + head, tail)
+        head, tail = self.addresses[name]
+        return f"{head}{token}{tail}"
+
     def build(self, message: Message) -> tuple[str, bytes]:
         """The return path and the signed bytes of ``message``."""
         composer = self.composer(message.mailing)
         token = signing.sign("unsubscribe", message.pk)
-        unsubscribe_url = settings.SITE_URL + reverse("tracking:unsubscribe", args=[token])
+        unsubscribe_url = self.address("tracking:unsubscribe", token)
         contact = message.contact or Contact(email=message.email)
         preferences_token = signing.sign("preferences", message.pk)
         own = {
-            "enlace_preferencias": settings.SITE_URL
-            + reverse("tracking:preferences", args=[preferences_token]),
+            "enlace_preferencias": self.address("tracking:preferences", preferences_token),
             **message.mailing.values,
         }
         values = context_for(contact, unsubscribe_url, composer.field_keys, own)
-        values.update(links.context(message.pk, len(message.mailing.links)))
+        values.update(links.context(message.pk, len(message.mailing.links), self.address))
         rendered = composer.personaliser.render(values)
         data = composer.builder.build(
             to_address=message.email,

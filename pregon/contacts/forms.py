@@ -170,9 +170,14 @@ class ContactForm(forms.ModelForm):
                     for name in self.cleaned_data["tag_names"]
                 ]
                 contact.tags.set(tags)
+                # A signup's pending contact is new to everyone else once it is confirmed.
+                confirmed = (
+                    self.initial.get("status") == Status.PENDING
+                    and contact.status != Status.PENDING
+                )
                 changes.announce_saved(
                     contact.pk,
-                    created=created,
+                    created=created or confirmed,
                     unsubscribed=unsubscribes,
                     joined={ml.pk for ml in lists} - had_lists,
                     tagged={tag.pk for tag in tags} - had_tags,

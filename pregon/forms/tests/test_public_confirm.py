@@ -15,6 +15,7 @@ from pregon.automation.models import Enrolment, Workflow
 from pregon.contacts.models import Contact, MailingList, Status, Suppression, Tag
 from pregon.forms import mails
 from pregon.forms.models import FormDay, Signup, SignupStatus
+from pregon.lib import events
 from pregon.testing.automation import chain, node
 from pregon.testing.signup_public import (
     WELCOME,
@@ -23,6 +24,7 @@ from pregon.testing.signup_public import (
     double_opt_in_form,
     html_template,
 )
+from pregon.testing.webhooks import subscribe_to
 
 
 class ConfirmTestCase(SignupTestCase):
@@ -87,6 +89,18 @@ class ConfirmTestCase(SignupTestCase):
         self.assertContains(again, "ya está suscrito")
         self.assertEqual(FormDay.objects.get().confirmations, 1)
         self.assertEqual(len(self.delivered()), 2)
+
+    def test_a_new_person_is_announced_as_created_when_they_confirm(self) -> None:
+        endpoint = subscribe_to(events.CONTACT_CREATED, events.CONTACT_UPDATED)
+        link = self.sign_up()
+        # A pending signup is nobody yet, for the systems that listen.
+        self.assertFalse(endpoint.deliveries.exists())
+        self.visitor.post(link)
+        contact = Contact.objects.get()
+        self.assertEqual(
+            [(d.event, d.payload["contact"]) for d in endpoint.deliveries.order_by("pk")],
+            [(events.CONTACT_CREATED, contact.pk)],
+        )
 
     def test_a_forged_link_is_refused(self) -> None:
         link = self.sign_up()

@@ -19,20 +19,11 @@ from pregon.testing.campaigns import campaign_to, contacts_on_a_list, send_all
 from pregon.testing.popup_public import PublicTestCase
 from pregon.testing.signup_forms import make_signup_form
 from pregon.testing.smtp import Mailbox, smtp_server
+from pregon.testing.webhooks import subscribe_to
 from pregon.tracking import conversions, incoming, spool
-from pregon.webhooks import endpoints
-from pregon.webhooks.forms import EndpointForm
-from pregon.webhooks.models import AllowedHost, Delivery
+from pregon.webhooks.models import Delivery
 
 SITE = "https://correo.escuela.example.pe"
-
-
-def subscribe_to(*names: str) -> None:
-    """An endpoint for ``names``, made as the screen makes it (the URL is never posted to)."""
-    AllowedHost.objects.get_or_create(name="127.0.0.1")
-    form = EndpointForm({"url": "http://127.0.0.1:9/hooks", "events": list(names)})
-    assert form.is_valid(), form.errors
-    endpoints.create(form, None)
 
 
 def payloads(name: str) -> list[dict]:

@@ -114,10 +114,10 @@ class Contact(models.Model):
     consent_confirmed_at = models.DateTimeField(_("consent confirmed at"), null=True, blank=True)
     # The person paused emails until then (preference centre): marketing email skips them.
     paused_until = models.DateTimeField(_("emails paused until"), null=True, blank=True)
-    # When a relay last accepted an email to this contact, kept by the sending engine in the
-    # transaction that marks it sent: the segment rule "received an email in the last N days"
-    # reads this column instead of the messages (one pass over contacts, fast on a million).
-    # No index: the engine's updates stay HOT, and a count reads most rows anyway.
+    # When a relay last accepted an email to this contact, brought up to date from the
+    # messages sent by the scheduler's tick (pregon.sending.last_sent): the segment rule
+    # "received an email in the last N days" reads this column instead of the messages (one
+    # pass over contacts, fast on a million). No index: a count reads most rows anyway.
     last_sent_at = models.DateTimeField(_("last email sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)

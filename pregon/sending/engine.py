@@ -401,8 +401,7 @@ def record(lease: uuid.UUID, results: list[tuple[Message, Result]], delivered: b
     mine = Message.objects.filter(lease=lease, status=MessageStatus.SENDING)
     sent = [message.pk for message, result in results if result.outcome == Outcome.SENT]
     with transaction.atomic():
-        sent_rows = list(mine.filter(pk__in=sent).values_list("mailing_id", "contact_id"))
-        sent_by_mailing = Counter(mailing_id for mailing_id, _contact_id in sent_rows)
+        sent_by_mailing = Counter(mine.filter(pk__in=sent).values_list("mailing_id", flat=True))
         mine.filter(pk__in=sent).update(
             status=MessageStatus.SENT if delivered else MessageStatus.OUTBOX,
             sent_at=now,
@@ -417,7 +416,7 @@ def record(lease: uuid.UUID, results: list[tuple[Message, Result]], delivered: b
                 QuotaDebit(at=now, count=count, mailing_id=mailing_id)
                 for mailing_id, count in sent_by_mailing.items()
             )
-            _note_last_sent({contact_id for _mailing_id, contact_id in sent_rows}, now)
+        if delivered:
             announce.messages(events.MESSAGE_DELIVERED, [(pk, {}) for pk in sent])
         for message, result in results:
             if result.outcome == Outcome.SENT and result.provider_id:
@@ -428,22 +427,6 @@ def record(lease: uuid.UUID, results: list[tuple[Message, Result]], delivered: b
                 _retry_later(mine.filter(pk=message.pk), message, result, now)
             elif result.outcome == Outcome.FAILED:
                 _fail(mine.filter(pk=message.pk), message, result)
-
-
-def _note_last_sent(contact_ids: set[int | None], now: datetime.datetime) -> None:
-    """Write ``now`` as the contacts' last email sent (``Contact.last_sent_at``).
-
-    Contacts another transaction holds at this moment (one being deleted, or changed by an
-    import) are left as they are rather than waited for (SKIP LOCKED): recording a batch's
-    outcomes must never wait on, or deadlock with, work on contacts, since a batch rolled
-    back would go out twice. Such a contact's date catches up with its next email.
-    """
-    ids = sorted(pk for pk in contact_ids if pk is not None)
-    if not ids:
-        return
-    # One statement: UPDATE … WHERE id IN (SELECT id … ORDER BY id FOR UPDATE SKIP LOCKED).
-    free = Contact.objects.select_for_update(skip_locked=True).filter(pk__in=ids).order_by("pk")
-    Contact.objects.filter(pk__in=free.values("pk")).update(last_sent_at=now)
 
 
 def _retry_later(row: QuerySet, message: Message, result: Result, now: datetime.datetime) -> None:

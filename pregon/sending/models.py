@@ -156,6 +156,16 @@ class Message(models.Model):
         return f"{self.email} ({self.status})"
 
 
+class LastSentRollup(models.Model):
+    """How far contacts' last email (``Contact.last_sent_at``) is up to date: one row, moved
+    on by each roll-up of the messages sent since (``pregon.sending.last_sent``)."""
+
+    done_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"last sent rolled up until {self.done_until}"
+
+
 class QuotaGrant(models.Model):
     """Messages the account may send within a period: a month of the plan, or a credit.
 

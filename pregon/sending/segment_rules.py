@@ -2,11 +2,12 @@
 or not. ``SendingConfig.ready()`` registers it with ``pregon.contacts.segments``, which may
 not import sending (DESIGN.md's app order).
 
-It reads ``Contact.last_sent_at``, which the engine writes in the transaction that marks a
-message sent (``engine.record``), not the messages: a count stays one pass over the
-contacts however many emails each got (``bench/segment_received.py``: under 300 ms on a
-million contacts on PostgreSQL). Any email a relay accepted counts, campaigns', workflows'
-and transactional ones; test sends and the test mailbox reached nobody, and do not.
+It reads ``Contact.last_sent_at``, which the scheduler's tick brings up to date from the
+messages sent (``last_sent.roll_up``), not the messages themselves: a count stays one pass
+over the contacts however many emails each got (``bench/segment_received.py``: under
+300 ms on a million contacts on PostgreSQL). Any email a relay accepted counts, campaigns',
+workflows' and transactional ones; test sends and the test mailbox reached nobody, and do
+not.
 """
 
 import datetime

@@ -13,7 +13,7 @@ from pregon.automation import entry, lifecycle
 from pregon.automation.models import Workflow
 from pregon.campaigns import scheduling
 from pregon.campaigns.models import Campaign
-from pregon.contacts.models import Contact, MailingList, Status
+from pregon.contacts.models import Contact, Status
 from pregon.sending import transactional
 from pregon.sending.models import (
     Message,
@@ -178,23 +178,3 @@ class FrequencyCapTestCase(BaseTestCase):
         # A pause that ended is no pause.
         self.assertEqual(list(self.mailbox.count()), ["persona0001@example.pe"])
         self.assertEqual(self.billed(), 1)
-
-
-class LastSentTestCase(BaseTestCase):
-    def test_the_engine_notes_each_contacts_last_email(self) -> None:
-        mailing_list = contacts_on_a_list(2)
-        MailingList.objects.create(name="Otra")
-        mailbox = Mailbox(
-            answer=lambda recipient, attempt: (
-                "550 5.1.1 No such user" if recipient.startswith("persona0001") else None
-            )
-        )
-        with smtp_server(mailbox):
-            campaign_to(mailing_list)
-            scheduling.start_due_campaigns()
-            send_all()
-        sent = Contact.objects.get(email="persona0000@example.pe")
-        refused = Contact.objects.get(email="persona0001@example.pe")
-        message = Message.objects.get(contact=sent)
-        self.assertEqual(sent.last_sent_at, message.sent_at)
-        self.assertIsNone(refused.last_sent_at)

@@ -116,6 +116,8 @@ def growth(by: str = "week", today: datetime.date | None = None) -> Growth:
 
     joined = (
         Contact.objects.filter(created_at__gte=since)
+        # A signup still waiting for its confirmation has not joined (and may never).
+        .exclude(status=Status.PENDING)
         .annotate(period=trunc("created_at", tzinfo=zone))
         .values("period")
         .annotate(n=Count("id"))

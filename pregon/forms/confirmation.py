@@ -85,6 +85,8 @@ def remind_and_expire() -> bool:
                 created_at__gt=now - datetime.timedelta(days=form.expire_days),
             )
             for signup in due.select_related("form", "contact")[:BATCH]:
+                if mails.mailed_recently(signup.contact):
+                    continue  # Another signup's email went to the address: a later tick.
                 with transaction.atomic():
                     mails.send_confirmation(signup, reminder=True)
                     Signup.objects.filter(pk=signup.pk).update(reminded_at=now)

@@ -1,22 +1,32 @@
 """The emails a signup calls for: the confirmation (double opt-in), its one reminder, and the
 welcome. Each goes through pregon.sending.transactional, idempotent on a key of its own, so a
-retried request or tick never mails twice."""
+retried request or tick never mails twice.
 
+An address gets at most one confirmation or reminder per ``RESEND_AFTER``, whatever the form
+(``mailed_recently``): robots typing a victim's address into every form of a site must not
+make Pregón mail it once per form."""
+
+import datetime
 import logging
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pregon.contacts.models import Contact
 from pregon.forms.models import Signup, SignupForm
 from pregon.lib import signing
 from pregon.sending import transactional
-from pregon.sending.models import SenderIdentity
+from pregon.sending.models import Message, SenderIdentity
 
 log = logging.getLogger(__name__)
 
 TOKEN_KIND = "signup"
+# At most one confirmation or reminder per address in this time, whatever the form.
+RESEND_AFTER = datetime.timedelta(hours=6)
+# The idempotency keys of confirmations and reminders start so (welcomes' do not).
+KEY_PREFIX = "signup:"
 
 
 def confirm_url(signup: Signup) -> str:
@@ -27,6 +37,16 @@ def confirm_url(signup: Signup) -> str:
 
 def _sender(form: SignupForm) -> SenderIdentity | None:
     return form.sender or SenderIdentity.objects.order_by("pk").first()
+
+
+def mailed_recently(contact: Contact) -> bool:
+    """Whether ``contact`` was sent a confirmation or a reminder of any signup (queued,
+    whether or not it went out) in the last ``RESEND_AFTER``."""
+    return Message.objects.filter(
+        contact=contact,
+        mailing__key__startswith=KEY_PREFIX,
+        mailing__created_at__gte=timezone.now() - RESEND_AFTER,
+    ).exists()
 
 
 def send_confirmation(signup: Signup, *, reminder: bool = False) -> None:
@@ -44,7 +64,7 @@ def send_confirmation(signup: Signup, *, reminder: bool = False) -> None:
         subject=subject,
         template=form.confirmation_template,
         sender=sender,
-        key=f"signup:{signup.pk}:{'remind' if reminder else 'confirm'}",
+        key=f"{KEY_PREFIX}{signup.pk}:{'remind' if reminder else 'confirm'}",
         values={"enlace_confirmar": confirm_url(signup)},
     )
 

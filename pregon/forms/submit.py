@@ -8,15 +8,15 @@ raises ``defences.Refused`` having stored and sent nothing.
 
 Then, with double opt-in, a new address becomes a pending contact (its consent recorded) and
 an existing contact stays as it is; either way a pending signup keeps the answers and the
-confirmation email is queued, at most once per form, address and ``RESEND_AFTER``, so that
-nobody can make Pregón mail an address over and over. Without double opt-in the answers are
-applied at once (pregon.forms.subscribe). The visitor is told the same in every case, so the
-form cannot be used to learn whether an address is a contact.
+confirmation email is queued, at most once per address and ``mails.RESEND_AFTER`` whatever
+the form, so that nobody can make Pregón mail an address over and over (a signup made
+meanwhile through another form is stored, and its reminder is its first email). Without
+double opt-in the answers are applied at once (pregon.forms.subscribe). The visitor is told
+the same in every case, so the form cannot be used to learn whether an address is a contact.
 """
 
 import copy
 import dataclasses
-import datetime
 from collections.abc import Mapping
 from typing import Any
 
@@ -38,9 +38,6 @@ from pregon.lib.formerrors import form_errors
 from pregon.tracking.models import hash_ip
 
 CHANNELS = ("page", "embed", "popup", "api")
-# One confirmation email per form and address in this time; a new submission meanwhile
-# updates the pending signup's answers.
-RESEND_AFTER = datetime.timedelta(hours=6)
 THANKS_CONFIRM = gettext_lazy(
     "Thank you! We have sent you an email: open it and confirm your subscription with its link."
 )
@@ -211,7 +208,8 @@ def _save(signup: Signup, answers: dict[str, Any]) -> None:
             form=form,
             email=signup.email,
             status=SignupStatus.PENDING,
-            created_at__gte=timezone.now() - RESEND_AFTER,
+            # A new submission soon after updates the pending signup's answers.
+            created_at__gte=timezone.now() - mails.RESEND_AFTER,
         ).first()
         if recent is not None:
             recent.data, recent.ip_hash = signup.data, signup.ip_hash
@@ -221,4 +219,5 @@ def _save(signup: Signup, answers: dict[str, Any]) -> None:
             return
         signup.contact = contact
         signup.save()
-        mails.send_confirmation(signup)
+        if not mails.mailed_recently(contact):
+            mails.send_confirmation(signup)

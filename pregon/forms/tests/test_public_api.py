@@ -139,6 +139,21 @@ class PublicApiTestCase(SignupTestCase):
         self.assertEqual(len(self.delivered()), 1)
         self.assertEqual(Signup.objects.count(), 1)
 
+    def test_one_confirmation_per_address_whatever_the_form(self) -> None:
+        # A robot types the victim's address into every form of the site, from many
+        # connections: one email, and the signups wait (each one's reminder will carry it).
+        forms = [self.form, *(double_opt_in_form(slug=f"otro-{n}") for n in (1, 2))]
+        answers = [
+            self.api_post(
+                form, {"email": "victima@example.pe", "consent": True}, REMOTE_ADDR=f"10.0.1.{n}"
+            )
+            for n, form in enumerate(forms, start=1)
+        ]
+        self.assertEqual([a.status_code for a in answers], [200, 200, 200])
+        self.assertEqual(len({a.json()["message"] for a in answers}), 1)
+        self.assertEqual([m.recipient for m in self.delivered()], ["victima@example.pe"])
+        self.assertEqual(Signup.objects.filter(status=SignupStatus.PENDING).count(), 3)
+
     def test_the_proof_of_work_is_checked(self) -> None:
         self.form.proof_of_work = True
         self.form.save()

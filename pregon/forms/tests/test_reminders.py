@@ -57,6 +57,19 @@ class RemindersTestCase(SignupTestCase):
         )
         self.assertEqual(len(self.delivered()), 4)
 
+    def test_reminders_to_one_address_are_six_hours_apart_whatever_the_form(self) -> None:
+        other = double_opt_in_form(slug="otro", reminder_days=2, expire_days=7)
+        self.page_post(other, email="ana@example.pe")
+        self.assertEqual(len(self.delivered()), 2)  # Ana's first email covered both.
+        self.tick_at(2)
+        reminded = sorted(m.recipient for m in self.delivered()[2:])
+        self.assertEqual(reminded, ["ana@example.pe", "rosa@example.pe"])
+        self.tick_at(2, minutes=5 * 60)
+        self.assertEqual(len(self.delivered()), 4)  # Not yet: six hours between them.
+        self.tick_at(2, minutes=6 * 60 + 2)
+        self.assertEqual([m.recipient for m in self.delivered()[4:]], ["ana@example.pe"])
+        self.assertTrue(all(s.reminded_at for s in Signup.objects.all()))
+
     def test_a_confirmed_signup_is_neither_reminded_nor_expired(self) -> None:
         self.visitor.post(self.first["ana@example.pe"])
         self.tick_at(8)

@@ -49,6 +49,14 @@ class PublicPageTestCase(SignupTestCase):
         self.assertEqual(response["X-Frame-Options"], "SAMEORIGIN")
         self.assertEqual(FormDay.objects.get().views, 1)
 
+    def test_a_form_without_a_privacy_address_links_nowhere(self) -> None:
+        # A pop-up's form moved into a signup form has none until staff give it one.
+        self.form.privacy_url = ""
+        self.form.save()
+        response = self.visitor.get("/f/novedades")
+        self.assertContains(response, CONSENT)
+        self.assertNotContains(response, 'id="f-privacy"')
+
     def test_a_submission_makes_a_pending_contact_and_mails_the_confirmation(self) -> None:
         response = self.page_post(self.form, lists=[str(self.courses.code)], phone="987 654 321")
         self.assertContains(response, "Le hemos enviado un correo")

@@ -6,7 +6,7 @@ Leaving a topic deletes the subscription (so every audience, and so every campai
 that topic, leaves the person out) and keeps a ``TopicOptOut`` naming the message and the
 campaign the person came from, which the campaign's report counts apart from unsubscribes.
 Unsubscribing from everything is ``pregon.tracking.unsubscribing.unsubscribe``, which
-suppresses and announces as every other way of unsubscribing does.
+sets the status, records and announces it as every other way of unsubscribing does.
 
 Each function runs in its own transaction and announces what it changed (``contact.updated``,
 and ``contact.list_joined`` for each topic joined); ``save`` applies a whole form at once and

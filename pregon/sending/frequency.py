@@ -19,12 +19,13 @@ _SMS_NOT_COUNTED = [SmsStatus.FAILED, SmsStatus.SKIPPED, SmsStatus.UNDELIVERED]
 
 
 def recent_counts(contact_ids: Iterable[int], since: datetime.datetime) -> Counter:
-    """The emails and SMS each of ``contact_ids`` was sent since ``since``, or has queued,
-    by contact id (a contact with none is absent)."""
+    """The marketing emails and the SMS each of ``contact_ids`` was sent since ``since``, or
+    has queued, by contact id (a contact with none is absent). Transactional emails (a
+    signup's confirmation) answer the person's own request and do not count."""
     ids = list(contact_ids)
     counts: Counter = Counter()
     emails = (
-        Message.objects.filter(contact_id__in=ids)
+        Message.objects.filter(contact_id__in=ids, mailing__purpose=Purpose.MARKETING)
         .filter(
             Q(status__in=[MessageStatus.QUEUED, MessageStatus.SENDING])
             | Q(status__in=[MessageStatus.SENT, MessageStatus.OUTBOX], sent_at__gte=since)

@@ -10,10 +10,10 @@ import time_machine
 from django.utils import timezone
 
 from pregon.automation import entry, lifecycle
-from pregon.automation.models import Workflow
+from pregon.automation.models import Outcome, StepLog, Workflow
 from pregon.campaigns import scheduling
 from pregon.campaigns.models import Campaign
-from pregon.contacts.models import Contact, Status
+from pregon.contacts.models import Contact, MailingList, Status
 from pregon.sending import transactional
 from pregon.sending.models import (
     Message,
@@ -178,3 +178,24 @@ class FrequencyCapTestCase(BaseTestCase):
         # A pause that ended is no pause.
         self.assertEqual(list(self.mailbox.count()), ["persona0001@example.pe"])
         self.assertEqual(self.billed(), 1)
+
+
+class WorkflowCapTestCase(BaseTestCase):
+    def test_a_workflows_own_cap_does_not_count_transactional_email(self) -> None:
+        ana = Contact.objects.create(email="ana@example.pe", first_name="Ana")
+        email = email_node("n2")
+        campaign = campaign_to(MailingList.objects.create(name="Vacía"))
+        transactional.send(
+            ana, subject="Confirme", template=campaign.template, sender=campaign.sender, key="k"
+        )
+        workflow = Workflow.objects.create(
+            name="Bienvenida",
+            graph=chain(node("n1", "trigger", kind="api"), email),
+            cap_messages=1,
+            cap_days=7,
+        )
+        lifecycle.activate(workflow)
+        entry.enrol_contact(workflow, ana)
+        run_all()
+        self.assertEqual(StepLog.objects.get(node="n2").outcome, Outcome.SENT)
+        self.assertEqual(Message.objects.filter(contact=ana).count(), 2)

@@ -2,17 +2,18 @@
 expiring after the form's ``expire_days``), the one reminder, and the expiry.
 
 The scheduler's tick calls ``remind_and_expire``: a pending signup older than its form's
-``reminder_days`` gets the reminder once; one older than ``expire_days`` expires, and a
-pending contact left with no pending signup is deleted, with its signups (they never
-confirmed, so nothing of theirs is kept); a contact who existed before keeps its expired
-signup, and stays as it was.
+``reminder_days`` gets the reminder once (unless the person unsubscribed from its
+confirmation email); one older than ``expire_days`` expires, and a pending contact left with
+no pending signup is deleted, with its signups (they never confirmed, so nothing of theirs
+is kept); a contact who existed before keeps its expired signup, and stays as it was.
 """
 
 import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from pregon.contacts.bulk import delete_contacts
@@ -20,6 +21,7 @@ from pregon.contacts.models import Contact, Status
 from pregon.forms import mails, subscribe
 from pregon.forms.models import Signup, SignupForm, SignupStatus
 from pregon.lib import signing
+from pregon.tracking.models import Event, EventKind
 
 # Signups handled per form and tick: the tick comes back every few seconds.
 BATCH = 200
@@ -69,6 +71,15 @@ def confirm(token: str) -> Found:
     return Found(signup, False)
 
 
+# A signup whose confirmation email the person unsubscribed from: they said no.
+_refused = Event.objects.filter(
+    kind=EventKind.UNSUBSCRIBED,
+    message__mailing__key=Concat(
+        Value(mails.KEY_PREFIX), Cast(OuterRef("pk"), CharField()), Value(":confirm")
+    ),
+)
+
+
 def remind_and_expire() -> bool:
     """Send due reminders and expire due signups, a batch per form; True if it did any."""
     did = False
@@ -79,7 +90,7 @@ def remind_and_expire() -> bool:
     for form in forms:
         pending = Signup.objects.filter(form=form, status=SignupStatus.PENDING)
         if form.reminder_days < form.expire_days:
-            due = pending.filter(
+            due = pending.exclude(Exists(_refused)).filter(
                 reminded_at__isnull=True,
                 created_at__lte=now - datetime.timedelta(days=form.reminder_days),
                 created_at__gt=now - datetime.timedelta(days=form.expire_days),

@@ -55,14 +55,20 @@ def is_unsubscribed(message: Message) -> bool:
     return Contact.objects.filter(email=message.email, status=Status.UNSUBSCRIBED).exists()
 
 
+# Who an unsubscription takes out.
+LEAVING = (Status.SUBSCRIBED, Status.PENDING)
+
+
 def unsubscribe(
     message: Message, via: str, reason: str = "", request: HttpRequest | None = None
 ) -> bool:
-    """Unsubscribe the person ``message`` went to; False if they were not subscribed."""
+    """Unsubscribe the person ``message`` went to; False if they were not subscribed. A
+    person pending confirmation of a signup who unsubscribes (from its confirmation email)
+    refused it: they are unsubscribed too, so they are neither reminded nor deleted."""
     with transaction.atomic():
-        leaving = Contact.objects.filter(email=message.email, status=Status.SUBSCRIBED)
+        leaving = Contact.objects.filter(email=message.email, status__in=LEAVING)
         ids = list(leaving.values_list("pk", flat=True))
-        changed = Contact.objects.filter(pk__in=ids, status=Status.SUBSCRIBED).update(
+        changed = Contact.objects.filter(pk__in=ids, status__in=LEAVING).update(
             status=Status.UNSUBSCRIBED, updated_at=timezone.now()
         )
         if changed:

@@ -3,6 +3,8 @@ reminder_days (with the same confirmation link), then the expiry after expire_da
 deletes a pending contact who never confirmed and keeps a contact who existed before."""
 
 import datetime
+import re
+from urllib.parse import urlsplit
 
 import time_machine
 from django.utils import timezone
@@ -69,6 +71,17 @@ class RemindersTestCase(SignupTestCase):
         self.tick_at(2, minutes=6 * 60 + 2)
         self.assertEqual([m.recipient for m in self.delivered()[4:]], ["ana@example.pe"])
         self.assertTrue(all(s.reminded_at for s in Signup.objects.all()))
+
+    def test_unsubscribing_from_the_confirmation_email_stops_the_reminder(self) -> None:
+        # Ana did not sign up (a robot did): her mail program's one-click unsubscribe.
+        ana = next(mail for mail in self.delivered() if mail.recipient == "ana@example.pe")
+        header = str(ana.parsed()["List-Unsubscribe"])
+        url = urlsplit(re.search(r"<(https?://[^>]+)>", header).group(1)).path
+        response = self.visitor.post(url, {"List-Unsubscribe": "One-Click"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(Contact.objects.get(email="ana@example.pe").status, Status.UNSUBSCRIBED)
+        self.tick_at(3)
+        self.assertEqual([m.recipient for m in self.delivered()[2:]], ["rosa@example.pe"])
 
     def test_a_confirmed_signup_is_neither_reminded_nor_expired(self) -> None:
         self.visitor.post(self.first["ana@example.pe"])

@@ -20,12 +20,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='contact',
             name='consent_form',
-            field=models.CharField(blank=True, max_length=150, verbose_name='consent form'),
+            field=models.CharField(blank=True, db_default='', max_length=150, verbose_name='consent form'),
         ),
         migrations.AddField(
             model_name='contact',
             name='consent_ip_hash',
-            field=models.CharField(blank=True, max_length=64),
+            field=models.CharField(blank=True, db_default='', max_length=64),
         ),
         migrations.AddField(
             model_name='contact',

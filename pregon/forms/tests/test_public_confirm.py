@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import time_machine
 from django.conf import settings
+from django.test import Client
 from django.utils import timezone
 
 from pregon.automation import lifecycle
@@ -101,6 +102,12 @@ class ConfirmTestCase(SignupTestCase):
             [(d.event, d.payload["contact"]) for d in endpoint.deliveries.order_by("pk")],
             [(events.CONTACT_CREATED, contact.pk)],
         )
+
+    def test_a_browser_that_keeps_no_cookies_can_confirm(self) -> None:
+        link = self.sign_up()
+        strict = Client(enforce_csrf_checks=True)
+        self.assertContains(strict.post(link), "ya está suscrito")
+        self.assertEqual(Contact.objects.get().status, Status.SUBSCRIBED)
 
     def test_a_forged_link_is_refused(self) -> None:
         link = self.sign_up()

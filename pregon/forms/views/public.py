@@ -122,9 +122,13 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+@csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """The confirmation link: a button (GET), which confirms (POST)."""
+    """The confirmation link: a button (GET), which confirms (POST).
+
+    No CSRF token, as on the unsubscribe and preference pages: the signed token in the
+    address is what authorises, and a browser that keeps no cookies can still confirm."""
     context = {"brand": BrandKit.load(), "token": token}
     try:
         found = confirmation.find(token)

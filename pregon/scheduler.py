@@ -13,8 +13,9 @@ from pregon.automation import triggers as automation_triggers
 from pregon.campaigns import scheduling
 from pregon.contacts import imports
 from pregon.domains import records
+from pregon.forms import confirmation as form_confirmation
 from pregon.popups import spool as popup_spool
-from pregon.sending import engine, quota
+from pregon.sending import engine, last_sent, quota
 from pregon.sending.sms import quota as sms_quota
 from pregon.sending.sms import sender as sms_sender
 from pregon.tracking import mailbox, spool
@@ -35,6 +36,8 @@ def tick() -> None:
         quota.ensure_plan,
         sms_quota.ensure_plan,
         engine.reclaim_expired_leases,
+        # Contacts' last email, which the segment rule "received an email" reads.
+        last_sent.roll_up,
         sms_sender.reclaim_expired_leases,
         scheduling.start_due_campaigns,
         scheduling.follow_mailings,
@@ -47,6 +50,8 @@ def tick() -> None:
         records.recheck_domains,
         # Bounces, complaints and unsubscribes by mail, from each bounce mailbox in turn.
         mailbox.poll_due,
+        # Signup forms' double opt-in: the one reminder, then the expiry of what nobody confirmed.
+        form_confirmation.remind_and_expire,
         # Outgoing webhooks: recover dead workers' deliveries, queue the delivery task.
         webhook_tasks.kick,
     ):

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "pregon.webhooks",
     "pregon.campaigns",
     "pregon.automation",
+    "pregon.forms",
     "pregon.popups",
     "pregon.reports",
     "pregon.help",

@@ -21,6 +21,8 @@ urlpatterns = [
     path("envio/", include("pregon.sending.urls")),
     path("dominios/", include((domain_patterns, domain_urls.app_name))),
     path("", include("pregon.tracking.urls")),
+    path("", include("pregon.forms.urls")),
+    path("f/", include("pregon.forms.public_urls")),
     path("emergentes/", include("pregon.popups.urls")),
     path("automatizaciones/", include("pregon.automation.urls")),
     path("webhooks/", include("pregon.webhooks.urls")),

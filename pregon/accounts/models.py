@@ -244,6 +244,7 @@ class AuditAction(models.TextChoices):
     SITE_CHANGED = "site_changed", _("Classroom site added or removed")
     WEBHOOK_CHANGED = "webhook_changed", _("Webhook or allowed host changed")
     WORKFLOW_CHANGED = "workflow_changed", _("Workflow activated, paused or resumed")
+    FORM_CHANGED = "form_changed", _("Signup form published or withdrawn")
     # A bounce read again by a newer classifier no longer called for suppressing the address.
     BOUNCE_REREAD = "bounce_reread", _("Mailed again: its bounces were read again")
 

@@ -22,6 +22,8 @@ from pregon.api import (
     routes_contacts,
     routes_content,
     routes_domains,
+    routes_forms,
+    routes_forms_public,
     routes_impact,
     routes_imports,
     routes_popups,
@@ -35,12 +37,13 @@ from pregon.api.openapi import TranslatedAPI
 # What /api/v1/docs says first, to the developers of other systems, in their language.
 DESCRIPTION = gettext_lazy(
     "The API of Pregón for other systems: contacts, lists, tags, custom fields, segments, "
-    "imports, templates, campaigns, pop-ups, senders, sending servers, domains, the quota and "
-    "the reports of campaigns and pop-ups, with the same checks as the screens.\n\n"
+    "imports, templates, campaigns, signup forms, pop-ups, senders, sending servers, domains, "
+    "the quota and the reports of campaigns, signup forms and pop-ups, with the same checks as "
+    "the screens.\n\n"
     "Every call needs an API token, sent as the header `Authorization: Bearer <token>`; create "
     "one under “API tokens” in your account. A token may do what its user may do on the "
     "screens: an analyst's token reads only the count of a saved segment, the quota and the "
-    "figures of campaigns and pop-ups; sending servers and quota credits are for "
+    "figures of campaigns, signup forms and pop-ups; sending servers and quota credits are for "
     "administrators.\n\n"
     "A call that cannot be done answers with a 4xx status and a JSON body: `detail`, a "
     "sentence saying what to fix, and `errors`, the messages of each field to blame."
@@ -63,6 +66,8 @@ api.add_router("", routes_segments.router)
 api.add_router("", routes_imports.router)
 api.add_router("", routes_content.router)
 api.add_router("", routes_campaigns.router)
+api.add_router("", routes_forms.router)
+api.add_router("", routes_forms_public.router)
 api.add_router("", routes_popups.router)
 api.add_router("", routes_automation.router)
 api.add_router("", routes_sending.router)

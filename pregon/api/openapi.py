@@ -25,6 +25,7 @@ STATUS_DESCRIPTIONS = {
     "404": gettext_lazy("Not found"),
     "409": gettext_lazy("Not possible in the current state"),
     "422": gettext_lazy("Invalid data: the errors say what to fix"),
+    "429": gettext_lazy("Too many requests: try again later"),
 }
 
 # What each group of operations is about, shown beside its name.
@@ -39,10 +40,15 @@ TAG_DESCRIPTIONS = {
     "gallery": gettext_lazy("Ready-made designs to start a template from"),
     "campaigns": gettext_lazy("Campaigns: drafts, scheduling, test sends and progress"),
     "popups": gettext_lazy("Pop-ups for the virtual classroom, their reports and people"),
+    "forms": gettext_lazy("Signup forms: build and publish them, their reports and signups"),
+    "public forms": gettext_lazy(
+        "Signup forms as web sites show and send them: no token, any origin"
+    ),
     "automations": gettext_lazy("Workflows: enrol a contact through an API call"),
     "senders": gettext_lazy("Sender identities"),
     "backends": gettext_lazy("Sending servers: SMTP relays, providers and the test mailbox"),
     "quota": gettext_lazy("The plan's messages and incident credits"),
+    "limits": gettext_lazy("Sending limits: the pace, per-domain limits and the frequency cap"),
     "impact": gettext_lazy("Conversions reported by landing pages"),
     "reports": gettext_lazy("Campaign reports, events, contact history and first steps"),
     "domains": gettext_lazy("Sending domains and their DNS records"),

@@ -230,7 +230,7 @@ def list_detail(request: HttpRequest, code: str) -> MailingList:
 )
 def list_update(request: HttpRequest, code: str, payload: ListPatch) -> MailingList:
     mailing_list = get_or_404(MailingList.objects, code=code)
-    data = {"name": mailing_list.name, "description": mailing_list.description}
+    data = {name: getattr(mailing_list, name) for name in MailingListForm.Meta.fields}
     data.update(payload.dict(exclude_unset=True, exclude_none=True))
     save_form(MailingListForm, mailing_list, data)
     return get_or_404(_lists(), pk=mailing_list.pk)

@@ -28,7 +28,8 @@ from pregon.api.schemas.popups import (
     PopupPersonOut,
     PopupReportOut,
 )
-from pregon.contacts.models import MailingList, Segment, Tag
+from pregon.contacts.models import Segment
+from pregon.forms.models import SignupForm
 from pregon.lib.formerrors import Errors, form_errors
 from pregon.popups import lifecycle, people, stats
 from pregon.popups.forms import PopupForm, save_popup
@@ -39,13 +40,15 @@ router = Router(tags=["popups"])
 # Fields the API names by code: the model, and the error for a code it lacks.
 BY_CODE: dict[str, tuple[type[Model], Any]] = {
     "segment": (Segment, gettext_lazy("There is no segment with the code “%(code)s”.")),
-    "form_list": (MailingList, gettext_lazy("There is no list with the code “%(code)s”.")),
+    "signup_form": (
+        SignupForm,
+        gettext_lazy("There is no signup form with the code “%(code)s”."),
+    ),
 }
-NO_TAG = gettext_lazy("There is no tag named “%(name)s”.")
 
 
 def _popups() -> QuerySet[Popup]:
-    return Popup.objects.select_related("segment", "form_list").prefetch_related("form_tags")
+    return Popup.objects.select_related("segment", "signup_form")
 
 
 def _pk(name: str, code: str, errors: Errors) -> int | None:
@@ -59,27 +62,16 @@ def _pk(name: str, code: str, errors: Errors) -> int | None:
     return pk
 
 
-def _tag_pks(names: list[str], errors: Errors) -> list[int]:
-    found = dict(Tag.objects.filter(name__in=names).values_list("name", "pk"))
-    for name in names:
-        if name not in found:
-            errors.setdefault("form_tags", []).append(NO_TAG % {"name": name})
-    return [found[name] for name in names if name in found]
-
-
 def _form(popup: Popup, changes: dict[str, Any]) -> PopupForm:
     """The pop-up form, valid, for ``popup`` with ``changes`` (API names, codes).
 
-    Raises a 422 with the form's errors and those of codes or tags that name nothing.
+    Raises a 422 with the form's errors and those of codes that name nothing.
     """
     data = model_to_dict(popup, fields=PopupForm.Meta.fields)
-    data["form_tags"] = list(popup.form_tags.values_list("pk", flat=True)) if popup.pk else []
     errors: Errors = {}
     for name, value in changes.items():
         if name in BY_CODE:
             data[name] = None if value is None else _pk(name, value, errors)
-        elif name == "form_tags":
-            data[name] = _tag_pks(value or [], errors)
         else:
             data[name] = value
     form = PopupForm(data, instance=popup)

@@ -1,9 +1,10 @@
-"""Sender identities, delivery backends and the quota in the API's route table. api.py adds
-this router to its API.
+"""Sender identities, delivery backends, the quota and the sending limits in the API's route
+table. api.py adds this router to its API.
 
 Each is written through the UI's forms (SenderIdentityForm, the backend kinds' forms,
-CreditForm), so the API and the screens check the same. A sender identity that campaigns use
-cannot be deleted: a 409, as is a backend's secret that the encryption key no longer opens.
+CreditForm, LimitsForm), so the API and the screens check the same. A sender identity that
+campaigns use cannot be deleted: a 409, as is a backend's secret that the encryption key no
+longer opens.
 """
 
 from typing import Any
@@ -26,6 +27,8 @@ from pregon.api.schemas.sending import (
     CheckOutcomeOut,
     CreditIn,
     CreditOut,
+    LimitsIn,
+    LimitsOut,
     QuotaOut,
     SenderIn,
     SenderOut,
@@ -36,9 +39,16 @@ from pregon.api.schemas.sending import (
 from pregon.lib import vault
 from pregon.lib.formerrors import form_errors
 from pregon.reports.consumption import consumption
-from pregon.sending import quota, transports
-from pregon.sending.forms import BACKEND_FORMS, CreditForm, SenderIdentityForm
-from pregon.sending.models import PROVIDER_KINDS, Backend, BackendKind, SenderIdentity
+from pregon.sending import limits, quota, transports
+from pregon.sending.forms import BACKEND_FORMS, CreditForm, LimitsForm, SenderIdentityForm
+from pregon.sending.models import (
+    PROVIDER_KINDS,
+    Backend,
+    BackendKind,
+    DomainLimit,
+    SenderIdentity,
+    SendingLimits,
+)
 
 router = Router()
 
@@ -353,3 +363,48 @@ def quota_credit(request: HttpRequest, payload: CreditIn) -> Status[dict[str, An
         "balance": quota.balance(),
     }
     return Status(201, out)
+
+
+# The sending limits, as on the limits screen: for administrators.
+
+
+def _limits() -> dict[str, Any]:
+    current = SendingLimits.load()
+    return {
+        "per_second": current.per_second,
+        "frequency_cap": current.frequency_cap,
+        "domains": dict(DomainLimit.objects.values_list("domain", "per_minute")),
+    }
+
+
+@router.get(
+    "/limits",
+    response={200: LimitsOut, **ERRORS},
+    tags=["limits"],
+    auth=auth.ADMIN,
+    summary=gettext_lazy("Get the sending limits"),
+)
+def limits_detail(request: HttpRequest) -> dict[str, Any]:
+    return _limits()
+
+
+@router.put(
+    "/limits",
+    response={200: LimitsOut, **ERRORS},
+    tags=["limits"],
+    auth=auth.ADMIN,
+    summary=gettext_lazy("Set the sending limits"),
+    description=gettext_lazy(
+        "Replace the sending limits: the pace, the frequency cap and the per-domain limits. "
+        "Every sender follows them from its next batch, campaigns on their way too."
+    ),
+)
+def limits_update(request: HttpRequest, payload: LimitsIn) -> dict[str, Any]:
+    lines = "\n".join(f"{domain} {per_minute}" for domain, per_minute in payload.domains.items())
+    data = {"per_second": payload.per_second, "frequency_cap": payload.frequency_cap}
+    form = LimitsForm({**data, "domains": lines})
+    if not form.is_valid():
+        raise invalid(form_errors(form))
+    cleaned = form.cleaned_data
+    limits.save(cleaned["per_second"], cleaned["frequency_cap"], cleaned["domains"])
+    return _limits()

@@ -304,13 +304,16 @@ class Campaign(models.Model):
         return self.channel == Channel.SMS
 
     def audience(self) -> QuerySet[Contact]:
-        """The contacts the campaign goes to: those ``chosen``; for an email, subscribed and
-        not suppressed; for an SMS, not opted out of SMS and with a phone (which
-        ``sms.recipients`` checks takes SMS). Each channel keeps its own opt-outs."""
+        """The contacts the campaign goes to: those ``chosen``; for an email, subscribed,
+        not suppressed and not pausing emails (the preference centre); for an SMS, not
+        opted out of SMS and with a phone (which ``sms.recipients`` checks takes SMS). Each
+        channel keeps its own opt-outs."""
         contacts = self.chosen()
         if self.is_sms:
             return contacts.filter(sms_opted_out_at__isnull=True).exclude(phone="")
-        contacts = contacts.filter(status=Status.SUBSCRIBED)
+        contacts = contacts.filter(status=Status.SUBSCRIBED).exclude(
+            paused_until__gt=timezone.now()
+        )
         return contacts.exclude(Exists(Suppression.objects.filter(email=OuterRef("email"))))
 
     def chosen(self) -> QuerySet[Contact]:

@@ -170,9 +170,14 @@ class ContactForm(forms.ModelForm):
                     for name in self.cleaned_data["tag_names"]
                 ]
                 contact.tags.set(tags)
+                # A signup's pending contact is new to everyone else once it is confirmed.
+                confirmed = (
+                    self.initial.get("status") == Status.PENDING
+                    and contact.status != Status.PENDING
+                )
                 changes.announce_saved(
                     contact.pk,
-                    created=created,
+                    created=created or confirmed,
                     unsubscribed=unsubscribes,
                     joined={ml.pk for ml in lists} - had_lists,
                     tagged={tag.pk for tag in tags} - had_tags,
@@ -229,8 +234,27 @@ def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
 class MailingListForm(forms.ModelForm):
     class Meta:
         model = MailingList
-        fields = ["name", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = ["name", "description", "is_topic", "public_name", "public_description"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "public_description": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "is_topic": _(
+                "People choose public topics on signup forms and in the preference centre, "
+                "and may leave one without unsubscribing from everything."
+            ),
+            "public_name": _("What people read, such as “Cursos virtuales”."),
+            "public_description": _("One sentence on what they will receive."),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for name in ("public_name", "public_description"):
+            cleaned[name] = (cleaned.get(name) or "").strip()
+        if cleaned.get("is_topic") and not cleaned["public_name"]:
+            self.add_error("public_name", _("Write the name people will see for this topic."))
+        return cleaned
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

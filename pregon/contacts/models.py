@@ -12,6 +12,9 @@ class Status(models.TextChoices):
     UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
     BOUNCED = "bounced", _("Bounced")
     COMPLAINED = "complained", _("Complained")
+    # Signed up through a form with double opt-in and has not confirmed yet: receives
+    # nothing but the confirmation and its one reminder, and is not a subscriber.
+    PENDING = "pending", _("Pending confirmation")
 
 
 class ConsentSource(models.TextChoices):
@@ -25,6 +28,11 @@ class MailingList(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=150, unique=True)
     description = models.TextField(_("description"), blank=True)
+    # A public topic: people choose it on signup forms and in the preference centre, under
+    # its public name and description (staff's name may be internal).
+    is_topic = models.BooleanField(_("public topic"), default=False)
+    public_name = models.CharField(_("public name"), max_length=150, blank=True)
+    public_description = models.TextField(_("public description"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -99,6 +107,20 @@ class Contact(models.Model):
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     consent_ip = models.GenericIPAddressField(_("consent IP address"), null=True, blank=True)
     consent_text = models.TextField(_("consent wording"), blank=True)
+    # A signup form's consent: which form (its name as it was), the visitor's address hashed
+    # (pregon.tracking.models.hash_ip, never the address itself), and when the person
+    # confirmed by the link in the confirmation email (double opt-in).
+    # A database default too: the import and the benchmarks insert contacts in raw SQL.
+    consent_form = models.CharField(_("consent form"), max_length=150, blank=True, db_default="")
+    consent_ip_hash = models.CharField(max_length=64, blank=True, db_default="")
+    consent_confirmed_at = models.DateTimeField(_("consent confirmed at"), null=True, blank=True)
+    # The person paused emails until then (preference centre): marketing email skips them.
+    paused_until = models.DateTimeField(_("emails paused until"), null=True, blank=True)
+    # When a relay last accepted an email to this contact, brought up to date from the
+    # messages sent by the scheduler's tick (pregon.sending.last_sent): the segment rule
+    # "received an email in the last N days" reads this column instead of the messages (one
+    # pass over contacts, fast on a million). No index: a count reads most rows anyway.
+    last_sent_at = models.DateTimeField(_("last email sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 
@@ -186,6 +208,27 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact_id} in {self.mailing_list_id}"
+
+
+class TopicOptOut(models.Model):
+    """A person left a topic (a list marked ``is_topic``) without unsubscribing from
+    everything: in the preference centre or on the unsubscribe page. The subscription row
+    is deleted (so every audience leaves them out); this row keeps when, and the message
+    whose link they came by (so a campaign's report shows topic opt-outs apart from full
+    unsubscribes). Plain ids for the message and campaign: contacts may not import sending
+    or campaigns."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="topic_opt_outs")
+    mailing_list = models.ForeignKey(MailingList, on_delete=models.CASCADE)
+    at = models.DateTimeField(default=timezone.now)
+    message_id = models.PositiveBigIntegerField(null=True, blank=True)
+    campaign_id = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} left {self.mailing_list_id}"
 
 
 class SuppressionReason(models.TextChoices):

@@ -37,8 +37,15 @@ BUILT_IN = [
     MergeTag("email", "correo", gettext_lazy("Email address")),
     MergeTag("telefono", "phone", gettext_lazy("Phone")),
     MergeTag("enlace_baja", "unsubscribe_url", gettext_lazy("Unsubscribe link")),
+    MergeTag("enlace_preferencias", "preferences_url", gettext_lazy("Preferences link")),
+    # Only a signup's confirmation email has it (pregon.sending.transactional); elsewhere "".
+    MergeTag(
+        "enlace_confirmar", "confirm_url", gettext_lazy("Confirmation link (confirmation emails)")
+    ),
 ]
 BUILT_IN_NAMES = frozenset(name for tag in BUILT_IN for name in (tag.name, tag.alias))
+# A built-in tag's Spanish name, from either of its names.
+NAMES = {name: tag.name for tag in BUILT_IN for name in (tag.name, tag.alias)}
 UNSUBSCRIBE_NAMES = frozenset({"enlace_baja", "unsubscribe_url"})
 
 

@@ -12,6 +12,8 @@ from pregon.content.render import InvalidTemplate, Personaliser, Rendered, conte
 # and it may load images from anywhere, as a mail client would.
 PREVIEW_POLICY = "sandbox; default-src 'none'; img-src * data:; style-src 'unsafe-inline'"
 PREVIEW_UNSUBSCRIBE_URL = "#"
+# The other links a message gets when it is sent lead nowhere in a preview either.
+PREVIEW_LINKS = {"enlace_preferencias": "#", "enlace_confirmar": "#"}
 
 
 def gallery_images_url() -> str:
@@ -36,7 +38,9 @@ def personalised(html: str, text: str, contact: Contact | None) -> Rendered:
 
     Raises ``InvalidTemplate`` if they cannot be sent (see ``Personaliser``)."""
     field_keys = list(Field.objects.values_list("key", flat=True))
-    context = context_for(contact or sample_contact(), PREVIEW_UNSUBSCRIBE_URL, field_keys)
+    context = context_for(
+        contact or sample_contact(), PREVIEW_UNSUBSCRIBE_URL, field_keys, PREVIEW_LINKS
+    )
     return Personaliser("", html, text).render(context)
 
 

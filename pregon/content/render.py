@@ -293,12 +293,17 @@ class _Budget:
 
 
 def context_for(
-    contact: Any, unsubscribe_url: str, field_keys: Iterable[str] = ()
+    contact: Any,
+    unsubscribe_url: str,
+    field_keys: Iterable[str] = (),
+    extra: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The merge-tag values of ``contact``, under their Spanish names and English aliases.
 
     Every custom field in ``field_keys`` has a value, "" when the contact has none, so that a
-    template's ``default`` filter applies.
+    template's ``default`` filter applies. ``extra`` gives the message's own addresses by a
+    built-in tag's name or alias (``{"enlace_preferencias": url}``), which then fill both;
+    a built-in tag given nowhere is "".
     """
     attributes = contact.attributes or {}
     context: dict[str, Any] = {key: attributes.get(key, "") for key in field_keys}
@@ -310,6 +315,8 @@ def context_for(
         "telefono": contact.phone,
         "enlace_baja": unsubscribe_url,
     }
+    for name, value in (extra or {}).items():
+        values[mergetags.NAMES.get(name, name)] = value
     for tag in mergetags.BUILT_IN:
-        context[tag.name] = context[tag.alias] = values[tag.name]
+        context[tag.name] = context[tag.alias] = values.get(tag.name, "")
     return context

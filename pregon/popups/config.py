@@ -18,9 +18,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from pregon.content.models import BrandKit
+from pregon.forms import describe as form_describe
+from pregon.forms import submit
+from pregon.forms.models import SignupForm
 from pregon.lib import signing
 from pregon.popups import origins
 from pregon.popups.models import Audience, Popup, Site
@@ -31,8 +33,6 @@ CACHE_SECONDS = 5
 MAX_AGE = 60
 CLICK_KIND = "popup-click"
 WHITE, DARK = "#ffffff", "#1f2933"
-# What a form says once sent when its pop-up has no thanks of its own.
-DEFAULT_THANKS = gettext_lazy("Thank you! You are now subscribed.")
 
 
 def labels() -> dict[str, str]:
@@ -61,7 +61,7 @@ def offered() -> list[Popup]:
     return list(
         published.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now()))
         .order_by("-priority", "-id")
-        .select_related("segment")
+        .select_related("segment", "signup_form")
     )
 
 
@@ -93,9 +93,16 @@ def colors(popup: Popup, brand: BrandKit) -> dict[str, str]:
     }
 
 
-def thanks(popup: Popup) -> str:
-    """What the pop-up says once its form is sent."""
-    return popup.thanks_text or str(DEFAULT_THANKS)
+def shown_form(popup: Popup) -> SignupForm | None:
+    """The signup form ``popup`` shows: its own, if published."""
+    form = popup.signup_form
+    return form if form is not None and form.is_active else None
+
+
+def form_description(form: SignupForm, brand: BrandKit) -> dict:
+    """A signup form as the script shows it inside a pop-up: as any embed shows it
+    (pregon.forms.describe), with its thanks."""
+    return {**form_describe.describe(form, brand), "thanks": submit.thanks(form).message}
 
 
 def describe(popup: Popup, brand: BrandKit) -> dict:
@@ -133,13 +140,7 @@ def describe(popup: Popup, brand: BrandKit) -> dict:
             "after": popup.after_action,
             "after_days": popup.after_action_days,
         },
-        "form": {
-            "consent": popup.consent_text,
-            "thanks": thanks(popup),
-            "submit": _("Subscribe"),
-        }
-        if popup.has_form
-        else None,
+        "form": form_description(form, brand) if (form := shown_form(popup)) else None,
     }
 
 

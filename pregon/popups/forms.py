@@ -10,13 +10,13 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from pregon.accounts.models import User
-from pregon.contacts.models import MailingList, Segment, Tag
-from pregon.popups import config, gallery, patterns, sanitise
+from pregon.contacts.models import Segment
+from pregon.forms.models import SignupForm
+from pregon.popups import gallery, patterns, sanitise
 from pregon.popups.models import AfterAction, Audience, Frequency, Popup, Trigger
 
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -204,11 +204,7 @@ class PopupForm(forms.ModelForm):
             "frequency_value",
             "after_action",
             "after_action_days",
-            "has_form",
-            "form_list",
-            "form_tags",
-            "consent_text",
-            "thanks_text",
+            "signup_form",
         ]
         widgets = {
             "design": forms.HiddenInput,
@@ -219,8 +215,6 @@ class PopupForm(forms.ModelForm):
             "format": forms.RadioSelect,
             "trigger": forms.RadioSelect,
             "audience": forms.RadioSelect,
-            "form_tags": forms.CheckboxSelectMultiple,
-            "consent_text": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {
             "body": _("Text"),
@@ -239,13 +233,9 @@ class PopupForm(forms.ModelForm):
             "hour_from": _("0 to 23, in Lima time."),
             "hour_to": _("1 to 24; 24 means until midnight."),
             "trigger_value": _("1 to 600 seconds; 1 to 100 percent of the page scrolled."),
-            "consent_text": _(
-                "What the box says, word for word; it is kept with each contact as proof of "
-                "consent (Ley 29733)."
-            ),
-            "thanks_text": format_lazy(
-                _("Shown after the form is sent. Empty: “{default}”"),
-                default=config.DEFAULT_THANKS,
+            "signup_form": _(
+                "One of your signup forms: its fields, lists, consent text and double opt-in, "
+                "as on its own page. Empty: the pop-up has no form."
             ),
         }
 
@@ -253,8 +243,9 @@ class PopupForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["segment"].queryset = Segment.objects.all()
         self.fields["segment"].empty_label = _("Any known contact")
-        self.fields["form_list"].queryset = MailingList.objects.all()
-        self.fields["form_tags"].queryset = Tag.objects.all()
+        self.fields["signup_form"].queryset = SignupForm.objects.all()
+        self.fields["signup_form"].empty_label = _("No form")
+        self.fields["signup_form"].label_from_instance = _form_label
         self.fields["priority"].validators.append(MaxValueValidator(1000))
 
     def clean_body(self) -> str:
@@ -275,7 +266,6 @@ class PopupForm(forms.ModelForm):
         self._check_when(cleaned)
         self._check_who(cleaned)
         self._check_frequency(cleaned)
-        self._check_form(cleaned)
         if bool(cleaned.get("button_text")) != bool(cleaned.get("button_url")):
             field = "button_url" if cleaned.get("button_text") else "button_text"
             self.add_error(field, _("A button needs both its text and its link."))
@@ -338,16 +328,11 @@ class PopupForm(forms.ModelForm):
         ):
             self.add_error("after_action_days", _("Write a number of days from 1 up."))
 
-    def _check_form(self, cleaned: dict[str, Any]) -> None:
-        if not cleaned.get("has_form"):
-            return
-        if not cleaned.get("form_list"):
-            self.add_error("form_list", _("Choose the list that people who send the form join."))
-        if not (cleaned.get("consent_text") or "").strip():
-            self.add_error(
-                "consent_text",
-                _("Write what people consent to, such as “I agree to receive news of courses”."),
-            )
+
+def _form_label(form: SignupForm) -> str:
+    if form.is_active:
+        return form.name
+    return _("%(name)s (not published: the pop-up shows no form until it is)") % {"name": form.name}
 
 
 def _https_only(url: str, https: bool) -> str:
@@ -359,7 +344,7 @@ def _https_only(url: str, https: bool) -> str:
 
 
 def save_popup(form: PopupForm, by: User | None) -> Popup:
-    """Save the valid ``form``'s pop-up (new ones as ``by``'s), with its tags; return it."""
+    """Save the valid ``form``'s pop-up (new ones as ``by``'s); return it."""
     popup = form.save(commit=False)
     if popup.pk is None:
         popup.created_by = by

@@ -40,8 +40,8 @@ def set_published(popup: Popup, published: bool, request: HttpRequest | None) ->
 
 
 def duplicate(popup: Popup, by: User | None) -> Popup:
-    """A draft copy of ``popup`` (content, rules and tags), named as a copy; returns it."""
-    tags = list(popup.form_tags.all())
+    """A draft copy of ``popup`` (content, rules and its signup form), named as a copy;
+    returns it."""
     copy = Popup.objects.get(pk=popup.pk)
     copy.pk = copy.id = None
     copy._state.adding = True
@@ -51,9 +51,7 @@ def duplicate(popup: Popup, by: User | None) -> Popup:
     copy.is_published = False
     copy.created_by = by
     copy.created_at = copy.updated_at = timezone.now()
-    with transaction.atomic():
-        copy.save()
-        copy.form_tags.set(tags)
+    copy.save()
     return copy
 
 

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from pregon.contacts.models import Contact, MailingList, Segment, Tag
+from pregon.contacts.models import Contact, Segment
+from pregon.forms.models import SignupForm
 
 
 def new_site_key() -> str:
@@ -176,21 +177,18 @@ class Popup(models.Model):
     )
     after_action_days = models.PositiveSmallIntegerField(_("days"), default=30)
 
-    # An optional signup form inside the pop-up.
-    has_form = models.BooleanField(_("signup form"), default=False)
-    form_list = models.ForeignKey(
-        MailingList,
-        verbose_name=_("add to list"),
+    # An optional signup form inside the pop-up: one of the forms staff build under
+    # /formularios/, submitted through the same function as its hosted page. PROTECT: a form
+    # shown by a pop-up cannot be deleted from under it (the pop-up would silently lose its
+    # form); the form's delete screen names the pop-ups to change first.
+    signup_form = models.ForeignKey(
+        SignupForm,
+        verbose_name=_("signup form"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        on_delete=models.PROTECT,
+        related_name="popups",
     )
-    form_tags = models.ManyToManyField(
-        Tag, verbose_name=_("add tags"), blank=True, related_name="+"
-    )
-    consent_text = models.TextField(_("consent wording"), blank=True)
-    thanks_text = models.CharField(_("thank-you message"), max_length=300, blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

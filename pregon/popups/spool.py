@@ -15,8 +15,10 @@ from collections import Counter
 
 from django.db.models import Count
 from django.db.models.functions import TruncMinute
+from django.utils import timezone
 
-from pregon.popups.models import Popup, PopupEvent, Site
+from pregon.forms import days
+from pregon.popups.models import Popup, PopupEvent, PopupEventKind, Site
 from pregon.sending.models import Message
 from pregon.tracking import spool
 
@@ -87,7 +89,22 @@ def _write(rows: list[list]) -> int:
         )
     _flag_floods(events)
     PopupEvent.objects.bulk_create(events, batch_size=spool.BATCH)
+    _count_form_views(events)
     return len(events)
+
+
+def _count_form_views(events: list[PopupEvent]) -> None:
+    """A person's view of a pop-up that shows a signup form is a view of that form."""
+    views = Counter(
+        (event.popup_id, timezone.localdate(event.at))
+        for event in events
+        if event.kind == PopupEventKind.VIEWED and not event.machine
+    )
+    shown = Popup.objects.filter(pk__in={popup for popup, _day in views}, signup_form__isnull=False)
+    form_of = dict(shown.values_list("pk", "signup_form_id"))
+    for (popup_id, day), count in views.items():
+        if popup_id in form_of:
+            days.add(form_of[popup_id], "views", count=count, day=day)
 
 
 def _flag_floods(events: list[PopupEvent]) -> None:

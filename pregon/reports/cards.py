@@ -7,7 +7,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from pregon.reports.stats import Figures
+from pregon.reports.stats import Figures, Skipped
 from pregon.reports.templatetags.report_format import percent
 
 
@@ -80,7 +80,24 @@ def cards(figures: Figures, human: bool) -> list[Card]:
             _("our server or domain, not the address"),
         ),
         Card("complaints", _("Complaints"), intcomma(figures.complaints)),
-        Card("unsubscribed", pgettext("report", "Unsubscribed"), intcomma(figures.unsubscribed)),
+        Card(
+            "unsubscribed",
+            pgettext("report", "Unsubscribed"),
+            intcomma(figures.unsubscribed),
+            _("from everything"),
+        ),
+        Card(
+            "topic_opt_outs",
+            _("Left a topic"),
+            intcomma(figures.topic_opt_outs),
+            _("still receive the other mailings"),
+        ),
+        Card(
+            "skipped",
+            pgettext("report", "Skipped"),
+            intcomma(figures.skipped.total),
+            _skipped_note(figures.skipped),
+        ),
         Card(
             "conversions",
             _("Conversions"),
@@ -88,3 +105,14 @@ def cards(figures: Figures, human: bool) -> list[Card]:
             _("%(rate)s of delivered") % {"rate": percent(figures.conversion_rate)},
         ),
     ]
+
+
+def _skipped_note(skipped: Skipped) -> str:
+    """Why messages were not sent: "pause 2 · frequency cap 5 · unsubscribed 0 · …"."""
+    reasons = [
+        (pgettext("skip reason", "pause"), skipped.paused),
+        (pgettext("skip reason", "frequency cap"), skipped.frequency_cap),
+        (pgettext("skip reason", "unsubscribed"), skipped.left),
+        (pgettext("skip reason", "suppressed"), skipped.suppressed),
+    ]
+    return " · ".join(f"{label} {intcomma(count)}" for label, count in reasons)

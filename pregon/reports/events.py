@@ -1,57 +1,82 @@
-"""A campaign's event log: every open, click, unsubscribe and conversion of its messages, and
-every bounce and complaint, in one shape, oldest first (the API exports it page by page)."""
+"""A campaign's event log: every open, click, unsubscribe and conversion of its messages,
+every bounce and complaint, and every topic left from them, in one shape, oldest first (the
+API exports it page by page)."""
 
 from typing import Any
 
 from django.db.models import CharField, F, IntegerField, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 
+from pregon.reports import stats
 from pregon.sending.models import Bounce, BounceKind, Mailing
 from pregon.tracking.models import Event
 
+# The kind a topic left (pregon.contacts.preferences) has in the log.
+LEFT_TOPIC = "left_topic"
+
 
 def _columns(**columns: object) -> dict[str, object]:
-    """The event columns besides kind and at, under names of their own: a UNION needs both
-    sides in one order, and Django puts model fields before expressions."""
+    """Every column under a name of its own, as an expression: a UNION needs its parts'
+    columns in one order, and Django puts model fields before expressions."""
     return {f"row_{name}": value for name, value in columns.items()}
 
 
 def _rows(mailing: Mailing, kind: str | None) -> QuerySet:
-    """Events and bounces in one shape, oldest first, as a UNION of two ``values()``."""
+    """Events, bounces and topics left in one shape, oldest first, as a UNION of three
+    ``values()``."""
     text = CharField()
+    nothing = Value("", output_field=text)
     events = Event.objects.filter(message__mailing=mailing).values(
-        "kind",
-        "at",
         **_columns(
+            kind=F("kind"),
+            at=F("at"),
             email=F("message__email"),
             link=F("link"),
             client=F("client"),
             device=F("device"),
             machine=F("machine"),
             detail=F("detail"),
-            source=Value("", output_field=text),
-            cause=Value("", output_field=text),
+            source=nothing,
+            cause=nothing,
         ),
     )
     bounces = Bounce.objects.filter(message__mailing=mailing).values(
-        "kind",
-        "at",
         **_columns(
+            kind=F("kind"),
+            at=F("at"),
             email=F("email"),
             link=Value(None, output_field=IntegerField()),
-            client=Value("", output_field=text),
-            device=Value("", output_field=text),
-            machine=Value("", output_field=text),
+            client=nothing,
+            device=nothing,
+            machine=nothing,
             detail=F("reason"),
             source=F("source"),
             cause=F("cause"),
         ),
     )
+    topics = stats.topic_opt_outs_of(mailing).values(
+        **_columns(
+            kind=Value(LEFT_TOPIC, output_field=text),
+            at=F("at"),
+            email=F("contact__email"),
+            link=Value(None, output_field=IntegerField()),
+            client=nothing,
+            device=nothing,
+            machine=nothing,
+            detail=Coalesce(NullIf("mailing_list__public_name", nothing), "mailing_list__name"),
+            source=nothing,
+            cause=nothing,
+        ),
+    )
     if kind in BounceKind.values:
-        return bounces.filter(kind=kind).order_by("at")
+        return bounces.filter(kind=kind).order_by("row_at")
+    if kind == LEFT_TOPIC:
+        return topics.order_by("row_at")
     if kind:
-        return events.filter(kind=kind).order_by("at")
-    # Bounce.Meta.ordering must go: no ORDER BY is allowed inside a UNION's parts.
-    return events.order_by().union(bounces.order_by(), all=True).order_by("at")
+        return events.filter(kind=kind).order_by("row_at")
+    # Models' Meta.ordering must go: no ORDER BY is allowed inside a UNION's parts.
+    parts = (bounces.order_by(), topics.order_by())
+    return events.order_by().union(*parts, all=True).order_by("row_at")
 
 
 class EventLog:

@@ -28,7 +28,14 @@ from pregon.automation.models import Outcome, StepLog, Workflow
 from pregon.contacts import sms_opt_out
 from pregon.contacts.models import Contact
 from pregon.popups.models import PopupEvent
-from pregon.sending.models import Bounce, BounceCause, BounceKind, Message, MessageStatus
+from pregon.sending.models import (
+    Bounce,
+    BounceCause,
+    BounceKind,
+    Message,
+    MessageStatus,
+    SkipReason,
+)
 from pregon.tracking import agents
 from pregon.tracking.forms import reason_text
 from pregon.tracking.models import Event, EventKind
@@ -70,8 +77,9 @@ class Entry:
     ``detail`` is the clicked link, the bounce's reason, the goal converted, the reason
     for leaving, the classroom page of a pop-up event or a workflow step's node and
     outcome; ``cause`` is a bounce's cause (``BounceCause``, "" for the rest); ``status``
-    is the message's status (messages only); ``machine`` is why an event looks like a
-    machine's, "" for a person's (and for what is not an event).
+    is the message's status and ``skip_reason`` why it was skipped (messages only);
+    ``machine`` is why an event looks like a machine's, "" for a person's (and for what is
+    not an event).
     """
 
     at: datetime.datetime
@@ -80,6 +88,7 @@ class Entry:
     campaign_code: uuid.UUID | None = None
     subject: str = ""
     status: str = ""
+    skip_reason: str = ""
     detail: str = ""
     cause: str = ""
     machine: str = ""
@@ -117,6 +126,8 @@ class Entry:
 
     @property
     def status_label(self) -> str:
+        if self.skip_reason:
+            return _("Skipped: %(reason)s") % {"reason": SkipReason(self.skip_reason).label}
         return str(MessageStatus(self.status).label) if self.status else ""
 
 
@@ -142,6 +153,7 @@ def _messages(contact: Contact) -> dict[int, dict[str, Any]]:
     rows = Message.objects.filter(contact=contact).values(
         "id",
         "status",
+        "skip_reason",
         "sent_at",
         "send_after",
         mailing_code=F("mailing__code"),
@@ -158,6 +170,7 @@ def _message_entries(messages: dict[int, dict[str, Any]]) -> list[Entry]:
             at=row["sent_at"] or row["send_after"],
             kind="message",
             status=row["status"],
+            skip_reason=row["skip_reason"],
             **_about(row),
         )
         for row in messages.values()

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.campaigns.models import Campaign
-from pregon.contacts.models import Contact, Status
+from pregon.contacts.models import ConsentSource, Contact, Status
 from pregon.popups import stats as popup_stats
 from pregon.popups.models import Popup, PopupEvent
 from pregon.reports import stats
@@ -116,6 +116,8 @@ def growth(by: str = "week", today: datetime.date | None = None) -> Growth:
 
     joined = (
         Contact.objects.filter(created_at__gte=since)
+        # A signup still waiting for its confirmation has not joined (and may never).
+        .exclude(status=Status.PENDING)
         .annotate(period=trunc("created_at", tzinfo=zone))
         .values("period")
         .annotate(n=Count("id"))
@@ -144,10 +146,16 @@ def growth(by: str = "week", today: datetime.date | None = None) -> Growth:
 @dataclass(frozen=True)
 class Registered:
     """Registered users as the requirements define them: the subscribed contacts, by how
-    they came, and the conversions messages led to (such as enrolments), by goal."""
+    they came, and the conversions messages led to (such as enrolments), by goal.
+
+    Only confirmed sign-ups count: a signup form's person with double opt-in stays pending
+    (not subscribed) until they click the confirmation link. ``confirmed_by_email`` says how
+    many of the form's subscribers confirmed that way (the rest came by a form without double
+    opt-in)."""
 
     by_source: list[tuple[str, int]]
     conversions: list[tuple[str, int]]
+    confirmed_by_email: int = 0
 
     @property
     def subscribed(self) -> int:
@@ -159,23 +167,27 @@ class Registered:
 
 
 def registered() -> Registered:
-    """The subscribed contacts per consent source, and conversions (messages that led to
-    one) per goal, most first; two queries."""
+    """The subscribed contacts per consent source (pending ones are not subscribed), with
+    the form's confirmed by email, and conversions (messages that led to one) per goal, most
+    first; two queries."""
     sources = dict(Contact._meta.get_field("consent_source").flatchoices)
-    rows = (
+    rows = list(
         Contact.objects.filter(status=Status.SUBSCRIBED)
         .values("consent_source")
-        .annotate(n=Count("id"))
+        .annotate(
+            n=Count("id"), confirmed=Count("id", filter=Q(consent_confirmed_at__isnull=False))
+        )
         .order_by("-n", "consent_source")
     )
     by_source = [(str(sources.get(row["consent_source"], "")), row["n"]) for row in rows]
+    confirmed = sum(row["confirmed"] for row in rows if row["consent_source"] == ConsentSource.FORM)
     goals = (
         Event.objects.filter(kind=EventKind.CONVERTED)
         .values("detail")
         .annotate(n=Count("message", distinct=True))
         .order_by("-n", "detail")
     )
-    return Registered(by_source, [(row["detail"], row["n"]) for row in goals])
+    return Registered(by_source, [(row["detail"], row["n"]) for row in goals], confirmed)
 
 
 def recent_bounces(days: int = BOUNCE_DAYS) -> dict[str, int]:

@@ -1,5 +1,5 @@
 """Who did what with a mailing: the lists of the campaign report (opened, did not open,
-clicked, bounced, unsubscribed, converted), as ``values()`` querysets that a page can
+clicked, bounced, unsubscribed, left a topic, converted), as ``values()`` querysets that a page can
 paginate and an export can stream.
 
 "Opened" and "did not open" are ``Event.opening``, as in the figures (pregon.reports.stats)
@@ -13,11 +13,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, TextChoices
+from django.db.models import Value as Constant
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from pregon.reports.stats import UNDELIVERED_KINDS
+from pregon.reports.stats import UNDELIVERED_KINDS, topic_opt_outs_of
 from pregon.sending.models import (
     Bounce,
     BounceCause,
@@ -164,6 +166,21 @@ def _events(kind: EventKind) -> Callable[[Mailing, bool], QuerySet]:
     return query
 
 
+def _left_topic(mailing: Mailing, human: bool) -> QuerySet:
+    topic = Coalesce(NullIf("mailing_list__public_name", Constant("")), "mailing_list__name")
+    return (
+        topic_opt_outs_of(mailing)
+        .values(
+            "at",
+            email=F("contact__email"),
+            first_name=F("contact__first_name"),
+            last_name=F("contact__last_name"),
+            topic=topic,
+        )
+        .order_by("-at", "-id")
+    )
+
+
 EMAIL = Column("email", _("Email address"))
 FIRST_NAME = Column("first_name", _("First name"))
 LAST_NAME = Column("last_name", _("Last name"))
@@ -216,6 +233,12 @@ LISTS = [
         pgettext_lazy("report", "Unsubscribed"),
         (*PERSON, Column("at", _("When")), Column("detail", _("Reason given"), words=reason_text)),
         _events(EventKind.UNSUBSCRIBED),
+    ),
+    PeopleList(
+        "temas",
+        _("Left a topic"),
+        (*PERSON, Column("topic", _("Topic")), Column("at", _("When"))),
+        _left_topic,
     ),
     PeopleList(
         "conversiones",

@@ -16,7 +16,15 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.functions import ExtractHour, TruncDay, TruncHour
 from django.utils import timezone
 
-from pregon.sending.models import Bounce, BounceKind, Mailing, Message, MessageStatus
+from pregon.contacts.models import TopicOptOut
+from pregon.sending.models import (
+    Bounce,
+    BounceKind,
+    Mailing,
+    Message,
+    MessageStatus,
+    SkipReason,
+)
 from pregon.tracking.models import Event, EventKind
 
 HUMAN = Q(machine="")
@@ -49,6 +57,23 @@ class Engagement:
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """Messages the engine did not send when their turn came, by reason (Message.skip_reason):
+    none of them was billed."""
+
+    # The person paused emails from the preference centre.
+    paused: int
+    frequency_cap: int
+    # Unsubscribed, bounced, complained or deleted since the campaign started.
+    left: int
+    suppressed: int
+
+    @property
+    def total(self) -> int:
+        return self.paused + self.frequency_cap + self.left + self.suppressed
+
+
+@dataclass(frozen=True)
 class Figures:
     """Every figure of a mailing's report. Counts of messages unless said otherwise."""
 
@@ -63,6 +88,10 @@ class Figures:
     sending_side_rejections: int
     complaints: int
     unsubscribed: int
+    # Messages whose recipient left one of its topics (pregon.contacts.preferences) instead
+    # of unsubscribing from everything: apart from ``unsubscribed``.
+    topic_opt_outs: int
+    skipped: Skipped
     # Messages with at least one conversion reported (pregon.tracking.conversions).
     conversions: int
     conversion_rate: float | None
@@ -100,10 +129,26 @@ def events_of(mailing: Mailing) -> QuerySet[Event]:
     return Event.objects.filter(message__mailing=mailing)
 
 
+def topic_opt_outs_of(mailing: Mailing) -> QuerySet[TopicOptOut]:
+    """The topics left from the mailing's messages (their links to the unsubscribe page or
+    the preference centre). Opt-outs are few: the database reads them and looks each
+    message up by its key, whatever the mailing's size."""
+    return TopicOptOut.objects.filter(
+        message_id__in=Message.objects.filter(mailing=mailing).values("pk")
+    )
+
+
 def figures(mailing: Mailing) -> Figures:
-    """The figures of ``mailing``, in three queries (messages, bounces, events)."""
+    """The figures of ``mailing``, in four queries (messages, bounces, events, topics
+    left)."""
+    skipped = Q(status=MessageStatus.SKIPPED)
     messages = Message.objects.filter(mailing=mailing).aggregate(
-        recipients=Count("id"), sent=Count("id", filter=Q(status=MessageStatus.SENT))
+        recipients=Count("id"),
+        sent=Count("id", filter=Q(status=MessageStatus.SENT)),
+        **{
+            f"skipped_{reason}": Count("id", filter=skipped & Q(skip_reason=reason))
+            for reason in SkipReason.values
+        },
     )
     undelivered = Q(kind__in=UNDELIVERED_KINDS, message__status=MessageStatus.SENT)
     bounces = Bounce.objects.filter(message__mailing=mailing).aggregate(
@@ -120,6 +165,9 @@ def figures(mailing: Mailing) -> Figures:
         unsubscribed=Count("message", distinct=True, filter=Q(kind=EventKind.UNSUBSCRIBED)),
         conversions=Count("message", distinct=True, filter=Q(kind=EventKind.CONVERTED)),
     )
+    topic_opt_outs = topic_opt_outs_of(mailing).aggregate(
+        messages=Count("message_id", distinct=True)
+    )["messages"]
     delivered = max(messages["sent"] - bounces["undelivered"], 0)
     return Figures(
         recipients=messages["recipients"],
@@ -130,6 +178,8 @@ def figures(mailing: Mailing) -> Figures:
         sending_side_rejections=bounces["sender"],
         complaints=bounces["complaints"],
         unsubscribed=counts["unsubscribed"],
+        topic_opt_outs=topic_opt_outs,
+        skipped=Skipped(**{reason: messages[f"skipped_{reason}"] for reason in SkipReason.values}),
         conversions=counts["conversions"],
         conversion_rate=rate(counts["conversions"], delivered),
         human=_engagement(counts, "human", delivered),

@@ -393,7 +393,8 @@ class CreditForm(forms.Form):
 
 
 class LimitsForm(forms.Form):
-    """The global rate, and one "domain messages-per-minute" line per limited domain."""
+    """The global rate, the frequency cap, and one "domain messages-per-minute" line per
+    limited domain."""
 
     per_second = forms.IntegerField(
         label=_("Messages per second, all senders together"),
@@ -401,12 +402,26 @@ class LimitsForm(forms.Form):
         max_value=100_000,
         help_text=_("0: as fast as the relays take them."),
     )
+    frequency_cap = forms.IntegerField(
+        label=_("Marketing emails per contact in any 7 days"),
+        required=False,
+        min_value=0,
+        max_value=1000,
+        help_text=_(
+            "Campaigns and workflows together. A message over the limit is not sent nor "
+            "billed, and the campaign's report counts it. Confirmations and other "
+            "transactional emails do not count. Empty or 0: no limit."
+        ),
+    )
     domains = forms.CharField(
         label=_("Limits per recipient domain"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5, "placeholder": "gmail.com 600\nhotmail.com 300"}),
         help_text=_("One per line: the domain, a space, and the messages per minute."),
     )
+
+    def clean_frequency_cap(self) -> int:
+        return self.cleaned_data["frequency_cap"] or 0
 
     def clean_domains(self) -> dict[str, int]:
         limits: dict[str, int] = {}

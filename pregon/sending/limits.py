@@ -10,6 +10,7 @@ flight. Both run inside the claim's transaction.
 import datetime
 from collections import Counter
 
+from django.db import transaction
 from django.db.models import Q
 
 from pregon.sending.models import DomainLimit, Message, MessageStatus, SendingLimits
@@ -68,3 +69,21 @@ def within_domain_limits(
         if len(chosen) == size:
             break
     return chosen
+
+
+def frequency_cap() -> int:
+    """The most marketing emails a contact may get in any 7 days; 0: no cap."""
+    return SendingLimits.objects.filter(pk=1).values_list("frequency_cap", flat=True).first() or 0
+
+
+def save(per_second: int, frequency_cap: int, domains: dict[str, int]) -> None:
+    """Write the limits every sender follows from its next batch: the global rate, the
+    frequency cap (0: none) and the per-domain limits (a domain left out has none)."""
+    limits = SendingLimits.load()
+    with transaction.atomic():
+        SendingLimits.objects.filter(pk=limits.pk).update(
+            per_second=per_second, frequency_cap=frequency_cap
+        )
+        DomainLimit.objects.exclude(domain__in=domains).delete()
+        for domain, per_minute in domains.items():
+            DomainLimit.objects.update_or_create(domain=domain, defaults={"per_minute": per_minute})

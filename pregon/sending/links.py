@@ -11,6 +11,7 @@ sign, so the click address can never send anybody elsewhere (no open redirect).
 
 import html as html_module
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 from django.urls import reverse
@@ -62,14 +63,24 @@ def prepare(html: str, clicks: bool, opens: bool, utm: Utm | None = None) -> tup
     return html, urls
 
 
-def context(message_id: int, link_count: int) -> dict[str, str]:
-    """The tracking addresses of one message, for the tags ``prepare`` put in."""
-    base = settings.SITE_URL
-    values = {"tracking_open": base + reverse("tracking:open", args=[open_token(message_id)])}
+def context(
+    message_id: int, link_count: int, address: Callable[[str, str], str] | None = None
+) -> dict[str, str]:
+    """The tracking addresses of one message, for the tags ``prepare`` put in.
+
+    ``address`` makes the absolute URL of a view name and a token; the engine's worker
+    gives one that reverses each name once (``Worker.address``), not once per link.
+    """
+    address = address or _reversed
+    values = {"tracking_open": address("tracking:open", open_token(message_id))}
     for position in range(link_count):
         token = signing.sign("click", message_id * LINKS + position)
-        values[f"tracking_link_{position}"] = base + reverse("tracking:click", args=[token])
+        values[f"tracking_link_{position}"] = address("tracking:click", token)
     return values
+
+
+def _reversed(name: str, token: str) -> str:
+    return settings.SITE_URL + reverse(name, args=[token])
 
 
 def open_token(message_id: int) -> str:

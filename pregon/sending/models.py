@@ -38,6 +38,14 @@ class MailingStatus(models.TextChoices):
     DONE = "done", _("Done")
 
 
+class Purpose(models.TextChoices):
+    # Campaigns and workflows: only to subscribers, within pauses and the frequency cap.
+    MARKETING = "marketing", _("Marketing")
+    # One message a person's own action called for (a signup's confirmation, a welcome):
+    # pending contacts get it too, and pauses and the frequency cap do not apply.
+    TRANSACTIONAL = "transactional", _("Transactional")
+
+
 class Mailing(models.Model):
     """What is being sent: a subject, a body and a sender, frozen when sending starts.
 
@@ -64,10 +72,20 @@ class Mailing(models.Model):
     # Why the engine paused it: "quota" when the month's messages ran out. A pause of the
     # engine's own ends by itself when messages are available again; a person's does not.
     pause_reason = models.CharField(max_length=16, blank=True)
+    purpose = models.CharField(max_length=13, choices=Purpose.choices, default=Purpose.MARKETING)
+    # A transactional mailing's idempotency key (pregon.sending.transactional.send): the
+    # same key never makes a second message. Empty (NULL) for every other mailing.
+    key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    # Merge-tag values only this mailing has ({"enlace_confirmar": url}), for its one message.
+    values = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def is_marketing(self) -> bool:
+        return self.purpose == Purpose.MARKETING
 
 
 class MessageStatus(models.TextChoices):
@@ -78,8 +96,19 @@ class MessageStatus(models.TextChoices):
     # Written to the local test mailbox (var/outbox) because no relay or provider was in use:
     # it reached nobody, so it is neither delivered nor billed.
     OUTBOX = "outbox", _("Test mailbox")
-    # The contact unsubscribed, bounced or was suppressed after the campaign started.
-    SKIPPED = "skipped", _("Not sent: no longer subscribed")
+    # Not sent when its turn came: ``Message.skip_reason`` says why.
+    SKIPPED = "skipped", _("Skipped")
+
+
+class SkipReason(models.TextChoices):
+    """Why the engine skipped a message at send time."""
+
+    # The contact unsubscribed, bounced, complained or was deleted after the audience was
+    # fixed (or was never confirmed: a pending signup gets only transactional mail).
+    LEFT = "left", _("No longer subscribed")
+    SUPPRESSED = "suppressed", _("Suppressed address")
+    PAUSED = "paused", _("Emails paused by the person")
+    FREQUENCY_CAP = "frequency_cap", _("Frequency cap")
 
 
 class Message(models.Model):
@@ -106,6 +135,10 @@ class Message(models.Model):
     reply = models.CharField(max_length=500, blank=True)
     # The id a provider's API gave it (anymail), so that the provider's webhooks find it.
     provider_message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # A database default too: scripts that insert messages in SQL (benchmarks) need not know it.
+    skip_reason = models.CharField(
+        max_length=13, choices=SkipReason.choices, blank=True, default="", db_default=""
+    )
 
     class Meta:
         constraints = [
@@ -121,6 +154,16 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.status})"
+
+
+class LastSentRollup(models.Model):
+    """How far contacts' last email (``Contact.last_sent_at``) is up to date: one row, moved
+    on by each roll-up of the messages sent since (``pregon.sending.last_sent``)."""
+
+    done_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"last sent rolled up until {self.done_until}"
 
 
 class QuotaGrant(models.Model):
@@ -237,6 +280,14 @@ class SendingLimits(models.Model):
 
     per_second = models.PositiveIntegerField(
         _("messages per second"), default=0, help_text=_("0: as fast as the relays take them.")
+    )
+    frequency_cap = models.PositiveSmallIntegerField(
+        _("marketing emails per contact in 7 days"),
+        default=0,
+        help_text=_(
+            "At most this many campaign and workflow emails to each contact in any 7 days; "
+            "the rest are skipped and not billed. 0: no limit."
+        ),
     )
     # When the next message may go out under per_second: the workers' shared pace.
     next_at = models.DateTimeField(null=True, blank=True, editable=False)

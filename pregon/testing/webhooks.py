@@ -5,7 +5,9 @@ import http.server
 import threading
 from dataclasses import dataclass, field
 
-from pregon.webhooks.models import AllowedHost
+from pregon.webhooks import endpoints
+from pregon.webhooks.forms import EndpointForm
+from pregon.webhooks.models import AllowedHost, Endpoint
 
 
 @dataclass
@@ -55,3 +57,12 @@ def start_receiver(test: object, *, allow: bool = True) -> Receiver:
     if allow:
         AllowedHost.objects.get_or_create(name="127.0.0.1")
     return receiver
+
+
+def subscribe_to(*names: str) -> Endpoint:
+    """An endpoint for the events ``names``, made as the screen makes it; its URL is never
+    posted to (tests read the deliveries it gets)."""
+    AllowedHost.objects.get_or_create(name="127.0.0.1")
+    form = EndpointForm({"url": "http://127.0.0.1:9/hooks", "events": list(names)})
+    assert form.is_valid(), form.errors
+    return endpoints.create(form, None)[0]

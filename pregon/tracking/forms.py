@@ -1,10 +1,13 @@
-"""The unsubscribe page's form and the bounce mailbox form."""
+"""The unsubscribe page's forms, the preference centre's and the bounce mailbox form."""
 
 from typing import Any
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from pregon.contacts import preferences
+from pregon.contacts.models import Contact, MailingList
 from pregon.sending.forms import ServerLoginForm
 from pregon.tracking.models import BounceMailbox
 
@@ -23,7 +26,7 @@ class UnsubscribeForm(forms.Form):
         label=_("Would you tell us why? (optional)"),
         choices=REASONS,
         required=False,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     comment = forms.CharField(
         label=_("Anything else you want to tell us (optional)"),
@@ -36,6 +39,89 @@ class UnsubscribeForm(forms.Form):
         """What is stored: the reason's key and the person's words, if any."""
         parts = [self.cleaned_data["reason"], self.cleaned_data["comment"].strip()]
         return ": ".join(part for part in parts if part)
+
+
+# The preference centre's choices about pausing: keep things as they are, end a pause, or
+# pause for one of preferences.PAUSE_DAYS.
+KEEP = "keep"
+RESUME = "resume"
+
+
+def _pause_choices(contact: Contact) -> list[tuple[str, str]]:
+    days = [
+        (str(n), _("Pause my emails for %(days)s days") % {"days": n})
+        for n in preferences.PAUSE_DAYS
+    ]
+    if preferences.is_paused(contact):
+        until = formats.date_format(contact.paused_until, "DATE_FORMAT")
+        keep = _("Keep the pause until %(date)s") % {"date": until}
+        return [(KEEP, keep), (RESUME, _("Receive emails again from today")), *days]
+    return [(KEEP, _("Receive emails as usual")), *days]
+
+
+class PauseForm(forms.Form):
+    """The unsubscribe page's "pause instead": how many days."""
+
+    days = forms.TypedChoiceField(
+        label=_("For how long?"),
+        choices=[(n, _("%(days)s days") % {"days": n}) for n in preferences.PAUSE_DAYS],
+        coerce=int,
+        initial=preferences.PAUSE_DAYS[0],
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+
+
+class PreferencesForm(forms.Form):
+    """The preference centre: the topics received, the names, a pause."""
+
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics you receive"),
+        queryset=MailingList.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    pause = forms.ChoiceField(
+        label=_("Pause emails"), widget=forms.RadioSelect(attrs={"class": "form-check-input"})
+    )
+
+    def __init__(self, contact: Contact, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "topics": sorted(preferences.topic_ids_of(contact)),
+                "first_name": contact.first_name,
+                "last_name": contact.last_name,
+                "pause": KEEP,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.contact = contact
+        self.fields["topics"].queryset = MailingList.objects.filter(is_topic=True)
+        self.fields["pause"].choices = _pause_choices(contact)
+
+    def topic_rows(self) -> list[tuple[MailingList, bool]]:
+        """Each public topic with whether it is ticked, in the order people read them."""
+        if self.is_bound:
+            ticked = {str(pk) for pk in self.data.getlist(self.add_prefix("topics"))}
+        else:
+            ticked = {str(pk) for pk in self.initial["topics"]}
+        return [(topic, str(topic.pk) in ticked) for topic in preferences.topics()]
+
+    def save(self, origin: preferences.Origin) -> preferences.Outcome:
+        """Apply the choices through pregon.contacts.preferences."""
+        data = self.cleaned_data
+        pause = data["pause"]
+        return preferences.save(
+            self.contact,
+            topic_ids=[topic.pk for topic in data["topics"]],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            pause_days=int(pause) if pause.isdigit() else None,
+            resume_emails=pause == RESUME,
+            origin=origin,
+        )
 
 
 def reason_text(stored: str) -> str:

@@ -1,12 +1,13 @@
 from django.urls import path
 
 from pregon.tracking import webhooks
-from pregon.tracking.views import conversions, links, mailboxes, sms
+from pregon.tracking.views import conversions, links, mailboxes, preferences, sms
 
 app_name = "tracking"
 
 urlpatterns = [
     path("t/baja/<str:token>/", links.unsubscribe, name="unsubscribe"),
+    path("preferencias/<str:token>/", preferences.preferences, name="preferences"),
     path("t/o/<str:token>.gif", links.opened, name="open"),
     path("t/c/<str:token>", links.clicked, name="click"),
     path("t/v/<str:token>.gif", conversions.converted, name="convert"),

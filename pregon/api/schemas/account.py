@@ -30,6 +30,12 @@ class HistoryEntryOut(Schema):
             'A message\'s status: queued, sending, sent, failed or skipped; "" else.'
         )
     )
+    skip_reason: str = SchemaField(
+        description=gettext_lazy(
+            "Why a skipped message was not sent: paused, frequency_cap, left (unsubscribed, "
+            'bounced, complained) or suppressed; "" else.'
+        )
+    )
     detail: str = SchemaField(
         description=gettext_lazy(
             "The link clicked, the bounce's reason, the goal converted, the reason "

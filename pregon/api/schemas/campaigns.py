@@ -227,10 +227,11 @@ class ProgressOut(Schema):
         ...,
         description=gettext_lazy(
             "Messages by status: queued, sending, sent, failed, outbox (kept in the "
-            "local test mailbox, as no relay was in use: they reached nobody) and skipped (no "
-            "longer subscribed). For an SMS campaign, its SMS by status: queued, sending, "
-            "sent, delivered, undelivered, failed and skipped (opted out since, or the "
-            "campaign was cancelled)."
+            "local test mailbox, as no relay was in use: they reached nobody) and skipped (not "
+            "sent when their turn came: paused, over the frequency cap, no longer subscribed or "
+            "suppressed; the report counts each reason). For an SMS campaign, its SMS by "
+            "status: queued, sending, sent, delivered, undelivered, failed and skipped (opted "
+            "out since, or the campaign was cancelled)."
         ),
     )
     total: int

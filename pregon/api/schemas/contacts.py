@@ -156,17 +156,33 @@ class BulkOut(Schema):
 class ListIn(InputSchema):
     name: str
     description: str = ""
+    is_topic: bool = SchemaField(
+        False,
+        description=gettext_lazy(
+            "A public topic: people choose it on signup forms and in the preference centre."
+        ),
+    )
+    public_name: str = SchemaField(
+        "", description=gettext_lazy("The name people see; required for a public topic.")
+    )
+    public_description: str = ""
 
 
 class ListPatch(InputSchema):
     name: str | None = None
     description: str | None = None
+    is_topic: bool | None = None
+    public_name: str | None = None
+    public_description: str | None = None
 
 
 class ListOut(Schema):
     code: UUID
     name: str
     description: str
+    is_topic: bool
+    public_name: str
+    public_description: str
     contact_count: int
     created_at: datetime.datetime
 

@@ -85,15 +85,10 @@ class PopupIn(InputSchema):
         description=gettext_lazy("After a click, close or form: never again, or days."),
     )
     after_action_days: int = 30
-    has_form: bool = False
-    form_list: str | None = SchemaField(
-        None, description=gettext_lazy("Code of the list the form's people join.")
+    signup_form: str | None = SchemaField(
+        None,
+        description=gettext_lazy("Code of the signup form shown inside it (/api/v1/forms)."),
     )
-    form_tags: list[str] = SchemaField(
-        [], description=gettext_lazy("Names of the tags the form's people get.")
-    )
-    consent_text: str = ""
-    thanks_text: str = ""
     is_published: bool = SchemaField(
         False, description=gettext_lazy("True publishes it at once; false leaves a draft.")
     )
@@ -139,11 +134,7 @@ class PopupPatch(InputSchema):
     frequency_value: int | None = None
     after_action: str | None = None
     after_action_days: int | None = None
-    has_form: bool | None = None
-    form_list: str | None = None
-    form_tags: list[str] | None = None
-    consent_text: str | None = None
-    thanks_text: str | None = None
+    signup_form: str | None = None
     is_published: bool | None = None
 
 
@@ -188,11 +179,7 @@ class PopupOut(Schema):
     frequency_value: int
     after_action: str
     after_action_days: int
-    has_form: bool
-    form_list: UUID | None
-    form_tags: list[str]
-    consent_text: str
-    thanks_text: str
+    signup_form: UUID | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
 
@@ -213,12 +200,8 @@ class PopupOut(Schema):
         return popup.segment.code if popup.segment else None
 
     @staticmethod
-    def resolve_form_list(popup: Popup) -> UUID | None:
-        return popup.form_list.code if popup.form_list else None
-
-    @staticmethod
-    def resolve_form_tags(popup: Popup) -> list[str]:
-        return [tag.name for tag in popup.form_tags.all()]
+    def resolve_signup_form(popup: Popup) -> UUID | None:
+        return popup.signup_form.code if popup.signup_form else None
 
 
 class PopupFiguresOut(Schema):

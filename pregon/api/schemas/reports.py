@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Field as SchemaField
 from ninja import Schema
 
+from pregon.reports.events import LEFT_TOPIC
 from pregon.sending.models import BounceCause, BounceKind
 from pregon.tracking.models import EventKind
 
@@ -32,6 +33,24 @@ class EngagementOut(Schema):
     )
 
 
+class SkippedOut(Schema):
+    paused: int = SchemaField(
+        description=gettext_lazy("The person paused emails in the preference centre.")
+    )
+    frequency_cap: int = SchemaField(
+        description=gettext_lazy(
+            "The contact had had the frequency cap's marketing emails in the last 7 days."
+        )
+    )
+    left: int = SchemaField(
+        description=gettext_lazy(
+            "Unsubscribed, bounced, complained or deleted since the campaign started."
+        )
+    )
+    suppressed: int = SchemaField(description=gettext_lazy("The address was suppressed."))
+    total: int
+
+
 class FiguresOut(Schema):
     recipients: int = SchemaField(
         description=gettext_lazy("Messages of the campaign, whatever their status.")
@@ -48,7 +67,20 @@ class FiguresOut(Schema):
         )
     )
     complaints: int
-    unsubscribed: int
+    unsubscribed: int = SchemaField(
+        description=gettext_lazy("Messages whose recipient unsubscribed from everything.")
+    )
+    topic_opt_outs: int = SchemaField(
+        description=gettext_lazy(
+            "Messages whose recipient left one of its topics instead, and still receives the "
+            "other mailings."
+        )
+    )
+    skipped: SkippedOut = SchemaField(
+        description=gettext_lazy(
+            "Messages not sent when their turn came, by reason; none was billed."
+        )
+    )
     conversions: int = SchemaField(description=gettext_lazy("Messages with a conversion reported."))
     conversion_rate: float | None = SchemaField(
         description=gettext_lazy("conversions / delivered.")
@@ -110,6 +142,7 @@ class EventKindIn(StrEnum):
     CLICKED = EventKind.CLICKED.value
     UNSUBSCRIBED = EventKind.UNSUBSCRIBED.value
     CONVERTED = EventKind.CONVERTED.value
+    LEFT_TOPIC = LEFT_TOPIC
     HARD = BounceKind.HARD.value
     SOFT = BounceKind.SOFT.value
     COMPLAINT = BounceKind.COMPLAINT.value
@@ -119,8 +152,8 @@ class EventKindIn(StrEnum):
 class EventOut(Schema):
     kind: str = SchemaField(
         description=gettext_lazy(
-            "opened, clicked, unsubscribed, converted, hard, soft, sender "
-            "(a sending-side rejection) or complaint."
+            "opened, clicked, unsubscribed, left_topic (left one of the campaign's topics "
+            "only), converted, hard, soft, sender (a sending-side rejection) or complaint."
         )
     )
     at: datetime.datetime
@@ -133,7 +166,9 @@ class EventOut(Schema):
         description=gettext_lazy('Why it looks like a machine\'s; "" for a person.')
     )
     detail: str = SchemaField(
-        description=gettext_lazy("The reason of a bounce or unsubscribe, a conversion's goal.")
+        description=gettext_lazy(
+            "The reason of a bounce or unsubscribe, the topic left, a conversion's goal."
+        )
     )
     source: str = SchemaField(
         description=gettext_lazy("Where a bounce came from: smtp, mailbox or webhook.")

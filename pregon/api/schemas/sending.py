@@ -249,3 +249,30 @@ def month_out(month: Month) -> dict[str, Any]:
         "left": month.left,
         "is_current": month.is_current,
     }
+
+
+class LimitsIn(InputSchema):
+    per_second: int = SchemaField(
+        0, description=gettext_lazy("Messages per second, all senders together; 0: no limit.")
+    )
+    frequency_cap: int = SchemaField(
+        0,
+        description=gettext_lazy(
+            "At most this many marketing emails (campaigns and workflows together) to each "
+            "contact in any 7 days; the rest are skipped and not billed. Transactional emails "
+            "(signup confirmations, welcomes) do not count. 0: no cap."
+        ),
+    )
+    domains: dict[str, int] = SchemaField(
+        default_factory=dict,
+        description=gettext_lazy(
+            'Messages per minute per recipient domain, as {"gmail.com": 600}; a domain left '
+            "out has no limit. An error names the domain's position (line)."
+        ),
+    )
+
+
+class LimitsOut(Schema):
+    per_second: int
+    frequency_cap: int
+    domains: dict[str, int]

@@ -2,10 +2,11 @@
 publishing, the report and the people, by role."""
 
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.contacts.models import MailingList, Segment, Tag
+from pregon.contacts.models import Segment
 from pregon.popups.models import Popup, PopupEvent, PopupEventKind
 from pregon.testing.api import ApiTestCase
 from pregon.testing.popup_reports import reported_popup
+from pregon.testing.signup_forms import make_signup_form
 
 UNKNOWN = "6f1c1f0e-0000-4000-8000-000000000000"
 
@@ -42,8 +43,7 @@ class PopupsApiTestCase(ApiTestCase):
 
     def test_it_creates_a_popup_as_the_form_checks_it(self) -> None:
         segment = Segment.objects.create(name="Docentes", rules={"match": "all", "rules": []})
-        newsletter = MailingList.objects.create(name="Novedades")
-        Tag.objects.create(name="aula")
+        signup_form = make_signup_form()
         payload = {
             "name": "Webinar",
             "title": "Webinar hoy",
@@ -57,10 +57,7 @@ class PopupsApiTestCase(ApiTestCase):
             "course_ids": [12, 15],
             "audience": "known",
             "segment": str(segment.code),
-            "has_form": True,
-            "form_list": str(newsletter.code),
-            "form_tags": ["aula"],
-            "consent_text": "Acepto recibir novedades.",
+            "signup_form": str(signup_form.code),
         }
         response = self.call("POST", "/popups", payload)
         self.assertEqual(response.status_code, 201, response.content)
@@ -68,8 +65,7 @@ class PopupsApiTestCase(ApiTestCase):
         self.assertEqual(body["status"], "draft")
         self.assertEqual(body["include_urls"], ["/course/view.php?id=*"])
         self.assertEqual(body["segment"], str(segment.code))
-        self.assertEqual(body["form_list"], str(newsletter.code))
-        self.assertEqual(body["form_tags"], ["aula"])
+        self.assertEqual(body["signup_form"], str(signup_form.code))
         # A time without an offset is Lima's.
         self.assertEqual(body["starts_at"], "2026-12-01T13:00:00Z")
         popup = Popup.objects.get(code=body["code"])
@@ -84,7 +80,7 @@ class PopupsApiTestCase(ApiTestCase):
             ({"body": "<p>Hola</p><script>alert(1)</script>"}, "body"),
             ({"background_color": "red"}, "background_color"),
             ({"segment": UNKNOWN, "audience": "known"}, "segment"),
-            ({"form_tags": ["no existe"]}, "form_tags"),
+            ({"signup_form": UNKNOWN}, "signup_form"),
             ({"format": "gigante"}, "format"),
         ]
         for change, field in cases:

@@ -155,10 +155,11 @@ def insert_new(cursor: Any, at: object, consent_text: str) -> list[int]:
     cursor.execute(
         f"""
         INSERT INTO {CONTACT} (code, email, first_name, last_name, phone, status, attributes,
-            consent_source, consent_at, consent_text, created_at, updated_at)
+            consent_source, consent_at, consent_text, consent_form, consent_ip_hash,
+            created_at, updated_at)
         SELECT {code}, s.email, s.first_name, s.last_name, s.phone,
             CASE WHEN s.status = '' THEN %s ELSE s.status END, s.attributes,
-            %s, %s, %s, %s, %s
+            %s, %s, %s, '', '', %s, %s
         FROM {STAGING} AS s
         WHERE true
         ON CONFLICT (email) DO NOTHING

@@ -140,3 +140,28 @@ class ListsTestCase(BaseTestCase):
         response = self.client.get(URL)
         self.assertNotContains(response, "<script>alert(1)")
         self.assertContains(response, "&lt;script&gt;alert(1)&lt;/script&gt;")
+
+    def test_a_list_becomes_a_public_topic_with_a_public_name(self) -> None:
+        self.client.force_login(self.bob)
+        url = f"/contactos/listas/{self.course.code}/editar/"
+        response = self.client.post(url, {"name": "Curso virtual", "is_topic": "on"})
+        self.assertContains(response, "Write the name people will see for this topic.")
+        self.assertFalse(MailingList.objects.get(pk=self.course.pk).is_topic)
+        response = self.client.post(
+            url,
+            {
+                "name": "Curso virtual",
+                "is_topic": "on",
+                "public_name": "Cursos para docentes",
+                "public_description": "Fechas e inscripciones.",
+            },
+        )
+        self.assertRedirects(response, URL)
+        self.course.refresh_from_db()
+        self.assertEqual(
+            (self.course.is_topic, self.course.public_name, self.course.public_description),
+            (True, "Cursos para docentes", "Fechas e inscripciones."),
+        )
+        self.use_spanish()
+        response = self.client.get(URL)
+        self.assertContains(response, "Tema público: Cursos para docentes")

@@ -29,6 +29,7 @@ class SegmentCatalogueTestCase(EngagementData, TestCase):
             [
                 ("Contact", [*contact, "consent_source", "consent_at", "created_at", "updated_at"]),
                 ("Lists and tags", ["list", "tag"]),
+                ("Emails received", ["received"]),
                 ("Engagement", ["opened", "clicked"]),
                 ("Pop-ups", ["saw_popup", "clicked_popup"]),
                 ("Custom fields", ["field:city", "field:age"]),

@@ -6,10 +6,11 @@ import datetime
 
 from django.urls import reverse
 
-from pregon.contacts.models import MailingList, Segment, Tag
+from pregon.contacts.models import Segment
 from pregon.popups.forms import PopupForm, save_popup
 from pregon.popups.models import Popup
 from pregon.testing import BaseTestCase
+from pregon.testing.signup_forms import make_signup_form
 
 UTC = datetime.UTC
 
@@ -178,27 +179,21 @@ class PopupFormTestCase(BaseTestCase):
         errors = self.errors(frequency="days", frequency_value="0")
         self.assertEqual(errors["frequency_value"], ["Escriba un número desde 1."])
 
-    def test_a_form_needs_a_list_and_consent_wording(self) -> None:
-        errors = self.errors(has_form="on")
-        self.assertIn("form_list", errors)
-        self.assertIn("consent_text", errors)
-        mailing_list = MailingList.objects.create(name="Interesados")
-        tag = Tag.objects.create(name="aula")
-        form = PopupForm(
-            data=valid_data(
-                has_form="on",
-                form_list=str(mailing_list.pk),
-                form_tags=[str(tag.pk)],
-                consent_text="Acepto recibir noticias de cursos.",
-            )
-        )
+    def test_it_shows_one_of_the_signup_forms(self) -> None:
+        signup_form = make_signup_form()
+        form = PopupForm(data=valid_data(signup_form=str(signup_form.pk)))
         self.assertTrue(form.is_valid(), form.errors)
         popup = save_popup(form, self.bob)
-        self.assertEqual(list(popup.form_tags.all()), [tag])
-
-    def test_the_thanks_help_quotes_what_an_empty_thanks_says(self) -> None:
-        help_text = str(PopupForm()["thanks_text"].help_text)
-        self.assertIn("«¡Gracias! Ya está suscrito.»", help_text)
+        self.assertEqual(popup.signup_form, signup_form)
+        self.assertIn(signup_form.name, str(PopupForm()["signup_form"]))
+        errors = self.errors(signup_form="999999")
+        self.assertIn("signup_form", errors)
+        make_signup_form(name="Borrador", slug="borrador", is_active=False)
+        self.assertIn(
+            "Borrador (sin publicar: la ventana emergente no muestra ningún formulario hasta "
+            "que lo esté)",
+            str(PopupForm()["signup_form"]),
+        )
 
     def test_a_button_needs_text_and_link(self) -> None:
         errors = self.errors(button_text="Inscribirme", button_url="")

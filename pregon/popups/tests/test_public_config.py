@@ -10,6 +10,7 @@ from pregon.lib import signing
 from pregon.popups import config
 from pregon.popups.models import Audience, Popup, Site
 from pregon.testing.popup_public import CLASSROOM, ELSEWHERE, PublicTestCase
+from pregon.testing.signup_forms import make_signup_form
 
 
 class ConfigurationTestCase(PublicTestCase):
@@ -56,8 +57,7 @@ class ConfigurationTestCase(PublicTestCase):
             button_color="#ffdd00",
             include_urls="/course/view.php?id=*\n\n /my/ \n",
             body='<p onclick="x()">Hola<script>alert(1)</script></p>',
-            has_form=True,
-            consent_text="Acepto que la escuela use mis datos.",
+            signup_form=make_signup_form(consent_text="Acepto que la escuela use mis datos."),
             audience=Audience.KNOWN,
         )
         data = self.get().json()
@@ -69,6 +69,8 @@ class ConfigurationTestCase(PublicTestCase):
         self.assertEqual(shown["colors"]["button"], "#ffdd00")
         self.assertEqual(shown["colors"]["button_text"], "#1f2933")  # Dark on yellow.
         self.assertEqual(shown["form"]["consent"], "Acepto que la escuela use mis datos.")
+        self.assertEqual(shown["form"]["fields"][0]["name"], "first_name")
+        self.assertTrue(shown["form"]["stamp"])
         self.assertEqual(shown["who"], "known")
 
     def test_a_refused_origin_gets_nothing_and_stamps_nothing(self) -> None:

@@ -9,6 +9,7 @@ from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.popups.models import Popup, PopupEvent, Site
 from pregon.popups.tests.test_forms_popup import valid_data
 from pregon.testing import BaseTestCase
+from pregon.testing.signup_forms import make_signup_form
 
 UTC = datetime.UTC
 
@@ -138,6 +139,17 @@ class PopupEditTestCase(BaseTestCase):
         self.assertRedirects(response, url)
         self.popup.refresh_from_db()
         self.assertEqual((self.popup.name, self.popup.priority), ("Curso de abril", 20))
+
+    def test_it_offers_the_signup_forms(self) -> None:
+        signup_form = make_signup_form(name="Novedades de cursos")
+        url = reverse("popups:edit", args=[self.popup.code])
+        form = self.client.get(url)
+        self.assertContains(form, f'<option value="{signup_form.pk}">Novedades de cursos</option>')
+        self.assertContains(form, reverse("forms:index"))
+        response = self.client.post(url, valid_data(signup_form=str(signup_form.pk)))
+        self.assertRedirects(response, url)
+        self.popup.refresh_from_db()
+        self.assertEqual(self.popup.signup_form, signup_form)
 
     def test_publishing_and_withdrawing_are_audited(self) -> None:
         response = self.client.post(reverse("popups:publish", args=[self.popup.code]))

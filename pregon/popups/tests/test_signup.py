@@ -1,23 +1,41 @@
-"""POST /p/f/<site key>: a pop-up's form makes or updates a contact, with its list, tags and
-consent, without telling whether the address was known; errors in Spanish, nothing saved."""
+"""POST /p/f/<site key>: a pop-up's signup form is one of the signup forms staff build, sent
+through that form's submit function: the contact with its list, tags and consent, without
+telling whether the address was known; double opt-in when the form asks for it; the forms'
+defences; errors in Spanish, nothing saved."""
+
+from django.utils import timezone
 
 from pregon.contacts.models import Contact, MailingList, Status, Suppression, Tag
+from pregon.forms.models import FormDay, Signup, SignupStatus
+from pregon.popups import config, spool
 from pregon.popups.models import Popup, PopupEvent, PopupEventKind
+from pregon.sending.models import Message, SenderIdentity
 from pregon.testing.popup_public import ELSEWHERE, PublicTestCase
-
-CONSENT = "Acepto que la Escuela use mis datos para informarme de sus cursos (Ley 29733)."
+from pregon.testing.signup_forms import CONSENT, make_signup_form
+from pregon.testing.signup_public import html_template
+from pregon.tracking.models import hash_ip
 
 
 class SignupTestCase(PublicTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.courses = MailingList.objects.create(name="Interesados en cursos")
-        self.popup.has_form = True
-        self.popup.form_list = self.courses
-        self.popup.consent_text = CONSENT
-        self.popup.thanks_text = "¡Gracias! Le escribiremos pronto."
+        self.form = make_signup_form(
+            lists=[self.courses],
+            tags=[Tag.objects.create(name="aula-virtual")],
+            fields=[{"key": "first_name"}, {"key": "last_name"}],
+            thank_you="¡Gracias! Le escribiremos pronto.",
+            min_fill_seconds=0,
+        )
+        self.popup.signup_form = self.form
         self.popup.save()
-        self.popup.form_tags.set([Tag.objects.create(name="aula-virtual")])
+
+    def stamp(self) -> str:
+        """The stamp the configuration gave the embed script with the pop-up's form."""
+        config.forget()
+        document = self.visitor.get(f"/p/s/{self.site.key}.json", HTTP_ORIGIN=self.site.origin)
+        [popup] = [p for p in document.json()["popups"] if p["id"] == self.popup.pk]
+        return popup["form"]["stamp"]
 
     def send(self, **fields: object) -> object:
         data = {
@@ -26,6 +44,8 @@ class SignupTestCase(PublicTestCase):
             "first_name": "Ana",
             "last_name": "Quispe",
             "consent": True,
+            "stamp": fields["stamp"] if "stamp" in fields else self.stamp(),
+            "website": "",
             "v": "a1b2c3d4e5f60718",
             "t": "",
             "u": "/course/view.php?id=12",
@@ -38,7 +58,8 @@ class SignupTestCase(PublicTestCase):
         response = self.send()
         self.assertEqual(response.status_code, 200)
         self.assertEqual(
-            response.json(), {"ok": True, "message": "¡Gracias! Le escribiremos pronto."}
+            response.json(),
+            {"ok": True, "message": "¡Gracias! Le escribiremos pronto.", "redirect": ""},
         )
         contact = Contact.objects.get()
         self.assertEqual(
@@ -49,8 +70,13 @@ class SignupTestCase(PublicTestCase):
         self.assertEqual(list(contact.lists.all()), [self.courses])
         self.assertEqual([tag.name for tag in contact.tags.all()], ["aula-virtual"])
         self.assertEqual((contact.consent_source, contact.consent_text), ("form", CONSENT))
-        self.assertEqual(contact.consent_ip, "190.12.34.56")
+        self.assertEqual(contact.consent_form, self.form.name)
+        # The visitor's address is kept hashed, never as it is.
+        self.assertIsNone(contact.consent_ip)
+        self.assertEqual(contact.consent_ip_hash, hash_ip("190.12.34.56"))
         self.assertIsNotNone(contact.consent_at)
+        signup = Signup.objects.get()
+        self.assertEqual((signup.channel, signup.popup_id), ("popup", self.popup.pk))
         event = PopupEvent.objects.get()
         self.assertEqual(
             (event.kind, event.contact, event.site), (PopupEventKind.SUBMITTED, contact, self.site)
@@ -71,7 +97,8 @@ class SignupTestCase(PublicTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.json(), first)
         known.refresh_from_db()
-        # Staff's name stays, the empty one is filled; not subscribed again by a form.
+        # Without double opt-in, staff's name stays, the empty one is filled; not
+        # subscribed again by a form anyone can fill in with this address.
         self.assertEqual((known.first_name, known.last_name), ("Ana María", "Quispe"))
         self.assertEqual(known.status, Status.UNSUBSCRIBED)
         self.assertEqual(set(known.lists.all()), {other_list, self.courses})
@@ -84,6 +111,39 @@ class SignupTestCase(PublicTestCase):
         self.assertEqual(self.send().status_code, 200)
         self.assertEqual(Contact.objects.get().status, Status.COMPLAINED)
 
+    def test_with_double_opt_in_the_contact_waits_for_the_confirmation(self) -> None:
+        self.form.double_opt_in = True
+        self.form.sender = SenderIdentity.objects.create(
+            from_name="Escuela", from_email="capacitacion@escuela.example.pe"
+        )
+        self.form.confirmation_template = html_template(
+            "Confirmación", '<p><a href="{{ enlace_confirmar }}">Confirmar</a></p>'
+        )
+        self.form.save()
+        response = self.send()
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json()["message"], "¡Gracias! Le escribiremos pronto.")
+        contact = Contact.objects.get()
+        self.assertEqual((contact.status, list(contact.lists.all())), (Status.PENDING, []))
+        self.assertEqual(Signup.objects.get().status, SignupStatus.PENDING)
+        self.assertEqual(Message.objects.get().contact, contact)  # The confirmation, queued.
+        self.assertEqual(PopupEvent.objects.get().contact, contact)
+
+    def test_the_forms_defences_apply(self) -> None:
+        # A robot filling the honeypot is thanked, and nothing is stored.
+        response = self.send(website="https://spam.example")
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(Contact.objects.exists())
+        self.assertFalse(PopupEvent.objects.exists())
+        # Sent faster than the form's minimum time.
+        self.form.min_fill_seconds = 30
+        self.form.save()
+        response = self.send()
+        self.assertEqual(response.status_code, 422)
+        self.assertIn("demasiado rápido", response.json()["detail"])
+        self.assertEqual(response["Access-Control-Allow-Origin"], self.site.origin)
+        self.assertFalse(Contact.objects.exists())
+
     def test_errors_in_spanish_and_nothing_saved(self) -> None:
         cases = {
             "no consent": (
@@ -93,23 +153,26 @@ class SignupTestCase(PublicTestCase):
             ),
             "bad address": ({"email": "ana@"}, "email", None),
             "long name": ({"first_name": "A" * 101}, "first_name", None),
-            "a pop-up without a form": (
-                {"p": Popup.objects.create(name="x", title="x", is_published=True).pk},
-                "p",
-                None,
-            ),
-            "forged token": ({"t": "1-forged"}, "t", "Este código de identidad no es válido."),
         }
         for name, (fields, field, message) in cases.items():
             with self.subTest(name):
                 response = self.send(**fields)
-                self.assertEqual(response.status_code, 400)
+                self.assertEqual(response.status_code, 422)
                 errors = response.json()["errors"]
                 self.assertIn(field, errors)
                 if message:
                     self.assertEqual(errors[field], [message])
         self.assertEqual(self.send(email="")["Access-Control-Allow-Origin"], self.site.origin)
         self.assertEqual(self.send(email="ana@").json()["detail"], "Corrija los campos señalados.")
+        without_form = Popup.objects.create(name="x", title="x", is_published=True)
+        for name, (fields, field) in {
+            "a pop-up without a form": ({"p": without_form.pk}, "p"),
+            "forged token": ({"t": "1-forged"}, "t"),
+        }.items():
+            with self.subTest(name):
+                response = self.send(**fields)
+                self.assertEqual(response.status_code, 400)
+                self.assertIn(field, response.json()["errors"])
         self.assertEqual(
             self.post("f", {"p": self.popup.pk, "email": "a@example.pe"}, ELSEWHERE).status_code,
             403,
@@ -118,8 +181,17 @@ class SignupTestCase(PublicTestCase):
         self.assertFalse(PopupEvent.objects.exists())
         self.assertFalse(Tag.objects.filter(contacts__isnull=False).exists())
 
-    def test_without_consent_wording_no_box_is_needed(self) -> None:
-        Popup.objects.filter(pk=self.popup.pk).update(consent_text="")
-        response = self.send(consent=False)
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(Contact.objects.get().consent_source, "form")
+    def test_a_withdrawn_form_is_not_taken(self) -> None:
+        self.form.is_active = False
+        self.form.updated_at = timezone.now()
+        self.form.save()
+        config.forget()
+        response = self.send(stamp="")
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(Contact.objects.exists())
+
+    def test_a_view_of_the_popup_is_a_view_of_its_form(self) -> None:
+        self.assertEqual(self.beacon("viewed", p=self.popup.pk).status_code, 204)
+        self.beacon("closed", p=self.popup.pk)
+        spool.flush()
+        self.assertEqual(FormDay.objects.get(form=self.form).views, 1)

@@ -92,6 +92,16 @@ class OverviewTestCase(BaseTestCase):
         self.assertEqual(growth.resubscribed[-2:], [0, 1])
         self.assertEqual(growth.totals, {"joined": 14, "resubscribed": 1, "unsubscribed": 2})
 
+    def test_growth_leaves_out_signups_pending_confirmation(self) -> None:
+        # Somebody (or a robot) typed an address into a form with double opt-in: nobody
+        # joined until the link in the email is followed, and an unconfirmed one is deleted.
+        Contact.objects.create(
+            email="pendiente@example.pe", status=Status.PENDING, created_at=lima(24, 23)
+        )
+        growth = self.client.get("/").context["growth"]
+        self.assertEqual(growth.joined[-2:], [1, 3])
+        self.assertEqual(growth.totals["joined"], 14)
+
     def test_growth_per_day(self) -> None:
         response = self.client.get("/?por=dia")
         growth = response.context["growth"]
@@ -138,9 +148,9 @@ class OverviewTestCase(BaseTestCase):
         self.assertContains(response, "Formulario de suscripción")
 
     def test_it_keeps_to_a_few_queries(self) -> None:
-        # Contacts, lists (2), segments, the campaigns and their figures (1 + 3 each),
+        # Contacts, lists (2), segments, the campaigns and their figures (1 + 4 each),
         # growth (2), registered (2), bounces (1), sending-side refusals (1, and one per
         # receiver that refused), the pop-ups (1, and 1 for their figures if there are any),
         # plus the session and user.
-        with self.assertNumQueries(18):
+        with self.assertNumQueries(19):
             self.client.get("/")

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from phonenumbers import PhoneNumberType
 
-from pregon.contacts.models import Contact
+from pregon.contacts.models import Contact, Status
 from pregon.contacts.normalize import normalize_phone
 from pregon.sending.sms.encoding import count
 from pregon.sending.sms.models import SmsMessage
@@ -32,12 +32,15 @@ def enqueue(
     or as soon as possible; return the message.
 
     Idempotent on ``key``: a key already queued returns that message and queues nothing.
-    Returns None, queueing nothing, when the contact opted out of SMS or has no valid phone.
+    Returns None, queueing nothing, when the contact opted out of SMS, has no valid phone, or
+    is pending (signed up and not confirmed: they get nothing but the confirmation email).
     """
     existing = SmsMessage.objects.filter(key=key).first()
     if existing is not None:
         return existing
-    if contact.sms_opted_out_at is not None or not reachable(contact.phone):
+    if contact.sms_opted_out_at is not None or contact.status == Status.PENDING:
+        return None
+    if not reachable(contact.phone):
         return None
     parts = count(text)
     message = SmsMessage(
@@ -107,13 +110,15 @@ def enqueue_many(
 
 def recipients(contacts: QuerySet[Contact]) -> Iterator[tuple[int, str]]:
     """The id and E.164 mobile number of each contact of ``contacts`` who can get an SMS:
-    not opted out of SMS, with a number that takes SMS (``mobile``), in id order.
+    not opted out of SMS, not pending confirmation of a signup, with a number that takes SMS
+    (``mobile``), in id order.
 
     The phone rule needs libphonenumber, so the numbers are checked here, a chunk of rows
     at a time, rather than in SQL.
     """
     rows = (
         contacts.filter(sms_opted_out_at__isnull=True)
+        .exclude(status=Status.PENDING)
         .exclude(phone="")
         .order_by("pk")
         .values_list("pk", "phone")

@@ -36,3 +36,18 @@ class LimitsEditTestCase(BaseTestCase):
         self.client.force_login(self.bob)
         self.assertEqual(self.client.get(self.url).status_code, 403)
         self.assertEqual(self.client.post(self.url, {"per_second": "1"}).status_code, 403)
+
+    def test_it_saves_the_frequency_cap(self) -> None:
+        response = self.client.post(self.url, {"per_second": "0", "frequency_cap": "3"})
+        self.assertRedirects(response, self.url)
+        self.assertEqual(SendingLimits.load().frequency_cap, 3)
+        self.assertContains(self.client.get(self.url), 'name="frequency_cap" value="3"')
+        # Empty: no cap.
+        self.client.post(self.url, {"per_second": "0", "frequency_cap": ""})
+        self.assertEqual(SendingLimits.load().frequency_cap, 0)
+
+    def test_a_negative_cap_is_refused(self) -> None:
+        self.client.cookies["pregon_language"] = "es"
+        response = self.client.post(self.url, {"per_second": "0", "frequency_cap": "-1"})
+        self.assertContains(response, "Asegúrese de que este valor es mayor o igual a 0.")
+        self.assertEqual(SendingLimits.load().frequency_cap, 0)

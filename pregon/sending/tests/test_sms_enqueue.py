@@ -5,7 +5,7 @@ import datetime
 from django.test import TestCase
 from django.utils import timezone
 
-from pregon.contacts.models import Contact
+from pregon.contacts.models import Contact, Status
 from pregon.sending import sms
 from pregon.sending.models import SmsMessage, SmsStatus
 
@@ -36,3 +36,12 @@ class SmsEnqueueTestCase(TestCase):
         landline = Contact.objects.create(email="d@example.org", phone="+5114123456")
         self.assertIsNone(sms.enqueue(landline, "Hola", "k4"))
         self.assertFalse(SmsMessage.objects.exists())
+
+    def test_a_signup_not_yet_confirmed_gets_no_sms(self) -> None:
+        pending = Contact.objects.create(
+            email="e@example.org", phone="+51987654322", status=Status.PENDING
+        )
+        self.assertIsNone(sms.enqueue(pending, "Hola", "k1"))
+        everyone = Contact.objects.filter(pk__in=[self.ana.pk, pending.pk])
+        self.assertEqual(sms.enqueue_many(everyone, "Hola", "c1:"), 1)
+        self.assertEqual(list(SmsMessage.objects.values_list("contact", flat=True)), [self.ana.pk])

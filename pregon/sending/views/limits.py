@@ -1,7 +1,6 @@
-"""The sending limits screen: the global rate and the per-domain rates."""
+"""The sending limits screen: the global rate, the frequency cap and the per-domain rates."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import Role
 from pregon.contacts.forms import bootstrap
+from pregon.sending import limits as sending_limits
 from pregon.sending.forms import LimitsForm
 from pregon.sending.models import DomainLimit, SendingLimits
 
@@ -19,20 +19,15 @@ def limits_edit(request: HttpRequest) -> HttpResponse:
     """The speed limits all senders share (pregon/sending/limits.py)."""
     limits = SendingLimits.load()
     current = "\n".join(f"{limit.domain} {limit.per_minute}" for limit in DomainLimit.objects.all())
-    form = LimitsForm(
-        request.POST or None, initial={"per_second": limits.per_second, "domains": current}
-    )
+    initial = {
+        "per_second": limits.per_second,
+        "frequency_cap": limits.frequency_cap,
+        "domains": current,
+    }
+    form = LimitsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            SendingLimits.objects.filter(pk=limits.pk).update(
-                per_second=form.cleaned_data["per_second"]
-            )
-            domains = form.cleaned_data["domains"]
-            DomainLimit.objects.exclude(domain__in=domains).delete()
-            for domain, per_minute in domains.items():
-                DomainLimit.objects.update_or_create(
-                    domain=domain, defaults={"per_minute": per_minute}
-                )
+        data = form.cleaned_data
+        sending_limits.save(data["per_second"], data["frequency_cap"], data["domains"])
         messages.success(request, _("Sending limits saved; every sender follows them at once."))
         return redirect("sending:limits")
     context = {
@@ -40,8 +35,9 @@ def limits_edit(request: HttpRequest) -> HttpResponse:
         "cancel_url": reverse("sending:backends"),
         "title": _("Sending limits"),
         "help": _(
-            "Mailbox providers defer or refuse mail that comes faster than they accept. "
-            "These limits hold for every sender process together."
+            "Mailbox providers defer or refuse mail that comes faster than they accept, and "
+            "people tire of too many emails. These limits hold for every sender process "
+            "together."
         ),
     }
     return render(request, "contacts/simple_form.html", context)

@@ -10,27 +10,20 @@ from pregon.accounts.models import ApiToken
 from pregon.campaigns import scheduling
 from pregon.contacts import imports
 from pregon.contacts.models import Contact, MailingList, Status, Tag
+from pregon.forms import defences
 from pregon.lib import events, signing
 from pregon.popups.models import Popup
 from pregon.sending.models import Message
 from pregon.testing import BaseTestCase
 from pregon.testing.campaigns import campaign_to, contacts_on_a_list, send_all
 from pregon.testing.popup_public import PublicTestCase
+from pregon.testing.signup_forms import make_signup_form
 from pregon.testing.smtp import Mailbox, smtp_server
+from pregon.testing.webhooks import subscribe_to
 from pregon.tracking import conversions, incoming, spool
-from pregon.webhooks import endpoints
-from pregon.webhooks.forms import EndpointForm
-from pregon.webhooks.models import AllowedHost, Delivery
+from pregon.webhooks.models import Delivery
 
 SITE = "https://correo.escuela.example.pe"
-
-
-def subscribe_to(*names: str) -> None:
-    """An endpoint for ``names``, made as the screen makes it (the URL is never posted to)."""
-    AllowedHost.objects.get_or_create(name="127.0.0.1")
-    form = EndpointForm({"url": "http://127.0.0.1:9/hooks", "events": list(names)})
-    assert form.is_valid(), form.errors
-    endpoints.create(form, None)
 
 
 def payloads(name: str) -> list[dict]:
@@ -367,12 +360,14 @@ Hola.
 class PopupEventsTestCase(PublicTestCase):
     def test_form_submitted_by_a_popup(self) -> None:
         subscribe_to(events.FORM_SUBMITTED, events.CONTACT_CREATED)
-        Popup.objects.filter(pk=self.popup.pk).update(has_form=True, consent_text="Acepto.")
+        form = make_signup_form(consent_text="Acepto.", min_fill_seconds=0)
+        Popup.objects.filter(pk=self.popup.pk).update(signup_form=form)
         self.popup.refresh_from_db()
         data = {
             "p": self.popup.pk,
             "email": "ana@example.pe",
             "consent": True,
+            "stamp": defences.stamp(form.pk),
             "v": "a1b2c3d4e5f60718",
             "t": "",
             "u": "/my/",
@@ -384,6 +379,6 @@ class PopupEventsTestCase(PublicTestCase):
         contact = Contact.objects.get()
         self.assertEqual(
             without_times(payloads(events.FORM_SUBMITTED)),
-            [{"popup": self.popup.pk, "contact": contact.pk}],
+            [{"form": form.pk, "contact": contact.pk, "popup": self.popup.pk}],
         )
         self.assertEqual([p["contact"] for p in payloads(events.CONTACT_CREATED)], [contact.pk])

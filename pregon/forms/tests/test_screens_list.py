@@ -50,9 +50,10 @@ class FormListTestCase(BaseTestCase):
         response = self.client.get(reverse("forms:index"))
         self.assertContains(response, "No signup forms yet.")
 
-    def test_the_contacts_menu_leads_to_it(self) -> None:
-        # The Contacts menu is for editors and administrators, as the contacts are.
-        for user in (self.alice, self.bob):
+    def test_the_menu_leads_to_it(self) -> None:
+        # Editors and administrators find it in the Contacts menu; analysts, who have no
+        # Contacts menu, beside Consumption and Workflows, to read the forms' reports.
+        for user in (self.alice, self.bob, self.charlie):
             self.client.force_login(user)
             home = self.client.get(reverse("home"))
             self.assertContains(home, f'href="{reverse("forms:index")}" id="nav-forms"')

@@ -9,8 +9,10 @@ is kept); a contact who existed before keeps its expired signup, and stays as it
 """
 
 import datetime
+import logging
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
@@ -23,12 +25,22 @@ from pregon.forms.models import Signup, SignupForm, SignupStatus
 from pregon.lib import signing
 from pregon.tracking.models import Event, EventKind
 
+log = logging.getLogger(__name__)
+
 # Signups handled per form and tick: the tick comes back every few seconds.
 BATCH = 200
 
 
 class Invalid(Exception):
     """The link is forged, or names no signup."""
+
+
+class Unusable(Exception):
+    """The signup's data can no longer be applied (nothing was written)."""
+
+    def __init__(self, signup: Signup) -> None:
+        super().__init__(signup.pk)
+        self.signup = signup
 
 
 @dataclass(frozen=True)
@@ -59,15 +71,22 @@ def find(token: str) -> Found:
 
 def confirm(token: str) -> Found:
     """Confirm the signup ``token`` names, once (a second click changes nothing); returns it
-    as ``find`` does. Raises Invalid for a forged link, ValidationError as save_contact."""
+    as ``find`` does. Raises Invalid for a forged link, Unusable when the contact cannot be
+    saved even without what no longer validates (and then writes nothing)."""
     found = find(token)
     if found.expired or found.signup.status != SignupStatus.PENDING:
         return found
-    with transaction.atomic():
-        signup = Signup.objects.select_for_update().select_related("form").get(pk=found.signup.pk)
-        if signup.status == SignupStatus.PENDING:
-            contact = Contact.objects.select_for_update().get(pk=signup.contact_id)
-            subscribe.apply(signup, contact, confirmed=True)
+    try:
+        with transaction.atomic():
+            signup = (
+                Signup.objects.select_for_update().select_related("form").get(pk=found.signup.pk)
+            )
+            if signup.status == SignupStatus.PENDING:
+                contact = Contact.objects.select_for_update().get(pk=signup.contact_id)
+                subscribe.apply(signup, contact, confirmed=True)
+    except ValidationError as invalid:
+        log.warning("signup %s cannot be confirmed: %s", found.signup.pk, invalid.messages)
+        raise Unusable(found.signup) from None
     return Found(signup, False)
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pregon.contacts.models import Contact
+from pregon.content.render import InvalidTemplate
 from pregon.forms.models import Signup, SignupForm
 from pregon.lib import signing
 from pregon.sending import transactional
@@ -37,6 +38,12 @@ def confirm_url(signup: Signup) -> str:
 
 def _sender(form: SignupForm) -> SenderIdentity | None:
     return form.sender or SenderIdentity.objects.order_by("pk").first()
+
+
+def contact_address(form: SignupForm) -> str:
+    """The address people write to about ``form`` ("" if there is no sender)."""
+    sender = _sender(form)
+    return sender.from_email if sender else ""
 
 
 def mailed_recently(contact: Contact) -> bool:
@@ -71,14 +78,18 @@ def send_confirmation(signup: Signup, *, reminder: bool = False) -> None:
 
 def send_welcome(form: SignupForm, contact: Contact) -> None:
     """Queue ``form``'s welcome email to ``contact``, if the form has one: once per form and
-    contact, however often they sign up again."""
+    contact, however often they sign up again. A welcome that cannot be written (its
+    subject's merge tags broken since) is logged and skipped: the signup stands."""
     sender = _sender(form)
     if form.welcome_template is None or not form.welcome_subject or sender is None:
         return
-    transactional.send(
-        contact,
-        subject=form.welcome_subject,
-        template=form.welcome_template,
-        sender=sender,
-        key=f"form:{form.pk}:welcome:{contact.pk}",
-    )
+    try:
+        transactional.send(
+            contact,
+            subject=form.welcome_subject,
+            template=form.welcome_template,
+            sender=sender,
+            key=f"form:{form.pk}:welcome:{contact.pk}",
+        )
+    except InvalidTemplate as invalid:
+        log.warning("signup form %s: the welcome email cannot be written: %s", form.pk, invalid)

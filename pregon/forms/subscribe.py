@@ -7,13 +7,19 @@ again (they asked, and the consent is recorded). Without that proof (no double o
 could have typed the address, so an existing contact keeps what staff have (only empty values
 are filled) and keeps their status, as a pop-up's form always did. Either way a bounced or
 complained contact keeps that status, and the suppression list is never touched.
+
+A confirmation applies what still holds: its data was checked when the person sent it, but
+staff may have since deleted a custom field or a list, or the phone rules may have changed.
+What no longer validates is left out rather than refusing the person; only when the contact
+itself cannot be saved (its address, its status) does the confirmation fail.
 """
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from pregon.contacts.models import ConsentSource, Contact, Status, Suppression
+from pregon.contacts.models import ConsentSource, Contact, MailingList, Status, Suppression
 from pregon.contacts.upsert import save_contact
 from pregon.forms import days, mails
 from pregon.forms.models import Signup, SignupStatus
@@ -26,6 +32,8 @@ SUPPRESSED_STATUS = {
     "complained": Status.COMPLAINED,
 }
 KEPT = {Status.BOUNCED, Status.COMPLAINED}
+# The payload's names a confirmation may leave out when they no longer validate.
+DROPPABLE = {"first_name", "last_name", "phone"}
 
 
 def _status(contact: Contact | None, email: str, *, confirmed: bool) -> str:
@@ -76,11 +84,13 @@ def payload(signup: Signup, contact: Contact | None, *, confirmed: bool) -> dict
 def apply(signup: Signup, contact: Contact | None, *, confirmed: bool) -> Contact:
     """Write ``signup`` onto ``contact`` (locked by the caller; None: a new contact), mark
     the signup confirmed, count it, announce ``form.submitted`` and queue the welcome email.
-    ``confirmed``: the person followed the confirmation link. Runs in the caller's
-    transaction; raises ValidationError as save_contact does."""
+    ``confirmed``: the person followed the confirmation link, and what no longer validates
+    is left out. Runs in the caller's transaction; raises ValidationError as save_contact
+    does (when confirmed, only if the contact cannot be saved at all)."""
     form = signup.form
     now = timezone.now()
-    contact = save_contact(payload(signup, contact, confirmed=confirmed), contact, replace=False)
+    data = payload(signup, contact, confirmed=confirmed)
+    contact = _save(data, contact) if confirmed else save_contact(data, contact, replace=False)
     Contact.objects.filter(pk=contact.pk).update(
         consent_form=form.name[:150],
         consent_ip_hash=signup.ip_hash,
@@ -95,3 +105,34 @@ def apply(signup: Signup, contact: Contact | None, *, confirmed: bool) -> Contac
     events.emit(events.FORM_SUBMITTED, [{**event, "at": now.isoformat()}])
     mails.send_welcome(form, contact)
     return contact
+
+
+def _save(data: dict[str, Any], contact: Contact | None) -> Contact:
+    """save_contact, leaving out of ``data`` each value it refuses that can be left out."""
+    while True:
+        try:
+            return save_contact(data, contact, replace=False)
+        except ValidationError as invalid:
+            refused = set(invalid.message_dict)
+            if not refused or not all(_drop(data, name) for name in refused):
+                raise
+
+
+def _drop(data: dict[str, Any], name: str) -> bool:
+    """Remove the value ``name`` (a save_contact error key) from ``data``; whether it could."""
+    fields = data.get("fields") or {}
+    if name.startswith("fields.") and name.removeprefix("fields.") in fields:
+        del fields[name.removeprefix("fields.")]
+        return True
+    if name == "lists" and data.get("lists"):
+        # A list deleted since: the others are still chosen.
+        codes = {str(code) for code in MailingList.objects.values_list("code", flat=True)}
+        kept = [code for code in data["lists"] if code in codes]
+        if len(kept) < len(data["lists"]):
+            data["lists"] = kept
+            return True
+        return False
+    if name in DROPPABLE and data.get(name):
+        data.pop(name)
+        return True
+    return False

@@ -1,7 +1,8 @@
 """The confirmation link /f/confirmar/<token>, followed from the email a real SMTP server
 received: a button, then the contact subscribed with what they submitted and their consent
 confirmed, the welcome email, and automation's form trigger; forged, expired and repeated
-links; existing, unsubscribed and bounced contacts."""
+links; existing, unsubscribed and bounced contacts; data that no longer validates, a welcome
+that cannot be written, and a contact that cannot be saved."""
 
 import datetime
 from urllib.parse import urlsplit
@@ -13,9 +14,17 @@ from django.utils import timezone
 
 from pregon.automation import lifecycle
 from pregon.automation.models import Enrolment, Workflow
-from pregon.contacts.models import Contact, MailingList, Status, Suppression, Tag
+from pregon.contacts.models import (
+    Contact,
+    Field,
+    FieldType,
+    MailingList,
+    Status,
+    Suppression,
+    Tag,
+)
 from pregon.forms import mails
-from pregon.forms.models import FormDay, Signup, SignupStatus
+from pregon.forms.models import FormDay, Signup, SignupForm, SignupStatus
 from pregon.lib import events
 from pregon.testing.automation import chain, node
 from pregon.testing.signup_public import (
@@ -152,3 +161,54 @@ class ConfirmTestCase(SignupTestCase):
         luz = Contact.objects.get()
         self.assertEqual(luz.status, Status.BOUNCED)
         self.assertTrue(Suppression.objects.filter(email="luz@example.pe").exists())
+
+    # What staff changed between the submission and the click.
+    def test_a_custom_field_or_list_deleted_since_is_left_out(self) -> None:
+        Field.objects.create(key="dni", label="DNI", type=FieldType.TEXT)
+        workshops = MailingList.objects.create(name="Talleres", is_topic=True)
+        self.form.fields = [{"key": "first_name"}, {"key": "field:dni"}]
+        self.form.choose_lists = True
+        self.form.save()
+        self.form.lists.add(workshops)
+        link = self.sign_up(
+            **{"fields.dni": "40123456"}, lists=[str(self.courses.code), str(workshops.code)]
+        )
+        Field.objects.filter(key="dni").delete()
+        workshops.delete()
+
+        self.assertContains(self.visitor.post(link), "ya está suscrito")
+        contact = Contact.objects.get()
+        self.assertEqual((contact.status, contact.first_name), (Status.SUBSCRIBED, "Ana"))
+        self.assertNotIn("dni", contact.attributes or {})
+        self.assertEqual(list(contact.lists.all()), [self.courses])
+        self.assertEqual(Signup.objects.get().status, SignupStatus.CONFIRMED)
+
+    def test_a_welcome_that_cannot_be_written_does_not_undo_the_confirmation(self) -> None:
+        link = self.sign_up()
+        SignupForm.objects.filter(pk=self.form.pk).update(welcome_subject="Hola {{ borrado }}")
+        self.assertContains(self.visitor.post(link), "ya está suscrito")
+        self.assertEqual(Contact.objects.get().status, Status.SUBSCRIBED)
+        self.assertEqual(FormDay.objects.get().confirmations, 1)
+        self.assertEqual(len(self.delivered()), 1)  # The confirmation only.
+
+    def test_a_welcome_that_cannot_be_written_does_not_refuse_a_submission(self) -> None:
+        SignupForm.objects.filter(pk=self.form.pk).update(
+            double_opt_in=False, welcome_subject="Hola {{ nombre"
+        )
+        self.form.refresh_from_db()
+        self.assertEqual(self.page_post(self.form).status_code, 200)
+        self.assertEqual(Contact.objects.get().status, Status.SUBSCRIBED)
+        self.assertEqual(self.delivered(), [])
+
+    def test_a_contact_that_cannot_be_saved_is_told_whom_to_write_to(self) -> None:
+        Contact.objects.create(email="rosa@example.pe", status=Status.UNSUBSCRIBED)
+        link = self.sign_up(email="rosa@example.pe", first_name="Rosa")
+        # A phone stored since by rules of its own: the contact itself no longer validates.
+        Contact.objects.update(phone="123")
+        response = self.visitor.post(link)
+        self.assertContains(response, "No se pudo usar este enlace", status_code=409)
+        self.assertContains(response, "capacitacion@escuela.example.pe", status_code=409)
+        rosa = Contact.objects.get()
+        self.assertEqual((rosa.status, rosa.first_name), (Status.UNSUBSCRIBED, ""))
+        self.assertEqual(Signup.objects.get().status, SignupStatus.PENDING)
+        self.assertEqual(FormDay.objects.get().confirmations, 0)

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from pregon.accounts.models import Role
 from pregon.content.models import BrandKit
-from pregon.forms import confirmation, days, defences, describe, links
+from pregon.forms import confirmation, days, defences, describe, links, mails
 from pregon.forms.defences import Refused
 from pregon.forms.models import SignupForm, SignupStatus
 from pregon.forms.questions import choices, questions
@@ -137,6 +137,10 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     except confirmation.Invalid:
         context["title"] = _("This link is not valid")
         return render(request, "forms/public/confirm_invalid.html", context, status=404)
+    except confirmation.Unusable as unusable:
+        form = unusable.signup.form
+        context.update(signup_form=form, contact_address=mails.contact_address(form))
+        return render(request, "forms/public/confirm_unusable.html", context, status=409)
     signup = found.signup
     context.update(signup=signup, signup_form=signup.form, page_url=links.page_url(signup.form))
     if found.expired:

@@ -101,8 +101,13 @@ def shown_form(popup: Popup) -> SignupForm | None:
 
 def form_description(form: SignupForm, brand: BrandKit) -> dict:
     """A signup form as the script shows it inside a pop-up: as any embed shows it
-    (pregon.forms.describe), with its thanks."""
-    return {**form_describe.describe(form, brand), "thanks": submit.thanks(form).message}
+    (pregon.forms.describe), with its thanks, but without its stamp: a stamp is the time the
+    form was shown, so the script asks for one when it shows the pop-up
+    (pregon.popups.signup.stamp), and the cached document keeps its ETag while nothing
+    changes."""
+    described = form_describe.describe(form, brand)
+    del described["stamp"]
+    return {**described, "thanks": submit.thanks(form).message}
 
 
 def describe(popup: Popup, brand: BrandKit) -> dict:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pregon.forms import defences
 from pregon.forms.defences import Refused
 from pregon.forms.submit import submit as submit_form
 from pregon.lib.proxy import address
@@ -37,6 +38,23 @@ def _popup(data: Mapping, site: KnownSite) -> Popup:
     if popup is None:
         raise beacons.Invalid("p", _("There is no published pop-up with a form with this number."))
     return popup
+
+
+def stamp(key: str, origin: str | None, popup_id: str) -> Answer:
+    """The answer to GET /p/f/<site key>?p=<pop-up>, asked for when the pop-up shows:
+    {"stamp"}, a fresh stamp for its form (the fill time's start and the proof-of-work's
+    challenge), which the cached configuration does not carry; 400 for a pop-up without a
+    published form, 403 and 404 as for beacons."""
+    caller = admit(key, origin)
+    if isinstance(caller, Answer):
+        return caller
+    try:
+        popup = _popup(
+            {"p": int(popup_id) if popup_id.isascii() and popup_id.isdigit() else None}, caller.site
+        )
+    except beacons.Invalid as invalid:
+        return error(400, str(invalid), invalid.errors, caller.origin)
+    return json_answer(200, {"stamp": defences.stamp(popup.signup_form_id)}, cors(caller.origin))
 
 
 def submit(key: str, meta: Mapping[str, str], body: bytes) -> Answer:

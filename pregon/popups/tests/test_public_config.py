@@ -2,6 +2,7 @@
 cacheable, in the contract's shape."""
 
 import datetime
+import time
 
 from django.utils import timezone
 
@@ -70,7 +71,7 @@ class ConfigurationTestCase(PublicTestCase):
         self.assertEqual(shown["colors"]["button_text"], "#1f2933")  # Dark on yellow.
         self.assertEqual(shown["form"]["consent"], "Acepto que la escuela use mis datos.")
         self.assertEqual(shown["form"]["fields"][0]["name"], "first_name")
-        self.assertTrue(shown["form"]["stamp"])
+        self.assertNotIn("stamp", shown["form"])  # Asked for when shown: pregon.popups.signup.
         self.assertEqual(shown["who"], "known")
 
     def test_a_refused_origin_gets_nothing_and_stamps_nothing(self) -> None:
@@ -100,6 +101,15 @@ class ConfigurationTestCase(PublicTestCase):
         self.popup.save()
         config.forget()  # As CACHE_SECONDS later.
         self.assertEqual(self.get(HTTP_IF_NONE_MATCH=etag).status_code, 200)
+
+    def test_the_etag_of_a_popup_with_a_form_holds_while_nothing_changes(self) -> None:
+        self.popup.signup_form = make_signup_form()
+        self.popup.save()
+        etag = self.get()["ETag"]
+        time.sleep(1.1)  # A stamp in the document would now be another.
+        config.forget()  # As CACHE_SECONDS later.
+        response = self.get(HTTP_IF_NONE_MATCH=etag)
+        self.assertEqual((response.status_code, response["ETag"]), (304, etag))
 
     def test_a_preflight_is_answered_for_allowed_origins(self) -> None:
         path = f"/p/b/{self.site.key}"

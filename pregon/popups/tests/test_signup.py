@@ -6,6 +6,7 @@ defences; errors in Spanish, nothing saved."""
 from django.utils import timezone
 
 from pregon.contacts.models import Contact, MailingList, Status, Suppression, Tag
+from pregon.forms import defences
 from pregon.forms.models import FormDay, Signup, SignupStatus
 from pregon.popups import config, spool
 from pregon.popups.models import Popup, PopupEvent, PopupEventKind
@@ -31,11 +32,15 @@ class SignupTestCase(PublicTestCase):
         self.popup.save()
 
     def stamp(self) -> str:
-        """The stamp the configuration gave the embed script with the pop-up's form."""
+        """The stamp the embed script asks for when it shows the pop-up's form."""
         config.forget()
-        document = self.visitor.get(f"/p/s/{self.site.key}.json", HTTP_ORIGIN=self.site.origin)
-        [popup] = [p for p in document.json()["popups"] if p["id"] == self.popup.pk]
-        return popup["form"]["stamp"]
+        response = self.ask_stamp(self.popup.pk)
+        self.assertEqual(response.status_code, 200)
+        return response.json()["stamp"]
+
+    def ask_stamp(self, popup_id: object, origin: str | None = None) -> object:
+        origin = origin or self.site.origin
+        return self.visitor.get(f"/p/f/{self.site.key}?p={popup_id}", HTTP_ORIGIN=origin)
 
     def send(self, **fields: object) -> object:
         data = {
@@ -189,6 +194,21 @@ class SignupTestCase(PublicTestCase):
         response = self.send(stamp="")
         self.assertEqual(response.status_code, 400)
         self.assertFalse(Contact.objects.exists())
+
+    def test_the_stamp_is_fresh_for_the_popups_form_only(self) -> None:
+        response = self.ask_stamp(self.popup.pk)
+        self.assertEqual(response["Access-Control-Allow-Origin"], self.site.origin)
+        self.assertEqual(response["Cache-Control"], "no-store")
+        self.assertIsNotNone(defences.stamped_at(self.form.pk, response.json()["stamp"]))
+        without_form = Popup.objects.create(name="x", title="x", is_published=True)
+        config.forget()
+        for popup_id in (without_form.pk, "x", ""):
+            with self.subTest(popup_id):
+                response = self.ask_stamp(popup_id)
+                self.assertEqual(response.status_code, 400)
+                self.assertIn("p", response.json()["errors"])
+        self.assertEqual(self.ask_stamp(self.popup.pk, ELSEWHERE).status_code, 403)
+        self.assertFalse(FormDay.objects.exists())  # The pop-up's view counts the form's.
 
     def test_a_view_of_the_popup_is_a_view_of_its_form(self) -> None:
         self.assertEqual(self.beacon("viewed", p=self.popup.pk).status_code, 204)

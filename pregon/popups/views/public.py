@@ -68,9 +68,13 @@ def beacon(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @csrf_exempt
-@require_http_methods(["POST", "OPTIONS"])
+@require_http_methods(["GET", "POST", "OPTIONS"])
 def form(request: HttpRequest, key: str) -> HttpResponse:
-    """A pop-up's signup form (pregon.popups.signup)."""
+    """A pop-up's signup form (pregon.popups.signup): GET its stamp, POST its answers."""
+    if request.method == "GET":
+        with translation.override(settings.LANGUAGE_CODE):
+            popup_id = request.GET.get("p", "")
+            return respond(signup.stamp(key, request.headers.get("Origin"), popup_id))
     return _post(signup.submit, request, key)
 
 

@@ -4,8 +4,9 @@
    and the form appears in the div, read from Pregón's public API (which counts a view) and
    sent back to it as JSON (a text/plain body: no CORS preflight, no cookies). Everything lives
    in a shadow root, so the site's CSS does not reach it; every word comes from the form's
-   description. No dependencies, no globals but window.pregonForms; a form with a
-   proof-of-work loads Pregón's solver (pow.js) when it is sent. */
+   description. No dependencies, no globals but window.pregonForms (whose build() the pop-ups'
+   script uses to show a form); a form with a proof-of-work loads Pregón's solver (pow.js)
+   when it is sent. */
 (function () {
   "use strict";
   var me = document.currentScript;
@@ -26,7 +27,7 @@
     "background:#fff;color:#1f2933;margin-top:2px}" +
     ".g{display:flex;gap:8px;align-items:flex-start}.g input{margin-top:5px}" +
     "fieldset{border:0;display:grid;gap:4px}legend{font-size:.95em;margin-bottom:4px}" +
-    ".d{display:block;font-size:.85em;color:#5b6474}" +
+    ".h{display:block;font-size:.85em;color:#5b6474}" +
     "a{text-decoration:underline;color:var(--btn)}" +
     ".e{color:#b00020;font-size:.85em}.e:empty{display:none}" +
     ".t{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}" +
@@ -56,7 +57,6 @@
   }
 
   function render(holder, f) {
-    var labels = f.labels || {};
     var root = holder.attachShadow({ mode: "open" });
     make("style", { text: CSS }, root);
     var wrap = make("div", { class: "w" }, root);
@@ -65,7 +65,23 @@
     wrap.style.setProperty("--btnfg", /^#[0-9a-f]{6}$/i.test(colors.button_text) ? colors.button_text : "#ffffff");
     if (f.title) make("h2", { text: f.title }, wrap);
     if (f.intro) make("p", { class: "i", text: f.intro }, wrap);
-    var element = make("form", { novalidate: "" }, wrap);
+    build(wrap, f, function (data) {
+      return fetch(f.submit_url, {
+        method: "POST",
+        body: JSON.stringify(Object.assign({ channel: "embed" }, data)),
+        headers: { "Content-Type": "text/plain" },
+        credentials: "omit",
+      });
+    });
+    state.shown.push(f.slug);
+  }
+
+  // The form itself, in ``parent``: shared with the pop-ups' script, which loads this file when
+  // a pop-up with a form shows and styles the same elements. ``send(data)`` posts the answers
+  // and gives the fetch's Response; ``done()`` runs once they are accepted.
+  function build(parent, f, send, done) {
+    var labels = f.labels || {};
+    var element = make("form", { novalidate: "" }, parent);
     var errors = {};
     var inputs = {};
     function id(name) { return "pf-" + name.replace(/\./g, "-"); }
@@ -100,7 +116,7 @@
         var row = make("div", { class: "g" }, group);
         lists.push(make("input", { type: "checkbox", id: "pf-list-" + index, name: "lists", value: choice.code }, row));
         var label = make("label", { for: "pf-list-" + index, text: choice.name }, row);
-        if (choice.description) make("span", { class: "d", text: choice.description }, label);
+        if (choice.description) make("span", { class: "h", text: choice.description }, label);
       });
       inputs.lists = lists[0];
       lists[0].setAttribute("aria-describedby", note("lists", group).id);
@@ -114,7 +130,7 @@
       make("a", { href: f.privacy_url, target: "_blank", rel: "noopener", id: "pf-privacy", text: labels.privacy }, element);
     }
     var general = make("p", { class: "e", role: "alert" }, element);
-    var submit = make("button", { type: "submit", text: labels.submit }, element);
+    var submit = make("button", { type: "submit", class: "s", text: labels.submit }, element);
 
     element.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -125,7 +141,7 @@
       general.textContent = "";
       submit.disabled = true;
       submit.textContent = f.pow ? labels.checking : labels.sending;
-      var data = { email: inputs.email.value.trim(), consent: consent.checked, fields: {}, lists: [], stamp: f.stamp, pow: "", channel: "embed" };
+      var data = { email: inputs.email.value.trim(), consent: consent.checked, fields: {}, lists: [], stamp: f.stamp || "", pow: "" };
       data[f.honeypot] = honeypot.value;
       (f.fields || []).forEach(function (q) {
         var input = inputs[q.name];
@@ -139,18 +155,14 @@
         .then(function (answer) {
           data.pow = answer;
           submit.textContent = labels.sending;
-          return fetch(f.submit_url, {
-            method: "POST",
-            body: JSON.stringify(data),
-            headers: { "Content-Type": "text/plain" },
-            credentials: "omit",
-          });
+          return send(data);
         })
         .then(function (response) {
           return response.json().then(function (answer) { return { ok: response.ok, answer: answer }; });
         })
         .then(function (result) {
           if (result.ok) {
+            if (done) done();
             if (result.answer.redirect && /^https?:\/\//i.test(result.answer.redirect)) {
               location.href = result.answer.redirect;
               return;
@@ -177,8 +189,8 @@
           submit.textContent = labels.submit;
         });
     });
-    state.shown.push(f.slug);
   }
+  state.build = build;
 
   function start() {
     Array.prototype.forEach.call(document.querySelectorAll("[data-pregon-form]"), function (holder) {

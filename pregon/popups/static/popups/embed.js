@@ -237,7 +237,8 @@
     ".e{color:#b00020;font-size:.85em;background:#fff;padding:0 4px;border-radius:3px}" +
     ".e:empty{display:none}" +
     ".t{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}" +
-    ".l{border:0;display:grid;gap:4px}.l legend{font-size:.9em;margin-bottom:4px}.v{font-size:.85em;text-decoration:underline}" +
+    "fieldset{border:0;display:grid;gap:4px}legend{font-size:.9em;margin-bottom:4px}.h{display:block;font-size:.85em}" +
+    "#pf-privacy{font-size:.85em;text-decoration:underline}" +
     "@keyframes in{from{opacity:0;translate:0 12px}}@keyframes fade{from{opacity:0}}" +
     "@media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}";
 
@@ -286,7 +287,7 @@
       var cta = make("a", { class: "c", href: target.href, text: p.button.text }, dialog);
       cta.addEventListener("click", function () { remember(p, true); });
     }
-    if (p.form) form(p, config, dialog, extras);
+    if (p.form) form(p, dialog, extras);
 
     function close() {
       document.removeEventListener("keydown", keys, true);
@@ -325,131 +326,29 @@
     post("/p/b/", Object.assign({ p: p.id, k: "viewed" }, extras)).catch(function () {});
   }
 
-  // The pop-up's signup form: one of the forms staff build (its fields, lists, consent and
-  // defences as pregon.forms.describe gives them), sent to /p/f/ and through the same submit
-  // function as the form's own page. A form with a proof-of-work loads Pregón's solver.
-  function solver(bits) {
-    if (!bits) return Promise.resolve(null);
-    if (window.pregonSolve) return Promise.resolve(window.pregonSolve);
-    return new Promise(function (resolve, reject) {
-      var script = make("script", { src: BASE + "/static/forms/pow.js" }, document.head);
-      script.onload = function () { resolve(window.pregonSolve); };
+  // The pop-up's signup form: one of the forms staff build, as pregon.forms.describe gives
+  // it, built by the forms' embed script (loaded when first needed) and sent to /p/f/, which
+  // also gives the fresh stamp the cached configuration leaves out.
+  function form(p, dialog, extras) {
+    var forms = window.pregonForms;
+    var built = forms && forms.build ? Promise.resolve(forms.build) : new Promise(function (resolve, reject) {
+      var script = make("script", { src: BASE + "/static/forms/embed.js" }, document.head);
+      script.onload = function () { resolve(window.pregonForms.build); };
       script.onerror = reject;
     });
-  }
-
-  function form(p, config, dialog, extras) {
-    var f = p.form;
-    var labels = Object.assign({}, config.labels, f.labels || {});
-    var element = make("form", { novalidate: "" }, dialog);
-    var errors = {};
-    var inputs = {};
-    function id(name) { return "pf-" + name.replace(/\./g, "-"); }
-    function note(name, holder) {
-      errors[name] = make("p", { class: "e", id: id(name) + "-e" }, holder || element);
-      return errors[name];
-    }
-    function field(name, type, label, required, autocomplete) {
-      var holder = make("div", {}, element);
-      var input;
-      if (type === "checkbox") {
-        holder.className = "g";
-        input = make("input", { type: type, id: id(name), name: name }, holder);
-        make("label", { for: id(name), text: label }, holder);
-      } else {
-        make("label", { for: id(name), text: label + (required ? " *" : "") }, holder);
-        input = make("input", { type: type, id: id(name), name: name, autocomplete: autocomplete || "off" }, holder);
-      }
-      if (required) input.required = true;
-      input.setAttribute("aria-describedby", note(name).id);
-      inputs[name] = input;
-      return input;
-    }
-    field("email", "email", labels.email, true, "email");
-    (f.fields || []).forEach(function (q) { field(q.name, q.type, q.label, q.required, q.autocomplete); });
-    var lists = [];
-    if ((f.lists || []).length) {
-      var group = make("fieldset", { class: "l" }, element);
-      make("legend", { text: labels.choose || "" }, group);
-      f.lists.forEach(function (choice, index) {
-        var row = make("div", { class: "g" }, group);
-        var box = make("input", { type: "checkbox", id: "pf-list-" + index, name: "lists", value: choice.code }, row);
-        make("label", { for: "pf-list-" + index, text: choice.name + (choice.description ? " — " + choice.description : "") }, row);
-        lists.push(box);
+    var stamped = PREVIEW ? {} : fetch(BASE + "/p/f/" + KEY + "?p=" + p.id, { credentials: "omit" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
       });
-      inputs.lists = lists[0];
-      lists[0].setAttribute("aria-describedby", note("lists", group).id);
-    }
-    // People never see it; robots fill it in.
-    var trap = make("div", { class: "t", "aria-hidden": "true" }, element);
-    var honeypot = make("input", { type: "text", name: f.honeypot || "website", tabindex: "-1", autocomplete: "off" }, trap);
-    var consent = field("consent", "checkbox", f.consent, true);
-    if (/^https?:\/\//i.test(f.privacy_url || "")) {
-      make("a", { href: f.privacy_url, target: "_blank", rel: "noopener", class: "v", text: labels.privacy || f.privacy_url }, element);
-    }
-    var general = make("p", { class: "e", role: "alert" }, element);
-    var submitText = labels.submit;
-    var submit = make("button", { type: "submit", class: "s", text: submitText }, element);
-    element.addEventListener("submit", function (event) {
-      event.preventDefault();
-      Object.keys(errors).forEach(function (name) {
-        errors[name].textContent = "";
-        if (inputs[name]) inputs[name].removeAttribute("aria-invalid");
-      });
-      general.textContent = "";
-      submit.disabled = true;
-      submit.textContent = labels.sending;
-      var data = Object.assign(
-        { p: p.id, email: inputs.email.value.trim(), consent: consent.checked, fields: {}, stamp: f.stamp || "", pow: "" },
-        extras
-      );
-      data[f.honeypot || "website"] = honeypot.value;
-      (f.fields || []).forEach(function (q) {
-        var input = inputs[q.name];
-        var value = q.type === "checkbox" ? (input.checked ? true : q.required ? false : null) : input.value.trim();
-        if (q.name.indexOf("fields.") === 0) data.fields[q.name.slice(7)] = value;
-        else data[q.name] = value;
-      });
-      data.lists = lists.filter(function (box) { return box.checked; }).map(function (box) { return box.value; });
-      var solving = PREVIEW ? Promise.resolve(null) : solver(f.pow);
-      solving
-        .then(function (solve) { return solve ? solve(data.stamp, data.email, f.pow) : ""; })
-        .then(function (answer) {
-          data.pow = answer;
-          return PREVIEW ? new Response("{}") : post("/p/f/", data);
-        })
-        .then(function (response) {
-          return response.json().then(function (answer) { return { ok: response.ok, answer: answer }; });
-        })
-        .then(function (result) {
-          if (result.ok) {
-            remember(p, true);
-            if (result.answer.redirect && /^https?:\/\//i.test(result.answer.redirect)) {
-              location.href = result.answer.redirect;
-              return;
-            }
-            var thanks = make("p", { role: "status", tabindex: "-1", text: result.answer.message || f.thanks }, null);
-            element.replaceWith(thanks);
-            thanks.focus();
-            return;
-          }
-          var found = result.answer.errors || {};
-          var focused = false;
-          Object.keys(found).forEach(function (name) {
-            if (!errors[name]) return;
-            errors[name].textContent = [].concat(found[name]).join(" ");
-            if (inputs[name]) inputs[name].setAttribute("aria-invalid", "true");
-            if (!focused && inputs[name]) inputs[name].focus();
-            focused = true;
-          });
-          if (!focused) general.textContent = result.answer.detail || labels.error;
-        })
-        .catch(function () { general.textContent = labels.error; })
-        .then(function () {
-          submit.disabled = false;
-          submit.textContent = submitText;
-        });
-    });
+    Promise.all([built, stamped])
+      .then(function (got) {
+        got[0](dialog, Object.assign({}, p.form, got[1]), function (data) {
+          if (PREVIEW) return new Response(JSON.stringify({ message: p.form.thanks }));
+          return post("/p/f/", Object.assign({ p: p.id }, data, extras));
+        }, function () { remember(p, true); });
+      })
+      .catch(function () {});
   }
 
   function arm(p, config, where) {

@@ -11,6 +11,7 @@ import datetime
 import io
 import tempfile
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from django.db.models import QuerySet
@@ -187,6 +188,22 @@ def csv_chunks(chunks: Iterator[list[list[Cell]]]) -> Iterator[str]:
         buffer = io.StringIO()
         csv.writer(buffer).writerows([csv_text(cell) for cell in line] for line in chunk)
         yield buffer.getvalue()
+
+
+def csv_download(
+    header: list[str], lines: Iterator[list[Cell]], name: str
+) -> StreamingHttpResponse:
+    """A CSV download named ``name``: ``header``, then ``lines`` (cells as ``csv_text``
+    writes them), written CHUNK_SIZE lines at a time while it is sent."""
+
+    def chunks() -> Iterator[list[list[Cell]]]:
+        yield [header]
+        while chunk := list(islice(lines, CHUNK_SIZE)):
+            yield chunk
+
+    response = StreamingHttpResponse(csv_chunks(chunks()), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
 
 
 def csv_response(contacts: QuerySet[Contact]) -> StreamingHttpResponse:

@@ -1,18 +1,12 @@
 """The known contacts who met a pop-up (saw, clicked, sent its form or converted), for its
 report, its CSV export and the API: one grouped query, people's events only."""
 
-import csv
-import io
-from collections.abc import Iterator
-from itertools import islice
-
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from pregon.contacts.exports import CHUNK_SIZE, csv_text, local_time
+from pregon.contacts.exports import CHUNK_SIZE, Cell, csv_download, local_time
 from pregon.contacts.models import Contact
 from pregon.lib.csvfile import neutralise
 from pregon.popups.models import Popup, PopupEventKind
@@ -56,8 +50,8 @@ def _header() -> list[str]:
     ]
 
 
-def _line(person: Contact) -> list[str]:
-    cells = [
+def _line(person: Contact) -> list[Cell]:
+    return [
         neutralise(person.email),
         neutralise(person.first_name),
         neutralise(person.last_name),
@@ -68,27 +62,11 @@ def _line(person: Contact) -> list[str]:
         person.submissions,
         person.conversions,
     ]
-    return [csv_text(cell) for cell in cells]
-
-
-def _chunks(popup: Popup) -> Iterator[str]:
-    # The byte order mark makes Excel read the file as UTF-8.
-    yield "\ufeff"
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow(_header())
-    yield buffer.getvalue()
-    rows = people(popup).iterator(chunk_size=CHUNK_SIZE)
-    while chunk := list(islice(rows, CHUNK_SIZE)):
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(_line(person) for person in chunk)
-        yield buffer.getvalue()
 
 
 def csv_response(popup: Popup) -> StreamingHttpResponse:
     """A CSV download of the pop-up's people, safe to open in a spreadsheet (no cell starts
     a formula), with times in the account's time zone, written while it is sent."""
-    response = StreamingHttpResponse(_chunks(popup), content_type="text/csv; charset=utf-8")
+    lines = (_line(person) for person in people(popup).iterator(chunk_size=CHUNK_SIZE))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    name = f"ventana-emergente-{popup.id}-personas-{stamp}.csv"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    return csv_download(_header(), lines, f"ventana-emergente-{popup.id}-personas-{stamp}.csv")

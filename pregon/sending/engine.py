@@ -51,11 +51,18 @@ BATCH_SIZE = 100
 LEASE = datetime.timedelta(minutes=2)
 
 
-def enqueue(mailing: Mailing, contacts: QuerySet[Contact]) -> int:
+def enqueue(
+    mailing: Mailing,
+    contacts: QuerySet[Contact],
+    variant: int | None = None,
+    send_after: datetime.datetime | None = None,
+) -> int:
     """Queue one message per contact of ``contacts`` for ``mailing``; return how many.
 
     One set-based statement, whatever the audience's size. Running it twice queues nobody
-    twice (the unique mailing-and-contact constraint, and ON CONFLICT DO NOTHING).
+    twice (the unique mailing-and-contact constraint, and ON CONFLICT DO NOTHING). The
+    messages carry ``variant`` (an A/B test's ``MailingVariant.number``), and wait until
+    ``send_after`` (now by default).
     """
     # Named columns: SQLite does not name a subquery's "table"."id" column "id".
     audience = contacts.order_by().values(audience_id=F("pk"), audience_email=F("email"))
@@ -64,13 +71,14 @@ def enqueue(mailing: Mailing, contacts: QuerySet[Contact]) -> int:
     # Only our table's name and the ORM's own SQL are formatted in; values go as parameters.
     sql = (
         f"INSERT INTO {table} (mailing_id, contact_id, email, status, attempts, send_after, "  # noqa: S608
-        f"reply, provider_message_id, skip_reason) "
-        f"SELECT %s, audience.audience_id, audience.audience_email, %s, 0, %s, '', '', '' "
+        f"reply, provider_message_id, skip_reason, variant) "
+        f"SELECT %s, audience.audience_id, audience.audience_email, %s, 0, %s, '', '', '', %s "
         # "WHERE true": SQLite would otherwise read ON CONFLICT as a join's ON clause.
         f"FROM ({select_sql}) AS audience WHERE true ON CONFLICT DO NOTHING"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [mailing.pk, MessageStatus.QUEUED, timezone.now(), *params])
+        at = send_after or timezone.now()
+        cursor.execute(sql, [mailing.pk, MessageStatus.QUEUED, at, variant, *params])
         return cursor.rowcount
 
 
@@ -156,6 +164,10 @@ def _skip_reasons(messages: list[Message], lease: uuid.UUID) -> dict[int, str]:
         contact, marketing = message.contact, message.mailing.is_marketing
         if message.email in suppressed:
             reasons[message.pk] = SkipReason.SUPPRESSED
+        elif contact is None and not marketing:
+            # A transactional message to an address that is no contact (the API's): only
+            # its suppression counts.
+            continue
         elif contact is None or contact.status not in _WANTED[message.mailing.purpose]:
             reasons[message.pk] = SkipReason.LEFT
         elif marketing and contact.paused_until is not None and contact.paused_until > now:
@@ -197,7 +209,7 @@ class Worker:
         self.follows_backends = transport is None
         self.transport: Transport = transport or open_transport()
         self.backends = configuration() if self.follows_backends else []
-        self.composers: dict[int, Composer] = {}
+        self.composers: dict[tuple[int, int | None], Composer] = {}
         self.addresses: dict[str, tuple[str, str]] = {}
 
     def follow_backends(self) -> None:
@@ -217,21 +229,23 @@ class Worker:
     def close(self) -> None:
         self.transport.close()
 
-    def composer(self, mailing: Mailing) -> Composer:
+    def composer(self, mailing: Mailing, variant: int | None = None) -> Composer:
+        """The composer of ``mailing``'s own content, or of its A/B ``variant``."""
         if not mailing.is_marketing:
             # A transactional mailing has one message: keeping its composer would only
             # grow the worker's memory with every signup.
-            return self._compose(mailing)
-        if mailing.pk not in self.composers:
-            self.composers[mailing.pk] = self._compose(mailing)
-        return self.composers[mailing.pk]
+            return self._compose(mailing, variant)
+        if (mailing.pk, variant) not in self.composers:
+            self.composers[mailing.pk, variant] = self._compose(mailing, variant)
+        return self.composers[mailing.pk, variant]
 
-    def _compose(self, mailing: Mailing) -> Composer:
+    def _compose(self, mailing: Mailing, variant: int | None) -> Composer:
         sender = mailing.sender
+        content = mailing if variant is None else mailing.variants.get(number=variant)
         return Composer(
-            personaliser=Personaliser(mailing.subject, mailing.html, mailing.text),
+            personaliser=Personaliser(content.subject, content.html, content.text),
             builder=MessageBuilder(
-                from_name=sender.from_name,
+                from_name=sender.from_name if variant is None else content.from_name,
                 from_address=sender.from_email,
                 reply_to=sender.reply_to or None,
                 list_id=mailing.list_id,
@@ -254,7 +268,7 @@ class Worker:
 
     def build(self, message: Message) -> tuple[str, bytes]:
         """The return path and the signed bytes of ``message``."""
-        composer = self.composer(message.mailing)
+        composer = self.composer(message.mailing, message.variant)
         token = signing.sign("unsubscribe", message.pk)
         unsubscribe_url = self.address("tracking:unsubscribe", token)
         contact = message.contact or Contact(email=message.email)

@@ -245,6 +245,9 @@ class AuditAction(models.TextChoices):
     WEBHOOK_CHANGED = "webhook_changed", _("Webhook or allowed host changed")
     WORKFLOW_CHANGED = "workflow_changed", _("Workflow activated, paused or resumed")
     FORM_CHANGED = "form_changed", _("Signup form published or withdrawn")
+    CAMPAIGN_APPROVAL = "campaign_approval", _("Campaign approval requested, given or refused")
+    AB_WINNER = "ab_winner", _("A/B test winner chosen")
+    QUOTA_SETTINGS = "quota_settings", _("Quota term or expiry rule changed")
     # A bounce read again by a newer classifier no longer called for suppressing the address.
     BOUNCE_REREAD = "bounce_reread", _("Mailed again: its bounces were read again")
 

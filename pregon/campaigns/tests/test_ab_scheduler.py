@@ -46,7 +46,7 @@ class AbSchedulerTestCase(BaseTestCase):
     def open_some(self, subject: str, count: int) -> None:
         """``count`` of the people who got ``subject`` open it, as their mail program
         would: by loading its pixel."""
-        got = [message for message in self.mailbox.received if message.parsed()["Subject"] == subject]
+        got = [mail for mail in self.mailbox.received if mail.parsed()["Subject"] == subject]
         for message in got[:count]:
             self.assertEqual(self.reader.get(pixel(message)).status_code, 200)
 

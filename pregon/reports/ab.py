@@ -71,7 +71,9 @@ class Row:
         if self.p_value is None:
             return _("Nothing sent yet to compare.")
         if self.significant:
-            return _("The difference is larger than chance would give (95 % confidence).")
+            return _("The difference is larger than chance would give (%(level)s confidence).") % {
+                "level": f"{round(CONFIDENCE * 100)} %"
+            }
         return _(
             "The difference could be due to chance: these messages are not enough to say "
             "which variant is better."

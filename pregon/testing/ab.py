@@ -64,6 +64,5 @@ def opened(messages: list[Message], machine: str = "", kind: str = EventKind.OPE
     """An event of ``kind`` (a person's unless ``machine``) on each of ``messages``."""
     at = timezone.now() - datetime.timedelta(minutes=1)
     Event.objects.bulk_create(
-        Event(kind=kind, message=message, machine=machine, at=at)
-        for message in messages
+        Event(kind=kind, message=message, machine=machine, at=at) for message in messages
     )

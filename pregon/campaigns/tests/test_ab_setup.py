@@ -61,7 +61,7 @@ class AbSetupTestCase(BaseTestCase):
         self.use_spanish()
         response = self.post(subject_2="", subject_3=SUBJECTS[0], portion=80)
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "Escribe el asunto de la variante B.")
+        self.assertContains(response, "Escriba el asunto de la variante B.")
         self.assertContains(
             response, "La variante C es igual a otra: cada variante debe ser distinta."
         )

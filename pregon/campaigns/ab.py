@@ -26,12 +26,15 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pregon.accounts import audit
 from pregon.accounts.models import AuditAction
-from pregon.campaigns.models import AbKind, AbTest, AbVariant, Campaign, CampaignStatus
+from pregon.campaigns.models import AbKind, AbMetric, AbTest, AbVariant, Campaign, CampaignStatus
 from pregon.contacts.models import Contact
 from pregon.content import preheader
+from pregon.content.models import EmailTemplate
 from pregon.sending import engine, links
 from pregon.sending.models import Mailing, MailingVariant, Message, MessageStatus
 from pregon.tracking.models import Event, EventKind
@@ -50,6 +53,26 @@ DECIDABLE = (CampaignStatus.SENDING, CampaignStatus.PAUSED)
 ENQUEUE_BATCH = 500
 
 
+# The campaign setting each metric needs, and what to say when it is off.
+NEEDS = {
+    AbMetric.OPENS: (
+        ("track_opens",),
+        _("This campaign does not count opens: choose another metric, or turn on “Count opens”."),
+    ),
+    AbMetric.CLICKS: (
+        ("track_clicks",),
+        _("This campaign does not count clicks: choose another metric, or turn on “Count clicks”."),
+    ),
+    AbMetric.CONVERSIONS: (
+        ("attribute_conversions", "track_clicks"),
+        _(
+            "This campaign does not attribute conversions: choose another metric, or turn on "
+            "“Attribute conversions” (with click counting)."
+        ),
+    ),
+}
+
+
 class CannotDecide(Exception):
     """The winner was chosen already, the test is not over, the campaign no longer sends,
     or the variant is not one of the test's."""
@@ -65,6 +88,39 @@ def test_of(campaign: Campaign) -> AbTest | None:
 
 def letter(number: int) -> str:
     return LETTERS[number - 1]
+
+
+def metric_problem(campaign: Campaign, metric: str) -> str:
+    """Why ``campaign`` cannot pick a winner by ``metric`` (it does not count it), or ""."""
+    settings_needed, message = NEEDS[AbMetric(metric)]
+    if all(getattr(campaign, name) for name in settings_needed):
+        return ""
+    return str(message)
+
+
+def template_problem(template: EmailTemplate | None) -> str:
+    """Why a content variant cannot be sent with ``template``, or ""."""
+    if template is None:
+        return gettext("Choose a template.")
+    if not template.is_ready:
+        return gettext("The template “%(name)s” has errors to fix before it can be sent.") % {
+            "name": template.name
+        }
+    return ""
+
+
+def problems(test: AbTest) -> list[str]:
+    """What changed since the test was set up that stops it: a metric the campaign no
+    longer counts, a content variant's template deleted or with errors."""
+    found = [metric_problem(test.campaign, test.metric)]
+    if test.kind == AbKind.CONTENT:
+        for variant in test.variants.select_related("template"):
+            if problem := template_problem(variant.template):
+                found.append(
+                    gettext("Variant %(letter)s: %(problem)s")
+                    % {"letter": variant.letter, "problem": problem}
+                )
+    return [problem for problem in found if problem]
 
 
 def portion_size(audience: int, portion: int, variants: int) -> int:
@@ -120,7 +176,7 @@ def _freeze(test: AbTest, variants: list[AbVariant], mailing: Mailing) -> None:
         bodies = []
         for variant in variants:
             template = variant.template
-            if template is None or not template.is_ready:
+            if template_problem(template):
                 raise ValueError(f"variant {variant.letter} has no template ready to send")
             html, found = links.prepare(
                 preheader.apply(template.html, campaign.preheader),

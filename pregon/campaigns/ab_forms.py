@@ -12,7 +12,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pregon.campaigns.ab import FIELD, LETTERS, letter, test_of
+from pregon.campaigns.ab import (
+    FIELD,
+    LETTERS,
+    letter,
+    metric_problem,
+    template_problem,
+    test_of,
+)
 from pregon.campaigns.forms import _checked_merge_tags
 from pregon.campaigns.models import AbKind, AbMetric, AbTest, AbVariant, Campaign
 from pregon.content.models import EmailTemplate
@@ -20,24 +27,6 @@ from pregon.content.models import EmailTemplate
 MIN_PORTION, MAX_PORTION = 5, 50
 MAX_WAIT_HOURS = 168
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
-# The campaign setting each metric needs, and what to say when it is off.
-NEEDS = {
-    AbMetric.OPENS: (
-        "track_opens",
-        _("This campaign does not count opens: choose another metric, or turn on “Count opens”."),
-    ),
-    AbMetric.CLICKS: (
-        "track_clicks",
-        _("This campaign does not count clicks: choose another metric, or turn on “Count clicks”."),
-    ),
-    AbMetric.CONVERSIONS: (
-        "attribute_conversions",
-        _(
-            "This campaign does not attribute conversions: choose another metric, or turn on "
-            "“Attribute conversions” (with click counting)."
-        ),
-    ),
-}
 MISSING = {
     AbKind.SUBJECT: _("Write the subject of variant %(letter)s."),
     AbKind.SENDER_NAME: _("Write the sender name of variant %(letter)s."),
@@ -115,12 +104,8 @@ class AbTestForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         kind, metric = data.get("kind"), data.get("metric")
-        if metric in NEEDS:
-            setting, message = NEEDS[AbMetric(metric)]
-            if not getattr(self.campaign, setting) or (
-                metric == AbMetric.CONVERSIONS and not self.campaign.track_clicks
-            ):
-                self.add_error("metric", message)
+        if metric and (problem := metric_problem(self.campaign, metric)):
+            self.add_error("metric", problem)
         if kind in FIELD:
             data["variants"] = self._variants(AbKind(kind))
         return data
@@ -156,11 +141,8 @@ class AbTestForm(forms.Form):
                 return _checked_merge_tags(value)
             if kind == AbKind.SENDER_NAME:
                 return (value or "").strip()
-            if kind == AbKind.CONTENT and value is not None and not value.is_ready:
-                raise forms.ValidationError(
-                    _("The template “%(name)s” has errors to fix before it can be sent.")
-                    % {"name": value.name}
-                )
+            if kind == AbKind.CONTENT and value is not None and template_problem(value):
+                raise forms.ValidationError(template_problem(value))
             if kind == AbKind.SEND_TIME and value is not None:
                 return _in_account_time(value)
         except forms.ValidationError as error:

@@ -23,7 +23,10 @@ def ab_card(context: template.Context, campaign: Campaign) -> dict[str, Any]:
         "is_draft": campaign.status == CampaignStatus.DRAFT,
         "time_zone": context.get("time_zone"),
     }
-    if test is None or test.decide_at is None:
+    if test is None:
+        return card
+    if test.decide_at is None:
+        card["problems"] = ab.problems(test)
         return card
     tallies = ab.tallies(test)
     card.update(

@@ -111,3 +111,15 @@ class AbSetupTestCase(BaseTestCase):
         self.assertFalse(AbTest.objects.exists())
         self.assertContains(self.client.get(self.detail), 'id="ab-set-up"')
         self.assertEqual(self.campaign.status, CampaignStatus.DRAFT)
+
+    def test_the_card_warns_of_what_changed_since(self) -> None:
+        other = drafts.template("Otra")
+        self.post(kind=AbKind.CONTENT, template_1=self.campaign.template_id, template_2=other.pk)
+        other.delete()
+        self.campaign.track_opens = False
+        self.campaign.save()
+        self.use_spanish()
+        page = self.client.get(self.detail)
+        self.assertContains(page, 'id="ab-problems"')
+        self.assertContains(page, "Variante B: Elija una plantilla.")
+        self.assertContains(page, "Esta campaña no cuenta aperturas")

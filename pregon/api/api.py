@@ -16,6 +16,7 @@ from ninja.openapi.docs import Swagger
 from pregon.api import (
     auth,
     errors,
+    routes_ab,
     routes_account,
     routes_automation,
     routes_campaigns,
@@ -66,6 +67,7 @@ api.add_router("", routes_segments.router)
 api.add_router("", routes_imports.router)
 api.add_router("", routes_content.router)
 api.add_router("", routes_campaigns.router)
+api.add_router("", routes_ab.router)
 api.add_router("", routes_forms.router)
 api.add_router("", routes_forms_public.router)
 api.add_router("", routes_popups.router)

@@ -626,6 +626,10 @@ class AbTest(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The id of the test portion's last message: the messages of the mailing after it are
+    # the rest of the audience, which got the winner (its ids come later: it is queued
+    # after the test portion's transaction committed).
+    portion_end = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("A/B test")

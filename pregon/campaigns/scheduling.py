@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from pregon.accounts import audit
 from pregon.accounts.models import AuditAction
-from pregon.campaigns import notices
+from pregon.campaigns import ab, notices
 from pregon.campaigns.models import PENDING, Campaign, CampaignStatus, Channel, IllegalTransition
 from pregon.content import preheader
 from pregon.lib import events
@@ -110,7 +110,8 @@ def delete_draft(campaign: Campaign, by: HttpRequest) -> bool:
 
 
 def start(campaign: Campaign) -> int:
-    """Freeze the campaign's content into a mailing and queue its audience; return the count.
+    """Freeze the campaign's content into a mailing and queue its audience (with an A/B
+    test, its test portion: ``ab.start``); return the count.
 
     Raises ``IllegalTransition`` if the campaign is not draft or scheduled any more, and
     ``CannotStart`` if something it needs went missing since it was scheduled.
@@ -142,7 +143,11 @@ def start(campaign: Campaign) -> int:
         )
         campaign.mailing = mailing
         campaign.save(update_fields=["mailing"])
-        count = engine.enqueue(mailing, campaign.audience())
+        test = ab.test_of(campaign)
+        if test is None:
+            count = engine.enqueue(mailing, campaign.audience())
+        else:
+            count = ab.start(test, mailing)
         _announce(events.CAMPAIGN_STARTED, campaign, messages=count)
         return count
 
@@ -204,9 +209,9 @@ def start_due_campaigns() -> int:
 
 
 def follow_mailings() -> None:
-    """Finish the campaigns with nothing left to send (``finish``); pause those whose
-    mailing the engine paused (the quota ran out), and resume them once messages are
-    available again (a new month, or a credit)."""
+    """Finish the campaigns with nothing left to send and no A/B winner awaited
+    (``finish``); pause those whose mailing the engine paused (the quota ran out), and
+    resume them once messages are available again (a new month, or a credit)."""
     waiting = Campaign.objects.filter(
         status=CampaignStatus.PAUSED, mailing__pause_reason="quota"
     ).select_related("mailing")
@@ -228,7 +233,7 @@ def follow_mailings() -> None:
             campaign.move(CampaignStatus.PAUSED)
             continue
         left = mailing.messages.filter(status__in=[MessageStatus.QUEUED, MessageStatus.SENDING])
-        if not left.exists():
+        if not left.exists() and not ab.awaiting_winner(campaign):
             finish(campaign)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pregon.campaigns.views import campaigns, sending
+from pregon.campaigns.views import ab, campaigns, sending
 
 app_name = "campaigns"
 
@@ -23,4 +23,8 @@ urlpatterns = [
     path("<uuid:code>/cancelar/", sending.campaign_cancel, name="cancel"),
     path("<uuid:code>/prueba/", sending.campaign_test, name="test"),
     path("<uuid:code>/prueba-sms/", sending.campaign_test_sms, name="test_sms"),
+    # The A/B test (views/ab.py).
+    path("<uuid:code>/prueba-ab/", ab.campaign_ab, name="ab"),
+    path("<uuid:code>/prueba-ab/quitar/", ab.campaign_ab_remove, name="ab_remove"),
+    path("<uuid:code>/prueba-ab/ganadora/", ab.campaign_ab_winner, name="ab_winner"),
 ]

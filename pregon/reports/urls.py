@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pregon.reports.views import campaign, consumption, history
+from pregon.reports.views import ab, campaign, consumption, history
 
 app_name = "reports"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("campanas/<uuid:code>/", campaign.campaign_report, name="campaign"),
     path("campanas/<uuid:code>/en-vivo/", campaign.campaign_live, name="campaign_live"),
     path("campanas/<uuid:code>/mapa/", campaign.campaign_heatmap, name="campaign_heatmap"),
+    path("campanas/<uuid:code>/prueba-ab/", ab.campaign_ab_report, name="ab"),
     path(
         "campanas/<uuid:code>/personas/<slug:slug>/",
         campaign.campaign_people,

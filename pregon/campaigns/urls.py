@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pregon.campaigns.views import campaigns, sending
+from pregon.campaigns.views import campaigns, resend, sending
 
 app_name = "campaigns"
 
@@ -23,4 +23,7 @@ urlpatterns = [
     path("<uuid:code>/cancelar/", sending.campaign_cancel, name="cancel"),
     path("<uuid:code>/prueba/", sending.campaign_test, name="test"),
     path("<uuid:code>/prueba-sms/", sending.campaign_test_sms, name="test_sms"),
+    # Resends to those who did not open, and to those not reached (views/resend.py).
+    path("<uuid:code>/reenviar/", resend.resend_non_openers, name="resend_non_openers"),
+    path("<uuid:code>/no-recibieron/", resend.resend_unreached, name="resend_unreached"),
 ]

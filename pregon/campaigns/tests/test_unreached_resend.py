@@ -59,7 +59,7 @@ class UnreachedResendTestCase(BaseTestCase):
         return self.client.get(reverse("campaigns:detail", args=[campaign.code])).content.decode()
 
     def confirm_send_now(self, campaign: Campaign) -> None:
-        """"Send now", then "Yes, send it now" on the usual confirmation."""
+        """Press "Send now", then "Yes, send it now" on the usual confirmation."""
         url = reverse("campaigns:send_now", args=[campaign.code])
         page = self.client.post(url)
         self.assertContains(page, 'id="confirm-send"')
@@ -87,8 +87,9 @@ class UnreachedResendTestCase(BaseTestCase):
         listing = self.client.get(reverse("campaigns:resend_unreached", args=[self.parent.code]))
         self.assertContains(listing, 'data-reason="relay"', count=7)  # The reasons and 6 rows.
         unsent = set(
-            Message.objects.filter(mailing=self.parent.mailing, status=MessageStatus.FAILED)
-            .values_list("email", flat=True)
+            Message.objects.filter(
+                mailing=self.parent.mailing, status=MessageStatus.FAILED
+            ).values_list("email", flat=True)
         )
         for address in unsent:
             self.assertContains(listing, address)

@@ -42,8 +42,8 @@ def _refused(request: HttpRequest, parent: Campaign, error: resend.CannotResend)
 @authorize(Role.EDITOR)
 @require_http_methods(["GET", "POST"])
 def resend_non_openers(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
-    """ "Resend to those who did not open": after how many days, a new subject, and whether
-    machines' opens count, with how many each choice would reach today."""
+    """The form of "Resend to those who did not open": after how many days, a new subject,
+    and whether machines' opens count, with how many each choice would reach today."""
     parent = campaign_or_404(code)
     problem = resend.refusal(parent, ResendKind.NON_OPENERS)
     if problem:
@@ -69,8 +69,8 @@ def resend_non_openers(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 @authorize(Role.EDITOR)
 @require_http_methods(["GET", "POST"])
 def resend_unreached(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
-    """ "Send again to those not reached": who they are and why (the first ones; the report's
-    list and export have them all), and the button that creates the resend."""
+    """The page of "Send again to those not reached": who they are and why (the first ones;
+    the report's list and export have them all), and the button that creates the resend."""
     parent = campaign_or_404(code)
     if request.method == "POST":
         try:

@@ -28,6 +28,7 @@ from pregon.api import (
     routes_imports,
     routes_popups,
     routes_reports,
+    routes_resend,
     routes_segments,
     routes_sending,
     routes_webhooks,
@@ -66,6 +67,7 @@ api.add_router("", routes_segments.router)
 api.add_router("", routes_imports.router)
 api.add_router("", routes_content.router)
 api.add_router("", routes_campaigns.router)
+api.add_router("", routes_resend.router)
 api.add_router("", routes_forms.router)
 api.add_router("", routes_forms_public.router)
 api.add_router("", routes_popups.router)

@@ -297,6 +297,9 @@ class Campaign(models.Model):
     resend_counts_machines = models.BooleanField(
         _("count machine opens and clicks as opens"), default=False
     )
+    # Non-openers: how many days after ``resend_of`` started it is meant to go; its page
+    # offers to schedule it then.
+    resend_days = models.PositiveSmallIntegerField(null=True, blank=True)
     # Its non-personalised copy may be seen by anyone with the link (pregon.campaigns.archive).
     public_archive = models.BooleanField(
         _("public web version"),

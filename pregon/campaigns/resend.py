@@ -127,9 +127,12 @@ def refusal(parent: Campaign, kind: ResendKind) -> str:
     return ""
 
 
-def planned_at(parent: Campaign, days: int) -> datetime.datetime:
-    """When a resend to non-openers ``days`` after ``parent`` started is due."""
-    return parent.started_at + datetime.timedelta(days=days)
+def planned_at(campaign: Campaign) -> datetime.datetime | None:
+    """When the resend to non-openers ``campaign`` is meant to go: its ``resend_days`` after
+    its parent started; None for any other campaign."""
+    if campaign.resend_days is None or campaign.resend_of.started_at is None:
+        return None
+    return campaign.resend_of.started_at + datetime.timedelta(days=campaign.resend_days)
 
 
 NAMES = {
@@ -148,8 +151,8 @@ def create(
     counts_machines: bool = False,
 ) -> Campaign:
     """A draft resend of ``parent``: its content, sender, tracking and lists (for the same
-    List-Id), ``subject`` instead of its subject if given. A resend to non-openers is planned
-    (``scheduled_at``, until someone schedules it) ``days`` after the parent started.
+    List-Id), ``subject`` instead of its subject if given. A resend to non-openers is meant
+    to go ``days`` after the parent started (``planned_at``).
 
     Raises ``CannotResend`` with ``refusal``'s words if it cannot be resent so now.
     """
@@ -171,7 +174,7 @@ def create(
             resend_of=parent,
             resend_kind=kind,
             resend_counts_machines=counts_machines and kind == ResendKind.NON_OPENERS,
-            scheduled_at=planned_at(parent, days) if kind == ResendKind.NON_OPENERS else None,
+            resend_days=days if kind == ResendKind.NON_OPENERS else None,
             **{name: getattr(parent, name) for name in TRACKING_FIELDS},
         )
         for relation in ("include_lists", "include_segments", "exclude_lists", "exclude_segments"):

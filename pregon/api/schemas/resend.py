@@ -10,6 +10,7 @@ from ninja import Field as SchemaField
 from ninja import Schema
 
 from pregon.api.schemas.base import InputSchema
+from pregon.campaigns import resend
 from pregon.campaigns.models import Campaign
 from pregon.sending.models import Message
 from pregon.sending.unreached import Reason
@@ -60,13 +61,20 @@ class ResendOut(Schema):
             "A new resend is a draft: schedule it with POST /campaigns/{code}/schedule."
         ),
     )
+    days: int | None = SchemaField(
+        ...,
+        description=gettext_lazy(
+            "non_openers: how many days after the campaign started it is meant to go."
+        ),
+    )
     planned_at: datetime.datetime | None = SchemaField(
         ...,
         description=gettext_lazy(
-            "non_openers: the time it was planned for (days after the campaign started) "
-            "while it is a draft, then the time it is scheduled for."
+            "non_openers: when it is meant to go (days after the campaign started); schedule "
+            "it for then, or for another time."
         ),
     )
+    scheduled_at: datetime.datetime | None
     recipient_count: int | None = SchemaField(
         ...,
         description=gettext_lazy(
@@ -87,8 +95,12 @@ class ResendOut(Schema):
         return campaign.resend_counts_machines
 
     @staticmethod
+    def resolve_days(campaign: Campaign) -> int | None:
+        return campaign.resend_days
+
+    @staticmethod
     def resolve_planned_at(campaign: Campaign) -> datetime.datetime | None:
-        return campaign.scheduled_at
+        return resend.planned_at(campaign)
 
     @staticmethod
     def resolve_recipient_count(campaign: Campaign) -> int | None:

@@ -60,7 +60,8 @@ class ResendApiTestCase(ApiTestCase):
             MORNING + datetime.timedelta(days=2),
         )
         self.assertEqual(
-            (body["subject"], body["machines_count_as_opens"]), ("Última llamada", False)
+            (body["days"], body["scheduled_at"], body["subject"], body["machines_count_as_opens"]),
+            (2, None, "Última llamada", False),
         )
         resend = Campaign.objects.get(code=body["code"])
         self.assertEqual(resend.resend_kind, ResendKind.NON_OPENERS)

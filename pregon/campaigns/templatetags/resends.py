@@ -20,9 +20,9 @@ register = template.Library()
 def resend_card(context: template.Context, campaign: Campaign) -> dict[str, Any]:
     if campaign.is_sms:
         return {"shown": False}
-    # A draft resend to non-openers keeps the time it was planned for until it is scheduled;
-    # the schedule form takes it as the account's wall-clock time.
-    planned = campaign.scheduled_at if campaign.status == CampaignStatus.DRAFT else None
+    # A draft resend to non-openers offers to be scheduled for the time it is meant to go,
+    # which the schedule form takes as the account's wall-clock time.
+    planned = resend.planned_at(campaign) if campaign.status == CampaignStatus.DRAFT else None
     local = planned and timezone.localtime(planned, ZoneInfo(settings.TIME_ZONE))
     return {
         "shown": True,

@@ -84,9 +84,10 @@ class ResendNonOpenersTestCase(BaseTestCase):
         resend = self.create(subject="¿Lo viste, {{ nombre }}?")
         planned = self.parent.started_at + datetime.timedelta(days=3)
         self.assertEqual(
-            (resend.status, resend.resend_kind, resend.scheduled_at, resend.subject),
-            (CampaignStatus.DRAFT, ResendKind.NON_OPENERS, planned, "¿Lo viste, {{ nombre }}?"),
+            (resend.status, resend.resend_kind, resend.resend_days, resend.subject),
+            (CampaignStatus.DRAFT, ResendKind.NON_OPENERS, 3, "¿Lo viste, {{ nombre }}?"),
         )
+        self.assertIsNone(resend.scheduled_at)
         self.assertFalse(resend.resend_counts_machines)
         self.assertEqual(resend.template, self.parent.template)
         self.assertEqual(list(resend.include_lists.all()), list(self.parent.include_lists.all()))
@@ -133,7 +134,7 @@ class ResendNonOpenersTestCase(BaseTestCase):
     def test_counting_machines_leaves_out_those_only_a_machine_opened(self) -> None:
         resend = self.create(machines="every", days=0)
         self.assertTrue(resend.resend_counts_machines)
-        self.assertEqual(resend.scheduled_at, self.parent.started_at)
+        self.assertEqual(resend.resend_days, 0)
         page = self.client.get(self.url("detail", resend))
         self.assertContains(page, "count as opens: those contacts do not get it")
         # The planned time has passed: it is sent now, through the usual confirmation.

@@ -71,7 +71,10 @@ def recipients(campaign: Campaign) -> QuerySet[Contact]:
     """The contacts the resend ``campaign`` is for, before the channel's filters
     (``Campaign.audience``): those of its parent's messages that did not open it, or that it
     did not reach (``unreached.UNREACHED``), but for those another resend of the same kind
-    already got to."""
+    already queued a message for.
+
+    Whatever became of that message, it is the other resend's: if it did not arrive either,
+    that resend's own page offers to send it again, so that no path mails anyone twice."""
     parent = campaign.resend_of
     if parent.mailing_id is None:
         return Contact.objects.none()
@@ -80,11 +83,9 @@ def recipients(campaign: Campaign) -> QuerySet[Contact]:
     else:
         messages = not_opened(parent.mailing_id, human=not campaign.resend_counts_machines)
     siblings = Campaign.objects.filter(resend_of=parent, resend_kind=campaign.resend_kind)
-    reached = Message.objects.filter(
-        mailing__campaign__in=siblings.exclude(pk=campaign.pk), status=MessageStatus.SENT
-    )
+    taken = Message.objects.filter(mailing__campaign__in=siblings.exclude(pk=campaign.pk))
     return Contact.objects.filter(pk__in=messages.values("contact_id")).exclude(
-        pk__in=reached.values("contact_id")
+        pk__in=taken.values("contact_id")
     )
 
 
@@ -96,7 +97,7 @@ def unfinished(parent: Campaign, kind: ResendKind) -> Campaign | None:
 
 def left_to_reach(parent: Campaign) -> int:
     """How many contacts a new resend to those ``parent`` did not reach would go to now: its
-    unreached messages' contacts that no earlier resend got to, still subscribed."""
+    unreached messages' contacts that no earlier resend took, still subscribed."""
     return Campaign(resend_of=parent, resend_kind=ResendKind.UNREACHED).audience().count()
 
 

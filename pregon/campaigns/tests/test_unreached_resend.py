@@ -157,6 +157,54 @@ class UnreachedResendTestCase(BaseTestCase):
         self.assertNotIn('id="resend-unreached"', page)
         self.assertIn(reverse("campaigns:detail", args=[resend.code]), page)
 
+    def test_a_resend_hit_by_an_incident_too_is_sent_again_from_its_own_page_only(
+        self,
+    ) -> None:
+        self.client.post(reverse("campaigns:resend_unreached", args=[self.parent.code]))
+        first_resend = Campaign.objects.get(resend_of=self.parent)
+        self.confirm_send_now(first_resend)
+        # The relay is back for 2 messages, then down again.
+        Backend.objects.filter(pk=self.relay.pk).update(is_active=False)
+        second = Mailbox()
+        with smtp_server(second) as relay:
+            scheduling.start_due_campaigns()
+            worker = engine.Worker()
+            engine.send_batch(worker, 2)
+            worker.close()
+        send_all()
+        scheduling.follow_mailings()
+        first_resend.refresh_from_db()
+        self.assertEqual(first_resend.status, CampaignStatus.SENT_WITH_ERRORS)
+
+        # The parent offers nothing more: those 4 are the resend's to send again.
+        parent_page = self.page(self.parent)
+        self.assertNotIn('id="resend-unreached"', parent_page)
+        self.assertIn("nobody is left to reach", parent_page)
+        resend_page = self.page(first_resend)
+        self.assertIn('data-incident-count="4"', resend_page)
+        self.assertIn('id="resend-unreached"', resend_page)
+
+        self.client.post(reverse("campaigns:resend_unreached", args=[first_resend.code]))
+        last = Campaign.objects.get(resend_of=first_resend)
+        self.confirm_send_now(last)
+        Backend.objects.filter(pk=relay.pk).update(is_active=False)
+        third = Mailbox()
+        with smtp_server(third):
+            scheduling.start_due_campaigns()
+            send_all()
+            scheduling.follow_mailings()
+
+        everyone = set(Contact.objects.values_list("email", flat=True))
+        self.assertEqual(sent_through([self.first, second, third]), dict.fromkeys(everyone, 1))
+        self.assertEqual(len(third.received), 4)
+        accepted = Message.objects.filter(status=MessageStatus.SENT).count()
+        self.assertEqual(accepted, 10)
+        self.assertEqual(QuotaDebit.objects.aggregate(total=Sum("count"))["total"], 10)
+        self.assertEqual(
+            unreached.incidents_by_mailing(),
+            {self.parent.mailing_id: 6, first_resend.mailing_id: 4},
+        )
+
     def test_a_campaign_with_every_message_handed_over_offers_no_resend_to_the_unreached(
         self,
     ) -> None:

@@ -229,3 +229,37 @@ class UnreachedResendTestCase(BaseTestCase):
         self.assertEqual(self.client.get(url).status_code, 403)
         self.assertEqual(self.client.post(url).status_code, 403)
         self.assertFalse(Campaign.objects.filter(resend_of=self.parent).exists())
+
+
+class CancelledCampaignTestCase(BaseTestCase):
+    """A cancelled campaign's unsent messages: an incident if the monthly messages had run
+    out (it waited, paused, for more), a person's choice otherwise."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.force_login(self.bob)
+        self.campaign = campaign_to(contacts_on_a_list(3))
+        scheduling.start_due_campaigns()
+        self.campaign.refresh_from_db()
+
+    def page(self) -> str:
+        url = reverse("campaigns:detail", args=[self.campaign.code])
+        return self.client.get(url).content.decode()
+
+    def test_cancelled_by_a_person_it_is_no_incident_but_can_be_sent_again(self) -> None:
+        self.campaign.cancel()
+        page = self.page()
+        self.assertNotIn("incident-banner", page)
+        self.assertIn("3 messages did not reach their recipients.", page)
+        self.assertIn('id="resend-unreached"', page)
+        listing = self.client.get(reverse("campaigns:resend_unreached", args=[self.campaign.code]))
+        self.assertContains(listing, 'data-reason="cancelled"', count=4)
+
+    def test_cancelled_while_waiting_for_monthly_messages_it_is_an_incident(self) -> None:
+        self.campaign.mailing.pause_reason = "quota"
+        self.campaign.mailing.save()
+        self.campaign.cancel()
+        page = self.page()
+        self.assertIn('data-incident-count="3"', page)
+        self.assertIn('data-reason="quota"', page)
+        self.assertEqual(unreached.incidents_by_mailing(), {self.campaign.mailing_id: 3})

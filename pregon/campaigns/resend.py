@@ -124,7 +124,10 @@ def refusal(parent: Campaign, kind: ResendKind) -> str:
             "name": pending.name
         }
     if kind == ResendKind.UNREACHED and not left_to_reach(parent):
-        return gettext("Every message of the campaign was handed over: nobody is left to reach.")
+        return gettext(
+            "Nobody is left to reach: the campaign's messages were handed over or sent again, "
+            "or their contacts no longer take emails."
+        )
     return ""
 
 

@@ -153,7 +153,7 @@ class UnreachedResendTestCase(BaseTestCase):
 
         # The parent's page no longer offers to send again: nobody is left to reach.
         page = self.page(self.parent)
-        self.assertIn("nobody is left to reach", page)
+        self.assertIn("Nobody is left to reach", page)
         self.assertNotIn('id="resend-unreached"', page)
         self.assertIn(reverse("campaigns:detail", args=[resend.code]), page)
 
@@ -179,7 +179,7 @@ class UnreachedResendTestCase(BaseTestCase):
         # The parent offers nothing more: those 4 are the resend's to send again.
         parent_page = self.page(self.parent)
         self.assertNotIn('id="resend-unreached"', parent_page)
-        self.assertIn("nobody is left to reach", parent_page)
+        self.assertIn("Nobody is left to reach", parent_page)
         resend_page = self.page(first_resend)
         self.assertIn('data-incident-count="4"', resend_page)
         self.assertIn('id="resend-unreached"', resend_page)
@@ -220,7 +220,7 @@ class UnreachedResendTestCase(BaseTestCase):
         refused = self.client.post(
             reverse("campaigns:resend_unreached", args=[done.code]), follow=True
         )
-        self.assertContains(refused, "nobody is left to reach")
+        self.assertContains(refused, "Nobody is left to reach")
         self.assertFalse(Campaign.objects.filter(resend_of=done).exists())
 
     def test_analysts_cannot_open_or_create_it(self) -> None:

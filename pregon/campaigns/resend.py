@@ -101,6 +101,17 @@ def left_to_reach(parent: Campaign) -> int:
     return Campaign(resend_of=parent, resend_kind=ResendKind.UNREACHED).audience().count()
 
 
+def reach(parent: Campaign, counts_machines: bool) -> int:
+    """How many contacts a new resend to those who did not open ``parent`` would go to now,
+    with machines' opens counted as opens or not."""
+    resend = Campaign(
+        resend_of=parent,
+        resend_kind=ResendKind.NON_OPENERS,
+        resend_counts_machines=counts_machines,
+    )
+    return resend.audience().count()
+
+
 def refusal(parent: Campaign, kind: ResendKind) -> str:
     """Why ``parent`` cannot be resent as ``kind`` now, for a person; "" if it can."""
     if parent.is_sms:

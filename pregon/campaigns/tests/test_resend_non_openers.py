@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from pregon.campaigns import scheduling
 from pregon.campaigns.models import Campaign, CampaignStatus, Channel, ResendKind
+from pregon.contacts.models import Contact, Status
 from pregon.sending.models import Bounce, BounceKind, BounceSource, Message, MessageStatus
 from pregon.testing import BaseTestCase
 from pregon.testing.campaigns import campaign_to, contacts_on_a_list, send_all
@@ -77,6 +78,11 @@ class ResendNonOpenersTestCase(BaseTestCase):
         page = self.client.get(self.url("resend_non_openers", self.parent))
         self.assertContains(page, 'data-count="people">4<')  # 2, 4, 5 and 6.
         self.assertContains(page, 'data-count="every">3<')  # 4, 5 and 6.
+        # As in any campaign, those who unsubscribed since are left out.
+        Contact.objects.filter(email=address(6)).update(status=Status.UNSUBSCRIBED)
+        page = self.client.get(self.url("resend_non_openers", self.parent))
+        self.assertContains(page, 'data-count="people">3<')
+        self.assertContains(page, 'data-count="every">2<')
         self.assertContains(page, "Only people&#x27;s opens and clicks count")
         self.assertContains(page, "Machines&#x27; opens and clicks count too")
 

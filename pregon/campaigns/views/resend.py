@@ -55,12 +55,11 @@ def resend_non_openers(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             return _created(request, form.create(parent, request.user))
         except resend.CannotResend as error:
             return _refused(request, parent, error)
-    mailing_id = parent.mailing_id
     context = {
         "campaign": parent,
         "form": bootstrap(form),
-        "people_count": resend.not_opened(mailing_id).count(),
-        "every_count": resend.not_opened(mailing_id, human=False).count(),
+        "people_count": resend.reach(parent, counts_machines=False),
+        "every_count": resend.reach(parent, counts_machines=True),
         "time_zone": timezone.get_current_timezone_name(),
     }
     return render(request, "campaigns/resend_non_openers.html", context)

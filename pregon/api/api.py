@@ -29,6 +29,7 @@ from pregon.api import (
     routes_imports,
     routes_popups,
     routes_reports,
+    routes_resend,
     routes_segments,
     routes_sending,
     routes_webhooks,
@@ -68,6 +69,7 @@ api.add_router("", routes_imports.router)
 api.add_router("", routes_content.router)
 api.add_router("", routes_campaigns.router)
 api.add_router("", routes_ab.router)
+api.add_router("", routes_resend.router)
 api.add_router("", routes_forms.router)
 api.add_router("", routes_forms_public.router)
 api.add_router("", routes_popups.router)

@@ -297,6 +297,9 @@ class Campaign(models.Model):
     resend_counts_machines = models.BooleanField(
         _("count machine opens and clicks as opens"), default=False
     )
+    # Non-openers: how many days after ``resend_of`` started it is meant to go; its page
+    # offers to schedule it then.
+    resend_days = models.PositiveSmallIntegerField(null=True, blank=True)
     # Its non-personalised copy may be seen by anyone with the link (pregon.campaigns.archive).
     public_archive = models.BooleanField(
         _("public web version"),
@@ -368,7 +371,13 @@ class Campaign(models.Model):
 
     def chosen(self) -> QuerySet[Contact]:
         """The contacts on an included list or in an included segment, on no excluded list
-        and in no excluded segment, whatever their channels' opt-outs."""
+        and in no excluded segment, whatever their channels' opt-outs. A resend's are instead
+        those of its parent's messages that did not open it or that it did not reach
+        (``resend.recipients``)."""
+        if self.resend_of_id is not None:
+            from pregon.campaigns import resend  # It builds on this module.
+
+            return resend.recipients(self)
         included = Q(pk__in=[])
         list_ids = list(self.include_lists.values_list("pk", flat=True))
         if list_ids:

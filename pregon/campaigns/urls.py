@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pregon.campaigns.views import ab, campaigns, sending
+from pregon.campaigns.views import ab, campaigns, resend, sending
 
 app_name = "campaigns"
 
@@ -27,4 +27,7 @@ urlpatterns = [
     path("<uuid:code>/prueba-ab/", ab.campaign_ab, name="ab"),
     path("<uuid:code>/prueba-ab/quitar/", ab.campaign_ab_remove, name="ab_remove"),
     path("<uuid:code>/prueba-ab/ganadora/", ab.campaign_ab_winner, name="ab_winner"),
+    # Resends to those who did not open, and to those not reached (views/resend.py).
+    path("<uuid:code>/reenviar/", resend.resend_non_openers, name="resend_non_openers"),
+    path("<uuid:code>/no-recibieron/", resend.resend_unreached, name="resend_unreached"),
 ]

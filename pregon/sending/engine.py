@@ -12,8 +12,8 @@ import datetime
 import logging
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.conf import settings

@@ -33,9 +33,7 @@ def message_of(token: str) -> Message | None:
         message_id = signing.unsign("web", token)
     except signing.BadToken:
         return None
-    return (
-        Message.objects.select_related("contact", "mailing").filter(pk=message_id).first()
-    )
+    return Message.objects.select_related("contact", "mailing").filter(pk=message_id).first()
 
 
 def rendered(message: Message) -> Rendered:

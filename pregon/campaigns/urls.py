@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pregon.campaigns.views import campaigns, sending
+from pregon.campaigns.views import campaigns, sending, sharing
 
 app_name = "campaigns"
 
@@ -23,4 +23,7 @@ urlpatterns = [
     path("<uuid:code>/cancelar/", sending.campaign_cancel, name="cancel"),
     path("<uuid:code>/prueba/", sending.campaign_test, name="test"),
     path("<uuid:code>/prueba-sms/", sending.campaign_test_sms, name="test_sms"),
+    # Sharing: the public version's switch, and the public page itself (views/sharing.py).
+    path("<uuid:code>/version-publica/", sharing.campaign_publish, name="publish"),
+    path("publica/<str:token>/", sharing.public_page, name="public"),
 ]

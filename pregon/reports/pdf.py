@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
@@ -139,10 +140,10 @@ def campaign_pdf(campaign: Campaign) -> bytes:
     _bar_chart(
         pdf,
         [
-            (_("Sent"), figures.sent),
+            (pgettext("report", "Sent"), figures.sent),
             (_("Delivered"), figures.delivered),
-            (_("Opened"), human.opened_unique),
-            (_("Clicked"), human.clicked_unique),
+            (pgettext("report", "Opened"), human.opened_unique),
+            (pgettext("report", "Clicked"), human.clicked_unique),
             (_("Conversions"), figures.conversions),
         ],
     )
@@ -153,8 +154,13 @@ def campaign_pdf(campaign: Campaign) -> bytes:
     pdf.heading(_("Clicks per link"))
     _links_table(pdf, stats.clicks_per_link(mailing))
     pdf.heading(_("Conversions"))
+    conversions = ngettext(
+        "%(count)s conversion: %(rate)s of the messages delivered.",
+        "%(count)s conversions: %(rate)s of the messages delivered.",
+        figures.conversions,
+    )
     pdf.write_text(
-        _("%(count)s conversions: %(rate)s of the messages delivered.")
+        conversions
         % {"count": intcomma(figures.conversions), "rate": percent(figures.conversion_rate)}
     )
     pdf.heading(_("The message"))
@@ -331,7 +337,7 @@ def _content(pdf: _Document, campaign: Campaign) -> None:
     for label, value in (
         (_("Subject"), mailing.subject),
         (_("Preheader"), campaign.preheader or "—"),
-        (_("From"), f"{sender.from_name} <{sender.from_email}>"),
+        (pgettext("email header", "From"), f"{sender.from_name} <{sender.from_email}>"),
     ):
         pdf.set_font("helvetica", "B", 9)
         pdf.set_text_color(*MUTED)

@@ -44,7 +44,7 @@ class PdfDownloadTestCase(BaseTestCase):
         # Clicks per link: people and clicks of each, and the conversions.
         for link in LINKS:
             self.assertIn(link, lines)
-        self.assertIn("1 conversions: 16.7 % of the messages delivered.", lines)
+        self.assertIn("1 conversion: 16.7 % of the messages delivered.", lines)
         # The content: the subject and the words of the message.
         self.assertIn("Hola.", lines)
 

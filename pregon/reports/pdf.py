@@ -44,6 +44,10 @@ PRIMARY = (29, 78, 137)
 ACCENT = (242, 169, 0)
 MUTED = (91, 100, 116)
 LIGHT = (227, 232, 239)
+# Where the page's content ends (A4 is 297 mm tall; the foot holds the page number).
+BOTTOM = 277
+# A chart of opens and clicks: its columns, their labels and its legend, in mm.
+SERIES_HEIGHT = 61
 # The text version is the campaign's words; past this, the PDF says it was cut.
 TEXT_LIMIT = 6000
 LINK_CHARACTERS = 70
@@ -102,8 +106,9 @@ class _Document(FPDF):
         self.set_text_color(0, 0, 0)
         self.multi_cell(0, height, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    def heading(self, text: str) -> None:
-        if self.get_y() > 250:
+    def heading(self, text: str, room: float = 25) -> None:
+        """A section's title, on a new page unless ``room`` mm of what follows fit below."""
+        if self.get_y() + 14 + room > BOTTOM:
             self.add_page()
         self.ln(4)
         self.set_font("helvetica", "B", 13)
@@ -135,7 +140,7 @@ def campaign_pdf(campaign: Campaign) -> bytes:
         )
     )
     _figure_boxes(pdf, [(card.label, card.value, card.note) for card in cards(figures, True)])
-    pdf.heading(_("From sending to clicking"))
+    pdf.heading(_("From sending to clicking"), room=40)
     human = figures.human
     _bar_chart(
         pdf,
@@ -147,9 +152,9 @@ def campaign_pdf(campaign: Campaign) -> bytes:
             (_("Conversions"), figures.conversions),
         ],
     )
-    pdf.heading(_("Opens and clicks over time"))
+    pdf.heading(_("Opens and clicks over time"), room=SERIES_HEIGHT)
     _series_chart(pdf, stats.over_time(mailing))
-    pdf.heading(_("Opens and clicks by hour of the day"))
+    pdf.heading(_("Opens and clicks by hour of the day"), room=SERIES_HEIGHT)
     _series_chart(pdf, stats.by_hour_of_day(mailing))
     pdf.heading(_("Clicks per link"))
     _links_table(pdf, stats.clicks_per_link(mailing))
@@ -200,7 +205,7 @@ def _figure_boxes(pdf: _Document, boxes: Sequence[tuple[str, str, str]]) -> None
     for index, (label, value, note) in enumerate(boxes):
         column = index % 3
         if column == 0:
-            if pdf.get_y() + height > 275:
+            if pdf.get_y() + height > BOTTOM:
                 pdf.add_page()
             top = pdf.get_y()
         x = 15 + column * (width + gap)
@@ -245,9 +250,7 @@ def _series_chart(pdf: _Document, series: stats.Series) -> None:
     if not any(series.opens) and not any(series.clicks):
         pdf.note(_("No opens or clicks yet."))
         return
-    height, left = 45, 25
-    if pdf.get_y() + height + 16 > 275:
-        pdf.add_page()
+    height, left = SERIES_HEIGHT - 16, 25
     top = pdf.get_y() + 2
     width = WIDTH - (left - 15)
     largest = max([*series.opens, *series.clicks]) or 1
@@ -311,7 +314,7 @@ def _links_table(pdf: _Document, links: Sequence[stats.LinkClicks]) -> None:
         pdf.cell(width, 6, latin1(text), align=align)
     pdf.ln(6)
     for link in links:
-        if pdf.get_y() > 270:
+        if pdf.get_y() + 6 > BOTTOM:
             pdf.add_page()
         y = pdf.get_y()
         pdf.set_fill_color(*LIGHT)

@@ -39,7 +39,8 @@ def message_of(token: str) -> Message | None:
 def rendered(message: Message) -> Rendered:
     """``message``'s subject, HTML and text personalised as the engine personalised them.
 
-    Raises ``content.render.InvalidTemplate`` if the content cannot be rendered any more.
+    Raises ``content.render.InvalidTemplate`` if the content cannot be rendered any more,
+    and ``MailingVariant.DoesNotExist`` if the message's variant is gone.
     """
     mailing = message.mailing
     content = mailing if message.variant is None else mailing.variants.get(number=message.variant)

@@ -157,3 +157,14 @@ class WorkflowWebVersionTestCase(TestCase):
             variant=2,
         )
         self.assertIn("Variante B para Ana", self.page(message))
+
+    def test_a_variant_that_is_gone_is_not_found(self) -> None:
+        message = Message.objects.create(
+            mailing=self.mailing,
+            contact=self.contact,
+            email=self.contact.email,
+            status="sent",
+            variant=3,
+        )
+        url = reverse("tracking:web_version", args=[engine.web_version_token(message.pk)])
+        self.assertEqual(self.client.get(url).status_code, 404)

@@ -4,6 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods
 
 from pregon.content.render import InvalidTemplate
+from pregon.sending.models import MailingVariant
 from pregon.tracking import web_version
 
 
@@ -15,7 +16,8 @@ def web_version_page(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     try:
         page = web_version.rendered(message)
-    except InvalidTemplate:
-        # Content saved before today's merge-tag rules: the message itself failed to build.
+    except (InvalidTemplate, MailingVariant.DoesNotExist):
+        # Content saved before today's merge-tag rules (the message itself failed to
+        # build), or an A/B variant deleted since: there is no copy to show.
         raise Http404 from None
     return web_version.page_response(page.html, private=True)

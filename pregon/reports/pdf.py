@@ -362,6 +362,7 @@ def _content(pdf: _Document, campaign: Campaign) -> None:
 
 
 def filename(campaign: Campaign) -> str:
+    """The PDF's file name: "informe-" and the campaign's name as a slug."""
     return f"informe-{slugify(campaign.name) or campaign.code}.pdf"
 
 

@@ -57,6 +57,10 @@ AUDIENCE_WIDGETS = {
 }
 
 
+# The public version (pregon.campaigns.archive) and who gets the PDF report when it ends.
+SHARING_FIELDS = ["public_archive", "report_to"]
+
+
 class AudienceForm(forms.ModelForm):
     """What the email and the SMS campaign forms share: the audience, and saving a draft."""
 
@@ -115,7 +119,7 @@ class AudienceForm(forms.ModelForm):
 class CampaignForm(AudienceForm):
     """A draft's content and audience. Sender and template may wait: scheduling asks."""
 
-    editable_fields = EDITABLE_FIELDS
+    editable_fields = [*EDITABLE_FIELDS, "public_archive"]
 
     class Meta:
         model = Campaign
@@ -130,8 +134,9 @@ class CampaignForm(AudienceForm):
             "exclude_lists",
             "exclude_segments",
             *TRACKING_FIELDS,
+            *SHARING_FIELDS,
         ]
-        widgets = AUDIENCE_WIDGETS
+        widgets = {**AUDIENCE_WIDGETS, "report_to": forms.CheckboxSelectMultiple}
         # The model names the UTM columns by their parameters; a person reads what they do.
         labels = {
             "utm_source": _("Source"),
@@ -170,6 +175,7 @@ class CampaignForm(AudienceForm):
         self.fields["template"].required = False
         self.fields["template"].queryset = EmailTemplate.objects.filter(pk__in=ready)
         self.fields["template"].empty_label = _("Choose later")
+        self.fields["report_to"].queryset = User.objects.filter(is_active=True)
         if self.instance.pk is None:
             # A new campaign takes the only sender or template there is, as peers do.
             for name in ("sender", "template"):

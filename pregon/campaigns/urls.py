@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pregon.campaigns.views import ab, campaigns, resend, sending
+from pregon.campaigns.views import ab, campaigns, resend, sending, sharing
 
 app_name = "campaigns"
 
@@ -30,4 +30,7 @@ urlpatterns = [
     # Resends to those who did not open, and to those not reached (views/resend.py).
     path("<uuid:code>/reenviar/", resend.resend_non_openers, name="resend_non_openers"),
     path("<uuid:code>/no-recibieron/", resend.resend_unreached, name="resend_unreached"),
+    # Sharing: the public version's switch, and the public page itself (views/sharing.py).
+    path("<uuid:code>/version-publica/", sharing.campaign_publish, name="publish"),
+    path("publica/<str:token>/", sharing.public_page, name="public"),
 ]

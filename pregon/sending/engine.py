@@ -12,6 +12,7 @@ import datetime
 import logging
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from pregon.contacts.models import Contact, Field, Status, Suppression
 from pregon.contacts.normalize import normalize_email
-from pregon.content import preheader
+from pregon.content import mergetags, preheader
 from pregon.content.render import InvalidTemplate, Personaliser, context_for
 from pregon.lib import dkim, events, signing
 from pregon.sending import announce, bounces, frequency, limits, links, quota
@@ -196,6 +197,8 @@ class Composer:
     signers: list
     domain: str
     field_keys: list[str] = field(default_factory=list)
+    # Whether the content names the "view in browser" tag: only then is its address signed.
+    web_version: bool = False
 
 
 class Worker:
@@ -254,6 +257,7 @@ class Worker:
             signers=sender.domain.signers(),
             domain=settings.RETURN_PATH_DOMAIN or sender.domain.return_path,
             field_keys=list(Field.objects.values_list("key", flat=True)),
+            web_version=mentions_web_version(content.subject, content.html, content.text),
         )
 
     def address(self, name: str, token: str) -> str:
@@ -272,13 +276,9 @@ class Worker:
         token = signing.sign("unsubscribe", message.pk)
         unsubscribe_url = self.address("tracking:unsubscribe", token)
         contact = message.contact or Contact(email=message.email)
-        preferences_token = signing.sign("preferences", message.pk)
-        own = {
-            "enlace_preferencias": self.address("tracking:preferences", preferences_token),
-            **message.mailing.values,
-        }
-        values = context_for(contact, unsubscribe_url, composer.field_keys, own)
-        values.update(links.context(message.pk, len(message.mailing.links), self.address))
+        values = merge_values(
+            message, unsubscribe_url, composer.field_keys, self.address, composer.web_version
+        )
         rendered = composer.personaliser.render(values)
         data = composer.builder.build(
             to_address=message.email,
@@ -293,6 +293,42 @@ class Worker:
         )
         return_path = f"rebote+{signing.sign('bounce', message.pk)}@{composer.domain}"
         return return_path, dkim.sign_message(data, composer.signers)
+
+
+def mentions_web_version(*sources: str) -> bool:
+    """Whether any of ``sources`` may use the "view in browser" tag. A plain substring
+    test, once per mailing: a false positive costs one signature per message, while
+    parsing each source again would cost a transactional message (composed alone) more."""
+    return any(name in source for source in sources for name in mergetags.WEB_VERSION_NAMES)
+
+
+def merge_values(
+    message: Message,
+    unsubscribe_url: str,
+    field_keys: list[str],
+    address: Callable[[str, str], str],
+    web_version: bool = True,
+) -> dict[str, Any]:
+    """The merge-tag values of ``message`` as its recipient gets them: the contact's data,
+    the message's signed addresses and its tracking links. ``address`` makes the absolute
+    URL of a view name and a token (``Worker.address``). The "view in browser" address is
+    signed only if ``web_version`` (the content uses it) and the message has a row: a test
+    send's has none to show, so its tag is empty.
+    """
+    contact = message.contact or Contact(email=message.email)
+    preferences_token = signing.sign("preferences", message.pk)
+    own = {"enlace_preferencias": address("tracking:preferences", preferences_token)}
+    if web_version and message.pk:
+        own["ver_en_navegador"] = address("tracking:web_version", web_version_token(message.pk))
+    own.update(message.mailing.values)
+    values = context_for(contact, unsubscribe_url, field_keys, own)
+    values.update(links.context(message.pk, len(message.mailing.links), address))
+    return values
+
+
+def web_version_token(message_id: int) -> str:
+    """The signed token of the page that shows message ``message_id`` in a browser."""
+    return signing.sign("web", message_id)
 
 
 class Draft(Protocol):

@@ -405,7 +405,8 @@ class QuotaSettingsForm(forms.Form):
     credentials_delivered_on = forms.DateField(
         label=_("Credentials delivered on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date input takes and gives ISO dates, whatever the language of the page.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_(
             "The 365-day term starts the day after. Empty: it starts on the day set when "
             "Pregón was installed."

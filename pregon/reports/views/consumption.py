@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -110,15 +109,5 @@ def quota_settings_edit(request: HttpRequest) -> HttpResponse:
             },
         )
         return redirect("reports:consumption")
-    context = {
-        "form": bootstrap(form),
-        "cancel_url": reverse("reports:consumption"),
-        "title": _("Quota term and expiry"),
-        "help": _(
-            "The tender grants the monthly messages for a term of 365 days, counted from "
-            "the day after the credentials were delivered. Choose whether each month's "
-            "unused messages stay usable until the term ends (the tender's rule) or expire "
-            "with their month. The change is recorded in the audit log."
-        ),
-    }
-    return render(request, "contacts/simple_form.html", context)
+    context = {"form": bootstrap(form), "term": quota.term(current)}
+    return render(request, "reports/quota_settings.html", context)

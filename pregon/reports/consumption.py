@@ -170,6 +170,10 @@ class Consumption:
     def has_ended(self) -> bool:
         return self.now >= self.term.end
 
+    @property
+    def has_begun(self) -> bool:
+        return self.now >= self.term.start
+
 
 def consumption() -> Consumption:
     """The consumption of the plan now. Creates the term's monthly grants if missing."""

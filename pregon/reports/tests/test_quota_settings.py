@@ -67,6 +67,18 @@ class QuotaSettingsTestCase(BaseTestCase):
             ),
         )
 
+    def test_credentials_delivered_today_open_the_term_tomorrow(self) -> None:
+        data = {"expiry": "term", "credentials_delivered_on": "2026-12-15"}
+        response = self.client.post(self.url, data, follow=True)
+        self.assertContains(response, 'id="term-not-begun"')
+        self.assertContains(response, "The term starts on Dec. 16, 2026, the day after")
+        self.assertContains(response, 'data-balance="0"')
+        with time_machine.travel(datetime.datetime(2026, 12, 16, tzinfo=LIMA), tick=False):
+            self.client.force_login(self.alice)
+            response = self.client.get(reverse("reports:consumption"))
+        self.assertContains(response, 'data-balance="50000"')
+        self.assertNotContains(response, 'id="term-not-begun"')
+
     def test_bad_settings_are_refused_in_spanish_and_nothing_is_saved(self) -> None:
         self.use_spanish()
         for data, field, message in (

@@ -416,7 +416,9 @@ class QuotaSettingsForm(forms.Form):
     def clean_credentials_delivered_on(self) -> datetime.date | None:
         day = self.cleaned_data["credentials_delivered_on"]
         if day is not None and day > timezone.localdate():
-            raise forms.ValidationError(_("The credentials cannot have been delivered in the future."))
+            raise forms.ValidationError(
+                _("The credentials cannot have been delivered in the future.")
+            )
         return day
 
 

@@ -242,7 +242,7 @@ class ScheduleForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     confirm = forms.BooleanField(
-        label=_("Send anyway: sending stops when no messages are left this month."),
+        label=_("Send anyway: sending stops when no messages are left."),
         required=False,
     )
 

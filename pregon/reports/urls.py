@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("consumo/", consumption.consumption, name="consumption"),
     path("calendario/", calendar.calendar_page, name="calendar"),
+    path("consumo/plazo/", consumption.quota_settings_edit, name="quota_settings"),
     path("contactos/<uuid:code>/historial/", history.contact_history, name="contact_history"),
     path("campanas/<uuid:code>/", campaign.campaign_report, name="campaign"),
     path("campanas/<uuid:code>/en-vivo/", campaign.campaign_live, name="campaign_live"),

@@ -193,9 +193,10 @@ class LastSentRollup(models.Model):
 
 
 class QuotaGrant(models.Model):
-    """Messages the account may send within a period: a month of the plan, or a credit.
+    """Messages the account may send: a month of the plan, or a credit given in a month.
 
-    Unused messages expire with their period, as with Brevo's monthly plans.
+    ``ends_at`` is the end of the month it belongs to. Whether unused messages expire then
+    or when the term ends is ``QuotaSettings.expiry`` (pregon.sending.quota).
     """
 
     PLAN = "plan"

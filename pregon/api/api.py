@@ -30,6 +30,7 @@ from pregon.api import (
     routes_reports,
     routes_segments,
     routes_sending,
+    routes_transactional,
     routes_webhooks,
 )
 from pregon.api.openapi import TranslatedAPI
@@ -71,6 +72,7 @@ api.add_router("", routes_forms_public.router)
 api.add_router("", routes_popups.router)
 api.add_router("", routes_automation.router)
 api.add_router("", routes_sending.router)
+api.add_router("", routes_transactional.router)
 api.add_router("", routes_impact.router)
 api.add_router("", routes_reports.router)
 api.add_router("", routes_account.router)

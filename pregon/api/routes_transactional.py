@@ -92,8 +92,9 @@ def _template(value: str, errors: Errors) -> EmailTemplate | None:
     return template
 
 
-def _out(message: Message) -> dict[str, Any]:
-    kinds = set(message.events.values_list("kind", flat=True).distinct())
+def _out(message: Message, new: bool = False) -> dict[str, Any]:
+    """What the API says of ``message``; a ``new`` one has no events to look for."""
+    kinds = set() if new else set(message.events.values_list("kind", flat=True).distinct())
     mailing = message.mailing
     return {
         "id": mailing.code,
@@ -166,7 +167,7 @@ def transactional_send(
         raise invalid({"subject": [str(problem) for problem in error.problems]}) from None
     except ValueError as error:
         raise invalid({"data": [str(error)]}) from None
-    return Status(201, _out(message))
+    return Status(201, _out(message, new=True))
 
 
 @router.get(

@@ -17,6 +17,7 @@ from pregon.api import (
     auth,
     errors,
     routes_account,
+    routes_approval,
     routes_automation,
     routes_campaigns,
     routes_contacts,
@@ -67,6 +68,7 @@ api.add_router("", routes_segments.router)
 api.add_router("", routes_imports.router)
 api.add_router("", routes_content.router)
 api.add_router("", routes_campaigns.router)
+api.add_router("", routes_approval.router)
 api.add_router("", routes_forms.router)
 api.add_router("", routes_forms_public.router)
 api.add_router("", routes_popups.router)

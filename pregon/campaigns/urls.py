@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pregon.campaigns.views import campaigns, sending
+from pregon.campaigns.views import approval, campaigns, sending
 
 app_name = "campaigns"
 
@@ -23,4 +23,8 @@ urlpatterns = [
     path("<uuid:code>/cancelar/", sending.campaign_cancel, name="cancel"),
     path("<uuid:code>/prueba/", sending.campaign_test, name="test"),
     path("<uuid:code>/prueba-sms/", sending.campaign_test_sms, name="test_sms"),
+    # Approval (views/approval.py).
+    path("aprobacion/", approval.approval_settings, name="approval_settings"),
+    path("<uuid:code>/pedir-aprobacion/", approval.approval_request, name="approval_request"),
+    path("<uuid:code>/aprobar/", approval.approval_decide, name="approval_decide"),
 ]

@@ -22,7 +22,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from pregon.accounts import audit, emails
 from pregon.accounts.models import AuditAction, Role, User
@@ -60,11 +60,11 @@ class DecisionForm(forms.Form):
     """An administrator's note on an approval or refusal, and the digest they saw."""
 
     note = forms.CharField(
-        label=_lazy("Note"),
+        label=gettext_lazy("Note"),
         required=False,
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_lazy("Required to refuse: say what to change."),
+        help_text=gettext_lazy("Required to refuse: say what to change."),
     )
     digest = forms.CharField(required=False, widget=forms.HiddenInput)
 

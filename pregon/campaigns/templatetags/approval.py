@@ -20,10 +20,12 @@ def approval_card(context: template.Context) -> dict[str, Any]:
     draft = campaign.status == CampaignStatus.DRAFT
     pending = campaign.status in (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED)
     needed = pending and approval.needed(context.get("count"), rule)
+    if not needed and not campaign.approval:
+        return {"shown": False}
     state = approval.state(campaign)
     user = context["request"].user
     return {
-        "shown": needed or bool(campaign.approval),
+        "shown": True,
         "campaign": campaign,
         "state": state,
         "count": context.get("count"),

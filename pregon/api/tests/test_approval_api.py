@@ -5,7 +5,7 @@ approval, and the setting, for administrators."""
 from django.core import mail
 
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.campaigns.models import CampaignSettings, CampaignStatus
+from pregon.campaigns.models import AbKind, AbTest, AbVariant, CampaignSettings, CampaignStatus
 from pregon.sending import quota
 from pregon.testing import drafts
 from pregon.testing.api import ApiTestCase
@@ -136,4 +136,21 @@ class ApprovalApiTestCase(ApiTestCase):
         )
         self.assertEqual(saved.json(), {"approval_required": False, "approval_threshold": 100})
         self.assertTrue(AuditEntry.objects.filter(action=AuditAction.CAMPAIGN_APPROVAL).exists())
+        self.assertEqual(self.schedule().status_code, 200)
+
+    def test_an_ab_test_set_up_or_changed_after_the_approval_needs_a_new_one(self) -> None:
+        decision = {"approve": True, "note": ""}
+        self.call("POST", f"{self.base}/approval/decide", decision, token=self.admin)
+        self.assertEqual(self.call("GET", f"{self.base}/approval").json()["state"], "approved")
+        test = AbTest.objects.create(campaign=self.campaign, kind=AbKind.SUBJECT)
+        AbVariant.objects.create(test=test, number=1, subject="Asunto A")
+        AbVariant.objects.create(test=test, number=2, subject="Asunto B")
+        self.assertEqual(self.call("GET", f"{self.base}/approval").json()["state"], "edited")
+        self.call("POST", f"{self.base}/approval/decide", decision, token=self.admin)
+        AbVariant.objects.filter(number=2).update(subject="Asunto C")
+        self.assertEqual(
+            self.schedule().json()["errors"]["approval"],
+            ["It was edited after it was approved: it needs a new approval."],
+        )
+        self.call("POST", f"{self.base}/approval/decide", decision, token=self.admin)
         self.assertEqual(self.schedule().status_code, 200)

@@ -18,6 +18,7 @@ from pregon.api import (
     errors,
     routes_ab,
     routes_account,
+    routes_approval,
     routes_automation,
     routes_campaigns,
     routes_contacts,
@@ -32,6 +33,7 @@ from pregon.api import (
     routes_resend,
     routes_segments,
     routes_sending,
+    routes_transactional,
     routes_webhooks,
 )
 from pregon.api.openapi import TranslatedAPI
@@ -70,11 +72,13 @@ api.add_router("", routes_content.router)
 api.add_router("", routes_campaigns.router)
 api.add_router("", routes_ab.router)
 api.add_router("", routes_resend.router)
+api.add_router("", routes_approval.router)
 api.add_router("", routes_forms.router)
 api.add_router("", routes_forms_public.router)
 api.add_router("", routes_popups.router)
 api.add_router("", routes_automation.router)
 api.add_router("", routes_sending.router)
+api.add_router("", routes_transactional.router)
 api.add_router("", routes_impact.router)
 api.add_router("", routes_reports.router)
 api.add_router("", routes_account.router)

@@ -437,7 +437,8 @@ class Campaign(models.Model):
 
     def blockers(self) -> Blockers:
         """What stops it from being scheduled (``missing``, a template with errors, nobody
-        to send to), and the size of its audience now."""
+        to send to, an administrator's approval it needs), and the size of its audience
+        now."""
         problems = self.missing()
         if self.template_id is not None and not self.template.is_ready:
             problems["template"] = gettext(
@@ -457,6 +458,11 @@ class Campaign(models.Model):
             problems["audience"] = gettext(
                 "Nobody would receive it: choose lists or segments with subscribed contacts."
             )
+        # Imported here: the approval module builds on this one.
+        from pregon.campaigns import approval
+
+        if waiting := approval.problem(self, count):
+            problems["approval"] = waiting
         return Blockers(count, problems)
 
     def recipient_count(self) -> int | None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pregon.campaigns.views import ab, campaigns, resend, sending, sharing
+from pregon.campaigns.views import ab, approval, campaigns, resend, sending, sharing
 
 app_name = "campaigns"
 
@@ -33,4 +33,8 @@ urlpatterns = [
     # Sharing: the public version's switch, and the public page itself (views/sharing.py).
     path("<uuid:code>/version-publica/", sharing.campaign_publish, name="publish"),
     path("publica/<str:token>/", sharing.public_page, name="public"),
+    # Approval (views/approval.py).
+    path("aprobacion/", approval.approval_settings, name="approval_settings"),
+    path("<uuid:code>/pedir-aprobacion/", approval.approval_request, name="approval_request"),
+    path("<uuid:code>/aprobar/", approval.approval_decide, name="approval_decide"),
 ]

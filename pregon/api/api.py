@@ -41,9 +41,11 @@ from pregon.api.openapi import TranslatedAPI
 # What /api/v1/docs says first, to the developers of other systems, in their language.
 DESCRIPTION = gettext_lazy(
     "The API of Pregón for other systems: contacts, lists, tags, custom fields, segments, "
-    "imports, templates, campaigns, signup forms, pop-ups, senders, sending servers, domains, "
-    "the quota and the reports of campaigns, signup forms and pop-ups, with the same checks as "
-    "the screens.\n\n"
+    "imports, templates, campaigns (with their A/B tests, resends and approval), signup forms, "
+    "pop-ups, senders, sending servers, domains, the quota and the reports of campaigns, "
+    "signup forms and pop-ups, with the same checks as the screens; and transactional email "
+    "(`POST /transactional`), one message to one address, idempotent with an "
+    "`Idempotency-Key` header.\n\n"
     "Every call needs an API token, sent as the header `Authorization: Bearer <token>`; create "
     "one under “API tokens” in your account. A token may do what its user may do on the "
     "screens: an analyst's token reads only the count of a saved segment, the quota and the "

@@ -14,13 +14,16 @@ register = template.Library()
 @register.inclusion_tag("campaigns/ab_card.html", takes_context=True)
 def ab_card(context: template.Context, campaign: Campaign) -> dict[str, Any]:
     """The test's settings and variants; once started, each variant's figures, the leader,
-    and the winner or the form to confirm one. Nothing for an SMS campaign."""
+    and the winner or the form to confirm one. On a draft with no test, the offer to set
+    one up; nothing for an SMS campaign, nor for one that started without a test."""
     test = None if campaign.is_sms else ab.test_of(campaign)
+    is_draft = campaign.status == CampaignStatus.DRAFT
     card: dict[str, Any] = {
         "campaign": campaign,
         "test": test,
+        "shown": not campaign.is_sms and (test is not None or is_draft),
         "csrf_token": context.get("csrf_token"),
-        "is_draft": campaign.status == CampaignStatus.DRAFT,
+        "is_draft": is_draft,
         "time_zone": context.get("time_zone"),
     }
     if test is None:

@@ -57,6 +57,11 @@ class AbSetupTestCase(BaseTestCase):
         self.assertContains(page, "Tu cupo te espera")
         self.assertContains(page, "Tests the subject on 20 % of the audience")
 
+    def test_the_card_offers_a_test_on_a_draft_only(self) -> None:
+        self.assertContains(self.client.get(self.detail), 'id="ab-set-up"')
+        self.campaign.move(CampaignStatus.SCHEDULED)
+        self.assertNotContains(self.client.get(self.detail), 'id="campaign-ab"')
+
     def test_mistakes_are_explained_in_spanish(self) -> None:
         self.use_spanish()
         response = self.post(subject_2="", subject_3=SUBJECTS[0], portion=80)

@@ -582,7 +582,9 @@ class Campaign(models.Model):
                 )
 
     def duplicate(self, user: object) -> "Campaign":
-        """A new draft with the same content, sender and audience."""
+        """A new draft with the same content, sender and audience. A resend's copy is a
+        resend too (its audience is its parent's non-openers or unreached, less those
+        another resend took), not a campaign to the parent's whole lists."""
         copy = Campaign.objects.create(
             name=str(_("Copy of %(name)s") % {"name": self.name})[:150],
             channel=self.channel,
@@ -592,6 +594,10 @@ class Campaign(models.Model):
             sender=self.sender,
             template=self.template,
             created_by=user,
+            resend_of=self.resend_of,
+            resend_kind=self.resend_kind,
+            resend_counts_machines=self.resend_counts_machines,
+            resend_days=self.resend_days,
             **{name: getattr(self, name) for name in TRACKING_FIELDS},
         )
         for relation in ("include_lists", "include_segments", "exclude_lists", "exclude_segments"):

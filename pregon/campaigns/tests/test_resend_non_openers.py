@@ -137,6 +137,17 @@ class ResendNonOpenersTestCase(BaseTestCase):
             Message.objects.filter(mailing=resend.mailing, status=MessageStatus.SENT).count(), 3
         )
 
+    def test_a_copy_of_a_resend_goes_to_the_non_openers_not_the_whole_list(self) -> None:
+        resend = self.create()
+        response = self.client.post(self.url("duplicate", resend))
+        copy = Campaign.objects.exclude(pk__in=[self.parent.pk, resend.pk]).get()
+        self.assertRedirects(response, reverse("campaigns:edit", args=[copy.code]))
+        self.assertEqual((copy.resend_of, copy.resend_kind), (self.parent, ResendKind.NON_OPENERS))
+        self.assertEqual(
+            set(copy.audience().values_list("email", flat=True)),
+            {address(2), address(4), address(5), address(6)},
+        )
+
     def test_counting_machines_leaves_out_those_only_a_machine_opened(self) -> None:
         resend = self.create(machines="every", days=0)
         self.assertTrue(resend.resend_counts_machines)

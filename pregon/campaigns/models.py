@@ -437,8 +437,8 @@ class Campaign(models.Model):
 
     def blockers(self) -> Blockers:
         """What stops it from being scheduled (``missing``, a template with errors, nobody
-        to send to, an administrator's approval it needs), and the size of its audience
-        now."""
+        to send to, an A/B test that cannot start, an administrator's approval it needs),
+        and the size of its audience now."""
         problems = self.missing()
         if self.template_id is not None and not self.template.is_ready:
             problems["template"] = gettext(
@@ -458,9 +458,12 @@ class Campaign(models.Model):
             problems["audience"] = gettext(
                 "Nobody would receive it: choose lists or segments with subscribed contacts."
             )
-        # Imported here: the approval module builds on this one.
-        from pregon.campaigns import approval
+        # Imported here: the approval and A/B modules build on this one.
+        from pregon.campaigns import ab, approval
 
+        if not self.is_sms and (test := ab.test_of(self)) is not None:
+            if found := ab.problems(test):
+                problems["ab_test"] = " ".join(found)
         if waiting := approval.problem(self, count):
             problems["approval"] = waiting
         return Blockers(count, problems)

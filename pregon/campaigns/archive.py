@@ -59,7 +59,7 @@ def set_published(campaign: Campaign, on: bool) -> None:
     campaign.public_archive = on
 
 
-def _sent_content(campaign: Campaign, mailing: Mailing) -> Mailing | MailingVariant:
+def sent_content(campaign: Campaign, mailing: Mailing) -> Mailing | MailingVariant:
     """What the campaign sent to most of its audience: once an A/B test's winner is chosen,
     the winning variant's content (the mailing's own is the first variant's); else the
     mailing's."""
@@ -74,7 +74,7 @@ def rendered(campaign: Campaign) -> Rendered | None:
     show (no template yet). Raises ``content.render.InvalidTemplate`` if it cannot render."""
     mailing = campaign.mailing
     if mailing is not None:
-        shown = _sent_content(campaign, mailing)
+        shown = sent_content(campaign, mailing)
         subject, html, text = shown.subject, shown.html.replace(links.PIXEL, ""), shown.text
         destinations = {f"tracking_link_{n}": url for n, url in enumerate(mailing.links)}
     elif campaign.template is not None:

@@ -73,6 +73,11 @@ class AudienceForm(forms.ModelForm):
             self.fields[name].queryset = MailingList.objects.all()
         for name in ("include_segments", "exclude_segments"):
             self.fields[name].queryset = Segment.objects.all()
+        if self.instance.resend_of_id is not None:
+            # A resend goes to its parent's non-openers or unreached (Campaign.chosen): its
+            # lists, copied for the List-Id, choose nobody, so they are shown, not changed.
+            for name in AUDIENCE_WIDGETS:
+                self.fields[name].disabled = True
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -87,6 +87,10 @@ class AbSetupTestCase(BaseTestCase):
             kind=AbKind.SEND_TIME, send_at_1="2020-01-01T09:00", send_at_2="2030-01-01T09:00"
         )
         self.assertContains(response, "That time has already passed; choose a later one.")
+        response = self.post(
+            kind=AbKind.SEND_TIME, send_at_1="2030-01-01T09:00", send_at_2="9999-12-31T23:59"
+        )
+        self.assertContains(response, "That date is too far ahead; choose an earlier one.")
         self.assertFalse(AbTest.objects.exists())
 
     def test_only_an_email_draft_has_one(self) -> None:

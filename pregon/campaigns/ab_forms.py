@@ -2,7 +2,6 @@
 what it tests, its 2 to 4 variants (only the field the kind tests), the test portion, the
 hours to wait, the metric, and whether the winner goes out by itself."""
 
-import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,7 +19,7 @@ from pregon.campaigns.ab import (
     template_problem,
     test_of,
 )
-from pregon.campaigns.forms import _checked_merge_tags
+from pregon.campaigns.forms import _checked_merge_tags, account_time
 from pregon.campaigns.models import AbKind, AbMetric, AbTest, AbVariant, Campaign
 from pregon.content.models import EmailTemplate
 
@@ -144,7 +143,7 @@ class AbTestForm(forms.Form):
             if kind == AbKind.CONTENT and value is not None and template_problem(value):
                 raise forms.ValidationError(template_problem(value))
             if kind == AbKind.SEND_TIME and value is not None:
-                return _in_account_time(value)
+                return account_time(value, _("That time has already passed; choose a later one."))
         except forms.ValidationError as error:
             self.add_error(name, error)
             return None
@@ -167,16 +166,6 @@ class AbTestForm(forms.Form):
             )
             Campaign.objects.filter(pk=self.campaign.pk).update(updated_at=timezone.now())
         return test
-
-
-def _in_account_time(at: datetime.datetime) -> datetime.datetime:
-    """``at`` read as the account's wall-clock time (like ``ScheduleForm``), which must be
-    to come."""
-    local = timezone.make_naive(at) if timezone.is_aware(at) else at
-    at = local.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
-    if at <= timezone.now():
-        raise forms.ValidationError(_("That time has already passed; choose a later one."))
-    return at
 
 
 def initial(campaign: Campaign) -> dict[str, object]:

@@ -136,6 +136,16 @@ def is_approved(campaign: Campaign) -> bool:
     return campaign.approval == Approval.APPROVED and campaign.approval_digest == digest(campaign)
 
 
+def lapsed(campaign: Campaign) -> bool:
+    """Whether the scheduled ``campaign`` was approved, but what it sends changed since (a
+    template, an A/B variant's template or a segment edited while it waited), so that the
+    approval no longer holds and it must not start. A campaign that needed no approval when
+    it was scheduled is not stopped for its audience growing meanwhile."""
+    if campaign.approval != Approval.APPROVED or is_approved(campaign):
+        return False
+    return needed(campaign.recipient_count())
+
+
 def problem(campaign: Campaign, count: int | None) -> str:
     """Why ``campaign``, going to ``count`` recipients, cannot be scheduled for want of an
     approval, or "" if it needs none or has it (``Campaign.blockers`` asks this)."""

@@ -2,7 +2,8 @@
 anyone may open, for posting an announcement on social media or WhatsApp.
 
 It is opt-in per campaign (``Campaign.public_archive``): off, the link answers 404. The
-page is the frozen mailing once the campaign started (the draft's template before), with
+page is the frozen mailing once the campaign started (an A/B test's winning variant once it
+is chosen; the draft's template before), with
 the merge tags' fallbacks in place of personal data (``{{ nombre | default("colega") }}``
 reads "colega"), its links straight to their destinations (no tracking, no open pixel), and
 without the unsubscribe and preference links, which belong to a recipient.
@@ -13,12 +14,13 @@ import re
 from django.conf import settings
 from django.urls import reverse
 
-from pregon.campaigns.models import Campaign, Channel
+from pregon.campaigns.models import AbTest, Campaign, Channel
 from pregon.contacts.models import Contact, Field
 from pregon.content import preheader
 from pregon.content.render import Personaliser, Rendered, context_for
 from pregon.lib import signing
 from pregon.sending import links
+from pregon.sending.models import Mailing, MailingVariant
 
 # A recipient's own links, as the merge tags that stand for them in an href: the anchors
 # holding them are left out of the public page, text and all.
@@ -57,12 +59,23 @@ def set_published(campaign: Campaign, on: bool) -> None:
     campaign.public_archive = on
 
 
+def sent_content(campaign: Campaign, mailing: Mailing) -> Mailing | MailingVariant:
+    """What the campaign sent to most of its audience: once an A/B test's winner is chosen,
+    the winning variant's content (the mailing's own is the first variant's); else the
+    mailing's."""
+    winner = AbTest.objects.filter(campaign=campaign).values_list("winner", flat=True).first()
+    if winner is None:
+        return mailing
+    return mailing.variants.filter(number=winner).first() or mailing
+
+
 def rendered(campaign: Campaign) -> Rendered | None:
     """The public version's subject, HTML and text; None while the campaign has nothing to
     show (no template yet). Raises ``content.render.InvalidTemplate`` if it cannot render."""
     mailing = campaign.mailing
     if mailing is not None:
-        subject, html, text = mailing.subject, mailing.html.replace(links.PIXEL, ""), mailing.text
+        shown = sent_content(campaign, mailing)
+        subject, html, text = shown.subject, shown.html.replace(links.PIXEL, ""), shown.text
         destinations = {f"tracking_link_{n}": url for n, url in enumerate(mailing.links)}
     elif campaign.template is not None:
         template = campaign.template

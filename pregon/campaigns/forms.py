@@ -73,6 +73,11 @@ class AudienceForm(forms.ModelForm):
             self.fields[name].queryset = MailingList.objects.all()
         for name in ("include_segments", "exclude_segments"):
             self.fields[name].queryset = Segment.objects.all()
+        if self.instance.resend_of_id is not None:
+            # A resend goes to its parent's non-openers or unreached (Campaign.chosen): its
+            # lists, copied for the List-Id, choose nobody, so they are shown, not changed.
+            for name in AUDIENCE_WIDGETS:
+                self.fields[name].disabled = True
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -255,16 +260,10 @@ class ScheduleForm(forms.Form):
             del self.fields["confirm"]
 
     def clean_at(self) -> datetime.datetime:
-        at = self.cleaned_data["at"]
-        # The field made the time aware in the current time zone; read it again as the
-        # account's wall-clock time, so that 18:00 in Lima is 23:00 UTC for everyone.
-        local = timezone.make_naive(at) if timezone.is_aware(at) else at
-        at = local.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
-        if at <= timezone.now():
-            raise forms.ValidationError(
-                _("That time has already passed; choose a later one, or send now.")
-            )
-        return at
+        return account_time(
+            self.cleaned_data["at"],
+            _("That time has already passed; choose a later one, or send now."),
+        )
 
     def clean_confirm(self) -> bool:
         if self.short and not self.cleaned_data.get("confirm"):
@@ -279,6 +278,24 @@ class ScheduleForm(forms.Form):
     def when(self) -> datetime.datetime:
         """The valid form's time: the one chosen, or now for "send now"."""
         return self.cleaned_data.get("at") or timezone.now()
+
+
+def account_time(at: datetime.datetime, passed: str) -> datetime.datetime:
+    """``at`` read as the account's wall-clock time, so that 18:00 in Lima is 23:00 UTC for
+    everyone (a form field made it aware in the current time zone, an API client may have
+    given any offset). It must be to come: ``passed`` says so otherwise; and within the
+    dates a database holds (an offset can push 31 December 9999 past them)."""
+    try:
+        local = timezone.make_naive(at) if timezone.is_aware(at) else at
+        at = local.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+        at.astimezone(datetime.UTC)
+    except OverflowError:
+        raise forms.ValidationError(
+            _("That date is too far ahead; choose an earlier one.")
+        ) from None
+    if at <= timezone.now():
+        raise forms.ValidationError(passed)
+    return at
 
 
 class TestSendForm(forms.Form):

@@ -437,8 +437,8 @@ class Campaign(models.Model):
 
     def blockers(self) -> Blockers:
         """What stops it from being scheduled (``missing``, a template with errors, nobody
-        to send to, an administrator's approval it needs), and the size of its audience
-        now."""
+        to send to, an A/B test that cannot start, an administrator's approval it needs),
+        and the size of its audience now."""
         problems = self.missing()
         if self.template_id is not None and not self.template.is_ready:
             problems["template"] = gettext(
@@ -458,9 +458,12 @@ class Campaign(models.Model):
             problems["audience"] = gettext(
                 "Nobody would receive it: choose lists or segments with subscribed contacts."
             )
-        # Imported here: the approval module builds on this one.
-        from pregon.campaigns import approval
+        # Imported here: the approval and A/B modules build on this one.
+        from pregon.campaigns import ab, approval
 
+        if not self.is_sms and (test := ab.test_of(self)) is not None:
+            if found := ab.problems(test):
+                problems["ab_test"] = " ".join(found)
         if waiting := approval.problem(self, count):
             problems["approval"] = waiting
         return Blockers(count, problems)
@@ -582,7 +585,9 @@ class Campaign(models.Model):
                 )
 
     def duplicate(self, user: object) -> "Campaign":
-        """A new draft with the same content, sender and audience."""
+        """A new draft with the same content, sender and audience. A resend's copy is a
+        resend too (its audience is its parent's non-openers or unreached, less those
+        another resend took), not a campaign to the parent's whole lists."""
         copy = Campaign.objects.create(
             name=str(_("Copy of %(name)s") % {"name": self.name})[:150],
             channel=self.channel,
@@ -592,6 +597,10 @@ class Campaign(models.Model):
             sender=self.sender,
             template=self.template,
             created_by=user,
+            resend_of=self.resend_of,
+            resend_kind=self.resend_kind,
+            resend_counts_machines=self.resend_counts_machines,
+            resend_days=self.resend_days,
             **{name: getattr(self, name) for name in TRACKING_FIELDS},
         )
         for relation in ("include_lists", "include_segments", "exclude_lists", "exclude_segments"):

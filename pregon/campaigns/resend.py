@@ -25,11 +25,14 @@ from pregon.campaigns.forms import _checked_merge_tags
 from pregon.campaigns.models import (
     FINAL,
     TRACKING_FIELDS,
+    AbKind,
+    AbTest,
     Campaign,
     CampaignStatus,
     ResendKind,
 )
 from pregon.contacts.models import Contact
+from pregon.content.models import EmailTemplate
 from pregon.sending import unreached
 from pregon.sending.models import Bounce, BounceKind, Message, MessageStatus
 from pregon.tracking.models import Event
@@ -165,8 +168,9 @@ def create(
     subject: str = "",
     counts_machines: bool = False,
 ) -> Campaign:
-    """A draft resend of ``parent``: its content, sender, tracking and lists (for the same
-    List-Id), ``subject`` instead of its subject if given. A resend to non-openers is meant
+    """A draft resend of ``parent``: its content (an A/B test's winning subject or template,
+    once chosen), sender, tracking and lists (for the same List-Id), ``subject`` instead of
+    its subject if given. A resend to non-openers is meant
     to go ``days`` after the parent started (``planned_at``).
 
     Raises ``CannotResend`` with ``refusal``'s words if it cannot be resent so now.
@@ -179,12 +183,13 @@ def create(
         if problem:
             raise CannotResend(problem)
         name = str(NAMES[kind] % {"name": parent.name})
+        won_subject, won_template = _winner(parent)
         resend = Campaign.objects.create(
             name=name[:150],
-            subject=subject.strip() or parent.subject,
+            subject=subject.strip() or won_subject,
             preheader=parent.preheader,
             sender=parent.sender,
-            template=parent.template,
+            template=won_template,
             created_by=by,
             resend_of=parent,
             resend_kind=kind,
@@ -195,6 +200,20 @@ def create(
         for relation in ("include_lists", "include_segments", "exclude_lists", "exclude_segments"):
             getattr(resend, relation).set(getattr(parent, relation).all())
     return resend
+
+
+def _winner(parent: Campaign) -> tuple[str, EmailTemplate | None]:
+    """The subject and template the resend of ``parent`` takes: those of its A/B test's
+    winner once one is chosen (what most of its audience got), else its own."""
+    test = AbTest.objects.filter(campaign=parent, winner__isnull=False).first()
+    if test is None:
+        return parent.subject, parent.template
+    won = test.variants.select_related("template").get(number=test.winner)
+    if test.kind == AbKind.SUBJECT:
+        return won.subject, parent.template
+    if test.kind == AbKind.CONTENT and won.template is not None:
+        return parent.subject, won.template
+    return parent.subject, parent.template
 
 
 class MachineOpens:

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from pregon.accounts import audit
 from pregon.accounts.models import AuditAction
-from pregon.campaigns import ab, notices
+from pregon.campaigns import ab, approval, notices
 from pregon.campaigns.models import PENDING, Campaign, CampaignStatus, Channel, IllegalTransition
 from pregon.content import preheader
 from pregon.lib import events
@@ -35,6 +35,11 @@ log = logging.getLogger(__name__)
 
 class CannotStart(Exception):
     """Something the campaign needs to start is missing (its sender or a ready template)."""
+
+
+class ApprovalLapsed(CannotStart):
+    """What the campaign sends changed since an administrator approved it: it goes back to
+    draft, where its page asks for a new approval, instead of sending what nobody approved."""
 
 
 # The moves the audit log records as a campaign stopped, with the word it records for each.
@@ -113,9 +118,12 @@ def start(campaign: Campaign) -> int:
     """Freeze the campaign's content into a mailing and queue its audience (with an A/B
     test, its test portion: ``ab.start``); return the count.
 
-    Raises ``IllegalTransition`` if the campaign is not draft or scheduled any more, and
-    ``CannotStart`` if something it needs went missing since it was scheduled.
+    Raises ``IllegalTransition`` if the campaign is not draft or scheduled any more,
+    ``CannotStart`` if something it needs went missing since it was scheduled, and
+    ``ApprovalLapsed`` if it changed since it was approved.
     """
+    if approval.lapsed(campaign):
+        raise ApprovalLapsed("edited since it was approved")
     if campaign.is_sms:
         return _start_sms(campaign)
     template = campaign.template
@@ -194,6 +202,13 @@ def start_due_campaigns() -> int:
             count = start(campaign)
         except IllegalTransition:
             continue  # Cancelled, or started by another scheduler, meanwhile.
+        except ApprovalLapsed:
+            log.warning("campaign %s changed since it was approved: back to draft", campaign.pk)
+            try:
+                campaign.unschedule()
+            except IllegalTransition:
+                pass
+            continue
         except Exception:
             # A template deleted or a segment broken since it was scheduled: this campaign
             # fails, visibly, and the others due in the same tick still start.

@@ -148,15 +148,6 @@ class Consumption:
         return sum(month.credited for month in self.months)
 
     @property
-    def expired_in_term(self) -> int:
-        return sum(month.expired for month in self.months)
-
-    @property
-    def granted_so_far(self) -> int:
-        """Messages granted in the months begun so far."""
-        return sum(month.granted for month in self.months if month.is_past or month.is_current)
-
-    @property
     def days_left(self) -> int:
         """Whole days until the term ends (0 once it has)."""
         return max((self.term.end - self.now).days, 0)

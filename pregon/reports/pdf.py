@@ -35,6 +35,7 @@ from pregon.content.render import InvalidTemplate
 from pregon.reports import stats
 from pregon.reports.cards import cards
 from pregon.reports.templatetags.report_format import percent
+from pregon.sending.models import MailingVariant
 
 log = logging.getLogger(__name__)
 
@@ -337,10 +338,13 @@ def _content(pdf: _Document, campaign: Campaign) -> None:
     without anybody's data: the public version's)."""
     mailing = campaign.mailing
     sender = mailing.sender
+    # An A/B test's winner, once chosen: what most of the audience got.
+    shown = archive.sent_content(campaign, mailing)
+    from_name = shown.from_name if isinstance(shown, MailingVariant) else sender.from_name
     for label, value in (
-        (_("Subject"), mailing.subject),
+        (_("Subject"), shown.subject),
         (_("Preheader"), campaign.preheader or "—"),
-        (pgettext("email header", "From"), f"{sender.from_name} <{sender.from_email}>"),
+        (pgettext("email header", "From"), f"{from_name} <{sender.from_email}>"),
     ):
         pdf.set_font("helvetica", "B", 9)
         pdf.set_text_color(*MUTED)

@@ -27,7 +27,14 @@ from pregon.sending.models import Mailing, Message, Purpose, SenderIdentity
 
 # The message's own links, which the engine signs for it: no caller may replace them.
 SIGNED_LINKS = frozenset(
-    {"enlace_baja", "unsubscribe_url", "enlace_preferencias", "preferences_url"}
+    {
+        "enlace_baja",
+        "unsubscribe_url",
+        "enlace_preferencias",
+        "preferences_url",
+        "ver_en_navegador",
+        "view_in_browser",
+    }
 )
 
 

@@ -170,6 +170,7 @@ class TransactionalApiTestCase(ApiTestCase):
             (self.payload(subject="Hola {{ apodo }}"), "subject"),
             (self.payload(data={"apodo": "Lu"}), "data"),
             (self.payload(data={"enlace_baja": "https://otro.example"}), "data"),
+            (self.payload(data={"view_in_browser": "https://otro.example"}), "data"),
             ({key: value for key, value in self.payload().items() if key != "to"}, "to"),
             ({**self.payload(), "cc": "x@example.pe"}, "cc"),
         ]

@@ -1,7 +1,9 @@
 """Setting up a draft's A/B test on its screen, and what the campaign's page shows of it."""
 
+from django.test import Client
 from django.urls import reverse
 
+from pregon.accounts.models import ApiToken
 from pregon.campaigns.models import AbKind, AbTest, CampaignStatus, Channel
 from pregon.testing import BaseTestCase, drafts
 from pregon.testing.ab import SUBJECTS
@@ -90,6 +92,10 @@ class AbSetupTestCase(BaseTestCase):
             kind=AbKind.SEND_TIME, send_at_1="2020-01-01T09:00", send_at_2="2030-01-01T09:00"
         )
         self.assertContains(response, "That time has already passed; choose a later one.")
+        response = self.post(
+            kind=AbKind.SEND_TIME, send_at_1="2030-01-01T09:00", send_at_2="9999-12-31T23:59"
+        )
+        self.assertContains(response, "That date is too far ahead; choose an earlier one.")
         self.assertFalse(AbTest.objects.exists())
 
     def test_only_an_email_draft_has_one(self) -> None:
@@ -128,3 +134,24 @@ class AbSetupTestCase(BaseTestCase):
         self.assertContains(page, 'id="ab-problems"')
         self.assertContains(page, "Variante B: Elija una plantilla.")
         self.assertContains(page, "Esta campaña no cuenta aperturas")
+
+    def test_a_test_that_cannot_start_stops_send_now_on_the_screen_and_in_the_api(self) -> None:
+        other = drafts.template("Otra")
+        self.post(kind=AbKind.CONTENT, template_1=self.campaign.template_id, template_2=other.pk)
+        other.delete()
+        self.use_spanish()
+        response = self.client.post(
+            reverse("campaigns:send_now", args=[self.campaign.code]), follow=True
+        )
+        self.assertContains(response, "Variante B: Elija una plantilla.")
+        self.campaign.refresh_from_db()
+        self.assertEqual(self.campaign.status, CampaignStatus.DRAFT)
+        token = ApiToken.issue(self.bob, "test")[1]
+        answer = Client().post(
+            f"/api/v1/campaigns/{self.campaign.code}/schedule",
+            "{}",
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        self.assertEqual(answer.status_code, 422)
+        self.assertIn("Variante B: Elija una plantilla.", answer.json()["errors"]["ab_test"][0])

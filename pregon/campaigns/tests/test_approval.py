@@ -8,6 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from pregon.accounts.models import AuditAction, AuditEntry
+from pregon.campaigns import scheduling
 from pregon.campaigns.models import Approval, Campaign, CampaignSettings, CampaignStatus
 from pregon.testing import BaseTestCase, drafts
 
@@ -185,3 +186,29 @@ class ApprovalTestCase(BaseTestCase):
         self.client.force_login(self.charlie)
         self.assertEqual(self.client.post(self.url("approval_request")).status_code, 403)
         self.assertEqual(Campaign.objects.get().approval, "")
+
+    def approve_and_schedule(self) -> None:
+        self.client.force_login(self.bob)
+        self.client.post(self.url("approval_request"))
+        self.client.force_login(self.alice)
+        self.decide("approve", "Bien.")
+        self.client.force_login(self.bob)
+        self.send_now()
+        self.assertEqual(self.status(), CampaignStatus.SCHEDULED)
+
+    def test_a_template_edited_while_scheduled_sends_nothing_unapproved(self) -> None:
+        self.approve_and_schedule()
+        template = self.campaign.template
+        template.html = template.html.replace("</body>", "<p>Texto no aprobado</p></body>")
+        template.save()
+        scheduling.start_due_campaigns()
+        self.campaign.refresh_from_db()
+        self.assertEqual(self.campaign.status, CampaignStatus.DRAFT)
+        self.assertIsNone(self.campaign.mailing_id)
+        page = self.client.get(self.url("detail"))
+        self.assertContains(page, "It was edited after it was approved: it needs a new approval.")
+
+    def test_an_approved_campaign_unchanged_starts(self) -> None:
+        self.approve_and_schedule()
+        scheduling.start_due_campaigns()
+        self.assertEqual(self.status(), CampaignStatus.SENDING)

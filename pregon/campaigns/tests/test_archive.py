@@ -5,9 +5,11 @@ import re
 
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
-from pregon.campaigns import archive, scheduling
-from pregon.campaigns.models import Campaign, Channel
+from pregon.campaigns import ab, archive, scheduling
+from pregon.campaigns.ab_forms import AbTestForm
+from pregon.campaigns.models import AbKind, AbMetric, Campaign, Channel
 from pregon.content.models import EmailTemplate, Format
 from pregon.lib import signing
 from pregon.sending import quota
@@ -74,6 +76,36 @@ class ArchiveTestCase(BaseTestCase):
             self.assertNotIn(absent, page)
         self.assertNotIn("Ver este correo", page)
         self.assertIn("sandbox", response["Content-Security-Policy"])
+
+    def test_an_ab_tested_campaign_shows_the_winning_content(self) -> None:
+        second = EmailTemplate(name="Aviso B", format=Format.HTML)
+        second.set_source(HTML.replace("te escribe la Escuela", "la Escuela te invita"))
+        second.save()
+        form = AbTestForm(
+            self.campaign,
+            {
+                "kind": AbKind.CONTENT,
+                "portion": 50,
+                "wait_hours": 1,
+                "metric": AbMetric.OPENS,
+                "automatic": "",
+                "template_1": self.campaign.template_id,
+                "template_2": second.pk,
+            },
+        )
+        self.assertTrue(form.is_valid(), form.errors)
+        form.save()
+        self.start()
+        self.client.post(self.publish, {"on": "1"})
+        url = self.share_url().removeprefix(SITE)
+        self.assertContains(self.client.get(url), "te escribe la Escuela")
+        test = ab.test_of(self.campaign)
+        test.decide_at = timezone.now()
+        test.save(update_fields=["decide_at"])
+        ab.send_winner(test, 2, by=None)
+        page = self.client.get(url)
+        self.assertContains(page, "la Escuela te invita")
+        self.assertNotContains(page, "te escribe la Escuela")
 
     def test_a_draft_shows_its_template_before_it_is_sent(self) -> None:
         self.client.post(self.publish, {"on": "1"})

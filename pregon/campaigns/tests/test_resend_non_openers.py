@@ -16,7 +16,7 @@ from pregon.campaigns import scheduling
 from pregon.campaigns.models import Campaign, CampaignStatus, Channel, ResendKind
 from pregon.contacts.models import Contact, Status
 from pregon.sending.models import Bounce, BounceKind, BounceSource, Message, MessageStatus
-from pregon.testing import BaseTestCase
+from pregon.testing import BaseTestCase, drafts
 from pregon.testing.campaigns import campaign_to, contacts_on_a_list, send_all
 from pregon.testing.smtp import Mailbox, smtp_server
 from pregon.tracking.models import Event, EventKind
@@ -136,6 +136,37 @@ class ResendNonOpenersTestCase(BaseTestCase):
         self.assertEqual(
             Message.objects.filter(mailing=resend.mailing, status=MessageStatus.SENT).count(), 3
         )
+
+    def test_a_copy_of_a_resend_goes_to_the_non_openers_not_the_whole_list(self) -> None:
+        resend = self.create()
+        response = self.client.post(self.url("duplicate", resend))
+        copy = Campaign.objects.exclude(pk__in=[self.parent.pk, resend.pk]).get()
+        self.assertRedirects(response, reverse("campaigns:edit", args=[copy.code]))
+        self.assertEqual((copy.resend_of, copy.resend_kind), (self.parent, ResendKind.NON_OPENERS))
+        self.assertEqual(
+            set(copy.audience().values_list("email", flat=True)),
+            {address(2), address(4), address(5), address(6)},
+        )
+
+    def test_its_form_shows_the_lists_but_does_not_change_them(self) -> None:
+        resend = self.create()
+        lists = list(resend.include_lists.all())
+        other = drafts.mailing_list("Egresados", count=1)
+        page = self.client.get(self.url("edit", resend))
+        self.assertContains(page, 'id="resend-audience"')
+        data = {
+            "name": resend.name,
+            "subject": "Otro asunto",
+            "sender": resend.sender_id,
+            "template": resend.template_id,
+            "include_lists": [other.pk],
+        }
+        self.assertRedirects(
+            self.client.post(self.url("edit", resend), data), self.url("detail", resend)
+        )
+        resend.refresh_from_db()
+        self.assertEqual(resend.subject, "Otro asunto")
+        self.assertEqual(list(resend.include_lists.all()), lists)
 
     def test_counting_machines_leaves_out_those_only_a_machine_opened(self) -> None:
         resend = self.create(machines="every", days=0)

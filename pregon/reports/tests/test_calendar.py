@@ -100,7 +100,7 @@ class CalendarTestCase(BaseTestCase):
         self.assertIn('border-primary border-2" data-date="2026-12-10"', page)
 
     def test_a_month_that_does_not_exist_shows_this_one_and_says_so(self) -> None:
-        for value in ("2026-13", "diciembre", "99999-01", "2026-0"):
+        for value in ("2026-13", "diciembre", "99999-01", "2026-0", "2026-\N{SUPERSCRIPT TWO}"):
             with self.subTest(value):
                 page = self.page(value)
                 self.assertIn('id="calendar-unknown"', page)

@@ -4,14 +4,16 @@ words), and mailed to the chosen staff by a task worker when a campaign finishes
 from django.core import mail
 from django.test import TestCase, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from pregon.accounts.models import Role, User
-from pregon.campaigns import scheduling
+from pregon.campaigns import ab, scheduling
 from pregon.campaigns.models import Campaign, CampaignStatus
 from pregon.reports import pdf
 from pregon.sending.models import Mailing
 from pregon.testing import BaseTestCase, drafts
+from pregon.testing.ab import SUBJECTS, ab_draft, sent_portion, started
 from pregon.testing.campaigns import campaign_to, contacts_on_a_list, send_all
 from pregon.testing.pdf import read
 from pregon.testing.reports import LINKS, reported_campaign
@@ -60,6 +62,19 @@ class PdfDownloadTestCase(BaseTestCase):
         Campaign.objects.filter(pk=self.campaign.pk).update(name="Curso “2026” — ¡ya! 🎓")
         text = read(self.client.get(self.url).content).text
         self.assertIn('Curso "2026" - ¡ya! ?', text.splitlines())
+
+    def test_an_ab_tested_campaign_shows_the_winning_subject(self) -> None:
+        campaign = started(ab_draft(contacts=10, automatic=False))
+        sent_portion(campaign)
+        url = reverse("reports:campaign_pdf", args=[campaign.code])
+        self.assertIn(SUBJECTS[0], read(self.client.get(url).content).text)
+        test = ab.test_of(campaign)
+        test.decide_at = timezone.now()
+        test.save(update_fields=["decide_at"])
+        ab.send_winner(test, 2, by=None)
+        text = read(self.client.get(url).content).text
+        self.assertIn(SUBJECTS[1], text)
+        self.assertNotIn(SUBJECTS[0], text)
 
     def test_a_campaign_not_started_has_none(self) -> None:
         draft = drafts.draft(name="Borrador")

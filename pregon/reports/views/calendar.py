@@ -15,7 +15,7 @@ YEARS = range(2000, 2101)
 def _chosen(value: str) -> tuple[int, int] | None:
     """The year and month of ``?mes=YYYY-MM``, or None if it names no month we show."""
     year, _dash, number = value.partition("-")
-    if not (year.isdigit() and number.isdigit()):
+    if not (year.isdecimal() and number.isdecimal()):
         return None
     if int(year) not in YEARS or not 1 <= int(number) <= 12:
         return None

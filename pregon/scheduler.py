@@ -10,7 +10,7 @@ import logging
 from pregon.automation import engine as automation_engine
 from pregon.automation import mailings as automation_mailings
 from pregon.automation import triggers as automation_triggers
-from pregon.campaigns import scheduling
+from pregon.campaigns import ab, scheduling
 from pregon.contacts import imports
 from pregon.domains import records
 from pregon.forms import confirmation as form_confirmation
@@ -40,6 +40,8 @@ def tick() -> None:
         last_sent.roll_up,
         sms_sender.reclaim_expired_leases,
         scheduling.start_due_campaigns,
+        # A/B tests whose time is up: the winner goes to the rest of the audience.
+        ab.decide_due,
         scheduling.follow_mailings,
         # Workflows: contacts whose worker died, date fields and segments that enrol, and
         # emails the quota held back.

@@ -204,6 +204,8 @@ AXES_CLIENT_IP_CALLABLE = "pregon.lib.proxy.client_ip"
 
 # Password-reset links one address, or one client's IP, may ask for in an hour.
 PASSWORD_RESET_LIMIT = envint("PREGON_PASSWORD_RESET_LIMIT", 5)
+# Transactional emails (POST /api/v1/transactional) one API token may ask for in a minute.
+TRANSACTIONAL_PER_MINUTE = envint("PREGON_TRANSACTIONAL_PER_MINUTE", 1200)
 
 # Two-factor (django-otp): the name authenticator apps show next to the user's email.
 OTP_TOTP_ISSUER = "Pregón"

@@ -5,6 +5,8 @@ Each message is three templates, ``emails/<name>-subject.html``, ``-body-text.ht
 email backend (never through the campaign engine).
 """
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
@@ -16,8 +18,14 @@ from django.utils.http import urlsafe_base64_encode
 from pregon.accounts.models import User
 
 
-def send(name: str, to: str, context: dict[str, object]) -> None:
-    """Render the system email ``name`` with ``context`` and send it to ``to``."""
+def send(
+    name: str,
+    to: str,
+    context: dict[str, object],
+    attachments: Sequence[tuple[str, bytes, str]] = (),
+) -> None:
+    """Render the system email ``name`` with ``context`` and send it to ``to``, with
+    ``attachments`` (file name, content, MIME type) if any."""
     context = {"site_url": settings.SITE_URL, **context}
     subject = render_to_string(f"emails/{name}-subject.html", context)
     # A header must be one line, whatever the template's line breaks.
@@ -26,6 +34,8 @@ def send(name: str, to: str, context: dict[str, object]) -> None:
     html = render_to_string(f"emails/{name}-body-html.html", context)
     message = EmailMultiAlternatives(subject, text, to=[to])
     message.attach_alternative(html, "text/html")
+    for attachment in attachments:
+        message.attach(*attachment)
     message.send()
 
 

@@ -1,3 +1,4 @@
+import datetime
 import hashlib
 import re
 import secrets
@@ -80,6 +81,10 @@ class User(AbstractBaseUser):
         return self.has_role(Role.EDITOR)
 
 
+# How often a token's last use is written down (ApiToken.authenticate).
+USE_RECORDED_EVERY = datetime.timedelta(minutes=1)
+
+
 class ApiToken(models.Model):
     """A bearer token for the REST API. Only its SHA-256 is stored; the token is shown once."""
 
@@ -122,7 +127,11 @@ class ApiToken(models.Model):
         )
         if token is None:
             return None
-        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        # At most one write a minute: a client calling many times a second (transactional
+        # email) would otherwise write, and on SQLite wait for the write lock, each time.
+        if token.last_used_at is None or now - token.last_used_at > USE_RECORDED_EVERY:
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user
 
     def revoke(self) -> None:
@@ -245,6 +254,9 @@ class AuditAction(models.TextChoices):
     WEBHOOK_CHANGED = "webhook_changed", _("Webhook or allowed host changed")
     WORKFLOW_CHANGED = "workflow_changed", _("Workflow activated, paused or resumed")
     FORM_CHANGED = "form_changed", _("Signup form published or withdrawn")
+    CAMPAIGN_APPROVAL = "campaign_approval", _("Campaign approval requested, given or refused")
+    AB_WINNER = "ab_winner", _("A/B test winner chosen")
+    QUOTA_SETTINGS = "quota_settings", _("Quota term or expiry rule changed")
     # A bounce read again by a newer classifier no longer called for suppressing the address.
     BOUNCE_REREAD = "bounce_reread", _("Mailed again: its bounces were read again")
 

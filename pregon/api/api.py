@@ -16,7 +16,9 @@ from ninja.openapi.docs import Swagger
 from pregon.api import (
     auth,
     errors,
+    routes_ab,
     routes_account,
+    routes_approval,
     routes_automation,
     routes_campaigns,
     routes_contacts,
@@ -28,8 +30,10 @@ from pregon.api import (
     routes_imports,
     routes_popups,
     routes_reports,
+    routes_resend,
     routes_segments,
     routes_sending,
+    routes_transactional,
     routes_webhooks,
 )
 from pregon.api.openapi import TranslatedAPI
@@ -37,9 +41,11 @@ from pregon.api.openapi import TranslatedAPI
 # What /api/v1/docs says first, to the developers of other systems, in their language.
 DESCRIPTION = gettext_lazy(
     "The API of Pregón for other systems: contacts, lists, tags, custom fields, segments, "
-    "imports, templates, campaigns, signup forms, pop-ups, senders, sending servers, domains, "
-    "the quota and the reports of campaigns, signup forms and pop-ups, with the same checks as "
-    "the screens.\n\n"
+    "imports, templates, campaigns (with their A/B tests, resends and approval), signup forms, "
+    "pop-ups, senders, sending servers, domains, the quota and the reports of campaigns, "
+    "signup forms and pop-ups, with the same checks as the screens; and transactional email "
+    "(`POST /transactional`), one message to one address, idempotent with an "
+    "`Idempotency-Key` header.\n\n"
     "Every call needs an API token, sent as the header `Authorization: Bearer <token>`; create "
     "one under “API tokens” in your account. A token may do what its user may do on the "
     "screens: an analyst's token reads only the count of a saved segment, the quota and the "
@@ -66,11 +72,15 @@ api.add_router("", routes_segments.router)
 api.add_router("", routes_imports.router)
 api.add_router("", routes_content.router)
 api.add_router("", routes_campaigns.router)
+api.add_router("", routes_ab.router)
+api.add_router("", routes_resend.router)
+api.add_router("", routes_approval.router)
 api.add_router("", routes_forms.router)
 api.add_router("", routes_forms_public.router)
 api.add_router("", routes_popups.router)
 api.add_router("", routes_automation.router)
 api.add_router("", routes_sending.router)
+api.add_router("", routes_transactional.router)
 api.add_router("", routes_impact.router)
 api.add_router("", routes_reports.router)
 api.add_router("", routes_account.router)

@@ -49,6 +49,7 @@ TAG_DESCRIPTIONS = {
     "backends": gettext_lazy("Sending servers: SMTP relays, providers and the test mailbox"),
     "quota": gettext_lazy("The plan's messages and incident credits"),
     "limits": gettext_lazy("Sending limits: the pace, per-domain limits and the frequency cap"),
+    "transactional": gettext_lazy("Transactional email: one message to one address, idempotent"),
     "impact": gettext_lazy("Conversions reported by landing pages"),
     "reports": gettext_lazy("Campaign reports, events, contact history and first steps"),
     "domains": gettext_lazy("Sending domains and their DNS records"),

@@ -16,7 +16,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pregon.api import auth
 from pregon.api.errors import ErrorOut, get_or_404
 from pregon.api.schemas.account import ConsumptionOut, HistoryEntryOut
-from pregon.api.schemas.sending import month_out, utc
+from pregon.api.schemas.sending import month_out, term_out, utc
 from pregon.contacts.models import Contact
 from pregon.reports import consumption as usage
 from pregon.reports.history import Entry, history
@@ -50,22 +50,24 @@ def contact_history(request: HttpRequest, code: str) -> list[Entry]:
     auth=auth.ANALYST,
     summary=gettext_lazy("Get the account's consumption"),
     description=gettext_lazy(
-        "The plan, the messages used this month and in the whole term, the balance, "
-        "each month's messages granted and used, and the ledger with incident credits "
-        "and who gave them. GET /quota gives the same months, without the ledger."
+        "The plan, its term and expiry rule, the messages used this month and in the whole "
+        "term, the balance and what it carried over, each month's messages granted, used "
+        "and left, and the ledger with incident credits and who gave them, and the "
+        "messages incidents left unsent (never charged). GET /quota gives the same months, "
+        "without the ledger."
     ),
 )
 def consumption(request: HttpRequest) -> dict[str, Any]:
     figures = usage.consumption()
     current = figures.current
     return {
+        **term_out(figures),
         "monthly": figures.monthly,
-        "term": {"start": utc(figures.term_start), "end": utc(figures.term_end)},
         "period": {"start": utc(current.start), "end": utc(current.end)} if current else None,
         "balance": figures.balance,
         "used_this_month": figures.used_this_month,
         "used_in_term": figures.used_in_term,
         "credited_in_term": figures.credited_in_term,
         "months": [month_out(month) for month in figures.months],
-        "ledger": usage.ledger(),
+        "ledger": usage.ledger(figures.term, figures.now),
     }

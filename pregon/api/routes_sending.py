@@ -30,17 +30,26 @@ from pregon.api.schemas.sending import (
     LimitsIn,
     LimitsOut,
     QuotaOut,
+    QuotaSettingsIn,
+    QuotaSettingsOut,
     SenderIn,
     SenderOut,
     SenderPatch,
     month_out,
+    term_out,
     utc,
 )
 from pregon.lib import vault
 from pregon.lib.formerrors import form_errors
 from pregon.reports.consumption import consumption
-from pregon.sending import limits, quota, transports
-from pregon.sending.forms import BACKEND_FORMS, CreditForm, LimitsForm, SenderIdentityForm
+from pregon.sending import limits, quota, quota_settings, transports
+from pregon.sending.forms import (
+    BACKEND_FORMS,
+    CreditForm,
+    LimitsForm,
+    QuotaSettingsForm,
+    SenderIdentityForm,
+)
 from pregon.sending.models import (
     PROVIDER_KINDS,
     Backend,
@@ -312,16 +321,18 @@ def backend_check(request: HttpRequest, code: str) -> dict[str, Any]:
     auth=auth.ANALYST,
     summary=gettext_lazy("Get the quota"),
     description=gettext_lazy(
-        "The plan's months (messages granted, credited back and used), the current "
-        "month, the messages left in it and those used. Analysts may read this: it "
-        "holds only figures. GET /consumption gives the same and more: the term's "
-        "totals and the ledger."
+        "The plan's term and its expiry rule, its months (messages granted, credited "
+        "back, used, carried over and left), the current month, the messages left and "
+        "those used in it, and whether the term ends within 30 days. Analysts may read "
+        "this: it holds only figures. GET /consumption gives the same and more: the "
+        "term's totals and the ledger."
     ),
 )
 def quota_detail(request: HttpRequest) -> dict[str, Any]:
     figures = consumption()
     current = figures.current
     return {
+        **term_out(figures),
         "months": [month_out(month) for month in figures.months],
         "period": {"start": utc(current.start), "end": utc(current.end)} if current else None,
         "balance": figures.balance,
@@ -336,8 +347,9 @@ def quota_detail(request: HttpRequest) -> dict[str, Any]:
     auth=auth.ADMIN,
     summary=gettext_lazy("Credit messages back"),
     description=gettext_lazy(
-        "Credit messages back for an incident, until the current month ends (audited). "
-        "Outside the plan's term there is no month to credit: 409."
+        "Credit messages back for an incident (audited). They belong to the current month "
+        "and follow its rule: usable until the term ends, or under the monthly rule until "
+        "the month does. Outside the plan's term there is no month to credit: 409."
     ),
 )
 def quota_credit(request: HttpRequest, payload: CreditIn) -> Status[dict[str, Any]]:
@@ -359,10 +371,52 @@ def quota_credit(request: HttpRequest, payload: CreditIn) -> Status[dict[str, An
         "amount": grant.amount,
         "reason": grant.reason,
         "starts_at": utc(grant.starts_at),
-        "ends_at": utc(grant.ends_at),
+        "ends_at": utc(quota.expires_at(quota.term(), grant.starts_at)),
         "balance": quota.balance(),
     }
     return Status(201, out)
+
+
+def _quota_settings() -> dict[str, Any]:
+    current, term = quota.read_settings(), quota.term()
+    return {
+        "expiry": current.expiry,
+        "credentials_delivered_on": current.credentials_delivered_on,
+        "term": {"start": utc(term.start), "end": utc(term.end)},
+    }
+
+
+@router.get(
+    "/quota/settings",
+    response={200: QuotaSettingsOut, **ERRORS},
+    tags=["quota"],
+    auth=auth.ADMIN,
+    summary=gettext_lazy("Get the quota's term and expiry rule"),
+)
+def quota_settings_detail(request: HttpRequest) -> dict[str, Any]:
+    return _quota_settings()
+
+
+@router.put(
+    "/quota/settings",
+    response={200: QuotaSettingsOut, **ERRORS},
+    tags=["quota"],
+    auth=auth.ADMIN,
+    summary=gettext_lazy("Set the quota's term and expiry rule"),
+    description=gettext_lazy(
+        "The expiry rule of unused messages (term: usable until the term ends, the "
+        "tender's; monthly: they expire with their month) and the day the credentials were "
+        "delivered (the 365-day term starts the day after). Audited, as on the screen; "
+        "the balance follows at once."
+    ),
+)
+def quota_settings_update(request: HttpRequest, payload: QuotaSettingsIn) -> dict[str, Any]:
+    form = QuotaSettingsForm(payload.dict())
+    if not form.is_valid():
+        raise invalid(form_errors(form))
+    data = form.cleaned_data
+    quota_settings.change(data["expiry"], data["credentials_delivered_on"], request=request)
+    return _quota_settings()
 
 
 # The sending limits, as on the limits screen: for administrators.

@@ -57,6 +57,10 @@ AUDIENCE_WIDGETS = {
 }
 
 
+# The public version (pregon.campaigns.archive) and who gets the PDF report when it ends.
+SHARING_FIELDS = ["public_archive", "report_to"]
+
+
 class AudienceForm(forms.ModelForm):
     """What the email and the SMS campaign forms share: the audience, and saving a draft."""
 
@@ -69,6 +73,11 @@ class AudienceForm(forms.ModelForm):
             self.fields[name].queryset = MailingList.objects.all()
         for name in ("include_segments", "exclude_segments"):
             self.fields[name].queryset = Segment.objects.all()
+        if self.instance.resend_of_id is not None:
+            # A resend goes to its parent's non-openers or unreached (Campaign.chosen): its
+            # lists, copied for the List-Id, choose nobody, so they are shown, not changed.
+            for name in AUDIENCE_WIDGETS:
+                self.fields[name].disabled = True
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -115,7 +124,7 @@ class AudienceForm(forms.ModelForm):
 class CampaignForm(AudienceForm):
     """A draft's content and audience. Sender and template may wait: scheduling asks."""
 
-    editable_fields = EDITABLE_FIELDS
+    editable_fields = [*EDITABLE_FIELDS, "public_archive"]
 
     class Meta:
         model = Campaign
@@ -130,8 +139,9 @@ class CampaignForm(AudienceForm):
             "exclude_lists",
             "exclude_segments",
             *TRACKING_FIELDS,
+            *SHARING_FIELDS,
         ]
-        widgets = AUDIENCE_WIDGETS
+        widgets = {**AUDIENCE_WIDGETS, "report_to": forms.CheckboxSelectMultiple}
         # The model names the UTM columns by their parameters; a person reads what they do.
         labels = {
             "utm_source": _("Source"),
@@ -170,6 +180,7 @@ class CampaignForm(AudienceForm):
         self.fields["template"].required = False
         self.fields["template"].queryset = EmailTemplate.objects.filter(pk__in=ready)
         self.fields["template"].empty_label = _("Choose later")
+        self.fields["report_to"].queryset = User.objects.filter(is_active=True)
         if self.instance.pk is None:
             # A new campaign takes the only sender or template there is, as peers do.
             for name in ("sender", "template"):
@@ -236,7 +247,7 @@ class ScheduleForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     confirm = forms.BooleanField(
-        label=_("Send anyway: sending stops when no messages are left this month."),
+        label=_("Send anyway: sending stops when no messages are left."),
         required=False,
     )
 
@@ -249,16 +260,10 @@ class ScheduleForm(forms.Form):
             del self.fields["confirm"]
 
     def clean_at(self) -> datetime.datetime:
-        at = self.cleaned_data["at"]
-        # The field made the time aware in the current time zone; read it again as the
-        # account's wall-clock time, so that 18:00 in Lima is 23:00 UTC for everyone.
-        local = timezone.make_naive(at) if timezone.is_aware(at) else at
-        at = local.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
-        if at <= timezone.now():
-            raise forms.ValidationError(
-                _("That time has already passed; choose a later one, or send now.")
-            )
-        return at
+        return account_time(
+            self.cleaned_data["at"],
+            _("That time has already passed; choose a later one, or send now."),
+        )
 
     def clean_confirm(self) -> bool:
         if self.short and not self.cleaned_data.get("confirm"):
@@ -273,6 +278,24 @@ class ScheduleForm(forms.Form):
     def when(self) -> datetime.datetime:
         """The valid form's time: the one chosen, or now for "send now"."""
         return self.cleaned_data.get("at") or timezone.now()
+
+
+def account_time(at: datetime.datetime, passed: str) -> datetime.datetime:
+    """``at`` read as the account's wall-clock time, so that 18:00 in Lima is 23:00 UTC for
+    everyone (a form field made it aware in the current time zone, an API client may have
+    given any offset). It must be to come: ``passed`` says so otherwise; and within the
+    dates a database holds (an offset can push 31 December 9999 past them)."""
+    try:
+        local = timezone.make_naive(at) if timezone.is_aware(at) else at
+        at = local.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+        at.astimezone(datetime.UTC)
+    except OverflowError:
+        raise forms.ValidationError(
+            _("That date is too far ahead; choose an earlier one.")
+        ) from None
+    if at <= timezone.now():
+        raise forms.ValidationError(passed)
+    return at
 
 
 class TestSendForm(forms.Form):

@@ -179,6 +179,17 @@ SMS_EDITABLE_FIELDS = ["name", "sms_text", "updated_at"]
 SMS_MAX_LENGTH = 480
 
 
+class ResendKind(models.TextChoices):
+    NON_OPENERS = "non_openers", _("Those who did not open")
+    UNREACHED = "unreached", _("Those not reached")
+
+
+class Approval(models.TextChoices):
+    REQUESTED = "requested", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
 class Campaign(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=150)
@@ -275,6 +286,48 @@ class Campaign(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # A resend (pregon.campaigns.resend): its audience is those of ``resend_of``'s messages
+    # that did not open it, or that it did not reach (R21), when it starts.
+    resend_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="resends"
+    )
+    resend_kind = models.CharField(max_length=11, choices=ResendKind.choices, blank=True)
+    # Non-openers: whether opens and clicks by machines (privacy proxies, link scanners)
+    # count as opens, so that those contacts do not get the resend.
+    resend_counts_machines = models.BooleanField(
+        _("count machine opens and clicks as opens"), default=False
+    )
+    # Non-openers: how many days after ``resend_of`` started it is meant to go; its page
+    # offers to schedule it then.
+    resend_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Its non-personalised copy may be seen by anyone with the link (pregon.campaigns.archive).
+    public_archive = models.BooleanField(
+        _("public web version"),
+        default=False,
+        help_text=_(
+            "Anyone with the link can see the message without personal data, to share it on "
+            "social media or WhatsApp."
+        ),
+    )
+    # Staff who get the PDF report by email when it finishes.
+    report_to = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("email the PDF report when it finishes to"),
+    )
+    # Approval (pregon.campaigns.approval): requested, approved or refused, by whom, and a
+    # digest of what was approved, so that an edit after approval needs a new one.
+    approval = models.CharField(max_length=9, choices=Approval.choices, blank=True)
+    approval_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approval_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approval_decided_at = models.DateTimeField(null=True, blank=True)
+    approval_note = models.CharField(max_length=500, blank=True)
+    approval_digest = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -318,7 +371,13 @@ class Campaign(models.Model):
 
     def chosen(self) -> QuerySet[Contact]:
         """The contacts on an included list or in an included segment, on no excluded list
-        and in no excluded segment, whatever their channels' opt-outs."""
+        and in no excluded segment, whatever their channels' opt-outs. A resend's are instead
+        those of its parent's messages that did not open it or that it did not reach
+        (``resend.recipients``)."""
+        if self.resend_of_id is not None:
+            from pregon.campaigns import resend  # It builds on this module.
+
+            return resend.recipients(self)
         included = Q(pk__in=[])
         list_ids = list(self.include_lists.values_list("pk", flat=True))
         if list_ids:
@@ -378,7 +437,8 @@ class Campaign(models.Model):
 
     def blockers(self) -> Blockers:
         """What stops it from being scheduled (``missing``, a template with errors, nobody
-        to send to), and the size of its audience now."""
+        to send to, an A/B test that cannot start, an administrator's approval it needs),
+        and the size of its audience now."""
         problems = self.missing()
         if self.template_id is not None and not self.template.is_ready:
             problems["template"] = gettext(
@@ -398,6 +458,14 @@ class Campaign(models.Model):
             problems["audience"] = gettext(
                 "Nobody would receive it: choose lists or segments with subscribed contacts."
             )
+        # Imported here: the approval and A/B modules build on this one.
+        from pregon.campaigns import ab, approval
+
+        if not self.is_sms and (test := ab.test_of(self)) is not None:
+            if found := ab.problems(test):
+                problems["ab_test"] = " ".join(found)
+        if waiting := approval.problem(self, count):
+            problems["approval"] = waiting
         return Blockers(count, problems)
 
     def recipient_count(self) -> int | None:
@@ -517,7 +585,9 @@ class Campaign(models.Model):
                 )
 
     def duplicate(self, user: object) -> "Campaign":
-        """A new draft with the same content, sender and audience."""
+        """A new draft with the same content, sender and audience. A resend's copy is a
+        resend too (its audience is its parent's non-openers or unreached, less those
+        another resend took), not a campaign to the parent's whole lists."""
         copy = Campaign.objects.create(
             name=str(_("Copy of %(name)s") % {"name": self.name})[:150],
             channel=self.channel,
@@ -527,8 +597,115 @@ class Campaign(models.Model):
             sender=self.sender,
             template=self.template,
             created_by=user,
+            resend_of=self.resend_of,
+            resend_kind=self.resend_kind,
+            resend_counts_machines=self.resend_counts_machines,
+            resend_days=self.resend_days,
             **{name: getattr(self, name) for name in TRACKING_FIELDS},
         )
         for relation in ("include_lists", "include_segments", "exclude_lists", "exclude_segments"):
             getattr(copy, relation).set(getattr(self, relation).all())
         return copy
+
+
+class AbKind(models.TextChoices):
+    SUBJECT = "subject", _("Subject")
+    SENDER_NAME = "sender_name", _("Sender name")
+    CONTENT = "content", _("Content (template)")
+    SEND_TIME = "send_time", _("Send time")
+
+
+class AbMetric(models.TextChoices):
+    OPENS = "opens", _("Unique opens (machines excluded)")
+    CLICKS = "clicks", _("Unique clicks")
+    CONVERSIONS = "conversions", _("Conversions")
+
+
+class AbTest(models.Model):
+    """A campaign's A/B test (pregon.campaigns.ab): its variants go to ``portion`` percent
+    of the audience, split evenly at random; after ``wait_hours`` the variant with the best
+    ``metric`` wins, and the rest of the audience gets it, at once if ``automatic``, or when
+    a person confirms."""
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="ab_test")
+    kind = models.CharField(_("what to test"), max_length=11, choices=AbKind.choices)
+    portion = models.PositiveSmallIntegerField(
+        _("test portion (%)"),
+        default=20,
+        help_text=_("The share of the audience that gets the variants."),
+    )
+    wait_hours = models.PositiveSmallIntegerField(_("choose the winner after (hours)"), default=4)
+    metric = models.CharField(
+        _("winner by"), max_length=11, choices=AbMetric.choices, default=AbMetric.OPENS
+    )
+    automatic = models.BooleanField(
+        _("send the winner automatically"),
+        default=True,
+        help_text=_("Otherwise a person confirms the winner before the rest is sent."),
+    )
+    # Set when the test portion is queued, and when the winner is chosen and sent.
+    decide_at = models.DateTimeField(null=True, blank=True)
+    winner = models.PositiveSmallIntegerField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The id of the test portion's last message: the messages of the mailing after it are
+    # the rest of the audience, which got the winner (its ids come later: it is queued
+    # after the test portion's transaction committed).
+    portion_end = models.BigIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("A/B test")
+
+    def __str__(self) -> str:
+        return f"A/B {self.kind} of {self.campaign_id}"
+
+
+class AbVariant(models.Model):
+    """One variant of an A/B test: ``number`` 1 to 4 (shown as A to D), and what it changes
+    (the others take the campaign's own values)."""
+
+    test = models.ForeignKey(AbTest, on_delete=models.CASCADE, related_name="variants")
+    number = models.PositiveSmallIntegerField()
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    from_name = models.CharField(_("sender name"), max_length=100, blank=True)
+    template = models.ForeignKey(
+        EmailTemplate, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("template")
+    )
+    send_at = models.DateTimeField(_("send at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["test", "number"], name="unique_ab_variant")]
+
+    def __str__(self) -> str:
+        return f"{self.test_id}/{self.letter}"
+
+    @property
+    def letter(self) -> str:
+        return "ABCD"[self.number - 1]
+
+
+class CampaignSettings(models.Model):
+    """Rules for every campaign, set by an administrator (one row, ``load``)."""
+
+    approval_required = models.BooleanField(
+        _("campaigns need an administrator's approval"), default=False
+    )
+    approval_threshold = models.PositiveIntegerField(
+        _("from this many recipients"),
+        default=0,
+        help_text=_("Campaigns to more recipients than this need approval; 0: every campaign."),
+    )
+
+    class Meta:
+        verbose_name = _("campaign settings")
+
+    def __str__(self) -> str:
+        return f"approval {self.approval_required} above {self.approval_threshold}"
+
+    @classmethod
+    def load(cls) -> "CampaignSettings":
+        row, _created = cls.objects.get_or_create(pk=1)
+        return row

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from pregon.accounts import audit
 from pregon.accounts.models import AuditAction
-from pregon.campaigns import notices
+from pregon.campaigns import ab, approval, notices
 from pregon.campaigns.models import PENDING, Campaign, CampaignStatus, Channel, IllegalTransition
 from pregon.content import preheader
 from pregon.lib import events
@@ -35,6 +35,11 @@ log = logging.getLogger(__name__)
 
 class CannotStart(Exception):
     """Something the campaign needs to start is missing (its sender or a ready template)."""
+
+
+class ApprovalLapsed(CannotStart):
+    """What the campaign sends changed since an administrator approved it: it goes back to
+    draft, where its page asks for a new approval, instead of sending what nobody approved."""
 
 
 # The moves the audit log records as a campaign stopped, with the word it records for each.
@@ -110,11 +115,15 @@ def delete_draft(campaign: Campaign, by: HttpRequest) -> bool:
 
 
 def start(campaign: Campaign) -> int:
-    """Freeze the campaign's content into a mailing and queue its audience; return the count.
+    """Freeze the campaign's content into a mailing and queue its audience (with an A/B
+    test, its test portion: ``ab.start``); return the count.
 
-    Raises ``IllegalTransition`` if the campaign is not draft or scheduled any more, and
-    ``CannotStart`` if something it needs went missing since it was scheduled.
+    Raises ``IllegalTransition`` if the campaign is not draft or scheduled any more,
+    ``CannotStart`` if something it needs went missing since it was scheduled, and
+    ``ApprovalLapsed`` if it changed since it was approved.
     """
+    if approval.lapsed(campaign):
+        raise ApprovalLapsed("edited since it was approved")
     if campaign.is_sms:
         return _start_sms(campaign)
     template = campaign.template
@@ -142,7 +151,11 @@ def start(campaign: Campaign) -> int:
         )
         campaign.mailing = mailing
         campaign.save(update_fields=["mailing"])
-        count = engine.enqueue(mailing, campaign.audience())
+        test = ab.test_of(campaign)
+        if test is None:
+            count = engine.enqueue(mailing, campaign.audience())
+        else:
+            count = ab.start(test, mailing)
         _announce(events.CAMPAIGN_STARTED, campaign, messages=count)
         return count
 
@@ -189,6 +202,13 @@ def start_due_campaigns() -> int:
             count = start(campaign)
         except IllegalTransition:
             continue  # Cancelled, or started by another scheduler, meanwhile.
+        except ApprovalLapsed:
+            log.warning("campaign %s changed since it was approved: back to draft", campaign.pk)
+            try:
+                campaign.unschedule()
+            except IllegalTransition:
+                pass
+            continue
         except Exception:
             # A template deleted or a segment broken since it was scheduled: this campaign
             # fails, visibly, and the others due in the same tick still start.
@@ -204,9 +224,9 @@ def start_due_campaigns() -> int:
 
 
 def follow_mailings() -> None:
-    """Finish the campaigns with nothing left to send (``finish``); pause those whose
-    mailing the engine paused (the quota ran out), and resume them once messages are
-    available again (a new month, or a credit)."""
+    """Finish the campaigns with nothing left to send and no A/B winner awaited
+    (``finish``); pause those whose mailing the engine paused (the quota ran out), and
+    resume them once messages are available again (a new month, or a credit)."""
     waiting = Campaign.objects.filter(
         status=CampaignStatus.PAUSED, mailing__pause_reason="quota"
     ).select_related("mailing")
@@ -228,7 +248,7 @@ def follow_mailings() -> None:
             campaign.move(CampaignStatus.PAUSED)
             continue
         left = mailing.messages.filter(status__in=[MessageStatus.QUEUED, MessageStatus.SENDING])
-        if not left.exists():
+        if not left.exists() and not ab.awaiting_winner(campaign):
             finish(campaign)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pregon.campaigns.views import campaigns, sending
+from pregon.campaigns.views import ab, approval, campaigns, resend, sending, sharing
 
 app_name = "campaigns"
 
@@ -23,4 +23,18 @@ urlpatterns = [
     path("<uuid:code>/cancelar/", sending.campaign_cancel, name="cancel"),
     path("<uuid:code>/prueba/", sending.campaign_test, name="test"),
     path("<uuid:code>/prueba-sms/", sending.campaign_test_sms, name="test_sms"),
+    # The A/B test (views/ab.py).
+    path("<uuid:code>/prueba-ab/", ab.campaign_ab, name="ab"),
+    path("<uuid:code>/prueba-ab/quitar/", ab.campaign_ab_remove, name="ab_remove"),
+    path("<uuid:code>/prueba-ab/ganadora/", ab.campaign_ab_winner, name="ab_winner"),
+    # Resends to those who did not open, and to those not reached (views/resend.py).
+    path("<uuid:code>/reenviar/", resend.resend_non_openers, name="resend_non_openers"),
+    path("<uuid:code>/no-recibieron/", resend.resend_unreached, name="resend_unreached"),
+    # Sharing: the public version's switch, and the public page itself (views/sharing.py).
+    path("<uuid:code>/version-publica/", sharing.campaign_publish, name="publish"),
+    path("publica/<str:token>/", sharing.public_page, name="public"),
+    # Approval (views/approval.py).
+    path("aprobacion/", approval.approval_settings, name="approval_settings"),
+    path("<uuid:code>/pedir-aprobacion/", approval.approval_request, name="approval_request"),
+    path("<uuid:code>/aprobar/", approval.approval_decide, name="approval_decide"),
 ]

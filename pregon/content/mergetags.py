@@ -38,6 +38,9 @@ BUILT_IN = [
     MergeTag("telefono", "phone", gettext_lazy("Phone")),
     MergeTag("enlace_baja", "unsubscribe_url", gettext_lazy("Unsubscribe link")),
     MergeTag("enlace_preferencias", "preferences_url", gettext_lazy("Preferences link")),
+    # The signed page that shows the message in a browser (pregon.tracking.web_version);
+    # "" where there is no sent message to show (previews, test sends, the public archive).
+    MergeTag("ver_en_navegador", "view_in_browser", gettext_lazy("View in browser link")),
     # Only a signup's confirmation email has it (pregon.sending.transactional); elsewhere "".
     MergeTag(
         "enlace_confirmar", "confirm_url", gettext_lazy("Confirmation link (confirmation emails)")
@@ -47,6 +50,7 @@ BUILT_IN_NAMES = frozenset(name for tag in BUILT_IN for name in (tag.name, tag.a
 # A built-in tag's Spanish name, from either of its names.
 NAMES = {name: tag.name for tag in BUILT_IN for name in (tag.name, tag.alias)}
 UNSUBSCRIBE_NAMES = frozenset({"enlace_baja", "unsubscribe_url"})
+WEB_VERSION_NAMES = ("ver_en_navegador", "view_in_browser")
 
 
 def _default(value: object, fallback: object = "") -> object:

@@ -13,7 +13,7 @@ from pregon.content.render import InvalidTemplate, Personaliser, Rendered, conte
 PREVIEW_POLICY = "sandbox; default-src 'none'; img-src * data:; style-src 'unsafe-inline'"
 PREVIEW_UNSUBSCRIBE_URL = "#"
 # The other links a message gets when it is sent lead nowhere in a preview either.
-PREVIEW_LINKS = {"enlace_preferencias": "#", "enlace_confirmar": "#"}
+PREVIEW_LINKS = {"enlace_preferencias": "#", "enlace_confirmar": "#", "ver_en_navegador": "#"}
 
 
 def gallery_images_url() -> str:

@@ -303,7 +303,8 @@ def context_for(
     Every custom field in ``field_keys`` has a value, "" when the contact has none, so that a
     template's ``default`` filter applies. ``extra`` gives the message's own addresses by a
     built-in tag's name or alias (``{"enlace_preferencias": url}``), which then fill both;
-    a built-in tag given nowhere is "".
+    a built-in tag given nowhere is "". ``extra`` may also give a custom field's value for
+    this message only (a transactional message's data), which wins over the contact's.
     """
     attributes = contact.attributes or {}
     context: dict[str, Any] = {key: attributes.get(key, "") for key in field_keys}
@@ -316,7 +317,10 @@ def context_for(
         "enlace_baja": unsubscribe_url,
     }
     for name, value in (extra or {}).items():
-        values[mergetags.NAMES.get(name, name)] = value
+        if name in context and name not in mergetags.NAMES:
+            context[name] = value
+        else:
+            values[mergetags.NAMES.get(name, name)] = value
     for tag in mergetags.BUILT_IN:
         context[tag.name] = context[tag.alias] = values.get(tag.name, "")
     return context

@@ -1,35 +1,41 @@
-"""Consumption of the plan (R15, R21): messages granted and used in each month of the plan
-and in the whole term, the balance, and the ledger of grants, incident credits and usage.
+"""Consumption of the plan (R15, R21): messages granted, used and left in each month of the
+term, the balance carried from month to month, the term's end, and the ledger of grants,
+incident credits, usage and the messages an incident left unsent (never charged).
 
 The figures come from the quota ledger (pregon.sending.quota), which the engine debits when
-a relay accepts a message; so they are exactly what the engine counts against the plan.
+a relay accepts a message; so they are exactly what the engine counts against the plan, under
+the expiry rule in force (``QuotaSettings.expiry``).
 """
 
 import datetime
 import uuid
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.db.models import F, Max, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, Count, F, IntegerField, Max, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pregon.sending import quota
-from pregon.sending.models import QuotaDebit, QuotaGrant
+from pregon.sending import quota, unreached
+from pregon.sending.models import Message, QuotaDebit, QuotaExpiry, QuotaGrant
 
 
 @dataclass(frozen=True)
 class Month:
-    """A month of the plan: messages the plan grants, credited back, used (accepted)."""
+    """A month of the term: the messages carried into it from the months before (under the
+    term rule), those its plan grants and those credited back in it, and those used
+    (accepted) in it. ``left`` is what remains at its end (now, for the current month):
+    carried into the next month, or expired with it (under the monthly rule, or for the
+    term's last month)."""
 
     start: datetime.datetime
     end: datetime.datetime
     plan: int
     credited: int
     used: int
+    carried: int
     is_current: bool
     is_past: bool
+    expires: bool
 
     @property
     def granted(self) -> int:
@@ -37,7 +43,12 @@ class Month:
 
     @property
     def left(self) -> int:
-        return max(self.granted - self.used, 0)
+        return max(self.carried + self.granted - self.used, 0)
+
+    @property
+    def expired(self) -> int:
+        """What was left unused when it ended and could not be carried on."""
+        return self.left if self.is_past and self.expires else 0
 
     @property
     def last_day(self) -> datetime.datetime:
@@ -45,12 +56,12 @@ class Month:
         return self.end - datetime.timedelta(days=1)
 
 
-def months(now: datetime.datetime | None = None) -> list[Month]:
-    """The plan's months with their figures, in two queries (grants, and one sum of debits
-    per month)."""
+def months(term: quota.Term, now: datetime.datetime | None = None) -> list[Month]:
+    """The term's months with their figures, in two queries (the term's grants, and one sum
+    of debits per month)."""
     now = now or timezone.now()
-    periods = quota.plan_periods()
-    grants = QuotaGrant.objects.filter(starts_at__gte=periods[0][0], starts_at__lt=periods[-1][1])
+    periods = term.months
+    grants = QuotaGrant.objects.filter(starts_at__gte=term.start, starts_at__lt=term.end)
     grant_rows = list(grants.values_list("kind", "amount", "starts_at"))
     used = QuotaDebit.objects.aggregate(
         **{
@@ -58,20 +69,22 @@ def months(now: datetime.datetime | None = None) -> list[Month]:
             for n, (start, end) in enumerate(periods)
         }
     )
-    result = []
+    carries = term.expiry == QuotaExpiry.TERM
+    result: list[Month] = []
     for n, (start, end) in enumerate(periods):
         inside = [(kind, amount) for kind, amount, at in grant_rows if start <= at < end]
-        result.append(
-            Month(
-                start=start,
-                end=end,
-                plan=sum(amount for kind, amount in inside if kind == QuotaGrant.PLAN),
-                credited=sum(amount for kind, amount in inside if kind == QuotaGrant.CREDIT),
-                used=used[f"m{n}"] or 0,
-                is_current=start <= now < end,
-                is_past=end <= now,
-            )
+        month = Month(
+            start=start,
+            end=end,
+            plan=sum(amount for kind, amount in inside if kind == QuotaGrant.PLAN),
+            credited=sum(amount for kind, amount in inside if kind == QuotaGrant.CREDIT),
+            used=used[f"m{n}"] or 0,
+            carried=result[-1].left if carries and result else 0,
+            is_current=start <= now < end,
+            is_past=end <= now,
+            expires=not carries or end == term.end,
         )
+        result.append(month)
     return result
 
 
@@ -80,11 +93,47 @@ class Consumption:
     """The plan and how much of it is used: this month, in the term, and what is left."""
 
     monthly: int
-    term_start: datetime.datetime
-    term_end: datetime.datetime
+    term: quota.Term
     months: list[Month]
     current: Month | None
     balance: int
+    now: datetime.datetime
+
+    @property
+    def term_start(self) -> datetime.datetime:
+        return self.term.start
+
+    @property
+    def term_end(self) -> datetime.datetime:
+        return self.term.end
+
+    @property
+    def term_last_day(self) -> datetime.datetime:
+        return self.term.last_day
+
+    @property
+    def expiry(self) -> str:
+        return self.term.expiry
+
+    @property
+    def carries_over(self) -> bool:
+        return self.term.expiry == QuotaExpiry.TERM
+
+    @property
+    def carried_forward(self) -> int:
+        """What the current month took over from the months before (0 under the monthly
+        rule, and outside the term)."""
+        return self.current.carried if self.current else 0
+
+    @property
+    def balance_expires_at(self) -> datetime.datetime | None:
+        """When the balance stops being usable: the term's end, or this month's."""
+        return quota.expires_at(self.term, self.now)
+
+    @property
+    def balance_last_day(self) -> datetime.datetime | None:
+        until = self.balance_expires_at
+        return until - quota.ONE_DAY if until else None
 
     @property
     def used_this_month(self) -> int:
@@ -99,27 +148,36 @@ class Consumption:
         return sum(month.credited for month in self.months)
 
     @property
-    def granted_so_far(self) -> int:
-        """Messages granted in the months begun so far (unused ones expired with theirs)."""
-        return sum(month.granted for month in self.months if month.is_past or month.is_current)
+    def days_left(self) -> int:
+        """Whole days until the term ends (0 once it has)."""
+        return max((self.term.end - self.now).days, 0)
 
     @property
-    def term_last_day(self) -> datetime.datetime:
-        return self.term_end - datetime.timedelta(days=1)
+    def ends_soon(self) -> bool:
+        """Whether the term ends within ``quota.WARNING_DAYS`` days: the screens warn."""
+        return self.term.ends_soon(self.now)
+
+    @property
+    def has_ended(self) -> bool:
+        return self.now >= self.term.end
+
+    @property
+    def has_begun(self) -> bool:
+        return self.now >= self.term.start
 
 
 def consumption() -> Consumption:
-    """The consumption of the plan now. Creates the plan's monthly grants if missing."""
-    # The plan's monthly grants are created when first needed; this is idempotent.
+    """The consumption of the plan now. Creates the term's monthly grants if missing."""
     quota.ensure_plan()
-    all_months = months()
+    now, term = timezone.now(), quota.term()
+    all_months = months(term, now)
     return Consumption(
-        monthly=settings.QUOTA_MONTHLY,
-        term_start=all_months[0].start,
-        term_end=all_months[-1].end,
+        monthly=quota.EMAIL.monthly(),
+        term=term,
         months=all_months,
         current=next((month for month in all_months if month.is_current), None),
-        balance=quota.balance(),
+        balance=quota.EMAIL.month(now, term)[0],
+        now=now,
     )
 
 
@@ -127,16 +185,19 @@ LEDGER_KINDS = {
     QuotaGrant.PLAN: _("Monthly plan"),
     QuotaGrant.CREDIT: _("Credit for an incident"),
     "usage": _("Messages sent"),
+    "incident": _("Not sent because of an incident: not charged"),
 }
 
 
 @dataclass(frozen=True)
 class LedgerEntry:
-    """A line of the ledger: messages granted (positive) or used (negative).
+    """A line of the ledger: messages granted (positive), used (negative), or left unsent
+    by an incident (``unsent``; ``amount`` 0: they were never charged).
 
-    Usage is one line per mailing and month, dated by its last message; ``campaign`` and
-    ``subject`` name the mailing ("" for a mailing since deleted). Credits name who gave
-    them and why.
+    Usage is one line per mailing and month of the term, dated by its last message; an incident, one
+    line per mailing and reason, dated by the campaign's end (else its last attempt).
+    ``campaign`` and ``subject`` name the mailing ("" for a mailing since deleted). Credits
+    name who gave them and why; incident lines, the reason (``unreached.Reason``).
     """
 
     at: datetime.datetime
@@ -147,14 +208,61 @@ class LedgerEntry:
     campaign: str = ""
     campaign_code: uuid.UUID | None = None
     subject: str = ""
+    unsent: int = 0
 
     @property
     def label(self) -> str:
         return str(LEDGER_KINDS[self.kind])
 
+    @property
+    def reason_label(self) -> str:
+        if self.kind == "incident":
+            return str(unreached.Reason(self.reason).label)
+        return self.reason
 
-def ledger(now: datetime.datetime | None = None) -> list[LedgerEntry]:
-    """Grants that have begun and usage per mailing and month, newest first, in two queries."""
+
+def _incidents() -> list[LedgerEntry]:
+    """The messages a system incident left unsent, per mailing and reason, in one query: the
+    lines of ``unreached.incidents_by_mailing``, with their campaign and reason."""
+    rows = (
+        Message.objects.filter(unreached.UNREACHED)
+        .annotate(reason=unreached.REASON)
+        .filter(reason__in=unreached.INCIDENT)
+        .values(
+            "mailing",
+            "reason",
+            campaign=F("mailing__campaign__name"),
+            campaign_code=F("mailing__campaign__code"),
+            subject=F("mailing__subject"),
+            finished=F("mailing__campaign__finished_at"),
+        )
+        .annotate(unsent=Count("pk"), last=Max("send_after"))
+        .order_by()
+    )
+    return [
+        LedgerEntry(
+            at=row["finished"] or row["last"],
+            kind="incident",
+            amount=0,
+            reason=row["reason"],
+            campaign=row["campaign"] or "",
+            campaign_code=row["campaign_code"],
+            subject=row["subject"],
+            unsent=row["unsent"],
+        )
+        for row in rows
+    ]
+
+
+def _plan_month(term: quota.Term) -> Case:
+    """The number of the term's month a debit falls in (-1 outside the term)."""
+    whens = [When(at__gte=s, at__lt=e, then=Value(n)) for n, (s, e) in enumerate(term.months)]
+    return Case(*whens, default=Value(-1), output_field=IntegerField())
+
+
+def ledger(term: quota.Term, now: datetime.datetime | None = None) -> list[LedgerEntry]:
+    """Grants that have begun, usage per mailing and month of the term, and the messages
+    incidents left unsent, newest first, in three queries."""
     now = now or timezone.now()
     grants = QuotaGrant.objects.filter(starts_at__lte=now).values(
         "kind", "amount", "starts_at", "reason", granted_by=F("created_by__email")
@@ -169,11 +277,10 @@ def ledger(now: datetime.datetime | None = None) -> list[LedgerEntry]:
         )
         for row in grants
     ]
-    zone = timezone.get_default_timezone()
     usage = (
         QuotaDebit.objects.values(
             "mailing",
-            month=TruncMonth("at", tzinfo=zone),
+            month=_plan_month(term),
             campaign=F("mailing__campaign__name"),
             campaign_code=F("mailing__campaign__code"),
             subject=F("mailing__subject"),
@@ -192,4 +299,5 @@ def ledger(now: datetime.datetime | None = None) -> list[LedgerEntry]:
         )
         for row in usage
     ]
+    entries += _incidents()
     return sorted(entries, key=lambda entry: entry.at, reverse=True)

@@ -1,6 +1,7 @@
 """Who did what with a mailing: the lists of the campaign report (opened, did not open,
-clicked, bounced, unsubscribed, left a topic, converted), as ``values()`` querysets that a page can
-paginate and an export can stream.
+clicked, bounced, unsubscribed, left a topic, converted; every recipient, the failed and those
+not reached, with why), as ``values()`` querysets that a page can paginate and an export can
+stream.
 
 "Opened" and "did not open" are ``Event.opening``, as in the figures (pregon.reports.stats)
 and the segment rules: a click counts as an open, Gmail's image proxy as a person, and the
@@ -12,14 +13,16 @@ import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, TextChoices
+from django.db.models import Count, F, Min, Q, QuerySet, TextChoices
 from django.db.models import Value as Constant
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from pregon.reports.stats import UNDELIVERED_KINDS, topic_opt_outs_of
+from pregon.campaigns import resend
+from pregon.reports.stats import topic_opt_outs_of
+from pregon.sending import unreached
 from pregon.sending.models import (
     Bounce,
     BounceCause,
@@ -28,6 +31,7 @@ from pregon.sending.models import (
     Mailing,
     Message,
     MessageStatus,
+    SkipReason,
 )
 from pregon.tracking.forms import reason_text
 from pregon.tracking.models import Event, EventKind
@@ -127,12 +131,9 @@ def _opened(mailing: Mailing, human: bool) -> QuerySet:
 
 
 def _not_opened(mailing: Mailing, human: bool) -> QuerySet:
-    seen = Event.objects.filter(Event.opening(human=human), message=OuterRef("pk"))
-    lost = Bounce.objects.filter(message=OuterRef("pk"), kind__in=UNDELIVERED_KINDS)
+    # The same messages as a resend to those who did not open goes to.
     return (
-        Message.objects.filter(mailing=mailing, status=MessageStatus.SENT)
-        .exclude(Exists(seen))
-        .exclude(Exists(lost))
+        resend.not_opened(mailing.pk, human)
         .values("email", "sent_at", **_person())
         .order_by("email")
     )
@@ -178,6 +179,30 @@ def _left_topic(mailing: Mailing, human: bool) -> QuerySet:
             topic=topic,
         )
         .order_by("-at", "-id")
+    )
+
+
+def _recipients(mailing: Mailing, human: bool) -> QuerySet:
+    return (
+        Message.objects.filter(mailing=mailing)
+        .values("email", "status", "skip_reason", "sent_at", **_person())
+        .order_by("email")
+    )
+
+
+def _failed(mailing: Mailing, human: bool) -> QuerySet:
+    return (
+        Message.objects.filter(mailing=mailing, status=MessageStatus.FAILED)
+        .values("email", "smtp_code", "reply", **_person())
+        .order_by("email")
+    )
+
+
+def _unreached(mailing: Mailing, human: bool) -> QuerySet:
+    return (
+        unreached.messages(mailing.pk)
+        .values("email", "reason", "reply", **_person())
+        .order_by("email")
     )
 
 
@@ -245,6 +270,37 @@ LISTS = [
         pgettext_lazy("report", "Converted"),
         (*PERSON, Column("at", _("When")), Column("detail", _("Goal"))),
         _events(EventKind.CONVERTED),
+    ),
+    PeopleList(
+        "destinatarios",
+        _("All recipients"),
+        (
+            *PERSON,
+            Column("status", _("Status"), MessageStatus),
+            Column("skip_reason", _("Why it was skipped"), SkipReason),
+            Column("sent_at", pgettext_lazy("date column", "Sent")),
+        ),
+        _recipients,
+    ),
+    PeopleList(
+        "fallidos",
+        pgettext_lazy("people list", "Failed"),
+        (
+            *PERSON,
+            Column("smtp_code", _("Code")),
+            Column("reply", _("What the server said")),
+        ),
+        _failed,
+    ),
+    PeopleList(
+        "no-recibieron",
+        _("Not reached"),
+        (
+            *PERSON,
+            Column("reason", _("Why"), unreached.Reason),
+            Column("reply", _("What the server said")),
+        ),
+        _unreached,
     ),
 ]
 BY_SLUG = {people.slug: people for people in LISTS}

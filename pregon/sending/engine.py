@@ -12,6 +12,7 @@ import datetime
 import logging
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from pregon.contacts.models import Contact, Field, Status, Suppression
 from pregon.contacts.normalize import normalize_email
-from pregon.content import preheader
+from pregon.content import mergetags, preheader
 from pregon.content.render import InvalidTemplate, Personaliser, context_for
 from pregon.lib import dkim, events, signing
 from pregon.sending import announce, bounces, frequency, limits, links, quota
@@ -51,11 +52,18 @@ BATCH_SIZE = 100
 LEASE = datetime.timedelta(minutes=2)
 
 
-def enqueue(mailing: Mailing, contacts: QuerySet[Contact]) -> int:
+def enqueue(
+    mailing: Mailing,
+    contacts: QuerySet[Contact],
+    variant: int | None = None,
+    send_after: datetime.datetime | None = None,
+) -> int:
     """Queue one message per contact of ``contacts`` for ``mailing``; return how many.
 
     One set-based statement, whatever the audience's size. Running it twice queues nobody
-    twice (the unique mailing-and-contact constraint, and ON CONFLICT DO NOTHING).
+    twice (the unique mailing-and-contact constraint, and ON CONFLICT DO NOTHING). The
+    messages carry ``variant`` (an A/B test's ``MailingVariant.number``), and wait until
+    ``send_after`` (now by default).
     """
     # Named columns: SQLite does not name a subquery's "table"."id" column "id".
     audience = contacts.order_by().values(audience_id=F("pk"), audience_email=F("email"))
@@ -64,13 +72,14 @@ def enqueue(mailing: Mailing, contacts: QuerySet[Contact]) -> int:
     # Only our table's name and the ORM's own SQL are formatted in; values go as parameters.
     sql = (
         f"INSERT INTO {table} (mailing_id, contact_id, email, status, attempts, send_after, "  # noqa: S608
-        f"reply, provider_message_id, skip_reason) "
-        f"SELECT %s, audience.audience_id, audience.audience_email, %s, 0, %s, '', '', '' "
+        f"reply, provider_message_id, skip_reason, variant) "
+        f"SELECT %s, audience.audience_id, audience.audience_email, %s, 0, %s, '', '', '', %s "
         # "WHERE true": SQLite would otherwise read ON CONFLICT as a join's ON clause.
         f"FROM ({select_sql}) AS audience WHERE true ON CONFLICT DO NOTHING"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [mailing.pk, MessageStatus.QUEUED, timezone.now(), *params])
+        at = send_after or timezone.now()
+        cursor.execute(sql, [mailing.pk, MessageStatus.QUEUED, at, variant, *params])
         return cursor.rowcount
 
 
@@ -156,6 +165,10 @@ def _skip_reasons(messages: list[Message], lease: uuid.UUID) -> dict[int, str]:
         contact, marketing = message.contact, message.mailing.is_marketing
         if message.email in suppressed:
             reasons[message.pk] = SkipReason.SUPPRESSED
+        elif contact is None and not marketing:
+            # A transactional message to an address that is no contact (the API's): only
+            # its suppression counts.
+            continue
         elif contact is None or contact.status not in _WANTED[message.mailing.purpose]:
             reasons[message.pk] = SkipReason.LEFT
         elif marketing and contact.paused_until is not None and contact.paused_until > now:
@@ -184,6 +197,8 @@ class Composer:
     signers: list
     domain: str
     field_keys: list[str] = field(default_factory=list)
+    # Whether the content names the "view in browser" tag: only then is its address signed.
+    web_version: bool = False
 
 
 class Worker:
@@ -197,7 +212,7 @@ class Worker:
         self.follows_backends = transport is None
         self.transport: Transport = transport or open_transport()
         self.backends = configuration() if self.follows_backends else []
-        self.composers: dict[int, Composer] = {}
+        self.composers: dict[tuple[int, int | None], Composer] = {}
         self.addresses: dict[str, tuple[str, str]] = {}
 
     def follow_backends(self) -> None:
@@ -217,21 +232,23 @@ class Worker:
     def close(self) -> None:
         self.transport.close()
 
-    def composer(self, mailing: Mailing) -> Composer:
+    def composer(self, mailing: Mailing, variant: int | None = None) -> Composer:
+        """The composer of ``mailing``'s own content, or of its A/B ``variant``."""
         if not mailing.is_marketing:
             # A transactional mailing has one message: keeping its composer would only
             # grow the worker's memory with every signup.
-            return self._compose(mailing)
-        if mailing.pk not in self.composers:
-            self.composers[mailing.pk] = self._compose(mailing)
-        return self.composers[mailing.pk]
+            return self._compose(mailing, variant)
+        if (mailing.pk, variant) not in self.composers:
+            self.composers[mailing.pk, variant] = self._compose(mailing, variant)
+        return self.composers[mailing.pk, variant]
 
-    def _compose(self, mailing: Mailing) -> Composer:
+    def _compose(self, mailing: Mailing, variant: int | None) -> Composer:
         sender = mailing.sender
+        content = mailing if variant is None else mailing.variants.get(number=variant)
         return Composer(
-            personaliser=Personaliser(mailing.subject, mailing.html, mailing.text),
+            personaliser=Personaliser(content.subject, content.html, content.text),
             builder=MessageBuilder(
-                from_name=sender.from_name,
+                from_name=sender.from_name if variant is None else content.from_name,
                 from_address=sender.from_email,
                 reply_to=sender.reply_to or None,
                 list_id=mailing.list_id,
@@ -240,6 +257,7 @@ class Worker:
             signers=sender.domain.signers(),
             domain=settings.RETURN_PATH_DOMAIN or sender.domain.return_path,
             field_keys=list(Field.objects.values_list("key", flat=True)),
+            web_version=mentions_web_version(content.subject, content.html, content.text),
         )
 
     def address(self, name: str, token: str) -> str:
@@ -254,17 +272,13 @@ class Worker:
 
     def build(self, message: Message) -> tuple[str, bytes]:
         """The return path and the signed bytes of ``message``."""
-        composer = self.composer(message.mailing)
+        composer = self.composer(message.mailing, message.variant)
         token = signing.sign("unsubscribe", message.pk)
         unsubscribe_url = self.address("tracking:unsubscribe", token)
         contact = message.contact or Contact(email=message.email)
-        preferences_token = signing.sign("preferences", message.pk)
-        own = {
-            "enlace_preferencias": self.address("tracking:preferences", preferences_token),
-            **message.mailing.values,
-        }
-        values = context_for(contact, unsubscribe_url, composer.field_keys, own)
-        values.update(links.context(message.pk, len(message.mailing.links), self.address))
+        values = merge_values(
+            message, unsubscribe_url, composer.field_keys, self.address, composer.web_version
+        )
         rendered = composer.personaliser.render(values)
         data = composer.builder.build(
             to_address=message.email,
@@ -279,6 +293,42 @@ class Worker:
         )
         return_path = f"rebote+{signing.sign('bounce', message.pk)}@{composer.domain}"
         return return_path, dkim.sign_message(data, composer.signers)
+
+
+def mentions_web_version(*sources: str) -> bool:
+    """Whether any of ``sources`` may use the "view in browser" tag. A plain substring
+    test, once per mailing: a false positive costs one signature per message, while
+    parsing each source again would cost a transactional message (composed alone) more."""
+    return any(name in source for source in sources for name in mergetags.WEB_VERSION_NAMES)
+
+
+def merge_values(
+    message: Message,
+    unsubscribe_url: str,
+    field_keys: list[str],
+    address: Callable[[str, str], str],
+    web_version: bool = True,
+) -> dict[str, Any]:
+    """The merge-tag values of ``message`` as its recipient gets them: the contact's data,
+    the message's signed addresses and its tracking links. ``address`` makes the absolute
+    URL of a view name and a token (``Worker.address``). The "view in browser" address is
+    signed only if ``web_version`` (the content uses it) and the message has a row: a test
+    send's has none to show, so its tag is empty.
+    """
+    contact = message.contact or Contact(email=message.email)
+    preferences_token = signing.sign("preferences", message.pk)
+    own = {"enlace_preferencias": address("tracking:preferences", preferences_token)}
+    if web_version and message.pk:
+        own["ver_en_navegador"] = address("tracking:web_version", web_version_token(message.pk))
+    own.update(message.mailing.values)
+    values = context_for(contact, unsubscribe_url, field_keys, own)
+    values.update(links.context(message.pk, len(message.mailing.links), address))
+    return values
+
+
+def web_version_token(message_id: int) -> str:
+    """The signed token of the page that shows message ``message_id`` in a browser."""
+    return signing.sign("web", message_id)
 
 
 class Draft(Protocol):

@@ -1,14 +1,17 @@
-"""Forms of the sending screens: sender identities, delivery backends, quota credits."""
+"""Forms of the sending screens: sender identities, delivery backends, quota credits and
+settings."""
 
+import datetime
 from typing import Any, ClassVar
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pregon.contacts.normalize import normalize_email
 from pregon.lib import vault
-from pregon.sending.models import Backend, BackendKind, Security, SenderIdentity
+from pregon.sending.models import Backend, BackendKind, QuotaExpiry, Security, SenderIdentity
 
 # Where a relay may be reached without encryption: only on this same server.
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -390,6 +393,33 @@ class CreditForm(forms.Form):
         if not reason:
             raise forms.ValidationError(_("Say why the messages are credited back."))
         return reason
+
+
+class QuotaSettingsForm(forms.Form):
+    """The quota's expiry rule and the credentials' delivery date (the term starts the day
+    after); pregon.sending.quota_settings.change saves them."""
+
+    expiry = forms.ChoiceField(
+        label=_("Unused messages"), choices=QuotaExpiry.choices, widget=forms.RadioSelect
+    )
+    credentials_delivered_on = forms.DateField(
+        label=_("Credentials delivered on"),
+        required=False,
+        # A date input takes and gives ISO dates, whatever the language of the page.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "The 365-day term starts the day after. Empty: it starts on the day set when "
+            "Pregón was installed."
+        ),
+    )
+
+    def clean_credentials_delivered_on(self) -> datetime.date | None:
+        day = self.cleaned_data["credentials_delivered_on"]
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError(
+                _("The credentials cannot have been delivered in the future.")
+            )
+        return day
 
 
 class LimitsForm(forms.Form):

@@ -31,10 +31,14 @@ PIXEL = (
 LINKS = 1000
 
 
-def prepare(html: str, clicks: bool, opens: bool, utm: Utm | None = None) -> tuple[str, list[str]]:
+def prepare(
+    html: str, clicks: bool, opens: bool, utm: Utm | None = None, first: int = 0
+) -> tuple[str, list[str]]:
     """``html`` with its links and pixel as merge tags, and the links' addresses in order.
 
-    With ``utm``, every web link gets its tags, whether clicks are tracked or not.
+    With ``utm``, every web link gets its tags, whether clicks are tracked or not. The
+    tags are numbered from ``first``: an A/B test's variants follow one another in their
+    mailing's one list of links.
     """
     urls: list[str] = []
     seen = 0
@@ -48,11 +52,12 @@ def prepare(html: str, clicks: bool, opens: bool, utm: Utm | None = None) -> tup
         if utm is not None:
             url = utm.apply(url, seen)
         seen += 1
-        if not clicks or len(urls) >= LINKS:
+        if not clicks or first + len(urls) >= LINKS:
             href = html_module.escape(url) if utm is not None else match.group(2)
             return f"{match.group(1)}{href}{match.group(3)}"
         urls.append(url)
-        return f"{match.group(1)}{{{{ tracking_link_{len(urls) - 1} }}}}{match.group(3)}"
+        position = first + len(urls) - 1
+        return f"{match.group(1)}{{{{ tracking_link_{position} }}}}{match.group(3)}"
 
     if clicks or utm is not None:
         html = HREF.sub(tag, html)

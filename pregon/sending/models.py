@@ -139,6 +139,9 @@ class Message(models.Model):
     skip_reason = models.CharField(
         max_length=13, choices=SkipReason.choices, blank=True, default="", db_default=""
     )
+    # The A/B variant it carries (``MailingVariant.number``), or None for a mailing's own
+    # content.
+    variant = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -156,6 +159,29 @@ class Message(models.Model):
         return f"{self.email} ({self.status})"
 
 
+class MailingVariant(models.Model):
+    """One variant of an A/B-tested mailing: what its messages of that ``number`` get instead
+    of the mailing's own subject, sender name and body. The variants' links share the
+    mailing's ``links`` list (each variant's positions follow the previous one's), so a click
+    token names a link whatever the variant."""
+
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="variants")
+    number = models.PositiveSmallIntegerField()
+    subject = models.CharField(max_length=255)
+    from_name = models.CharField(max_length=100)
+    html = models.TextField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["mailing", "number"], name="unique_mailing_variant")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mailing_id}/{self.number}"
+
+
 class LastSentRollup(models.Model):
     """How far contacts' last email (``Contact.last_sent_at``) is up to date: one row, moved
     on by each roll-up of the messages sent since (``pregon.sending.last_sent``)."""
@@ -167,9 +193,10 @@ class LastSentRollup(models.Model):
 
 
 class QuotaGrant(models.Model):
-    """Messages the account may send within a period: a month of the plan, or a credit.
+    """Messages the account may send: a month of the plan, or a credit given in a month.
 
-    Unused messages expire with their period, as with Brevo's monthly plans.
+    ``ends_at`` is the end of the month it belongs to. Whether unused messages expire then
+    or when the term ends is ``QuotaSettings.expiry`` (pregon.sending.quota).
     """
 
     PLAN = "plan"
@@ -193,6 +220,36 @@ class QuotaGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} {self.starts_at:%Y-%m-%d}"
+
+
+class QuotaExpiry(models.TextChoices):
+    # The tender's rule: each month's messages stay usable until the term ends.
+    TERM = "term", _("Each month's messages can be used until the end of the term")
+    # The strict alternative, Brevo's: each month's messages expire at its end.
+    MONTHLY = "monthly", _("Each month's messages expire at the end of the month")
+
+
+class QuotaSettings(models.Model):
+    """How the plan's messages expire, and when its term starts (one row, ``load``)."""
+
+    expiry = models.CharField(
+        _("unused messages"), max_length=8, choices=QuotaExpiry.choices, default=QuotaExpiry.TERM
+    )
+    # The day the credentials were delivered: the term starts the day after (the tender).
+    credentials_delivered_on = models.DateField(
+        _("credentials delivered on"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("quota settings")
+
+    def __str__(self) -> str:
+        return f"{self.expiry} from {self.credentials_delivered_on}"
+
+    @classmethod
+    def load(cls) -> "QuotaSettings":
+        settings_row, _created = cls.objects.get_or_create(pk=1)
+        return settings_row
 
 
 class QuotaDebit(models.Model):

@@ -1,13 +1,14 @@
 from django.urls import path
 
 from pregon.tracking import webhooks
-from pregon.tracking.views import conversions, links, mailboxes, preferences, sms
+from pregon.tracking.views import conversions, links, mailboxes, preferences, sms, web_version
 
 app_name = "tracking"
 
 urlpatterns = [
     path("t/baja/<str:token>/", links.unsubscribe, name="unsubscribe"),
     path("preferencias/<str:token>/", preferences.preferences, name="preferences"),
+    path("t/ver/<str:token>", web_version.web_version_page, name="web_version"),
     path("t/o/<str:token>.gif", links.opened, name="open"),
     path("t/c/<str:token>", links.clicked, name="click"),
     path("t/v/<str:token>.gif", conversions.converted, name="convert"),

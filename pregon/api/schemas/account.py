@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Field as SchemaField
 from ninja import Schema
 
-from pregon.api.schemas.sending import PeriodOut, QuotaMonthOut
+from pregon.api.schemas.sending import PeriodOut, QuotaMonthOut, TermOut
 
 
 class HistoryEntryOut(Schema):
@@ -60,10 +60,6 @@ class HistoryEntryOut(Schema):
 
 
 class ConsumptionMonthOut(QuotaMonthOut):
-    granted: int = SchemaField(description=gettext_lazy("amount + credited."))
-    left: int = SchemaField(
-        description=gettext_lazy("Messages not used; they expire with the month.")
-    )
     is_current: bool
 
 
@@ -71,11 +67,23 @@ class LedgerEntryOut(Schema):
     at: datetime.datetime = SchemaField(
         description=gettext_lazy("When a grant begins; a mailing's last use.")
     )
-    kind: str = SchemaField(description=gettext_lazy("plan, credit (for an incident) or usage."))
-    amount: int = SchemaField(
-        description=gettext_lazy("Messages granted (positive) or used (negative).")
+    kind: str = SchemaField(
+        description=gettext_lazy(
+            "plan, credit (for an incident), usage, or incident (messages a system incident "
+            "left unsent, never charged)."
+        )
     )
-    reason: str = SchemaField(description=gettext_lazy("Why a credit was given."))
+    amount: int = SchemaField(
+        description=gettext_lazy("Messages granted (positive) or used (negative); 0: incident.")
+    )
+    unsent: int = SchemaField(
+        description=gettext_lazy("An incident's messages left unsent (not charged).")
+    )
+    reason: str = SchemaField(
+        description=gettext_lazy(
+            "Why a credit was given; for an incident: relay, expired or quota."
+        )
+    )
     granted_by: str = SchemaField(
         description=gettext_lazy("The email address of who gave a credit.")
     )
@@ -84,19 +92,18 @@ class LedgerEntryOut(Schema):
     subject: str
 
 
-class ConsumptionOut(Schema):
+class ConsumptionOut(TermOut):
     monthly: int = SchemaField(description=gettext_lazy("Messages the plan grants each month."))
-    term: PeriodOut = SchemaField(description=gettext_lazy("The plan's whole term."))
     period: PeriodOut | None = SchemaField(
         description=gettext_lazy("The current month; null outside the term.")
     )
-    balance: int = SchemaField(
-        description=gettext_lazy("Messages that may still be sent this month.")
-    )
+    balance: int = SchemaField(description=gettext_lazy("Messages that may still be sent."))
     used_this_month: int
     used_in_term: int
     credited_in_term: int
     months: list[ConsumptionMonthOut]
     ledger: list[LedgerEntryOut] = SchemaField(
-        description=gettext_lazy("Grants, credits and use, newest first.")
+        description=gettext_lazy(
+            "Grants, credits, use and messages incidents left unsent, newest first."
+        )
     )

@@ -1,6 +1,6 @@
-"""The schemas of routes_sending.py: sender identities, delivery backends, the quota and
-its credits, and the helpers that shape the plan's months and times for them (utc,
-month_out), which GET /consumption uses too."""
+"""The schemas of routes_sending.py: sender identities, delivery backends, the quota, its
+credits and settings, and the helpers that shape the plan's term, months and times for them
+(utc, month_out, term_out), which GET /consumption uses too."""
 
 import datetime
 from typing import Any
@@ -12,8 +12,8 @@ from ninja import Schema
 from pydantic import ConfigDict
 
 from pregon.api.schemas.base import InputSchema
-from pregon.reports.consumption import Month
-from pregon.sending.models import Backend, BackendKind, Security, SenderIdentity
+from pregon.reports.consumption import Consumption, Month
+from pregon.sending.models import Backend, BackendKind, QuotaExpiry, Security, SenderIdentity
 
 
 class SenderIn(InputSchema):
@@ -203,17 +203,87 @@ class QuotaMonthOut(PeriodOut):
         ..., description=gettext_lazy("Messages credited back for incidents.")
     )
     used: int = SchemaField(..., description=gettext_lazy("Messages relays accepted."))
+    granted: int = SchemaField(..., description=gettext_lazy("amount + credited."))
+    carried: int = SchemaField(
+        ...,
+        description=gettext_lazy(
+            "Messages left from the months before, still usable (0 under the monthly rule)."
+        ),
+    )
+    left: int = SchemaField(
+        ...,
+        description=gettext_lazy(
+            "carried + granted - used: what remains at the month's end (now, for the current "
+            "month; for months to come, what they would start with)."
+        ),
+    )
+    expired: int = SchemaField(
+        ...,
+        description=gettext_lazy(
+            "What was left when the month ended and could not be carried over (the monthly "
+            "rule, or the term's last month)."
+        ),
+    )
 
 
-class QuotaOut(Schema):
+class TermOut(Schema):
+    """The term and its rule, as the consumption page shows them."""
+
+    term: PeriodOut = SchemaField(
+        ...,
+        description=gettext_lazy(
+            "The plan's whole term: 365 days from the day after the credentials' delivery."
+        ),
+    )
+    expiry: QuotaExpiry = SchemaField(
+        ...,
+        description=gettext_lazy(
+            "term: each month's messages stay usable until the term ends (the tender's "
+            "rule); monthly: they expire at the month's end."
+        ),
+    )
+    credentials_delivered_on: datetime.date | None = SchemaField(
+        ..., description=gettext_lazy("null: not set (the term starts on the plan's start day).")
+    )
+    days_left: int = SchemaField(..., description=gettext_lazy("Whole days until the term ends."))
+    ends_soon: bool = SchemaField(
+        ..., description=gettext_lazy("Whether the term ends within 30 days: a warning.")
+    )
+    carried_forward: int = SchemaField(
+        ..., description=gettext_lazy("What the current month took over from the months before.")
+    )
+    balance_expires_at: datetime.datetime | None = SchemaField(
+        ...,
+        description=gettext_lazy(
+            "When the balance stops being usable: the term's end, or under the monthly rule "
+            "the month's; null outside the term."
+        ),
+    )
+
+
+class QuotaOut(TermOut):
     months: list[QuotaMonthOut]
     period: PeriodOut | None = SchemaField(
         ..., description=gettext_lazy("The current month; null outside.")
     )
-    balance: int = SchemaField(
-        ..., description=gettext_lazy("Messages that may still be sent this period.")
-    )
+    balance: int = SchemaField(..., description=gettext_lazy("Messages that may still be sent."))
     used: int = SchemaField(..., description=gettext_lazy("Messages relays accepted this period."))
+
+
+class QuotaSettingsIn(InputSchema):
+    expiry: str = SchemaField(..., description=gettext_lazy("term or monthly."))
+    credentials_delivered_on: str | None = SchemaField(
+        None,
+        description=gettext_lazy(
+            "YYYY-MM-DD, not in the future; the term starts the day after. null: not set."
+        ),
+    )
+
+
+class QuotaSettingsOut(Schema):
+    expiry: QuotaExpiry
+    credentials_delivered_on: datetime.date | None
+    term: PeriodOut
 
 
 class CreditIn(InputSchema):
@@ -227,7 +297,13 @@ class CreditOut(Schema):
     amount: int
     reason: str
     starts_at: datetime.datetime
-    ends_at: datetime.datetime
+    ends_at: datetime.datetime = SchemaField(
+        ...,
+        description=gettext_lazy(
+            "When the credited messages stop being usable: as the month's, the term's end "
+            "or, under the monthly rule, the month's."
+        ),
+    )
     balance: int = SchemaField(..., description=gettext_lazy("The balance after the credit."))
 
 
@@ -246,8 +322,24 @@ def month_out(month: Month) -> dict[str, Any]:
         "credited": month.credited,
         "used": month.used,
         "granted": month.granted,
+        "carried": month.carried,
         "left": month.left,
+        "expired": month.expired,
         "is_current": month.is_current,
+    }
+
+
+def term_out(figures: Consumption) -> dict[str, Any]:
+    """The term and its rule as the API gives them (GET /consumption and GET /quota)."""
+    until = figures.balance_expires_at
+    return {
+        "term": {"start": utc(figures.term_start), "end": utc(figures.term_end)},
+        "expiry": figures.expiry,
+        "credentials_delivered_on": figures.term.delivered_on,
+        "days_left": figures.days_left,
+        "ends_soon": figures.ends_soon,
+        "carried_forward": figures.carried_forward,
+        "balance_expires_at": utc(until) if until else None,
     }
 
 

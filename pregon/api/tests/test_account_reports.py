@@ -80,33 +80,44 @@ class ConsumptionTestCase(ApiTestCase):
         self.assertEqual(response.status_code, 200, response.content)
         body = response.json()
         self.assertEqual(body["monthly"], 50_000)
+        # The term: 365 days from 10 November, under the tender's rule (the default).
         self.assertEqual(
-            body["term"], {"start": "2026-11-10T05:00:00Z", "end": "2027-11-01T05:00:00Z"}
+            body["term"], {"start": "2026-11-10T05:00:00Z", "end": "2027-11-10T05:00:00Z"}
         )
-        self.assertEqual(body["period"]["start"], "2026-12-01T05:00:00Z")
+        self.assertEqual((body["expiry"], body["credentials_delivered_on"]), ("term", None))
+        self.assertEqual((body["days_left"], body["ends_soon"]), (329, False))
+        self.assertEqual(body["balance_expires_at"], "2027-11-10T05:00:00Z")
+        self.assertEqual(body["period"]["start"], "2026-12-10T05:00:00Z")
         self.assertEqual(
             (body["balance"], body["used_this_month"], body["used_in_term"]),
-            (48_800, 1_200, 2_000),
+            (98_500, 1_200, 2_000),
         )
-        self.assertEqual(body["credited_in_term"], 500)
-        first = body["months"][0]
+        self.assertEqual((body["credited_in_term"], body["carried_forward"]), (500, 49_700))
+        first, second = body["months"][:2]
         self.assertEqual(
             (first["amount"], first["credited"], first["granted"], first["used"], first["left"]),
             (50_000, 500, 50_500, 800, 49_700),
         )
-        self.assertTrue(body["months"][1]["is_current"])
+        self.assertEqual((first["carried"], first["expired"]), (0, 0))
+        self.assertEqual((second["carried"], second["left"]), (49_700, 98_500))
+        self.assertTrue(second["is_current"])
         ledger = body["ledger"]
         self.assertEqual(
-            [(entry["kind"], entry["amount"]) for entry in ledger],
+            [(entry["kind"], entry["amount"], entry["unsent"]) for entry in ledger],
             [
-                ("usage", -1_200),
-                ("plan", 50_000),
-                ("usage", -800),
-                ("credit", 500),
-                ("plan", 50_000),
+                ("usage", -1_200, 0),
+                ("incident", 0, 1),
+                ("plan", 50_000, 0),
+                ("usage", -800, 0),
+                ("credit", 500, 0),
+                ("plan", 50_000, 0),
             ],
         )
-        credit = ledger[3]
+        incident = ledger[1]
+        self.assertEqual(
+            (incident["campaign"], incident["reason"]), ("Curso de diciembre", "relay")
+        )
+        credit = ledger[4]
         self.assertEqual(
             (credit["reason"], credit["granted_by"]), ("Relé caído", "alice@example.org")
         )
@@ -115,7 +126,7 @@ class ConsumptionTestCase(ApiTestCase):
     def test_the_quota_gives_the_same_months(self) -> None:
         quota_months = self.call("GET", "/quota").json()["months"]
         months = self.call("GET", "/consumption").json()["months"]
-        keys = ("start", "end", "amount", "credited", "used")
+        keys = ("start", "end", "amount", "credited", "used", "carried", "left", "expired")
         self.assertEqual(
             [{key: month[key] for key in keys} for month in months],
             [{key: month[key] for key in keys} for month in quota_months],

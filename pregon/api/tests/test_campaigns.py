@@ -228,6 +228,11 @@ class CampaignsTestCase(ApiTestCase):
             ("Curso de diciembre", "campaign", self.bob),
         )
 
+    def test_a_time_beyond_the_last_date_is_a_422(self) -> None:
+        response = self.call("POST", self.url + "/schedule", {"at": "9999-12-31T23:59:59-12:00"})
+        self.assertEqual(response.status_code, 422, response.content)
+        self.assertIn("too far ahead", response.json()["errors"]["at"][0])
+
     def test_it_schedules_for_later(self) -> None:
         response = self.call("POST", self.url + "/schedule", {"at": "2099-03-01T18:00:00-05:00"})
         self.assertEqual(response.status_code, 200, response.content)

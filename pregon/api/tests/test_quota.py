@@ -5,7 +5,7 @@ import time_machine
 from django.test import override_settings
 
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.sending.models import QuotaDebit, QuotaGrant
+from pregon.sending.models import QuotaDebit, QuotaExpiry, QuotaGrant, QuotaSettings
 from pregon.testing.api import ApiTestCase
 
 LIMA = ZoneInfo("America/Lima")
@@ -25,10 +25,15 @@ class QuotaTestCase(ApiTestCase):
         response = self.call("GET", "/quota")
         self.assertEqual(response.status_code, 200, response.content)
         body = response.json()
-        self.assertEqual((body["balance"], body["used"]), (48_800, 1_200))
+        # The tender's rule: the first month's 49,700 left carry over.
+        self.assertEqual((body["balance"], body["used"]), (98_500, 1_200))
+        self.assertEqual((body["expiry"], body["carried_forward"]), ("term", 49_700))
         # Lima is UTC-5: the month starts at 05:00 UTC.
         self.assertEqual(
-            body["period"], {"start": "2026-12-01T05:00:00Z", "end": "2027-01-01T05:00:00Z"}
+            body["period"], {"start": "2026-12-10T05:00:00Z", "end": "2027-01-10T05:00:00Z"}
+        )
+        self.assertEqual(
+            body["term"], {"start": "2026-11-10T05:00:00Z", "end": "2027-11-10T05:00:00Z"}
         )
         self.assertEqual(len(body["months"]), 12)
         first, second = body["months"][:2]
@@ -36,19 +41,34 @@ class QuotaTestCase(ApiTestCase):
             first,
             {
                 "start": "2026-11-10T05:00:00Z",
-                "end": "2026-12-01T05:00:00Z",
+                "end": "2026-12-10T05:00:00Z",
                 "amount": 50_000,
                 "credited": 0,
                 "used": 300,
+                "granted": 50_000,
+                "carried": 0,
+                "left": 49_700,
+                "expired": 0,
             },
         )
-        self.assertEqual((second["amount"], second["used"]), (50_000, 1_200))
-        self.assertEqual(body["months"][-1]["end"], "2027-11-01T05:00:00Z")
+        self.assertEqual(
+            (second["amount"], second["used"], second["left"]), (50_000, 1_200, 98_500)
+        )
+        self.assertEqual(body["months"][-1]["end"], "2027-11-10T05:00:00Z")
+
+    def test_under_the_monthly_rule_each_month_s_messages_expire(self) -> None:
+        QuotaSettings.objects.create(pk=1, expiry=QuotaExpiry.MONTHLY)
+        body = self.call("GET", "/quota").json()
+        self.assertEqual((body["balance"], body["used"]), (48_800, 1_200))
+        self.assertEqual((body["expiry"], body["carried_forward"]), ("monthly", 0))
+        self.assertEqual(body["balance_expires_at"], "2027-01-10T05:00:00Z")
+        first = body["months"][0]
+        self.assertEqual((first["carried"], first["left"], first["expired"]), (0, 49_700, 49_700))
 
     def test_analysts_may_read_it(self) -> None:
         response = self.call("GET", "/quota", token=self.token_for(self.charlie))
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(response.json()["balance"], 48_800)
+        self.assertEqual(response.json()["balance"], 98_500)
         self.assertEqual(self.client.get("/api/v1/quota").status_code, 401)
 
     def test_an_administrator_credits_messages_back_with_a_reason(self) -> None:
@@ -61,8 +81,9 @@ class QuotaTestCase(ApiTestCase):
                 "amount": 300,
                 "reason": "Relé caído el 14 de diciembre",
                 "starts_at": "2026-12-15T17:00:00Z",
-                "ends_at": "2027-01-01T05:00:00Z",
-                "balance": 49_100,
+                # Like the month's messages, usable until the term ends.
+                "ends_at": "2027-11-10T05:00:00Z",
+                "balance": 98_800,
             },
         )
         grant = QuotaGrant.objects.get(kind=QuotaGrant.CREDIT)
@@ -101,6 +122,7 @@ class QuotaTestCase(ApiTestCase):
             )
             body = self.call("GET", "/quota").json()
             self.assertEqual((body["period"], body["balance"], body["used"]), (None, 0, 0))
+            self.assertEqual((body["days_left"], body["balance_expires_at"]), (0, None))
         self.assertFalse(AuditEntry.objects.filter(action=AuditAction.QUOTA_CREDIT).exists())
 
     def test_credits_need_an_administrator(self) -> None:

@@ -80,7 +80,7 @@ class SmsCampaignTestCase(BaseTestCase):
         detail = self.client.get(self.url("detail", campaign))
         self.assertContains(detail, 'data-count="3"')
         self.assertContains(detail, 'data-channel="sms"')
-        self.assertContains(detail, "SMS parts left this month")
+        self.assertContains(detail, "SMS parts left")
         edited = self.client.post(
             self.url("edit", campaign),
             {

@@ -77,7 +77,10 @@ class BrandUpdateTemplatesTestCase(BaseTestCase):
         self.client.post("/plantillas/marca/", {**BRAND, "logo_file": logo})
         self.client.post(self.url)
         self.course.refresh_from_db()
-        header = self.course.source.split("<mj-body", 1)[1].split("</mj-section>", 1)[0]
+        # The header is the section under the main colour's top border (the first section is
+        # the "view in browser" line).
+        header = self.course.source.split('border-top="5px solid', 1)[1]
+        header = header.split("</mj-section>", 1)[0]
         self.assertIn('<mj-image src="http://127.0.0.1:8000/imagenes/', header)
         self.assertIn('alt="Escuela Nacional de Control"', header)
         self.assertIn(OWN_WORDS, self.course.source)

@@ -57,8 +57,9 @@ class GalleryTemplatesTestCase(BaseTestCase):
                     self.assertTrue((image.get("alt") or "").strip(), image)
                     self.assertRegex(image.get("src") or "", ABSOLUTE_URL)
                 self.assertIn("{{ enlace_baja }}", elements.hrefs)
+                self.assertIn("{{ ver_en_navegador }}", elements.hrefs)
                 for href in elements.hrefs:
-                    if href != "{{ enlace_baja }}":
+                    if href not in ("{{ enlace_baja }}", "{{ ver_en_navegador }}"):
                         self.assertRegex(href, ABSOLUTE_URL)
                         self.assertNotIn("//", urlsplit(href).path, href)
 

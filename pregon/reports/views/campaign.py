@@ -17,7 +17,7 @@ from pregon.accounts.decorators import authorize
 from pregon.accounts.models import AuditAction, Role
 from pregon.campaigns import sms
 from pregon.campaigns.models import FINAL, Campaign
-from pregon.reports import exports, heatmap, people, stats
+from pregon.reports import exports, heatmap, pdf, people, stats
 from pregon.reports.cards import cards
 from pregon.sending.models import Mailing
 
@@ -115,6 +115,16 @@ def campaign_live(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         return HttpResponseClientRefresh()
     context = live_context(campaign, _human(request))
     return render(request, "reports/campaign_live.html", context)
+
+
+@authorize(Role.ANALYST)
+def campaign_pdf(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """The report as a PDF (pregon.reports.pdf), once the campaign has started."""
+    campaign = _campaign(code)
+    if campaign.is_sms:
+        raise Http404
+    _mailing(campaign)
+    return pdf.pdf_response(campaign)
 
 
 @authorize(Role.ANALYST)

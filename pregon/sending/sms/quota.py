@@ -1,5 +1,6 @@
 """The SMS quota ledger: monthly grants of SMS parts, credits and debits, kept apart from the
-email quota (``pregon.sending.quota``) but over the same plan months.
+email quota (``pregon.sending.quota``) but over the same term and months, under the same
+expiry rule (``QuotaSettings.expiry``).
 
 An SMS is debited the parts it was sent in, when a gateway accepts it, in the transaction
 that marks it sent: failures and messages a gateway refused are never charged.

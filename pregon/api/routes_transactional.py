@@ -112,8 +112,11 @@ def _out(message: Message, new: bool = False) -> dict[str, Any]:
     }
 
 
-def _messages() -> Any:
-    return Message.objects.select_related("mailing").filter(mailing__key__startswith=KEY_PREFIX)
+def _messages(request: HttpRequest) -> Any:
+    """The transactional messages the API queued for the request's user (by any of their
+    tokens): another user's are not theirs to look up, as their keys are not."""
+    own = f"{KEY_PREFIX}{request.user.pk}:"
+    return Message.objects.select_related("mailing").filter(mailing__key__startswith=own)
 
 
 @router.post(
@@ -137,7 +140,7 @@ def transactional_send(
     if refusal := _too_many(request):
         return refusal
     key = _key(request)
-    if existing := _messages().filter(mailing__key=key).first():
+    if existing := _messages(request).filter(mailing__key=key).first():
         return Status(200, _out(existing))
     errors: Errors = {}
     try:
@@ -176,7 +179,8 @@ def transactional_send(
     summary=gettext_lazy("Get a transactional email's status"),
     description=gettext_lazy(
         "Whether it is queued, sent, failed or skipped, the relay's answer, and, if they "
-        "are counted, whether it was opened and clicked."
+        "are counted, whether it was opened and clicked. Only the emails sent with the "
+        "same user's tokens."
     ),
 )
 def transactional_detail(request: HttpRequest, id: str) -> dict[str, Any]:
@@ -184,4 +188,4 @@ def transactional_detail(request: HttpRequest, id: str) -> dict[str, Any]:
         code = uuid.UUID(id)
     except ValueError:
         raise not_found() from None
-    return _out(get_or_404(_messages(), mailing__code=code))
+    return _out(get_or_404(_messages(request), mailing__code=code))

@@ -204,6 +204,15 @@ class TransactionalApiTestCase(ApiTestCase):
         self.assertEqual(anonymous.status_code, 401)
         self.assertFalse(Mailing.objects.exists())
 
+    def test_its_status_is_for_the_user_who_sent_it(self) -> None:
+        with smtp_server(Mailbox()):
+            sent = self.post(self.payload(), key="k-9").json()["id"]
+        self.assertEqual(self.call("GET", f"/transactional/{sent}").status_code, 200)
+        bobs_other = self.call("GET", f"/transactional/{sent}", token=self.token_for(self.bob))
+        self.assertEqual(bobs_other.json()["id"], sent)
+        alices = self.call("GET", f"/transactional/{sent}", token=self.token_for(self.alice))
+        self.assertEqual(alices.status_code, 404)
+
     def test_an_unknown_id_is_a_404(self) -> None:
         for id in ("5d0e8f4e-0000-4000-8000-000000000000", "nada"):
             response = self.call("GET", f"/transactional/{id}")

@@ -109,7 +109,7 @@ def _api_names(errors: Errors) -> Errors:
     named: Errors = {}
     for field, messages in errors.items():
         name, _sep, number = field.rpartition("_")
-        if name in VARIANT_FIELDS and number.isdigit():
+        if name in VARIANT_FIELDS and number.isdecimal():
             field = f"variants.{int(number) - 1}.{name}"
         named.setdefault(field, []).extend(messages)
     return named

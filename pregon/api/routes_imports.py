@@ -54,7 +54,7 @@ def _column_mapping(imp: Import, mapping: dict[str, Any]) -> dict[str, str]:
     columns = {}
     for column, target in mapping.items():
         index = by_name.get(column, column)
-        if not isinstance(target, str) or not index.isdigit():
+        if not isinstance(target, str) or not index.isdecimal():
             raise ValueError(_("The file has no column “%(column)s”.") % {"column": column})
         columns[index] = target
     return columns

@@ -81,7 +81,7 @@ class IdListField(forms.Field):
             text = str(item).strip()
             if not text:
                 continue
-            if not text.isdigit() or int(text) < 1:
+            if not text.isdecimal() or int(text) < 1:
                 raise forms.ValidationError(
                     _("“%(item)s” is not a Moodle id: write whole numbers, such as 12, 15.")
                     % {"item": text[:20]}

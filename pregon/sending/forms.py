@@ -462,7 +462,7 @@ class LimitsForm(forms.Form):
             domain = parts[0].lower().removeprefix("@") if parts else ""
             if (
                 len(parts) != 2
-                or not parts[1].isdigit()
+                or not parts[1].isdecimal()
                 or int(parts[1]) < 1
                 or "." not in domain
                 or "@" in domain

@@ -28,7 +28,7 @@ def _next_number(workflow: Workflow) -> int:
     # No ordering: the step log's default one would make DISTINCT return every row.
     logged = StepLog.objects.filter(workflow=workflow).values_list("node", flat=True)
     ids |= set(logged.distinct().order_by())
-    numbers = [int(i[1:]) for i in ids if i[:1] == "n" and i[1:].isdigit()]
+    numbers = [int(i[1:]) for i in ids if i[:1] == "n" and i[1:].isdecimal()]
     return max(numbers, default=0) + 1
 
 

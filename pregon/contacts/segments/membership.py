@@ -32,7 +32,7 @@ def parse_tags(value: Any, spec: FieldSpec) -> list[int]:
         found = None
         if isinstance(item, str):
             found = tags.filter(name=text).first()
-        if found is None and text.isdigit() and not isinstance(item, bool):
+        if found is None and text.isdecimal() and not isinstance(item, bool):
             found = tags.filter(id=int(text)).first()
         if found is None:
             raise ValueError(_("unknown tag “%(value)s”.") % {"value": text})

@@ -102,7 +102,7 @@ def ids_by_id_or_code(value: Any, things: QuerySet, unknown: str) -> list[int]:
     for item in as_list(value):
         text = str(item).strip()
         found = None
-        if text.isdigit():
+        if text.isdecimal():
             found = things.filter(id=int(text)).values_list("id", flat=True).first()
         else:
             try:

@@ -74,6 +74,8 @@ class ContactListTestCase(BaseTestCase):
             {"list": "00000000-0000-0000-0000-000000000000"},
             {"list": "not-a-uuid"},
             {"tag": "999999"},
+            # A digit that is no decimal digit: int() refuses it.
+            {"tag": "²"},
             {"status": "deleted"},
             {"segment": "00000000-0000-0000-0000-000000000000"},
         ):

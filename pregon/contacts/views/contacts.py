@@ -79,7 +79,7 @@ def filtered_contacts(params: QueryDict) -> tuple[QuerySet[Contact], dict[str, s
             contacts = contacts.none()
     if "tag" in values:
         tag_id = values["tag"]
-        named["tag"] = tag_id.isdigit() and Tag.objects.filter(id=int(tag_id)).first()
+        named["tag"] = tag_id.isdecimal() and Tag.objects.filter(id=int(tag_id)).first()
         if named["tag"]:
             contacts = with_tag(contacts, named["tag"])
         else:

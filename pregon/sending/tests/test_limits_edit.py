@@ -24,7 +24,15 @@ class LimitsEditTestCase(BaseTestCase):
         self.assertContains(response, "gmail.com 600\nhotmail.com 300")
 
     def test_a_bad_line_is_named_and_nothing_saved(self) -> None:
-        for line in ("gmail.com", "gmail.com muchos", "gmail 600", "ana@gmail.com 5", "x.pe 0"):
+        lines = (
+            "gmail.com",
+            "gmail.com muchos",
+            "gmail 600",
+            "ana@gmail.com 5",
+            "x.pe 0",
+            "x.pe ²",
+        )
+        for line in lines:
             with self.subTest(line):
                 data = {"per_second": "5", "domains": f"hotmail.com 300\n{line}"}
                 response = self.client.post(self.url, data)

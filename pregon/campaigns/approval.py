@@ -237,6 +237,15 @@ def decide(
             transaction.on_commit(lambda: _email("approval-decided", [address], campaign))
 
 
+def tell_lapsed(campaign: Campaign) -> None:
+    """Email the one who asked for ``campaign``'s approval (or created it) that it went back
+    to draft when its time came, because it changed since it was approved: otherwise they
+    would learn it only by finding it unsent."""
+    asker = campaign.approval_requested_by or campaign.created_by
+    if asker is not None and asker.is_active:
+        _email("approval-lapsed", [asker.email], campaign)
+
+
 def _update(campaign: Campaign, **changes: object) -> None:
     """Write ``changes`` if ``campaign`` is still a draft (a conditional UPDATE), else raise
     ``ApprovalError``."""

@@ -207,7 +207,8 @@ def start_due_campaigns() -> int:
             try:
                 campaign.unschedule()
             except IllegalTransition:
-                pass
+                continue
+            approval.tell_lapsed(campaign)
             continue
         except Exception:
             # A template deleted or a segment broken since it was scheduled: this campaign

@@ -201,12 +201,18 @@ class ApprovalTestCase(BaseTestCase):
         template = self.campaign.template
         template.html = template.html.replace("</body>", "<p>Texto no aprobado</p></body>")
         template.save()
+        mail.outbox.clear()
         scheduling.start_due_campaigns()
         self.campaign.refresh_from_db()
         self.assertEqual(self.campaign.status, CampaignStatus.DRAFT)
         self.assertIsNone(self.campaign.mailing_id)
         page = self.client.get(self.url("detail"))
         self.assertContains(page, "It was edited after it was approved: it needs a new approval.")
+        # The one who asked for the approval is told, with a link to the campaign.
+        [told] = mail.outbox
+        self.assertEqual(told.to, [self.bob.email])
+        self.assertIn(self.campaign.name, told.subject)
+        self.assertIn(self.url("detail"), told.body)
 
     def test_an_approved_campaign_unchanged_starts(self) -> None:
         self.approve_and_schedule()

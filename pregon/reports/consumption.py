@@ -222,8 +222,8 @@ class LedgerEntry:
 
 
 def _incidents() -> list[LedgerEntry]:
-    """The messages a system incident left unsent, per mailing and reason, in one query: the
-    lines of ``unreached.incidents_by_mailing``, with their campaign and reason."""
+    """The messages a system incident left unsent (``unreached.INCIDENT``), per mailing and
+    reason, with their campaign, in one query."""
     rows = (
         Message.objects.filter(unreached.UNREACHED)
         .annotate(reason=unreached.REASON)

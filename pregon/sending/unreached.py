@@ -56,22 +56,3 @@ def counts(mailing_id: int) -> dict[str, int]:
     none), in one query."""
     rows = messages(mailing_id).order_by().values_list("reason").annotate(n=Count("pk"))
     return {reason: 0 for reason in Reason.values} | dict(rows)
-
-
-def incident_count(mailing_id: int) -> int:
-    """How many of the mailing's messages a system incident left unreached."""
-    return sum(n for reason, n in counts(mailing_id).items() if reason in INCIDENT)
-
-
-def incidents_by_mailing() -> dict[int, int]:
-    """For each mailing with any, how many of its messages a system incident left
-    unreached (never debited), in one query: the consumption ledger's lines."""
-    rows = (
-        Message.objects.filter(UNREACHED)
-        .annotate(reason=REASON)
-        .filter(reason__in=INCIDENT)
-        .order_by()
-        .values_list("mailing_id")
-        .annotate(n=Count("pk"))
-    )
-    return dict(rows)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.campaigns.models import Campaign, CampaignStatus
-from pregon.sending import quota
+from pregon.sending import quota, unreached
 from pregon.sending.models import (
     Mailing,
     MailingStatus,
@@ -18,7 +18,6 @@ from pregon.sending.models import (
     QuotaGrant,
     QuotaSettings,
 )
-from pregon.sending.unreached import incidents_by_mailing
 from pregon.testing import BaseTestCase, drafts
 from pregon.testing.reports import reported_campaign
 
@@ -236,8 +235,8 @@ class ConsumptionTestCase(BaseTestCase):
                 ("Webinar de compras", "quota"): 2,
             },
         )
-        counts = incidents_by_mailing()
-        self.assertEqual(counts[cancelled.mailing_id], 3)
+        counts = unreached.counts(cancelled.mailing_id)
+        self.assertEqual(sum(counts[reason] for reason in unreached.INCIDENT), 3)
         # Only the message that went out was charged.
         self.assertEqual(QuotaDebit.objects.get(mailing_id=cancelled.mailing_id).count, 1)
 

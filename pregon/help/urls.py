@@ -9,5 +9,6 @@ urlpatterns = [
     path("manual/", include("pregon.help.urls_manual")),
     path("capacitacion/", include("pregon.help.urls_training")),
     path("solicitudes/", include("pregon.help.urls_support")),
+    path("", include("pregon.help.urls_delivery")),
     path("<slug:slug>/", guides.guide, name="guide"),
 ]

@@ -66,7 +66,7 @@ class SupportRepliesTestCase(TestCase):
             tickets.reply(self.ticket, "¿Qué campaña?", author=self.admin)
         answer = self.sent_to(self.user.email)
         self.assertEqual(answer.extra_headers["In-Reply-To"], sent.extra_headers["Message-ID"])
-        self.assertIn("Write your reply above this line", answer.body)
+        self.assertIn("Escriba su respuesta encima de esta línea", answer.body)
 
     def test_an_admin_answers_by_email_and_the_requester_gets_it(self) -> None:
         sent = self.sent_to(self.admin.email)

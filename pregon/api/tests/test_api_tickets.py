@@ -3,10 +3,12 @@ replies and changes its status; users open and follow their own; the screens' ch
 emails apply."""
 
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.help.models import Ticket, TicketStatus
+from pregon.help.support import tickets
 from pregon.testing.api import ApiTestCase
 
 
@@ -98,3 +100,16 @@ class TicketsApiTestCase(ApiTestCase):
 
     def test_without_a_token_it_is_a_401(self) -> None:
         self.assertEqual(self.client.get("/api/v1/tickets").status_code, 401)
+
+    def test_an_attachment_from_the_screen_can_be_downloaded(self) -> None:
+        self.use_temporary_media()
+        upload = SimpleUploadedFile("acta.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+        tickets.open_ticket(self.bob, "Acta", "Adjunto el acta.", upload=upload)
+        ticket = Ticket.objects.get()
+        [entry] = self.call("GET", f"/tickets/{ticket.pk}", token=self.admin).json()["entries"]
+        [attachment] = entry["attachments"]
+        self.assertEqual((attachment["name"], attachment["size"]), ("acta.pdf", 15))
+        url = f"/tickets/{ticket.pk}/attachments/{attachment['id']}"
+        response = self.call("GET", url, token=self.admin)
+        self.assertEqual(b"".join(response.streaming_content), b"%PDF-1.4\n%%EOF\n")
+        self.assertEqual(self.call("GET", url, token=self.analyst).status_code, 404)

@@ -110,10 +110,10 @@ def _send(name: str, addresses: list[str], ticket: Ticket, entry: TicketEntry) -
     # programs show them as one conversation.
     root = f"<ticket.{signed}@{domain}>"
     reply_to = [f"soporte+{signed}@{domain}"] if replies_are_read() else []
-    files = [
-        (attachment.name, attachment.file.open("rb").read(), attachment.content_type)
-        for attachment in entry.attachments.all()
-    ]
+    files = []
+    for attachment in entry.attachments.all():
+        with attachment.file.open("rb") as handle:
+            files.append((attachment.name, handle.read(), attachment.content_type))
     for address in addresses:
         with translation.override(settings.LANGUAGE_CODE):
             context = {

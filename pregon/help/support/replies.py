@@ -47,7 +47,8 @@ def receive(sender: object, data: bytes, **kwargs: object) -> Outcome | None:
         return None
     address = parseaddr(str(message.get("From", "")))[1].lower()
     user = _author(ticket, address)
-    if user is None and not tickets.is_staff(None, address):
+    may_answer = tickets.is_staff(None, address) or notify.same_address(address, ticket.email)
+    if user is None and not may_answer:
         return Outcome(
             _(
                 "A reply to support request #%(number)s from an address that may not answer it: "
@@ -78,15 +79,13 @@ def receive(sender: object, data: bytes, **kwargs: object) -> Outcome | None:
 
 
 def _author(ticket: Ticket, address: str) -> User | None:
-    """The requester or the active administrator who writes from ``address``, if any."""
+    """The requester or the active administrator who writes from ``address``, if any; a
+    requester who is no user any more writes as their address alone."""
     if ticket.requester is not None and notify.same_address(address, ticket.requester.email):
         return ticket.requester
-    admin = User.objects.filter(email__iexact=address, role=Role.ADMIN, is_active=True).first()
-    if admin is not None:
-        return admin
-    if notify.same_address(address, ticket.email) and ticket.requester is not None:
-        return ticket.requester
-    return None
+    if ticket.requester is not None and notify.same_address(address, ticket.email):
+        return ticket.requester  # The requester's address changed since.
+    return User.objects.filter(email__iexact=address, role=Role.ADMIN, is_active=True).first()
 
 
 def _text(message: EmailMessage) -> str:

@@ -199,12 +199,15 @@ class SupportScreensTestCase(BaseTestCase):
         self.assertContains(response, "cannot become")
         self.assertEqual(ticket.entries.filter(kind="status").count(), 1)
 
-    def test_a_reply_is_escaped(self) -> None:
+    def test_what_people_write_is_escaped_on_the_page_and_in_the_email(self) -> None:
         self.ask(body="<script>alert(1)</script>")
         ticket = Ticket.objects.get()
         page = self.client.get(f"/ayuda/solicitudes/{ticket.pk}/")
         self.assertContains(page, "&lt;script&gt;alert(1)&lt;/script&gt;")
         self.assertNotContains(page, "<script>alert(1)")
+        html = mail.outbox[0].alternatives[0][0]
+        self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", html)
+        self.assertNotIn("<script>", html)
 
     def test_anonymous_visitors_are_sent_to_sign_in(self) -> None:
         response = self.client.get("/ayuda/solicitudes/")

@@ -7,6 +7,7 @@ class HelpConfig(AppConfig):
     verbose_name = _("Help")
 
     def ready(self) -> None:
+        from pregon.help import system_checks  # noqa: F401  (importing registers it)
         from pregon.help.support import replies
         from pregon.tracking.signals import mail_unclaimed
 

@@ -8,6 +8,7 @@ part is dropped. The same message read twice adds nothing: entries remember its 
 
 import email
 import email.policy
+import html
 import re
 from email.message import EmailMessage
 from email.utils import parseaddr
@@ -31,6 +32,8 @@ ORIGINAL = re.compile(
     r"^(?:-{2,}\s*(?:original message|mensaje original)\s*-{2,}|_{8,}|--)$", re.IGNORECASE
 )
 HEADERS_BLOCK = re.compile(r"^(?:from|de):\s.*\n(?:sent|enviado|date|fecha|to|para):\s", re.I)
+BLOCKQUOTE = re.compile(r"<blockquote\b.*</blockquote>", re.IGNORECASE | re.DOTALL)
+BREAKS = re.compile(r"<br\s*/?>|</(?:p|div|li|tr|h[1-6])>", re.IGNORECASE)
 # The line before a ">" quote: "On Sun, 6 Dec 2026, X <x@y> wrote:", "El dom, … escribió:",
 # which Gmail may wrap onto a second line.
 ATTRIBUTION = re.compile(
@@ -94,7 +97,9 @@ def _text(message: EmailMessage) -> str:
         return ""
     content = part.get_content()
     if part.get_content_type() == "text/html":
-        content = strip_tags(content)
+        # A message with no plain-text part quotes in a <blockquote>, not with ">".
+        content = BREAKS.sub("\n", BLOCKQUOTE.sub("", content))
+        content = html.unescape(strip_tags(content))
     return content
 
 

@@ -127,6 +127,22 @@ class SupportRepliesTestCase(TestCase):
         self.assertFalse(outcome.is_done)
         self.assertEqual(self.ticket.entries.count(), 1)
 
+    def test_an_html_only_reply_loses_its_blockquote(self) -> None:
+        sent = self.sent_to(self.admin.email)
+        reply = EmailMessage()
+        reply["From"] = self.admin.email
+        reply["To"] = sent.reply_to[0]
+        reply["Subject"] = "Re: " + sent.subject
+        reply.set_content(
+            "<div>Ya lo revis&eacute; &amp; funciona.</div><div>El dom escribió:</div>"
+            "<blockquote><p>Sale en blanco.</p></blockquote>",
+            subtype="html",
+        )
+        self.handle(reply.as_bytes())
+        self.assertEqual(
+            self.ticket.entries.filter(kind="message").last().body, "Ya lo revisé & funciona."
+        )
+
     def test_outlook_style_replies_lose_the_original(self) -> None:
         sent = self.sent_to(self.admin.email)
         reply = EmailMessage()

@@ -10,7 +10,7 @@ from django.test import override_settings
 from PIL import Image
 
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.help.models import Ticket, TicketStatus
+from pregon.help.models import Ticket, TicketAttachment, TicketStatus
 from pregon.testing import BaseTestCase
 
 NEW = "/ayuda/solicitudes/nueva/"
@@ -95,15 +95,11 @@ class SupportScreensTestCase(BaseTestCase):
         self.ask(attachment=pdf)
         text = SimpleUploadedFile("error.txt", "Línea de error".encode(), "text/plain")
         self.ask(attachment=text)
-        types = [
-            e.attachments.get().content_type
-            for e in Ticket.objects.order_by("pk")[0:1][0].entries.all()
-        ]
-        types += [
-            e.attachments.get().content_type
-            for e in Ticket.objects.order_by("pk")[1:2][0].entries.all()
-        ]
-        self.assertEqual(types, ["application/pdf", "text/plain"])
+        kept = TicketAttachment.objects.order_by("pk").values_list("name", "content_type")
+        self.assertEqual(list(kept), [("acta.pdf", "application/pdf"), ("error.txt", "text/plain")])
+        # A binary file called .txt is no text.
+        binary = SimpleUploadedFile("datos.txt", b"\x00\x01\x02", "text/plain")
+        self.assertContains(self.ask(attachment=binary), "this file is none")
 
     def test_a_file_over_5_mb_is_refused(self) -> None:
         big = SimpleUploadedFile("grande.txt", b"a" * (5 * 1024 * 1024 + 1), "text/plain")

@@ -13,6 +13,8 @@ from pregon.help.tutorials import manifest, script
 BUILD_COMMAND = "make tutorials"
 # Characters of narration shown either side of a search hit.
 SNIPPET_WIDTH = 90
+# Characters of a search that count; more is no question a person asks.
+QUERY_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -32,13 +34,21 @@ class Entry:
         return f"{minutes}:{seconds:02d}"
 
     @property
+    def is_stale(self) -> bool:
+        """True when the video was built from an older script: its narration differs."""
+        if self.built is None:
+            return False
+        said = [step.say for step in self.tutorial.steps]
+        return [cue.text for cue in self.built.captions] != said
+
+    @property
     def chapters(self) -> list[tuple[script.Chapter, float | None]]:
-        """Each chapter with the second its video starts at (None when not built)."""
+        """Each chapter with the second its video starts at; None when it is not built, or
+        was built when the tutorial had other chapters."""
         starts = [cue.start for cue in self.built.chapters] if self.built else []
-        return [
-            (chapter, starts[index] if index < len(starts) else None)
-            for index, chapter in enumerate(self.tutorial.chapters)
-        ]
+        if len(starts) != len(self.tutorial.chapters):
+            starts = [None] * len(self.tutorial.chapters)
+        return list(zip(self.tutorial.chapters, starts, strict=True))
 
 
 @dataclass(frozen=True)
@@ -88,7 +98,7 @@ def fold(text: str) -> str:
 def search(user: User, query: str) -> list[Hit]:
     """The tutorials whose title, summary, chapter titles or narration hold every word of
     ``query``, whatever its accents and case, in the catalog's order."""
-    words = fold(query).split()
+    words = fold(query[:QUERY_LENGTH]).split()
     if not words:
         return []
     hits = []

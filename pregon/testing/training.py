@@ -85,6 +85,7 @@ class TrainingTestCase(BaseTestCase):
     """BaseTestCase with the two tutorials above, the first built once for the class."""
 
     var_dir: Path
+    scripts: Path
 
     @classmethod
     def setUpClass(cls) -> None:
@@ -94,7 +95,7 @@ class TrainingTestCase(BaseTestCase):
 
     def setUp(self) -> None:
         super().setUp()
-        self.enterContext(tutorial_scripts())
+        self.scripts = self.enterContext(tutorial_scripts())
         self.enterContext(override_settings(VAR_DIR=self.var_dir))
 
 

@@ -6,6 +6,7 @@ import re
 from django.urls import reverse
 
 from pregon.help.models import WatchedTutorial
+from pregon.help.tutorials import script
 from pregon.testing.training import BUILT, CAPTIONS, NOT_BUILT, SCRIPTS, TrainingTestCase
 
 
@@ -74,6 +75,28 @@ class TrainingTutorialTestCase(TrainingTestCase):
         self.assertContains(response, "This video is not built yet.")
         self.assertContains(response, "<code>make tutorials</code>")
         self.assertContains(response, "Envíese una prueba antes de programarla.")
+
+    def test_a_video_built_from_an_older_script_says_so(self) -> None:
+        self.client.force_login(self.charlie)
+        self.assertNotContains(self.client.get(url(BUILT)), 'id="tutorial-stale"')
+        path = self.scripts / f"01-{BUILT}.toml"
+        path.write_text(path.read_text().replace("como Junín", "como Cusco"))
+        script.all_tutorials.cache_clear()
+        response = self.client.get(url(BUILT))
+        self.assertContains(response, 'id="tutorial-stale"')
+        self.assertContains(response, "como Cusco.")
+        self.assertContains(response, 'data-start="2.000"')
+
+    def test_chapters_that_changed_since_the_build_do_not_seek(self) -> None:
+        path = self.scripts / f"01-{BUILT}.toml"
+        more = '[[chapters]]\ntitle = "Nuevo"\n[[chapters.steps]]\nsay = "Un capítulo nuevo."\n'
+        path.write_text(path.read_text() + more)
+        script.all_tutorials.cache_clear()
+        self.client.force_login(self.charlie)
+        response = self.client.get(url(BUILT))
+        self.assertContains(response, 'id="tutorial-stale"')
+        self.assertContains(response, "<video")
+        self.assertNotContains(response, "data-start")
 
     def test_it_offers_to_mark_it_watched_until_it_is(self) -> None:
         self.client.force_login(self.bob)

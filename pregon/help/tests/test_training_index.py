@@ -37,6 +37,7 @@ class TrainingIndexTestCase(TrainingTestCase):
         self.assertIn(f'src="{poster}?v=', card)
         self.assertIn("0:04 min", card)
         self.assertIn("2 chapters", card)
+        self.assertIn("<li>El tablero</li><li>Sus contactos</li>", card)
         self.assertNotIn("Video not built yet", card)
 
     def test_a_tutorial_not_built_says_so_and_how_to_build_it(self) -> None:

@@ -42,6 +42,15 @@ class TrainingMediaTestCase(TrainingTestCase):
                 self.assertEqual(response["Accept-Ranges"], "bytes")
                 self.assertEqual(self.body(response), (self.folder / name).read_bytes())
 
+    def test_a_head_request_gets_the_size_without_the_file(self) -> None:
+        self.client.force_login(self.charlie)
+        response = self.client.head(url("video.mp4"))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(
+            response["Content-Length"], str((self.folder / "video.mp4").stat().st_size)
+        )
+        self.assertEqual(self.body(response), b"")
+
     def test_a_range_comes_as_partial_content(self) -> None:
         self.client.force_login(self.charlie)
         size = len(self.video)

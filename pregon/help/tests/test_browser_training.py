@@ -122,4 +122,9 @@ class TrainingBrowserTestCase(BrowserTestCase):
 
             page.click(".breadcrumb a[href='/ayuda/capacitacion/']")
             expect(page.locator(f"[data-tutorial={BUILT}] .training-watched")).to_be_visible()
+
+            page.set_viewport_size({"width": 390, "height": 844})
+            self.assertTrue(fits_width(page))
+            page.goto(f"{base}/ayuda/capacitacion/{BUILT}/")
+            self.assertTrue(fits_width(page))
         self.assertEqual(problems, [])

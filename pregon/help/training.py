@@ -95,14 +95,14 @@ def fold(text: str) -> str:
     return "".join(unicodedata.normalize("NFD", char.lower())[0] for char in text)
 
 
-def search(user: User, query: str) -> list[Hit]:
-    """The tutorials whose title, summary, chapter titles or narration hold every word of
-    ``query``, whatever its accents and case, in the catalog's order."""
+def search(entries: list[Entry], query: str) -> list[Hit]:
+    """The ``entries`` whose title, summary, chapter titles or narration hold every word of
+    ``query``, whatever its accents and case, in their order."""
     words = fold(query[:QUERY_LENGTH]).split()
     if not words:
         return []
     hits = []
-    for found in catalog(user):
+    for found in entries:
         tutorial = found.tutorial
         texts = [tutorial.title, tutorial.summary, tutorial.transcript]
         everything = fold(" ".join(texts + [chapter.title for chapter in tutorial.chapters]))
@@ -117,7 +117,7 @@ def _first_mention(tutorial: script.Tutorial, words: list[str]) -> tuple[script.
     the first chapter and the summary if only the titles do."""
     for chapter in tutorial.chapters:
         if any(word in fold(chapter.title) for word in words):
-            return chapter, " ".join(step.say for step in chapter.steps)[: SNIPPET_WIDTH * 2]
+            return chapter, _around(" ".join(step.say for step in chapter.steps), 0)
         for step in chapter.steps:
             folded = fold(step.say)
             for word in words:

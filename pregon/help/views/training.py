@@ -34,6 +34,8 @@ CONTENT_TYPES = {
 # or the last 100 bytes, "bytes=-100". A list of ranges gets the whole file, as RFC 9110 allows.
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 64 * 1024
+# The player's playback speeds, as its buttons write them.
+SPEEDS = ("0.75", "1", "1.25", "1.5", "2")
 
 
 @authorize(Role.ANALYST)
@@ -44,7 +46,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "entries": entries,
         "not_built": sum(1 for entry in entries if entry.built is None),
         "query": query,
-        "hits": training.search(request.user, query) if query else None,
+        "hits": training.search(entries, query) if query else None,
         "build_command": training.BUILD_COMMAND,
     }
     return render(request, "help/training.html", context)
@@ -58,7 +60,7 @@ def tutorial(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404 from None
     context = {
         "entry": entry,
-        "speeds": ("0.75", "1", "1.25", "1.5", "2"),
+        "speeds": SPEEDS,
         "build_command": training.BUILD_COMMAND,
     }
     return render(request, "help/training_tutorial.html", context)

@@ -2,6 +2,7 @@
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.urls import reverse
 
@@ -32,6 +33,11 @@ class Entry:
             return ""
         minutes, seconds = divmod(round(self.built.duration), 60)
         return f"{minutes}:{seconds:02d}"
+
+    @property
+    def built_at(self) -> datetime | None:
+        """When the video was built (aware, UTC), or None when it is not built."""
+        return datetime.fromisoformat(self.built.built_at) if self.built else None
 
     @property
     def is_stale(self) -> bool:

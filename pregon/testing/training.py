@@ -6,7 +6,6 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from unittest import mock
 
@@ -64,6 +63,8 @@ CAPTIONS = [
     manifest.Cue(2.0, 3.0, "Abra Contactos para ver a las personas que reciben sus correos."),
     manifest.Cue(3.0, 4.0, "Puede buscar por nombre, correo o región, como Junín."),
 ]
+# Late on the 5th in Lima: the 6th in UTC.
+BUILT_AT = "2026-12-06T03:30:00+00:00"
 CHAPTERS = [manifest.Cue(0.0, 2.0, "El tablero"), manifest.Cue(2.0, 4.0, "Sus contactos")]
 
 
@@ -128,7 +129,7 @@ def build(var_dir: Path, picture: Path | None = None) -> None:
                 title="Primeros pasos",
                 duration=4.0,
                 voice="espeak-ng es-419",
-                built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                built_at=BUILT_AT,
                 chapters=CHAPTERS,
                 captions=CAPTIONS,
             )

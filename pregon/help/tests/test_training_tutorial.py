@@ -42,6 +42,12 @@ class TrainingTutorialTestCase(TrainingTestCase):
         self.assertRegex(video, rf'<track kind="chapters" [^>]*src="{media("chapters.vtt")}')
         self.assertIn('<script src="/static/js/training.js">', html)
 
+    def test_it_says_when_the_video_was_made_in_lima_s_time(self) -> None:
+        self.use_spanish()
+        self.client.force_login(self.charlie)
+        response = self.client.get(url(BUILT))
+        self.assertContains(response, "0:04 min · voz: espeak-ng es-419 · hecho el 05/12/2026")
+
     def test_playback_speeds_go_from_three_quarters_to_double(self) -> None:
         self.client.force_login(self.charlie)
         html = self.client.get(url(BUILT)).content.decode()

@@ -69,8 +69,11 @@ class TrainingIndexTestCase(TrainingTestCase):
         html = self.client.get(URL).content.decode()
         self.assertIn("training-watched", self.card(html, BUILT))
         self.assertNotIn("training-watched", self.card(html, NOT_BUILT))
+        self.assertIn("You have watched 1 of 2 tutorials.", html)
         self.client.force_login(self.charlie)
-        self.assertNotContains(self.client.get(URL), "training-watched")
+        response = self.client.get(URL)
+        self.assertNotContains(response, "training-watched")
+        self.assertContains(response, "You have watched 0 of 2 tutorials.")
 
     def test_search_ignores_accents_and_case(self) -> None:
         self.client.force_login(self.charlie)
@@ -109,6 +112,7 @@ class TrainingIndexTestCase(TrainingTestCase):
         self.assertContains(response, "Capacitación")
         self.assertContains(response, "Video aún no generado")
         self.assertContains(response, "1 tutorial menciona «tablero»")
+        self.assertContains(response, "Ha visto 0 de 2 tutoriales.")
 
     def hits(self, query: str) -> str:
         html = self.client.get(URL, {"q": query}).content.decode()

@@ -45,6 +45,7 @@ def index(request: HttpRequest) -> HttpResponse:
     context = {
         "entries": entries,
         "not_built": sum(1 for entry in entries if entry.built is None),
+        "watched": sum(1 for entry in entries if entry.is_watched),
         "query": query,
         "hits": training.search(entries, query) if query else None,
         "build_command": training.BUILD_COMMAND,

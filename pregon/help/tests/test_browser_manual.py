@@ -1,6 +1,6 @@
-"""The manual inside the app in real Chromium, for docs/screenshots/manual.png: from the help
-centre to the manual, a search that lands on its section with the screenshot shown, and
-the next page."""
+"""The manual inside the app in real Chromium, for docs/screenshots/manual.png: the "?" of a
+screen opening its section, from the help centre to the manual, a search that lands on its
+section with the screenshot shown, and the next page."""
 
 import pytest
 
@@ -23,6 +23,22 @@ class ManualBrowserTestCase(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
         User.objects.create_user(EDITOR, PASSWORD, role=Role.EDITOR, name="Lucía Editora")
+
+    def test_the_question_mark_of_a_screen_opens_its_section(self) -> None:
+        from playwright.sync_api import expect
+
+        base = self.live_server_url
+        with chromium_page() as page:
+            problems = watch(page)
+            login(page, base, EDITOR)
+            page.goto(f"{base}/contactos/")
+            page.click("#screen-help > a")
+            page.click("#screen-help-manual")
+            expect(page.locator("h2", has_text="La lista de contactos")).to_be_in_viewport()
+            expect(page.locator("#manual h1")).to_have_text(
+                "Contactos, listas, etiquetas y campos personalizados"
+            )
+        self.assertEqual(problems, [])
 
     def test_search_the_manual_and_read_a_section_with_its_screenshot(self) -> None:
         from playwright.sync_api import expect

@@ -1,4 +1,4 @@
-"""The manual names the menus as they read today: every menu path it writes ("**Campañas ›
+"""The manual names the menus as they read today: every menu path it writes ("**Campañas >
 Calendario**", "el menú **Contactos** y elija **Importar**") is one of the main menu's
 entries, in Spanish, as base.html shows it to an administrator."""
 
@@ -10,16 +10,16 @@ from django.urls import reverse
 from pregon.help import manual
 from pregon.testing import BaseTestCase
 
-# "**Campañas › Calendario**" (also written with → or >).
-BOLD_PATH = re.compile(r"\*\*([^*\n]+?) (?:›|→|>) ([^*\n]+?)\*\*")
+# "**Campañas > Calendario**", written with a single right-pointing angle quote (or → or >).
+BOLD_PATH = re.compile(r"\*\*([^*\n]+?) (?:\u203a|→|>) ([^*\n]+?)\*\*")
 # "el menú **Contactos** y elija **Importar**", "menú **Campañas**, opción **Consumo**".
 MENU_CHOICE = re.compile(
     r"menú \*\*([^*]+)\*\*,? (?:y )?(?:elija|elige|eligen|opción|abra) \*\*([^*]+)\*\*"
 )
 # "el menú **Contactos**": a menu of the top bar, or the editors' own "Insertar campo".
-MENU = re.compile(r"menú \*\*([^*›→>]+)\*\*")
+MENU = re.compile(r"menú \*\*([^*\u203a→>]+)\*\*")
 EDITOR_MENU = "Insertar campo"
-SEPARATOR = re.compile(r" (?:›|→|>) ")
+SEPARATOR = re.compile(r" (?:\u203a|→|>) ")
 
 
 class Menu(HTMLParser):
@@ -75,7 +75,7 @@ class ManualLabelsTestCase(BaseTestCase):
             for top, entry in paths:
                 if top not in self.menu:
                     continue  # A path in another program (Excel, Moodle, Amazon SES…).
-                with self.subTest(page=page.slug, path=f"{top} › {entry}"):
+                with self.subTest(page=page.slug, path=f"{top} > {entry}"):
                     # After the menu's entry may come a button of its screen.
                     self.assertIn(SEPARATOR.split(entry)[0], self.menu[top])
                     checked += 1

@@ -309,7 +309,19 @@ class _AppLinks(Treeprocessor):
                 element.set("class", "h3 mb-3")
             elif element.tag == "table":
                 element.set("class", "table table-sm table-bordered align-top")
+        self._scroll_tables(root)
         self._cut_sections(root)
+
+    @staticmethod
+    def _scroll_tables(root: etree.Element) -> None:
+        # A wide table scrolls in its own box on a phone; the page does not.
+        for parent in list(root.iter()):
+            for position, child in enumerate(list(parent)):
+                if child.tag == "table":
+                    box = etree.Element("div", {"class": "table-responsive"})
+                    parent.remove(child)
+                    box.append(child)
+                    parent.insert(position, box)
 
     def _cut_sections(self, root: etree.Element) -> None:
         title, anchor, screens, texts = self.page.title, "", [], []

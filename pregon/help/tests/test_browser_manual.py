@@ -73,3 +73,16 @@ class ManualBrowserTestCase(BrowserTestCase):
             page.click("#manual-pager a[rel=next]")
             expect(page.locator("#manual h1")).to_have_text("Importar contactos desde Excel o CSV")
         self.assertEqual(problems, [])
+
+    def test_a_page_with_wide_tables_fits_a_phone(self) -> None:
+        from playwright.sync_api import expect
+
+        base = self.live_server_url
+        with chromium_page(width=390, height=800) as page:
+            problems = watch(page)
+            login(page, base, EDITOR)
+            # Its table of addresses for each provider is the manual's widest.
+            page.goto(f"{base}/ayuda/manual/webhooks/")
+            expect(page.locator("#manual .table-responsive table").first).to_be_attached()
+            self.assertTrue(fits_width(page))
+        self.assertEqual(problems, [])

@@ -57,6 +57,15 @@ class ManualScreensTestCase(BaseTestCase):
         self.assertGreater(len(named), len(menu_screens()))
         self.assertEqual(named - real, set())
 
+    def test_each_screen_is_named_by_one_section_only(self) -> None:
+        names = [
+            name
+            for page in manual.pages()
+            for section in manual.render(page).sections
+            for name in section.screens
+        ]
+        self.assertEqual([name for name in set(names) if names.count(name) > 1], [])
+
     def test_the_question_mark_of_a_screen_opens_its_section(self) -> None:
         contact = Contact.objects.create(email="ana.quispe@example.org")
         self.client.force_login(self.bob)

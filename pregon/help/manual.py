@@ -234,16 +234,16 @@ class _GitHubLists(Preprocessor):
         result: list[str] = []
         columns: list[int] = []  # the text column of each open list item, outermost first
         previous_blank = True
-        fence = ""  # "top" inside a fenced block at the margin, "item" inside an item's
+        fence = ""  # inside a fenced block: "top" at the margin, "item" in a list item
         for line in lines:
             indent = len(line) - len(line.lstrip(" "))
-            if FENCE.match(line) and fence != "top" and (fence == "item" or indent > 0):
-                fence = "" if fence else "item"
-                result.append("")
-                previous_blank = True
-            elif FENCE.match(line) and fence != "item":
-                fence = "" if fence else "top"
-                result.append(line)
+            if FENCE.match(line):
+                kind = fence or ("item" if indent and columns else "top")
+                fence = "" if fence else kind
+                # Python-Markdown takes fences at the margin only: an item's fence becomes
+                # the blank line around an indented code block.
+                result.append(line if kind == "top" else "")
+                previous_blank = kind == "item"
             elif fence == "top":
                 result.append(line)
             elif fence == "item":

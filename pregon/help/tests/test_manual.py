@@ -87,6 +87,9 @@ class ManualTestCase(BaseTestCase):
         html = self.client.get(reverse("help:manual_page", args=["automatizaciones"]))
         item = "<li><strong>Estado</strong>:<ul>\n<li><strong>Borrador</strong>"
         self.assertContains(html, item)
+        # A fenced block inside a list item keeps its lines.
+        html = self.client.get(reverse("help:manual_page", args=["campanas"]))
+        self.assertContains(html, "<pre><code>gmail.com 600\nhotmail.com 300\n</code></pre>")
 
     def test_an_unknown_page_is_a_404(self) -> None:
         self.client.force_login(self.charlie)

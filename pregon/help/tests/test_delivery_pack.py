@@ -1,0 +1,142 @@
+"""`pregon deliverable`: the delivery pack (R22) from the checklist of the tender's
+requirements, built only when every requirement has its evidence (screenshots the browser
+tests took, screens that answer, test files), and the start of the quota's term."""
+
+import datetime
+import tempfile
+from io import StringIO
+from pathlib import Path
+from unittest import mock
+
+from django.core.management import CommandError, call_command
+
+from pregon.accounts.models import AuditAction, AuditEntry
+from pregon.help.delivery import checklist, evidence, pack
+from pregon.sending.models import QuotaSettings
+from pregon.testing import BaseTestCase
+
+# Two requirements whose evidence exists on any branch: their screens, screenshots and tests.
+SOUND = """
+[[requirement]]
+code = "R1"
+source = "6.1 Características de la plataforma, a."
+wording = "El proveedor debe contar con una plataforma que permita crear mensajes."
+screens = [{ name = "content:gallery", label = "Plantillas > Galería de plantillas" }]
+screenshots = ["gallery.png"]
+tests = ["pregon/content/tests/test_browser_gallery.py"]
+
+[[requirement]]
+code = "R15"
+source = "6.1 Reporte sobre consumo del servicio, a."
+wording = "El aplicativo permitirá verificar el consumo del servicio, indicando el saldo del mismo."
+screens = [{ name = "reports:consumption", label = "Consumo" }]
+screenshots = ["consumption.png", "quota-phone.png"]
+tests = ["pregon/reports/tests/test_consumption.py"]
+"""
+
+BROKEN = """
+[[requirement]]
+code = "R9"
+source = "6.1 Aplicativo web, b."
+wording = "Capacidad de personalizar el contenido de los correos con los campos de nombre."
+screens = [
+  { name = "content:nowhere", label = "Nada" },
+  { name = "contacts:bulk", label = "Acciones (solo POST)" },
+]
+screenshots = ["nowhere.png"]
+tests = ["pregon/help/tests/test_nowhere.py"]
+
+[[requirement]]
+code = "R10"
+source = "6.1 Aplicativo web, c."
+wording = "Acceso a plantillas pre-diseñadas."
+screens = []
+screenshots = ["gallery.png"]
+tests = ["pregon/content/tests/test_browser_gallery.py"]
+"""
+
+
+class DeliverablePackTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        self.folder = Path(folder.name)
+        self.out = self.folder / "entrega"
+
+    def use_checklist(self, text: str) -> None:
+        path = self.folder / "checklist.toml"
+        path.write_text(SOUND + text, encoding="utf-8")
+        self.enterContext(mock.patch.object(checklist, "FILE", path))
+
+    def deliverable(self, *args: str) -> str:
+        stdout = StringIO()
+        call_command("deliverable", "--out", str(self.out), *args, stdout=stdout)
+        return stdout.getvalue()
+
+    def test_the_checklist_quotes_every_requirement_of_the_tender_once(self) -> None:
+        requirements = checklist.load()
+        self.assertEqual([r.code for r in requirements], [f"R{n}" for n in range(1, 24)])
+        for requirement in requirements:
+            with self.subTest(requirement.code):
+                self.assertTrue(requirement.source)
+                self.assertGreater(len(requirement.wording), 30)
+                self.assertTrue(requirement.screens)
+                self.assertTrue(requirement.screenshots)
+                self.assertTrue(requirement.tests)
+
+    def test_every_requirement_has_a_screenshot_a_screen_that_answers_and_a_test(self) -> None:
+        # The whole checklist against this repository: it passes once the training centre,
+        # the manual's screens and support (parts of the same issue) are merged.
+        gaps = evidence.gaps(checklist.load(), self.alice)
+        self.assertEqual([str(gap) for gap in gaps], [])
+
+    def test_it_builds_the_pack_and_starts_the_quotas_term(self) -> None:
+        self.use_checklist("")
+        self.assertIsNone(QuotaSettings.objects.filter(pk=1).first())
+        output = self.deliverable()
+        self.assertEqual(
+            sorted(p.name for p in (self.out / "pantallazos").iterdir()),
+            ["consumption.png", "gallery.png", "quota-phone.png"],
+        )
+        today = pack.today()
+        self.assertEqual(QuotaSettings.objects.get(pk=1).credentials_delivered_on, today)
+        start, end = today + datetime.timedelta(days=1), today + datetime.timedelta(days=365)
+        self.assertIn(f"{start:%d/%m/%Y}", output)
+        self.assertIn(f"{end:%d/%m/%Y}", output)
+        entry = AuditEntry.objects.get(action=AuditAction.DELIVERABLE_BUILT)
+        self.assertEqual(entry.actor, self.alice)
+        self.assertEqual(entry.detail["term_starts"], f"{start:%Y-%m-%d}")
+
+    def test_a_delivery_already_recorded_keeps_its_term(self) -> None:
+        self.use_checklist("")
+        delivered = datetime.date(2026, 3, 2)
+        QuotaSettings.objects.create(pk=1, credentials_delivered_on=delivered)
+        output = self.deliverable("--admin", "ALICE@example.org")
+        self.assertEqual(QuotaSettings.objects.get(pk=1).credentials_delivered_on, delivered)
+        self.assertIn("03/03/2026", output)
+
+    def test_missing_evidence_fails_naming_each_piece_and_writes_nothing(self) -> None:
+        self.use_checklist(BROKEN)
+        with self.assertRaises(CommandError) as caught:
+            self.deliverable()
+        message = str(caught.exception)
+        for expected in (
+            "R9: the screen content:nowhere is not a URL name",
+            "R9: the screen contacts:bulk (/contactos/acciones/) answers 405, not 200",
+            "R9: the screenshot nowhere.png is not in docs/screenshots",
+            "R9: the test file pregon/help/tests/test_nowhere.py does not exist",
+            "R10: no screen is listed",
+        ):
+            self.assertIn(expected, message)
+        self.assertNotIn("R1:", message)
+        self.assertNotIn("R15:", message)
+        self.assertFalse(self.out.exists())
+        self.assertIsNone(QuotaSettings.objects.filter(pk=1).first())
+        self.assertFalse(AuditEntry.objects.filter(action=AuditAction.DELIVERABLE_BUILT).exists())
+
+    def test_the_administrator_must_exist(self) -> None:
+        self.use_checklist("")
+        with self.assertRaisesMessage(CommandError, "nobody@example.org"):
+            self.deliverable("--admin", "nobody@example.org")
+        self.assertFalse(self.out.exists())

@@ -2,11 +2,13 @@
 foot, headings, text and screenshots scaled to fit, in Helvetica as pregon.reports.pdf
 draws its reports (Latin-1: every letter of Spanish, no font file)."""
 
+import math
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.outline import OutlineSection
 from PIL import Image
 
 from pregon.reports.pdf import MUTED, PRIMARY, latin1
@@ -14,6 +16,9 @@ from pregon.reports.pdf import MUTED, PRIMARY, latin1
 # A4 in millimetres with 15 mm margins: 180 mm of width.
 WIDTH = 180
 BOTTOM = 277
+CONTENTS_LINE = 6.5
+# Lines of contents on a page below its heading (277 - 32 mm, at 6.5 mm a line).
+CONTENTS_LINES_PER_PAGE = 37
 # Signs the manual uses that Latin-1 lacks, written the nearest way it has: menu paths
 # ("Campañas \u203a Calendario"), arrows, a close button, a minus sign, the Mac's command key.
 _SIGNS = str.maketrans(
@@ -57,6 +62,21 @@ class Document(FPDF):
         for line in lines:
             self.multi_cell(0, 7, plain(line), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
+    def contents(self, titles: list[str]) -> None:
+        """Keep room here for the contents: each of the document's ``start_section`` titles
+        of level 0 (``titles``, in order) with the page it starts on, drawn at the end."""
+        self.set_font("helvetica", size=10)
+        lines = sum(
+            len(
+                self.multi_cell(
+                    160, CONTENTS_LINE, f"{n}. {plain(t)}", dry_run=True, output="LINES"
+                )
+            )
+            for n, t in enumerate(titles, start=1)
+        )
+        pages = max(1, math.ceil(lines / CONTENTS_LINES_PER_PAGE))
+        self.insert_toc_placeholder(_draw_contents, pages=pages)
+
     def heading(self, text: str, size: float = 14, room: float = 30) -> None:
         """A section's title, on a new page unless ``room`` mm of what follows fit below."""
         if self.get_y() + 12 + room > BOTTOM:
@@ -97,3 +117,25 @@ def fitted(path: Path, width: float, height: float) -> tuple[float, float]:
         pixels_w, pixels_h = picture.size
     scale = min(width / pixels_w, height / pixels_h, 0.2)
     return pixels_w * scale, pixels_h * scale
+
+
+def _draw_contents(pdf: Document, outline: list[OutlineSection]) -> None:
+    """The contents: each section of level 0 with the page it starts on, linked to it."""
+    last_page = pdf.page + pdf.toc_placeholder.pages - 1
+    pdf.heading(_("Contents"), size=17)
+    for number, section in enumerate((s for s in outline if s.level == 0), start=1):
+        link = pdf.add_link(page=section.page_number)
+        y = pdf.get_y()
+        pdf.set_font("helvetica", size=10)
+        pdf.set_text_color(0, 0, 0)
+        pdf.multi_cell(
+            160, CONTENTS_LINE, f"{number}. {section.name}", link=link, new_x=XPos.LMARGIN
+        )
+        bottom = pdf.get_y()
+        pdf.set_xy(175, y)
+        pdf.set_text_color(*MUTED)
+        pdf.cell(20, CONTENTS_LINE, str(section.page_number), align="R", link=link)
+        pdf.set_xy(15, bottom)
+    # fpdf2 wants the contents to fill exactly the pages kept for them.
+    while pdf.page < last_page:
+        pdf.add_page()

@@ -54,6 +54,31 @@ def path_of(screen: Screen) -> str | None:
         return None
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """What a requirement's evidence is, each piece with whether it is there."""
+
+    requirement: Requirement
+    screens: list[tuple[Screen, str | None]]  # each screen with its path, None if none
+    screenshots: list[tuple[str, bool]]
+    tests: list[tuple[str, bool]]
+    gaps: list[Gap]
+
+
+def collect(requirements: Iterable[Requirement], root: Path = ROOT) -> list[Evidence]:
+    """Each requirement's evidence as it is now, without opening the screens."""
+    return [
+        Evidence(
+            requirement,
+            [(screen, path_of(screen)) for screen in requirement.screens],
+            [(name, screenshot(name) is not None) for name in requirement.screenshots],
+            [(test, (root / test).is_file()) for test in requirement.tests],
+            gaps([requirement], root=root),
+        )
+        for requirement in requirements
+    ]
+
+
 def gaps(
     requirements: Iterable[Requirement],
     admin: User | None = None,

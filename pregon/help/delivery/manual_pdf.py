@@ -10,7 +10,6 @@ links to the web stay links.
 
 import datetime
 import hashlib
-import math
 import os
 import re
 from html import escape
@@ -21,13 +20,11 @@ from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from fpdf.enums import XPos
 from fpdf.fonts import TextStyle
-from fpdf.outline import OutlineSection
 
 from pregon.help import manual
 from pregon.help.delivery.document import Document, fitted, plain
-from pregon.reports.pdf import MUTED, PRIMARY
+from pregon.reports.pdf import PRIMARY
 
 # The page's own "# Title": the PDF writes the README's title for it instead.
 TITLE_LINE = re.compile(r"^# .*$", re.MULTILINE)
@@ -47,9 +44,6 @@ KNOWN_TAGS = {
 LOCAL_LINK = re.compile(r'<a href="(?!https?:|mailto:)[^"]*">(.*?)</a>', re.DOTALL)
 # The largest a screenshot is drawn, in mm.
 PICTURE_WIDTH, PICTURE_HEIGHT = 170, 125
-CONTENTS_LINE = 6.5
-# Lines of contents on a page below its heading (277 - 32 mm, at 6.5 mm a line).
-CONTENTS_LINES_PER_PAGE = 37
 STYLES = {
     "h2": TextStyle("helvetica", "B", 14, PRIMARY, t_margin=6, b_margin=2),
     "h3": TextStyle("helvetica", "B", 12, PRIMARY, t_margin=4, b_margin=1),
@@ -99,8 +93,8 @@ def manual_pdf(version: datetime.date) -> bytes:
     pdf.title_page(title, [settings.SITE_URL, when])
     pages = manual.pages()
     pdf.add_page()
-    pdf.insert_toc_placeholder(_contents, pages=_contents_pages(pdf, pages))
-    # The placeholder leaves the first page of the manual open.
+    pdf.contents([page.title for page in pages])
+    # The contents leave the first page of the manual open.
     for index, page in enumerate(pages):
         if index:
             pdf.add_page()
@@ -144,39 +138,3 @@ def _picture(match: re.Match) -> str:
     # write_html reads an image's size in points.
     points = 72 / 25.4
     return f'<img src="{path}" width="{width * points:.0f}" height="{height * points:.0f}">'
-
-
-def _contents_pages(pdf: Document, pages: tuple[manual.Page, ...]) -> int:
-    """How many pages the contents take: each title wraps to as many lines as it needs."""
-    pdf.set_font("helvetica", size=10)
-    lines = sum(
-        len(
-            pdf.multi_cell(
-                160, CONTENTS_LINE, f"{n}. {plain(p.title)}", dry_run=True, output="LINES"
-            )
-        )
-        for n, p in enumerate(pages, start=1)
-    )
-    return max(1, math.ceil(lines / CONTENTS_LINES_PER_PAGE))
-
-
-def _contents(pdf: Document, outline: list[OutlineSection]) -> None:
-    """The contents: each page of the manual with the page it starts on, linked to it."""
-    last_page = pdf.page + pdf.toc_placeholder.pages - 1
-    pdf.heading(_("Contents"), size=17)
-    for number, section in enumerate((s for s in outline if s.level == 0), start=1):
-        link = pdf.add_link(page=section.page_number)
-        y = pdf.get_y()
-        pdf.set_font("helvetica", size=10)
-        pdf.set_text_color(0, 0, 0)
-        pdf.multi_cell(
-            160, CONTENTS_LINE, f"{number}. {section.name}", link=link, new_x=XPos.LMARGIN
-        )
-        bottom = pdf.get_y()
-        pdf.set_xy(175, y)
-        pdf.set_text_color(*MUTED)
-        pdf.cell(20, CONTENTS_LINE, str(section.page_number), align="R", link=link)
-        pdf.set_xy(15, bottom)
-    # fpdf2 wants the contents to fill exactly the pages reserved for them.
-    while pdf.page < last_page:
-        pdf.add_page()

@@ -17,10 +17,10 @@ from django.utils import timezone, translation
 
 from pregon.accounts import audit
 from pregon.accounts.models import AuditAction, User
-from pregon.help.delivery import checklist, evidence
+from pregon.help.delivery import checklist, evidence, manual_pdf
+from pregon.help.delivery.checklist_pdf import checklist_pdf
+from pregon.help.delivery.credentials_pdf import credentials_pdf
 from pregon.sending import quota, quota_settings
-
-FILES = ("checklist.pdf", "credenciales.pdf", "manual.pdf")
 
 
 class MissingEvidence(Exception):
@@ -71,17 +71,22 @@ def build(
         screenshots.mkdir(exist_ok=True)
         for name in sorted({n for r in requirements for n in r.screenshots}):
             shutil.copyfile(evidence.screenshot(name), screenshots / name)
-    with transaction.atomic():
-        current = quota.read_settings()
-        if current.credentials_delivered_on is None:
-            current = quota_settings.deliver_credentials(day, actor=admin)
-        term = quota.term(current)
-        audit.record(
-            None,
-            AuditAction.DELIVERABLE_BUILT,
-            str(folder),
-            actor=admin,
-            term_starts=f"{term.start:%Y-%m-%d}",
-            term_ends=f"{term.last_day:%Y-%m-%d}",
-        )
-    return Pack(folder, term.start.date(), term.last_day.date())
+        (folder / "checklist.pdf").write_bytes(checklist_pdf(requirements, day))
+        shutil.copyfile(manual_pdf.cached(), folder / "manual.pdf")
+        # The sheet names the term, which its delivery starts: both or neither.
+        with transaction.atomic():
+            current = quota.read_settings()
+            if current.credentials_delivered_on is None:
+                current = quota_settings.deliver_credentials(day, actor=admin)
+            term = quota.term(current)
+            start, end = term.start.date(), term.last_day.date()
+            (folder / "credenciales.pdf").write_bytes(credentials_pdf(admin, start, end))
+            audit.record(
+                None,
+                AuditAction.DELIVERABLE_BUILT,
+                str(folder),
+                actor=admin,
+                term_starts=f"{start:%Y-%m-%d}",
+                term_ends=f"{end:%Y-%m-%d}",
+            )
+    return Pack(folder, start, end)

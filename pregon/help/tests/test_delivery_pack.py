@@ -3,17 +3,23 @@ requirements, built only when every requirement has its evidence (screenshots th
 tests took, screens that answer, test files), and the start of the quota's term."""
 
 import datetime
+import re
 import tempfile
 from io import StringIO
 from pathlib import Path
 from unittest import mock
 
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from pregon.accounts.models import AuditAction, AuditEntry
+from pregon.help import manual
 from pregon.help.delivery import checklist, evidence, pack
 from pregon.sending.models import QuotaSettings
-from pregon.testing import BaseTestCase
+from pregon.testing import PASSWORD, BaseTestCase
+from pregon.testing.pdf import read
+
+NEW_PASSWORD = "a new and long passphrase"
 
 # Two requirements whose evidence exists on any branch: their screens, screenshots and tests.
 SOUND = """
@@ -63,6 +69,15 @@ class DeliverablePackTestCase(BaseTestCase):
         self.addCleanup(folder.cleanup)
         self.folder = Path(folder.name)
         self.out = self.folder / "entrega"
+        self.enterContext(override_settings(VAR_DIR=self.folder))
+        # A manual of one page: the real one takes long to draw (test_delivery_manual.py).
+        pages = self.folder / "manual"
+        pages.mkdir()
+        (pages / "README.md").write_text("1. [Primeros pasos](primeros.md)\n", "utf-8")
+        (pages / "primeros.md").write_text("# Primeros pasos\n\nEntre con su correo.\n", "utf-8")
+        self.enterContext(mock.patch.object(manual, "FOLDER", pages))
+        manual.pages.cache_clear()
+        self.addCleanup(manual.pages.cache_clear)
 
     def use_checklist(self, text: str) -> None:
         path = self.folder / "checklist.toml"
@@ -96,9 +111,14 @@ class DeliverablePackTestCase(BaseTestCase):
         self.assertIsNone(QuotaSettings.objects.filter(pk=1).first())
         output = self.deliverable()
         self.assertEqual(
+            sorted(p.name for p in self.out.iterdir()),
+            ["checklist.pdf", "credenciales.pdf", "manual.pdf", "pantallazos"],
+        )
+        self.assertEqual(
             sorted(p.name for p in (self.out / "pantallazos").iterdir()),
             ["consumption.png", "gallery.png", "quota-phone.png"],
         )
+        self.assertIn("Primeros pasos", read((self.out / "manual.pdf").read_bytes()).text)
         today = pack.today()
         self.assertEqual(QuotaSettings.objects.get(pk=1).credentials_delivered_on, today)
         start, end = today + datetime.timedelta(days=1), today + datetime.timedelta(days=365)
@@ -107,6 +127,47 @@ class DeliverablePackTestCase(BaseTestCase):
         entry = AuditEntry.objects.get(action=AuditAction.DELIVERABLE_BUILT)
         self.assertEqual(entry.actor, self.alice)
         self.assertEqual(entry.detail["term_starts"], f"{start:%Y-%m-%d}")
+
+    def test_the_checklist_shows_each_requirement_with_its_evidence(self) -> None:
+        self.use_checklist("")
+        self.deliverable()
+        data = (self.out / "checklist.pdf").read_bytes()
+        text = re.sub(r"\s+", " ", read(data).text)
+        for expected in (
+            "R1. 6.1 Características de la plataforma, a.",
+            "El proveedor debe contar con una plataforma que permita crear mensajes.",
+            "Plantillas > Galería de plantillas",
+            "http://127.0.0.1:8000/plantillas/galeria/",
+            "pregon/content/tests/test_browser_gallery.py",
+            "R15. 6.1 Reporte sobre consumo del servicio, a.",
+            "http://127.0.0.1:8000/informes/consumo/",
+            "Captura quota-phone.png",
+        ):
+            self.assertIn(expected, text)
+        self.assertEqual(data.count(b"/Subtype /Image"), 3)
+        self.assertIn(b"/URI (http://127.0.0.1:8000/informes/consumo/)", data)
+
+    def test_the_credentials_sheet_gives_a_link_that_sets_the_password_once(self) -> None:
+        self.use_checklist("")
+        self.deliverable("--admin", "alice@example.org")
+        text = re.sub(r"\s+", " ", read((self.out / "credenciales.pdf").read_bytes()).text)
+        for expected in (
+            "http://127.0.0.1:8000",
+            "http://127.0.0.1:8000/cuenta/entrar/",
+            "alice@example.org",
+            "Activar la autenticación en dos pasos",
+        ):
+            self.assertIn(expected, text)
+        self.assertNotIn(PASSWORD, text)
+        link = re.search(r"http://127\.0\.0\.1:8000(/cuenta/restablecer/\S+/)", text)[1]
+        response = self.client.get(link, follow=True)
+        self.assertContains(response, "Choose a password")
+        data = {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+        response = self.client.post(response.redirect_chain[-1][0], data)
+        self.assertRedirects(response, "/cuenta/contrasena/lista/")
+        self.alice.refresh_from_db()
+        self.assertTrue(self.alice.check_password(NEW_PASSWORD))
+        self.assertContains(self.client.get(link, follow=True), "does not work any more")
 
     def test_a_delivery_already_recorded_keeps_its_term(self) -> None:
         self.use_checklist("")
@@ -122,11 +183,11 @@ class DeliverablePackTestCase(BaseTestCase):
             self.deliverable()
         message = str(caught.exception)
         for expected in (
-            "R9: the screen content:nowhere is not a URL name",
-            "R9: the screen contacts:bulk (/contactos/acciones/) answers 405, not 200",
-            "R9: the screenshot nowhere.png is not in docs/screenshots",
-            "R9: the test file pregon/help/tests/test_nowhere.py does not exist",
-            "R10: no screen is listed",
+            "R9: la pantalla content:nowhere no es un nombre de dirección",
+            "R9: la pantalla contacts:bulk (/contactos/acciones/) responde 405, no 200",
+            "R9: la captura nowhere.png no está en docs/screenshots",
+            "R9: el archivo de pruebas pregon/help/tests/test_nowhere.py no existe",
+            "R10: no se indica ninguna pantalla",
         ):
             self.assertIn(expected, message)
         self.assertNotIn("R1:", message)

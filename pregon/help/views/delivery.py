@@ -1,10 +1,13 @@
-"""The delivery (R22): the manual as one PDF for everyone, and the checklist's screen."""
+"""The delivery (R22): the manual as one PDF for everyone, and the screen of the delivery
+pack for administrators: the checklist's requirements with their evidence."""
 
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import Role
-from pregon.help.delivery import manual_pdf
+from pregon.help.delivery import checklist, evidence, manual_pdf
+from pregon.sending import quota
 
 
 @authorize(Role.ANALYST)
@@ -17,3 +20,18 @@ def manual_download(request: HttpRequest) -> FileResponse:
         filename="manual-pregon.pdf",
         content_type="application/pdf",
     )
+
+
+@authorize(Role.ADMIN)
+def delivery_index(request: HttpRequest) -> HttpResponse:
+    """Each requirement of the tender with its evidence and what it lacks, the quota's term
+    and how to build the pack."""
+    rows = evidence.collect(checklist.load())
+    settings = quota.read_settings()
+    context = {
+        "rows": rows,
+        "complete": sum(1 for row in rows if not row.gaps),
+        "delivered_on": settings.credentials_delivered_on,
+        "term": quota.term(settings) if settings.credentials_delivered_on else None,
+    }
+    return render(request, "help/delivery.html", context)

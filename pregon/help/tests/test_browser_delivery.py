@@ -32,7 +32,7 @@ class DeliveryBrowserTestCase(BrowserTestCase):
             problems = watch(page)
             login(page, base, ADMIN)
             page.goto(f"{base}/ayuda/entrega/")
-            expect(page.locator("h1")).to_have_text("Entregable")
+            expect(page.locator("h1")).to_have_text("Paquete de entrega")
             expect(page.locator("#delivery-term")).to_contain_text(
                 "el plazo de la cuota va del 3 de marzo de 2026 al 2 de marzo de 2027"
             )

@@ -11,6 +11,7 @@ from unittest import mock
 
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.help import manual
@@ -195,6 +196,12 @@ class DeliverablePackTestCase(BaseTestCase):
         self.assertFalse(self.out.exists())
         self.assertIsNone(QuotaSettings.objects.filter(pk=1).first())
         self.assertFalse(AuditEntry.objects.filter(action=AuditAction.DELIVERABLE_BUILT).exists())
+
+    def test_an_administrator_with_two_step_login_opens_the_screens_past_it(self) -> None:
+        TOTPDevice.objects.create(user=self.alice, name="phone", confirmed=True)
+        self.use_checklist("")
+        self.deliverable()
+        self.assertTrue((self.out / "checklist.pdf").is_file())
 
     def test_the_administrator_must_exist(self) -> None:
         self.use_checklist("")

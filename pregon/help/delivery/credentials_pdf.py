@@ -37,7 +37,7 @@ def credentials_pdf(admin: User, term_start: datetime.date, term_end: datetime.d
             },
         ),
     ):
-        pdf.label_and_value(label, value)
+        pdf.label_and_value(label, value, width=52)
     pdf.heading(_("1. Choose your password"))
     pdf.paragraph(
         _(

@@ -11,11 +11,11 @@ from unittest import mock
 
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.help import manual
-from pregon.help.delivery import checklist, evidence, pack
+from pregon.help.delivery import checklist, evidence, manual_pdf, pack
 from pregon.sending.models import QuotaSettings
 from pregon.testing import PASSWORD, BaseTestCase
 from pregon.testing.pdf import read
@@ -64,21 +64,27 @@ tests = ["pregon/content/tests/test_browser_gallery.py"]
 
 
 class DeliverablePackTestCase(BaseTestCase):
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        # The real manual's PDF takes long to draw: once for the class, kept where
+        # manual_pdf.cached() finds it again (the command draws it in Spanish).
+        cls.var = tempfile.TemporaryDirectory()
+        with override_settings(VAR_DIR=Path(cls.var.name)), translation.override("es"):
+            cls.manual = manual_pdf.cached().read_bytes()
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.var.cleanup()
+        super().tearDownClass()
+
     def setUp(self) -> None:
         super().setUp()
         folder = tempfile.TemporaryDirectory()
         self.addCleanup(folder.cleanup)
         self.folder = Path(folder.name)
         self.out = self.folder / "entrega"
-        self.enterContext(override_settings(VAR_DIR=self.folder))
-        # A manual of one page: the real one takes long to draw (test_delivery_manual.py).
-        pages = self.folder / "manual"
-        pages.mkdir()
-        (pages / "README.md").write_text("1. [Primeros pasos](primeros.md)\n", "utf-8")
-        (pages / "primeros.md").write_text("# Primeros pasos\n\nEntre con su correo.\n", "utf-8")
-        self.enterContext(mock.patch.object(manual, "FOLDER", pages))
-        manual.pages.cache_clear()
-        self.addCleanup(manual.pages.cache_clear)
+        self.enterContext(override_settings(VAR_DIR=Path(self.var.name)))
 
     def use_checklist(self, text: str) -> None:
         path = self.folder / "checklist.toml"
@@ -119,7 +125,7 @@ class DeliverablePackTestCase(BaseTestCase):
             sorted(p.name for p in (self.out / "pantallazos").iterdir()),
             ["consumption.png", "gallery.png", "quota-phone.png"],
         )
-        self.assertIn("Primeros pasos", read((self.out / "manual.pdf").read_bytes()).text)
+        self.assertEqual((self.out / "manual.pdf").read_bytes(), self.manual)
         today = pack.today()
         self.assertEqual(QuotaSettings.objects.get(pk=1).credentials_delivered_on, today)
         start, end = today + datetime.timedelta(days=1), today + datetime.timedelta(days=365)

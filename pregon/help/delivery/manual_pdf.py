@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import os
 import re
+import tempfile
 from html import escape
 from pathlib import Path, PurePosixPath
 
@@ -66,10 +67,13 @@ def cached() -> Path:
         return path
     folder.mkdir(parents=True, exist_ok=True)
     latest = datetime.datetime.fromtimestamp(max(s.stat().st_mtime for s in sources), datetime.UTC)
-    partial = path.with_suffix(f".{os.getpid()}.partial")
-    partial.write_bytes(manual_pdf(timezone.localtime(latest).date()))
-    # Renamed into place whole: a reader at the same moment never gets half a file.
-    partial.replace(path)
+    data = manual_pdf(timezone.localtime(latest).date())
+    # Each drawing writes its own file (two requests may draw at once), then renames it
+    # into place whole: a reader never gets half a file.
+    handle, name = tempfile.mkstemp(dir=folder, suffix=".partial")
+    with os.fdopen(handle, "wb") as partial:
+        partial.write(data)
+    Path(name).replace(path)
     for stale in folder.glob(f"manual-{language}-*.pdf"):
         if stale != path:
             stale.unlink(missing_ok=True)

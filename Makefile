@@ -33,6 +33,10 @@ lint: $(STAMP)
 	$(BIN)/pregon makemigrations --check --dry-run
 	msgfmt --check -o /dev/null locale/es/LC_MESSAGES/django.po
 
+.PHONY: deliverable
+deliverable: $(STAMP)
+	$(BIN)/pregon deliverable
+
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 

@@ -39,7 +39,7 @@ from pregon.content import gallery, starts
 from pregon.content.models import BrandKit, EmailTemplate
 from pregon.forms.models import SignupForm
 from pregon.popups import gallery as popup_gallery
-from pregon.popups.models import Popup
+from pregon.popups.models import Popup, PopupEvent, PopupEventKind
 from pregon.sending import quota
 from pregon.sending.models import (
     Bounce,
@@ -153,8 +153,8 @@ def seed() -> None:
         )
         templates = _templates(users["editor"])
         _campaigns(rng, now, users["editor"], sender, templates, lists)
-        segment = _segment(users["editor"], lists, tags)
-        _popup(users["editor"], segment)
+        _segment(users["editor"], tags)
+        _popup(rng, now, users["editor"])
         _workflow(users["admin"], sender, templates)
         _signup_form(users["editor"], lists, tags)
 
@@ -198,7 +198,7 @@ def _audience(
         if email in seen:
             continue
         seen.add(email)
-        joined = now - datetime.timedelta(days=rng.randint(20, 700), minutes=rng.randint(0, 1440))
+        joined = now - datetime.timedelta(days=rng.randint(1, 700), minutes=rng.randint(0, 1440))
         attributes = {
             "region": region or rng.choice(regions),
             "cargo": rng.choice(JOBS[role]),
@@ -467,7 +467,7 @@ def _leave(contact_ids: list[int], status: str, reason: str) -> None:
     )
 
 
-def _segment(author: User, lists: dict[str, MailingList], tags: dict[str, Tag]) -> Segment:
+def _segment(author: User, tags: dict[str, Tag]) -> None:
     rules = {
         "match": "all",
         "rules": [
@@ -475,18 +475,39 @@ def _segment(author: User, lists: dict[str, MailingList], tags: dict[str, Tag]) 
             {"field": "field:region", "operator": "equals", "value": "Cusco"},
         ],
     }
-    return Segment.objects.create(
+    Segment.objects.create(
         name="Funcionarios de Cusco", rules=segments.validate_rules(rules), created_by=author
     )
 
 
-def _popup(author: User, segment: Segment) -> None:
+def _popup(rng: random.Random, now: datetime.datetime, author: User) -> None:
+    """A course pop-up live in the classroom for ten days, and what visitors did with it."""
     design = popup_gallery.get("curso")
     values = {**popup_gallery.initial(design), "design": design.slug}
     values["name"] = "Curso de contrataciones: matrícula abierta"
     values["title"] = "Nuevo curso virtual: Gestión de contrataciones públicas"
     values["button_url"] = f"{SITE}/cursos/gestion-de-contrataciones"
-    Popup.objects.create(**values, is_published=True, created_by=author)
+    popup = Popup.objects.create(
+        **values, is_published=True, starts_at=_days_ago(now, 10), created_by=author
+    )
+    events = []
+    for n in range(900):
+        visitor, device = f"v{n:04d}", rng.choice(("desktop", "desktop", "phone"))
+        seen = _days_ago(now, rng.randint(0, 9)) + datetime.timedelta(
+            minutes=rng.randint(-120, 600)
+        )
+        page = {"page": "/course/view.php", "course_id": rng.choice((12, 15, 21)), "device": device}
+        events.append(
+            PopupEvent(popup=popup, kind=PopupEventKind.VIEWED, at=seen, visitor=visitor, **page)
+        )
+        luck = rng.random()
+        kind = (
+            PopupEventKind.CLICKED if luck < 0.14 else PopupEventKind.CLOSED if luck < 0.6 else ""
+        )
+        if kind:
+            later = seen + datetime.timedelta(seconds=rng.randint(3, 40))
+            events.append(PopupEvent(popup=popup, kind=kind, at=later, visitor=visitor, **page))
+    PopupEvent.objects.bulk_create([event for event in events if event.at <= now])
 
 
 def _workflow(author: User, sender: SenderIdentity, templates: dict[str, EmailTemplate]) -> None:

@@ -1,12 +1,12 @@
 """Every step of every tutorial script played at full speed in Chromium on the demo data,
-as the recorder plays them: a script that no longer matches the screens fails here, naming
-the tutorial and the step, before `make tutorials` would."""
+with a task worker, as the recorder plays them: a script that no longer matches the
+screens fails here, naming the tutorial and the step, before `make tutorials` would."""
 
 import pytest
 
 from pregon.help import demo
 from pregon.help.tutorials import player, script
-from pregon.testing.browser import BrowserTestCase, chromium_page
+from pregon.testing.browser import BrowserTestCase, chromium_page, task_worker
 
 # Milliseconds a step may wait for what it acts on; the demo's pages answer in far less.
 STEP_TIMEOUT = 10_000
@@ -21,7 +21,8 @@ class TutorialScriptsBrowserTestCase(BrowserTestCase):
     def play(self, slug: str) -> None:
         tutorial = script.get(slug)
         base = self.live_server_url
-        with chromium_page(width=1280, height=720) as page:
+        # The worker runs what a step starts in the background (an import), as in the build.
+        with task_worker(), chromium_page(width=1280, height=720) as page:
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
             page.set_default_timeout(STEP_TIMEOUT)

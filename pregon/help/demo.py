@@ -67,6 +67,8 @@ ROLES = {"admin": Role.ADMIN, "editor": Role.EDITOR, "analyst": Role.ANALYST}
 
 CONTACT_COUNT = 2000
 SENDER = "cursos@capacitacion.gob.pe"
+# A participant the tutorials show by name (a preview as a contact, a test send).
+FEATURED = "maria.quispe@minsa.gob.pe"
 SITE = "https://capacitacion.gob.pe"
 # The same people every time: the videos and their narration describe these figures.
 SEED = 18
@@ -180,7 +182,7 @@ def _audience(
         for name, text, topic in LISTS
     }
     tags = {name: Tag.objects.create(name=name) for name in (*dict(ROLE_TAGS), "certificado")}
-    contacts, roles, seen = [], [], set()
+    contacts, roles, seen = [_featured(now)], ["funcionario"], {FEATURED}
     regions = [name for name, weight in REGIONS for _ in range(weight)]
     while len(contacts) < CONTACT_COUNT:
         first, last, second = (
@@ -244,6 +246,29 @@ def _audience(
     Subscription.objects.bulk_create(subscriptions, batch_size=1000)
     Tagged.objects.bulk_create(tagged, batch_size=1000)
     return lists, tags
+
+
+def _featured(now: datetime.datetime) -> Contact:
+    """The person the tutorials name: the same address whatever the random draw."""
+    return Contact(
+        email=FEATURED,
+        first_name="María Elena",
+        last_name="Quispe Mamani",
+        phone="+51987654321",
+        attributes={
+            "entidad": "Ministerio de Salud",
+            "region": "Lima",
+            "cargo": "Especialista en contrataciones",
+            "cursos_aprobados": 2,
+            "certificado_oece": True,
+            "fecha_inicio": (now.date() + datetime.timedelta(days=10)).isoformat(),
+        },
+        consent_source=ConsentSource.IMPORT,
+        consent_at=now - datetime.timedelta(days=400),
+        consent_text="Acepto recibir información de cursos de la Escuela.",
+        created_at=now - datetime.timedelta(days=400),
+        updated_at=now - datetime.timedelta(days=400),
+    )
 
 
 def _address(first: str, last: str, second: str, domain: str, rng: random.Random) -> str:

@@ -513,7 +513,11 @@ def _popup(rng: random.Random, now: datetime.datetime, author: User) -> None:
     values["title"] = "Nuevo curso virtual: Gestión de contrataciones públicas"
     values["button_url"] = f"{SITE}/cursos/gestion-de-contrataciones"
     popup = Popup.objects.create(
-        **values, is_published=True, starts_at=_days_ago(now, 10), created_by=author
+        **values,
+        is_published=True,
+        starts_at=_days_ago(now, 10),
+        ends_at=_days_ago(now, -12),
+        created_by=author,
     )
     events = []
     for n in range(900):

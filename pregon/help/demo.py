@@ -393,7 +393,8 @@ def _sent(
     QuotaDebit.objects.create(at=finished, count=len(messages), mailing=mailing)
     Contact.objects.filter(message__mailing=mailing).update(last_sent_at=finished)
     events, bounces, bounced, unsubscribed = [], [], [], []
-    links = len(mailing.links) or 1
+    # The second link of a gallery design is its call to action: most clicks go there.
+    weights = [5 if n == 1 else 1 for n in range(len(mailing.links) or 1)]
     for message in messages:
         luck = rng.random()
         if luck < 0.018:
@@ -403,6 +404,7 @@ def _sent(
         if luck < 0.03:
             bounces.append(_bounce(message, BounceKind.SOFT, at))
             continue
+        events += _machines(message, at, rng)
         if rng.random() > opens:
             continue
         client, device = rng.choice(CLIENTS)
@@ -413,7 +415,7 @@ def _sent(
             events.append(_event(message, EventKind.OPENED, later, client, device))
         if rng.random() < clicks / opens:
             click = seen + datetime.timedelta(seconds=rng.randint(20, 300))
-            link = min(int(rng.expovariate(1.2)), links - 1)
+            link = rng.choices(range(len(weights)), weights)[0]
             events.append(_event(message, EventKind.CLICKED, click, client, device, link))
             if rng.random() < converts / clicks:
                 enrolled = click + datetime.timedelta(minutes=rng.randint(3, 40))
@@ -442,6 +444,22 @@ HARD = ("550 5.1.1 The email account that you tried to reach does not exist", "u
 SOFT = ("452 4.2.2 The email account that you tried to reach is over quota", "mailbox_full")
 
 
+def _machines(message: Message, at: datetime.datetime, rng: random.Random) -> list[Event]:
+    """What machines do as a message arrives: Apple's privacy proxy opens some, and an
+    antivirus checks the links of others. The reports count them apart."""
+    arrived = at + datetime.timedelta(seconds=rng.randint(5, 90))
+    luck = rng.random()
+    if luck < 0.06:
+        return [
+            _event(
+                message, EventKind.OPENED, arrived, "Apple Mail", "other", machine="apple_privacy"
+            )
+        ]
+    if luck < 0.08:
+        return [_event(message, EventKind.CLICKED, arrived, link=0, machine="scanner")]
+    return []
+
+
 def _minutes_later(rng: random.Random) -> int:
     """When a person opens: most within hours, some days later."""
     return int(rng.expovariate(1 / 240)) + 1
@@ -455,6 +473,7 @@ def _event(
     device: str = "",
     link: int | None = None,
     detail: str = "",
+    machine: str = "",
 ) -> Event:
     return Event(
         kind=kind,
@@ -464,6 +483,7 @@ def _event(
         client=client,
         device=device,
         detail=detail,
+        machine=machine,
     )
 
 

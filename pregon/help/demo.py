@@ -39,7 +39,7 @@ from pregon.content import gallery, starts
 from pregon.content.models import BrandKit, EmailTemplate
 from pregon.forms.models import SignupForm
 from pregon.popups import gallery as popup_gallery
-from pregon.popups.models import Popup, PopupEvent, PopupEventKind
+from pregon.popups.models import Popup, PopupEvent, PopupEventKind, Site
 from pregon.sending import quota
 from pregon.sending.models import (
     Bounce,
@@ -539,13 +539,25 @@ def _popup(rng: random.Random, now: datetime.datetime, author: User) -> None:
         ends_at=_days_ago(now, -12),
         created_by=author,
     )
+    Site.objects.create(
+        name="Aula virtual de la Escuela",
+        origin="https://aula.capacitacion.gob.pe",
+        last_seen_at=now - datetime.timedelta(minutes=7),
+    )
+    # Some visitors came from a tracked email link: they are known contacts.
+    known = list(Contact.objects.filter(status=Status.SUBSCRIBED).values_list("pk", flat=True))
     events = []
     for n in range(900):
         visitor, device = f"v{n:04d}", rng.choice(("desktop", "desktop", "phone"))
         seen = _days_ago(now, rng.randint(0, 9)) + datetime.timedelta(
             minutes=rng.randint(-120, 600)
         )
-        page = {"page": "/course/view.php", "course_id": rng.choice((12, 15, 21)), "device": device}
+        page = {
+            "page": "/course/view.php",
+            "course_id": rng.choice((12, 15, 21)),
+            "device": device,
+            "contact_id": rng.choice(known) if rng.random() < 0.2 else None,
+        }
         events.append(
             PopupEvent(popup=popup, kind=PopupEventKind.VIEWED, at=seen, visitor=visitor, **page)
         )
@@ -556,6 +568,19 @@ def _popup(rng: random.Random, now: datetime.datetime, author: User) -> None:
         if kind:
             later = seen + datetime.timedelta(seconds=rng.randint(3, 40))
             events.append(PopupEvent(popup=popup, kind=kind, at=later, visitor=visitor, **page))
+        if kind == PopupEventKind.CLICKED and rng.random() < 0.3:
+            enrolled = later + datetime.timedelta(minutes=rng.randint(2, 30))
+            converted = PopupEventKind.CONVERTED
+            events.append(
+                PopupEvent(
+                    popup=popup,
+                    kind=converted,
+                    at=enrolled,
+                    visitor=visitor,
+                    detail="matricula",
+                    **page,
+                )
+            )
     PopupEvent.objects.bulk_create([event for event in events if event.at <= now])
 
 

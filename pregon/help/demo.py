@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from pregon.accounts.models import Role, User
-from pregon.automation import library, lifecycle
+from pregon.automation import engine as automation_engine
+from pregon.automation import entry, library, lifecycle
 from pregon.automation.models import Workflow
 from pregon.campaigns import scheduling
 from pregon.campaigns.models import Campaign, CampaignStatus
@@ -597,15 +598,24 @@ def _workflow(author: User, sender: SenderIdentity, templates: dict[str, EmailTe
             "id": "n6",
             "type": "webhook",
             "config": {"url": "https://aula.capacitacion.gob.pe/webhooks/recordatorio"},
-            "x": 1340,
-            "y": 160,
+            "x": 0,
+            "y": 0,
         }
     )
+    # Two rows, so that the whole workflow fits the builder's canvas on a laptop's screen.
+    for n, node in enumerate(graph["nodes"]):
+        node["x"], node["y"] = 30 + 175 * (n % 3), 50 + 170 * (n // 3)
     graph["edges"].append({"from": "n5", "to": "n6", "port": "next"})
     workflow = Workflow.objects.create(
         name="Recordatorio antes del inicio del curso", graph=graph, created_by=author
     )
     lifecycle.activate(workflow)
+    # Today's run of its trigger, as the scheduler makes it: those whose course starts in a
+    # week enter, get the first email (queued for the sender) and wait.
+    week = timezone.localdate() + datetime.timedelta(days=7)
+    starting = Contact.objects.filter(attributes__fecha_inicio=week.isoformat())
+    entry.enrol(workflow, "n1", starting.values_list("pk", flat=True))
+    automation_engine.run_due()
 
 
 def _signup_form(author: User, lists: dict[str, MailingList], tags: dict[str, Tag]) -> None:

@@ -1,5 +1,6 @@
-"""The tutorials' scripts as data: each loads, names real screens, goes to real pages and
-uploads files that exist, and its narration lasts between one and a half and four minutes.
+"""The tutorials' scripts as data: each loads, names real screens (each in one chapter),
+goes to real pages and uploads files that exist, and its narration lasts between one and a
+half and four minutes.
 Whether the steps still match the screens is test_browser_scripts.py's job."""
 
 import uuid
@@ -55,9 +56,20 @@ class TutorialScriptsTestCase(SimpleTestCase):
     def test_every_screen_is_a_real_url_name(self) -> None:
         for tutorial in script.all_tutorials():
             for chapter in tutorial.chapters:
-                self.assertTrue(chapter.screens, f"{tutorial.slug}: {chapter.title}")
                 for name in chapter.screens:
                     self.assertTrue(reverses(name), f"{tutorial.slug}: {name}")
+
+    def test_each_screen_leads_to_one_chapter(self) -> None:
+        """A screen's "?" links to the one chapter that explains it."""
+        named = [
+            name
+            for tutorial in script.all_tutorials()
+            for chapter in tutorial.chapters
+            for name in chapter.screens
+        ]
+        self.assertEqual(sorted(set(named)), sorted(named))
+        for screen in ("home", "contacts:list", "contacts:segments", "campaigns:index"):
+            self.assertIn(screen, named)
 
     def test_every_page_it_goes_to_exists(self) -> None:
         for tutorial in script.all_tutorials():

@@ -12,6 +12,7 @@ delivery backend set up, test sends land in the test mailbox (var/outbox).
 
 import datetime
 import random
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -315,7 +316,7 @@ def _campaigns(
         templates["boletin"],
         lists["Boletín de la Escuela"],
     )
-    _sent(bulletin, rng, _days_ago(now, 25), opens=0.41, clicks=0.08, converts=0.0)
+    _sent(bulletin, rng, _days_ago(now, 25), Rates(opens=0.41, clicks=0.08, converts=0.0))
     course = _campaign(
         "Curso: Gestión de contrataciones públicas",
         "{{ nombre }}, matrícula abierta: Gestión de contrataciones públicas",
@@ -324,7 +325,7 @@ def _campaigns(
         templates["curso"],
         lists["Participantes 2026"],
     )
-    _sent(course, rng, _days_ago(now, 9), opens=0.48, clicks=0.17, converts=0.05)
+    _sent(course, rng, _days_ago(now, 9), Rates(opens=0.48, clicks=0.17, converts=0.05))
     webinar = _campaign(
         "Webinar: la nueva Ley General de Contrataciones",
         "Webinar gratuito: lo que cambia con la nueva Ley General de Contrataciones",
@@ -365,19 +366,43 @@ def _campaign(
     return campaign
 
 
-def _sent(
-    campaign: Campaign,
-    rng: random.Random,
-    at: datetime.datetime,
-    opens: float,
-    clicks: float,
-    converts: float,
-) -> None:
-    """Send ``campaign`` as the engine would have at ``at``, and what people did then.
+@dataclass(frozen=True)
+class Rates:
+    """Shares of the delivered messages that were opened, clicked and led to an enrolment."""
 
-    The messages are written as a relay accepted them (the demo has no relay), billed,
-    and followed by bounces, opens, clicks, enrolments and unsubscribes at those rates.
-    """
+    opens: float
+    clicks: float
+    converts: float
+
+
+def _sent(campaign: Campaign, rng: random.Random, at: datetime.datetime, rates: Rates) -> None:
+    """Send ``campaign`` as the engine would have at ``at``, and what people did then."""
+    messages = _send(campaign, at)
+    # The second link of a gallery design is its call to action: most clicks go there.
+    links = [5 if n == 1 else 1 for n in range(len(campaign.mailing.links) or 1)]
+    events, bounces, bounced, unsubscribed = [], [], [], []
+    for message in messages:
+        luck = rng.random()
+        if luck < 0.03:
+            hard = luck < 0.018
+            bounces.append(_bounce(message, BounceKind.HARD if hard else BounceKind.SOFT, at))
+            bounced += [message.contact_id] if hard else []
+            continue
+        events += _machines(message, at, rng)
+        if rng.random() < rates.opens:
+            person = _person(message, at, rng, rates, links)
+            events += person
+            if person[-1].kind == EventKind.UNSUBSCRIBED:
+                unsubscribed.append(message.contact_id)
+    Event.objects.bulk_create(events, batch_size=1000)
+    Bounce.objects.bulk_create(bounces)
+    _leave(bounced, Status.BOUNCED, SuppressionReason.BOUNCED)
+    _leave(unsubscribed, Status.UNSUBSCRIBED, SuppressionReason.UNSUBSCRIBED)
+
+
+def _send(campaign: Campaign, at: datetime.datetime) -> list[Message]:
+    """Start ``campaign`` and write its messages as a relay accepted them at ``at`` (the
+    demo has no relay), billed as the engine bills them; return the messages."""
     campaign.schedule(at)
     scheduling.start(campaign)
     mailing = campaign.mailing
@@ -394,42 +419,31 @@ def _sent(
     )
     QuotaDebit.objects.create(at=finished, count=len(messages), mailing=mailing)
     Contact.objects.filter(message__mailing=mailing).update(last_sent_at=finished)
-    events, bounces, bounced, unsubscribed = [], [], [], []
-    # The second link of a gallery design is its call to action: most clicks go there.
-    weights = [5 if n == 1 else 1 for n in range(len(mailing.links) or 1)]
-    for message in messages:
-        luck = rng.random()
-        if luck < 0.018:
-            bounces.append(_bounce(message, BounceKind.HARD, at))
-            bounced.append(message.contact_id)
-            continue
-        if luck < 0.03:
-            bounces.append(_bounce(message, BounceKind.SOFT, at))
-            continue
-        events += _machines(message, at, rng)
-        if rng.random() > opens:
-            continue
-        client, device = rng.choice(CLIENTS)
-        seen = at + datetime.timedelta(minutes=_minutes_later(rng))
-        events.append(_event(message, EventKind.OPENED, seen, client, device))
-        if rng.random() < 0.25:
-            later = seen + datetime.timedelta(hours=rng.randint(2, 60))
-            events.append(_event(message, EventKind.OPENED, later, client, device))
-        if rng.random() < clicks / opens:
-            click = seen + datetime.timedelta(seconds=rng.randint(20, 300))
-            link = rng.choices(range(len(weights)), weights)[0]
-            events.append(_event(message, EventKind.CLICKED, click, client, device, link))
-            if rng.random() < converts / clicks:
-                enrolled = click + datetime.timedelta(minutes=rng.randint(3, 40))
-                events.append(_event(message, EventKind.CONVERTED, enrolled, detail="matricula"))
-        elif rng.random() < 0.012:
-            gone = seen + datetime.timedelta(minutes=2)
-            events.append(_event(message, EventKind.UNSUBSCRIBED, gone, detail=REASON))
-            unsubscribed.append(message.contact_id)
-    Event.objects.bulk_create(events, batch_size=1000)
-    Bounce.objects.bulk_create(bounces)
-    _leave(bounced, Status.BOUNCED, SuppressionReason.BOUNCED)
-    _leave(unsubscribed, Status.UNSUBSCRIBED, SuppressionReason.UNSUBSCRIBED)
+    return messages
+
+
+def _person(
+    message: Message, at: datetime.datetime, rng: random.Random, rates: Rates, links: list[int]
+) -> list[Event]:
+    """What a person who opened ``message`` did: opened it (some twice), and perhaps
+    clicked a link (``links`` weighs them) and enrolled, or else unsubscribed."""
+    client, device = rng.choice(CLIENTS)
+    seen = at + datetime.timedelta(minutes=_minutes_later(rng))
+    events = [_event(message, EventKind.OPENED, seen, client, device)]
+    if rng.random() < 0.25:
+        later = seen + datetime.timedelta(hours=rng.randint(2, 60))
+        events.append(_event(message, EventKind.OPENED, later, client, device))
+    if rng.random() < rates.clicks / rates.opens:
+        click = seen + datetime.timedelta(seconds=rng.randint(20, 300))
+        link = rng.choices(range(len(links)), links)[0]
+        events.append(_event(message, EventKind.CLICKED, click, client, device, link))
+        if rng.random() < rates.converts / rates.clicks:
+            enrolled = click + datetime.timedelta(minutes=rng.randint(3, 40))
+            events.append(_event(message, EventKind.CONVERTED, enrolled, detail="matricula"))
+    elif rng.random() < 0.012:
+        gone = seen + datetime.timedelta(minutes=2)
+        events.append(_event(message, EventKind.UNSUBSCRIBED, gone, detail=REASON))
+    return events
 
 
 CLIENTS = (

@@ -1,5 +1,6 @@
 """The training centre: the tutorials, built or not, and who watched what."""
 
+import logging
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,6 +10,8 @@ from django.urls import reverse
 from pregon.accounts.models import User
 from pregon.help.models import WatchedTutorial
 from pregon.help.tutorials import manifest, script
+
+log = logging.getLogger(__name__)
 
 # What the IT office runs on the server to build the videos (part of what the screens say).
 BUILD_COMMAND = "make tutorials"
@@ -87,8 +90,17 @@ def chapter_url(tutorial: script.Tutorial, chapter: script.Chapter) -> str:
 
 
 def chapter_for(view_name: str) -> tuple[str, str] | None:
-    """The tutorial chapter about the screen ``view_name``, as (title, URL)."""
-    for tutorial in script.all_tutorials():
+    """The tutorial chapter about the screen ``view_name``, as (title, URL).
+
+    Every screen's "?" asks, so a script someone broke on the server costs the link, not
+    the screen: the error is logged (the training centre's own pages fail on it).
+    """
+    try:
+        tutorials = script.all_tutorials()
+    except script.ScriptError:
+        log.exception("A tutorial script cannot be read")
+        return None
+    for tutorial in tutorials:
         for chapter in tutorial.chapters:
             if view_name in chapter.screens:
                 return f"{tutorial.title} \u203a {chapter.title}", chapter_url(tutorial, chapter)

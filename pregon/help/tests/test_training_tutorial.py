@@ -129,3 +129,12 @@ class TrainingTutorialTestCase(TrainingTestCase):
         self.client.force_login(self.bob)
         response = self.client.get(reverse("help:index"))
         self.assertNotContains(response, 'id="screen-help-video"')
+
+    def test_a_broken_script_costs_the_video_link_not_the_screen(self) -> None:
+        (self.scripts / "03-roto.toml").write_text('title = "Roto"\n[[chapters]\n')
+        script.all_tutorials.cache_clear()
+        self.client.force_login(self.bob)
+        with self.assertLogs("pregon.help.training", "ERROR"):
+            response = self.client.get(reverse("contacts:list"))
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, 'id="screen-help-video"')

@@ -21,8 +21,11 @@ class BuildError(Exception):
     """A tutorial that could not be built; the message names it and says why."""
 
 
-def build_all(tutorials: Iterable[Tutorial], say: Callable[[str], None]) -> list[str]:
-    """Build ``tutorials`` in one demo instance, saying progress with ``say``; the failures."""
+def build_all(
+    tutorials: Iterable[Tutorial], say: Callable[[str], None], recordings: Path = voice.RECORDINGS
+) -> list[str]:
+    """Build ``tutorials`` in one demo instance, saying progress with ``say``, with the
+    recorded narrations found in ``recordings``; the failures."""
     failures = []
     with tempfile.TemporaryDirectory(prefix="pregon-tutorials-") as scratch:
         say(_("Preparing a demo instance…"))
@@ -33,7 +36,7 @@ def build_all(tutorials: Iterable[Tutorial], say: Callable[[str], None]) -> list
         for tutorial in tutorials:
             say(_("Building “%(slug)s”…") % {"slug": tutorial.slug})
             try:
-                built = build(tutorial, pristine, Path(scratch) / tutorial.slug)
+                built = build(tutorial, pristine, Path(scratch) / tutorial.slug, recordings)
             except BuildError as error:
                 failures.append(str(error))
                 say(str(error))
@@ -49,15 +52,17 @@ def build_all(tutorials: Iterable[Tutorial], say: Callable[[str], None]) -> list
     return failures
 
 
-def build(tutorial: Tutorial, pristine: Path, scratch: Path) -> manifest.Manifest:
+def build(
+    tutorial: Tutorial, pristine: Path, scratch: Path, recordings: Path = voice.RECORDINGS
+) -> manifest.Manifest:
     """Build ``tutorial`` on a copy of the demo instance ``pristine``, using ``scratch`` for
-    its work files; its manifest, or BuildError."""
+    its work files and the narrations recorded in ``recordings``; its manifest, or BuildError."""
     for name in ("voice", "frames"):
         (scratch / name).mkdir(parents=True)
     manifest.root().mkdir(parents=True, exist_ok=True)
     output = Path(tempfile.mkdtemp(prefix=f".{tutorial.slug}-", dir=manifest.root()))
     try:
-        narrations = voice.narrate(tutorial, scratch / "voice")
+        narrations = voice.narrate(tutorial, scratch / "voice", recordings)
         with instance.serve(pristine, scratch / "var") as base_url:
             recording = recorder.record(tutorial, narrations, base_url, scratch / "frames")
         _write(tutorial, recording, scratch, output)

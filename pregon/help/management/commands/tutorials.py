@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from pregon.help.tutorials import build, script
+from pregon.help.tutorials import build, script, voice
 
 
 class Command(BaseCommand):
@@ -23,11 +23,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scripts", type=Path, default=script.FOLDER, help="the folder of the scripts"
         )
+        parser.add_argument(
+            "--recordings",
+            type=Path,
+            default=voice.RECORDINGS,
+            help="the folder of recorded narrations: <slug>/<NN>.wav replaces step NN's voice",
+        )
 
-    def handle(self, *args: object, slugs: list[str], scripts: Path, **options: object) -> None:
+    def handle(
+        self, *args: object, slugs: list[str], scripts: Path, recordings: Path, **options: object
+    ) -> None:
         with translation.override(settings.LANGUAGE_CODE):
             tutorials = self.tutorials(scripts, slugs)
-            failures = build.build_all(tutorials, self.stdout.write)
+            failures = build.build_all(tutorials, self.stdout.write, recordings)
             if failures:
                 self.stderr.write(
                     _("%(count)d of %(total)d tutorials could not be built:")

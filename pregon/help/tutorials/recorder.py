@@ -123,6 +123,7 @@ class _Screencast:
         self.cdp = cdp
         self.folder = folder
         self.frames: list[tuple[Path, float]] = []
+        self.is_stopped = False
         cdp.on("Page.screencastFrame", self._keep)
         cdp.send(
             "Page.startScreencast",
@@ -130,6 +131,8 @@ class _Screencast:
         )
 
     def _keep(self, frame: dict) -> None:
+        if self.is_stopped:
+            return  # A frame still on its way when the screencast stopped.
         # Chromium sends no other frame until this one is acknowledged.
         self.cdp.send("Page.screencastFrameAck", {"sessionId": frame["sessionId"]})
         path = self.folder / f"{len(self.frames):06d}.jpg"
@@ -138,8 +141,11 @@ class _Screencast:
 
     def stop(self, start: float) -> list[Frame]:
         """The frames, timed from ``start`` (a frame drawn before it shows from 0)."""
+        self.is_stopped = True
         self.cdp.send("Page.stopScreencast")
-        frames = [Frame(path, max(0.0, at - start)) for path, at in self.frames]
+        # Frames may arrive a little out of the order they were drawn in.
+        drawn = sorted(self.frames, key=lambda frame: frame[1])
+        frames = [Frame(path, max(0.0, at - start)) for path, at in drawn]
         # Of the frames drawn before the start, only the last one was on the screen then.
         first = max((i for i, frame in enumerate(frames) if frame.at == 0), default=0)
         return frames[first:]

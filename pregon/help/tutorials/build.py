@@ -7,6 +7,7 @@ as it was. A failure names the tutorial and, for a step, its number and what was
 
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +36,7 @@ def build_all(
             return [str(error)]
         for tutorial in tutorials:
             say(_("Building “%(slug)s”…") % {"slug": tutorial.slug})
+            began = time.monotonic()
             try:
                 built = build(tutorial, pristine, Path(scratch) / tutorial.slug, recordings)
             except BuildError as error:
@@ -42,9 +44,10 @@ def build_all(
                 say(str(error))
             else:
                 say(
-                    _("Built “%(slug)s”: %(seconds)d s of video in %(folder)s")
+                    _("Built “%(slug)s” in %(took)d s: %(seconds)d s of video in %(folder)s")
                     % {
                         "slug": built.slug,
+                        "took": time.monotonic() - began,
                         "seconds": built.duration,
                         "folder": manifest.folder(built.slug),
                     }

@@ -51,14 +51,14 @@ def serve(pristine: Path, folder: Path) -> Iterator[str]:
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = _environment(folder, base_url)
+    # What the server and the worker say goes to a log, quoted if the server does not start.
+    log = (folder / "instance.log").open("w")
     children = [
-        subprocess.Popen(  # noqa: S603
-            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+        subprocess.Popen(command, env=env, stdout=log, stderr=log)  # noqa: S603
         for command in (web_command(f"127.0.0.1:{port}"), WORKER)
     ]
     try:
-        _wait_until_up(f"{base_url}/cuenta/entrar/", children[0])
+        _wait_until_up(f"{base_url}/cuenta/entrar/", children[0], folder / "instance.log")
         yield base_url
     finally:
         for child in children:
@@ -68,6 +68,7 @@ def serve(pristine: Path, folder: Path) -> Iterator[str]:
                 child.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 child.kill()
+        log.close()
 
 
 def _environment(folder: Path, base_url: str = "http://127.0.0.1") -> dict[str, str]:
@@ -89,7 +90,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_until_up(url: str, server: subprocess.Popen) -> None:
+def _wait_until_up(url: str, server: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline and server.poll() is None:
         try:

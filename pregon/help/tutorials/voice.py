@@ -7,7 +7,6 @@ Every narration is converted to the same format (48 kHz, mono, 16 bits) so the b
 lay them end to end on one track.
 """
 
-import re
 import subprocess
 import wave
 from dataclasses import dataclass
@@ -26,8 +25,6 @@ SAMPLE_RATE = 48000
 ESPEAK = ["espeak-ng", "-v", "es-419", "-s", "150", "-p", "42", "-g", "1", "--stdout"]
 SYNTHETIC = "espeak-ng es-419"
 RECORDED = "grabación"
-# Initials read better letter by letter ("SPF": ese, pe, efe) than as a made-up word.
-INITIALS = re.compile(r"\b[A-ZÑ]{2,6}\b")
 
 
 class NarrationError(Exception):
@@ -64,15 +61,10 @@ def voice(narrations: list[Narration]) -> str:
     return " + ".join(sorted(kinds))
 
 
-def spoken(text: str) -> str:
-    """``text`` as espeak-ng should read it: initials spelt letter by letter."""
-    return INITIALS.sub(lambda match: " ".join(match.group()), text)
-
-
 def _speak(step: Step, path: Path) -> None:
     try:
         speech = subprocess.run(  # noqa: S603
-            [*ESPEAK, spoken(step.say)], capture_output=True, check=True
+            [*ESPEAK, step.say], capture_output=True, check=True
         ).stdout
     except (OSError, subprocess.CalledProcessError) as error:
         raise NarrationError(

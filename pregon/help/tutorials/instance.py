@@ -99,5 +99,6 @@ def _wait_until_up(url: str, server: subprocess.Popen, log: Path) -> None:
         except OSError:
             time.sleep(0.3)
     raise InstanceError(
-        _("The demo instance's web server did not start at %(url)s.") % {"url": url}
+        _("The demo instance's web server did not start at %(url)s: %(log)s")
+        % {"url": url, "log": log.read_text().strip()[-2000:]}
     )

@@ -8,7 +8,8 @@ as it was. A failure names the tutorial and, for a step, its number and what was
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +21,15 @@ from pregon.help.tutorials.script import Tutorial
 
 class BuildError(Exception):
     """A tutorial that could not be built; the message names it and says why."""
+
+
+# What can go wrong in a build, each saying what and where.
+FAILURES = (
+    voice.NarrationError,
+    instance.InstanceError,
+    recorder.StepError,
+    encode.EncodeError,
+)
 
 
 def build_all(
@@ -62,25 +72,18 @@ def build(
     its work files and the narrations recorded in ``recordings``; its manifest, or BuildError."""
     for name in ("voice", "frames"):
         (scratch / name).mkdir(parents=True)
-    manifest.root().mkdir(parents=True, exist_ok=True)
-    output = Path(tempfile.mkdtemp(prefix=f".{tutorial.slug}-", dir=manifest.root()))
-    try:
-        narrations = voice.narrate(tutorial, scratch / "voice", recordings)
-        with instance.serve(pristine, scratch / "var") as base_url:
-            recording = recorder.record(tutorial, narrations, base_url, scratch / "frames")
-        _write(tutorial, recording, scratch, output)
-    except (
-        voice.NarrationError,
-        instance.InstanceError,
-        recorder.StepError,
-        encode.EncodeError,
-    ) as error:
-        shutil.rmtree(output)
-        raise BuildError(
-            _("Tutorial “%(slug)s” (%(title)s): %(error)s")
-            % {"slug": tutorial.slug, "title": tutorial.title, "error": error}
-        ) from None
-    _swap(output, manifest.folder(tutorial.slug))
+    with _hidden_folder(tutorial.slug) as output:
+        try:
+            narrations = voice.narrate(tutorial, scratch / "voice", recordings)
+            with instance.serve(pristine, scratch / "var") as base_url:
+                recording = recorder.record(tutorial, narrations, base_url, scratch / "frames")
+            _write(tutorial, recording, scratch, output)
+        except FAILURES as error:
+            raise BuildError(
+                _("Tutorial “%(slug)s” (%(title)s): %(error)s")
+                % {"slug": tutorial.slug, "title": tutorial.title, "error": error}
+            ) from None
+        _swap(output, manifest.folder(tutorial.slug))
     built = manifest.Manifest(
         slug=tutorial.slug,
         title=tutorial.title,
@@ -104,6 +107,17 @@ def _write(tutorial: Tutorial, recording: recorder.Recording, scratch: Path, out
     # The poster: the screen once the first step is done, as the tutorial starts to show it.
     at = min(recording.timings[0].end, recording.duration - 0.5)
     encode.poster(output / "video.mp4", at, output / "poster.jpg")
+
+
+@contextmanager
+def _hidden_folder(slug: str) -> Iterator[Path]:
+    """A new hidden folder beside the tutorial's, gone unless it was swapped in."""
+    manifest.root().mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f".{slug}-", dir=manifest.root()))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _swap(new: Path, folder: Path) -> None:

@@ -74,6 +74,7 @@ def record(
             page.set_default_timeout(STEP_TIMEOUT_MS)
             player.prepare(page)
             _sign_in(page, base_url, tutorial.user)
+            server_errors = _watch_server_errors(page)
             page.mouse.move(WIDTH / 2, HEIGHT / 2)
             screencast = _Screencast(context.new_cdp_session(page), folder)
             start = time.time()
@@ -87,6 +88,8 @@ def record(
                     raise StepError(_describe(narration, error)) from None
                 spoken = began + narration.duration
                 page.wait_for_timeout(max(0, spoken + PAUSE - (time.time() - start)) * 1000)
+                if server_errors:
+                    raise StepError(_describe(narration, server_errors[0]))
                 timings.append(Timing(narration, began, spoken))
             page.wait_for_timeout(TAIL * 1000)
             duration = time.time() - start
@@ -97,14 +100,37 @@ def record(
 
 
 def _sign_in(page: object, base_url: str, user: str) -> None:
-    page.goto(f"{base_url}/cuenta/entrar/")
-    page.fill("input[name=email]", demo.USERS[user])
-    page.fill("input[name=password]", demo.PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
+    from playwright.sync_api import Error
+
+    try:
+        page.goto(f"{base_url}/cuenta/entrar/")
+        page.fill("input[name=email]", demo.USERS[user])
+        page.fill("input[name=password]", demo.PASSWORD)
+        page.click("form button[type=submit]")
+        page.wait_for_url(f"{base_url}/")
+    except Error as error:
+        raise StepError(
+            _("Could not sign in as %(email)s: %(error)s")
+            % {"email": demo.USERS[user], "error": str(error).split("\n")[0]}
+        ) from None
 
 
-def _describe(narration: Narration, error: Exception) -> str:
+def _watch_server_errors(page: object) -> list[str]:
+    """A list that fills with the requests the demo server answered with an error (5xx)."""
+    errors: list[str] = []
+
+    def check(response: object) -> None:
+        if response.status >= 500:
+            errors.append(
+                _("the server answered %(status)d to %(url)s")
+                % {"status": response.status, "url": response.url}
+            )
+
+    page.on("response", check)
+    return errors
+
+
+def _describe(narration: Narration, error: Exception | str) -> str:
     step = narration.step
     # Playwright's first line says what was not found ("waiting for locator(…)" follows).
     detail = " ".join(str(error).split("\n")[:3]).strip()

@@ -18,6 +18,18 @@ from pregon.help.tutorials.script import Tutorial
 from pregon.help.tutorials.voice import Narration
 
 WIDTH, HEIGHT = 1280, 720
+# A ring that grows and fades where the cursor clicks, so a viewer sees each click.
+CLICK_SCRIPT = """
+document.addEventListener("mousedown", (event) => {
+  const ring = document.createElement("div");
+  Object.assign(ring.style, {position: "fixed", left: event.clientX - 18 + "px",
+    top: event.clientY - 18 + "px", width: "36px", height: "36px", borderRadius: "50%",
+    border: "3px solid #0d6efd", zIndex: 2147483646, pointerEvents: "none"});
+  document.documentElement.appendChild(ring);
+  ring.animate([{transform: "scale(0.3)", opacity: 1}, {transform: "scale(1.4)", opacity: 0}],
+    {duration: 500, easing: "ease-out"}).onfinish = () => ring.remove();
+}, true);
+"""
 # A breath between one step's narration and the next one's.
 PAUSE = 0.6
 # A selector a step names must appear within this time, or the build fails on that step.
@@ -73,6 +85,7 @@ def record(
             page = context.new_page()
             page.set_default_timeout(STEP_TIMEOUT_MS)
             player.prepare(page)
+            page.add_init_script(CLICK_SCRIPT)
             _sign_in(page, base_url, tutorial.user)
             server_errors = _watch_server_errors(page)
             page.mouse.move(WIDTH / 2, HEIGHT / 2)

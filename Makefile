@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run setup test test-browser test-postgres lint bench messages clean
+.PHONY: run setup test test-browser test-postgres lint bench messages tutorials clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ deliverable: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# The video tutorials, recorded from the real screens in a fresh demo instance.
+tutorials: $(STAMP)
+	$(BIN)/pregon tutorials
 
 messages: $(STAMP)
 	$(BIN)/pregon makemessages -l es --ignore='.venv/*' --ignore='var/*' --ignore='static/vendor/*' --no-location --no-obsolete

@@ -2,7 +2,9 @@
 and SQLite database, its web server on a free port of 127.0.0.1 and a task worker.
 
 ``prepare`` migrates and seeds a database once; ``serve`` starts a server on a copy of it,
-so every tutorial starts from the same data whatever the ones before it changed.
+so every tutorial starts from the same data whatever the ones before it changed. The port
+is chosen before seeding and kept: the gallery's templates store their images' absolute
+URLs, which must still answer when the tutorials show them.
 """
 
 import os
@@ -21,7 +23,7 @@ from django.utils.translation import gettext as _
 from pregon.management.commands.run import web_command
 
 PREGON = [sys.executable, "-m", "pregon"]
-SEED = [*PREGON, "shell", "-c", "from pregon.help.demo import seed; seed()"]
+SEED = [*PREGON, "demo"]
 WORKER = [*PREGON, "db_worker", "--queue-name", "*", "--interval", "0.5", "--no-startup-delay"]
 STARTUP_SECONDS = 60
 
@@ -33,7 +35,9 @@ class InstanceError(Exception):
 def prepare(folder: Path) -> Path:
     """Migrate a new database in ``folder`` and fill it with the demo's data; its folder."""
     folder.mkdir(parents=True, exist_ok=True)
-    env = _environment(folder)
+    port = _free_port()
+    (folder / "port").write_text(str(port))
+    env = _environment(folder, f"http://127.0.0.1:{port}")
     for command in ([*PREGON, "migrate", "--no-input", "--verbosity", "0"], SEED):
         result = subprocess.run(command, env=env, capture_output=True, text=True)  # noqa: S603
         if result.returncode:
@@ -48,7 +52,7 @@ def prepare(folder: Path) -> Path:
 def serve(pristine: Path, folder: Path) -> Iterator[str]:
     """A web server and a task worker on a copy of ``pristine`` in ``folder``; its base URL."""
     shutil.copytree(pristine, folder)
-    port = _free_port()
+    port = int((pristine / "port").read_text())
     base_url = f"http://127.0.0.1:{port}"
     env = _environment(folder, base_url)
     # What the server and the worker say goes to a log, quoted if the server does not start.
@@ -71,7 +75,7 @@ def serve(pristine: Path, folder: Path) -> Iterator[str]:
         log.close()
 
 
-def _environment(folder: Path, base_url: str = "http://127.0.0.1") -> dict[str, str]:
+def _environment(folder: Path, base_url: str) -> dict[str, str]:
     # None of this installation's settings (its database, relays, secrets) reach the demo.
     env = {key: value for key, value in os.environ.items() if not key.startswith("PREGON_")}
     env.update(

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run setup test test-browser test-postgres lint bench messages tutorials clean
+.PHONY: run setup test test-browser test-postgres lint bench messages tutorials deliverable clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,7 +33,7 @@ lint: $(STAMP)
 	$(BIN)/pregon makemigrations --check --dry-run
 	msgfmt --check -o /dev/null locale/es/LC_MESSAGES/django.po
 
-.PHONY: deliverable
+# The delivery pack (R22): the checklist, the credentials sheet and the manual, as PDFs.
 deliverable: $(STAMP)
 	$(BIN)/pregon deliverable
 

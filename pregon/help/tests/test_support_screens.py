@@ -66,6 +66,13 @@ class SupportScreensTestCase(BaseTestCase):
             self.ask(self.bob, page=outside)
         self.assertEqual(set(Ticket.objects.values_list("page", flat=True)), {""})
 
+    def test_a_form_sent_back_with_errors_never_links_to_another_site(self) -> None:
+        for outside in ("javascript:alert(1)", "//evil.example/x"):
+            response = self.ask(self.bob, subject="", page=outside)
+            self.assertEqual(response.status_code, 200)
+            self.assertNotContains(response, f'href="{outside}"')
+            self.assertNotContains(response, "Sent from the screen:")
+
     def test_every_screen_offers_to_ask_for_help_from_itself(self) -> None:
         self.client.force_login(self.charlie)
         page = self.client.get("/ayuda/")

@@ -12,7 +12,7 @@ from django.core import mail
 from django.test import TestCase, override_settings
 
 from pregon.accounts.models import Role, User
-from pregon.help.models import EntryVia, TicketStatus
+from pregon.help.models import EntryVia, Ticket, TicketStatus
 from pregon.help.support import tickets
 from pregon.lib import vault
 from pregon.sending.models import Security
@@ -100,6 +100,18 @@ class SupportRepliesTestCase(TestCase):
             sorted(message.to[0] for message in mail.outbox),
             [self.admin.email, "mesa@ayuda.gob.pe"],
         )
+
+    def test_two_admins_answering_a_new_request_at_once_both_keep_their_reply(self) -> None:
+        other = User.objects.create_user("jefa@escuela.example.pe", role=Role.ADMIN)
+        # The second admin's page was read while the request was still new.
+        as_other_saw_it = Ticket.objects.get(pk=self.ticket.pk)
+        tickets.reply(self.ticket, "Lo veo yo.", author=self.admin)
+        tickets.reply(as_other_saw_it, "Yo también.", author=other)
+        self.assertEqual(
+            list(self.ticket.entries.filter(kind="message").values_list("body", flat=True)),
+            ["Sale en blanco.", "Lo veo yo.", "Yo también."],
+        )
+        self.assertEqual(self.ticket.entries.filter(kind="status").count(), 1)
 
     def test_the_help_desk_address_may_answer(self) -> None:
         sent = self.sent_to("mesa@ayuda.gob.pe")

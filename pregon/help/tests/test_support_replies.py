@@ -113,6 +113,20 @@ class SupportRepliesTestCase(TestCase):
         )
         self.assertEqual(self.ticket.entries.filter(kind="status").count(), 1)
 
+    def test_an_out_of_office_answer_neither_lands_nor_reopens(self) -> None:
+        with self.captureOnCommitCallbacks(execute=True):
+            tickets.change_status(self.ticket, TicketStatus.RESOLVED, by=self.admin)
+        sent = self.sent_to(self.user.email)
+        mail.outbox.clear()
+        automatic = reply_to(sent, self.user.email, "Estoy de vacaciones hasta el lunes.")
+        automatic = b"Auto-Submitted: auto-replied\r\n" + automatic
+        outcome = self.handle(automatic)
+        self.assertFalse(outcome.is_done)
+        self.ticket.refresh_from_db()
+        self.assertEqual(self.ticket.status, TicketStatus.RESOLVED)
+        self.assertFalse(self.ticket.entries.filter(via=EntryVia.EMAIL).exists())
+        self.assertEqual(mail.outbox, [])
+
     def test_the_help_desk_address_may_answer(self) -> None:
         sent = self.sent_to("mesa@ayuda.gob.pe")
         self.handle(reply_to(sent, "mesa@ayuda.gob.pe", "Lo vemos hoy."))

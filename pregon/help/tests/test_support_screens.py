@@ -170,6 +170,18 @@ class SupportScreensTestCase(BaseTestCase):
             [e.detail["what"] for e in changes.order_by("pk")], ["replied", "status", "status"]
         )
 
+    def test_answers_reach_the_requester_at_their_current_address(self) -> None:
+        self.ask()
+        ticket = Ticket.objects.get()
+        self.charlie.email = "charlie.nuevo@example.org"
+        self.charlie.save(update_fields=["email"])
+        mail.outbox.clear()
+        self.client.force_login(self.alice)
+        url = f"/ayuda/solicitudes/{ticket.pk}/"
+        self.post(url + "responder/", {"body": "Pruebe otra vez."})
+        self.post(url + "estado/", {"status": "resolved"})
+        self.assertEqual([m.to for m in mail.outbox], [["charlie.nuevo@example.org"]] * 2)
+
     def test_the_requester_writing_again_reopens_a_resolved_request(self) -> None:
         self.ask()
         ticket = Ticket.objects.get()

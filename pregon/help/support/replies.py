@@ -39,9 +39,11 @@ HEADERS_BLOCK = re.compile(r"^(?:from|de):\s.*\n(?:sent|enviado|date|fecha|to|pa
 BLOCKQUOTE = re.compile(r"<blockquote\b.*</blockquote>", re.IGNORECASE | re.DOTALL)
 BREAKS = re.compile(r"<br\s*/?>|</(?:p|div|li|tr|h[1-6])>", re.IGNORECASE)
 # The line before a ">" quote: "On Sun, 6 Dec 2026, X <x@y> wrote:", "El dom, … escribió:",
-# which Gmail may wrap onto a second line.
-ATTRIBUTION = re.compile(
-    r"(?:^|\n)(?:on|el)\s[^\n]*(?:\n[^\n]*)?(?:wrote|escribió)\s*:\s*$", re.IGNORECASE
+# which Gmail may wrap onto a second line. One line is tried first: the author's own last
+# line may start with "El" too ("El informe ya sale.") and must not go with it.
+ATTRIBUTION = (
+    re.compile(r"(?:^|\n)(?:on|el)\s[^\n]*(?:wrote|escribió)\s*:\s*$", re.IGNORECASE),
+    re.compile(r"(?:^|\n)(?:on|el)\s[^\n]*\n[^\n]*(?:wrote|escribió)\s*:\s*$", re.IGNORECASE),
 )
 
 
@@ -142,4 +144,8 @@ def unquoted(text: str) -> str:
             break
         kept.append(line.rstrip())
     body = "\n".join(kept).strip()
-    return ATTRIBUTION.sub("", body).strip()
+    for attribution in ATTRIBUTION:
+        cut = attribution.sub("", body)
+        if cut != body:
+            return cut.strip()
+    return body

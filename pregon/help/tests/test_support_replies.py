@@ -169,6 +169,24 @@ class SupportRepliesTestCase(TestCase):
             self.ticket.entries.filter(kind="message").last().body, "Ya lo revisé & funciona."
         )
 
+    def test_a_last_line_that_starts_like_an_attribution_is_kept(self) -> None:
+        sent = self.sent_to(self.admin.email)
+        reply = EmailMessage()
+        reply["From"] = self.admin.email
+        reply["To"] = sent.reply_to[0]
+        reply["Subject"] = "Re: " + sent.subject
+        reply.set_content(
+            "<div>Gracias.</div><div>El informe ya sale bien.</div>"
+            "<div>El dom, 6 dic 2026, Pregón escribió:</div>"
+            "<blockquote><p>Sale en blanco.</p></blockquote>",
+            subtype="html",
+        )
+        self.handle(reply.as_bytes())
+        self.assertEqual(
+            self.ticket.entries.filter(kind="message").last().body,
+            "Gracias.\nEl informe ya sale bien.",
+        )
+
     def test_outlook_style_replies_lose_the_original(self) -> None:
         sent = self.sent_to(self.admin.email)
         reply = EmailMessage()

@@ -225,6 +225,15 @@ class DeliverablePackTestCase(BaseTestCase):
         )
         self.assertFalse(self.out.exists())
 
+    def test_checking_the_screens_is_no_sign_in_of_the_administrator(self) -> None:
+        # The Users screen says "Never" for an administrator who has not signed in yet.
+        self.alice.last_login = None
+        self.alice.save(update_fields=["last_login"])
+        self.use_checklist("")
+        self.deliverable()
+        self.alice.refresh_from_db()
+        self.assertIsNone(self.alice.last_login)
+
     def test_an_administrator_with_two_step_login_opens_the_screens_past_it(self) -> None:
         TOTPDevice.objects.create(user=self.alice, name="phone", confirmed=True)
         self.use_checklist("")

@@ -85,11 +85,19 @@ def followed_up(ticket: Ticket, entry: TicketEntry) -> None:
 
 
 def answered(ticket: Ticket, entry: TicketEntry) -> None:
-    _send("support-reply", [ticket.email], ticket, entry)
+    _send("support-reply", [_requester_address(ticket)], ticket, entry)
 
 
 def status_changed(ticket: Ticket, entry: TicketEntry) -> None:
-    _send("support-status", [ticket.email], ticket, entry)
+    _send("support-status", [_requester_address(ticket)], ticket, entry)
+
+
+def _requester_address(ticket: Ticket) -> str:
+    """The requester's address now: the one the request was sent from may have changed
+    since; it is all there is once the requester is no user any more."""
+    if ticket.requester is not None and ticket.requester.email:
+        return ticket.requester.email
+    return ticket.email
 
 
 def _others(addresses: list[str], entry: TicketEntry) -> list[str]:

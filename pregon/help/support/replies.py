@@ -26,6 +26,10 @@ from pregon.tracking.incoming import Outcome
 
 # The headers where a reply names its ticket.
 TICKET_HEADERS = ("In-Reply-To", "References", "To", "Cc", "Delivered-To", "X-Original-To")
+# How out-of-office notices and other programs' answers mark themselves: RFC 3834's
+# Auto-Submitted, and the older headers of Exchange and vacation(1).
+AUTOMATIC_HEADERS = ("X-Autoreply", "X-Autorespond")
+AUTOMATIC_PRECEDENCE = {"auto_reply", "bulk", "junk"}
 # Where mail programs start quoting the message replied to, when they do not quote with ">":
 # Outlook's headers block ("De: …" / "From: …") or its "Original Message" rule, a signature.
 ORIGINAL = re.compile(
@@ -35,9 +39,11 @@ HEADERS_BLOCK = re.compile(r"^(?:from|de):\s.*\n(?:sent|enviado|date|fecha|to|pa
 BLOCKQUOTE = re.compile(r"<blockquote\b.*</blockquote>", re.IGNORECASE | re.DOTALL)
 BREAKS = re.compile(r"<br\s*/?>|</(?:p|div|li|tr|h[1-6])>", re.IGNORECASE)
 # The line before a ">" quote: "On Sun, 6 Dec 2026, X <x@y> wrote:", "El dom, … escribió:",
-# which Gmail may wrap onto a second line.
-ATTRIBUTION = re.compile(
-    r"(?:^|\n)(?:on|el)\s[^\n]*(?:\n[^\n]*)?(?:wrote|escribió)\s*:\s*$", re.IGNORECASE
+# which Gmail may wrap onto a second line. One line is tried first: the author's own last
+# line may start with "El" too ("El informe ya sale.") and must not go with it.
+ATTRIBUTION = (
+    re.compile(r"(?:^|\n)(?:on|el)\s[^\n]*(?:wrote|escribió)\s*:\s*$", re.IGNORECASE),
+    re.compile(r"(?:^|\n)(?:on|el)\s[^\n]*\n[^\n]*(?:wrote|escribió)\s*:\s*$", re.IGNORECASE),
 )
 
 
@@ -60,6 +66,12 @@ def receive(sender: object, data: bytes, **kwargs: object) -> Outcome | None:
             % {"number": ticket.pk},
             address,
         )
+    if _is_automatic(message):
+        return Outcome(
+            _("An automatic answer to support request #%(number)s: left in the mailbox")
+            % {"number": ticket.pk},
+            address,
+        )
     message_id = str(message.get("Message-ID", "")).strip()[:255]
     body = unquoted(_text(message))
     if not body:
@@ -79,6 +91,19 @@ def receive(sender: object, data: bytes, **kwargs: object) -> Outcome | None:
             )
     what = _("Reply to support request #%(number)s") % {"number": ticket.pk}
     return Outcome(what, address, is_done=True)
+
+
+def _is_automatic(message: EmailMessage) -> bool:
+    """Whether ``message`` was sent by a program (an out-of-office notice, RFC 3834), not
+    written by a person: it must not land in a ticket, reopen it, or email the other side,
+    whose own out-of-office would answer back."""
+    submitted = str(message.get("Auto-Submitted", "no")).split(";")[0].strip().lower()
+    precedence = str(message.get("Precedence", "")).strip().lower()
+    return (
+        submitted != "no"
+        or precedence in AUTOMATIC_PRECEDENCE
+        or any(name in message for name in AUTOMATIC_HEADERS)
+    )
 
 
 def _author(ticket: Ticket, address: str) -> User | None:
@@ -119,4 +144,8 @@ def unquoted(text: str) -> str:
             break
         kept.append(line.rstrip())
     body = "\n".join(kept).strip()
-    return ATTRIBUTION.sub("", body).strip()
+    for attribution in ATTRIBUTION:
+        cut = attribution.sub("", body)
+        if cut != body:
+            return cut.strip()
+    return body

@@ -110,10 +110,15 @@ def reply(
             what="replied",
             email=from_email,
         )
-        if staff and ticket.status == TicketStatus.NEW:
-            _move(ticket, TicketStatus.IN_PROGRESS, author, from_email, via, request)
-        elif not staff and ticket.status == TicketStatus.RESOLVED:
-            _move(ticket, TicketStatus.IN_PROGRESS, author, from_email, via, request)
+        if (staff and ticket.status == TicketStatus.NEW) or (
+            not staff and ticket.status == TicketStatus.RESOLVED
+        ):
+            try:
+                _move(ticket, TicketStatus.IN_PROGRESS, author, from_email, via, request)
+            except SupportError:
+                # Someone moved the request since it was read (another admin answered it
+                # first): the status is theirs, and this reply stands.
+                ticket.refresh_from_db(fields=["status", "updated_at"])
         if staff:
             transaction.on_commit(lambda: notify.answered(ticket, entry))
         else:

@@ -63,6 +63,18 @@ tests = ["pregon/content/tests/test_browser_gallery.py"]
 """
 
 
+# A requirement whose screen fails (crashing_urls.py).
+CRASHING = """
+[[requirement]]
+code = "R9"
+source = "6.1 Aplicativo web, b."
+wording = "Capacidad de personalizar el contenido de los correos con los campos de nombre."
+screens = [{ name = "crash", label = "Avería" }]
+screenshots = ["gallery.png"]
+tests = ["pregon/content/tests/test_browser_gallery.py"]
+"""
+
+
 class DeliverablePackTestCase(BaseTestCase):
     @classmethod
     def setUpClass(cls) -> None:
@@ -202,6 +214,25 @@ class DeliverablePackTestCase(BaseTestCase):
         self.assertFalse(self.out.exists())
         self.assertIsNone(QuotaSettings.objects.filter(pk=1).first())
         self.assertFalse(AuditEntry.objects.filter(action=AuditAction.DELIVERABLE_BUILT).exists())
+
+    @override_settings(ROOT_URLCONF="pregon.help.tests.crashing_urls")
+    def test_a_screen_that_fails_is_missing_evidence_not_a_crash(self) -> None:
+        self.use_checklist(CRASHING)
+        with self.assertRaises(CommandError) as caught:
+            self.deliverable()
+        self.assertIn(
+            "R9: la pantalla crash (/averia/) responde 500, no 200", str(caught.exception)
+        )
+        self.assertFalse(self.out.exists())
+
+    def test_checking_the_screens_is_no_sign_in_of_the_administrator(self) -> None:
+        # The Users screen says "Never" for an administrator who has not signed in yet.
+        self.alice.last_login = None
+        self.alice.save(update_fields=["last_login"])
+        self.use_checklist("")
+        self.deliverable()
+        self.alice.refresh_from_db()
+        self.assertIsNone(self.alice.last_login)
 
     def test_an_administrator_with_two_step_login_opens_the_screens_past_it(self) -> None:
         TOTPDevice.objects.create(user=self.alice, name="phone", confirmed=True)

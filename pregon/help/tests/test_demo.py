@@ -7,14 +7,14 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import translation
 
-from pregon.accounts.models import User
+from pregon.accounts.models import Role, User
 from pregon.automation.models import Workflow, WorkflowStatus
 from pregon.campaigns.models import Campaign, CampaignStatus
 from pregon.contacts.models import Contact, Segment
 from pregon.forms.models import SignupForm
 from pregon.help import demo
 from pregon.popups.models import Popup
-from pregon.sending.models import Bounce
+from pregon.sending.models import Bounce, QuotaSettings
 from pregon.tracking.models import Event, EventKind
 
 
@@ -49,3 +49,13 @@ class DemoCommandTestCase(TestCase):
         with translation.override("en"), self.assertRaisesMessage(CommandError, "already has"):
             call_command("demo", stdout=StringIO())
         self.assertEqual(Contact.objects.count(), 1)
+
+    def test_it_refuses_an_installation_that_has_its_administrator(self) -> None:
+        # A real installation just set up (`pregon setup`) has no contacts yet: the demo
+        # must not add an administrator whose password the README publishes, nor start
+        # the quota's term.
+        User.objects.create_user("jefa@minedu.gob.pe", role=Role.ADMIN)
+        with translation.override("en"), self.assertRaisesMessage(CommandError, "already has"):
+            call_command("demo", stdout=StringIO())
+        self.assertEqual(list(User.objects.values_list("email", flat=True)), ["jefa@minedu.gob.pe"])
+        self.assertFalse(QuotaSettings.objects.exists())

@@ -12,7 +12,7 @@ from django.core import mail
 from django.test import TestCase, override_settings
 
 from pregon.accounts.models import Role, User
-from pregon.help.models import EntryVia, TicketStatus
+from pregon.help.models import EntryVia, Ticket, TicketStatus
 from pregon.help.support import tickets
 from pregon.lib import vault
 from pregon.sending.models import Security
@@ -101,6 +101,32 @@ class SupportRepliesTestCase(TestCase):
             [self.admin.email, "mesa@ayuda.gob.pe"],
         )
 
+    def test_two_admins_answering_a_new_request_at_once_both_keep_their_reply(self) -> None:
+        other = User.objects.create_user("jefa@escuela.example.pe", role=Role.ADMIN)
+        # The second admin's page was read while the request was still new.
+        as_other_saw_it = Ticket.objects.get(pk=self.ticket.pk)
+        tickets.reply(self.ticket, "Lo veo yo.", author=self.admin)
+        tickets.reply(as_other_saw_it, "Yo también.", author=other)
+        self.assertEqual(
+            list(self.ticket.entries.filter(kind="message").values_list("body", flat=True)),
+            ["Sale en blanco.", "Lo veo yo.", "Yo también."],
+        )
+        self.assertEqual(self.ticket.entries.filter(kind="status").count(), 1)
+
+    def test_an_out_of_office_answer_neither_lands_nor_reopens(self) -> None:
+        with self.captureOnCommitCallbacks(execute=True):
+            tickets.change_status(self.ticket, TicketStatus.RESOLVED, by=self.admin)
+        sent = self.sent_to(self.user.email)
+        mail.outbox.clear()
+        automatic = reply_to(sent, self.user.email, "Estoy de vacaciones hasta el lunes.")
+        automatic = b"Auto-Submitted: auto-replied\r\n" + automatic
+        outcome = self.handle(automatic)
+        self.assertFalse(outcome.is_done)
+        self.ticket.refresh_from_db()
+        self.assertEqual(self.ticket.status, TicketStatus.RESOLVED)
+        self.assertFalse(self.ticket.entries.filter(via=EntryVia.EMAIL).exists())
+        self.assertEqual(mail.outbox, [])
+
     def test_the_help_desk_address_may_answer(self) -> None:
         sent = self.sent_to("mesa@ayuda.gob.pe")
         self.handle(reply_to(sent, "mesa@ayuda.gob.pe", "Lo vemos hoy."))
@@ -141,6 +167,24 @@ class SupportRepliesTestCase(TestCase):
         self.handle(reply.as_bytes())
         self.assertEqual(
             self.ticket.entries.filter(kind="message").last().body, "Ya lo revisé & funciona."
+        )
+
+    def test_a_last_line_that_starts_like_an_attribution_is_kept(self) -> None:
+        sent = self.sent_to(self.admin.email)
+        reply = EmailMessage()
+        reply["From"] = self.admin.email
+        reply["To"] = sent.reply_to[0]
+        reply["Subject"] = "Re: " + sent.subject
+        reply.set_content(
+            "<div>Gracias.</div><div>El informe ya sale bien.</div>"
+            "<div>El dom, 6 dic 2026, Pregón escribió:</div>"
+            "<blockquote><p>Sale en blanco.</p></blockquote>",
+            subtype="html",
+        )
+        self.handle(reply.as_bytes())
+        self.assertEqual(
+            self.ticket.entries.filter(kind="message").last().body,
+            "Gracias.\nEl informe ya sale bien.",
         )
 
     def test_outlook_style_replies_lose_the_original(self) -> None:

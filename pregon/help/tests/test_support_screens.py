@@ -66,6 +66,13 @@ class SupportScreensTestCase(BaseTestCase):
             self.ask(self.bob, page=outside)
         self.assertEqual(set(Ticket.objects.values_list("page", flat=True)), {""})
 
+    def test_a_form_sent_back_with_errors_never_links_to_another_site(self) -> None:
+        for outside in ("javascript:alert(1)", "//evil.example/x"):
+            response = self.ask(self.bob, subject="", page=outside)
+            self.assertEqual(response.status_code, 200)
+            self.assertNotContains(response, f'href="{outside}"')
+            self.assertNotContains(response, "Sent from the screen:")
+
     def test_every_screen_offers_to_ask_for_help_from_itself(self) -> None:
         self.client.force_login(self.charlie)
         page = self.client.get("/ayuda/")
@@ -162,6 +169,18 @@ class SupportScreensTestCase(BaseTestCase):
         self.assertEqual(
             [e.detail["what"] for e in changes.order_by("pk")], ["replied", "status", "status"]
         )
+
+    def test_answers_reach_the_requester_at_their_current_address(self) -> None:
+        self.ask()
+        ticket = Ticket.objects.get()
+        self.charlie.email = "charlie.nuevo@example.org"
+        self.charlie.save(update_fields=["email"])
+        mail.outbox.clear()
+        self.client.force_login(self.alice)
+        url = f"/ayuda/solicitudes/{ticket.pk}/"
+        self.post(url + "responder/", {"body": "Pruebe otra vez."})
+        self.post(url + "estado/", {"status": "resolved"})
+        self.assertEqual([m.to for m in mail.outbox], [["charlie.nuevo@example.org"]] * 2)
 
     def test_the_requester_writing_again_reopens_a_resolved_request(self) -> None:
         self.ask()

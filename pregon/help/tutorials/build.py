@@ -83,17 +83,18 @@ def build(
                 _("Tutorial “%(slug)s” (%(title)s): %(error)s")
                 % {"slug": tutorial.slug, "title": tutorial.title, "error": error}
             ) from None
+        built = manifest.Manifest(
+            slug=tutorial.slug,
+            title=tutorial.title,
+            duration=round(recording.duration, 3),
+            voice=voice.voice(narrations),
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            chapters=captions.chapter_cues(tutorial, recording.timings, recording.duration),
+            captions=captions.step_cues(recording.timings),
+        )
+        # The manifest goes in with the files: the swap is the one moment a build changes.
+        manifest.write(built, output)
         _swap(output, manifest.folder(tutorial.slug))
-    built = manifest.Manifest(
-        slug=tutorial.slug,
-        title=tutorial.title,
-        duration=round(recording.duration, 3),
-        voice=voice.voice(narrations),
-        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        chapters=captions.chapter_cues(tutorial, recording.timings, recording.duration),
-        captions=captions.step_cues(recording.timings),
-    )
-    manifest.write(built)
     return built
 
 

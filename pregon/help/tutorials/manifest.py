@@ -1,8 +1,8 @@
 """What a tutorial's build leaves beside its video, for the training centre to read.
 
 A build writes, in ``folder(slug)``: ``video.webm`` (VP9/Opus), ``video.mp4`` (H.264/AAC),
-``captions.vtt``, ``chapters.vtt``, ``poster.jpg`` and, last, ``manifest.json``: a tutorial
-is built when its manifest exists.
+``captions.vtt``, ``chapters.vtt``, ``poster.jpg`` and ``manifest.json``, all in a hidden
+folder swapped in whole: a tutorial is built when its manifest exists.
 """
 
 import json
@@ -40,9 +40,10 @@ def folder(slug: str) -> Path:
     return root() / slug
 
 
-def write(manifest: Manifest) -> Path:
-    """Write ``manifest`` into its tutorial's folder, atomically, and return its path."""
-    path = folder(manifest.slug) / "manifest.json"
+def write(manifest: Manifest, into: Path | None = None) -> Path:
+    """Write ``manifest`` into ``into`` (its tutorial's folder by default), atomically, and
+    return its path."""
+    path = (into or folder(manifest.slug)) / "manifest.json"
     partial = path.with_suffix(".part")
     partial.write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=1))
     partial.replace(path)

@@ -57,7 +57,8 @@ def support_new(request: HttpRequest) -> HttpResponse:
             % {"number": ticket.pk},
         )
         return redirect("help:support_detail", number=ticket.pk)
-    context = {"form": form, "page": form["page"].value() or page}
+    # A form sent back with errors shows what was posted: only a local path may be linked.
+    context = {"form": form, "page": local_path(form["page"].value())}
     return render(request, "help/support_new.html", context)
 
 

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run setup test test-browser test-postgres lint bench messages clean
+.PHONY: run setup test test-browser test-postgres lint bench messages tutorials deliverable clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,8 +33,16 @@ lint: $(STAMP)
 	$(BIN)/pregon makemigrations --check --dry-run
 	msgfmt --check -o /dev/null locale/es/LC_MESSAGES/django.po
 
+# The delivery pack (R22): the checklist, the credentials sheet and the manual, as PDFs.
+deliverable: $(STAMP)
+	$(BIN)/pregon deliverable
+
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# The video tutorials, recorded from the real screens in a fresh demo instance.
+tutorials: $(STAMP)
+	$(BIN)/pregon tutorials
 
 messages: $(STAMP)
 	$(BIN)/pregon makemessages -l es --ignore='.venv/*' --ignore='var/*' --ignore='static/vendor/*' --no-location --no-obsolete

@@ -335,6 +335,9 @@ EMAIL_HOST_PASSWORD = envsecret("PREGON_EMAIL_PASSWORD")
 EMAIL_USE_TLS = envbool("PREGON_EMAIL_TLS", False)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = envstr("PREGON_DEFAULT_FROM_EMAIL", "Pregón <pregon@localhost>")
+# A help desk's address that receives every support request (R17) besides the
+# administrators, and may answer them by email (pregon/help/support/); empty: none.
+SUPPORT_EMAIL = envstr("PREGON_SUPPORT_EMAIL")
 
 ADMIN_EMAIL = envstr("PREGON_ADMIN_EMAIL")
 ADMIN_PASSWORD = envsecret("PREGON_ADMIN_PASSWORD")

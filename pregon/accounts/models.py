@@ -257,6 +257,8 @@ class AuditAction(models.TextChoices):
     CAMPAIGN_APPROVAL = "campaign_approval", _("Campaign approval requested, given or refused")
     AB_WINNER = "ab_winner", _("A/B test winner chosen")
     QUOTA_SETTINGS = "quota_settings", _("Quota term or expiry rule changed")
+    TICKET_CHANGED = "ticket_changed", _("Support request opened, answered or its status changed")
+    DELIVERABLE_BUILT = "deliverable_built", _("Delivery pack produced")
     # A bounce read again by a newer classifier no longer called for suppressing the address.
     BOUNCE_REREAD = "bounce_reread", _("Mailed again: its bounces were read again")
 

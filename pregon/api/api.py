@@ -33,6 +33,7 @@ from pregon.api import (
     routes_resend,
     routes_segments,
     routes_sending,
+    routes_tickets,
     routes_transactional,
     routes_webhooks,
 )
@@ -86,3 +87,4 @@ api.add_router("", routes_reports.router)
 api.add_router("", routes_account.router)
 api.add_router("", routes_domains.router)
 api.add_router("", routes_webhooks.router)
+api.add_router("", routes_tickets.router)

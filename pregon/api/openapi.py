@@ -54,6 +54,7 @@ TAG_DESCRIPTIONS = {
     "reports": gettext_lazy("Campaign reports, events, contact history and first steps"),
     "domains": gettext_lazy("Sending domains and their DNS records"),
     "webhooks": gettext_lazy("Outgoing webhooks: events posted to your URLs, signed"),
+    "tickets": gettext_lazy("Support requests, for an external help desk"),
 }
 
 

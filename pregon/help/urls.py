@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from pregon.help.views import guides
 
@@ -6,5 +6,9 @@ app_name = "help"
 
 urlpatterns = [
     path("", guides.index, name="index"),
+    path("manual/", include("pregon.help.urls_manual")),
+    path("capacitacion/", include("pregon.help.urls_training")),
+    path("solicitudes/", include("pregon.help.urls_support")),
+    path("", include("pregon.help.urls_delivery")),
     path("<slug:slug>/", guides.guide, name="guide"),
 ]

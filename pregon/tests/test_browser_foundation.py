@@ -379,7 +379,7 @@ class FoundationBrowserTestCase(BrowserTestCase):
             screenshot(page, "api-tokens")
 
             # Log out; an administrator sees the users and the audit log.
-            page.click(f"#main-nav .dropdown-toggle:text-is('{EDITOR}')")
+            page.click("#nav-account")
             page.click("#main-nav form[action='/cuenta/salir/'] button")
             page.wait_for_url(re.compile(r"/cuenta/entrar/"))
             login(page, base, ADMIN)

@@ -18,6 +18,7 @@ from pregon.lib import signing
 from pregon.sending import bounces
 from pregon.sending.bounces import dsn
 from pregon.sending.models import Bounce, BounceKind, BounceSource, Message
+from pregon.tracking import signals
 from pregon.tracking.unsubscribing import unsubscribe
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,9 @@ def handle(data: bytes) -> Outcome:
         if message is not None:
             unsubscribe(message, via="mailto")
             return Outcome(_("Unsubscribe by mail"), message.email, is_done=True)
+    for _receiver, outcome in signals.mail_unclaimed.send(sender=None, data=data):
+        if outcome is not None:
+            return outcome
     return Outcome(_("Not a bounce, complaint or unsubscribe: left in the mailbox"))
 
 

@@ -1,13 +1,13 @@
 """The training centre: the tutorials, built or not, and who watched what."""
 
 import logging
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.urls import reverse
 
 from pregon.accounts.models import User
+from pregon.help import manual
 from pregon.help.models import WatchedTutorial
 from pregon.help.tutorials import manifest, script
 
@@ -68,6 +68,10 @@ class Hit:
     chapter: script.Chapter
     snippet: str
 
+    @property
+    def url(self) -> str:
+        return chapter_url(self.entry.tutorial, self.chapter)
+
 
 def catalog(user: User) -> list[Entry]:
     """Every scripted tutorial, in order, with its build and whether ``user`` watched it."""
@@ -107,23 +111,17 @@ def chapter_for(view_name: str) -> tuple[str, str] | None:
     return None
 
 
-def fold(text: str) -> str:
-    """``text`` in lower case without accents, a letter for each letter: "Campaña" ->
-    "campana", so a position in the folded text is the same in ``text``."""
-    return "".join(unicodedata.normalize("NFD", char.lower())[0] for char in text)
-
-
 def search(entries: list[Entry], query: str) -> list[Hit]:
     """The ``entries`` whose title, summary, chapter titles or narration hold every word of
     ``query``, whatever its accents and case, in their order."""
-    words = fold(query[:QUERY_LENGTH]).split()
+    words = manual.fold(query[:QUERY_LENGTH])[0].split()
     if not words:
         return []
     hits = []
     for found in entries:
         tutorial = found.tutorial
         texts = [tutorial.title, tutorial.summary, tutorial.transcript]
-        everything = fold(" ".join(texts + [chapter.title for chapter in tutorial.chapters]))
+        everything = manual.fold(" ".join(texts + [c.title for c in tutorial.chapters]))[0]
         if all(word in everything for word in words):
             chapter, snippet = _first_mention(tutorial, words)
             hits.append(Hit(found, chapter, snippet))
@@ -134,13 +132,13 @@ def _first_mention(tutorial: script.Tutorial, words: list[str]) -> tuple[script.
     """The chapter that first mentions a word of the search, and the narration around it;
     the first chapter and the summary if only the titles do."""
     for chapter in tutorial.chapters:
-        if any(word in fold(chapter.title) for word in words):
+        if any(word in manual.fold(chapter.title)[0] for word in words):
             return chapter, _around(" ".join(step.say for step in chapter.steps), 0)
         for step in chapter.steps:
-            folded = fold(step.say)
+            folded, where = manual.fold(step.say)
             for word in words:
                 if word in folded:
-                    return chapter, _around(step.say, folded.index(word))
+                    return chapter, _around(step.say, where[folded.index(word)])
     return tutorial.chapters[0], tutorial.summary
 
 

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "pregon.forms",
     "pregon.popups",
     "pregon.reports",
+    "pregon.operations",
     "pregon.help",
     "pregon.api",
 ]

@@ -4,6 +4,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from pregon.scheduler import tick
+from pregon.sending import heartbeats
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         while not stopping:
             tick()
+            heartbeats.beat("scheduler")
             if once:
                 return
             time.sleep(interval)

@@ -12,7 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CollectorRegistry
+from prometheus_client.exposition import choose_encoder
 
 from pregon.operations import health, metrics
 
@@ -49,7 +50,9 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
         return _plain("forbidden", status=403)
     registry = CollectorRegistry(auto_describe=False)
     registry.register(metrics.Collector())
-    return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
+    # Prometheus asks for OpenMetrics; curl and older scrapers get the plain text format.
+    encode, content_type = choose_encoder(request.headers.get("Accept", ""))
+    return HttpResponse(encode(registry), content_type=content_type)
 
 
 def _plain(text: str, status: int = 200) -> HttpResponse:

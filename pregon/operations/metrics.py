@@ -4,8 +4,9 @@ Web processes are several (gunicorn) and come and go, so counters kept in memory
 one process's share each. Every figure here is instead a query on what the database already
 keeps, chosen to stay cheap on a table of millions of messages: index ranges on
 ``message_queue`` (status, id) over the statuses that stay small (queued, sending, failed,
-skipped), the quota ledger (one row per sent batch) for what was sent, the events' primary
-key for how many were recorded, and the heartbeats (one row per process). docs/design.md
+skipped), the quota ledger (one row per sent batch) for what was sent, the bounces (a few
+in a hundred messages), the events' primary key for how many were recorded, and the
+heartbeats (one row per process). docs/design.md
 ("part: ops") gives each query's cost.
 """
 
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 from functools import cache
 
 from django.conf import settings
-from django.db.models import Count, Max, OuterRef, Subquery, Sum
+from django.db.models import Count, Max, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
@@ -35,6 +36,14 @@ from pregon.tracking.models import Event
 
 # The window of the send rate, in seconds.
 RATE_WINDOW = 60
+# The statuses counted, each one range of the ``message_queue`` index: the ones that stay
+# small (sent messages, the many, are counted by the quota ledger).
+COUNTED_STATUSES = {
+    MessageStatus.QUEUED: "Messages waiting to be sent (including those of paused campaigns).",
+    MessageStatus.SENDING: "Messages claimed by a sender and not yet answered by the relay.",
+    MessageStatus.FAILED: "Messages that failed for good (pregon_bounces_total says why).",
+    MessageStatus.SKIPPED: "Messages not sent when their turn came (unsubscribed, suppressed…).",
+}
 # Kinds of process reported even when none is running, so that a dashboard shows a 0.
 KNOWN_KINDS = ("scheduler", "sender", "automation", "sms-sender", "smpp")
 
@@ -86,17 +95,14 @@ class Collector:
 
 
 def message_metrics(now: datetime.datetime) -> Iterator[Metric]:
-    queue = Message.objects.order_by()
-    yield _gauge(
-        "pregon_messages_queued",
-        "Messages waiting to be sent (including those of paused campaigns).",
-        queue.filter(status=MessageStatus.QUEUED).count(),
+    counts = dict(
+        Message.objects.filter(status__in=COUNTED_STATUSES)
+        .values_list("status")
+        .annotate(count=Count("id"))
+        .order_by()
     )
-    yield _gauge(
-        "pregon_messages_sending",
-        "Messages claimed by a sender and not yet answered by the relay.",
-        queue.filter(status=MessageStatus.SENDING).count(),
-    )
+    for status, documentation in COUNTED_STATUSES.items():
+        yield _gauge(f"pregon_messages_{status}", documentation, counts.get(status, 0))
     sent = CounterMetricFamily(
         "pregon_messages_sent", "Messages a relay accepted (the quota ledger's debits)."
     )
@@ -108,24 +114,17 @@ def message_metrics(now: datetime.datetime) -> Iterator[Metric]:
         f"Messages accepted per second over the last {RATE_WINDOW} seconds.",
         (recent.aggregate(total=Sum("count"))["total"] or 0) / RATE_WINDOW,
     )
-    failed = GaugeMetricFamily(
-        "pregon_messages_failed",
-        "Messages that failed for good, by the cause of their bounce ('other': no bounce, "
-        "such as a relay that stayed unreachable or a message that could not be rendered).",
-        labels=["reason"],
+    bounces = CounterMetricFamily(
+        "pregon_bounces",
+        "Messages that did not arrive, and complaints, by kind (hard, soft, complaint, "
+        "sender) and cause: the relay's refusals while sending, bounce notices, providers' "
+        "webhooks.",
+        labels=["kind", "cause"],
     )
-    for reason, count in failed_by_reason():
-        failed.add_metric([reason], count)
-    yield failed
-    skipped = GaugeMetricFamily(
-        "pregon_messages_skipped",
-        "Messages not sent when their turn came, by reason.",
-        labels=["reason"],
-    )
-    rows = queue.filter(status=MessageStatus.SKIPPED).values("skip_reason")
-    for row in rows.annotate(count=Count("id")).order_by("skip_reason"):
-        skipped.add_metric([row["skip_reason"] or "other"], row["count"])
-    yield skipped
+    rows = Bounce.objects.values_list("kind", "cause").annotate(count=Count("id")).order_by()
+    for kind, cause, count in sorted(rows):
+        bounces.add_metric([kind, cause], count)
+    yield bounces
     yield _gauge(
         "pregon_queue_oldest_seconds",
         "How long the oldest message that is due, of a campaign that is sending, has waited.",
@@ -136,19 +135,6 @@ def message_metrics(now: datetime.datetime) -> Iterator[Metric]:
         "Messages the plan still allows now.",
         quota.balance(now),
     )
-
-
-def failed_by_reason() -> list[tuple[str, int]]:
-    """(cause, messages) of the failed messages: the cause of each one's first bounce."""
-    first_bounce = Bounce.objects.filter(message=OuterRef("pk")).order_by("id").values("cause")
-    rows = (
-        Message.objects.filter(status=MessageStatus.FAILED)
-        .annotate(reason=Subquery(first_bounce[:1]))
-        .values("reason")
-        .annotate(count=Count("id"))
-        .order_by("reason")
-    )
-    return [(row["reason"] or "other", row["count"]) for row in rows]
 
 
 def queue_age(now: datetime.datetime) -> float:

@@ -6,10 +6,12 @@ The table holds one row per process, so reading it is cheap however busy the ins
 """
 
 import datetime
+import logging
 import os
 import socket
 import time
 
+from django.db import DatabaseError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -23,6 +25,7 @@ STALE = datetime.timedelta(seconds=30)
 FORGOTTEN = 10 * STALE
 
 _last_write: dict[str, float] = {}
+log = logging.getLogger(__name__)
 
 
 def process_name(kind: str) -> str:
@@ -35,14 +38,23 @@ def beat(kind: str) -> None:
     now = time.monotonic()
     if now - _last_write.get(name, -EVERY) < EVERY:
         return
-    if name not in _last_write:
-        # A process starting is the moment to forget those that stopped: each restart
-        # leaves a row behind (its name has the old pid), and restarts are rare.
-        Heartbeat.objects.filter(seen_at__lt=timezone.now() - FORGOTTEN).delete()
+    try:
+        with transaction.atomic():
+            if name not in _last_write:
+                # A process starting is the moment to forget those that stopped: each
+                # restart leaves a row behind (its name has the old pid), and restarts are
+                # rare.
+                Heartbeat.objects.filter(seen_at__lt=timezone.now() - FORGOTTEN).delete()
+            Heartbeat.objects.update_or_create(
+                name=name, defaults={"kind": kind, "seen_at": timezone.now()}
+            )
+    except DatabaseError:
+        # The database is away (a restart, say). The beat must not end the process: its
+        # work meets the same error next and deals with it (runsmpp reconnects), and the
+        # beat is tried again on the next turn.
+        log.warning("Could not record that %s is alive.", name)
+        return
     _last_write[name] = now
-    Heartbeat.objects.update_or_create(
-        name=name, defaults={"kind": kind, "seen_at": timezone.now()}
-    )
 
 
 def alive() -> dict[str, int]:

@@ -8,7 +8,7 @@ looks before `pregon migrate` ran.
 import datetime
 
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client, override_settings
@@ -89,6 +89,21 @@ class HealthTestCase(BaseTestCase):
         call_command("runautomation", "--once")
         call_command("runsmssender", "--once")
         self.assertEqual(heartbeats.alive(), {"automation": 1, "sms-sender": 1})
+
+    def test_a_beat_the_database_refuses_does_not_stop_the_worker(self) -> None:
+        heartbeats._last_write.clear()
+
+        def refuse_heartbeats(execute: object, sql: str, *args: object) -> object:
+            if "sending_heartbeat" in sql:
+                raise OperationalError("server closed the connection unexpectedly")
+            return execute(sql, *args)
+
+        with connection.execute_wrapper(refuse_heartbeats):
+            with self.assertLogs("pregon.sending.heartbeats", "WARNING"):
+                call_command("runautomation", "--once")
+        # Tried again on the next turn, once the database answers.
+        call_command("runautomation", "--once")
+        self.assertEqual(heartbeats.alive(), {"automation": 1})
 
     def test_a_process_starting_forgets_those_long_gone(self) -> None:
         heartbeats._last_write.clear()

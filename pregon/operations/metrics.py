@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Sum
 from django.http import HttpRequest
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
 from pregon.lib.proxy import client_ip
@@ -181,6 +182,13 @@ def process_metrics(now: datetime.datetime) -> Iterator[Metric]:
     for kind, seen_at in sorted(heartbeats.last_seen().items()):
         age.add_metric([kind], max((now - seen_at).total_seconds(), 0.0))
     yield age
+    # Task workers (django-tasks-db's db_worker) have no heartbeat; what they leave waiting
+    # shows whether they keep up. A partial index covers the tasks ready to run.
+    yield _gauge(
+        "pregon_tasks_waiting",
+        "Background tasks (imports, exports, test sends, webhooks) due and not yet taken.",
+        DBTaskResult.objects.ready().count(),
+    )
 
 
 def _gauge(name: str, documentation: str, value: float) -> GaugeMetricFamily:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
 from pregon.campaigns import scheduling
+from pregon.contacts.tasks import import_contacts
 from pregon.sending.models import Heartbeat, Message, MessageStatus, SkipReason
 from pregon.testing import BaseTestCase
 from pregon.testing.campaigns import campaign_to, contacts_on_a_list, send_all
@@ -34,6 +35,7 @@ NAMES = {
     "pregon_tracking_events",
     "pregon_workers",
     "pregon_heartbeat_age_seconds",
+    "pregon_tasks_waiting",
 }
 
 
@@ -139,6 +141,8 @@ class MetricsValuesTestCase(BaseTestCase):
             Message.objects.create(
                 mailing=self.mailing, email=f"tarde{n}@example.pe", send_after=due
             )
+        # An import that no task worker has taken yet.
+        import_contacts.enqueue(1, 1)
         for kind, name, ago in [
             ("sender", "sender@mail1:10", 2),
             ("sender", "sender@mail2:11", 4),
@@ -174,6 +178,7 @@ class MetricsValuesTestCase(BaseTestCase):
         self.assertEqual(found['pregon_workers{kind="automation"}'], 0)
         self.assertEqual(found['pregon_heartbeat_age_seconds{kind="scheduler"}'], 1)
         self.assertEqual(found['pregon_heartbeat_age_seconds{kind="sender"}'], 2)
+        self.assertEqual(found["pregon_tasks_waiting"], 1)
 
     def test_the_figures_follow_the_queue(self) -> None:
         before = self.scrape()

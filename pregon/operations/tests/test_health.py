@@ -76,6 +76,19 @@ class HealthTestCase(BaseTestCase):
         MigrationRecorder(connection).record_applied(app, name)
         self.assertEqual(self.client.get("/readyz").status_code, 200)
 
+    def test_a_database_that_does_not_answer_makes_it_unready(self) -> None:
+        heard("scheduler")
+        heard("sender")
+
+        def database_away(execute: object, sql: str, *args: object) -> object:
+            raise OperationalError("connection to server at 127.0.0.1 failed")
+
+        with connection.execute_wrapper(database_away), self.assertLogs("pregon.operations"):
+            response = self.client.get("/readyz")
+            self.assertEqual(self.client.get("/healthz").status_code, 200)
+        # The address of the server stays in the log, not in the answer.
+        self.assertEqual((response.status_code, response.content), (503, b"database\n"))
+
     def test_the_scheduler_s_own_beat_counts(self) -> None:
         # The cache of each process's last write outlives a test's rolled-back rows.
         heartbeats._last_write.clear()

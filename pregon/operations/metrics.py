@@ -5,9 +5,9 @@ one process's share each. Every figure here is instead a query on what the datab
 keeps, chosen to stay cheap on a table of millions of messages: index ranges on
 ``message_queue`` (status, id) over the statuses that stay small (queued, sending, failed,
 skipped), the quota ledger (one row per sent batch) for what was sent, the bounces (a few
-in a hundred messages), the events' primary key for how many were recorded, and the
-heartbeats (one row per process). docs/design.md
-("part: ops") gives each query's cost.
+in a hundred messages), the events' primary key for how many were recorded, the
+heartbeats (one row per process) and the task queue's partial index of ready tasks.
+docs/design.md ("part: ops") gives each query's cost.
 """
 
 import datetime

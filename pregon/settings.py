@@ -350,6 +350,14 @@ TASK_WORKERS = envint("PREGON_TASK_WORKERS", 1)
 # Sending processes (`pregon runsender`): one per core is a good start.
 SENDER_WORKERS = envint("PREGON_SENDER_WORKERS", 1)
 
+# issue 19, ops: who may read /metrics (pregon.operations.metrics). A bearer token, or the
+# client's address in one of these networks (comma-separated CIDRs, as PREGON_PROXY_COUNT
+# sees it); neither set: /metrics answers 404. /healthz, /readyz and /metrics are called by
+# machines on the loopback over plain HTTP, so PREGON_SSL_REDIRECT leaves them alone.
+METRICS_TOKEN = envsecret("PREGON_METRICS_TOKEN")
+METRICS_ALLOW = [cidr.strip() for cidr in envstr("PREGON_METRICS_ALLOW").split(",") if cidr.strip()]
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -9,5 +9,5 @@ app_name = "operations"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
-    path("metrics", views.metrics, name="metrics"),
+    path("metrics", views.metrics_view, name="metrics"),
 ]

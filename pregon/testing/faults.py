@@ -16,7 +16,8 @@ A recipient meets at most ``max_faults`` faults: the platform retries a refused 
 few times (settings.SENDING_RETRY_DELAYS), and the harness proves that faults cost nothing,
 not that bad luck six times in a row ends in a failure.
 
-Run alone: ``python -m pregon.testing.faults --upstream 2525 --port 2526 --record log``.
+Run alone (by its path: it needs no Django):
+``python pregon/testing/faults.py --upstream 2525 --port 2526 --record accepted.log``.
 """
 
 import argparse

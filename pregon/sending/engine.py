@@ -10,6 +10,7 @@ the messages in flight at the crash can go out twice.
 
 import datetime
 import logging
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -415,10 +416,17 @@ def _send_test(worker: Worker, mailing: Mailing, address: str, sample: Contact |
 def send_batch(worker: Worker, size: int = BATCH_SIZE) -> bool:
     """Claim, send and record one batch; False when nothing was due, or this worker may not
     send now (every backend at its connection limit): the loop sleeps."""
-    worker.follow_backends()
-    if not worker.transport.ready():
+    try:
+        worker.follow_backends()
+        if not worker.transport.ready():
+            return False
+        lease, messages = _claim(size)
+    except (OperationalError, InterfaceError) as error:
+        # The database restarted or cannot be reached: nothing was claimed; the loop sleeps
+        # and the next batch opens a new connection.
+        log.warning("no batch claimed: %s", error)
+        connection.close()
         return False
-    lease, messages = _claim(size)
     if not messages:
         return False
     if reasons := _skip_reasons(messages, lease):
@@ -434,8 +442,20 @@ def send_batch(worker: Worker, size: int = BATCH_SIZE) -> bool:
             results.append((message, Result(Outcome.FAILED, None, str(error)[:500])))
             continue
         results.append((message, worker.transport.send(return_path, message.email, data)))
-    record(lease, results, delivered=worker.transport.delivers)
-    return True
+    # The messages went out: their outcomes must be recorded, or they would go again once
+    # the lease ran out. A database that went away meanwhile is waited for (record is one
+    # transaction, and changes only what this lease still holds: trying again is safe).
+    deadline = time.monotonic() + LEASE.total_seconds() / 2
+    while True:
+        try:
+            record(lease, results, delivered=worker.transport.delivers)
+            return True
+        except (OperationalError, InterfaceError) as error:
+            if time.monotonic() > deadline:
+                raise
+            log.warning("outcomes not recorded yet, trying again: %s", error)
+            connection.close()
+            time.sleep(1)
 
 
 def record(lease: uuid.UUID, results: list[tuple[Message, Result]], delivered: bool = True) -> None:

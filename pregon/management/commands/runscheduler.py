@@ -38,7 +38,7 @@ class Command(BaseCommand):
             while not stopping:
                 if leadership.hold() != leading:
                     leading = not leading
-                    log.info("%s %s", name, "leads" if leading else "waits, another one leads")
+                    log.info("%s %s", name, "leads" if leading else "does not lead")
                 if leading:
                     self.tick(name, leadership, options["verbosity"])
                 if once:
@@ -59,4 +59,4 @@ class Command(BaseCommand):
         if verbosity >= 2:
             # One line per tick, with wall-clock times, for the scale-out harness's audit
             # that no two schedulers ever ticked at the same time.
-            self.stdout.write(f"tick {name} {started:.3f} {time.time():.3f}")
+            self.stdout.write(f"ticked {name} {started:.3f} {time.time():.3f}")

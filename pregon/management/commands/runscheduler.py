@@ -33,12 +33,13 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         leadership = leader.for_database()
         name = heartbeats.process_name("scheduler")
-        leading = False
+        # None at first, so that the first state is logged too.
+        leading: bool | None = None
         try:
             while not stopping:
-                if leadership.hold() != leading:
-                    leading = not leading
-                    log.info("%s %s", name, "leads" if leading else "does not lead")
+                if (holds := leadership.hold()) != leading:
+                    leading = holds
+                    log.info("%s %s", name, "leads" if leading else "waits: it does not lead")
                 if leading:
                     self.tick(name, leadership, options["verbosity"])
                 if once:

@@ -280,11 +280,12 @@ class Run:
                 said = time.monotonic()
                 print(f"# {said - started:6.1f} s: {done:,} sent, {pending:,} to send")
             if kill_at and done / total >= kill_at[0]:
-                kill_at.pop(0)
                 name = f"sender-{random.randint(1, SENDERS)}"
                 pid = self.pids()[name]
-                with contextlib.suppress(ProcessLookupError):
+                # One being started again after an earlier kill waits for the next turn.
+                if running(pid):
                     os.kill(pid, signal.SIGKILL)
+                    kill_at.pop(0)
                     kills += 1
                     print(f"# {time.monotonic() - started:6.1f} s: SIGKILL {name} (pid {pid})")
             if probe_at and done / total >= probe_at[0][0] and schedule_now(probe_at[0][1]):
@@ -305,7 +306,7 @@ class Run:
     def everyone_up(self) -> bool:
         """Every supervised process is running, and each web server reads the database."""
         time.sleep(3)
-        alive = {name: Path(f"/proc/{pid}").exists() for name, pid in self.pids().items()}
+        alive = {name: running(pid) for name, pid in self.pids().items()}
         down = [name for name, ok in alive.items() if not ok]
         for n, port in enumerate(self.web_ports):
             if not web_answers(port):
@@ -406,6 +407,14 @@ def progress_or_none() -> tuple[int, int, int] | None:
         return None
     pending = statuses[MessageStatus.QUEUED] + statuses[MessageStatus.SENDING]
     return statuses[MessageStatus.SENT], pending, due
+
+
+def running(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie its parent has yet to reap."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
 
 
 def schedule_now(pk: int) -> bool:

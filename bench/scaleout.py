@@ -412,8 +412,9 @@ def progress_or_none() -> tuple[int, int, int] | None:
 def running(pid: int) -> bool:
     """Whether process ``pid`` exists and is not a zombie its parent has yet to reap."""
     try:
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
-    except (FileNotFoundError, ProcessLookupError):
+        # The state follows the command's name, which is in parentheses.
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
         return False
 
 

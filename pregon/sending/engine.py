@@ -436,12 +436,21 @@ def send_batch(worker: Worker, size: int = BATCH_SIZE) -> bool:
     for message in messages:
         try:
             return_path, data = worker.build(message)
+        except (OperationalError, InterfaceError) as error:
+            # The database went away mid-batch (building and the relay's connection slots
+            # read it): the rest of the batch stays leased, and goes once after the lease.
+            log.warning("batch cut short: %s", error)
+            break
         except Exception as error:
             # A message that cannot be built will not build next time either.
             log.exception("message %s could not be built", message.pk)
             results.append((message, Result(Outcome.FAILED, None, str(error)[:500])))
             continue
-        results.append((message, worker.transport.send(return_path, message.email, data)))
+        try:
+            results.append((message, worker.transport.send(return_path, message.email, data)))
+        except (OperationalError, InterfaceError) as error:
+            log.warning("batch cut short: %s", error)
+            break
     # The messages went out: their outcomes must be recorded, or they would go again once
     # the lease ran out. A database that went away meanwhile is waited for (record is one
     # transaction, and changes only what this lease still holds: trying again is safe).

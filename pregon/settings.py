@@ -375,3 +375,11 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 100
+
+# Scale-out (part: scaleout). The retries' delays in seconds, comma-separated, instead of
+# SENDING_RETRY_DELAYS' (the fault harness, bench/scaleout.py, waits seconds, not hours).
+if _retry_delays := envstr("PREGON_SENDING_RETRY_DELAYS"):
+    SENDING_RETRY_DELAYS = [int(delay) for delay in _retry_delays.split(",")]
+# A persistent connection is checked before each request reuses it, so that the first
+# request after a PostgreSQL restart gets a new one instead of an error.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

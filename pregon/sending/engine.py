@@ -10,6 +10,7 @@ the messages in flight at the crash can go out twice.
 
 import datetime
 import logging
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -415,10 +416,17 @@ def _send_test(worker: Worker, mailing: Mailing, address: str, sample: Contact |
 def send_batch(worker: Worker, size: int = BATCH_SIZE) -> bool:
     """Claim, send and record one batch; False when nothing was due, or this worker may not
     send now (every backend at its connection limit): the loop sleeps."""
-    worker.follow_backends()
-    if not worker.transport.ready():
+    try:
+        worker.follow_backends()
+        if not worker.transport.ready():
+            return False
+        lease, messages = _claim(size)
+    except (OperationalError, InterfaceError) as error:
+        # The database restarted or cannot be reached: nothing was claimed; the loop sleeps
+        # and the next batch opens a new connection.
+        log.warning("no batch claimed: %s", error)
+        connection.close()
         return False
-    lease, messages = _claim(size)
     if not messages:
         return False
     if reasons := _skip_reasons(messages, lease):
@@ -428,14 +436,35 @@ def send_batch(worker: Worker, size: int = BATCH_SIZE) -> bool:
     for message in messages:
         try:
             return_path, data = worker.build(message)
+        except (OperationalError, InterfaceError) as error:
+            # The database went away mid-batch (building and the relay's connection slots
+            # read it): the rest of the batch stays leased, and goes once after the lease.
+            log.warning("batch cut short: %s", error)
+            break
         except Exception as error:
             # A message that cannot be built will not build next time either.
             log.exception("message %s could not be built", message.pk)
             results.append((message, Result(Outcome.FAILED, None, str(error)[:500])))
             continue
-        results.append((message, worker.transport.send(return_path, message.email, data)))
-    record(lease, results, delivered=worker.transport.delivers)
-    return True
+        try:
+            results.append((message, worker.transport.send(return_path, message.email, data)))
+        except (OperationalError, InterfaceError) as error:
+            log.warning("batch cut short: %s", error)
+            break
+    # The messages went out: their outcomes must be recorded, or they would go again once
+    # the lease ran out. A database that went away meanwhile is waited for (record is one
+    # transaction, and changes only what this lease still holds: trying again is safe).
+    deadline = time.monotonic() + LEASE.total_seconds() / 2
+    while True:
+        try:
+            record(lease, results, delivered=worker.transport.delivers)
+            return True
+        except (OperationalError, InterfaceError) as error:
+            if time.monotonic() > deadline:
+                raise
+            log.warning("outcomes not recorded yet, trying again: %s", error)
+            connection.close()
+            time.sleep(1)
 
 
 def record(lease: uuid.UUID, results: list[tuple[Message, Result]], delivered: bool = True) -> None:

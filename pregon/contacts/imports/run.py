@@ -129,6 +129,7 @@ def _check_rows(
     report.writerow([_("Row"), *(neutralise(cell) for cell in imp.header), _("Reason")])
     duplicate = _("The same email address is on an earlier row of the file.")
     seen: set[str] = set()
+    codes = sql.AscendingCodes(imp.total_rows)
     chunk: list[tuple] = []
     total = rejected = 0
     for row_no, cells in data_rows(imp):
@@ -148,15 +149,22 @@ def _check_rows(
             rejected += 1
             report.writerow([row_no, *(neutralise(cell) for cell in cells), neutralise(reason)])
         if total % CHUNK_ROWS == 0:
-            _save_chunk(imp, attempt, chunk, total, rejected)
-    _save_chunk(imp, attempt, chunk, total, rejected)
+            _save_chunk(imp, attempt, chunk, codes, total, rejected)
+    _save_chunk(imp, attempt, chunk, codes, total, rejected)
     return total, rejected
 
 
-def _save_chunk(imp: Import, attempt: int, chunk: list[tuple], total: int, rejected: int) -> None:
+def _save_chunk(
+    imp: Import,
+    attempt: int,
+    chunk: list[tuple],
+    codes: sql.AscendingCodes,
+    total: int,
+    rejected: int,
+) -> None:
     with transaction.atomic():
         if chunk:
-            sql.stage_rows(chunk)
+            sql.stage_rows(chunk, codes.take(len(chunk)))
         _renew_lease(imp, attempt, processed_rows=total, rejected_count=rejected)
     chunk.clear()
 

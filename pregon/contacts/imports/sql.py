@@ -230,17 +230,19 @@ def _insert_absent(
     return [row[0] for row in cursor.fetchall()]
 
 
-def find_contact_ids(cursor: Any) -> None:
+def find_contact_ids(cursor: Any, *, lock: bool = False) -> None:
     """Put the id of every staged row's contact, new or updated, in a temporary table.
 
     Joining staging to contacts by email is most of what adding a list or a tag costs;
-    done once here, the list and each tag only read ids.
+    done once here, the list and each tag only read ids. With ``lock`` (PostgreSQL only),
+    the contacts are locked as a foreign key's check would (``keys.checked_once``).
     """
     cursor.execute(
         f"""
         CREATE TEMPORARY TABLE {STAGED_IDS} AS
         SELECT c.id FROM {STAGING} AS s JOIN {CONTACT} AS c ON c.email = s.email
         ORDER BY c.id
+        {"FOR KEY SHARE OF c" if lock else ""}
         """  # noqa: S608
     )
 

@@ -5,10 +5,10 @@
 
 Builds its own database from scratch: on PostgreSQL (when PREGON_DATABASE_URL points at
 one) a database named pregon_bench_imports (or NAME) on that server, dropped and created
-again; else a new SQLite file in a temporary folder, which also holds the uploads. Generates a CSV like
-the ones the training office gets (email, first name, two last names, a phone for about
-half, a region, about 3 % bad rows), then times the whole path from the file on disk to
-committed contacts: ``create_import`` (what the upload does), ``start_import`` and
+again; else a new SQLite file in a temporary folder, which also holds the uploads.
+Generates a CSV like the ones the training office gets (email, first name, two last names,
+a phone for about half, a region, about 3 % bad rows), then times the whole path from the
+file on disk to committed contacts: ``create_import`` (what the upload does), ``start_import`` and
 ``run_import`` (what the background task does). Prints ``BENCH import_rows_per_s_<engine>
 <value> rows/s`` and the seconds it took. With ``--list-and-tag`` every contact also joins
 a list and gets a tag, and the names start ``import_list_tag_``. The load average is printed

@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -80,6 +81,21 @@ def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 30) -> 
         except OSError:
             time.sleep(0.1)
     raise RuntimeError(f"gunicorn does not answer on port {port}")
+
+
+def wait_for_answer(url: str, process: subprocess.Popen, seconds: float = 120) -> None:
+    """Wait until ``url`` is answered: gunicorn's master listens at once, but its workers
+    load Django first, which takes many seconds on busy cores."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5):  # noqa: S310
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn does not answer {url}")
 
 
 def setup() -> list[int]:
@@ -232,6 +248,9 @@ def run(engine: str, var_dir: Path, message_ids: list[int], args: argparse.Names
         wait_for_port(port, server)
         base = f"http://127.0.0.1:{port}"
         pixels = [f"/t/o/{links.open_token(pk)}.gif" for pk in message_ids]
+        # Both workers: the first answer may come from either.
+        for _worker in range(settings.WEB_WORKERS):
+            wait_for_answer(base + pixels[0], server)
         clicks = [
             links.context(pk, 1)["tracking_link_0"].removeprefix(settings.SITE_URL)
             for pk in message_ids

@@ -63,14 +63,18 @@ def latest(mailing: Mailing, fresh_for: datetime.timedelta) -> dict:
     if row is None:
         return refresh(mailing)
     now = timezone.now()
-    if row.computed_at < now - fresh_for:
+    waiting = (
+        row.refresh_queued_at is not None and row.refresh_queued_at >= now - QUEUED_FOR_TOO_LONG
+    )
+    # Most polls of a stale row find its refresh waiting, and write nothing.
+    if row.computed_at < now - fresh_for and not waiting:
         _queue_refresh(mailing, now)
     return row.data
 
 
 def _queue_refresh(mailing: Mailing, now: datetime.datetime) -> None:
-    """Queue a refresh unless one is waiting: the conditional update lets one poll of the
-    many that see the row stale queue it."""
+    """Queue a refresh unless one is waiting: the conditional update lets one of the polls
+    that saw the row stale at the same time queue it."""
     from pregon.reports import tasks
 
     waiting = Q(refresh_queued_at__isnull=False, refresh_queued_at__gte=now - QUEUED_FOR_TOO_LONG)

@@ -5,7 +5,7 @@ import re
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from pregon.campaigns.models import CampaignStatus
+from pregon.campaigns.models import Campaign, CampaignStatus
 from pregon.reports import stats
 from pregon.reports.cards import cards
 from pregon.reports.models import LiveFigures
@@ -122,3 +122,13 @@ class LiveFiguresTestCase(BaseTestCase):
         self.assertEqual(dict(CARD.findall(page.content.decode()))["clicked"], "4")
         # And the polls that follow show it too.
         self.assertRecounted(self.poll())
+
+    def test_the_last_poll_once_the_campaign_finished_counts_afresh(self) -> None:
+        self.poll()
+        messages = list(Message.objects.filter(mailing=self.mailing).order_by("pk"))
+        event(messages[7], EventKind.CLICKED, 700, link=1, client="Gmail", device="mobile")
+        Campaign.objects.filter(pk=self.campaign.pk).update(status=CampaignStatus.SENT)
+        shown = self.poll()
+        self.assertEqual(shown["cards"]["clicked"], "4")
+        self.assertRecounted(shown)
+        self.assertFalse(DBTaskResult.objects.exists())

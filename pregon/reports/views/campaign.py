@@ -119,7 +119,9 @@ def campaign_live(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     if request.htmx and request.GET.get("mailing") == "0" and campaign.mailing_id:
         return HttpResponseClientRefresh()
     data = None
-    if campaign.mailing is not None:
+    # The last poll (the campaign has finished, and the page stops polling) shows the
+    # figures afresh, not the snapshot of a moment before.
+    if campaign.mailing is not None and campaign.status not in FINAL:
         data = live.latest(campaign.mailing, datetime.timedelta(seconds=POLL_SECONDS))
     context = live_context(campaign, _human(request), data)
     return render(request, "reports/campaign_live.html", context)

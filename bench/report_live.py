@@ -118,6 +118,7 @@ def run(engine: str, args: argparse.Namespace) -> int:
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
     from django.utils import timezone
 
@@ -168,6 +169,10 @@ def run(engine: str, args: argparse.Namespace) -> int:
     # worker (absent here) writes it.
     LiveFigures.objects.update(computed_at=timezone.now() - live.QUEUED_FOR_TOO_LONG)
     stale = [poll(client, url) for _request in range(args.requests)]
+    with CaptureQueriesContext(connection) as queries:
+        poll(client, url)
+    spent = sum(float(query["time"]) for query in queries.captured_queries) * 1000
+    print(f"# one poll: {len(queries)} queries, {spent:.1f} ms in the database")
     for name, timings in (("refresh", stale), ("refresh_fresh", fresh)):
         timings.sort()
         p95 = timings[min(len(timings) - 1, round(0.95 * len(timings)) - 1)]

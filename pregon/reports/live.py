@@ -58,9 +58,11 @@ def refresh(mailing: Mailing) -> dict:
 
 def latest(mailing: Mailing, fresh_for: datetime.timedelta) -> dict:
     """The mailing's live figures as last computed (computed here if they never were);
-    when they are older than ``fresh_for``, one refresh is queued for a task worker."""
-    row = LiveFigures.objects.filter(mailing=mailing).first()
-    if row is None:
+    when they are older than ``fresh_for``, one refresh is queued for a task worker. A poll
+    reads the row with the campaign and its mailing (``select_related``), in one query."""
+    try:
+        row = mailing.live_figures
+    except LiveFigures.DoesNotExist:
         return refresh(mailing)
     now = timezone.now()
     waiting = (

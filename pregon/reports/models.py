@@ -9,7 +9,7 @@ class LiveFigures(models.Model):
     report's live part reads while the campaign sends (pregon.reports.live)."""
 
     mailing = models.OneToOneField(
-        Mailing, on_delete=models.CASCADE, primary_key=True, related_name="+"
+        Mailing, on_delete=models.CASCADE, primary_key=True, related_name="live_figures"
     )
     # pregon.reports.live.compute's answer: JSON values only.
     data = models.JSONField(default=dict)

@@ -113,8 +113,11 @@ def campaign_live(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     When the campaign started since the page was shown (``?mailing=0``), the whole page is
     reloaded instead, so that the charts and the click map appear.
     """
-    # Every poll: the mailing's content is not what it shows.
-    polled = Campaign.objects.select_related("mailing").defer("mailing__html", "mailing__text")
+    # Every poll: the campaign, its mailing without its content, and the snapshot of its
+    # figures, in one query.
+    polled = Campaign.objects.select_related("mailing__live_figures").defer(
+        "mailing__html", "mailing__text"
+    )
     campaign = get_object_or_404(polled, code=code)
     if request.htmx and request.GET.get("mailing") == "0" and campaign.mailing_id:
         return HttpResponseClientRefresh()

@@ -349,6 +349,10 @@ WEB_WORKERS = envint("PREGON_WEB_WORKERS", 2)
 TASK_WORKERS = envint("PREGON_TASK_WORKERS", 1)
 # Sending processes (`pregon runsender`): one per core is a good start.
 SENDER_WORKERS = envint("PREGON_SENDER_WORKERS", 1)
+# Part tracking (issue 19): the niceness `pregon run` gives its batch processes (senders,
+# task workers, workflows), so that the web server's answers (the open pixel first) do not
+# wait behind a campaign on busy cores; 0 runs them at the web server's priority.
+BATCH_NICE = envint("PREGON_BATCH_NICE", 10)
 
 # issue 19, ops: who may read /metrics (pregon.operations.metrics). A bearer token, or the
 # client's address in one of these networks (comma-separated CIDRs, as PREGON_PROXY_COUNT

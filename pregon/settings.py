@@ -367,3 +367,7 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 100
+
+# Backups (part: data). `pregon backup --encrypt` and `pregon restore` take the passphrase
+# from here, never from their command line (pregon/operations/encryption.py).
+BACKUP_PASSPHRASE = envsecret("PREGON_BACKUP_PASSPHRASE")

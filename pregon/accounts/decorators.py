@@ -8,13 +8,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from pregon.accounts.models import Role
+from pregon.accounts.models import Role, TwoFactorRule
 
 View = Callable[..., HttpResponse]
 
 
-def authorize(role: Role) -> Callable[[View], View]:
-    """Require a logged-in user with ``role`` or above, past two-factor if they enabled it.
+def authorize(role: Role, *, setting_up_two_factor: bool = False) -> Callable[[View], View]:
+    """Require a logged-in user with ``role`` or above, past two-factor if they enabled it,
+    and with two-factor on if an administrator made it mandatory for their role (except on
+    the pages that turn it on: ``setting_up_two_factor``).
 
     Anonymous users go to the login page; a user whose role is too low gets a 403 page.
     """
@@ -27,6 +29,8 @@ def authorize(role: Role) -> Callable[[View], View]:
                 return redirect_to_login(request.get_full_path())
             if needs_second_factor(request):
                 return redirect("accounts:verify")
+            if not setting_up_two_factor and must_set_up_two_factor(request):
+                return redirect("accounts:two_factor")
             if not user.has_role(role):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
@@ -34,6 +38,17 @@ def authorize(role: Role) -> Callable[[View], View]:
         return wrapper
 
     return decorator
+
+
+def must_set_up_two_factor(request: HttpRequest) -> bool:
+    """True if an administrator made two-factor mandatory for the user's role and they have
+    not turned it on. Call it after ``needs_second_factor``: a user who has it is verified."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = request.user
+    if user.is_verified() or not TwoFactorRule.load().applies_to(user):
+        return False
+    return not TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
 
 
 def needs_second_factor(request: HttpRequest) -> bool:

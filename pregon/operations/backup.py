@@ -59,9 +59,7 @@ def kept_paths() -> dict[str, Path]:
 def key_fingerprint(key: str) -> str:
     """A short value that tells whether two installs encrypt their secrets with the same
     key, without revealing it."""
-    return hmac.new(key.encode(), b"pregon backup key fingerprint", hashlib.sha256).hexdigest()[
-        :16
-    ]
+    return hmac.new(key.encode(), b"pregon backup key fingerprint", hashlib.sha256).hexdigest()[:16]
 
 
 def applied_migrations() -> list[list[str]]:

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
 DUMP_NAMES = {SQLITE: "database.sqlite3", POSTGRESQL: "database.pgdump"}
+# pg_restore writes the SQL that replaces the database's objects, for psql to run.
+RESTORE_SCRIPT = ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--file=-"]
 
 
 class DatabaseToolError(Exception):
@@ -159,8 +161,7 @@ def _pg_load(path: Path) -> None:
     # fill and stall both programs.
     with tempfile.TemporaryFile() as script_errors, tempfile.TemporaryFile() as restore_errors:
         script = subprocess.Popen(  # noqa: S603
-            [pg_restore, "--clean", "--if-exists", "--no-owner", "--no-privileges", "--file=-"]
-            + [str(path)],
+            [pg_restore, *RESTORE_SCRIPT, str(path)],
             env=_client_environment(),
             stdout=subprocess.PIPE,
             stderr=script_errors,

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 MAGIC = b"PREGON-BACKUP-AESGCM\n"
 CHUNK = 1 << 20
 TAG = 16
-# scrypt's cost (2**17 × 8 × 128 bytes: 128 MiB and about a second), once per backup.
+# scrypt's cost (2**17 * 8 * 128 bytes: 128 MiB and about a second), once per backup.
 SCRYPT_LOG_N = 17
 SCRYPT_R = 8
 SCRYPT_P = 1

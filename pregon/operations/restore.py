@@ -13,8 +13,8 @@ import shutil
 import tarfile
 import tempfile
 import zlib
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
@@ -188,8 +188,8 @@ def _key_after_restore(staging: Path) -> str:
     """The key the restored install will encrypt secrets with: from the environment if set
     there, else from the restored secret key file."""
     key_file = staging / "var" / "secret_key"
-    from_environment = settings.SECRET_KEY_FROM_ENV or settings.ENCRYPTION_KEY != settings.SECRET_KEY
-    if from_environment or not key_file.is_file():
+    own_key = settings.ENCRYPTION_KEY != settings.SECRET_KEY
+    if settings.SECRET_KEY_FROM_ENV or own_key or not key_file.is_file():
         return settings.ENCRYPTION_KEY
     return key_file.read_text().strip()
 

@@ -45,8 +45,7 @@ class MandatoryTwoFactorTestCase(BaseTestCase):
         )
         self.assertContains(
             response,
-            '<input type="checkbox" name="for_admins" class="form-check-input" '
-            'id="id_for_admins">',
+            '<input type="checkbox" name="for_admins" class="form-check-input" id="id_for_admins">',
             html=True,
         )
 

@@ -230,8 +230,7 @@ def _write(export: _Export) -> None:
     _campaigns(export)
     export.table(
         "eventos.csv",
-        ["at", "kind", "email", "campaign", "mailing", "link", "client", "device", "machine"]
-        + ["detail"],
+        EVENT_COLUMNS,
         Event.objects.order_by("id")
         .values_list(
             "at",
@@ -298,6 +297,18 @@ def _contact_records() -> Iterator[dict]:
             yield record
 
 
+EVENT_COLUMNS = [
+    "at",
+    "kind",
+    "email",
+    "campaign",
+    "mailing",
+    "link",
+    "client",
+    "device",
+    "machine",
+    "detail",
+]
 CAMPAIGN_COLUMNS = [
     "code",
     "name",

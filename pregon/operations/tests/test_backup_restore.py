@@ -6,6 +6,7 @@ back every one of them, on SQLite and (when the tests run on it) PostgreSQL."""
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -133,13 +134,17 @@ class BackupRestoreTestCase(SimpleTestCase):
         self.assertFalse(self.restored_anything(fresh))
 
     def restored_anything(self, env: dict[str, str]) -> bool:
+        """True if the install of ``env`` has any of the backup's files or tables."""
         var_dir = Path(env["PREGON_VAR_DIR"])
-        if (var_dir / "media" / "assets").exists():
-            return True
-        code = "from pregon.operations.restore import install_has_data; print(install_has_data())"
-        result = pregon(env, "shell", "-c", code)
-        self.check_command(result)
-        return result.stdout.strip() == "True"
+        return (var_dir / "media" / "assets").exists() or bool(self.tables(var_dir))
+
+    def tables(self, var_dir: Path) -> list[str]:
+        """The tables of the fresh install's database."""
+        path = var_dir / "pregon.sqlite3"
+        if not path.exists():
+            return []
+        with sqlite3.connect(path) as db:
+            return [row[0] for row in db.execute("SELECT name FROM sqlite_master")]
 
 
 class BackupRestorePostgresTestCase(BackupRestoreTestCase):
@@ -166,6 +171,11 @@ class BackupRestorePostgresTestCase(BackupRestoreTestCase):
         recreate(database_name("dst"))
         return super().fresh_install(passphrase)
 
+    def tables(self, var_dir: Path) -> list[str]:
+        with _server(database_name("dst")) as server:
+            query = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            return [row[0] for row in server.execute(query)]
+
 
 def connection_settings() -> dict:
     return settings.DATABASES["default"]
@@ -175,10 +185,10 @@ def database_name(name: str) -> str:
     return f"pregon_data_{name}"
 
 
-def _server() -> psycopg.Connection:
+def _server(dbname: str = "postgres") -> psycopg.Connection:
     config = connection_settings()
     return psycopg.connect(
-        dbname="postgres",
+        dbname=dbname,
         user=config["USER"],
         password=config.get("PASSWORD") or None,
         host=config.get("HOST") or "127.0.0.1",

@@ -34,6 +34,7 @@ from pregon.operations.encryption import (
     WrongPassphrase,
     is_encrypted,
 )
+from pregon.sending import heartbeats
 
 BLOCK = 1 << 20
 
@@ -61,6 +62,7 @@ def restore(path: Path, passphrase: str = "", force: bool = False) -> list[str]:
                     "replaces all of them: run it again with --force if that is what you want."
                 )
             )
+        _check_stopped()
         warnings = _key_warnings(manifest, staging)
         database.load(staging / manifest["database"]["file"])
         _replace_files(staging)
@@ -169,6 +171,23 @@ def _check_migrations(manifest: dict) -> None:
                 "install first, then restore it."
             )
             % {"version": manifest["pregon"]}
+        )
+
+
+def _check_stopped() -> None:
+    """Refuse while this install's senders, workers or scheduler run: they would write into
+    the database being replaced (and on SQLite hold the file it renames over)."""
+    try:
+        running = heartbeats.alive()
+    except DatabaseError:
+        return  # No tables yet: nothing ever ran here.
+    if running:
+        raise RestoreError(
+            _(
+                "Pregón's processes are running here (%(kinds)s). Stop them first (systemctl "
+                "stop 'pregon*'), wait half a minute, and run the restore again."
+            )
+            % {"kinds": ", ".join(sorted(running))}
         )
 
 

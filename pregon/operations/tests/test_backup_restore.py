@@ -101,11 +101,19 @@ class BackupRestoreTestCase(SimpleTestCase):
         self.assertEqual(restored["ana"][2:6][0], "form")
         self.assertEqual(restored["dkim_verified"], [True, True])
         self.assertEqual(restored["asset"], self.expected["asset"])
-        # Restoring again over the same data needs --force.
+        # Restoring again over the same data needs --force, and the processes stopped.
         again = pregon(fresh, "restore", str(self.backup))
         self.assertEqual(again.returncode, 1)
         self.assertIn("--force", again.stderr)
+        beat = "from pregon.sending.heartbeats import beat; beat('sender')"
+        self.check_command(pregon(fresh, "shell", "-c", beat))
+        running = pregon(fresh, "restore", str(self.backup), "--force")
+        self.assertEqual(running.returncode, 1)
+        self.assertIn("processes are running here (sender)", running.stderr)
+        stopped = "from pregon.sending.models import Heartbeat; Heartbeat.objects.all().delete()"
+        self.check_command(pregon(fresh, "shell", "-c", stopped))
         self.check_command(pregon(fresh, "restore", str(self.backup), "--force"))
+        self.assertEqual(json.loads(run_installs(fresh, "summary")), self.expected)
 
     def test_an_altered_file_is_refused_before_anything_changes(self) -> None:
         altered = self.folder / "altered.tar.gz.enc"

@@ -20,6 +20,7 @@ The file is a gzipped tar (``pregon-<date>.tar.gz``), or that tar encrypted
 
 import hashlib
 import hmac
+import io
 import json
 import os
 import tarfile
@@ -123,19 +124,7 @@ class _Archive:
         info.size = len(data)
         info.mode = 0o600
         info.mtime = int(timezone.now().timestamp())
-        self.tar.addfile(info, _BytesReader(data))
-
-
-class _BytesReader:
-    def __init__(self, data: bytes) -> None:
-        self.data = memoryview(data)
-        self.position = 0
-
-    def read(self, size: int = -1) -> bytes:
-        end = len(self.data) if size < 0 else self.position + size
-        chunk = self.data[self.position : end].tobytes()
-        self.position += len(chunk)
-        return chunk
+        self.tar.addfile(info, io.BytesIO(data))
 
 
 def backup(folder: Path, passphrase: str = "") -> Path:

@@ -265,6 +265,14 @@ class AuditAction(models.TextChoices):
     ACCOUNT_EXPORT = "account_export", _("Whole account exported")
 
 
+# The field of ``TwoFactorRule`` that holds each role's rule.
+TWO_FACTOR_RULE_FIELDS = {
+    Role.ADMIN: "for_admins",
+    Role.EDITOR: "for_editors",
+    Role.ANALYST: "for_analysts",
+}
+
+
 class TwoFactorRule(models.Model):
     """Which roles must log in with two steps, set by an administrator (one row, ``load``).
 
@@ -290,9 +298,8 @@ class TwoFactorRule(models.Model):
 
     def roles(self) -> list[str]:
         """The roles that must use two steps, highest first."""
-        flags = {Role.ADMIN: self.for_admins, Role.EDITOR: self.for_editors}
-        flags[Role.ANALYST] = self.for_analysts
-        return [role.value for role, required in flags.items() if required]
+        fields = TWO_FACTOR_RULE_FIELDS.items()
+        return [role.value for role, field in fields if getattr(self, field)]
 
     def applies_to(self, user: "User") -> bool:
         return user.role in self.roles()

@@ -387,3 +387,6 @@ if _retry_delays := envstr("PREGON_SENDING_RETRY_DELAYS"):
 # A persistent connection is checked before each request reuses it, so that the first
 # request after a PostgreSQL restart gets a new one instead of an error.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Backups (part: data). `pregon backup --encrypt` and `pregon restore` take the passphrase
+# from here, never from their command line (pregon/operations/encryption.py).
+BACKUP_PASSPHRASE = envsecret("PREGON_BACKUP_PASSPHRASE")

@@ -41,11 +41,12 @@ def field_indexes(apps, schema_editor):
 
 def backfill_engagement(apps, schema_editor):
     """Each contact's last open and last click, from the events so far."""
-    schema_editor.execute(
-        "UPDATE contacts_contact SET last_opened_at = latest.opened_at,"
-        f" last_clicked_at = latest.clicked_at FROM ({LATEST}) AS latest"
-        " WHERE contacts_contact.id = latest.contact_id"
-    )
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE contacts_contact SET last_opened_at = latest.opened_at,"
+            f" last_clicked_at = latest.clicked_at FROM ({LATEST}) AS latest"
+            " WHERE contacts_contact.id = latest.contact_id"
+        )
 
 
 class Migration(migrations.Migration):

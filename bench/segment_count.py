@@ -50,6 +50,9 @@ def fill_postgres(
     cursor: object, contacts: int, lists: list[int], tags: list[int], opened: bool
 ) -> None:
     column, value = (OPENED_COLUMN, OPENED_POSTGRES) if opened else ("", "")
+    # A seq scan of a big table may start where an earlier one stopped: the lists and tags
+    # drawn over contacts would then differ from run to run.
+    cursor.execute("SET synchronize_seqscans = off")
     cursor.execute("SELECT setseed(0.42)")
     cursor.execute(
         f"""

@@ -2,7 +2,7 @@
 compile to, so that "city is Lima" reads an index instead of every contact's JSON.
 
 A field's index is made with the field (``Field.save``) and dropped with it
-(``Field.delete``); ``0010_segment_indexes`` made those of the fields that existed. It
+(``Field.delete``); migration ``contacts/0010`` made those of the fields that existed. It
 serves a text field's "is" (the folded value, ``Fold``), and a number's or a date's
 comparisons. Other operators ("contains", "is empty") still read every contact.
 

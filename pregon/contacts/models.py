@@ -79,6 +79,23 @@ class Field(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save the field; a new one gets its index for segment rules (on PostgreSQL)."""
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            # Imported here: the segments package imports these models.
+            from pregon.contacts.segments.indexes import add_field_index
+
+            add_field_index(self)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Delete the field and its index for segment rules."""
+        from pregon.contacts.segments.indexes import remove_field_index
+
+        remove_field_index(self)
+        return super().delete(*args, **kwargs)
+
 
 class Contact(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -121,13 +138,21 @@ class Contact(models.Model):
     # "received an email in the last N days" reads this column instead of the messages (one
     # pass over contacts, fast on a million). No index: a count reads most rows anyway.
     last_sent_at = models.DateTimeField(_("last email sent at"), null=True, blank=True)
+    # When the contact last opened (an open or a click) and last clicked a message, people's
+    # events only (tracking.models.Event.opening, clicking), kept by the flush that writes
+    # the events (pregon.tracking.engagement): the segment rules "opened/clicked in the last
+    # N days", "ever" and "never" read these instead of joining the events.
+    last_opened_at = models.DateTimeField(_("last opened at"), null=True, blank=True)
+    last_clicked_at = models.DateTimeField(_("last clicked at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 
     class Meta:
         ordering = ["-id"]
         verbose_name = _("contact")
-        indexes = [models.Index(fields=["status"])]
+        # With the id, a segment's status rule is an index-only scan already in id order,
+        # which PostgreSQL merges with lists' and tags' memberships (docs/design.md).
+        indexes = [models.Index(fields=["status", "id"], name="contact_status")]
         constraints = [models.UniqueConstraint(fields=["email"], name="unique_contact_email")]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ import datetime
 import logging
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -42,7 +42,14 @@ from pregon.sending.models import (
     SenderIdentity,
     SkipReason,
 )
-from pregon.sending.transports import Outcome, Result, Transport, configuration, open_transport
+from pregon.sending.transports import (
+    Envelope,
+    Outcome,
+    Result,
+    Transport,
+    configuration,
+    open_transport,
+)
 
 log = logging.getLogger(__name__)
 
@@ -425,15 +432,22 @@ def send_batch(worker: Worker, size: int = BATCH_SIZE) -> bool:
         _skip(lease, reasons)
         messages = [message for message in messages if message.pk not in reasons]
     results: list[tuple[Message, Result]] = []
-    for message in messages:
-        try:
-            return_path, data = worker.build(message)
-        except Exception as error:
-            # A message that cannot be built will not build next time either.
-            log.exception("message %s could not be built", message.pk)
-            results.append((message, Result(Outcome.FAILED, None, str(error)[:500])))
-            continue
-        results.append((message, worker.transport.send(return_path, message.email, data)))
+
+    def built() -> Iterator[Envelope]:
+        # Lazy: the transport takes each message when its turn comes, so a pipelining relay
+        # reads and answers one while the next is built.
+        for message in messages:
+            try:
+                return_path, data = worker.build(message)
+            except Exception as error:
+                # A message that cannot be built will not build next time either.
+                log.exception("message %s could not be built", message.pk)
+                results.append((message, Result(Outcome.FAILED, None, str(error)[:500])))
+                continue
+            yield Envelope(return_path, message.email, data, message)
+
+    for envelope, result in worker.transport.send_many(built()):
+        results.append((envelope.ref, result))
     record(lease, results, delivered=worker.transport.delivers)
     return True
 

@@ -2,14 +2,17 @@
 each message's outcome is its own, whatever the relay refuses mid-batch, and a connection
 dropped mid-pipeline records nothing sent that the relay did not accept."""
 
+import signal
+
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.db.models import Sum
-from django.test import TestCase
+from django.test import TestCase, TransactionTestCase
 
 from pregon.campaigns import scheduling
 from pregon.contacts.models import Suppression
 from pregon.sending import engine
 from pregon.sending.models import Message, MessageStatus, QuotaDebit
+from pregon.sending.tests.test_runsender import start_sender, wait_until
 from pregon.testing.campaigns import campaign_to, contacts_on_a_list
 from pregon.testing.smtp import Mailbox, smtp_server
 
@@ -49,17 +52,7 @@ class ProbedMailbox(Mailbox):
         return "250 OK"
 
 
-class PipeliningTestCase(TestCase):
-    def send_batch(self, mailbox: ProbedMailbox, count: int = 12) -> None:
-        with smtp_server(mailbox):
-            campaign_to(contacts_on_a_list(count))
-            scheduling.start_due_campaigns()
-            worker = engine.Worker()
-            try:
-                self.assertTrue(engine.send_batch(worker, 100))
-            finally:
-                worker.close()
-
+class OutcomesMixin:
     def status(self, email: str) -> tuple[str, int, int | None]:
         message = Message.objects.get(email=email)
         return message.status, message.attempts, message.smtp_code
@@ -87,6 +80,18 @@ class PipeliningTestCase(TestCase):
         self.assertEqual(mailbox.attempts[VANISHING], 1)
         for email in sent:
             self.assertEqual(self.status(email), (MessageStatus.SENT, 0, 250))
+
+
+class PipeliningTestCase(OutcomesMixin, TestCase):
+    def send_batch(self, mailbox: ProbedMailbox, count: int = 12) -> None:
+        with smtp_server(mailbox):
+            campaign_to(contacts_on_a_list(count))
+            scheduling.start_due_campaigns()
+            worker = engine.Worker()
+            try:
+                self.assertTrue(engine.send_batch(worker, 100))
+            finally:
+                worker.close()
 
     def test_a_relay_that_offers_pipelining_gets_the_batch_pipelined(self) -> None:
         mailbox = ProbedMailbox(answer=answer, recipient_answer=recipient_answer)
@@ -120,3 +125,26 @@ class PipeliningTestCase(TestCase):
         self.assertEqual(self.status(DEFERRED), (MessageStatus.QUEUED, 1, 421))
         self.assertEqual(len(mailbox.count()), 9)
         self.assertEqual(Message.objects.filter(status=MessageStatus.SENT).count(), 9)
+
+
+class RunSenderPipeliningTestCase(OutcomesMixin, TransactionTestCase):
+    def test_a_sender_process_pipelines_with_each_message_s_outcome(self) -> None:
+        mailbox = ProbedMailbox(answer=answer, recipient_answer=recipient_answer)
+        with smtp_server(mailbox):
+            campaign_to(contacts_on_a_list(40))
+            scheduling.start_due_campaigns()
+            sender = start_sender()
+            try:
+                # Everything had its first try; the deferred wait a minute for the next.
+                wait_until(
+                    lambda: (
+                        not Message.objects.filter(
+                            status__in=[MessageStatus.QUEUED, MessageStatus.SENDING], attempts=0
+                        ).exists()
+                    )
+                )
+            finally:
+                sender.send_signal(signal.SIGTERM)
+                sender.wait(timeout=30)
+        self.assertOutcomesAreEachMessage_s(mailbox, count=40)
+        self.assertTrue(any(mailbox.ahead))

@@ -253,7 +253,10 @@ class PipeliningSmtp(SmtpTransport):
         """After the session broke: a message whose content went out and whose answer did
         not come back may have arrived; the others stay open, to go again."""
         for transaction in session.open:
-            if transaction.content_sent and transaction.result is None:
+            if transaction.refused and transaction.result is None:
+                # Its recipient was refused: the empty end-of-data carried nothing.
+                transaction.result = transaction.refused
+            elif transaction.content_sent and transaction.result is None:
                 reply = (
                     "Connection lost after the message was sent, before the server answered; "
                     f"it may have been accepted ({why or 'the server closed the session'})."

@@ -25,7 +25,9 @@ limit of this machine's loopback SMTP.
 
 Prints ``BENCH send_campaign_msgs_per_s_<engine>``, ``BENCH smtp_source_msgs_per_s``,
 ``BENCH send_campaign_ratio_<engine>`` (ours as a percentage of smtp-source's) and
-``BENCH send_campaign_worker_peak_rss_<engine>`` (the largest worker's VmHWM, in MB).
+``BENCH send_campaign_worker_peak_rss_<engine>`` (the largest worker's VmHWM, in MB) and
+``BENCH send_campaign_worker_cpu_per_msg_<engine>`` (the workers' CPU time, user and
+system, per message: a figure a busy machine hardly moves).
 """
 
 import argparse
@@ -89,6 +91,13 @@ def memory_mb(pid: int) -> tuple[float, float]:
         if key in ("VmRSS", "VmHWM"):
             values[key] = int(rest.split()[0]) / 1024  # kB
     return values["VmRSS"], values["VmHWM"]
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time process ``pid`` has used so far (user and system), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    # utime and stime are the 14th and 15th fields; the split starts at the 3rd.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def sink_count(path: Path) -> int:
@@ -237,6 +246,8 @@ def run(engine: str, args: argparse.Namespace, port: int, source: str, counters:
                 reached[milestones[0]] = time.perf_counter() - started
                 memory[milestones.pop(0)] = [memory_mb(worker.pid) for worker in workers]
         elapsed = time.perf_counter() - started
+        # CPU time, unlike the rate, hardly depends on what else keeps the machine busy.
+        worker_cpu = sum(cpu_seconds(worker.pid) for worker in workers)
     finally:
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
@@ -281,6 +292,8 @@ def run(engine: str, args: argparse.Namespace, port: int, source: str, counters:
     print(f"BENCH smtp_source_msgs_per_s {raw:.0f} msg/s")
     print(f"BENCH send_campaign_ratio_{engine} {100 * ours / raw:.1f} %")
     print(f"BENCH send_campaign_worker_peak_rss_{engine} {peak:.0f} MB")
+    cpu_ms = 1000 * worker_cpu / args.messages
+    print(f"BENCH send_campaign_worker_cpu_per_msg_{engine} {cpu_ms:.2f} ms")
     return 0
 
 

@@ -33,13 +33,39 @@ class Mailbox:
 
     ``answer`` returns None to accept, an SMTP reply ("451 …") to refuse, or "drop" to
     close the connection without a reply. ``attempts`` counts each recipient's tries.
+    ``recipient_answer`` (recipient) refuses RCPT TO the same way (None: accept). The
+    server offers PIPELINING (RFC 2920) in EHLO, as Postfix does, unless ``pipelining``
+    is False; aiosmtpd reads pipelined commands either way.
     """
 
-    def __init__(self, answer: Callable[[str, int], str | None] | None = None) -> None:
+    def __init__(
+        self,
+        answer: Callable[[str, int], str | None] | None = None,
+        pipelining: bool = True,
+        recipient_answer: Callable[[str], str | None] | None = None,
+    ) -> None:
         self.answer = answer or (lambda recipient, attempt: None)
+        self.recipient_answer = recipient_answer or (lambda recipient: None)
+        self.pipelining = pipelining
         self.received: list[Received] = []
         self.attempts: Counter[str] = Counter()
         self.lock = threading.Lock()
+
+    async def handle_EHLO(
+        self, server: SMTP, session: Session, envelope: Envelope, hostname: str, responses: list
+    ) -> list[str]:
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list
+    ) -> str:
+        if answer := self.recipient_answer(address):
+            return answer
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         recipient = envelope.rcpt_tos[0]

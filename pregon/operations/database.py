@@ -20,6 +20,13 @@ SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
 DUMP_NAMES = {SQLITE: "database.sqlite3", POSTGRESQL: "database.pgdump"}
 # pg_restore writes the SQL that replaces the database's objects, for psql to run.
+# Connection options of PREGON_DATABASE_URL's query, and libpq's variables for them.
+LIBPQ_TLS_VARIABLES = {
+    "sslmode": "PGSSLMODE",
+    "sslrootcert": "PGSSLROOTCERT",
+    "sslcert": "PGSSLCERT",
+    "sslkey": "PGSSLKEY",
+}
 RESTORE_SCRIPT = ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--file=-"]
 
 
@@ -63,6 +70,13 @@ def _client_environment() -> dict[str, str]:
             env[name] = str(config[key])
     if config.get("PASSWORD"):
         env["PGPASSWORD"] = str(config["PASSWORD"])
+    # The connection's TLS options (?sslmode=require… in PREGON_DATABASE_URL, which the
+    # scale-out layout asks for): without them the programs would use libpq's default,
+    # "prefer", and copy the whole database in clear text to whoever answers without TLS.
+    options = config.get("OPTIONS", {})
+    for option, name in LIBPQ_TLS_VARIABLES.items():
+        if options.get(option):
+            env[name] = str(options[option])
     env["PGDATABASE"] = str(config["NAME"])
     return env
 

@@ -158,6 +158,11 @@ def _checked_manifest(staging: Path, sums: dict[str, dict[str, object]]) -> dict
             )
             % {"backup": manifest["database"]["engine"], "install": database.engine()}
         )
+    # The database is loaded from the name the manifest gives: only the engine's own dump,
+    # whose sum was checked above, never another file of this machine.
+    dump_name = manifest["database"].get("file")
+    if dump_name != database.DUMP_NAMES[database.engine()] or dump_name not in sums:
+        raise _damaged()
     return manifest
 
 

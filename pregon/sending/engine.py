@@ -523,8 +523,13 @@ def record(lease: uuid.UUID, results: list[tuple[Message, Result]], delivered: b
     mine = Message.objects.filter(lease=lease, status=MessageStatus.SENDING)
     sent = [message.pk for message, result in results if result.outcome == Outcome.SENT]
     with transaction.atomic():
-        sent_by_mailing = Counter(mine.filter(pk__in=sent).values_list("mailing_id", flat=True))
-        mine.filter(pk__in=sent).update(
+        # The sent messages this lease still holds, locked until the commit: the only ones
+        # debited and announced. After a retry whose first commit went through (its answer
+        # lost with the connection, send_batch), or a lease that ran out, the others are
+        # already on record.
+        held = list(mine.filter(pk__in=sent).select_for_update().values_list("pk", "mailing_id"))
+        sent_by_mailing = Counter(mailing_id for _pk, mailing_id in held)
+        mine.filter(pk__in=[pk for pk, _mailing_id in held]).update(
             status=MessageStatus.SENT if delivered else MessageStatus.OUTBOX,
             sent_at=now,
             lease=None,
@@ -539,7 +544,7 @@ def record(lease: uuid.UUID, results: list[tuple[Message, Result]], delivered: b
                 for mailing_id, count in sent_by_mailing.items()
             )
         if delivered:
-            announce.messages(events.MESSAGE_DELIVERED, [(pk, {}) for pk in sent])
+            announce.messages(events.MESSAGE_DELIVERED, [(pk, {}) for pk, _mailing_id in held])
         for message, result in results:
             if result.outcome == Outcome.SENT and result.provider_id:
                 Message.objects.filter(pk=message.pk, status=MessageStatus.SENT).update(

@@ -4,7 +4,7 @@
 import unittest
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from pregon.contacts import imports
 from pregon.contacts.models import Contact, ImportStatus, MailingList, Subscription, Tag
@@ -40,6 +40,29 @@ class ImportKeysTestCase(BaseTestCase):
         imports.run_import(imp.pk, 1)
         imp.refresh_from_db()
         self.assertEqual((imp.status, imp.error), (ImportStatus.DONE, ""))
+
+    def test_an_error_while_the_triggers_are_off_turns_them_back_on(self) -> None:
+        table = Subscription._meta.db_table
+
+        def membership_fails(execute: object, sql: str, *args: object) -> object:
+            if sql.lstrip().startswith(f"INSERT INTO {table}"):
+                raise DatabaseError("the disk is full")
+            return execute(sql, *args)
+
+        imp = imports.create_import(
+            SimpleUploadedFile("alumnos.csv", CSV), user=self.bob, language="es"
+        )
+        with self.captureOnCommitCallbacks(execute=False):
+            imports.start_import(
+                imp, {"0": "email"}, update_existing=True, mailing_list=self.courses, tags=[]
+            )
+        with connection.execute_wrapper(membership_fails), self.assertLogs("pregon.contacts"):
+            imports.run_import(imp.pk, 1)
+        imp.refresh_from_db()
+        self.assertEqual(imp.status, ImportStatus.FAILED)
+        # The connection goes on to other work with the key triggers on.
+        self.assertEqual(self.sql("SHOW session_replication_role"), [("origin",)])
+        self.assertEqual(Subscription.objects.filter(mailing_list=self.courses).count(), 1)
 
     def assertEveryoneIsOnTheListWithBothTags(self) -> None:
         emails = ["ana@example.pe", "luis@example.pe", "rosa@example.pe"]

@@ -50,10 +50,19 @@ class Command(BaseCommand):
 
     def tick(self, name: str, leadership: leader.Leadership, verbosity: int) -> None:
         started = time.time()
-        try:
-            tick(leadership.hold)
-            # Only the leader beats: "scheduler" in /readyz means ticks happen.
+
+        def leading() -> bool:
+            # Asked before each job. Only the leader beats ("scheduler" in /readyz means
+            # ticks happen): not one that lost the lock halfway through a tick. And it beats
+            # between the jobs, so that a tick longer than heartbeats.STALE (a backlog of
+            # opens to flush) does not make it look gone.
+            if not leadership.hold():
+                return False
             heartbeats.beat("scheduler")
+            return True
+
+        try:
+            tick(leading)
         except DatabaseError as error:
             # The database is restarting or unreachable: the next tick tries again.
             log.warning("tick failed: %s", error)

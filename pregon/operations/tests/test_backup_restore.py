@@ -3,12 +3,14 @@
 contacts, templates, a sent campaign and DKIM keys, restored into a fresh install, gives
 back every one of them, on SQLite and (when the tests run on it) PostgreSQL."""
 
+import io
 import json
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+import tarfile
 import tempfile
 import unittest
 from pathlib import Path
@@ -103,6 +105,10 @@ class BackupRestoreTestCase(SimpleTestCase):
         self.assertEqual(restored["ana"][2:6][0], "form")
         self.assertEqual(restored["dkim_verified"], [True, True])
         self.assertEqual(restored["asset"], self.expected["asset"])
+        # The backup and the restored secret key: readable by their user alone.
+        self.assertEqual(self.backup.stat().st_mode & 0o777, 0o600)
+        key = Path(fresh["PREGON_VAR_DIR"]) / "secret_key"
+        self.assertEqual(key.stat().st_mode & 0o777, 0o600)
         # Restoring again over the same data needs --force, and the processes stopped.
         again = pregon(fresh, "restore", str(self.backup))
         self.assertEqual(again.returncode, 1)
@@ -122,6 +128,31 @@ class BackupRestoreTestCase(SimpleTestCase):
         self.check_command(pregon(fresh, "shell", "-c", stopped))
         self.check_command(pregon(fresh, "restore", str(self.backup), "--force"))
         self.assertEqual(json.loads(run_installs(fresh, "summary")), self.expected)
+
+    def test_a_manifest_naming_another_file_as_the_database_is_refused(self) -> None:
+        decoy = self.folder / "decoy.sqlite3"
+        with sqlite3.connect(decoy) as db:
+            db.execute("CREATE TABLE decoy (id integer)")
+        manifest = {
+            "format": 1,
+            "pregon": "0",
+            "database": {"engine": "postgresql" if self.url("dst") else "sqlite"},
+            "migrations": [],
+            "encryption_key": "",
+            "files": {},
+        }
+        manifest["database"]["file"] = str(decoy)
+        crafted = self.folder / "crafted.tar.gz"
+        data = json.dumps(manifest).encode()
+        with tarfile.open(crafted, "w:gz") as tar:
+            info = tarfile.TarInfo("manifest.json")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        fresh = self.fresh_install()
+        result = pregon(fresh, "restore", str(crafted))
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("damaged or was altered", result.stderr)
+        self.assertFalse(self.restored_anything(fresh))
 
     def test_an_altered_file_is_refused_before_anything_changes(self) -> None:
         altered = self.folder / "altered.tar.gz.enc"

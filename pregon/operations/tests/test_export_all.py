@@ -42,6 +42,8 @@ class ExportAllTestCase(BaseTestCase):
         self.assertTrue(self.path.name.startswith("pregon-exportacion-"))
         self.assertEqual(self.path.suffix, ".zip")
         self.assertEqual([p.name for p in self.path.parent.iterdir()], [self.path.name])
+        # Every contact is in it: readable by this user alone, whatever the umask.
+        self.assertEqual(self.path.stat().st_mode & 0o777, 0o600)
 
     def test_contacts_keep_their_consent(self) -> None:
         contacts = self.rows("contactos.csv")

@@ -123,7 +123,7 @@ class BackupRestoreTestCase(SimpleTestCase):
         self.check_command(pregon(fresh, "shell", "-c", beat))
         running = pregon(fresh, "restore", str(self.backup), "--force")
         self.assertEqual(running.returncode, 1)
-        self.assertIn("processes are running here (sender)", running.stderr)
+        self.assertIn("funcionando aquí (sender)", running.stderr)
         stopped = "from pregon.sending.models import Heartbeat; Heartbeat.objects.all().delete()"
         self.check_command(pregon(fresh, "shell", "-c", stopped))
         self.check_command(pregon(fresh, "restore", str(self.backup), "--force"))
@@ -151,7 +151,7 @@ class BackupRestoreTestCase(SimpleTestCase):
         fresh = self.fresh_install()
         result = pregon(fresh, "restore", str(crafted))
         self.assertEqual(result.returncode, 1)
-        self.assertIn("damaged or was altered", result.stderr)
+        self.assertIn("dañado o fue alterado", result.stderr)
         self.assertFalse(self.restored_anything(fresh))
 
     def test_an_altered_file_is_refused_before_anything_changes(self) -> None:
@@ -162,7 +162,7 @@ class BackupRestoreTestCase(SimpleTestCase):
         fresh = self.fresh_install()
         result = pregon(fresh, "restore", str(altered))
         self.assertEqual(result.returncode, 1)
-        self.assertIn("damaged or was altered", result.stderr)
+        self.assertIn("dañado o fue alterado", result.stderr)
         self.assertFalse(self.restored_anything(fresh))
 
     def test_a_file_cut_short_is_refused(self) -> None:
@@ -170,14 +170,14 @@ class BackupRestoreTestCase(SimpleTestCase):
         cut.write_bytes(self.backup.read_bytes()[:-100])
         fresh = self.fresh_install()
         result = pregon(fresh, "restore", str(cut))
-        self.assertIn("damaged or was altered", result.stderr)
+        self.assertIn("dañado o fue alterado", result.stderr)
         self.assertFalse(self.restored_anything(fresh))
 
     def test_a_wrong_passphrase_is_refused(self) -> None:
         fresh = self.fresh_install(passphrase="caballo correcto batería grapas")
         result = pregon(fresh, "restore", str(self.backup))
         self.assertEqual(result.returncode, 1)
-        self.assertIn("does not open this backup", result.stderr)
+        self.assertIn("no abre este respaldo", result.stderr)
         self.assertFalse(self.restored_anything(fresh))
 
     def restored_anything(self, env: dict[str, str]) -> bool:

@@ -158,16 +158,23 @@ class Contact(models.Model):
     def __str__(self) -> str:
         return self.email
 
+    # Columns that only their own UPDATEs change: ``contacts.sms_opt_out``, and the facts
+    # that the scheduler's roll-up (``sending.last_sent``) and the tracking flush
+    # (``tracking.engagement``) keep.
+    KEPT_ELSEWHERE = frozenset(
+        {"sms_opted_out_at", "last_sent_at", "last_opened_at", "last_clicked_at"}
+    )
+
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Save the contact; an existing one without ``sms_opted_out_at``, which only
-        ``contacts.sms_opt_out`` changes (with UPDATEs of its own). The contact screen and
-        the API save a contact read before they checked the data: a BAJA reply handled
-        meanwhile must not be written back as "receives SMS"."""
+        """Save the contact; an existing one without the columns ``KEPT_ELSEWHERE``. The
+        contact screen and the API save a contact read before they checked the data: a BAJA
+        reply handled meanwhile must not be written back as "receives SMS", nor an open
+        flushed meanwhile be undone."""
         if not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "sms_opted_out_at"
+                if not field.primary_key and field.name not in self.KEPT_ELSEWHERE
             ]
         super().save(*args, **kwargs)
 

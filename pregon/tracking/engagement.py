@@ -14,7 +14,6 @@ contacts of the messages clicked are read again from all their events. Migration
 
 from collections.abc import Iterable
 
-from django.db import connection
 from django.db.models import F, Max, OuterRef, Q, Subquery
 
 from pregon.contacts.models import Contact
@@ -50,18 +49,7 @@ def _move_last_open_forward(event_ids: list[int]) -> int:
         .values(latest_contact=F("message__contact_id"))
         .annotate(latest_at=Max("at"))
     )
-    select_sql, params = latest.query.sql_with_params()
-    table = Contact._meta.db_table
-    # Only our table's name and the ORM's own SQL are formatted in (UPDATE … FROM:
-    # PostgreSQL, and SQLite since 3.33), as in pregon.sending.last_sent.
-    sql = (
-        f"UPDATE {table} SET last_opened_at = latest.latest_at FROM ({select_sql}) AS latest "  # noqa: S608
-        f"WHERE {table}.id = latest.latest_contact "
-        f"AND ({table}.last_opened_at IS NULL OR {table}.last_opened_at < latest.latest_at)"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+    return Contact.move_forward("last_opened_at", latest)
 
 
 def _latest(counted: Q) -> Subquery:

@@ -126,6 +126,26 @@ class PipeliningTestCase(OutcomesMixin, TestCase):
         self.assertEqual(len(mailbox.count()), 9)
         self.assertEqual(Message.objects.filter(status=MessageStatus.SENT).count(), 9)
 
+    def test_a_batch_after_the_relay_hung_up_an_idle_connection_is_pipelined(self) -> None:
+        mailbox = ProbedMailbox()
+        with smtp_server(mailbox, idle_timeout=1):
+            campaign_to(contacts_on_a_list(6))
+            scheduling.start_due_campaigns()
+            worker = engine.Worker()
+            try:
+                self.assertTrue(engine.send_batch(worker, 3))
+                first = len(mailbox.ahead)
+                # The relay hangs up the connection the worker keeps; the worker only
+                # finds out when the next batch writes to it.
+                with self.assertLogs("mail.log", "INFO") as server_log:
+                    wait_until(lambda: any("timeout" in line for line in server_log.output))
+                self.assertTrue(engine.send_batch(worker, 3))
+            finally:
+                worker.close()
+        self.assertEqual(set(mailbox.count().values()), {1})
+        self.assertEqual(Message.objects.filter(status=MessageStatus.SENT).count(), 6)
+        self.assertTrue(any(mailbox.ahead[first:]))
+
 
 class RunSenderPipeliningTestCase(OutcomesMixin, TransactionTestCase):
     def test_a_sender_process_pipelines_with_each_message_s_outcome(self) -> None:

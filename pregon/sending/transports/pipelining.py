@@ -19,6 +19,8 @@ fails or defers that message alone (the transaction is reset before the next), a
 one that may have arrived (the engine retries it later, never at once elsewhere); the
 messages whose content had not gone out cannot have arrived, and go again, with the rest
 of the batch, one at a time as `SmtpTransport.send` does (which opens a new connection).
+A kept connection that had died while idle answered nothing: the batch goes pipelined on
+a new connection.
 """
 
 import smtplib
@@ -128,13 +130,17 @@ class PipeliningSmtp(SmtpTransport):
             raise
         if leftover is None:
             return
-        # The session broke. What had not gone out goes again, one at a time, on a new
-        # connection: a kept connection that had died while idle (nothing answered yet) is
-        # how every batch after a quiet spell starts, and no message of it is lost.
-        stale = reused and not session.answered
-        if stale and isinstance(leftover[0], _Transaction) and leftover[0].result is not None:
-            leftover[0].result = None
         yield from self._flush(session)
+        if reused and not session.answered:
+            # A kept connection that had died while idle: how a batch after a quiet spell
+            # starts. Nothing was answered, so nothing of the batch went out (not even the
+            # message whose MAIL got the relay's parting 421): all of it goes pipelined
+            # on a new connection.
+            again = (transaction.envelope for transaction in session.open)
+            yield from self.send_many(chain(again, leftover[1]))
+            return
+        # The session broke. What had not gone out goes again, one at a time, on a new
+        # connection.
         for transaction in session.open:
             if transaction.result is not None:
                 yield transaction.envelope, transaction.result

@@ -28,17 +28,18 @@ def keep_up(events: Iterable[Event]) -> int:
     """Bring the last open and click of the contacts of ``events``' opens and clicks (saved
     events) up to date; return how many contact rows were written."""
     events = list(events)
-    clicked = sorted({event.message_id for event in events if event.kind == EventKind.CLICKED})
+    clicked = {event.message_id for event in events if event.kind == EventKind.CLICKED}
     opens = [
         event.pk
         for event in events
         if event.kind == EventKind.OPENED and not event.machine and event.message_id not in clicked
     ]
+    clicked_ids = sorted(clicked)
     written = 0
     for start in range(0, len(opens), CHUNK):
         written += _move_last_open_forward(opens[start : start + CHUNK])
-    for start in range(0, len(clicked), CHUNK):
-        written += _read_again(clicked[start : start + CHUNK])
+    for start in range(0, len(clicked_ids), CHUNK):
+        written += _read_again(clicked_ids[start : start + CHUNK])
     return written
 
 

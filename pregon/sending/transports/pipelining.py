@@ -26,7 +26,7 @@ a new connection.
 import smtplib
 import socket
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -137,7 +137,7 @@ class PipeliningSmtp(SmtpTransport):
             # message whose MAIL got the relay's parting 421): all of it goes pipelined
             # on a new connection.
             again = (transaction.envelope for transaction in session.open)
-            yield from self.send_many(chain(again, leftover[1]))
+            yield from self.send_many(chain(again, leftover))
             return
         # The session broke. What had not gone out goes again, one at a time, on a new
         # connection.
@@ -145,14 +145,14 @@ class PipeliningSmtp(SmtpTransport):
             if transaction.result is not None:
                 yield transaction.envelope, transaction.result
         again = [t.envelope for t in session.open if t.result is None]
-        yield from super().send_many(chain(again, leftover[1]))
+        yield from super().send_many(chain(again, leftover))
 
     def _pipeline(
         self, smtp: smtplib.SMTP, session: _Session, envelopes: Iterator[Envelope]
-    ) -> Iterator[tuple[Envelope, Result]]:
+    ) -> Generator[tuple[Envelope, Result], None, Iterator[Envelope] | None]:
         """The pipelined exchange; returns None when done, or, when the session broke, the
-        transaction that broke it and the envelopes not yet taken (the connection dropped,
-        each open transaction's ``result`` set if it has one)."""
+        envelopes not yet taken (the connection dropped, each open transaction's ``result``
+        set if it has one)."""
         current = self._next(smtp, session, envelopes)
         yield from self._flush(session)
         if current is None:
@@ -188,13 +188,13 @@ class PipeliningSmtp(SmtpTransport):
             if broken.transaction is not None:
                 broken.transaction.result = broken.result
             self._mark_lost(session, "")
-            return broken.transaction, envelopes
+            return envelopes
         except OSError as error:
             # smtplib's own errors (SMTPServerDisconnected…) are OSErrors, as are timeouts.
             self._drop()
             why = f"no answer within {self.settings.timeout:g} s" if timed_out(error) else error
             self._mark_lost(session, str(why))
-            return None, envelopes
+            return envelopes
 
     def _next(
         self, smtp: smtplib.SMTP, session: _Session, envelopes: Iterator[Envelope]

@@ -2,7 +2,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -158,22 +158,50 @@ class Contact(models.Model):
     def __str__(self) -> str:
         return self.email
 
+    # Columns that only their own UPDATEs change: ``contacts.sms_opt_out``, and the facts
+    # that the scheduler's roll-up (``sending.last_sent``) and the tracking flush
+    # (``tracking.engagement``) keep.
+    KEPT_ELSEWHERE = frozenset(
+        {"sms_opted_out_at", "last_sent_at", "last_opened_at", "last_clicked_at"}
+    )
+
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Save the contact; an existing one without ``sms_opted_out_at``, which only
-        ``contacts.sms_opt_out`` changes (with UPDATEs of its own). The contact screen and
-        the API save a contact read before they checked the data: a BAJA reply handled
-        meanwhile must not be written back as "receives SMS"."""
+        """Save the contact; an existing one without the columns ``KEPT_ELSEWHERE``. The
+        contact screen and the API save a contact read before they checked the data: a BAJA
+        reply handled meanwhile must not be written back as "receives SMS", nor an open
+        flushed meanwhile be undone."""
         if not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "sms_opted_out_at"
+                if not field.primary_key and field.name not in self.KEPT_ELSEWHERE
             ]
         super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @classmethod
+    def move_forward(cls, column: str, latest: models.QuerySet) -> int:
+        """Set ``column`` (a date kept elsewhere) of each ``latest_contact`` of ``latest``
+        (a grouped query) to its ``latest_at`` where that is later; how many changed.
+
+        One statement, UPDATE … FROM (PostgreSQL, and SQLite since 3.33).
+        """
+        if column not in cls.KEPT_ELSEWHERE:
+            raise ValueError(column)
+        select_sql, params = latest.query.sql_with_params()
+        table = cls._meta.db_table
+        # Only our own names and the ORM's own SQL are formatted in.
+        sql = (
+            f"UPDATE {table} SET {column} = latest.latest_at FROM ({select_sql}) AS latest "  # noqa: S608
+            f"WHERE {table}.id = latest.latest_contact "
+            f"AND ({table}.{column} IS NULL OR {table}.{column} < latest.latest_at)"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.rowcount
 
 
 class SmsVia(models.TextChoices):

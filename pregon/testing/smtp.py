@@ -96,10 +96,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_server(mailbox: Mailbox) -> Iterator[Backend]:
-    """Run ``mailbox`` on loopback and make it the backend in use; yield the backend."""
+def smtp_server(mailbox: Mailbox, idle_timeout: float = 300) -> Iterator[Backend]:
+    """Run ``mailbox`` on loopback and make it the backend in use; yield the backend.
+
+    ``idle_timeout``: seconds the server waits for a command before it hangs up.
+    """
     port = free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port, loop=asyncio.new_event_loop())
+    loop = asyncio.new_event_loop()
+    controller = Controller(
+        mailbox, hostname="127.0.0.1", port=port, loop=loop, timeout=idle_timeout
+    )
     controller.start()
     try:
         yield Backend.objects.create(

@@ -14,7 +14,6 @@ contacts of the messages clicked are read again from all their events. Migration
 
 from collections.abc import Iterable
 
-from django.db import connection
 from django.db.models import F, Max, OuterRef, Q, Subquery
 
 from pregon.contacts.models import Contact
@@ -29,17 +28,18 @@ def keep_up(events: Iterable[Event]) -> int:
     """Bring the last open and click of the contacts of ``events``' opens and clicks (saved
     events) up to date; return how many contact rows were written."""
     events = list(events)
-    clicked = sorted({event.message_id for event in events if event.kind == EventKind.CLICKED})
+    clicked = {event.message_id for event in events if event.kind == EventKind.CLICKED}
     opens = [
         event.pk
         for event in events
         if event.kind == EventKind.OPENED and not event.machine and event.message_id not in clicked
     ]
+    clicked_ids = sorted(clicked)
     written = 0
     for start in range(0, len(opens), CHUNK):
         written += _move_last_open_forward(opens[start : start + CHUNK])
-    for start in range(0, len(clicked), CHUNK):
-        written += _read_again(clicked[start : start + CHUNK])
+    for start in range(0, len(clicked_ids), CHUNK):
+        written += _read_again(clicked_ids[start : start + CHUNK])
     return written
 
 
@@ -50,18 +50,7 @@ def _move_last_open_forward(event_ids: list[int]) -> int:
         .values(latest_contact=F("message__contact_id"))
         .annotate(latest_at=Max("at"))
     )
-    select_sql, params = latest.query.sql_with_params()
-    table = Contact._meta.db_table
-    # Only our table's name and the ORM's own SQL are formatted in (UPDATE … FROM:
-    # PostgreSQL, and SQLite since 3.33), as in pregon.sending.last_sent.
-    sql = (
-        f"UPDATE {table} SET last_opened_at = latest.latest_at FROM ({select_sql}) AS latest "  # noqa: S608
-        f"WHERE {table}.id = latest.latest_contact "
-        f"AND ({table}.last_opened_at IS NULL OR {table}.last_opened_at < latest.latest_at)"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+    return Contact.move_forward("last_opened_at", latest)
 
 
 def _latest(counted: Q) -> Subquery:

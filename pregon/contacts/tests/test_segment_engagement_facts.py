@@ -136,6 +136,17 @@ class EngagementFactsTestCase(BaseTestCase):
         self.assertEqual(Contact.objects.get(pk=message.contact_id).last_opened_at, last)
         self.assert_counts_match_the_events()
 
+    def test_a_contact_saved_from_an_older_reading_keeps_its_last_open(self) -> None:
+        message = self.messages[0]
+        read_before = Contact.objects.get(pk=message.contact_id)
+        fetch(f"/t/o/{links.open_token(message.pk)}.gif", HTTP_USER_AGENT="Thunderbird/128.0")
+        spool.flush()
+        # The contact screen saves what it read before the open was flushed.
+        read_before.first_name = "Ana"
+        read_before.save()
+        self.assertEqual(self.count("opened", "ever"), 1)
+        self.assert_counts_match_the_events()
+
     def test_a_deleted_contact_s_events_leave_the_counts(self) -> None:
         fetch(
             f"/t/o/{links.open_token(self.messages[0].pk)}.gif", HTTP_USER_AGENT="Thunderbird/128.0"

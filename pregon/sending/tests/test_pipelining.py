@@ -3,8 +3,11 @@ each message's outcome is its own, whatever the relay refuses mid-batch, and a c
 dropped mid-pipeline records nothing sent that the relay did not accept."""
 
 import signal
+import unittest
 
+import psycopg
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from django.db import connection
 from django.db.models import Sum
 from django.test import TestCase, TransactionTestCase
 
@@ -126,6 +129,26 @@ class PipeliningTestCase(OutcomesMixin, TestCase):
         self.assertEqual(len(mailbox.count()), 9)
         self.assertEqual(Message.objects.filter(status=MessageStatus.SENT).count(), 9)
 
+    def test_a_batch_after_the_relay_hung_up_an_idle_connection_is_pipelined(self) -> None:
+        mailbox = ProbedMailbox()
+        with smtp_server(mailbox, idle_timeout=1):
+            campaign_to(contacts_on_a_list(6))
+            scheduling.start_due_campaigns()
+            worker = engine.Worker()
+            try:
+                self.assertTrue(engine.send_batch(worker, 3))
+                first = len(mailbox.ahead)
+                # The relay hangs up the connection the worker keeps; the worker only
+                # finds out when the next batch writes to it.
+                with self.assertLogs("mail.log", "INFO") as server_log:
+                    wait_until(lambda: any("timeout" in line for line in server_log.output))
+                self.assertTrue(engine.send_batch(worker, 3))
+            finally:
+                worker.close()
+        self.assertEqual(set(mailbox.count().values()), {1})
+        self.assertEqual(Message.objects.filter(status=MessageStatus.SENT).count(), 6)
+        self.assertTrue(any(mailbox.ahead[first:]))
+
 
 class RunSenderPipeliningTestCase(OutcomesMixin, TransactionTestCase):
     def test_a_sender_process_pipelines_with_each_message_s_outcome(self) -> None:
@@ -147,4 +170,37 @@ class RunSenderPipeliningTestCase(OutcomesMixin, TransactionTestCase):
                 sender.send_signal(signal.SIGTERM)
                 sender.wait(timeout=30)
         self.assertOutcomesAreEachMessage_s(mailbox, count=40)
+        self.assertTrue(any(mailbox.ahead))
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "ends the sender's own session")
+class DatabaseGoneMidPipelineTestCase(TransactionTestCase):
+    def test_what_the_relay_accepted_is_recorded_once_the_database_is_back(self) -> None:
+        connection.ensure_connection()
+        session, params = connection.connection.info.backend_pid, connection.get_connection_params()
+
+        def answer(to: str, attempt: int) -> None:
+            if to == "persona0003@example.pe":
+                # The database restarts while the batch is in the relay's hands.
+                with psycopg.connect(**params, autocommit=True) as admin:
+                    admin.execute("SELECT pg_terminate_backend(%s)", [session])
+
+        mailbox = ProbedMailbox(answer=answer)
+        with smtp_server(mailbox):
+            campaign_to(contacts_on_a_list(8))
+            scheduling.start_due_campaigns()
+            worker = engine.Worker()
+            try:
+                self.assertTrue(engine.send_batch(worker, 8))
+            finally:
+                worker.close()
+        # Whatever the database cut short: each message the relay took is on record as sent
+        # (or it would go again), once; none failed.
+        self.assertEqual(set(mailbox.count().values()), {1})
+        sent = Message.objects.filter(status=MessageStatus.SENT)
+        self.assertEqual(set(sent.values_list("email", flat=True)), set(mailbox.count()))
+        self.assertFalse(Message.objects.filter(status=MessageStatus.FAILED).exists())
+        self.assertEqual(
+            Message.objects.exclude(status=MessageStatus.SENT).count(), 8 - sent.count()
+        )
         self.assertTrue(any(mailbox.ahead))

@@ -207,10 +207,17 @@ class Relays(Transport):
                 for envelope in share:
                     yield envelope, self._send_in_turn(others, envelope)
                 continue
+            deferred = []
             for envelope, result in transport.send_many(share):
                 if others and _may_go_elsewhere(result):
-                    result = self._send_in_turn(others, envelope)
-                yield envelope, result
+                    deferred.append(envelope)
+                else:
+                    yield envelope, result
+            # Handed over once the stream is done: taking another backend's slot reads the
+            # database, and an error there must not cut short a stream whose messages the
+            # relay is still accepting (their outcomes would be lost, and they sent twice).
+            for envelope in deferred:
+                yield envelope, self._send_in_turn(others, envelope)
 
     def close(self) -> None:
         for backend in list(self.backends):

@@ -19,12 +19,14 @@ fails or defers that message alone (the transaction is reset before the next), a
 one that may have arrived (the engine retries it later, never at once elsewhere); the
 messages whose content had not gone out cannot have arrived, and go again, with the rest
 of the batch, one at a time as `SmtpTransport.send` does (which opens a new connection).
+A kept connection that had died while idle answered nothing: the batch goes pipelined on
+a new connection.
 """
 
 import smtplib
 import socket
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -128,25 +130,29 @@ class PipeliningSmtp(SmtpTransport):
             raise
         if leftover is None:
             return
-        # The session broke. What had not gone out goes again, one at a time, on a new
-        # connection: a kept connection that had died while idle (nothing answered yet) is
-        # how every batch after a quiet spell starts, and no message of it is lost.
-        stale = reused and not session.answered
-        if stale and isinstance(leftover[0], _Transaction) and leftover[0].result is not None:
-            leftover[0].result = None
         yield from self._flush(session)
+        if reused and not session.answered:
+            # A kept connection that had died while idle: how a batch after a quiet spell
+            # starts. Nothing was answered, so nothing of the batch went out (not even the
+            # message whose MAIL got the relay's parting 421): all of it goes pipelined
+            # on a new connection.
+            again = (transaction.envelope for transaction in session.open)
+            yield from self.send_many(chain(again, leftover))
+            return
+        # The session broke. What had not gone out goes again, one at a time, on a new
+        # connection.
         for transaction in session.open:
             if transaction.result is not None:
                 yield transaction.envelope, transaction.result
         again = [t.envelope for t in session.open if t.result is None]
-        yield from super().send_many(chain(again, leftover[1]))
+        yield from super().send_many(chain(again, leftover))
 
     def _pipeline(
         self, smtp: smtplib.SMTP, session: _Session, envelopes: Iterator[Envelope]
-    ) -> Iterator[tuple[Envelope, Result]]:
+    ) -> Generator[tuple[Envelope, Result], None, Iterator[Envelope] | None]:
         """The pipelined exchange; returns None when done, or, when the session broke, the
-        transaction that broke it and the envelopes not yet taken (the connection dropped,
-        each open transaction's ``result`` set if it has one)."""
+        envelopes not yet taken (the connection dropped, each open transaction's ``result``
+        set if it has one)."""
         current = self._next(smtp, session, envelopes)
         yield from self._flush(session)
         if current is None:
@@ -182,13 +188,13 @@ class PipeliningSmtp(SmtpTransport):
             if broken.transaction is not None:
                 broken.transaction.result = broken.result
             self._mark_lost(session, "")
-            return broken.transaction, envelopes
+            return envelopes
         except OSError as error:
             # smtplib's own errors (SMTPServerDisconnected…) are OSErrors, as are timeouts.
             self._drop()
             why = f"no answer within {self.settings.timeout:g} s" if timed_out(error) else error
             self._mark_lost(session, str(why))
-            return None, envelopes
+            return envelopes
 
     def _next(
         self, smtp: smtplib.SMTP, session: _Session, envelopes: Iterator[Envelope]

@@ -21,8 +21,9 @@ from urllib.parse import urlsplit, urlunsplit
 HERE = Path(__file__).resolve().parent
 # Scripts that run more than once, with these arguments each time.
 VARIANTS = {"import_contacts.py": [[], ["--list-and-tag"]]}
-# Scripts that touch no database: they run once, not once per engine.
-NO_DATABASE = {"render_message.py", "bounce_corpus.py"}
+# Scripts that touch no database: they run once, not once per engine. scaleout.py runs once
+# too, on a PostgreSQL cluster it makes for itself.
+NO_DATABASE = {"render_message.py", "bounce_corpus.py", "scaleout.py"}
 # Scripts that need a program beside Python, and where it comes from.
 NEEDS = {
     "send_campaign.py": ("smtp-sink", "install Debian's postfix package"),
@@ -30,6 +31,7 @@ NEEDS = {
     "popups.py": ("wrk", "install Debian's wrk package"),
     "automation.py": ("smtp-sink", "install Debian's postfix package"),
     "transactional.py": ("wrk", "install Debian's wrk package"),
+    "scaleout.py": ("smtp-sink", "install Debian's postfix package"),
 }
 POSTGRES = os.environ.get(
     "PREGON_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/pregon_bench"

@@ -5,8 +5,9 @@ smtp-source's rate into the same sink; sending workers' peak memory < 200 MB, fl
 
 Needs ``smtp-sink`` and ``smtp-source``: install Debian's postfix package (the daemon need
 not run). Builds its own database from scratch, like the other benchmarks (on
-PREGON_DATABASE_URL's PostgreSQL server a database named pregon_bench_send, dropped and made
-again; else a new SQLite file in a temporary folder), with ``--messages`` subscribed contacts
+PREGON_DATABASE_URL's PostgreSQL server a database named pregon_bench_send, or
+PREGON_BENCH_DATABASE, dropped and made again; else a new SQLite file in a temporary
+folder), with ``--messages`` subscribed contacts
 on a list, the gallery's course announcement with the brand kit, a sender identity (its
 domain gets an Ed25519 and an RSA-2048 DKIM key) and an SMTP backend pointing at smtp-sink
 on a free loopback port, which accepts every message and throws it away.
@@ -24,7 +25,9 @@ limit of this machine's loopback SMTP.
 
 Prints ``BENCH send_campaign_msgs_per_s_<engine>``, ``BENCH smtp_source_msgs_per_s``,
 ``BENCH send_campaign_ratio_<engine>`` (ours as a percentage of smtp-source's) and
-``BENCH send_campaign_worker_peak_rss_<engine>`` (the largest worker's VmHWM, in MB).
+``BENCH send_campaign_worker_peak_rss_<engine>`` (the largest worker's VmHWM, in MB) and
+``BENCH send_campaign_worker_cpu_per_msg_<engine>`` (the workers' CPU time, user and
+system, per message: a figure a busy machine hardly moves).
 """
 
 import argparse
@@ -90,6 +93,13 @@ def memory_mb(pid: int) -> tuple[float, float]:
     return values["VmRSS"], values["VmHWM"]
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time process ``pid`` has used so far (user and system), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    # utime and stime are the 14th and 15th fields; the split starts at the 3rd.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def sink_count(path: Path) -> int:
     """The messages smtp-sink received, from the last of its ``-c`` counters."""
     counts = re.findall(rb"mesg=(\d+)", path.read_bytes())
@@ -109,7 +119,10 @@ def main() -> int:
         print(MISSING, file=sys.stderr)
         return 2
 
-    with own_database(BENCH_DATABASE) as (engine, var_dir):
+    # Before anything of ours runs: what else is keeping the machine busy.
+    load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
+    print(f"# load before the run (1, 5, 15 min): {load}")
+    with own_database(os.environ.get("PREGON_BENCH_DATABASE", BENCH_DATABASE)) as (engine, var_dir):
         # Read by the settings of this process (django.setup() comes later) and of the
         # workers, which inherit the environment: the plan must cover the whole campaign.
         os.environ["PREGON_QUOTA_MONTHLY"] = str(max(args.messages * 2, 50_000))
@@ -233,6 +246,8 @@ def run(engine: str, args: argparse.Namespace, port: int, source: str, counters:
                 reached[milestones[0]] = time.perf_counter() - started
                 memory[milestones.pop(0)] = [memory_mb(worker.pid) for worker in workers]
         elapsed = time.perf_counter() - started
+        # CPU time, unlike the rate, hardly depends on what else keeps the machine busy.
+        worker_cpu = sum(cpu_seconds(worker.pid) for worker in workers)
     finally:
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
@@ -271,12 +286,14 @@ def run(engine: str, args: argparse.Namespace, port: int, source: str, counters:
     for milestone, readings in memory.items():
         each = ", ".join(f"{rss:.0f} (peak {hwm:.0f})" for rss, hwm in readings)
         print(f"# at {milestone} % ({reached[milestone]:.1f} s), workers' memory, MB: {each}")
-    print("# load average (1, 5, 15 min): " + ", ".join(f"{n:.1f}" for n in os.getloadavg()))
+    print("# load after the run (1, 5, 15 min): " + ", ".join(f"{n:.1f}" for n in os.getloadavg()))
     peak = max(hwm for _rss, hwm in memory[100])
     print(f"BENCH send_campaign_msgs_per_s_{engine} {ours:.0f} msg/s")
     print(f"BENCH smtp_source_msgs_per_s {raw:.0f} msg/s")
     print(f"BENCH send_campaign_ratio_{engine} {100 * ours / raw:.1f} %")
     print(f"BENCH send_campaign_worker_peak_rss_{engine} {peak:.0f} MB")
+    cpu_ms = 1000 * worker_cpu / args.messages
+    print(f"BENCH send_campaign_worker_cpu_per_msg_{engine} {cpu_ms:.2f} ms")
     return 0
 
 

@@ -6,6 +6,9 @@ the top of the project, beside urls.py, so it may call every app.
 """
 
 import logging
+from collections.abc import Callable
+
+from django.db import connections
 
 from pregon.automation import engine as automation_engine
 from pregon.automation import mailings as automation_mailings
@@ -24,8 +27,23 @@ from pregon.webhooks import tasks as webhook_tasks
 log = logging.getLogger(__name__)
 
 
-def tick() -> None:
-    """Run each periodic job once; one job failing does not stop the others."""
+def _replace_broken_connections() -> None:
+    """Close a connection the database dropped (it restarted), so that the next query
+    opens a new one: without this, every job of every later tick would fail on the dead one.
+    Not inside a transaction (a test's), which closing would break."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
+
+
+def tick(leading: Callable[[], bool] = lambda: True) -> bool:
+    """Run each periodic job once; one job failing does not stop the others.
+
+    ``leading`` is asked before each job (runscheduler's leader election): when it says
+    no, this process lost the lock and another scheduler may be ticking, so the tick stops
+    there. Returns whether every job had its turn.
+    """
+    _replace_broken_connections()
     for job in (
         # Opens and clicks the web processes spooled, into the database.
         spool.flush,
@@ -57,7 +75,10 @@ def tick() -> None:
         # Outgoing webhooks: recover dead workers' deliveries, queue the delivery task.
         webhook_tasks.kick,
     ):
+        if not leading():
+            return False
         try:
             job()
         except Exception:
             log.exception("periodic job %s failed", job.__name__)
+    return True

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "pregon.forms",
     "pregon.popups",
     "pregon.reports",
+    "pregon.operations",
     "pregon.help",
     "pregon.api",
 ]
@@ -348,6 +349,18 @@ WEB_WORKERS = envint("PREGON_WEB_WORKERS", 2)
 TASK_WORKERS = envint("PREGON_TASK_WORKERS", 1)
 # Sending processes (`pregon runsender`): one per core is a good start.
 SENDER_WORKERS = envint("PREGON_SENDER_WORKERS", 1)
+# Part tracking (issue 19): the niceness `pregon run` gives its batch processes (senders,
+# task workers, workflows), so that the web server's answers (the open pixel first) do not
+# wait behind a campaign on busy cores; 0 runs them at the web server's priority.
+BATCH_NICE = envint("PREGON_BATCH_NICE", 10)
+
+# issue 19, ops: who may read /metrics (pregon.operations.metrics). A bearer token, or the
+# client's address in one of these networks (comma-separated CIDRs, as PREGON_PROXY_COUNT
+# sees it); neither set: /metrics answers 404. /healthz, /readyz and /metrics are called by
+# machines on the loopback over plain HTTP, so PREGON_SSL_REDIRECT leaves them alone.
+METRICS_TOKEN = envsecret("PREGON_METRICS_TOKEN")
+METRICS_ALLOW = [cidr.strip() for cidr in envstr("PREGON_METRICS_ALLOW").split(",") if cidr.strip()]
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]
 
 LOGGING = {
     "version": 1,
@@ -366,3 +379,14 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 100
+
+# Scale-out (part: scaleout). The retries' delays in seconds, comma-separated, instead of
+# SENDING_RETRY_DELAYS' (the fault harness, bench/scaleout.py, waits seconds, not hours).
+if _retry_delays := envstr("PREGON_SENDING_RETRY_DELAYS"):
+    SENDING_RETRY_DELAYS = [int(delay) for delay in _retry_delays.split(",")]
+# A persistent connection is checked before each request reuses it, so that the first
+# request after a PostgreSQL restart gets a new one instead of an error.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Backups (part: data). `pregon backup --encrypt` and `pregon restore` take the passphrase
+# from here, never from their command line (pregon/operations/encryption.py).
+BACKUP_PASSPHRASE = envsecret("PREGON_BACKUP_PASSPHRASE")

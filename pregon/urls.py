@@ -30,4 +30,5 @@ urlpatterns = [
     path("ayuda/", include("pregon.help.urls")),
     path("informes/", include("pregon.reports.urls")),
     path("api/v1/", include("pregon.api.urls")),
+    path("", include("pregon.operations.urls")),
 ]

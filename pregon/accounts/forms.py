@@ -12,7 +12,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from pregon.accounts import throttling
-from pregon.accounts.models import ApiToken, AuditAction, BackupCodeDevice, Role, User
+from pregon.accounts.models import (
+    ApiToken,
+    AuditAction,
+    BackupCodeDevice,
+    Role,
+    TwoFactorRule,
+    User,
+)
 from pregon.lib.proxy import client_ip
 
 logger = logging.getLogger(__name__)
@@ -196,6 +203,14 @@ class InviteForm(BootstrapMixin, forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class TwoFactorRuleForm(BootstrapMixin, forms.ModelForm):
+    """The roles that must log in with two steps (a box each)."""
+
+    class Meta:
+        model = TwoFactorRule
+        fields = ["for_admins", "for_editors", "for_analysts"]
 
 
 class TokenForm(BootstrapMixin, forms.Form):

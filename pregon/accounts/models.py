@@ -261,6 +261,48 @@ class AuditAction(models.TextChoices):
     DELIVERABLE_BUILT = "deliverable_built", _("Delivery pack produced")
     # A bounce read again by a newer classifier no longer called for suppressing the address.
     BOUNCE_REREAD = "bounce_reread", _("Mailed again: its bounces were read again")
+    TWO_FACTOR_RULE = "2fa_rule", _("Mandatory two-step login changed")
+    ACCOUNT_EXPORT = "account_export", _("Whole account exported")
+
+
+# The field of ``TwoFactorRule`` that holds each role's rule.
+TWO_FACTOR_RULE_FIELDS = {
+    Role.ADMIN: "for_admins",
+    Role.EDITOR: "for_editors",
+    Role.ANALYST: "for_analysts",
+}
+
+
+class TwoFactorRule(models.Model):
+    """Which roles must log in with two steps, set by an administrator (one row, ``load``).
+
+    A user of such a role without an authenticator app is sent to set one up at login and
+    on every page until they do (pregon.accounts.decorators). The API is unaffected: its
+    tokens are a credential of their own.
+    """
+
+    for_admins = models.BooleanField(_("administrators"), default=False)
+    for_editors = models.BooleanField(_("editors"), default=False)
+    for_analysts = models.BooleanField(_("analysts"), default=False)
+
+    class Meta:
+        verbose_name = _("mandatory two-step login")
+
+    def __str__(self) -> str:
+        return ", ".join(self.roles()) or "none"
+
+    @classmethod
+    def load(cls) -> "TwoFactorRule":
+        rule, _created = cls.objects.get_or_create(pk=1)
+        return rule
+
+    def roles(self) -> list[str]:
+        """The roles that must use two steps, highest first."""
+        fields = TWO_FACTOR_RULE_FIELDS.items()
+        return [role.value for role, field in fields if getattr(self, field)]
+
+    def applies_to(self, user: "User") -> bool:
+        return user.role in self.roles()
 
 
 class AuditEntry(models.Model):

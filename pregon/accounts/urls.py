@@ -46,6 +46,7 @@ urlpatterns = [
     path("tokens/", tokens.tokens, name="tokens"),
     path("tokens/<int:pk>/revocar/", tokens.token_revoke, name="token_revoke"),
     path("usuarios/", users.users, name="users"),
+    path("usuarios/dos-pasos/", users.two_factor_rule, name="two_factor_rule"),
     path("usuarios/<uuid:code>/rol/", users.user_role, name="user_role"),
     path("usuarios/<uuid:code>/desactivar/", users.user_deactivate, name="user_deactivate"),
     path("usuarios/<uuid:code>/reactivar/", users.user_reactivate, name="user_reactivate"),

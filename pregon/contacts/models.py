@@ -2,7 +2,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -79,6 +79,23 @@ class Field(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save the field; a new one gets its index for segment rules (on PostgreSQL)."""
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            # Imported here: the segments package imports these models.
+            from pregon.contacts.segments.indexes import add_field_index
+
+            add_field_index(self)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Delete the field and its index for segment rules."""
+        from pregon.contacts.segments.indexes import remove_field_index
+
+        remove_field_index(self)
+        return super().delete(*args, **kwargs)
+
 
 class Contact(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -121,34 +138,70 @@ class Contact(models.Model):
     # "received an email in the last N days" reads this column instead of the messages (one
     # pass over contacts, fast on a million). No index: a count reads most rows anyway.
     last_sent_at = models.DateTimeField(_("last email sent at"), null=True, blank=True)
+    # When the contact last opened (an open or a click) and last clicked a message, people's
+    # events only (tracking.models.Event.opening, clicking), kept by the flush that writes
+    # the events (pregon.tracking.engagement): the segment rules "opened/clicked in the last
+    # N days", "ever" and "never" read these instead of joining the events.
+    last_opened_at = models.DateTimeField(_("last opened at"), null=True, blank=True)
+    last_clicked_at = models.DateTimeField(_("last clicked at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 
     class Meta:
         ordering = ["-id"]
         verbose_name = _("contact")
-        indexes = [models.Index(fields=["status"])]
+        # With the id, a segment's status rule is an index-only scan already in id order,
+        # which PostgreSQL merges with lists' and tags' memberships (docs/design.md).
+        indexes = [models.Index(fields=["status", "id"], name="contact_status")]
         constraints = [models.UniqueConstraint(fields=["email"], name="unique_contact_email")]
 
     def __str__(self) -> str:
         return self.email
 
+    # Columns that only their own UPDATEs change: ``contacts.sms_opt_out``, and the facts
+    # that the scheduler's roll-up (``sending.last_sent``) and the tracking flush
+    # (``tracking.engagement``) keep.
+    KEPT_ELSEWHERE = frozenset(
+        {"sms_opted_out_at", "last_sent_at", "last_opened_at", "last_clicked_at"}
+    )
+
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Save the contact; an existing one without ``sms_opted_out_at``, which only
-        ``contacts.sms_opt_out`` changes (with UPDATEs of its own). The contact screen and
-        the API save a contact read before they checked the data: a BAJA reply handled
-        meanwhile must not be written back as "receives SMS"."""
+        """Save the contact; an existing one without the columns ``KEPT_ELSEWHERE``. The
+        contact screen and the API save a contact read before they checked the data: a BAJA
+        reply handled meanwhile must not be written back as "receives SMS", nor an open
+        flushed meanwhile be undone."""
         if not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "sms_opted_out_at"
+                if not field.primary_key and field.name not in self.KEPT_ELSEWHERE
             ]
         super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @classmethod
+    def move_forward(cls, column: str, latest: models.QuerySet) -> int:
+        """Set ``column`` (a date kept elsewhere) of each ``latest_contact`` of ``latest``
+        (a grouped query) to its ``latest_at`` where that is later; how many changed.
+
+        One statement, UPDATE … FROM (PostgreSQL, and SQLite since 3.33).
+        """
+        if column not in cls.KEPT_ELSEWHERE:
+            raise ValueError(column)
+        select_sql, params = latest.query.sql_with_params()
+        table = cls._meta.db_table
+        # Only our own names and the ORM's own SQL are formatted in.
+        sql = (
+            f"UPDATE {table} SET {column} = latest.latest_at FROM ({select_sql}) AS latest "  # noqa: S608
+            f"WHERE {table}.id = latest.latest_contact "
+            f"AND ({table}.{column} IS NULL OR {table}.{column} < latest.latest_at)"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.rowcount
 
 
 class SmsVia(models.TextChoices):

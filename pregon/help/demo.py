@@ -55,6 +55,7 @@ from pregon.sending.models import (
     QuotaSettings,
     SenderIdentity,
 )
+from pregon.tracking import engagement
 from pregon.tracking.models import Event, EventKind
 
 PASSWORD = "demo-capacitacion-2026"
@@ -395,6 +396,7 @@ def _sent(campaign: Campaign, rng: random.Random, at: datetime.datetime, rates: 
             if person[-1].kind == EventKind.UNSUBSCRIBED:
                 unsubscribed.append(message.contact_id)
     Event.objects.bulk_create(events, batch_size=1000)
+    engagement.keep_up(events)  # Contacts' last open and click, as the spool's flush keeps.
     Bounce.objects.bulk_create(bounces)
     _leave(bounced, Status.BOUNCED, SuppressionReason.BOUNCED)
     _leave(unsubscribed, Status.UNSUBSCRIBED, SuppressionReason.UNSUBSCRIBED)

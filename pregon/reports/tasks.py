@@ -1,9 +1,11 @@
-"""Background work of the reports app: the PDF report mailed when a campaign finishes."""
+"""Background work of the reports app: the PDF report mailed when a campaign finishes, and
+the live figures a campaign's report polls."""
 
 from django_tasks import task
 
 from pregon.campaigns.models import Campaign
-from pregon.reports import pdf
+from pregon.reports import live, pdf
+from pregon.sending.models import Mailing
 
 
 @task()
@@ -11,6 +13,14 @@ def mail_report(campaign_id: int) -> None:
     """Draw the campaign's PDF report and email it to its ``report_to`` staff
     (``pdf.mail_report``)."""
     pdf.mail_report(campaign_id)
+
+
+@task()
+def refresh_live_figures(mailing_id: int) -> None:
+    """Compute a mailing's live figures again for its report's polls (``live.latest``)."""
+    mailing = Mailing.objects.filter(pk=mailing_id).first()
+    if mailing is not None:
+        live.refresh(mailing)
 
 
 def queue_reports(name: str, payloads: list[dict]) -> None:

@@ -10,14 +10,15 @@ the messages in flight at the crash can go out twice.
 
 import datetime
 import logging
+import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +34,7 @@ from pregon.sending.bounces.classifier import Diagnosis, classify
 from pregon.sending.mime import MessageBuilder
 from pregon.sending.models import (
     BounceSource,
+    DomainLimit,
     Mailing,
     MailingStatus,
     Message,
@@ -42,7 +44,14 @@ from pregon.sending.models import (
     SenderIdentity,
     SkipReason,
 )
-from pregon.sending.transports import Outcome, Result, Transport, configuration, open_transport
+from pregon.sending.transports import (
+    Envelope,
+    Outcome,
+    Result,
+    Transport,
+    configuration,
+    open_transport,
+)
 
 log = logging.getLogger(__name__)
 
@@ -113,12 +122,16 @@ def _claim(size: int) -> tuple[uuid.UUID, list[Message]]:
             # has one writer at a time (BEGIN IMMEDIATE), which serialises claims anyway.
             .select_for_update(skip_locked=True, of=("self",))
         )
-        # More candidates than needed, so that a domain at its limit leaves room for others.
-        candidates = list(due.values_list("pk", "email")[: size * 5])
-        ids = limits.within_domain_limits(candidates, size, now)
-        claimed = Message.objects.filter(pk__in=ids, status=MessageStatus.QUEUED).update(
-            status=MessageStatus.SENDING, lease=lease, leased_until=now + LEASE
-        )
+        if connection.vendor == "postgresql" and not DomainLimit.objects.exists():
+            claimed = _lease_at_once(due, size, lease, now)
+        else:
+            # More candidates than needed, so that a domain at its limit leaves room for
+            # others.
+            candidates = list(due.values_list("pk", "email")[: size * 5])
+            ids = limits.within_domain_limits(candidates, size, now)
+            claimed = Message.objects.filter(pk__in=ids, status=MessageStatus.QUEUED).update(
+                status=MessageStatus.SENDING, lease=lease, leased_until=now + LEASE
+            )
         limits.spend(claimed, now)
     messages = list(
         Message.objects.filter(lease=lease, status=MessageStatus.SENDING)
@@ -128,6 +141,30 @@ def _claim(size: int) -> tuple[uuid.UUID, list[Message]]:
         .order_by("pk")
     )
     return lease, messages
+
+
+def _lease_at_once(
+    due: QuerySet[Message], size: int, lease: uuid.UUID, now: datetime.datetime
+) -> int:
+    """Lease the first ``size`` of ``due`` in one statement; how many (PostgreSQL only).
+
+    ``= ANY(ARRAY(SELECT … LIMIT n FOR UPDATE SKIP LOCKED))``: the ids never make a round
+    trip to the worker. ARRAY() makes the subquery an init plan, run exactly once; written
+    as ``IN (SELECT …)``, the planner may run it again for every row it updates, each time
+    locking and leasing more rows than ``size``.
+    """
+    select_sql, params = due.values_list("pk", flat=True)[:size].query.sql_with_params()
+    table = Message._meta.db_table
+    # Only our table's name and the ORM's own SQL are formatted in; values go as parameters.
+    sql = (
+        f"UPDATE {table} SET status = %s, lease = %s, leased_until = %s "  # noqa: S608
+        f"WHERE id = ANY(ARRAY({select_sql})) AND status = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [MessageStatus.SENDING, lease, now + LEASE, *params, MessageStatus.QUEUED]
+        )
+        return cursor.rowcount
 
 
 def _pause_for_quota() -> None:
@@ -415,27 +452,62 @@ def _send_test(worker: Worker, mailing: Mailing, address: str, sample: Contact |
 def send_batch(worker: Worker, size: int = BATCH_SIZE) -> bool:
     """Claim, send and record one batch; False when nothing was due, or this worker may not
     send now (every backend at its connection limit): the loop sleeps."""
-    worker.follow_backends()
-    if not worker.transport.ready():
+    try:
+        worker.follow_backends()
+        if not worker.transport.ready():
+            return False
+        lease, messages = _claim(size)
+    except (OperationalError, InterfaceError) as error:
+        # The database restarted or cannot be reached: nothing was claimed; the loop sleeps
+        # and the next batch opens a new connection.
+        log.warning("no batch claimed: %s", error)
+        connection.close()
         return False
-    lease, messages = _claim(size)
     if not messages:
         return False
     if reasons := _skip_reasons(messages, lease):
         _skip(lease, reasons)
         messages = [message for message in messages if message.pk not in reasons]
     results: list[tuple[Message, Result]] = []
-    for message in messages:
+
+    def built() -> Iterator[Envelope]:
+        # Lazy: the transport takes each message when its turn comes, so a pipelining relay
+        # reads and answers one while the next is built.
+        for message in messages:
+            try:
+                return_path, data = worker.build(message)
+            except (OperationalError, InterfaceError) as error:
+                # The database went away mid-batch (building reads it): the rest of the
+                # batch stays leased, and goes once after the lease.
+                log.warning("batch cut short: %s", error)
+                return
+            except Exception as error:
+                # A message that cannot be built will not build next time either.
+                log.exception("message %s could not be built", message.pk)
+                results.append((message, Result(Outcome.FAILED, None, str(error)[:500])))
+                continue
+            yield Envelope(return_path, message.email, data, message)
+
+    try:
+        for envelope, result in worker.transport.send_many(built()):
+            results.append((envelope.ref, result))
+    except (OperationalError, InterfaceError) as error:
+        # The relays' connection slots read the database too.
+        log.warning("batch cut short: %s", error)
+    # The messages went out: their outcomes must be recorded, or they would go again once
+    # the lease ran out. A database that went away meanwhile is waited for (record is one
+    # transaction, and changes only what this lease still holds: trying again is safe).
+    deadline = time.monotonic() + LEASE.total_seconds() / 2
+    while True:
         try:
-            return_path, data = worker.build(message)
-        except Exception as error:
-            # A message that cannot be built will not build next time either.
-            log.exception("message %s could not be built", message.pk)
-            results.append((message, Result(Outcome.FAILED, None, str(error)[:500])))
-            continue
-        results.append((message, worker.transport.send(return_path, message.email, data)))
-    record(lease, results, delivered=worker.transport.delivers)
-    return True
+            record(lease, results, delivered=worker.transport.delivers)
+            return True
+        except (OperationalError, InterfaceError) as error:
+            if time.monotonic() > deadline:
+                raise
+            log.warning("outcomes not recorded yet, trying again: %s", error)
+            connection.close()
+            time.sleep(1)
 
 
 def record(lease: uuid.UUID, results: list[tuple[Message, Result]], delivered: bool = True) -> None:
@@ -451,8 +523,13 @@ def record(lease: uuid.UUID, results: list[tuple[Message, Result]], delivered: b
     mine = Message.objects.filter(lease=lease, status=MessageStatus.SENDING)
     sent = [message.pk for message, result in results if result.outcome == Outcome.SENT]
     with transaction.atomic():
-        sent_by_mailing = Counter(mine.filter(pk__in=sent).values_list("mailing_id", flat=True))
-        mine.filter(pk__in=sent).update(
+        # The sent messages this lease still holds, locked until the commit: the only ones
+        # debited and announced. After a retry whose first commit went through (its answer
+        # lost with the connection, send_batch), or a lease that ran out, the others are
+        # already on record.
+        held = list(mine.filter(pk__in=sent).select_for_update().values_list("pk", "mailing_id"))
+        sent_by_mailing = Counter(mailing_id for _pk, mailing_id in held)
+        mine.filter(pk__in=[pk for pk, _mailing_id in held]).update(
             status=MessageStatus.SENT if delivered else MessageStatus.OUTBOX,
             sent_at=now,
             lease=None,
@@ -467,7 +544,7 @@ def record(lease: uuid.UUID, results: list[tuple[Message, Result]], delivered: b
                 for mailing_id, count in sent_by_mailing.items()
             )
         if delivered:
-            announce.messages(events.MESSAGE_DELIVERED, [(pk, {}) for pk in sent])
+            announce.messages(events.MESSAGE_DELIVERED, [(pk, {}) for pk, _mailing_id in held])
         for message, result in results:
             if result.outcome == Outcome.SENT and result.provider_id:
                 Message.objects.filter(pk=message.pk, status=MessageStatus.SENT).update(

@@ -12,7 +12,7 @@ again.
 
 import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -41,18 +41,7 @@ def roll_up() -> int:
             .values(latest_contact=F("contact_id"))
             .annotate(latest_at=Max("sent_at"))
         )
-        select_sql, params = latest.query.sql_with_params()
-        table = Contact._meta.db_table
-        # Only our table's name and the ORM's own SQL are formatted in (UPDATE … FROM:
-        # PostgreSQL, and SQLite since 3.33).
-        sql = (
-            f"UPDATE {table} SET last_sent_at = latest.latest_at FROM ({select_sql}) AS latest "  # noqa: S608
-            f"WHERE {table}.id = latest.latest_contact "
-            f"AND ({table}.last_sent_at IS NULL OR {table}.last_sent_at < latest.latest_at)"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            changed = cursor.rowcount
+        changed = Contact.move_forward("last_sent_at", latest)
         checkpoint.done_until = now
         checkpoint.save(update_fields=["done_until"])
     return changed

@@ -465,6 +465,23 @@ class Bounce(models.Model):
         return f"{self.kind} {self.email}"
 
 
+class Heartbeat(models.Model):
+    """A long-running process saying it is alive: a sender, the scheduler, a task worker.
+    One row per process (``name`` is host and pid, or a systemd instance), updated every few
+    seconds; /readyz and /metrics read them. Rows of processes gone quiet are pruned."""
+
+    kind = models.CharField(max_length=16)
+    name = models.CharField(max_length=120, unique=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}"
+
+
 # The SMS channel's tables, in a module of their own (see its docstring).
 from pregon.sending.sms.models import (  # noqa: E402, F401
     GatewayKind,

@@ -6,8 +6,10 @@ import zlib
 from dataclasses import dataclass
 
 _OBJECT = re.compile(rb"\d+ 0 obj(.*?)endobj", re.DOTALL)
+# A stream's dictionary and where its data starts; the data is /Length bytes long (read up
+# to "endstream", compressed data ending in a carriage return would lose that byte).
 _STREAM = re.compile(
-    rb"<<(?P<dictionary>.*?)>>\s*stream\r?\n(?P<data>.*?)\r?\nendstream", re.DOTALL
+    rb"<<(?P<dictionary>(?:(?!>>).)*?/Length\s+(?P<length>\d+).*?)>>\s*stream\r?\n", re.DOTALL
 )
 # A string shown on a page: "(…) Tj", with \\, \( and \) and octal escapes inside.
 _SHOWN = re.compile(rb"\((?P<text>(?:\\.|[^\\)])*)\)\s*Tj")
@@ -51,7 +53,7 @@ def read(data: bytes) -> Pdf:
     assert len(trees) == 1 and int(re.search(rb"/Count\s+(\d+)", trees[0]).group(1)) == pages
     shown = []
     for stream in _STREAM.finditer(data):
-        content = stream.group("data")
+        content = data[stream.end() : stream.end() + int(stream.group("length"))]
         if b"/FlateDecode" in stream.group("dictionary"):
             content = zlib.decompress(content)
         shown += [_ESCAPE.sub(_unescape, found.group("text")) for found in _SHOWN.finditer(content)]

@@ -33,13 +33,39 @@ class Mailbox:
 
     ``answer`` returns None to accept, an SMTP reply ("451 …") to refuse, or "drop" to
     close the connection without a reply. ``attempts`` counts each recipient's tries.
+    ``recipient_answer`` (recipient) refuses RCPT TO the same way (None: accept). The
+    server offers PIPELINING (RFC 2920) in EHLO, as Postfix does, unless ``pipelining``
+    is False; aiosmtpd reads pipelined commands either way.
     """
 
-    def __init__(self, answer: Callable[[str, int], str | None] | None = None) -> None:
+    def __init__(
+        self,
+        answer: Callable[[str, int], str | None] | None = None,
+        pipelining: bool = True,
+        recipient_answer: Callable[[str], str | None] | None = None,
+    ) -> None:
         self.answer = answer or (lambda recipient, attempt: None)
+        self.recipient_answer = recipient_answer or (lambda recipient: None)
+        self.pipelining = pipelining
         self.received: list[Received] = []
         self.attempts: Counter[str] = Counter()
         self.lock = threading.Lock()
+
+    async def handle_EHLO(
+        self, server: SMTP, session: Session, envelope: Envelope, hostname: str, responses: list
+    ) -> list[str]:
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list
+    ) -> str:
+        if answer := self.recipient_answer(address):
+            return answer
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         recipient = envelope.rcpt_tos[0]
@@ -70,10 +96,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_server(mailbox: Mailbox) -> Iterator[Backend]:
-    """Run ``mailbox`` on loopback and make it the backend in use; yield the backend."""
+def smtp_server(mailbox: Mailbox, idle_timeout: float = 300) -> Iterator[Backend]:
+    """Run ``mailbox`` on loopback and make it the backend in use; yield the backend.
+
+    ``idle_timeout``: seconds the server waits for a command before it hangs up.
+    """
     port = free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port, loop=asyncio.new_event_loop())
+    loop = asyncio.new_event_loop()
+    controller = Controller(
+        mailbox, hostname="127.0.0.1", port=port, loop=loop, timeout=idle_timeout
+    )
     controller.start()
     try:
         yield Backend.objects.create(

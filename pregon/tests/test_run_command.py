@@ -44,7 +44,7 @@ def test_setup_then_run_serves_the_login_page_and_stops_on_a_signal(
     try:
         assert wait_for(f"http://127.0.0.1:{port}/cuenta/entrar/", 60) == 200
         children = subprocess.run(
-            ["ps", "--ppid", str(run.pid), "-o", "args="],
+            ["ps", "--ppid", str(run.pid), "-o", "ni=,args="],
             capture_output=True,
             text=True,
         ).stdout
@@ -52,6 +52,15 @@ def test_setup_then_run_serves_the_login_page_and_stops_on_a_signal(
         assert "db_worker" in children
         assert "runscheduler" in children
         assert "runsender" in children
+        # Batch work yields the cores to the web server (settings.BATCH_NICE).
+        niceness = {
+            name: int(line.split()[0])
+            for line in children.splitlines()
+            for name in ("gunicorn", "runscheduler", "runsender", "db_worker", "runautomation")
+            if name in line
+        }
+        assert niceness["runsender"] == niceness["db_worker"] == niceness["runautomation"] == 10
+        assert niceness["gunicorn"] == niceness["runscheduler"] == 0
     finally:
         run.send_signal(stop)
         output = run.communicate(timeout=40)[0].decode()

@@ -34,6 +34,7 @@ from django.db import transaction
 from pregon.lib import events as bus
 from pregon.sending import announce
 from pregon.sending.models import Mailing, Message
+from pregon.tracking import engagement
 from pregon.tracking.models import Event, EventKind, SpoolFile
 
 SUFFIX = ".events"
@@ -159,6 +160,7 @@ def _write_events(rows: list[list]) -> int:
         Event.objects.bulk_create(events[start : start + BATCH])
     if any(event.kind == EventKind.CLICKED for event in events):
         _flag_clicks_on_every_link(events)
+    engagement.keep_up(events)  # Contacts' last open and click, for segments.
     _announce(events)
     return len(events)
 

@@ -61,7 +61,7 @@ from django.views.decorators.csrf import csrf_exempt
 from pregon.sending import bounces
 from pregon.sending.bounces.classifier import Diagnosis, classify
 from pregon.sending.models import Bounce, BounceCause, BounceSource, Message
-from pregon.tracking import sns
+from pregon.tracking import engagement, sns
 from pregon.tracking.agents import machine_reason
 from pregon.tracking.models import Event, EventKind, hash_ip
 from pregon.tracking.unsubscribing import unsubscribe
@@ -349,7 +349,7 @@ def _engagement(message: Message, event: AnymailTrackingEvent, esp_name: str, ki
         machine = machine_reason(
             opening=kind == EventKind.OPENED, method="GET", user_agent=user_agent, ip=ip
         )
-    Event.described(
+    saved = Event.described(
         kind=kind,
         message_id=message.pk,
         sent_at=message.sent_at,
@@ -358,7 +358,11 @@ def _engagement(message: Message, event: AnymailTrackingEvent, esp_name: str, ki
         user_agent=user_agent,
         machine=machine,
         ip_hash=hash_ip(ip),
-    ).save()
+    )
+    with transaction.atomic():
+        saved.save()
+        # The contact's last open and click, which segment rules read, as the spool keeps.
+        engagement.keep_up([saved])
 
 
 def _position(links: list[str], url: str | None) -> int | None:

@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pregon.accounts import audit
 from pregon.accounts.decorators import authorize
 from pregon.accounts.forms import CodeForm, TwoFactorDisableForm
-from pregon.accounts.models import AuditAction, BackupCodeDevice, Role, User
+from pregon.accounts.models import AuditAction, BackupCodeDevice, Role, TwoFactorRule, User
 from pregon.accounts.views.profile import profile_page
 
 
@@ -26,7 +26,7 @@ def _grouped(secret: str) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-@authorize(Role.ANALYST)
+@authorize(Role.ANALYST, setting_up_two_factor=True)
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Turn on two-factor: scan the QR code (or type the secret), then confirm with a code."""
     if django_otp.user_has_device(request.user, confirmed=True):
@@ -52,6 +52,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         "form": form,
         "qr_svg": mark_safe(qr),  # noqa: S308
         "secret": _grouped(b32encode(device.bin_key).decode()),
+        "required": TwoFactorRule.load().applies_to(request.user),
     }
     return render(request, "accounts/two_factor.html", context)
 

@@ -14,8 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pregon.accounts import audit, emails
 from pregon.accounts.decorators import authorize
-from pregon.accounts.forms import InviteForm, RoleForm
-from pregon.accounts.models import AuditAction, Role, User
+from pregon.accounts.forms import InviteForm, RoleForm, TwoFactorRuleForm
+from pregon.accounts.models import AuditAction, Role, TwoFactorRule, User
 from pregon.accounts.views.two_factor import remove_two_factor
 
 
@@ -46,8 +46,40 @@ def users(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:users")
     confirmed_device = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
     accounts = User.objects.annotate(has_two_factor=Exists(confirmed_device))
-    context = {"form": form, "users": accounts, "roles": Role.choices}
+    context = {
+        "form": form,
+        "users": accounts,
+        "roles": Role.choices,
+        "rule_form": TwoFactorRuleForm(instance=TwoFactorRule.load()),
+    }
     return render(request, "accounts/users.html", context)
+
+
+@authorize(Role.ADMIN)
+@require_POST
+def two_factor_rule(request: HttpRequest) -> HttpResponse:
+    """Make two-step login mandatory, or optional again, for each role."""
+    with transaction.atomic():
+        rule = TwoFactorRule.objects.select_for_update().get(pk=TwoFactorRule.load().pk)
+        old = rule.roles()
+        form = TwoFactorRuleForm(request.POST, instance=rule)
+        form.is_valid()  # Three boxes: any combination of them is valid.
+        form.save()
+        new = rule.roles()
+        if new != old:
+            audit.record(request, AuditAction.TWO_FACTOR_RULE, "", old=old, new=new)
+    if new:
+        messages.success(
+            request,
+            _(
+                "Two-step login is now mandatory for: %(roles)s. Those who have not turned it "
+                "on are asked to at their next page."
+            )
+            % {"roles": ", ".join(str(Role(role).label) for role in new)},
+        )
+    else:
+        messages.success(request, _("Two-step login is optional for everyone."))
+    return redirect("accounts:users")
 
 
 def _send_invitation(request: HttpRequest, user: User) -> None:

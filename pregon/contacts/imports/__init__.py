@@ -7,6 +7,8 @@ The package's modules, in the order an import goes through them:
 - ``run``: the background run (``run_import``): check every row, then apply them all in
   one transaction, under a lease of the import's row;
 - ``sql``: the set-based statements of the run, one small function per statement;
+- ``keys``: the foreign keys of the run's list memberships and tags, checked once on
+  PostgreSQL instead of once per row, where the database role may;
 - ``reaper``: ``reap_stale_imports``, which requeues imports whose worker died.
 - ``forms``: the import screens' forms (upload, options and mapping, a new field).
 

@@ -33,7 +33,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pregon.contacts import changes
-from pregon.contacts.imports import sql
+from pregon.contacts.imports import keys, sql
 from pregon.contacts.imports.rows import Row, data_rows, row_cleaner
 from pregon.contacts.models import Field, Import, ImportStatus, MailingList
 from pregon.lib import events
@@ -129,6 +129,7 @@ def _check_rows(
     report.writerow([_("Row"), *(neutralise(cell) for cell in imp.header), _("Reason")])
     duplicate = _("The same email address is on an earlier row of the file.")
     seen: set[str] = set()
+    codes = sql.AscendingCodes(imp.total_rows)
     chunk: list[tuple] = []
     total = rejected = 0
     for row_no, cells in data_rows(imp):
@@ -148,15 +149,22 @@ def _check_rows(
             rejected += 1
             report.writerow([row_no, *(neutralise(cell) for cell in cells), neutralise(reason)])
         if total % CHUNK_ROWS == 0:
-            _save_chunk(imp, attempt, chunk, total, rejected)
-    _save_chunk(imp, attempt, chunk, total, rejected)
+            _save_chunk(imp, attempt, chunk, codes, total, rejected)
+    _save_chunk(imp, attempt, chunk, codes, total, rejected)
     return total, rejected
 
 
-def _save_chunk(imp: Import, attempt: int, chunk: list[tuple], total: int, rejected: int) -> None:
+def _save_chunk(
+    imp: Import,
+    attempt: int,
+    chunk: list[tuple],
+    codes: sql.AscendingCodes,
+    total: int,
+    rejected: int,
+) -> None:
     with transaction.atomic():
         if chunk:
-            sql.stage_rows(chunk)
+            sql.stage_rows(chunk, codes.take(len(chunk)))
         _renew_lease(imp, attempt, processed_rows=total, rejected_count=rejected)
     chunk.clear()
 
@@ -194,12 +202,16 @@ def _apply(imp: Import, attempt: int, total: int, rejected: int, report_name: st
         mailing_list = MailingList.objects.filter(pk=imp.mailing_list_id).first()
         tag_ids = list(imp.tags.values_list("pk", flat=True))
         if mailing_list or tag_ids:
-            sql.find_contact_ids(cursor)
-        if mailing_list:
-            joined = sql.subscribe(cursor, mailing_list.pk, at)
-            changes.announce(events.LIST_JOINED, joined, list=mailing_list.pk)
-        for tag_id in tag_ids:
-            changes.announce(events.TAG_ADDED, sql.tag(cursor, tag_id), tag=tag_id)
+            list_id = mailing_list.pk if mailing_list else None
+            with keys.checked_once(cursor, list_id, tag_ids) as checked:
+                sql.find_contact_ids(cursor, lock=checked)
+                joined = sql.subscribe(cursor, list_id, at) if list_id else []
+                tagged = {tag_id: sql.tag(cursor, tag_id) for tag_id in tag_ids}
+            # Outside checked_once: the listeners' rows have their keys checked as usual.
+            if list_id:
+                changes.announce(events.LIST_JOINED, joined, list=list_id)
+            for tag_id, ids in tagged.items():
+                changes.announce(events.TAG_ADDED, ids, tag=tag_id)
         done = Import.objects.filter(
             pk=imp.pk, status=ImportStatus.RUNNING, attempts=attempt
         ).update(

@@ -1,9 +1,15 @@
 """The set-based SQL of an import's run: one small function per statement and database.
 
-Checked rows go to a temporary staging table (``staging_table``, ``stage_rows``); the apply
-phase merges it into contacts, list memberships and tags with a handful of statements. The
-table and column names in these statements come from our own models, never from users, so
-the f-strings below cannot inject anything.
+Checked rows go to a temporary staging table (``staging_table``, ``stage_rows``), each with
+the code its contact will get (``AscendingCodes``); the apply phase merges it into
+contacts, list memberships and tags with a handful of statements. The table and column
+names in these statements come from our own models, never from users, so the f-strings
+below cannot inject anything.
+
+The statements write in ascending order of every index they can: contacts in row order
+with ascending codes, memberships and tags in ascending contact id. An index that grows at
+its right end costs a fraction of one that takes keys at random places (PostgreSQL caches
+the rightmost leaf; SQLite's page cache keeps the few pages being written).
 """
 
 import contextlib
@@ -11,7 +17,7 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from pregon.contacts.models import ConsentSource, Contact, Status, Subscription
 
@@ -25,6 +31,9 @@ STAGED_IDS = "import_contact_ids"
 # UUID version 4: these tables set the version nibble and the RFC 4122 variant bits.
 UUID_VERSION_4 = bytes((b & 0x0F) | 0x40 for b in range(256))
 UUID_VARIANT = bytes((b & 0x3F) | 0x80 for b in range(256))
+# The first bytes of a code say which slice of an import's rows it belongs to.
+SLICE_BYTES = 2
+SLICES = 256**SLICE_BYTES
 
 
 @contextlib.contextmanager
@@ -40,7 +49,8 @@ def staging_table() -> Iterator[None]:
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {STAGING} (row_no integer, email text,"
-                " first_name text, last_name text, phone text, status text, attributes jsonb)"
+                " first_name text, last_name text, phone text, status text, attributes jsonb,"
+                " code uuid)"
             )
         else:
             cursor.execute(
@@ -56,26 +66,51 @@ def staging_table() -> Iterator[None]:
             cursor.execute(f"DROP TABLE IF EXISTS {STAGED_IDS}")
 
 
-def stage_rows(rows: list[tuple]) -> None:
-    """Add checked rows (row_no, email, first, last, phone, status, attributes) to staging."""
+def stage_rows(rows: list[tuple], codes: list[str]) -> None:
+    """Add checked rows (row_no, email, first, last, phone, status, attributes) to staging,
+    with the codes their contacts will get if they are new (32 hex digits each)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            columns = "row_no, email, first_name, last_name, phone, status, attributes"
-            with cursor.cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            with cursor.cursor.copy(f"COPY {STAGING} FROM STDIN") as copy:
+                for row, code in zip(rows, codes, strict=True):
+                    copy.write_row((*row, code))
         else:
-            # SQLite has no gen_random_uuid(); Django stores a UUID there as 32 hex digits.
-            codes = uuid4_hex(len(rows))
+            # Django stores a UUID in SQLite as 32 hex digits.
             cursor.executemany(
                 f"INSERT INTO {STAGING} VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
                 [(*row, code) for row, code in zip(rows, codes, strict=True)],
             )
 
 
-def uuid4_hex(count: int) -> list[str]:
-    """``count`` random version-4 UUIDs as 32 hex digits, made in bulk from os.urandom."""
+class AscendingCodes:
+    """Random version-4 UUIDs for an import's new contacts, each batch above the last.
+
+    Random codes land at random places in the contacts' unique index of codes, which made
+    half the cost of inserting a contact. Here the rows' expected number splits the codes'
+    space into ``SLICES`` slices by their first two bytes, and a batch takes the slice for
+    the rows read so far: its codes go into one small region of the index, which stays in
+    memory, and the regions follow each other. A code keeps 106 random bits, still far
+    beyond guessing. A file with more rows than expected puts its last batches in the last
+    slice: still unique codes, only slower to index.
+    """
+
+    def __init__(self, expected_rows: int) -> None:
+        self.rows_per_slice = max(expected_rows, 1) / SLICES
+        self.taken = 0
+
+    def take(self, count: int) -> list[str]:
+        """``count`` codes as 32 hex digits, above every earlier batch's slice."""
+        slice_no = min(int(self.taken / self.rows_per_slice), SLICES - 1)
+        self.taken += count
+        return uuid4_hex(count, first_bytes=slice_no.to_bytes(SLICE_BYTES, "big"))
+
+
+def uuid4_hex(count: int, first_bytes: bytes = b"") -> list[str]:
+    """``count`` random version-4 UUIDs as 32 hex digits, made in bulk from os.urandom,
+    each starting with ``first_bytes`` if given."""
     raw = bytearray(os.urandom(16 * count))
+    for offset, byte in enumerate(first_bytes):
+        raw[offset::16] = bytes((byte,)) * count
     raw[6::16] = raw[6::16].translate(UUID_VERSION_4)
     raw[8::16] = raw[8::16].translate(UUID_VARIANT)
     text = raw.hex()
@@ -150,36 +185,64 @@ def count_existing(cursor: Any) -> int:
 
 
 def insert_new(cursor: Any, at: object, consent_text: str) -> list[int]:
-    """Create the contacts that do not exist yet; return their ids."""
-    code = "gen_random_uuid()" if connection.vendor == "postgresql" else "s.code"
-    cursor.execute(
-        f"""
+    """Create the contacts that do not exist yet, in row order; return their ids."""
+    statement = f"""
         INSERT INTO {CONTACT} (code, email, first_name, last_name, phone, status, attributes,
             consent_source, consent_at, consent_text, consent_form, consent_ip_hash,
             created_at, updated_at)
-        SELECT {code}, s.email, s.first_name, s.last_name, s.phone,
+        SELECT s.code, s.email, s.first_name, s.last_name, s.phone,
             CASE WHEN s.status = '' THEN %s ELSE s.status END, s.attributes,
             %s, %s, %s, '', '', %s, %s
         FROM {STAGING} AS s
-        WHERE true
-        ON CONFLICT (email) DO NOTHING
+        WHERE {{new}}
+        {{merge}}
         RETURNING id
-        """,  # noqa: S608
+        """  # noqa: S608
+    return _insert_absent(
+        cursor,
+        statement,
         [Status.SUBSCRIBED, ConsentSource.IMPORT, at, consent_text, at, at],
+        absent=f"NOT EXISTS (SELECT 1 FROM {CONTACT} AS c WHERE c.email = s.email)",  # noqa: S608
+        merge="ON CONFLICT (email) DO NOTHING",
     )
+
+
+def _insert_absent(
+    cursor: Any, statement: str, params: list, *, absent: str, merge: str
+) -> list[int]:
+    """Run an ``INSERT … SELECT … WHERE {new} {merge} RETURNING`` and return what it returns.
+
+    ``ON CONFLICT DO NOTHING`` costs PostgreSQL a speculative insertion per row (a check
+    of the unique index, a token, a confirmation in the WAL), a fifth of inserting a
+    contact. There, the rows are first inserted plainly, leaving out those ``absent``
+    says exist; should a concurrent writer add one of them meanwhile, the unique index
+    refuses the statement, which is undone to a savepoint and run again with ``merge``.
+    SQLite's ``ON CONFLICT`` costs nothing more than the insert, so it runs that at once.
+    """
+    if connection.vendor == "postgresql":
+        try:
+            with transaction.atomic():
+                cursor.execute(statement.format(new=absent, merge=""), params)
+                return [row[0] for row in cursor.fetchall()]
+        except IntegrityError:
+            pass
+    cursor.execute(statement.format(new="true", merge=merge), params)
     return [row[0] for row in cursor.fetchall()]
 
 
-def find_contact_ids(cursor: Any) -> None:
+def find_contact_ids(cursor: Any, *, lock: bool = False) -> None:
     """Put the id of every staged row's contact, new or updated, in a temporary table.
 
     Joining staging to contacts by email is most of what adding a list or a tag costs;
-    done once here, the list and each tag only read ids.
+    done once here, the list and each tag only read ids. With ``lock`` (PostgreSQL only),
+    the contacts are locked as a foreign key's check would (``keys.checked_once``).
     """
     cursor.execute(
         f"""
         CREATE TEMPORARY TABLE {STAGED_IDS} AS
         SELECT c.id FROM {STAGING} AS s JOIN {CONTACT} AS c ON c.email = s.email
+        ORDER BY c.id
+        {"FOR KEY SHARE OF c" if lock else ""}
         """  # noqa: S608
     )
 
@@ -187,30 +250,44 @@ def find_contact_ids(cursor: Any) -> None:
 def subscribe(cursor: Any, list_id: int, at: object) -> list[int]:
     """Add the contacts ``find_contact_ids`` found to the list ``list_id``, if not in it yet;
     return the ids of those who joined."""
-    cursor.execute(
-        f"""
+    statement = f"""
         INSERT INTO {SUBSCRIPTION} (contact_id, mailing_list_id, created_at)
-        SELECT id, %s, %s FROM {STAGED_IDS}
-        WHERE true
-        ON CONFLICT DO NOTHING
+        SELECT s.id, %s, %s FROM {STAGED_IDS} AS s
+        WHERE {{new}}
+        {{merge}}
         RETURNING contact_id
-        """,  # noqa: S608
-        [list_id, at],
+        """  # noqa: S608
+    absent = (
+        f"NOT EXISTS (SELECT 1 FROM {SUBSCRIPTION} AS m"  # noqa: S608
+        " WHERE m.mailing_list_id = %s AND m.contact_id = s.id)"
     )
-    return [row[0] for row in cursor.fetchall()]
+    return _insert_absent(
+        cursor,
+        statement,
+        [list_id, at] + ([list_id] if connection.vendor == "postgresql" else []),
+        absent=absent,
+        merge="ON CONFLICT DO NOTHING",
+    )
 
 
 def tag(cursor: Any, tag_id: int) -> list[int]:
     """Give the contacts ``find_contact_ids`` found the tag ``tag_id``, if they lack it;
     return the ids of those who got it."""
-    cursor.execute(
-        f"""
+    statement = f"""
         INSERT INTO {CONTACT_TAG} (contact_id, tag_id)
-        SELECT id, %s FROM {STAGED_IDS}
-        WHERE true
-        ON CONFLICT DO NOTHING
+        SELECT s.id, %s FROM {STAGED_IDS} AS s
+        WHERE {{new}}
+        {{merge}}
         RETURNING contact_id
-        """,  # noqa: S608
-        [tag_id],
+        """  # noqa: S608
+    absent = (
+        f"NOT EXISTS (SELECT 1 FROM {CONTACT_TAG} AS t"  # noqa: S608
+        " WHERE t.tag_id = %s AND t.contact_id = s.id)"
     )
-    return [row[0] for row in cursor.fetchall()]
+    return _insert_absent(
+        cursor,
+        statement,
+        [tag_id] + ([tag_id] if connection.vendor == "postgresql" else []),
+        absent=absent,
+        merge="ON CONFLICT DO NOTHING",
+    )

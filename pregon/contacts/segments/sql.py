@@ -94,5 +94,16 @@ class Fold(Func):
         return f"{SQLITE_FOLD}({sql})", params
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        # TRANSLATE is most of a count's time (6 µs a value: each character is looked for
+        # in the 53 of FOLD_FROM), and it changes nothing in plain ASCII, which most values
+        # are: as many bytes as characters. The result is the same either way.
+        # The custom fields' indexes (segments.indexes) are built on this very SQL, and
+        # PostgreSQL uses one only for the same text: changing it needs a migration that
+        # makes them again. (The same goes for JsonValue's.)
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"LOWER(TRANSLATE({sql}, '{FOLD_FROM}', '{FOLD_TO}'))", params
+        translated = f"TRANSLATE({sql}, '{FOLD_FROM}', '{FOLD_TO}')"
+        return (
+            f"LOWER(CASE WHEN OCTET_LENGTH({sql}) = CHAR_LENGTH({sql}) THEN {sql}"
+            f" ELSE {translated} END)",
+            [*params, *params, *params, *params],
+        )

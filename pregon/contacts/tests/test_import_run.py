@@ -387,6 +387,21 @@ class ImportRunTestCase(BaseTestCase):
             ("<script>alert(1)</script>", '<b>Peña</b> & "hijos"'),
         )
 
+    def test_more_rows_than_the_upload_counted_still_get_unique_codes(self) -> None:
+        """An XLSX may declare fewer rows than it has; the codes' slices run out then."""
+        rows = "".join(f"persona{n}@example.pe,Persona {n}\n" for n in range(30))
+        imp = self.upload("Correo,Nombres\n" + rows)
+        Import.objects.filter(pk=imp.pk).update(total_rows=2)
+        self.start(imp, {"0": "email", "1": "first_name"})
+        with mock.patch("pregon.contacts.imports.run.CHUNK_ROWS", 4):
+            imports.run_import(imp.id, 1)
+
+        imp.refresh_from_db()
+        self.assertEqual((imp.status, imp.created_count), (ImportStatus.DONE, 30))
+        codes = list(Contact.objects.filter(email__startswith="persona").values_list("code"))
+        self.assertEqual(len(set(codes)), 30)
+        self.assertTrue(all(code.version == 4 for (code,) in codes))
+
     def test_it_imports_xlsx_numbers_and_dates(self) -> None:
         Field.objects.create(key="birthday", label="Nacimiento", type=FieldType.DATE)
         Field.objects.create(key="hours", label="Horas", type=FieldType.NUMBER)

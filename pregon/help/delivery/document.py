@@ -2,7 +2,6 @@
 foot, headings, text and screenshots scaled to fit, in Helvetica as pregon.reports.pdf
 draws its reports (Latin-1: every letter of Spanish, no font file)."""
 
-import math
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -66,15 +65,17 @@ class Document(FPDF):
         """Keep room here for the contents: each of the document's ``start_section`` titles
         of level 0 (``titles``, in order) with the page it starts on, drawn at the end."""
         self.set_font("helvetica", size=10)
-        lines = sum(
-            len(
+        pages, used = 1, 0
+        for n, title in enumerate(titles, start=1):
+            lines = len(
                 self.multi_cell(
-                    160, CONTENTS_LINE, f"{n}. {plain(t)}", dry_run=True, output="LINES"
+                    160, CONTENTS_LINE, f"{n}. {plain(title)}", dry_run=True, output="LINES"
                 )
             )
-            for n, t in enumerate(titles, start=1)
-        )
-        pages = max(1, math.ceil(lines / CONTENTS_LINES_PER_PAGE))
+            # As drawn: an entry that does not fit starts the next page.
+            if used + lines > CONTENTS_LINES_PER_PAGE:
+                pages, used = pages + 1, 0
+            used += lines
         self.insert_toc_placeholder(_draw_contents, pages=pages)
 
     def heading(self, text: str, size: float = 14, room: float = 30) -> None:
@@ -125,12 +126,17 @@ def _draw_contents(pdf: Document, outline: list[OutlineSection]) -> None:
     pdf.heading(_("Contents"), size=17)
     for number, section in enumerate((s for s in outline if s.level == 0), start=1):
         link = pdf.add_link(page=section.page_number)
-        y = pdf.get_y()
         pdf.set_font("helvetica", size=10)
         pdf.set_text_color(0, 0, 0)
-        pdf.multi_cell(
-            160, CONTENTS_LINE, f"{number}. {section.name}", link=link, new_x=XPos.LMARGIN
+        title = f"{number}. {section.name}"
+        height = CONTENTS_LINE * len(
+            pdf.multi_cell(160, CONTENTS_LINE, title, dry_run=True, output="LINES")
         )
+        # An entry never breaks across pages: its page number is drawn beside its first line.
+        if pdf.get_y() + height > pdf.page_break_trigger:
+            pdf.add_page()
+        y = pdf.get_y()
+        pdf.multi_cell(160, CONTENTS_LINE, title, link=link, new_x=XPos.LMARGIN)
         bottom = pdf.get_y()
         pdf.set_xy(175, y)
         pdf.set_text_color(*MUTED)

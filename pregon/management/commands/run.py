@@ -19,15 +19,15 @@ class Command(BaseCommand):
         pregon = [sys.executable, "-m", "pregon"]
         commands = {"web": web_command(bind), "scheduler": [*pregon, "runscheduler"]}
         for n in range(settings.TASK_WORKERS):
-            commands[f"worker-{n + 1}"] = [*pregon, "db_worker", "--queue-name", "*"]
+            commands[f"worker-{n + 1}"] = batch_command("db_worker", "--queue-name", "*")
         for n in range(settings.SENDER_WORKERS):
-            commands[f"sender-{n + 1}"] = [*pregon, "runsender"]
+            commands[f"sender-{n + 1}"] = batch_command("runsender")
         # SMS are few and a gateway answers one at a time: one SMS sender is enough.
         commands["sms-sender"] = [*pregon, "runsmssender"]
         # Receipts and replies from carriers' SMSCs; it idles when no SMPP gateway is in use.
         commands["smpp"] = [*pregon, "runsmpp"]
         # Workflows' steps are rows written in batches: one worker keeps up with thousands a second.
-        commands["automation"] = [*pregon, "runautomation"]
+        commands["automation"] = batch_command("runautomation")
         # The terminal's messages speak the install's language, as setup's do.
         with translation.override(settings.LANGUAGE_CODE):
             Supervisor(commands, self.stdout).run()
@@ -53,6 +53,15 @@ def web_command(bind: str) -> list[str]:
         "--graceful-timeout",
         "20",
     ]
+
+
+def batch_command(*arguments: str) -> list[str]:
+    """The command line of a process that does batch work (senders, task workers, workflows),
+    run at a lower CPU priority (settings.BATCH_NICE) than the web server: when the cores
+    are busy, the open pixel and the screens answer first, and sending waits a little (the
+    tracking benchmark starts senders with it too)."""
+    command = [sys.executable, "-m", "pregon", *arguments]
+    return ["nice", "-n", str(settings.BATCH_NICE), *command] if settings.BATCH_NICE else command
 
 
 class Supervisor:

@@ -1,6 +1,7 @@
-"""The campaign report in real Chromium, live: real `runscheduler` and `runsender` processes
-deliver a campaign to an SMTP server while opens and clicks arrive through the tracking
-addresses in the received messages, and the report's figures follow without a page reload.
+"""The campaign report in real Chromium, live: real `runscheduler` and `runsender`
+processes deliver a campaign to an SMTP server while opens and clicks arrive through the
+tracking addresses in the received messages, and the report's figures follow without a page
+reload (a real task worker refreshes the snapshot the page polls, pregon.reports.live).
 
 Saves the screenshots the manual shows (docs/screenshots/report-*.png).
 """
@@ -32,6 +33,7 @@ from pregon.testing.browser import (
     database_url,
     login,
     screenshot,
+    task_worker,
     watch,
 )
 from pregon.testing.campaigns import contacts_on_a_list
@@ -134,7 +136,7 @@ class ReportBrowserTestCase(BrowserTestCase):
 
         base = self.live_server_url
         mailbox = SlowMailbox()
-        with smtp_server(mailbox), chromium_page() as page:
+        with smtp_server(mailbox), chromium_page() as page, task_worker():
             problems = watch(page)
             login(page, base, EDITOR)
             scheduler = start("runscheduler", "--interval", "0.5")

@@ -1,8 +1,8 @@
 """The campaign report: figures, clicks per link and their heat map, charts, and the lists of
 who did what, with exports. The figures part polls while the campaign is on its way."""
 
+import datetime
 import uuid
-from dataclasses import asdict
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,7 +17,7 @@ from pregon.accounts.decorators import authorize
 from pregon.accounts.models import AuditAction, Role
 from pregon.campaigns import sms
 from pregon.campaigns.models import FINAL, Campaign
-from pregon.reports import exports, heatmap, pdf, people, stats
+from pregon.reports import exports, heatmap, live, pdf, people, stats
 from pregon.reports.cards import cards
 from pregon.sending.models import Mailing
 
@@ -47,8 +47,10 @@ def _human(request: HttpRequest) -> bool:
     return request.GET.get("eventos") != ALL_EVENTS
 
 
-def live_context(campaign: Campaign, human: bool) -> dict[str, object]:
-    """What the live part shows: the figures, clicks per link and the charts' data."""
+def live_context(campaign: Campaign, human: bool, data: dict | None = None) -> dict[str, object]:
+    """What the live part shows: the figures, clicks per link and the charts' data, from
+    ``data`` (``live.compute``'s answer: the polls pass the snapshot ``live.latest`` keeps),
+    else computed now."""
     mailing = campaign.mailing
     context: dict[str, object] = {
         "campaign": campaign,
@@ -58,23 +60,22 @@ def live_context(campaign: Campaign, human: bool) -> dict[str, object]:
     }
     if mailing is None:
         return context
-    figures = stats.figures(mailing)
+    if data is None:
+        data = live.refresh(mailing)
+    figures = live.figures(data)
+    links = live.links(data, human)
+    charts = data["human" if human else "raw"]
     unknown = _("Unknown")
-    hours = stats.by_hour_of_day(mailing, human)
-    timeline = stats.over_time(mailing, human)
-    links = stats.clicks_per_link(mailing, human)
     context.update(
         figures=figures,
         cards=cards(figures, human),
         links=links,
         link_clicks=sum(link.total for link in links),
         charts={
-            "hours": asdict(hours),
-            "timeline": asdict(timeline),
-            "clients": [(name or unknown, n) for name, n in stats.mail_clients(mailing, human)],
-            "devices": [
-                (str(DEVICES.get(name, unknown)), n) for name, n in stats.devices(mailing, human)
-            ],
+            "hours": charts["hours"],
+            "timeline": charts["timeline"],
+            "clients": [(name or unknown, n) for name, n in charts["clients"]],
+            "devices": [(str(DEVICES.get(name, unknown)), n) for name, n in charts["devices"]],
         },
     )
     return context
@@ -105,15 +106,27 @@ def _sms_report(request: HttpRequest, campaign: Campaign) -> HttpResponse:
 
 @authorize(Role.ANALYST)
 def campaign_live(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
-    """The live part alone, which the report page polls while the campaign sends.
+    """The live part alone, which the report page polls while the campaign sends: from the
+    snapshot of its figures (pregon.reports.live), never aggregated in the request once the
+    page has been shown.
 
     When the campaign started since the page was shown (``?mailing=0``), the whole page is
     reloaded instead, so that the charts and the click map appear.
     """
-    campaign = _campaign(code)
+    # Every poll: the campaign, its mailing without its content, and the snapshot of its
+    # figures, in one query.
+    polled = Campaign.objects.select_related("mailing__live_figures").defer(
+        "mailing__html", "mailing__text"
+    )
+    campaign = get_object_or_404(polled, code=code)
     if request.htmx and request.GET.get("mailing") == "0" and campaign.mailing_id:
         return HttpResponseClientRefresh()
-    context = live_context(campaign, _human(request))
+    data = None
+    # The last poll (the campaign has finished, and the page stops polling) shows the
+    # figures afresh, not the snapshot of a moment before.
+    if campaign.mailing is not None and campaign.status not in FINAL:
+        data = live.latest(campaign.mailing, datetime.timedelta(seconds=POLL_SECONDS))
+    context = live_context(campaign, _human(request), data)
     return render(request, "reports/campaign_live.html", context)
 
 

@@ -2,9 +2,12 @@
 that every sender shares."""
 
 import random
+import unittest
 from contextlib import ExitStack
 
-from django.test import TestCase, override_settings
+import psycopg
+from django.db import connection
+from django.test import TestCase, TransactionTestCase, override_settings
 
 from pregon.campaigns import scheduling
 from pregon.campaigns.models import Campaign
@@ -94,6 +97,43 @@ class RelaysTestCase(TestCase):
         Backend.objects.filter(pk=backend.pk).update(is_active=False)
         self.assertEqual(configuration(), [])
         self.assertNotEqual(changed, [])
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "ends the sender's own session")
+class DatabaseGoneAtHandOverTestCase(TransactionTestCase):
+    def test_the_messages_a_relay_accepted_are_recorded_though_a_hand_over_failed(self) -> None:
+        deferred = "persona0002@example.pe"
+        connection.ensure_connection()
+        sender_session = connection.connection.info.backend_pid
+        params = connection.get_connection_params()
+
+        def answer(to: str, attempt: int) -> str | None:
+            if to != deferred:
+                return None
+            # The database restarts as this relay defers a message, which then needs
+            # another relay's connection slot (a database read) to go there.
+            with psycopg.connect(**params, autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", [sender_session])
+            return "451 4.3.0 Try later"
+
+        random.seed(20261125)
+        with ExitStack() as stack:
+            deferring = Mailbox(answer)
+            for mailbox, weight in ((deferring, 1000), (Mailbox(), 1)):
+                backend = stack.enter_context(smtp_server(mailbox))
+                Backend.objects.filter(pk=backend.pk).update(weight=weight)
+            campaign_to(contacts_on_a_list(6))
+            scheduling.start_due_campaigns()
+            worker = engine.Worker(open_transport())
+            try:
+                self.assertTrue(engine.send_batch(worker, size=6))
+            finally:
+                worker.close()
+        accepted = set(deferring.count()) - {deferred}
+        # Each message the relay accepted is on record as sent, or it would go again.
+        sent = Message.objects.filter(status=MessageStatus.SENT)
+        self.assertEqual(set(sent.values_list("email", flat=True)), accepted)
+        self.assertEqual(len(accepted), 5)
 
 
 class EhloNameTestCase(TestCase):

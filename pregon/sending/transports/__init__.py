@@ -5,6 +5,7 @@ The package holds one module per kind of transport, all of one shape (`base.Tran
 
 - ``base``: the `Transport` protocol and the `Result` (with its `Outcome`) of each message;
 - ``smtp``: SMTP relays (`SmtpTransport`, one kept connection; `SmtpPool`, several);
+- ``pipelining``: `PipeliningSmtp`, an SMTP relay that takes a batch pipelined (RFC 2920);
 - ``outbox``: the test mailbox (`FileSink`), which keeps messages on this server;
 - ``providers``: provider APIs through django-anymail, one module per provider.
 
@@ -18,6 +19,7 @@ test mailbox under var/outbox (``make run``'s default), so a trial sends nothing
 import datetime
 import random
 import uuid
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from django.db.models import Q, QuerySet
@@ -25,11 +27,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pregon.sending.models import PROVIDER_KINDS, Backend, BackendKind, BackendSlot
-from pregon.sending.transports import providers, smtp
-from pregon.sending.transports.base import Outcome, Result, Transport
+from pregon.sending.transports import pipelining, providers, smtp
+from pregon.sending.transports.base import Envelope, Outcome, Result, Transport
 from pregon.sending.transports.outbox import outbox
 
 __all__ = [
+    "Envelope",
     "Outcome",
     "Relays",
     "Result",
@@ -52,7 +55,7 @@ def transport_for(backend: Backend) -> Transport:
         return providers.transport_for(backend)
     if backend.kind == BackendKind.FILE:
         return outbox()
-    return smtp.SmtpTransport(smtp.settings_for(backend))
+    return pipelining.PipeliningSmtp(smtp.settings_for(backend))
 
 
 def configuration() -> list[tuple]:
@@ -162,23 +165,67 @@ class Relays(Transport):
         return any(self._transport(backend) is not None for backend in self._order())
 
     def send(self, mail_from: str, recipient: str, data: bytes) -> Result:
+        return self._send_in_turn(self._order(), Envelope(mail_from, recipient, data))
+
+    def _send_in_turn(self, backends: list[Backend], envelope: Envelope) -> Result:
         result = Result(
             Outcome.RETRY,
             None,
             "Every delivery backend is busy (at its connection limit) or failing.",
         )
-        for backend in self._order():
+        for backend in backends:
             transport = self._transport(backend)
             if transport is None:
                 continue
-            result = transport.send(mail_from, recipient, data)
-            # Deferred without having taken it: another backend may take it now. A message
-            # that may have arrived waits for its retry instead, so as not to go twice.
-            if result.outcome != Outcome.RETRY or result.may_have_arrived:
+            result = transport.send(envelope.mail_from, envelope.recipient, envelope.data)
+            if not _may_go_elsewhere(result):
                 return result
         return result
+
+    def send_many(self, envelopes: Iterable[Envelope]) -> Iterator[tuple[Envelope, Result]]:
+        """Each envelope to a backend chosen by weight, in one stream per backend (which
+        pipelines where it can); one that backend deferred without having taken it goes to
+        the others in turn, as with ``send``.
+
+        With one backend the envelopes stream through (each built as its turn comes);
+        with several they are built first and shared out, since each stream needs its own.
+        """
+        shares: dict[int, Iterable[Envelope]] = {}
+        if len(self.backends) == 1:
+            shares[self.backends[0].pk] = envelopes
+        else:
+            for envelope in envelopes:
+                shares.setdefault(self._order()[0].pk, []).append(envelope)  # type: ignore[union-attr]
+        for backend in self.backends:
+            share = shares.get(backend.pk)
+            if share is None:
+                continue
+            others = [other for other in self._order() if other is not backend]
+            transport = self._transport(backend)
+            if transport is None:
+                # No slot on it now: the others take its share, one message at a time.
+                for envelope in share:
+                    yield envelope, self._send_in_turn(others, envelope)
+                continue
+            deferred = []
+            for envelope, result in transport.send_many(share):
+                if others and _may_go_elsewhere(result):
+                    deferred.append(envelope)
+                else:
+                    yield envelope, result
+            # Handed over once the stream is done: taking another backend's slot reads the
+            # database, and an error there must not cut short a stream whose messages the
+            # relay is still accepting (their outcomes would be lost, and they sent twice).
+            for envelope in deferred:
+                yield envelope, self._send_in_turn(others, envelope)
 
     def close(self) -> None:
         for backend in list(self.backends):
             self._drop(backend)
         release_slots(self.holder)
+
+
+def _may_go_elsewhere(result: Result) -> bool:
+    """Deferred without having been taken: another backend may take it now. A message that
+    may have arrived waits for its retry instead, so as not to go twice."""
+    return result.outcome == Outcome.RETRY and not result.may_have_arrived

@@ -11,9 +11,10 @@ have reached the server, it reports RETRY and the engine decides. Secrets never 
 `Result`, a ``repr`` or an exception text raised by a transport.
 """
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class Outcome(StrEnum):
@@ -47,6 +48,17 @@ class Result:
     provider_id: str = ""
 
 
+@dataclass(frozen=True)
+class Envelope:
+    """One message to hand over: the return path, the recipient, the signed bytes, and
+    ``ref``, the caller's own (the engine's ``Message``), which the results name it by."""
+
+    mail_from: str
+    recipient: str
+    data: bytes
+    ref: Any = None
+
+
 class Transport(Protocol):
     """What the engine needs from a delivery transport, and all it asks of one.
 
@@ -70,3 +82,13 @@ class Transport(Protocol):
     def close(self) -> None:
         """Release connections; the transport reconnects if it is used again."""
         ...
+
+    def send_many(self, envelopes: Iterable[Envelope]) -> Iterator[tuple[Envelope, Result]]:
+        """Deliver each of ``envelopes``, yielding it with its `Result`, in any order.
+
+        ``envelopes`` may be lazy (the engine builds each message as it is taken), so a
+        transport that overlaps the network with building takes the next one while the
+        server answers. This default sends one after another; never raises for a message.
+        """
+        for envelope in envelopes:
+            yield envelope, self.send(envelope.mail_from, envelope.recipient, envelope.data)

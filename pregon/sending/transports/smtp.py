@@ -100,7 +100,7 @@ def _fqdn() -> str:
     return socket.getfqdn()
 
 
-class _Unavailable(Exception):
+class Unavailable(Exception):
     """The connection could not be set up; carries the Result that explains why."""
 
     def __init__(self, result: Result, unreachable: bool = False) -> None:
@@ -111,7 +111,7 @@ class _Unavailable(Exception):
 
 
 # The stages of one SMTP transaction, named as the protocol does, for messages.
-_MAIL, _RCPT, _DATA, _BODY = "MAIL FROM", "RCPT TO", "DATA", "the end of the message"
+MAIL, RCPT, DATA, BODY = "MAIL FROM", "RCPT TO", "DATA", "the end of the message"
 _BARE_LF = re.compile(rb"\r?\n")
 
 
@@ -136,10 +136,8 @@ class SmtpTransport(Transport):
         for 4xx replies and connection trouble, FAILED for 5xx. Never raises for network
         errors and never sends the same message twice.
         """
-        for address in (mail_from, recipient):
-            if any(c in address for c in "\r\n<>"):
-                # smtplib raises ValueError on a line break; brackets would forge the command.
-                return Result(Outcome.FAILED, None, f"Not a valid address: {address!r}")
+        if invalid := invalid_address(mail_from, recipient):
+            return invalid
         try:
             result = self._attempt(mail_from, recipient, data)
             if result is None:
@@ -164,7 +162,7 @@ class SmtpTransport(Transport):
         """
         try:
             smtp = self._open()
-        except _Unavailable as error:
+        except Unavailable as error:
             if error.unreachable:
                 # One answer whether the port was closed, filtered or the host unknown: a
                 # check must not tell what runs on the machines it can reach.
@@ -185,7 +183,7 @@ class SmtpTransport(Transport):
         if not 200 <= code < 300:
             reply = _("The server answered a check with an error: %(code)s %(text)s") % {
                 "code": code,
-                "text": _text(text),
+                "text": text_of(text),
             }
             return Result(Outcome.RETRY, code, self._redact(reply))
         return Result(Outcome.SENT, code, self._redact(self._connected()))
@@ -225,26 +223,13 @@ class SmtpTransport(Transport):
         reused = self._smtp is not None
         try:
             smtp = self._connection()
-        except _Unavailable as error:
+        except Unavailable as error:
             return error.result
-        sender, sender_utf8 = _smtp_address(mail_from)
-        rcpt, rcpt_utf8 = _smtp_address(recipient)
-        options = []
-        if smtp.does_esmtp:
-            if smtp.has_extn("size"):
-                options.append(f"SIZE={len(data)}")
-            if not data.isascii() and smtp.has_extn("8bitmime"):
-                options.append("BODY=8BITMIME")
-        if sender_utf8 or rcpt_utf8:
-            if not smtp.has_extn("smtputf8"):
-                return Result(
-                    Outcome.FAILED,
-                    None,
-                    f"The address {recipient if rcpt_utf8 else mail_from} has non-ASCII "
-                    "characters and the server does not support SMTPUTF8.",
-                )
-            options.append("SMTPUTF8")
-        stage = _MAIL
+        envelope = smtp_envelope(smtp, mail_from, recipient, data)
+        if isinstance(envelope, Result):
+            return envelope
+        sender, rcpt, options = envelope
+        stage = MAIL
         try:
             code, text = smtp.mail(sender, options)
             if reused and code == 421:
@@ -252,57 +237,52 @@ class SmtpTransport(Transport):
                 return None
             if not 200 <= code < 300:
                 return self._rejected(stage, code, text)
-            stage = _RCPT
+            stage = RCPT
             code, text = smtp.rcpt(rcpt)
             if not 200 <= code < 300:
                 return self._rejected(stage, code, text)
-            stage = _DATA
+            stage = DATA
             code, text = smtp.docmd("DATA")
             if code != 354:
                 return self._rejected(stage, code, text)
-            stage = _BODY
-            smtp.send(_wire_format(data))
+            stage = BODY
+            smtp.send(wire_format(data))
             code, text = smtp.getreply()
         except OSError as error:
             # smtplib's own errors (SMTPServerDisconnected…) are OSErrors too, as are
             # timeouts, resets and TLS errors.
             self._drop()
-            if reused and stage == _MAIL:
+            if reused and stage == MAIL:
                 return None
-            why = f"no answer within {self.settings.timeout:g} s" if _timed_out(error) else error
-            if stage == _BODY:
+            why = f"no answer within {self.settings.timeout:g} s" if timed_out(error) else error
+            if stage == BODY:
                 reply = (
                     "Connection lost after the message was sent, before the server answered; "
                     f"it may have been accepted ({why})."
                 )
             else:
                 reply = f"Connection lost at {stage} ({why})."
-            return Result(Outcome.RETRY, None, self._redact(reply), may_have_arrived=stage == _BODY)
+            return Result(Outcome.RETRY, None, self._redact(reply), may_have_arrived=stage == BODY)
         if 200 <= code < 300:
-            return Result(Outcome.SENT, code, _text(text))
+            return Result(Outcome.SENT, code, text_of(text))
         return self._rejected(stage, code, text)
 
     def _rejected(self, stage: str, code: int, text: bytes) -> Result:
         """The Result for a non-2xx reply at `stage`, leaving the connection usable if it is."""
-        reply = _text(text)
+        reply = text_of(text)
         if code == 421 or not 400 <= code < 600:
             # 421: the server is closing the session (RFC 5321 §3.8). Anything else outside
             # 4xx/5xx here is a protocol error, after which the session can't be trusted.
             self._drop()
             return Result(Outcome.RETRY, code, reply)
-        if stage != _BODY:
+        if stage != BODY:
             # A transaction rejected half-way must be reset, or the next MAIL FROM gets "503
             # nested MAIL command". After the final reply the transaction is already over.
             try:
                 self._smtp.rset()  # type: ignore[union-attr]
             except OSError:
                 self._drop()
-        if code < 500 or code in (530, 535):
-            # 530/535 (authentication required or refused) are about our settings, not this
-            # message: it must wait for them to be fixed, not be written off.
-            return Result(Outcome.RETRY, code, reply)
-        diagnosis = classify(diagnostic=reply, code=code, command="MAIL" if stage == _MAIL else "")
-        return Result(Outcome.FAILED, code, reply, cause=diagnosis.cause)
+        return refusal(stage, code, reply)
 
     def _connection(self) -> smtplib.SMTP:
         if self._smtp is None:
@@ -316,7 +296,7 @@ class SmtpTransport(Transport):
             smtp.close()
 
     def _open(self) -> smtplib.SMTP:
-        """A connected, secured and authenticated session; raises _Unavailable otherwise."""
+        """A connected, secured and authenticated session; raises Unavailable otherwise."""
         s = self.settings
         port = s.port or _DEFAULT_PORTS[s.security]
         local_hostname = s.local_hostname or _fqdn()
@@ -329,7 +309,7 @@ class SmtpTransport(Transport):
                 smtp = smtplib.SMTP(s.host, port, local_hostname, timeout=s.timeout)
         except (OSError, smtplib.SMTPException) as error:
             answered = isinstance(error, ssl.SSLError | smtplib.SMTPResponseException)
-            raise _Unavailable(self._connect_failure(error), unreachable=not answered) from None
+            raise Unavailable(self._connect_failure(error), unreachable=not answered) from None
         try:
             smtp.ehlo_or_helo_if_needed()
             if s.security == "starttls":
@@ -337,7 +317,7 @@ class SmtpTransport(Transport):
                 # all, so a context is always passed. Never fall back to plain text when the
                 # server lacks STARTTLS: that is exactly what a downgrade attack looks like.
                 if not smtp.has_extn("starttls"):
-                    raise _Unavailable(
+                    raise Unavailable(
                         Result(
                             Outcome.RETRY,
                             None,
@@ -348,12 +328,12 @@ class SmtpTransport(Transport):
                 smtp.ehlo()
             if s.username:
                 _login(smtp, s.username, s.password)
-        except _Unavailable:
+        except Unavailable:
             smtp.close()
             raise
         except (OSError, smtplib.SMTPException) as error:
             smtp.close()
-            raise _Unavailable(self._connect_failure(error)) from None
+            raise Unavailable(self._connect_failure(error)) from None
         return smtp
 
     def _tls_context(self) -> ssl.SSLContext:
@@ -377,7 +357,7 @@ class SmtpTransport(Transport):
             reply = _("The server refused the user %(user)s: %(code)s %(text)s") % {
                 **names,
                 "code": code,
-                "text": _text(error.smtp_error),
+                "text": text_of(error.smtp_error),
             }
         elif isinstance(error, smtplib.SMTPResponseException):
             # SMTPConnectError (a greeting other than 220), SMTPHeloError, a refused STARTTLS.
@@ -385,14 +365,14 @@ class SmtpTransport(Transport):
             reply = _("%(server)s answered %(code)s %(text)s") % {
                 **names,
                 "code": code,
-                "text": _text(error.smtp_error),
+                "text": text_of(error.smtp_error),
             }
         elif isinstance(error, smtplib.SMTPNotSupportedError):
             reply = (
                 _("%(server)s does not offer login (no AUTH with a mechanism Pregón supports).")
                 % names
             )
-        elif _timed_out(error):
+        elif timed_out(error):
             reply = _("No answer from %(server)s within %(seconds)s s.") % {
                 **names,
                 "seconds": f"{s.timeout:g}",
@@ -443,6 +423,51 @@ def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
         raise smtplib.SMTPAuthenticationError(code, text)
 
 
+def invalid_address(*addresses: str) -> Result | None:
+    """FAILED if one of ``addresses`` cannot be written in a command, else None."""
+    for address in addresses:
+        if any(c in address for c in "\r\n<>"):
+            # smtplib raises ValueError on a line break; brackets would forge the command.
+            return Result(Outcome.FAILED, None, f"Not a valid address: {address!r}")
+    return None
+
+
+def smtp_envelope(
+    smtp: smtplib.SMTP, mail_from: str, recipient: str, data: bytes
+) -> tuple[str, str, list[str]] | Result:
+    """The return path and recipient as written in MAIL and RCPT, and MAIL's options, as
+    the server's extensions allow; FAILED for an address the server cannot take."""
+    sender, sender_utf8 = _smtp_address(mail_from)
+    rcpt, rcpt_utf8 = _smtp_address(recipient)
+    options = []
+    if smtp.does_esmtp:
+        if smtp.has_extn("size"):
+            options.append(f"SIZE={len(data)}")
+        if not data.isascii() and smtp.has_extn("8bitmime"):
+            options.append("BODY=8BITMIME")
+    if sender_utf8 or rcpt_utf8:
+        if not smtp.has_extn("smtputf8"):
+            return Result(
+                Outcome.FAILED,
+                None,
+                f"The address {recipient if rcpt_utf8 else mail_from} has non-ASCII "
+                "characters and the server does not support SMTPUTF8.",
+            )
+        options.append("SMTPUTF8")
+    return sender, rcpt, options
+
+
+def refusal(stage: str, code: int, reply: str) -> Result:
+    """The Result of a 4xx or 5xx reply at ``stage`` (one of MAIL FROM, RCPT TO, DATA or
+    the end of the message)."""
+    if code < 500 or code in (530, 535):
+        # 530/535 (authentication required or refused) are about our settings, not this
+        # message: it must wait for them to be fixed, not be written off.
+        return Result(Outcome.RETRY, code, reply)
+    diagnosis = classify(diagnostic=reply, code=code, command="MAIL" if stage == MAIL else "")
+    return Result(Outcome.FAILED, code, reply, cause=diagnosis.cause)
+
+
 def _smtp_address(address: str) -> tuple[str, bool]:
     """The address as written in MAIL/RCPT, and whether it needs SMTPUTF8.
 
@@ -460,7 +485,7 @@ def _smtp_address(address: str) -> tuple[str, bool]:
     return address, not address.isascii()
 
 
-def _wire_format(data: bytes) -> bytes:
+def wire_format(data: bytes) -> bytes:
     """The message as sent after DATA: CRLF line ends, dot-stuffed, ending with CRLF.CRLF."""
     # smtplib fixes line ends only for str messages and sends bytes as they are; servers may
     # reject a bare LF (Postfix's smtpd_forbid_bare_newline, against SMTP smuggling). The
@@ -477,7 +502,7 @@ def _wire_format(data: bytes) -> bytes:
     return data + b".\r\n"
 
 
-def _timed_out(error: BaseException) -> bool:
+def timed_out(error: BaseException) -> bool:
     """Whether `error` is a timeout, which smtplib reports as SMTPServerDisconnected."""
     # smtplib's getreply() turns any OSError while reading, timeouts included, into
     # SMTPServerDisconnected("Connection unexpectedly closed: timed out"), raised inside the
@@ -485,7 +510,7 @@ def _timed_out(error: BaseException) -> bool:
     return isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError)
 
 
-def _text(text: bytes | str) -> str:
+def text_of(text: bytes | str) -> str:
     """A reply's text as str: servers may send any bytes, and a report must show something."""
     if isinstance(text, bytes):
         return text.decode("utf-8", errors="replace")

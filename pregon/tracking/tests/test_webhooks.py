@@ -22,6 +22,7 @@ from django.http import HttpResponse
 from django.test import TestCase, override_settings
 
 from pregon.contacts.models import Contact, Status, Suppression, SuppressionReason
+from pregon.contacts.segments import count_contacts
 from pregon.sending.models import (
     Bounce,
     BounceCause,
@@ -79,6 +80,13 @@ def payload(name: str) -> Any:
 
 def basic_auth(credentials: str) -> str:
     return "Basic " + base64.b64encode(credentials.encode()).decode()
+
+
+def ever(field: str) -> dict:
+    return {"match": "all", "rules": [{"field": field, "operator": "ever", "value": None}]}
+
+
+OPENED_EVER, CLICKED_EVER = ever("opened"), ever("clicked")
 
 
 class ProviderWebhookTests:
@@ -189,6 +197,9 @@ class ProviderWebhookTests:
         self.assertEqual((event.kind, event.message, event.link), ("opened", self.message, None))
         self.assertEqual(event.machine, self.open_machine)
         self.assertTrue(event.at > SENT_AT)
+        # A person's open counts for the segment rule "opened ever".
+        opened = count_contacts(OPENED_EVER)
+        self.assertEqual(opened, 0 if self.open_machine else 1)
 
     def test_a_click_names_the_link(self) -> None:
         self.assertEqual(self.deliver(self.clicked).status_code, 200)
@@ -196,6 +207,9 @@ class ProviderWebhookTests:
         self.assertEqual((event.kind, event.link, event.machine), ("clicked", self.click_link, ""))
         self.assertTrue(event.user_agent)
         self.assertEqual(len(event.ip_hash), 16)
+        # A person's click counts for the segment rules on clicks and on opens.
+        for rules in (OPENED_EVER, CLICKED_EVER):
+            self.assertEqual(count_contacts(rules), 1)
 
     def test_an_unsubscription_takes_effect(self) -> None:
         if not self.unsubscribed:

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from pregon.automation import engine
 from pregon.lib import workers
+from pregon.sending import heartbeats
 
 
 class Command(BaseCommand):
@@ -13,4 +14,6 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="stop when nothing is due")
 
     def handle(self, *args: object, idle: float, batch: int, once: bool, **options: object) -> None:
-        workers.loop(lambda: engine.run_due(batch), idle, once)
+        workers.loop(
+            lambda: engine.run_due(batch), idle, once, beat=lambda: heartbeats.beat("automation")
+        )

@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from pregon.sending import engine
+from pregon.sending import engine, heartbeats
 
 
 class Command(BaseCommand):
@@ -28,6 +28,7 @@ class Command(BaseCommand):
         worker = engine.Worker()
         try:
             while not stopping:
+                heartbeats.beat("sender")
                 if not engine.send_batch(worker, batch):
                     time.sleep(idle)
         finally:

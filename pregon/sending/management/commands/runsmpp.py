@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from pregon.lib import workers
+from pregon.sending import heartbeats
 from pregon.sending.sms.receiver import Listener
 
 
@@ -26,6 +27,6 @@ class Command(BaseCommand):
             return listener.listen(wait=1.0)
 
         try:
-            workers.loop(work, idle)
+            workers.loop(work, idle, beat=lambda: heartbeats.beat("smpp"))
         finally:
             listener.close()

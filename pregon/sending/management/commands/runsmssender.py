@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from pregon.lib import workers
+from pregon.sending import heartbeats
 from pregon.sending.sms import sender
 
 
@@ -12,4 +13,4 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="send what is due, then stop")
 
     def handle(self, *args: object, idle: float, once: bool, **options: object) -> None:
-        workers.loop(sender.send_due, idle, once)
+        workers.loop(sender.send_due, idle, once, beat=lambda: heartbeats.beat("sms-sender"))

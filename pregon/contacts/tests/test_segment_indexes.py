@@ -1,0 +1,133 @@
+"""Segments over indexes: each custom field's index comes and goes with the field (on
+PostgreSQL), and counts of rules on text, numbers, lists, tags and the status are those of
+the contacts themselves, read in Python, whatever the plan."""
+
+import json
+from itertools import product
+
+from django.db import connection
+
+from pregon.contacts.models import Contact, Field, FieldType, MailingList, Status, Tag
+from pregon.contacts.segments.sql import fold
+from pregon.testing import BaseTestCase
+
+COUNT = "/contactos/segmentos/contar/"
+FIELDS = "/contactos/campos/"
+CITIES = ["Lima", "LIMA", "lima", "Límá", "LÍMA", "Junín", "JUNIN", "junin", "Ñaña", "nana"]
+CITIES += ["Zoë", "zoe", "Cusco", " Lima", "", None, 7]
+
+
+def indexes() -> set[str]:
+    """The names of the contacts table's indexes."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "contacts_contact")
+    return {name for name, details in constraints.items() if details["index"]}
+
+
+def matches(operator: str, text: str, wanted: str) -> bool:
+    """Whether the folded ``text`` passes the text ``operator`` with the folded ``wanted``."""
+    if operator == "equals":
+        return text == wanted
+    if operator == "not_equals":
+        return text != wanted
+    if operator == "contains":
+        return wanted in text
+    return text.startswith(wanted)
+
+
+class FieldIndexTestCase(BaseTestCase):
+    def test_a_field_s_index_comes_and_goes_with_it(self) -> None:
+        self.client.force_login(self.bob)
+        for label, kind in (("Ciudad", "text"), ("Edad", "number"), ("Egreso", "date")):
+            self.client.post(FIELDS, {"label": label, "type": kind})
+        self.client.post(FIELDS, {"label": "Docente", "type": "bool"})
+        fields = {field.key: field for field in Field.objects.all()}
+        names = {key: f"contacts_field_{field.pk}" for key, field in fields.items()}
+        expected = {names[key] for key in ("ciudad", "edad", "egreso")}
+        if connection.vendor == "postgresql":
+            self.assertLessEqual(expected, indexes())
+        self.assertNotIn(names["docente"], indexes())
+        self.client.post(f"{FIELDS}{fields['ciudad'].pk}/eliminar/")
+        self.assertNotIn(names["ciudad"], indexes())
+        if connection.vendor == "postgresql":
+            self.assertIn(names["edad"], indexes())
+        else:
+            self.assertFalse(expected & indexes())  # SQLite: none (see segments.indexes).
+
+
+class IndexedCountsTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        Field.objects.create(key="city", label="Ciudad", type=FieldType.TEXT)
+        Field.objects.create(key="age", label="Edad", type=FieldType.NUMBER)
+        course = MailingList.objects.create(name="Curso")
+        graduate = Tag.objects.create(name="egresado")
+        statuses = [Status.SUBSCRIBED, Status.UNSUBSCRIBED, Status.BOUNCED]
+        self.people = []
+        for number, (city, status) in enumerate(product(CITIES, statuses)):
+            attributes = {} if city is None else {"city": city}
+            if number % 4:
+                attributes["age"] = 15 + number
+            contact = Contact.objects.create(
+                email=f"p{number}@example.pe", status=status, attributes=attributes
+            )
+            # Statuses take turns; lists and tags in other rhythms, so all mix.
+            listed, tagged = (number // 3) % 2 == 1, number % 5 != 0
+            if listed:
+                contact.lists.add(course)
+            if tagged:
+                contact.tags.add(graduate)
+            self.people.append((contact, city, status, listed, tagged))
+        self.course = course
+        self.client.force_login(self.bob)
+
+    def count(self, *conditions: dict) -> int:
+        rules = {"match": "all", "rules": list(conditions)}
+        response = self.client.post(COUNT, {"rules": json.dumps(rules)})
+        self.assertEqual(response.status_code, 200, response.content)
+        return response.json()["count"]
+
+    def test_text_is_folded_the_same_in_the_database_as_in_python(self) -> None:
+        for value, operator in product(
+            ["Lima", "LÍMA", "junin", "Ñana", "zoe", "7"],
+            ["equals", "not_equals", "contains", "starts_with"],
+        ):
+            with self.subTest(value=value, operator=operator):
+                condition = {"field": "field:city", "operator": operator, "value": value}
+                wanted = fold(value)
+                expected = 0
+                for _contact, city, *_ in self.people:
+                    text = None if city is None else fold(str(city))  # 7 reads "7".
+                    if text is None or text == "":
+                        expected += operator == "not_equals"
+                    else:
+                        expected += matches(operator, text, wanted)
+                self.assertEqual(self.count(condition), expected)
+
+    def test_three_rules_count_what_the_contacts_hold(self) -> None:
+        subscribed = {"field": "status", "operator": "is", "value": ["subscribed"]}
+        in_course = {"field": "list", "operator": "is_in", "value": [self.course.pk]}
+        not_in_course = {"field": "list", "operator": "is_not_in", "value": [self.course.pk]}
+        graduate = {"field": "tag", "operator": "is_in", "value": ["egresado"]}
+        lima = {"field": "field:city", "operator": "equals", "value": "lima"}
+        adult = {"field": "field:age", "operator": "at_least", "value": 40}
+        for conditions, test in (
+            ((subscribed, in_course, lima), lambda s, c, li, t, a: s and li and c == "lima"),
+            ((subscribed, in_course, graduate), lambda s, c, li, t, a: s and li and t),
+            ((in_course, graduate, lima), lambda s, c, li, t, a: li and t and c == "lima"),
+            ((subscribed, graduate, adult), lambda s, c, li, t, a: s and t and a),
+            ((graduate, not_in_course, lima), lambda s, c, li, t, a: t and not li and c == "lima"),
+        ):
+            expected = sum(
+                test(
+                    status == Status.SUBSCRIBED,
+                    fold(city) if isinstance(city, str) else None,
+                    listed,
+                    tagged,
+                    (contact.attributes.get("age") or 0) >= 40,
+                )
+                for contact, city, status, listed, tagged in self.people
+            )
+            with self.subTest(rules=[condition["field"] for condition in conditions]):
+                self.assertGreater(expected, 0)
+                self.assertEqual(self.count(*conditions), expected)

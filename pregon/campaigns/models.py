@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from pregon.contacts import segments
 from pregon.contacts.models import Contact, MailingList, Segment, Status, Subscription, Suppression
 from pregon.content.models import EmailTemplate
+from pregon.moodle.models import Course
 from pregon.sending import sms
 from pregon.sending.models import (
     Mailing,
@@ -270,6 +271,20 @@ class Campaign(models.Model):
             "A clicked link carries a code (pregon=…) with which the enrolment page can "
             "report an enrolment for this campaign. Needs click counting."
         ),
+    )
+    # The Moodle course it announces: new enrolments in it after a click are its
+    # conversions (pregon.campaigns.moodle_conversions), and those already enrolled can be
+    # left out of its audience.
+    course = models.ForeignKey(
+        Course,
+        verbose_name=_("course it announces"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    exclude_enrolled = models.BooleanField(
+        _("leave out those already enrolled in the course"), default=False
     )
     status = models.CharField(
         _("status"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT

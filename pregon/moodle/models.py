@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pregon.contacts.models import Contact
+from pregon.lib import vault
+from pregon.moodle.client import Client
 
 # Moodle's role short names a sync keeps by default: students only.
 DEFAULT_ROLES = "student"
@@ -42,6 +44,14 @@ class Connection(models.Model):
             "Unchecked: a sync fills in first and last names only where the contact has "
             "none. Checked: Moodle's names replace the contact's. Consent and "
             "unsubscribes are never changed by a sync."
+        ),
+    )
+    subscribe_new_contacts = models.BooleanField(
+        _("new contacts from Moodle are subscribed"),
+        default=True,
+        help_text=_(
+            "A Moodle user with no contact yet becomes a subscribed contact; unchecked, an "
+            "unsubscribed one (kept for segments and reports, not mailed)."
         ),
     )
     conversion_days = models.PositiveSmallIntegerField(
@@ -75,6 +85,15 @@ class Connection(models.Model):
     def current(cls) -> "Connection | None":
         """The account's connection, or None before an administrator sets one up."""
         return cls.objects.order_by("pk").first()
+
+    def set_token(self, plain: str) -> None:
+        """Keep ``plain`` encrypted; the screens never show it again."""
+        self.token = vault.encrypt(plain)
+
+    def client(self) -> Client:
+        """A client of this classroom's web services; raises ``vault.InvalidToken`` if the
+        encryption key changed since the token was entered (it must be entered again)."""
+        return Client(self.url, vault.decrypt(self.token))
 
     def role_names(self) -> list[str]:
         return [name.strip() for name in self.roles.split(",") if name.strip()]

@@ -42,6 +42,7 @@ class Migration(migrations.Migration):
                 ('token', models.TextField(blank=True, editable=False)),
                 ('roles', models.CharField(default='student', help_text="Moodle's role short names, separated by commas. Usually: student.", max_length=200, verbose_name='roles to sync')),
                 ('names_from_moodle', models.BooleanField(default=False, help_text="Unchecked: a sync fills in first and last names only where the contact has none. Checked: Moodle's names replace the contact's. Consent and unsubscribes are never changed by a sync.", verbose_name='Moodle is the source of truth for names')),
+                ('subscribe_new_contacts', models.BooleanField(default=True, help_text='A Moodle user with no contact yet becomes a subscribed contact; unchecked, an unsubscribed one (kept for segments and reports, not mailed).', verbose_name='new contacts from Moodle are subscribed')),
                 ('conversion_days', models.PositiveSmallIntegerField(default=14, help_text='A new enrolment in the course a campaign or pop-up announced counts as its conversion if the person clicked it within these days before.', verbose_name='days from a click to an enrolment')),
                 ('sync_every_hours', models.PositiveSmallIntegerField(default=24, help_text='0: only when someone presses “Sync now”.', verbose_name='sync every (hours)')),
                 ('site_name', models.CharField(blank=True, editable=False, max_length=255)),

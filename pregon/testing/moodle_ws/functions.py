@@ -83,20 +83,20 @@ USER_FIELDS = (
 
 
 def php_params(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
-    """Form fields as PHP's $_POST holds them: ``options[0][name]=x`` nests; a level whose keys
-    are all numbers becomes a list, in order of its keys."""
+    """Form fields as PHP's $_POST holds them: ``options[0][name]=x`` nests, ``values[]=x``
+    appends; a level whose keys are all numbers becomes a list, in order of its keys."""
     root: dict[str, Any] = {}
     for name, value in pairs:
         keys = re.findall(r"[^\[\]]+|(?<=\[)(?=\])", name)
-        if not keys:
-            continue
-        node = root
-        for key in keys[:-1]:
-            node = node.setdefault(key, {})
+        node: Any = root
+        for depth, key in enumerate(keys):
             if not isinstance(node, dict):
-                break
-        else:
-            node[keys[-1]] = value
+                break  # PHP drops a field nested under a plain value.
+            key = key or str(len(node))
+            if depth == len(keys) - 1:
+                node[key] = value
+            else:
+                node = node.setdefault(key, {})
     return listify(root)
 
 

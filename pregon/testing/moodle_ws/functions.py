@@ -189,7 +189,8 @@ class Site:
         if not self.can("moodle/course:view") or (
             not course.visible and not self.can("moodle/course:viewhiddencourses")
         ):
-            reason = "Course or activity not accessible. (Not enrolled)"
+            # require_login_exception: its "(Not enrolled)" shows only in debug mode.
+            reason = "Course or activity not accessible."
             raise moodle_exception(
                 "errorcoursecontextnotvalid",
                 f"You cannot execute functions in the course context (course id:{course.id})."

@@ -248,7 +248,9 @@ def try_on_a_course(client: Client, allowed: dict[str, FunctionCheck]) -> None:
         note(allowed[ENROLLED], error)
         return
     note_hidden(allowed[ENROLLED], people)
-    students = [p for p in people if any(r.get("shortname") == "student" for r in p["roles"])]
+    students = [
+        p for p in people if any(r.get("shortname") == "student" for r in p.get("roles", []))
+    ]
     if not students:
         return
     student = students[0]["id"]

@@ -7,8 +7,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import time_machine
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from pregon.accounts.models import Role, User
 from pregon.contacts.models import Contact
 from pregon.lib import events
 from pregon.moodle.models import Connection, Course, Enrolment
@@ -119,3 +121,25 @@ class PopupMoodleConversionTestCase(PublicTestCase):
             [{"contact": self.contact, "course": self.course.pk, "at": self.now.isoformat()}],
         )
         self.assertEqual(self.conversions(), [(self.contact, "matricula", "script")])
+
+    def test_the_report_says_which_method_measured_the_conversions(self) -> None:
+        self.click(days_ago=1)
+        enrol([self.contact], self.course, self.now)
+        anonymous = self.click(days_ago=1, known=False)
+        self.assertEqual(self.visitor.get(f"/t/v/{anonymous}.gif").status_code, 200)
+        # One from before the method was kept.
+        PopupEvent.objects.create(popup=self.popup, kind=PopupEventKind.CONVERTED, detail="x")
+        analyst = User.objects.create_user("ana@example.org", "-", role=Role.ANALYST)
+        self.client.force_login(analyst)
+        self.client.cookies["pregon_language"] = "en"
+        response = self.client.get(reverse("popups:report", args=[self.popup.code]))
+        self.assertEqual(
+            response.context["conversion_methods"],
+            [
+                ("moodle", "Moodle sync", 1),
+                ("script", "Script in the classroom's page", 1),
+                ("unknown", "Not recorded (a conversion from before Pregón kept the method)", 1),
+            ],
+        )
+        self.assertContains(response, 'id="report-conversion-methods"')
+        self.assertContains(response, '<tr data-method="moodle"><td>Moodle sync</td>')

@@ -124,3 +124,22 @@ class ConversionMethodsReportTestCase(ApiTestCase):
             self.client.get(reverse("reports:campaign_pdf", args=[self.campaign.code])).content
         ).text
         self.assertNotIn("How the conversions were measured", text)
+
+    def test_the_api_gives_the_counts_and_each_conversions_method(self) -> None:
+        url = f"/campaigns/{self.campaign.code}"
+        figures = self.call("GET", url + "/report").json()["figures"]
+        self.assertEqual(
+            figures["conversions_by_method"], {"moodle": 1, "script": 1, "api": 1, "": 1}
+        )
+        items = self.call("GET", url + "/events", {"kind": "converted"}).json()["items"]
+        self.assertEqual(
+            {item["email"]: item["method"] for item in items},
+            {
+                "persona2@example.pe": "",
+                "persona3@example.pe": "script",
+                "persona6@example.pe": "moodle",
+                "persona7@example.pe": "api",
+            },
+        )
+        clicks = self.call("GET", url + "/events", {"kind": "clicked"}).json()["items"]
+        self.assertEqual({item["method"] for item in clicks}, {""})

@@ -9,9 +9,10 @@ before the sync found the enrolment. The conversion is the default goal's ("matr
 measured by the sync: once per message and goal, so an enrolment the pasted script (or the
 API) already reported counts once, and the script's report after the sync's adds nothing.
 
-It runs in the sync's transaction, once per batch of enrolments: a handful of queries
-whatever the batch's size (the campaigns of those courses, the clicks of those contacts on
-their messages, then ``tracking.conversions.record_found``).
+It runs in the sync's transaction, once per batch of enrolments (a course's new ones): a
+handful of queries per ``CHUNK`` of them (the campaigns of those courses, the clicks of
+those contacts on their messages, then ``tracking.conversions.record_found``), the chunk
+keeping each query's list of ids well under SQLite's limit of parameters.
 """
 
 import datetime
@@ -22,8 +23,10 @@ from pregon.moodle.models import Connection
 from pregon.tracking import conversions
 from pregon.tracking.models import ConversionMethod, Event
 
+CHUNK = 2000
 
-def enrolments(payloads: list[dict]) -> list[tuple[int, int, datetime.datetime]]:
+
+def _enrolments(payloads: list[dict]) -> list[tuple[int, int, datetime.datetime]]:
     """(contact id, course id, when the sync found it) of each ``moodle.enrolled`` payload
     that names a contact."""
     return [
@@ -35,9 +38,16 @@ def enrolments(payloads: list[dict]) -> list[tuple[int, int, datetime.datetime]]
 
 def record(name: str, payloads: list[dict]) -> None:
     """The ``moodle.enrolled`` listener: record the conversions these enrolments make."""
-    found = enrolments(payloads)
     connection = Connection.current()
-    if not found or connection is None:
+    if connection is None:
+        return
+    window = datetime.timedelta(days=connection.conversion_days)
+    for start in range(0, len(payloads), CHUNK):
+        _record(_enrolments(payloads[start : start + CHUNK]), window)
+
+
+def _record(found: list[tuple[int, int, datetime.datetime]], window: datetime.timedelta) -> None:
+    if not found:
         return
     mailings: dict[int, list[int]] = defaultdict(list)
     for mailing_id, course_id in Campaign.objects.filter(
@@ -48,7 +58,6 @@ def record(name: str, payloads: list[dict]) -> None:
         mailings[course_id].append(mailing_id)
     if not mailings:
         return
-    window = datetime.timedelta(days=connection.conversion_days)
     clicks = Event.objects.filter(
         Event.clicking(human=True),
         message__mailing__in=[pk for ids in mailings.values() for pk in ids],

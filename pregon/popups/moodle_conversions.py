@@ -10,8 +10,8 @@ default goal's, measured by the sync, once per pop-up, contact and goal: a conve
 pixel already recorded for that contact counts once (pregon.popups.conversions checks the
 same the other way round).
 
-It runs in the sync's transaction, once per batch of enrolments, in a handful of queries
-whatever the batch's size.
+It runs in the sync's transaction, once per batch of enrolments (a course's new ones), in a
+handful of queries per ``CHUNK`` of them.
 """
 
 import datetime
@@ -25,18 +25,27 @@ from pregon.popups.models import Popup, PopupEvent, PopupEventKind
 from pregon.tracking import conversions
 from pregon.tracking.models import ConversionMethod
 
+CHUNK = 2000
+
 
 def record(name: str, payloads: list[dict]) -> None:
     """The ``moodle.enrolled`` listener: record the pop-up conversions these enrolments
     make."""
-    found = [
-        (payload["contact"], payload["course"], datetime.datetime.fromisoformat(payload["at"]))
-        for payload in payloads
-        if payload.get("contact")
-    ]
     connection = Connection.current()
-    if not found or connection is None:
+    if connection is None:
         return
+    window = datetime.timedelta(days=connection.conversion_days)
+    for start in range(0, len(payloads), CHUNK):
+        found = [
+            (payload["contact"], payload["course"], datetime.datetime.fromisoformat(payload["at"]))
+            for payload in payloads[start : start + CHUNK]
+            if payload.get("contact")
+        ]
+        if found:
+            _record(found, window)
+
+
+def _record(found: list[tuple[int, int, datetime.datetime]], window: datetime.timedelta) -> None:
     popups: dict[int, list[int]] = defaultdict(list)
     for popup_id, course_id in Popup.objects.filter(
         promoted_course__in={course for _contact, course, _at in found}
@@ -44,7 +53,6 @@ def record(name: str, payloads: list[dict]) -> None:
         popups[course_id].append(popup_id)
     if not popups:
         return
-    window = datetime.timedelta(days=connection.conversion_days)
     clicks = PopupEvent.objects.filter(
         kind=PopupEventKind.CLICKED,
         machine="",

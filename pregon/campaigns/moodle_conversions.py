@@ -43,20 +43,20 @@ def record(name: str, payloads: list[dict]) -> None:
         return
     window = datetime.timedelta(days=connection.conversion_days)
     for start in range(0, len(payloads), CHUNK):
-        _record(_enrolments(payloads[start : start + CHUNK]), window)
+        _record(payloads[start : start + CHUNK], window)
 
 
-def _record(found: list[tuple[int, int, datetime.datetime]], window: datetime.timedelta) -> None:
-    if not found:
-        return
+def _record(payloads: list[dict], window: datetime.timedelta) -> None:
     mailings: dict[int, list[int]] = defaultdict(list)
     for mailing_id, course_id in Campaign.objects.filter(
-        course__in={course for _contact, course, _at in found},
+        course__in={payload["course"] for payload in payloads},
         attribute_conversions=True,
         mailing__isnull=False,
     ).values_list("mailing_id", "course_id"):
         mailings[course_id].append(mailing_id)
-    if not mailings:
+    # Most courses are announced by no campaign: their enrolments are not even read.
+    found = _enrolments([payload for payload in payloads if payload["course"] in mailings])
+    if not found:
         return
     clicks = Event.objects.filter(
         Event.clicking(human=True),

@@ -36,22 +36,22 @@ def record(name: str, payloads: list[dict]) -> None:
         return
     window = datetime.timedelta(days=connection.conversion_days)
     for start in range(0, len(payloads), CHUNK):
-        found = [
-            (payload["contact"], payload["course"], datetime.datetime.fromisoformat(payload["at"]))
-            for payload in payloads[start : start + CHUNK]
-            if payload.get("contact")
-        ]
-        if found:
-            _record(found, window)
+        _record(payloads[start : start + CHUNK], window)
 
 
-def _record(found: list[tuple[int, int, datetime.datetime]], window: datetime.timedelta) -> None:
+def _record(payloads: list[dict], window: datetime.timedelta) -> None:
     popups: dict[int, list[int]] = defaultdict(list)
     for popup_id, course_id in Popup.objects.filter(
-        promoted_course__in={course for _contact, course, _at in found}
+        promoted_course__in={payload["course"] for payload in payloads}
     ).values_list("pk", "promoted_course_id"):
         popups[course_id].append(popup_id)
-    if not popups:
+    # Most courses are announced by no pop-up: their enrolments are not even read.
+    found = [
+        (payload["contact"], payload["course"], datetime.datetime.fromisoformat(payload["at"]))
+        for payload in payloads
+        if payload["course"] in popups and payload.get("contact")
+    ]
+    if not found:
         return
     clicks = PopupEvent.objects.filter(
         kind=PopupEventKind.CLICKED,

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from pregon.campaigns.models import Campaign
+from pregon.contacts.models import Contact
 from pregon.lib import events
 from pregon.moodle.models import Connection, Course, Enrolment
 from pregon.sending.models import Message
@@ -143,3 +144,14 @@ class ConversionMethodsReportTestCase(ApiTestCase):
         )
         clicks = self.call("GET", url + "/events", {"kind": "clicked"}).json()["items"]
         self.assertEqual({item["method"] for item in clicks}, {""})
+
+    def test_a_contacts_history_says_how_each_conversion_was_measured(self) -> None:
+        self.client.force_login(self.bob)
+        for email, words in (
+            ("persona6@example.pe", "matricula · measured by: Moodle sync"),
+            ("persona2@example.pe", "matricula · measured by: Not recorded (a conversion"),
+        ):
+            with self.subTest(email):
+                contact = Contact.objects.get(email=email)
+                url = reverse("reports:contact_history", args=[contact.code])
+                self.assertContains(self.client.get(url), words)

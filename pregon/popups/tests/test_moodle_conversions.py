@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from pregon.accounts.models import Role, User
+from pregon.accounts.models import ApiToken, Role, User
 from pregon.contacts.models import Contact
 from pregon.lib import events
 from pregon.moodle.models import Connection, Course, Enrolment
@@ -143,3 +143,8 @@ class PopupMoodleConversionTestCase(PublicTestCase):
         )
         self.assertContains(response, 'id="report-conversion-methods"')
         self.assertContains(response, '<tr data-method="moodle"><td>Moodle sync</td>')
+        token = ApiToken.issue(analyst, "aula")[1]
+        api = self.client.get(
+            f"/api/v1/popups/{self.popup.code}/report", HTTP_AUTHORIZATION=f"Bearer {token}"
+        )
+        self.assertEqual(api.json()["conversions_by_method"], {"moodle": 1, "script": 1, "": 1})

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from pregon.campaigns import scheduling
 from pregon.campaigns.models import Campaign
+from pregon.contacts.models import Contact, MailingList
 from pregon.lib import events
 from pregon.moodle.models import Connection, Course, Enrolment
 from pregon.sending import links
@@ -143,6 +144,59 @@ class MoodleConversionTestCase(TestCase):
         Campaign.objects.filter(pk=self.campaign.pk).update(attribute_conversions=False)
         enrol([second], self.course, self.now)
         self.assertEqual(self.conversions(), [])
+
+    def test_every_campaign_announcing_the_course_that_the_person_clicked_converts(
+        self,
+    ) -> None:
+        first, second = self.messages[:2]
+        reminder = campaign_to(MailingList.objects.get(), subject="Últimos días")
+        Campaign.objects.filter(pk=reminder.pk).update(course=self.course)
+        scheduling.start_due_campaigns()
+        reminder.refresh_from_db()
+        Message.objects.filter(mailing=reminder.mailing).update(
+            status="sent", sent_at=self.now - datetime.timedelta(days=10)
+        )
+        # The first person clicked both campaigns, the second only the reminder.
+        self.click(first, days_ago=5)
+        self.click(reminder.mailing.messages.get(contact=first.contact_id), days_ago=1)
+        self.click(reminder.mailing.messages.get(contact=second.contact_id), days_ago=1)
+        enrol([first, second], self.course, self.now)
+        converted = Event.objects.filter(kind=EventKind.CONVERTED)
+        self.assertEqual(
+            sorted(converted.values_list("message__mailing__campaign", "message__contact")),
+            sorted(
+                [
+                    (self.campaign.pk, first.contact_id),
+                    (reminder.pk, first.contact_id),
+                    (reminder.pk, second.contact_id),
+                ]
+            ),
+        )
+
+    def test_the_window_holds_whatever_the_offset_of_the_enrolments_time(self) -> None:
+        inside, outside = self.messages[:2]
+        self.click(inside, days_ago=13.9)
+        self.click(outside, days_ago=14.1)
+        lima = datetime.timezone(datetime.timedelta(hours=-5))
+        enrol([inside, outside], self.course, self.now.astimezone(lima))
+        self.assertEqual(self.conversions(), [(inside.email, "matricula", "moodle")])
+        self.assertEqual(Event.objects.get(kind=EventKind.CONVERTED).at, self.now)
+
+    def test_a_deleted_contacts_message_converts_nothing(self) -> None:
+        gone, kept = self.messages[:2]
+        self.click(gone, days_ago=1)
+        self.click(kept, days_ago=1)
+        Contact.objects.filter(pk=gone.contact_id).delete()
+        # The sync finds the same person again, as a new contact.
+        again = Contact.objects.create(email=gone.email)
+        events.emit(
+            events.MOODLE_ENROLLED,
+            [
+                {"contact": contact, "course": self.course.pk, "at": self.now.isoformat()}
+                for contact in (again.pk, kept.contact_id)
+            ],
+        )
+        self.assertEqual(self.conversions(), [(kept.email, "matricula", "moodle")])
 
     def test_without_a_connection_nothing_is_recorded(self) -> None:
         first = self.messages[0]

@@ -178,6 +178,7 @@ def popup_report(request: HttpRequest, code: str) -> dict[str, Any]:
         "status": popup.status(),
         "time_zone": timezone.get_default_timezone_name(),
         "figures": stats.figures(popup),
+        "conversions_by_method": stats.conversions_by_method(popup),
         "by_day": stats.by_day(popup),
         "by_hour": stats.by_hour(popup),
         "pages": stats.by_page(popup),

@@ -243,6 +243,13 @@ class PopupReportOut(Schema):
     figures: PopupFiguresOut = SchemaField(
         description=gettext_lazy("People's events only: bots and floods are left out.")
     )
+    conversions_by_method: dict[str, int] = SchemaField(
+        description=gettext_lazy(
+            "The conversions by the method that measured them: moodle (a Moodle sync found a "
+            "known contact's enrolment after a click), script (the classroom page's pixel), \"\" "
+            "(recorded before the method was kept). Methods with none are left out."
+        )
+    )
     by_day: PopupSeriesOut = SchemaField(
         description=gettext_lazy("Views and clicks per day, from the first to the last.")
     )

@@ -30,8 +30,7 @@ from pregon.contacts.normalize import normalize_phone
 from pregon.contacts.search import search as contacts_search
 from pregon.content import mergetags
 from pregon.content.models import EmailTemplate
-from pregon.moodle.models import Course
-from pregon.moodle.segment_rules import course_label
+from pregon.moodle.courses import offer_courses
 from pregon.sending import sms
 from pregon.sending.models import SenderIdentity
 
@@ -193,34 +192,13 @@ class CampaignForm(AudienceForm):
         self.fields["template"].queryset = EmailTemplate.objects.filter(pk__in=ready)
         self.fields["template"].empty_label = _("Choose later")
         self.fields["report_to"].queryset = User.objects.filter(is_active=True)
-        self._offer_courses()
+        self.has_courses = offer_courses(self, "course")
         if self.instance.pk is None:
             # A new campaign takes the only sender or template there is, as peers do.
             for name in ("sender", "template"):
                 only = list(self.fields[name].queryset[:2])
                 if len(only) == 1:
                     self.initial.setdefault(name, only[0].pk)
-
-    def _offer_courses(self) -> None:
-        """The course select: the synced courses by their Moodle ids, visible ones first
-        and hidden ones in a group of their own."""
-        field = self.fields["course"]
-        field.queryset = Course.objects.all()
-        field.to_field_name = "moodle_id"
-        field.empty_label = _("None")
-        field.error_messages["invalid_choice"] = _(
-            "That course is not among those synced from Moodle: choose one from the list, or "
-            "sync the courses first."
-        )
-        courses = Course.objects.only("moodle_id", "fullname", "shortname", "visible")
-        visible, hidden = [], []
-        for course in courses.order_by("fullname", "moodle_id"):
-            (visible if course.visible else hidden).append((course.moodle_id, course_label(course)))
-        choices: list = [("", field.empty_label), *visible]
-        if hidden:
-            choices.append((_("Hidden in Moodle"), hidden))
-        field.choices = choices
-        self.has_courses = bool(visible or hidden)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

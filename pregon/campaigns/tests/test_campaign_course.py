@@ -74,10 +74,10 @@ class CampaignCourseFormTestCase(BaseTestCase):
         self.assertLess(
             select.index("Diplomado en Datos (DD)"), select.index("Maestría en Gestión")
         )
-        self.assertLess(
-            select.index("Maestría en Gestión"), select.index('label="Hidden in Moodle"')
+        self.assertLess(select.index("Maestría en Gestión"), select.index("Curso archivado"))
+        self.assertIn(
+            '<option value="201">Curso archivado (ARCH) (hidden in Moodle)</option>', select
         )
-        self.assertIn('<option value="201">Curso archivado (ARCH)</option>', select)
         self.assertContains(response, 'name="exclude_enrolled"')
 
     def test_it_saves_the_course_and_counts_recipients_without_those_enrolled(self) -> None:
@@ -115,6 +115,18 @@ class CampaignCourseFormTestCase(BaseTestCase):
         response = self.client.post(reverse("campaigns:create"), self.data(course=999))
         self.assertContains(response, "That course is not among those synced from Moodle")
         self.assertFalse(Campaign.objects.exists())
+
+    def test_editing_shows_the_course_chosen(self) -> None:
+        courses = synced_courses()
+        campaign = drafts.draft(self.list, course=courses[102], exclude_enrolled=True)
+        response = self.client.get(reverse("campaigns:edit", args=[campaign.code]))
+        self.assertContains(
+            response, '<option value="102" selected>Diplomado en Datos (DD)</option>'
+        )
+        self.assertContains(
+            response,
+            'id="id_exclude_enrolled" checked',
+        )
 
     def test_a_duplicate_keeps_the_course(self) -> None:
         courses = synced_courses()

@@ -10,14 +10,18 @@ documentation suggests for solid-state drives, unless the server is set lower.
 """
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.db import connection, transaction
 
 IN_MEMORY_PAGE_COST = 1.1
 
+Result = TypeVar("Result")
 
-def priced_for_memory(count: Callable[[], int]) -> int:
-    """``count()`` run with pages read by key priced as in memory, on PostgreSQL.
+
+def priced_for_memory(count: Callable[[], Result]) -> Result:
+    """``count()`` (or its plan: ``bench/moodle_segments.py --explain``) run with pages
+    read by key priced as in memory, on PostgreSQL.
 
     The setting holds for this count only: it is set for the transaction and put back
     afterwards, so a caller's own transaction goes on with the server's value (an error

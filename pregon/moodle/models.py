@@ -237,7 +237,8 @@ class SyncRun(models.Model):
     # {"courses": {"created": n, "updated": n, "unchanged": n}, "categories": …,
     #  "contacts": …, "enrolments": {…, "removed": n}, "completions": …}
     counts = models.JSONField(default=dict, blank=True)
-    # Moodle's errorcode (or "timeout", "http", "network"), and what to do, in Spanish.
+    # Moodle's errorcode (or the client's own: "timeout", "network", "http", "redirect",
+    # "format"), and what to do, as the screens show it.
     error_code = models.CharField(max_length=100, blank=True)
     error = models.CharField(max_length=1000, blank=True)
 

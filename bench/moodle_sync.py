@@ -20,6 +20,7 @@ import argparse
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -28,10 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchdb import own_database
 
-ROOT = Path(__file__).resolve().parent.parent
 BENCH_DATABASE = "pregon_bench_moodle_sync"
-# The fake's own entry point, after Django's setup (pregon.testing needs the apps loaded).
-SERVE = "import django; django.setup(); from pregon.testing.moodle_ws.__main__ import main; main()"
 
 
 def load_average() -> str:
@@ -46,19 +44,14 @@ def peak_rss_mb() -> float:
     raise RuntimeError("no VmHWM in /proc/self/status")
 
 
-def start_fake(users: int, courses: int, enrolments: int, var_dir: Path) -> tuple:
-    """The fake classroom's process, its address and its token, once it serves."""
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "pregon.settings",
-        "PREGON_VAR_DIR": str(var_dir / "fake"),
-        "PYTHONPATH": str(ROOT),
-    }
+def start_fake(users: int, courses: int, enrolments: int) -> tuple:
+    """The fake classroom's process (this script with --serve), its address and its token,
+    once it serves."""
     sizes = ["--users", str(users), "--courses", str(courses), "--enrolments", str(enrolments)]
     process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-c", SERVE, *sizes, "--seed", "1"],
+        [sys.executable, __file__, "--serve", *sizes],
         stdout=subprocess.PIPE,
-        env=environment,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "pregon.settings"},
         text=True,
     )
     line = process.stdout.readline().split()
@@ -66,6 +59,20 @@ def start_fake(users: int, courses: int, enrolments: int, var_dir: Path) -> tupl
         process.kill()
         raise RuntimeError("the fake Moodle did not start")
     return process, line[0], line[1]
+
+
+def serve(users: int, courses: int, enrolments: int) -> int:
+    """Generate the classroom (seed 1), serve it, print its address and token; until killed."""
+    import django
+
+    django.setup()
+    from pregon.testing.moodle_ws import Dataset, FakeMoodle
+
+    dataset = Dataset.generate(users=users, courses=courses, enrolments=enrolments, seed=1)
+    moodle = FakeMoodle(dataset).start()
+    print(moodle.url, moodle.token, flush=True)
+    threading.Event().wait()
+    return 0
 
 
 def main() -> int:
@@ -78,13 +85,15 @@ def main() -> int:
         default=BENCH_DATABASE,
         help="the PostgreSQL database to drop and create (two runs at once need two names)",
     )
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        return serve(args.users, args.courses, args.enrolments)
 
     print(load_average())
-    with own_database(args.database) as (engine, var_dir):
-        (var_dir / "fake").mkdir()
+    with own_database(args.database) as (engine, _var_dir):
         started = time.perf_counter()
-        fake, url, token = start_fake(args.users, args.courses, args.enrolments, var_dir)
+        fake, url, token = start_fake(args.users, args.courses, args.enrolments)
         try:
             print(f"# the fake classroom served in {time.perf_counter() - started:.1f} s")
             return run(engine, url, token)

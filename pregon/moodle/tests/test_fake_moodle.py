@@ -119,6 +119,13 @@ class SiteInfoTests(FakeMoodleTestCase):
             '<KEY name="sitename"><VALUE>Aula Virtual / Capacitación</VALUE>', answer.text
         )
 
+    def test_brackets_without_an_index_append_as_in_php(self):
+        self.serve()
+        answer = self.raw(
+            wsfunction="core_user_get_users_by_field", field="id", **{"values[]": ["101", "102"]}
+        )
+        self.assertEqual([u["id"] for u in answer.json()], [101, 102])
+
     def test_get_requests_are_served_too(self):
         self.serve()
         answer = requests.get(
@@ -276,6 +283,22 @@ class EnrolledUsersTests(FakeMoodleTestCase):
             options=[{"name": "withcapability", "value": "moodle/course:isincompletionreports"}],
         )
         self.assertEqual([u["id"] for u in users], [100, 101, 102])
+
+    def test_onlyactive_leaves_suspended_enrolments_out(self):
+        client = self.serve()
+        self.moodle.dataset.suspend(101, 2)
+        everyone = client.call(ENROLLED, courseid=2)
+        active = client.call(ENROLLED, courseid=2, options=[{"name": "onlyactive", "value": 1}])
+        self.assertIn(101, [u["id"] for u in everyone])
+        self.assertEqual([u["id"] for u in active], [90, 100, 102])
+        self.moodle.dataset.suspend(101, 2, suspended=False)
+        again = client.call(ENROLLED, courseid=2, options=[{"name": "onlyactive", "value": 1}])
+        self.assertEqual(len(again), 4)
+        self.moodle.capabilities.discard("moodle/course:enrolreview")
+        error = self.error(
+            client, ENROLLED, courseid=2, options=[{"name": "onlyactive", "value": 1}]
+        )
+        self.assertIn("(Review course enrolments)", error.detail)
 
     def test_names_and_addresses_hidden_without_their_capabilities(self):
         client = self.serve(

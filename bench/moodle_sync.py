@@ -6,8 +6,8 @@ enrolments from the fake Moodle, first in full, then incrementally (nothing chan
 
 The fake classroom (``pregon.testing.moodle_ws``, generated with seed 1: 80 % of courses
 track completion, 80 % of participants went into their course, a fifth of students
-completed it) is served by a process of its own on 127.0.0.1, so that the figures of this
-process are the sync's: its time and its peak resident memory (VmHWM). The sync runs as
+completed it) is served by a forked process of its own on 127.0.0.1 (``apart``), so that
+the figures of this process are the sync's: its time and its peak resident memory (VmHWM). The sync runs as
 the worker runs it (``request_sync`` then ``run``), on a database built from scratch: on
 PostgreSQL (when PREGON_DATABASE_URL points at one) a database named
 pregon_bench_moodle_sync (or NAME) on that server, dropped and created again; else a new
@@ -18,9 +18,7 @@ with the runs' counts and the load average before and after as context.
 
 import argparse
 import os
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -44,37 +42,6 @@ def peak_rss_mb() -> float:
     raise RuntimeError("no VmHWM in /proc/self/status")
 
 
-def start_fake(users: int, courses: int, enrolments: int) -> tuple:
-    """The fake classroom's process (this script with --serve), its address and its token,
-    once it serves."""
-    sizes = ["--users", str(users), "--courses", str(courses), "--enrolments", str(enrolments)]
-    process = subprocess.Popen(  # noqa: S603
-        [sys.executable, __file__, "--serve", *sizes],
-        stdout=subprocess.PIPE,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "pregon.settings"},
-        text=True,
-    )
-    line = process.stdout.readline().split()
-    if len(line) != 2:
-        process.kill()
-        raise RuntimeError("the fake Moodle did not start")
-    return process, line[0], line[1]
-
-
-def serve(users: int, courses: int, enrolments: int) -> int:
-    """Generate the classroom (seed 1), serve it, print its address and token; until killed."""
-    import django
-
-    django.setup()
-    from pregon.testing.moodle_ws import Dataset, FakeMoodle
-
-    dataset = Dataset.generate(users=users, courses=courses, enrolments=enrolments, seed=1)
-    moodle = FakeMoodle(dataset).start()
-    print(moodle.url, moodle.token, flush=True)
-    threading.Event().wait()
-    return 0
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=200_000)
@@ -85,27 +52,24 @@ def main() -> int:
         default=BENCH_DATABASE,
         help="the PostgreSQL database to drop and create (two runs at once need two names)",
     )
-    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve:
-        return serve(args.users, args.courses, args.enrolments)
 
     print(load_average())
     with own_database(args.database) as (engine, _var_dir):
+        import django
+
+        django.setup()
+        from pregon.testing.moodle_ws import apart
+
+        sizes = {"users": args.users, "courses": args.courses, "enrolments": args.enrolments}
         started = time.perf_counter()
-        fake, url, token = start_fake(args.users, args.courses, args.enrolments)
-        try:
+        # Forked before this process opens its database or grows: its memory is the fake's.
+        with apart(**sizes, seed=1) as (url, token):
             print(f"# the fake classroom served in {time.perf_counter() - started:.1f} s")
             return run(engine, url, token)
-        finally:
-            fake.terminate()
-            fake.wait()
 
 
 def run(engine: str, url: str, token: str) -> int:
-    import django
-
-    django.setup()
     from django.core.management import call_command
 
     from pregon.moodle import sync

@@ -75,31 +75,35 @@ def sync_enrolments(
     total = len(courses)
     done = sum(1 for moodle_id, *_rest in courses if moodle_id <= after)
     progress.save("enrolments", done, total, after=after)
-    for moodle_id, course_pk, completion_enabled in courses:
-        if moodle_id <= after:
-            continue
+    asker = completions.Asker(connection)
+    try:
+        for moodle_id, course_pk, completion_enabled in courses:
+            if moodle_id <= after:
+                continue
 
-        def beat(done: int = done) -> None:
-            progress.save("enrolments", done, total)
+            def beat(done: int = done) -> None:
+                progress.save("enrolments", done, total)
 
-        listed = read_participants(client, moodle_id, roles, beat)
-        if listed is not None:
-            people.ensure_users(client, connection, listed, progress, fresh_since)
-            participants = by_contact(listed)
-            apply_course(course_pk, moodle_id, participants, first, progress)
-            if completion_enabled:
-                completions.check_course(
-                    client,
-                    course_pk,
-                    moodle_id,
-                    participants,
-                    progress,
-                    beat,
-                    full=full,
-                    first=first,
-                )
-        done += 1
-        progress.save("enrolments", done, total, after=moodle_id)
+            listed = read_participants(client, moodle_id, roles, beat)
+            if listed is not None:
+                people.ensure_users(client, connection, listed, progress, fresh_since)
+                participants = by_contact(listed)
+                apply_course(course_pk, moodle_id, participants, first, progress)
+                if completion_enabled:
+                    completions.check_course(
+                        asker,
+                        course_pk,
+                        moodle_id,
+                        participants,
+                        progress,
+                        beat,
+                        full=full,
+                        first=first,
+                    )
+            done += 1
+            progress.save("enrolments", done, total, after=moodle_id)
+    finally:
+        asker.close()
 
 
 def read_participants(

@@ -172,6 +172,7 @@ def apply_course(
     announce the new ones (``moodle.enrolled``) unless this is the first sync ever."""
     now = timezone.now()
     with transaction.atomic():
+        progress.hold()
         existing = {
             enrolment.contact_id: enrolment
             for enrolment in Enrolment.objects.filter(course_id=course_pk).only(

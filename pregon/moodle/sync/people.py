@@ -77,6 +77,7 @@ def save_users(connection: Connection, users: list[dict[str, Any]], progress: Pr
     for email, first, last in found.values():
         by_email.setdefault(email, (first, last))
     with transaction.atomic():
+        progress.hold()
         created, updated = _save_contacts(connection, by_email, now, progress)
         contact_ids = dict(
             Contact.objects.filter(email__in=list(by_email)).values_list("email", "pk")

@@ -86,7 +86,7 @@ def sync_enrolments(
 
             listed = read_participants(client, moodle_id, roles, beat)
             if listed is not None:
-                people.ensure_users(client, connection, listed, progress, fresh_since)
+                people.ensure_users(client, connection, listed, progress, beat, fresh_since)
                 participants = by_contact(listed)
                 apply_course(course_pk, moodle_id, participants, first, progress)
                 if completion_enabled:

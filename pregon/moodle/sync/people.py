@@ -14,7 +14,7 @@ connection says, with Moodle recorded as its source.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
@@ -40,10 +40,13 @@ def ensure_users(
     connection: Connection,
     moodle_ids: Iterable[int],
     progress: Progress,
+    beat: Callable[[], None],
     fresh_since: datetime.datetime | None = None,
 ) -> None:
     """Fetch and save the users of ``moodle_ids`` the sync does not know: those with no
-    MoodleUser, or (with ``fresh_since``, a full sync) not saved since then."""
+    MoodleUser, or (with ``fresh_since``, a full sync) not saved since then. ``beat``
+    after each batch: a big course's new users take many calls, longer than the scheduler
+    waits for a silent run."""
     wanted = sorted(set(moodle_ids))
     unknown = []
     for start in range(0, len(wanted), CHUNK):
@@ -56,6 +59,7 @@ def ensure_users(
         batch = unknown[start : start + BATCH]
         users = client.call("core_user_get_users_by_field", field="id", values=batch)
         save_users(connection, users, progress)
+        beat()
 
 
 def save_users(connection: Connection, users: list[dict[str, Any]], progress: Progress) -> None:

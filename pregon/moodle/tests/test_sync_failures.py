@@ -9,6 +9,7 @@ from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.moodle import client, sync
 from pregon.moodle.client import explain
 from pregon.moodle.models import Enrolment, SyncKind, SyncRun, SyncStatus
+from pregon.moodle.sync import people
 from pregon.testing import BaseTestCase
 from pregon.testing.moodle_sync import connect, sync_now
 from pregon.testing.moodle_ws import (
@@ -218,6 +219,29 @@ class SyncFailureTestCase(BaseTestCase):
         self.assertEqual((run.status, run.error_code), (SyncStatus.FAILED, "interrupted"))
         # Course 10 was written before; course 11 is as the previous sync left it.
         self.assertEqual(self.enrolled(), self.BEFORE | {(10, "rosa@example.pe")})
+
+    def test_a_course_with_many_new_users_keeps_its_run_alive(self) -> None:
+        post = requests.Session.post
+        users = "core_user_get_users_by_field"
+
+        def slow(session: requests.Session, url: str, data: list, **kwargs: object) -> object:
+            if ("wsfunction", users) in data:
+                # Each batch of user details takes six minutes; the scheduler looks each time.
+                traveller.shift(datetime.timedelta(minutes=6))
+                sync.run_due()
+            return post(session, url, data=data, **kwargs)
+
+        with (
+            time_machine.travel(timezone.now()) as traveller,
+            mock.patch.object(people, "BATCH", 1),
+            mock.patch.object(requests.Session, "post", slow),
+        ):
+            run = sync_now(SyncKind.FULL)
+
+        # Course 10's two users are asked in two batches, twelve minutes in all: the run
+        # said it was alive between them.
+        self.assertEqual((run.status, run.error_code), (SyncStatus.DONE, ""))
+        self.assertEqual(self.enrolled(), self.AFTER)
 
     def test_a_course_deleted_in_moodle_is_kept_as_it_was(self) -> None:
         with self.dataset.lock:

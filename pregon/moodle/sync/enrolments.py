@@ -118,9 +118,10 @@ def read_participants(
     or None if the course was deleted in Moodle since the catalogue was read (it is kept as
     it was, like the courses Moodle stops listing).
 
-    Pages are asked in Moodle's default order (user id); a short page is the last one, as
-    the web-service user may see every participant's details (Moodle leaves out, after
-    paging, those whose details the caller may not see).
+    Pages are asked in Moodle's default order (user id) until one comes back empty: Moodle
+    leaves out, after paging, the participants whose details the caller may not see (a
+    course in separate groups), so a short page need not be the last, and stopping there
+    would drop the enrolments of everyone after it.
     """
     listed: dict[int, tuple[set[str], int]] = {}
     offset = 0
@@ -143,7 +144,7 @@ def read_participants(
             kept = {role.get("shortname", "") for role in user.get("roles") or ()} & roles
             if kept:
                 listed[int(user["id"])] = (kept, int(user.get("lastcourseaccess") or 0))
-        if len(page) < PAGE:
+        if not page:
             return listed
         offset += PAGE
         beat()

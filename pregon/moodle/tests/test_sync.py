@@ -154,7 +154,7 @@ class SyncTestCase(BaseTestCase):
         ]
         self.assertEqual(
             [(page["limitfrom"], page["limitnumber"]) for page in pages],
-            [("0", "1000"), ("1000", "1000"), ("2000", "1000")],
+            [("0", "1000"), ("1000", "1000"), ("2000", "1000"), ("3000", "1000")],
         )
         self.assertEqual(pages[0]["userfields"], "id,roles,lastcourseaccess")
         self.assertEqual(Enrolment.objects.filter(course__moodle_id=11).count(), 2500)
@@ -164,6 +164,21 @@ class SyncTestCase(BaseTestCase):
         ]
         self.assertEqual(max(asked), 200)
         self.assertEqual(sum(asked), 2503)  # Each student once, whatever their courses.
+
+    def test_a_page_short_of_participants_hidden_from_the_token_is_not_the_last(self) -> None:
+        for user in range(200, 1205):
+            self.dataset.add_user(MoodleUserData(user, f"u{user}", "A", "B", f"u{user}@example.pe"))
+            self.dataset.enrol(user, 11)
+        # One of the first thousand is in a group the web-service user may not see: Moodle
+        # answers 999 for the first page, and the last 5 on the second.
+        self.dataset.hidden.add(500)
+
+        run = sync_now()
+
+        self.assertEqual(run.status, SyncStatus.DONE, run.error)
+        enrolled = Enrolment.objects.filter(course__moodle_id=11)
+        self.assertEqual(enrolled.count(), 1004)
+        self.assertTrue(enrolled.filter(contact__email="u1204@example.pe").exists())
 
     def test_an_incremental_sync_reads_only_what_changed(self) -> None:
         sync_now()

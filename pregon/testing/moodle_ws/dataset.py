@@ -179,6 +179,9 @@ class Dataset:
         }
         self.users.update((u.id, u) for u in users)
         self.rosters: dict[int, Roster] = {course: Roster() for course in self.courses}
+        # Users whose details the web-service user may not see (in Moodle, a course in
+        # separate groups mode without moodle/site:accessallgroups): answers leave them out.
+        self.hidden: set[int] = set()
         self._user_courses: dict[int, array] | None = None
         for enrolment in enrolments:
             self.rosters[enrolment.course].put(

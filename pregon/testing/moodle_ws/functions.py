@@ -358,8 +358,9 @@ class Site:
         roles: int = 0,
         lastcourseaccess: int = 0,
     ) -> dict[str, Any] | None:
-        """One user's details, keys in the order of the function's returns description."""
-        if not self.can("moodle/user:viewdetails"):
+        """One user's details, keys in the order of the function's returns description;
+        None for a user the caller may not see."""
+        if not self.can("moodle/user:viewdetails") or user.id in self.dataset.hidden:
             return None
         all_details = self.can("moodle/user:viewalldetails")
         answer: dict[str, Any] = {"id": user.id}

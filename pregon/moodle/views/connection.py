@@ -1,0 +1,107 @@
+"""The connection page: the classroom's address and token, "Probar conexión", removal."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pregon.accounts import audit
+from pregon.accounts.decorators import authorize
+from pregon.accounts.models import AuditAction, Role
+from pregon.contacts.forms import bootstrap
+from pregon.lib import vault
+from pregon.moodle import check, progress
+from pregon.moodle.forms import ConnectionForm
+from pregon.moodle.models import Connection, SyncRun
+
+RECENT_RUNS = 5
+
+
+@authorize(Role.ADMIN)
+def connection_page(request: HttpRequest) -> HttpResponse:
+    """The form, the last connection check, the sync buttons with the latest run's progress,
+    and the last few runs."""
+    connection = Connection.current() or Connection()
+    form = ConnectionForm(request.POST or None, instance=connection)
+    if request.method == "POST" and form.is_valid():
+        is_new = connection.pk is None
+        with transaction.atomic():
+            form.save()
+            _connection_changed(request, form, "created" if is_new else "changed")
+        messages.success(request, _("Moodle connection saved. Test it to see what it may do."))
+        return redirect("moodle:connection")
+    runs = [progress.describe(run) for run in SyncRun.objects.select_related("started_by")[:RECENT_RUNS]]
+    context = {
+        "form": bootstrap(form),
+        "connection": connection if connection.pk else None,
+        "report": connection.check_report or None,
+        "latest": runs[0] if runs else None,
+        "runs": runs,
+        "needed_functions": check.NEEDED_FUNCTIONS,
+    }
+    return render(request, "moodle/connection.html", context)
+
+
+def _connection_changed(request: HttpRequest, form: ConnectionForm, change: str) -> None:
+    # Which fields changed, never the token itself: the audit log must not hold secrets.
+    fields = ["token" if name == "new_token" else name for name in form.changed_data]
+    audit.record(
+        request, AuditAction.MOODLE_CONNECTION, form.instance.url, change=change, fields=fields
+    )
+
+
+@authorize(Role.ADMIN)
+@require_POST
+def connection_check(request: HttpRequest) -> HttpResponse:
+    """Ask Moodle who it is and which functions the token may call; the page shows the report."""
+    connection = Connection.current()
+    if connection is None:
+        messages.error(request, _("Save the Moodle address and token first."))
+        return redirect("moodle:connection")
+    try:
+        report = check.check(connection)
+    except vault.InvalidToken:
+        messages.error(
+            request,
+            _(
+                "The stored token can no longer be read (the encryption key changed); paste "
+                "it again."
+            ),
+        )
+        return redirect("moodle:connection")
+    if report.ok:
+        messages.success(request, _("Moodle answered. See below which functions the token may call."))
+    else:
+        messages.error(request, _("The connection check found problems; see below what to do."))
+    return redirect(reverse("moodle:connection") + "#check")
+
+
+@authorize(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def connection_delete(request: HttpRequest) -> HttpResponse:
+    """GET asks for confirmation; POST forgets the address and token. The courses and
+    enrolments already copied stay, for segments and reports."""
+    connection = Connection.current()
+    if connection is None:
+        return redirect("moodle:connection")
+    if request.method == "POST":
+        with transaction.atomic():
+            connection.delete()
+            audit.record(request, AuditAction.MOODLE_CONNECTION, connection.url, change="removed")
+        messages.success(request, _("Moodle connection removed."))
+        return redirect("moodle:connection")
+    context = {
+        "title": _("Remove the Moodle connection"),
+        "question": _(
+            "Remove the connection to %(url)s? Pregón forgets its token and stops syncing. "
+            "The courses and enrolments already copied stay, for segments and reports."
+        )
+        % {"url": connection.url},
+        "button": _("Remove"),
+        "cancel_url": reverse("moodle:connection"),
+    }
+    return render(request, "contacts/confirm.html", context)
+

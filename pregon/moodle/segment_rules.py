@@ -1,0 +1,198 @@
+"""Segment rules on the Moodle classroom: contacts enrolled (or not) in some courses, who
+completed some, enrolled in a course of some categories, or in the last N days.
+``MoodleConfig.ready()`` registers them with ``pregon.contacts.segments``, which may not
+import moodle (DESIGN.md's app order).
+
+Rules name courses and categories by their Moodle ids, the number after ``id=`` in the
+classroom's addresses, which stay the same from one sync to the next. Each rule is an
+EXISTS on ``Enrolment`` with the courses' primary keys resolved first, so that a count is a
+semi-join on the index (course, contact) and joins no courses (``bench/moodle_segments.py``).
+"""
+
+import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from pregon.contacts.segments import FieldSpec, RuleFamily, as_list, parse_days
+from pregon.moodle.models import Category, Course, Enrolment
+
+GROUP = pgettext_lazy("segment group", "Moodle classroom")
+
+
+def _moodle_ids(value: Any, known: dict[int, int], unknown: str) -> list[int]:
+    """The Moodle ids ``value`` names (one or several), in order and once each; raises
+    ValueError with ``unknown`` for one that no synced row of ``known`` has."""
+    ids = []
+    for item in as_list(value):
+        text = str(item).strip()
+        if not text.isdecimal() or int(text) not in known:
+            raise ValueError(unknown % {"value": text})
+        ids.append(int(text))
+    return list(dict.fromkeys(ids))
+
+
+def parse_courses(value: Any, spec: FieldSpec) -> list[int]:
+    """Synced courses by Moodle id; returns their Moodle ids."""
+    known = dict(Course.objects.values_list("moodle_id", "pk"))
+    return _moodle_ids(value, known, _("unknown Moodle course “%(value)s”: sync the courses."))
+
+
+def parse_categories(value: Any, spec: FieldSpec) -> list[int]:
+    """Synced course categories by Moodle id; returns their Moodle ids."""
+    known = dict(Category.objects.values_list("moodle_id", "pk"))
+    message = _("unknown Moodle category “%(value)s”: sync the courses.")
+    return _moodle_ids(value, known, message)
+
+
+def enrolled_in(course_ids: list[int], **lookups: Any) -> Exists:
+    """Whether the contact (the outer query's row) is enrolled in one of the courses with
+    these primary keys, with further ``lookups`` on its enrolment; campaigns leave out
+    those enrolled in the course they announce with it (``Campaign.chosen``)."""
+    return Exists(
+        Enrolment.objects.filter(contact_id=OuterRef("pk"), course_id__in=course_ids, **lookups)
+    )
+
+
+def _course_pks(moodle_ids: list[int]) -> list[int]:
+    return list(Course.objects.filter(moodle_id__in=moodle_ids).values_list("pk", flat=True))
+
+
+def category_course_pks(moodle_ids: list[int]) -> list[int]:
+    """The primary keys of the courses in the categories with these Moodle ids or in their
+    subcategories (Moodle's path "/1/4/9" lists a category's ancestors)."""
+    paths = Category.objects.filter(moodle_id__in=moodle_ids).values_list("moodle_id", "path")
+    within = Q(category__moodle_id__in=moodle_ids)
+    for moodle_id, path in paths:
+        within |= Q(category__path__startswith=f"{path or f'/{moodle_id}'}/")
+    return list(Course.objects.filter(within).values_list("pk", flat=True))
+
+
+def compile_enrolment(spec: FieldSpec, operator: str, value: Any) -> Q:
+    """Enrolled in any of these courses, in none of them, or in some course in the last
+    ``value`` days. Enrolments a first sync found have no date (``Enrolment.enrolled_at``):
+    they are in no "last N days"."""
+    if operator == "in_last_days":
+        since = timezone.now() - datetime.timedelta(days=value)
+        return Q(
+            Exists(Enrolment.objects.filter(contact_id=OuterRef("pk"), enrolled_at__gte=since))
+        )
+    enrolled = Q(enrolled_in(_course_pks(value)))
+    return enrolled if operator == "in_courses" else ~enrolled
+
+
+def compile_completion(spec: FieldSpec, operator: str, value: Any) -> Q:
+    """Completed any of these courses, or none of them (enrolled or not)."""
+    completed = Q(enrolled_in(_course_pks(value), completed_at__isnull=False))
+    return completed if operator == "in_courses" else ~completed
+
+
+def compile_category(spec: FieldSpec, operator: str, value: Any) -> Q:
+    """Enrolled in a course of any of these categories (or of their subcategories), or in
+    none of them."""
+    enrolled = Q(enrolled_in(category_course_pks(value)))
+    return enrolled if operator == "in_categories" else ~enrolled
+
+
+def course_label(course: Course) -> str:
+    """A course as choices show it: its name, and its short name when it differs."""
+    if course.shortname and course.shortname != course.fullname:
+        return f"{course.fullname} ({course.shortname})"
+    return course.fullname
+
+
+def course_choices() -> list[dict]:
+    """The synced courses, visible ones first, by name, valued by their Moodle ids."""
+    courses = Course.objects.only("moodle_id", "fullname", "shortname", "visible")
+    choices = []
+    for course in courses.order_by("-visible", "fullname", "moodle_id"):
+        label = course_label(course)
+        if not course.visible:
+            label = _("%(course)s (hidden in Moodle)") % {"course": label}
+        choices.append({"value": course.moodle_id, "label": label})
+    return choices
+
+
+def category_labels() -> dict[int, str]:
+    """Each synced category's Moodle id and its name after its parents' ("Posgrado /
+    Maestrías"), in that order."""
+    rows = list(Category.objects.values_list("moodle_id", "name", "path"))
+    names = {moodle_id: name for moodle_id, name, _path in rows}
+    labels = {}
+    for moodle_id, name, path in rows:
+        parents = [int(part) for part in path.split("/") if part.isdecimal()]
+        trail = [names[parent] for parent in parents if parent in names and parent != moodle_id]
+        labels[moodle_id] = " / ".join([*trail, name])
+    return dict(sorted(labels.items(), key=lambda item: item[1].casefold()))
+
+
+def category_choices() -> list[dict]:
+    """The synced categories, by their full names, valued by their Moodle ids."""
+    return [{"value": moodle_id, "label": label} for moodle_id, label in category_labels().items()]
+
+
+COURSE_OPERATOR_LABELS = {
+    "in_courses": gettext_lazy("any of these courses"),
+    "not_in_courses": gettext_lazy("none of these courses"),
+}
+
+ENROLMENTS = RuleFamily(
+    kind="moodle_enrolment",
+    group=GROUP,
+    fields=(
+        FieldSpec(
+            "moodle_enrolled",
+            pgettext_lazy("segment rule", "Enrolled in"),
+            "moodle_enrolment",
+            nullable=False,
+        ),
+    ),
+    operators={"in_courses": "courses", "not_in_courses": "courses", "in_last_days": "days"},
+    operator_labels={
+        **COURSE_OPERATOR_LABELS,
+        "in_last_days": gettext_lazy("some course, in the last … days"),
+    },
+    parsers={"courses": parse_courses, "days": parse_days},
+    compile=compile_enrolment,
+    choices=course_choices,
+)
+COMPLETIONS = RuleFamily(
+    kind="moodle_completion",
+    group=GROUP,
+    fields=(
+        FieldSpec(
+            "moodle_completed",
+            pgettext_lazy("segment rule", "Completed"),
+            "moodle_completion",
+            nullable=False,
+        ),
+    ),
+    operators={"in_courses": "courses", "not_in_courses": "courses"},
+    operator_labels=COURSE_OPERATOR_LABELS,
+    parsers={"courses": parse_courses},
+    compile=compile_completion,
+    choices=course_choices,
+)
+CATEGORIES = RuleFamily(
+    kind="moodle_category",
+    group=GROUP,
+    fields=(
+        FieldSpec(
+            "moodle_category",
+            pgettext_lazy("segment rule", "Enrolled in a course of"),
+            "moodle_category",
+            nullable=False,
+        ),
+    ),
+    operators={"in_categories": "categories", "not_in_categories": "categories"},
+    operator_labels={
+        "in_categories": gettext_lazy("any of these categories"),
+        "not_in_categories": gettext_lazy("none of these categories"),
+    },
+    parsers={"categories": parse_categories},
+    compile=compile_category,
+    choices=category_choices,
+)

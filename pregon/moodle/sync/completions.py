@@ -1,0 +1,110 @@
+"""Who completed a course: asked per person, only where something may have changed.
+
+Moodle tells a person's completion of a course one call at a time
+(``core_completion_get_course_completion_status``), so a sync asks only about enrolments
+of courses with completion enabled, not completed yet, whose participant went into the
+course since the last time they were asked (Moodle's ``lastcourseaccess``, kept in
+``Enrolment.completion_checked_access``). A full sync asks about everyone not completed
+who ever went into the course. Someone who never did has completed nothing.
+
+The answers of a course are written in one transaction, with the ``moodle.completed``
+events, once all of them were read.
+"""
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from pregon.lib import events
+from pregon.moodle.client import Client, MoodleError
+from pregon.moodle.models import Enrolment
+from pregon.moodle.sync.progress import Progress
+
+# Calls between two heartbeats.
+BEAT_EVERY = 100
+# Moodle's answers that mean "nothing to complete", not a failure: the course has no
+# completion criteria, or the person is no longer a tracked participant.
+NOTHING_TO_COMPLETE = {"nocriteriaset", "usernotenroled"}
+
+
+def check_course(
+    client: Client,
+    course_pk: int,
+    course_moodle_id: int,
+    participants: dict[int, Any],
+    full: bool,
+    progress: Progress,
+    beat: Callable[[], None],
+) -> None:
+    """Ask the completions of the course's ``participants`` ({contact id: Participant})
+    that may have changed, and save them; count each asked as created (newly completed)
+    or unchanged."""
+    pending = Enrolment.objects.filter(course_id=course_pk, completed_at=None).values_list(
+        "pk", "contact_id", "completion_checked_access"
+    )
+    asks = []
+    for pk, contact_id, checked_access in pending:
+        participant = participants.get(contact_id)
+        if participant is None or not participant.last_access:
+            continue
+        if full or participant.last_access > checked_access:
+            asks.append((pk, contact_id, participant))
+    answers: list[tuple[int, int, int, datetime.datetime | None]] = []
+    for number, (pk, contact_id, participant) in enumerate(asks, start=1):
+        try:
+            status = client.call(
+                "core_completion_get_course_completion_status",
+                courseid=course_moodle_id,
+                userid=participant.moodle_user,
+            )["completionstatus"]
+        except MoodleError as error:
+            if error.code not in NOTHING_TO_COMPLETE:
+                raise
+            status = {"completed": False}
+        completed_at = _completed_at(status) if status.get("completed") else None
+        answers.append((pk, contact_id, participant.last_access, completed_at))
+        if number % BEAT_EVERY == 0:
+            beat()
+    _save(course_pk, course_moodle_id, answers)
+    completed = sum(1 for *_rest, completed_at in answers if completed_at)
+    progress.count("completions", "created", completed)
+    progress.count("completions", "unchanged", len(answers) - completed)
+
+
+def _completed_at(status: dict[str, Any]) -> datetime.datetime:
+    """When the course was completed: the latest of its criteria's times (Moodle gives
+    the course's own time nowhere in this answer), or now if none has one."""
+    times = [int(item.get("timecompleted") or 0) for item in status.get("completions") or ()]
+    latest = max(times, default=0)
+    if not latest:
+        return timezone.now()
+    return datetime.datetime.fromtimestamp(latest, tz=datetime.UTC)
+
+
+def _save(
+    course_pk: int,
+    course_moodle_id: int,
+    answers: list[tuple[int, int, int, datetime.datetime | None]],
+) -> None:
+    rows = [
+        Enrolment(pk=pk, completion_checked_access=access, completed_at=completed_at)
+        for pk, _contact, access, completed_at in answers
+    ]
+    payloads = [
+        {
+            "contact": contact_id,
+            "course": course_pk,
+            "moodle_course": course_moodle_id,
+            "at": completed_at.isoformat(),
+        }
+        for _pk, contact_id, _access, completed_at in answers
+        if completed_at
+    ]
+    with transaction.atomic():
+        Enrolment.objects.bulk_update(
+            rows, ["completion_checked_access", "completed_at"], batch_size=1000
+        )
+        events.emit(events.MOODLE_COMPLETED, payloads)

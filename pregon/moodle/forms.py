@@ -28,6 +28,12 @@ class ConnectionForm(forms.ModelForm):
     the first time, left blank afterwards to keep the stored one, stored encrypted and never
     put back into a page."""
 
+    url = forms.URLField(
+        label=Connection._meta.get_field("url").verbose_name,
+        max_length=300,
+        assume_scheme="https",
+        help_text=Connection._meta.get_field("url").help_text,
+    )
     new_token = forms.CharField(
         label=_("Web-service token"),
         required=False,
@@ -62,9 +68,7 @@ class ConnectionForm(forms.ModelForm):
             MinValueValidator(1),
             MaxValueValidator(MAX_CONVERSION_DAYS),
         ]
-        self.fields["sync_every_hours"].validators.append(
-            MaxValueValidator(MAX_SYNC_EVERY_HOURS)
-        )
+        self.fields["sync_every_hours"].validators.append(MaxValueValidator(MAX_SYNC_EVERY_HOURS))
 
     def clean_url(self) -> str:
         url = self.cleaned_data["url"].strip()
@@ -82,8 +86,11 @@ class ConnectionForm(forms.ModelForm):
                 _("Use the address that starts with https://: the token must travel encrypted.")
             )
         path = parts.path.rstrip("/")
-        for suffix in ("/webservice/rest/server.php", "/index.php", "/login/index.php"):
-            path = path.removesuffix(suffix)
+        # People paste the address of the page they are on: keep the site's root.
+        for page in ("/webservice/rest/server.php", "/login/index.php", "/index.php"):
+            if path.endswith(page):
+                path = path.removesuffix(page)
+                break
         return f"{parts.scheme}://{parts.netloc}{path}"
 
     def clean_new_token(self) -> str:
@@ -117,11 +124,21 @@ class ConnectionForm(forms.ModelForm):
                 )
         return ", ".join(dict.fromkeys(names))
 
+    def changed_fields(self) -> list[str]:
+        """The settings this save changes, as their values were cleaned ("token" when a new
+        one was typed): what the audit log records, never the token itself."""
+        changed = [
+            name
+            for name in self._meta.fields
+            if self.cleaned_data.get(name) != self.initial.get(name)
+        ]
+        return [*changed, "token"] if self.cleaned_data.get("new_token") else changed
+
     def save(self, commit: bool = True) -> Connection:
         connection = super().save(commit=False)
         if self.cleaned_data.get("new_token"):
             connection.set_token(self.cleaned_data["new_token"])
-        if {"url", "new_token"} & set(self.changed_data):
+        if {"url", "token"} & set(self.changed_fields()):
             # The last check spoke of another classroom or token: it no longer holds.
             connection.site_name = connection.release = ""
             connection.checked_at = None

@@ -7,24 +7,21 @@ from django.utils.translation import gettext_lazy
 from pregon.moodle import sync
 from pregon.moodle.models import Connection, SyncKind, SyncRun, SyncStatus
 
-# What a sync copies, in the order it goes, as SyncRun.counts and SyncRun.phase name it.
+# What a sync copies, in the order it goes, as SyncRun.counts (pregon.moodle.sync.progress)
+# and SyncRun.phase (pregon.moodle.sync.runs.PHASES) name it.
 ITEM_LABELS = {
     "categories": gettext_lazy("Course categories"),
     "courses": gettext_lazy("Courses"),
     "enrolments": gettext_lazy("Enrolments"),
-    "users": gettext_lazy("Moodle users"),
     "contacts": gettext_lazy("Contacts"),
     "completions": gettext_lazy("Completions"),
 }
 PHASE_LABELS = {
     "categories": gettext_lazy("Reading course categories"),
     "courses": gettext_lazy("Reading courses"),
-    "enrolments": gettext_lazy("Reading each course's participants"),
-    "users": gettext_lazy("Reading the participants' details"),
-    "contacts": gettext_lazy("Saving contacts"),
-    "completions": gettext_lazy("Reading course completions"),
+    "enrolments": gettext_lazy("Reading each course's participants and completions"),
 }
-COUNT_KEYS = ("created", "updated", "unchanged", "removed")
+COUNT_KEYS = ("created", "updated", "unchanged", "removed", "skipped")
 
 
 def describe(run: SyncRun) -> SyncRun:

@@ -56,6 +56,7 @@ class SyncCounts(Schema):
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
+    skipped: int = 0
 
 
 class SyncOut(Schema):
@@ -80,7 +81,8 @@ class SyncOut(Schema):
         ...,
         description=gettext_lazy(
             "Per kind of item (categories, courses, contacts, enrolments, completions): how "
-            "many were created, updated, left unchanged and removed."
+            "many were created, updated, left unchanged, removed and left out (users "
+            "without a valid email)."
         ),
     )
     resumed_from: int | None = SchemaField(
@@ -101,7 +103,9 @@ class SyncOut(Schema):
 
     @staticmethod
     def resolve_counts(run: SyncRun) -> dict[str, dict]:
-        return {kind: value for kind, value in (run.counts or {}).items() if isinstance(value, dict)}
+        return {
+            kind: value for kind, value in (run.counts or {}).items() if isinstance(value, dict)
+        }
 
 
 class SyncPageOut(Schema):

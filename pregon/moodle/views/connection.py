@@ -29,11 +29,13 @@ def connection_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         is_new = connection.pk is None
         with transaction.atomic():
-            form.save()
             _connection_changed(request, form, "created" if is_new else "changed")
+            form.save()
         messages.success(request, _("Moodle connection saved. Test it to see what it may do."))
         return redirect("moodle:connection")
-    runs = [progress.describe(run) for run in SyncRun.objects.select_related("started_by")[:RECENT_RUNS]]
+    runs = [
+        progress.describe(run) for run in SyncRun.objects.select_related("started_by")[:RECENT_RUNS]
+    ]
     context = {
         "form": bootstrap(form),
         "connection": connection if connection.pk else None,
@@ -46,10 +48,12 @@ def connection_page(request: HttpRequest) -> HttpResponse:
 
 
 def _connection_changed(request: HttpRequest, form: ConnectionForm, change: str) -> None:
-    # Which fields changed, never the token itself: the audit log must not hold secrets.
-    fields = ["token" if name == "new_token" else name for name in form.changed_data]
     audit.record(
-        request, AuditAction.MOODLE_CONNECTION, form.instance.url, change=change, fields=fields
+        request,
+        AuditAction.MOODLE_CONNECTION,
+        form.instance.url,
+        change=change,
+        fields=form.changed_fields(),
     )
 
 
@@ -73,7 +77,9 @@ def connection_check(request: HttpRequest) -> HttpResponse:
         )
         return redirect("moodle:connection")
     if report.ok:
-        messages.success(request, _("Moodle answered. See below which functions the token may call."))
+        messages.success(
+            request, _("Moodle answered. See below which functions the token may call.")
+        )
     else:
         messages.error(request, _("The connection check found problems; see below what to do."))
     return redirect(reverse("moodle:connection") + "#check")
@@ -104,4 +110,3 @@ def connection_delete(request: HttpRequest) -> HttpResponse:
         "cancel_url": reverse("moodle:connection"),
     }
     return render(request, "contacts/confirm.html", context)
-

@@ -43,6 +43,8 @@ def course_index(request: HttpRequest) -> HttpResponse:
         "category": category,
         "categories": Category.objects.all(),
         "has_connection": Connection.current() is not None,
-        "last_sync": SyncRun.objects.filter(status=SyncStatus.DONE).order_by("-finished_at").first(),
+        "last_sync": SyncRun.objects.filter(status=SyncStatus.DONE)
+        .order_by("-finished_at")
+        .first(),
     }
     return render(request, "moodle/course_index.html", context)

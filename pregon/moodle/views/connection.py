@@ -12,7 +12,6 @@ from pregon.accounts import audit
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import AuditAction, Role
 from pregon.contacts.forms import bootstrap
-from pregon.lib import vault
 from pregon.moodle import check, progress
 from pregon.moodle.forms import ConnectionForm
 from pregon.moodle.models import Connection, SyncRun
@@ -40,11 +39,21 @@ def connection_page(request: HttpRequest) -> HttpResponse:
         "form": bootstrap(form),
         "connection": connection if connection.pk else None,
         "report": connection.check_report or None,
+        "functions": _checked_functions(connection.check_report),
         "latest": runs[0] if runs else None,
         "runs": runs,
-        "needed_functions": check.NEEDED_FUNCTIONS,
     }
     return render(request, "moodle/connection.html", context)
+
+
+def _checked_functions(report: dict) -> list[dict]:
+    """The report's functions, each said in the reader's language: what Pregón uses it for
+    comes from ``check.NEEDED_FUNCTIONS``, not the language of whoever ran the check."""
+    purposes = {needed.name: needed.purpose for needed in check.NEEDED_FUNCTIONS}
+    return [
+        {**function, "purpose": purposes.get(function.get("name"), function.get("purpose", ""))}
+        for function in report.get("functions", [])
+    ]
 
 
 def _connection_changed(request: HttpRequest, form: ConnectionForm, change: str) -> None:
@@ -65,17 +74,7 @@ def connection_check(request: HttpRequest) -> HttpResponse:
     if connection is None:
         messages.error(request, _("Save the Moodle address and token first."))
         return redirect("moodle:connection")
-    try:
-        report = check.check(connection)
-    except vault.InvalidToken:
-        messages.error(
-            request,
-            _(
-                "The stored token can no longer be read (the encryption key changed); paste "
-                "it again."
-            ),
-        )
-        return redirect("moodle:connection")
+    report = check.check(connection)
     if report.ok:
         messages.success(
             request, _("Moodle answered. See below which functions the token may call.")

@@ -30,33 +30,76 @@ class MoodleError(Exception):
 
 
 def explain(code: str, detail: str) -> str:
-    """What a Moodle errorcode means for the person setting up the connection."""
+    """What a Moodle errorcode means for the person setting up the connection. The codes are
+    those Moodle's web-service layer and the connector's functions throw (webservice/lib.php,
+    lib/setuplib.php, and each function's checks); Moodle's own message, in the site's
+    language, is kept apart as the error's ``detail``."""
     known = {
         "invalidtoken": _(
             "Moodle does not recognise the token. Copy it again from Site administration > "
             "Server > Web services > Manage tokens."
         ),
+        # Moodle also answers this for a disabled service, an expired token, a token limited
+        # to other IP addresses and a suspended user; only its debug mode tells which.
         "accessexception": _(
-            "The token's service does not include this function, or its user is not allowed "
-            "to use it. Add the function to the service in Moodle."
+            "Moodle refused the call. In Site administration > Server > Web services, check "
+            "that the service is enabled and includes this function, that the token has not "
+            "expired and is not limited to other IP addresses, and that the web-service user "
+            "is not suspended."
         ),
         "nopermissions": _(
-            "The token's user lacks a capability Moodle requires. Grant it to the role of "
-            "the web-service user."
+            "The web-service user's role lacks a capability Moodle requires (Moodle says: "
+            "%(detail)s). Grant it in Site administration > Users > Permissions > Define roles."
+        )
+        % {"detail": detail},
+        "errorcoursecontextnotvalid": _(
+            "The web-service user cannot enter the courses. Grant its role, at system level, "
+            "the capability moodle/course:view (View courses without participation)."
         ),
-        "servicenotavailable": _("The web service is not enabled in Moodle."),
+        "cannotviewreport": _(
+            "Moodle does not show this course's completion: grant the web-service user's "
+            "role report/completion:view, and check that completion tracking is enabled."
+        ),
+        "nopermissiontoviewgrades": _(
+            "The web-service user cannot see grades: grant its role moodle/grade:viewall."
+        ),
+        "invalidrecordunknown": _(
+            "Moodle did not find what was asked for: a course or user that no longer exists, "
+            "or a function this Moodle version does not have."
+        ),
+        "invalidparameter": _(
+            "Moodle rejected a parameter of the call; this Moodle version may not support it."
+        ),
         "sitemaintenance": _("Moodle is in maintenance mode. Try again when it is back."),
-        "webservicesnotenabled": _(
-            "Web services are disabled in Moodle: enable them in Site administration > "
-            "Advanced features, and the REST protocol in Server > Web services."
+        "usernotconfirmed": _("The web-service user's account is not confirmed in Moodle."),
+        "passwordisexpired": _(
+            "The web-service user's password has expired in Moodle: change it, then try again."
         ),
-        "invalidparameter": _("Moodle rejected a parameter of the call."),
     }
     if code in known:
         return known[code]
     return _("Moodle answered with an error (%(code)s): %(detail)s") % {
         "code": code,
         "detail": detail,
+    }
+
+
+def explain_status(status: int, endpoint: str) -> str:
+    """What an HTTP error from the web-service address means."""
+    if status == 403:
+        # webservice/rest/server.php answers 403 when web services or REST are disabled.
+        return _(
+            "Moodle refused web-service calls (HTTP 403): enable web services in Site "
+            "administration > Advanced features, and the REST protocol in Site "
+            "administration > Server > Web services > Manage protocols."
+        )
+    if status == 404:
+        return _("There is no Moodle web service at %(url)s. Check the address.") % {
+            "url": endpoint
+        }
+    return _("Moodle answered HTTP %(status)s at %(url)s. Try again later.") % {
+        "status": status,
+        "url": endpoint,
     }
 
 
@@ -77,10 +120,11 @@ def form_fields(params: dict[str, Any], prefix: str = "") -> Iterator[tuple[str,
 class Client:
     """One classroom's web services, over a kept-alive HTTP session."""
 
-    def __init__(self, url: str, token: str, timeout: float = TIMEOUT) -> None:
+    def __init__(self, url: str, token: str, timeout: float | None = None) -> None:
         self.endpoint = url.rstrip("/") + SERVER_PATH
         self.token = token
-        self.timeout = timeout
+        # TIMEOUT is read now, not when the module loaded, so that tests may shorten it.
+        self.timeout = TIMEOUT if timeout is None else timeout
         self.session = requests.Session()
         self.session.headers["User-Agent"] = "Pregon (Moodle connector)"
 
@@ -110,10 +154,7 @@ class Client:
             ) from error
         if response.status_code != 200:
             raise MoodleError(
-                "http",
-                _("Moodle answered HTTP %(status)s at %(url)s. Check the address.")
-                % {"status": response.status_code, "url": self.endpoint},
-                response.text[:300],
+                "http", explain_status(response.status_code, self.endpoint), response.text[:300]
             )
         try:
             answer = response.json()

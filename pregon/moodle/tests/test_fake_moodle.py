@@ -277,6 +277,22 @@ class EnrolledUsersTests(FakeMoodleTestCase):
         )
         self.assertEqual([u["id"] for u in users], [100, 101, 102])
 
+    def test_onlyactive_leaves_suspended_enrolments_out(self):
+        client = self.serve()
+        self.moodle.dataset.suspend(101, 2)
+        everyone = client.call(ENROLLED, courseid=2)
+        active = client.call(ENROLLED, courseid=2, options=[{"name": "onlyactive", "value": 1}])
+        self.assertIn(101, [u["id"] for u in everyone])
+        self.assertEqual([u["id"] for u in active], [90, 100, 102])
+        self.moodle.dataset.suspend(101, 2, suspended=False)
+        again = client.call(ENROLLED, courseid=2, options=[{"name": "onlyactive", "value": 1}])
+        self.assertEqual(len(again), 4)
+        self.moodle.capabilities.discard("moodle/course:enrolreview")
+        error = self.error(
+            client, ENROLLED, courseid=2, options=[{"name": "onlyactive", "value": 1}]
+        )
+        self.assertIn("(Review course enrolments)", error.detail)
+
     def test_names_and_addresses_hidden_without_their_capabilities(self):
         client = self.serve(
             capabilities=CAPABILITIES

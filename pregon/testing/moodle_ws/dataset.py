@@ -23,6 +23,8 @@ ROLES = (
     (5, "student", 5),
 )
 ROLE_BITS = {shortname: 1 << index for index, (_, shortname, _) in enumerate(ROLES)}
+# Kept with the role bits: the enrolment is suspended (the user stays enrolled, inactive).
+SUSPENDED = 0x80
 
 
 @dataclass(slots=True)
@@ -303,6 +305,16 @@ class Dataset:
         with self.lock:
             self.rosters[course].put(user, role_bits(roles))
             self._user_courses = None
+
+    def suspend(self, user: int, course: int, suspended: bool = True) -> None:
+        """Suspend the user's enrolment (or make it active again)."""
+        with self.lock:
+            roster = self.rosters[course]
+            position = self._position(roster, user)
+            if suspended:
+                roster.roles[position] |= SUSPENDED
+            else:
+                roster.roles[position] &= ~SUSPENDED & 0xFF
 
     def unenrol(self, user: int, course: int) -> None:
         with self.lock:

@@ -98,7 +98,4 @@ NAMED_ERRORS = {
     "sitemaintenance": lambda: moodle_exception(
         "sitemaintenance", "The site is undergoing maintenance and is currently not available"
     ),
-    "invalidtimedtoken": lambda: moodle_exception(
-        "invalidtimedtoken", "Invalid token - token expired"
-    ),
 }

@@ -9,6 +9,7 @@ from pregon.testing.moodle_ws.dataset import (
     NOW,
     ROLE_BITS,
     ROLES,
+    SUSPENDED,
     WS_USER_ID,
     Category,
     Course,
@@ -563,16 +564,19 @@ class Site:
             course = self.course(course_id)
             self.enter_course(course)
             self.require("moodle/course:viewparticipants")
-            if options.get("withcapability"):
+            capability = options.get("withcapability", "")
+            active_only = options.get("onlyactive", "") not in ("", "0")
+            if capability:
                 self.require("moodle/role:review")
-            if options.get("onlyactive") not in (None, "", "0"):
+            if active_only:
                 self.require("moodle/course:enrolreview")
             roster = self.dataset.rosters[course_id]
             rows = range(len(roster))
-            holders = ROLE_CAPABILITIES.get(options.get("withcapability") or "", None)
-            if options.get("withcapability"):
-                bits = role_bits(holders or ())
-                rows = [i for i in rows if roster.roles[i] & bits]
+            if capability:
+                holders = role_bits(ROLE_CAPABILITIES.get(capability, ()))
+                rows = [i for i in rows if roster.roles[i] & holders]
+            if active_only:
+                rows = [i for i in rows if not roster.roles[i] & SUSPENDED]
             if sort in ("firstname", "lastname", "siteorder") or direction == "DESC":
                 users = self.dataset.users
 

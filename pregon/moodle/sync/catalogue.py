@@ -35,7 +35,7 @@ COURSE_FIELDS = (
 
 def sync_categories(client: Client, progress: Progress) -> None:
     """Save every category Moodle lists, counting those created, updated and unchanged."""
-    progress.save("categories", 0, 0, phase="categories", after=0)
+    progress.save("categories", 0, 0, after=0)
     answer = client.call("core_course_get_categories")
     wanted = {int(item["id"]): _category_values(item) for item in answer}
     _save(Category, wanted, CATEGORY_FIELDS, "categories", progress)
@@ -58,7 +58,7 @@ def sync_courses(client: Client, progress: Progress) -> None:
     categories = list(Category.objects.order_by("moodle_id").values_list("moodle_id", "pk"))
     total = len(categories)
     done = sum(1 for moodle_id, _pk in categories if moodle_id <= after)
-    progress.save("courses", done, total, phase="courses", after=after)
+    progress.save("courses", done, total, after=after)
     for moodle_id, category_pk in categories:
         if moodle_id <= after:
             continue

@@ -8,7 +8,8 @@ course since the last time they were asked (Moodle's ``lastcourseaccess``, kept 
 who ever went into the course. Someone who never did has completed nothing.
 
 The answers of a course are written in one transaction, with the ``moodle.completed``
-events, once all of them were read.
+events, once all of them were read. The first sync ever announces none: what it finds
+was completed before Pregón knew the classroom.
 """
 
 import datetime
@@ -35,13 +36,16 @@ def check_course(
     course_pk: int,
     course_moodle_id: int,
     participants: dict[int, Any],
-    full: bool,
     progress: Progress,
     beat: Callable[[], None],
+    *,
+    full: bool,
+    first: bool,
 ) -> None:
     """Ask the completions of the course's ``participants`` ({contact id: Participant})
     that may have changed, and save them; count each asked as created (newly completed)
-    or unchanged."""
+    or unchanged. ``first``: the first sync ever, whose completions are old news (no
+    event)."""
     pending = Enrolment.objects.filter(course_id=course_pk, completed_at=None).values_list(
         "pk", "contact_id", "completion_checked_access"
     )
@@ -68,7 +72,7 @@ def check_course(
         answers.append((pk, contact_id, participant.last_access, completed_at))
         if number % BEAT_EVERY == 0:
             beat()
-    _save(course_pk, course_moodle_id, answers)
+    _save(course_pk, course_moodle_id, answers, announce=not first)
     completed = sum(1 for *_rest, completed_at in answers if completed_at)
     progress.count("completions", "created", completed)
     progress.count("completions", "unchanged", len(answers) - completed)
@@ -88,6 +92,8 @@ def _save(
     course_pk: int,
     course_moodle_id: int,
     answers: list[tuple[int, int, int, datetime.datetime | None]],
+    *,
+    announce: bool,
 ) -> None:
     rows = [
         Enrolment(pk=pk, completion_checked_access=access, completed_at=completed_at)
@@ -107,4 +113,5 @@ def _save(
         Enrolment.objects.bulk_update(
             rows, ["completion_checked_access", "completed_at"], batch_size=1000
         )
-        events.emit(events.MOODLE_COMPLETED, payloads)
+        if announce:
+            events.emit(events.MOODLE_COMPLETED, payloads)

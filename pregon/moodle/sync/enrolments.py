@@ -67,7 +67,7 @@ def sync_enrolments(
     roles = set(connection.role_names())
     total = len(courses)
     done = sum(1 for moodle_id, *_rest in courses if moodle_id <= after)
-    progress.save("enrolments", done, total, phase="enrolments", after=after)
+    progress.save("enrolments", done, total, after=after)
     for moodle_id, course_pk, completion_enabled in courses:
         if moodle_id <= after:
             continue
@@ -81,7 +81,7 @@ def sync_enrolments(
         apply_course(course_pk, moodle_id, participants, first, progress)
         if completion_enabled:
             completions.check_course(
-                client, course_pk, moodle_id, participants, full, progress, beat
+                client, course_pk, moodle_id, participants, progress, beat, full=full, first=first
             )
         done += 1
         progress.save("enrolments", done, total, after=moodle_id)

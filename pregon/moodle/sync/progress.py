@@ -50,10 +50,12 @@ class Progress:
             }
         return saved
 
-    def save(self, phase: str, done: int, total: int, **cursor: Any) -> None:
-        """Save the phase, ``done`` of ``total``, the counts and, if given, the cursor's
-        new keys; raise Interrupted if the run is no longer running."""
-        self.cursor.update(cursor)
+    def save(self, phase: str, done: int, total: int, after: int | None = None) -> None:
+        """Save the phase, ``done`` of ``total`` and the counts; with ``after`` (the Moodle
+        id of the last item of the phase finished for good), the cursor too. Raise
+        Interrupted if the run is no longer running."""
+        if after is not None:
+            self.cursor.update(phase=phase, after=after)
         saved = SyncRun.objects.filter(pk=self.run.pk, status=SyncStatus.RUNNING).update(
             phase=phase,
             done=done,

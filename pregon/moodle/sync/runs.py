@@ -54,13 +54,23 @@ def request_sync(kind: SyncKind, user: User | None = None) -> SyncRun:
             return current
         sync_run = SyncRun(kind=kind, started_by=user)
         last = SyncRun.objects.exclude(finished_at=None).order_by("-finished_at", "-pk").first()
-        if last is not None and last.status == SyncStatus.FAILED and last.cursor:
-            if last.kind == kind:
-                sync_run.resumed_from = last
-                sync_run.cursor = last.cursor
+        if _resumable(last, kind):
+            sync_run.resumed_from = last
+            sync_run.cursor = last.cursor
         sync_run.save()
         transaction.on_commit(lambda: _enqueue(sync_run.pk))
     return sync_run
+
+
+def _resumable(last: SyncRun | None, kind: SyncKind) -> bool:
+    """Whether a new run of ``kind`` continues the last finished run: one of the same kind
+    that failed after the categories (which are one call: there is nothing to skip)."""
+    return (
+        last is not None
+        and last.status == SyncStatus.FAILED
+        and last.kind == kind
+        and last.cursor.get("phase", "categories") != "categories"
+    )
 
 
 def _enqueue(sync_run_id: int) -> None:
@@ -125,8 +135,7 @@ def _sync(client: Client, connection: Connection, sync_run: SyncRun, progress: P
     full = sync_run.kind == SyncKind.FULL
     # A full sync fetches every user's details once, however many runs it takes: those
     # fetched since the first of its runs began are fresh.
-    since = progress.cursor.get("since") or sync_run.started_at.isoformat()
-    progress.save(PHASES[start], 0, 0, since=since)
+    since = progress.cursor.setdefault("since", sync_run.started_at.isoformat())
     if start <= PHASES.index("categories"):
         catalogue.sync_categories(client, progress)
     if start <= PHASES.index("courses"):

@@ -15,6 +15,7 @@ from pregon.contacts import segments
 from pregon.contacts.models import Contact, MailingList, Segment, Status, Subscription, Suppression
 from pregon.content.models import EmailTemplate
 from pregon.moodle.models import Course
+from pregon.moodle.segment_rules import enrolled_in
 from pregon.sending import sms
 from pregon.sending.models import (
     Mailing,
@@ -163,6 +164,9 @@ TRACKING_FIELDS = [
     "utm_campaign",
     "utm_content_per_link",
 ]
+# The Moodle course an email campaign announces, and whether those already enrolled in it
+# are left out of its audience.
+COURSE_FIELDS = ["course", "exclude_enrolled"]
 # The columns an edit writes (screens and API): never the status, which another request may
 # have changed meanwhile.
 EDITABLE_FIELDS = [
@@ -172,6 +176,7 @@ EDITABLE_FIELDS = [
     "sender",
     "template",
     *TRACKING_FIELDS,
+    *COURSE_FIELDS,
     "updated_at",
 ]
 # Those of an SMS campaign.
@@ -388,7 +393,14 @@ class Campaign(models.Model):
         """The contacts on an included list or in an included segment, on no excluded list
         and in no excluded segment, whatever their channels' opt-outs. A resend's are instead
         those of its parent's messages that did not open it or that it did not reach
-        (``resend.recipients``)."""
+        (``resend.recipients``). Either way, with ``exclude_enrolled``, not those enrolled
+        in the course it announces (as the last sync from Moodle saw them)."""
+        contacts = self._listed()
+        if self.exclude_enrolled and self.course_id is not None:
+            contacts = contacts.exclude(enrolled_in([self.course_id]))
+        return contacts
+
+    def _listed(self) -> QuerySet[Contact]:
         if self.resend_of_id is not None:
             from pregon.campaigns import resend  # It builds on this module.
 
@@ -616,7 +628,7 @@ class Campaign(models.Model):
             resend_kind=self.resend_kind,
             resend_counts_machines=self.resend_counts_machines,
             resend_days=self.resend_days,
-            **{name: getattr(self, name) for name in TRACKING_FIELDS},
+            **{name: getattr(self, name) for name in [*TRACKING_FIELDS, *COURSE_FIELDS]},
         )
         for relation in ("include_lists", "include_segments", "exclude_lists", "exclude_segments"):
             getattr(copy, relation).set(getattr(self, relation).all())

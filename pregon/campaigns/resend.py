@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from pregon.accounts.models import User
 from pregon.campaigns.forms import _checked_merge_tags
 from pregon.campaigns.models import (
+    COURSE_FIELDS,
     FINAL,
     TRACKING_FIELDS,
     AbKind,
@@ -195,7 +196,7 @@ def create(
             resend_kind=kind,
             resend_counts_machines=counts_machines and kind == ResendKind.NON_OPENERS,
             resend_days=days if kind == ResendKind.NON_OPENERS else None,
-            **{name: getattr(parent, name) for name in TRACKING_FIELDS},
+            **{name: getattr(parent, name) for name in [*TRACKING_FIELDS, *COURSE_FIELDS]},
         )
         for relation in ("include_lists", "include_segments", "exclude_lists", "exclude_segments"):
             getattr(resend, relation).set(getattr(parent, relation).all())

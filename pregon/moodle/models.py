@@ -180,6 +180,18 @@ class Enrolment(models.Model):
             models.Index(fields=["contact", "course"]),
             models.Index(fields=["course", "enrolled_at"]),
             models.Index(fields=["enrolled_at"]),
+            # Segment rules (pregon.moodle.segment_rules) read these alone, without the
+            # table: "enrolled in the last N days" and "completed these courses".
+            models.Index(
+                fields=["enrolled_at", "contact"],
+                condition=models.Q(enrolled_at__isnull=False),
+                name="moodle_enrolment_recent",
+            ),
+            models.Index(
+                fields=["course", "contact"],
+                condition=models.Q(completed_at__isnull=False),
+                name="moodle_enrolment_completed",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from pregon.contacts.segments import FieldSpec, RuleFamily, as_list, parse_days
+from pregon.moodle.courses import category_choices, course_choices
 from pregon.moodle.models import Category, Course, Enrolment
 
 GROUP = pgettext_lazy("segment group", "Moodle classroom")
@@ -95,43 +96,6 @@ def compile_category(spec: FieldSpec, operator: str, value: Any) -> Q:
     none of them."""
     enrolled = Q(enrolled_in(category_course_pks(value)))
     return enrolled if operator == "in_categories" else ~enrolled
-
-
-def course_label(course: Course) -> str:
-    """A course as choices show it: its name, and its short name when it differs."""
-    if course.shortname and course.shortname != course.fullname:
-        return f"{course.fullname} ({course.shortname})"
-    return course.fullname
-
-
-def course_choices() -> list[dict]:
-    """The synced courses, visible ones first, by name, valued by their Moodle ids."""
-    courses = Course.objects.only("moodle_id", "fullname", "shortname", "visible")
-    choices = []
-    for course in courses.order_by("-visible", "fullname", "moodle_id"):
-        label = course_label(course)
-        if not course.visible:
-            label = _("%(course)s (hidden in Moodle)") % {"course": label}
-        choices.append({"value": course.moodle_id, "label": label})
-    return choices
-
-
-def category_labels() -> dict[int, str]:
-    """Each synced category's Moodle id and its name after its parents' ("Posgrado /
-    Maestrías"), in that order."""
-    rows = list(Category.objects.values_list("moodle_id", "name", "path"))
-    names = {moodle_id: name for moodle_id, name, _path in rows}
-    labels = {}
-    for moodle_id, name, path in rows:
-        parents = [int(part) for part in path.split("/") if part.isdecimal()]
-        trail = [names[parent] for parent in parents if parent in names and parent != moodle_id]
-        labels[moodle_id] = " / ".join([*trail, name])
-    return dict(sorted(labels.items(), key=lambda item: item[1].casefold()))
-
-
-def category_choices() -> list[dict]:
-    """The synced categories, by their full names, valued by their Moodle ids."""
-    return [{"value": moodle_id, "label": label} for moodle_id, label in category_labels().items()]
 
 
 COURSE_OPERATOR_LABELS = {

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from pregon.accounts.decorators import authorize
 from pregon.accounts.models import Role
-from pregon.moodle.courses import enrolled_rules, find_courses, with_counts
+from pregon.moodle.courses import category_choices, enrolled_rules, find_courses, with_counts
 from pregon.moodle.models import Category, Connection, Course, SyncRun, SyncStatus
 
 PAGE_SIZE = 50
@@ -41,7 +41,7 @@ def course_index(request: HttpRequest) -> HttpResponse:
         "courses": courses,
         "search": search,
         "category": category,
-        "categories": Category.objects.all(),
+        "categories": category_choices(),
         "has_connection": Connection.current() is not None,
         "last_sync": SyncRun.objects.filter(status=SyncStatus.DONE)
         .order_by("-finished_at")

@@ -12,8 +12,8 @@ from pregon.moodle.models import Connection, SyncKind, SyncRun, SyncStatus
 ITEM_LABELS = {
     "categories": gettext_lazy("Course categories"),
     "courses": gettext_lazy("Courses"),
-    "enrolments": gettext_lazy("Enrolments"),
     "contacts": gettext_lazy("Contacts"),
+    "enrolments": gettext_lazy("Enrolments"),
     "completions": gettext_lazy("Completions"),
 }
 PHASE_LABELS = {

@@ -72,7 +72,8 @@ class SyncOut(Schema):
     phase: str = SchemaField(
         ...,
         description=gettext_lazy(
-            "What it is reading: categories, courses, enrolments, users or completions."
+            "What it is reading: categories, courses, or enrolments (each course's "
+            "participants and completions)."
         ),
     )
     done: int

@@ -64,6 +64,7 @@ NAMES = [
     ("Raúl", "Villanueva Sánchez"),
 ]
 GESTION, CONTRATACIONES, EXCEL, ARCHIVO = 10, 11, 12, 13
+STARTS = 1767225600  # 2026-01-01
 
 
 def email(n: int) -> str:
@@ -77,8 +78,11 @@ def classroom() -> Dataset:
     users = [
         MoodleUser(100 + n, f"u{n}", first, last, email(n)) for n, (first, last) in enumerate(NAMES)
     ]
+    # They all went into the course after it began; the first three completed it.
     enrolments = [
-        MoodleEnrolment(user.id, GESTION, completed=1767225600 if n < 3 else 0)
+        MoodleEnrolment(
+            user.id, GESTION, lastaccess=STARTS + 86400, completed=STARTS + 86400 if n < 3 else 0
+        )
         for n, user in enumerate(users[:10])
     ]
     enrolments.append(MoodleEnrolment(users[15].id, GESTION, roles=("editingteacher",)))
@@ -88,7 +92,7 @@ def classroom() -> Dataset:
         site_name="Aula Virtual de la Escuela",
         categories=[Category(1, "Posgrado"), Category(2, "Cursos libres")],
         courses=[
-            Course(GESTION, "Gestión pública", "GP-2026", 1, startdate=1767225600),
+            Course(GESTION, "Gestión pública", "GP-2026", 1, startdate=STARTS),
             Course(CONTRATACIONES, "Contrataciones del Estado", "CE-2026", 1),
             Course(EXCEL, "Excel para la gestión", "XL-01", 2, enablecompletion=0),
             Course(ARCHIVO, "Archivo 2019", "ARCH-19", 2, visible=0),
@@ -152,7 +156,7 @@ class MoodleBrowserTestCase(BrowserTestCase):
             unsubscribed = Contact.objects.get(email=email(1))
             self.assertEqual(unsubscribed.status, Status.UNSUBSCRIBED)
 
-            page.click("#sync a[href$='/moodle/sincronizaciones/']")
+            page.click("#moodle-history-link")
             history = page.locator("#sync-history")
             expect(history.locator("[data-status=done]")).to_have_count(1)
             expect(history).to_contain_text(ADMIN)

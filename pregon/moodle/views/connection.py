@@ -16,13 +16,11 @@ from pregon.moodle import check, progress
 from pregon.moodle.forms import ConnectionForm
 from pregon.moodle.models import Connection, SyncRun
 
-RECENT_RUNS = 5
-
 
 @authorize(Role.ADMIN)
 def connection_page(request: HttpRequest) -> HttpResponse:
-    """The form, the last connection check, the sync buttons with the latest run's progress,
-    and the last few runs."""
+    """The form, the last connection check, and the sync buttons with the latest run's
+    progress (the history has its own page)."""
     connection = Connection.current() or Connection()
     form = ConnectionForm(request.POST or None, instance=connection)
     if request.method == "POST" and form.is_valid():
@@ -32,16 +30,13 @@ def connection_page(request: HttpRequest) -> HttpResponse:
             form.save()
         messages.success(request, _("Moodle connection saved. Test it to see what it may do."))
         return redirect("moodle:connection")
-    runs = [
-        progress.describe(run) for run in SyncRun.objects.select_related("started_by")[:RECENT_RUNS]
-    ]
+    latest = SyncRun.objects.first()
     context = {
         "form": bootstrap(form),
         "connection": connection if connection.pk else None,
         "report": connection.check_report or None,
         "functions": _checked_functions(connection.check_report),
-        "latest": runs[0] if runs else None,
-        "runs": runs,
+        "latest": progress.describe(latest) if latest else None,
     }
     return render(request, "moodle/connection.html", context)
 

@@ -17,6 +17,7 @@ from pregon.contacts.models import Contact, Segment, Status
 from pregon.moodle.models import Enrolment, SyncRun, SyncStatus
 from pregon.testing.browser import (
     PASSWORD,
+    SCREENSHOTS,
     BrowserTestCase,
     add_condition,
     chromium_page,
@@ -140,11 +141,13 @@ class MoodleBrowserTestCase(BrowserTestCase):
             screenshot(page, "moodle-check")
 
             # The second course's participants come slowly, so that the bar is seen moving.
-            self.moodle.fail(Fault.timeout(1.5), function="core_enrol_get_enrolled_users", nth=2)
+            self.moodle.fail(Fault.timeout(3), function="core_enrol_get_enrolled_users", nth=2)
             page.click("#moodle-sync-full")
             progress = page.locator("#sync-progress")
             expect(progress.locator(".progress")).to_be_visible()
-            expect(progress).to_have_attribute("data-status", "running", timeout=TIMEOUT)
+            expect(progress).to_have_attribute("data-phase", "enrolments", timeout=TIMEOUT)
+            expect(progress).to_have_attribute("data-status", "running")
+            page.locator("#sync").screenshot(path=str(SCREENSHOTS / "moodle-sync.png"))
             expect(progress).to_have_attribute("data-status", "done", timeout=TIMEOUT)
             contacts = progress.locator("[data-kind=contacts]")
             expect(contacts.locator("[data-count=created]")).to_have_text("14")

@@ -4,6 +4,8 @@ search and category filter, and the link that opens the segment of those enrolle
 import json
 from urllib.parse import parse_qs, urlsplit
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -100,3 +102,17 @@ class CoursePageTestCase(BaseTestCase):
         Course.objects.all().delete()
         response = self.client.get(self.url)
         self.assertContains(response, "an administrator connects Moodle in Administration > Moodle")
+
+    def test_a_page_costs_the_same_queries_however_many_courses_it_shows(self) -> None:
+        def queries() -> int:
+            with CaptureQueriesContext(connection) as captured:
+                self.assertEqual(self.client.get(self.url).status_code, 200)
+            return len(captured)
+
+        few = queries()
+        for number in range(60):
+            course = Course.objects.create(
+                moodle_id=100 + number, category=self.cursos, fullname=f"Curso {number}"
+            )
+            Enrolment.objects.create(course=course, contact=Contact.objects.first())
+        self.assertEqual(queries(), few)

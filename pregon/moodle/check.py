@@ -104,7 +104,7 @@ NEEDED_FUNCTIONS = (
     ),
     Needed(
         GRADES,
-        gettext_lazy("Reads grades (optional: not used for segments yet)."),
+        gettext_lazy("Reads grades (optional)."),
         False,
         ("gradereport/user:view", "moodle/grade:viewall", COURSE_VIEW),
     ),
@@ -200,7 +200,10 @@ def examine(client: Client, report: CheckReport) -> None:
     if not isinstance(info, dict) or "sitename" not in info:
         raise MoodleError(
             "format",
-            _("The answer is not Moodle's: check the address."),
+            _(
+                "The answer is not Moodle's: check the address, and that the REST "
+                "protocol is enabled."
+            ),
             str(info)[:300],
         )
     report.site_name = str(info["sitename"])
@@ -245,7 +248,9 @@ def try_on_a_course(client: Client, allowed: dict[str, FunctionCheck]) -> None:
         note(allowed[ENROLLED], error)
         return
     note_hidden(allowed[ENROLLED], people)
-    students = [p for p in people if any(r.get("shortname") == "student" for r in p["roles"])]
+    students = [
+        p for p in people if any(r.get("shortname") == "student" for r in p.get("roles", []))
+    ]
     if not students:
         return
     student = students[0]["id"]

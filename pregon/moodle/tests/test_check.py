@@ -62,6 +62,21 @@ class CheckTests(TestCase):
         tried = {call.function for call in self.moodle.calls}
         self.assertLessEqual({check.ENROLLED, check.COMPLETION, check.GRADES}, tried)
 
+    def test_the_trial_reads_one_small_page(self):
+        connection = self.connect()
+        check.check(connection)
+        (trial,) = self.moodle.calls_to(check.ENROLLED)
+        self.assertEqual(trial.params["courseid"], "2")
+        self.assertEqual(
+            trial.params["options"],
+            [
+                {"name": "userfields", "value": "id,fullname,firstname,lastname,email,roles"},
+                {"name": "limitnumber", "value": "20"},
+            ],
+        )
+        (completion,) = self.moodle.calls_to(check.COMPLETION)
+        self.assertEqual(completion.params, {"courseid": "2", "userid": "10"})
+
     def test_the_report_is_kept_on_the_connection(self):
         connection = self.connect()
         report = check.check(connection)

@@ -119,6 +119,13 @@ class SiteInfoTests(FakeMoodleTestCase):
             '<KEY name="sitename"><VALUE>Aula Virtual / Capacitación</VALUE>', answer.text
         )
 
+    def test_brackets_without_an_index_append_as_in_php(self):
+        self.serve()
+        answer = self.raw(
+            wsfunction="core_user_get_users_by_field", field="id", **{"values[]": ["101", "102"]}
+        )
+        self.assertEqual([u["id"] for u in answer.json()], [101, 102])
+
     def test_get_requests_are_served_too(self):
         self.serve()
         answer = requests.get(

@@ -2,7 +2,6 @@
 for a token's user with some capabilities."""
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from pregon.testing.moodle_ws.dataset import (
@@ -25,6 +24,7 @@ from pregon.testing.moodle_ws.errors import (
     moodle_exception,
     no_permission,
 )
+from pregon.testing.moodle_ws.params import integer, structures, text
 
 SITE_ID = 1  # SITEID: the front page's course.
 
@@ -79,75 +79,6 @@ USER_FIELDS = (
 ).split()
 
 
-# --- Parameters as PHP reads them ------------------------------------------------------------
-
-
-def php_params(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
-    """Form fields as PHP's $_POST holds them: ``options[0][name]=x`` nests; a level whose keys
-    are all numbers becomes a list, in order of its keys."""
-    root: dict[str, Any] = {}
-    for name, value in pairs:
-        keys = re.findall(r"[^\[\]]+|(?<=\[)(?=\])", name)
-        if not keys:
-            continue
-        node = root
-        for key in keys[:-1]:
-            node = node.setdefault(key, {})
-            if not isinstance(node, dict):
-                break
-        else:
-            node[keys[-1]] = value
-    return listify(root)
-
-
-def listify(node: Any) -> Any:
-    if not isinstance(node, dict):
-        return node
-    items = {key: listify(value) for key, value in node.items()}
-    if items and all(key.isdigit() for key in items):
-        return [items[key] for key in sorted(items, key=int)]
-    return items
-
-
-def integer(params: dict[str, Any], name: str, default: int | None = None) -> int:
-    """A PARAM_INT parameter, validated as external_api::validate_parameters() does."""
-    if name not in params:
-        if default is None:
-            raise invalid_parameter(f"Missing required key in single structure: {name}")
-        return default
-    value = params[name]
-    if not isinstance(value, str) or not re.fullmatch(r"-?\d+", value.strip()):
-        raise invalid_parameter(f"{name} => Invalid parameter value detected")
-    return int(value)
-
-
-def text(params: dict[str, Any], name: str, default: str | None = None) -> str:
-    if name not in params:
-        if default is None:
-            raise invalid_parameter(f"Missing required key in single structure: {name}")
-        return default
-    value = params[name]
-    if not isinstance(value, str):
-        raise invalid_parameter(f"{name} => Invalid parameter value detected")
-    return value
-
-
-def structures(params: dict[str, Any], name: str, keys: tuple[str, ...]) -> list[dict]:
-    """An external_multiple_structure of external_single_structure with these keys."""
-    value = params.get(name, [])
-    if value == {} or value == "":
-        return []
-    if not isinstance(value, list):
-        raise invalid_parameter(f"{name} => Only arrays accepted.")
-    for item in value:
-        if not isinstance(item, dict) or any(key not in item for key in keys):
-            raise invalid_parameter(f"{name} => Invalid parameter value detected")
-    return value
-
-
-# --- The functions ----------------------------------------------------------------------------
-
-
 class Site:
     """The functions, run against a dataset for a token's user with some capabilities."""
 
@@ -155,7 +86,6 @@ class Site:
         self,
         dataset: Dataset,
         url: str,
-        token: str,
         functions: set[str],
         capabilities: set[str],
         release: str,
@@ -163,7 +93,6 @@ class Site:
     ) -> None:
         self.dataset = dataset
         self.url = url
-        self.token = token
         self.functions = functions
         self.capabilities = capabilities
         self.release = release
@@ -189,14 +118,16 @@ class Site:
         if not self.can("moodle/course:view") or (
             not course.visible and not self.can("moodle/course:viewhiddencourses")
         ):
-            reason = "Course or activity not accessible. (Not enrolled)"
+            # require_login_exception: its "(Not enrolled)" shows only in debug mode.
+            reason = "Course or activity not accessible."
             raise moodle_exception(
                 "errorcoursecontextnotvalid",
                 f"You cannot execute functions in the course context (course id:{course.id})."
                 f" The context error message was: {reason}",
             )
 
-    def picture(self, user: User, size: str) -> str:
+    def picture(self, size: str) -> str:
+        """The default picture's address (the fake's users have none of their own)."""
         return f"{self.url}/theme/image.php/boost/core/{NOW}/u/{size}"
 
     # core_webservice_get_site_info
@@ -212,7 +143,7 @@ class Site:
             "lang": "es",
             "userid": me.id,
             "siteurl": self.url,
-            "userpictureurl": self.picture(me, "f1"),
+            "userpictureurl": self.picture("f1"),
             "functions": [
                 {"name": name, "version": self.component_version(name)}
                 for name in FUNCTIONS
@@ -480,9 +411,9 @@ class Site:
         if "country" in fields and user.country:
             answer["country"] = user.country
         if "profileimageurlsmall" in fields:
-            answer["profileimageurlsmall"] = self.picture(user, "f2")
+            answer["profileimageurlsmall"] = self.picture("f2")
         if "profileimageurl" in fields:
-            answer["profileimageurl"] = self.picture(user, "f1")
+            answer["profileimageurl"] = self.picture("f1")
         if course is not None:
             if "groups" in fields and self.can("moodle/site:accessallgroups"):
                 answer["groups"] = []

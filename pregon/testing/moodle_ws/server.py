@@ -22,7 +22,8 @@ from pregon.testing.moodle_ws.errors import (
     invalid_token,
     missing_record,
 )
-from pregon.testing.moodle_ws.functions import CAPABILITIES, FUNCTIONS, Site, php_params
+from pregon.testing.moodle_ws.functions import CAPABILITIES, FUNCTIONS, Site
+from pregon.testing.moodle_ws.params import php_params
 
 SERVER_PATH = "/webservice/rest/server.php"
 TOKEN = "8f3c0a9e5b7d41c2a6e9f0b1c3d5e7a9"
@@ -242,7 +243,6 @@ class FakeMoodle:
         site = Site(
             self.dataset,
             self.url,
-            self.token,
             self.functions,
             self.capabilities,
             self.release,

@@ -6,8 +6,8 @@ enrolments from the fake Moodle, first in full, then incrementally (nothing chan
 
 The fake classroom (``pregon.testing.moodle_ws``, generated with seed 1: 80 % of courses
 track completion, 80 % of participants went into their course, a fifth of students
-completed it) is served by a process of its own on 127.0.0.1, so that the figures of this
-process are the sync's: its time and its peak resident memory (VmHWM). The sync runs as
+completed it) is served by a forked process of its own on 127.0.0.1 (``apart``), so that
+the figures of this process are the sync's: its time and its peak resident memory (VmHWM). The sync runs as
 the worker runs it (``request_sync`` then ``run``), on a database built from scratch: on
 PostgreSQL (when PREGON_DATABASE_URL points at one) a database named
 pregon_bench_moodle_sync (or NAME) on that server, dropped and created again; else a new
@@ -18,7 +18,6 @@ with the runs' counts and the load average before and after as context.
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -28,10 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchdb import own_database
 
-ROOT = Path(__file__).resolve().parent.parent
 BENCH_DATABASE = "pregon_bench_moodle_sync"
-# The fake's own entry point, after Django's setup (pregon.testing needs the apps loaded).
-SERVE = "import django; django.setup(); from pregon.testing.moodle_ws.__main__ import main; main()"
 
 
 def load_average() -> str:
@@ -44,28 +40,6 @@ def peak_rss_mb() -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError("no VmHWM in /proc/self/status")
-
-
-def start_fake(users: int, courses: int, enrolments: int, var_dir: Path) -> tuple:
-    """The fake classroom's process, its address and its token, once it serves."""
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "pregon.settings",
-        "PREGON_VAR_DIR": str(var_dir / "fake"),
-        "PYTHONPATH": str(ROOT),
-    }
-    sizes = ["--users", str(users), "--courses", str(courses), "--enrolments", str(enrolments)]
-    process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-c", SERVE, *sizes, "--seed", "1"],
-        stdout=subprocess.PIPE,
-        env=environment,
-        text=True,
-    )
-    line = process.stdout.readline().split()
-    if len(line) != 2:
-        process.kill()
-        raise RuntimeError("the fake Moodle did not start")
-    return process, line[0], line[1]
 
 
 def main() -> int:
@@ -81,22 +55,21 @@ def main() -> int:
     args = parser.parse_args()
 
     print(load_average())
-    with own_database(args.database) as (engine, var_dir):
-        (var_dir / "fake").mkdir()
+    with own_database(args.database) as (engine, _var_dir):
+        import django
+
+        django.setup()
+        from pregon.testing.moodle_ws import apart
+
+        sizes = {"users": args.users, "courses": args.courses, "enrolments": args.enrolments}
         started = time.perf_counter()
-        fake, url, token = start_fake(args.users, args.courses, args.enrolments, var_dir)
-        try:
+        # Forked before this process opens its database or grows: its memory is the fake's.
+        with apart(**sizes, seed=1) as (url, token):
             print(f"# the fake classroom served in {time.perf_counter() - started:.1f} s")
             return run(engine, url, token)
-        finally:
-            fake.terminate()
-            fake.wait()
 
 
 def run(engine: str, url: str, token: str) -> int:
-    import django
-
-    django.setup()
     from django.core.management import call_command
 
     from pregon.moodle import sync

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pregon.lib import events
-from pregon.moodle.client import Client
+from pregon.moodle.client import Client, MoodleError
 from pregon.moodle.models import Connection, Course, Enrolment, MoodleUser
 from pregon.moodle.sync import completions, people
 from pregon.moodle.sync.progress import Progress
@@ -32,6 +32,8 @@ PAGE = 1000
 USER_FIELDS = "id,roles,lastcourseaccess"
 # Moodle user ids per query of our own database.
 CHUNK = 5000
+# Moodle's answer for a course that does not exist (any more).
+COURSE_GONE = "invalidrecordunknown"
 
 
 @dataclass
@@ -52,8 +54,10 @@ def sync_enrolments(
     fresh_since: datetime.datetime | None,
     full: bool,
     first: bool,
+    catalogued_since: datetime.datetime,
 ) -> None:
-    """Sync every course's enrolments and completions, from the cursor's course on.
+    """Sync the enrolments and completions of every course the catalogue listed since
+    ``catalogued_since``, from the cursor's course on.
 
     ``fresh_since``: users saved since then are not asked about again (a full sync);
     None: no known user is. ``full``: ask completions of everyone not completed, not
@@ -61,36 +65,53 @@ def sync_enrolments(
     enrolments are not new (no date, no event).
     """
     after = progress.cursor.get("after", 0) if progress.cursor.get("phase") == "enrolments" else 0
+    # The courses this sync's catalogue listed (a resumed run's predecessor's, since its
+    # beginning): one deleted in Moodle, or hidden from the token's user, is kept as it was.
+    catalogued = Course.objects.filter(synced_at__gte=catalogued_since)
     courses = list(
-        Course.objects.order_by("moodle_id").values_list("moodle_id", "pk", "completion_enabled")
+        catalogued.order_by("moodle_id").values_list("moodle_id", "pk", "completion_enabled")
     )
     roles = set(connection.role_names())
     total = len(courses)
     done = sum(1 for moodle_id, *_rest in courses if moodle_id <= after)
     progress.save("enrolments", done, total, after=after)
-    for moodle_id, course_pk, completion_enabled in courses:
-        if moodle_id <= after:
-            continue
+    asker = completions.Asker(connection)
+    try:
+        for moodle_id, course_pk, completion_enabled in courses:
+            if moodle_id <= after:
+                continue
 
-        def beat(done: int = done) -> None:
-            progress.save("enrolments", done, total)
+            def beat(done: int = done) -> None:
+                progress.save("enrolments", done, total)
 
-        listed = read_participants(client, moodle_id, roles, beat)
-        people.ensure_users(client, connection, listed, progress, fresh_since)
-        participants = by_contact(listed)
-        apply_course(course_pk, moodle_id, participants, first, progress)
-        if completion_enabled:
-            completions.check_course(
-                client, course_pk, moodle_id, participants, progress, beat, full=full, first=first
-            )
-        done += 1
-        progress.save("enrolments", done, total, after=moodle_id)
+            listed = read_participants(client, moodle_id, roles, beat)
+            if listed is not None:
+                people.ensure_users(client, connection, listed, progress, fresh_since)
+                participants = by_contact(listed)
+                apply_course(course_pk, moodle_id, participants, first, progress)
+                if completion_enabled:
+                    completions.check_course(
+                        asker,
+                        course_pk,
+                        moodle_id,
+                        participants,
+                        progress,
+                        beat,
+                        full=full,
+                        first=first,
+                    )
+            done += 1
+            progress.save("enrolments", done, total, after=moodle_id)
+    finally:
+        asker.close()
 
 
 def read_participants(
     client: Client, course_moodle_id: int, roles: set[str], beat: Callable[[], None]
-) -> dict[int, tuple[set[str], int]]:
-    """The course's participants in one of ``roles``: {Moodle user id: (roles, last access)}.
+) -> dict[int, tuple[set[str], int]] | None:
+    """The course's participants in one of ``roles``: {Moodle user id: (roles, last access)},
+    or None if the course was deleted in Moodle since the catalogue was read (it is kept as
+    it was, like the courses Moodle stops listing).
 
     Pages are asked in Moodle's default order (user id); a short page is the last one, as
     the web-service user may see every participant's details (Moodle leaves out, after
@@ -99,15 +120,20 @@ def read_participants(
     listed: dict[int, tuple[set[str], int]] = {}
     offset = 0
     while True:
-        page = client.call(
-            "core_enrol_get_enrolled_users",
-            courseid=course_moodle_id,
-            options=[
-                {"name": "userfields", "value": USER_FIELDS},
-                {"name": "limitfrom", "value": offset},
-                {"name": "limitnumber", "value": PAGE},
-            ],
-        )
+        try:
+            page = client.call(
+                "core_enrol_get_enrolled_users",
+                courseid=course_moodle_id,
+                options=[
+                    {"name": "userfields", "value": USER_FIELDS},
+                    {"name": "limitfrom", "value": offset},
+                    {"name": "limitnumber", "value": PAGE},
+                ],
+            )
+        except MoodleError as error:
+            if error.code == COURSE_GONE:
+                return None
+            raise
         for user in page:
             kept = {role.get("shortname", "") for role in user.get("roles") or ()} & roles
             if kept:

@@ -13,6 +13,7 @@ consent, unsubscribes, lists or fields. A new contact is subscribed or not as th
 connection says, with Moodle recorded as its source.
 """
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,6 +30,8 @@ from pregon.moodle.sync.progress import Progress
 
 # Users per call: Moodle reads them with one query; the POST stays a few kilobytes.
 BATCH = 200
+# Moodle user ids per query of our own database.
+CHUNK = 5000
 NAME_LENGTH = Contact._meta.get_field("first_name").max_length
 
 
@@ -37,20 +40,22 @@ def ensure_users(
     connection: Connection,
     moodle_ids: Iterable[int],
     progress: Progress,
-    fresh_since: Any = None,
+    fresh_since: datetime.datetime | None = None,
 ) -> None:
     """Fetch and save the users of ``moodle_ids`` the sync does not know: those with no
     MoodleUser, or (with ``fresh_since``, a full sync) not saved since then."""
     wanted = sorted(set(moodle_ids))
-    for start in range(0, len(wanted), BATCH):
-        batch = wanted[start : start + BATCH]
-        known = MoodleUser.objects.filter(moodle_id__in=batch)
+    unknown = []
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        known = MoodleUser.objects.filter(moodle_id__in=chunk)
         if fresh_since is not None:
             known = known.filter(synced_at__gte=fresh_since)
-        unknown = sorted(set(batch) - set(known.values_list("moodle_id", flat=True)))
-        if unknown:
-            users = client.call("core_user_get_users_by_field", field="id", values=unknown)
-            save_users(connection, users, progress)
+        unknown += sorted(set(chunk) - set(known.values_list("moodle_id", flat=True)))
+    for start in range(0, len(unknown), BATCH):
+        batch = unknown[start : start + BATCH]
+        users = client.call("core_user_get_users_by_field", field="id", values=batch)
+        save_users(connection, users, progress)
 
 
 def save_users(connection: Connection, users: list[dict[str, Any]], progress: Progress) -> None:

@@ -148,6 +148,7 @@ def _sync(client: Client, connection: Connection, sync_run: SyncRun, progress: P
         full=full,
         # The first sync ever finds enrolments that are not new: they get no date.
         first=not SyncRun.objects.filter(status=SyncStatus.DONE).exists(),
+        catalogued_since=datetime.datetime.fromisoformat(since),
     )
 
 

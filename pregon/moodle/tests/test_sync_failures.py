@@ -1,5 +1,4 @@
 import datetime
-import functools
 from unittest import mock
 
 import requests
@@ -7,8 +6,8 @@ import time_machine
 from django.utils import timezone, translation
 
 from pregon.accounts.models import AuditAction, AuditEntry
-from pregon.moodle import sync
-from pregon.moodle.client import Client, explain
+from pregon.moodle import client, sync
+from pregon.moodle.client import explain
 from pregon.moodle.models import Enrolment, SyncKind, SyncRun, SyncStatus
 from pregon.testing import BaseTestCase
 from pregon.testing.moodle_sync import connect, sync_now
@@ -110,8 +109,7 @@ class SyncFailureTestCase(BaseTestCase):
     def test_a_time_out_part_way_keeps_each_course_whole_and_the_next_run_resumes(self) -> None:
         # The second course's list does not come in time; the first course was done.
         self.moodle.fail(Fault.timeout(seconds=2), function=PARTICIPANTS, nth=2)
-        quick = functools.partial(Client, timeout=0.5)
-        with mock.patch("pregon.moodle.models.Client", quick):
+        with mock.patch.object(client, "TIMEOUT", 0.5):
             failed = sync_now()
 
         self.assertEqual((failed.status, failed.error_code), (SyncStatus.FAILED, "timeout"))
@@ -199,3 +197,18 @@ class SyncFailureTestCase(BaseTestCase):
         self.assertEqual(
             SyncRun.objects.filter(status=SyncStatus.DONE).count(), 1
         )  # The first one only.
+
+    def test_a_course_deleted_in_moodle_is_kept_as_it_was(self) -> None:
+        with self.dataset.lock:
+            del self.dataset.courses[12], self.dataset.rosters[12]
+        # And course 11 is deleted after the catalogue was read, before its participants.
+        self.moodle.fail(Fault.error("invalidrecordunknown"), function=PARTICIPANTS, nth=2)
+
+        run = sync_now()
+
+        self.assertEqual(run.status, SyncStatus.DONE, run.error)
+        self.assertEqual(
+            [call.params["courseid"] for call in self.moodle.calls_to(PARTICIPANTS)], ["10", "11"]
+        )
+        self.assertEqual(self.enrolled(), self.BEFORE | {(10, "rosa@example.pe")})
+        self.assertEqual((run.done, run.total), (2, 2))

@@ -247,7 +247,7 @@ def run(engine: str, args: argparse.Namespace) -> int:
             + ", ".join(f"{t:.0f}" for t in timings)
         )
         if args.explain and engine == "postgresql":
-            explain(connection, filter_contacts(rules).values("pk"))
+            explain(connection, filter_contacts(rules).order_by().values("pk"))
         figures.append(f"BENCH moodle_segment_{name}_{engine} {statistics.median(timings):.0f} ms")
     # Other work on the machine shows up in the timings; say how busy it was.
     print("# load average after (1, 5, 15 min): " + ", ".join(f"{n:.1f}" for n in os.getloadavg()))

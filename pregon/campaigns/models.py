@@ -15,7 +15,7 @@ from pregon.contacts import segments
 from pregon.contacts.models import Contact, MailingList, Segment, Status, Subscription, Suppression
 from pregon.content.models import EmailTemplate
 from pregon.moodle.models import Course
-from pregon.moodle.segment_rules import enrolled_in
+from pregon.moodle.segment_rules import enrolled
 from pregon.sending import sms
 from pregon.sending.models import (
     Mailing,
@@ -397,7 +397,7 @@ class Campaign(models.Model):
         in the course it announces (as the last sync from Moodle saw them)."""
         contacts = self._listed()
         if self.exclude_enrolled and self.course_id is not None:
-            contacts = contacts.exclude(enrolled_in([self.course_id]))
+            contacts = contacts.filter(enrolled(negated=True, course_id=self.course_id))
         return contacts
 
     def _listed(self) -> QuerySet[Contact]:

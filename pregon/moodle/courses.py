@@ -56,7 +56,7 @@ def offer_courses(form: forms.ModelForm, name: str) -> bool:
     field: Any = form.fields[name]
     field.queryset = Course.objects.all()
     field.to_field_name = "moodle_id"
-    field.empty_label = _("None")
+    field.empty_label = _("No course")
     field.error_messages["invalid_choice"] = _(
         "That course is not among those synced from Moodle: choose one from the list, or sync "
         "the courses first."

@@ -6,7 +6,6 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0010_segment_indexes_engagement'),
         ('moodle', '0001_initial'),
     ]
 

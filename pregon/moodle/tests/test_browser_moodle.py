@@ -21,6 +21,7 @@ from pregon.testing.browser import (
     BrowserTestCase,
     add_condition,
     chromium_page,
+    fits_width,
     login,
     screenshot,
     task_worker,
@@ -159,6 +160,10 @@ class MoodleBrowserTestCase(BrowserTestCase):
             unsubscribed = Contact.objects.get(email=email(1))
             self.assertEqual(unsubscribed.status, Status.UNSUBSCRIBED)
 
+            page.set_viewport_size({"width": 375, "height": 812})
+            self.assertTrue(fits_width(page), "the connection page on a phone")
+            page.set_viewport_size({"width": 1366, "height": 900})
+
             page.click("#moodle-history-link")
             history = page.locator("#sync-history")
             expect(history.locator("[data-status=done]")).to_have_count(1)
@@ -173,6 +178,9 @@ class MoodleBrowserTestCase(BrowserTestCase):
             expect(row.locator("[data-count=enrolled]")).to_have_text("10")
             expect(row.locator("[data-count=completed]")).to_have_text("3")
             screenshot(page, "moodle-courses")
+            page.set_viewport_size({"width": 375, "height": 812})
+            self.assertTrue(fits_width(page), "the courses page on a phone")
+            page.set_viewport_size({"width": 1366, "height": 900})
 
             # Built by hand in the segment editor, as the manual says.
             page.goto(f"{base}/contactos/segmentos/nuevo/")

@@ -9,6 +9,7 @@ function, what Pregón uses it for, whether it may be called, and the capabiliti
 it is kept on the connection for the screens.
 """
 
+import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,8 +23,11 @@ from pregon.lib import vault
 from pregon.moodle.client import Client, MoodleError
 from pregon.moodle.models import Connection
 
-# Seconds to wait for each answer: a person is waiting for the report.
+# Seconds to wait for each answer, and for all of them: a person is waiting for the report,
+# and the web server ends a request that runs past 30 seconds (gunicorn's worker time-out)
+# without an answer or a report kept, while the check makes up to six calls one after the other.
 CHECK_TIMEOUT = 15
+CHECK_SECONDS = 25
 
 SITE_INFO = "core_webservice_get_site_info"
 CATEGORIES = "core_course_get_categories"
@@ -169,11 +173,37 @@ class CheckReport:
         return data
 
 
+class HurriedClient(Client):
+    """A client whose calls end within ``seconds`` all together: each waits at most what
+    the ones before it left, and none is made once that is spent."""
+
+    def __init__(self, url: str, token: str, seconds: float) -> None:
+        super().__init__(url, token, timeout=CHECK_TIMEOUT)
+        self.seconds = seconds
+        self.ends = time.monotonic() + seconds
+
+    def call(self, function: str, **params: Any) -> Any:
+        left = self.ends - time.monotonic()
+        if left > 0:
+            self.timeout = min(CHECK_TIMEOUT, left)
+            try:
+                return super().call(function, **params)
+            except MoodleError as error:
+                if error.code != "timeout" or self.timeout == CHECK_TIMEOUT:
+                    raise
+        # What was left ran out: the message gives the time all the calls had.
+        raise MoodleError(
+            "timeout",
+            _("Moodle did not answer within %(seconds)s seconds. Try again later.")
+            % {"seconds": int(self.seconds)},
+        )
+
+
 def check(connection: Connection) -> CheckReport:
     """Test the connection and keep the report on it (site name, release, when, the report)."""
     report = CheckReport(checked_at=timezone.now())
     try:
-        client = Client(connection.url, vault.decrypt(connection.token), timeout=CHECK_TIMEOUT)
+        client = HurriedClient(connection.url, vault.decrypt(connection.token), CHECK_SECONDS)
     except vault.InvalidToken:
         report.error_code = "token"
         report.error = _(

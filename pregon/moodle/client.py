@@ -9,6 +9,7 @@ language. Parameters are sent as Moodle reads them: PHP's form encoding of array
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
 from django.utils.translation import gettext as _
@@ -18,9 +19,9 @@ TIMEOUT = 60  # Seconds: a page of 1,000 enrolled users takes a few on a busy cl
 
 
 class MoodleError(Exception):
-    """A call failed. ``code`` is Moodle's errorcode, or "timeout", "network", "http" or
-    "format"; ``message`` says what happened and what to do, for the screens; ``detail``
-    is Moodle's own message, for the logs."""
+    """A call failed. ``code`` is Moodle's errorcode, or "timeout", "network", "http",
+    "redirect" or "format"; ``message`` says what happened and what to do, for the screens;
+    ``detail`` is Moodle's own message, for the logs."""
 
     def __init__(self, code: str, message: str, detail: str = "") -> None:
         super().__init__(f"{code}: {detail or message}")
@@ -103,6 +104,14 @@ def explain_status(status: int, endpoint: str) -> str:
     }
 
 
+def moved_to(location: str, endpoint: str) -> str:
+    """The site's address a redirect from ``endpoint`` to ``location`` points at: without
+    the web-service path and the query, as the connection takes it."""
+    target = urlsplit(urljoin(endpoint, location))
+    path = target.path.removesuffix(SERVER_PATH).rstrip("/")
+    return urlunsplit((target.scheme, target.netloc, path, "", ""))
+
+
 def form_fields(params: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, str]]:
     """``params`` as PHP form fields: lists and dicts nest with brackets, booleans are 1/0."""
     for key, value in params.items():
@@ -137,7 +146,12 @@ class Client:
             *form_fields(params),
         ]
         try:
-            response = self.session.post(self.endpoint, data=fields, timeout=self.timeout)
+            # Redirects are not followed: a 301 or 302 would turn the POST into a GET without
+            # the token (Moodle then calls it unknown), a 307 or 308 would send the token on to
+            # wherever the redirect points.
+            response = self.session.post(
+                self.endpoint, data=fields, timeout=self.timeout, allow_redirects=False
+            )
         except requests.Timeout as error:
             raise MoodleError(
                 "timeout",
@@ -152,6 +166,15 @@ class Client:
                 % {"url": self.endpoint},
                 str(error),
             ) from error
+        if response.is_redirect:
+            raise MoodleError(
+                "redirect",
+                _(
+                    "Moodle answers from another address: %(url)s. Enter that address in the "
+                    "connection (the token is not sent to an address it was not entered for)."
+                )
+                % {"url": moved_to(response.headers["Location"], self.endpoint)},
+            )
         if response.status_code != 200:
             raise MoodleError(
                 "http", explain_status(response.status_code, self.endpoint), response.text[:300]

@@ -169,6 +169,21 @@ class CheckTests(TestCase):
         self.assertEqual(report.error_code, "timeout")
         self.assertIn("did not answer", report.error)
 
+    def test_a_slow_moodle_gets_the_time_of_one_request_for_all_the_calls(self):
+        # Each answer comes in time, but six of them one after the other would outlast the
+        # web server's request: the calls share the check's seconds, and stop when they end.
+        connection = self.connect()
+        self.moodle.fail(Fault.timeout(seconds=0.7), times=10)
+        with (
+            mock.patch.object(check, "CHECK_TIMEOUT", 5),
+            mock.patch.object(check, "CHECK_SECONDS", 2),
+        ):
+            report = check.check(connection)
+        self.assertEqual(report.site_name, "Aula Virtual ENAP")
+        self.assertEqual(report.error_code, "timeout")
+        self.assertIn("did not answer within 2 seconds", report.error)
+        self.assertEqual(self.moodle.calls_to(check.ENROLLED), [])
+
     def test_an_answer_that_is_not_moodle(self):
         connection = self.connect()
         self.moodle.fail(Fault.not_moodle())

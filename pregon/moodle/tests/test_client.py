@@ -2,6 +2,8 @@
 and every way a call fails turned into one MoodleError with what to do."""
 
 import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest import mock
 
 from django.test import SimpleTestCase
@@ -21,6 +23,28 @@ from pregon.testing.moodle_ws import (
 )
 
 ENROLLED = "core_enrol_get_enrolled_users"
+
+
+def redirecting(status: int, location: str) -> ThreadingHTTPServer:
+    """A web server on 127.0.0.1 that answers every request with a redirect to
+    ``location``, as a site moved to https (or behind a login page) does."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def answer(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(status)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_GET = do_POST = answer
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 class ClientTests(SimpleTestCase):
@@ -139,3 +163,21 @@ class ClientTests(SimpleTestCase):
         with self.assertRaises(MoodleError) as caught:
             nobody.call("core_webservice_get_site_info")
         self.assertEqual(caught.exception.code, "network")
+
+    def test_a_redirect_is_reported_and_the_token_is_not_sent_on(self):
+        # A site moved to another address answers with a redirect: followed, a 301 or 302
+        # turns the POST into a GET without the token (Moodle then says the token is
+        # unknown), and a 307 or 308 sends the token to wherever the redirect points.
+        target = self.moodle.url + "/webservice/rest/server.php"
+        for status in (301, 302, 307, 308):
+            server = redirecting(status, target)
+            self.addCleanup(server.server_close)
+            self.addCleanup(server.shutdown)
+            moved = Client(f"http://127.0.0.1:{server.server_address[1]}", "secret", timeout=5)
+            self.addCleanup(moved.close)
+            with self.assertRaises(MoodleError) as caught:
+                moved.call("core_webservice_get_site_info")
+            self.assertEqual(caught.exception.code, "redirect", status)
+            self.assertIn(self.moodle.url, caught.exception.message)
+            self.assertNotIn("secret", str(caught.exception))
+        self.assertEqual(self.moodle.calls, [])

@@ -221,6 +221,20 @@ class SyncTestCase(BaseTestCase):
         )
         self.assertFalse(Contact.objects.filter(email="ana@otra.pe").exists())
 
+    def test_a_completion_is_asked_again_only_after_the_person_went_back(self) -> None:
+        sync_now()
+        self.moodle.calls.clear()
+
+        sync_now()
+
+        self.assertFalse(self.moodle.calls_to("core_completion_get_course_completion_status"))
+        self.dataset.visit(101, 10)
+
+        sync_now()
+
+        [asked] = self.moodle.calls_to("core_completion_get_course_completion_status")
+        self.assertEqual(asked.params["userid"], "101")
+
     def test_a_full_sync_asks_about_everyone_again(self) -> None:
         sync_now()
         self.moodle.calls.clear()

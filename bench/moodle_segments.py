@@ -15,15 +15,18 @@ with the first sync: none), 30 % are completed. 70 % of contacts are subscribed.
 
 Then it (VACUUM) ANALYZEs and times ``count_contacts`` with "status is subscribed" and each
 rule, as staff build segments, one line each: ``BENCH moodle_segment_<rule>_<engine>
-<median> ms``, then for combinations of rules. ``--explain`` prints PostgreSQL's plans.
+<median> ms``, then for combinations of rules. ``--explain`` prints PostgreSQL's plans;
+``--reuse`` times again the data an earlier run left on PostgreSQL, without filling it.
 """
 
 import argparse
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 # Run from anywhere: import this checkout's pregon, whatever the venv's install points at.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -137,16 +140,17 @@ def fill_sqlite(cursor: object, contacts: int, courses: int, per_contact: int) -
         THEN datetime('now', '-' || (abs(random()) %% (365 * 86400)) || ' seconds') END"""
     cursor.execute(
         f"""
-        WITH RECURSIVE bands(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM bands WHERE k < %s)
+        WITH RECURSIVE bands(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM bands WHERE k < %s),
+        -- Materialised, so that the draw is made once and squared (PostgreSQL's skew).
+        drawn AS MATERIALIZED (
+            SELECT contact.id AS contact_id, k, {draw} AS r
+            FROM contacts_contact AS contact CROSS JOIN bands
+        )
         INSERT INTO moodle_enrolment (course_id, contact_id, roles, enrolled_at, completed_at,
             completion_checked_access, synced_at)
-        SELECT course.id, picked.contact_id, 'student', {dated}, {dated}, 0, datetime('now')
-        FROM (
-            SELECT contact.id AS contact_id,
-                1000 + k * %s + CAST({draw} * {draw} * %s AS INTEGER) AS moodle_id
-            FROM contacts_contact AS contact CROSS JOIN bands
-        ) AS picked
-        JOIN moodle_course AS course ON course.moodle_id = picked.moodle_id
+        SELECT course.id, drawn.contact_id, 'student', {dated}, {dated}, 0, datetime('now')
+        FROM drawn JOIN moodle_course AS course
+            ON course.moodle_id = 1000 + k * %s + CAST(r * r * %s AS INTEGER)
         """,  # noqa: S608 (only the constants above are formatted in)
         [per_contact - 1, courses // per_contact, courses // per_contact],
     )
@@ -168,33 +172,57 @@ def main() -> int:
     parser.add_argument("--courses", type=int, default=5_000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="PostgreSQL only: time again on the data an earlier run left, without filling",
+    )
     args = parser.parse_args()
+    if args.reuse:
+        return again(args)
     with own_database(BENCH_DATABASE) as (engine, _var_dir):
         return run(engine, args)
 
 
-def run(engine: str, args: argparse.Namespace) -> int:
+def again(args: argparse.Namespace) -> int:
+    """Point the settings at the database an earlier run filled, and time its rules."""
+    url = urlsplit(os.environ.get("PREGON_DATABASE_URL", ""))
+    if not url.scheme.startswith("postgres"):
+        print("--reuse needs PREGON_DATABASE_URL on a PostgreSQL server", file=sys.stderr)
+        return 2
+    os.environ.pop("PREGON_DATABASE_URL_FILE", None)
+    os.environ["PREGON_DATABASE_URL"] = urlunsplit(url._replace(path="/" + BENCH_DATABASE))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pregon.settings")
+    with tempfile.TemporaryDirectory(prefix=f"{BENCH_DATABASE}-") as var_dir:
+        os.environ["PREGON_VAR_DIR"] = var_dir
+        return run("postgresql", args, fill=False)
+
+
+def run(engine: str, args: argparse.Namespace, fill: bool = True) -> int:
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    from pregon.contacts.models import Contact
     from pregon.contacts.segments import count_contacts, filter_contacts
     from pregon.moodle.models import Enrolment
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    fill = fill_postgres if engine == "postgresql" else fill_sqlite
-    with transaction.atomic(), connection.cursor() as cursor:
-        fill(cursor, args.contacts, args.courses, args.per_contact)
-    with connection.cursor() as cursor:
-        # VACUUM too on PostgreSQL: it sets the visibility map (index-only scans) as
-        # autovacuum soon would, and keeps autovacuum from starting mid-timings.
-        cursor.execute("VACUUM ANALYZE" if engine == "postgresql" else "ANALYZE")
+    if fill:
+        fill_rows = fill_postgres if engine == "postgresql" else fill_sqlite
+        with transaction.atomic(), connection.cursor() as cursor:
+            fill_rows(cursor, args.contacts, args.courses, args.per_contact)
+        with connection.cursor() as cursor:
+            # VACUUM too on PostgreSQL: it sets the visibility map (index-only scans) as
+            # autovacuum soon would, and keeps autovacuum from starting mid-timings.
+            cursor.execute("VACUUM ANALYZE" if engine == "postgresql" else "ANALYZE")
     enrolments = Enrolment.objects.count()
     print(
-        f"# {engine}: filled {args.contacts:,} contacts and {enrolments:,} enrolments in "
+        f"# {engine}: {Contact.objects.count():,} contacts and {enrolments:,} enrolments, "
+        f"{'filled' if fill else 'left by an earlier run, read'} in "
         f"{time.perf_counter() - started:.1f} s"
     )
 

@@ -1,12 +1,12 @@
 """The Moodle course a campaign announces, and "leave out those already enrolled": the
 campaign form's select and checkbox, the recipients counted before sending, what a real SMTP
-server receives, and a duplicate keeping both."""
+server receives, and the copies (a duplicate, a resend) keeping both."""
 
 from django.test import TestCase
 from django.urls import reverse
 
-from pregon.campaigns import scheduling
-from pregon.campaigns.models import Campaign
+from pregon.campaigns import resend, scheduling
+from pregon.campaigns.models import Campaign, ResendKind
 from pregon.contacts.models import Contact
 from pregon.moodle.models import Category, Course, Enrolment
 from pregon.testing import BaseTestCase, drafts
@@ -164,3 +164,21 @@ class SendLeavingOutTheEnrolledTestCase(TestCase):
         campaign = campaign_to(self.mailing_list)
         Campaign.objects.filter(pk=campaign.pk).update(course=self.courses[101])
         self.assertEqual(len(self.send(campaign)), 6)
+
+
+class ResendLeavingOutTheEnrolledTestCase(TestCase):
+    def test_a_resend_to_non_openers_leaves_out_those_enrolled_since(self) -> None:
+        courses = synced_courses()
+        with smtp_server(Mailbox()):
+            parent = campaign_to(contacts_on_a_list(4))
+            Campaign.objects.filter(pk=parent.pk).update(course=courses[101], exclude_enrolled=True)
+            scheduling.start_due_campaigns()
+            send_all()
+        parent.refresh_from_db()
+        self.assertEqual(resend.reach(parent, counts_machines=False), 4)
+        # Enrolled after the announcement, without opening it.
+        enrol(courses[101], "persona0000@example.pe")
+        self.assertEqual(resend.reach(parent, counts_machines=False), 3)
+        copy = resend.create(parent, ResendKind.NON_OPENERS, None)
+        self.assertEqual((copy.course, copy.exclude_enrolled), (courses[101], True))
+        self.assertEqual(copy.audience().count(), 3)

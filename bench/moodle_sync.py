@@ -7,13 +7,14 @@ enrolments from the fake Moodle, first in full, then incrementally (nothing chan
 The fake classroom (``pregon.testing.moodle_ws``, generated with seed 1: 80 % of courses
 track completion, 80 % of participants went into their course, a fifth of students
 completed it) is served by a forked process of its own on 127.0.0.1 (``apart``), so that
-the figures of this process are the sync's: its time and its peak resident memory (VmHWM). The sync runs as
-the worker runs it (``request_sync`` then ``run``), on a database built from scratch: on
-PostgreSQL (when PREGON_DATABASE_URL points at one) a database named
-pregon_bench_moodle_sync (or NAME) on that server, dropped and created again; else a new
-SQLite file in a temporary folder. Prints ``BENCH moodle_sync_full_seconds_<engine>``,
-``moodle_sync_incremental_seconds_<engine>`` and ``moodle_sync_peak_rss_mb_<engine>``,
-with the runs' counts and the load average before and after as context.
+the figures of this process are the sync's: its time and its peak resident memory
+(VmHWM). The sync runs as the worker runs it (``request_sync`` then ``run``), on a
+database built from scratch: on PostgreSQL (when PREGON_DATABASE_URL points at one) a
+database named pregon_bench_moodle_sync (or NAME) on that server, dropped and created
+again; else a new SQLite file in a temporary folder. Prints ``BENCH
+moodle_sync_full_seconds_<engine>``, ``moodle_sync_incremental_seconds_<engine>`` and
+``moodle_sync_peak_rss_mb_<engine>``, with the runs' counts and the load average before
+and after as context.
 """
 
 import argparse

@@ -133,8 +133,9 @@ def _sync(client: Client, connection: Connection, sync_run: SyncRun, progress: P
     """The phases, from the one the cursor names (the first, for a fresh run)."""
     start = PHASES.index(progress.cursor.get("phase", PHASES[0]))
     full = sync_run.kind == SyncKind.FULL
-    # A full sync fetches every user's details once, however many runs it takes: those
-    # fetched since the first of its runs began are fresh.
+    # When the first of this sync's runs began (a resumed run carries it on): the courses
+    # its catalogue saved since are this sync's, and, for a full sync, the users saved
+    # since are fresh, so that each is asked once however many runs the sync takes.
     since = progress.cursor.setdefault("since", sync_run.started_at.isoformat())
     if start <= PHASES.index("categories"):
         catalogue.sync_categories(client, progress)

@@ -15,8 +15,9 @@ with the first sync: none), 30 % are completed. 70 % of contacts are subscribed.
 
 Then it (VACUUM) ANALYZEs and times ``count_contacts`` with "status is subscribed" and each
 rule, as staff build segments, one line each: ``BENCH moodle_segment_<rule>_<engine>
-<median> ms``, then for combinations of rules. ``--explain`` prints PostgreSQL's plans;
-``--reuse`` times again the data an earlier run left on PostgreSQL, without filling it.
+<median> ms``, then for combinations of rules. ``--explain`` prints PostgreSQL's plans, with
+the pages each step read; ``--reuse`` times again the data an earlier run left on
+PostgreSQL, without filling it.
 """
 
 import argparse
@@ -157,12 +158,19 @@ def fill_sqlite(cursor: object, contacts: int, courses: int, per_contact: int) -
 
 
 def explain(connection: object, queryset: object) -> None:
-    """Print PostgreSQL's plan of counting ``queryset``, with the time of each step."""
+    """Print PostgreSQL's plan of counting ``queryset`` as ``count_contacts`` prices it, with
+    the time and the pages read of each step."""
+    from pregon.contacts.segments.costs import priced_for_memory
+
     sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        counting = f"EXPLAIN ANALYZE SELECT count(*) FROM ({sql}) AS counted"  # noqa: S608
-        cursor.execute(counting, params)
-        print("\n".join(row[0] for row in cursor.fetchall()))
+    counting = f"EXPLAIN (ANALYZE, BUFFERS) SELECT count(*) FROM ({sql}) AS counted"  # noqa: S608
+
+    def plan() -> list[tuple[str]]:
+        with connection.cursor() as cursor:
+            cursor.execute(counting, params)
+            return cursor.fetchall()
+
+    print("\n".join(row[0] for row in priced_for_memory(plan)))
 
 
 def main() -> int:

@@ -110,7 +110,7 @@ def check_course(
             completed_at = _completed_at(status) if status.get("completed") else None
             answers.append((pk, contact_id, participant.last_access, completed_at))
         beat()
-    _save(course_pk, course_moodle_id, answers, announce=not first)
+    _save(course_pk, course_moodle_id, answers, progress, announce=not first)
     completed = sum(1 for *_rest, completed_at in answers if completed_at)
     progress.count("completions", "created", completed)
     progress.count("completions", "unchanged", len(answers) - completed)
@@ -130,6 +130,7 @@ def _save(
     course_pk: int,
     course_moodle_id: int,
     answers: list[tuple[int, int, int, datetime.datetime | None]],
+    progress: Progress,
     *,
     announce: bool,
 ) -> None:
@@ -144,6 +145,7 @@ def _save(
         if completed_at
     ]
     with transaction.atomic():
+        progress.hold()
         _note_access([(pk, access) for pk, _contact, access, _completed in answers])
         for pk, _contact, _access, completed_at in answers:
             if completed_at:

@@ -76,6 +76,9 @@ def sync_enrolments(
     done = sum(1 for moodle_id, *_rest in courses if moodle_id <= after)
     progress.save("enrolments", done, total, after=after)
     asker = completions.Asker(connection)
+    # Users this run asked about that gave no contact: a few, asked once however many
+    # courses they are in.
+    passed_over: set[int] = set()
     try:
         for moodle_id, course_pk, completion_enabled in courses:
             if moodle_id <= after:
@@ -86,7 +89,9 @@ def sync_enrolments(
 
             listed = read_participants(client, moodle_id, roles, beat)
             if listed is not None:
-                people.ensure_users(client, connection, listed, progress, fresh_since)
+                people.ensure_users(
+                    client, connection, listed, progress, beat, passed_over, fresh_since
+                )
                 participants = by_contact(listed)
                 apply_course(course_pk, moodle_id, participants, first, progress)
                 if completion_enabled:
@@ -172,6 +177,7 @@ def apply_course(
     announce the new ones (``moodle.enrolled``) unless this is the first sync ever."""
     now = timezone.now()
     with transaction.atomic():
+        progress.hold()
         existing = {
             enrolment.contact_id: enrolment
             for enrolment in Enrolment.objects.filter(course_id=course_pk).only(

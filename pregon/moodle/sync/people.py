@@ -14,7 +14,7 @@ connection says, with Moodle recorded as its source.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
@@ -40,11 +40,19 @@ def ensure_users(
     connection: Connection,
     moodle_ids: Iterable[int],
     progress: Progress,
+    beat: Callable[[], None],
+    passed_over: set[int],
     fresh_since: datetime.datetime | None = None,
 ) -> None:
     """Fetch and save the users of ``moodle_ids`` the sync does not know: those with no
-    MoodleUser, or (with ``fresh_since``, a full sync) not saved since then."""
-    wanted = sorted(set(moodle_ids))
+    MoodleUser, or (with ``fresh_since``, a full sync) not saved since then. ``beat``
+    after each batch: a big course's new users take many calls, longer than the scheduler
+    waits for a silent run.
+
+    ``passed_over``: the run's users asked already that gave no contact (no usable
+    address, or not in Moodle's answer); they are added to it, and not asked again in
+    the run's other courses (nor counted again as skipped)."""
+    wanted = sorted(set(moodle_ids) - passed_over)
     unknown = []
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
@@ -55,12 +63,14 @@ def ensure_users(
     for start in range(0, len(unknown), BATCH):
         batch = unknown[start : start + BATCH]
         users = client.call("core_user_get_users_by_field", field="id", values=batch)
-        save_users(connection, users, progress)
+        passed_over |= set(batch) - save_users(connection, users, progress)
+        beat()
 
 
-def save_users(connection: Connection, users: list[dict[str, Any]], progress: Progress) -> None:
+def save_users(connection: Connection, users: list[dict[str, Any]], progress: Progress) -> set[int]:
     """Save Moodle's ``users`` (as core_user_get_users_by_field gives them) as contacts and
-    MoodleUsers, in one transaction; announce the contacts created and updated."""
+    MoodleUsers, in one transaction; announce the contacts created and updated. Return
+    the Moodle ids saved."""
     now = timezone.now()
     found: dict[int, tuple[str, str, str]] = {}
     for user in users:
@@ -77,6 +87,7 @@ def save_users(connection: Connection, users: list[dict[str, Any]], progress: Pr
     for email, first, last in found.values():
         by_email.setdefault(email, (first, last))
     with transaction.atomic():
+        progress.hold()
         created, updated = _save_contacts(connection, by_email, now, progress)
         contact_ids = dict(
             Contact.objects.filter(email__in=list(by_email)).values_list("email", "pk")
@@ -84,6 +95,7 @@ def save_users(connection: Connection, users: list[dict[str, Any]], progress: Pr
         _save_moodle_users(found, contact_ids, now)
         changes.announce(events.CONTACT_CREATED, created)
         changes.announce(events.CONTACT_UPDATED, updated)
+    return set(found)
 
 
 def _save_contacts(

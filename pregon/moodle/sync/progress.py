@@ -66,3 +66,14 @@ class Progress:
         )
         if not saved:
             raise Interrupted
+
+    def hold(self) -> None:
+        """Lock the run's row for the caller's transaction, and raise Interrupted if the run
+        is no longer running: a worker whose run the scheduler failed (and which a new run
+        may be resuming) writes nothing more, and the scheduler cannot fail the run while
+        one of its courses is being written. Call it first inside the write's transaction."""
+        running = SyncRun.objects.select_for_update().filter(
+            pk=self.run.pk, status=SyncStatus.RUNNING
+        )
+        if not running.exists():
+            raise Interrupted

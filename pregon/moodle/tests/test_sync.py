@@ -267,6 +267,20 @@ class SyncTestCase(BaseTestCase):
             run.counts["contacts"], {"created": 1, "updated": 0, "unchanged": 1, "skipped": 1}
         )
 
+    def test_a_user_without_an_address_is_asked_once_per_run(self) -> None:
+        self.dataset.enrol(103, 10)  # root@localhost is in two courses now.
+
+        run = sync_now()
+
+        self.assertEqual(run.status, SyncStatus.DONE, run.error)
+        asked = [
+            value
+            for call in self.moodle.calls_to("core_user_get_users_by_field")
+            for value in call.params["values"]
+        ]
+        self.assertEqual(asked.count("103"), 1)
+        self.assertEqual(run.counts["contacts"]["skipped"], 1)
+
     def test_roles_are_those_of_the_connection(self) -> None:
         connect(self.moodle, roles="student, editingteacher")
 

@@ -9,6 +9,7 @@ from pregon.accounts.models import AuditAction, AuditEntry
 from pregon.moodle import client, sync
 from pregon.moodle.client import explain
 from pregon.moodle.models import Enrolment, SyncKind, SyncRun, SyncStatus
+from pregon.moodle.sync import people
 from pregon.testing import BaseTestCase
 from pregon.testing.moodle_sync import connect, sync_now
 from pregon.testing.moodle_ws import (
@@ -190,13 +191,57 @@ class SyncFailureTestCase(BaseTestCase):
             run = sync_now()
 
         self.assertEqual((run.status, run.error_code), (SyncStatus.FAILED, "interrupted"))
-        # It stopped at its next save: course 11 was written, course 12 was not read.
+        # It stopped before writing course 11, and course 12 was not read.
         self.assertEqual(
             [call.params["courseid"] for call in self.moodle.calls_to(PARTICIPANTS)], ["10", "11"]
         )
         self.assertEqual(
             SyncRun.objects.filter(status=SyncStatus.DONE).count(), 1
         )  # The first one only.
+
+    def test_a_worker_whose_run_was_failed_while_reading_a_course_does_not_write_it(
+        self,
+    ) -> None:
+        post = requests.Session.post
+        later = timezone.now() + sync.STALE_AFTER + datetime.timedelta(minutes=1)
+
+        def slow(session: requests.Session, url: str, data: list, **kwargs: object) -> object:
+            if ("wsfunction", PARTICIPANTS) in data and ("courseid", "11") in data:
+                # The scheduler fails the run while course 11's list is on its way: a new
+                # run may now be resuming from course 11, so this worker must not write it.
+                with time_machine.travel(later):
+                    sync.run_due()
+            return post(session, url, data=data, **kwargs)
+
+        with mock.patch.object(requests.Session, "post", slow):
+            run = sync_now()
+
+        self.assertEqual((run.status, run.error_code), (SyncStatus.FAILED, "interrupted"))
+        # Course 10 was written before; course 11 is as the previous sync left it.
+        self.assertEqual(self.enrolled(), self.BEFORE | {(10, "rosa@example.pe")})
+
+    def test_a_course_with_many_new_users_keeps_its_run_alive(self) -> None:
+        post = requests.Session.post
+        users = "core_user_get_users_by_field"
+
+        def slow(session: requests.Session, url: str, data: list, **kwargs: object) -> object:
+            if ("wsfunction", users) in data:
+                # Each batch of user details takes six minutes; the scheduler looks each time.
+                traveller.shift(datetime.timedelta(minutes=6))
+                sync.run_due()
+            return post(session, url, data=data, **kwargs)
+
+        with (
+            time_machine.travel(timezone.now()) as traveller,
+            mock.patch.object(people, "BATCH", 1),
+            mock.patch.object(requests.Session, "post", slow),
+        ):
+            run = sync_now(SyncKind.FULL)
+
+        # Course 10's two users are asked in two batches, twelve minutes in all: the run
+        # said it was alive between them.
+        self.assertEqual((run.status, run.error_code), (SyncStatus.DONE, ""))
+        self.assertEqual(self.enrolled(), self.AFTER)
 
     def test_a_course_deleted_in_moodle_is_kept_as_it_was(self) -> None:
         with self.dataset.lock:

@@ -19,7 +19,6 @@ from pregon.testing.moodle_ws import (
     FakeMoodle,
     Fault,
     User,
-    apart,
 )
 
 ENROLLED = "core_enrol_get_enrolled_users"
@@ -533,10 +532,3 @@ class GeneratedDatasetTests(FakeMoodleTestCase):
         )
         self.assertEqual(len(page), size - 1)
         self.assertTrue(page[0]["email"].endswith("@example.org"))
-
-    def test_served_from_a_process_of_its_own(self):
-        with apart(users=50, courses=3, enrolments=60, seed=3) as (url, token):
-            client = Client(url, token, timeout=5)
-            courses = client.call("core_course_get_courses_by_field")["courses"]
-            client.close()
-        self.assertEqual(len(courses), 3)

@@ -291,15 +291,27 @@ class FakeMoodle:
         return Handler
 
 
+# A generated classroom of 200,000 users takes about 6 s to build.
+STARTING_SECONDS = 120
+
+
 @contextmanager
 def apart(**sizes: int) -> Iterator[tuple[str, str]]:
     """(address, token) of a classroom ``Dataset.generate(**sizes)`` served by a forked
-    process of its own, so that a benchmark measures its own memory, not the fake's."""
+    process of its own, so that a benchmark measures its own memory, not the fake's.
+
+    For a benchmark's process, before it starts threads of its own: a fork of a process with
+    threads (a test run's servers) can copy a lock another thread held, and the child then
+    hangs. A child that dies or hangs is an error here after ``STARTING_SECONDS``.
+    """
     context = multiprocessing.get_context("fork")
     ours, theirs = context.Pipe()
     process = context.Process(target=serve_apart, args=(theirs, sizes), daemon=True)
     process.start()
+    theirs.close()  # Only the child's copy stays open: its death ends our wait.
     try:
+        if not ours.poll(STARTING_SECONDS):
+            raise RuntimeError(f"the fake classroom did not start in {STARTING_SECONDS} s")
         yield ours.recv()
     finally:
         process.terminate()

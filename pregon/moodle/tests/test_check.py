@@ -87,7 +87,7 @@ class CheckTests(TestCase):
         self.assertTrue(connection.check_report["ok"])
         self.assertEqual(
             connection.check_report["functions"][0]["purpose"],
-            "Reads the site's name and Moodle version, and tests the token.",
+            "Lee el nombre del sitio y la versión de Moodle, y prueba el token.",
         )
 
     def test_a_bad_token(self):
@@ -95,7 +95,7 @@ class CheckTests(TestCase):
         report = check.check(connection)
         self.assertFalse(report.ok)
         self.assertEqual(report.error_code, "invalidtoken")
-        self.assertIn("Moodle does not recognise the token", report.error)
+        self.assertIn("Moodle no reconoce el token", report.error)
         self.assertEqual(report.functions, [])
         connection.refresh_from_db()
         self.assertFalse(connection.check_report["ok"])
@@ -148,7 +148,8 @@ class CheckTests(TestCase):
         )
         enrolled = self.function(check.check(connection), check.ENROLLED)
         self.assertEqual(
-            enrolled.problem, "Moodle hides e-mail addresses and names from the web-service user."
+            enrolled.problem,
+            "Moodle oculta los correos electrónicos y los nombres al usuario del servicio web.",
         )
         self.assertEqual(enrolled.grant, ["moodle/course:useremail", "moodle/site:viewfullnames"])
 
@@ -167,7 +168,7 @@ class CheckTests(TestCase):
             report = check.check(connection)
         self.assertFalse(report.ok)
         self.assertEqual(report.error_code, "timeout")
-        self.assertIn("did not answer", report.error)
+        self.assertIn("no respondió", report.error)
 
     def test_a_slow_moodle_gets_the_time_of_one_request_for_all_the_calls(self):
         # Each answer comes in time, but six of them one after the other would outlast the
@@ -181,7 +182,7 @@ class CheckTests(TestCase):
             report = check.check(connection)
         self.assertEqual(report.site_name, "Aula Virtual ENAP")
         self.assertEqual(report.error_code, "timeout")
-        self.assertIn("did not answer within 2 seconds", report.error)
+        self.assertIn("no respondió en 2 segundos", report.error)
         self.assertEqual(self.moodle.calls_to(check.ENROLLED), [])
 
     def test_an_answer_that_is_not_moodle(self):
@@ -196,13 +197,13 @@ class CheckTests(TestCase):
         connection.url = self.moodle.url + "/otra-cosa"
         report = check.check(connection)
         self.assertEqual(report.error_code, "http")
-        self.assertIn("There is no Moodle web service at", report.error)
+        self.assertIn("No hay un servicio web de Moodle en", report.error)
 
     def test_web_services_disabled(self):
         connection = self.connect()
         self.moodle.fail(Fault.http(403))
         report = check.check(connection)
-        self.assertIn("enable web services", report.error)
+        self.assertIn("habilite los servicios web", report.error)
 
     def test_a_token_the_key_no_longer_opens(self):
         connection = self.connect()

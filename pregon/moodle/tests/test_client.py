@@ -93,26 +93,26 @@ class ClientTests(SimpleTestCase):
         error = self.failure(ENROLLED, courseid=99)
         self.assertEqual(error.code, "invalidrecordunknown")
         self.assertEqual(error.detail, "Can't find data record in database.")
-        self.assertIn("no longer exists", error.message)
+        self.assertIn("ya no existe", error.message)
 
     def test_a_bad_token(self):
         self.client.token = "f" * 32
         error = self.failure()
         self.assertEqual(error.code, "invalidtoken")
-        self.assertIn("Manage tokens", error.message)
+        self.assertIn("Gestionar tokens", error.message)
 
     def test_a_function_outside_the_service(self):
         self.moodle.functions = set(FUNCTIONS) - {ENROLLED}
         error = self.failure(ENROLLED, courseid=2)
         self.assertEqual(error.code, "accessexception")
-        self.assertIn("includes this function", error.message)
+        self.assertIn("incluya esta función", error.message)
 
     def test_a_missing_capability_quotes_moodle(self):
         self.moodle.capabilities = set(CAPABILITIES) - {"moodle/course:viewparticipants"}
         error = self.failure(ENROLLED, courseid=2)
         self.assertEqual(error.code, "nopermissions")
         self.assertIn("(View participants)", error.message)
-        self.assertIn("Define roles", error.message)
+        self.assertIn("Definir roles", error.message)
 
     def test_an_unknown_code_shows_moodle_s_message(self):
         error = self.failure("core_user_get_users_by_field", field="city", values=["Lima"])
@@ -128,11 +128,11 @@ class ClientTests(SimpleTestCase):
         with self.assertRaises(MoodleError) as caught:
             patient.call("core_webservice_get_site_info")
         self.assertEqual(caught.exception.code, "timeout")
-        self.assertIn("did not answer within", caught.exception.message)
+        self.assertIn("no respondió en", caught.exception.message)
 
     def test_http_errors_say_what_to_check(self):
         for status, words in (
-            (403, "enable web services"),
+            (403, "habilite los servicios web"),
             (500, "HTTP 500"),
         ):
             self.moodle.fail(Fault.http(status))
@@ -145,7 +145,7 @@ class ClientTests(SimpleTestCase):
         self.addCleanup(elsewhere.close)
         with self.assertRaises(MoodleError) as caught:
             elsewhere.call("core_webservice_get_site_info")
-        self.assertIn("There is no Moodle web service at", caught.exception.message)
+        self.assertIn("No hay un servicio web de Moodle en", caught.exception.message)
         self.assertIn("/campus/webservice/rest/server.php", caught.exception.message)
 
     def test_a_page_that_is_not_moodle(self):

@@ -108,7 +108,7 @@ NEEDED_FUNCTIONS = (
     ),
     Needed(
         GRADES,
-        gettext_lazy("Reads grades (optional)."),
+        gettext_lazy("Optional: would read grades, which syncs do not copy yet."),
         False,
         ("gradereport/user:view", "moodle/grade:viewall", COURSE_VIEW),
     ),

@@ -10,20 +10,19 @@ measured by the sync: once per message and goal, so an enrolment the pasted scri
 API) already reported counts once, and the script's report after the sync's adds nothing.
 
 It runs in the sync's transaction, once per batch of enrolments (a course's new ones): a
-handful of queries per ``CHUNK`` of them (the campaigns of those courses, the clicks of
-those contacts on their messages, then ``tracking.conversions.record_found``), the chunk
-keeping each query's list of ids well under SQLite's limit of parameters.
+handful of queries per chunk of them (``pregon.moodle.enrolled``): the campaigns of those
+courses, the clicks of those contacts on their messages, then
+``tracking.conversions.record_found``; the chunk keeps each query's list of ids well
+under SQLite's limit of parameters.
 """
 
 import datetime
 from collections import defaultdict
 
 from pregon.campaigns.models import Campaign
-from pregon.moodle.models import Connection
+from pregon.moodle import enrolled
 from pregon.tracking import conversions
 from pregon.tracking.models import ConversionMethod, Event
-
-CHUNK = 2000
 
 
 def _enrolments(payloads: list[dict]) -> list[tuple[int, int, datetime.datetime]]:
@@ -38,12 +37,7 @@ def _enrolments(payloads: list[dict]) -> list[tuple[int, int, datetime.datetime]
 
 def record(name: str, payloads: list[dict]) -> None:
     """The ``moodle.enrolled`` listener: record the conversions these enrolments make."""
-    connection = Connection.current()
-    if connection is None:
-        return
-    window = datetime.timedelta(days=connection.conversion_days)
-    for start in range(0, len(payloads), CHUNK):
-        _record(payloads[start : start + CHUNK], window)
+    enrolled.in_chunks(payloads, _record)
 
 
 def _record(payloads: list[dict], window: datetime.timedelta) -> None:

@@ -11,7 +11,7 @@ pixel already recorded for that contact counts once (pregon.popups.conversions c
 same the other way round).
 
 It runs in the sync's transaction, once per batch of enrolments (a course's new ones), in a
-handful of queries per ``CHUNK`` of them.
+handful of queries per chunk of them (``pregon.moodle.enrolled``).
 """
 
 import datetime
@@ -20,23 +20,16 @@ from collections import defaultdict
 from django.db import transaction
 
 from pregon.lib import events
-from pregon.moodle.models import Connection
+from pregon.moodle import enrolled
 from pregon.popups.models import Popup, PopupEvent, PopupEventKind
 from pregon.tracking import conversions
 from pregon.tracking.models import ConversionMethod
-
-CHUNK = 2000
 
 
 def record(name: str, payloads: list[dict]) -> None:
     """The ``moodle.enrolled`` listener: record the pop-up conversions these enrolments
     make."""
-    connection = Connection.current()
-    if connection is None:
-        return
-    window = datetime.timedelta(days=connection.conversion_days)
-    for start in range(0, len(payloads), CHUNK):
-        _record(payloads[start : start + CHUNK], window)
+    enrolled.in_chunks(payloads, _record)
 
 
 def _record(payloads: list[dict], window: datetime.timedelta) -> None:

@@ -5,10 +5,10 @@ Each benchmark is a script that sets up its own database and prints lines
 PostgreSQL answers at PREGON_BENCH_POSTGRES_URL's server, once on PostgreSQL. Each script
 makes and drops a database of its own there (pregon_bench_imports, pregon_bench_segments,
 pregon_bench_send, pregon_bench_tracking, pregon_bench_engagement, pregon_bench_popups,
-pregon_bench_automation, pregon_bench_received, pregon_bench_transactional); the database the
-URL names is only a place to connect to. A script that needs a program the machine lacks
-(send_campaign.py and automation.py: Postfix's smtp-sink; tracking_endpoints.py, popups.py
-and transactional.py: wrk) is skipped, saying so.
+pregon_bench_automation, pregon_bench_received, pregon_bench_transactional,
+pregon_bench_moodle_sync); the database the URL names is only a place to connect to. A
+script that needs a program the machine lacks (send_campaign.py and automation.py: Postfix's
+smtp-sink; tracking_endpoints.py, popups.py and transactional.py: wrk) is skipped, saying so.
 """
 
 import os

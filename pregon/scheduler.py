@@ -17,6 +17,7 @@ from pregon.campaigns import ab, scheduling
 from pregon.contacts import imports
 from pregon.domains import records
 from pregon.forms import confirmation as form_confirmation
+from pregon.moodle import sync as moodle_sync
 from pregon.popups import spool as popup_spool
 from pregon.sending import engine, last_sent, quota
 from pregon.sending.sms import quota as sms_quota
@@ -74,6 +75,8 @@ def tick(leading: Callable[[], bool] = lambda: True) -> bool:
         form_confirmation.remind_and_expire,
         # Outgoing webhooks: recover dead workers' deliveries, queue the delivery task.
         webhook_tasks.kick,
+        # The classroom: fail syncs whose worker died, queue the scheduled one when due.
+        moodle_sync.run_due,
     ):
         if not leading():
             return False

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "pregon",
     "pregon.accounts",
     "pregon.contacts",
+    "pregon.moodle",
     "pregon.content",
     "pregon.domains",
     "pregon.sending",

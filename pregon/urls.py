@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("cuenta/", include("pregon.accounts.urls")),
     path("contactos/", include("pregon.contacts.urls")),
+    path("moodle/", include("pregon.moodle.urls")),
     path("", include("pregon.content.urls")),
     path("campanas/", include("pregon.campaigns.urls")),
     path("envio/", include("pregon.sending.urls")),

@@ -263,6 +263,8 @@ class AuditAction(models.TextChoices):
     BOUNCE_REREAD = "bounce_reread", _("Mailed again: its bounces were read again")
     TWO_FACTOR_RULE = "2fa_rule", _("Mandatory two-step login changed")
     ACCOUNT_EXPORT = "account_export", _("Whole account exported")
+    MOODLE_CONNECTION = "moodle_connection", _("Moodle connection set up, changed or removed")
+    MOODLE_SYNC = "moodle_sync", _("Moodle sync run")
 
 
 # The field of ``TwoFactorRule`` that holds each role's rule.

@@ -28,6 +28,7 @@ from pregon.api import (
     routes_forms_public,
     routes_impact,
     routes_imports,
+    routes_moodle,
     routes_popups,
     routes_reports,
     routes_resend,
@@ -43,8 +44,9 @@ from pregon.api.openapi import TranslatedAPI
 DESCRIPTION = gettext_lazy(
     "The API of Pregón for other systems: contacts, lists, tags, custom fields, segments, "
     "imports, templates, campaigns (with their A/B tests, resends and approval), signup forms, "
-    "pop-ups, senders, sending servers, domains, the quota and the reports of campaigns, "
-    "signup forms and pop-ups, with the same checks as the screens; and transactional email "
+    "pop-ups, the Moodle classroom's courses and syncs, senders, sending servers, domains, "
+    "the quota and the reports of campaigns, signup forms and pop-ups, with the same checks "
+    "as the screens; and transactional email "
     "(`POST /transactional`), one message to one address, idempotent with an "
     "`Idempotency-Key` header.\n\n"
     "Every call needs an API token, sent as the header `Authorization: Bearer <token>`; create "
@@ -79,6 +81,7 @@ api.add_router("", routes_approval.router)
 api.add_router("", routes_forms.router)
 api.add_router("", routes_forms_public.router)
 api.add_router("", routes_popups.router)
+api.add_router("", routes_moodle.router)
 api.add_router("", routes_automation.router)
 api.add_router("", routes_sending.router)
 api.add_router("", routes_transactional.router)

@@ -40,6 +40,7 @@ TAG_DESCRIPTIONS = {
     "gallery": gettext_lazy("Ready-made designs to start a template from"),
     "campaigns": gettext_lazy("Campaigns: drafts, scheduling, test sends and progress"),
     "popups": gettext_lazy("Pop-ups for the virtual classroom, their reports and people"),
+    "moodle": gettext_lazy("The Moodle classroom: its synced courses, and syncs"),
     "forms": gettext_lazy("Signup forms: build and publish them, their reports and signups"),
     "public forms": gettext_lazy(
         "Signup forms as web sites show and send them: no token, any origin"

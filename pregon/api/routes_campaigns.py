@@ -108,7 +108,7 @@ def _refused(campaign: Campaign, action: str) -> ApiError:
 def _campaigns() -> QuerySet[Campaign]:
     # Django drops Meta.ordering from GROUP BY queries, so it is repeated here.
     return (
-        Campaign.objects.select_related("sender", "template", "mailing")
+        Campaign.objects.select_related("sender", "template", "mailing", "course")
         .prefetch_related(*AUDIENCE_FIELDS)
         .annotate(message_count=Count("mailing__messages"))
         .order_by("-created_at", "-pk")
@@ -147,6 +147,9 @@ def _campaign_form(campaign: Campaign, changes: dict[str, Any]) -> AudienceForm:
     }
     for name in TRACKING_FIELDS:
         data[name] = getattr(campaign, name)
+    # The course, by its Moodle id, as the form's select names it.
+    data["course"] = campaign.course.moodle_id if campaign.course_id else None
+    data["exclude_enrolled"] = campaign.exclude_enrolled
     for name in AUDIENCE_FIELDS:
         data[name] = (
             list(getattr(campaign, name).values_list("pk", flat=True)) if campaign.pk else []

@@ -11,6 +11,7 @@ from pregon.api.schemas.impact import ConversionIn, ConversionOut
 from pregon.lib import signing
 from pregon.sending.models import Message
 from pregon.tracking import conversions
+from pregon.tracking.models import ConversionMethod
 
 router = Router()
 
@@ -36,7 +37,7 @@ def conversion_create(request: HttpRequest, payload: ConversionIn) -> Status[dic
         raise invalid({"goal": [message]}) from None
     try:
         message_id = conversions.read_token(payload.token)
-        recorded = conversions.record(message_id, goal)
+        recorded = conversions.record(message_id, goal, method=ConversionMethod.API)
     except (signing.BadToken, Message.DoesNotExist):
         raise ApiError(404, _("This conversion code is not valid.")) from None
     campaign = (

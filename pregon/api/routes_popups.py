@@ -48,7 +48,7 @@ BY_CODE: dict[str, tuple[type[Model], Any]] = {
 
 
 def _popups() -> QuerySet[Popup]:
-    return Popup.objects.select_related("segment", "signup_form")
+    return Popup.objects.select_related("segment", "signup_form", "promoted_course")
 
 
 def _pk(name: str, code: str, errors: Errors) -> int | None:
@@ -68,6 +68,8 @@ def _form(popup: Popup, changes: dict[str, Any]) -> PopupForm:
     Raises a 422 with the form's errors and those of codes that name nothing.
     """
     data = model_to_dict(popup, fields=PopupForm.Meta.fields)
+    # The course it announces, by its Moodle id, as the form's select names it.
+    data["promoted_course"] = popup.promoted_course.moodle_id if popup.promoted_course else None
     errors: Errors = {}
     for name, value in changes.items():
         if name in BY_CODE:
@@ -178,6 +180,7 @@ def popup_report(request: HttpRequest, code: str) -> dict[str, Any]:
         "status": popup.status(),
         "time_zone": timezone.get_default_timezone_name(),
         "figures": stats.figures(popup),
+        "conversions_by_method": stats.conversions_by_method(popup),
         "by_day": stats.by_day(popup),
         "by_hour": stats.by_hour(popup),
         "pages": stats.by_page(popup),

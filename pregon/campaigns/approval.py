@@ -78,8 +78,9 @@ def needed(count: int | None, rule: CampaignSettings | None = None) -> bool:
 
 def digest(campaign: Campaign) -> str:
     """A hash of what an approval of ``campaign`` approves: what it says and looks like,
-    who it is from, whom it goes to (the lists' and segments' choice, the segments' rules)
-    and its A/B test, if any. Any change of these changes the digest."""
+    who it is from, whom it goes to (the lists' and segments' choice, the segments' rules,
+    the course whose students it leaves out) and its A/B test, if any. Any change of these
+    changes the digest."""
     template = campaign.template
     parts = {
         "channel": campaign.channel,
@@ -89,6 +90,7 @@ def digest(campaign: Campaign) -> str:
         "sender": _sender(campaign),
         "template": [template.pk, _hash(template.html, template.text)] if template else None,
         "tracking": [getattr(campaign, name) for name in TRACKING_FIELDS],
+        "course": [campaign.course_id, campaign.exclude_enrolled],
         "audience": {
             name: sorted(getattr(campaign, name).values_list("pk", flat=True))
             for name in ("include_lists", "exclude_lists")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pregon.accounts.models import User
 from pregon.campaigns.models import (
+    COURSE_FIELDS,
     EDITABLE_FIELDS,
     SMS_EDITABLE_FIELDS,
     TRACKING_FIELDS,
@@ -29,6 +30,7 @@ from pregon.contacts.normalize import normalize_phone
 from pregon.contacts.search import search as contacts_search
 from pregon.content import mergetags
 from pregon.content.models import EmailTemplate
+from pregon.moodle.courses import offer_courses
 from pregon.sending import sms
 from pregon.sending.models import SenderIdentity
 
@@ -139,6 +141,7 @@ class CampaignForm(AudienceForm):
             "exclude_lists",
             "exclude_segments",
             *TRACKING_FIELDS,
+            *COURSE_FIELDS,
             *SHARING_FIELDS,
         ]
         widgets = {**AUDIENCE_WIDGETS, "report_to": forms.CheckboxSelectMultiple}
@@ -161,6 +164,14 @@ class CampaignForm(AudienceForm):
                 "(utm_content)."
             ),
             "subject": _("You may use merge tags, such as {{ nombre }}."),
+            "course": _(
+                "A course synced from Moodle. A new enrolment in it after a click on this "
+                "campaign counts as its conversion."
+            ),
+            "exclude_enrolled": _(
+                "Those enrolled in the course when it is sent (as the last sync saw them) do "
+                "not receive it. The recipients counted before sending already leave them out."
+            ),
             "preheader": _(
                 "The line inbox lists show after the subject; you may use merge tags, "
                 "such as {{ nombre }}."
@@ -181,12 +192,22 @@ class CampaignForm(AudienceForm):
         self.fields["template"].queryset = EmailTemplate.objects.filter(pk__in=ready)
         self.fields["template"].empty_label = _("Choose later")
         self.fields["report_to"].queryset = User.objects.filter(is_active=True)
+        self.has_courses = offer_courses(self, "course")
         if self.instance.pk is None:
             # A new campaign takes the only sender or template there is, as peers do.
             for name in ("sender", "template"):
                 only = list(self.fields[name].queryset[:2])
                 if len(only) == 1:
                     self.initial.setdefault(name, only[0].pk)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("exclude_enrolled") and not cleaned.get("course"):
+            self.add_error(
+                "exclude_enrolled",
+                _("Choose the course it announces to leave out those already enrolled in it."),
+            )
+        return cleaned
 
     def clean_subject(self) -> str:
         return _checked_merge_tags(self.cleaned_data["subject"])

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from pregon.contacts import segments
 from pregon.contacts.models import Contact, MailingList, Segment, Status, Subscription, Suppression
 from pregon.content.models import EmailTemplate
+from pregon.moodle.models import Course
+from pregon.moodle.segment_rules import enrolled
 from pregon.sending import sms
 from pregon.sending.models import (
     Mailing,
@@ -162,6 +164,9 @@ TRACKING_FIELDS = [
     "utm_campaign",
     "utm_content_per_link",
 ]
+# The Moodle course an email campaign announces, and whether those already enrolled in it
+# are left out of its audience.
+COURSE_FIELDS = ["course", "exclude_enrolled"]
 # The columns an edit writes (screens and API): never the status, which another request may
 # have changed meanwhile.
 EDITABLE_FIELDS = [
@@ -171,6 +176,7 @@ EDITABLE_FIELDS = [
     "sender",
     "template",
     *TRACKING_FIELDS,
+    *COURSE_FIELDS,
     "updated_at",
 ]
 # Those of an SMS campaign.
@@ -270,6 +276,20 @@ class Campaign(models.Model):
             "A clicked link carries a code (pregon=…) with which the enrolment page can "
             "report an enrolment for this campaign. Needs click counting."
         ),
+    )
+    # The Moodle course it announces: new enrolments in it after a click are its
+    # conversions (pregon.campaigns.moodle_conversions), and those already enrolled can be
+    # left out of its audience.
+    course = models.ForeignKey(
+        Course,
+        verbose_name=_("course it announces"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    exclude_enrolled = models.BooleanField(
+        _("leave out those already enrolled in the course"), default=False
     )
     status = models.CharField(
         _("status"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
@@ -373,7 +393,14 @@ class Campaign(models.Model):
         """The contacts on an included list or in an included segment, on no excluded list
         and in no excluded segment, whatever their channels' opt-outs. A resend's are instead
         those of its parent's messages that did not open it or that it did not reach
-        (``resend.recipients``)."""
+        (``resend.recipients``). Either way, with ``exclude_enrolled``, not those enrolled
+        in the course it announces (as the last sync from Moodle saw them)."""
+        contacts = self._listed()
+        if self.exclude_enrolled and self.course_id is not None:
+            contacts = contacts.filter(enrolled(negated=True, course_id=self.course_id))
+        return contacts
+
+    def _listed(self) -> QuerySet[Contact]:
         if self.resend_of_id is not None:
             from pregon.campaigns import resend  # It builds on this module.
 
@@ -601,7 +628,7 @@ class Campaign(models.Model):
             resend_kind=self.resend_kind,
             resend_counts_machines=self.resend_counts_machines,
             resend_days=self.resend_days,
-            **{name: getattr(self, name) for name in TRACKING_FIELDS},
+            **{name: getattr(self, name) for name in [*TRACKING_FIELDS, *COURSE_FIELDS]},
         )
         for relation in ("include_lists", "include_segments", "exclude_lists", "exclude_segments"):
             getattr(copy, relation).set(getattr(self, relation).all())

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from pregon.accounts.models import User
 from pregon.campaigns.forms import _checked_merge_tags
 from pregon.campaigns.models import (
+    COURSE_FIELDS,
     FINAL,
     TRACKING_FIELDS,
     AbKind,
@@ -100,8 +101,10 @@ def unfinished(parent: Campaign, kind: ResendKind) -> Campaign | None:
 
 def left_to_reach(parent: Campaign) -> int:
     """How many contacts a new resend to those ``parent`` did not reach would go to now: its
-    unreached messages' contacts that no earlier resend took, still subscribed."""
-    return Campaign(resend_of=parent, resend_kind=ResendKind.UNREACHED).audience().count()
+    unreached messages' contacts that no earlier resend took, still subscribed (and not
+    enrolled in its course, if it leaves them out, as the resend would)."""
+    resend = Campaign(resend_of=parent, resend_kind=ResendKind.UNREACHED, **_course(parent))
+    return resend.audience().count()
 
 
 def reach(parent: Campaign, counts_machines: bool) -> int:
@@ -111,8 +114,14 @@ def reach(parent: Campaign, counts_machines: bool) -> int:
         resend_of=parent,
         resend_kind=ResendKind.NON_OPENERS,
         resend_counts_machines=counts_machines,
+        **_course(parent),
     )
     return resend.audience().count()
+
+
+def _course(parent: Campaign) -> dict[str, object]:
+    """The course fields a resend copies from ``parent`` (``create``)."""
+    return {name: getattr(parent, name) for name in COURSE_FIELDS}
 
 
 def refusal(parent: Campaign, kind: ResendKind) -> str:
@@ -196,6 +205,7 @@ def create(
             resend_counts_machines=counts_machines and kind == ResendKind.NON_OPENERS,
             resend_days=days if kind == ResendKind.NON_OPENERS else None,
             **{name: getattr(parent, name) for name in TRACKING_FIELDS},
+            **_course(parent),
         )
         for relation in ("include_lists", "include_segments", "exclude_lists", "exclude_segments"):
             getattr(resend, relation).set(getattr(parent, relation).all())

@@ -22,6 +22,7 @@ class ConsentSource(models.TextChoices):
     IMPORT = "import", _("Imported from a file")
     API = "api", _("API")
     MANUAL = "manual", _("Entered by staff")
+    MOODLE = "moodle", _("Moodle classroom")
 
 
 class MailingList(models.Model):

@@ -37,6 +37,10 @@ FORM_SUBMITTED = "form.submitted"  # "popup" (a pop-up's form) or "form"
 CAMPAIGN_STARTED = "campaign.started"  # "campaign", "code", "name", "channel", "messages"
 CAMPAIGN_FINISHED = "campaign.finished"  # "campaign", "code", "name", "channel"
 WORKFLOW_STEP = "workflow.step"  # "workflow", "node"
+# A Moodle sync found a contact newly enrolled in a course, or having completed it:
+# "course" (Course id), "moodle_course" (Moodle's id), "contact", "at".
+MOODLE_ENROLLED = "moodle.enrolled"
+MOODLE_COMPLETED = "moodle.completed"
 
 NAMES = (
     CONTACT_CREATED,
@@ -54,6 +58,8 @@ NAMES = (
     CAMPAIGN_STARTED,
     CAMPAIGN_FINISHED,
     WORKFLOW_STEP,
+    MOODLE_ENROLLED,
+    MOODLE_COMPLETED,
 )
 
 

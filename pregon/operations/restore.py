@@ -142,7 +142,9 @@ def _checked_manifest(staging: Path, sums: dict[str, dict[str, object]]) -> dict
         manifest = json.loads((staging / MANIFEST).read_text())
     except (FileNotFoundError, ValueError):
         raise _damaged() from None
-    if manifest.get("format") != FORMAT:
+    if not _well_formed(manifest):
+        raise _damaged()
+    if manifest["format"] != FORMAT:
         raise RestoreError(
             _("This is not a backup this version of Pregón can read (format %(format)s).")
             % {"format": manifest.get("format")}
@@ -164,6 +166,29 @@ def _checked_manifest(staging: Path, sums: dict[str, dict[str, object]]) -> dict
     if dump_name != database.DUMP_NAMES[database.engine()] or dump_name not in sums:
         raise _damaged()
     return manifest
+
+
+def _well_formed(manifest: object) -> bool:
+    """Whether the manifest has every key restore reads, of the type it reads, as ``backup``
+    writes it: a hand-made or cut manifest is a damaged backup, not a traceback."""
+    if not isinstance(manifest, dict):
+        return False
+    shapes = {
+        "format": int,
+        "pregon": str,
+        "database": dict,
+        "migrations": list,
+        "encryption_key": str,
+        "files": dict,
+    }
+    if not all(isinstance(manifest.get(key), kind) for key, kind in shapes.items()):
+        return False
+    if not isinstance(manifest["database"].get("engine"), str):
+        return False
+    return all(
+        isinstance(item, list) and len(item) == 2 and all(isinstance(part, str) for part in item)
+        for item in manifest["migrations"]
+    )
 
 
 def _check_migrations(manifest: dict) -> None:

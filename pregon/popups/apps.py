@@ -8,7 +8,8 @@ class PopupsConfig(AppConfig):
 
     def ready(self) -> None:
         from pregon.contacts import segments
-        from pregon.popups import conversions
+        from pregon.lib import events
+        from pregon.popups import conversions, moodle_conversions
         from pregon.popups.segment_rules import POPUPS
 
         # Segment rules on pop-ups (saw, clicked): contacts may not import popups.
@@ -16,3 +17,6 @@ class PopupsConfig(AppConfig):
         # Pop-up clicks' conversion tokens, at the conversion pixel: tracking may not import
         # popups.
         conversions.register()
+        # A Moodle sync's new enrolments in the course a pop-up announced, after a click on
+        # it, are its conversions: moodle may not import popups.
+        events.listen([events.MOODLE_ENROLLED], moodle_conversions.record)

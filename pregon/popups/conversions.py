@@ -9,16 +9,21 @@ message), the token names that message too, so that the conversion is the contac
 joins their history and the report's known people. One signed number carries both, the
 message in the bits above ``POPUP_BITS``; a token of an anonymous click is the pop-up's id
 alone.
+
+A Moodle sync measures the same conversion another way, from the contact's new enrolment
+(pregon.popups.moodle_conversions): the pixel counts a known visitor's conversion once per
+pop-up, goal and contact whichever way was first, as the sync does.
 """
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from pregon.lib import events, signing
 from pregon.popups.models import Popup, PopupEvent, PopupEventKind
 from pregon.sending.models import Message
 from pregon.tracking import conversions
-from pregon.tracking.models import hash_ip
+from pregon.tracking.models import ConversionMethod, hash_ip
 
 KIND = "popup-conversion"
 POPUP_BITS = 32
@@ -39,8 +44,9 @@ def read_token(token_text: str) -> tuple[int, int | None]:
 
 def record(token_text: str, goal: str, user_agent: str = "", ip: str | None = None) -> bool:
     """Record that the pop-up ``token_text`` names led to ``goal``, once per pop-up, goal and
-    visitor's address, as the contact's when the click was a known visitor's. False if the
-    token is no pop-up's, or its pop-up was deleted."""
+    visitor's address (and once per contact, when the click was a known visitor's: it is the
+    contact's), as the script measured it. False if the token is no pop-up's, or its pop-up
+    was deleted."""
     try:
         popup_id, message_id = read_token(token_text)
     except signing.BadToken:
@@ -56,18 +62,24 @@ def record(token_text: str, goal: str, user_agent: str = "", ip: str | None = No
         popup = Popup.objects.select_for_update().filter(pk=popup_id).first()
         if popup is None:
             return False
+        # A sync's conversions have no address: they are never this visitor's by it.
+        same = Q(ip_hash=ip_hash) & ~Q(method=ConversionMethod.MOODLE)
+        if contact_id:
+            same |= Q(contact_id=contact_id)
         done = PopupEvent.objects.filter(
-            popup=popup, kind=PopupEventKind.CONVERTED, detail=goal, ip_hash=ip_hash
+            same, popup=popup, kind=PopupEventKind.CONVERTED, detail=goal
         )
         if not done.exists():
             PopupEvent.objects.create(
                 popup=popup,
                 kind=PopupEventKind.CONVERTED,
                 detail=goal,
+                method=ConversionMethod.SCRIPT,
                 ip_hash=ip_hash,
                 contact_id=contact_id,
             )
-            payload = {"goal": goal, "popup": popup.pk, "message": message_id}
+            payload = {"goal": goal, "method": ConversionMethod.SCRIPT, "popup": popup.pk}
+            payload["message"] = message_id
             payload.update(contact=contact_id, at=timezone.now().isoformat())
             events.emit(events.CONVERSION, [payload])
     return True

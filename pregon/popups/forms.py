@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from pregon.accounts.models import User
 from pregon.contacts.models import Segment
 from pregon.forms.models import SignupForm
+from pregon.moodle.courses import category_choices, course_choices, offer_courses
 from pregon.popups import gallery, patterns, sanitise
 from pregon.popups.models import AfterAction, Audience, Frequency, Popup, Trigger
 
@@ -180,6 +181,7 @@ class PopupForm(forms.ModelForm):
             "image_url",
             "button_text",
             "button_url",
+            "promoted_course",
             "background_color",
             "text_color",
             "button_color",
@@ -237,6 +239,10 @@ class PopupForm(forms.ModelForm):
                 "One of your signup forms: its fields, lists, consent text and double opt-in, "
                 "as on its own page. Empty: the pop-up has no form."
             ),
+            "promoted_course": _(
+                "A course synced from Moodle. A new enrolment in it after a click on the "
+                "pop-up counts as its conversion."
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -247,6 +253,10 @@ class PopupForm(forms.ModelForm):
         self.fields["signup_form"].empty_label = _("No form")
         self.fields["signup_form"].label_from_instance = _form_label
         self.fields["priority"].validators.append(MaxValueValidator(1000))
+        self.has_courses = offer_courses(self, "promoted_course")
+        not_synced = _("Course %(id)s (not synced)")
+        _choose_from(self, "course_ids", course_choices(), not_synced)
+        _choose_from(self, "category_ids", category_choices(), _("Category %(id)s (not synced)"))
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]
@@ -327,6 +337,23 @@ class PopupForm(forms.ModelForm):
             "after_action_days"
         ):
             self.add_error("after_action_days", _("Write a number of days from 1 up."))
+
+
+def _choose_from(form: PopupForm, name: str, offered: list[dict], unknown: str) -> None:
+    """Once Moodle's courses (or categories) are synced, the Moodle ids field ``name`` is a
+    list to pick them from, by name; ids saved before and not synced stay in it, named
+    with ``unknown``. The API still gives the ids themselves."""
+    if not offered:
+        return
+    field = form.fields[name]
+    choices = [(choice["value"], choice["label"]) for choice in offered]
+    known = {value for value, _label in choices}
+    stored = form.initial.get(name) or []
+    choices += [(item, unknown % {"id": item}) for item in stored if item not in known]
+    field.widget = forms.SelectMultiple(choices=choices, attrs={"size": min(len(choices), 8)})
+    field.help_text = _(
+        "Hold Ctrl (⌘ on a Mac) to choose several, or to take one off. None chosen: any."
+    )
 
 
 def _form_label(form: SignupForm) -> str:

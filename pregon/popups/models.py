@@ -19,6 +19,8 @@ from django.utils.translation import pgettext_lazy
 
 from pregon.contacts.models import Contact, Segment
 from pregon.forms.models import SignupForm
+from pregon.moodle.models import Course
+from pregon.tracking.models import ConversionMethod
 
 
 def new_site_key() -> str:
@@ -144,6 +146,16 @@ class Popup(models.Model):
     exclude_urls = models.TextField(_("never on addresses"), blank=True)
     course_ids = models.JSONField(_("courses"), default=list, blank=True)
     category_ids = models.JSONField(_("course categories"), default=list, blank=True)
+    # The Moodle course it announces: a new enrolment in it after a click on the pop-up is
+    # its conversion (pregon.moodle, pregon.popups.moodle_conversions).
+    promoted_course = models.ForeignKey(
+        Course,
+        verbose_name=_("course it announces"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     page_types = models.JSONField(_("page types"), default=list, blank=True)
     login_state = models.CharField(
         _("logged in"), max_length=4, choices=LoginState.choices, default=LoginState.ANY
@@ -248,6 +260,8 @@ class PopupEvent(models.Model):
     ip_hash = models.CharField(max_length=16, blank=True)
     # The goal's name for a conversion.
     detail = models.CharField(max_length=255, blank=True)
+    # A conversion's method (pregon.tracking.models.ConversionMethod).
+    method = models.CharField(max_length=6, choices=ConversionMethod.choices, blank=True)
 
     class Meta:
         indexes = [

@@ -38,6 +38,7 @@ def _rows(mailing: Mailing, kind: str | None) -> QuerySet:
             detail=F("detail"),
             source=nothing,
             cause=nothing,
+            method=F("method"),
         ),
     )
     bounces = Bounce.objects.filter(message__mailing=mailing).values(
@@ -52,6 +53,7 @@ def _rows(mailing: Mailing, kind: str | None) -> QuerySet:
             detail=F("reason"),
             source=F("source"),
             cause=F("cause"),
+            method=nothing,
         ),
     )
     topics = stats.topic_opt_outs_of(mailing).values(
@@ -66,6 +68,7 @@ def _rows(mailing: Mailing, kind: str | None) -> QuerySet:
             detail=Coalesce(NullIf("mailing_list__public_name", nothing), "mailing_list__name"),
             source=nothing,
             cause=nothing,
+            method=nothing,
         ),
     )
     if kind in BounceKind.values:

@@ -36,7 +36,7 @@ from pregon.sending.models import (
     MessageStatus,
     SkipReason,
 )
-from pregon.tracking import agents
+from pregon.tracking import agents, conversions
 from pregon.tracking.forms import reason_text
 from pregon.tracking.models import Event, EventKind
 
@@ -64,6 +64,7 @@ POPUP_LABELS = {
     "popup_converted": _("Converted from the pop-up “%(name)s”"),
 }
 WORKFLOW = "workflow"
+CONVERSIONS = (EventKind.CONVERTED, POPUP_PREFIX + "converted")
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,9 @@ class Entry:
     popup_code: uuid.UUID | None = None
     workflow: str = ""
     workflow_code: uuid.UUID | None = None
+    # How a conversion was measured (a ConversionMethod; "" for one recorded before the
+    # method was kept, and for the rest).
+    method: str = ""
 
     @property
     def label(self) -> str:
@@ -109,8 +113,16 @@ class Entry:
 
     @property
     def detail_text(self) -> str:
-        """``detail`` in words: the reason for unsubscribing as the person chose it."""
-        return reason_text(self.detail) if self.kind == EventKind.UNSUBSCRIBED else self.detail
+        """``detail`` in words: the reason for unsubscribing as the person chose it, a
+        conversion's goal and the method that measured it."""
+        if self.kind == EventKind.UNSUBSCRIBED:
+            return reason_text(self.detail)
+        if self.kind in CONVERSIONS:
+            return str(_("%(goal)s · measured by: %(method)s")) % {
+                "goal": self.detail,
+                "method": conversions.method_label(self.method),
+            }
+        return self.detail
 
     @property
     def cause_label(self) -> str:
@@ -186,7 +198,7 @@ def _event_entries(
     contact: Contact, messages: dict[int, dict[str, Any]], audited: set[str]
 ) -> list[Entry]:
     rows = Event.objects.filter(message__contact=contact).values(
-        "message_id", "kind", "at", "link", "detail", "machine", "client", "device"
+        "message_id", "kind", "at", "link", "detail", "machine", "client", "device", "method"
     )
     entries = []
     for row in rows:
@@ -202,6 +214,7 @@ def _event_entries(
                 machine=row["machine"],
                 client=row["client"],
                 device=row["device"],
+                method=row["method"],
                 **_about(message),
             )
         )
@@ -267,6 +280,7 @@ def _popup_entries(contact: Contact) -> list[Entry]:
         "page",
         "device",
         "detail",
+        "method",
         popup_name=F("popup__name"),
         popup_code=F("popup__code"),
     )
@@ -277,6 +291,7 @@ def _popup_entries(contact: Contact) -> list[Entry]:
             # A conversion's goal; for the rest, the classroom page where it happened.
             detail=row["detail"] or row["page"],
             device=row["device"],
+            method=row["method"],
             popup=row["popup_name"],
             popup_code=row["popup_code"],
         )

@@ -16,7 +16,7 @@ once, computes its figures afresh and leaves them in the row for its polls.
 import datetime
 from dataclasses import asdict
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -45,14 +45,20 @@ def compute(mailing: Mailing) -> dict:
 
 
 def refresh(mailing: Mailing) -> dict:
-    """Compute the mailing's live figures now and keep them for the polls; what
-    ``compute`` returns."""
+    """Compute the mailing's live figures now and keep them for the polls, unless figures
+    computed after this refresh started were kept meanwhile (a report page opened while a
+    slow refresh ran): a slower, older count never replaces a newer one. What ``compute``
+    returns."""
     started = timezone.now()
     data = compute(mailing)
-    LiveFigures.objects.update_or_create(
-        mailing=mailing,
-        defaults={"data": data, "computed_at": started, "refresh_queued_at": None},
-    )
+    fields = {"data": data, "computed_at": started, "refresh_queued_at": None}
+    older = LiveFigures.objects.filter(mailing=mailing, computed_at__lte=started)
+    if not older.update(**fields):
+        try:
+            with transaction.atomic():
+                LiveFigures.objects.create(mailing=mailing, **fields)
+        except IntegrityError:
+            pass  # A newer snapshot is there: keep it.
     return data
 
 

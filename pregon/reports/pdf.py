@@ -36,6 +36,7 @@ from pregon.reports import stats
 from pregon.reports.cards import cards
 from pregon.reports.templatetags.report_format import percent
 from pregon.sending.models import MailingVariant
+from pregon.tracking import conversions as tracking_conversions
 
 log = logging.getLogger(__name__)
 
@@ -169,9 +170,32 @@ def campaign_pdf(campaign: Campaign) -> bytes:
         conversions
         % {"count": intcomma(figures.conversions), "rate": percent(figures.conversion_rate)}
     )
+    _conversion_methods(pdf, figures.conversions_by_method)
     pdf.heading(_("The message"))
     _content(pdf, campaign)
     return bytes(pdf.output())
+
+
+def _conversion_methods(pdf: _Document, by_method: dict[str, int]) -> None:
+    """Which method measured the conversions: messages by each, and a note on counting."""
+    if not by_method:
+        return
+    pdf.set_font("helvetica", "B", 9)
+    pdf.set_text_color(*MUTED)
+    pdf.cell(
+        0, 5, latin1(_("How the conversions were measured")), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+    for method, count in by_method.items():
+        pdf.set_font("helvetica", size=9)
+        pdf.set_text_color(0, 0, 0)
+        pdf.cell(120, 5, latin1(tracking_conversions.method_label(method)))
+        pdf.cell(0, 5, intcomma(count), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.note(
+        _(
+            "Messages with a conversion: each counts once per goal, by the method that "
+            "measured it first."
+        )
+    )
 
 
 def _when(moment: object) -> str:

@@ -33,6 +33,7 @@ from pregon.sending.models import (
     MessageStatus,
     SkipReason,
 )
+from pregon.tracking import conversions
 from pregon.tracking.forms import reason_text
 from pregon.tracking.models import Event, EventKind
 
@@ -167,6 +168,20 @@ def _events(kind: EventKind) -> Callable[[Mailing, bool], QuerySet]:
     return query
 
 
+# A conversion recorded before the method was kept has none: this code stands for it in the
+# list and its exports, next to the words that say so.
+NOT_RECORDED = "unknown"
+
+
+def _measured_by(code: str) -> str:
+    return conversions.method_label("" if code == NOT_RECORDED else code)
+
+
+def _converted(mailing: Mailing, human: bool) -> QuerySet:
+    method = Coalesce(NullIf("method", Constant("")), Constant(NOT_RECORDED))
+    return _events(EventKind.CONVERTED)(mailing, human).annotate(measured_by=method)
+
+
 def _left_topic(mailing: Mailing, human: bool) -> QuerySet:
     topic = Coalesce(NullIf("mailing_list__public_name", Constant("")), "mailing_list__name")
     return (
@@ -268,8 +283,13 @@ LISTS = [
     PeopleList(
         "conversiones",
         pgettext_lazy("report", "Converted"),
-        (*PERSON, Column("at", _("When")), Column("detail", _("Goal"))),
-        _events(EventKind.CONVERTED),
+        (
+            *PERSON,
+            Column("at", _("When")),
+            Column("detail", _("Goal")),
+            Column("measured_by", _("Measured by"), words=_measured_by),
+        ),
+        _converted,
     ),
     PeopleList(
         "destinatarios",

@@ -10,7 +10,7 @@ even if their mail program blocked the open pixel. Times are in the account's ti
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.functions import ExtractHour, TruncDay, TruncHour
@@ -25,6 +25,7 @@ from pregon.sending.models import (
     MessageStatus,
     SkipReason,
 )
+from pregon.tracking import conversions
 from pregon.tracking.models import Event, EventKind
 
 HUMAN = Q(machine="")
@@ -97,6 +98,11 @@ class Figures:
     conversion_rate: float | None
     human: Engagement
     raw: Engagement
+    # Messages with a conversion by the method that measured it (a ConversionMethod, "" for
+    # conversions recorded before the method was kept), in ``conversions.METHODS`` order,
+    # the methods with none left out. A message converted to two goals by two methods
+    # counts under each. (Snapshots written before it was kept have none.)
+    conversions_by_method: dict[str, int] = field(default_factory=dict)
 
 
 def _engagement(counts: dict[str, int], prefix: str, delivered: int) -> Engagement:
@@ -164,6 +170,7 @@ def figures(mailing: Mailing) -> Figures:
         **_engagement_counts("raw", False),
         unsubscribed=Count("message", distinct=True, filter=Q(kind=EventKind.UNSUBSCRIBED)),
         conversions=Count("message", distinct=True, filter=Q(kind=EventKind.CONVERTED)),
+        **_by_method(),
     )
     topic_opt_outs = topic_opt_outs_of(mailing).aggregate(
         messages=Count("message_id", distinct=True)
@@ -184,7 +191,21 @@ def figures(mailing: Mailing) -> Figures:
         conversion_rate=rate(counts["conversions"], delivered),
         human=_engagement(counts, "human", delivered),
         raw=_engagement(counts, "raw", delivered),
+        conversions_by_method={
+            method: counts[f"converted_{method}"]
+            for method in conversions.METHODS
+            if counts[f"converted_{method}"]
+        },
     )
+
+
+def _by_method() -> dict[str, Count]:
+    return {
+        f"converted_{method}": Count(
+            "message", distinct=True, filter=Q(kind=EventKind.CONVERTED, method=method)
+        )
+        for method in conversions.METHODS
+    }
 
 
 def _only(human: bool) -> Q:

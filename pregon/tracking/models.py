@@ -21,6 +21,16 @@ class EventKind(models.TextChoices):
     CONVERTED = "converted", _("Converted")
 
 
+class ConversionMethod(models.TextChoices):
+    """How a conversion was measured: the script pasted in the classroom's page (its
+    pixel), a call from the classroom's server to the API, or a Moodle sync that found the
+    enrolment (pregon.moodle). "" for conversions recorded before the method was kept."""
+
+    SCRIPT = "script", _("Script in the classroom's page")
+    API = "api", _("The classroom's server, through the API")
+    MOODLE = "moodle", _("Moodle sync")
+
+
 # The events that show a message was opened: an open, or a click (a person whose mail
 # program blocked the pixel still read the message).
 OPENING_KINDS = (EventKind.OPENED, EventKind.CLICKED)
@@ -44,6 +54,8 @@ class Event(models.Model):
     ip_hash = models.CharField(max_length=16, blank=True)
     # The reason given when unsubscribing; the goal's name for a conversion.
     detail = models.CharField(max_length=255, blank=True)
+    # A conversion's ConversionMethod.
+    method = models.CharField(max_length=6, choices=ConversionMethod.choices, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["message", "kind"])]

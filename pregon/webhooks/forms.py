@@ -26,6 +26,8 @@ EVENT_LABELS = {
     events.CAMPAIGN_STARTED: _("Campaign started"),
     events.CAMPAIGN_FINISHED: _("Campaign finished"),
     events.WORKFLOW_STEP: _("Workflow step reached"),
+    events.MOODLE_ENROLLED: _("Enrolled in a Moodle course"),
+    events.MOODLE_COMPLETED: _("Completed a Moodle course"),
 }
 
 

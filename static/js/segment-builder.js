@@ -13,7 +13,7 @@
   const countBox = document.getElementById("segment-count");
   const errorBox = document.getElementById("segment-count-error");
   const MAX_DEPTH = 4; // As pregon.contacts.segments.validation.MAX_DEPTH.
-  const CHECKLISTS = ["choices", "lists", "tags", "campaigns", "popups"]; // Values chosen from a list.
+  const CHECKLISTS = ["choices", "lists", "tags", "campaigns", "popups", "courses", "categories"]; // Values chosen from a list.
   const fields = new Map();
   catalogue.groups.forEach((group) => group.fields.forEach((field) => fields.set(field.name, field)));
 

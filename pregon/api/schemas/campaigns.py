@@ -78,6 +78,21 @@ class CampaignIn(InputSchema):
         False,
         description=gettext_lazy("utm_content names each link by position: enlace-1, enlace-2…"),
     )
+    course: int | None = SchemaField(
+        None,
+        description=gettext_lazy(
+            "The Moodle id of the course it announces (the number after id= in the course's "
+            "address), one synced from Moodle: a new enrolment in it after a click is its "
+            "conversion. Email campaigns only."
+        ),
+    )
+    exclude_enrolled: bool = SchemaField(
+        False,
+        description=gettext_lazy(
+            "Leave out those already enrolled in the course (as the last sync saw them); "
+            "needs course."
+        ),
+    )
 
 
 class CampaignPatch(InputSchema):
@@ -108,6 +123,8 @@ class CampaignPatch(InputSchema):
     utm_medium: str | None = None
     utm_campaign: str | None = None
     utm_content_per_link: bool | None = None
+    course: int | None = None
+    exclude_enrolled: bool | None = None
 
 
 def _codes(related: Any) -> list[UUID]:
@@ -135,6 +152,10 @@ class CampaignOut(Schema):
     utm_medium: str
     utm_campaign: str
     utm_content_per_link: bool
+    course: int | None = SchemaField(
+        ..., description=gettext_lazy("The Moodle id of the course it announces, or null.")
+    )
+    exclude_enrolled: bool
     status: str = SchemaField(
         ...,
         description=gettext_lazy(
@@ -163,6 +184,10 @@ class CampaignOut(Schema):
     @staticmethod
     def resolve_template(campaign: Campaign) -> UUID | None:
         return campaign.template.code if campaign.template_id else None
+
+    @staticmethod
+    def resolve_course(campaign: Campaign) -> int | None:
+        return campaign.course.moodle_id if campaign.course_id else None
 
     @staticmethod
     def resolve_include_lists(campaign: Campaign) -> list[UUID]:

@@ -89,6 +89,13 @@ class PopupIn(InputSchema):
         None,
         description=gettext_lazy("Code of the signup form shown inside it (/api/v1/forms)."),
     )
+    promoted_course: int | None = SchemaField(
+        None,
+        description=gettext_lazy(
+            "The Moodle id of the course it announces, one synced from Moodle: a new "
+            "enrolment in it after a click on the pop-up is its conversion."
+        ),
+    )
     is_published: bool = SchemaField(
         False, description=gettext_lazy("True publishes it at once; false leaves a draft.")
     )
@@ -135,6 +142,7 @@ class PopupPatch(InputSchema):
     after_action: str | None = None
     after_action_days: int | None = None
     signup_form: str | None = None
+    promoted_course: int | None = None
     is_published: bool | None = None
 
 
@@ -180,6 +188,9 @@ class PopupOut(Schema):
     after_action: str
     after_action_days: int
     signup_form: UUID | None
+    promoted_course: int | None = SchemaField(
+        ..., description=gettext_lazy("The Moodle id of the course it announces, or null.")
+    )
     created_at: datetime.datetime
     updated_at: datetime.datetime
 
@@ -202,6 +213,10 @@ class PopupOut(Schema):
     @staticmethod
     def resolve_signup_form(popup: Popup) -> UUID | None:
         return popup.signup_form.code if popup.signup_form else None
+
+    @staticmethod
+    def resolve_promoted_course(popup: Popup) -> int | None:
+        return popup.promoted_course.moodle_id if popup.promoted_course else None
 
 
 class PopupFiguresOut(Schema):
@@ -242,6 +257,13 @@ class PopupReportOut(Schema):
     time_zone: str = SchemaField(description=gettext_lazy("The zone of the days and hours below."))
     figures: PopupFiguresOut = SchemaField(
         description=gettext_lazy("People's events only: bots and floods are left out.")
+    )
+    conversions_by_method: dict[str, int] = SchemaField(
+        description=gettext_lazy(
+            "The conversions by the method that measured them: moodle (a Moodle sync found a "
+            "known contact's enrolment after a click), script (the classroom page's pixel), \"\" "
+            "(recorded before the method was kept). Methods with none are left out."
+        )
     )
     by_day: PopupSeriesOut = SchemaField(
         description=gettext_lazy("Views and clicks per day, from the first to the last.")

@@ -85,6 +85,14 @@ class FiguresOut(Schema):
     conversion_rate: float | None = SchemaField(
         description=gettext_lazy("conversions / delivered.")
     )
+    conversions_by_method: dict[str, int] = SchemaField(
+        description=gettext_lazy(
+            "Messages with a conversion by the method that measured it: moodle (a Moodle "
+            "sync found the enrolment), script (the classroom page's pixel), api (the "
+            'classroom\'s server), "" (recorded before the method was kept). Methods with '
+            "none are left out."
+        )
+    )
     human: EngagementOut = SchemaField(
         description=gettext_lazy(
             "People only: Gmail's opens included (its image proxy fetches only when "
@@ -177,6 +185,12 @@ class EventOut(Schema):
         description=format_lazy(
             gettext_lazy('Why a bounce happened, a stable code: {codes}; "" for events.'),
             codes=", ".join(BounceCause.values),
+        )
+    )
+    method: str = SchemaField(
+        description=gettext_lazy(
+            'How a conversion was measured: moodle, script or api; "" for other events and '
+            "for conversions recorded before the method was kept."
         )
     )
 

@@ -20,6 +20,7 @@ from django.db.models.lookups import (
 from django.utils import timezone
 
 from pregon.contacts.models import Contact
+from pregon.contacts.segments.costs import priced_for_memory
 from pregon.contacts.segments.fields import FieldSpec, family, field_specs
 from pregon.contacts.segments.sql import Fold
 from pregon.contacts.segments.validation import validate_rules
@@ -189,5 +190,6 @@ def filter_contacts(
 
 
 def count_contacts(rules: dict | None) -> int:
-    """How many contacts match ``rules``. Raises ValueError as ``validate_rules`` does."""
-    return filter_contacts(rules).count()
+    """How many contacts match ``rules``, planned for indexes in memory (``costs``). Raises
+    ValueError as ``validate_rules`` does."""
+    return priced_for_memory(filter_contacts(rules).count)

@@ -29,6 +29,7 @@ class SegmentCatalogueTestCase(EngagementData, TestCase):
             [
                 ("Contact", [*contact, "consent_source", "consent_at", "created_at", "updated_at"]),
                 ("Lists and tags", ["list", "tag"]),
+                ("Moodle classroom", ["moodle_enrolled", "moodle_completed", "moodle_category"]),
                 ("Emails received", ["received"]),
                 ("Engagement", ["opened", "clicked"]),
                 ("Pop-ups", ["saw_popup", "clicked_popup"]),

@@ -1,5 +1,6 @@
 """Segments: the index with live counts, the visual rule builder, and its count endpoint."""
 
+import json
 from typing import Any
 
 from django import forms
@@ -71,9 +72,19 @@ def _builder_page(request: HttpRequest, form: SegmentForm, segment: Segment | No
     return render(request, "contacts/segment_form.html", context)
 
 
+def _initial_rules(request: HttpRequest) -> dict:
+    """The rules a link filled in (``?rules=`` JSON, as the courses page links here), or
+    none; rules that no longer hold (a course since removed) open an empty editor."""
+    try:
+        return segments.validate_rules(json.loads(request.GET.get("rules", "null")))
+    except ValueError:
+        return segments.validate_rules(None)
+
+
 @authorize(Role.EDITOR)
 def segment_create(request: HttpRequest) -> HttpResponse:
-    form = SegmentForm(request.POST or None, initial={"rules": segments.validate_rules(None)})
+    initial = {"rules": _initial_rules(request), "name": request.GET.get("name", "")[:150]}
+    form = SegmentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         segment = form.save(commit=False)
         segment.created_by = request.user

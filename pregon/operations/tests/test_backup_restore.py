@@ -129,11 +129,9 @@ class BackupRestoreTestCase(SimpleTestCase):
         self.check_command(pregon(fresh, "restore", str(self.backup), "--force"))
         self.assertEqual(json.loads(run_installs(fresh, "summary")), self.expected)
 
-    def test_a_manifest_naming_another_file_as_the_database_is_refused(self) -> None:
-        decoy = self.folder / "decoy.sqlite3"
-        with sqlite3.connect(decoy) as db:
-            db.execute("CREATE TABLE decoy (id integer)")
-        manifest = {
+    def crafted_manifest(self) -> dict:
+        """A manifest of the shape ``backup`` writes, for a backup of this install's kind."""
+        return {
             "format": 1,
             "pregon": "0",
             "database": {"engine": "postgresql" if self.url("dst") else "sqlite"},
@@ -141,7 +139,9 @@ class BackupRestoreTestCase(SimpleTestCase):
             "encryption_key": "",
             "files": {},
         }
-        manifest["database"]["file"] = str(decoy)
+
+    def assertCraftedRefused(self, manifest: object) -> None:
+        """A backup holding only ``manifest`` is refused as damaged, and nothing restored."""
         crafted = self.folder / "crafted.tar.gz"
         data = json.dumps(manifest).encode()
         with tarfile.open(crafted, "w:gz") as tar:
@@ -152,7 +152,25 @@ class BackupRestoreTestCase(SimpleTestCase):
         result = pregon(fresh, "restore", str(crafted))
         self.assertEqual(result.returncode, 1)
         self.assertIn("dañado o fue alterado", result.stderr)
+        self.assertNotIn("Traceback", result.stderr)
         self.assertFalse(self.restored_anything(fresh))
+
+    def test_a_manifest_naming_another_file_as_the_database_is_refused(self) -> None:
+        decoy = self.folder / "decoy.sqlite3"
+        with sqlite3.connect(decoy) as db:
+            db.execute("CREATE TABLE decoy (id integer)")
+        manifest = self.crafted_manifest()
+        manifest["database"]["file"] = str(decoy)
+        self.assertCraftedRefused(manifest)
+
+    def test_a_manifest_missing_keys_or_of_another_shape_is_refused(self) -> None:
+        without_database = self.crafted_manifest()
+        del without_database["database"]
+        migrations_not_pairs = self.crafted_manifest()
+        migrations_not_pairs["migrations"] = [["contacts"]]
+        for manifest in (without_database, migrations_not_pairs, [1, 2], {"format": 1}):
+            with self.subTest(manifest=manifest):
+                self.assertCraftedRefused(manifest)
 
     def test_an_altered_file_is_refused_before_anything_changes(self) -> None:
         altered = self.folder / "altered.tar.gz.enc"

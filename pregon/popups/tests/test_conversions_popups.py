@@ -27,6 +27,7 @@ class PopupConversionTestCase(PublicTestCase):
             dict(converted.values_list("detail", "contact")),
             {"matricula": message.contact_id, "webinar": None},
         )
+        self.assertEqual(set(converted.values_list("method", flat=True)), {"script"})
 
     def test_an_enrolment_after_a_popup_click_is_its_conversion_once(self) -> None:
         click = config.click_url(self.popup).split("/p/c/", 1)[1]

@@ -15,6 +15,7 @@ from pregon.accounts.decorators import authorize
 from pregon.accounts.models import AuditAction, Role
 from pregon.popups import people, stats
 from pregon.popups.models import Popup
+from pregon.tracking import conversions
 
 PAGE_SIZE = 50
 DEVICES = {"desktop": gettext_lazy("Computer"), "phone": pgettext_lazy("device", "Phone")}
@@ -59,6 +60,10 @@ def report(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         "popup": popup,
         "figures": figures,
         "cards": _cards(figures),
+        "conversion_methods": [
+            (method or "unknown", conversions.method_label(method), count)
+            for method, count in stats.conversions_by_method(popup).items()
+        ],
         "days_chart": _chart(stats.by_day(popup), "bar"),
         "hours_chart": _chart(stats.by_hour(popup), "bar"),
         "pages": [(row.key or _("Unknown"), row) for row in stats.by_page(popup)],

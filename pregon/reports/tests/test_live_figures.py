@@ -3,6 +3,7 @@ import json
 import re
 
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from pregon.campaigns.models import Campaign, CampaignStatus
@@ -122,6 +123,20 @@ class LiveFiguresTestCase(BaseTestCase):
         self.assertEqual(dict(CARD.findall(page.content.decode()))["clicked"], "4")
         # And the polls that follow show it too.
         self.assertRecounted(self.poll())
+
+    def test_a_refresh_never_replaces_figures_counted_after_it_started(self) -> None:
+        self.poll()
+        self.make_stale()
+        self.poll()  # Queues a refresh.
+        # Before the worker runs it, figures counted later were kept (a page opened while
+        # the refresh's slow count ran would leave them).
+        later = timezone.now() + datetime.timedelta(minutes=1)
+        LiveFigures.objects.filter(mailing=self.mailing).update(
+            computed_at=later, data={"figures": "later"}
+        )
+        self.run_queued_refresh()
+        row = LiveFigures.objects.get(mailing=self.mailing)
+        self.assertEqual((row.computed_at, row.data), (later, {"figures": "later"}))
 
     def test_the_last_poll_once_the_campaign_finished_counts_afresh(self) -> None:
         self.poll()

@@ -20,6 +20,7 @@ from pregon.campaigns.models import FINAL, Campaign
 from pregon.reports import exports, heatmap, live, pdf, people, stats
 from pregon.reports.cards import cards
 from pregon.sending.models import Mailing
+from pregon.tracking import conversions
 
 PAGE_SIZE = 50
 POLL_SECONDS = 3
@@ -69,6 +70,10 @@ def live_context(campaign: Campaign, human: bool, data: dict | None = None) -> d
     context.update(
         figures=figures,
         cards=cards(figures, human),
+        conversion_methods=[
+            (method or "unknown", conversions.method_label(method), count)
+            for method, count in figures.conversions_by_method.items()
+        ],
         links=links,
         link_clicks=sum(link.total for link in links),
         charts={

@@ -29,9 +29,10 @@ def click_paths(**settings: object) -> list[str]:
     return paths
 
 
-def conversions() -> list[tuple[str, str]]:
+def conversions() -> list[tuple[str, str, str]]:
+    """(address, goal, the method that measured it) of each conversion."""
     events = Event.objects.filter(kind=EventKind.CONVERTED).order_by("pk")
-    return [(event.message.email, event.detail) for event in events]
+    return [(event.message.email, event.detail, event.method) for event in events]
 
 
 @override_settings(SITE_URL=SITE)
@@ -52,19 +53,22 @@ class AttributionTestCase(TestCase):
         response = self.client.get(f"/t/v/{token}.gif", {"objetivo": "Matrícula"})
         self.assertEqual((response.status_code, response["Content-Type"]), (200, "image/gif"))
         self.assertIn("no-store", response["Cache-Control"])
-        self.assertEqual(conversions(), [("persona0000@example.pe", "matricula")])
+        self.assertEqual(conversions(), [("persona0000@example.pe", "matricula", "script")])
         # Once per message and goal; another goal counts on its own.
         self.client.get(f"/t/v/{token}.gif", {"objetivo": "matricula"})
         self.client.get(f"/t/v/{token}.gif", {"objetivo": "certificado"})
         self.assertEqual(
             conversions(),
-            [("persona0000@example.pe", "matricula"), ("persona0000@example.pe", "certificado")],
+            [
+                ("persona0000@example.pe", "matricula", "script"),
+                ("persona0000@example.pe", "certificado", "script"),
+            ],
         )
 
     def test_without_a_goal_it_is_an_enrolment(self) -> None:
         token = self.landing(click_paths()[0])["pregon"][0]
         self.assertEqual(self.client.get(f"/t/v/{token}.gif").status_code, 200)
-        self.assertEqual(conversions(), [("persona0000@example.pe", "matricula")])
+        self.assertEqual(conversions(), [("persona0000@example.pe", "matricula", "script")])
 
     def test_a_forged_code_or_a_bad_goal_records_nothing(self) -> None:
         path = click_paths()[0]
@@ -116,7 +120,10 @@ class ConversionApiTestCase(ApiTestCase):
         )
         response = self.report({"token": self.code, "goal": "matricula"})
         self.assertEqual((response.status_code, response.json()["recorded"]), (200, False))
-        self.assertEqual(conversions(), [("persona0001@example.pe", "matricula")])
+        self.assertEqual(conversions(), [("persona0001@example.pe", "matricula", "api")])
+        # The pixel reporting it afterwards adds nothing: once per message and goal.
+        self.assertEqual(self.client.get(f"/t/v/{self.code}.gif").status_code, 200)
+        self.assertEqual(conversions(), [("persona0001@example.pe", "matricula", "api")])
 
     def test_a_forged_code_or_a_bad_goal_is_refused(self) -> None:
         response = self.report(

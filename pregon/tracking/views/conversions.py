@@ -16,6 +16,7 @@ from pregon.lib.proxy import client_ip
 from pregon.sending.models import Message
 from pregon.tracking import conversions
 from pregon.tracking.hits import NO_STORE, PIXEL
+from pregon.tracking.models import ConversionMethod
 
 
 @require_GET
@@ -32,7 +33,7 @@ def converted(request: HttpRequest, token: str) -> HttpResponse:
     ip = client_ip(request)
     try:
         message_id = conversions.read_token(token)
-        conversions.record(message_id, goal, user_agent, ip)
+        conversions.record(message_id, goal, user_agent, ip, method=ConversionMethod.SCRIPT)
     except (signing.BadToken, Message.DoesNotExist):
         # Not a message's: a pop-up click's, say (registered by its app), or nobody's.
         if not conversions.record_other(token, goal, user_agent, ip):

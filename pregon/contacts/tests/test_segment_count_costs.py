@@ -1,0 +1,58 @@
+"""Segment counts on PostgreSQL are planned with pages read by key priced as in memory
+(``segments.costs``), for that count only: the caller's transaction keeps the server's
+price, and a server already set lower keeps its own."""
+
+from unittest import skipUnless
+
+from django.db import connection
+
+from pregon.contacts.models import Contact, Status
+from pregon.contacts.segments import count_contacts
+from pregon.testing import BaseTestCase
+
+SUBSCRIBED = {
+    "match": "all",
+    "rules": [{"field": "status", "operator": "is", "value": ["subscribed"]}],
+}
+
+
+def page_cost() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        return cursor.fetchone()[0]
+
+
+def set_page_cost(value: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('random_page_cost', %s, true)", [value])
+
+
+@skipUnless(connection.vendor == "postgresql", "a PostgreSQL planner setting")
+class CountCostsTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        Contact.objects.create(email="ana@example.pe")
+        Contact.objects.create(email="luis@example.pe", status=Status.UNSUBSCRIBED)
+
+    def count_seeing_page_cost(self) -> tuple[int, list[str]]:
+        """The count, and the price of a page read by key when its SELECT ran."""
+        seen: list[str] = []
+
+        def watch(execute, sql, params, many, context):
+            if sql.lstrip().upper().startswith("SELECT COUNT"):
+                seen.append(page_cost())  # A SHOW: passes through this wrapper untouched.
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(watch):
+            count = count_contacts(SUBSCRIBED)
+        return count, seen
+
+    def test_a_count_prices_pages_as_in_memory_and_puts_the_price_back(self) -> None:
+        set_page_cost("4")
+        self.assertEqual(self.count_seeing_page_cost(), (1, ["1.1"]))
+        self.assertEqual(page_cost(), "4")
+
+    def test_a_server_priced_lower_keeps_its_price(self) -> None:
+        set_page_cost("1")
+        self.assertEqual(self.count_seeing_page_cost(), (1, ["1"]))
+        self.assertEqual(page_cost(), "1")

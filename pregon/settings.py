@@ -381,13 +381,13 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 100
 
-# Scale-out (part: scaleout). The retries' delays in seconds, comma-separated, instead of
+# Scale-out. The retries' delays in seconds, comma-separated, instead of
 # SENDING_RETRY_DELAYS' (the fault harness, bench/scaleout.py, waits seconds, not hours).
 if _retry_delays := envstr("PREGON_SENDING_RETRY_DELAYS"):
     SENDING_RETRY_DELAYS = [int(delay) for delay in _retry_delays.split(",")]
 # A persistent connection is checked before each request reuses it, so that the first
 # request after a PostgreSQL restart gets a new one instead of an error.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# Backups (part: data). `pregon backup --encrypt` and `pregon restore` take the passphrase
+# Backups. `pregon backup --encrypt` and `pregon restore` take the passphrase
 # from here, never from their command line (pregon/operations/encryption.py).
 BACKUP_PASSPHRASE = envsecret("PREGON_BACKUP_PASSPHRASE")

@@ -77,7 +77,7 @@ class ConnectionCheckTestCase(BaseTestCase):
         self.assertIn("<code>moodle/course:viewparticipants</code>", rows[ENROLLED])
         self.assertIn("text-bg-danger", rows[ENROLLED])
         # The optional one is missing too, but greyed: a sync works without it.
-        self.assertIn("optional", rows[GRADES])
+        self.assertIn("Optional:", rows[GRADES])
         self.assertIn("text-bg-secondary", rows[GRADES])
 
     def test_a_capability_the_role_lacks_is_named(self) -> None:

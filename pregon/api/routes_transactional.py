@@ -30,7 +30,7 @@ from pregon.content.models import EmailTemplate
 from pregon.content.render import InvalidTemplate
 from pregon.lib.formerrors import Errors
 from pregon.sending import transactional
-from pregon.sending.models import Message, SenderIdentity
+from pregon.sending.models import Mailing, Message, SenderIdentity
 from pregon.tracking.models import EventKind
 
 router = Router(tags=["transactional"])
@@ -140,8 +140,9 @@ def transactional_send(
     if refusal := _too_many(request):
         return refusal
     key = _key(request)
-    if existing := _messages(request).filter(mailing__key=key).first():
-        return Status(200, _out(existing))
+    # A repeat is rare: asked first with a cheap probe, then read whole.
+    if Mailing.objects.filter(key=key).exists():
+        return Status(200, _out(_messages(request).get(mailing__key=key)))
     errors: Errors = {}
     try:
         address = normalize_email(payload.to)
@@ -154,7 +155,7 @@ def transactional_send(
         errors["sender"] = [message % {"value": payload.sender}]
     if errors:
         raise invalid(errors)
-    recipient = Contact.objects.filter(email=address).first() or address
+    recipient = Contact.objects.only("email").filter(email=address).first() or address
     try:
         message = transactional.send(
             recipient,

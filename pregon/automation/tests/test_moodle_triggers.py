@@ -21,8 +21,8 @@ STARTS = 1_767_225_600  # 2026-01-01 00:00 UTC
 
 
 def classroom() -> Dataset:
-    """"Gestión pública" with its subcategory "Contrataciones", and "Idiomas"; a course in
-    each; Ana already a student of Ética, Luis and Rosa not enrolled anywhere yet."""
+    """The categories "Gestión pública", its subcategory "Contrataciones", and "Idiomas"; a
+    course in each; Ana already a student of Ética, Luis and Rosa not enrolled anywhere yet."""
     return Dataset(
         categories=[
             Category(1, "Gestión pública", timemodified=STARTS),

@@ -135,6 +135,8 @@ def _date_trigger(config: dict) -> list[str]:
 
 def _moodle_trigger(config: dict) -> list[str]:
     courses, category = config.get("courses") or [], config.get("category") or ""
+    if not isinstance(courses, list) or isinstance(category, list | dict):
+        return [_("choose values from the list.")]
     if courses and category:
         return [_("choose some courses or a category, not both.")]
     try:

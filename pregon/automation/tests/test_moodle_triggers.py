@@ -181,6 +181,7 @@ class MoodleTriggerBuilderTestCase(BaseTestCase):
         )
         response = self.save(self.graph(category="77"))
         self.assertContains(response, "“77”", status_code=400)
-        self.assertEqual(self.save(self.graph(courses=[10], category="1")).status_code, 400)
+        for refused in ({"courses": [10], "category": "1"}, {"courses": "10"}, {"category": [1]}):
+            self.assertEqual(self.save(self.graph(**refused)).status_code, 400, refused)
         self.workflow.refresh_from_db()
         self.assertEqual(self.workflow.graph, {})

@@ -16,39 +16,30 @@ from typing import Any
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from pregon.contacts.segments import FieldSpec, RuleFamily, as_list, parse_days
-from pregon.moodle.courses import category_choices, course_choices
-from pregon.moodle.models import Category, Course, Enrolment
+from pregon.contacts.segments import FieldSpec, RuleFamily, parse_days
+from pregon.moodle.courses import (
+    category_choices,
+    category_course_pks,
+    course_choices,
+    course_pks,
+    known_categories,
+    known_courses,
+)
+from pregon.moodle.models import Enrolment
 
 GROUP = pgettext_lazy("segment group", "Moodle classroom")
 
 
-def _moodle_ids(value: Any, known: dict[int, int], unknown: str) -> list[int]:
-    """The Moodle ids ``value`` names (one or several), in order and once each; raises
-    ValueError with ``unknown`` for one that no synced row of ``known`` has."""
-    ids = []
-    for item in as_list(value):
-        text = str(item).strip()
-        if not text.isdecimal() or int(text) not in known:
-            raise ValueError(unknown % {"value": text})
-        ids.append(int(text))
-    return list(dict.fromkeys(ids))
-
-
 def parse_courses(value: Any, spec: FieldSpec) -> list[int]:
     """Synced courses by Moodle id; returns their Moodle ids."""
-    known = dict(Course.objects.values_list("moodle_id", "pk"))
-    return _moodle_ids(value, known, _("unknown Moodle course “%(value)s”: sync the courses."))
+    return known_courses(value)
 
 
 def parse_categories(value: Any, spec: FieldSpec) -> list[int]:
     """Synced course categories by Moodle id; returns their Moodle ids."""
-    known = dict(Category.objects.values_list("moodle_id", "pk"))
-    message = _("unknown Moodle category “%(value)s”: sync the courses.")
-    return _moodle_ids(value, known, message)
+    return known_categories(value)
 
 
 def enrolled(negated: bool = False, **lookups: Any) -> Q:
@@ -70,32 +61,18 @@ def enrolled(negated: bool = False, **lookups: Any) -> Q:
     return ~among if negated else among
 
 
-def _course_pks(moodle_ids: list[int]) -> list[int]:
-    return list(Course.objects.filter(moodle_id__in=moodle_ids).values_list("pk", flat=True))
-
-
-def category_course_pks(moodle_ids: list[int]) -> list[int]:
-    """The primary keys of the courses in the categories with these Moodle ids or in their
-    subcategories (Moodle's path "/1/4/9" lists a category's ancestors)."""
-    paths = Category.objects.filter(moodle_id__in=moodle_ids).values_list("moodle_id", "path")
-    within = Q(category__moodle_id__in=moodle_ids)
-    for moodle_id, path in paths:
-        within |= Q(category__path__startswith=f"{path or f'/{moodle_id}'}/")
-    return list(Course.objects.filter(within).values_list("pk", flat=True))
-
-
 def compile_enrolment(spec: FieldSpec, operator: str, value: Any) -> Q:
     """Enrolled in any of these courses, in none of them, or in some course in the last
     ``value`` days. Enrolments a first sync found have no date (``Enrolment.enrolled_at``):
     they are in no "last N days"."""
     if operator == "in_last_days":
         return enrolled(enrolled_at__gte=timezone.now() - datetime.timedelta(days=value))
-    return enrolled(operator == "not_in_courses", course_id__in=_course_pks(value))
+    return enrolled(operator == "not_in_courses", course_id__in=course_pks(value))
 
 
 def compile_completion(spec: FieldSpec, operator: str, value: Any) -> Q:
     """Completed any of these courses, or none of them (enrolled or not)."""
-    courses = _course_pks(value)
+    courses = course_pks(value)
     return enrolled(operator == "not_in_courses", course_id__in=courses, completed_at__isnull=False)
 
 

@@ -7,8 +7,9 @@ What an incremental sync saves is the rest: the details of users it already know
 completions of people who did not go back into the course.
 
 A course's enrolments change only after its whole list was read, in one transaction with
-the events that announce them and its categories' members (``pregon.moodle.members``), so that a failure part-way (a time-out, the token revoked)
-leaves the course as the previous sync left it. The cursor then moves past the course:
+the events that announce them and its categories' members (``pregon.moodle.members``), so
+that a failure part-way (a time-out, the token revoked) leaves the course as the previous
+sync left it. The cursor then moves past the course:
 a later run resumes with the next one. Memory holds one course's list at a time.
 """
 

@@ -54,10 +54,13 @@ def _course_category(course_pk: int) -> int | None:
 def enrolled(course_pk: int, contact_ids: Iterable[int]) -> None:
     """The contacts of ``contact_ids`` were enrolled in the course: they are in each of its
     categories (those already there stay)."""
+    ids = list(contact_ids)
+    if not ids:
+        return
     categories = _containing(_course_category(course_pk), _nesting())
     rows = [
         CategoryMember(category_id=category, contact_id=contact)
-        for contact in contact_ids
+        for contact in ids
         for category in categories
     ]
     CategoryMember.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
@@ -66,8 +69,10 @@ def enrolled(course_pk: int, contact_ids: Iterable[int]) -> None:
 def unenrolled(course_pk: int, contact_ids: Iterable[int]) -> None:
     """The contacts of ``contact_ids`` left the course (their enrolments are deleted): each
     leaves those of its categories where no other course holds them."""
-    nesting = _nesting()
     ids = list(contact_ids)
+    if not ids:
+        return
+    nesting = _nesting()
     for category in _containing(_course_category(course_pk), nesting):
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]

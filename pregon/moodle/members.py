@@ -114,14 +114,20 @@ def rebuild() -> None:
 class Nesting:
     """Around a change of the categories (new ones, or moved under another parent): which
     categories take in which, before and after; ``settle()`` refreshes the categories
-    whose subcategories changed."""
+    that took in or let go a category holding courses."""
 
     def __init__(self) -> None:
         self.before = _nesting()
 
     def settle(self) -> None:
         after = _nesting()
-        refresh([pk for pk, inner in after.items() if self.before.get(pk) != inner], after)
+        # A category's people change only if it took in or let go one holding courses (a
+        # new subcategory has none yet).
+        holding = set(Course.objects.exclude(category=None).values_list("category_id", flat=True))
+        refresh(
+            [pk for pk, inner in after.items() if (inner ^ self.before.get(pk, set())) & holding],
+            after,
+        )
 
 
 class Placement:

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from pregon.contacts.segments import as_list
+from pregon.moodle import members
 from pregon.moodle.models import Category, Course, Enrolment
 
 
@@ -85,12 +86,11 @@ def course_pks(moodle_ids: list[int]) -> list[int]:
 
 def category_course_pks(moodle_ids: list[int]) -> list[int]:
     """The primary keys of the courses in the categories with these Moodle ids or in their
-    subcategories (Moodle's path "/1/4/9" lists a category's ancestors)."""
-    paths = Category.objects.filter(moodle_id__in=moodle_ids).values_list("moodle_id", "path")
-    within = Q(category__moodle_id__in=moodle_ids)
-    for moodle_id, path in paths:
-        within |= Q(category__path__startswith=f"{path or f'/{moodle_id}'}/")
-    return list(Course.objects.filter(within).values_list("pk", flat=True))
+    subcategories (which categories take in which: ``members.takes_in``)."""
+    within = members.takes_in()
+    categories = Category.objects.filter(moodle_id__in=moodle_ids).values_list("pk", flat=True)
+    inner = set().union(*(within[pk] for pk in categories))
+    return list(Course.objects.filter(category_id__in=inner).values_list("pk", flat=True))
 
 
 def offer_courses(form: forms.ModelForm, name: str) -> bool:

@@ -4,30 +4,29 @@ completed some, enrolled in a course of some categories, or in the last N days.
 import moodle (DESIGN.md's app order).
 
 Rules name courses and categories by their Moodle ids, the number after ``id=`` in the
-classroom's addresses, which stay the same from one sync to the next. Each rule is a
+classroom's addresses, which stay the same from one sync to the next. Each course rule is a
 semi-join on ``Enrolment`` (``enrolled``) with the courses' primary keys resolved first, so
-that a count reads the index (course, contact) and joins no courses
-(``bench/moodle_segments.py``).
+that a count reads the index (course, contact) and joins no courses; the category rule is
+one on ``CategoryMember``, who is in each category (``bench/moodle_segments.py``).
 """
 
 import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from pregon.contacts.segments import FieldSpec, RuleFamily, parse_days
 from pregon.moodle.courses import (
     category_choices,
-    category_course_pks,
     course_choices,
     course_pks,
     known_categories,
     known_courses,
 )
-from pregon.moodle.models import Enrolment
+from pregon.moodle.models import Category, CategoryMember, Enrolment
 
 GROUP = pgettext_lazy("segment group", "Moodle classroom")
 
@@ -45,19 +44,23 @@ def parse_categories(value: Any, spec: FieldSpec) -> list[int]:
 def enrolled(negated: bool = False, **lookups: Any) -> Q:
     """The contacts with an enrolment matching ``lookups`` (such as ``course_id__in``), or,
     ``negated``, with none; campaigns leave out those enrolled in the course they announce
-    with it (``Campaign.chosen``).
+    with it (``Campaign.chosen``)."""
+    return _among(Enrolment.objects.filter(**lookups), negated)
 
-    "A contact's id among those of the enrolments": both engines read the enrolments once,
-    PostgreSQL as a semi-join and SQLite into a temporary index, where a correlated EXISTS
-    makes SQLite seek the (contact, course) index once per course for every contact (a
-    category of 500 courses: 500 seeks a contact). The negation is a NOT EXISTS on
-    PostgreSQL, whose NOT IN cannot become an anti-join and, with more ids than work_mem
-    holds, reads the whole list again for every contact.
+
+def _among(rows: QuerySet, negated: bool) -> Q:
+    """The contacts whose id is among ``rows``' ``contact_id``, or, ``negated``, is not.
+
+    "A contact's id among those of the rows": both engines read the rows once, PostgreSQL
+    as a semi-join and SQLite into a temporary index, where a correlated EXISTS makes
+    SQLite seek the (contact, course) index once per course for every contact (a category
+    of 500 courses: 500 seeks a contact). The negation is a NOT EXISTS on PostgreSQL,
+    whose NOT IN cannot become an anti-join and, with more ids than work_mem holds, reads
+    the whole list again for every contact.
     """
-    enrolments = Enrolment.objects.filter(**lookups)
     if negated and connection.vendor == "postgresql":
-        return ~Q(Exists(enrolments.filter(contact_id=OuterRef("pk"))))
-    among = Q(pk__in=enrolments.values("contact_id"))
+        return ~Q(Exists(rows.filter(contact_id=OuterRef("pk"))))
+    among = Q(pk__in=rows.values("contact_id"))
     return ~among if negated else among
 
 
@@ -78,9 +81,11 @@ def compile_completion(spec: FieldSpec, operator: str, value: Any) -> Q:
 
 def compile_category(spec: FieldSpec, operator: str, value: Any) -> Q:
     """Enrolled in a course of any of these categories (or of their subcategories), or in
-    none of them."""
-    courses = category_course_pks(value)
-    return enrolled(operator == "not_in_categories", course_id__in=courses)
+    none of them: the categories' members (``pregon.moodle.members``), one row per person
+    however many of their courses, rather than their courses' enrolments."""
+    categories = Category.objects.filter(moodle_id__in=value).values_list("pk", flat=True)
+    members = CategoryMember.objects.filter(category_id__in=list(categories))
+    return _among(members, operator == "not_in_categories")
 
 
 COURSE_OPERATOR_LABELS = {

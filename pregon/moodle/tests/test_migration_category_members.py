@@ -2,25 +2,13 @@
 enrolments earlier syncs left: a category takes in its subcategories' people, each person
 once however many courses."""
 
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.test import TransactionTestCase
+from pregon.testing.migrations import MigrationTestCase
 
 BEFORE = [("moodle", "0002_segment_indexes")]
 AFTER = [("moodle", "0003_category_members")]
 
 
-class CategoryMembersMigrationTestCase(TransactionTestCase):
-    def migrate(self, targets: list[tuple[str, str]]):
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(targets)
-        return executor.loader.project_state(targets).apps
-
-    def tearDown(self) -> None:
-        self.migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
-        super().tearDown()
-
+class CategoryMembersMigrationTestCase(MigrationTestCase):
     def test_existing_enrolments_fill_their_categories(self) -> None:
         apps = self.migrate(BEFORE)
         Category = apps.get_model("moodle", "Category")

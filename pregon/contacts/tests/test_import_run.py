@@ -2,10 +2,11 @@ import csv
 import datetime
 import io
 from pathlib import Path
-from unittest import mock
+from unittest import mock, skipUnless
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import translation
 from openpyxl import Workbook
 
@@ -401,6 +402,38 @@ class ImportRunTestCase(BaseTestCase):
         codes = list(Contact.objects.filter(email__startswith="persona").values_list("code"))
         self.assertEqual(len(set(codes)), 30)
         self.assertTrue(all(code.version == 4 for (code,) in codes))
+
+    def test_rows_checked_ahead_keep_their_order_across_many_chunks(self) -> None:
+        """The file is read in a thread of its own, chunk after chunk: contacts are made in
+        the file's order, and duplicates and bad rows in later chunks are reported."""
+        lines = [f"persona{n}@example.pe,Persona {n}" for n in range(40)]
+        lines[7] = "persona3@example.pe,Otra vez"  # A duplicate of a row in an earlier chunk.
+        lines[22] = "no es un correo,Nadie"
+        imp = self.upload("Correo,Nombres\n" + "\n".join(lines) + "\n")
+        self.start(imp, {"0": "email", "1": "first_name"})
+        with mock.patch("pregon.contacts.imports.run.CHUNK_ROWS", 3):
+            imports.run_import(imp.id, 1)
+
+        imp.refresh_from_db()
+        self.assertEqual(self.counts(imp), (38, 0, 0, 2))
+        self.assertEqual((imp.processed_rows, imp.total_rows), (40, 40))
+        self.assertEqual(
+            [row[0] for row in self.report(imp)[1:]], ["9", "24"]
+        )  # Spreadsheet rows: the header is row 1.
+        made = Contact.objects.filter(email__startswith="persona").order_by("id")
+        expected = [f"persona{n}@example.pe" for n in range(40) if n not in (7, 22)]
+        self.assertEqual(list(made.values_list("email", flat=True)), expected)
+
+    @skipUnless(connection.vendor == "sqlite", "the page cache is SQLite's")
+    def test_the_connection_gets_its_page_cache_back_after_the_apply(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            before = cursor.fetchone()[0]
+        imp = self.run_import("Correo\nrosa@example.pe\n", {"0": "email"})
+        self.assertEqual(imp.status, ImportStatus.DONE)
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            self.assertEqual(cursor.fetchone()[0], before)
 
     def test_it_imports_xlsx_numbers_and_dates(self) -> None:
         Field.objects.create(key="birthday", label="Nacimiento", type=FieldType.DATE)

@@ -1,9 +1,10 @@
 """Running a generator in a thread of its own, a few items ahead of the code that reads it.
 
-An import reads and checks its file in Python while its database connection stores the
-previous batch; the database's work (PostgreSQL's server, SQLite's C code) runs without
-Python's global lock, so the two overlap on two cores. The generator must not use the
-database: a connection belongs to the thread that opened it.
+An import on PostgreSQL reads and checks its file in Python while the server stores the
+previous batch; the connection waits for the server without Python's global lock, so the
+two overlap on two cores. It only pays where the other thread lets go of the lock for long
+stretches. The generator must not use the database: a connection belongs to the thread
+that opened it.
 """
 
 import queue

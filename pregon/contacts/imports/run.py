@@ -125,13 +125,20 @@ def _check_rows(
 ) -> tuple[int, int]:
     """Phase 1: validate every row into the staging table or the report.
 
-    The file is read and checked in a thread of its own (``_checked_chunks``) while this
-    one stores the previous chunk. Returns (rows, rejected rows); blank rows count as
-    neither.
+    On PostgreSQL the file is read and checked in a thread of its own (``_checked_chunks``)
+    while the server stores the previous chunk. Returns (rows, rejected rows); blank rows
+    count as neither.
     """
     codes = sql.AscendingCodes(imp.total_rows)
     total = rejected = 0
-    for chunk, total, rejected in read_ahead(lambda: _checked_chunks(imp, clean, report)):
+
+    def check() -> Iterator[tuple[list[tuple], int, int]]:
+        return _checked_chunks(imp, clean, report)
+
+    # SQLite's executemany lets go of Python's lock around each row's step only: a reading
+    # thread would take turns with it and slow the staging down (docs/design.md).
+    chunks = read_ahead(check) if connection.vendor == "postgresql" else check()
+    for chunk, total, rejected in chunks:
         with transaction.atomic():
             if chunk:
                 sql.stage_rows(chunk, codes.take(len(chunk)))
@@ -145,7 +152,7 @@ def _checked_chunks(
     """Read and check the file's rows; write the bad ones to the report.
 
     Yields (good rows, rows so far, rejected rows so far) every ``CHUNK_ROWS`` rows and at
-    the end. Runs in its own thread, so it activates the import's language there.
+    the end. It may run in a thread of its own, so it activates the import's language itself.
     """
     with translation.override(imp.language):
         report.writerow([_("Row"), *(neutralise(cell) for cell in imp.header), _("Reason")])
@@ -191,7 +198,7 @@ def _apply(imp: Import, attempt: int, total: int, rejected: int, report_name: st
     lease = LEASE + datetime.timedelta(seconds=staged / APPLY_ROWS_PER_SECOND)
     _renew_lease(imp, attempt, lease, total_rows=total, processed_rows=total)
     at = connection.ops.adapt_datetimefield_value(timezone.now())
-    with sql.apply_cache(), transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         sql.prepare_apply(cursor)
         unsubscribed_ids: list[int] = []
         if imp.update_existing:

@@ -35,8 +35,6 @@ UUID_VARIANT = bytes((b & 0x3F) | 0x80 for b in range(256))
 # The first bytes of a code say which slice of an import's rows it belongs to.
 SLICE_BYTES = 2
 SLICES = 256**SLICE_BYTES
-# SQLite's page cache during the apply phase, in KiB (``apply_cache``).
-APPLY_CACHE_KIB = 256 * 1024
 
 
 @contextlib.contextmanager
@@ -118,31 +116,6 @@ def uuid4_hex(count: int, first_bytes: bytes = b"") -> list[str]:
     raw[8::16] = raw[8::16].translate(UUID_VARIANT)
     text = raw.hex()
     return [text[i : i + 32] for i in range(0, 32 * count, 32)]
-
-
-@contextlib.contextmanager
-def apply_cache() -> Iterator[None]:
-    """On SQLite, give the connection a page cache of ``APPLY_CACHE_KIB`` for the apply
-    phase, then the one it had.
-
-    SQLite's default cache (2 MB) is far smaller than the contacts' index of addresses,
-    which a new contact enters at a random place: the apply then reads pages again and
-    writes them to the WAL more than once before its COMMIT (half the INSERT's time for a
-    million rows). Only the pages the apply touches take memory. PostgreSQL's cache is the
-    server's; nothing to do there.
-    """
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        previous = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = {-APPLY_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
 def prepare_apply(cursor: Any) -> None:

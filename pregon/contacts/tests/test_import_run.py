@@ -2,11 +2,10 @@ import csv
 import datetime
 import io
 from pathlib import Path
-from unittest import mock, skipUnless
+from unittest import mock
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.utils import translation
 from openpyxl import Workbook
 
@@ -423,17 +422,6 @@ class ImportRunTestCase(BaseTestCase):
         made = Contact.objects.filter(email__startswith="persona").order_by("id")
         expected = [f"persona{n}@example.pe" for n in range(40) if n not in (7, 22)]
         self.assertEqual(list(made.values_list("email", flat=True)), expected)
-
-    @skipUnless(connection.vendor == "sqlite", "the page cache is SQLite's")
-    def test_the_connection_gets_its_page_cache_back_after_the_apply(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size")
-            before = cursor.fetchone()[0]
-        imp = self.run_import("Correo\nrosa@example.pe\n", {"0": "email"})
-        self.assertEqual(imp.status, ImportStatus.DONE)
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size")
-            self.assertEqual(cursor.fetchone()[0], before)
 
     def test_it_imports_xlsx_numbers_and_dates(self) -> None:
         Field.objects.create(key="birthday", label="Nacimiento", type=FieldType.DATE)

@@ -20,6 +20,7 @@ Suppressed addresses are imported like any other: suppression is checked when se
 keeping the contact lets staff see why a person gets no mail.
 """
 
+import contextlib
 import csv
 import datetime
 import logging
@@ -138,11 +139,13 @@ def _check_rows(
     # SQLite's executemany lets go of Python's lock around each row's step only: a reading
     # thread would take turns with it and slow the staging down (docs/design.md).
     chunks = read_ahead(check) if connection.vendor == "postgresql" else check()
-    for chunk, total, rejected in chunks:
-        with transaction.atomic():
-            if chunk:
-                sql.stage_rows(chunk, codes.take(len(chunk)))
-            _renew_lease(imp, attempt, processed_rows=total, rejected_count=rejected)
+    # Closed at once if this stops early (a lost lease): the reading stops, the file closes.
+    with contextlib.closing(chunks):
+        for chunk, total, rejected in chunks:
+            with transaction.atomic():
+                if chunk:
+                    sql.stage_rows(chunk, codes.take(len(chunk)))
+                _renew_lease(imp, attempt, processed_rows=total, rejected_count=rejected)
     return total, rejected
 
 

@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import threading
 from pathlib import Path
 from unittest import mock
 
@@ -10,6 +11,7 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from pregon.contacts import imports
+from pregon.contacts.imports import run
 from pregon.contacts.models import (
     ConsentSource,
     Contact,
@@ -504,6 +506,36 @@ class ImportRunTestCase(BaseTestCase):
         self.assertEqual(imp.status, ImportStatus.FAILED)
         self.assertTrue(imp.error.startswith("Row 52 of the file has a quotation mark"))
         self.assertEqual(Contact.objects.count(), 2)
+
+    def test_an_attempt_that_loses_its_lease_midway_stops_reading_and_imports_nothing(
+        self,
+    ) -> None:
+        """Another attempt takes the import over while this one checks the file (its lease
+        renewal finds it gone at the second chunk): this one stops there, and its reading
+        thread (PostgreSQL) with it."""
+        rows = "".join(f"persona{n}@example.pe\n" for n in range(40))
+        imp = self.upload("Correo\n" + rows)
+        self.start(imp, {"0": "email"})
+        renew = run._renew_lease
+        renewals = []
+
+        def renewed_once(*args: object, **kwargs: object) -> None:
+            renewals.append(kwargs.get("processed_rows"))
+            if len(renewals) > 1:
+                raise run.LeaseLost
+            renew(*args, **kwargs)
+
+        with (
+            mock.patch.object(run, "CHUNK_ROWS", 3),
+            mock.patch.object(run, "_renew_lease", renewed_once),
+        ):
+            imports.run_import(imp.id, 1)
+
+        self.assertEqual(renewals, [3, 6])
+        imp.refresh_from_db()
+        self.assertEqual((imp.status, imp.processed_rows), (ImportStatus.RUNNING, 3))
+        self.assertFalse(Contact.objects.filter(email__startswith="persona").exists())
+        self.assertNotIn("read-ahead", [thread.name for thread in threading.enumerate()])
 
     def test_a_stale_attempt_does_nothing(self) -> None:
         imp = self.upload("Correo\r\nrosa@example.pe\r\n")

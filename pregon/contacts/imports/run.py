@@ -20,11 +20,10 @@ Suppressed addresses are imported like any other: suppression is checked when se
 keeping the contact lets staff see why a person gets no mail.
 """
 
-import contextlib
 import csv
 import datetime
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +38,6 @@ from pregon.contacts.imports.rows import Row, data_rows, row_cleaner
 from pregon.contacts.models import Field, Import, ImportStatus, MailingList
 from pregon.lib import events
 from pregon.lib.csvfile import UnreadableFile, neutralise
-from pregon.lib.readahead import read_ahead
 
 log = logging.getLogger(__name__)
 
@@ -126,63 +124,49 @@ def _check_rows(
 ) -> tuple[int, int]:
     """Phase 1: validate every row into the staging table or the report.
 
-    On PostgreSQL the file is read and checked in a thread of its own (``_checked_chunks``)
-    while the server stores the previous chunk. Returns (rows, rejected rows); blank rows
-    count as neither.
+    Returns (rows, rejected rows); blank rows count as neither.
     """
+    report.writerow([_("Row"), *(neutralise(cell) for cell in imp.header), _("Reason")])
+    duplicate = _("The same email address is on an earlier row of the file.")
+    seen: set[str] = set()
     codes = sql.AscendingCodes(imp.total_rows)
+    chunk: list[tuple] = []
     total = rejected = 0
-
-    def check() -> Iterator[tuple[list[tuple], int, int]]:
-        return _checked_chunks(imp, clean, report)
-
-    # SQLite's executemany lets go of Python's lock around each row's step only: a reading
-    # thread would take turns with it and slow the staging down (docs/design.md).
-    chunks = read_ahead(check) if connection.vendor == "postgresql" else check()
-    # Closed at once if this stops early (a lost lease): the reading stops, the file closes.
-    with contextlib.closing(chunks):
-        for chunk, total, rejected in chunks:
-            with transaction.atomic():
-                if chunk:
-                    sql.stage_rows(chunk, codes.take(len(chunk)))
-                _renew_lease(imp, attempt, processed_rows=total, rejected_count=rejected)
+    for row_no, cells in data_rows(imp):
+        result = clean(cells)
+        if result.__class__ is str:
+            if not any(cell.strip() for cell in cells):
+                continue
+            reason = result
+        elif result[0] in seen:
+            reason = duplicate
+        else:
+            seen.add(result[0])
+            chunk.append((row_no, *result))
+            reason = ""
+        total += 1
+        if reason:
+            rejected += 1
+            report.writerow([row_no, *(neutralise(cell) for cell in cells), neutralise(reason)])
+        if total % CHUNK_ROWS == 0:
+            _save_chunk(imp, attempt, chunk, codes, total, rejected)
+    _save_chunk(imp, attempt, chunk, codes, total, rejected)
     return total, rejected
 
 
-def _checked_chunks(
-    imp: Import, clean: Callable[[list[str]], Row | str], report: Any
-) -> Iterator[tuple[list[tuple], int, int]]:
-    """Read and check the file's rows; write the bad ones to the report.
-
-    Yields (good rows, rows so far, rejected rows so far) every ``CHUNK_ROWS`` rows and at
-    the end. It may run in a thread of its own, so it activates the import's language itself.
-    """
-    with translation.override(imp.language):
-        report.writerow([_("Row"), *(neutralise(cell) for cell in imp.header), _("Reason")])
-        duplicate = _("The same email address is on an earlier row of the file.")
-        seen: set[str] = set()
-        chunk: list[tuple] = []
-        total = rejected = 0
-        for row_no, cells in data_rows(imp):
-            result = clean(cells)
-            if result.__class__ is str:
-                if not any(cell.strip() for cell in cells):
-                    continue
-                reason = result
-            elif result[0] in seen:
-                reason = duplicate
-            else:
-                seen.add(result[0])
-                chunk.append((row_no, *result))
-                reason = ""
-            total += 1
-            if reason:
-                rejected += 1
-                report.writerow([row_no, *(neutralise(cell) for cell in cells), neutralise(reason)])
-            if total % CHUNK_ROWS == 0:
-                yield chunk, total, rejected
-                chunk = []
-        yield chunk, total, rejected
+def _save_chunk(
+    imp: Import,
+    attempt: int,
+    chunk: list[tuple],
+    codes: sql.AscendingCodes,
+    total: int,
+    rejected: int,
+) -> None:
+    with transaction.atomic():
+        if chunk:
+            sql.stage_rows(chunk, codes.take(len(chunk)))
+        _renew_lease(imp, attempt, processed_rows=total, rejected_count=rejected)
+    chunk.clear()
 
 
 def _renew_lease(

@@ -1,7 +1,6 @@
 import csv
 import datetime
 import io
-import threading
 from pathlib import Path
 from unittest import mock
 
@@ -404,9 +403,9 @@ class ImportRunTestCase(BaseTestCase):
         self.assertEqual(len(set(codes)), 30)
         self.assertTrue(all(code.version == 4 for (code,) in codes))
 
-    def test_rows_checked_ahead_keep_their_order_across_many_chunks(self) -> None:
-        """The file is read in a thread of its own, chunk after chunk: contacts are made in
-        the file's order, and duplicates and bad rows in later chunks are reported."""
+    def test_rows_keep_their_order_across_many_chunks(self) -> None:
+        """Staged chunk after chunk, contacts are made in the file's order, and duplicates
+        and bad rows in later chunks are reported."""
         lines = [f"persona{n}@example.pe,Persona {n}" for n in range(40)]
         lines[7] = "persona3@example.pe,Otra vez"  # A duplicate of a row in an earlier chunk.
         lines[22] = "no es un correo,Nadie"
@@ -511,8 +510,7 @@ class ImportRunTestCase(BaseTestCase):
         self,
     ) -> None:
         """Another attempt takes the import over while this one checks the file (its lease
-        renewal finds it gone at the second chunk): this one stops there, and its reading
-        thread (PostgreSQL) with it."""
+        renewal finds it gone at the second chunk): this one stops there."""
         rows = "".join(f"persona{n}@example.pe\n" for n in range(40))
         imp = self.upload("Correo\n" + rows)
         self.start(imp, {"0": "email"})
@@ -535,7 +533,6 @@ class ImportRunTestCase(BaseTestCase):
         imp.refresh_from_db()
         self.assertEqual((imp.status, imp.processed_rows), (ImportStatus.RUNNING, 3))
         self.assertFalse(Contact.objects.filter(email__startswith="persona").exists())
-        self.assertNotIn("read-ahead", [thread.name for thread in threading.enumerate()])
 
     def test_a_stale_attempt_does_nothing(self) -> None:
         imp = self.upload("Correo\r\nrosa@example.pe\r\n")

@@ -15,7 +15,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,7 +30,7 @@ from pregon.content.models import EmailTemplate
 from pregon.content.render import InvalidTemplate
 from pregon.lib.formerrors import Errors
 from pregon.sending import transactional
-from pregon.sending.models import Message, SenderIdentity
+from pregon.sending.models import Mailing, Message, SenderIdentity
 from pregon.tracking.models import EventKind
 
 router = Router(tags=["transactional"])
@@ -70,17 +70,23 @@ def _key(request: HttpRequest) -> str:
     return f"{KEY_PREFIX}{request.user.pk}:{raw}"
 
 
+def _unique(queryset: QuerySet) -> Any:
+    """The row of a look-up by a unique key, or None: first() would compile and run an
+    ORDER BY on every request for a single row."""
+    return next(iter(queryset.order_by()[:1]), None)
+
+
 def _sender(value: str) -> SenderIdentity | None:
+    senders = SenderIdentity.objects.select_related("domain")
     try:
-        lookup = Q(code=uuid.UUID(value))
+        return _unique(senders.filter(code=uuid.UUID(value)))
     except ValueError:
-        lookup = Q(from_email__iexact=value.strip())
-    return SenderIdentity.objects.select_related("domain").filter(lookup).first()
+        return senders.filter(from_email__iexact=value.strip()).first()
 
 
 def _template(value: str, errors: Errors) -> EmailTemplate | None:
     try:
-        template = EmailTemplate.objects.filter(code=uuid.UUID(value)).first()
+        template = _unique(EmailTemplate.objects.filter(code=uuid.UUID(value)))
     except ValueError:
         template = None
     if template is None:
@@ -140,8 +146,9 @@ def transactional_send(
     if refusal := _too_many(request):
         return refusal
     key = _key(request)
-    if existing := _messages(request).filter(mailing__key=key).first():
-        return Status(200, _out(existing))
+    # A repeat is rare: asked first with a cheap probe, then read whole.
+    if Mailing.objects.filter(key=key).exists():
+        return Status(200, _out(_messages(request).get(mailing__key=key)))
     errors: Errors = {}
     try:
         address = normalize_email(payload.to)
@@ -154,7 +161,7 @@ def transactional_send(
         errors["sender"] = [message % {"value": payload.sender}]
     if errors:
         raise invalid(errors)
-    recipient = Contact.objects.filter(email=address).first() or address
+    recipient = _unique(Contact.objects.only("email").filter(email=address)) or address
     try:
         message = transactional.send(
             recipient,

@@ -4,7 +4,9 @@ Configs (see pregon.automation.graph for the graph around them)::
 
     trigger  {"kind": one of TRIGGER_KINDS, and per kind "list" (code), "segment" (code),
               "tag" (name), "popup" (code), "campaign" (code) and "url" ("" for any),
-              "goal", or "field" (a date field's key), "offset_days" and "time" ("09:00")}
+              "goal", or "field" (a date field's key), "offset_days" and "time" ("09:00");
+              moodle_enrolled and moodle_completed: "courses" (Moodle ids, [] for any)
+              or "category" (a Moodle id: its courses and its subcategories')}
     email    {"template": code, "subject": "...", "sender": SenderIdentity id}
     sms      {"text": "..."}
     wait     {"mode": "duration", "minutes": N} | {"mode": "until_date", "date": ISO}
@@ -31,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from pregon.contacts import segments
 from pregon.contacts.models import Field, FieldType, MailingList, Segment
 from pregon.content.models import EmailTemplate
+from pregon.moodle.courses import known_categories, known_courses
 from pregon.sending.models import SenderIdentity
 
 TYPES = {
@@ -56,9 +59,12 @@ TRIGGER_KINDS = (
     "link_clicked",
     "converted",
     "date_field",
+    "moodle_enrolled",
+    "moodle_completed",
     "api",
     "manual",
 )
+MOODLE_TRIGGERS = ("moodle_enrolled", "moodle_completed")
 EVENTS = ("opened", "clicked", "converted")
 CONTACT_FIELDS = ("first_name", "last_name", "phone")
 
@@ -111,6 +117,8 @@ def _trigger(config: dict) -> list[str]:
         return [_("write the conversion's goal.")]
     if kind == "date_field":
         return _date_trigger(config)
+    if kind in MOODLE_TRIGGERS:
+        return _moodle_trigger(config)
     return []
 
 
@@ -123,6 +131,22 @@ def _date_trigger(config: dict) -> list[str]:
     if not _time(config.get("time", "09:00")):
         problems.append(_("the time must be written as 09:00."))
     return problems
+
+
+def _moodle_trigger(config: dict) -> list[str]:
+    courses, category = config.get("courses") or [], config.get("category") or ""
+    if not isinstance(courses, list) or isinstance(category, list | dict):
+        return [_("choose values from the list.")]
+    if courses and category:
+        return [_("choose some courses or a category, not both.")]
+    try:
+        if courses:
+            known_courses(courses)
+        if category:
+            known_categories(category)
+    except ValueError as error:
+        return [str(error)]
+    return []
 
 
 def _email(config: dict) -> list[str]:

@@ -14,7 +14,7 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
-from pregon.automation import entry
+from pregon.automation import entry, nodes
 from pregon.automation.models import (
     ACTIVE_STATUSES,
     Enrolment,
@@ -29,6 +29,7 @@ from pregon.automation.models import (
 from pregon.contacts import segments
 from pregon.contacts.models import Contact, MailingList, Segment, Tag
 from pregon.lib import events
+from pregon.moodle.courses import category_course_pks, course_pks
 from pregon.sending.models import Mailing
 
 # Which trigger kinds each event can fire.
@@ -39,6 +40,8 @@ KINDS = {
     events.MESSAGE_OPENED: "email_opened",
     events.MESSAGE_CLICKED: "link_clicked",
     events.CONVERSION: "converted",
+    events.MOODLE_ENROLLED: "moodle_enrolled",
+    events.MOODLE_COMPLETED: "moodle_completed",
 }
 WAKING = {
     events.MESSAGE_OPENED: "opened",
@@ -76,8 +79,8 @@ def on_event(name: str, payloads: list[dict]) -> None:
 
 def _matching(config: dict, payloads: list[dict]) -> list[dict]:
     """The payloads (with a contact) that fire a trigger with ``config``. Payloads name
-    lists, tags, pop-ups and campaigns by id; the builder names them by code (a tag by
-    name), so the ids are looked up once per batch."""
+    lists, tags, pop-ups, campaigns and courses by id; the builder names them by code (a tag
+    by name, a course or category by Moodle id), so the ids are looked up once per batch."""
     kind = config["kind"]
     found = [p for p in payloads if p.get("contact")]
     if kind == "list_joined":
@@ -92,6 +95,8 @@ def _matching(config: dict, payloads: list[dict]) -> list[dict]:
         return found  # Any sign-up form, a pop-up's included.
     if kind == "converted":
         return [p for p in found if not config.get("goal") or p.get("goal") == config["goal"]]
+    if kind in nodes.MOODLE_TRIGGERS:
+        return _in_courses(config, found)
     # An open or a click: a person's (not a mail-privacy proxy's or a link scanner's).
     found = [p for p in found if not p.get("machine")]
     if config.get("campaign"):
@@ -109,6 +114,23 @@ def _matching(config: dict, payloads: list[dict]) -> list[dict]:
         )
         found = [p for p in found if _is_link(links.get(p.get("mailing"), []), p, config["url"])]
     return found
+
+
+def _in_courses(config: dict, payloads: list[dict]) -> list[dict]:
+    """The enrolments or completions in the trigger's courses, or in a course of its
+    category (subcategories included), or in any course."""
+    if config.get("category"):
+        courses = set(category_course_pks([_moodle_id(config["category"])]))
+    elif config.get("courses"):
+        courses = set(course_pks([_moodle_id(course) for course in config["courses"]]))
+    else:
+        return payloads
+    return [p for p in payloads if p.get("course") in courses]
+
+
+def _moodle_id(value: object) -> int | None:
+    text = str(value).strip()
+    return int(text) if text.isdecimal() else None
 
 
 def _uuid(value: object) -> uuid.UUID | None:

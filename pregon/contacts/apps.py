@@ -8,7 +8,7 @@ class ContactsConfig(AppConfig):
     verbose_name = _("Contacts")
 
     def ready(self) -> None:
-        from pregon.contacts import segments
+        from pregon.contacts import segments, system_checks  # noqa: F401  (registers it)
         from pregon.contacts.segments.membership import LISTS, TAGS
         from pregon.contacts.segments.sql import register_sqlite_fold
 

@@ -1,5 +1,6 @@
 """The synced courses and categories as people choose them: in segment rules, the course a
-campaign or a pop-up announces, and a pop-up's courses and categories. Always by Moodle id,
+campaign or a pop-up announces, a pop-up's courses and categories, and the courses that
+start a workflow. Always by Moodle id,
 the number after ``id=`` in the classroom's addresses, which stays the same from one sync to
 the next. And as the courses page and the API list them: searched, with their counts."""
 
@@ -9,6 +10,8 @@ from django import forms
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from pregon.contacts.segments import as_list
+from pregon.moodle import members
 from pregon.moodle.models import Category, Course, Enrolment
 
 
@@ -47,6 +50,47 @@ def category_labels() -> dict[int, str]:
 def category_choices() -> list[dict]:
     """The synced categories, by their full names, valued by their Moodle ids."""
     return [{"value": moodle_id, "label": label} for moodle_id, label in category_labels().items()]
+
+
+def _moodle_ids(value: Any, known: set[int], unknown: str) -> list[int]:
+    """The Moodle ids ``value`` names (one or several), in order and once each; raises
+    ValueError with ``unknown`` for one that is not in ``known``."""
+    ids = []
+    for item in as_list(value):
+        text = str(item).strip()
+        if not text.isdecimal() or int(text) not in known:
+            raise ValueError(unknown % {"value": text})
+        ids.append(int(text))
+    return list(dict.fromkeys(ids))
+
+
+def known_courses(value: Any) -> list[int]:
+    """The Moodle ids of the synced courses ``value`` names (segment rules, workflow
+    triggers); raises ValueError, in words for staff, for one no sync has seen."""
+    known = set(Course.objects.values_list("moodle_id", flat=True))
+    return _moodle_ids(value, known, _("unknown Moodle course “%(value)s”: sync the courses."))
+
+
+def known_categories(value: Any) -> list[int]:
+    """The Moodle ids of the synced categories ``value`` names; raises ValueError as
+    ``known_courses`` does."""
+    known = set(Category.objects.values_list("moodle_id", flat=True))
+    message = _("unknown Moodle category “%(value)s”: sync the courses.")
+    return _moodle_ids(value, known, message)
+
+
+def course_pks(moodle_ids: list[int]) -> list[int]:
+    """The primary keys of the courses with these Moodle ids."""
+    return list(Course.objects.filter(moodle_id__in=moodle_ids).values_list("pk", flat=True))
+
+
+def category_course_pks(moodle_ids: list[int]) -> list[int]:
+    """The primary keys of the courses in the categories with these Moodle ids or in their
+    subcategories (which categories take in which: ``members.takes_in``)."""
+    within = members.takes_in()
+    categories = Category.objects.filter(moodle_id__in=moodle_ids).values_list("pk", flat=True)
+    inner = set().union(*(within[pk] for pk in categories))
+    return list(Course.objects.filter(category_id__in=inner).values_list("pk", flat=True))
 
 
 def offer_courses(form: forms.ModelForm, name: str) -> bool:

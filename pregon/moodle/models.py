@@ -198,6 +198,23 @@ class Enrolment(models.Model):
         return f"{self.contact_id} in {self.course_id}"
 
 
+class CategoryMember(models.Model):
+    """A contact enrolled in some course of a category or of one of its subcategories: one
+    row per category and contact however many such courses, for the category segment rule
+    (``pregon.moodle.segment_rules``), which counts them without reading enrolments. Kept
+    exact by the sync through ``pregon.moodle.members``; nothing else writes it."""
+
+    pk = models.CompositePrimaryKey("category", "contact")
+    # The primary key's index (category, contact) serves the rule; no index of its own.
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} in category {self.category_id}"
+
+
 class SyncKind(models.TextChoices):
     FULL = "full", _("Full")
     INCREMENTAL = "incremental", _("Changes only")

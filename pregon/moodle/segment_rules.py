@@ -4,84 +4,64 @@ completed some, enrolled in a course of some categories, or in the last N days.
 import moodle (DESIGN.md's app order).
 
 Rules name courses and categories by their Moodle ids, the number after ``id=`` in the
-classroom's addresses, which stay the same from one sync to the next. Each rule is a
+classroom's addresses, which stay the same from one sync to the next. Each course rule is a
 semi-join on ``Enrolment`` (``enrolled``) with the courses' primary keys resolved first, so
-that a count reads the index (course, contact) and joins no courses
-(``bench/moodle_segments.py``).
+that a count reads the index (course, contact) and joins no courses; the category rule is
+one on ``CategoryMember``, who is in each category (``bench/moodle_segments.py``).
 """
 
 import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from pregon.contacts.segments import FieldSpec, RuleFamily, as_list, parse_days
-from pregon.moodle.courses import category_choices, course_choices
-from pregon.moodle.models import Category, Course, Enrolment
+from pregon.contacts.segments import FieldSpec, RuleFamily, parse_days
+from pregon.moodle.courses import (
+    category_choices,
+    course_choices,
+    course_pks,
+    known_categories,
+    known_courses,
+)
+from pregon.moodle.models import Category, CategoryMember, Enrolment
 
 GROUP = pgettext_lazy("segment group", "Moodle classroom")
 
 
-def _moodle_ids(value: Any, known: dict[int, int], unknown: str) -> list[int]:
-    """The Moodle ids ``value`` names (one or several), in order and once each; raises
-    ValueError with ``unknown`` for one that no synced row of ``known`` has."""
-    ids = []
-    for item in as_list(value):
-        text = str(item).strip()
-        if not text.isdecimal() or int(text) not in known:
-            raise ValueError(unknown % {"value": text})
-        ids.append(int(text))
-    return list(dict.fromkeys(ids))
-
-
 def parse_courses(value: Any, spec: FieldSpec) -> list[int]:
     """Synced courses by Moodle id; returns their Moodle ids."""
-    known = dict(Course.objects.values_list("moodle_id", "pk"))
-    return _moodle_ids(value, known, _("unknown Moodle course “%(value)s”: sync the courses."))
+    return known_courses(value)
 
 
 def parse_categories(value: Any, spec: FieldSpec) -> list[int]:
     """Synced course categories by Moodle id; returns their Moodle ids."""
-    known = dict(Category.objects.values_list("moodle_id", "pk"))
-    message = _("unknown Moodle category “%(value)s”: sync the courses.")
-    return _moodle_ids(value, known, message)
+    return known_categories(value)
 
 
 def enrolled(negated: bool = False, **lookups: Any) -> Q:
     """The contacts with an enrolment matching ``lookups`` (such as ``course_id__in``), or,
     ``negated``, with none; campaigns leave out those enrolled in the course they announce
-    with it (``Campaign.chosen``).
+    with it (``Campaign.chosen``)."""
+    return _among(Enrolment.objects.filter(**lookups), negated)
 
-    "A contact's id among those of the enrolments": both engines read the enrolments once,
-    PostgreSQL as a semi-join and SQLite into a temporary index, where a correlated EXISTS
-    makes SQLite seek the (contact, course) index once per course for every contact (a
-    category of 500 courses: 500 seeks a contact). The negation is a NOT EXISTS on
-    PostgreSQL, whose NOT IN cannot become an anti-join and, with more ids than work_mem
-    holds, reads the whole list again for every contact.
+
+def _among(rows: QuerySet, negated: bool) -> Q:
+    """The contacts whose id is among ``rows``' ``contact_id``, or, ``negated``, is not.
+
+    "A contact's id among those of the rows": both engines read the rows once, PostgreSQL
+    as a semi-join and SQLite into a temporary index, where a correlated EXISTS makes
+    SQLite seek the (contact, course) index once per course for every contact (a category
+    of 500 courses: 500 seeks a contact). The negation is a NOT EXISTS on PostgreSQL,
+    whose NOT IN cannot become an anti-join and, with more ids than work_mem holds, reads
+    the whole list again for every contact.
     """
-    enrolments = Enrolment.objects.filter(**lookups)
     if negated and connection.vendor == "postgresql":
-        return ~Q(Exists(enrolments.filter(contact_id=OuterRef("pk"))))
-    among = Q(pk__in=enrolments.values("contact_id"))
+        return ~Q(Exists(rows.filter(contact_id=OuterRef("pk"))))
+    among = Q(pk__in=rows.values("contact_id"))
     return ~among if negated else among
-
-
-def _course_pks(moodle_ids: list[int]) -> list[int]:
-    return list(Course.objects.filter(moodle_id__in=moodle_ids).values_list("pk", flat=True))
-
-
-def category_course_pks(moodle_ids: list[int]) -> list[int]:
-    """The primary keys of the courses in the categories with these Moodle ids or in their
-    subcategories (Moodle's path "/1/4/9" lists a category's ancestors)."""
-    paths = Category.objects.filter(moodle_id__in=moodle_ids).values_list("moodle_id", "path")
-    within = Q(category__moodle_id__in=moodle_ids)
-    for moodle_id, path in paths:
-        within |= Q(category__path__startswith=f"{path or f'/{moodle_id}'}/")
-    return list(Course.objects.filter(within).values_list("pk", flat=True))
 
 
 def compile_enrolment(spec: FieldSpec, operator: str, value: Any) -> Q:
@@ -90,20 +70,22 @@ def compile_enrolment(spec: FieldSpec, operator: str, value: Any) -> Q:
     they are in no "last N days"."""
     if operator == "in_last_days":
         return enrolled(enrolled_at__gte=timezone.now() - datetime.timedelta(days=value))
-    return enrolled(operator == "not_in_courses", course_id__in=_course_pks(value))
+    return enrolled(operator == "not_in_courses", course_id__in=course_pks(value))
 
 
 def compile_completion(spec: FieldSpec, operator: str, value: Any) -> Q:
     """Completed any of these courses, or none of them (enrolled or not)."""
-    courses = _course_pks(value)
+    courses = course_pks(value)
     return enrolled(operator == "not_in_courses", course_id__in=courses, completed_at__isnull=False)
 
 
 def compile_category(spec: FieldSpec, operator: str, value: Any) -> Q:
     """Enrolled in a course of any of these categories (or of their subcategories), or in
-    none of them."""
-    courses = category_course_pks(value)
-    return enrolled(operator == "not_in_categories", course_id__in=courses)
+    none of them: the categories' members (``pregon.moodle.members``), one row per person
+    however many of their courses, rather than their courses' enrolments."""
+    categories = Category.objects.filter(moodle_id__in=value).values_list("pk", flat=True)
+    members = CategoryMember.objects.filter(category_id__in=list(categories))
+    return _among(members, operator == "not_in_categories")
 
 
 COURSE_OPERATOR_LABELS = {

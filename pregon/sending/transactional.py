@@ -69,8 +69,6 @@ def send(
     clicks are counted if asked. Raises ``InvalidTemplate`` if the subject's merge tags are
     wrong, and ``ValueError`` for a value of no merge tag, or of a signed link.
     """
-    if existing := Message.objects.filter(mailing__key=key).first():
-        return existing
     values = dict(values or {})
     field_keys = set(Field.objects.values_list("key", flat=True))
     if unknown := sorted(set(values) - mergetags.BUILT_IN_NAMES - field_keys):
@@ -108,5 +106,8 @@ def send(
             )
             return Message.objects.create(mailing=mailing, contact=contact, email=email)
     except IntegrityError:
-        # Another process queued the same key a moment before: theirs is the message.
+        # The key was used before (or by another process a moment ago): its message it is.
+        # Not looked up first: callers that may repeat a key (the API) look it up before
+        # they check their input, and a query on every new message costs more than a
+        # rolled-back insert on a rare repeat.
         return Message.objects.get(mailing__key=key)

@@ -40,8 +40,9 @@ class BrowserTestCase(StaticLiveServerTestCase):
 
 
 @contextmanager
-def chromium_page(width: int = 1280, height: int = 900) -> Iterator[object]:
-    """A Playwright page in Debian's Chromium (never a downloaded browser), in Spanish."""
+def chromium_context(width: int = 1280, height: int = 900, **options: object) -> Iterator[object]:
+    """A Playwright browser context in Debian's Chromium (never a downloaded browser), in
+    Spanish and Lima's time; ``options`` go to ``new_context`` (a ``user_agent``…)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -52,12 +53,20 @@ def chromium_page(width: int = 1280, height: int = 900) -> Iterator[object]:
             viewport={"width": width, "height": height},
             locale="es-PE",
             timezone_id="America/Lima",
+            **options,
         )
         try:
-            yield context.new_page()
+            yield context
         finally:
             context.close()
             browser.close()
+
+
+@contextmanager
+def chromium_page(width: int = 1280, height: int = 900) -> Iterator[object]:
+    """A page of a new ``chromium_context``."""
+    with chromium_context(width, height) as context:
+        yield context.new_page()
 
 
 def database_url() -> str:

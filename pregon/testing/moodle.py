@@ -26,7 +26,7 @@ from django.test import override_settings
 
 from pregon.popups import config, spool
 from pregon.popups.models import Popup, PopupEvent, Site
-from pregon.testing.browser import CHROMIUM, CHROMIUM_ARGS, BrowserTestCase
+from pregon.testing.browser import BrowserTestCase, chromium_context
 
 ASSETS = Path(__file__).with_name("moodle_site")
 COURSE = 12
@@ -357,26 +357,11 @@ USER_AGENT = (
 
 @contextmanager
 def classroom_browser(width: int = 1280, height: int = 800) -> Iterator[object]:
-    """A Playwright browser context in Debian's Chromium, as a student's browser: Spanish,
-    Lima's time, a person's user agent. Pages of one context share localStorage; each page
-    has a sessionStorage of its own (a new page is a new session)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(
-            viewport={"width": width, "height": height},
-            locale="es-PE",
-            timezone_id="America/Lima",
-            user_agent=USER_AGENT,
-        )
-        try:
-            yield context
-        finally:
-            context.close()
-            browser.close()
+    """A Playwright browser context as a student's browser: Spanish, Lima's time, a person's
+    user agent. Pages of one context share localStorage; each page has a sessionStorage of
+    its own (a new page is a new session)."""
+    with chromium_context(width, height, user_agent=USER_AGENT) as context:
+        yield context
 
 
 class ClassroomTestCase(BrowserTestCase):

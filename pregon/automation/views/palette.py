@@ -8,6 +8,8 @@ from django.utils.translation import ngettext, pgettext
 from pregon.automation import nodes
 from pregon.contacts.models import Field, FieldType, MailingList, Segment
 from pregon.content.models import EmailTemplate
+from pregon.moodle.courses import category_choices, course_choices
+from pregon.moodle.models import Connection
 from pregon.sending.models import Mailing, SenderIdentity
 
 YES_NO_WAIT = {"field": "mode", "value": "until_event"}
@@ -21,10 +23,8 @@ def _when(field: str, *values: str) -> dict:
     return {"field": field, "values": list(values)}
 
 
-def _select(name: str, label: str, choices: list, **extra: object) -> dict:
-    return _field(
-        name, label, "select", choices=[[str(v), str(text)] for v, text in choices], **extra
-    )
+def _select(name: str, label: str, choices: list, kind: str = "select", **extra: object) -> dict:
+    return _field(name, label, kind, choices=[[str(v), str(text)] for v, text in choices], **extra)
 
 
 def _campaigns() -> list[tuple]:
@@ -95,6 +95,8 @@ def _fields() -> dict[str, list[dict]]:
         ("link_clicked", _("Clicks a link of a campaign")),
         ("converted", _("Converts (enrols in a course)")),
         ("date_field", _("A date field comes around")),
+        ("moodle_enrolled", _("Enrols in a Moodle course")),
+        ("moodle_completed", _("Completes a Moodle course")),
         ("api", _("An API call enrols them")),
         ("manual", _("Staff enrol a segment by hand")),
     ]
@@ -137,6 +139,7 @@ def _fields() -> dict[str, list[dict]]:
                 summary=True,
             ),
             _field("time", _("At (Lima time)"), "time", when=_when("kind", "date_field")),
+            *_moodle_fields(),
         ],
         "email": [
             _select("template", _("Template"), templates, summary=True),
@@ -260,6 +263,46 @@ def _fields() -> dict[str, list[dict]]:
             )
         ],
     }
+
+
+def _moodle_fields() -> list[dict]:
+    """The courses or the category of the Moodle triggers, by Moodle id (what a sync keeps);
+    the triggers are always offered, so that a workflow keeps its trigger if the connection
+    is removed, and say so when no classroom is connected."""
+    when = _when("kind", *nodes.MOODLE_TRIGGERS)
+    courses = [(c["value"], c["label"]) for c in course_choices()]
+    help_text = _("Hold Ctrl (⌘ on a Mac) to choose several. None, and no category: any course.")
+    if Connection.current() is None:
+        help_text = _(
+            "No Moodle classroom is connected: an administrator connects it on the Moodle page "
+            "of Administration. Until a sync finds enrolments, this trigger starts nobody."
+        )
+    elif not courses:
+        help_text = _(
+            "No course is synced yet: sync the courses on the Moodle page of Administration."
+        )
+    category = [(c["value"], c["label"]) for c in category_choices()]
+    return [
+        _select(
+            "courses",
+            _("Courses"),
+            courses,
+            kind="multiselect",
+            numbers=True,
+            when=when,
+            summary=True,
+            help=help_text,
+        ),
+        _select(
+            "category",
+            _("Or a category"),
+            category,
+            numbers=True,
+            when=when,
+            summary=True,
+            help=_("Its courses and those of its subcategories. Empty: the courses above."),
+        ),
+    ]
 
 
 def palette() -> dict:

@@ -53,6 +53,8 @@ NAME_MAX = Contact._meta.get_field("first_name").max_length
 EMAIL_MAX = Contact._meta.get_field("email").max_length
 
 JSON_VALUE = json.JSONEncoder(ensure_ascii=False).encode
+# What JSON_VALUE does with a string, without its checks of the value's type.
+JSON_TEXT = json.encoder.encode_basestring
 
 
 def header_key(name: str) -> str:
@@ -99,13 +101,15 @@ def row_cleaner(
     last_name = _joined(columns.get(LAST_NAME, []))
     phone_at = columns.get(PHONE, [None])[0]
     status_at = columns.get(STATUS, [None])[0]
-    # (column, field, the field's key as the start of a JSON member, value parser)
+    # (column, field, the field's key as the start of a JSON member, value parser, the
+    # parsed value's JSON encoder)
     custom = [
         (
             indexes[0],
             field,
             json.dumps(field.key, ensure_ascii=False) + ": ",
             VALUE_PARSERS[field.type],
+            JSON_TEXT if field.type == FieldType.TEXT else JSON_VALUE,
         )
         for target, indexes in columns.items()
         if target.startswith(FIELD_PREFIX)
@@ -151,10 +155,10 @@ def row_cleaner(
         if custom:
             # What json.dumps(values, ensure_ascii=False) writes, at a third of the cost.
             members = []
-            for index, field, key, parse in custom:
+            for index, field, key, parse, encode in custom:
                 if raw := cells[index].strip():
                     try:
-                        members.append(key + JSON_VALUE(parse(raw)))
+                        members.append(key + encode(parse(raw)))
                     except ValueError as error:
                         return _("%(field)s: %(error)s") % {"field": field.label, "error": error}
             if members:

@@ -204,7 +204,10 @@ def _apply(imp: Import, attempt: int, total: int, rejected: int, report_name: st
         if mailing_list or tag_ids:
             list_id = mailing_list.pk if mailing_list else None
             with keys.checked_once(cursor, list_id, tag_ids) as checked:
-                sql.find_contact_ids(cursor, lock=checked)
+                # Every staged row's contact, if the apply wrote them all.
+                written = updated_ids + created_ids
+                known = written if len(written) == staged else None
+                sql.find_contact_ids(cursor, lock=checked, known=known)
                 joined = sql.subscribe(cursor, list_id, at) if list_id else []
                 tagged = {tag_id: sql.tag(cursor, tag_id) for tag_id in tag_ids}
             # Outside checked_once: the listeners' rows have their keys checked as usual.

@@ -13,6 +13,7 @@ the rightmost leaf; SQLite's page cache keeps the few pages being written).
 """
 
 import contextlib
+import json
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -230,13 +231,27 @@ def _insert_absent(
     return [row[0] for row in cursor.fetchall()]
 
 
-def find_contact_ids(cursor: Any, *, lock: bool = False) -> None:
+def find_contact_ids(cursor: Any, *, lock: bool = False, known: list[int] | None = None) -> None:
     """Put the id of every staged row's contact, new or updated, in a temporary table.
 
     Joining staging to contacts by email is most of what adding a list or a tag costs;
     done once here, the list and each tag only read ids. With ``lock`` (PostgreSQL only),
     the contacts are locked as a foreign key's check would (``keys.checked_once``).
+
+    ``known`` is for when the apply already has the ids of every staged row's contact
+    (those it created and updated: one per staged row): they are stored without the
+    join, and without locking, since the rows it wrote are locked by this transaction.
     """
+    if known is not None:
+        if connection.vendor == "postgresql":
+            source, params = "SELECT unnest(%s::bigint[]) AS id", [known]
+        else:
+            source, params = "SELECT value AS id FROM json_each(%s)", [json.dumps(known)]
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {STAGED_IDS} AS SELECT id FROM ({source}) AS k ORDER BY id",  # noqa: S608
+            params,
+        )
+        return
     cursor.execute(
         f"""
         CREATE TEMPORARY TABLE {STAGED_IDS} AS

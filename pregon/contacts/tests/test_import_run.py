@@ -10,6 +10,7 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from pregon.contacts import imports
+from pregon.contacts.imports import run
 from pregon.contacts.models import (
     ConsentSource,
     Contact,
@@ -402,6 +403,27 @@ class ImportRunTestCase(BaseTestCase):
         self.assertEqual(len(set(codes)), 30)
         self.assertTrue(all(code.version == 4 for (code,) in codes))
 
+    def test_rows_keep_their_order_across_many_chunks(self) -> None:
+        """Staged chunk after chunk, contacts are made in the file's order, and duplicates
+        and bad rows in later chunks are reported."""
+        lines = [f"persona{n}@example.pe,Persona {n}" for n in range(40)]
+        lines[7] = "persona3@example.pe,Otra vez"  # A duplicate of a row in an earlier chunk.
+        lines[22] = "no es un correo,Nadie"
+        imp = self.upload("Correo,Nombres\n" + "\n".join(lines) + "\n")
+        self.start(imp, {"0": "email", "1": "first_name"})
+        with mock.patch("pregon.contacts.imports.run.CHUNK_ROWS", 3):
+            imports.run_import(imp.id, 1)
+
+        imp.refresh_from_db()
+        self.assertEqual(self.counts(imp), (38, 0, 0, 2))
+        self.assertEqual((imp.processed_rows, imp.total_rows), (40, 40))
+        self.assertEqual(
+            [row[0] for row in self.report(imp)[1:]], ["9", "24"]
+        )  # Spreadsheet rows: the header is row 1.
+        made = Contact.objects.filter(email__startswith="persona").order_by("id")
+        expected = [f"persona{n}@example.pe" for n in range(40) if n not in (7, 22)]
+        self.assertEqual(list(made.values_list("email", flat=True)), expected)
+
     def test_it_imports_xlsx_numbers_and_dates(self) -> None:
         Field.objects.create(key="birthday", label="Nacimiento", type=FieldType.DATE)
         Field.objects.create(key="hours", label="Horas", type=FieldType.NUMBER)
@@ -483,6 +505,34 @@ class ImportRunTestCase(BaseTestCase):
         self.assertEqual(imp.status, ImportStatus.FAILED)
         self.assertTrue(imp.error.startswith("Row 52 of the file has a quotation mark"))
         self.assertEqual(Contact.objects.count(), 2)
+
+    def test_an_attempt_that_loses_its_lease_midway_stops_reading_and_imports_nothing(
+        self,
+    ) -> None:
+        """Another attempt takes the import over while this one checks the file (its lease
+        renewal finds it gone at the second chunk): this one stops there."""
+        rows = "".join(f"persona{n}@example.pe\n" for n in range(40))
+        imp = self.upload("Correo\n" + rows)
+        self.start(imp, {"0": "email"})
+        renew = run._renew_lease
+        renewals = []
+
+        def renewed_once(*args: object, **kwargs: object) -> None:
+            renewals.append(kwargs.get("processed_rows"))
+            if len(renewals) > 1:
+                raise run.LeaseLost
+            renew(*args, **kwargs)
+
+        with (
+            mock.patch.object(run, "CHUNK_ROWS", 3),
+            mock.patch.object(run, "_renew_lease", renewed_once),
+        ):
+            imports.run_import(imp.id, 1)
+
+        self.assertEqual(renewals, [3, 6])
+        imp.refresh_from_db()
+        self.assertEqual((imp.status, imp.processed_rows), (ImportStatus.RUNNING, 3))
+        self.assertFalse(Contact.objects.filter(email__startswith="persona").exists())
 
     def test_a_stale_attempt_does_nothing(self) -> None:
         imp = self.upload("Correo\r\nrosa@example.pe\r\n")

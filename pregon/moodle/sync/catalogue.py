@@ -5,6 +5,10 @@ courses of one category per call (``core_course_get_courses_by_field`` with
 ``field=category``): a few thousand courses come in as many calls as there are
 categories, each saved before the next is asked, with the category as the cursor.
 
+A category moved under another parent, or a course moved to another category, changes who
+is in which category (``pregon.moodle.members``): those rows are written anew in the same
+transaction.
+
 Categories and courses that Moodle no longer lists are kept as the last sync saw them:
 segments and campaigns may name them, and a category the token's user stopped seeing is
 not a category deleted.
@@ -16,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from pregon.moodle import members
 from pregon.moodle.client import Client
 from pregon.moodle.models import Category, Course
 from pregon.moodle.sync.progress import Progress
@@ -38,7 +43,10 @@ def sync_categories(client: Client, progress: Progress) -> None:
     progress.save("categories", 0, 0, after=0)
     answer = client.call("core_course_get_categories")
     wanted = {int(item["id"]): _category_values(item) for item in answer}
-    _save(Category, wanted, CATEGORY_FIELDS, "categories", progress)
+    with transaction.atomic():
+        nesting = members.Nesting()
+        _save(Category, wanted, CATEGORY_FIELDS, "categories", progress)
+        nesting.settle()
     progress.save("categories", len(wanted), len(wanted))
 
 
@@ -68,7 +76,10 @@ def sync_courses(client: Client, progress: Progress) -> None:
         wanted = {
             int(item["id"]): _course_values(item, category_pk) for item in answer.get("courses", [])
         }
-        _save(Course, wanted, COURSE_FIELDS, "courses", progress)
+        with transaction.atomic():
+            placement = members.Placement(wanted)
+            _save(Course, wanted, COURSE_FIELDS, "courses", progress)
+            placement.settle()
         done += 1
         progress.save("courses", done, total, after=moodle_id)
 

@@ -7,8 +7,9 @@ What an incremental sync saves is the rest: the details of users it already know
 completions of people who did not go back into the course.
 
 A course's enrolments change only after its whole list was read, in one transaction with
-the events that announce them, so that a failure part-way (a time-out, the token revoked)
-leaves the course as the previous sync left it. The cursor then moves past the course:
+the events that announce them and its categories' members (``pregon.moodle.members``), so
+that a failure part-way (a time-out, the token revoked) leaves the course as the previous
+sync left it. The cursor then moves past the course:
 a later run resumes with the next one. Memory holds one course's list at a time.
 """
 
@@ -20,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pregon.lib import events
+from pregon.moodle import members
 from pregon.moodle.client import Client, MoodleError
 from pregon.moodle.models import Connection, Course, Enrolment, MoodleUser
 from pregon.moodle.sync import completions, people
@@ -207,6 +209,8 @@ def apply_course(
         gone = [enrolment.pk for enrolment in existing.values()]
         for start in range(0, len(gone), CHUNK):
             Enrolment.objects.filter(pk__in=gone[start : start + CHUNK]).delete()
+        members.enrolled(course_pk, [enrolment.contact_id for enrolment in fresh])
+        members.unenrolled(course_pk, list(existing))
         if not first:
             at = now.isoformat()
             payloads = [

@@ -1,25 +1,13 @@
 """The migration that moves a pop-up's own form into a signup form: its list, tags, consent
 text and thank-you message are kept, double opt-in stays off, the address is free."""
 
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.test import TransactionTestCase
+from pregon.testing.migrations import MigrationTestCase
 
 BEFORE = [("popups", "0001_initial"), ("signup_forms", "0001_initial")]
 AFTER = [("popups", "0004_remove_popup_own_form")]
 
 
-class PopupFormMigrationTestCase(TransactionTestCase):
-    def migrate(self, targets: list[tuple[str, str]]):
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(targets)
-        return executor.loader.project_state(targets).apps
-
-    def tearDown(self) -> None:
-        self.migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
-        super().tearDown()
-
+class PopupFormMigrationTestCase(MigrationTestCase):
     def test_a_popup_s_form_becomes_a_signup_form(self) -> None:
         apps = self.migrate(BEFORE)
         Popup = apps.get_model("popups", "Popup")

@@ -4,33 +4,15 @@ from the messages sent so far (not from failed ones, nor the test mailbox's)."""
 
 import datetime
 
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.test import TransactionTestCase
 from django.utils import timezone
+
+from pregon.testing.migrations import MigrationTestCase
 
 # The reports app's first migration comes after sending's latest: it goes back to none.
 BEFORE = {"sending": "0004_sms", "contacts": "0008_topics_pending_consent", "reports": None}
 
 
-class LastSentMigrationTestCase(TransactionTestCase):
-    def leaves(self, before: dict[str, str | None] | None = None) -> list[tuple[str, str | None]]:
-        """Every app at its latest migration, but those of ``before`` at theirs: the other
-        apps' tables stay as their models are."""
-        leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
-        return [(app, (before or {}).get(app, name)) for app, name in leaves]
-
-    def migrate(self, targets: list[tuple[str, str]]):
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(targets)
-        # An app taken back to none has no node of its own in the state.
-        return executor.loader.project_state([t for t in targets if t[1]]).apps
-
-    def tearDown(self) -> None:
-        self.migrate(self.leaves())
-        super().tearDown()
-
+class LastSentMigrationTestCase(MigrationTestCase):
     def test_it_fills_in_each_contacts_last_email_and_the_old_skips(self) -> None:
         apps = self.migrate(self.leaves(BEFORE))
         Contact = apps.get_model("contacts", "Contact")

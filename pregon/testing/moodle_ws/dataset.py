@@ -294,6 +294,17 @@ class Dataset:
             self.courses[course].fullname = fullname
             self.courses[course].timemodified = int(time.time())
 
+    def move_course(self, course: int, category: int) -> None:
+        with self.lock:
+            self.courses[course].category = category
+            self.courses[course].timemodified = int(time.time())
+
+    def move_category(self, category: int, parent: int) -> None:
+        """Put the category under ``parent`` (0: at the top), its subcategories with it."""
+        with self.lock:
+            self.categories[category].parent = parent
+            self.categories[category].timemodified = int(time.time())
+
     def add_user(self, user: User) -> User:
         with self.lock:
             self.users[user.id] = user

@@ -53,11 +53,15 @@
       .filter((field) => field.summary && config[field.name] !== undefined && config[field.name] !== "")
       .map((field) => {
         const value = config[field.name];
-        const choice = (field.choices || []).find((pair) => String(pair[0]) === String(value));
-        if (choice) return choice[1];
+        const named = (item) => {
+          const choice = (field.choices || []).find((pair) => String(pair[0]) === String(item));
+          return choice ? choice[1] : String(item);
+        };
+        if (Array.isArray(value)) return value.map(named).join(", ");
         if (field.duration) return durationOf(Number(value));
-        return Array.isArray(value) ? value.join(", ") : String(value);
+        return named(value);
       })
+      .filter(Boolean)
       .join(" · ");
   }
 
@@ -185,6 +189,12 @@
       control = el("select", { class: "form-select form-select-sm", id: id }, [el("option", { value: "", text: "—" })].concat(
         field.choices.map((pair) => el("option", { value: pair[0], text: pair[1] })),
       ));
+    } else if (field.kind === "multiselect") {
+      // Several choices (Ctrl-click); the value is the list of those chosen.
+      const chosen = new Set((Array.isArray(value) ? value : []).map(String));
+      control = el("select", { class: "form-select form-select-sm", id: id, multiple: "multiple", size: String(Math.min(Math.max(field.choices.length, 2), 8)) },
+        field.choices.map((pair) => el("option", { value: pair[0], text: pair[1], selected: chosen.has(String(pair[0])) ? "selected" : null })),
+      );
     } else if (field.kind === "textarea") {
       control = el("textarea", { class: "form-control form-control-sm", id: id, rows: "4" });
     } else {
@@ -193,15 +203,20 @@
     }
     control.name = field.name;
     control.disabled = readonly;
-    control.value = Array.isArray(value) ? value.join(", ") : value ?? "";
-    control.addEventListener("change", () => onChange(control.value));
+    if (field.kind === "multiselect") {
+      control.addEventListener("change", () => onChange(Array.from(control.selectedOptions, (option) => option.value)));
+    } else {
+      control.value = Array.isArray(value) ? value.join(", ") : value ?? "";
+      control.addEventListener("change", () => onChange(control.value));
+    }
     const parts = [el("label", { class: "form-label small mb-1", for: id, text: field.label }), control];
     if (field.help) parts.push(el("div", { class: "form-text", text: field.help }));
     return el("div", { class: "mb-2" }, parts);
   }
 
   function parse(field, raw) {
-    if (field.kind === "number") return raw === "" ? "" : Number(raw);
+    if (field.kind === "multiselect") return raw.map((item) => (field.numbers ? Number(item) : item));
+    if (field.kind === "number" || field.numbers) return raw === "" ? "" : Number(raw);
     if (field.kind === "list") return raw.split(",").map((part) => part.trim()).filter(Boolean);
     return raw;
   }

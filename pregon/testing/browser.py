@@ -38,6 +38,17 @@ class BrowserTestCase(StaticLiveServerTestCase):
         unsafe.start()
         self.addCleanup(unsafe.stop)
 
+    @contextmanager
+    def signed_in(
+        self, email: str, width: int = 1280, height: int = 900
+    ) -> Iterator[tuple[object, list[str]]]:
+        """A new Chromium page signed in as ``email`` on this test's server, and the list of
+        problems ``watch`` collects on it (a test asserts it empty at the end)."""
+        with chromium_page(width, height) as page:
+            problems = watch(page)
+            login(page, self.live_server_url, email)
+            yield page, problems
+
 
 @contextmanager
 def chromium_context(width: int = 1280, height: int = 900, **options: object) -> Iterator[object]:

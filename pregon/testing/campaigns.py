@@ -1,10 +1,11 @@
-"""What the sending tests share: contacts on a list, a ready template, a campaign, and a
-sender process's loop."""
+"""What the sending tests share: contacts on a list, a ready template, a campaign, the
+gallery's course design, and a sender process's loop."""
 
 from django.utils import timezone
 
 from pregon.campaigns.models import Campaign
 from pregon.contacts.models import Contact, MailingList, Subscription
+from pregon.content import starts
 from pregon.content.models import EmailTemplate, Format
 from pregon.sending import engine, quota
 from pregon.sending.models import SenderIdentity
@@ -53,6 +54,27 @@ def campaign_to(mailing_list: MailingList, subject: str = "Hola {{ nombre }}") -
     campaign.include_lists.add(mailing_list)
     campaign.schedule(timezone.now())
     return campaign
+
+
+def course_template() -> EmailTemplate:
+    """The gallery's course design, saved as a template."""
+    template, source = starts.from_gallery(starts.gallery.get("curso"))
+    template.set_source(source)
+    template.save()
+    return template
+
+
+def course_campaign(name: str, subject: str, **fields: object) -> Campaign:
+    """A campaign of the course design from the school's sender, with the plan in place;
+    ``fields`` go to the campaign (preheader, tracking…). Not scheduled."""
+    quota.ensure_plan()
+    sender, _ = SenderIdentity.objects.get_or_create(
+        from_email="capacitacion@escuela.example.pe",
+        defaults={"from_name": "Escuela de Capacitación"},
+    )
+    return Campaign.objects.create(
+        name=name, subject=subject, sender=sender, template=course_template(), **fields
+    )
 
 
 def send_all(batch: int = engine.BATCH_SIZE) -> None:

@@ -20,11 +20,8 @@ from pregon.sending.forms import SmtpBackendForm
 from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
-    chromium_page,
-    login,
     screenshot,
     task_worker,
-    watch,
 )
 from pregon.testing.smtp import Mailbox, free_port
 
@@ -74,10 +71,7 @@ class FirstHourBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page(width=1366) as page, task_worker():
-            problems = watch(page)
-            login(page, base, ADMIN)
-
+        with self.signed_in(ADMIN, width=1366) as (page, problems), task_worker():
             self.next_step(page, 0, "first-hour-1-dashboard")
             page.fill("#id_name", "Escuela Nacional de Administración Pública")
             page.fill("#id_address", "Av. Arequipa 1234, Lima")

@@ -399,9 +399,7 @@ class FoundationBrowserTestCase(BrowserTestCase):
 
         base = self.live_server_url
         content, _bad_rows = import_file()
-        with chromium_page(**PHONE) as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR, **PHONE) as (page, problems):
             self.assertTrue(fits_width(page), "dashboard")
 
             # The menu folds into the toggler button.

@@ -5,12 +5,9 @@ import pytest
 from django.test import override_settings
 
 from pregon.accounts.models import Role, User
-from pregon.campaigns.models import Campaign
 from pregon.contacts.models import Contact, MailingList, Subscription
-from pregon.content import starts
-from pregon.sending import quota
-from pregon.sending.models import SenderIdentity
 from pregon.testing.browser import PASSWORD, BrowserTestCase, chromium_page, login, watch
+from pregon.testing.campaigns import course_campaign
 
 ADMIN = "admin@example.pe"
 
@@ -24,19 +21,11 @@ class SecurityPolicyBrowserTestCase(BrowserTestCase):
         mailing_list = MailingList.objects.create(name="Participantes 2026")
         contact = Contact.objects.create(email="lucia@example.pe", first_name="Lucía")
         Subscription.objects.create(contact=contact, mailing_list=mailing_list)
-        self.template, source = starts.from_gallery(starts.gallery.get("curso"))
-        self.template.set_source(source)
-        self.template.save()
-        sender = SenderIdentity.objects.create(
-            from_name="Escuela de Capacitación", from_email="capacitacion@escuela.example.pe"
-        )
-        quota.ensure_plan()
-        self.campaign = Campaign.objects.create(
+        self.campaign = course_campaign(
             name="Curso de contrataciones",
             subject="Inscríbete en el curso",
-            sender=sender,
-            template=self.template,
         )
+        self.template = self.campaign.template
         self.campaign.include_lists.add(mailing_list)
 
     def test_the_main_screens_break_no_rule_of_the_policy(self) -> None:

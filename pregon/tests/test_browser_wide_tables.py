@@ -8,7 +8,7 @@ from pregon.accounts.models import AuditAction, Role, User
 from pregon.campaigns.models import Campaign
 from pregon.contacts.models import Import, MailingList, Suppression, SuppressionReason
 from pregon.sending.models import Backend, BackendKind, SenderIdentity
-from pregon.testing.browser import PASSWORD, BrowserTestCase, chromium_page, login, watch
+from pregon.testing.browser import PASSWORD, BrowserTestCase
 
 ADMIN = "admin@example.pe"
 LONG_NAME = "Dirección Nacional de Capacitación y Fortalecimiento de Competencias " * 2
@@ -67,9 +67,7 @@ class WideTablesBrowserTestCase(BrowserTestCase):
 
     def test_wide_tables_fit_a_laptop_screen(self) -> None:
         base = self.live_server_url
-        with chromium_page(width=1366, height=768) as page:
-            problems = watch(page)
-            login(page, base, ADMIN)
+        with self.signed_in(ADMIN, width=1366, height=768) as (page, problems):
             for url in PAGES:
                 page.goto(f"{base}{url}")
                 width = page.evaluate("document.documentElement.scrollWidth")

@@ -12,10 +12,7 @@ from pregon.accounts.models import Role, TwoFactorRule, User
 from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
-    chromium_page,
-    login,
     screenshot,
-    watch,
 )
 
 ADMIN = "jefa.ti@example.pe"
@@ -31,9 +28,7 @@ class MandatoryTwoFactorBrowserTestCase(BrowserTestCase):
 
     def test_an_editor_is_sent_to_set_it_up(self) -> None:
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, ADMIN)
+        with self.signed_in(ADMIN) as (page, problems):
             page.goto(f"{base}/cuenta/usuarios/")
             card = page.locator("#two-factor-rule")
             card.locator("input[name=for_editors]").check()

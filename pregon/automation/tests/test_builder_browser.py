@@ -24,11 +24,8 @@ from pregon.testing.automation import run_all
 from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
-    chromium_page,
     fits_width,
-    login,
     screenshot,
-    watch,
 )
 from pregon.testing.campaigns import send_all
 from pregon.testing.providers import FakeProvider
@@ -99,9 +96,7 @@ class BuilderBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR) as (page, problems):
             page.get_by_role("button", name="Campañas").click()
             page.click("#nav-automation")
             expect(page.locator("h1")).to_have_text("Automatizaciones")

@@ -17,10 +17,7 @@ from pregon.testing.automation import run_all
 from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
-    chromium_page,
-    login,
     screenshot,
-    watch,
 )
 from pregon.testing.moodle_sync import connect, sync_now
 from pregon.testing.moodle_ws import FakeMoodle
@@ -42,9 +39,7 @@ class MoodleTriggerBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR) as (page, problems):
             page.goto(f"{base}/automatizaciones/")
             page.click("#workflow-new")
             page.fill("#id_name", "Bienvenida a los estudiantes nuevos")

@@ -24,11 +24,8 @@ from pregon.testing.automation import chain, email_node, node, run_all
 from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
-    chromium_page,
     fits_width,
-    login,
     screenshot,
-    watch,
 )
 from pregon.testing.campaigns import send_all
 from pregon.testing.providers import FakeProvider
@@ -90,9 +87,7 @@ class StrandingBrowserTestCase(BrowserTestCase):
 
         base = self.live_server_url
         builder = f"{base}/automatizaciones/{self.workflow.code}/"
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR) as (page, problems):
             page.goto(builder)
             expect(step(page, "n2").locator(".wf-count")).to_have_text("1")
             expect(step(page, "n2").locator(".wf-summary")).to_have_text("un tiempo · 2 días")
@@ -219,9 +214,7 @@ class StepFiguresBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR) as (page, problems):
             page.goto(f"{base}/automatizaciones/{self.workflow.code}/informe/")
             welcome = page.locator("#steps-table tr[data-node=n2]")
             expect(welcome.locator("th")).to_contain_text("Correo (n2)")

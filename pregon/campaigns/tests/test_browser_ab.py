@@ -10,21 +10,16 @@ import pytest
 from django.utils import timezone
 
 from pregon.accounts.models import Role, User
-from pregon.campaigns.models import AbTest, Campaign
-from pregon.content import starts
-from pregon.sending import quota
-from pregon.sending.models import Message, SenderIdentity
+from pregon.campaigns.models import AbTest
+from pregon.sending.models import Message
 from pregon.testing.ab import opened, sent_portion, started
 from pregon.testing.browser import (
     PASSWORD,
     SCREENSHOTS,
     BrowserTestCase,
-    chromium_page,
-    login,
     screenshot,
-    watch,
 )
-from pregon.testing.campaigns import contacts_on_a_list
+from pregon.testing.campaigns import contacts_on_a_list, course_campaign
 from pregon.tracking.models import EventKind
 
 EDITOR = "editora@example.pe"
@@ -38,16 +33,7 @@ class AbBrowserTestCase(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
         User.objects.create_user(EDITOR, PASSWORD, role=Role.EDITOR, name="Carmen Editora")
-        quota.ensure_plan()
-        template, source = starts.from_gallery(starts.gallery.get("curso"))
-        template.set_source(source)
-        template.save()
-        sender = SenderIdentity.objects.create(
-            from_email="capacitacion@escuela.example.pe", from_name="Escuela de Capacitación"
-        )
-        self.campaign = Campaign.objects.create(
-            name="Curso de diciembre", subject=SUBJECT_A, sender=sender, template=template
-        )
+        self.campaign = course_campaign(name="Curso de diciembre", subject=SUBJECT_A)
         self.campaign.include_lists.add(contacts_on_a_list(1200, name="Docentes 2026"))
 
     def engagement(self) -> None:
@@ -64,9 +50,7 @@ class AbBrowserTestCase(BrowserTestCase):
     def test_set_up_confirm_and_report(self) -> None:
         base = self.live_server_url
         detail = f"{base}/campanas/{self.campaign.code}/"
-        with chromium_page(height=1000) as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR, height=1000) as (page, problems):
             page.goto(detail)
             page.click("#ab-set-up")
             page.wait_for_selector("#ab-form")

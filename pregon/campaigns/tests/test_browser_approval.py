@@ -12,10 +12,8 @@ from pregon.testing import drafts
 from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
-    chromium_page,
     login,
     screenshot,
-    watch,
 )
 from pregon.testing.campaigns import contacts_on_a_list
 
@@ -40,9 +38,7 @@ class ApprovalBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         detail = f"{self.live_server_url}/campanas/{self.campaign.code}/"
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, self.live_server_url, ADMIN)
+        with self.signed_in(ADMIN) as (page, problems):
             page.get_by_role("button", name="Administración").click()
             page.get_by_role("link", name="Aprobación de campañas").click()
             page.get_by_label("las campañas necesitan la aprobación de un administrador").check()

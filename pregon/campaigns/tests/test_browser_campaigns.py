@@ -15,7 +15,6 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from pregon.accounts.models import Role, User
 from pregon.campaigns.models import Campaign, CampaignStatus
-from pregon.content import starts
 from pregon.sending import quota
 from pregon.sending.models import SenderIdentity
 from pregon.testing.browser import (
@@ -26,9 +25,8 @@ from pregon.testing.browser import (
     fits_width,
     login,
     screenshot,
-    watch,
 )
-from pregon.testing.campaigns import contacts_on_a_list
+from pregon.testing.campaigns import contacts_on_a_list, course_template
 from pregon.testing.smtp import Mailbox, smtp_server
 
 ADMIN = "admin@example.pe"
@@ -55,9 +53,7 @@ class CampaignBrowserTestCase(BrowserTestCase):
         super().setUp()
         User.objects.create_user(ADMIN, PASSWORD, role=Role.ADMIN, name="Rosa Admin")
         self.mailing_list = contacts_on_a_list(RECIPIENTS, name="Participantes 2026")
-        template, source = starts.from_gallery(starts.gallery.get("curso"))
-        template.set_source(source)
-        template.save()
+        course_template()
         SenderIdentity.objects.create(
             from_name="Escuela de Capacitación", from_email="capacitacion@escuela.example.pe"
         )
@@ -68,9 +64,7 @@ class CampaignBrowserTestCase(BrowserTestCase):
 
         base = self.live_server_url
         mailbox = SlowMailbox()
-        with smtp_server(mailbox), chromium_page() as page:
-            problems = watch(page)
-            login(page, base, ADMIN)
+        with smtp_server(mailbox), self.signed_in(ADMIN) as (page, problems):
             page.goto(f"{base}/campanas/nueva/")
             page.fill("#id_name", "Curso de contrataciones, diciembre")
             page.fill("#id_subject", "{{ nombre }}, inscríbete en el curso de diciembre")

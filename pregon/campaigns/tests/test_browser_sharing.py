@@ -13,10 +13,6 @@ from django.test import override_settings
 
 from pregon.accounts.models import Role, User
 from pregon.campaigns import scheduling
-from pregon.campaigns.models import Campaign
-from pregon.content import starts
-from pregon.sending import quota
-from pregon.sending.models import SenderIdentity
 from pregon.testing.browser import (
     PASSWORD,
     SCREENSHOTS,
@@ -24,9 +20,8 @@ from pregon.testing.browser import (
     chromium_page,
     login,
     screenshot,
-    watch,
 )
-from pregon.testing.campaigns import contacts_on_a_list, send_all
+from pregon.testing.campaigns import contacts_on_a_list, course_campaign, send_all
 from pregon.testing.smtp import Mailbox, smtp_server
 
 EDITOR = "editora@example.pe"
@@ -40,19 +35,10 @@ class SharingBrowserTestCase(BrowserTestCase):
         # The messages' links point to this test's server, as they would to ours.
         self.enterContext(override_settings(SITE_URL=self.live_server_url))
         self.editor = User.objects.create_user(EDITOR, PASSWORD, role=Role.EDITOR)
-        template, source = starts.from_gallery(starts.gallery.get("curso"))
-        template.set_source(source)
-        template.save()
-        sender = SenderIdentity.objects.create(
-            from_name="Escuela de Capacitación", from_email="capacitacion@escuela.example.pe"
-        )
-        quota.ensure_plan()
-        self.campaign = Campaign.objects.create(
+        self.campaign = course_campaign(
             name="Curso de contrataciones, diciembre",
             subject="{{ nombre }}, inscríbete en el curso de diciembre",
             preheader="Curso virtual y gratuito de 40 horas",
-            sender=sender,
-            template=template,
             track_clicks=True,
             track_opens=True,
         )
@@ -81,9 +67,7 @@ class SharingBrowserTestCase(BrowserTestCase):
 
     def test_an_editor_publishes_the_public_version_and_opens_its_link(self) -> None:
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR) as (page, problems):
             page.goto(f"{base}/campanas/{self.campaign.code}/")
             card = page.locator("#campaign-sharing")
             self.assertIn("Ver en el navegador", card.inner_text())

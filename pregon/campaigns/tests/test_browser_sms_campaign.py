@@ -16,10 +16,7 @@ from pregon.sending.sms.encoding import count
 from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
-    chromium_page,
-    login,
     screenshot,
-    watch,
 )
 from pregon.testing.providers import FakeProvider
 from pregon.testing.sms import http_gateway
@@ -44,9 +41,7 @@ class SmsCampaignBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR) as (page, problems):
             page.goto(f"{base}/campanas/")
             page.click("#campaign-new-sms")
             page.fill("#id_name", "Inicio del curso, por SMS")

@@ -15,11 +15,8 @@ from pregon.sending import engine
 from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
-    chromium_page,
     fits_width,
-    login,
     screenshot,
-    watch,
 )
 from pregon.testing.campaigns import campaign_to, contacts_on_a_list, send_all
 from pregon.testing.smtp import Mailbox, smtp_server
@@ -51,9 +48,7 @@ class ResendBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, ADMIN)
+        with self.signed_in(ADMIN) as (page, problems):
             page.goto(f"{base}/campanas/{self.parent.code}/")
             banner = page.locator("#incident-banner")
             expect(banner).to_contain_text("Un incidente del sistema dejó 15 mensajes sin enviar")

@@ -12,10 +12,7 @@ from pregon.contacts.models import Contact
 from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
-    chromium_page,
-    login,
     screenshot,
-    watch,
 )
 
 EDITOR = "editora@example.pe"
@@ -39,9 +36,7 @@ class ContactSmsBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR) as (page, problems):
             page.goto(f"{base}/contactos/{self.ana.code}/")
             expect(page.locator("#sms-state")).to_contain_text("(respondió BAJA o STOP)")
             screenshot(page, "contact-sms", full_page=False)

@@ -11,10 +11,7 @@ from pregon.contacts.models import Field, FieldType, Import, MailingList
 from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
-    chromium_page,
-    login,
     screenshot,
-    watch,
 )
 from pregon.testing.imports import CSV
 
@@ -34,9 +31,7 @@ class ImportNewFieldBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR) as (page, problems):
             page.goto(f"{base}/contactos/importar/")
             page.set_input_files(
                 "input[name=file]",

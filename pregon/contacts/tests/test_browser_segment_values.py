@@ -9,9 +9,6 @@ from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
     add_condition,
-    chromium_page,
-    login,
-    watch,
 )
 
 EDITOR = "editora@example.pe"
@@ -30,9 +27,7 @@ class SegmentValuesBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR) as (page, problems):
             page.goto(f"{base}/contactos/segmentos/nuevo/")
             count = page.locator("#segment-count")
             expect(count).to_have_attribute("data-count", "4")

@@ -19,11 +19,8 @@ from pregon.content.models import Asset, BrandKit, EmailTemplate
 from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
-    chromium_page,
     fits_width,
-    login,
     screenshot,
-    watch,
 )
 
 EDITOR = "editora@example.pe"
@@ -62,9 +59,7 @@ class EditorsBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR) as (page, problems):
             open_course_design(page, base)
             template = EmailTemplate.objects.get()
 
@@ -126,9 +121,7 @@ class EditorsBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR) as (page, problems):
             open_course_design(page, base)
             page.locator(".gjs-pn-btn.fa-th-large").click()
             labels = page.locator(".gjs-block-label")
@@ -151,9 +144,7 @@ class EditorsBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR) as (page, problems):
             open_course_design(page, base)
             canvas = page.frame_locator("#visual-editor iframe.gjs-frame")
             paragraph = canvas.locator('[data-gjs-type="mj-text"]', has_text="La nueva Ley")
@@ -194,9 +185,7 @@ class EditorsBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR) as (page, problems):
             open_course_design(page, base)
             field = page.get_by_label("Texto de vista previa")
             expect(field).to_have_value(re.compile(r"^Inscripciones abiertas: .* Empieza el 7 de"))
@@ -232,9 +221,7 @@ class EditorsBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR) as (page, problems):
             page.goto(f"{base}/plantillas/imagenes/")
             page.set_input_files(
                 "#asset-file",
@@ -261,9 +248,7 @@ class EditorsBrowserTestCase(BrowserTestCase):
 
     def test_template_screens_fit_a_phone(self) -> None:
         base = self.live_server_url
-        with chromium_page(width=375, height=812) as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR, width=375, height=812) as (page, problems):
             for path in ["/plantillas/", "/plantillas/galeria/", "/plantillas/imagenes/"]:
                 page.goto(base + path)
                 self.assertTrue(fits_width(page), path)

@@ -22,7 +22,6 @@ from pregon.testing.browser import (
     fits_width,
     login,
     screenshot,
-    watch,
 )
 
 EDITOR = "editora@example.pe"
@@ -51,9 +50,7 @@ class GalleryBrowserTestCase(BrowserTestCase):
         return f"{self.live_server_url}/plantillas/galeria/{key}/vista-previa/"
 
     def test_every_design_fits_a_phone(self) -> None:
-        with chromium_page(width=375, height=812) as page:
-            problems = watch(page)
-            login(page, self.live_server_url, EDITOR)
+        with self.signed_in(EDITOR, width=375, height=812) as (page, problems):
             for entry in GALLERY:
                 with self.subTest(entry.key):
                     page.goto(self.preview_url(entry.key))
@@ -71,9 +68,7 @@ class GalleryBrowserTestCase(BrowserTestCase):
             for entry in GALLERY:
                 page.goto(self.preview_url(entry.key))
                 save_preview(page.screenshot(), entry.key)
-        with chromium_page(width=1280, height=900) as page:
-            problems = watch(page)
-            login(page, self.live_server_url, EDITOR)
+        with self.signed_in(EDITOR, width=1280, height=900) as (page, problems):
             for entry in GALLERY:
                 page.goto(self.preview_url(entry.key))
                 screenshot(page, f"gallery-{entry.key}-desktop")

@@ -10,11 +10,8 @@ from pregon.domains.models import SendingDomain
 from pregon.sending.models import Backend, BackendKind, SenderIdentity
 from pregon.testing.browser import (
     BrowserTestCase,
-    chromium_page,
     fits_width,
-    login,
     screenshot,
-    watch,
 )
 from pregon.testing.knot import have_knot, knot_server, txt
 
@@ -52,9 +49,7 @@ class DomainWizardBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, ADMIN)
+        with self.signed_in(ADMIN) as (page, problems):
             page.goto(f"{base}/dominios/")
             page.click("#domain-new")
             expect(page.locator("#domain-steps [aria-current=step]")).to_have_count(1)

@@ -19,10 +19,7 @@ from pregon.forms.models import FormDay, Signup, SignupForm, SignupStatus
 from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
-    chromium_page,
-    login,
     screenshot,
-    watch,
 )
 from pregon.testing.drafts import sender
 from pregon.testing.signup_forms import CONSENT, PRIVACY
@@ -94,9 +91,7 @@ class FormScreensBrowserTestCase(BrowserTestCase):
 
         running = self.running_form()
         base = self.live_server_url
-        with chromium_page(width=1280, height=900) as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR, width=1280, height=900) as (page, problems):
             page.goto(f"{base}/formularios/")
             expect(page.locator(f"[data-form='{running.code}'] [data-status]")).to_have_text(
                 "Publicado"

@@ -11,10 +11,7 @@ from pregon.sending import quota_settings
 from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
-    chromium_page,
-    login,
     screenshot,
-    watch,
 )
 
 ADMIN = "eventosdecapacitacion@osce.gob.pe"
@@ -28,9 +25,7 @@ class DeliveryBrowserTestCase(BrowserTestCase):
         admin = User.objects.create_user(ADMIN, PASSWORD, role=Role.ADMIN, name="Eventos SDCC")
         quota_settings.deliver_credentials(datetime.date(2026, 3, 2), actor=admin)
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, ADMIN)
+        with self.signed_in(ADMIN) as (page, problems):
             page.goto(f"{base}/ayuda/entrega/")
             expect(page.locator("h1")).to_have_text("Paquete de entrega")
             expect(page.locator("#delivery-term")).to_contain_text(

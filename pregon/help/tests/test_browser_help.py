@@ -9,11 +9,8 @@ from pregon.sending.models import SenderIdentity
 from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
-    chromium_page,
     fits_width,
-    login,
     screenshot,
-    watch,
 )
 from pregon.testing.smtp import Mailbox, smtp_server
 
@@ -34,9 +31,7 @@ class HelpBrowserTestCase(BrowserTestCase):
 
         base = self.live_server_url
         mailbox = Mailbox()
-        with smtp_server(mailbox), chromium_page() as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with smtp_server(mailbox), self.signed_in(EDITOR) as (page, problems):
             page.click("nav a[href='/ayuda/']")
             page.click("#guide-list >> text=DKIM")
             expect(page.locator("#guide h1")).to_have_text("DKIM: la firma de sus mensajes")

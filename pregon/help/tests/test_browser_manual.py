@@ -8,11 +8,8 @@ from pregon.accounts.models import Role, User
 from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
-    chromium_page,
     fits_width,
-    login,
     screenshot,
-    watch,
 )
 
 EDITOR = "editora@capacitacion.gob.pe"
@@ -28,9 +25,7 @@ class ManualBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR) as (page, problems):
             page.goto(f"{base}/contactos/")
             page.click("#screen-help > a")
             page.click("#screen-help-manual")
@@ -43,10 +38,7 @@ class ManualBrowserTestCase(BrowserTestCase):
     def test_search_the_manual_and_read_a_section_with_its_screenshot(self) -> None:
         from playwright.sync_api import expect
 
-        base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR) as (page, problems):
             page.click("nav a[href='/ayuda/']")
             page.click("#help-card-manual a")
             expect(page.locator("#manual h1")).to_have_text("Manual de usuario de Pregón")
@@ -78,9 +70,7 @@ class ManualBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page(width=390, height=800) as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR, width=390, height=800) as (page, problems):
             # Its table of addresses for each provider is the manual's widest.
             page.goto(f"{base}/ayuda/manual/webhooks/")
             expect(page.locator("#manual .table-responsive table").first).to_be_attached()

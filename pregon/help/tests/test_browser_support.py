@@ -11,11 +11,9 @@ from pregon.help.models import Ticket, TicketStatus
 from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
-    chromium_page,
     fits_width,
     login,
     screenshot,
-    watch,
 )
 
 EDITOR = "editora@capacitacion.gob.pe"
@@ -33,9 +31,7 @@ class SupportBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR) as (page, problems):
             page.goto(f"{base}/contactos/")
             # What the editor sees, attached as a person would attach a screenshot.
             capture = page.screenshot()

@@ -15,11 +15,8 @@ from pregon.testing.browser import (
     PASSWORD,
     SCREENSHOTS,
     BrowserTestCase,
-    chromium_page,
     fits_width,
-    login,
     screenshot,
-    watch,
 )
 from pregon.testing.training import BUILT, NOT_BUILT, build, tutorial_scripts
 
@@ -56,9 +53,7 @@ class TrainingBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR) as (page, problems):
             # The video shows the contacts screen as this browser draws it, as a build would.
             page.goto(f"{base}/contactos/")
             picture = self.var_dir / "screen.png"

@@ -20,12 +20,10 @@ from pregon.testing.browser import (
     SCREENSHOTS,
     BrowserTestCase,
     add_condition,
-    chromium_page,
     fits_width,
     login,
     screenshot,
     task_worker,
-    watch,
 )
 from pregon.testing.moodle_ws import (
     FUNCTIONS,
@@ -121,9 +119,7 @@ class MoodleBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page(width=1366) as page, task_worker():
-            problems = watch(page)
-            login(page, base, ADMIN)
+        with self.signed_in(ADMIN, width=1366) as (page, problems), task_worker():
             page.click("#main-nav .dropdown-toggle:has-text('Administración')")
             page.click("#nav-moodle")
             page.fill("#id_url", self.moodle.url)

@@ -12,10 +12,7 @@ from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
     add_condition,
-    chromium_page,
-    login,
     screenshot,
-    watch,
 )
 from pregon.testing.popup_reports import reported_popup
 
@@ -33,9 +30,7 @@ class PopupReportBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR) as (page, problems):
             page.goto(f"{base}/emergentes/{self.popup.code}/informe/")
             expect(page.locator("[data-figure=views] [data-value]")).to_have_text("5")
             expect(page.locator("[data-figure=click_rate] [data-value]")).to_have_text("40,0 %")
@@ -53,9 +48,7 @@ class PopupReportBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR) as (page, problems):
             page.goto(f"{base}/contactos/segmentos/nuevo/")
             count = page.locator("#segment-count")
             expect(count).to_have_attribute("data-count", "3")

@@ -18,10 +18,7 @@ from pregon.popups.models import Popup, PopupEvent, Site
 from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
-    chromium_page,
-    login,
     screenshot,
-    watch,
 )
 
 ADMIN = "coordinacion@escuela.example.pe"
@@ -52,9 +49,7 @@ class PopupScreensBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page(width=1280, height=900) as page:
-            problems = watch(page)
-            login(page, base, ADMIN)
+        with self.signed_in(ADMIN, width=1280, height=900) as (page, problems):
             page.click("#nav-classroom")
             page.click("#nav-popups")
             page.click("#popup-new")

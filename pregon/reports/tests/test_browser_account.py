@@ -23,11 +23,8 @@ from pregon.testing import drafts
 from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
-    chromium_page,
     fits_width,
-    login,
     screenshot,
-    watch,
 )
 from pregon.testing.reports import at, reported_campaign
 from pregon.tracking.models import Event, EventKind
@@ -125,9 +122,7 @@ class AccountReportsBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, ADMIN)
+        with self.signed_in(ADMIN) as (page, problems):
             page.goto(base + "/")
             expect(page.locator("#campaigns-compared tbody tr")).to_have_count(4)
             expect(page.locator("#getting-started")).to_have_count(0)
@@ -149,9 +144,7 @@ class AccountReportsBrowserTestCase(BrowserTestCase):
     def test_they_fit_a_phone(self) -> None:
         base = self.live_server_url
         contact = Contact.objects.get(email="persona3@example.pe")
-        with chromium_page(width=375, height=812) as page:
-            problems = watch(page)
-            login(page, base, ADMIN)
+        with self.signed_in(ADMIN, width=375, height=812) as (page, problems):
             for path, name in [
                 ("/", "overview-phone"),
                 ("/informes/consumo/", "consumption-phone"),

@@ -17,10 +17,7 @@ from pregon.testing import drafts
 from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
-    chromium_page,
-    login,
     screenshot,
-    watch,
 )
 
 EDITOR = "editora@example.pe"
@@ -68,9 +65,7 @@ class CalendarBrowserTestCase(BrowserTestCase):
     def test_a_month_and_the_next(self) -> None:
         base = self.live_server_url
         this_month = timezone.localdate().replace(day=1)
-        with chromium_page(width=1366) as page:
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with self.signed_in(EDITOR, width=1366) as (page, problems):
             page.click("text=Campañas")
             page.click("#nav-calendar")
             page.wait_for_url(f"{base}/informes/calendario/")

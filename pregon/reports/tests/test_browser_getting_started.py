@@ -14,7 +14,6 @@ from pregon.testing.browser import (
     fits_width,
     login,
     screenshot,
-    watch,
 )
 
 ADMIN = "admin@example.pe"
@@ -30,9 +29,7 @@ class GettingStartedBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, ADMIN)
+        with self.signed_in(ADMIN) as (page, problems):
             page.goto(base + "/")
             expect(page.locator("#what-next")).to_contain_text("Nada que contar todavía")
             expect(page.locator("[data-stat]")).to_have_count(0)

@@ -16,20 +16,14 @@ from django.test import override_settings
 
 from pregon.accounts.models import Role, User
 from pregon.campaigns import scheduling
-from pregon.campaigns.models import Campaign, CampaignStatus
-from pregon.content import starts
-from pregon.sending import quota
-from pregon.sending.models import SenderIdentity
+from pregon.campaigns.models import CampaignStatus
 from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
-    chromium_page,
-    login,
     screenshot,
     task_worker,
-    watch,
 )
-from pregon.testing.campaigns import contacts_on_a_list, send_all
+from pregon.testing.campaigns import contacts_on_a_list, course_campaign, send_all
 from pregon.testing.pdf import read
 from pregon.testing.smtp import Mailbox, smtp_server
 
@@ -45,19 +39,10 @@ class PdfReportBrowserTestCase(BrowserTestCase):
         # The message's images and links point to this test's server, as they would to ours.
         self.enterContext(override_settings(SITE_URL=self.live_server_url))
         self.analyst = User.objects.create_user(ANALYST, PASSWORD, role=Role.ANALYST)
-        template, source = starts.from_gallery(starts.gallery.get("curso"))
-        template.set_source(source)
-        template.save()
-        sender = SenderIdentity.objects.create(
-            from_name="Escuela de Capacitación", from_email="capacitacion@escuela.example.pe"
-        )
-        quota.ensure_plan()
-        self.campaign = Campaign.objects.create(
+        self.campaign = course_campaign(
             name=NAME,
             subject="{{ nombre }}, inscríbete en el curso de diciembre",
             preheader="Curso virtual y gratuito de 40 horas",
-            sender=sender,
-            template=template,
             track_clicks=True,
         )
         self.campaign.include_lists.add(contacts_on_a_list(20))
@@ -76,9 +61,7 @@ class PdfReportBrowserTestCase(BrowserTestCase):
     def test_the_report_downloads_as_a_pdf_that_opens(self) -> None:
         self.send()
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, ANALYST)
+        with self.signed_in(ANALYST) as (page, problems):
             page.goto(f"{base}/informes/campanas/{self.campaign.code}/")
             button = page.locator("#report-pdf")
             self.assertEqual(button.inner_text(), "Descargar PDF")

@@ -22,21 +22,15 @@ from django.utils import timezone
 
 from pregon.accounts.models import Role, User
 from pregon.campaigns.models import Campaign
-from pregon.content import starts
-from pregon.sending import quota
-from pregon.sending.models import SenderIdentity
 from pregon.testing.browser import (
     PASSWORD,
     SCREENSHOTS,
     BrowserTestCase,
-    chromium_page,
     database_url,
-    login,
     screenshot,
     task_worker,
-    watch,
 )
-from pregon.testing.campaigns import contacts_on_a_list
+from pregon.testing.campaigns import contacts_on_a_list, course_campaign
 from pregon.testing.smtp import Mailbox, Received, smtp_server
 from pregon.tracking.agents import TOO_FAST
 
@@ -100,18 +94,9 @@ class ReportBrowserTestCase(BrowserTestCase):
         self.enterContext(override_settings(SITE_URL=self.live_server_url))
         User.objects.create_user(EDITOR, PASSWORD, role=Role.EDITOR, name="Rosa Editora")
         mailing_list = contacts_on_a_list(RECIPIENTS, name="Participantes 2026")
-        template, source = starts.from_gallery(starts.gallery.get("curso"))
-        template.set_source(source)
-        template.save()
-        sender = SenderIdentity.objects.create(
-            from_name="Escuela de Capacitación", from_email="capacitacion@escuela.example.pe"
-        )
-        quota.ensure_plan()
-        self.campaign = Campaign.objects.create(
+        self.campaign = course_campaign(
             name="Curso de contrataciones, diciembre",
             subject="{{ nombre }}, inscríbete en el curso de diciembre",
-            sender=sender,
-            template=template,
         )
         self.campaign.include_lists.add(mailing_list)
         self.campaign.schedule(timezone.now())
@@ -137,9 +122,7 @@ class ReportBrowserTestCase(BrowserTestCase):
 
         base = self.live_server_url
         mailbox = SlowMailbox()
-        with smtp_server(mailbox), chromium_page() as page, task_worker():
-            problems = watch(page)
-            login(page, base, EDITOR)
+        with smtp_server(mailbox), self.signed_in(EDITOR) as (page, problems), task_worker():
             scheduler = start("runscheduler", "--interval", "0.5")
             sender = start("runsender", "--idle", "0.2", "--batch", "5")
             try:

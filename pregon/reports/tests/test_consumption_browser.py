@@ -16,11 +16,8 @@ from pregon.sending.models import QuotaDebit
 from pregon.testing.browser import (
     PASSWORD,
     BrowserTestCase,
-    chromium_page,
     fits_width,
-    login,
     screenshot,
-    watch,
 )
 from pregon.testing.reports import reported_campaign
 
@@ -63,9 +60,7 @@ class ConsumptionTermBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, ADMIN)
+        with self.signed_in(ADMIN) as (page, problems):
             page.goto(base + "/informes/consumo/")
             last_day = quota.term().last_day.date()
             days = (last_day - timezone.localdate()).days
@@ -93,9 +88,7 @@ class ConsumptionTermBrowserTestCase(BrowserTestCase):
             self.assertEqual(problems, [])
 
     def test_it_fits_a_phone(self) -> None:
-        with chromium_page(width=375, height=812) as page:
-            problems = watch(page)
-            login(page, self.live_server_url, ADMIN)
+        with self.signed_in(ADMIN, width=375, height=812) as (page, problems):
             page.goto(self.live_server_url + "/informes/consumo/")
             page.wait_for_load_state("networkidle")
             self.assertTrue(fits_width(page))

@@ -9,7 +9,7 @@ from pregon.accounts.models import Role, User
 from pregon.campaigns import scheduling
 from pregon.campaigns.models import Campaign
 from pregon.sending.models import SendingLimits
-from pregon.testing.browser import BrowserTestCase, chromium_page, login, screenshot, watch
+from pregon.testing.browser import BrowserTestCase, screenshot
 from pregon.testing.campaigns import campaign_to, contacts_on_a_list, send_all
 from pregon.testing.smtp import Mailbox, smtp_server
 
@@ -33,9 +33,7 @@ class FrequencyCapBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         mailing_list = contacts_on_a_list(8)
-        with chromium_page() as page, smtp_server(Mailbox()):
-            problems = watch(page)
-            login(page, self.live_server_url, ADMIN)
+        with self.signed_in(ADMIN) as (page, problems), smtp_server(Mailbox()):
             page.goto(f"{self.live_server_url}/envio/limites/")
             expect(page.get_by_label("Correos de marketing por contacto")).to_have_value("0")
             page.get_by_label("Correos de marketing por contacto").fill("1")

@@ -6,7 +6,7 @@ import pytest
 from pregon.accounts.models import Role, User
 from pregon.sending.models import BounceCause
 from pregon.testing import drafts
-from pregon.testing.browser import BrowserTestCase, chromium_page, login, screenshot, watch
+from pregon.testing.browser import BrowserTestCase, screenshot
 from pregon.testing.refusals import BLOCKED, refused, sent
 
 ADMIN = "admin@capacitacion.gob.pe"
@@ -31,10 +31,7 @@ class SendingSideAlertBrowserTestCase(BrowserTestCase):
     def test_the_dashboard_names_the_receivers_that_refuse_us(self) -> None:
         from playwright.sync_api import expect
 
-        base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, ADMIN)
+        with self.signed_in(ADMIN) as (page, problems):
             alert = page.locator("#refusals")
             expect(alert).to_contain_text("gmail.com")
             expect(alert.locator("[data-receiver='gmail.com']")).to_contain_text("12 mensajes")

@@ -7,7 +7,7 @@ import pytest
 
 from pregon.accounts.models import Role, User
 from pregon.sending.sms.encoding import count
-from pregon.testing.browser import BrowserTestCase, chromium_page, login, screenshot, watch
+from pregon.testing.browser import BrowserTestCase, screenshot
 from pregon.testing.providers import FakeProvider
 from pregon.testing.sms import http_gateway
 
@@ -33,9 +33,7 @@ class SmsGatewaysBrowserTestCase(BrowserTestCase):
     def test_the_counter_follows_the_server_rule_and_a_test_sms_goes_out(self) -> None:
         from playwright.sync_api import expect
 
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, self.live_server_url, ADMIN)
+        with self.signed_in(ADMIN) as (page, problems):
             page.goto(f"{self.live_server_url}/envio/sms/")
             output = page.locator("[data-sms-count-for]")
             for text in TEXTS:

@@ -154,9 +154,7 @@ class PreferencesBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         internal = MailingList.objects.create(name="Egresados 2025")
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, self.live_server_url, EDITOR)
+        with self.signed_in(EDITOR) as (page, problems):
             page.goto(f"{self.live_server_url}/contactos/listas/{internal.code}/editar/")
             page.get_by_label("Tema público").check()
             page.get_by_label("Nombre público").fill("Noticias para egresados")

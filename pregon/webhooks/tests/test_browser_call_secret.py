@@ -6,7 +6,7 @@ import pytest
 from standardwebhooks.webhooks import Webhook
 
 from pregon.accounts.models import Role, User
-from pregon.testing.browser import BrowserTestCase, chromium_page, login, screenshot, watch
+from pregon.testing.browser import BrowserTestCase, screenshot
 from pregon.testing.webhooks import start_receiver
 from pregon.webhooks import deliveries, outbox
 
@@ -24,9 +24,7 @@ class CallSecretBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import expect
 
         base = self.live_server_url
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, base, ADMIN)
+        with self.signed_in(ADMIN) as (page, problems):
             page.goto(f"{base}/webhooks/")
             first = page.locator("#call-secret").inner_text()
             self.assertTrue(first.startswith("whsec_"))

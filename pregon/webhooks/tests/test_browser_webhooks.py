@@ -10,7 +10,7 @@ from standardwebhooks.webhooks import Webhook
 
 from pregon.accounts.models import Role, User
 from pregon.lib import events
-from pregon.testing.browser import BrowserTestCase, chromium_page, login, screenshot, watch
+from pregon.testing.browser import BrowserTestCase, screenshot
 from pregon.testing.webhooks import start_receiver
 from pregon.webhooks import deliveries
 
@@ -27,9 +27,7 @@ class WebhooksBrowserTestCase(BrowserTestCase):
     def test_subscribe_receive_signed_events_and_send_again(self) -> None:
         from playwright.sync_api import expect
 
-        with chromium_page() as page:
-            problems = watch(page)
-            login(page, self.live_server_url, ADMIN)
+        with self.signed_in(ADMIN) as (page, problems):
             page.goto(f"{self.live_server_url}/webhooks/nuevo/")
             page.fill("#id_url", self.receiver.url)
             page.fill("#id_description", "Aula virtual: matrículas")

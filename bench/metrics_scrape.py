@@ -58,8 +58,8 @@ def fill(cursor: object, engine: str, done: int, sending: int, messages: int) ->
     )
     cursor.execute(
         f"""INSERT INTO tracking_event (kind, message_id, at, user_agent, client, device,
-            machine, ip_hash, detail)
-        SELECT 'opened', id, {now}, '', '', '', '', '', ''
+            machine, ip_hash, detail, method)
+        SELECT 'opened', id, {now}, '', '', '', '', '', '', ''
         FROM sending_message WHERE status = 'sent' AND id %% 3 = 0""",  # noqa: S608
         [],
     )

@@ -84,10 +84,10 @@ def fill(cursor: object, engine: str, mailing: int, contacts: int) -> None:
     ):
         cursor.execute(
             f"""INSERT INTO tracking_event (kind, message_id, at, link, user_agent, client,
-                device, machine, ip_hash, detail)
+                device, machine, ip_hash, detail, method)
             SELECT %s, id, {minutes_ago("id %% 2880")},
                 CASE WHEN %s = 'clicked' THEN id %% 3 END, '', %s,
-                CASE WHEN id %% 2 = 0 THEN 'mobile' ELSE 'desktop' END, %s, '', ''
+                CASE WHEN id %% 2 = 0 THEN 'mobile' ELSE 'desktop' END, %s, '', '', ''
             FROM sending_message WHERE id %% 1000 >= %s AND id %% 1000 < %s""",  # noqa: S608
             [kind, kind, client, machine, low, high],
         )

@@ -59,8 +59,8 @@ def fill(cursor: object, engine: str, mailing: int, contacts: int) -> None:
     for low, high, machine in ((0, 300, ""), (300, 400, "apple_mpp")):
         cursor.execute(
             f"""INSERT INTO tracking_event (kind, message_id, at, user_agent, client, device,
-                machine, ip_hash, detail)
-            SELECT 'opened', id, {now}, '', '', '', %s, '', ''
+                machine, ip_hash, detail, method)
+            SELECT 'opened', id, {now}, '', '', '', %s, '', '', ''
             FROM (SELECT id, {draw} AS r FROM sending_message WHERE status = 'sent') AS drawn
             WHERE r >= %s AND r < %s""",  # noqa: S608
             [machine, low, high],
@@ -148,7 +148,7 @@ def run(engine: str, args: argparse.Namespace) -> int:
         ms = (time.perf_counter() - begun) * 1000
         print(f"# {kind} resend started with {queued:,} messages")
         figures.append(f"BENCH resend_start_{kind}_{engine} {ms:.0f} ms")
-    print(f"# unreached messages of the parent: {unreached.incident_count(mailing.pk):,}")
+    print(f"# unreached messages of the parent: {sum(unreached.counts(mailing.pk).values()):,}")
     print("# load average (1, 5, 15 min): " + ", ".join(f"{n:.1f}" for n in os.getloadavg()))
     print("\n".join(figures))
     return 0

@@ -70,8 +70,8 @@ def fill(cursor: object, engine: str, mailings: list[int], contacts: int) -> Non
     ):
         cursor.execute(
             f"""INSERT INTO tracking_event (kind, message_id, at, user_agent, client, device,
-                machine, ip_hash, detail)
-            SELECT %s, id, {days_ago("id %% 90")}, '', '', '', %s, '', ''
+                machine, ip_hash, detail, method)
+            SELECT %s, id, {days_ago("id %% 90")}, '', '', '', %s, '', '', ''
             FROM (SELECT id, {draw} AS r FROM sending_message) AS drawn
             WHERE r >= %s AND r < %s""",  # noqa: S608
             [kind, machine, low, high],

@@ -1,8 +1,8 @@
 """Segment counts on PostgreSQL are planned with their own settings (``segments.costs``:
 pages read by key priced as in memory, a cache no larger than PostgreSQL's buffers, merge
-joins rather than hashes, one process, memory for a sort), for that count only: the
-caller's transaction keeps the server's settings, and a server already set more
-favourably keeps its own."""
+joins rather than hashes, one process, no prefetch advice, memory for a sort), for that
+count only: the caller's transaction keeps the server's settings, and a server already
+set more favourably keeps its own."""
 
 from unittest import skipUnless
 
@@ -78,6 +78,7 @@ class CountCostsTestCase(BaseTestCase):
         names = [
             "enable_hashjoin",
             "max_parallel_workers_per_gather",
+            "effective_io_concurrency",
             "work_mem",
             "effective_cache_size",
         ]
@@ -85,9 +86,10 @@ class CountCostsTestCase(BaseTestCase):
             cursor.execute("SELECT set_config('work_mem', '4MB', true)")
             cursor.execute("SELECT set_config('effective_cache_size', '4GB', true)")
             cursor.execute("SELECT set_config('max_parallel_workers_per_gather', '2', true)")
+            cursor.execute("SELECT set_config('effective_io_concurrency', '1', true)")
         before = settings(names)
         buffers = settings(["shared_buffers"])[0]
-        self.assertEqual(self.count_seeing(names), (1, [("off", "0", "64MB", buffers)]))
+        self.assertEqual(self.count_seeing(names), (1, [("off", "0", "0", "64MB", buffers)]))
         self.assertEqual(settings(names), before)
 
     def test_a_server_with_more_memory_for_sorts_keeps_it(self) -> None:

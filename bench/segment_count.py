@@ -2,9 +2,11 @@
 any 3 rules, tags and custom fields included).
 
     .venv/bin/python bench/segment_count.py [--contacts 1000000] [--runs 7] [--explain]
+        [--database NAME] [--reuse]
 
 Builds its own database from scratch: on PostgreSQL (when PREGON_DATABASE_URL points at
-one) a database named pregon_bench_segments on that server, dropped and created again; else
+one) a database named pregon_bench_segments (or NAME) on that server, dropped and created
+again; ``--reuse`` times again the data an earlier run left there, without filling it; else
 a new SQLite file in a temporary folder. It never touches the database the URL names. Then
 it migrates, fills the contacts with set-based SQL (70 % subscribed; lists of 40, 10 and 1 %;
 tags of 20 and 5 %; a city and an age in the custom fields; 30 % opened a message in the
@@ -20,8 +22,10 @@ import json
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 # Run from anywhere: import this checkout's pregon, whatever the venv's install points at.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -162,13 +166,38 @@ def main() -> int:
     parser.add_argument("--contacts", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument(
+        "--database",
+        default=BENCH_DATABASE,
+        help="the PostgreSQL database to fill (dropped and created) or, with --reuse, to time",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="PostgreSQL only: time again on the data an earlier run left, without filling",
+    )
     args = parser.parse_args()
-
-    with own_database(BENCH_DATABASE) as (engine, _var_dir):
+    if args.reuse:
+        return again(args)
+    with own_database(args.database) as (engine, _var_dir):
         return run(engine, args.contacts, args.runs, args.explain)
 
 
-def run(engine: str, contacts: int, runs: int, explain: bool) -> int:
+def again(args: argparse.Namespace) -> int:
+    """Point the settings at the database an earlier run filled, and time its segments."""
+    url = urlsplit(os.environ.get("PREGON_DATABASE_URL", ""))
+    if not url.scheme.startswith("postgres"):
+        print("--reuse needs PREGON_DATABASE_URL on a PostgreSQL server", file=sys.stderr)
+        return 2
+    os.environ.pop("PREGON_DATABASE_URL_FILE", None)
+    os.environ["PREGON_DATABASE_URL"] = urlunsplit(url._replace(path="/" + args.database))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pregon.settings")
+    with tempfile.TemporaryDirectory(prefix=f"{args.database}-") as var_dir:
+        os.environ["PREGON_VAR_DIR"] = var_dir
+        return run("postgresql", args.contacts, args.runs, args.explain, fill=False)
+
+
+def run(engine: str, contacts: int, runs: int, explain: bool, fill: bool = True) -> int:
     import django
 
     django.setup()
@@ -179,20 +208,25 @@ def run(engine: str, contacts: int, runs: int, explain: bool) -> int:
     from pregon.contacts.segments import count_contacts, filter_contacts
 
     call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    with transaction.atomic():
-        lists = [MailingList.objects.create(name=name).id for name, _share in LISTS]
-        tags = [Tag.objects.create(name=name).id for name, _share in TAGS]
-        Field.objects.create(key="city", label="Ciudad", type=FieldType.TEXT)
-        Field.objects.create(key="age", label="Edad", type=FieldType.NUMBER)
-        with connection.cursor() as cursor:
-            fill = fill_postgres if engine == "postgresql" else fill_sqlite
-            fill(cursor, contacts, lists, tags, hasattr(Contact, "last_opened_at"))
+    if fill:
+        started = time.perf_counter()
+        with transaction.atomic():
+            lists = [MailingList.objects.create(name=name).id for name, _share in LISTS]
+            tags = [Tag.objects.create(name=name).id for name, _share in TAGS]
+            Field.objects.create(key="city", label="Ciudad", type=FieldType.TEXT)
+            Field.objects.create(key="age", label="Edad", type=FieldType.NUMBER)
+            with connection.cursor() as cursor:
+                fill_rows = fill_postgres if engine == "postgresql" else fill_sqlite
+                fill_rows(cursor, contacts, lists, tags, hasattr(Contact, "last_opened_at"))
+        filled = f"filled {contacts:,} contacts in {time.perf_counter() - started:.1f} s"
+    else:
+        filled = f"{Contact.objects.count():,} contacts from an earlier run"
     with connection.cursor() as cursor:
         # VACUUM too on PostgreSQL: it sets the visibility map as autovacuum soon would,
         # and keeps autovacuum from starting on the new rows in the middle of the timings.
+        # (Again on reuse: a migration since the fill may have added rows or indexes.)
         cursor.execute("VACUUM ANALYZE" if engine == "postgresql" else "ANALYZE")
-    print(f"# {engine}: filled {contacts:,} contacts in {time.perf_counter() - started:.1f} s")
+    print(f"# {engine}: {filled}")
 
     course = MailingList.objects.get(name=LISTS[0][0])
     # Other work on the machine shows up in the timings; say how busy it was.
@@ -224,14 +258,21 @@ def run(engine: str, contacts: int, runs: int, explain: bool) -> int:
 
 
 def _plan(contacts: object, connection: object) -> str:
-    """PostgreSQL's plan of counting ``contacts`` as ``count_contacts`` does."""
+    """PostgreSQL's plan of counting ``contacts`` as ``count_contacts`` does: the same
+    SQL, with the count's planner settings (``segments.costs``)."""
+    from pregon.contacts.segments.costs import priced_for_memory
+
     sql, params = contacts.order_by().values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"EXPLAIN (ANALYZE, BUFFERS) SELECT COUNT(*) FROM ({sql}) AS counted",  # noqa: S608
-            params,
-        )
-        return "\n".join(row[0] for row in cursor.fetchall())
+
+    def plan() -> list[tuple[str]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"EXPLAIN (ANALYZE, BUFFERS) SELECT COUNT(*) FROM ({sql}) AS counted",  # noqa: S608
+                params,
+            )
+            return cursor.fetchall()
+
+    return "\n".join(row[0] for row in priced_for_memory(plan))
 
 
 def _load() -> str:

@@ -1,12 +1,33 @@
-"""How PostgreSQL prices a segment count.
+"""How PostgreSQL plans a segment count.
 
-PostgreSQL's default ``random_page_cost`` (4) prices a page read by key as if it came from a
-spinning disk, four times a page read in sequence. A segment count reads indexes that stay
-in memory, so at that price the planner scans all the contacts to check a few thousand of
-them by key ("completed the most followed course": 9,600 enrolments, 240-310 ms against
-50-70 ms at 1.1 on 1,000,000 contacts, bench/moodle_segments.py), and scans the contacts'
-table rather than their (status, id) index. Counts run with 1.1, the value PostgreSQL's
-documentation suggests for solid-state drives, unless the server is set lower.
+A count is one query over a million contacts whose pieces come as id-ordered index-only
+scans (the status, lists, tags: docs/design.md) and at most one pass over the contacts'
+rows (a custom field, a date, the last open). PostgreSQL's defaults price that for another
+machine, and the count runs with these instead, for its transaction only:
+
+- ``random_page_cost`` 1.1, not 4: the default prices a page read by key as if it came
+  from a spinning disk, so the planner scans all the contacts to check a few thousand of
+  them by key ("completed the most followed course": 240-310 ms against 50-70 ms at 1.1,
+  bench/moodle_segments.py), and scans the contacts' table rather than their (status, id)
+  index. 1.1 is the value PostgreSQL's documentation suggests for solid-state drives.
+- ``effective_cache_size`` no more than ``shared_buffers``: contacts are larger than
+  PostgreSQL's own buffers, so an index scan in the order of a value ("age at least 60")
+  fetches the same pages again and again from the operating system (112,000 page reads
+  for 160,000 contacts, against 26,000 for a bitmap scan in the table's order).
+- ``enable_hashjoin`` off: the lists, tags and status come sorted by contact from their
+  indexes, and merging them cost a half to two thirds of hashing 140,000-400,000 ids in
+  one process (bench/segment_count.py, docs/benchmarks.md); PostgreSQL still hashes where
+  nothing else can join.
+- ``max_parallel_workers_per_gather`` 0: parallel plans of these counts spent 1.5 to 6
+  times the processor time of the one-process plan (the Moodle rules' too), more than a
+  second core gives back on the two-core machines they are measured on.
+- ``effective_io_concurrency`` 0: a bitmap scan of contacts otherwise asks the kernel to
+  prefetch each page (``posix_fadvise``), a system call per page for pages the operating
+  system holds already: about a tenth of a count that reads a custom field.
+- ``work_mem`` at least 64 MB: sorting a custom field's 200,000 ids spills to disk at the
+  default 4 MB. One count, one sort or two: the memory of a single query.
+
+A server set more favourably (a lower page price, a larger ``work_mem``) keeps its value.
 """
 
 from collections.abc import Callable
@@ -15,26 +36,53 @@ from typing import TypeVar
 from django.db import connection, transaction
 
 IN_MEMORY_PAGE_COST = 1.1
+COUNT_WORK_MEM_KB = 64 * 1024
 
 Result = TypeVar("Result")
 
+# The value of each of NAMES for a count, in that order, from the server's own.
+SETTINGS = """
+SELECT
+    LEAST(current_setting('random_page_cost')::float8, %(page_cost)s)::text,
+    LEAST(pg_size_bytes(current_setting('effective_cache_size')),
+          pg_size_bytes(current_setting('shared_buffers'))) / 1024 || 'kB',
+    'off',
+    '0',
+    '0',
+    GREATEST(pg_size_bytes(current_setting('work_mem')) / 1024, %(work_mem)s) || 'kB'
+"""
+NAMES = (
+    "random_page_cost",
+    "effective_cache_size",
+    "enable_hashjoin",
+    "max_parallel_workers_per_gather",
+    "effective_io_concurrency",
+    "work_mem",
+)
+
 
 def priced_for_memory(count: Callable[[], Result]) -> Result:
-    """``count()`` (or its plan: ``bench/moodle_segments.py --explain``) run with pages
-    read by key priced as in memory, on PostgreSQL.
+    """``count()`` (or its plan: ``bench/segment_count.py --explain``) run with the
+    settings above, on PostgreSQL.
 
-    The setting holds for this count only: it is set for the transaction and put back
-    afterwards, so a caller's own transaction goes on with the server's value (an error
-    rolls the savepoint back, and the setting with it)."""
+    They hold for this count only: set for the transaction (``set_config(…, true)``) and
+    put back afterwards, so a caller's own transaction goes on with the server's values
+    (an error rolls the savepoint back, and the settings with it)."""
     if connection.vendor != "postgresql":
         return count()
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('random_page_cost')")
-        (before,) = cursor.fetchone()
-        if float(before) <= IN_MEMORY_PAGE_COST:
-            return count()
-        price = "SELECT set_config('random_page_cost', %s, true)"
-        cursor.execute(price, [str(IN_MEMORY_PAGE_COST)])
+        cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in NAMES))
+        before = cursor.fetchone()
+        cursor.execute(SETTINGS, {"page_cost": IN_MEMORY_PAGE_COST, "work_mem": COUNT_WORK_MEM_KB})
+        wanted = cursor.fetchone()
+        _set(cursor, wanted)
         counted = count()
-        cursor.execute(price, [before])
+        _set(cursor, before)
         return counted
+
+
+def _set(cursor: object, values: tuple[str, ...]) -> None:
+    cursor.execute(
+        "SELECT " + ", ".join(f"set_config('{name}', %s, true)" for name in NAMES),
+        list(values),
+    )

@@ -190,6 +190,6 @@ def filter_contacts(
 
 
 def count_contacts(rules: dict | None) -> int:
-    """How many contacts match ``rules``, planned for indexes in memory (``costs``). Raises
+    """How many contacts match ``rules``, planned as ``costs`` says. Raises
     ValueError as ``validate_rules`` does."""
     return priced_for_memory(filter_contacts(rules).count)

@@ -1,6 +1,8 @@
-"""Segment counts on PostgreSQL are planned with pages read by key priced as in memory
-(``segments.costs``), for that count only: the caller's transaction keeps the server's
-price, and a server already set lower keeps its own."""
+"""Segment counts on PostgreSQL are planned with their own settings (``segments.costs``:
+pages read by key priced as in memory, a cache no larger than PostgreSQL's buffers, merge
+joins rather than hashes, one process, no prefetch advice, memory for a sort), for that
+count only: the caller's transaction keeps the server's settings, and a server already
+set more favourably keeps its own."""
 
 from unittest import skipUnless
 
@@ -56,3 +58,47 @@ class CountCostsTestCase(BaseTestCase):
         set_page_cost("1")
         self.assertEqual(self.count_seeing_page_cost(), (1, ["1"]))
         self.assertEqual(page_cost(), "1")
+
+    def count_seeing(self, names: list[str]) -> tuple[int, list[tuple]]:
+        """The count, and the settings ``names`` when its SELECT ran."""
+        seen: list[tuple] = []
+
+        def watch(execute, sql, params, many, context):
+            if sql.lstrip().upper().startswith("SELECT COUNT"):
+                seen.append(settings(names))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(watch):
+            count = count_contacts(SUBSCRIBED)
+        return count, seen
+
+    def test_a_count_plans_for_one_process_merging_sorted_ids_and_puts_it_all_back(
+        self,
+    ) -> None:
+        names = [
+            "enable_hashjoin",
+            "max_parallel_workers_per_gather",
+            "effective_io_concurrency",
+            "work_mem",
+            "effective_cache_size",
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('work_mem', '4MB', true)")
+            cursor.execute("SELECT set_config('effective_cache_size', '4GB', true)")
+            cursor.execute("SELECT set_config('max_parallel_workers_per_gather', '2', true)")
+            cursor.execute("SELECT set_config('effective_io_concurrency', '1', true)")
+        before = settings(names)
+        buffers = settings(["shared_buffers"])[0]
+        self.assertEqual(self.count_seeing(names), (1, [("off", "0", "0", "64MB", buffers)]))
+        self.assertEqual(settings(names), before)
+
+    def test_a_server_with_more_memory_for_sorts_keeps_it(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('work_mem', '256MB', true)")
+        self.assertEqual(self.count_seeing(["work_mem"]), (1, [("256MB",)]))
+
+
+def settings(names: list[str]) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in names))
+        return cursor.fetchone()

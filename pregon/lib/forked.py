@@ -3,10 +3,15 @@ of rows) uses a second core while this process does its own (the database's side
 
 The child only computes: it inherits the parent's open database connections and must never
 use them, and it ends with ``os._exit``, so no cleanup of the parent's objects runs twice.
-Items travel pickled through a pipe, one at a time: the child runs at most one item ahead.
+Items travel through a pipe, one at a time: the child runs at most one item ahead. They go
+by ``marshal``, which writes and reads built-in values (tuples, lists, strings, numbers)
+several times faster than ``pickle`` (20,000 staged rows of an import: 8 against 40 ms to
+write), and is safe here: the same interpreter writes and reads them.
 """
 
+import marshal
 import os
+import pickle
 import signal
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Pipe
@@ -15,12 +20,17 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
+# The first byte of each message: an item, the end, or the exception the child raised.
+ITEM, END, ERROR = b"i", b"e", b"x"
+
+
 class ChildFailed(Exception):
     """The child process died, or raised an exception that could not be sent back."""
 
 
 def forked(produce: Callable[[], Iterator[T]]) -> Iterator[T]:
-    """Yield the items of ``produce()``, which runs in a forked child process.
+    """Yield the items of ``produce()``, which runs in a forked child process. They must
+    be built-in values that ``marshal`` can write.
 
     An exception in the child is raised here (the same exception if it pickles, else
     ``ChildFailed`` with its text). If the caller stops early, the child is killed.
@@ -35,17 +45,19 @@ def forked(produce: Callable[[], Iterator[T]]) -> Iterator[T]:
     try:
         while True:
             try:
-                kind, value = receiver.recv()
+                message = receiver.recv_bytes()
             except EOFError:
                 raise ChildFailed("the child process ended before its last item") from None
-            if kind == "item":
-                yield value
-            elif kind == "end":
+            kind, data = message[:1], memoryview(message)[1:]
+            if kind == ITEM:
+                # Our own child's bytes, through a pipe only it and we hold.
+                yield marshal.loads(data)  # noqa: S302
+            elif kind == END:
                 finished = True
                 return
             else:
                 finished = True
-                raise value
+                raise pickle.loads(data)  # noqa: S301
     finally:
         receiver.close()
         if not finished:
@@ -58,15 +70,16 @@ def _run_child(produce: Callable[[], Iterator[T]], sender: object) -> None:
     try:
         try:
             for item in produce():
-                sender.send(("item", item))
-            sender.send(("end", None))
+                sender.send_bytes(ITEM + marshal.dumps(item))
+            sender.send_bytes(END)
             status = 0
         except BrokenPipeError:
             pass  # The parent stopped reading.
         except Exception as error:  # Sent to the parent, which raises it.
             try:
-                sender.send(("error", error))
+                raised = pickle.dumps(error)
             except Exception:
-                sender.send(("error", ChildFailed(f"{error.__class__.__name__}: {error}")))
+                raised = pickle.dumps(ChildFailed(f"{error.__class__.__name__}: {error}"))
+            sender.send_bytes(ERROR + raised)
     finally:
         os._exit(status)

@@ -23,6 +23,7 @@ Suppressed addresses are imported like any other: suppression is checked when se
 keeping the contact lets staff see why a person gets no mail.
 """
 
+import contextlib
 import csv
 import datetime
 import logging
@@ -130,9 +131,12 @@ def _check_rows(
     """
     codes = sql.AscendingCodes(imp.total_rows)
     total = rejected = 0
-    chunks = forked(lambda: _checked_chunks(imp, clean, report_path, CHUNK_ROWS))
-    for chunk, total, rejected in chunks:
-        _save_chunk(imp, attempt, chunk, codes, total, rejected)
+    # Closed at once if this process stops (a lost lease): the reading stops with it.
+    with contextlib.closing(
+        forked(lambda: _checked_chunks(imp, clean, report_path, CHUNK_ROWS))
+    ) as chunks:
+        for chunk, total, rejected in chunks:
+            _save_chunk(imp, attempt, chunk, codes, total, rejected)
     return total, rejected
 
 

@@ -6,7 +6,9 @@ use them, and it ends with ``os._exit``, so no cleanup of the parent's objects r
 Items travel through a pipe, one at a time: the child runs at most one item ahead. They go
 by ``marshal``, which writes and reads built-in values (tuples, lists, strings, numbers)
 several times faster than ``pickle`` (20,000 staged rows of an import: 8 against 40 ms to
-write), and is safe here: the same interpreter writes and reads them.
+write), and is safe here: the same interpreter writes and reads them. An item that
+``marshal`` cannot write (it refuses subclasses, such as a ``TextChoices`` member) goes
+by ``pickle``.
 """
 
 import marshal
@@ -20,8 +22,9 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-# The first byte of each message: an item, the end, or the exception the child raised.
-ITEM, END, ERROR = b"i", b"e", b"x"
+# The first byte of each message: an item (by marshal or by pickle), the end, or the
+# exception the child raised.
+ITEM, PICKLED_ITEM, END, ERROR = b"i", b"p", b"e", b"x"
 
 
 class ChildFailed(Exception):
@@ -29,8 +32,7 @@ class ChildFailed(Exception):
 
 
 def forked(produce: Callable[[], Iterator[T]]) -> Iterator[T]:
-    """Yield the items of ``produce()``, which runs in a forked child process. They must
-    be built-in values that ``marshal`` can write.
+    """Yield the items of ``produce()``, which runs in a forked child process.
 
     An exception in the child is raised here (the same exception if it pickles, else
     ``ChildFailed`` with its text). If the caller stops early, the child is killed.
@@ -52,6 +54,8 @@ def forked(produce: Callable[[], Iterator[T]]) -> Iterator[T]:
             if kind == ITEM:
                 # Our own child's bytes, through a pipe only it and we hold.
                 yield marshal.loads(data)  # noqa: S302
+            elif kind == PICKLED_ITEM:
+                yield pickle.loads(data)  # noqa: S301
             elif kind == END:
                 finished = True
                 return
@@ -70,7 +74,11 @@ def _run_child(produce: Callable[[], Iterator[T]], sender: object) -> None:
     try:
         try:
             for item in produce():
-                sender.send_bytes(ITEM + marshal.dumps(item))
+                try:
+                    message = ITEM + marshal.dumps(item)
+                except ValueError:
+                    message = PICKLED_ITEM + pickle.dumps(item)
+                sender.send_bytes(message)
             sender.send_bytes(END)
             status = 0
         except BrokenPipeError:

@@ -7,6 +7,10 @@ from django.test import SimpleTestCase
 from pregon.lib.forked import ChildFailed, forked
 
 
+class Word(str):
+    """A str subclass, as Django's TextChoices members are."""
+
+
 class Unpicklable(Exception):
     def __reduce__(self) -> object:
         raise TypeError("not this one")
@@ -21,6 +25,15 @@ class ForkedTestCase(SimpleTestCase):
         items = list(forked(produce))
         self.assertEqual([n for n, _pid in items], [0, 1, 2, 3, 4])
         self.assertNotIn(os.getpid(), {pid for _n, pid in items})
+
+    def test_items_that_marshal_refuses_come_all_the_same(self) -> None:
+        def produce() -> Iterator[object]:
+            yield ("plain", 1)
+            yield (Word("subscribed"), 2)
+
+        items = list(forked(produce))
+        self.assertEqual(items, [("plain", 1), ("subscribed", 2)])
+        self.assertIs(type(items[1][0]), Word)
 
     def test_an_exception_in_the_child_is_raised_in_the_parent_after_the_items_before_it(
         self,

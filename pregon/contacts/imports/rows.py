@@ -30,17 +30,22 @@ SIMPLE_EMAIL = re.compile(
 PERU_MOBILE = re.compile(r"(?:\+51)?9\d{8}")
 
 # With the statuses' Spanish labels in plural too ("Suscritos", "Baja confirmada"), as the
-# contact list's filters show them; our exports write the singular ("Desuscrito").
+# contact list's filters show them; our exports write the singular ("Desuscrito"). The
+# values are plain strings (``str(Status.X)``), which lib.forked sends the cheap way.
 STATUS_WORDS = {
-    **dict.fromkeys(
-        ["subscribed", "suscrito", "suscrita", "suscritos", "activo", "activa"], Status.SUBSCRIBED
-    ),
-    **dict.fromkeys(
-        ["unsubscribed", "desuscrito", "desuscrita", "baja", "dadodebaja", "bajaconfirmada"],
-        Status.UNSUBSCRIBED,
-    ),
-    **dict.fromkeys(["bounced", "rebotado", "rebotada", "rebotados", "rebote"], Status.BOUNCED),
-    **dict.fromkeys(["complained", "queja", "conqueja", "reclamo"], Status.COMPLAINED),
+    word: str(status)
+    for word, status in {
+        **dict.fromkeys(
+            ["subscribed", "suscrito", "suscrita", "suscritos", "activo", "activa"],
+            Status.SUBSCRIBED,
+        ),
+        **dict.fromkeys(
+            ["unsubscribed", "desuscrito", "desuscrita", "baja", "dadodebaja", "bajaconfirmada"],
+            Status.UNSUBSCRIBED,
+        ),
+        **dict.fromkeys(["bounced", "rebotado", "rebotada", "rebotados", "rebote"], Status.BOUNCED),
+        **dict.fromkeys(["complained", "queja", "conqueja", "reclamo"], Status.COMPLAINED),
+    }.items()
 }
 YES = {"si", "s", "yes", "y", "true", "verdadero", "1", "x"}
 NO = {"no", "n", "false", "falso", "0"}

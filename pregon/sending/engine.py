@@ -322,8 +322,8 @@ class Worker:
             # A test to someone else's address shows the sample's data, not its name there.
             to_name=contact.full_name if contact.email == message.email else "",
             subject=rendered.subject,
-            html=rendered.html,
-            text=rendered.text,
+            html=rendered.html_parts,
+            text=rendered.text_parts,
             message_id=f"{message.mailing.code.hex}.{message.pk}@{composer.domain}",
             list_unsubscribe_url=unsubscribe_url,
             list_unsubscribe_mailto=f"mailto:baja+{token}@{composer.domain}?subject=baja",

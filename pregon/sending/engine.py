@@ -135,11 +135,19 @@ def _claim(size: int) -> tuple[uuid.UUID, list[Message]]:
         limits.spend(claimed, now)
     messages = list(
         Message.objects.filter(lease=lease, status=MessageStatus.SENDING)
-        .select_related("mailing__sender__domain", "contact")
-        # The body is read once per mailing (Worker.composer), not with each of the rows.
-        .defer("mailing__html", "mailing__text")
+        .select_related("contact")
         .order_by("pk")
     )
+    # A batch is mostly one mailing's messages: its row (and its sender's and domain's) is
+    # read once, not joined to each message and made into objects a hundred times. The
+    # body is read once per mailing (Worker.composer), not here.
+    mailings = (
+        Mailing.objects.select_related("sender__domain")
+        .defer("html", "text")
+        .in_bulk({message.mailing_id for message in messages})
+    )
+    for message in messages:
+        message.mailing = mailings[message.mailing_id]
     return lease, messages
 
 

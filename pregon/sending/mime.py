@@ -211,9 +211,10 @@ def _quoted_printable(text: str) -> bytes:
 
 
 # Parts shorter than this are encoded each time: hashing them for the cache costs about as
-# much. The cache holds at most this many parts (a template has a few dozen constant ones).
+# much. What a builder keeps is bounded (a template's constant text is tens of KB; the rest
+# is a recipient's data that came twice in a row).
 _CACHED_PART = 64
-_CACHE_ENTRIES = 1024
+_CACHE_CHARACTERS = 2_000_000
 
 
 class _PartsEncoder:
@@ -232,6 +233,7 @@ class _PartsEncoder:
     def __init__(self) -> None:
         self._kept: dict[str, bytes] = {}
         self._seen: set[str] = set()
+        self._room = _CACHE_CHARACTERS
 
     def encode(self, parts: Sequence[str]) -> bytes:
         if any("\r" in part for part in parts):
@@ -246,8 +248,9 @@ class _PartsEncoder:
                 encoded = _continued(_quoted_printable(part))
             elif (encoded := kept.get(part)) is None:
                 encoded = _continued(_quoted_printable(part))
-                if part in seen and len(kept) < _CACHE_ENTRIES:
+                if part in seen and len(part) <= self._room:
                     kept[part] = encoded
+                    self._room -= len(part)
                 missed.add(part)
             out.append(encoded)
         self._seen = missed

@@ -222,12 +222,13 @@ class _PartsEncoder:
     template text between personalised values), with the encoding of the parts that
     repeat from message to message kept: most of a campaign's body is encoded once.
 
-    Every part starts on a line of its own: a part that does not end with a line break is
-    followed by a soft line break ("=" CRLF), which a decoder removes, so the decoded body
-    is the parts joined. Each part is encoded exactly as a whole body is
-    (``_quoted_printable``): starting a line is what makes its encoding the same wherever
-    it stands, and so reusable. A part is kept once it comes twice in a row (in one message
-    and the next): the template's text does, a recipient's data seldom does.
+    Every part of 64 characters or more, and every run of shorter ones, starts on a line of
+    its own: one that does not end with a line break is followed by a soft line break ("="
+    CRLF), which a decoder removes, so the decoded body is the parts joined. Each is
+    encoded exactly as a whole body is (``_quoted_printable``): starting a line is what
+    makes a part's encoding the same wherever it stands, and so reusable. A part is kept
+    once it comes twice in a row (in one message and the next): the template's text does, a
+    recipient's data seldom does. A body of short parts only comes out as a whole body.
     """
 
     def __init__(self) -> None:
@@ -241,19 +242,27 @@ class _PartsEncoder:
             return _quoted_printable("".join(parts))
         kept, seen, missed = self._kept, self._seen, set()
         out = []
+        short: list[str] = []
         for part in parts:
-            if not part:
-                continue
             if len(part) < _CACHED_PART:
-                encoded = _continued(_quoted_printable(part))
-            elif (encoded := kept.get(part)) is None:
+                # Short parts next to each other (a name and the comma after it) go
+                # together, with no soft break between them.
+                short.append(part)
+                continue
+            if short:
+                out.append(_continued(_quoted_printable("".join(short))))
+                short = []
+            if (encoded := kept.get(part)) is None:
                 encoded = _continued(_quoted_printable(part))
                 if part in seen and len(part) <= self._room:
                     kept[part] = encoded
                     self._room -= len(part)
                 missed.add(part)
             out.append(encoded)
+        if short:
+            out.append(_continued(_quoted_printable("".join(short))))
         self._seen = missed
+        out = [encoded for encoded in out if encoded]
         if not out:
             return b""
         # The last part is the body's end: no soft break after it.

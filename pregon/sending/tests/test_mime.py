@@ -230,6 +230,14 @@ class RenderedPartsTestCase(SimpleTestCase):
             with self.subTest(name=name):
                 self.assertSameBodies(message_builder, parts[:40], parts)
 
+    def test_short_parts_only_are_encoded_as_the_whole_body(self) -> None:
+        parts = ["Hola ", "Ana", ", ¿te inscribes? = sí\n", "", "Fin"]
+        encoded = [
+            [part.get_payload() for part in parse(build(text=text, html=text)).iter_parts()]
+            for text in (parts, "".join(parts))
+        ]
+        self.assertEqual(encoded[0], encoded[1])
+
     def test_empty_parts_and_no_parts(self) -> None:
         self.assertSameBodies(builder(), [], ["", "<p>", "", "</p>", ""])
 

@@ -230,6 +230,10 @@ class Rendered:
     subject: str
     html: str
     text: str
+    # The chunks the HTML and the text came in, in order: the template's constant text
+    # between personalised values. The MIME builder encodes the constant ones once.
+    html_parts: tuple[str, ...] = ()
+    text_parts: tuple[str, ...] = ()
 
 
 class OverBudget(InvalidTemplate):
@@ -256,8 +260,9 @@ class Personaliser:
         budget = _Budget()
         # A header value must stay on one line, whatever a contact's data holds.
         subject = " ".join(budget.render(self._subject, context).split())
-        html = budget.render(self._html, context)
-        return Rendered(subject, html, budget.render(self._text, context))
+        html = budget.parts(self._html, context)
+        text = budget.parts(self._text, context)
+        return Rendered(subject, "".join(html), "".join(text), html, text)
 
 
 def _compiled(env: SandboxedEnvironment, source: str, refusal: str) -> Template:
@@ -276,7 +281,10 @@ class _Budget:
         self.left = settings.RENDER_MAX_BYTES
 
     def render(self, template: Template, context: Mapping[str, Any]) -> str:
-        return "".join(self._spend(template.generate(context)))
+        return "".join(self.parts(template, context))
+
+    def parts(self, template: Template, context: Mapping[str, Any]) -> tuple[str, ...]:
+        return tuple(self._spend(template.generate(context)))
 
     def _spend(self, chunks: Iterator[str]) -> Iterator[str]:
         for chunk in chunks:

@@ -53,6 +53,10 @@ _NAME = re.compile(
 _LINE_BREAK = re.compile(rb"\r\n|\n|\r(?!\n)")
 _SPACES = re.compile(rb"  +")
 _MAX_LINE = 78
+# Where t= and bh= go in a signature header written once for many messages: as long as
+# the values, and never in a header (names, domains and selectors are checked ASCII).
+_T_MARK = "\x01" * 10
+_BH_MARK = "\x02" * 44
 
 
 @dataclass(frozen=True)
@@ -221,21 +225,34 @@ class Signer:
         self.domain = domain
         self.selector = selector
         self._key: rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey = key
+        self._heads: dict[tuple[str, ...], tuple[str, bytes]] = {}
 
     def __repr__(self) -> str:
         return f"<Signer {self.algorithm} {self.selector}._domainkey.{self.domain}>"
 
-    def sign(self, message: bytes) -> bytes:
-        """Return the ``DKIM-Signature`` header (folded, ending in CRLF) to put before ``message``.
+    def _head(self, names: list[str], timestamp: str, body_hash: str) -> tuple[str, bytes]:
+        """The DKIM-Signature header up to its "b=", and that as it is signed.
 
-        Raises ValueError if the message has no From header or a malformed header line.
+        A campaign's messages name the same headers, and t= (ten digits until 2286) and
+        bh= (a SHA-256 in base64) keep their lengths, so the folding is the same: both are
+        written once per list of names, with markers where the two values go.
         """
-        return self._signature(_canonicalise(message))
+        if len(timestamp) != len(_T_MARK) or len(body_hash) != len(_BH_MARK):
+            return self._write_head(names, timestamp, body_hash)
+        template = self._heads.get(tuple(names))
+        if template is None:
+            template = self._heads[tuple(names)] = self._write_head(names, _T_MARK, _BH_MARK)
+        head, signed = template
+        values = timestamp.encode("ascii"), body_hash.encode("ascii")
+        return (
+            head.replace(_T_MARK, timestamp).replace(_BH_MARK, body_hash),
+            signed.replace(_T_MARK.encode(), values[0]).replace(_BH_MARK.encode(), values[1]),
+        )
 
-    def _signature(self, canonical: _Canonical) -> bytes:
+    def _write_head(self, names: list[str], timestamp: str, body_hash: str) -> tuple[str, bytes]:
         # h= is written with a space after each colon (FWS is allowed there, and dkimpy writes
         # it the same way) so that the header can be folded between names.
-        h = [f"{name}:" for name in canonical.header_names]
+        h = [f"{name}:" for name in names]
         h[0] = f"h={h[0]}"
         h[-1] = f"{h[-1][:-1]};"
         words = [
@@ -245,16 +262,32 @@ class Signer:
             "c=relaxed/relaxed;",
             f"d={self.domain};",
             f"s={self.selector};",
-            f"t={int(time.time())};",
+            f"t={timestamp};",
             *h,
-            f"bh={canonical.body_hash};",
+            f"bh={body_hash};",
         ]
-        # b= starts its own line. What is signed is this header with an empty b= (RFC 6376
-        # §3.7), relaxed-canonicalised and without its final CRLF, after the signed headers.
+        # b= starts its own line. It is signed relaxed-canonicalised, empty, and without
+        # the header's final CRLF.
         head = _fold(words) + "\r\n b="
-        signed = canonical.header_data + _canonical_header(
+        signed = _canonical_header(
             b"DKIM-Signature", head.encode("ascii")[len("DKIM-Signature:") :]
         )
+        return head, signed
+
+    def sign(self, message: bytes) -> bytes:
+        """Return the ``DKIM-Signature`` header (folded, ending in CRLF) to put before ``message``.
+
+        Raises ValueError if the message has no From header or a malformed header line.
+        """
+        return self._signature(_canonicalise(message))
+
+    def _signature(self, canonical: _Canonical) -> bytes:
+        head, signed_head = self._head(
+            canonical.header_names, str(int(time.time())), canonical.body_hash
+        )
+        # What is signed is this header with an empty b= (RFC 6376 §3.7), canonicalised,
+        # after the signed headers.
+        signed = canonical.header_data + signed_head
         if isinstance(self._key, rsa.RSAPrivateKey):
             signature = self._key.sign(signed, padding.PKCS1v15(), hashes.SHA256())
         else:

@@ -5,7 +5,7 @@ so it fits in a URL or in the local part of a VERP address, and nobody can forge
 another message. ``kind`` separates uses: an unsubscribe token is no bounce token.
 """
 
-import base64
+import functools
 import hashlib
 import hmac
 
@@ -19,15 +19,38 @@ class BadToken(Exception):
     """The token is malformed or its signature does not match."""
 
 
+# Lower-case base32 (RFC 4648's alphabet): safe in URLs and in the local part of an email
+# address, and not changed by mail systems that fold the case of addresses. Two characters
+# for each 10 bits.
+_BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
+_BASE32_PAIRS = [first + second for first in _BASE32 for second in _BASE32]
+
+
+@functools.lru_cache(maxsize=4)
+def _hmac_pads(secret: str) -> tuple["hashlib._Hash", "hashlib._Hash"]:
+    """HMAC-SHA256 (RFC 2104) with the key derived from ``secret``, its inner and outer
+    hashes started: a MAC is then two copies and two small updates, a quarter of what
+    ``hmac.new`` costs (a message's send signs six tokens or more)."""
+    key = hashlib.sha256(f"pregon-signing:{secret}".encode()).digest().ljust(64, b"\0")
+    inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in key))
+    outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in key))
+    return inner, outer
+
+
 def _mac(kind: str, number: int) -> bytes:
-    key = hashlib.sha256(f"pregon-signing:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, f"{kind}:{number}".encode(), hashlib.sha256).digest()[:MAC_BYTES]
+    inner, outer = _hmac_pads(settings.SECRET_KEY)
+    inner, outer = inner.copy(), outer.copy()
+    inner.update(f"{kind}:{number}".encode())
+    outer.update(inner.digest())
+    return outer.digest()[:MAC_BYTES]
 
 
 def _b32(data: bytes) -> str:
-    # Lower-case base32: safe in URLs and in the local part of an email address, and not
-    # changed by mail systems that fold the case of addresses.
-    return base64.b32encode(data).decode().rstrip("=").lower()
+    # What base64.b32encode gives in lower case (pure Python there, 5 µs a MAC): ``data`` is
+    # a MAC of MAC_BYTES, a multiple of 5 bytes, so there is no padding.
+    number = int.from_bytes(data, "big")
+    shifts = range(len(data) * 8 - 10, -1, -10)
+    return "".join([_BASE32_PAIRS[number >> shift & 1023] for shift in shifts])
 
 
 def sign(kind: str, number: int) -> str:

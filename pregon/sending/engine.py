@@ -135,11 +135,19 @@ def _claim(size: int) -> tuple[uuid.UUID, list[Message]]:
         limits.spend(claimed, now)
     messages = list(
         Message.objects.filter(lease=lease, status=MessageStatus.SENDING)
-        .select_related("mailing__sender__domain", "contact")
-        # The body is read once per mailing (Worker.composer), not with each of the rows.
-        .defer("mailing__html", "mailing__text")
+        .select_related("contact")
         .order_by("pk")
     )
+    # A batch is mostly one mailing's messages: its row (and its sender's and domain's) is
+    # read once, not joined to each message and made into objects a hundred times. The
+    # body is read once per mailing (Worker.composer), not here.
+    mailings = (
+        Mailing.objects.select_related("sender__domain")
+        .defer("html", "text")
+        .in_bulk({message.mailing_id for message in messages})
+    )
+    for message in messages:
+        message.mailing = mailings[message.mailing_id]
     return lease, messages
 
 
@@ -322,8 +330,8 @@ class Worker:
             # A test to someone else's address shows the sample's data, not its name there.
             to_name=contact.full_name if contact.email == message.email else "",
             subject=rendered.subject,
-            html=rendered.html,
-            text=rendered.text,
+            html=rendered.html_parts,
+            text=rendered.text_parts,
             message_id=f"{message.mailing.code.hex}.{message.pk}@{composer.domain}",
             list_unsubscribe_url=unsubscribe_url,
             list_unsubscribe_mailto=f"mailto:baja+{token}@{composer.domain}?subject=baja",

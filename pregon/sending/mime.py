@@ -13,6 +13,7 @@ import datetime
 import email.utils
 import os
 import re
+from collections.abc import Sequence
 
 CRLF = "\r\n"
 # RFC 2047 §2 limits a line holding encoded words to 76 characters (RFC 5322 asks for 78),
@@ -209,6 +210,87 @@ def _quoted_printable(text: str) -> bytes:
     return encoded.replace(b"\n", b"\r\n")
 
 
+# Parts shorter than this are encoded each time: hashing them for the cache costs about as
+# much. What a builder keeps is bounded (a template's constant text is tens of KB; the rest
+# is a recipient's data that came twice in a row).
+_CACHED_PART = 64
+_CACHE_CHARACTERS = 2_000_000
+
+
+class _PartsEncoder:
+    """Quoted-printable for a body given as the parts its template rendered (constant
+    template text between personalised values), with the encoding of the parts that
+    repeat from message to message kept: most of a campaign's body is encoded once.
+
+    Every part of 64 characters or more, and every run of shorter ones, starts on a line of
+    its own: one that does not end with a line break is followed by a soft line break ("="
+    CRLF), which a decoder removes, so the decoded body is the parts joined. Each is
+    encoded exactly as a whole body is (``_quoted_printable``): starting a line is what
+    makes a part's encoding the same wherever it stands, and so reusable. A part is kept
+    once it comes twice in a row (in one message and the next): the template's text does, a
+    recipient's data seldom does. A body of short parts only comes out as a whole body.
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[str, bytes] = {}
+        self._seen: set[str] = set()
+        self._room = _CACHE_CHARACTERS
+
+    def encode(self, parts: Sequence[str]) -> bytes:
+        if any("\r" in part for part in parts):
+            # A CRLF split between two parts would become two line breaks: encode it whole.
+            return _quoted_printable("".join(parts))
+        kept, seen, missed = self._kept, self._seen, set()
+        out = []
+        short: list[str] = []
+        for part in parts:
+            if len(part) < _CACHED_PART:
+                # Short parts next to each other (a name and the comma after it) go
+                # together, with no soft break between them.
+                short.append(part)
+                continue
+            if short:
+                out.append(_continued(_quoted_printable("".join(short))))
+                short = []
+            if (encoded := kept.get(part)) is None:
+                encoded = _continued(_quoted_printable(part))
+                if part in seen and len(part) <= self._room:
+                    kept[part] = encoded
+                    self._room -= len(part)
+                missed.add(part)
+            out.append(encoded)
+        if short:
+            out.append(_continued(_quoted_printable("".join(short))))
+        self._seen = missed
+        out = [encoded for encoded in out if encoded]
+        if not out:
+            return b""
+        # The last part is the body's end: no soft break after it.
+        if out[-1].endswith(b"=\r\n"):
+            out[-1] = out[-1][:-3]
+        return b"".join(out)
+
+
+def _encoded_body(body: str | Sequence[str], parts: _PartsEncoder) -> bytes:
+    return _quoted_printable(body) if isinstance(body, str) else parts.encode(body)
+
+
+def _continued(encoded: bytes) -> bytes:
+    """``encoded`` (a part's quoted-printable) ready for the next part to start a line: with
+    a soft break at its end unless it ends with a line break, and a last line short enough
+    for that "=" (76 characters with it)."""
+    if not encoded or encoded.endswith(b"\r\n"):
+        return encoded
+    start = encoded.rfind(b"\n") + 1
+    if len(encoded) - start >= 76:
+        # b2a_qp lets a body's last line reach 76 characters: its last character (an =XX
+        # escape or one plain character, never a space, escaped at the end) goes on a line
+        # of its own.
+        cut = len(encoded) - (3 if encoded[-3:-2] == b"=" else 1)
+        encoded = encoded[:cut] + b"=\r\n" + encoded[cut:]
+    return encoded + b"=\r\n"
+
+
 class MessageBuilder:
     """Builds every message of one campaign: what is common is encoded once, here."""
 
@@ -251,6 +333,8 @@ class MessageBuilder:
             common.append(_header(header_name, _unstructured(value, header_name)))
         common.append("MIME-Version: 1.0\r\n")
         self._common = "".join(common)
+        self._text_parts = _PartsEncoder()
+        self._html_parts = _PartsEncoder()
 
     def build(
         self,
@@ -258,8 +342,8 @@ class MessageBuilder:
         to_address: str,
         to_name: str,
         subject: str,
-        html: str,
-        text: str,
+        html: str | Sequence[str],
+        text: str | Sequence[str],
         message_id: str,
         list_unsubscribe_url: str,
         list_unsubscribe_mailto: str | None = None,
@@ -267,10 +351,12 @@ class MessageBuilder:
     ) -> bytes:
         """Return one recipient's message: headers and a text + HTML multipart/alternative.
 
-        ``message_id`` goes without angle brackets; ``date`` defaults to now (aware datetimes
-        keep their offset). The bodies come back from a parser with CRLF line ends, whatever
-        line ends they had here. Raises ValueError for a recipient address that is not one
-        plain address, a malformed message id or unsubscribe URI.
+        ``html`` and ``text`` are each the body, or the parts a template rendered it in (see
+        ``_PartsEncoder``: a campaign's constant text is then encoded once, not per
+        recipient). ``message_id`` goes without angle brackets; ``date`` defaults to now
+        (aware datetimes keep their offset). The bodies come back from a parser with CRLF
+        line ends, whatever line ends they had here. Raises ValueError for a recipient
+        address that is not one plain address, a malformed message id or unsubscribe URI.
         """
         message_id = _clean(message_id)
         if not _MESSAGE_ID.fullmatch(message_id):
@@ -318,9 +404,9 @@ class MessageBuilder:
         return b"".join(
             [
                 head.encode("ascii"),
-                _quoted_printable(text),
+                _encoded_body(text, self._text_parts),
                 middle.encode("ascii"),
-                _quoted_printable(html),
+                _encoded_body(html, self._html_parts),
                 f"\r\n--{boundary}--\r\n".encode("ascii"),
             ]
         )

@@ -167,6 +167,23 @@ class SignerTestCase(DkimTestCase):
         self.assertEqual(found["t"], "1795600000")
         self.assertEqual(len(base64.b64decode(found["b"])), 256)
 
+    def test_one_signer_signs_many_messages_each_with_its_own_time_and_body(self) -> None:
+        # A signer keeps the header it writes for a list of signed headers: each message
+        # still gets its own t= and bh=, and a message with other headers its own h=.
+        other = MESSAGE.replace(b"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n", b"")
+        for at, message in [
+            (1795600000, MESSAGE),
+            (1795600001, MESSAGE.replace(b"los cursos", b"las fechas")),
+            (1795600002, other),
+            (1795600003, MESSAGE),
+        ]:
+            for signer in (self.rsa, self.ed):
+                with self.subTest(at=at, algorithm=signer.algorithm):
+                    with time_machine.travel(at, tick=False):
+                        signed = self.signed(signer, message)
+                    self.assertTrue(dkim.verify(signed, dnsfunc=self.dns))
+                    self.assertEqual(tags(signed.split(b"\r\nFrom:")[0])["t"], str(at))
+
     def test_folded_and_whitespace_heavy_headers_verify(self) -> None:
         message = (
             b"FROM:   Ana  \t <ana@example.gob.pe>  \r\n"

@@ -192,6 +192,70 @@ class BodiesTestCase(SimpleTestCase):
         self.assertRoundTrips(text, html)
 
 
+class RenderedPartsTestCase(SimpleTestCase):
+    """Bodies given as the parts a template rendered them in, as the engine gives them."""
+
+    def assertSameBodies(self, message_builder, text: list[str], html: list[str]) -> None:
+        data = build(message_builder, text=text, html=html)
+        self.assertEqual(bodies(data), ("".join(text), "".join(html)))
+        for line in data.split(b"\r\n\r\n", 1)[1].split(b"\r\n"):
+            self.assertLessEqual(len(line), 76)
+            self.assertTrue(line.isascii())
+            self.assertFalse(line.endswith((b" ", b"\t")))
+        self.assertNotIn(b"\nFrom ", data)
+        self.assertEqual(parse(data).defects, [])
+
+    def test_each_recipient_gets_the_body_the_parts_make(self) -> None:
+        constant = [
+            "x" * length + end
+            for length in range(70, 80)
+            for end in ("", "é", " ", "\t", "=", "\n", " \n")
+        ]
+        constant += [
+            "<p>" + "Gestión pública = módulo 1; " * 40 + "</p>",
+            "From here\nFrom\n" + "línea larga " * 20,
+            "  espacios al final  \n\n",
+            ".\n..punto\n",
+        ]
+        message_builder = builder()
+        # The same constant parts for several recipients (kept after the second), each
+        # recipient's own values between them, as a template renders them.
+        for name in ["Ana", "", "José María", "From Lima", "x" * 100, "Ana"]:
+            values = [name, f"https://x.pe/t/{len(name)}-{name[:3]}", "=\n", " "]
+            parts = [
+                piece
+                for number, part in enumerate(constant)
+                for piece in (part, values[number % len(values)])
+            ]
+            with self.subTest(name=name):
+                self.assertSameBodies(message_builder, parts[:40], parts)
+
+    def test_short_parts_only_are_encoded_as_the_whole_body(self) -> None:
+        parts = ["Hola ", "Ana", ", ¿te inscribes? = sí\n", "", "Fin"]
+        encoded = [
+            [part.get_payload() for part in parse(build(text=text, html=text)).iter_parts()]
+            for text in (parts, "".join(parts))
+        ]
+        self.assertEqual(encoded[0], encoded[1])
+
+    def test_empty_parts_and_no_parts(self) -> None:
+        self.assertSameBodies(builder(), [], ["", "<p>", "", "</p>", ""])
+
+    def test_a_line_end_split_between_parts_stays_one(self) -> None:
+        data = build(text=["uno\r", "\ndos"], html=["<p>\r", "\n</p>"])
+        self.assertEqual(bodies(data), ("uno\ndos", "<p>\n</p>"))
+
+    def test_signed_parts_verify(self) -> None:
+        key = generate_key("rsa")
+        signer = Signer("example.gob.pe", "sel", key.private_pem)
+        message_builder = builder()
+        for name in ["Ana", "Luis", "Rosa"]:
+            data = sign_message(
+                build(message_builder, html=["<p>Hola " * 30, name, "</p>\n" * 20]), [signer]
+            )
+            self.assertTrue(dkim.verify(data, dnsfunc=lambda *_args, **_kw: key.dns_value.encode()))
+
+
 class HeaderInjectionTestCase(SimpleTestCase):
     def test_line_breaks_in_values_become_spaces(self) -> None:
         message = parse(

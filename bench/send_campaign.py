@@ -1,4 +1,4 @@
-"""Benchmark: send a 100,000-message campaign into Postfix's smtp-sink (target: >= 10 % of
+"""Benchmark: send a 100,000-message campaign into Postfix's smtp-sink (target: >= 20 % of
 smtp-source's rate into the same sink; sending workers' peak memory < 200 MB, flat).
 
     .venv/bin/python bench/send_campaign.py [--messages 100000] [--workers <cores>] [--batch 100]

@@ -27,15 +27,13 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 # Run from anywhere: import this checkout's pregon, whatever the venv's install points at.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchdb import own_database
+from benchdb import earlier_database, own_database
 
 BENCH_DATABASE = "pregon_bench_moodle_segments"
 TOP_CATEGORIES = 10
@@ -197,15 +195,7 @@ def main() -> int:
 
 def again(args: argparse.Namespace) -> int:
     """Point the settings at the database an earlier run filled, and time its rules."""
-    url = urlsplit(os.environ.get("PREGON_DATABASE_URL", ""))
-    if not url.scheme.startswith("postgres"):
-        print("--reuse needs PREGON_DATABASE_URL on a PostgreSQL server", file=sys.stderr)
-        return 2
-    os.environ.pop("PREGON_DATABASE_URL_FILE", None)
-    os.environ["PREGON_DATABASE_URL"] = urlunsplit(url._replace(path="/" + BENCH_DATABASE))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pregon.settings")
-    with tempfile.TemporaryDirectory(prefix=f"{BENCH_DATABASE}-") as var_dir:
-        os.environ["PREGON_VAR_DIR"] = var_dir
+    with earlier_database(BENCH_DATABASE):
         return run("postgresql", args, fill=False)
 
 

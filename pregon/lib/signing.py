@@ -27,22 +27,17 @@ _BASE32_PAIRS = [first + second for first in _BASE32 for second in _BASE32]
 
 
 @functools.lru_cache(maxsize=4)
-def _hmac_pads(secret: str) -> tuple["hashlib._Hash", "hashlib._Hash"]:
-    """HMAC-SHA256 (RFC 2104) with the key derived from ``secret``, its inner and outer
-    hashes started: a MAC is then two copies and two small updates, a quarter of what
-    ``hmac.new`` costs (a message's send signs six tokens or more)."""
-    key = hashlib.sha256(f"pregon-signing:{secret}".encode()).digest().ljust(64, b"\0")
-    inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in key))
-    outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in key))
-    return inner, outer
+def _keyed(secret: str) -> hmac.HMAC:
+    """HMAC-SHA256 keyed from ``secret``, its pads started once: each MAC is a copy and an
+    update, a fifth of what ``hmac.new`` costs (a message's send signs six tokens or more)."""
+    key = hashlib.sha256(f"pregon-signing:{secret}".encode()).digest()
+    return hmac.new(key, digestmod=hashlib.sha256)
 
 
 def _mac(kind: str, number: int) -> bytes:
-    inner, outer = _hmac_pads(settings.SECRET_KEY)
-    inner, outer = inner.copy(), outer.copy()
-    inner.update(f"{kind}:{number}".encode())
-    outer.update(inner.digest())
-    return outer.digest()[:MAC_BYTES]
+    mac = _keyed(settings.SECRET_KEY).copy()
+    mac.update(f"{kind}:{number}".encode())
+    return mac.digest()[:MAC_BYTES]
 
 
 def _b32(data: bytes) -> str:

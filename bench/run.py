@@ -9,8 +9,12 @@ pregon_bench_automation, pregon_bench_received, pregon_bench_transactional,
 pregon_bench_moodle_sync); the database the URL names is only a place to connect to. A
 script that needs a program the machine lacks (send_campaign.py and automation.py: Postfix's
 smtp-sink; tracking_endpoints.py, popups.py and transactional.py: wrk) is skipped, saying so.
+
+    .venv/bin/python bench/run.py                                # all of them
+    .venv/bin/python bench/run.py send_campaign segment_count   # only these
 """
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -52,12 +56,26 @@ def postgres_answers(url: str) -> bool:
 
 
 def main() -> int:
+    scripts = sorted(
+        script for script in HERE.glob("*.py") if script.name not in ("run.py", "benchdb.py")
+    )
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "names",
+        nargs="*",
+        metavar="name",
+        help="run only these benchmarks (a script's name without .py); all by default",
+    )
+    names = parser.parse_args().names
+    if unknown := set(names) - {script.stem for script in scripts}:
+        known = ", ".join(script.stem for script in scripts)
+        parser.error(f"no benchmark {', '.join(sorted(unknown))}; there are: {known}")
     engines = [("sqlite", "")]
     if postgres_answers(POSTGRES):
         engines.append(("postgresql", POSTGRES))
     failed = []
-    for script in sorted(HERE.glob("*.py")):
-        if script.name in ("run.py", "benchdb.py"):
+    for script in scripts:
+        if names and script.stem not in names:
             continue
         if script.name in NEEDS:
             program, source = NEEDS[script.name]

@@ -7,14 +7,13 @@ The table holds one row per process, so reading it is cheap however busy the ins
 
 import datetime
 import logging
-import os
-import socket
 import time
 
 from django.db import DatabaseError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from pregon.lib.processes import this_process
 from pregon.sending.models import Heartbeat
 
 # Seconds between two writes of one process's row.
@@ -29,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 def process_name(kind: str) -> str:
-    return f"{kind}@{socket.gethostname()}:{os.getpid()}"
+    return f"{kind}@{this_process()}"
 
 
 def beat(kind: str) -> None:

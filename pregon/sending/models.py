@@ -378,11 +378,15 @@ class DomainLimit(models.Model):
 class BackendSlot(models.Model):
     """One of a backend's ``max_connections``: a sender holds a slot while it sends through
     the backend, and renews it; a slot whose holder died frees itself when ``held_until``
-    passes. This is how every sender, on every machine, keeps to the limit together."""
+    passes, or at once for a sender of the holder's machine (``transports.slots``). This is
+    how every sender, on every machine, keeps to the limit together."""
 
     backend = models.ForeignKey(Backend, on_delete=models.CASCADE, related_name="slots")
     number = models.PositiveSmallIntegerField()
     holder = models.UUIDField(null=True, blank=True)
+    # The holder's process, "host:pid" (lib.processes): a sender on the same machine takes
+    # over at once the slot of one that was killed.
+    holder_process = models.CharField(max_length=300, blank=True, default="")
     held_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,21 +1,39 @@
 """Several delivery backends at once: shares by weight, failover, and connection slots
 that every sender shares."""
 
+import datetime
 import random
+import socket
+import subprocess
 import unittest
 from contextlib import ExitStack
 
 import psycopg
 from django.db import connection
 from django.test import TestCase, TransactionTestCase, override_settings
+from django.utils import timezone
 
 from pregon.campaigns import scheduling
 from pregon.campaigns.models import Campaign
 from pregon.sending import engine
-from pregon.sending.models import Backend, BackendKind, Message, MessageStatus, Security
+from pregon.sending.models import (
+    Backend,
+    BackendKind,
+    BackendSlot,
+    Message,
+    MessageStatus,
+    Security,
+)
 from pregon.sending.transports import Outcome, configuration, open_transport
 from pregon.testing.campaigns import campaign_to, contacts_on_a_list, send_all
 from pregon.testing.smtp import Mailbox, free_port, smtp_server
+
+
+def ended_pid() -> int:
+    """The id of a process of this machine that has ended (and been waited for)."""
+    process = subprocess.Popen(["true"])  # noqa: S607
+    process.wait()
+    return process.pid
 
 
 class RelaysTestCase(TestCase):
@@ -86,6 +104,31 @@ class RelaysTestCase(TestCase):
         first.transport.close()
         self.assertTrue(engine.send_batch(second, size=2))
         second.transport.close()
+
+    def test_a_killed_sender_s_slot_goes_at_once_to_a_sender_of_its_machine(self) -> None:
+        self.relay(Mailbox(), max_connections=1)
+        campaign_to(contacts_on_a_list(10))
+        scheduling.start_due_campaigns()
+        killed, restarted = engine.Worker(open_transport()), engine.Worker(open_transport())
+        self.assertTrue(engine.send_batch(killed, size=2))
+        # What a SIGKILL leaves: the slot held, in the name of a process that has ended.
+        BackendSlot.objects.update(holder_process=f"{socket.gethostname()}:{ended_pid()}")
+        self.assertTrue(engine.send_batch(restarted, size=2))
+        self.assertEqual(Message.objects.filter(status=MessageStatus.SENT).count(), 4)
+        restarted.transport.close()
+
+    def test_a_slot_held_on_another_machine_waits_for_its_lease(self) -> None:
+        self.relay(Mailbox(), max_connections=1)
+        campaign_to(contacts_on_a_list(10))
+        scheduling.start_due_campaigns()
+        elsewhere, here = engine.Worker(open_transport()), engine.Worker(open_transport())
+        self.assertTrue(engine.send_batch(elsewhere, size=2))
+        # This machine cannot see whether a process of another one still runs.
+        BackendSlot.objects.update(holder_process=f"otro-servidor:{ended_pid()}")
+        self.assertFalse(engine.send_batch(here, size=2))
+        BackendSlot.objects.update(held_until=timezone.now() - datetime.timedelta(seconds=1))
+        self.assertTrue(engine.send_batch(here, size=2))
+        here.transport.close()
 
     def test_senders_notice_a_changed_backend(self) -> None:
         backend = self.relay(Mailbox())

@@ -22,14 +22,15 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pregon.sending.models import PROVIDER_KINDS, Backend, BackendKind, BackendSlot
+from pregon.sending.models import PROVIDER_KINDS, Backend, BackendKind
 from pregon.sending.transports import pipelining, providers, smtp
 from pregon.sending.transports.base import Envelope, Outcome, Result, Transport
 from pregon.sending.transports.outbox import outbox
+from pregon.sending.transports.slots import SLOT_LEASE, release_slots, take_slot
 
 __all__ = [
     "Envelope",
@@ -44,9 +45,6 @@ __all__ = [
     "outbox",
     "transport_for",
 ]
-
-# A slot's holder renews it while it sends; one that died frees it after this long.
-SLOT_LEASE = datetime.timedelta(minutes=2)
 
 
 def transport_for(backend: Backend) -> Transport:
@@ -96,29 +94,6 @@ def check_backend(backend: Backend) -> Result:
     if backend.kind in PROVIDER_KINDS:
         return providers.check(backend)
     return smtp.SmtpTransport(replace(smtp.settings_for(backend), timeout=CHECK_TIMEOUT)).check()
-
-
-def take_slot(backend: Backend, holder: uuid.UUID) -> datetime.datetime | None:
-    """Hold one of ``backend``'s connection slots for ``holder``; when it ends, or None if
-    every slot is held by a living sender."""
-    now = timezone.now()
-    until = now + SLOT_LEASE
-    wanted = set(range(1, backend.max_connections + 1))
-    existing = set(BackendSlot.objects.filter(backend=backend).values_list("number", flat=True))
-    BackendSlot.objects.bulk_create(
-        [BackendSlot(backend=backend, number=n) for n in wanted - existing], ignore_conflicts=True
-    )
-    free = Q(holder__isnull=True) | Q(held_until__lt=now) | Q(holder=holder)
-    slots = BackendSlot.objects.filter(backend=backend, number__in=wanted)
-    for pk in slots.filter(free).order_by("number").values_list("pk", flat=True):
-        # Conditional: another sender may have taken it since the SELECT.
-        if slots.filter(free, pk=pk).update(holder=holder, held_until=until):
-            return until
-    return None
-
-
-def release_slots(holder: uuid.UUID) -> None:
-    BackendSlot.objects.filter(holder=holder).update(holder=None, held_until=None)
 
 
 class Relays(Transport):

@@ -158,9 +158,9 @@ class Contact(models.Model):
             models.Index(fields=["status", "id"], name="contact_status"),
             # "Opened in the last N days" and "ever" from this index alone, status included,
             # instead of a pass over every contact's row. Only contacts who opened have an
-            # entry: an import writes none. Each open the tracking flush records then
-            # updates an indexed column, which PostgreSQL never does in place ("HOT"): the
-            # price, measured in docs/benchmarks.md ("Segments (issue 19, fourth round)").
+            # entry: an import writes none. The price: an open the tracking flush records
+            # changes an indexed column, so the contact's update is never heap-only ("HOT")
+            # and writes to every index here (docs/design.md, "The last open from an index").
             models.Index(
                 fields=["last_opened_at", "status", "id"],
                 condition=models.Q(last_opened_at__isnull=False),

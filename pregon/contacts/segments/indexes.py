@@ -8,6 +8,13 @@ comparisons. Other operators ("contains", "is empty") still read every contact.
 
 SQLite has none: an index on ``pregon_fold`` would need that function in every program that
 writes to the file, and the targets are PostgreSQL's.
+
+Such an index finds the contacts but cannot name them alone: PostgreSQL plans an
+index-only scan only when every column the query uses is in the index, and the rule uses
+``attributes``. So a count with a field rule still reads the rows the index points at,
+which at a fifth of a million contacts is every page of the table (26,000): most of such a
+count's time. Adding the id to the index changes nothing there (docs/benchmarks.md,
+"Segments (issue 19, fourth round)").
 """
 
 from django.db import connection

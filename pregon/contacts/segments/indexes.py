@@ -13,8 +13,9 @@ Such an index finds the contacts but cannot name them alone: PostgreSQL plans an
 index-only scan only when every column the query uses is in the index, and the rule uses
 ``attributes``. So a count with a field rule still reads the rows the index points at,
 which at a fifth of a million contacts is every page of the table (26,000): most of such a
-count's time. Adding the id to the index changes nothing there (docs/benchmarks.md,
-"Segments (issue 19, fourth round)").
+count's time. The id added to the index would spare only a sort of ids already nearly in
+order, which the planner does not take either (docs/benchmarks.md, "Segments (issue 19,
+fourth round)").
 """
 
 from django.db import connection

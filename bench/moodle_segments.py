@@ -2,9 +2,9 @@
 (target: < 300 ms on PostgreSQL, the segment builder's live count).
 
     .venv/bin/python bench/moodle_segments.py [--contacts 1000000] [--per-contact 5]
-        [--courses 5000] [--runs 7] [--explain]
+        [--courses 5000] [--runs 7] [--explain] [--database NAME] [--reuse]
 
-Builds its own database (bench/benchdb.py: pregon_bench_moodle_segments on
+Builds its own database (bench/benchdb.py: pregon_bench_moodle_segments, or NAME, on
 PREGON_DATABASE_URL's PostgreSQL server, or a new SQLite file) with set-based SQL: 50
 categories (10 at the top, 40 under them), 5,000 courses spread over them, and every
 contact enrolled in ``--per-contact`` courses, one from each band of courses, picked with
@@ -182,6 +182,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--explain", action="store_true")
     parser.add_argument(
+        "--database",
+        default=BENCH_DATABASE,
+        help="the PostgreSQL database to fill (dropped and created) or, with --reuse, to time",
+    )
+    parser.add_argument(
         "--reuse",
         action="store_true",
         help="PostgreSQL only: time again on the data an earlier run left, without filling",
@@ -189,13 +194,13 @@ def main() -> int:
     args = parser.parse_args()
     if args.reuse:
         return again(args)
-    with own_database(BENCH_DATABASE) as (engine, _var_dir):
+    with own_database(args.database) as (engine, _var_dir):
         return run(engine, args)
 
 
 def again(args: argparse.Namespace) -> int:
     """Point the settings at the database an earlier run filled, and time its rules."""
-    with earlier_database(BENCH_DATABASE):
+    with earlier_database(args.database):
         return run("postgresql", args, fill=False)
 
 

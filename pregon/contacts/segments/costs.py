@@ -1,9 +1,10 @@
 """How PostgreSQL plans a segment count.
 
-A count is one query over a million contacts whose pieces come as id-ordered index-only
-scans (the status, lists, tags: docs/design.md) and at most one pass over the contacts'
-rows (a custom field, a date, the last open). PostgreSQL's defaults price that for another
-machine, and the count runs with these instead, for its transaction only:
+A count is one query over a million contacts whose pieces come as index-only scans (the
+status, lists and tags in id order; the last open with the status, sorted by id:
+docs/design.md) and at most one pass over the contacts' rows (a custom field, a date).
+PostgreSQL's defaults price that for another machine, and the count runs with these
+instead, for its transaction only:
 
 - ``random_page_cost`` 1.1, not 4: the default prices a page read by key as if it came
   from a spinning disk, so the planner scans all the contacts to check a few thousand of

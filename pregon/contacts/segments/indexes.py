@@ -8,6 +8,14 @@ comparisons. Other operators ("contains", "is empty") still read every contact.
 
 SQLite has none: an index on ``pregon_fold`` would need that function in every program that
 writes to the file, and the targets are PostgreSQL's.
+
+Such an index finds the contacts but cannot name them alone: PostgreSQL plans an
+index-only scan only when every column the query uses is in the index, and the rule uses
+``attributes``. So a count with a field rule still reads the rows the index points at,
+which for a value a fifth of the contacts have is every page of the table (26,000 at a
+million): most of such a count's time. An index with the id added would spare only a sort
+of ids already nearly in order, and the planner does not choose it (docs/benchmarks.md,
+"Segments (issue 19, fourth round)").
 """
 
 from django.db import connection

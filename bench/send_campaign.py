@@ -27,10 +27,15 @@ Prints ``BENCH send_campaign_msgs_per_s_<engine>``, ``BENCH smtp_source_msgs_per
 ``BENCH send_campaign_ratio_<engine>`` (ours as a percentage of smtp-source's) and
 ``BENCH send_campaign_worker_peak_rss_<engine>`` (the largest worker's VmHWM, in MB) and
 ``BENCH send_campaign_worker_cpu_per_msg_<engine>`` (the workers' CPU time, user and
-system, per message: a figure a busy machine hardly moves).
+system, per message: a figure a busy machine hardly moves) and, where PostgreSQL runs on
+this machine, ``BENCH send_campaign_backend_cpu_per_msg_postgresql`` (the CPU time of the
+server processes that serve the workers, per message; context lines add smtp-sink's, that
+of this script's progress counts and that of the server's shared WAL writer, checkpointer
+and background writer).
 """
 
 import argparse
+import contextlib
 import email
 import email.policy
 import os
@@ -42,6 +47,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 # Run from anywhere: import this checkout's pregon, whatever the venv's install points at.
@@ -100,6 +106,64 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+class ServerCpu:
+    """The CPU time of the PostgreSQL processes that serve our database, read from /proc as
+    the run goes: the workers' backends (one that exits during the run, a connection past
+    CONN_MAX_AGE, still counts up to the last reading), and any autovacuum worker of it.
+    ``monitor`` is this script's own backend, left out (its progress counts are the
+    benchmark's, not the send's) but read for its title, which names the server's cluster.
+    The cluster's shared processes (WAL writer, checkpointer, background writer) serve every
+    database on it: ``shared`` sums them, an upper bound on a busy server."""
+
+    SHARED = ("walwriter", "checkpointer", "background writer")
+
+    def __init__(self, name: str, monitor: int | None) -> None:
+        self.name, self.monitor = name, monitor
+        # "postgres: 15/main: postgres pregon_bench_send 127.0.0.1(5432) idle"
+        title = dict(self._processes()).get(monitor, "")
+        self.cluster = title.partition(f" {name} ")[0].rpartition(" ")[0]
+        self.seen: dict[int, float] = {}
+        self.shared_start = self.shared()
+
+    @staticmethod
+    def _processes() -> Iterator[tuple[int, str]]:
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    title = (entry / "cmdline").read_bytes().decode(errors="replace")
+                except OSError:
+                    continue  # It exited meanwhile.
+                if title.startswith("postgres: "):
+                    yield int(entry.name), title.rstrip("\x00 ")
+
+    def read(self) -> None:
+        """Take a reading of the CPU time of our database's processes."""
+        for pid, title in self._processes():
+            if pid != self.monitor and f" {self.name} " in f"{title} ":
+                with contextlib.suppress(OSError):
+                    self.seen[pid] = cpu_seconds(pid)
+
+    def shared(self) -> float:
+        names = {f"{self.cluster} {name}" for name in self.SHARED}
+        total = 0.0
+        for pid, title in self._processes():
+            if self.cluster and title in names:
+                with contextlib.suppress(OSError):
+                    total += cpu_seconds(pid)
+        return total
+
+    def total(self) -> float:
+        return sum(self.seen.values())
+
+
+def cpu_or_zero(pid: int | None) -> float:
+    """``cpu_seconds`` of ``pid``, or 0 for none or a process not on this machine."""
+    try:
+        return cpu_seconds(pid) if pid else 0.0
+    except OSError:
+        return 0.0
+
+
 def sink_count(path: Path) -> int:
     """The messages smtp-sink received, from the last of its ``-c`` counters."""
     counts = re.findall(rb"mesg=(\d+)", path.read_bytes())
@@ -137,7 +201,7 @@ def main() -> int:
             sink_process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)  # noqa: S603
         try:
             wait_for_port(port, sink_process)
-            return run(engine, args, port, source, counters)
+            return run(engine, args, port, source, (sink_process.pid, counters))
         finally:
             sink_process.terminate()
             sink_process.wait()
@@ -208,12 +272,15 @@ def setup(messages: int, port: int, workers: int) -> None:
     )
 
 
-def run(engine: str, args: argparse.Namespace, port: int, source: str, counters: Path) -> int:
+def run(
+    engine: str, args: argparse.Namespace, port: int, source: str, sink: tuple[int, Path]
+) -> int:
     import django
 
     django.setup()
     from django.conf import settings
-    from django.db.models import Sum
+    from django.db import connection
+    from django.db.models import Q, Sum
 
     from pregon.sending.models import Message, MessageStatus, QuotaDebit
 
@@ -224,7 +291,19 @@ def run(engine: str, args: argparse.Namespace, port: int, source: str, counters:
         print(f"# {queued} messages queued, not {args.messages}", file=sys.stderr)
         return 1
 
-    pending = Message.objects.filter(status__in=[MessageStatus.QUEUED, MessageStatus.SENDING])
+    # Two terms, not one IN: each can use its status's partial index (an IN of the two
+    # cannot), so the count that runs five times a second reads only the unsent messages.
+    pending = Message.objects.filter(
+        Q(status=MessageStatus.QUEUED) | Q(status=MessageStatus.SENDING)
+    )
+    sink_pid, counters = sink
+    monitor = None
+    if engine == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            monitor = cursor.fetchone()[0]
+    server = ServerCpu(connection.settings_dict["NAME"], monitor)
+    monitor_start, sink_start = cpu_or_zero(monitor), cpu_seconds(sink_pid)
     worker_command = [sys.executable, "-m", "pregon", "runsender"]
     worker_command += ["--batch", str(args.batch), "--idle", "0.05"]
     started = time.perf_counter()
@@ -242,12 +321,17 @@ def run(engine: str, args: argparse.Namespace, port: int, source: str, counters:
                 print("# a worker exited before the campaign was sent", file=sys.stderr)
                 return 1
             done = 100 * (args.messages - pending.count()) / args.messages
+            server.read()
             while milestones and done >= milestones[0]:
                 reached[milestones[0]] = time.perf_counter() - started
                 memory[milestones.pop(0)] = [memory_mb(worker.pid) for worker in workers]
         elapsed = time.perf_counter() - started
         # CPU time, unlike the rate, hardly depends on what else keeps the machine busy.
         worker_cpu = sum(cpu_seconds(worker.pid) for worker in workers)
+        server.read()
+        server_cpu, shared_cpu = server.total(), server.shared() - server.shared_start
+        monitor_cpu = cpu_or_zero(monitor) - monitor_start
+        sink_cpu = cpu_seconds(sink_pid) - sink_start
     finally:
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
@@ -286,6 +370,15 @@ def run(engine: str, args: argparse.Namespace, port: int, source: str, counters:
     for milestone, readings in memory.items():
         each = ", ".join(f"{rss:.0f} (peak {hwm:.0f})" for rss, hwm in readings)
         print(f"# at {milestone} % ({reached[milestone]:.1f} s), workers' memory, MB: {each}")
+    per_message = 1000 / args.messages
+    print(f"# smtp-sink's CPU: {sink_cpu * per_message:.3f} ms a message")
+    if server.seen:
+        print(
+            f"# PostgreSQL's CPU a message: {server_cpu * per_message:.3f} ms in the workers' "
+            f"{len(server.seen)} backends, {monitor_cpu * per_message:.3f} ms in this script's "
+            f"(its progress counts), {shared_cpu * per_message:.3f} ms in the server's WAL "
+            "writer, checkpointer and background writer (shared by every database on it)"
+        )
     print("# load after the run (1, 5, 15 min): " + ", ".join(f"{n:.1f}" for n in os.getloadavg()))
     peak = max(hwm for _rss, hwm in memory[100])
     print(f"BENCH send_campaign_msgs_per_s_{engine} {ours:.0f} msg/s")
@@ -294,6 +387,9 @@ def run(engine: str, args: argparse.Namespace, port: int, source: str, counters:
     print(f"BENCH send_campaign_worker_peak_rss_{engine} {peak:.0f} MB")
     cpu_ms = 1000 * worker_cpu / args.messages
     print(f"BENCH send_campaign_worker_cpu_per_msg_{engine} {cpu_ms:.2f} ms")
+    if server.seen:
+        backends_ms = server_cpu * per_message
+        print(f"BENCH send_campaign_backend_cpu_per_msg_{engine} {backends_ms:.3f} ms")
     return 0
 
 

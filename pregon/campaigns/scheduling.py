@@ -26,6 +26,7 @@ from pregon.campaigns.models import PENDING, Campaign, CampaignStatus, Channel, 
 from pregon.content import preheader
 from pregon.lib import events
 from pregon.sending import engine, links, quota, sms
+from pregon.sending.models import PENDING as PENDING_MESSAGES
 from pregon.sending.models import Mailing, MailingStatus, MessageStatus, SmsMessage
 from pregon.sending.sms import encoding
 from pregon.sending.sms import quota as sms_quota
@@ -248,7 +249,7 @@ def follow_mailings() -> None:
         if mailing.status == MailingStatus.PAUSED:
             campaign.move(CampaignStatus.PAUSED)
             continue
-        left = mailing.messages.filter(status__in=[MessageStatus.QUEUED, MessageStatus.SENDING])
+        left = mailing.messages.filter(PENDING_MESSAGES)
         if not left.exists() and not ab.awaiting_winner(campaign):
             finish(campaign)
 

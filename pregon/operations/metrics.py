@@ -2,11 +2,11 @@
 
 Web processes are several (gunicorn) and come and go, so counters kept in memory would be
 one process's share each. Every figure here is instead a query on what the database already
-keeps, chosen to stay cheap on a table of millions of messages: index ranges on
-``message_queue`` (status, id) over the statuses that stay small (queued, sending, failed,
-skipped), the quota ledger (one row per sent batch) for what was sent, the bounces (a few
-in a hundred messages), the events' primary key for how many were recorded, the
-heartbeats (one row per process) and the task queue's partial index of ready tasks.
+keeps, chosen to stay cheap on a table of millions of messages: the partial indexes of the
+statuses that stay small (queued, sending, failed, skipped), the quota ledger (one row per
+sent batch) for what was sent, the bounces (a few in a hundred messages), the events'
+primary key for how many were recorded, the heartbeats (one row per process) and the task
+queue's partial index of ready tasks.
 docs/design.md ("part: ops") gives each query's cost.
 """
 
@@ -37,8 +37,8 @@ from pregon.tracking.models import Event
 
 # The window of the send rate, in seconds.
 RATE_WINDOW = 60
-# The statuses counted, each one range of the ``message_queue`` index: the ones that stay
-# small (sent messages, the many, are counted by the quota ledger).
+# The statuses counted, each with a partial index of its own (``Message``'s indexes): the
+# ones that stay small (sent messages, the many, are counted by the quota ledger).
 COUNTED_STATUSES = {
     MessageStatus.QUEUED: "Messages waiting to be sent (including those of paused campaigns).",
     MessageStatus.SENDING: "Messages claimed by a sender and not yet answered by the relay.",
@@ -96,14 +96,10 @@ class Collector:
 
 
 def message_metrics(now: datetime.datetime) -> Iterator[Metric]:
-    counts = dict(
-        Message.objects.filter(status__in=COUNTED_STATUSES)
-        .values_list("status")
-        .annotate(count=Count("id"))
-        .order_by()
-    )
     for status, documentation in COUNTED_STATUSES.items():
-        yield _gauge(f"pregon_messages_{status}", documentation, counts.get(status, 0))
+        # One count a status, each over that status's partial index.
+        count = Message.objects.filter(status=status).count()
+        yield _gauge(f"pregon_messages_{status}", documentation, count)
     sent = CounterMetricFamily(
         "pregon_messages_sent", "Messages a relay accepted (the quota ledger's debits)."
     )
@@ -140,8 +136,9 @@ def message_metrics(now: datetime.datetime) -> Iterator[Metric]:
 
 def queue_age(now: datetime.datetime) -> float:
     """Seconds since the first message in the queue's order (id) that is due and belongs to
-    an active mailing became due; 0 for an empty queue. The walk along ``message_queue``
-    stops at that message, so it is short unless paused campaigns hold many messages."""
+    an active mailing became due; 0 for an empty queue. The walk along ``message_queue`` (the
+    queued messages' partial index, in id order) stops at that message, so it is short
+    unless paused campaigns hold many messages."""
     active = Mailing.objects.filter(status=MailingStatus.ACTIVE).values("pk")
     head = (
         Message.objects.filter(

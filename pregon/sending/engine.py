@@ -13,7 +13,7 @@ import logging
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -59,6 +59,11 @@ BATCH_SIZE = 100
 # Long enough for a batch to be built and sent through a slow relay; a dead worker's
 # messages wait this long before another worker takes them.
 LEASE = datetime.timedelta(minutes=2)
+# A queue this large has PostgreSQL's statistics of the messages table analysed again at
+# once (a sample of 30,000 rows, a fraction of a second): without them, until autovacuum
+# comes by, the planner takes the queued messages for a handful and each claim sorts every
+# one of the mailing's, instead of walking the queue's index in id order for a batch.
+ANALYZE_AFTER = 10_000
 
 
 def enqueue(
@@ -89,7 +94,10 @@ def enqueue(
     with connection.cursor() as cursor:
         at = send_after or timezone.now()
         cursor.execute(sql, [mailing.pk, MessageStatus.QUEUED, at, variant, *params])
-        return cursor.rowcount
+        queued = cursor.rowcount
+        if connection.vendor == "postgresql" and queued >= ANALYZE_AFTER:
+            cursor.execute(f"ANALYZE {table}")
+        return queued
 
 
 def reclaim_expired_leases() -> int:
@@ -123,7 +131,8 @@ def _claim(size: int) -> tuple[uuid.UUID, list[Message]]:
             .select_for_update(skip_locked=True, of=("self",))
         )
         if connection.vendor == "postgresql" and not DomainLimit.objects.exists():
-            claimed = _lease_at_once(due, size, lease, now)
+            ids = _lease_at_once(due, size, lease, now)
+            claimed = len(ids)
         else:
             # More candidates than needed, so that a domain at its limit leaves room for
             # others.
@@ -133,11 +142,7 @@ def _claim(size: int) -> tuple[uuid.UUID, list[Message]]:
                 status=MessageStatus.SENDING, lease=lease, leased_until=now + LEASE
             )
         limits.spend(claimed, now)
-    messages = list(
-        Message.objects.filter(lease=lease, status=MessageStatus.SENDING)
-        .select_related("contact")
-        .order_by("pk")
-    )
+    messages = list(held(lease, ids).select_related("contact").order_by("pk"))
     # A batch is mostly one mailing's messages: its row (and its sender's and domain's) is
     # read once, not joined to each message and made into objects a hundred times. The
     # body is read once per mailing (Worker.composer), not here.
@@ -151,10 +156,22 @@ def _claim(size: int) -> tuple[uuid.UUID, list[Message]]:
     return lease, messages
 
 
+def held(lease: uuid.UUID, ids: Iterable[int]) -> QuerySet[Message]:
+    """Those of messages ``ids`` that ``lease`` still holds.
+
+    A lease is set only on a message being sent: the claim writes it with the status
+    ``sending``, and every outcome (and ``reclaim_expired_leases``) clears it. So the lease
+    alone is the guard, and the statement names no status: PostgreSQL then finds the rows
+    by primary key, where ``status = 'sending'`` would lead it to the queue's index and past
+    every earlier batch's dead entries there, until a vacuum.
+    """
+    return Message.objects.filter(pk__in=ids, lease=lease)
+
+
 def _lease_at_once(
     due: QuerySet[Message], size: int, lease: uuid.UUID, now: datetime.datetime
-) -> int:
-    """Lease the first ``size`` of ``due`` in one statement; how many (PostgreSQL only).
+) -> list[int]:
+    """Lease the first ``size`` of ``due`` in one statement; their ids (PostgreSQL only).
 
     ``= ANY(ARRAY(SELECT … LIMIT n FOR UPDATE SKIP LOCKED))``: the ids never make a round
     trip to the worker. ARRAY() makes the subquery an init plan, run exactly once; written
@@ -166,13 +183,13 @@ def _lease_at_once(
     # Only our table's name and the ORM's own SQL are formatted in; values go as parameters.
     sql = (
         f"UPDATE {table} SET status = %s, lease = %s, leased_until = %s "  # noqa: S608
-        f"WHERE id = ANY(ARRAY({select_sql})) AND status = %s"
+        f"WHERE id = ANY(ARRAY({select_sql})) AND status = %s RETURNING id"
     )
     with connection.cursor() as cursor:
         cursor.execute(
             sql, [MessageStatus.SENDING, lease, now + LEASE, *params, MessageStatus.QUEUED]
         )
-        return cursor.rowcount
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def _pause_for_quota() -> None:
@@ -227,8 +244,8 @@ def _skip_reasons(messages: list[Message], lease: uuid.UUID) -> dict[int, str]:
 
 def _skip(lease: uuid.UUID, reasons: dict[int, str]) -> None:
     for reason in set(reasons.values()):
-        held = [pk for pk, why in reasons.items() if why == reason]
-        Message.objects.filter(pk__in=held, lease=lease).update(
+        skipped = [pk for pk, why in reasons.items() if why == reason]
+        held(lease, skipped).update(
             status=MessageStatus.SKIPPED, skip_reason=reason, lease=None, leased_until=None
         )
 
@@ -528,16 +545,15 @@ def record(lease: uuid.UUID, results: list[tuple[Message, Result]], delivered: b
     record.
     """
     now = timezone.now()
-    mine = Message.objects.filter(lease=lease, status=MessageStatus.SENDING)
     sent = [message.pk for message, result in results if result.outcome == Outcome.SENT]
     with transaction.atomic():
         # The sent messages this lease still holds, locked until the commit: the only ones
         # debited and announced. After a retry whose first commit went through (its answer
         # lost with the connection, send_batch), or a lease that ran out, the others are
         # already on record.
-        held = list(mine.filter(pk__in=sent).select_for_update().values_list("pk", "mailing_id"))
-        sent_by_mailing = Counter(mailing_id for _pk, mailing_id in held)
-        mine.filter(pk__in=[pk for pk, _mailing_id in held]).update(
+        still = list(held(lease, sent).select_for_update().values_list("pk", "mailing_id"))
+        sent_by_mailing = Counter(mailing_id for _pk, mailing_id in still)
+        held(lease, [pk for pk, _mailing_id in still]).update(
             status=MessageStatus.SENT if delivered else MessageStatus.OUTBOX,
             sent_at=now,
             lease=None,
@@ -552,16 +568,16 @@ def record(lease: uuid.UUID, results: list[tuple[Message, Result]], delivered: b
                 for mailing_id, count in sent_by_mailing.items()
             )
         if delivered:
-            announce.messages(events.MESSAGE_DELIVERED, [(pk, {}) for pk, _mailing_id in held])
+            announce.messages(events.MESSAGE_DELIVERED, [(pk, {}) for pk, _mailing_id in still])
         for message, result in results:
             if result.outcome == Outcome.SENT and result.provider_id:
                 Message.objects.filter(pk=message.pk, status=MessageStatus.SENT).update(
                     provider_message_id=result.provider_id
                 )
             elif result.outcome == Outcome.RETRY:
-                _retry_later(mine.filter(pk=message.pk), message, result, now)
+                _retry_later(held(lease, [message.pk]), message, result, now)
             elif result.outcome == Outcome.FAILED:
-                _fail(mine.filter(pk=message.pk), message, result)
+                _fail(held(lease, [message.pk]), message, result)
 
 
 def _retry_later(row: QuerySet, message: Message, result: Result, now: datetime.datetime) -> None:

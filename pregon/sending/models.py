@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -111,6 +112,18 @@ class SkipReason(models.TextChoices):
     FREQUENCY_CAP = "frequency_cap", _("Frequency cap")
 
 
+# The conditions of ``Message``'s partial indexes. A query that should use one names the
+# condition itself: SQLite's planner matches them term by term (PostgreSQL's also proves
+# them, from "status = 'queued'" or "provider_message_id IN (…)" alone).
+QUEUED = Q(status=MessageStatus.QUEUED)
+SENDING = Q(status=MessageStatus.SENDING)
+FAILED = Q(status=MessageStatus.FAILED)
+SKIPPED = Q(status=MessageStatus.SKIPPED)
+# Not yet answered by a relay: written as two terms, so that each can use its index.
+PENDING = QUEUED | SENDING
+HAS_PROVIDER_ID = ~Q(provider_message_id="")
+
+
 class Message(models.Model):
     """One email to one person: the unit of sending, tracking and billing.
 
@@ -118,7 +131,11 @@ class Message(models.Model):
     names its claim, so that only the worker that claimed a message records its outcome.
     """
 
-    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="messages")
+    # No index of its own: the unique (mailing, contact) index leads with it and serves
+    # every lookup by mailing, one index fewer for each claim and record to write.
+    mailing = models.ForeignKey(
+        Mailing, on_delete=models.CASCADE, related_name="messages", db_index=False
+    )
     contact = models.ForeignKey(Contact, null=True, on_delete=models.SET_NULL)
     # Copied when the audience is fixed, so the address sent to stays on record.
     email = models.EmailField(max_length=254)
@@ -133,8 +150,9 @@ class Message(models.Model):
     # The last reply of the server, for the report: "250 2.0.0 Ok", "550 5.1.1 …".
     smtp_code = models.PositiveSmallIntegerField(null=True, blank=True)
     reply = models.CharField(max_length=500, blank=True)
-    # The id a provider's API gave it (anymail), so that the provider's webhooks find it.
-    provider_message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # The id a provider's API gave it (anymail), so that the provider's webhooks find it
+    # (the partial index ``message_provider_id``).
+    provider_message_id = models.CharField(max_length=255, blank=True)
     # A database default too: scripts that insert messages in SQL (benchmarks) need not know it.
     skip_reason = models.CharField(
         max_length=13, choices=SkipReason.choices, blank=True, default="", db_default=""
@@ -147,12 +165,36 @@ class Message(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["mailing", "contact"], name="unique_mailing_contact")
         ]
+        # Every index but the primary key and the unique one is partial: a message's claim
+        # and its outcome each change ``status``, so PostgreSQL writes the new row version
+        # into every index whose condition it meets, and into no other. A message so gets
+        # an entry in one status's index at most (none once sent) and in ``message_sent_at``
+        # once. Sent messages, the many, are read by mailing (the unique index) or by
+        # ``sent_at``, never by status alone.
         indexes = [
-            # Claims take queued messages in id order: this index keeps that cheap however
-            # far a campaign has gone (without it PostgreSQL walks past every sent message).
-            models.Index(fields=["status", "id"], name="message_queue"),
-            # Domain limits count what went out in the last minute.
-            models.Index(fields=["sent_at"], name="message_sent_at"),
+            # Claims take queued messages in id order, however far a campaign has gone.
+            # Partial, not (status, id): with statistics that say most messages are queued
+            # (a campaign just queued), PostgreSQL's planner likes the primary key as well
+            # as a full (status, id) index, and the claims then walk past every message
+            # sent since.
+            models.Index(fields=["id"], condition=QUEUED, name="message_queue"),
+            # The quota's count of the messages in flight; the leases that ran out.
+            models.Index(fields=["leased_until"], condition=SENDING, name="message_sending"),
+            # A campaign's failures and skips (its report, a resend), the metrics' counts,
+            # the consumption report's incidents.
+            models.Index(fields=["mailing"], condition=FAILED, name="message_failed"),
+            models.Index(fields=["mailing"], condition=SKIPPED, name="message_skipped"),
+            # Domain limits count what went out in the last minute; the last-sent roll-up.
+            models.Index(
+                fields=["sent_at"], condition=Q(sent_at__isnull=False), name="message_sent_at"
+            ),
+            # Only messages sent through a provider's API have an id, looked up exactly
+            # (no pattern index) by its webhooks.
+            models.Index(
+                fields=["provider_message_id"],
+                condition=HAS_PROVIDER_ID,
+                name="message_provider_id",
+            ),
         ]
 
     def __str__(self) -> str:

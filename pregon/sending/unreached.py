@@ -11,7 +11,7 @@ relay accepted (pregon.sending.quota). Messages skipped for the person's own cho
 from django.db.models import Case, CharField, Count, Q, QuerySet, TextChoices, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from pregon.sending.models import MailingStatus, Message, MessageStatus
+from pregon.sending.models import FAILED, PENDING, MailingStatus, Message, MessageStatus
 
 
 class Reason(TextChoices):
@@ -25,11 +25,8 @@ class Reason(TextChoices):
 # The reasons that are a system incident: R21 gives these messages back to be sent again.
 INCIDENT = frozenset({Reason.RELAY, Reason.EXPIRED, Reason.QUOTA})
 
-_LEFT_UNSENT = Q(
-    status__in=[MessageStatus.QUEUED, MessageStatus.SENDING],
-    mailing__status=MailingStatus.CANCELLED,
-)
-UNREACHED = Q(status=MessageStatus.FAILED) | _LEFT_UNSENT
+_LEFT_UNSENT = PENDING & Q(mailing__status=MailingStatus.CANCELLED)
+UNREACHED = FAILED | _LEFT_UNSENT
 
 REASON = Case(
     When(status=MessageStatus.FAILED, smtp_code__isnull=True, then=Value(Reason.RELAY)),

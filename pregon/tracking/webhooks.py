@@ -60,7 +60,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from pregon.sending import bounces
 from pregon.sending.bounces.classifier import Diagnosis, classify
-from pregon.sending.models import Bounce, BounceCause, BounceSource, Message
+from pregon.sending.models import HAS_PROVIDER_ID, Bounce, BounceCause, BounceSource, Message
 from pregon.tracking import engagement, sns
 from pregon.tracking.agents import machine_reason
 from pregon.tracking.models import Event, EventKind, hash_ip
@@ -167,7 +167,7 @@ def _message(event: AnymailTrackingEvent) -> Message | None:
     # Mailgun's and Brevo's ids are a Message-ID, which some payloads give without <>.
     bare = str(event.message_id).strip().strip("<>")
     candidates = Message.objects.select_for_update(of=("self",)).filter(
-        provider_message_id__in={bare, f"<{bare}>", str(event.message_id)}
+        HAS_PROVIDER_ID, provider_message_id__in={bare, f"<{bare}>", str(event.message_id)}
     )
     recipient = (event.recipient or "").strip().lower()
     for message in candidates.select_related("mailing"):

@@ -272,8 +272,12 @@ class MailgunTestCase(ProviderWebhookTests, TestCase):
         ("mailgun-failed-old-mailbox-full", BounceKind.SOFT, BounceCause.MAILBOX_FULL),
     ]
 
-    def deliver(self, name: str, credentials: str = SECRET, key: str = MAILGUN_KEY) -> HttpResponse:
+    def deliver(
+        self, name: str, credentials: str = SECRET, key: str = MAILGUN_KEY, message_id: str = ""
+    ) -> HttpResponse:
         body = payload(name)
+        if message_id:
+            body["event-data"]["message"]["headers"]["message-id"] = message_id
         signature = body["signature"]
         signature["signature"] = hmac.new(
             key.encode(), (signature["timestamp"] + signature["token"]).encode(), hashlib.sha256
@@ -284,6 +288,12 @@ class MailgunTestCase(ProviderWebhookTests, TestCase):
             content_type="application/json",
             HTTP_AUTHORIZATION=basic_auth(credentials),
         )
+
+    def test_an_empty_message_id_names_no_message(self) -> None:
+        """ "<>" names no message, not the messages that have no provider id (sent by SMTP)."""
+        Message.objects.filter(id=self.message.id).update(provider_message_id="")
+        self.assertEqual(self.deliver(self.hard_bounce, message_id="<>").status_code, 200)
+        self.assert_nothing_recorded()
 
     def test_a_soft_bounce_counts_but_does_not_suppress_yet(self) -> None:
         """Mailgun posts a temporary failure while it still retries: that is nothing yet."""

@@ -90,8 +90,11 @@ class AscendingCodes:
     half the cost of inserting a contact. Here the rows' expected number splits the codes'
     space into ``SLICES`` slices by their first two bytes, and a batch takes the slice for
     the rows read so far: its codes go into one small region of the index, which stays in
-    memory, and the regions follow each other. A code keeps 106 random bits, still far
-    beyond guessing. A file with more rows than expected puts its last batches in the last
+    memory, and the regions follow each other. Within a batch the codes are sorted, so the
+    rows, staged in file order, insert them in ascending order: each lands beside the one
+    before (at the index's right end when no older code is above them), where an unsorted
+    batch's codes land anywhere in its slice. A code keeps 106 random bits, still far
+    beyond guessing, and sorting them tells nothing about any one of them. A file with more rows than expected puts its last batches in the last
     slice: still unique codes, only slower to index.
     """
 
@@ -100,10 +103,11 @@ class AscendingCodes:
         self.taken = 0
 
     def take(self, count: int) -> list[str]:
-        """``count`` codes as 32 hex digits, above every earlier batch's slice."""
+        """``count`` codes as 32 hex digits, ascending, above every earlier batch's slice."""
         slice_no = min(int(self.taken / self.rows_per_slice), SLICES - 1)
         self.taken += count
-        return uuid4_hex(count, first_bytes=slice_no.to_bytes(SLICE_BYTES, "big"))
+        # Hex digits sort as the bytes do, and so as both engines order the codes.
+        return sorted(uuid4_hex(count, first_bytes=slice_no.to_bytes(SLICE_BYTES, "big")))
 
 
 def uuid4_hex(count: int, first_bytes: bytes = b"") -> list[str]:

@@ -234,7 +234,7 @@ def _apply(
                 # Every staged row's contact, if the apply wrote them all.
                 written = updated_ids + created_ids
                 known = written if len(written) == staged else None
-                sql.find_contact_ids(cursor, lock=checked, known=known)
+                sql.find_contact_ids(cursor, lock=checked, known=known, all_new=created == staged)
                 joined = sql.subscribe(cursor, list_id, at) if list_id else []
                 tagged = {tag_id: sql.tag(cursor, tag_id) for tag_id in tag_ids}
             # Outside checked_once: the listeners' rows have their keys checked as usual.

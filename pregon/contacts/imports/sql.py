@@ -284,7 +284,9 @@ def _insert_absent(
     return [row[0] for row in cursor.fetchall()]
 
 
-def find_contact_ids(cursor: Any, *, lock: bool = False, known: list[int] | None = None) -> None:
+def find_contact_ids(
+    cursor: Any, *, lock: bool = False, known: list[int] | None = None, all_new: bool = False
+) -> None:
     """Put the id of every staged row's contact, new or updated, in a temporary table.
 
     Joining staging to contacts by email is most of what adding a list or a tag costs;
@@ -294,9 +296,14 @@ def find_contact_ids(cursor: Any, *, lock: bool = False, known: list[int] | None
     ``known`` is for when the apply already has the ids of every staged row's contact
     (those it created and updated: one per staged row): they are stored without the
     join, and without locking, since the rows it wrote are locked by this transaction.
+    With ``all_new`` (every staged row's contact was created), on PostgreSQL, they are
+    the ids staged with the rows (``insert_new``), read from staging instead of sent
+    back (0.7 s of the worker's CPU for a million).
     """
     if known is not None:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and all_new:
+            source, params = f"SELECT new_id AS id FROM {STAGING}", []  # noqa: S608
+        elif connection.vendor == "postgresql":
             source, params = "SELECT unnest(%s::bigint[]) AS id", [known]
         else:
             source, params = "SELECT value AS id FROM json_each(%s)", [json.dumps(known)]

@@ -112,32 +112,33 @@ def _run(imp: Import, attempt: int) -> None:
     path = report_path(imp)
     path.parent.mkdir(parents=True, exist_ok=True)
     with sql.staging_table():
-        total, rejected = _check_rows(imp, attempt, clean, path)
+        total, rejected, staged_ids = _check_rows(imp, attempt, clean, path)
         if not rejected:
             path.unlink()
             report_name = ""
-        _apply(imp, attempt, total, rejected, report_name)
+        _apply(imp, attempt, total, rejected, report_name, staged_ids)
 
 
 def _check_rows(
     imp: Import, attempt: int, clean: Callable[[list[str]], Row | str], report_path: Path
-) -> tuple[int, int]:
+) -> tuple[int, int, list[int]]:
     """Phase 1: validate every row into the staging table or the report at ``report_path``.
 
     A forked process reads and checks the rows and writes the report (``_checked_chunks``),
     while this one stages each chunk it sends and commits the progress: Python's checking
-    and the database's work run on two cores. Returns (rows, rejected rows); blank rows
-    count as neither.
+    and the database's work run on two cores. Returns (rows, rejected rows, the ids staged
+    with the rows: none on SQLite, see ``sql.stage_rows``); blank rows count as neither.
     """
     codes = sql.AscendingCodes(imp.total_rows)
+    staged_ids: list[int] = []
     total = rejected = 0
     # Closed at once if this process stops (a lost lease): the reading stops with it.
     with contextlib.closing(
         forked(lambda: _checked_chunks(imp, clean, report_path, CHUNK_ROWS))
     ) as chunks:
         for chunk, total, rejected in chunks:
-            _save_chunk(imp, attempt, chunk, codes, total, rejected)
-    return total, rejected
+            staged_ids += _save_chunk(imp, attempt, chunk, codes, total, rejected)
+    return total, rejected, staged_ids
 
 
 def _checked_chunks(
@@ -183,11 +184,12 @@ def _save_chunk(
     codes: sql.AscendingCodes,
     total: int,
     rejected: int,
-) -> None:
+) -> list[int]:
+    """Stage a chunk's good rows and commit the progress with them; return the ids staged."""
     with transaction.atomic():
-        if chunk:
-            sql.stage_rows(chunk, codes.take(len(chunk)))
+        staged_ids = sql.stage_rows(chunk, codes.take(len(chunk))) if chunk else []
         _renew_lease(imp, attempt, processed_rows=total, rejected_count=rejected)
+    return staged_ids
 
 
 def _renew_lease(
@@ -200,7 +202,9 @@ def _renew_lease(
         raise LeaseLost
 
 
-def _apply(imp: Import, attempt: int, total: int, rejected: int, report_name: str) -> None:
+def _apply(
+    imp: Import, attempt: int, total: int, rejected: int, report_name: str, staged_ids: list[int]
+) -> None:
     """Phase 2: merge the staging table into contacts, lists and tags in one transaction."""
     staged = total - rejected
     lease = LEASE + datetime.timedelta(seconds=staged / APPLY_ROWS_PER_SECOND)
@@ -214,7 +218,9 @@ def _apply(imp: Import, attempt: int, total: int, rejected: int, report_name: st
             updated_ids, skipped = sql.update_existing(cursor, at), 0
         else:
             updated_ids, skipped = [], sql.count_existing(cursor)
-        created_ids = sql.insert_new(cursor, at, imp.consent_text)
+        # No staged address was a contact's (the statements above met none): all are new.
+        all_new = not updated_ids and not skipped
+        created_ids = sql.insert_new(cursor, at, imp.consent_text, staged_ids if all_new else None)
         # Announced in batches (contacts.changes), in the import's transaction.
         changes.announce(events.CONTACT_UPDATED, updated_ids)
         changes.announce(events.CONTACT_UNSUBSCRIBED, unsubscribed_ids)
@@ -228,7 +234,7 @@ def _apply(imp: Import, attempt: int, total: int, rejected: int, report_name: st
                 # Every staged row's contact, if the apply wrote them all.
                 written = updated_ids + created_ids
                 known = written if len(written) == staged else None
-                sql.find_contact_ids(cursor, lock=checked, known=known)
+                sql.find_contact_ids(cursor, lock=checked, known=known, all_new=created == staged)
                 joined = sql.subscribe(cursor, list_id, at) if list_id else []
                 tagged = {tag_id: sql.tag(cursor, tag_id) for tag_id in tag_ids}
             # Outside checked_once: the listeners' rows have their keys checked as usual.

@@ -51,7 +51,7 @@ def staging_table() -> Iterator[None]:
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {STAGING} (row_no integer, email text,"
                 " first_name text, last_name text, phone text, status text, attributes jsonb,"
-                " code uuid)"
+                " code uuid, new_id bigint)"
             )
         else:
             cursor.execute(
@@ -67,20 +67,45 @@ def staging_table() -> Iterator[None]:
             cursor.execute(f"DROP TABLE IF EXISTS {STAGED_IDS}")
 
 
-def stage_rows(rows: list[tuple], codes: list[str]) -> None:
+def stage_rows(rows: list[tuple], codes: list[str]) -> list[int]:
     """Add checked rows (row_no, email, first, last, phone, status, attributes) to staging,
-    with the codes their contacts will get if they are new (32 hex digits each)."""
+    with the codes their contacts will get if they are new (32 hex digits each).
+
+    On PostgreSQL each row also gets the id its contact will have if it is new, taken now
+    from the contacts' own sequence (ascending, in row order), and the ids are returned:
+    the apply then neither draws them one by one nor returns them (``insert_new``). On
+    SQLite, which has no sequence to draw from, the apply's insert numbers the contacts,
+    and this returns no ids.
+    """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            ids = _contact_ids(cursor, len(rows))
             with cursor.cursor.copy(f"COPY {STAGING} FROM STDIN") as copy:
-                for row, code in zip(rows, codes, strict=True):
-                    copy.write_row((*row, code))
+                for row, code, contact_id in zip(rows, codes, ids, strict=True):
+                    copy.write_row((*row, code, contact_id))
+            return ids
         else:
             # Django stores a UUID in SQLite as 32 hex digits.
             cursor.executemany(
                 f"INSERT INTO {STAGING} VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
                 [(*row, code) for row, code in zip(rows, codes, strict=True)],
             )
+            return []
+
+
+def _contact_ids(cursor: Any, count: int) -> list[int]:
+    """``count`` new ids from the sequence of the contacts' ids (PostgreSQL), ascending.
+
+    Ids that end up unused (the row's contact existed) are gaps, as a rolled-back insert
+    leaves: ids are unique and ascending, never dense."""
+    # MATERIALIZED: the sequence's name is looked up once, not for every id (0.4 against
+    # 5 µs an id: the lookup reads the catalog's dependencies).
+    cursor.execute(
+        "WITH q AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, 'id')::regclass AS sequence)"
+        " SELECT nextval(q.sequence) FROM q, generate_series(1, %s) ORDER BY 1",
+        [CONTACT, count],
+    )
+    return [row[0] for row in cursor.fetchall()]
 
 
 class AscendingCodes:
@@ -90,9 +115,14 @@ class AscendingCodes:
     half the cost of inserting a contact. Here the rows' expected number splits the codes'
     space into ``SLICES`` slices by their first two bytes, and a batch takes the slice for
     the rows read so far: its codes go into one small region of the index, which stays in
-    memory, and the regions follow each other. A code keeps 106 random bits, still far
-    beyond guessing. A file with more rows than expected puts its last batches in the last
-    slice: still unique codes, only slower to index.
+    memory, and the regions follow each other. Within a batch the codes are sorted, so the
+    rows, staged in file order, insert them in ascending order: each lands beside the one
+    before (at the index's right end when no older code is above them), where an unsorted
+    batch's codes land anywhere in its slice (PostgreSQL: 0.84 fewer buffer reads a row,
+    and 0.8 s less of the server's CPU for a million). A code keeps 106 random bits, still
+    far beyond guessing, and sorting them tells nothing about any one of them. A file with
+    more rows than expected puts its last batches in the last slice: still unique codes,
+    only slower to index.
     """
 
     def __init__(self, expected_rows: int) -> None:
@@ -100,10 +130,11 @@ class AscendingCodes:
         self.taken = 0
 
     def take(self, count: int) -> list[str]:
-        """``count`` codes as 32 hex digits, above every earlier batch's slice."""
+        """``count`` codes as 32 hex digits, ascending, above every earlier batch's slice."""
         slice_no = min(int(self.taken / self.rows_per_slice), SLICES - 1)
         self.taken += count
-        return uuid4_hex(count, first_bytes=slice_no.to_bytes(SLICE_BYTES, "big"))
+        # Hex digits sort as the bytes do, and so as both engines order the codes.
+        return sorted(uuid4_hex(count, first_bytes=slice_no.to_bytes(SLICE_BYTES, "big")))
 
 
 def uuid4_hex(count: int, first_bytes: bytes = b"") -> list[str]:
@@ -122,8 +153,10 @@ def prepare_apply(cursor: Any) -> None:
     """Ready the database for the apply phase's statements over the whole staging table."""
     if connection.vendor == "postgresql":
         # Temporary tables are never auto-analysed; without statistics the planner would
-        # take a million-row staging table for a small one and pick nested loops.
-        cursor.execute(f"ANALYZE {STAGING}")
+        # take a million-row staging table for a small one and pick nested loops. Only the
+        # columns the statements join or filter on: half the time of every column's
+        # statistics (0.14 against 0.26 to 0.34 s for a million rows).
+        cursor.execute(f"ANALYZE {STAGING} (email, status)")
         cursor.execute("SET LOCAL work_mem = '128MB'")
 
 
@@ -185,24 +218,44 @@ def count_existing(cursor: Any) -> int:
     return cursor.fetchone()[0]
 
 
-def insert_new(cursor: Any, at: object, consent_text: str) -> list[int]:
-    """Create the contacts that do not exist yet, in row order; return their ids."""
+def insert_new(
+    cursor: Any, at: object, consent_text: str, all_new_ids: list[int] | None = None
+) -> list[int]:
+    """Create the contacts that do not exist yet, in row order; return their ids.
+
+    On PostgreSQL each contact gets the id staged with its row. ``all_new_ids`` are the
+    staged ids when the caller found none of the staged addresses among the contacts (an
+    import of new people, the usual case): every row is then inserted as it is, without
+    looking for existing addresses nor returning ids, which costs the server a tenth less
+    (measured: 8.3 to 8.9 against 9.3 to 9.8 s of CPU for a million contacts) and the worker the
+    ids' transfer. Should another writer add one of the addresses meanwhile, the unique
+    index refuses that statement, which is undone and replaced by the general one.
+    """
+    on_postgresql = connection.vendor == "postgresql"
+    params = [Status.SUBSCRIBED, ConsentSource.IMPORT, at, consent_text, at, at]
     statement = f"""
-        INSERT INTO {CONTACT} (code, email, first_name, last_name, phone, status, attributes,
-            consent_source, consent_at, consent_text, consent_form, consent_ip_hash,
-            created_at, updated_at)
-        SELECT s.code, s.email, s.first_name, s.last_name, s.phone,
-            CASE WHEN s.status = '' THEN %s ELSE s.status END, s.attributes,
+        INSERT INTO {CONTACT} ({"id, " if on_postgresql else ""}code, email, first_name,
+            last_name, phone, status, attributes, consent_source, consent_at, consent_text,
+            consent_form, consent_ip_hash, created_at, updated_at)
+        SELECT {"s.new_id, " if on_postgresql else ""}s.code, s.email, s.first_name, s.last_name,
+            s.phone, CASE WHEN s.status = '' THEN %s ELSE s.status END, s.attributes,
             %s, %s, %s, '', '', %s, %s
         FROM {STAGING} AS s
         WHERE {{new}}
         {{merge}}
-        RETURNING id
+        {{returning}}
         """  # noqa: S608
+    if on_postgresql and all_new_ids is not None:
+        try:
+            with transaction.atomic():
+                cursor.execute(statement.format(new="true", merge="", returning=""), params)
+                return all_new_ids
+        except IntegrityError:
+            pass
     return _insert_absent(
         cursor,
-        statement,
-        [Status.SUBSCRIBED, ConsentSource.IMPORT, at, consent_text, at, at],
+        statement.replace("{returning}", "RETURNING id"),
+        params,
         absent=f"NOT EXISTS (SELECT 1 FROM {CONTACT} AS c WHERE c.email = s.email)",  # noqa: S608
         merge="ON CONFLICT (email) DO NOTHING",
     )
@@ -231,7 +284,9 @@ def _insert_absent(
     return [row[0] for row in cursor.fetchall()]
 
 
-def find_contact_ids(cursor: Any, *, lock: bool = False, known: list[int] | None = None) -> None:
+def find_contact_ids(
+    cursor: Any, *, lock: bool = False, known: list[int] | None = None, all_new: bool = False
+) -> None:
     """Put the id of every staged row's contact, new or updated, in a temporary table.
 
     Joining staging to contacts by email is most of what adding a list or a tag costs;
@@ -241,9 +296,14 @@ def find_contact_ids(cursor: Any, *, lock: bool = False, known: list[int] | None
     ``known`` is for when the apply already has the ids of every staged row's contact
     (those it created and updated: one per staged row): they are stored without the
     join, and without locking, since the rows it wrote are locked by this transaction.
+    With ``all_new`` (every staged row's contact was created), on PostgreSQL, they are
+    the ids staged with the rows (``insert_new``), read from staging instead of sent
+    back (0.7 s of the worker's CPU for a million).
     """
     if known is not None:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and all_new:
+            source, params = f"SELECT new_id AS id FROM {STAGING}", []  # noqa: S608
+        elif connection.vendor == "postgresql":
             source, params = "SELECT unnest(%s::bigint[]) AS id", [known]
         else:
             source, params = "SELECT value AS id FROM json_each(%s)", [json.dumps(known)]

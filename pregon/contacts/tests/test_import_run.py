@@ -171,6 +171,22 @@ class ImportRunTestCase(BaseTestCase):
             self.report(imp), [["Row", "Correo", "Nombre", "Celular", "Reason"], *expected]
         )
 
+    def test_domain_labels_are_checked_at_their_limits(self) -> None:
+        """A label of a domain has 1 to 63 letters, digits or hyphens, and starts and ends
+        with a letter or digit: the import's quick check and the full one agree."""
+        good = ["a@" + "b" * 63 + ".pe", "a@b-c.pe", "a@b--c.pe", "a@1.pe", "a.b+c_d-e@f.g.pe"]
+        bad = ["a@" + "b" * 64 + ".pe", "a@-b.pe", "a@b-.pe", "a@b..pe", "a@.b.pe", "a.@b.pe"]
+        content = "Correo\n" + "\n".join(good + bad) + "\n"
+        imp = self.run_import(content, {"0": "email"})
+
+        self.assertEqual(self.counts(imp), (len(good), 0, 0, len(bad)))
+        self.assertEqual(
+            set(Contact.objects.filter(email__in=good + bad).values_list("email", flat=True)),
+            set(good),
+        )
+        reasons = [row[-1] for row in self.report(imp)[1:]]
+        self.assertEqual(reasons, [f"“{email}” is not a valid email address." for email in bad])
+
     def test_blank_rows_are_ignored_but_keep_row_numbers(self) -> None:
         content = (
             "Correo;Nombre\r\n"

@@ -1,6 +1,9 @@
 import os
 import signal
+import tempfile
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 from django.test import SimpleTestCase
 
@@ -77,3 +80,22 @@ class ForkedTestCase(SimpleTestCase):
         items.close()
         with self.assertRaises(ProcessLookupError):
             os.kill(child, 0)  # Killed and reaped.
+
+    def test_the_child_runs_ahead_while_the_parent_is_busy(self) -> None:
+        """Items larger than a pipe holds: the child sends the four after the first while
+        the parent has not asked for the next one."""
+        sent = Path(self.enterContext(tempfile.TemporaryDirectory())) / "sent"
+        sent.write_text("0")
+
+        def produce() -> Iterator[str]:
+            for n in range(5):
+                yield str(n) * 2_000_000
+                sent.write_text(str(n + 1))
+
+        items = forked(produce)
+        self.assertEqual(next(items)[:1], "0")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and sent.read_text() != "5":
+            time.sleep(0.05)
+        self.assertEqual(sent.read_text(), "5")
+        self.assertEqual([item[:1] for item in items], ["1", "2", "3", "4"])

@@ -4,8 +4,9 @@
 ``INSERT … SELECT``. Workers (``pregon runsender``) call ``send_batch`` in a loop: it claims
 due messages under a lease, builds and signs each one, hands it to the transport and records
 every outcome. A worker that dies leaves its messages leased; ``reclaim_expired_leases``
-(the scheduler's tick) queues them again after the lease, so nothing is lost, and at most
-the messages in flight at the crash can go out twice.
+(the scheduler's tick) queues them again after the lease, or at once when the worker was a
+process of the tick's machine (``leases``, as a sender does when it starts), so nothing is
+lost, and at most the messages in flight at the crash can go out twice.
 """
 
 import datetime
@@ -29,7 +30,7 @@ from pregon.contacts.normalize import normalize_email
 from pregon.content import mergetags, preheader
 from pregon.content.render import InvalidTemplate, Personaliser, context_for
 from pregon.lib import dkim, events, signing
-from pregon.sending import announce, bounces, frequency, limits, links, quota
+from pregon.sending import announce, bounces, frequency, leases, limits, links, quota
 from pregon.sending.bounces.classifier import Diagnosis, classify
 from pregon.sending.mime import MessageBuilder
 from pregon.sending.models import (
@@ -101,10 +102,11 @@ def enqueue(
 
 
 def reclaim_expired_leases() -> int:
-    """Queue again the messages whose worker's lease ran out (it died, or hangs)."""
-    return Message.objects.filter(
-        status=MessageStatus.SENDING, leased_until__lt=timezone.now()
-    ).update(status=MessageStatus.QUEUED, lease=None, leased_until=None)
+    """Queue again the messages whose worker's lease ran out (it died, or hangs), and those
+    of workers of this machine that have ended (``leases``); return how many."""
+    leases.forget_expired()
+    expired = Message.objects.filter(status=MessageStatus.SENDING, leased_until__lt=timezone.now())
+    return leases.requeue(expired) + leases.reclaim_ended_holders()
 
 
 def _claim(size: int) -> tuple[uuid.UUID, list[Message]]:
@@ -141,6 +143,8 @@ def _claim(size: int) -> tuple[uuid.UUID, list[Message]]:
             claimed = Message.objects.filter(pk__in=ids, status=MessageStatus.QUEUED).update(
                 status=MessageStatus.SENDING, lease=lease, leased_until=now + LEASE
             )
+        if claimed:
+            leases.name_holder(lease, now + LEASE)
         limits.spend(claimed, now)
     messages = list(held(lease, ids).select_related("contact").order_by("pk"))
     # A batch is mostly one mailing's messages: its row (and its sender's and domain's) is

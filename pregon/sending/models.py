@@ -511,6 +511,21 @@ class Bounce(models.Model):
         return f"{self.kind} {self.email}"
 
 
+class BatchLease(models.Model):
+    """Which process claimed a batch: one row per claim (``Message.lease``), so that when a
+    sender is killed, a process of its machine can see at once that the batch's holder has
+    ended and queue the batch again (``sending.leases``), instead of waiting out the lease.
+    Rows go when their lease has run out."""
+
+    lease = models.UUIDField(primary_key=True)
+    # "host:pid" (lib.processes).
+    holder_process = models.CharField(max_length=300)
+    leased_until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.lease} {self.holder_process}"
+
+
 class Heartbeat(models.Model):
     """A long-running process saying it is alive: a sender, the scheduler, a task worker.
     One row per process (``name`` is host and pid, or a systemd instance), updated every few

@@ -3,7 +3,6 @@ that every sender shares."""
 
 import datetime
 import random
-import socket
 import subprocess
 import unittest
 from contextlib import ExitStack
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from pregon.campaigns import scheduling
 from pregon.campaigns.models import Campaign
+from pregon.lib.processes import this_process
 from pregon.sending import engine
 from pregon.sending.models import (
     Backend,
@@ -34,6 +34,12 @@ def ended_pid() -> int:
     process = subprocess.Popen(["true"])  # noqa: S607
     process.wait()
     return process.pid
+
+
+def ended_process() -> str:
+    """The name (``lib.processes``) of a process of this machine that has ended."""
+    machine, _, _pid = this_process().rpartition(":")
+    return f"{machine}:{ended_pid()}"
 
 
 class RelaysTestCase(TestCase):
@@ -112,7 +118,7 @@ class RelaysTestCase(TestCase):
         killed, restarted = engine.Worker(open_transport()), engine.Worker(open_transport())
         self.assertTrue(engine.send_batch(killed, size=2))
         # What a SIGKILL leaves: the slot held, in the name of a process that has ended.
-        BackendSlot.objects.update(holder_process=f"{socket.gethostname()}:{ended_pid()}")
+        BackendSlot.objects.update(holder_process=ended_process())
         self.assertTrue(engine.send_batch(restarted, size=2))
         self.assertEqual(Message.objects.filter(status=MessageStatus.SENT).count(), 4)
         restarted.transport.close()

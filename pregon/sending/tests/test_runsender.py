@@ -93,6 +93,39 @@ class RunSenderTestCase(TransactionTestCase):
         self.assertEqual(Message.objects.filter(status=MessageStatus.SENT).count(), 600)
         self.assertLedgerMatches()
 
+    def test_a_sender_started_after_a_kill_takes_up_the_killed_one_s_batch_at_once(
+        self,
+    ) -> None:
+        mailbox = SlowMailbox()
+        with smtp_server(mailbox):
+            campaign_to(self.mailing_list)
+            scheduling.start_due_campaigns()
+            sender = start_sender()
+            try:
+                # Mid-batch: messages leased, some of them maybe sent.
+                wait_until(
+                    lambda: (
+                        len(mailbox.received) >= 150
+                        and Message.objects.filter(status=MessageStatus.SENDING).exists()
+                    )
+                )
+                os.kill(sender.pid, signal.SIGKILL)
+            finally:
+                sender.wait(timeout=30)
+            in_flight = Message.objects.filter(status=MessageStatus.SENDING).count()
+            # No lease has run out: the batch's holder is seen to have ended on this machine.
+            sender = start_sender()
+            try:
+                wait_until(lambda: left_to_send() == 0, seconds=engine.LEASE.total_seconds() / 4)
+            finally:
+                sender.terminate()
+                sender.wait(timeout=30)
+
+        counts = mailbox.count()
+        self.assertEqual(len(counts), 600)
+        self.assertLessEqual(sum(count - 1 for count in counts.values()), in_flight)
+        self.assertLedgerMatches()
+
     def test_two_workers_on_one_campaign_send_nothing_twice(self) -> None:
         mailbox = SlowMailbox()
         with smtp_server(mailbox):

@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from pregon.sending import engine, heartbeats
+from pregon.sending import engine, heartbeats, leases
 
 
 class Command(BaseCommand):
@@ -26,6 +26,9 @@ class Command(BaseCommand):
         # The worker follows the backends set up in the UI before each batch it claims, so
         # they take effect without a restart.
         worker = engine.Worker()
+        # A sender killed on this machine (systemd starts this one in its place) left its
+        # batch leased: it goes again now, not after the lease.
+        leases.reclaim_ended_holders()
         try:
             while not stopping:
                 heartbeats.beat("sender")

@@ -247,7 +247,9 @@ def connection_settings() -> dict:
 
 
 def database_name(name: str) -> str:
-    return f"pregon_data_{name}"
+    """A database of this test run's own: named after its test database, so that two runs
+    on one server (SQLite's and PostgreSQL's, or two checkouts) never share one."""
+    return f"{connection_settings()['NAME']}_data_{name}"
 
 
 def _server(dbname: str = "postgres") -> psycopg.Connection:

@@ -81,20 +81,20 @@ class Field(models.Model):
         return self.label
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Save the field; a new one gets its index for segment rules (on PostgreSQL)."""
+        """Save the field; a new one gets its column for segment rules (on PostgreSQL)."""
         adding = self._state.adding
         super().save(*args, **kwargs)
         if adding:
             # Imported here: the segments package imports these models.
-            from pregon.contacts.segments.indexes import add_field_index
+            from pregon.contacts.segments.columns import add_field_column
 
-            add_field_index(self)
+            add_field_column(self)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        """Delete the field and its index for segment rules."""
-        from pregon.contacts.segments.indexes import remove_field_index
+        """Delete the field and its column for segment rules."""
+        from pregon.contacts.segments.columns import remove_field_column
 
-        remove_field_index(self)
+        remove_field_column(self)
         return super().delete(*args, **kwargs)
 
 

@@ -1,6 +1,7 @@
-"""Segments over indexes: each custom field's index comes and goes with the field (on
-PostgreSQL), and counts of rules on text, numbers, lists, tags and the status are those of
-the contacts themselves, read in Python, whatever the plan."""
+"""Segments over custom fields' columns and indexes: each custom field's column comes and
+goes with the field (on PostgreSQL) and follows the contacts' values, and counts of rules on
+text, numbers, lists, tags and the status are those of the contacts themselves, read in
+Python, whatever the plan."""
 
 import json
 from itertools import product
@@ -24,6 +25,13 @@ def indexes() -> set[str]:
     return {name for name, details in constraints.items() if details["index"]}
 
 
+def columns() -> set[str]:
+    """The names of the contacts table's columns."""
+    with connection.cursor() as cursor:
+        description = connection.introspection.get_table_description(cursor, "contacts_contact")
+    return {column.name for column in description}
+
+
 def matches(operator: str, text: str, wanted: str) -> bool:
     """Whether the folded ``text`` passes the text ``operator`` with the folded ``wanted``."""
     if operator == "equals":
@@ -35,24 +43,75 @@ def matches(operator: str, text: str, wanted: str) -> bool:
     return text.startswith(wanted)
 
 
-class FieldIndexTestCase(BaseTestCase):
-    def test_a_field_s_index_comes_and_goes_with_it(self) -> None:
+def count(client: object, *conditions: dict) -> int:
+    """The builder's count of contacts matching all ``conditions``."""
+    rules = {"match": "all", "rules": list(conditions)}
+    response = client.post(COUNT, {"rules": json.dumps(rules)})
+    assert response.status_code == 200, response.content
+    return response.json()["count"]
+
+
+class FieldColumnTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
         self.client.force_login(self.bob)
+
+    def test_a_field_s_column_and_index_come_and_go_with_it(self) -> None:
         for label, kind in (("Ciudad", "text"), ("Edad", "number"), ("Egreso", "date")):
             self.client.post(FIELDS, {"label": label, "type": kind})
         self.client.post(FIELDS, {"label": "Docente", "type": "bool"})
         fields = {field.key: field for field in Field.objects.all()}
-        names = {key: f"contacts_field_{field.pk}" for key, field in fields.items()}
-        expected = {names[key] for key in ("ciudad", "edad", "egreso")}
+        names = {key: f"field_{field.pk}" for key, field in fields.items()}
+        made = {names[key] for key in ("ciudad", "edad", "egreso")}
+        made_indexes = {f"contacts_{name}" for name in made}
         if connection.vendor == "postgresql":
-            self.assertLessEqual(expected, indexes())
-        self.assertNotIn(names["docente"], indexes())
+            self.assertLessEqual(made, columns())
+            self.assertLessEqual(made_indexes, indexes())
+        self.assertNotIn(names["docente"], columns())
         self.client.post(f"{FIELDS}{fields['ciudad'].pk}/eliminar/")
-        self.assertNotIn(names["ciudad"], indexes())
+        self.assertNotIn(names["ciudad"], columns())
+        self.assertNotIn(f"contacts_{names['ciudad']}", indexes())
         if connection.vendor == "postgresql":
-            self.assertIn(names["edad"], indexes())
-        else:
-            self.assertFalse(expected & indexes())  # SQLite: none (see segments.indexes).
+            self.assertIn(names["edad"], columns())
+            self.assertIn(f"contacts_{names['edad']}", indexes())
+        else:  # SQLite: none (see segments.columns).
+            self.assertFalse(made & columns())
+            self.assertFalse(made_indexes & indexes())
+
+    def test_a_field_counts_values_stored_before_it_and_changed_after(self) -> None:
+        before = Contact.objects.create(email="a@example.pe", attributes={"ciudad": "LIMA"})
+        Contact.objects.create(email="b@example.pe", attributes={"ciudad": "Cusco", "edad": 70})
+        Contact.objects.create(email="c@example.pe", attributes={"edad": "setenta"})
+        self.client.post(FIELDS, {"label": "Ciudad", "type": "text"})
+        self.client.post(FIELDS, {"label": "Edad", "type": "number"})
+        self.client.post(FIELDS, {"label": "Egreso", "type": "date"})
+        self.client.post(FIELDS, {"label": "Docente", "type": "bool"})
+        lima = {"field": "field:ciudad", "operator": "equals", "value": "Lima"}
+        old = {"field": "field:edad", "operator": "at_least", "value": 60}
+        graduated = {"field": "field:egreso", "operator": "after", "value": "2020-01-01"}
+        teacher = {"field": "field:docente", "operator": "is_yes", "value": None}
+        self.assertEqual(count(self.client, lima), 1)
+        self.assertEqual(count(self.client, old), 1)
+        after = Contact.objects.create(
+            email="d@example.pe",
+            attributes={"ciudad": "Límá", "edad": 61, "egreso": "2021-03-01", "docente": True},
+        )
+        self.assertEqual(count(self.client, lima, old), 1)
+        before.attributes = {"ciudad": "Arequipa", "egreso": "2019-12-31"}
+        before.save()
+        self.assertEqual(count(self.client, lima), 1)
+        self.assertEqual(count(self.client, graduated), 1)
+        self.assertEqual(count(self.client, teacher, lima, graduated), 1)
+        # A new label changes nothing of the column (the key and type stay).
+        city = Field.objects.get(key="ciudad")
+        self.client.post(f"{FIELDS}{city.pk}/editar/", {"label": "Ciudad de residencia"})
+        self.assertEqual(count(self.client, lima), 1)
+        after.delete()
+        self.assertEqual(count(self.client, lima), 0)
+        self.client.post(f"{FIELDS}{city.pk}/eliminar/")
+        response = self.client.post(COUNT, {"rules": json.dumps({"match": "all", "rules": [lima]})})
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(count(self.client, old), 1)
 
 
 class IndexedCountsTestCase(BaseTestCase):
@@ -82,10 +141,7 @@ class IndexedCountsTestCase(BaseTestCase):
         self.client.force_login(self.bob)
 
     def count(self, *conditions: dict) -> int:
-        rules = {"match": "all", "rules": list(conditions)}
-        response = self.client.post(COUNT, {"rules": json.dumps(rules)})
-        self.assertEqual(response.status_code, 200, response.content)
-        return response.json()["count"]
+        return count(self.client, *conditions)
 
     def test_text_is_folded_the_same_in_the_database_as_in_python(self) -> None:
         for value, operator in product(

@@ -7,12 +7,12 @@ Each text, number or date field gets a stored generated column of ``contacts_con
 ``field_expression``, the very SQL a rule compiled to before there was a column (a text
 field's value folded, ``Fold``; a number's or a date's as ``JsonValue`` reads it). Its index
 is ``(column, id, status)``: a count reads the contacts of a value from the index alone,
-already in id order, checks the status (which most segments name) in the same entries,
-and merges the ids with the lists' and tags'. (With the status before the id, a count
-without one sorted the ids of the value: 15-20 ms of a "city is Lima" among a million.)
-An index on the expression alone could not do that: PostgreSQL plans an index-only scan only when every column the query uses is in
-the index, and the expression uses ``attributes``, so such a count read every page of the
-contacts (docs/design.md, "Custom fields as columns").
+already in id order, checks the status (which most segments name) in the same entries, and
+merges the ids with the lists' and tags'. (With the status before the id, a count without
+one sorted the ids of the value: 15-20 ms of a "city is Lima" among a million.) An index on
+the expression alone could not do that: PostgreSQL plans an index-only scan only when every
+column the query uses is in the index, and the expression uses ``attributes``, so such a
+count read every page of the contacts (docs/design.md, "Custom fields as columns").
 
 The column and its index are made with the field (``Field.save``) and dropped with it
 (``Field.delete``); a field's key and type never change. Adding a stored column rewrites

@@ -68,12 +68,12 @@ def field_index_name(field: Field) -> str:
 def add_field_column(field: Field, editor: Any = None) -> None:
     """Give ``field`` its column and index on PostgreSQL (through ``editor``, a schema
     editor, if given); nothing on SQLite."""
+    column = field_column(field)
+    if column is None or connection.vendor != "postgresql":
+        return
     if editor is None:
         with connection.schema_editor() as editor:
             add_field_column(field, editor)
-        return
-    column = field_column(field)
-    if column is None or editor.connection.vendor != "postgresql":
         return
     table = Contact._meta.db_table
     query = Query(Contact, alias_cols=False)
@@ -84,6 +84,7 @@ def add_field_column(field: Field, editor: Any = None) -> None:
     sql, params = compiler.compile(expression)
     generated = sql % tuple(editor.quote_value(param) for param in params)
     quote = editor.quote_name
+    _check_deferred_constraints()
     editor.execute(
         f"ALTER TABLE {quote(table)} ADD COLUMN {quote(column)}"
         f" {COLUMN_TYPES[field.type]} GENERATED ALWAYS AS ({generated}) STORED"
@@ -98,8 +99,15 @@ def remove_field_column(field: Field) -> None:
     """Drop ``field``'s column and its index, if it has them."""
     column = field_column(field)
     if column is not None and connection.vendor == "postgresql":
+        _check_deferred_constraints()
         with connection.cursor() as cursor:
             quote = connection.ops.quote_name
             cursor.execute(
                 f"ALTER TABLE {quote(Contact._meta.db_table)} DROP COLUMN IF EXISTS {quote(column)}"
             )
+
+
+def _check_deferred_constraints() -> None:
+    """Check now the foreign keys that rows written earlier in this transaction wait to
+    have checked at its commit: PostgreSQL alters no table with such checks pending."""
+    connection.check_constraints()

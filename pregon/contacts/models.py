@@ -2,7 +2,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -82,13 +82,14 @@ class Field(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Save the field; a new one gets its column for segment rules (on PostgreSQL)."""
-        adding = self._state.adding
-        super().save(*args, **kwargs)
-        if adding:
-            # Imported here: the segments package imports these models.
-            from pregon.contacts.segments.columns import add_field_column
+        # Imported here: the segments package imports these models.
+        from pregon.contacts.segments.columns import add_field_column
 
-            add_field_column(self)
+        adding = self._state.adding
+        with transaction.atomic():  # No field without its column.
+            super().save(*args, **kwargs)
+            if adding:
+                add_field_column(self)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         """Delete the field and its column for segment rules."""

@@ -5,11 +5,13 @@ from pregon.contacts.segments.columns import (
     field_expression,
     field_index_name,
     remove_field_column,
+    vacuum_contacts,
 )
 
 # Each custom field's index on its expression becomes a stored generated column with an
 # index (segments/columns.py): one rewrite of the contacts' table per text, number or date
-# field.
+# field, in one transaction; then a vacuum, which no transaction may hold (the migration is
+# not atomic for it).
 
 
 def field_columns(apps, schema_editor):
@@ -18,6 +20,12 @@ def field_columns(apps, schema_editor):
     for field in apps.get_model("contacts", "Field").objects.exclude(type="bool"):
         schema_editor.execute(f"DROP INDEX IF EXISTS {field_index_name(field)}")
         add_field_column(field, schema_editor)
+
+
+def vacuum(apps, schema_editor):
+    rewritten = apps.get_model("contacts", "Field").objects.exclude(type="bool").exists()
+    if schema_editor.connection.vendor == "postgresql" and rewritten:
+        vacuum_contacts()
 
 
 def field_indexes(apps, schema_editor):
@@ -31,10 +39,12 @@ def field_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    atomic = False
     dependencies = [
         ("contacts", "0012_contact_last_opened_index"),
     ]
 
     operations = [
-        migrations.RunPython(field_columns, field_indexes),
+        migrations.RunPython(field_columns, field_indexes, atomic=True),
+        migrations.RunPython(vacuum, migrations.RunPython.noop),
     ]

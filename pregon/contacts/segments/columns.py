@@ -29,7 +29,7 @@ values.
 
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Expression
 from django.db.models.sql import Query
 
@@ -74,6 +74,7 @@ def add_field_column(field: Field, editor: Any = None) -> None:
     if editor is None:
         with connection.schema_editor() as editor:
             add_field_column(field, editor)
+        transaction.on_commit(vacuum_contacts)
         return
     table = Contact._meta.db_table
     query = Query(Contact, alias_cols=False)
@@ -111,3 +112,16 @@ def _check_deferred_constraints() -> None:
     """Check now the foreign keys that rows written earlier in this transaction wait to
     have checked at its commit: PostgreSQL alters no table with such checks pending."""
     connection.check_constraints()
+
+
+def vacuum_contacts() -> None:
+    """Vacuum and analyse the contacts, outside any transaction (0.4 s at a million).
+
+    Adding a column rewrites the table, and the copy starts with an empty visibility map:
+    until a vacuum marks its pages all-visible again, every index-only scan of contacts
+    (the status, the last open, the fields' columns) reads the rows it names, and the
+    planner, knowing it, turns to plans that read them all (`tag_not_list_city`: 110 →
+    420 ms). Autovacuum would come only after enough rows change. The new column also has no
+    statistics until an analyse."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(Contact._meta.db_table)}")

@@ -4,13 +4,16 @@ text, numbers, lists, tags and the status are those of the contacts themselves, 
 Python, whatever the plan."""
 
 import json
+import unittest
 from itertools import product
 
 from django.db import connection
+from django.test import TransactionTestCase
 
+from pregon.accounts.models import Role, User
 from pregon.contacts.models import Contact, Field, FieldType, MailingList, Status, Tag
 from pregon.contacts.segments.sql import fold
-from pregon.testing import BaseTestCase
+from pregon.testing import PASSWORD, BaseTestCase
 
 COUNT = "/contactos/segmentos/contar/"
 FIELDS = "/contactos/campos/"
@@ -112,6 +115,36 @@ class FieldColumnTestCase(BaseTestCase):
         response = self.client.post(COUNT, {"rules": json.dumps({"match": "all", "rules": [lima]})})
         self.assertEqual(response.status_code, 400)
         self.assertEqual(count(self.client, old), 1)
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "SQLite has no fields' columns")
+class FieldColumnVacuumTestCase(TransactionTestCase):
+    """Committed for real: the vacuum after a field's column runs outside transactions."""
+
+    def visibility(self) -> tuple[int, int]:
+        """The contacts' pages, and how many of them PostgreSQL knows all-visible."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relpages, relallvisible FROM pg_class WHERE relname = 'contacts_contact'"
+            )
+            return cursor.fetchone()
+
+    def test_a_new_column_leaves_the_contacts_readable_from_their_indexes(self) -> None:
+        for number in range(2000):
+            Contact.objects.create(email=f"p{number}@example.pe", attributes={"city": "Lima"})
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM contacts_contact")
+        pages, visible = self.visibility()
+        self.assertGreater(pages, 1)
+        self.assertEqual(visible, pages)
+        bob = User.objects.create_user("bob@example.org", PASSWORD, role=Role.EDITOR)
+        self.client.force_login(bob)
+        self.client.post(FIELDS, {"label": "City", "type": "text"})
+        # The table was rewritten with the column, and vacuumed after the commit.
+        self.assertEqual(self.visibility(), (pages, pages))
+        city = Field.objects.get()
+        self.client.post(f"{FIELDS}{city.pk}/eliminar/")
+        self.assertNotIn(f"field_{city.pk}", columns())
 
 
 class IndexedCountsTestCase(BaseTestCase):

@@ -120,8 +120,8 @@ def vacuum_contacts() -> None:
     Adding a column rewrites the table, and the copy starts with an empty visibility map:
     until a vacuum marks its pages all-visible again, every index-only scan of contacts
     (the status, the last open, the fields' columns) reads the rows it names, and the
-    planner, knowing it, turns to plans that read them all (`tag_not_list_city`: 110 →
-    420 ms). Autovacuum would come only after enough rows change. The new column also has no
-    statistics until an analyse."""
+    planner, knowing it, turns to plans that read them all (a count of a tag, a city and
+    "not in a list": 110 → 420 ms). Autovacuum would come only after enough rows change.
+    The new column also has no statistics until an analyse."""
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(Contact._meta.db_table)}")

@@ -232,6 +232,7 @@ def remove_attribute(key: str) -> int:
 def delete_field(field: Field) -> int:
     """Delete the custom field ``field`` and every contact's value in it; return how many
     contacts had a value."""
-    cleared = remove_attribute(field.key)
+    # The field's column first (segments.columns): the values' removal then rewrites no
+    # entry of its index.
     field.delete()
-    return cleared
+    return remove_attribute(field.key)

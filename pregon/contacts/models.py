@@ -2,7 +2,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -81,20 +81,21 @@ class Field(models.Model):
         return self.label
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Save the field; a new one gets its index for segment rules (on PostgreSQL)."""
-        adding = self._state.adding
-        super().save(*args, **kwargs)
-        if adding:
-            # Imported here: the segments package imports these models.
-            from pregon.contacts.segments.indexes import add_field_index
+        """Save the field; a new one gets its column for segment rules (on PostgreSQL)."""
+        # Imported here: the segments package imports these models.
+        from pregon.contacts.segments.columns import add_field_column
 
-            add_field_index(self)
+        adding = self._state.adding
+        with transaction.atomic():  # No field without its column.
+            super().save(*args, **kwargs)
+            if adding:
+                add_field_column(self)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        """Delete the field and its index for segment rules."""
-        from pregon.contacts.segments.indexes import remove_field_index
+        """Delete the field and its column for segment rules."""
+        from pregon.contacts.segments.columns import remove_field_column
 
-        remove_field_index(self)
+        remove_field_column(self)
         return super().delete(*args, **kwargs)
 
 

@@ -1,6 +1,6 @@
 from django.db import migrations, models
 
-from pregon.contacts.segments.indexes import field_index
+from pregon.contacts.segments.columns import field_expression, field_index_name
 
 # The tag rule reads (tag, contact) alone, in contact order; the unique (contact, tag)
 # serves what the one on contact_id did. Their names are Django's for the many-to-many
@@ -33,10 +33,10 @@ def field_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     Contact = apps.get_model("contacts", "Contact")
-    for field in apps.get_model("contacts", "Field").objects.all():
-        index = field_index(field)
-        if index is not None:
-            schema_editor.add_index(Contact, index)
+    for field in apps.get_model("contacts", "Field").objects.exclude(type="bool"):
+        # On the expression its rules compiled to (contacts/0013 makes columns of them).
+        index = models.Index(field_expression(field.key, field.type), name=field_index_name(field))
+        schema_editor.add_index(Contact, index)
 
 
 def backfill_engagement(apps, schema_editor):

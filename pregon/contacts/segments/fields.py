@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pregon.contacts.models import ConsentSource, Field, FieldType, Status
-from pregon.contacts.segments.sql import JsonValue
+from pregon.contacts.segments.columns import field_column, field_expression
+from pregon.contacts.segments.sql import Fold, JsonValue, Stored
 
 CUSTOM_PREFIX = "field:"
 
@@ -26,7 +27,8 @@ class FieldSpec:
     """One field a condition can test: its name in the rules, label, kind and what it reads.
 
     ``source`` is the model column for built-in fields and the JSON key for custom fields;
-    ``nullable`` says whether "is empty" makes sense for it.
+    ``nullable`` says whether "is empty" makes sense for it. ``column`` names a custom
+    field's column on PostgreSQL (``segments.columns``), which rules read its value from.
     """
 
     name: str
@@ -35,12 +37,23 @@ class FieldSpec:
     source: str = ""
     nullable: bool = True
     choices: tuple[tuple[str, str], ...] = field(default=())
+    column: str = ""
 
     def expression(self) -> Expression:
-        if self.name.startswith(CUSTOM_PREFIX):
-            json_type = {"number": "number", "bool": "bool"}.get(self.kind, "text")
-            return JsonValue(self.source, json_type)
-        return F(self.source)
+        """The field's value (a custom text field's as stored, for its suggestions too)."""
+        if not self.name.startswith(CUSTOM_PREFIX):
+            return F(self.source)
+        if self.column and self.kind != "text":
+            return Stored(field_expression(self.source, self.kind), self.column)
+        json_type = {"number": "number", "bool": "bool"}.get(self.kind, "text")
+        return JsonValue(self.source, json_type)
+
+    def folded(self) -> Expression:
+        """A text field's value as text rules compare it: without accents or case (what a
+        custom text field's column holds)."""
+        if self.column:
+            return Stored(field_expression(self.source, self.kind), self.column)
+        return Fold(self.expression())
 
 
 # Operator -> the kind of value it takes (None: no value). Order is the order in the UI.
@@ -183,7 +196,13 @@ def field_specs() -> dict[str, FieldSpec]:
     }
     for custom in Field.objects.order_by("label"):
         specs.append(
-            FieldSpec(CUSTOM_PREFIX + custom.key, custom.label, kinds[custom.type], custom.key)
+            FieldSpec(
+                CUSTOM_PREFIX + custom.key,
+                custom.label,
+                kinds[custom.type],
+                custom.key,
+                column=field_column(custom) or "",
+            )
         )
     return {spec.name: spec for spec in specs}
 

@@ -36,15 +36,15 @@ def _empty(expression: Expression, text: bool) -> Q:
 
 
 def compile_text(spec: FieldSpec, operator: str, value: Any) -> Q:
-    expression = spec.expression()
-    empty = _empty(expression, text=True)
+    empty = _empty(spec.expression(), text=True)
+    folded = spec.folded()
     lookups = {"equals": Exact, "contains": Contains, "starts_with": StartsWith}
     if operator in lookups:
-        return Q(lookups[operator](Fold(expression), Fold(value)))
+        return Q(lookups[operator](folded, Fold(value)))
     if operator == "not_equals":
-        return ~Q(Exact(Fold(expression), Fold(value))) | empty
+        return ~Q(Exact(folded, Fold(value))) | empty
     if operator == "not_contains":
-        return ~Q(Contains(Fold(expression), Fold(value))) | empty
+        return ~Q(Contains(folded, Fold(value))) | empty
     return empty if operator == "is_empty" else ~empty
 
 

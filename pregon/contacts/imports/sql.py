@@ -67,6 +67,12 @@ def staging_table() -> Iterator[None]:
             cursor.execute(f"DROP TABLE IF EXISTS {STAGED_IDS}")
 
 
+def clear_staging(cursor: Any) -> None:
+    """Empty the staging table, for the next chunk of rows to apply on its own."""
+    cursor.execute(f"TRUNCATE {STAGING}")
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGED_IDS}")
+
+
 def stage_rows(rows: list[tuple], codes: list[str]) -> list[int]:
     """Add checked rows (row_no, email, first, last, phone, status, attributes) to staging,
     with the codes their contacts will get if they are new (32 hex digits each).

@@ -168,6 +168,7 @@ def _check_and_apply(
         ) as chunks,
     ):
         applied = Applied(imp)
+        sql.prepare_chunked_apply(cursor)
         for chunk, total, rejected in chunks:
             if chunk:
                 sql.clear_staging(cursor)

@@ -166,6 +166,19 @@ def prepare_apply(cursor: Any) -> None:
         cursor.execute("SET LOCAL work_mem = '128MB'")
 
 
+def prepare_chunked_apply(cursor: Any) -> None:
+    """Ready PostgreSQL for applying the rows chunk by chunk in one transaction.
+
+    Each chunk's statements look its few thousand addresses up among the contacts, which
+    grow by the chunks before it: the planner, whose statistics of contacts do not count
+    the rows this transaction added, would hash the whole table for every chunk (a cost
+    that grows with each one: 0.3 to 0.7 s a chunk at half a million contacts). Without
+    hash and merge joins, each address is looked up in the unique index of emails.
+    """
+    cursor.execute("SET LOCAL enable_hashjoin = off")
+    cursor.execute("SET LOCAL enable_mergejoin = off")
+
+
 def unsubscribe_existing(cursor: Any, at: object) -> list[int]:
     """Unsubscribe the subscribed contacts whose row says "unsubscribed"; return their ids.
 

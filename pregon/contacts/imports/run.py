@@ -127,17 +127,14 @@ def _check_then_apply(
     """SQLite: phase 1 stages every row, committing each chunk with the progress; phase 2
     applies the staging table in one transaction, which holds the database's write lock
     (nobody could commit progress meanwhile, so it does not overlap the check)."""
-    codes = sql.AscendingCodes(imp.total_rows)
-    total = rejected = 0
-    with contextlib.closing(
-        forked(lambda: _checked_chunks(imp, clean, report_path, CHUNK_ROWS))
-    ) as chunks:
-        for chunk, total, rejected in chunks:
+    staged = total = rejected = 0
+    with contextlib.closing(forked(lambda: _staged_chunks(imp, clean, report_path))) as chunks:
+        for rows, count, total, rejected in chunks:
             with transaction.atomic():
-                if chunk:
-                    sql.stage_rows(chunk, codes.take(len(chunk)))
+                if count:
+                    sql.stage_rows(rows)
                 _renew_lease(imp, attempt, processed_rows=total, rejected_count=rejected)
-    staged = total - rejected
+            staged += count
     lease = LEASE + datetime.timedelta(seconds=staged / APPLY_ROWS_PER_SECOND)
     _renew_lease(imp, attempt, lease, total_rows=total, processed_rows=total)
     applied = Applied(imp)
@@ -157,24 +154,21 @@ def _check_and_apply(
     through a second connection (``side_connection``), so that the web and the reaper see
     them while the import's transaction stays open; a failure anywhere undoes all of it.
     """
-    codes = sql.AscendingCodes(imp.total_rows)
     total = rejected = 0
     with (
         side_connection() as progress,
         transaction.atomic(),
         connection.cursor() as cursor,
-        contextlib.closing(
-            forked(lambda: _checked_chunks(imp, clean, report_path, CHUNK_ROWS))
-        ) as chunks,
+        contextlib.closing(forked(lambda: _staged_chunks(imp, clean, report_path))) as chunks,
     ):
         applied = Applied(imp)
         sql.prepare_chunked_apply(cursor)
-        for chunk, total, rejected in chunks:
-            if chunk:
+        for rows, count, total, rejected in chunks:
+            if count:
                 sql.clear_staging(cursor)
-                staged_ids = sql.stage_rows(chunk, codes.take(len(chunk)))
+                staged_ids = sql.stage_rows(rows)
                 sql.prepare_apply(cursor)
-                applied.apply_staged(cursor, len(chunk), staged_ids)
+                applied.apply_staged(cursor, count, staged_ids)
             _renew_lease(
                 imp, attempt, using=progress, processed_rows=total, rejected_count=rejected
             )
@@ -256,6 +250,17 @@ def _finish(imp: Import, attempt: int, applied: Applied, total: int, rejected: i
     )
     if not done:
         raise LeaseLost
+
+
+def _staged_chunks(
+    imp: Import, clean: Callable[[list[str]], Row | str], report_path: Path
+) -> Iterator[tuple[bytes | list[tuple], int, int, int]]:
+    """In the forked process: check the file's rows (``_checked_chunks``) and yield each
+    chunk's good ones with their contacts' codes, ready for ``sql.stage_rows``, with their
+    number, the rows so far and the rejected rows so far."""
+    codes = sql.AscendingCodes(imp.total_rows)
+    for rows, total, rejected in _checked_chunks(imp, clean, report_path, CHUNK_ROWS):
+        yield sql.staged(rows, codes.take(len(rows))), len(rows), total, rejected
 
 
 def _checked_chunks(

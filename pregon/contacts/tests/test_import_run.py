@@ -439,6 +439,22 @@ class ImportRunTestCase(BaseTestCase):
         expected = [f"persona{n}@example.pe" for n in range(40) if n not in (7, 22)]
         self.assertEqual(list(made.values_list("email", flat=True)), expected)
 
+    def test_cells_with_backslashes_tabs_and_quotes_are_stored_as_written(self) -> None:
+        Field.objects.create(key="region", label="Región", type=FieldType.TEXT)
+        content = (
+            "Correo,Nombre,Apellidos,Región\r\n"
+            'rosa@example.pe,Rosa \\ María,"Flores\tPeña","Colegio ""La Salle"" \\N"\r\n'
+            "pedro@example.pe,Pedro,Quispe,Cusco\r\n"
+        )
+        mapping = {"0": "email", "1": "first_name", "2": "last_name", "3": "field:region"}
+        imp = self.run_import(content, mapping)
+
+        self.assertEqual(self.counts(imp), (2, 0, 0, 0))
+        rosa = Contact.objects.get(email="rosa@example.pe")
+        self.assertEqual((rosa.first_name, rosa.last_name), ("Rosa \\ María", "Flores\tPeña"))
+        self.assertEqual(rosa.attributes, {"region": 'Colegio "La Salle" \\N'})
+        self.assertEqual(Contact.objects.get(email="pedro@example.pe").first_name, "Pedro")
+
     def test_it_imports_xlsx_numbers_and_dates(self) -> None:
         Field.objects.create(key="birthday", label="Nacimiento", type=FieldType.DATE)
         Field.objects.create(key="hours", label="Horas", type=FieldType.NUMBER)

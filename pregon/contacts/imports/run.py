@@ -1,18 +1,19 @@
 """The background run of an import (``run_import``, in a worker), and its lease.
 
-A run has two phases, so that a failure leaves nothing behind:
+A run checks and applies the rows so that a failure leaves nothing behind:
 
-1. Check. Stream the file, validate each row, write the good ones to a staging temporary
-   table (in chunks, each committed with the progress and a renewed lease) and the bad
-   ones to the report CSV. Contacts are not touched, so a crash here leaves no trace.
-   The reading and checking, pure Python, run in a forked process (``lib.forked``) that
-   hands this one the good rows chunk by chunk, so that they use one core and the staging
-   (the database's work) another.
-2. Apply. One transaction merges the staging table into contacts, list memberships and
-   tags with a handful of set-based statements (``sql``) and marks the import done. It
-   commits all of it or nothing. On SQLite this transaction holds the database's write
-   lock, which is why the check phase, with its progress updates, runs before it and not
-   inside it.
+- Check. Stream the file, validate each row, write the bad ones to the report CSV and the
+  good ones to a staging temporary table, in chunks. The reading and checking, pure
+  Python, run in a forked process (``lib.forked``) that hands this one each chunk ready
+  to stage, so that they use one core and the database's work another.
+- Apply. Merge the staged rows into contacts, list memberships and tags with a handful of
+  set-based statements (``sql``), and mark the import done, all in one transaction that
+  commits all of it or nothing. On PostgreSQL that transaction applies each chunk as soon
+  as it is staged, while the forked process checks the next ones, and the progress and
+  the lease are committed meanwhile through a second connection, so that the web and the
+  reaper see them (``_check_and_apply``). On SQLite the transaction holds the database's
+  write lock, which nobody else could commit through, so the check comes first, committing
+  each staged chunk with the progress, and the apply follows it (``_check_then_apply``).
 
 django-tasks-db never retries a task whose worker died, so the import leases its own row:
 ``leased_until`` is renewed with every chunk, and the reaper requeues an import whose lease
@@ -166,9 +167,7 @@ def _check_and_apply(
         for rows, count, total, rejected in chunks:
             if count:
                 sql.clear_staging(cursor)
-                staged_ids = sql.stage_rows(rows)
-                sql.prepare_apply(cursor)
-                applied.apply_staged(cursor, count, staged_ids)
+                applied.apply_staged(cursor, count, sql.stage_rows(rows))
             _renew_lease(
                 imp, attempt, using=progress, processed_rows=total, rejected_count=rejected
             )
@@ -197,14 +196,22 @@ class Applied:
         """Merge the ``staged`` rows of the staging table (with ``staged_ids``, the ids
         ``sql.stage_rows`` drew for them) into contacts, the list and the tags."""
         imp, at = self.imp, self.at
-        if imp.update_existing:
-            self.unsubscribed_ids += sql.unsubscribe_existing(cursor, at)
-            updated_ids, skipped = sql.update_existing(cursor, at), 0
+        # With ids staged (PostgreSQL), the rows are first inserted as they are: the unique
+        # index of emails refuses them if any address is a contact's already, and then the
+        # general statements below apply them.
+        if staged_ids and sql.insert_all_new(cursor, at, imp.consent_text):
+            updated_ids, created_ids, skipped = [], staged_ids, 0
         else:
-            updated_ids, skipped = [], sql.count_existing(cursor)
-        # No staged address was a contact's (the statements above met none): all are new.
-        all_new = not updated_ids and not skipped
-        created_ids = sql.insert_new(cursor, at, imp.consent_text, staged_ids if all_new else None)
+            if imp.update_existing:
+                self.unsubscribed_ids += sql.unsubscribe_existing(cursor, at)
+                updated_ids, skipped = sql.update_existing(cursor, at), 0
+            else:
+                updated_ids, skipped = [], sql.count_existing(cursor)
+            # No staged address was a contact's (the statements above met none): all new.
+            all_new = not updated_ids and not skipped
+            created_ids = sql.insert_new(
+                cursor, at, imp.consent_text, staged_ids if all_new else None
+            )
         self.updated_ids += updated_ids
         self.created_ids += created_ids
         self.skipped += skipped

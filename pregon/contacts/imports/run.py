@@ -221,13 +221,13 @@ class Applied:
                 # Every staged row's contact, if the apply wrote them all.
                 written = updated_ids + created_ids
                 known = written if len(written) == staged else None
-                sql.find_contact_ids(
-                    cursor, lock=checked, known=known, all_new=len(created_ids) == staged
-                )
+                all_new = len(created_ids) == staged
+                sql.find_contact_ids(cursor, lock=checked, known=known, all_new=all_new)
+                new_contacts = created_ids if all_new else None
                 if list_id:
-                    self.joined += sql.subscribe(cursor, list_id, at)
+                    self.joined += sql.subscribe(cursor, list_id, at, new_contacts)
                 for tag_id in self.tag_ids:
-                    self.tagged[tag_id] += sql.tag(cursor, tag_id)
+                    self.tagged[tag_id] += sql.tag(cursor, tag_id, new_contacts)
 
     def announce(self) -> None:
         """Emit the events of all the chunks applied (in batches, ``contacts.changes``)."""

@@ -391,47 +391,62 @@ def find_contact_ids(
     )
 
 
-def subscribe(cursor: Any, list_id: int, at: object) -> list[int]:
+def subscribe(
+    cursor: Any, list_id: int, at: object, new_contacts: list[int] | None = None
+) -> list[int]:
     """Add the contacts ``find_contact_ids`` found to the list ``list_id``, if not in it yet;
-    return the ids of those who joined."""
+    return the ids of those who joined. ``new_contacts``: see ``_link``."""
     statement = f"""
         INSERT INTO {SUBSCRIPTION} (contact_id, mailing_list_id, created_at)
         SELECT s.id, %s, %s FROM {STAGED_IDS} AS s
         WHERE {{new}}
         {{merge}}
-        RETURNING contact_id
         """  # noqa: S608
     absent = (
         f"NOT EXISTS (SELECT 1 FROM {SUBSCRIPTION} AS m"  # noqa: S608
         " WHERE m.mailing_list_id = %s AND m.contact_id = s.id)"
     )
-    return _insert_absent(
-        cursor,
-        statement,
-        [list_id, at] + ([list_id] if connection.vendor == "postgresql" else []),
-        absent=absent,
-        merge="ON CONFLICT DO NOTHING",
-    )
+    return _link(cursor, statement, [list_id, at], list_id, absent, new_contacts)
 
 
-def tag(cursor: Any, tag_id: int) -> list[int]:
+def tag(cursor: Any, tag_id: int, new_contacts: list[int] | None = None) -> list[int]:
     """Give the contacts ``find_contact_ids`` found the tag ``tag_id``, if they lack it;
-    return the ids of those who got it."""
+    return the ids of those who got it. ``new_contacts``: see ``_link``."""
     statement = f"""
         INSERT INTO {CONTACT_TAG} (contact_id, tag_id)
         SELECT s.id, %s FROM {STAGED_IDS} AS s
         WHERE {{new}}
         {{merge}}
-        RETURNING contact_id
         """  # noqa: S608
     absent = (
         f"NOT EXISTS (SELECT 1 FROM {CONTACT_TAG} AS t"  # noqa: S608
         " WHERE t.tag_id = %s AND t.contact_id = s.id)"
     )
+    return _link(cursor, statement, [tag_id], tag_id, absent, new_contacts)
+
+
+def _link(
+    cursor: Any,
+    statement: str,
+    params: list,
+    key: int,
+    absent: str,
+    new_contacts: list[int] | None,
+) -> list[int]:
+    """Run a membership's or tag's ``INSERT`` for the contacts ``find_contact_ids`` found,
+    leaving out those ``absent`` (with the list's or tag's id ``key``) says have it.
+
+    ``new_contacts`` are those contacts' ids when this transaction created every one of
+    them: no list or tag can hold them yet, so they are all inserted without looking
+    (a probe of the unique index a row less) and returned as they are.
+    """
+    if new_contacts is not None:
+        cursor.execute(statement.format(new="true", merge=""), params)
+        return new_contacts
     return _insert_absent(
         cursor,
-        statement,
-        [tag_id] + ([tag_id] if connection.vendor == "postgresql" else []),
+        statement + " RETURNING contact_id",
+        params + ([key] if connection.vendor == "postgresql" else []),
         absent=absent,
         merge="ON CONFLICT DO NOTHING",
     )

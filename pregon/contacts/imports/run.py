@@ -128,14 +128,19 @@ def _check_then_apply(
     """SQLite: phase 1 stages every row, committing each chunk with the progress; phase 2
     applies the staging table in one transaction, which holds the database's write lock
     (nobody could commit progress meanwhile, so it does not overlap the check)."""
+    # Here the codes are drawn by this process, which waits for the child more than the
+    # child for it (SQLite's staging costs less than the checking).
+    codes = sql.AscendingCodes(imp.total_rows)
     staged = total = rejected = 0
-    with contextlib.closing(forked(lambda: _staged_chunks(imp, clean, report_path))) as chunks:
-        for rows, count, total, rejected in chunks:
+    with contextlib.closing(
+        forked(lambda: _checked_chunks(imp, clean, report_path, CHUNK_ROWS))
+    ) as chunks:
+        for rows, total, rejected in chunks:
             with transaction.atomic():
-                if count:
-                    sql.stage_rows(rows)
+                if rows:
+                    sql.stage_rows(sql.staged(rows, codes.take(len(rows))))
                 _renew_lease(imp, attempt, processed_rows=total, rejected_count=rejected)
-            staged += count
+            staged += len(rows)
     lease = LEASE + datetime.timedelta(seconds=staged / APPLY_ROWS_PER_SECOND)
     _renew_lease(imp, attempt, lease, total_rows=total, processed_rows=total)
     applied = Applied(imp)
@@ -262,7 +267,7 @@ def _finish(imp: Import, attempt: int, applied: Applied, total: int, rejected: i
 def _staged_chunks(
     imp: Import, clean: Callable[[list[str]], Row | str], report_path: Path
 ) -> Iterator[tuple[bytes | list[tuple], int, int, int]]:
-    """In the forked process: check the file's rows (``_checked_chunks``) and yield each
+    """In the forked process, on PostgreSQL: check the file's rows (``_checked_chunks``) and yield each
     chunk's good ones with their contacts' codes, ready for ``sql.stage_rows``, with their
     number, the rows so far and the rejected rows so far."""
     codes = sql.AscendingCodes(imp.total_rows)

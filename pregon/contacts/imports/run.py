@@ -267,9 +267,9 @@ def _finish(imp: Import, attempt: int, applied: Applied, total: int, rejected: i
 def _staged_chunks(
     imp: Import, clean: Callable[[list[str]], Row | str], report_path: Path
 ) -> Iterator[tuple[bytes | list[tuple], int, int, int]]:
-    """In the forked process, on PostgreSQL: check the file's rows (``_checked_chunks``) and yield each
-    chunk's good ones with their contacts' codes, ready for ``sql.stage_rows``, with their
-    number, the rows so far and the rejected rows so far."""
+    """In the forked process, on PostgreSQL: check the file's rows (``_checked_chunks``)
+    and yield each chunk's good ones with their contacts' codes, ready for
+    ``sql.stage_rows``, with their number, the rows so far and the rejected rows so far."""
     codes = sql.AscendingCodes(imp.total_rows)
     for rows, total, rejected in _checked_chunks(imp, clean, report_path, CHUNK_ROWS):
         yield sql.staged(rows, codes.take(len(rows))), len(rows), total, rejected

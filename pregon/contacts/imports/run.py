@@ -132,6 +132,7 @@ def _check_then_apply(
     # child for it (SQLite's staging costs less than the checking).
     codes = sql.AscendingCodes(imp.total_rows)
     staged = total = rejected = 0
+    # Closed at once if this process stops (a lost lease): the reading stops with it.
     with contextlib.closing(
         forked(lambda: _checked_chunks(imp, clean, report_path, CHUNK_ROWS))
     ) as chunks:

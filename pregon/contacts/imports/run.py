@@ -1,18 +1,19 @@
 """The background run of an import (``run_import``, in a worker), and its lease.
 
-A run has two phases, so that a failure leaves nothing behind:
+A run checks and applies the rows so that a failure leaves nothing behind:
 
-1. Check. Stream the file, validate each row, write the good ones to a staging temporary
-   table (in chunks, each committed with the progress and a renewed lease) and the bad
-   ones to the report CSV. Contacts are not touched, so a crash here leaves no trace.
-   The reading and checking, pure Python, run in a forked process (``lib.forked``) that
-   hands this one the good rows chunk by chunk, so that they use one core and the staging
-   (the database's work) another.
-2. Apply. One transaction merges the staging table into contacts, list memberships and
-   tags with a handful of set-based statements (``sql``) and marks the import done. It
-   commits all of it or nothing. On SQLite this transaction holds the database's write
-   lock, which is why the check phase, with its progress updates, runs before it and not
-   inside it.
+- Check. Stream the file, validate each row, write the bad ones to the report CSV and the
+  good ones to a staging temporary table, in chunks. The reading and checking, pure
+  Python, run in a forked process (``lib.forked``) that hands this one each chunk ready
+  to stage, so that they use one core and the database's work another.
+- Apply. Merge the staged rows into contacts, list memberships and tags with a handful of
+  set-based statements (``sql``), and mark the import done, all in one transaction that
+  commits all of it or nothing. On PostgreSQL that transaction applies each chunk as soon
+  as it is staged, while the forked process checks the next ones, and the progress and
+  the lease are committed meanwhile through a second connection, so that the web and the
+  reaper see them (``_check_and_apply``). On SQLite the transaction holds the database's
+  write lock, which nobody else could commit through, so the check comes first, committing
+  each staged chunk with the progress, and the apply follows it (``_check_then_apply``).
 
 django-tasks-db never retries a task whose worker died, so the import leases its own row:
 ``leased_until`` is renewed with every chunk, and the reaper requeues an import whose lease
@@ -29,9 +30,10 @@ import datetime
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -42,6 +44,7 @@ from pregon.contacts.models import Field, Import, ImportStatus, MailingList
 from pregon.lib import events
 from pregon.lib.csvfile import UnreadableFile, neutralise
 from pregon.lib.forked import forked
+from pregon.lib.sideconnection import side_connection
 
 log = logging.getLogger(__name__)
 
@@ -108,37 +111,169 @@ def run_import(import_id: int, attempt: int) -> None:
 def _run(imp: Import, attempt: int) -> None:
     fields = list(Field.objects.all())
     clean = row_cleaner(imp.mapping, fields)
-    report_name = _report_name(imp)
     path = report_path(imp)
     path.parent.mkdir(parents=True, exist_ok=True)
     with sql.staging_table():
-        total, rejected, staged_ids = _check_rows(imp, attempt, clean, path)
-        if not rejected:
-            path.unlink()
-            report_name = ""
-        _apply(imp, attempt, total, rejected, report_name, staged_ids)
+        if connection.vendor == "postgresql":
+            rejected = _check_and_apply(imp, attempt, clean, path)
+        else:
+            rejected = _check_then_apply(imp, attempt, clean, path)
+    if not rejected:
+        path.unlink()
 
 
-def _check_rows(
+def _check_then_apply(
     imp: Import, attempt: int, clean: Callable[[list[str]], Row | str], report_path: Path
-) -> tuple[int, int, list[int]]:
-    """Phase 1: validate every row into the staging table or the report at ``report_path``.
-
-    A forked process reads and checks the rows and writes the report (``_checked_chunks``),
-    while this one stages each chunk it sends and commits the progress: Python's checking
-    and the database's work run on two cores. Returns (rows, rejected rows, the ids staged
-    with the rows: none on SQLite, see ``sql.stage_rows``); blank rows count as neither.
-    """
+) -> int:
+    """SQLite: phase 1 stages every row, committing each chunk with the progress; phase 2
+    applies the staging table in one transaction, which holds the database's write lock
+    (nobody could commit progress meanwhile, so it does not overlap the check)."""
+    # Here the codes are drawn by this process, which waits for the child more than the
+    # child for it (SQLite's staging costs less than the checking).
     codes = sql.AscendingCodes(imp.total_rows)
-    staged_ids: list[int] = []
-    total = rejected = 0
+    staged = total = rejected = 0
     # Closed at once if this process stops (a lost lease): the reading stops with it.
     with contextlib.closing(
         forked(lambda: _checked_chunks(imp, clean, report_path, CHUNK_ROWS))
     ) as chunks:
-        for chunk, total, rejected in chunks:
-            staged_ids += _save_chunk(imp, attempt, chunk, codes, total, rejected)
-    return total, rejected, staged_ids
+        for rows, total, rejected in chunks:
+            with transaction.atomic():
+                if rows:
+                    sql.stage_rows(sql.staged(rows, codes.take(len(rows))))
+                _renew_lease(imp, attempt, processed_rows=total, rejected_count=rejected)
+            staged += len(rows)
+    lease = LEASE + datetime.timedelta(seconds=staged / APPLY_ROWS_PER_SECOND)
+    _renew_lease(imp, attempt, lease, total_rows=total, processed_rows=total)
+    applied = Applied(imp)
+    with transaction.atomic(), connection.cursor() as cursor:
+        sql.prepare_apply(cursor)
+        applied.apply_staged(cursor, staged, [])
+        _finish(imp, attempt, applied, total, rejected)
+    return rejected
+
+
+def _check_and_apply(
+    imp: Import, attempt: int, clean: Callable[[list[str]], Row | str], report_path: Path
+) -> int:
+    """PostgreSQL: one transaction applies each chunk to contacts, lists and tags as soon
+    as it is staged, while the forked child checks the next ones: the server's apply and
+    Python's checking run on two cores at once. The progress and the lease are committed
+    through a second connection (``side_connection``), so that the web and the reaper see
+    them while the import's transaction stays open; a failure anywhere undoes all of it.
+    """
+    total = rejected = 0
+    with (
+        side_connection() as progress,
+        transaction.atomic(),
+        connection.cursor() as cursor,
+        contextlib.closing(forked(lambda: _staged_chunks(imp, clean, report_path))) as chunks,
+    ):
+        applied = Applied(imp)
+        sql.prepare_chunked_apply(cursor)
+        for rows, count, total, rejected in chunks:
+            if count:
+                sql.clear_staging(cursor)
+                applied.apply_staged(cursor, count, sql.stage_rows(rows))
+            _renew_lease(
+                imp, attempt, using=progress, processed_rows=total, rejected_count=rejected
+            )
+        _finish(imp, attempt, applied, total, rejected)
+    return rejected
+
+
+class Applied:
+    """What applying an import's staged rows did so far, chunk after chunk: the contacts
+    updated, unsubscribed and created, those skipped, the list's new members and each
+    tag's new holders (ids)."""
+
+    def __init__(self, imp: Import) -> None:
+        self.imp = imp
+        self.at = connection.ops.adapt_datetimefield_value(timezone.now())
+        self.mailing_list = MailingList.objects.filter(pk=imp.mailing_list_id).first()
+        self.tag_ids = list(imp.tags.values_list("pk", flat=True))
+        self.updated_ids: list[int] = []
+        self.unsubscribed_ids: list[int] = []
+        self.created_ids: list[int] = []
+        self.skipped = 0
+        self.joined: list[int] = []
+        self.tagged: dict[int, list[int]] = {tag_id: [] for tag_id in self.tag_ids}
+
+    def apply_staged(self, cursor: Any, staged: int, staged_ids: list[int]) -> None:
+        """Merge the ``staged`` rows of the staging table (with ``staged_ids``, the ids
+        ``sql.stage_rows`` drew for them) into contacts, the list and the tags."""
+        imp, at = self.imp, self.at
+        # With ids staged (PostgreSQL), the rows are first inserted as they are: the unique
+        # index of emails refuses them if any address is a contact's already, and then the
+        # general statements below apply them.
+        if staged_ids and sql.insert_all_new(cursor, at, imp.consent_text):
+            updated_ids, created_ids, skipped = [], staged_ids, 0
+        else:
+            if imp.update_existing:
+                self.unsubscribed_ids += sql.unsubscribe_existing(cursor, at)
+                updated_ids, skipped = sql.update_existing(cursor, at), 0
+            else:
+                updated_ids, skipped = [], sql.count_existing(cursor)
+            # No staged address was a contact's (the statements above met none): all new.
+            all_new = not updated_ids and not skipped
+            created_ids = sql.insert_new(
+                cursor, at, imp.consent_text, staged_ids if all_new else None
+            )
+        self.updated_ids += updated_ids
+        self.created_ids += created_ids
+        self.skipped += skipped
+        if self.mailing_list or self.tag_ids:
+            list_id = self.mailing_list.pk if self.mailing_list else None
+            with keys.checked_once(cursor, list_id, self.tag_ids) as checked:
+                # Every staged row's contact, if the apply wrote them all.
+                written = updated_ids + created_ids
+                known = written if len(written) == staged else None
+                all_new = len(created_ids) == staged
+                sql.find_contact_ids(cursor, lock=checked, known=known, all_new=all_new)
+                new_contacts = created_ids if all_new else None
+                if list_id:
+                    self.joined += sql.subscribe(cursor, list_id, at, new_contacts)
+                for tag_id in self.tag_ids:
+                    self.tagged[tag_id] += sql.tag(cursor, tag_id, new_contacts)
+
+    def announce(self) -> None:
+        """Emit the events of all the chunks applied (in batches, ``contacts.changes``)."""
+        changes.announce(events.CONTACT_UPDATED, self.updated_ids)
+        changes.announce(events.CONTACT_UNSUBSCRIBED, self.unsubscribed_ids)
+        changes.announce(events.CONTACT_CREATED, self.created_ids)
+        if self.mailing_list:
+            changes.announce(events.LIST_JOINED, self.joined, list=self.mailing_list.pk)
+        for tag_id, ids in self.tagged.items():
+            changes.announce(events.TAG_ADDED, ids, tag=tag_id)
+
+
+def _finish(imp: Import, attempt: int, applied: Applied, total: int, rejected: int) -> None:
+    """Announce what the import did and mark it done, in its transaction."""
+    applied.announce()
+    done = Import.objects.filter(pk=imp.pk, status=ImportStatus.RUNNING, attempts=attempt).update(
+        status=ImportStatus.DONE,
+        total_rows=total,
+        processed_rows=total,
+        created_count=len(applied.created_ids),
+        updated_count=len(applied.updated_ids),
+        skipped_count=applied.skipped,
+        rejected_count=rejected,
+        report=_report_name(imp) if rejected else "",
+        leased_until=None,
+        finished_at=timezone.now(),
+    )
+    if not done:
+        raise LeaseLost
+
+
+def _staged_chunks(
+    imp: Import, clean: Callable[[list[str]], Row | str], report_path: Path
+) -> Iterator[tuple[bytes | list[tuple], int, int, int]]:
+    """In the forked process, on PostgreSQL: check the file's rows (``_checked_chunks``)
+    and yield each chunk's good ones with their contacts' codes, ready for
+    ``sql.stage_rows``, with their number, the rows so far and the rejected rows so far."""
+    codes = sql.AscendingCodes(imp.total_rows)
+    for rows, total, rejected in _checked_chunks(imp, clean, report_path, CHUNK_ROWS):
+        yield sql.staged(rows, codes.take(len(rows))), len(rows), total, rejected
 
 
 def _checked_chunks(
@@ -177,85 +312,20 @@ def _checked_chunks(
     yield chunk, total, rejected
 
 
-def _save_chunk(
+def _renew_lease(
     imp: Import,
     attempt: int,
-    chunk: list[tuple],
-    codes: sql.AscendingCodes,
-    total: int,
-    rejected: int,
-) -> list[int]:
-    """Stage a chunk's good rows and commit the progress with them; return the ids staged."""
-    with transaction.atomic():
-        staged_ids = sql.stage_rows(chunk, codes.take(len(chunk))) if chunk else []
-        _renew_lease(imp, attempt, processed_rows=total, rejected_count=rejected)
-    return staged_ids
-
-
-def _renew_lease(
-    imp: Import, attempt: int, lease: datetime.timedelta = LEASE, **progress: object
+    lease: datetime.timedelta = LEASE,
+    using: str = DEFAULT_DB_ALIAS,
+    **progress: object,
 ) -> None:
-    renewed = Import.objects.filter(
-        pk=imp.pk, status=ImportStatus.RUNNING, attempts=attempt
-    ).update(leased_until=timezone.now() + lease, **progress)
+    renewed = (
+        Import.objects.using(using)
+        .filter(pk=imp.pk, status=ImportStatus.RUNNING, attempts=attempt)
+        .update(leased_until=timezone.now() + lease, **progress)
+    )
     if not renewed:
         raise LeaseLost
-
-
-def _apply(
-    imp: Import, attempt: int, total: int, rejected: int, report_name: str, staged_ids: list[int]
-) -> None:
-    """Phase 2: merge the staging table into contacts, lists and tags in one transaction."""
-    staged = total - rejected
-    lease = LEASE + datetime.timedelta(seconds=staged / APPLY_ROWS_PER_SECOND)
-    _renew_lease(imp, attempt, lease, total_rows=total, processed_rows=total)
-    at = connection.ops.adapt_datetimefield_value(timezone.now())
-    with transaction.atomic(), connection.cursor() as cursor:
-        sql.prepare_apply(cursor)
-        unsubscribed_ids: list[int] = []
-        if imp.update_existing:
-            unsubscribed_ids = sql.unsubscribe_existing(cursor, at)
-            updated_ids, skipped = sql.update_existing(cursor, at), 0
-        else:
-            updated_ids, skipped = [], sql.count_existing(cursor)
-        # No staged address was a contact's (the statements above met none): all are new.
-        all_new = not updated_ids and not skipped
-        created_ids = sql.insert_new(cursor, at, imp.consent_text, staged_ids if all_new else None)
-        # Announced in batches (contacts.changes), in the import's transaction.
-        changes.announce(events.CONTACT_UPDATED, updated_ids)
-        changes.announce(events.CONTACT_UNSUBSCRIBED, unsubscribed_ids)
-        changes.announce(events.CONTACT_CREATED, created_ids)
-        updated, created = len(updated_ids), len(created_ids)
-        mailing_list = MailingList.objects.filter(pk=imp.mailing_list_id).first()
-        tag_ids = list(imp.tags.values_list("pk", flat=True))
-        if mailing_list or tag_ids:
-            list_id = mailing_list.pk if mailing_list else None
-            with keys.checked_once(cursor, list_id, tag_ids) as checked:
-                # Every staged row's contact, if the apply wrote them all.
-                written = updated_ids + created_ids
-                known = written if len(written) == staged else None
-                sql.find_contact_ids(cursor, lock=checked, known=known, all_new=created == staged)
-                joined = sql.subscribe(cursor, list_id, at) if list_id else []
-                tagged = {tag_id: sql.tag(cursor, tag_id) for tag_id in tag_ids}
-            # Outside checked_once: the listeners' rows have their keys checked as usual.
-            if list_id:
-                changes.announce(events.LIST_JOINED, joined, list=list_id)
-            for tag_id, ids in tagged.items():
-                changes.announce(events.TAG_ADDED, ids, tag=tag_id)
-        done = Import.objects.filter(
-            pk=imp.pk, status=ImportStatus.RUNNING, attempts=attempt
-        ).update(
-            status=ImportStatus.DONE,
-            created_count=created,
-            updated_count=updated,
-            skipped_count=skipped,
-            rejected_count=rejected,
-            report=report_name,
-            leased_until=None,
-            finished_at=timezone.now(),
-        )
-        if not done:
-            raise LeaseLost
 
 
 def _fail(imp: Import, attempt: int, message: str) -> None:

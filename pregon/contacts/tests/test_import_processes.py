@@ -93,8 +93,9 @@ class ImportProcessesTestCase(TransactionTestCase):
 
     @unittest.skipUnless(connection.vendor == "postgresql", "SQLite has a single writer")
     def test_an_address_another_writer_adds_meanwhile_keeps_its_consent(self) -> None:
-        """The import's plain insert meets the new row in the unique index, and its
-        fallback (ON CONFLICT DO NOTHING) leaves the other writer's contact alone."""
+        """The import's plain insert of the chunk meets the new row in the unique index and
+        is undone; the general statements then apply the chunk, and update the other
+        writer's contact, now committed, as any existing one: its consent stays."""
         imp = self.upload(
             b"Correo,Nombres,Apellidos\nana@example.pe,Ana,Quispe\nrosa@example.pe,Rosa,Flores\n"
         )
@@ -133,11 +134,11 @@ class ImportProcessesTestCase(TransactionTestCase):
 
         imp.refresh_from_db()
         self.assertEqual(imp.status, ImportStatus.DONE)
-        self.assertEqual((imp.created_count, imp.updated_count), (1, 0))
+        self.assertEqual((imp.created_count, imp.updated_count), (1, 1))
         rosa = Contact.objects.get(email="rosa@example.pe")
         self.assertEqual(
-            (rosa.first_name, rosa.consent_source, rosa.consent_text),
-            ("Rosa María", ConsentSource.FORM, "Formulario web"),
+            (rosa.first_name, rosa.last_name, rosa.consent_source, rosa.consent_text),
+            ("Rosa", "Flores", ConsentSource.FORM, "Formulario web"),
         )
         # The list and the tag still reach every contact of the file.
         self.assertEqual(Subscription.objects.filter(mailing_list=self.courses).count(), 2)

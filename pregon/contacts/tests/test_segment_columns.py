@@ -3,12 +3,14 @@ goes with the field (on PostgreSQL) and follows the contacts' values, and counts
 text, numbers, lists, tags and the status are those of the contacts themselves, read in
 Python, whatever the plan."""
 
+import datetime
 import json
 import unittest
 from itertools import product
 
 from django.db import connection
 from django.test import TransactionTestCase
+from django.utils import timezone
 
 from pregon.accounts.models import Role, User
 from pregon.contacts.models import Contact, Field, FieldType, MailingList, Status, Tag
@@ -220,3 +222,33 @@ class IndexedCountsTestCase(BaseTestCase):
             with self.subTest(rules=[condition["field"] for condition in conditions]):
                 self.assertGreater(expected, 0)
                 self.assertEqual(self.count(*conditions), expected)
+
+    def test_a_field_with_the_creation_date_counts_the_dates_the_contacts_hold(self) -> None:
+        # The fields' indexes carry the creation date: it must follow a contact's changes.
+        now = timezone.now()
+        for contact, *_ in self.people[::2]:
+            contact.created_at = now - datetime.timedelta(days=400 + contact.pk % 100)
+            contact.save()
+        subscribed = {"field": "status", "operator": "is", "value": ["subscribed"]}
+        lima = {"field": "field:city", "operator": "equals", "value": "lima"}
+        adult = {"field": "field:age", "operator": "at_least", "value": 40}
+        recent = {"field": "created_at", "operator": "in_last_days", "value": 365}
+        for conditions, test in (
+            ((subscribed, lima, recent), lambda c: c.status == Status.SUBSCRIBED and in_lima(c)),
+            ((lima, recent), in_lima),
+            ((adult, recent), lambda c: (c.attributes.get("age") or 0) >= 40),
+        ):
+            contacts = Contact.objects.filter(pk__in=[contact.pk for contact, *_ in self.people])
+            expected = sum(
+                test(contact) and contact.created_at >= now - datetime.timedelta(days=365)
+                for contact in contacts
+            )
+            with self.subTest(rules=[condition["field"] for condition in conditions]):
+                self.assertGreater(expected, 0)
+                self.assertEqual(self.count(*conditions), expected)
+
+
+def in_lima(contact: Contact) -> bool:
+    """Whether ``contact``'s city folds to "lima"."""
+    city = contact.attributes.get("city")
+    return isinstance(city, str) and fold(city) == "lima"

@@ -58,18 +58,28 @@ class RunSenderTestCase(TransactionTestCase):
         sent = Message.objects.filter(status=MessageStatus.SENT).count()
         self.assertEqual(QuotaDebit.objects.aggregate(total=Sum("count"))["total"], sent)
 
+    def kill_a_sender_mid_batch(self, mailbox: Mailbox) -> int:
+        """Start the campaign and a sender, SIGKILL it mid-batch (messages leased, some of
+        them maybe sent); return how many messages it left leased."""
+        campaign_to(self.mailing_list)
+        scheduling.start_due_campaigns()
+        sender = start_sender()
+        try:
+            wait_until(
+                lambda: (
+                    len(mailbox.received) >= 150
+                    and Message.objects.filter(status=MessageStatus.SENDING).exists()
+                )
+            )
+            os.kill(sender.pid, signal.SIGKILL)
+        finally:
+            sender.wait(timeout=30)
+        return Message.objects.filter(status=MessageStatus.SENDING).count()
+
     def test_a_worker_killed_mid_campaign_loses_nothing(self) -> None:
         mailbox = SlowMailbox()
         with smtp_server(mailbox):
-            campaign_to(self.mailing_list)
-            scheduling.start_due_campaigns()
-            sender = start_sender()
-            try:
-                wait_until(lambda: len(mailbox.received) >= 150)
-                os.kill(sender.pid, signal.SIGKILL)
-            finally:
-                sender.wait(timeout=30)
-            in_flight = Message.objects.filter(status=MessageStatus.SENDING).count()
+            in_flight = self.kill_a_sender_mid_batch(mailbox)
             self.assertLessEqual(in_flight, BATCH)
             self.assertGreater(left_to_send(), 0)
 
@@ -98,21 +108,7 @@ class RunSenderTestCase(TransactionTestCase):
     ) -> None:
         mailbox = SlowMailbox()
         with smtp_server(mailbox):
-            campaign_to(self.mailing_list)
-            scheduling.start_due_campaigns()
-            sender = start_sender()
-            try:
-                # Mid-batch: messages leased, some of them maybe sent.
-                wait_until(
-                    lambda: (
-                        len(mailbox.received) >= 150
-                        and Message.objects.filter(status=MessageStatus.SENDING).exists()
-                    )
-                )
-                os.kill(sender.pid, signal.SIGKILL)
-            finally:
-                sender.wait(timeout=30)
-            in_flight = Message.objects.filter(status=MessageStatus.SENDING).count()
+            in_flight = self.kill_a_sender_mid_batch(mailbox)
             # No lease has run out: the batch's holder is seen to have ended on this machine.
             sender = start_sender()
             try:

@@ -213,11 +213,7 @@ class Applied:
                 updated_ids, skipped = sql.update_existing(cursor, at), 0
             else:
                 updated_ids, skipped = [], sql.count_existing(cursor)
-            # No staged address was a contact's (the statements above met none): all new.
-            all_new = not updated_ids and not skipped
-            created_ids = sql.insert_new(
-                cursor, at, imp.consent_text, staged_ids if all_new else None
-            )
+            created_ids = sql.insert_new(cursor, at, imp.consent_text)
         self.updated_ids += updated_ids
         self.created_ids += created_ids
         self.skipped += skipped

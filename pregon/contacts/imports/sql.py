@@ -287,20 +287,13 @@ def insert_all_new(cursor: Any, at: object, consent_text: str) -> bool:
     return True
 
 
-def insert_new(
-    cursor: Any, at: object, consent_text: str, all_new_ids: list[int] | None = None
-) -> list[int]:
+def insert_new(cursor: Any, at: object, consent_text: str) -> list[int]:
     """Create the contacts that do not exist yet, in row order; return their ids.
 
-    On PostgreSQL each contact gets the id staged with its row. ``all_new_ids`` are the
-    staged ids when the caller found none of the staged addresses among the contacts (an
-    import of new people, the usual case): every row is then inserted as it is
-    (``insert_all_new``). Should another writer add one of the addresses meanwhile, the
-    unique index refuses that statement, which is undone and replaced by the general one.
+    On PostgreSQL each contact gets the id staged with its row. An import of new people
+    (the usual case) is cheaper through ``insert_all_new``, which the caller tries first;
+    this is the general statement, for rows some of whose addresses are contacts'.
     """
-    if connection.vendor == "postgresql" and all_new_ids is not None:
-        if insert_all_new(cursor, at, consent_text):
-            return all_new_ids
     statement, params = _insert_statement(at, consent_text)
     return _insert_absent(
         cursor,

@@ -279,6 +279,10 @@ IMPORT_XLSX_MAX_RATIO = envint("PREGON_IMPORT_XLSX_MAX_RATIO", 100)
 # The mapping screen has one choice per column (and Django refuses forms of 1,000 fields).
 IMPORT_MAX_COLUMNS = envint("PREGON_IMPORT_MAX_COLUMNS", 500)
 IMAGE_MAX_BYTES = envint("PREGON_IMAGE_MAX_MB", 5) * 1024 * 1024
+# Up to this many contacts, a new custom field's column for segment rules is added in the
+# request that creates the field (under a second on PostgreSQL); with more, by a background
+# task (pregon/contacts/segments/columns.py).
+FIELD_COLUMN_INLINE_CONTACTS = 50_000
 
 # The plan (R4): messages a month, for how many months, from which day (YYYY-MM-DD; empty:
 # the month the plan was first set up). See pregon/sending/quota.py.

@@ -72,6 +72,10 @@ class Field(models.Model):
     label = models.CharField(_("label"), max_length=100)
     type = models.CharField(_("type"), max_length=8, choices=FieldType.choices)
     created_at = models.DateTimeField(default=timezone.now)
+    # Whether the field's segment rules read its column of contacts (PostgreSQL; a text,
+    # number or date field), which a large table gets from a background task
+    # (``segments.columns``); until then they compute the value from ``attributes``.
+    column_ready = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["label"]
@@ -81,22 +85,27 @@ class Field(models.Model):
         return self.label
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Save the field; a new one gets its column for segment rules (on PostgreSQL)."""
+        """Save the field; a new one gets its column for segment rules (on PostgreSQL),
+        now or from a background task (``segments.columns.prepare_field_column``)."""
         # Imported here: the segments package imports these models.
-        from pregon.contacts.segments.columns import add_field_column
+        from pregon.contacts.segments.columns import prepare_field_column
 
         adding = self._state.adding
-        with transaction.atomic():  # No field without its column.
+        with transaction.atomic():  # No field without its column, or the task for it.
             super().save(*args, **kwargs)
             if adding:
-                add_field_column(self)
+                prepare_field_column(self)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         """Delete the field and its column for segment rules."""
         from pregon.contacts.segments.columns import remove_field_column
 
-        remove_field_column(self)
-        return super().delete(*args, **kwargs)
+        with transaction.atomic():
+            # Wait for a task building the column to commit it, and keep one from
+            # starting, so that no column outlives its field.
+            list(Field.objects.select_for_update().filter(pk=self.pk).values_list("pk"))
+            remove_field_column(self)
+            return super().delete(*args, **kwargs)
 
 
 class Contact(models.Model):

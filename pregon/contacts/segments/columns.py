@@ -18,27 +18,45 @@ PostgreSQL plans an index-only scan only when every column the query uses is in 
 and the expression uses ``attributes``, so such a count read every page of the contacts
 (docs/design.md, "Custom fields as columns").
 
-The column and its index are made with the field (``Field.save``) and dropped with it
-(``Field.delete``); a field's key and type never change. Adding a stored column rewrites
-the contacts' table (seconds at a million contacts, during which it waits to be read or
-written). Rules read the column through ``Stored``; yes/no fields have none (three values:
-an index would not narrow a count), and neither has SQLite, where ``Stored`` computes the
-expression (an index on ``pregon_fold`` would need that function in every program that
-writes to the file, and the targets are PostgreSQL's).
+The column and its index come with the field (``prepare_field_column``, from
+``Field.save``) and are dropped with it (``Field.delete``); a field's key and type never
+change. Adding a stored column rewrites the contacts' table, which meanwhile waits to be
+read or written: under a second for the few contacts of ``FIELD_COLUMN_INLINE_CONTACTS``,
+done in the request that creates the field, but about 16 s at a million contacts, longer
+than a web server waits for a request, so a larger table gets it from a background task
+(``build_field_column``). Until the column is there (``Field.column_ready``), the field's
+rules compute its value from ``attributes``: the same answers, only slower. Rules read the
+column through ``Stored``; yes/no fields have none (three values: an index would not narrow
+a count), and neither has SQLite, where ``Stored`` computes the expression (an index on
+``pregon_fold`` would need that function in every program that writes to the file, and the
+targets are PostgreSQL's).
 
 Nothing else sees the columns: the ORM names the columns it reads and writes, as the
 imports' and bulk SQL do, and ``pg_dump`` dumps a generated column's definition, not its
 values.
 """
 
+import datetime
+import logging
 from typing import Any
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
 from django.db.models import Expression
 from django.db.models.sql import Query
+from django.utils import timezone
 
 from pregon.contacts.models import Contact, Field, FieldType
 from pregon.contacts.segments.sql import Fold, JsonValue
+
+log = logging.getLogger(__name__)
+
+# How long the task waits for the contacts' table to itself: every read and write of
+# contacts queues behind an ALTER that waits (for an import's transaction, say), so it
+# gives up soon and tries again later.
+LOCK_WAIT = "2s"
+RETRY_AFTER = datetime.timedelta(minutes=1)
+LOCK_NOT_AVAILABLE = "55P03"
 
 # A column's SQL type for each field type that has one.
 COLUMN_TYPES = {
@@ -69,17 +87,83 @@ def field_index_name(field: Field) -> str:
     return f"contacts_field_{field.pk}"
 
 
-def add_field_column(field: Field, editor: Any = None) -> None:
-    """Give ``field`` its column and index on PostgreSQL (through ``editor``, a schema
-    editor, if given); nothing on SQLite."""
-    column = field_column(field)
-    if column is None or connection.vendor != "postgresql":
+def ready_column(field: Field) -> str | None:
+    """The column ``field``'s rules read, if it has one and it is built."""
+    return field_column(field) if field.column_ready else None
+
+
+def prepare_field_column(field: Field) -> None:
+    """Give a new ``field`` its column, in the transaction that creates it (PostgreSQL, a
+    field that has one): at once if contacts are few and free within ``LOCK_WAIT``, else
+    from a background task."""
+    if field_column(field) is None or connection.vendor != "postgresql":
         return
-    if editor is None:
-        with connection.schema_editor() as editor:
-            add_field_column(field, editor)
+    if _contacts_at_most(settings.FIELD_COLUMN_INLINE_CONTACTS) and _added(field):
         transaction.on_commit(vacuum_contacts)
-        return
+    else:
+        _enqueue_build(field.pk)
+
+
+def build_field_column(field_id: int) -> None:
+    """Add the column of the field ``field_id`` and mark it ready, then vacuum contacts
+    (the background task's work). Nothing if the field is gone or has its column; if
+    contacts stay busy for ``LOCK_WAIT``, nothing either, and the task comes again
+    ``RETRY_AFTER``."""
+    with transaction.atomic():
+        # Locked until the commit: a second task waits and then finds the column ready,
+        # and the field's deletion waits for the column to drop it.
+        field = Field.objects.select_for_update().filter(pk=field_id, column_ready=False).first()
+        if field is None:
+            return
+        if _added(field):
+            transaction.on_commit(vacuum_contacts)
+        else:
+            log.info("field %s: contacts busy, its column comes later", field_id)
+            _enqueue_build(field_id, after=RETRY_AFTER)
+
+
+def _added(field: Field) -> bool:
+    """Add ``field``'s column and index and mark it ready, in a savepoint; False, with
+    nothing done, if another transaction keeps the contacts for ``LOCK_WAIT``."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        [waited] = cursor.fetchone()
+        try:
+            with connection.schema_editor() as editor:
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [LOCK_WAIT])
+                add_field_column(field, editor)
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                raise
+            return False
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [waited])
+    Field.objects.filter(pk=field.pk).update(column_ready=True)
+    field.column_ready = True
+    return True
+
+
+def _contacts_at_most(limit: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {Contact._meta.db_table} LIMIT %s) AS c",  # noqa: S608
+            [limit + 1],
+        )
+        return cursor.fetchone()[0] <= limit
+
+
+def _enqueue_build(field_id: int, after: datetime.timedelta | None = None) -> None:
+    # Imported here: the contacts' tasks import the imports, which import this package.
+    from pregon.contacts.tasks import build_field_column as task
+
+    if after is not None:
+        task = task.using(run_after=timezone.now() + after)
+    task.enqueue(field_id)
+
+
+def add_field_column(field: Field, editor: Any) -> None:
+    """Give ``field`` its column and index through ``editor``, a schema editor on
+    PostgreSQL (a field that has a column)."""
+    column = field_column(field)
     table = Contact._meta.db_table
     query = Query(Contact, alias_cols=False)
     compiler = query.get_compiler(connection=editor.connection)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pregon.contacts.models import ConsentSource, Field, FieldType, Status
-from pregon.contacts.segments.columns import field_column, field_expression
+from pregon.contacts.segments.columns import field_expression, ready_column
 from pregon.contacts.segments.sql import Fold, JsonValue, Stored
 
 CUSTOM_PREFIX = "field:"
@@ -201,7 +201,7 @@ def field_specs() -> dict[str, FieldSpec]:
                 custom.label,
                 kinds[custom.type],
                 custom.key,
-                column=field_column(custom) or "",
+                column=ready_column(custom) or "",
             )
         )
     return {spec.name: spec for spec in specs}

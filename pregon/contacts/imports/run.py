@@ -224,12 +224,12 @@ class Applied:
                 written = updated_ids + created_ids
                 known = written if len(written) == staged else None
                 all_new = len(created_ids) == staged
-                sql.find_contact_ids(cursor, lock=checked, known=known, all_new=all_new)
+                ids = sql.find_contact_ids(cursor, lock=checked, known=known, all_new=all_new)
                 new_contacts = created_ids if all_new else None
                 if list_id:
-                    self.joined += sql.subscribe(cursor, list_id, at, new_contacts)
+                    self.joined += sql.subscribe(cursor, ids, list_id, at, new_contacts)
                 for tag_id in self.tag_ids:
-                    self.tagged[tag_id] += sql.tag(cursor, tag_id, new_contacts)
+                    self.tagged[tag_id] += sql.tag(cursor, ids, tag_id, new_contacts)
 
     def announce(self) -> None:
         """Emit the events of all the chunks applied (in batches, ``contacts.changes``)."""

@@ -202,11 +202,12 @@ class Applied:
         """Merge the ``staged`` rows of the staging table (with ``staged_ids``, the ids
         ``sql.stage_rows`` drew for them) into contacts, the list and the tags."""
         imp, at = self.imp, self.at
-        # With ids staged (PostgreSQL), the rows are first inserted as they are: the unique
-        # index of emails refuses them if any address is a contact's already, and then the
-        # general statements below apply them.
-        if staged_ids and sql.insert_all_new(cursor, at, imp.consent_text):
-            updated_ids, created_ids, skipped = [], staged_ids, 0
+        # The rows are first inserted as they are: the unique index of emails refuses
+        # them if any address is a contact's already, and then the general statements
+        # below apply them.
+        created_ids = sql.insert_all_new(cursor, at, imp.consent_text, staged_ids)
+        if created_ids is not None:
+            updated_ids, skipped = [], 0
         else:
             if imp.update_existing:
                 self.unsubscribed_ids += sql.unsubscribe_existing(cursor, at)

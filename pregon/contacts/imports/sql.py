@@ -278,16 +278,13 @@ def insert_all_new(
     (against 1.5 to 3 s more to look them up first, a chunk at a time, among contacts
     that the import's own chunks keep adding to).
     """
+    on_postgresql = connection.vendor == "postgresql"
     statement, params = _insert_statement(at, consent_text)
-    returning = "" if connection.vendor == "postgresql" else "RETURNING id"
+    returning = "" if on_postgresql else "RETURNING id"
     try:
         with transaction.atomic():
             cursor.execute(statement.format(new="true", merge="", returning=returning), params)
-            return (
-                staged_ids
-                if connection.vendor == "postgresql"
-                else [row[0] for row in cursor.fetchall()]
-            )
+            return staged_ids if on_postgresql else [row[0] for row in cursor.fetchall()]
     except IntegrityError:
         return None
 

@@ -16,10 +16,14 @@ before and after the run: compare figures taken under the same load only.
 """
 
 import argparse
+import contextlib
 import csv
 import os
 import random
+import resource
+import sqlite3
 import sys
+import threading
 import time
 import unicodedata
 from pathlib import Path
@@ -86,6 +90,43 @@ def load_average() -> str:
     return "# load average (1, 5, 15 min): " + ", ".join(f"{n:.1f}" for n in os.getloadavg())
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """User and system CPU seconds of this process (the worker), and of its children that
+    ended (the forked process that checks the rows)."""
+    own, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
+@contextlib.contextmanager
+def longest_write_wait(database: str):
+    """On SQLite, measure how long another writer waits at most, while the block runs, to
+    take the database's write lock: a thread begins and commits an empty write
+    transaction every 50 ms. Yields a list that holds the longest wait, in seconds, after
+    the block."""
+    longest = [0.0]
+    done = threading.Event()
+
+    def probe() -> None:
+        other = sqlite3.connect(database, timeout=600, isolation_level=None)
+        while not done.is_set():
+            started = time.perf_counter()
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("COMMIT")
+            longest[0] = max(longest[0], time.perf_counter() - started)
+            done.wait(0.05)
+        other.close()
+
+    thread = threading.Thread(target=probe)
+    thread.start()
+    try:
+        yield longest
+    finally:
+        done.set()
+        thread.join()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -143,8 +184,21 @@ def run(engine: str, rows: int, var_dir: Path, list_and_tag: bool) -> int:
         tags=["Importado"] if list_and_tag else [],
         consent_text="Acepto recibir información de los cursos.",
     )
-    imports.run_import(imp.pk, 1)
+    from django.db import connection
+
+    probed = (
+        longest_write_wait(connection.settings_dict["NAME"])
+        if engine == "sqlite"
+        else contextlib.nullcontext([None])
+    )
+    cpu, run_started = cpu_seconds(), time.perf_counter()
+    with probed as longest_wait:
+        imports.run_import(imp.pk, 1)
     elapsed = time.perf_counter() - started
+    run_elapsed = time.perf_counter() - run_started
+    worker_cpu, child_cpu = (
+        after - before for after, before in zip(cpu_seconds(), cpu, strict=True)
+    )
 
     imp.refresh_from_db()
     if imp.status != ImportStatus.DONE:
@@ -171,6 +225,11 @@ def run(engine: str, rows: int, var_dir: Path, list_and_tag: bool) -> int:
     name = "import_list_tag" if list_and_tag else "import"
     print(f"BENCH {name}_rows_per_s_{engine} {rows / elapsed:.0f} rows/s")
     print(f"BENCH {name}_seconds_{engine} {elapsed:.1f} s")
+    print(f"BENCH {name}_run_seconds_{engine} {run_elapsed:.1f} s")
+    print(f"BENCH {name}_run_worker_cpu_seconds_{engine} {worker_cpu:.1f} s")
+    print(f"BENCH {name}_run_child_cpu_seconds_{engine} {child_cpu:.1f} s")
+    if longest_wait[0] is not None:
+        print(f"BENCH {name}_longest_write_wait_{engine} {longest_wait[0]:.1f} s")
     return 0
 
 

@@ -21,6 +21,7 @@ router = Router()
 
 
 def _import_out(request: HttpRequest, imp: Import) -> dict[str, Any]:
+    imp = imports.live_progress(imp)
     report_url = None
     if imp.report:
         report_url = request.build_absolute_uri(

@@ -4,8 +4,9 @@ The package's modules, in the order an import goes through them:
 
 - ``mapping``: the upload, its preview and the column mapping, and ``start_import``;
 - ``rows``: reading the file row by row and checking each row against the mapping;
-- ``run``: the background run (``run_import``): check every row, then apply them all in
-  one transaction, under a lease of the import's row;
+- ``run``: the background run (``run_import``): check the rows and apply them, chunk by
+  chunk, in one transaction, under a lease of the import's row;
+- ``progress``: the run's progress as the screens and the API show it (``live_progress``);
 - ``sql``: the set-based statements of the run, one small function per statement;
 - ``keys``: the foreign keys of the run's list memberships and tags, checked once on
   PostgreSQL instead of once per row, where the database role may;
@@ -24,6 +25,7 @@ from pregon.contacts.imports.mapping import (
     suggest_mapping,
     target_choices,
 )
+from pregon.contacts.imports.progress import live_progress
 from pregon.contacts.imports.reaper import reap_stale_imports
 from pregon.contacts.imports.rows import FIELD_PREFIX
 from pregon.contacts.imports.run import LEASE, run_import
@@ -33,6 +35,7 @@ __all__ = [
     "LEASE",
     "create_import",
     "last_list",
+    "live_progress",
     "original_of",
     "preview",
     "reap_stale_imports",

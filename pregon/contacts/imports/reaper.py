@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from pregon.contacts.imports import progress
 from pregon.contacts.imports.run import LEASE, enqueue, report_path
 from pregon.contacts.models import Import, ImportStatus
 
@@ -77,6 +78,7 @@ def _retry(imp: Import, now: datetime.datetime) -> int:
             )
             if failed:  # The dead worker may have begun a report; nothing will point to it.
                 report_path(imp).unlink(missing_ok=True)
+                progress.forget(imp)
             return failed
         requeued = same.update(
             status=ImportStatus.QUEUED,
@@ -85,6 +87,7 @@ def _retry(imp: Import, now: datetime.datetime) -> int:
             task_id="",
         )
         if requeued:
+            progress.forget(imp)  # The dead worker's (SQLite), of no use to the next one.
             attempt = imp.attempts + 1
             log.warning("import %s: requeued for attempt %s", imp.pk, attempt)
             transaction.on_commit(lambda: enqueue(imp.pk, attempt))

@@ -8,12 +8,14 @@ A run checks and applies the rows so that a failure leaves nothing behind:
   to stage, so that they use one core and the database's work another.
 - Apply. Merge the staged rows into contacts, list memberships and tags with a handful of
   set-based statements (``sql``), and mark the import done, all in one transaction that
-  commits all of it or nothing. On PostgreSQL that transaction applies each chunk as soon
-  as it is staged, while the forked process checks the next ones, and the progress and
-  the lease are committed meanwhile through a second connection, so that the web and the
-  reaper see them (``_check_and_apply``). On SQLite the transaction holds the database's
-  write lock, which nobody else could commit through, so the check comes first, committing
-  each staged chunk with the progress, and the apply follows it (``_check_then_apply``).
+  commits all of it or nothing. That transaction applies each chunk as soon as it is
+  staged, while the forked process checks the next ones (``_check_and_apply``). On
+  PostgreSQL the progress and the lease are committed meanwhile through a second
+  connection, so that the web and the reaper see them. On SQLite the transaction holds
+  the database's write lock from the first chunk to the last, so nobody could commit
+  anything meanwhile: the lease is taken long enough beforehand, and the progress goes to
+  a file that the screens and the API read (``progress``). Other writers (the web, the
+  senders) wait for the whole import, up to SQLite's busy timeout.
 
 django-tasks-db never retries a task whose worker died, so the import leases its own row:
 ``leased_until`` is renewed with every chunk, and the reaper requeues an import whose lease
@@ -38,7 +40,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pregon.contacts import changes
-from pregon.contacts.imports import keys, sql
+from pregon.contacts.imports import keys, progress, sql
 from pregon.contacts.imports.rows import Row, data_rows, row_cleaner
 from pregon.contacts.models import Field, Import, ImportStatus, MailingList
 from pregon.lib import events
@@ -50,8 +52,9 @@ log = logging.getLogger(__name__)
 
 CHUNK_ROWS = 20_000
 LEASE = datetime.timedelta(seconds=60)
-# The apply phase cannot renew its lease (on SQLite nobody else sees its writes before it
-# commits), so it takes one long enough for this slow a database.
+# On SQLite the run cannot renew its lease (its transaction holds the write lock, so nobody
+# else would see the renewal before the end), so it takes one long enough for the rows the
+# upload expects at this slow a rate.
 APPLY_ROWS_PER_SECOND = 5_000
 
 
@@ -89,7 +92,7 @@ def run_import(import_id: int, attempt: int) -> None:
         log.info("import %s attempt %s: not queued for this attempt, skipped", import_id, attempt)
         return
     imp = Import.objects.get(pk=import_id)
-    with translation.override(imp.language):
+    with translation.override(imp.language), _forgetting_progress(imp):
         try:
             _run(imp, attempt)
         except LeaseLost:
@@ -114,56 +117,30 @@ def _run(imp: Import, attempt: int) -> None:
     path = report_path(imp)
     path.parent.mkdir(parents=True, exist_ok=True)
     with sql.staging_table():
-        if connection.vendor == "postgresql":
-            rejected = _check_and_apply(imp, attempt, clean, path)
-        else:
-            rejected = _check_then_apply(imp, attempt, clean, path)
+        rejected = _check_and_apply(imp, attempt, clean, path)
     if not rejected:
         path.unlink()
 
 
-def _check_then_apply(
-    imp: Import, attempt: int, clean: Callable[[list[str]], Row | str], report_path: Path
-) -> int:
-    """SQLite: phase 1 stages every row, committing each chunk with the progress; phase 2
-    applies the staging table in one transaction, which holds the database's write lock
-    (nobody could commit progress meanwhile, so it does not overlap the check)."""
-    # Here the codes are drawn by this process, which waits for the child more than the
-    # child for it (SQLite's staging costs less than the checking).
-    codes = sql.AscendingCodes(imp.total_rows)
-    staged = total = rejected = 0
-    # Closed at once if this process stops (a lost lease): the reading stops with it.
-    with contextlib.closing(
-        forked(lambda: _checked_chunks(imp, clean, report_path, CHUNK_ROWS))
-    ) as chunks:
-        for rows, total, rejected in chunks:
-            with transaction.atomic():
-                if rows:
-                    sql.stage_rows(sql.staged(rows, codes.take(len(rows))))
-                _renew_lease(imp, attempt, processed_rows=total, rejected_count=rejected)
-            staged += len(rows)
-    lease = LEASE + datetime.timedelta(seconds=staged / APPLY_ROWS_PER_SECOND)
-    _renew_lease(imp, attempt, lease, total_rows=total, processed_rows=total)
-    applied = Applied(imp)
-    with transaction.atomic(), connection.cursor() as cursor:
-        sql.prepare_apply(cursor)
-        applied.apply_staged(cursor, staged, [])
-        _finish(imp, attempt, applied, total, rejected)
-    return rejected
+@contextlib.contextmanager
+def _forgetting_progress(imp: Import) -> Iterator[None]:
+    """Delete the attempt's progress file when its run ends, whichever way."""
+    try:
+        yield
+    finally:
+        progress.forget(imp)
 
 
 def _check_and_apply(
     imp: Import, attempt: int, clean: Callable[[list[str]], Row | str], report_path: Path
 ) -> int:
-    """PostgreSQL: one transaction applies each chunk to contacts, lists and tags as soon
-    as it is staged, while the forked child checks the next ones: the server's apply and
-    Python's checking run on two cores at once. The progress and the lease are committed
-    through a second connection (``side_connection``), so that the web and the reaper see
-    them while the import's transaction stays open; a failure anywhere undoes all of it.
-    """
+    """One transaction applies each chunk to contacts, lists and tags as soon as it is
+    staged, while the forked child checks the next ones: the database's apply and
+    Python's checking run on two cores at once. The progress is noted meanwhile where
+    others see it (``_progress``); a failure anywhere undoes all of it."""
     total = rejected = 0
     with (
-        side_connection() as progress,
+        _progress(imp, attempt) as note_progress,
         transaction.atomic(),
         connection.cursor() as cursor,
         contextlib.closing(forked(lambda: _staged_chunks(imp, clean, report_path))) as chunks,
@@ -174,11 +151,34 @@ def _check_and_apply(
             if count:
                 sql.clear_staging(cursor)
                 applied.apply_staged(cursor, count, sql.stage_rows(rows))
-            _renew_lease(
-                imp, attempt, using=progress, processed_rows=total, rejected_count=rejected
-            )
+            note_progress(total, rejected)
         _finish(imp, attempt, applied, total, rejected)
     return rejected
+
+
+@contextlib.contextmanager
+def _progress(imp: Import, attempt: int) -> Iterator[Callable[[int, int], None]]:
+    """Yield the function that notes the rows checked and rejected so far, and keeps the
+    lease, while the import's transaction stays open.
+
+    PostgreSQL: it commits them to the import's row, renewing the lease, through a second
+    connection (``side_connection``), so that the web and the reaper see them.
+
+    SQLite: the import's transaction holds the database's write lock until it ends, so
+    nobody could commit through another connection; nor could anyone take the import over
+    meanwhile. The lease, which cannot be renewed then, is taken first for the rows the
+    upload expects at ``APPLY_ROWS_PER_SECOND``, and the progress goes to a file
+    (``progress``) that the screens and the API read.
+    """
+    if connection.vendor == "postgresql":
+        with side_connection() as side:
+            yield lambda total, rejected: _renew_lease(
+                imp, attempt, using=side, processed_rows=total, rejected_count=rejected
+            )
+        return
+    lease = LEASE + datetime.timedelta(seconds=imp.total_rows / APPLY_ROWS_PER_SECOND)
+    _renew_lease(imp, attempt, lease)
+    yield lambda total, rejected: progress.note(imp, total, rejected)
 
 
 class Applied:
@@ -202,11 +202,12 @@ class Applied:
         """Merge the ``staged`` rows of the staging table (with ``staged_ids``, the ids
         ``sql.stage_rows`` drew for them) into contacts, the list and the tags."""
         imp, at = self.imp, self.at
-        # With ids staged (PostgreSQL), the rows are first inserted as they are: the unique
-        # index of emails refuses them if any address is a contact's already, and then the
-        # general statements below apply them.
-        if staged_ids and sql.insert_all_new(cursor, at, imp.consent_text):
-            updated_ids, created_ids, skipped = [], staged_ids, 0
+        # The rows are first inserted as they are: the unique index of emails refuses
+        # them if any address is a contact's already, and then the general statements
+        # below apply them.
+        created_ids = sql.insert_all_new(cursor, at, imp.consent_text, staged_ids)
+        if created_ids is not None:
+            updated_ids, skipped = [], 0
         else:
             if imp.update_existing:
                 self.unsubscribed_ids += sql.unsubscribe_existing(cursor, at)
@@ -264,7 +265,7 @@ def _finish(imp: Import, attempt: int, applied: Applied, total: int, rejected: i
 def _staged_chunks(
     imp: Import, clean: Callable[[list[str]], Row | str], report_path: Path
 ) -> Iterator[tuple[bytes | list[tuple], int, int, int]]:
-    """In the forked process, on PostgreSQL: check the file's rows (``_checked_chunks``)
+    """In the forked process: check the file's rows (``_checked_chunks``)
     and yield each chunk's good ones with their contacts' codes, ready for
     ``sql.stage_rows``, with their number, the rows so far and the rejected rows so far."""
     codes = sql.AscendingCodes(imp.total_rows)
@@ -326,7 +327,12 @@ def _renew_lease(
 
 def _fail(imp: Import, attempt: int, message: str) -> None:
     failed = Import.objects.filter(pk=imp.pk, status=ImportStatus.RUNNING, attempts=attempt).update(
-        status=ImportStatus.FAILED, error=message, leased_until=None, finished_at=timezone.now()
+        status=ImportStatus.FAILED,
+        error=message,
+        leased_until=None,
+        finished_at=timezone.now(),
+        # The rows checked before the failure, which on SQLite only the file knew.
+        **progress.noted(imp),
     )
     if failed:
         report_path(imp).unlink(missing_ok=True)

@@ -1,7 +1,7 @@
 """The set-based SQL of an import's run: one small function per statement and database.
 
 Checked rows go to a temporary staging table (``staging_table``, ``stage_rows``), each with
-the code its contact will get (``AscendingCodes``); the apply phase merges it into
+the code its contact will get (``AscendingCodes``); the apply merges each chunk into
 contacts, list memberships and tags with a handful of statements. The table and column
 names in these statements come from our own models, never from users, so the f-strings
 below cannot inject anything.
@@ -75,7 +75,10 @@ def staging_table() -> Iterator[None]:
 
 def clear_staging(cursor: Any) -> None:
     """Empty the staging table, for the next chunk of rows to apply on its own."""
-    cursor.execute(f"TRUNCATE {STAGING}")
+    if connection.vendor == "postgresql":
+        cursor.execute(f"TRUNCATE {STAGING}")
+    else:
+        cursor.execute(f"DELETE FROM {STAGING}")  # noqa: S608
     cursor.execute(f"DROP TABLE IF EXISTS {STAGED_IDS}")
 
 
@@ -183,30 +186,21 @@ def uuid4_hex(count: int, first_bytes: bytes = b"") -> list[str]:
     return [text[i : i + 32] for i in range(0, 32 * count, 32)]
 
 
-def prepare_apply(cursor: Any) -> None:
-    """Ready the database for the apply phase's statements over the whole staging table."""
-    if connection.vendor == "postgresql":
-        # Temporary tables are never auto-analysed; without statistics the planner would
-        # take a million-row staging table for a small one and pick nested loops. Only the
-        # columns the statements join or filter on: half the time of every column's
-        # statistics (0.14 against 0.26 to 0.34 s for a million rows).
-        cursor.execute(f"ANALYZE {STAGING} (email, status)")
-        cursor.execute("SET LOCAL work_mem = '128MB'")
-
-
 def prepare_chunked_apply(cursor: Any) -> None:
-    """Ready PostgreSQL for applying the rows chunk by chunk in one transaction.
+    """Ready the database for applying the rows chunk by chunk in one transaction.
 
-    Each chunk's statements look its few thousand addresses up among the contacts, which
-    grow by the chunks before it: the planner, whose statistics of contacts do not count
-    the rows this transaction added, would hash the whole table for every chunk (a cost
-    that grows with each one: 0.3 to 0.7 s a chunk at half a million contacts). Without
-    hash and merge joins, each address is looked up in the unique index of emails. Then
-    the staging table needs no ``ANALYZE`` either (20 ms a chunk): the planner counts its
-    pages, and nested loops over it are the only plans left.
+    On PostgreSQL each chunk's statements look its few thousand addresses up among the
+    contacts, which grow by the chunks before it: the planner, whose statistics of
+    contacts do not count the rows this transaction added, would hash the whole table for
+    every chunk (a cost that grows with each one: 0.3 to 0.7 s a chunk at half a million
+    contacts). Without hash and merge joins, each address is looked up in the unique index
+    of emails. Then the staging table needs no ``ANALYZE`` either (20 ms a chunk): the
+    planner counts its pages, and nested loops over it are the only plans left. SQLite's
+    planner looks each address up in that index already.
     """
-    cursor.execute("SET LOCAL enable_hashjoin = off")
-    cursor.execute("SET LOCAL enable_mergejoin = off")
+    if connection.vendor == "postgresql":
+        cursor.execute("SET LOCAL enable_hashjoin = off")
+        cursor.execute("SET LOCAL enable_mergejoin = off")
 
 
 def unsubscribe_existing(cursor: Any, at: object) -> list[int]:
@@ -220,11 +214,13 @@ def unsubscribe_existing(cursor: Any, at: object) -> list[int]:
     cursor.execute(
         f"""
         UPDATE {CONTACT} SET status = %s, updated_at = %s
-        WHERE status = %s
-            AND email IN (SELECT email FROM {STAGING} WHERE status = %s)
+        WHERE id IN (
+            SELECT c.id FROM {STAGING} AS s JOIN {CONTACT} AS c ON c.email = s.email
+            WHERE s.status = %s AND c.status = %s
+        )
         RETURNING id
         """,  # noqa: S608
-        [Status.UNSUBSCRIBED, at, Status.SUBSCRIBED, Status.UNSUBSCRIBED],
+        [Status.UNSUBSCRIBED, at, Status.UNSUBSCRIBED, Status.SUBSCRIBED],
     )
     return [row[0] for row in cursor.fetchall()]
 
@@ -267,24 +263,30 @@ def count_existing(cursor: Any) -> int:
     return cursor.fetchone()[0]
 
 
-def insert_all_new(cursor: Any, at: object, consent_text: str) -> bool:
-    """Create a contact of every staged row, with the id staged with it (PostgreSQL), in a
-    savepoint; return False, with nothing inserted, if the unique index of emails refused
-    one of them (the address was a contact's, or another writer added it meanwhile).
+def insert_all_new(
+    cursor: Any, at: object, consent_text: str, staged_ids: list[int]
+) -> list[int] | None:
+    """Create a contact of every staged row, in a savepoint, and return their ids (on
+    PostgreSQL ``staged_ids``, the ids staged with the rows); return None, with nothing
+    inserted, if the unique index of emails refused one of them (the address was a
+    contact's, or another writer added it meanwhile).
 
-    Without looking for existing addresses nor returning ids, this costs the server a
-    tenth less than the general ``insert_new`` (8.3 to 8.9 against 9.3 to 9.8 s of CPU for
-    a million contacts), and the unique index, which looks every address up anyway,
-    tells whether they were all new (against 1.5 to 3 s more to look them up first, a
-    chunk at a time, among contacts that the import's own chunks keep adding to).
+    Without looking for existing addresses, this costs the server a tenth less than the
+    general ``insert_new`` and the updates before it (PostgreSQL: 8.3 to 8.9 against 9.3
+    to 9.8 s of CPU for a million contacts, without returning the ids either), and the
+    unique index, which looks every address up anyway, tells whether they were all new
+    (against 1.5 to 3 s more to look them up first, a chunk at a time, among contacts
+    that the import's own chunks keep adding to).
     """
+    on_postgresql = connection.vendor == "postgresql"
     statement, params = _insert_statement(at, consent_text)
+    returning = "" if on_postgresql else "RETURNING id"
     try:
         with transaction.atomic():
-            cursor.execute(statement.format(new="true", merge="", returning=""), params)
+            cursor.execute(statement.format(new="true", merge="", returning=returning), params)
+            return staged_ids if on_postgresql else [row[0] for row in cursor.fetchall()]
     except IntegrityError:
-        return False
-    return True
+        return None
 
 
 def insert_new(cursor: Any, at: object, consent_text: str) -> list[int]:

@@ -1,16 +1,25 @@
 """An import seen from other connections while it runs, and stopped midway. A
-TransactionTestCase: the progress an import commits while it runs must be visible to
-others (the web, the reaper) although its contacts are not, and must stay when the import
-fails; in a test's transaction no other connection would see any of it."""
+TransactionTestCase: the progress of a running import must be visible to others (the web,
+the reaper) although its contacts are not, and must stay when the import fails; in a
+test's transaction no other connection would see any of it."""
 
+import contextlib
+import datetime
+import os
+import sqlite3
 import tempfile
+import threading
+import time
 import unittest
+from collections.abc import Iterator
+from typing import IO
 from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import F
 from django.test import TransactionTestCase, override_settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 from pregon.contacts import imports
 from pregon.contacts.imports import run
@@ -18,6 +27,7 @@ from pregon.contacts.models import Contact, Import, ImportStatus, MailingList, S
 
 IMPORT = Import._meta.db_table
 CONTACT = Contact._meta.db_table
+SECOND = datetime.timedelta(seconds=1)
 
 
 class ImportMidwayTestCase(TransactionTestCase):
@@ -94,29 +104,113 @@ class ImportMidwayTestCase(TransactionTestCase):
         self.assertFalse(Subscription.objects.exists())
         self.assertFalse(run.report_path(imp).exists())
 
-    def test_an_attempt_that_loses_its_lease_midway_stops_reading_and_imports_nothing(
-        self,
-    ) -> None:
-        """Another attempt takes the import over while this one runs (its lease renewal
-        finds it gone at the second chunk): this one stops there."""
-        rows = "".join(f"persona{n}@example.pe\n" for n in range(40))
-        imp = self.start("Correo\n" + rows, {"0": "email"})
-        renew = run._renew_lease
-        renewals = []
+    @contextlib.contextmanager
+    def fed_through_a_pipe(self, imp: Import) -> Iterator[IO[str]]:
+        """Run ``imp``'s first attempt in another thread, which reads the file from a pipe
+        that the block writes to: the import waits for each row as it would for a slow
+        disk, and the test looks at it in between. The import ends when the block does."""
+        path = imp.file.path
+        os.unlink(path)
+        os.mkfifo(path)
+        worker = threading.Thread(target=self.run_import_and_close, args=[imp])
+        worker.start()
+        try:
+            with self.opened_for_writing(path) as pipe:
+                yield pipe
+        finally:
+            worker.join(timeout=60)
+        self.assertFalse(worker.is_alive())
 
-        def renewed_once(*args: object, **kwargs: object) -> None:
-            renewals.append(kwargs.get("processed_rows"))
-            if len(renewals) > 1:
-                raise run.LeaseLost
-            renew(*args, **kwargs)
-
-        with (
-            mock.patch.object(run, "CHUNK_ROWS", 3),
-            mock.patch.object(run, "_renew_lease", renewed_once),
-        ):
+    @staticmethod
+    def run_import_and_close(imp: Import) -> None:
+        try:
             imports.run_import(imp.id, 1)
+        finally:
+            connection.close()  # This thread's own connection.
 
-        self.assertEqual(renewals, [3, 6])
+    @staticmethod
+    def opened_for_writing(path: str) -> IO[str]:
+        """The pipe at ``path``, once the import's reading process opened it."""
+        for _attempt in range(600):
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:  # ENXIO: no reader yet.
+                time.sleep(0.05)
+                continue
+            os.set_blocking(fd, True)
+            return open(fd, "w", encoding="utf-8")  # The caller closes it.
+        raise AssertionError("the import never opened its file")
+
+    def wait_for_progress(self, imp: Import, rows: int) -> Import:
+        """The import as the screens and the API see it, once it shows ``rows`` checked."""
+        for _attempt in range(600):
+            seen = imports.live_progress(Import.objects.get(pk=imp.pk))
+            if seen.processed_rows >= rows:
+                return seen
+            time.sleep(0.05)
+        raise AssertionError(f"the import never showed {rows} rows checked")
+
+    def test_others_see_the_progress_while_it_runs_and_the_contacts_at_the_end(self) -> None:
+        emails = [f"persona{n}@example.pe\n" for n in range(run.CHUNK_ROWS + 10)]
+        emails[5] = "no-es-un-correo\n"
+        imp = self.start("Correo\n" + "".join(emails), {"0": "email"})
+        with self.fed_through_a_pipe(imp) as pipe:
+            pipe.write("Correo\n" + "".join(emails[: run.CHUNK_ROWS]))
+            pipe.flush()
+            seen = self.wait_for_progress(imp, run.CHUNK_ROWS)
+            self.assertEqual(
+                (seen.status, seen.processed_rows, seen.rejected_count, seen.percent),
+                (ImportStatus.RUNNING, run.CHUNK_ROWS, 1, 99),
+            )
+            self.assertEqual(self.seen_by_other(imp)[1], 1)  # Only Ana, none of the file's.
+            pipe.write("".join(emails[run.CHUNK_ROWS :]))
+
         imp.refresh_from_db()
-        self.assertEqual((imp.status, imp.processed_rows), (ImportStatus.RUNNING, 3))
+        self.assertEqual(
+            (imp.status, imp.processed_rows, imp.created_count, imp.rejected_count),
+            (ImportStatus.DONE, run.CHUNK_ROWS + 10, run.CHUNK_ROWS + 9, 1),
+        )
+        self.assertEqual(imports.live_progress(imp).processed_rows, run.CHUNK_ROWS + 10)
+        self.assertEqual(self.seen_by_other(imp)[1], run.CHUNK_ROWS + 10)
+
+    @unittest.skipUnless(connection.vendor == "postgresql", "SQLite's import holds the lock")
+    def test_an_attempt_that_loses_its_lease_midway_stops_and_imports_nothing(self) -> None:
+        """The reaper gives the import to another attempt while this one runs (as if its
+        lease had run out): this one stops at its next chunk, and nothing is imported."""
+        emails = [f"persona{n}@example.pe\n" for n in range(run.CHUNK_ROWS + 10)]
+        imp = self.start("Correo\n" + "".join(emails), {"0": "email"})
+        with self.fed_through_a_pipe(imp) as pipe:
+            pipe.write("Correo\n" + "".join(emails[: run.CHUNK_ROWS]))
+            pipe.flush()
+            self.wait_for_progress(imp, run.CHUNK_ROWS)
+            Import.objects.filter(pk=imp.pk).update(attempts=F("attempts") + 1)
+            pipe.write("".join(emails[run.CHUNK_ROWS :]))
+
+        imp.refresh_from_db()
+        self.assertEqual((imp.status, imp.attempts), (ImportStatus.RUNNING, 2))
+        self.assertEqual(imp.processed_rows, run.CHUNK_ROWS)
         self.assertFalse(Contact.objects.filter(email__startswith="persona").exists())
+
+    @unittest.skipUnless(connection.vendor == "sqlite", "PostgreSQL's import takes no lock")
+    def test_nobody_can_take_an_import_over_while_it_runs_on_sqlite(self) -> None:
+        """On SQLite the import's transaction holds the database's write lock from its
+        first chunk to its end: no other writer, the reaper included, can take the import
+        over meanwhile (they wait, up to the busy timeout), so its lease cannot be lost
+        midway; it is taken long enough beforehand."""
+        emails = [f"persona{n}@example.pe\n" for n in range(run.CHUNK_ROWS + 10)]
+        imp = self.start("Correo\n" + "".join(emails), {"0": "email"})
+        with self.fed_through_a_pipe(imp) as pipe:
+            pipe.write("Correo\n" + "".join(emails[: run.CHUNK_ROWS]))
+            pipe.flush()
+            seen = self.wait_for_progress(imp, run.CHUNK_ROWS)
+            self.assertGreater(
+                seen.leased_until, timezone.now() + (run.CHUNK_ROWS + 10) / 5_000 * SECOND
+            )
+            other = sqlite3.connect(connection.settings_dict["NAME"], timeout=0.1)
+            with self.assertRaisesRegex(sqlite3.OperationalError, "database is locked"):
+                other.execute(f"UPDATE {IMPORT} SET attempts = attempts + 1")  # noqa: S608
+            other.close()
+            pipe.write("".join(emails[run.CHUNK_ROWS :]))
+
+        imp.refresh_from_db()
+        self.assertEqual((imp.status, imp.created_count), (ImportStatus.DONE, run.CHUNK_ROWS + 10))

@@ -40,7 +40,7 @@ def import_index(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("contacts:import_detail", code=imp.code)
     recent = Import.objects.select_related("created_by", "mailing_list")[:RECENT_IMPORTS]
-    context = {"form": bootstrap(form), "imports": recent}
+    context = {"form": bootstrap(form), "imports": [imports.live_progress(i) for i in recent]}
     return render(
         request, "contacts/import_index.html", context, status=400 if form.errors else 200
     )
@@ -54,7 +54,9 @@ def import_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         if request.method == "POST":
             messages.info(request, _("This import has already been started."))
             return redirect("contacts:import_detail", code=imp.code)
-        return render(request, "contacts/import_detail.html", {"import": imp})
+        return render(
+            request, "contacts/import_detail.html", {"import": imports.live_progress(imp)}
+        )
 
     is_post = request.method == "POST"
     original = imports.original_of(imp)
@@ -170,7 +172,7 @@ def _mapping_page(
 def import_progress(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     """The progress card alone, which the detail page polls with htmx until the run ends."""
     imp = get_object_or_404(Import.objects.select_related("mailing_list"), code=code)
-    return render(request, "contacts/import_progress.html", {"import": imp})
+    return render(request, "contacts/import_progress.html", {"import": imports.live_progress(imp)})
 
 
 @authorize(Role.EDITOR)

@@ -17,7 +17,7 @@ import base64
 import hashlib
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives import hashes, serialization
@@ -125,16 +125,79 @@ def _canonical_body(body: bytes) -> bytes:
         return b""
     if not body.endswith(b"\r\n"):
         body += b"\r\n"
-    body = _compress(body)
-    # After _compress, whitespace ending a line is a single space. Quoted-printable bodies
-    # have none (the encoding escapes it), so the check usually saves the copy.
-    if b" \r\n" in body:
-        body = body.replace(b" \r\n", b"\r\n")
+    return _without_empty_end(_relaxed_lines(body))
+
+
+def _relaxed_lines(lines: bytes) -> bytes:
+    # Relaxed body canonicalisation within whole CRLF lines: each line's runs of whitespace
+    # compressed and its trailing whitespace removed. After _compress, whitespace ending a
+    # line is a single space. Quoted-printable bodies have none (the encoding escapes it),
+    # so the check usually saves the copy.
+    lines = _compress(lines)
+    if b" \r\n" in lines:
+        lines = lines.replace(b" \r\n", b"\r\n")
+    return lines
+
+
+def _without_empty_end(body: bytes) -> bytes:
     end = len(body)
     while body.endswith(b"\r\n\r\n", 0, end):
         end -= 2
     # A body of nothing but empty lines canonicalises to nothing (RFC 6376 errata 3133).
     return b"" if end == 2 else body[:end]
+
+
+def _body_hash(canonical_body: bytes) -> str:
+    return base64.b64encode(hashlib.sha256(canonical_body).digest()).decode("ascii")
+
+
+# Chunks shorter than this are canonicalised each time: looking them up costs about as much.
+_KEPT_CHUNK = 64
+_KEPT_BYTES = 2_000_000
+
+
+class BodyHasher:
+    """The relaxed body hash (bh=) of bodies given in chunks, keeping the canonical form of
+    the chunks that come again message after message: a campaign's body is mostly its
+    template's constant text (``pregon.sending.mime`` encodes it once), so most of the body
+    is canonicalised once, not per recipient.
+
+    Relaxed body canonicalisation works line by line, so a body's canonical form is that
+    of its chunks joined, when each chunk is whole lines: a chunk that does not end with
+    CRLF is taken together with the next. A chunk is kept once it comes twice in a row (in
+    one message and the next), as ``mime._PartsEncoder`` keeps its parts. The chunks' line
+    ends must be CRLF already (the body ``sign_message`` would hash after its repair).
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[bytes, bytes] = {}
+        self._seen: set[bytes] = set()
+        self._room = _KEPT_BYTES
+
+    def hash(self, chunks: Iterable[bytes]) -> str:
+        kept, seen, missed = self._kept, self._seen, set()
+        canonical = []
+        pending = b""
+        for chunk in chunks:
+            if pending:
+                chunk, pending = pending + chunk, b""
+            if not chunk.endswith(b"\r\n"):
+                pending = chunk
+            elif len(chunk) < _KEPT_CHUNK:
+                canonical.append(_relaxed_lines(chunk))
+            else:
+                if (lines := kept.get(chunk)) is None:
+                    lines = _relaxed_lines(chunk)
+                    if chunk in seen and len(chunk) <= self._room:
+                        kept[chunk] = lines
+                        self._room -= len(chunk)
+                    missed.add(chunk)
+                canonical.append(lines)
+        if pending:
+            # The body's last line has no CRLF: it gets one, as in _canonical_body.
+            canonical.append(_relaxed_lines(pending + b"\r\n"))
+        self._seen = missed
+        return _body_hash(_without_empty_end(b"".join(canonical)))
 
 
 def _canonical_header(name: bytes, value: bytes) -> bytes:
@@ -155,6 +218,13 @@ def _canonicalise(message: bytes) -> _Canonical:
     else:
         end = message.find(b"\r\n\r\n")
         head, body = (message, b"") if end == -1 else (message[: end + 2], message[end + 4 :])
+    names, data = _signed_fields(head)
+    return _Canonical(names, data, _body_hash(_canonical_body(body)))
+
+
+def _signed_fields(head: bytes) -> tuple[list[str], bytes]:
+    """The names of the signed header fields of ``head`` (CRLF lines) in h= order, and the
+    fields canonicalised in that order."""
     fields: dict[bytes, list[list[bytes]]] = {}
     current: list[bytes] | None = None
     for line in head.split(b"\r\n"):
@@ -182,8 +252,7 @@ def _canonicalise(message: bytes) -> _Canonical:
         for field in reversed(fields.get(name.encode(), ())):
             names.append(name)
             data.append(_canonical_header(field[0], field[1]) + b"\r\n")
-    body_hash = hashlib.sha256(_canonical_body(body)).digest()
-    return _Canonical(names, b"".join(data), base64.b64encode(body_hash).decode("ascii"))
+    return names, b"".join(data)
 
 
 def _fold(words: list[str]) -> str:
@@ -308,3 +377,19 @@ def sign_message(message: bytes, signers: Iterable[Signer]) -> bytes:
     """
     canonical = _canonicalise(message)
     return b"".join([signer._signature(canonical) for signer in signers]) + message
+
+
+def sign_parts(
+    head: bytes, body: Sequence[bytes], signers: Iterable[Signer], hasher: BodyHasher
+) -> bytes:
+    """``sign_message`` for a message given as its header fields (CRLF lines, without the
+    empty line after them) and its body in chunks, whose line ends are CRLF already: the
+    body's hash comes from ``hasher``, which keeps the chunks that repeat. Returns the whole
+    signed message.
+    """
+    if head.count(b"\r") != head.count(b"\n"):
+        head = _LINE_BREAK.sub(b"\r\n", head)
+    names, data = _signed_fields(head)
+    canonical = _Canonical(names, data, hasher.hash(body))
+    signatures = [signer._signature(canonical) for signer in signers]
+    return b"".join([*signatures, head, b"\r\n", *body])

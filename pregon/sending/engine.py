@@ -29,7 +29,7 @@ from pregon.contacts.models import Contact, Field, Status, Suppression
 from pregon.contacts.normalize import normalize_email
 from pregon.content import mergetags, preheader
 from pregon.content.render import InvalidTemplate, Personaliser, context_for
-from pregon.lib import dkim, events, signing
+from pregon.lib import events, signing
 from pregon.sending import announce, bounces, frequency, leases, limits, links, quota
 from pregon.sending.bounces.classifier import Diagnosis, classify
 from pregon.sending.mime import MessageBuilder
@@ -356,9 +356,10 @@ class Worker:
             message_id=f"{message.mailing.code.hex}.{message.pk}@{composer.domain}",
             list_unsubscribe_url=unsubscribe_url,
             list_unsubscribe_mailto=f"mailto:baja+{token}@{composer.domain}?subject=baja",
+            signers=composer.signers,
         )
         return_path = f"rebote+{signing.sign('bounce', message.pk)}@{composer.domain}"
-        return return_path, dkim.sign_message(data, composer.signers)
+        return return_path, data
 
 
 def mentions_web_version(*sources: str) -> bool:

@@ -15,6 +15,8 @@ import os
 import re
 from collections.abc import Sequence
 
+from pregon.lib import dkim
+
 CRLF = "\r\n"
 # RFC 2047 §2 limits a line holding encoded words to 76 characters (RFC 5322 asks for 78),
 # and an encoded word to 75: "=?utf-8?q?" and "?=" leave 63 for the text. Words are as
@@ -236,10 +238,12 @@ class _PartsEncoder:
         self._seen: set[str] = set()
         self._room = _CACHE_CHARACTERS
 
-    def encode(self, parts: Sequence[str]) -> bytes:
+    def encode(self, parts: Sequence[str]) -> list[bytes]:
+        """The body's quoted-printable, in chunks: those of the parts kept are the same
+        objects message after message (``dkim.BodyHasher`` keeps their canonical form)."""
         if any("\r" in part for part in parts):
             # A CRLF split between two parts would become two line breaks: encode it whole.
-            return _quoted_printable("".join(parts))
+            return _chunks([_quoted_printable("".join(parts))])
         kept, seen, missed = self._kept, self._seen, set()
         out = []
         short: list[str] = []
@@ -262,17 +266,19 @@ class _PartsEncoder:
         if short:
             out.append(_continued(_quoted_printable("".join(short))))
         self._seen = missed
-        out = [encoded for encoded in out if encoded]
-        if not out:
-            return b""
+        out = _chunks(out)
         # The last part is the body's end: no soft break after it.
-        if out[-1].endswith(b"=\r\n"):
+        if out and out[-1].endswith(b"=\r\n"):
             out[-1] = out[-1][:-3]
-        return b"".join(out)
+        return out
 
 
-def _encoded_body(body: str | Sequence[str], parts: _PartsEncoder) -> bytes:
-    return _quoted_printable(body) if isinstance(body, str) else parts.encode(body)
+def _chunks(encoded: list[bytes]) -> list[bytes]:
+    return [chunk for chunk in encoded if chunk]
+
+
+def _encoded_body(body: str | Sequence[str], parts: _PartsEncoder) -> list[bytes]:
+    return _chunks([_quoted_printable(body)]) if isinstance(body, str) else parts.encode(body)
 
 
 def _continued(encoded: bytes) -> bytes:
@@ -335,6 +341,7 @@ class MessageBuilder:
         self._common = "".join(common)
         self._text_parts = _PartsEncoder()
         self._html_parts = _PartsEncoder()
+        self._body_hasher = dkim.BodyHasher()
 
     def build(
         self,
@@ -348,6 +355,7 @@ class MessageBuilder:
         list_unsubscribe_url: str,
         list_unsubscribe_mailto: str | None = None,
         date: datetime.datetime | None = None,
+        signers: Sequence[dkim.Signer] = (),
     ) -> bytes:
         """Return one recipient's message: headers and a text + HTML multipart/alternative.
 
@@ -355,8 +363,11 @@ class MessageBuilder:
         ``_PartsEncoder``: a campaign's constant text is then encoded once, not per
         recipient). ``message_id`` goes without angle brackets; ``date`` defaults to now
         (aware datetimes keep their offset). The bodies come back from a parser with CRLF
-        line ends, whatever line ends they had here. Raises ValueError for a recipient
-        address that is not one plain address, a malformed message id or unsubscribe URI.
+        line ends, whatever line ends they had here. Each of ``signers`` puts a DKIM
+        signature on top, as ``dkim.sign_message`` does, with the body's canonical form
+        mostly kept from the messages before (``dkim.BodyHasher``). Raises ValueError for
+        a recipient address that is not one plain address, a malformed message id or
+        unsubscribe URI.
         """
         message_id = _clean(message_id)
         if not _MESSAGE_ID.fullmatch(message_id):
@@ -388,12 +399,13 @@ class MessageBuilder:
                 _header("List-Unsubscribe", ", ".join(f"<{uri}>" for uri in uris)),
                 self._common,
                 f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n',
-                CRLF,
-                f"--{boundary}\r\n",
-                "Content-Type: text/plain; charset=utf-8\r\n",
-                "Content-Transfer-Encoding: quoted-printable\r\n",
-                CRLF,
             ]
+        )
+        start = (
+            f"--{boundary}\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n"
+            "Content-Transfer-Encoding: quoted-printable\r\n"
+            "\r\n"
         )
         middle = (
             f"\r\n--{boundary}\r\n"
@@ -401,12 +413,13 @@ class MessageBuilder:
             "Content-Transfer-Encoding: quoted-printable\r\n"
             "\r\n"
         )
-        return b"".join(
-            [
-                head.encode("ascii"),
-                _encoded_body(text, self._text_parts),
-                middle.encode("ascii"),
-                _encoded_body(html, self._html_parts),
-                f"\r\n--{boundary}--\r\n".encode("ascii"),
-            ]
-        )
+        body = [
+            start.encode("ascii"),
+            *_encoded_body(text, self._text_parts),
+            middle.encode("ascii"),
+            *_encoded_body(html, self._html_parts),
+            f"\r\n--{boundary}--\r\n".encode("ascii"),
+        ]
+        if signers:
+            return dkim.sign_parts(head.encode("ascii"), body, signers, self._body_hasher)
+        return b"".join([head.encode("ascii"), b"\r\n", *body])

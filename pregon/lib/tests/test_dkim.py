@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from django.test import SimpleTestCase
 
-from pregon.lib.dkim import DkimKey, Signer, generate_key, sign_message
+from pregon.lib.dkim import BodyHasher, DkimKey, Signer, generate_key, sign_message, sign_parts
 
 DOMAIN = "example.gob.pe"
 
@@ -285,3 +285,53 @@ class DualSigningTestCase(DkimTestCase):
         self.assertNotIn("dkim-signature", tags(self.rsa.sign(MESSAGE))["h"])
         without_ed = signed[signed.index(b"DKIM-Signature", 10) :]
         self.assertTrue(dkim.verify(without_ed, dnsfunc=self.dns))
+
+
+def sent(message: bytes) -> bytes:
+    """``message`` as a receiver gets it: SMTP ends the data with CRLF. (dkimpy hashes a
+    body's last line without it as it is, trailing whitespace and all.)"""
+    return message if message.endswith(b"\r\n") else message + b"\r\n"
+
+
+class SignPartsTestCase(DkimTestCase):
+    """A message given as its header fields and its body in chunks, as the engine's
+    builder gives it: the body's hash comes from a BodyHasher that keeps the chunks that
+    repeat, so every chunking of every body must hash as dkimpy hashes the whole."""
+
+    HEAD, _, BODY = MESSAGE.partition(b"\r\n\r\n")
+    BODIES = [
+        b"",
+        b"\r\n",
+        b"\r\n\r\n\r\n",
+        b"sin final",
+        b"espacio al final ",
+        b"Hola  Ana,\t \r\n  sangr\xc3\xada  \r\n\r\n \r\n\t\r\n",
+        (b"l\xc3\xadnea   con  espacios \t\r\n" * 5 + b"\r\n") * 3 + b"fin \t ",
+    ]
+
+    def chunkings(self, body: bytes) -> list[list[bytes]]:
+        # Whole lines, and cuts anywhere: in a run of spaces, between CR and LF, before
+        # the final empty lines.
+        lines = body.splitlines(keepends=True)
+        cuts = [[body[:cut], body[cut:]] for cut in range(0, len(body) + 1, 7)]
+        return [[body], lines, *cuts, [body[i : i + 3] for i in range(0, len(body), 3)]]
+
+    def test_every_chunking_verifies_with_a_hasher_that_keeps_chunks(self) -> None:
+        hasher = BodyHasher()
+        for body in self.BODIES:
+            for chunks in self.chunkings(body) * 2:
+                with self.subTest(body=body, chunks=chunks):
+                    signed = sign_parts(self.HEAD + b"\r\n", chunks, [self.ed, self.rsa], hasher)
+                    verifier = dkim.DKIM(sent(signed))
+                    self.assertTrue(verifier.verify(idx=0, dnsfunc=self.dns))
+                    self.assertTrue(verifier.verify(idx=1, dnsfunc=self.dns))
+                    self.assertTrue(signed.endswith(self.HEAD + b"\r\n\r\n" + body))
+
+    def test_long_chunks_that_repeat_are_kept_and_still_hash_right(self) -> None:
+        hasher = BodyHasher()
+        constant = b"texto  constante de la plantilla \t\r\n" * 10
+        for name in [b"Ana", b"Ana", b"  Jos\xc3\xa9 ", b"Ana"]:
+            chunks = [constant, b"Hola " + name + b"\r\n", constant, name]
+            with self.subTest(name=name):
+                signed = sign_parts(self.HEAD + b"\r\n", chunks, [self.ed], hasher)
+                self.assertTrue(dkim.verify(sent(signed), dnsfunc=self.dns))

@@ -255,6 +255,28 @@ class RenderedPartsTestCase(SimpleTestCase):
             )
             self.assertTrue(dkim.verify(data, dnsfunc=lambda *_args, **_kw: key.dns_value.encode()))
 
+    def test_messages_signed_as_they_are_built_verify(self) -> None:
+        # The builder's signatures hash the body from the canonical form of the parts kept
+        # from earlier messages: dkimpy hashes each message's body afresh.
+        key = generate_key("ed25519")
+        signer = Signer("example.gob.pe", "sel", key.private_pem)
+        constant = [
+            "<p>" + "Gestión  pública\t= módulo 1;   " * 8 + "</p>  \n",
+            "  espacios al final  \n\n\n",
+            ".\n..punto\n" + "x" * 75 + " ",
+            "   \t \n" * 30,
+            "\n\n\n" * 30,
+        ]
+        message_builder = builder()
+        for name in ["Ana", "", "  José  María ", "Luis\t", "\n\n", "Ana"]:
+            parts = [piece for part in constant for piece in (part, name)]
+            with self.subTest(name=name):
+                data = build(message_builder, text=parts, html=parts[1:], signers=[signer])
+                self.assertTrue(
+                    dkim.verify(data, dnsfunc=lambda *_args, **_kw: key.dns_value.encode())
+                )
+                self.assertEqual(bodies(data), ("".join(parts), "".join(parts[1:])))
+
 
 class HeaderInjectionTestCase(SimpleTestCase):
     def test_line_breaks_in_values_become_spaces(self) -> None:

@@ -26,8 +26,9 @@ HERE = Path(__file__).resolve().parent
 # Scripts that run more than once, with these arguments each time.
 VARIANTS = {"import_contacts.py": [[], ["--list-and-tag"]]}
 # Scripts that touch no database: they run once, not once per engine. scaleout.py runs once
-# too, on a PostgreSQL cluster it makes for itself.
-NO_DATABASE = {"render_message.py", "bounce_corpus.py", "scaleout.py"}
+# too, on a PostgreSQL cluster it makes for itself, and build_message.py on SQLite, which it
+# only reads the campaign from.
+NO_DATABASE = {"render_message.py", "bounce_corpus.py", "scaleout.py", "build_message.py"}
 # Scripts that need a program beside Python, and where it comes from.
 NEEDS = {
     "send_campaign.py": ("smtp-sink", "install Debian's postfix package"),

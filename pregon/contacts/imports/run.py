@@ -29,6 +29,7 @@ keeping the contact lets staff see why a person gets no mail.
 import contextlib
 import csv
 import datetime
+import gc
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -234,13 +235,33 @@ class Applied:
 
     def announce(self) -> None:
         """Emit the events of all the chunks applied (in batches, ``contacts.changes``)."""
-        changes.announce(events.CONTACT_UPDATED, self.updated_ids)
-        changes.announce(events.CONTACT_UNSUBSCRIBED, self.unsubscribed_ids)
-        changes.announce(events.CONTACT_CREATED, self.created_ids)
-        if self.mailing_list:
-            changes.announce(events.LIST_JOINED, self.joined, list=self.mailing_list.pk)
-        for tag_id, ids in self.tagged.items():
-            changes.announce(events.TAG_ADDED, ids, tag=tag_id)
+        with _without_cycle_collection():
+            changes.announce(events.CONTACT_UPDATED, self.updated_ids)
+            changes.announce(events.CONTACT_UNSUBSCRIBED, self.unsubscribed_ids)
+            changes.announce(events.CONTACT_CREATED, self.created_ids)
+            if self.mailing_list:
+                changes.announce(events.LIST_JOINED, self.joined, list=self.mailing_list.pk)
+            for tag_id, ids in self.tagged.items():
+                changes.announce(events.TAG_ADDED, ids, tag=tag_id)
+
+
+@contextlib.contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Keep Python's cycle collector off inside, and on again after if it was.
+
+    An import announces a few million payloads, small dicts, a batch of thousands alive at
+    a time: each batch outlives the collector's young generations, and the collector then
+    walks every object of the process again and again (0.5 s of the worker's CPU at the end
+    of a million rows into a list with a tag, while the database waits). The payloads hold
+    no cycles: reference counting frees them as before.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _finish(imp: Import, attempt: int, applied: Applied, total: int, rejected: int) -> None:

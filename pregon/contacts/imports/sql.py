@@ -494,7 +494,9 @@ def _copy_links(
     lock a page, not a row) and reads them without the executor's scan of staging; in
     binary, the server parses nothing either. The worker builds the rows from the ids it
     has (0.1 s a million a table): the memberships and the tags took 15 % less of the
-    server's CPU than ``INSERT … SELECT`` from staging (docs/benchmarks.md, seventh round).
+    server's CPU than ``INSERT … SELECT`` from staging in a replay of them alone, 0 to
+    0.6 s less a million in whole imports (docs/benchmarks.md, seventh round); their
+    indexes are most of what is left.
     """
     if not contact_ids:
         return

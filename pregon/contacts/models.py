@@ -162,10 +162,22 @@ class Contact(models.Model):
         ordering = ["-id"]
         verbose_name = _("contact")
         indexes = [
-            # With the id, a segment's status rule is an index-only scan already in id
-            # order, which PostgreSQL merges with lists' and tags' memberships
-            # (docs/design.md).
-            models.Index(fields=["status", "id"], name="contact_status"),
+            # A segment's status rule is an index-only scan already in id order, which
+            # PostgreSQL merges with lists' and tags' memberships (docs/design.md). Most
+            # contacts are subscribed, and most rules and every send ask for them: their
+            # ids alone, half the size of (status, id) entries and with no status to
+            # check, are a seventh less of the widest count. The other statuses keep
+            # (status, id). A contact has an entry in one of the two, as in one index before.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(status=Status.SUBSCRIBED),
+                name="contact_subscribed",
+            ),
+            models.Index(
+                fields=["status", "id"],
+                condition=~models.Q(status=Status.SUBSCRIBED),
+                name="contact_other_status",
+            ),
             # "Opened in the last N days" and "ever" from this index alone, status included,
             # instead of a pass over every contact's row. Only contacts who opened have an
             # entry: an import writes none. The price: an open the tracking flush records

@@ -1,7 +1,9 @@
 from django.db import migrations, models
 
+import pregon.contacts.models
+
 # The status rule from two partial indexes (Contact.Meta): the subscribed contacts' ids
-# alone, and (status, id) for the others. Added before the old index goes, so that no
+# alone (on SQLite with the status: SubscribedIndex), and (status, id) for the others. Added before the old index goes, so that no
 # moment is without one.
 
 
@@ -13,7 +15,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name="contact",
-            index=models.Index(
+            index=pregon.contacts.models.SubscribedIndex(
                 condition=models.Q(("status", "subscribed")),
                 fields=["id"],
                 name="contact_subscribed",

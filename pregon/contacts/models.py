@@ -108,6 +108,20 @@ class Field(models.Model):
             return super().delete(*args, **kwargs)
 
 
+class SubscribedIndex(models.Index):
+    """The subscribed contacts' ids (``Contact.Meta``). SQLite reads a partial index
+    without the table only if it holds every column the query names, and never infers a
+    column's value from the index's condition: there its entries carry the status too."""
+
+    def create_sql(self, model: Any, schema_editor: Any, using: str = "", **kwargs: Any) -> Any:
+        if schema_editor.connection.vendor == "sqlite":
+            with_status = models.Index(
+                fields=["status", *self.fields], condition=self.condition, name=self.name
+            )
+            return with_status.create_sql(model, schema_editor, using, **kwargs)
+        return super().create_sql(model, schema_editor, using, **kwargs)
+
+
 class Contact(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Stored trimmed and lower-cased: see pregon.contacts.normalize.normalize_email. Unique
@@ -162,10 +176,22 @@ class Contact(models.Model):
         ordering = ["-id"]
         verbose_name = _("contact")
         indexes = [
-            # With the id, a segment's status rule is an index-only scan already in id
-            # order, which PostgreSQL merges with lists' and tags' memberships
-            # (docs/design.md).
-            models.Index(fields=["status", "id"], name="contact_status"),
+            # A segment's status rule is an index-only scan already in id order, which
+            # PostgreSQL merges with lists' and tags' memberships (docs/design.md). Most
+            # contacts are subscribed, and most rules and every send ask for them: their
+            # ids alone, half the size of (status, id) entries and with no status to
+            # check, are a seventh less of the widest count. The other statuses keep
+            # (status, id). A contact has an entry in one of the two, as in one index before.
+            SubscribedIndex(
+                fields=["id"],
+                condition=models.Q(status=Status.SUBSCRIBED),
+                name="contact_subscribed",
+            ),
+            models.Index(
+                fields=["status", "id"],
+                condition=~models.Q(status=Status.SUBSCRIBED),
+                name="contact_other_status",
+            ),
             # "Opened in the last N days" and "ever" from this index alone, status included,
             # instead of a pass over every contact's row. Only contacts who opened have an
             # entry: an import writes none. The price: an open the tracking flush records

@@ -57,6 +57,9 @@ log = logging.getLogger(__name__)
 LOCK_WAIT = "2s"
 RETRY_AFTER = datetime.timedelta(minutes=1)
 LOCK_NOT_AVAILABLE = "55P03"
+# "tables can have at most 1600 columns": dropped columns count too, so a database that has
+# made about 1,570 fields in its life has no room for another column.
+PROGRAM_LIMIT_EXCEEDED = "54011"
 
 # A column's SQL type for each field type that has one.
 COLUMN_TYPES = {
@@ -99,7 +102,8 @@ def prepare_field_column(field: Field) -> None:
     if field_column(field) is None or connection.vendor != "postgresql":
         return
     if _contacts_at_most(settings.FIELD_COLUMN_INLINE_CONTACTS) and _added(field):
-        transaction.on_commit(vacuum_contacts)
+        if field.column_ready:
+            transaction.on_commit(vacuum_contacts)
     else:
         _enqueue_build(field.pk)
 
@@ -116,7 +120,8 @@ def build_field_column(field_id: int) -> None:
         if field is None:
             return
         if _added(field):
-            transaction.on_commit(vacuum_contacts)
+            if field.column_ready:
+                transaction.on_commit(vacuum_contacts)
         else:
             log.info("field %s: contacts busy, its column comes later", field_id)
             _enqueue_build(field_id, after=RETRY_AFTER)
@@ -124,7 +129,11 @@ def build_field_column(field_id: int) -> None:
 
 def _added(field: Field) -> bool:
     """Add ``field``'s column and index and mark it ready, in a savepoint; False, with
-    nothing done, if another transaction keeps the contacts for ``LOCK_WAIT``."""
+    nothing done, if another transaction keeps the contacts for ``LOCK_WAIT``.
+
+    True, with nothing done and the field left without a column for good, if contacts have
+    no room for another column: its rules go on computing the value from ``attributes``
+    (the same answers, slower), and the warning in the log says why."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('lock_timeout')")
         [waited] = cursor.fetchone()
@@ -133,7 +142,16 @@ def _added(field: Field) -> bool:
                 cursor.execute("SELECT set_config('lock_timeout', %s, true)", [LOCK_WAIT])
                 add_field_column(field, editor)
         except OperationalError as error:
-            if getattr(error.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+            sqlstate = getattr(error.__cause__, "sqlstate", None)
+            if sqlstate == PROGRAM_LIMIT_EXCEEDED:
+                log.warning(
+                    "field %s: contacts have no room for another column (PostgreSQL allows"
+                    " 1,600, dropped ones included); its rules read the values from the"
+                    " contacts' attributes. A dump and restore of the database frees them.",
+                    field.pk,
+                )
+                return True
+            if sqlstate != LOCK_NOT_AVAILABLE:
                 raise
             return False
         cursor.execute("SELECT set_config('lock_timeout', %s, true)", [waited])

@@ -130,6 +130,10 @@ def compile_bool(spec: FieldSpec, operator: str, value: Any) -> Q:
 def compile_choice(spec: FieldSpec, operator: str, value: Any) -> Q:
     expression = spec.expression()
     empty = _empty(expression, text=True)
+    if operator == "is" and len(value) == 1:
+        # SQLite uses a partial index (the subscribed contacts': Contact.Meta) only for the
+        # very condition it was made with, ``status = 'subscribed'``, never for ``IN``.
+        return Q(Exact(expression, value[0]))
     if operator == "is":
         return Q(In(expression, value))
     if operator == "is_not":

@@ -112,3 +112,34 @@ class FieldColumnTaskTestCase(BaseTestCase):
         self.assertIn(f"field_{field.pk}", columns())
         self.assertEqual(builds(), [])
         self.assertEqual(self.count(), 2)
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "SQLite has no fields' columns")
+class ColumnLimitTestCase(BaseTestCase):
+    """PostgreSQL allows a table 1,600 columns, dropped ones included: past them a new
+    field has no column, and works from the contacts' attributes."""
+
+    def test_a_field_beyond_the_column_limit_is_made_and_counts_without_a_column(self) -> None:
+        Contact.objects.create(email="ana@example.pe", attributes={"ciudad": "Lima"})
+        Contact.objects.create(email="luis@example.pe", attributes={"ciudad": "Cusco"})
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_attribute"
+                " WHERE attrelid = 'contacts_contact'::regclass AND attnum > 0"
+            )
+            [used] = cursor.fetchone()
+            # Rolled back with the test's transaction.
+            for number in range(1600 - used):
+                cursor.execute(f"ALTER TABLE contacts_contact ADD COLUMN filler_{number} int")
+        self.client.force_login(self.bob)
+        with self.assertLogs("pregon.contacts.segments.columns", "WARNING") as logs:
+            response = self.client.post(FIELDS, {"label": "Ciudad", "type": "text"})
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("no room for another column", logs.output[0])
+        field = Field.objects.get(key="ciudad")
+        self.assertFalse(field.column_ready)
+        self.assertNotIn(f"field_{field.pk}", columns())
+        self.assertEqual(builds(), [])
+        rules = {"match": "all", "rules": [LIMA]}
+        response = self.client.post(COUNT, {"rules": json.dumps(rules)})
+        self.assertEqual(response.json()["count"], 1)

@@ -485,6 +485,48 @@ class ImportRunTestCase(BaseTestCase):
         expected = [f"persona{n}@example.pe" for n in range(40) if n not in (7, 22)]
         self.assertEqual(list(made.values_list("email", flat=True)), expected)
 
+    def test_a_chunk_with_a_contacts_address_between_chunks_of_new_people(self) -> None:
+        """Each chunk of new people is inserted as it is; the one with Ana's address goes
+        through the general statements, and the chunks after it are new people again."""
+        lines = [f"persona{n}@example.pe,Persona {n},,unsubscribed" for n in range(9)]
+        lines[4] = "ana@example.pe,,Flores,"
+        lines[5] = "luis@example.pe,Luis Alberto,,subscribed"
+        imp = self.upload("Correo,Nombres,Apellidos,Estado\n" + "\n".join(lines) + "\n")
+        self.start(imp, {"0": "email", "1": "first_name", "2": "last_name", "3": "status"})
+        with mock.patch("pregon.contacts.imports.run.CHUNK_ROWS", 3):
+            imports.run_import(imp.id, 1)
+
+        imp.refresh_from_db()
+        self.assertEqual((imp.status, self.counts(imp)), (ImportStatus.DONE, (7, 2, 0, 0)))
+        self.ana.refresh_from_db()
+        self.assertEqual(
+            (self.ana.first_name, self.ana.last_name, self.ana.consent_source),
+            ("Ana", "Flores", ConsentSource.FORM),
+        )
+        self.assertEqual(Contact.objects.get(pk=self.luis.pk).status, Status.UNSUBSCRIBED)
+        made = Contact.objects.filter(email__startswith="persona").order_by("id")
+        self.assertEqual(
+            list(made.values_list("email", "first_name", "status", "consent_source")),
+            [
+                (
+                    f"persona{n}@example.pe",
+                    f"Persona {n}",
+                    Status.UNSUBSCRIBED,
+                    ConsentSource.IMPORT,
+                )
+                for n in range(9)
+                if n not in (4, 5)
+            ],
+        )
+
+    def test_two_imports_in_a_row_stage_their_own_rows(self) -> None:
+        """The second import on the same connection finds none of the first one's rows."""
+        first = self.run_import("Correo\nrosa@example.pe\npedro@example.pe\n", {"0": "email"})
+        second = self.run_import("Correo\nmaria@example.pe\n", {"0": "email"})
+
+        self.assertEqual((self.counts(first), self.counts(second)), ((2, 0, 0, 0), (1, 0, 0, 0)))
+        self.assertEqual(Contact.objects.count(), 5)
+
     def test_cells_with_backslashes_tabs_and_quotes_are_stored_as_written(self) -> None:
         Field.objects.create(key="region", label="Región", type=FieldType.TEXT)
         content = (

@@ -2,6 +2,7 @@
 endpoint as a delivery (the outbox row the worker will post)."""
 
 import re
+from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -224,6 +225,59 @@ class ContactEventsTestCase(BaseTestCase):
         )
         leaving.refresh_from_db()
         self.assertEqual(leaving.status, Status.UNSUBSCRIBED)
+
+    def test_an_import_announces_the_contacts_it_made_chunk_after_chunk(self) -> None:
+        """Chunks of new people and a chunk with a contact's address in between (the
+        general statements): each announced id is the contact's in the database."""
+        self.use_temporary_media()
+        subscribe_to(events.CONTACT_CREATED, events.CONTACT_UPDATED, events.LIST_JOINED)
+        known = Contact.objects.create(email="persona4@example.pe", first_name="Antes")
+        lines = [f"persona{n}@example.pe,Persona {n}" for n in range(10)]
+        imp = imports.create_import(
+            SimpleUploadedFile("alumnos.csv", ("Correo,Nombres\n" + "\n".join(lines)).encode()),
+            user=self.bob,
+            language="es",
+        )
+        with self.captureOnCommitCallbacks(execute=False):
+            imports.start_import(
+                imp,
+                {"0": "email", "1": "first_name"},
+                update_existing=True,
+                mailing_list=self.course,
+            )
+        with mock.patch("pregon.contacts.imports.run.CHUNK_ROWS", 3):
+            imports.run_import(imp.pk, 1)  # What the worker does.
+        ids = dict(Contact.objects.values_list("email", "pk"))
+        made = [ids[f"persona{n}@example.pe"] for n in range(10) if n != 4]
+        self.assertEqual([p["contact"] for p in payloads(events.CONTACT_CREATED)], made)
+        self.assertEqual([p["contact"] for p in payloads(events.CONTACT_UPDATED)], [known.pk])
+        self.assertEqual(
+            sorted(p["contact"] for p in payloads(events.LIST_JOINED)), sorted([*made, known.pk])
+        )
+        self.assertEqual(Contact.objects.get(pk=known.pk).first_name, "Persona 4")
+
+    def test_an_import_after_the_newest_contact_was_deleted_announces_the_right_ids(
+        self,
+    ) -> None:
+        """Ids are never reused (SQLite's AUTOINCREMENT): the new contacts' start above the
+        deleted one's, and each announced id is the contact's in the database."""
+        self.use_temporary_media()
+        subscribe_to(events.CONTACT_CREATED)
+        Contact.objects.create(email="antes@example.pe")
+        Contact.objects.create(email="borrada@example.pe").delete()
+        imp = imports.create_import(
+            SimpleUploadedFile("alumnos.csv", b"Correo\nrosa@example.pe\npedro@example.pe\n"),
+            user=self.bob,
+            language="es",
+        )
+        with self.captureOnCommitCallbacks(execute=False):
+            imports.start_import(imp, {"0": "email"}, update_existing=True)
+        imports.run_import(imp.pk, 1)  # What the worker does.
+        ids = dict(Contact.objects.values_list("email", "pk"))
+        self.assertEqual(
+            [p["contact"] for p in payloads(events.CONTACT_CREATED)],
+            [ids["rosa@example.pe"], ids["pedro@example.pe"]],
+        )
 
     def issue_token(self) -> str:
         return ApiToken.issue(self.bob, "prueba")[1]

@@ -25,9 +25,9 @@ class ImportKeysTestCase(BaseTestCase):
         self.ana.lists.add(self.courses)
         self.ana.tags.add(Tag.objects.create(name="Docentes"))
 
-    def run_import(self) -> None:
+    def run_import(self, content: bytes = CSV) -> None:
         imp = imports.create_import(
-            SimpleUploadedFile("alumnos.csv", CSV), user=self.bob, language="es"
+            SimpleUploadedFile("alumnos.csv", content), user=self.bob, language="es"
         )
         with self.captureOnCommitCallbacks(execute=False):
             imports.start_import(
@@ -113,3 +113,24 @@ class ImportKeysTestCase(BaseTestCase):
         noted = {contact_id for (contact_id,) in self.sql("SELECT contact_id FROM joined")}
         joined = Contact.objects.filter(email__in=["luis@example.pe", "rosa@example.pe"])
         self.assertEqual(noted, set(joined.values_list("pk", flat=True)))
+
+    def test_a_trigger_of_the_administrators_own_fires_for_a_file_of_new_people(self) -> None:
+        """Their memberships and tags are copied in (``COPY``), which fires row triggers
+        as an ``INSERT`` does."""
+        self.sql("CREATE TABLE tagged (contact_id bigint)")
+        self.sql(
+            "CREATE FUNCTION note_tagged() RETURNS trigger LANGUAGE plpgsql AS"
+            " $$ BEGIN INSERT INTO tagged VALUES (NEW.contact_id); RETURN NEW; END $$"
+        )
+        table = Contact.tags.through._meta.db_table
+        self.sql(
+            f"CREATE TRIGGER note_tagged AFTER INSERT ON {table}"
+            " FOR EACH ROW EXECUTE FUNCTION note_tagged()"
+        )
+        self.run_import(b"Correo,Nombres\nrosa@example.pe,Rosa\nluis@example.pe,Luis\n")
+        noted = sorted(contact_id for (contact_id,) in self.sql("SELECT contact_id FROM tagged"))
+        new = Contact.objects.filter(email__in=["luis@example.pe", "rosa@example.pe"])
+        ids = sorted(new.values_list("pk", flat=True))
+        self.assertEqual(noted, sorted(ids + ids))  # Two tags each.
+        members = Subscription.objects.filter(mailing_list=self.courses, contact__in=new)
+        self.assertEqual(members.count(), 2)

@@ -1,11 +1,14 @@
 import csv
 import datetime
 import io
+import itertools
+import unittest
 from pathlib import Path
 from unittest import mock
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import translation
 from openpyxl import Workbook
 
@@ -328,6 +331,49 @@ class ImportRunTestCase(BaseTestCase):
                 ["ana@example.pe", "rosa@example.pe"],
             )
         self.assertFalse(self.luis.lists.exists())
+
+    def test_new_contacts_join_the_list_and_get_the_tags_chunk_after_chunk(self) -> None:
+        """Chunks of new people only (PostgreSQL copies their memberships and tags in)."""
+        lines = [f"persona{n}@example.pe" for n in range(8)]
+        imp = self.upload("Correo\n" + "\n".join(lines) + "\n")
+        self.start(imp, {"0": "email"}, mailing_list=self.courses, tags=["2025", "alumnos"])
+        with (
+            mock.patch("pregon.contacts.imports.run.CHUNK_ROWS", 3),
+            time_machine.travel(NOW, tick=False),
+        ):
+            imports.run_import(imp.id, 1)
+        imp.refresh_from_db()
+        self.assertEqual(self.counts(imp), (8, 0, 0, 0))
+        self.assertMembersAndTagged(lines, ["2025", "alumnos"])
+
+    @unittest.skipUnless(connection.vendor == "postgresql", "the contacts' sequence")
+    def test_ids_drawn_with_gaps_still_name_each_rows_contact(self) -> None:
+        """The ids staged for a chunk are not every number between its first and last when
+        others drew some meanwhile, here with a sequence that counts in twos."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [Contact._meta.db_table])
+            cursor.execute(f"ALTER SEQUENCE {cursor.fetchone()[0]} INCREMENT BY 2")
+        lines = [f"persona{n}@example.pe" for n in range(5)]
+        with time_machine.travel(NOW, tick=False):
+            imp = self.run_import(
+                "Correo\n" + "\n".join(lines) + "\n",
+                {"0": "email"},
+                mailing_list=self.courses,
+                tags=["2025"],
+            )
+        self.assertEqual(self.counts(imp), (5, 0, 0, 0))
+        ids = Contact.objects.filter(email__in=lines).order_by("id").values_list("id", flat=True)
+        self.assertEqual([b - a for a, b in itertools.pairwise(ids)], [2, 2, 2, 2])
+        self.assertMembersAndTagged(lines, ["2025"])
+
+    def assertMembersAndTagged(self, emails: list[str], tags: list[str]) -> None:
+        members = Subscription.objects.filter(mailing_list=self.courses).order_by("contact_id")
+        self.assertEqual(
+            [(m.contact.email, m.created_at) for m in members], [(e, NOW) for e in emails]
+        )
+        for name in tags:
+            tagged = Tag.objects.get(name=name).contacts.order_by("id")
+            self.assertEqual(list(tagged.values_list("email", flat=True)), emails)
 
     def test_custom_fields_are_parsed_by_type(self) -> None:
         Field.objects.create(key="region", label="Región", type=FieldType.TEXT)

@@ -102,8 +102,12 @@ class Fold(Func):
         # third of "email contains" on a million contacts): in collation "C" it maps A-Z
         # alone, which is all plain ASCII has, and the result goes back to the default
         # collation, so that it compares, and uses indexes, as before. The result is the
-        # same either way. The custom fields' columns (segments.columns) store this SQL as
-        # it was when each was made; older ones hold the same values.
+        # same either way, and Python's (SQLite's) too, in every character type but the
+        # Turkic ones, where the database's LOWER('I') is a dotless i (U+0131; there a custom
+        # field's column made before this SQL could miss an "I" that a rule folds now: a
+        # database we do not expect, and the column's values are what SQLite gives). The
+        # custom fields' columns (segments.columns) store this SQL as it was when each was
+        # made.
         sql, params = compiler.compile(self.source_expressions[0])
         translated = f"TRANSLATE({sql}, '{FOLD_FROM}', '{FOLD_TO}')"
         return (

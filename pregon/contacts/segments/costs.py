@@ -41,17 +41,6 @@ COUNT_WORK_MEM_KB = 64 * 1024
 
 Result = TypeVar("Result")
 
-# The value of each of NAMES for a count, in that order, from the server's own.
-SETTINGS = """
-SELECT
-    LEAST(current_setting('random_page_cost')::float8, %(page_cost)s)::text,
-    LEAST(pg_size_bytes(current_setting('effective_cache_size')),
-          pg_size_bytes(current_setting('shared_buffers'))) / 1024 || 'kB',
-    'off',
-    '0',
-    '0',
-    GREATEST(pg_size_bytes(current_setting('work_mem')) / 1024, %(work_mem)s) || 'kB'
-"""
 NAMES = (
     "random_page_cost",
     "effective_cache_size",
@@ -60,25 +49,42 @@ NAMES = (
     "effective_io_concurrency",
     "work_mem",
 )
+# The server's value of each of NAMES, then the value for a count, in that order.
+SETTINGS = (
+    "SELECT "
+    + ", ".join(f"current_setting('{name}')" for name in NAMES)
+    + """,
+    LEAST(current_setting('random_page_cost')::float8, %(page_cost)s)::text,
+    LEAST(pg_size_bytes(current_setting('effective_cache_size')),
+          pg_size_bytes(current_setting('shared_buffers'))) / 1024 || 'kB',
+    'off',
+    '0',
+    '0',
+    GREATEST(pg_size_bytes(current_setting('work_mem')) / 1024, %(work_mem)s) || 'kB'
+"""
+)
 
 
 def priced_for_memory(count: Callable[[], Result]) -> Result:
     """``count()`` (or its plan: ``bench/segment_count.py --explain``) run with the
     settings above, on PostgreSQL.
 
-    They hold for this count only: set for the transaction (``set_config(…, true)``) and
-    put back afterwards, so a caller's own transaction goes on with the server's values
-    (an error rolls the savepoint back, and the settings with it)."""
+    They hold for this count only: set for the transaction (``set_config(…, true)``),
+    which ends with the count, or inside a caller's own transaction put back afterwards,
+    so that it goes on with the server's values (an error rolls the savepoint back, and
+    the settings with it). Two statements around the count, or three: each a round trip
+    of a count that staff wait for."""
     if connection.vendor != "postgresql":
         return count()
+    inside_a_transaction = connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in NAMES))
-        before = cursor.fetchone()
         cursor.execute(SETTINGS, {"page_cost": IN_MEMORY_PAGE_COST, "work_mem": COUNT_WORK_MEM_KB})
-        wanted = cursor.fetchone()
+        settings = cursor.fetchone()
+        before, wanted = settings[: len(NAMES)], settings[len(NAMES) :]
         _set(cursor, wanted)
         counted = count()
-        _set(cursor, before)
+        if inside_a_transaction:
+            _set(cursor, before)
         return counted
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from pregon.contacts.models import Contact
 from pregon.contacts.segments.costs import priced_for_memory
 from pregon.contacts.segments.fields import FieldSpec, family, field_specs
+from pregon.contacts.segments.membership import MEMBERSHIPS, in_all
 from pregon.contacts.segments.sql import Fold
 from pregon.contacts.segments.validation import validate_rules
 
@@ -159,12 +160,19 @@ def _compile_condition(spec: FieldSpec, operator: str, value: Any) -> Q:
 
 def _compile_group(group: dict, specs: dict[str, FieldSpec]) -> Q:
     parts = []
+    # "In any of" lists and tags that must all hold: one nested EXISTS (membership.in_all).
+    memberships = []
     for rule in group["rules"]:
         if "match" in rule:
             parts.append(_compile_group(rule, specs))
+            continue
+        spec = specs[rule["field"]]
+        if group["match"] == "all" and rule["operator"] == "is_in" and spec.kind in MEMBERSHIPS:
+            memberships.append((spec.kind, rule["value"]))
         else:
-            spec = specs[rule["field"]]
             parts.append(_compile_condition(spec, rule["operator"], rule["value"]))
+    if memberships:
+        parts.append(in_all(memberships))
     combined = Q()
     for part in parts:
         combined = (combined & part) if group["match"] == "all" else (combined | part)
@@ -177,8 +185,8 @@ def to_q(rules: dict | None) -> Q:
     An empty rule set gives an empty ``Q``, which matches every contact. Raises ValueError
     as ``validate_rules`` does.
     """
-    normalised = validate_rules(rules)
-    return _compile_group(normalised, field_specs())
+    specs = field_specs()
+    return _compile_group(validate_rules(rules, specs), specs)
 
 
 def filter_contacts(

@@ -136,15 +136,16 @@ VALUE_PARSERS: dict[str, Callable[[Any, FieldSpec], Any]] = {
 }
 
 
-def validate_rules(rules: dict | None) -> dict:
-    """Check a rule set and return it normalised (list codes and tag names become ids).
+def validate_rules(rules: dict | None, specs: dict[str, FieldSpec] | None = None) -> dict:
+    """Check a rule set and return it normalised (list codes and tag names become ids),
+    against ``specs`` (``field_specs()``, read if not given).
 
     Empty nested groups are dropped: they are a group the user has not filled in yet.
     Raises ValueError with a message for the user that names the bad condition.
     """
     if rules is None or rules == {}:
         return {"match": "all", "rules": []}
-    specs = field_specs()
+    specs = field_specs() if specs is None else specs
     counter = [0]
     return _validate_group(rules, specs, 1, counter)
 

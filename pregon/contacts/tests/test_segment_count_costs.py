@@ -7,6 +7,7 @@ set more favourably keeps its own."""
 from unittest import skipUnless
 
 from django.db import connection
+from django.test import TransactionTestCase
 
 from pregon.contacts.models import Contact, Status
 from pregon.contacts.segments import count_contacts
@@ -102,3 +103,18 @@ def settings(names: list[str]) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in names))
         return cursor.fetchone()
+
+
+@skipUnless(connection.vendor == "postgresql", "PostgreSQL planner settings")
+class CountOutsideATransactionTestCase(TransactionTestCase):
+    """A count of its own (a web request's, out of any transaction) sets its settings in
+    the transaction it runs in: the session has the server's again once it ends."""
+
+    def test_the_session_keeps_the_server_s_settings(self) -> None:
+        Contact.objects.create(email="ana@example.pe")
+        names = ["random_page_cost", "enable_hashjoin", "work_mem"]
+        with connection.cursor() as cursor:
+            cursor.execute("SET random_page_cost = 3")
+            cursor.execute("SET work_mem = '8MB'")
+        self.assertEqual(count_contacts(SUBSCRIBED), 1)
+        self.assertEqual(settings(names), ("3", "on", "8MB"))

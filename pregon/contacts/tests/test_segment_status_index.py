@@ -7,8 +7,9 @@ from unittest import skipUnless
 from django.db import connection
 
 from pregon.contacts.models import Contact, MailingList, Status, Tag
-from pregon.contacts.segments import count_contacts, filter_contacts
+from pregon.contacts.segments import count_contacts
 from pregon.testing import BaseTestCase
+from pregon.testing.segments import count_plan
 
 
 def status_is(*statuses: str) -> dict:
@@ -17,21 +18,6 @@ def status_is(*statuses: str) -> dict:
 
 def rules(*conditions: dict) -> dict:
     return {"match": "all", "rules": list(conditions)}
-
-
-def plan(rule_set: dict) -> str:
-    """The database's plan of counting ``rule_set``; on PostgreSQL with table scans ruled
-    out, as on a table too small for the planner to prefer an index otherwise."""
-    sql, params = filter_contacts(rule_set).order_by().values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.execute(f"EXPLAIN QUERY PLAN SELECT COUNT(*) FROM ({sql})", params)  # noqa: S608
-            return "\n".join(row[-1] for row in cursor.fetchall())
-        cursor.execute("ANALYZE contacts_contact")
-        cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
-        cursor.execute("SELECT set_config('enable_bitmapscan', 'off', true)")
-        cursor.execute(f"EXPLAIN SELECT COUNT(*) FROM ({sql}) AS counted", params)  # noqa: S608
-        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 class StatusIndexTestCase(BaseTestCase):
@@ -74,12 +60,12 @@ class StatusIndexTestCase(BaseTestCase):
             if connection.vendor == "postgresql"
             else "COVERING INDEX contact_subscribed"
         )
-        self.assertIn(alone, plan(rules(status_is("subscribed"), in_course)))
+        self.assertIn(alone, count_plan(rules(status_is("subscribed"), in_course)))
 
     @skipUnless(
         connection.vendor == "postgresql", "SQLite uses a partial index only for its own condition"
     )
     def test_other_statuses_come_from_theirs(self) -> None:
         self.assertIn(
-            "Index Only Scan using contact_other_status", plan(rules(status_is("bounced")))
+            "Index Only Scan using contact_other_status", count_plan(rules(status_is("bounced")))
         )

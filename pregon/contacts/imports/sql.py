@@ -453,27 +453,12 @@ def subscribe(
     """Add the contacts ``find_contact_ids`` found (``contact_ids``, what it returned) to the
     list ``list_id``, if not in it yet; return the ids of those who joined.
     ``new_contacts``: see ``_link``."""
-    if new_contacts is not None and connection.vendor == "postgresql":
-        _copy_links(
-            cursor,
-            SUBSCRIPTION,
-            "contact_id, mailing_list_id, created_at",
-            new_contacts,
-            list_id,
-            at,
-        )
-        return new_contacts
-    statement = f"""
-        INSERT INTO {SUBSCRIPTION} (contact_id, mailing_list_id, created_at)
-        SELECT s.id, %s, %s FROM {contact_ids} AS s
-        WHERE {{new}}
-        {{merge}}
-        """  # noqa: S608
     absent = (
         f"NOT EXISTS (SELECT 1 FROM {SUBSCRIPTION} AS m"  # noqa: S608
         " WHERE m.mailing_list_id = %s AND m.contact_id = s.id)"
     )
-    return _link(cursor, statement, [list_id, at], list_id, absent, new_contacts)
+    columns = "contact_id, mailing_list_id, created_at"
+    return _link(cursor, SUBSCRIPTION, columns, contact_ids, [list_id, at], absent, new_contacts)
 
 
 def tag(
@@ -482,55 +467,58 @@ def tag(
     """Give the contacts ``find_contact_ids`` found (``contact_ids``, what it returned) the
     tag ``tag_id``, if they lack it; return the ids of those who got it.
     ``new_contacts``: see ``_link``."""
-    if new_contacts is not None and connection.vendor == "postgresql":
-        _copy_links(cursor, CONTACT_TAG, "contact_id, tag_id", new_contacts, tag_id)
-        return new_contacts
-    statement = f"""
-        INSERT INTO {CONTACT_TAG} (contact_id, tag_id)
-        SELECT s.id, %s FROM {contact_ids} AS s
-        WHERE {{new}}
-        {{merge}}
-        """  # noqa: S608
     absent = (
         f"NOT EXISTS (SELECT 1 FROM {CONTACT_TAG} AS t"  # noqa: S608
         " WHERE t.tag_id = %s AND t.contact_id = s.id)"
     )
-    return _link(cursor, statement, [tag_id], tag_id, absent, new_contacts)
+    columns = "contact_id, tag_id"
+    return _link(cursor, CONTACT_TAG, columns, contact_ids, [tag_id], absent, new_contacts)
 
 
 def _link(
     cursor: Any,
-    statement: str,
-    params: list,
-    key: int,
+    table: str,
+    columns: str,
+    contact_ids: str,
+    values: list,
     absent: str,
     new_contacts: list[int] | None,
 ) -> list[int]:
-    """Run a membership's or tag's ``INSERT`` for the contacts ``find_contact_ids`` found,
-    leaving out those ``absent`` (with the list's or tag's id ``key``) says have it.
+    """Insert a row of ``table`` (``columns``: the contact's, then ``values``', the list's
+    or tag's id first) for the contacts ``find_contact_ids`` found (``contact_ids``),
+    leaving out those ``absent`` (with the list's or tag's id) says have it.
 
     ``new_contacts`` are those contacts' ids when this transaction created every one of
     them: no list or tag can hold them yet, so they are all inserted without looking
-    (a probe of the unique index a row less) and returned as they are. (On PostgreSQL
-    ``subscribe`` and ``tag`` copy them in instead: ``_copy_links``.)
+    (a probe of the unique index a row less) and returned as they are; on PostgreSQL by
+    a binary ``COPY`` (``_copy_links``).
     """
+    if new_contacts is not None and connection.vendor == "postgresql":
+        _copy_links(cursor, table, columns, new_contacts, values)
+        return new_contacts
+    statement = f"""
+        INSERT INTO {table} ({columns})
+        SELECT s.id, {", ".join(["%s"] * len(values))} FROM {contact_ids} AS s
+        WHERE {{new}}
+        {{merge}}
+        """  # noqa: S608
     if new_contacts is not None:
-        cursor.execute(statement.format(new="true", merge=""), params)
+        cursor.execute(statement.format(new="true", merge=""), values)
         return new_contacts
     return _insert_absent(
         cursor,
         statement + " RETURNING contact_id",
-        params + ([key] if connection.vendor == "postgresql" else []),
+        values + (values[:1] if connection.vendor == "postgresql" else []),
         absent=absent,
         merge="ON CONFLICT DO NOTHING",
     )
 
 
 def _copy_links(
-    cursor: Any, table: str, columns: str, contact_ids: list[int], key: int, at: object = None
+    cursor: Any, table: str, columns: str, contact_ids: list[int], values: list
 ) -> None:
-    """Insert a row of ``table`` for each of ``contact_ids`` (ascending), with the list's or
-    tag's id ``key`` and, if given, the time ``at``, by a binary ``COPY`` (PostgreSQL).
+    """Insert a row of ``table`` for each of ``contact_ids`` (ascending), followed by
+    ``values`` (ids, and a time), by a binary ``COPY`` (PostgreSQL).
 
     ``COPY`` writes the rows to the heap a page at a time (one WAL record and one buffer
     lock a page, not a row) and reads them without the executor's scan of staging; in
@@ -544,14 +532,14 @@ def _copy_links(
         return
     # Each row: the number of fields, then each field's length and its bytes (big-endian
     # 64-bit integers; a timestamp in microseconds since 2000).
-    after_id = _binary_int8(key)
-    if at is not None:
-        after_id += _binary_int8((at - POSTGRES_EPOCH) // datetime.timedelta(microseconds=1))
-    before_id = (columns.count(",") + 1).to_bytes(2, "big") + (8).to_bytes(4, "big")
+    after_id = b"".join(_binary_int8(value) for value in values)
+    before_id = (len(values) + 1).to_bytes(2, "big") + (8).to_bytes(4, "big")
     rows = (after_id + before_id).join(i.to_bytes(8, "big") for i in contact_ids)
     with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
         copy.write(BINARY_COPY_HEADER + before_id + rows + after_id + BINARY_COPY_TRAILER)
 
 
-def _binary_int8(value: int) -> bytes:
+def _binary_int8(value: int | datetime.datetime) -> bytes:
+    if isinstance(value, datetime.datetime):
+        value = (value - POSTGRES_EPOCH) // datetime.timedelta(microseconds=1)
     return (8).to_bytes(4, "big") + value.to_bytes(8, "big", signed=True)

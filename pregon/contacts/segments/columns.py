@@ -101,10 +101,7 @@ def prepare_field_column(field: Field) -> None:
     from a background task."""
     if field_column(field) is None or connection.vendor != "postgresql":
         return
-    if _contacts_at_most(settings.FIELD_COLUMN_INLINE_CONTACTS) and _added(field):
-        if field.column_ready:
-            transaction.on_commit(vacuum_contacts)
-    else:
+    if not (_contacts_at_most(settings.FIELD_COLUMN_INLINE_CONTACTS) and _added(field)):
         _enqueue_build(field.pk)
 
 
@@ -119,17 +116,15 @@ def build_field_column(field_id: int) -> None:
         field = Field.objects.select_for_update().filter(pk=field_id, column_ready=False).first()
         if field is None:
             return
-        if _added(field):
-            if field.column_ready:
-                transaction.on_commit(vacuum_contacts)
-        else:
+        if not _added(field):
             log.info("field %s: contacts busy, its column comes later", field_id)
             _enqueue_build(field_id, after=RETRY_AFTER)
 
 
 def _added(field: Field) -> bool:
-    """Add ``field``'s column and index and mark it ready, in a savepoint; False, with
-    nothing done, if another transaction keeps the contacts for ``LOCK_WAIT``.
+    """Add ``field``'s column and index and mark it ready, in a savepoint, and vacuum the
+    contacts once the transaction commits; False, with nothing done, if another
+    transaction keeps the contacts for ``LOCK_WAIT``.
 
     True, with nothing done and the field left without a column for good, if contacts have
     no room for another column: its rules go on computing the value from ``attributes``
@@ -157,6 +152,7 @@ def _added(field: Field) -> bool:
         cursor.execute("SELECT set_config('lock_timeout', %s, true)", [waited])
     Field.objects.filter(pk=field.pk).update(column_ready=True)
     field.column_ready = True
+    transaction.on_commit(vacuum_contacts)
     return True
 
 

@@ -131,12 +131,10 @@ def compile_bool(spec: FieldSpec, operator: str, value: Any) -> Q:
 def compile_choice(spec: FieldSpec, operator: str, value: Any) -> Q:
     expression = spec.expression()
     empty = _empty(expression, text=True)
-    if operator == "is" and len(value) == 1:
+    if operator == "is":
         # SQLite uses a partial index (the subscribed contacts': Contact.Meta) only for the
         # very condition it was made with, ``status = 'subscribed'``, never for ``IN``.
-        return Q(Exact(expression, value[0]))
-    if operator == "is":
-        return Q(In(expression, value))
+        return Q(Exact(expression, value[0]) if len(value) == 1 else In(expression, value))
     if operator == "is_not":
         return ~Q(In(expression, value)) | empty
     return empty if operator == "is_empty" else ~empty

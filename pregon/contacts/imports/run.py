@@ -2,14 +2,15 @@
 
 A run checks and applies the rows so that a failure leaves nothing behind:
 
-- Check. Stream the file, validate each row, write the bad ones to the report CSV and the
-  good ones to a staging temporary table, in chunks. The reading and checking, pure
-  Python, run in a forked process (``lib.forked``) that hands this one each chunk ready
-  to stage, so that they use one core and the database's work another.
-- Apply. Merge the staged rows into contacts, list memberships and tags with a handful of
-  set-based statements (``sql``), and mark the import done, all in one transaction that
+- Check. Stream the file, validate each row, write the bad ones to the report CSV, and
+  hand the good ones on in chunks. The reading and checking, pure Python, run in a forked
+  process (``lib.forked``) that hands this one each chunk ready to write (on PostgreSQL,
+  in ``COPY``'s binary format), so that they use one core and the database's work another.
+- Apply. Merge each chunk into contacts, list memberships and tags with a handful of
+  set-based statements (``sql``: straight in when every address is new, else through a
+  staging temporary table), and mark the import done, all in one transaction that
   commits all of it or nothing. That transaction applies each chunk as soon as it is
-  staged, while the forked process checks the next ones (``_check_and_apply``). On
+  checked, while the forked process checks the next ones (``_check_and_apply``). On
   PostgreSQL the progress and the lease are committed meanwhile through a second
   connection, so that the web and the reaper see them. On SQLite the transaction holds
   the database's write lock from the first chunk to the last, so nobody could commit
@@ -140,18 +141,19 @@ def _check_and_apply(
     Python's checking run on two cores at once. The progress is noted meanwhile where
     others see it (``_progress``); a failure anywhere undoes all of it."""
     total = rejected = 0
+    # The time of the import's changes: its new contacts' creation and consent.
+    at = connection.ops.adapt_datetimefield_value(timezone.now())
     with (
         _progress(imp, attempt) as note_progress,
         transaction.atomic(),
         connection.cursor() as cursor,
-        contextlib.closing(forked(lambda: _staged_chunks(imp, clean, report_path))) as chunks,
+        contextlib.closing(forked(lambda: _staged_chunks(imp, clean, report_path, at))) as chunks,
     ):
-        applied = Applied(imp)
+        applied = Applied(imp, at)
         sql.prepare_chunked_apply(cursor)
         for rows, count, total, rejected in chunks:
             if count:
-                sql.clear_staging(cursor)
-                applied.apply_staged(cursor, count, sql.stage_rows(rows))
+                applied.apply_chunk(cursor, rows, count)
             note_progress(total, rejected)
         _finish(imp, attempt, applied, total, rejected)
     return rejected
@@ -194,9 +196,9 @@ class Applied:
     updated, unsubscribed and created, those skipped, the list's new members and each
     tag's new holders (ids)."""
 
-    def __init__(self, imp: Import) -> None:
+    def __init__(self, imp: Import, at: object) -> None:
         self.imp = imp
-        self.at = connection.ops.adapt_datetimefield_value(timezone.now())
+        self.at = at
         self.mailing_list = MailingList.objects.filter(pk=imp.mailing_list_id).first()
         self.tag_ids = list(imp.tags.values_list("pk", flat=True))
         self.updated_ids: list[int] = []
@@ -206,14 +208,14 @@ class Applied:
         self.joined: list[int] = []
         self.tagged: dict[int, list[int]] = {tag_id: [] for tag_id in self.tag_ids}
 
-    def apply_staged(self, cursor: Any, staged: int, staged_ids: list[int]) -> None:
-        """Merge the ``staged`` rows of the staging table (with ``staged_ids``, the ids
-        ``sql.stage_rows`` drew for them) into contacts, the list and the tags."""
+    def apply_chunk(self, cursor: Any, rows: bytes | list[tuple], count: int) -> None:
+        """Merge a chunk's ``count`` rows (as ``sql.staged`` made them) into contacts, the
+        list and the tags."""
         imp, at = self.imp, self.at
         # The rows are first inserted as they are: the unique index of emails refuses
         # them if any address is a contact's already, and then the general statements
-        # below apply them.
-        created_ids = sql.insert_all_new(cursor, at, imp.consent_text, staged_ids)
+        # below apply them from staging.
+        created_ids = sql.insert_all_new(cursor, rows, count, at, imp.consent_text)
         if created_ids is not None:
             updated_ids, skipped = [], 0
         else:
@@ -229,10 +231,10 @@ class Applied:
         if self.mailing_list or self.tag_ids:
             list_id = self.mailing_list.pk if self.mailing_list else None
             with keys.checked_once(cursor, list_id, self.tag_ids) as checked:
-                # Every staged row's contact, if the apply wrote them all.
+                # Every row's contact, if the apply wrote them all.
                 written = updated_ids + created_ids
-                known = written if len(written) == staged else None
-                all_new = len(created_ids) == staged
+                known = written if len(written) == count else None
+                all_new = len(created_ids) == count
                 ids = sql.find_contact_ids(cursor, lock=checked, known=known, all_new=all_new)
                 new_contacts = created_ids if all_new else None
                 if list_id:
@@ -291,14 +293,16 @@ def _finish(imp: Import, attempt: int, applied: Applied, total: int, rejected: i
 
 
 def _staged_chunks(
-    imp: Import, clean: Callable[[list[str]], Row | str], report_path: Path
+    imp: Import, clean: Callable[[list[str]], Row | str], report_path: Path, at: object
 ) -> Iterator[tuple[bytes | list[tuple], int, int, int]]:
-    """In the forked process: check the file's rows (``_checked_chunks``)
-    and yield each chunk's good ones with their contacts' codes, ready for
-    ``sql.stage_rows``, with their number, the rows so far and the rejected rows so far."""
+    """In the forked process: check the file's rows (``_checked_chunks``) and yield each
+    chunk's good ones with their contacts' codes, ready for ``sql.insert_all_new`` (their
+    contacts made at ``at``), with their number, the rows so far and the rejected rows so
+    far."""
     codes = sql.AscendingCodes(imp.total_rows)
     for rows, total, rejected in _checked_chunks(imp, clean, report_path, CHUNK_ROWS):
-        yield sql.staged(rows, codes.take(len(rows))), len(rows), total, rejected
+        staged = sql.staged(rows, codes.take(len(rows)), at, imp.consent_text)
+        yield staged, len(rows), total, rejected
 
 
 def _checked_chunks(

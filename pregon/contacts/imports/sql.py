@@ -1,10 +1,11 @@
 """The set-based SQL of an import's run: one small function per statement and database.
 
-Checked rows go to a temporary staging table (``staging_table``, ``stage_rows``), each with
-the code its contact will get (``AscendingCodes``); the apply merges each chunk into
-contacts, list memberships and tags with a handful of statements. The table and column
-names in these statements come from our own models, never from users, so the f-strings
-below cannot inject anything.
+Each chunk of checked rows, each with the code its contact will get (``AscendingCodes``),
+is first inserted as new contacts (``insert_all_new``). If some of its addresses are
+contacts' already, it goes to a temporary staging table (``staging_table``,
+``stage_rows``), and the general statements merge it into contacts; list memberships and
+tags follow. The table and column names in these statements come from our own models,
+never from users, so the f-strings below cannot inject anything.
 
 The statements write in ascending order of every index they can: contacts in row order
 with ascending codes, memberships and tags in ascending contact id. An index that grows at
@@ -13,7 +14,6 @@ the rightmost leaf; SQLite's page cache keeps the few pages being written).
 """
 
 import contextlib
-import datetime
 import json
 import os
 from collections.abc import Iterator
@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 
+from pregon.contacts.imports import binary
 from pregon.contacts.models import ConsentSource, Contact, Status, Subscription
 
 CONTACT = Contact._meta.db_table
@@ -30,18 +31,15 @@ STAGING = "import_staging"
 # The ids of the staged rows' contacts, found once for the list and every tag.
 STAGED_IDS = "import_contact_ids"
 
-# The staging columns a COPY fills (new_id is drawn by the table's default), and how a
-# COPY's text writes a backslash, tab or line break in a cell.
-COPIED = "row_no, email, first_name, last_name, phone, status, attributes, code"
-COPY_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
+# The contacts' columns a chunk's binary COPY fills (PostgreSQL), in its fields' order,
+# into contacts or into staging; a contact's id is drawn by the column's default.
+COPIED = (
+    "code, email, first_name, last_name, phone, status, attributes, consent_source,"
+    " consent_at, consent_text, consent_form, consent_ip_hash, created_at, updated_at"
+)
 # UUID version 4: these tables set the version nibble and the RFC 4122 variant bits.
 UUID_VERSION_4 = bytes((b & 0x0F) | 0x40 for b in range(256))
 UUID_VARIANT = bytes((b & 0x3F) | 0x80 for b in range(256))
-# A binary COPY's header (signature, no flags, no extension) and trailer, and where its
-# timestamps count from.
-BINARY_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
-BINARY_COPY_TRAILER = b"\xff\xff"
-POSTGRES_EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 # The first bytes of a code say which slice of an import's rows it belongs to.
 SLICE_BYTES = 2
 SLICES = 256**SLICE_BYTES
@@ -61,9 +59,11 @@ def staging_table() -> Iterator[None]:
             cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [CONTACT])
             sequence = cursor.fetchone()[0]
             cursor.execute(
-                f"CREATE TEMPORARY TABLE {STAGING} (row_no integer, email text,"
-                " first_name text, last_name text, phone text, status text, attributes jsonb,"
-                f" code uuid, new_id bigint DEFAULT nextval('{sequence}'::regclass))"
+                f"CREATE TEMPORARY TABLE {STAGING} (code uuid, email text, first_name text,"
+                " last_name text, phone text, status text, attributes jsonb,"
+                " consent_source text, consent_at timestamptz, consent_text text,"
+                " consent_form text, consent_ip_hash text, created_at timestamptz,"
+                f" updated_at timestamptz, new_id bigint DEFAULT nextval('{sequence}'::regclass))"
             )
         else:
             cursor.execute(
@@ -79,99 +79,49 @@ def staging_table() -> Iterator[None]:
             cursor.execute(f"DROP TABLE IF EXISTS {STAGED_IDS}")
 
 
-def clear_staging(cursor: Any) -> None:
-    """Empty the staging table, for the next chunk of rows to apply on its own."""
-    if connection.vendor == "postgresql":
-        cursor.execute(f"TRUNCATE {STAGING}")
-    else:
-        cursor.execute(f"DELETE FROM {STAGING}")  # noqa: S608
-    cursor.execute(f"DROP TABLE IF EXISTS {STAGED_IDS}")
-
-
-def staged(rows: list[tuple], codes: list[str]) -> bytes | list[tuple]:
+def staged(
+    rows: list[tuple], codes: list[str], at: object, consent_text: str
+) -> bytes | list[tuple]:
     """Checked rows (row_no, email, first, last, phone, status, attributes), each with the
-    code its contact will get if it is new (32 hex digits), as ``stage_rows`` takes them:
-    on PostgreSQL the text of a ``COPY`` (what psycopg's ``write_row`` would send), which
-    the forked process that checks the rows writes (``run``) so that the worker only
-    passes it on (about 3 s less of the worker's CPU for a million rows, 1.5 to 2.5 s more
-    of the child's, which runs beside the database's apply); on SQLite the rows, each with
+    code its contact will get if it is new (32 hex digits), as ``insert_all_new`` and
+    ``stage_rows`` take them.
+
+    On PostgreSQL, the new contacts' rows in ``COPY``'s binary format, with the import's
+    consent and ``at`` (``binary.contacts``), built by the forked process that checks the
+    rows (``run``) so that the worker only passes them on. On SQLite the rows, each with
     its code, and each repeated name or custom fields' value one object: ``marshal``
     (``lib.forked``) then writes it once per chunk and refers back to it, so the worker
     reads it once (and encodes one with accents to UTF-8 once): about 0.5 s less of the
     worker's CPU for the benchmark's million rows, and less of the child's too."""
-    if connection.vendor != "postgresql":
-        same = {}.setdefault
-        return [
-            (
-                n,
-                email,
-                same(first, first),
-                same(last, last),
-                phone,
-                status,
-                same(attrs, attrs),
-                code,
-            )
-            for (n, email, first, last, phone, status, attrs), code in zip(rows, codes, strict=True)
-        ]
-    text = "".join(
-        f"{n}\t{email}\t{first}\t{last}\t{phone}\t{status}\t{attributes}\t{code}\n"
-        for (n, email, first, last, phone, status, attributes), code in zip(
-            rows, codes, strict=True
-        )
-    )
-    # Only a cell with a backslash, tab or line break needs escaping: one look at the
-    # whole text tells whether any has one (JSON escapes in custom fields, mostly).
-    if (
-        "\\" in text
-        or "\r" in text
-        or text.count("\t") != 7 * len(rows)
-        or text.count("\n") != len(rows)
-    ):
-        text = "".join(
-            "\t".join(_copy_escaped(str(cell)) for cell in (*row, code)) + "\n"
-            for row, code in zip(rows, codes, strict=True)
-        )
-    return text.encode()
+    if connection.vendor == "postgresql":
+        return binary.contacts(rows, codes, at, consent_text)
+    same = {}.setdefault
+    return [
+        (n, email, same(first, first), same(last, last), phone, status, same(attrs, attrs), code)
+        for (n, email, first, last, phone, status, attrs), code in zip(rows, codes, strict=True)
+    ]
 
 
-def _copy_escaped(cell: str) -> str:
-    for special, escaped in COPY_ESCAPES:
-        cell = cell.replace(special, escaped)
-    return cell
-
-
-def stage_rows(rows: bytes | list[tuple]) -> list[int]:
-    """Add rows that ``staged`` prepared to the staging table.
+def stage_rows(cursor: Any, rows: bytes | list[tuple]) -> None:
+    """Put rows that ``staged`` prepared in the staging table, emptied first.
 
     On PostgreSQL each row also gets the id its contact will have if it is new, drawn
-    from the contacts' own sequence as it is copied (the staging table's default:
-    ascending, in row order), and the ids are returned: the apply then neither draws
-    them one by one nor returns them (``insert_new``). Ids that end up unused (the row's
-    contact existed) are gaps, as a rolled-back insert leaves: ids are unique and
-    ascending, never dense. On SQLite, which has no sequence to draw from, the apply's
-    insert numbers the contacts, and this returns no ids.
+    from the contacts' own sequence as it is copied (the staging table's default). Ids
+    that end up unused (the row's contact existed) are gaps, as a rolled-back insert
+    leaves: ids are unique and ascending, never dense. On SQLite, which has no sequence
+    to draw from, the apply's insert numbers the contacts.
     """
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {STAGING} ({COPIED}) FROM STDIN") as copy:
-                copy.write(rows)
-            # The COPY drew the ids in row order, each above the one before: if nobody else
-            # drew any meanwhile, they are every number from the first to the last, and
-            # three numbers tell them all (not 20,000 rows sent and parsed).
-            cursor.execute(f"SELECT min(new_id), max(new_id), count(*) FROM {STAGING}")  # noqa: S608
-            first, last, count = cursor.fetchone()
-            if count and last - first + 1 == count:
-                return list(range(first, last + 1))
-            cursor.execute(f"SELECT new_id FROM {STAGING}")  # noqa: S608
-            return [row[0] for row in cursor.fetchall()]
-        else:
-            # Django stores a UUID in SQLite as 32 hex digits.
-            cursor.executemany(
-                f"INSERT INTO {STAGING} VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
-                rows,
-            )
-            return []
+    if connection.vendor == "postgresql":
+        cursor.execute(f"TRUNCATE {STAGING}")
+        with cursor.cursor.copy(f"COPY {STAGING} ({COPIED}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.write(rows)
+    else:
+        cursor.execute(f"DELETE FROM {STAGING}")  # noqa: S608
+        # Django stores a UUID in SQLite as 32 hex digits.
+        cursor.executemany(
+            f"INSERT INTO {STAGING} VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
+            rows,
+        )
 
 
 class AscendingCodes:
@@ -292,31 +242,66 @@ def count_existing(cursor: Any) -> int:
     return cursor.fetchone()[0]
 
 
+class IdsInterleaved(Exception):
+    """Another session drew contacts' ids while a chunk's contacts were copied in."""
+
+
 def insert_all_new(
-    cursor: Any, at: object, consent_text: str, staged_ids: list[int]
+    cursor: Any, rows: bytes | list[tuple], count: int, at: object, consent_text: str
 ) -> list[int] | None:
-    """Create a contact of every staged row, in a savepoint, and return their ids (on
-    PostgreSQL ``staged_ids``, the ids staged with the rows); return None, with nothing
-    inserted, if the unique index of emails refused one of them (the address was a
-    contact's, or another writer added it meanwhile).
+    """Create a contact of each of the ``count`` rows that ``staged`` prepared, in a
+    savepoint, and return their ids; return None, with no contact created and the rows in
+    the staging table for the general statements, if the unique index of emails refused
+    one of them (the address was a contact's, or another writer added it meanwhile).
 
     Without looking for existing addresses, this costs the server a tenth less than the
-    general ``insert_new`` and the updates before it (PostgreSQL: 8.3 to 8.9 against 9.3
-    to 9.8 s of CPU for a million contacts, without returning the ids either), and the
-    unique index, which looks every address up anyway, tells whether they were all new
-    (against 1.5 to 3 s more to look them up first, a chunk at a time, among contacts
-    that the import's own chunks keep adding to).
+    general ``insert_new`` and the updates before it, and the unique index, which looks
+    every address up anyway, tells whether they were all new (against 1.5 to 3 s more to
+    look them up first, a chunk at a time, among contacts that the import's own chunks
+    keep adding to). On PostgreSQL the rows are copied straight into contacts
+    (``_copy_contacts``); on SQLite they are staged and inserted from there.
     """
+    if connection.vendor == "postgresql":
+        try:
+            with transaction.atomic():
+                return _copy_contacts(cursor, rows, count)
+        except (IntegrityError, IdsInterleaved):
+            stage_rows(cursor, rows)
+            return None
+    stage_rows(cursor, rows)
     statement, params = _insert_statement(at, consent_text)
-    statement = statement.format(new="true", merge="", returning="")
     try:
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                cursor.execute(statement, params)
-                return staged_ids
+            statement = statement.format(new="true", merge="", returning="")
             return _insert_numbered(cursor, statement, params)
     except IntegrityError:
         return None
+
+
+def _copy_contacts(cursor: Any, rows: bytes, count: int) -> list[int]:
+    """Copy ``count`` new contacts' rows (``binary.contacts``) into contacts; return
+    their ids, in row order.
+
+    A binary ``COPY`` writes the heap a page at a time and parses no text, and no staging
+    table is written and read back: 9.5 to 9.7 against 10.3 to 11.7 s of the server's CPU
+    for a million contacts, three alternated pairs (docs/benchmarks.md, eighth round).
+    The column's default draws each row's id from the sequence, in row order: this
+    session's draws before and after the ``COPY`` bound them, and when nobody else drew
+    one meanwhile (the usual case) they are every number between. Otherwise, raises
+    ``IdsInterleaved``, for the caller to undo the chunk and stage it instead.
+    """
+    cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [CONTACT])
+    before = cursor.fetchone()[0]
+    with (
+        connection.wrap_database_errors,
+        cursor.cursor.copy(f"COPY {CONTACT} ({COPIED}) FROM STDIN (FORMAT BINARY)") as copy,
+    ):
+        copy.write(rows)
+    cursor.execute("SELECT currval(pg_get_serial_sequence(%s, 'id'))", [CONTACT])
+    last = cursor.fetchone()[0]
+    if last - before != count:
+        raise IdsInterleaved
+    return list(range(before + 1, last + 1))
 
 
 def _insert_numbered(cursor: Any, statement: str, params: list) -> list[int]:
@@ -406,9 +391,9 @@ def _insert_absent(
 
 def find_contact_ids(
     cursor: Any, *, lock: bool = False, known: list[int] | None = None, all_new: bool = False
-) -> str:
-    """Find the id of every staged row's contact, new or updated; return the table (or
-    subquery) of them, a column ``id``, for ``subscribe`` and ``tag`` to read.
+) -> str | None:
+    """Find the id of every staged row's contact, new or updated; return the table of
+    them, a column ``id``, for ``subscribe`` and ``tag`` to read.
 
     Joining staging to contacts by email is most of what adding a list or a tag costs;
     done once here, into a temporary table, the list and each tag only read ids. With
@@ -418,15 +403,15 @@ def find_contact_ids(
     ``known`` is for when the apply already has the ids of every staged row's contact
     (those it created and updated: one per staged row): they are stored without the
     join, and without locking, since the rows it wrote are locked by this transaction.
-    With ``all_new`` (every staged row's contact was created), on PostgreSQL, they are
-    the ids staged with the rows (``stage_rows``), ascending in row order already, which
-    ``subscribe`` and ``tag`` copy in from the worker's list (``_copy_links``): no table
-    of their own for every chunk (about 0.6 s of the server's CPU a million rows, under
-    load).
+    With ``all_new`` (every row's contact was created), on PostgreSQL, ``subscribe`` and
+    ``tag`` copy ``known`` in from the worker's list (``_copy_links``) and read no table:
+    this returns None (no table for every chunk: about 0.6 s of the server's CPU a million
+    rows, under load).
     """
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGED_IDS}")
     if known is not None:
         if connection.vendor == "postgresql" and all_new:
-            return f"(SELECT new_id AS id FROM {STAGING})"  # noqa: S608
+            return None
         if connection.vendor == "postgresql":
             source, params = "SELECT unnest(%s::bigint[]) AS id", [known]
         else:
@@ -448,7 +433,11 @@ def find_contact_ids(
 
 
 def subscribe(
-    cursor: Any, contact_ids: str, list_id: int, at: object, new_contacts: list[int] | None = None
+    cursor: Any,
+    contact_ids: str | None,
+    list_id: int,
+    at: object,
+    new_contacts: list[int] | None = None,
 ) -> list[int]:
     """Add the contacts ``find_contact_ids`` found (``contact_ids``, what it returned) to the
     list ``list_id``, if not in it yet; return the ids of those who joined.
@@ -462,7 +451,7 @@ def subscribe(
 
 
 def tag(
-    cursor: Any, contact_ids: str, tag_id: int, new_contacts: list[int] | None = None
+    cursor: Any, contact_ids: str | None, tag_id: int, new_contacts: list[int] | None = None
 ) -> list[int]:
     """Give the contacts ``find_contact_ids`` found (``contact_ids``, what it returned) the
     tag ``tag_id``, if they lack it; return the ids of those who got it.
@@ -479,7 +468,7 @@ def _link(
     cursor: Any,
     table: str,
     columns: str,
-    contact_ids: str,
+    contact_ids: str | None,
     values: list,
     absent: str,
     new_contacts: list[int] | None,
@@ -530,16 +519,5 @@ def _copy_links(
     """
     if not contact_ids:
         return
-    # Each row: the number of fields, then each field's length and its bytes (big-endian
-    # 64-bit integers; a timestamp in microseconds since 2000).
-    after_id = b"".join(_binary_int8(value) for value in values)
-    before_id = (len(values) + 1).to_bytes(2, "big") + (8).to_bytes(4, "big")
-    rows = (after_id + before_id).join(i.to_bytes(8, "big") for i in contact_ids)
     with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
-        copy.write(BINARY_COPY_HEADER + before_id + rows + after_id + BINARY_COPY_TRAILER)
-
-
-def _binary_int8(value: int | datetime.datetime) -> bytes:
-    if isinstance(value, datetime.datetime):
-        value = (value - POSTGRES_EPOCH) // datetime.timedelta(microseconds=1)
-    return (8).to_bytes(4, "big") + value.to_bytes(8, "big", signed=True)
+        copy.write(binary.links(contact_ids, values))

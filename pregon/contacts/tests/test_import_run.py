@@ -128,7 +128,10 @@ class ImportRunTestCase(BaseTestCase):
                 (contact.consent_source, contact.consent_at, contact.consent_text),
                 (ConsentSource.IMPORT, NOW, "Acepto recibir novedades"),
             )
-            self.assertEqual((contact.attributes, contact.created_at), ({}, NOW))
+            self.assertEqual((contact.consent_form, contact.consent_ip_hash), ("", ""))
+            self.assertEqual(
+                (contact.attributes, contact.created_at, contact.updated_at), ({}, NOW, NOW)
+            )
         self.assertEqual(len({c.code for c in new}), 5)
 
     def test_exactly_the_bad_rows_are_rejected_and_reported(self) -> None:
@@ -348,8 +351,9 @@ class ImportRunTestCase(BaseTestCase):
 
     @unittest.skipUnless(connection.vendor == "postgresql", "the contacts' sequence")
     def test_ids_drawn_with_gaps_still_name_each_rows_contact(self) -> None:
-        """The ids staged for a chunk are not every number between its first and last when
-        others drew some meanwhile, here with a sequence that counts in twos."""
+        """The ids a chunk's contacts drew are not every number between the first and the
+        last when others drew some meanwhile, here with a sequence that counts in twos: the
+        chunk is staged instead, and each row still gets its own contact."""
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [Contact._meta.db_table])
             cursor.execute(f"ALTER SEQUENCE {cursor.fetchone()[0]} INCREMENT BY 2")

@@ -53,6 +53,9 @@ from pregon.lib.sideconnection import side_connection
 log = logging.getLogger(__name__)
 
 CHUNK_ROWS = 20_000
+# The first chunk is smaller, so that the database starts on it while the forked process
+# checks the rest (PostgreSQL, a million rows: the database's first wait 0.22-0.27 s).
+FIRST_CHUNK_DIVISOR = 10
 LEASE = datetime.timedelta(seconds=60)
 # On SQLite the run cannot renew its lease (its transaction holds the write lock, so nobody
 # else would see the renewal before the end), so it takes one long enough for the rows the
@@ -309,7 +312,8 @@ def _checked_chunks(
     imp: Import, clean: Callable[[list[str]], Row | str], report_path: Path, chunk_rows: int
 ) -> Iterator[tuple[list[tuple], int, int]]:
     """Check the file's rows; yield (the good rows of the chunk, rows so far, rejected so
-    far) every ``chunk_rows`` rows and at the end. Rejected rows go to the report."""
+    far) every ``chunk_rows`` rows, after the first tenth of them, and at the end.
+    Rejected rows go to the report."""
     # The uploaded file's delimiter, so that the report opens in the same Excel and can be
     # corrected and imported again.
     with open(report_path, "w", encoding="utf-8-sig", newline="") as file:
@@ -335,7 +339,7 @@ def _checked_chunks(
             if reason:
                 rejected += 1
                 report.writerow([row_no, *(neutralise(cell) for cell in cells), neutralise(reason)])
-            if total % chunk_rows == 0:
+            if total % chunk_rows == 0 or total == chunk_rows // FIRST_CHUNK_DIVISOR:
                 yield chunk, total, rejected
                 chunk = []
     yield chunk, total, rejected

@@ -13,6 +13,14 @@ file on disk to committed contacts: ``create_import`` (what the upload does), ``
 <value> rows/s`` and the seconds it took. With ``--list-and-tag`` every contact also joins
 a list and gets a tag, and the names start ``import_list_tag_``. The load average is printed
 before and after the run: compare figures taken under the same load only.
+
+On PostgreSQL, without ``--list-and-tag``, it then measures the yardstick, as
+``smtp-source`` is the send's: PostgreSQL's own speed at the same rows, one binary ``COPY``
+of every imported contact's columns into an empty table like contacts (the same columns,
+defaults, stored columns and indexes), after a checkpoint. It prints that as
+``BENCH import_copy_rows_per_s_postgresql`` and the import's rate as a share of it,
+``BENCH import_ratio_to_copy_postgresql``: a figure that depends less on how fast the
+machine is that day than the rate does.
 """
 
 import argparse
@@ -127,6 +135,27 @@ def longest_write_wait(database: str):
         thread.join()
 
 
+def copy_seconds(connection) -> float:
+    """Seconds PostgreSQL takes to copy every contact's imported columns, in binary and in
+    id order, into an empty table like contacts, after a checkpoint (so that the import's
+    dirty pages are not this copy's to write)."""
+    from pregon.contacts.imports.sql import CONTACT, COPIED
+
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        query = f"COPY (SELECT {COPIED} FROM {CONTACT} ORDER BY id) TO STDOUT (FORMAT BINARY)"  # noqa: S608
+        with raw.copy(query) as copy:
+            rows = b"".join(copy)
+        cursor.execute(f"CREATE TABLE import_copy (LIKE {CONTACT} INCLUDING ALL)")
+        cursor.execute("CHECKPOINT")
+        started = time.perf_counter()
+        with raw.copy(f"COPY import_copy ({COPIED}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.write(rows)
+        elapsed = time.perf_counter() - started
+        cursor.execute("DROP TABLE import_copy")
+    return elapsed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -228,6 +257,10 @@ def run(engine: str, rows: int, var_dir: Path, list_and_tag: bool) -> int:
     print(f"BENCH {name}_run_seconds_{engine} {run_elapsed:.1f} s")
     print(f"BENCH {name}_run_worker_cpu_seconds_{engine} {worker_cpu:.1f} s")
     print(f"BENCH {name}_run_child_cpu_seconds_{engine} {child_cpu:.1f} s")
+    if engine == "postgresql" and not list_and_tag:
+        copied = contacts / copy_seconds(connection)
+        print(f"BENCH import_copy_rows_per_s_postgresql {copied:.0f} rows/s")
+        print(f"BENCH import_ratio_to_copy_postgresql {100 * (rows / elapsed) / copied:.1f} %")
     if longest_wait[0] is not None:
         print(f"BENCH {name}_longest_write_wait_{engine} {longest_wait[0]:.1f} s")
     return 0

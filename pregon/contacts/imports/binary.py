@@ -40,20 +40,21 @@ def contacts(
             _timestamp(at),
         )
     )
-    encoded: dict[str, bytes] = {}
+    texts: dict[str, bytes] = {}
+    jsons: dict[str, bytes] = {}
 
     def repeated(text: str) -> bytes:
-        field = encoded.get(text)
+        field = texts.get(text)
         if field is None:
-            field = encoded[text] = _text(text)
+            field = texts[text] = _text(text)
         return field
 
     def jsonb(text: str) -> bytes:
-        field = encoded.get(text)
+        field = jsons.get(text)
         if field is None:
             raw = text.encode()
             # jsonb's binary form: a version number (1), then the JSON text.
-            field = encoded[text] = (len(raw) + 1).to_bytes(4, "big") + b"\x01" + raw
+            field = jsons[text] = (len(raw) + 1).to_bytes(4, "big") + b"\x01" + raw
         return field
 
     raw_codes = bytes.fromhex("".join(codes))

@@ -453,6 +453,27 @@ class ImportRunTestCase(BaseTestCase):
             ("<script>alert(1)</script>", '<b>Peña</b> & "hijos"'),
         )
 
+    def test_names_that_read_like_custom_fields_are_stored_as_written(self) -> None:
+        """A name equal to a row's custom fields as JSON stays a name, and the fields stay
+        the fields, wherever the two are encoded for the database."""
+        Field.objects.create(key="region", label="Región", type=FieldType.TEXT)
+        content = (
+            "Correo,Nombre,Apellido,Región\n"
+            'rosa@example.pe,{},"{""region"": ""Lima""}",Lima\n'
+            "pedro@example.pe,{},Peña,\n"
+        )
+        mapping = {"0": "email", "1": "first_name", "2": "last_name", "3": "field:region"}
+        imp = self.run_import(content, mapping)
+        self.assertEqual(self.counts(imp), (2, 0, 0, 0))
+        made = Contact.objects.filter(email__in=["rosa@example.pe", "pedro@example.pe"])
+        self.assertEqual(
+            sorted(made.values_list("email", "first_name", "last_name", "attributes")),
+            [
+                ("pedro@example.pe", "{}", "Peña", {}),
+                ("rosa@example.pe", "{}", '{"region": "Lima"}', {"region": "Lima"}),
+            ],
+        )
+
     def test_more_rows_than_the_upload_counted_still_get_unique_codes(self) -> None:
         """An XLSX may declare fewer rows than it has; the codes' slices run out then."""
         rows = "".join(f"persona{n}@example.pe,Persona {n}\n" for n in range(30))

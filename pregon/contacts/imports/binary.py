@@ -32,12 +32,12 @@ def contacts(
     constants = b"".join(
         (
             _text(ConsentSource.IMPORT.value),
-            _timestamp(at),
+            _int8(at),
             _text(consent_text),
             _text(""),  # The signup form's name
             _text(""),  # and the visitor's hashed address: neither, for an import.
-            _timestamp(at),
-            _timestamp(at),
+            _int8(at),
+            _int8(at),
         )
     )
     texts: dict[str, bytes] = {}
@@ -92,11 +92,8 @@ def _text(text: str) -> bytes:
     return len(raw).to_bytes(4, "big") + raw
 
 
-def _timestamp(at: datetime.datetime) -> bytes:
-    return _int8((at - POSTGRES_EPOCH) // datetime.timedelta(microseconds=1))
-
-
 def _int8(value: int | datetime.datetime) -> bytes:
+    """A bigint, or a time as microseconds since 2000 (timestamptz's binary form)."""
     if isinstance(value, datetime.datetime):
-        return _timestamp(value)
+        value = (value - POSTGRES_EPOCH) // datetime.timedelta(microseconds=1)
     return (8).to_bytes(4, "big") + value.to_bytes(8, "big", signed=True)

@@ -242,7 +242,7 @@ def count_existing(cursor: Any) -> int:
     return cursor.fetchone()[0]
 
 
-class IdsInterleaved(Exception):
+class _IdsInterleaved(Exception):
     """Another session drew contacts' ids while a chunk's contacts were copied in."""
 
 
@@ -265,14 +265,14 @@ def insert_all_new(
         try:
             with transaction.atomic():
                 return _copy_contacts(cursor, rows, count)
-        except (IntegrityError, IdsInterleaved):
+        except (IntegrityError, _IdsInterleaved):
             stage_rows(cursor, rows)
             return None
     stage_rows(cursor, rows)
     statement, params = _insert_statement(at, consent_text)
+    statement = statement.format(new="true", merge="", returning="")
     try:
         with transaction.atomic():
-            statement = statement.format(new="true", merge="", returning="")
             return _insert_numbered(cursor, statement, params)
     except IntegrityError:
         return None
@@ -288,7 +288,7 @@ def _copy_contacts(cursor: Any, rows: bytes, count: int) -> list[int]:
     The column's default draws each row's id from the sequence, in row order: this
     session's draws before and after the ``COPY`` bound them, and when nobody else drew
     one meanwhile (the usual case) they are every number between. Otherwise, raises
-    ``IdsInterleaved``, for the caller to undo the chunk and stage it instead.
+    ``_IdsInterleaved``, for the caller to undo the chunk and stage it instead.
     """
     cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [CONTACT])
     before = cursor.fetchone()[0]
@@ -300,7 +300,7 @@ def _copy_contacts(cursor: Any, rows: bytes, count: int) -> list[int]:
     cursor.execute("SELECT currval(pg_get_serial_sequence(%s, 'id'))", [CONTACT])
     last = cursor.fetchone()[0]
     if last - before != count:
-        raise IdsInterleaved
+        raise _IdsInterleaved
     return list(range(before + 1, last + 1))
 
 
@@ -408,10 +408,11 @@ def find_contact_ids(
     this returns None (no table for every chunk: about 0.6 s of the server's CPU a million
     rows, under load).
     """
+    if known is not None and connection.vendor == "postgresql" and all_new:
+        return None
+    # The table of the chunk before, if it had one.
     cursor.execute(f"DROP TABLE IF EXISTS {STAGED_IDS}")
     if known is not None:
-        if connection.vendor == "postgresql" and all_new:
-            return None
         if connection.vendor == "postgresql":
             source, params = "SELECT unnest(%s::bigint[]) AS id", [known]
         else:
